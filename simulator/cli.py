@@ -1,0 +1,99 @@
+"""The ``smtp-sim`` command: argparse entry that dispatches to each face.
+
+Faces are imported lazily, inside their handlers, so ``smtp-sim explain 221`` does not pay
+for prompt_toolkit and ``smtp-sim`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+LANGS = ("en", "zh")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGS, default=None,
+                        help="language of the explanations (default: en, or the saved setting)")
+    parser.add_argument("--no-color", action="store_true",
+                        help="plain text, no colours (also when NO_COLOR is set or not a tty)")
+
+
+def _console_options(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument("--connect", metavar="HOST:PORT", default=None,
+                        help="talk to a real SMTP server instead of the built-in one")
+    parser.add_argument("--accept-bare-lf", action="store_true",
+                        help="let the built-in server accept lines ended by a bare LF")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-sim",
+        description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
+    )
+    _console_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    repl = sub.add_parser("repl", help="the interactive console (the default)")
+    _console_options(repl)
+
+    serve = sub.add_parser("serve", help="serve real SMTP clients over TCP, for a classroom")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=2525, help="TCP port; 0 picks a free one")
+    serve.add_argument("--hostname", default=None, help="server name in the greeting")
+    serve.add_argument("--maildir", default=None, metavar="DIR",
+                       help="store accepted messages in this Maildir (default: memory)")
+    serve.add_argument("--max-clients", type=int, default=200)
+    serve.add_argument("--timeout", type=float, default=300.0, help="idle timeout in seconds")
+    serve.add_argument("--max-size", type=int, default=None, metavar="BYTES",
+                       help="largest message accepted (advertised as SIZE)")
+    serve.add_argument("--accept-bare-lf", action="store_true",
+                       help="accept lines ended by a bare LF (for nc without -C)")
+
+    explain = sub.add_parser("explain", help="explain one reply code, or compare two")
+    explain.add_argument("codes", nargs="+", metavar="CODE", help="e.g. 221, or 221 500")
+    explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _common(explain)
+
+    lessons = sub.add_parser("lessons", help="lesson authoring tools")
+    lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
+
+    run = sub.add_parser("run", help="send a file of command lines and print the explained transcript")
+    run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
+    run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    run.add_argument("--accept-bare-lf", action="store_true")
+    _common(run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "repl"
+    try:
+        if command == "serve":
+            from .serve import run_serve
+
+            return run_serve(args)
+        if command == "explain":
+            from .explain import run_explain
+
+            return run_explain(args)
+        if command == "lessons":
+            from .lessons.check import run_check
+
+            return run_check(args)
+        if command == "run":
+            from .transcript import run_file
+
+            return run_file(args)
+        from .console import run_console
+
+        return run_console(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

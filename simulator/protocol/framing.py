@@ -1,0 +1,127 @@
+"""Byte stream -> lines, for command mode and for the message text after DATA.
+
+Rules (RFC 5321 §2.3.8, §4.1.1.4, §4.5.3.1.4-6):
+- a command line is at most 512 octets including CRLF; a longer one is discarded up to its
+  line feed and reported once, so a never-ending line costs bounded memory;
+- a command line ended by a bare LF or a bare CR is reported as such (the session decides);
+- message text is split on CRLF only: a bare LF or bare CR never ends a line, so never ends
+  the message either (the defence against SMTP smuggling); a text line over the limit is
+  handed over in pieces so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Final
+
+MAX_COMMAND_LINE: Final = 512
+MAX_TEXT_LINE: Final = 1000
+RAW_KEEP: Final = MAX_COMMAND_LINE
+"""How many octets of an over-long line are kept to show the learner what was sent."""
+
+_CR_OR_LF: Final = re.compile(b"[\r\n]")
+
+
+class Ending(enum.Enum):
+    """How a command line was terminated."""
+
+    CRLF = "CRLF"
+    BARE_LF = "LF"
+    BARE_CR = "CR"
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLine:
+    """One command line: its content without terminator, the raw bytes, how it ended."""
+
+    content: bytes
+    raw: bytes
+    ending: Ending
+    length: int
+    """Octets on the wire including the terminator (raw may be cut short when too long)."""
+
+    @property
+    def too_long(self) -> bool:
+        return self.length > MAX_COMMAND_LINE
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """Part of a message text line; ``ends_line`` when the CRLF was reached."""
+
+    content: bytes
+    ends_line: bool
+
+
+class Framer:
+    """Buffers received bytes and cuts them into command lines or message text pieces."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._discarding = 0  # octets of an over-long command line dropped so far
+        self._discarded_head = b""
+
+    def feed(self, data: bytes) -> None:
+        self._buffer += data
+
+    def clear(self) -> None:
+        self._buffer.clear()
+
+    @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
+    def next_command_line(self) -> CommandLine | None:
+        """The next complete command line, or None until more bytes arrive."""
+        buf = self._buffer
+        if self._discarding:
+            return self._finish_discard()
+        found = _CR_OR_LF.search(buf)
+        if found is None:
+            if len(buf) >= MAX_COMMAND_LINE:  # cannot fit in 512 octets whatever comes
+                self._discarding = len(buf)
+                self._discarded_head = bytes(buf[:RAW_KEEP])
+                buf.clear()
+            return None
+        start = found.start()
+        if buf[start] == 0x0A:
+            ending, size = Ending.BARE_LF, start + 1
+        elif start + 1 == len(buf):
+            return None  # a CR at the end: wait to see whether LF follows
+        elif buf[start + 1] == 0x0A:
+            ending, size = Ending.CRLF, start + 2
+        else:
+            ending, size = Ending.BARE_CR, start + 1
+        raw = bytes(buf[:size])
+        del buf[:size]
+        return CommandLine(raw[:start], raw[:RAW_KEEP], ending, size)
+
+    def _finish_discard(self) -> CommandLine | None:
+        buf = self._buffer
+        newline = buf.find(b"\n")
+        if newline < 0:
+            self._discarding += len(buf)
+            buf.clear()
+            return None
+        length = self._discarding + newline + 1
+        del buf[: newline + 1]
+        head = self._discarded_head
+        self._discarding, self._discarded_head = 0, b""
+        return CommandLine(head, head, Ending.CRLF, length)
+
+    def next_text_piece(self) -> TextPiece | None:
+        """The next piece of message text, split on CRLF only, or None for more bytes."""
+        buf = self._buffer
+        end = buf.find(b"\r\n")
+        if end >= 0:
+            content = bytes(buf[:end])
+            del buf[: end + 2]
+            return TextPiece(content, ends_line=True)
+        if len(buf) <= MAX_TEXT_LINE:
+            return None
+        keep = 1 if buf[-1] == 0x0D else 0  # never split a CRLF across pieces
+        content = bytes(buf[: len(buf) - keep])
+        del buf[: len(buf) - keep]
+        return TextPiece(content, ends_line=False)

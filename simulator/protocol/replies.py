@@ -1,0 +1,186 @@
+"""The reply catalogue: every reply the simulated server can send.
+
+Each entry has a stable *key* that says why the reply was sent (``syntax.unknown-command``,
+``limits.line-too-long``...). The lessons explain replies by key, so two 500s for different
+reasons get different explanations. No reply literal lives anywhere else in the code base;
+tests import this catalogue too.
+
+Enhanced status codes (RFC 3463) are attached to every reply except the greeting, the
+354 go-ahead (RFC 3463 defines no 3.x.x class) and replies to HELO/EHLO (RFC 2034 §3).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+MAX_REPLY_LINE: Final = 512
+"""RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the code and CRLF."""
+
+MAX_ECHO: Final = 60
+"""How much of a client's input a reply may quote back, so reply lines stay short."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One server reply: a code, an optional enhanced status code, one or more text lines."""
+
+    code: int
+    enhanced: str | None
+    lines: tuple[str, ...]
+    key: str
+
+    @property
+    def text(self) -> str:
+        """The reply text, lines joined with newlines (without codes)."""
+        return "\n".join(self.lines)
+
+    @property
+    def is_error(self) -> bool:
+        return self.code >= 400
+
+    def wire_lines(self) -> list[str]:
+        """The lines exactly as sent, without CRLF: ``250-...`` for all but the last."""
+        prefix = f"{self.enhanced} " if self.enhanced else ""
+        last = len(self.lines) - 1
+        return [
+            f"{self.code}{' ' if i == last else '-'}{prefix}{line}"
+            for i, line in enumerate(self.lines)
+        ]
+
+    def to_bytes(self) -> bytes:
+        """The reply on the wire: ASCII lines, each ended by CRLF."""
+        return "".join(line + "\r\n" for line in self.wire_lines()).encode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class ReplySpec:
+    """A catalogue entry: the reply's code, enhanced code and text template."""
+
+    code: int
+    enhanced: str | None
+    template: str
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The ``{placeholders}`` the template needs."""
+        return tuple(
+            name for _, name, _, _ in string.Formatter().parse(self.template) if name
+        )
+
+
+_S = ReplySpec
+
+CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
+    # -- the session: greeting, hello, goodbye ---------------------------------------------
+    "session.greeting": _S(220, None, "{host} ESMTP smtp-sim ready (a teaching server; no mail leaves)"),
+    "session.helo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
+    "session.ehlo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
+    "session.quit": _S(221, "2.0.0", "{host} closing connection, goodbye"),
+    "session.noop": _S(250, "2.0.0", "OK"),
+    "session.rset": _S(250, "2.0.0", "OK: transaction reset"),
+    "session.timeout": _S(421, "4.4.2", "{host} idle too long, closing connection"),
+    "session.shutdown": _S(421, "4.3.2", "{host} server shutting down, closing connection"),
+    "session.too-many-errors": _S(421, "4.7.0", "{host} too many errors, closing connection"),
+    "session.too-many-clients": _S(421, "4.7.0", "{host} too many connections, try again later"),
+    # -- the mail transaction ----------------------------------------------------------------
+    "mail.accepted": _S(250, "2.1.0", "Sender <{path}> OK"),
+    "rcpt.accepted": _S(250, "2.1.5", "Recipient <{path}> OK"),
+    "data.start": _S(354, None, "End data with <CR><LF>.<CR><LF>"),
+    "data.accepted": _S(250, "2.0.0", "OK: message accepted as {queue_id}"),
+    "data.storage-failed": _S(451, "4.3.0", "Local error: the message could not be stored; try again later"),
+    "data.bare-lf": _S(550, "5.5.2", "Message rejected: it contains a bare LF; end every line with CRLF"),
+    "data.bare-cr": _S(550, "5.5.2", "Message rejected: it contains a bare CR; end every line with CRLF"),
+    "data.line-too-long": _S(500, "5.5.2", "Message rejected: a text line is longer than 1000 octets including CRLF"),
+    # -- informational commands --------------------------------------------------------------
+    "vrfy.cannot-verify": _S(252, "2.1.5", "Cannot VRFY {argument}, but send mail and delivery will be attempted"),
+    "expn.disabled": _S(502, "5.5.1", "EXPN is disabled: mailing-list expansion is not offered here"),
+    "help.general": _S(214, "2.0.0", "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP\nType HELP <command> for help on one command\nEnd of HELP"),
+    "help.command": _S(214, "2.0.0", "{usage}\n{summary}"),
+    "help.unknown-topic": _S(504, "5.5.4", "HELP: no help for {argument}; type HELP to list the commands"),
+    # -- syntax ------------------------------------------------------------------------------
+    "syntax.unknown-command": _S(500, "5.5.2", 'Syntax error: command "{verb}" not recognized'),
+    "syntax.empty-line": _S(500, "5.5.2", "Syntax error: empty command line"),
+    "syntax.bare-lf": _S(500, "5.5.2", "Syntax error: line ended with a bare LF; end commands with CRLF"),
+    "syntax.bare-cr": _S(500, "5.5.2", "Syntax error: line ended with a bare CR; end commands with CRLF"),
+    "syntax.non-ascii": _S(500, "5.5.2", "Syntax error: command line contains non-ASCII bytes"),
+    "syntax.not-implemented": _S(502, "5.5.1", "Command {verb} not implemented"),
+    "syntax.control-character": _S(501, "5.5.2", "Syntax error: control character in the argument of {verb}"),
+    "syntax.space-after-colon": _S(501, "5.5.4", "Syntax error: no space is allowed after the colon; write {verb}<address>"),
+    "syntax.missing-argument": _S(501, "5.5.4", "Syntax: {usage}"),
+    "syntax.unexpected-argument": _S(501, "5.5.4", "Syntax error: {verb} takes no argument"),
+    "syntax.helo-needs-domain": _S(501, None, "Syntax: {verb} <domain>, for example {verb} client.example"),
+    "syntax.helo-bad-domain": _S(501, None, "Syntax error: {argument} is not a domain name or address literal"),
+    "syntax.mail-needs-from": _S(501, "5.5.4", "Syntax: MAIL FROM:<address>"),
+    "syntax.rcpt-needs-to": _S(501, "5.5.4", "Syntax: RCPT TO:<address>"),
+    "syntax.path-no-brackets": _S(501, "5.5.4", "Syntax error: put the address in angle brackets, as {verb}<{argument}>"),
+    "syntax.bad-sender-address": _S(501, "5.1.7", "Bad sender address syntax: {argument}"),
+    "syntax.bad-recipient-address": _S(501, "5.1.3", "Bad recipient address syntax: {argument}"),
+    "syntax.null-recipient": _S(501, "5.1.3", "Bad recipient address: <> may only be a sender"),
+    "syntax.unknown-parameter": _S(555, "5.5.4", "{verb} parameter {argument} not recognized"),
+    "syntax.bad-parameter-value": _S(501, "5.5.4", "Bad value for {argument}"),
+    "syntax.utf8-needs-smtputf8": _S(553, "5.6.7", "Address contains non-ASCII characters; add SMTPUTF8 to MAIL FROM"),
+    # -- limits ------------------------------------------------------------------------------
+    "limits.line-too-long": _S(500, "5.5.2", "Line too long: a command line is at most 512 octets including CRLF"),
+    "limits.local-part-too-long": _S(501, "5.5.4", "Address rejected: the local part is longer than 64 octets"),
+    "limits.path-too-long": _S(501, "5.5.4", "Address rejected: the path is longer than 256 octets"),
+    "limits.too-many-recipients": _S(452, "4.5.3", "Too many recipients: at most {limit} per message"),
+    "limits.size-declared-too-big": _S(552, "5.3.4", "Message size {size} exceeds the limit of {limit} octets"),
+    "limits.message-too-big": _S(552, "5.3.4", "Message too big: the limit is {limit} octets"),
+    # -- sequence ----------------------------------------------------------------------------
+    "sequence.need-helo": _S(503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first"),
+    "sequence.rcpt-before-mail": _S(503, "5.5.1", "Bad sequence of commands: send MAIL FROM before RCPT TO"),
+    "sequence.data-before-mail": _S(503, "5.5.1", "Bad sequence of commands: send MAIL FROM and RCPT TO before DATA"),
+    "sequence.data-before-rcpt": _S(503, "5.5.1", "Bad sequence of commands: no valid recipient yet; send RCPT TO before DATA"),
+    "sequence.nested-mail": _S(503, "5.5.1", "Bad sequence of commands: sender already given; send RSET to start over"),
+})
+
+HELP_TOPICS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "HELO": ("HELO <domain>", "Identify your client (old style); starts a new session state"),
+    "EHLO": ("EHLO <domain>", "Identify your client and list the server's extensions"),
+    "MAIL": ("MAIL FROM:<address> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8]", "Start a message: give the sender (bounce) address"),
+    "RCPT": ("RCPT TO:<address>", "Add one recipient; repeat for more (at most 100)"),
+    "DATA": ("DATA", "Send the message text after 354; end it with a line holding only ."),
+    "RSET": ("RSET", "Abort the current message; the greeting stays"),
+    "NOOP": ("NOOP", "Do nothing; the server answers 250 (keeps a connection alive)"),
+    "QUIT": ("QUIT", "End the session; the server answers 221 and closes"),
+    "VRFY": ("VRFY <user>", "Ask whether a mailbox exists (answered 252 here, as most servers do)"),
+    "EXPN": ("EXPN <list>", "Expand a mailing list (disabled here, as on most servers)"),
+    "HELP": ("HELP [command]", "List the commands, or explain one"),
+})
+"""Per-command HELP text: (usage, one-line summary)."""
+
+
+def make_reply(key: str, extra_lines: tuple[str, ...] = (), **fields: object) -> Reply:
+    """Build the catalogue reply ``key``, filling its template with ``fields``.
+
+    String fields taken from client input must already be passed through :func:`quote`.
+    Raises KeyError for a key that is not in the catalogue.
+    """
+    spec = CATALOGUE[key]
+    text = spec.template.format(**fields)
+    lines = tuple(text.split("\n")) + extra_lines
+    return Reply(spec.code, spec.enhanced, lines, key)
+
+
+def quote(raw: str, limit: int = MAX_ECHO) -> str:
+    """Make client text safe to echo in a reply: printable ASCII only, bounded length.
+
+    Non-printable and non-ASCII characters become ``\\xNN`` / ``\\uNNNN`` escapes, so a reply
+    never carries a control sequence and always fits in one 512-octet line.
+    """
+    out: list[str] = []
+    for char in raw:
+        if " " <= char <= "~" and char != "\\":
+            out.append(char)
+        elif char == "\\":
+            out.append("\\\\")
+        else:
+            out.append(char.encode("unicode_escape").decode("ascii"))
+    text = "".join(out)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text

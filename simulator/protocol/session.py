@@ -1,0 +1,318 @@
+"""Session: one SMTP conversation, sans-IO. Bytes in, Exchanges out.
+
+The driver calls :meth:`Session.greeting` once, feeds whatever bytes arrive to
+:meth:`Session.receive_data`, sends each Exchange's reply, and closes the connection after
+an Exchange whose ``closes`` is true. No sockets, no clock (the driver may pass one for the
+Received: header), no threads: the same bytes give the same Exchanges however they are split.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from email.utils import format_datetime
+from typing import Final
+
+from .commands import (
+    Command,
+    EndOfData,
+    Hello,
+    MailFrom,
+    ProtocolError,
+    Query,
+    RcptTo,
+    Simple,
+    fail,
+    parse_arguments,
+    split_verb,
+)
+from .events import Envelope, Exchange, ReceivedMessage
+from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
+from .policy import Policy
+from .replies import HELP_TOPICS, Reply, make_reply, quote
+from .state import State, Verb, next_state
+
+EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
+                          "SMTPUTF8", "HELP")
+_END_OF_DATA_LINE: Final = b".\r\n"
+
+
+def _fixed_clock() -> datetime.datetime:
+    return EPOCH
+
+
+class Session:
+    """The server side of one SMTP session (RFC 5321), strict by default."""
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        peer: str = "unknown",
+        session_id: str = "S1",
+        clock: Callable[[], datetime.datetime] = _fixed_clock,
+    ) -> None:
+        self.policy = policy or Policy()
+        self.peer = peer
+        self.session_id = session_id
+        self._clock = clock
+        self._framer = Framer()
+        self.state = State.CONNECTED
+        self.helo: str | None = None
+        self.esmtp = False
+        self.mail: MailFrom | None = None
+        self.recipients: list[str] = []
+        self.messages_accepted = 0
+        self.errors = 0
+        self._text = bytearray()
+        self._text_size = 0
+        self._line_size = 0
+        self._text_problems: list[str] = []
+
+    # -- what the driver calls ------------------------------------------------------------
+
+    def greeting(self) -> Exchange:
+        """The 220 the server sends when a client connects."""
+        reply = make_reply("session.greeting", host=self.policy.hostname)
+        return Exchange(b"", None, reply, self.state, self.state, closes=False)
+
+    def receive_data(self, data: bytes) -> list[Exchange]:
+        """Feed received bytes; return an Exchange for every reply they cause, in order."""
+        if self.state is State.CLOSED:
+            return []
+        self._framer.feed(data)
+        out: list[Exchange] = []
+        while self.state is not State.CLOSED:
+            if self.state is State.DATA:
+                piece = self._framer.next_text_piece()
+                if piece is None:
+                    break
+                exchange = self._receive_text(piece)
+            else:
+                line = self._framer.next_command_line()
+                if line is None:
+                    break
+                exchange = self._receive_command(line)
+            if exchange is not None:
+                out.append(exchange)
+                out.extend(self._spend_error_budget(exchange))
+        if self.state is State.CLOSED:
+            self._framer.clear()
+        return out
+
+    def timeout(self) -> Exchange:
+        """The client was idle too long: 421 4.4.2 and close (RFC 5321 §4.5.3.2)."""
+        return self._close("session.timeout")
+
+    def shutdown(self) -> Exchange:
+        """The server is going down: 421 4.3.2 and close."""
+        return self._close("session.shutdown")
+
+    def storage_failed(self, exchange: Exchange) -> Exchange:
+        """The driver could not store ``exchange``'s message: answer 451 instead of 250."""
+        self.messages_accepted -= 1
+        reply = make_reply("data.storage-failed")
+        return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
+                        exchange.state_after, closes=False)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _receive_command(self, line: CommandLine) -> Exchange:
+        before = self.state
+        command: Command | None = None
+        try:
+            command, after = self._interpret(line)
+            reply = self._execute(command)
+            self.state = after
+        except ProtocolError as err:
+            reply = err.reply
+        return Exchange(line.raw, command, reply, before, self.state,
+                        closes=self.state is State.CLOSED)
+
+    def _interpret(self, line: CommandLine) -> tuple[Command, State]:
+        """Check framing, verb, sequence and arguments, in that order."""
+        if line.too_long:
+            raise fail("limits.line-too-long")
+        if line.ending is Ending.BARE_CR:
+            raise fail("syntax.bare-cr")
+        if line.ending is Ending.BARE_LF and not self.policy.accept_bare_lf:
+            raise fail("syntax.bare-lf")
+        try:
+            text = line.content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise fail("syntax.non-ascii") from None
+        verb, argument = split_verb(text)
+        if not text.isascii() and verb not in (Verb.MAIL, Verb.RCPT):
+            raise fail("syntax.non-ascii")
+        after = next_state(self.state, verb)
+        if isinstance(after, str):
+            raise fail(after)
+        smtputf8 = self.mail is not None and self.mail.smtputf8
+        return parse_arguments(verb, argument, smtputf8=smtputf8), after
+
+    def _execute(self, command: Command) -> Reply:
+        host = self.policy.hostname
+        match command:
+            case Hello(verb=verb, domain=domain):
+                return self._hello(verb, domain)
+            case MailFrom():
+                return self._mail_from(command)
+            case RcptTo(path=path):
+                return self._rcpt_to(path)
+            case Simple(verb=Verb.DATA):
+                self._start_text()
+                return make_reply("data.start")
+            case Simple(verb=Verb.RSET):
+                self._reset_transaction()
+                return make_reply("session.rset")
+            case Simple(verb=Verb.QUIT):
+                return make_reply("session.quit", host=host)
+            case Query(verb=Verb.VRFY, argument=argument):
+                return make_reply("vrfy.cannot-verify", argument=quote(argument))
+            case Query(verb=Verb.EXPN):
+                return make_reply("expn.disabled")
+            case Query(verb=Verb.HELP, argument=argument):
+                return self._help(argument)
+            case _:
+                return make_reply("session.noop")
+
+    def _hello(self, verb: Verb, domain: str) -> Reply:
+        self._reset_transaction()
+        self.helo = domain
+        self.esmtp = verb is Verb.EHLO
+        fields = {"host": self.policy.hostname, "domain": quote(domain)}
+        if verb is Verb.HELO:
+            return make_reply("session.helo", **fields)
+        size = self.policy.max_message_size
+        extensions = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
+        return make_reply("session.ehlo", extensions, **fields)
+
+    def _mail_from(self, command: MailFrom) -> Reply:
+        if not self.esmtp and (command.size is not None or command.body or command.smtputf8):
+            # RFC 5321 §4.1.1.2: parameters exist only for extensions EHLO announced.
+            raise fail("syntax.unknown-parameter", verb="MAIL FROM",
+                       argument="(parameters need EHLO, not HELO)")
+        limit = self.policy.max_message_size
+        if command.size is not None and command.size > limit:
+            raise fail("limits.size-declared-too-big", size=command.size, limit=limit)
+        self.mail = command
+        return make_reply("mail.accepted", path=quote(command.path, 200))
+
+    def _rcpt_to(self, path: str) -> Reply:
+        limit = self.policy.max_recipients
+        if len(self.recipients) >= limit:
+            raise fail("limits.too-many-recipients", limit=limit)
+        self.recipients.append(path)
+        return make_reply("rcpt.accepted", path=quote(path, 200))
+
+    def _help(self, argument: str) -> Reply:
+        if not argument:
+            return make_reply("help.general")
+        topic = HELP_TOPICS.get(argument.upper())
+        if topic is None:
+            raise fail("help.unknown-topic", argument=quote(argument))
+        return make_reply("help.command", usage=topic[0], summary=topic[1])
+
+    def _reset_transaction(self) -> None:
+        self.mail = None
+        self.recipients = []
+
+    # -- message text ----------------------------------------------------------------------
+
+    def _start_text(self) -> None:
+        self._text = bytearray()
+        self._text_size = 0
+        self._line_size = 0
+        self._text_problems = []
+
+    def _receive_text(self, piece: TextPiece) -> Exchange | None:
+        """Take one piece of message text; at the lone ``.`` line, answer for the message."""
+        at_line_start = self._line_size == 0
+        if at_line_start and piece.ends_line and piece.content == b".":
+            return self._end_of_text()
+        content = piece.content
+        if at_line_start and content.startswith(b"."):
+            content = content[1:]  # RFC 5321 §4.5.2: dot-unstuffing
+        self._line_size += len(piece.content) + (2 if piece.ends_line else 0)
+        if self._line_size > MAX_TEXT_LINE:
+            self._note_problem("data.line-too-long")
+        if b"\r" in content:
+            self._note_problem("data.bare-cr")
+        if b"\n" in content:
+            if self.policy.accept_bare_lf:
+                content = content.replace(b"\n", b"\r\n")
+            else:
+                self._note_problem("data.bare-lf")
+        if piece.ends_line:
+            content += b"\r\n"
+            self._line_size = 0
+        self._text_size += len(content)
+        if self._text_size > self.policy.max_message_size:
+            self._note_problem("limits.message-too-big")
+        if not self._text_problems:
+            self._text += content
+        return None
+
+    def _note_problem(self, key: str) -> None:
+        if key not in self._text_problems:
+            self._text_problems.append(key)
+            self._text = bytearray()  # the message is lost anyway: free its memory
+
+    def _end_of_text(self) -> Exchange:
+        before, size = self.state, self._text_size
+        message: ReceivedMessage | None = None
+        problems = self._text_problems
+        if problems:
+            key = min(problems, key=_PROBLEM_ORDER.index)
+            reply = make_reply(key, limit=self.policy.max_message_size)
+        else:
+            message = self._accept_message()
+            reply = make_reply("data.accepted", queue_id=message.queue_id)
+        self._reset_transaction()
+        self._start_text()
+        self.state = State.GREETED
+        return Exchange(_END_OF_DATA_LINE, EndOfData(size), reply, before, self.state,
+                        closes=False, message=message)
+
+    def _accept_message(self) -> ReceivedMessage:
+        self.messages_accepted += 1
+        queue_id = f"{self.session_id}-{self.messages_accepted}"
+        assert self.mail is not None and self.helo is not None
+        envelope = Envelope(self.mail.path, tuple(self.recipients), self.helo, self.peer,
+                            smtputf8=self.mail.smtputf8, body=self.mail.body)
+        header = self._received_header(queue_id, envelope)
+        return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
+
+    def _received_header(self, queue_id: str, envelope: Envelope) -> bytes:
+        """RFC 5321 §4.4: the trace line this server adds on top of the message."""
+        protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if self.esmtp else "SMTP")
+        recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
+        stamp = format_datetime(self._clock())
+        text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
+                f"\tby {self.policy.hostname} (smtp-sim) with {protocol} id {queue_id}"
+                f"{recipient}; {stamp}\r\n")
+        return text.encode("utf-8")
+
+    # -- closing --------------------------------------------------------------------------
+
+    def _spend_error_budget(self, exchange: Exchange) -> list[Exchange]:
+        """Count 5xx replies; when the budget is spent, close with 421 4.7.0."""
+        if exchange.reply.code < 500:
+            return []
+        self.errors += 1
+        budget = self.policy.error_budget
+        if budget and self.errors >= budget and self.state is not State.CLOSED:
+            return [self._close("session.too-many-errors")]
+        return []
+
+    def _close(self, key: str) -> Exchange:
+        before = self.state
+        self.state = State.CLOSED
+        self._framer.clear()
+        reply = make_reply(key, host=self.policy.hostname)
+        return Exchange(b"", None, reply, before, State.CLOSED, closes=True)
+
+
+_PROBLEM_ORDER: Final = ("limits.message-too-big", "data.line-too-long", "data.bare-lf",
+                         "data.bare-cr")

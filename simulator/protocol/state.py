@@ -1,0 +1,99 @@
+"""Session states and the one transition table that holds every sequencing rule.
+
+A legal move is a key in :data:`TRANSITIONS`; an illegal move is a key in
+:data:`SEQUENCE_ERRORS`, which names the reply that explains it (RFC 5321 §4.1.4, §3.3).
+The console draws its state diagram from these tables.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+
+class State(enum.Enum):
+    """Where an SMTP session is."""
+
+    CONNECTED = "connected"
+    """Greeting sent; the client has not said HELO or EHLO yet."""
+    GREETED = "greeted"
+    """HELO/EHLO done; no mail transaction open."""
+    MAIL = "mail"
+    """MAIL FROM accepted; waiting for recipients."""
+    RCPT = "rcpt"
+    """At least one RCPT TO accepted; DATA may follow."""
+    DATA = "data"
+    """354 sent; message lines are being received until <CRLF>.<CRLF>."""
+    CLOSED = "closed"
+    """221 or 421 sent; the server closes the connection."""
+
+
+class Verb(enum.Enum):
+    """The commands the engine implements, plus the end of the message text."""
+
+    HELO = "HELO"
+    EHLO = "EHLO"
+    MAIL = "MAIL"
+    RCPT = "RCPT"
+    DATA = "DATA"
+    RSET = "RSET"
+    NOOP = "NOOP"
+    QUIT = "QUIT"
+    VRFY = "VRFY"
+    EXPN = "EXPN"
+    HELP = "HELP"
+    END_OF_DATA = "."
+    """The line ``.`` that ends the message text (not a command, but a move)."""
+
+
+UNIMPLEMENTED: Final = frozenset(
+    {"TURN", "ETRN", "ATRN", "BDAT", "STARTTLS", "AUTH", "SEND", "SOML", "SAML"}
+)
+"""SMTP verbs a real server may know but this one does not offer: 502, not 500."""
+
+_OPEN: Final = (State.CONNECTED, State.GREETED, State.MAIL, State.RCPT)
+_GREETED_OR_LATER: Final = (State.GREETED, State.MAIL, State.RCPT)
+
+
+def _build_transitions() -> dict[tuple[State, Verb], State]:
+    table: dict[tuple[State, Verb], State] = {}
+    for state in _OPEN:
+        # RFC 5321 §4.1.4: HELO/EHLO may come again and resets the transaction.
+        table[state, Verb.HELO] = State.GREETED
+        table[state, Verb.EHLO] = State.GREETED
+        # RSET clears the transaction but keeps the greeting (§4.1.1.5).
+        table[state, Verb.RSET] = State.CONNECTED if state is State.CONNECTED else State.GREETED
+        for verb in (Verb.NOOP, Verb.VRFY, Verb.EXPN, Verb.HELP):
+            table[state, verb] = state
+        table[state, Verb.QUIT] = State.CLOSED
+    table[State.GREETED, Verb.MAIL] = State.MAIL
+    table[State.MAIL, Verb.RCPT] = State.RCPT
+    table[State.RCPT, Verb.RCPT] = State.RCPT
+    table[State.RCPT, Verb.DATA] = State.DATA
+    table[State.DATA, Verb.END_OF_DATA] = State.GREETED
+    return table
+
+
+TRANSITIONS: Final[Mapping[tuple[State, Verb], State]] = MappingProxyType(_build_transitions())
+"""(state, verb) -> state after a successful command. Missing keys are illegal moves."""
+
+SEQUENCE_ERRORS: Final[Mapping[tuple[State, Verb], str]] = MappingProxyType({
+    (State.CONNECTED, Verb.MAIL): "sequence.need-helo",
+    (State.CONNECTED, Verb.RCPT): "sequence.need-helo",
+    (State.CONNECTED, Verb.DATA): "sequence.need-helo",
+    (State.GREETED, Verb.RCPT): "sequence.rcpt-before-mail",
+    (State.GREETED, Verb.DATA): "sequence.data-before-mail",
+    (State.MAIL, Verb.DATA): "sequence.data-before-rcpt",
+    (State.MAIL, Verb.MAIL): "sequence.nested-mail",
+    (State.RCPT, Verb.MAIL): "sequence.nested-mail",
+})
+"""(state, verb) -> catalogue key of the 503 that explains why the move is illegal."""
+
+
+def next_state(state: State, verb: Verb) -> State | str:
+    """The state a successful ``verb`` leads to, or the reply key that refuses it."""
+    if (state, verb) in TRANSITIONS:
+        return TRANSITIONS[state, verb]
+    return SEQUENCE_ERRORS[state, verb]
