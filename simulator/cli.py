@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
     lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
 
-    run = sub.add_parser("run", help="send a file of command lines and print the explained transcript")
+    run = sub.add_parser(
+        "run", help="send a file of command lines and print the explained transcript")
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     run.add_argument("--accept-bare-lf", action="store_true")

@@ -83,7 +83,8 @@ _UTF8_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 _UTF8_DOMAIN_RE: Final = re.compile(rf"{_UTF8_LABEL}(?:\.{_UTF8_LABEL})*")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _DOT_STRING_RE: Final = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
-_UTF8_DOT_STRING_RE: Final = re.compile(r"[^\x00-\x20\"(),.:;<>@\[\\\]\x7f]+(?:\.[^\x00-\x20\"(),.:;<>@\[\\\]\x7f]+)*")
+_UTF8_ATOM = r"[^\x00-\x20\"(),.:;<>@\[\\\]\x7f]+"  # RFC 6531 §3.3: atext plus UTF-8
+_UTF8_DOT_STRING_RE: Final = re.compile(rf"{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*")
 _QUOTED_STRING_RE: Final = re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"')
 _SOURCE_ROUTE_RE: Final = re.compile(rf"@{_LABEL}(?:\.{_LABEL})*(?:,@{_LABEL}(?:\.{_LABEL})*)*:")
 _SIZE_RE: Final = re.compile(r"[0-9]{1,20}")

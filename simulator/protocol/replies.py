@@ -42,6 +42,14 @@ class Reply:
     def is_error(self) -> bool:
         return self.code >= 400
 
+    def with_lines(self, extra: tuple[str, ...]) -> Reply:
+        """The same reply with more lines after its text (EHLO's extension keywords)."""
+        return Reply(self.code, self.enhanced, self.lines + extra, self.key)
+
+    def without_enhanced(self) -> Reply:
+        """The same reply with no enhanced status code (RFC 2034 §3: none for HELO/EHLO)."""
+        return Reply(self.code, None, self.lines, self.key)
+
     def wire_lines(self) -> list[str]:
         """The lines exactly as sent, without CRLF: ``250-...`` for all but the last."""
         prefix = f"{self.enhanced} " if self.enhanced else ""
@@ -154,7 +162,7 @@ HELP_TOPICS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
 """Per-command HELP text: (usage, one-line summary)."""
 
 
-def make_reply(key: str, extra_lines: tuple[str, ...] = (), **fields: object) -> Reply:
+def make_reply(key: str, /, **fields: object) -> Reply:
     """Build the catalogue reply ``key``, filling its template with ``fields``.
 
     String fields taken from client input must already be passed through :func:`quote`.
@@ -162,8 +170,7 @@ def make_reply(key: str, extra_lines: tuple[str, ...] = (), **fields: object) ->
     """
     spec = CATALOGUE[key]
     text = spec.template.format(**fields)
-    lines = tuple(text.split("\n")) + extra_lines
-    return Reply(spec.code, spec.enhanced, lines, key)
+    return Reply(spec.code, spec.enhanced, tuple(text.split("\n")), key)
 
 
 def quote(raw: str, limit: int = MAX_ECHO) -> str:

@@ -79,11 +79,11 @@ class Session:
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
-        if self.state is State.CLOSED:
+        if self.closed:
             return []
         self._framer.feed(data)
         out: list[Exchange] = []
-        while self.state is not State.CLOSED:
+        while not self.closed:
             if self.state is State.DATA:
                 piece = self._framer.next_text_piece()
                 if piece is None:
@@ -97,9 +97,14 @@ class Session:
             if exchange is not None:
                 out.append(exchange)
                 out.extend(self._spend_error_budget(exchange))
-        if self.state is State.CLOSED:
+        if self.closed:
             self._framer.clear()
         return out
+
+    @property
+    def closed(self) -> bool:
+        """True once 221 or 421 was sent: the driver should close the connection."""
+        return self.state is State.CLOSED
 
     def timeout(self) -> Exchange:
         """The client was idle too long: 421 4.4.2 and close (RFC 5321 §4.5.3.2)."""
@@ -120,18 +125,22 @@ class Session:
 
     def _receive_command(self, line: CommandLine) -> Exchange:
         before = self.state
+        verb: Verb | None = None
         command: Command | None = None
         try:
-            command, after = self._interpret(line)
+            verb, argument = self._split(line)
+            command, after = self._parse(verb, argument)
             reply = self._execute(command)
             self.state = after
         except ProtocolError as err:
             reply = err.reply
+        if verb in (Verb.HELO, Verb.EHLO):
+            reply = reply.without_enhanced()  # RFC 2034 §3
         return Exchange(line.raw, command, reply, before, self.state,
                         closes=self.state is State.CLOSED)
 
-    def _interpret(self, line: CommandLine) -> tuple[Command, State]:
-        """Check framing, verb, sequence and arguments, in that order."""
+    def _split(self, line: CommandLine) -> tuple[Verb, str]:
+        """Check the framing and the characters, then find the verb."""
         if line.too_long:
             raise fail("limits.line-too-long")
         if line.ending is Ending.BARE_CR:
@@ -145,6 +154,10 @@ class Session:
         verb, argument = split_verb(text)
         if not text.isascii() and verb not in (Verb.MAIL, Verb.RCPT):
             raise fail("syntax.non-ascii")
+        return verb, argument
+
+    def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
+        """Check the sequence (state.py's table), then the arguments."""
         after = next_state(self.state, verb)
         if isinstance(after, str):
             raise fail(after)
@@ -186,7 +199,7 @@ class Session:
             return make_reply("session.helo", **fields)
         size = self.policy.max_message_size
         extensions = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
-        return make_reply("session.ehlo", extensions, **fields)
+        return make_reply("session.ehlo", **fields).with_lines(extensions)
 
     def _mail_from(self, command: MailFrom) -> Reply:
         if not self.esmtp and (command.size is not None or command.body or command.smtputf8):

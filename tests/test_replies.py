@@ -1,0 +1,79 @@
+"""The reply catalogue: every reply well formed, enhanced codes where RFC 2034 wants them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, make_reply, quote
+
+SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
+          "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
+          "summary": "s"}
+NO_ENHANCED = {"session.greeting", "session.helo", "session.ehlo", "data.start",
+               "syntax.helo-needs-domain", "syntax.helo-bad-domain"}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_reply_is_well_formed_on_the_wire(key: str) -> None:
+    reply = make_reply(key, **SAMPLE)
+    data = reply.to_bytes()
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b""
+    for i, line in enumerate(lines[:-1]):
+        assert len(line) + 2 <= MAX_REPLY_LINE
+        sep = " " if i == len(lines) - 2 else "-"
+        assert re.fullmatch(rf"[2-5][0-9][0-9]{re.escape(sep)}.*".encode(), line), line
+        assert line.isascii()
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_enhanced_code_present_except_greeting_helo_and_354(key: str) -> None:
+    spec = CATALOGUE[key]
+    if key in NO_ENHANCED:
+        assert spec.enhanced is None
+    else:
+        assert spec.enhanced is not None
+        # RFC 3463: the class digit matches the reply's first digit.
+        assert re.fullmatch(r"[245]\.[0-9]{1,3}\.[0-9]{1,3}", spec.enhanced)
+        assert spec.enhanced[0] == str(spec.code)[0]
+
+
+def test_keys_are_stable_dotted_names() -> None:
+    for key in CATALOGUE:
+        assert re.fullmatch(r"[a-z0-9]+\.[a-z0-9-]+", key), key
+
+
+def test_unknown_command_reply_reads_like_a_helpful_server() -> None:
+    reply = make_reply("syntax.unknown-command", verb="HELOO")
+    assert reply.to_bytes() == b'500 5.5.2 Syntax error: command "HELOO" not recognized\r\n'
+
+
+def test_multiline_reply_uses_dash_continuations() -> None:
+    reply = make_reply("session.ehlo", host="h", domain="d").with_lines(("PIPELINING", "HELP"))
+    assert reply.wire_lines() == ["250-h Hello d, pleased to meet you", "250-PIPELINING",
+                                  "250 HELP"]
+
+
+def test_quote_escapes_control_and_non_ascii_and_bounds_length() -> None:
+    assert quote("\x1b[31mred") == "\\x1b[31mred"
+    assert quote("中") == "\\u4e2d"
+    assert quote("a\\b") == "a\\\\b"
+    long = quote("x" * 500)
+    assert len(long) == 60 and long.endswith("...")
+
+
+def test_no_reply_literal_outside_the_catalogue() -> None:
+    """Design principle: every reply comes from replies.py."""
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent / "simulator"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path.name == "replies.py":
+            continue
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if re.search(r"""["'][2-5][0-9][0-9][ -]([0-9]\.[0-9]|[A-Z])""", line):
+                offenders.append(f"{path}:{n}: {line.strip()}")
+    assert offenders == []

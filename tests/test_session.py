@@ -1,0 +1,351 @@
+"""The engine's rules, as a table of dialogues: what a client sends, what it reads back."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.protocol import MailFrom, Policy, Session, State
+from tests.dialogue import (
+    GREETED,
+    IN_DATA,
+    IN_MAIL,
+    IN_RCPT,
+    codes,
+    keys,
+    send,
+    session_after,
+    wire,
+)
+
+# (setup, line sent, expected code, expected enhanced code, expected key)
+DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
+    # sequence (RFC 5321 §4.1.4, §3.3)
+    ((), "MAIL FROM:<a@b.example>", 503, "5.5.1", "sequence.need-helo"),
+    ((), "RCPT TO:<a@b.example>", 503, "5.5.1", "sequence.need-helo"),
+    ((), "DATA", 503, "5.5.1", "sequence.need-helo"),
+    (GREETED, "RCPT TO:<a@b.example>", 503, "5.5.1", "sequence.rcpt-before-mail"),
+    (GREETED, "DATA", 503, "5.5.1", "sequence.data-before-mail"),
+    (IN_MAIL, "DATA", 503, "5.5.1", "sequence.data-before-rcpt"),
+    (IN_MAIL, "MAIL FROM:<c@d.example>", 503, "5.5.1", "sequence.nested-mail"),
+    (IN_RCPT, "MAIL FROM:<c@d.example>", 503, "5.5.1", "sequence.nested-mail"),
+    # commands valid in any state
+    ((), "NOOP", 250, "2.0.0", "session.noop"),
+    ((), "NOOP anything at all", 250, "2.0.0", "session.noop"),
+    (IN_RCPT, "NOOP", 250, "2.0.0", "session.noop"),
+    ((), "RSET", 250, "2.0.0", "session.rset"),
+    (IN_RCPT, "VRFY bob", 252, "2.1.5", "vrfy.cannot-verify"),
+    ((), "VRFY", 501, "5.5.4", "syntax.missing-argument"),
+    ((), "EXPN staff", 502, "5.5.1", "expn.disabled"),
+    ((), "HELP", 214, "2.0.0", "help.general"),
+    ((), "HELP mail", 214, "2.0.0", "help.command"),
+    ((), "HELP FOO", 504, "5.5.4", "help.unknown-topic"),
+    (IN_MAIL, "QUIT", 221, "2.0.0", "session.quit"),
+    # hello
+    ((), "HELO client.example", 250, None, "session.helo"),
+    ((), "EHLO [192.0.2.1]", 250, None, "session.ehlo"),
+    ((), "EHLO [IPv6:2001:db8::1]", 250, None, "session.ehlo"),
+    ((), "EHLO", 501, None, "syntax.helo-needs-domain"),
+    ((), "HELO ", 501, None, "syntax.helo-needs-domain"),
+    ((), "EHLO bad_name!", 501, None, "syntax.helo-bad-domain"),
+    ((), "EHLO [999.1.1.1]", 501, None, "syntax.helo-bad-domain"),
+    # unknown and unimplemented verbs
+    ((), "HELOO there", 500, "5.5.2", "syntax.unknown-command"),
+    ((), "", 500, "5.5.2", "syntax.empty-line"),
+    ((), "   ", 500, "5.5.2", "syntax.empty-line"),
+    ((), "TURN", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "ETRN example.org", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "BDAT 100 LAST", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "STARTTLS", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "AUTH PLAIN", 502, "5.5.1", "syntax.not-implemented"),
+    # case and spacing
+    ((), "ehlo client.example", 250, None, "session.ehlo"),
+    ((), "NoOp   ", 250, "2.0.0", "session.noop"),
+    (GREETED, "mail from:<a@b.example>   ", 250, "2.1.0", "mail.accepted"),
+    # paths (RFC 5321 §4.1.2, §4.5.3.1)
+    (GREETED, "MAIL FROM:foo@example.org", 501, "5.5.4", "syntax.path-no-brackets"),
+    (GREETED, "MAIL FROM:<foo@example.org", 501, "5.5.4", "syntax.path-no-brackets"),
+    (GREETED, "MAIL FROM: <foo@example.org>", 501, "5.5.4", "syntax.space-after-colon"),
+    (GREETED, "MAIL <foo@example.org>", 501, "5.5.4", "syntax.mail-needs-from"),
+    (GREETED, "MAIL FROM:", 501, "5.5.4", "syntax.mail-needs-from"),
+    (GREETED, "MAIL FROM:<>", 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<@relay.example:a@b.example>", 250, "2.1.0", "mail.accepted"),
+    (GREETED, 'MAIL FROM:<"john doe"@example.org>', 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<no-at-sign>", 501, "5.1.7", "syntax.bad-sender-address"),
+    (GREETED, "MAIL FROM:<a@b.example>junk", 501, "5.1.7", "syntax.bad-sender-address"),
+    (GREETED, "MAIL FROM:<a..b@example.org>", 501, "5.1.7", "syntax.bad-sender-address"),
+    (GREETED, f"MAIL FROM:<{'a' * 65}@example.org>", 501, "5.5.4", "limits.local-part-too-long"),
+    (GREETED, f"MAIL FROM:<{'a' * 10}@{'b' * 60}.{'c' * 60}.{'d' * 60}.{'e' * 60}.org>", 501, "5.5.4",
+     "limits.path-too-long"),
+    (GREETED, b"MAIL FROM:<a\x00b@example.org>\r\n", 501, "5.5.2", "syntax.control-character"),
+    (GREETED, b"MAIL FROM:<a\x07b@example.org>\r\n", 501, "5.5.2", "syntax.control-character"),
+    (IN_MAIL, "RCPT TO:<>", 501, "5.1.3", "syntax.null-recipient"),
+    (IN_MAIL, "RCPT TO:<Postmaster>", 250, "2.1.5", "rcpt.accepted"),
+    (IN_MAIL, "RCPT TO:bob@example.net", 501, "5.5.4", "syntax.path-no-brackets"),
+    (IN_MAIL, "RCPT <bob@example.net>", 501, "5.5.4", "syntax.rcpt-needs-to"),
+    (IN_MAIL, "RCPT TO:<bob@>", 501, "5.1.3", "syntax.bad-recipient-address"),
+    (IN_MAIL, "RCPT TO:<bob@example.net> NOTIFY=NEVER", 555, "5.5.4", "syntax.unknown-parameter"),
+    # parameters (RFC 1870, RFC 6152, RFC 6531)
+    (GREETED, "MAIL FROM:<a@b.example> SIZE=1000", 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<a@b.example> BODY=8BITMIME", 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<a@b.example> body=7bit", 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<a@b.example> BODY=BINARYMIME", 501, "5.5.4", "syntax.bad-parameter-value"),
+    (GREETED, "MAIL FROM:<a@b.example> SIZE=lots", 501, "5.5.4", "syntax.bad-parameter-value"),
+    (GREETED, "MAIL FROM:<a@b.example> SIZE=1 SIZE=2", 501, "5.5.4", "syntax.bad-parameter-value"),
+    (GREETED, "MAIL FROM:<a@b.example> FOO=bar", 555, "5.5.4", "syntax.unknown-parameter"),
+    (GREETED, "MAIL FROM:<a@b.example> SIZE=99999999999", 552, "5.3.4",
+     "limits.size-declared-too-big"),
+    ((b"HELO client.example\r\n",), "MAIL FROM:<a@b.example> SIZE=10", 555, "5.5.4",
+     "syntax.unknown-parameter"),
+    (GREETED, "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
+    (IN_MAIL, "RCPT TO:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
+    # non-ASCII and control characters in commands
+    ((), "NOOP é", 500, "5.5.2", "syntax.non-ascii"),
+    ((), "EHLO exämple.org", 500, "5.5.2", "syntax.non-ascii"),
+    ((), b"EHLO \xff\xfe\r\n", 500, "5.5.2", "syntax.non-ascii"),
+    ((), b"EHLO a\x01b\r\n", 501, None, "syntax.control-character"),
+    # arguments where none belong
+    (IN_RCPT, "DATA now", 501, "5.5.4", "syntax.unexpected-argument"),
+    ((), "RSET please", 501, "5.5.4", "syntax.unexpected-argument"),
+    ((), "QUIT now", 501, "5.5.4", "syntax.unexpected-argument"),
+    # line endings (RFC 5321 §2.3.8)
+    ((), b"NOOP\n", 500, "5.5.2", "syntax.bare-lf"),
+    ((), b"NOOP\rNOOP\r\n", 500, "5.5.2", "syntax.bare-cr"),
+]
+
+
+@pytest.mark.parametrize(("setup", "line", "code", "enhanced", "key"), DIALOGUES,
+                         ids=[repr(d[1])[:50] for d in DIALOGUES])
+def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
+                  key: str) -> None:
+    session = session_after(*setup)
+    first = send(session, line)[0]
+    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+
+
+def test_greeting_is_220_with_hostname_and_no_enhanced_code() -> None:
+    greeting = Session(Policy(hostname="mx.school.test")).greeting()
+    assert greeting.reply.to_bytes().startswith(b"220 mx.school.test ESMTP")
+    assert greeting.state_after is State.CONNECTED and not greeting.closes
+
+
+def test_ehlo_advertises_exactly_what_the_server_does() -> None:
+    reply = send(Session(Policy(max_message_size=5000)), "EHLO client.example")[0].reply
+    assert reply.wire_lines()[1:] == ["250-PIPELINING", "250-SIZE 5000", "250-8BITMIME",
+                                      "250-ENHANCEDSTATUSCODES", "250-SMTPUTF8", "250 HELP"]
+
+
+def test_unknown_command_text_names_the_typo() -> None:
+    exchanges = send(session_after(), "HELOO there")
+    assert wire(exchanges) == b'500 5.5.2 Syntax error: command "HELOO" not recognized\r\n'
+
+
+def test_full_transaction_and_second_one_on_same_session() -> None:
+    session = session_after()
+    exchanges = send(session, "EHLO client.example", "MAIL FROM:<a@b.example>",
+                     "RCPT TO:<c@d.example>", "RCPT TO:<e@f.example>", "DATA", "Subject: hi",
+                     "", "Hello.", ".", "MAIL FROM:<>", "RCPT TO:<c@d.example>", "DATA", "x",
+                     ".", "QUIT")
+    assert codes(exchanges) == [250, 250, 250, 250, 354, 250, 250, 250, 354, 250, 221]
+    first, second = exchanges[5].message, exchanges[9].message
+    assert first is not None and second is not None
+    assert first.envelope.recipients == ("c@d.example", "e@f.example")
+    assert first.content.endswith(b"\r\nSubject: hi\r\n\r\nHello.\r\n")
+    assert first.content.startswith(b"Received: from client.example (unknown)\r\n\tby ")
+    assert second.envelope.sender == "" and second.queue_id != first.queue_id
+    assert exchanges[-1].closes and session.state is State.CLOSED
+    assert session.messages_accepted == 2
+
+
+def test_quit_closes_and_later_bytes_are_ignored() -> None:
+    session = session_after()
+    exchanges = send(session, b"QUIT\r\nNOOP\r\n")
+    assert keys(exchanges) == ["session.quit"]
+    assert wire(exchanges).startswith(b"221 2.0.0 smtp-sim.localhost ")
+    assert session.receive_data(b"NOOP\r\n") == []
+
+
+def test_helo_again_resets_the_transaction() -> None:
+    session = session_after(*IN_RCPT)
+    assert codes(send(session, "EHLO again.example", "DATA")) == [250, 503]
+    assert session.mail is None and session.recipients == []
+
+
+def test_rset_keeps_greeting_but_clears_transaction() -> None:
+    session = session_after(*IN_RCPT)
+    assert codes(send(session, "RSET", "RCPT TO:<x@y.example>", "MAIL FROM:<a@b.example>")) == [
+        250, 503, 250]
+
+
+def test_rset_before_hello_does_not_greet() -> None:
+    assert codes(send(session_after(), "RSET", "MAIL FROM:<a@b.example>")) == [250, 503]
+
+
+def test_failed_command_keeps_state() -> None:
+    session = session_after(*IN_MAIL)
+    ex = send(session, "RCPT TO:bob")[0]
+    assert ex.state_before is ex.state_after is State.MAIL
+
+
+def test_dot_unstuffing_and_bare_lf_never_ends_data() -> None:
+    session = session_after(*IN_DATA)
+    assert send(session, b"..leading dot\r\nsmuggle\n.\nMAIL FROM:<x@y.example>\r\n") == []
+    exchanges = send(session, ".")
+    assert keys(exchanges) == ["data.bare-lf"]
+    assert exchanges[0].reply.to_bytes().startswith(b"550 5.5.2 ")
+    assert exchanges[0].message is None and session.state is State.GREETED
+
+
+def test_bare_cr_in_message_is_rejected() -> None:
+    session = session_after(*IN_DATA)
+    assert keys(send(session, b"a\rb\r\n.\r\n")) == ["data.bare-cr"]
+
+
+def test_bare_lf_normalized_when_policy_accepts_it() -> None:
+    session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+    exchanges = send(session, b"one\ntwo\r\n.\r\n")
+    assert keys(exchanges) == ["data.accepted"]
+    assert exchanges[0].message is not None
+    assert exchanges[0].message.content.endswith(b"\r\none\r\ntwo\r\n")
+
+
+def test_bare_lf_command_accepted_when_policy_allows() -> None:
+    session = session_after(policy=Policy(accept_bare_lf=True))
+    assert codes(send(session, b"EHLO nc.example\nNOOP\n")) == [250, 250]
+    assert keys(send(session, b"NOOP\rX\r\n"))[0] == "syntax.bare-cr"
+
+
+def test_text_line_over_1000_octets_is_rejected_after_the_dot() -> None:
+    session = session_after(*IN_DATA)
+    assert send(session, b"x" * 998 + b"\r\n") == []  # 1000 with CRLF: fine
+    assert send(session, b"y" * 999 + b"\r\n") == []  # 1001: too long, but wait for the dot
+    exchanges = send(session, ".")
+    assert wire(exchanges).startswith(b"500 5.5.2 Message rejected: a text line is longer")
+    assert exchanges[0].message is None
+
+
+def test_exactly_1000_octet_text_line_is_accepted() -> None:
+    session = session_after(*IN_DATA)
+    exchanges = send(session, b"x" * 998 + b"\r\n.\r\n")
+    assert keys(exchanges) == ["data.accepted"]
+
+
+def test_message_over_size_limit_rejected_after_dot() -> None:
+    session = session_after(*IN_DATA, policy=Policy(max_message_size=100))
+    exchanges = send(session, b"z" * 80 + b"\r\n" + b"z" * 80 + b"\r\n.\r\n")
+    assert [(e.reply.code, e.reply.enhanced) for e in exchanges] == [(552, "5.3.4")]
+    assert "100" in exchanges[0].reply.text
+
+
+def test_size_counts_the_message_not_the_trace_header() -> None:
+    session = session_after(*IN_DATA, policy=Policy(max_message_size=100))
+    assert keys(send(session, b"z" * 96 + b"\r\n.\r\n")) == ["data.accepted"]
+
+
+def test_first_100_recipients_accepted_then_452() -> None:
+    session = session_after(*IN_MAIL)
+    exchanges = send(session, *[f"RCPT TO:<u{i}@example.net>" for i in range(102)])
+    assert codes(exchanges) == [250] * 100 + [452, 452]
+    assert exchanges[100].reply.enhanced == "4.5.3"
+    assert len(session.recipients) == 100 and session.state is State.RCPT
+
+
+def test_command_line_of_512_octets_accepted_513_rejected() -> None:
+    session = session_after()
+    ok = "NOOP " + "x" * (512 - 2 - 5)
+    too_long = ok + "x"
+    exchanges = send(session, ok, too_long, "NOOP")
+    assert codes(exchanges) == [250, 500, 250]
+    assert exchanges[1].reply.key == "limits.line-too-long"
+    assert len(exchanges[1].line) <= 512
+
+
+def test_never_ending_line_is_bounded_in_memory() -> None:
+    session = session_after()
+    for _ in range(1000):
+        assert session.receive_data(b"A" * 10_000) == []
+    assert session._framer.buffered < 1024
+    assert keys(send(session, b"\r\nNOOP\r\n")) == ["limits.line-too-long", "session.noop"]
+
+
+def test_never_ending_text_line_is_bounded_in_memory() -> None:
+    session = session_after(*IN_DATA)
+    for _ in range(1000):
+        assert session.receive_data(b"B" * 10_000) == []
+    assert session._framer.buffered <= 1001 and len(session._text) == 0
+    assert keys(send(session, b"\r\n.\r\n")) == ["data.line-too-long"]
+
+
+def test_error_budget_closes_with_421() -> None:
+    session = session_after(policy=Policy(error_budget=3))
+    exchanges = send(session, b"X\r\nY\r\nZ\r\nNOOP\r\n")
+    assert codes(exchanges) == [500, 500, 500, 421]
+    assert exchanges[-1].reply.enhanced == "4.7.0" and exchanges[-1].closes
+
+
+def test_error_budget_zero_disables() -> None:
+    session = session_after(policy=Policy(error_budget=0))
+    assert codes(send(session, *["X"] * 50, "NOOP"))[-1] == 250
+
+
+def test_default_error_budget_is_20() -> None:
+    session = session_after()
+    exchanges = send(session, *["X"] * 25)
+    assert codes(exchanges) == [500] * 20 + [421]
+
+
+def test_timeout_and_shutdown_close_with_421() -> None:
+    timed_out = session_after(*IN_MAIL).timeout()
+    assert (timed_out.reply.code, timed_out.reply.enhanced, timed_out.closes) == (421, "4.4.2", True)
+    down = session_after().shutdown()
+    assert (down.reply.code, down.reply.enhanced, down.closes) == (421, "4.3.2", True)
+
+
+def test_pipelined_commands_answered_in_order_in_one_batch() -> None:
+    session = session_after(*GREETED)
+    exchanges = session.receive_data(
+        b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nRCPT TO:bad\r\nDATA\r\nhi\r\n.\r\n")
+    assert codes(exchanges) == [250, 250, 501, 354, 250]
+
+
+def test_smtputf8_transaction_allows_utf8_recipient_and_marks_received() -> None:
+    session = session_after(*GREETED)
+    exchanges = send(session, "MAIL FROM:<用户@例子.中国> SMTPUTF8", "RCPT TO:<李@例子.中国>", "DATA",
+                     "hi", ".")
+    assert codes(exchanges) == [250, 250, 354, 250]
+    message = exchanges[-1].message
+    assert message is not None and message.envelope.smtputf8
+    assert b"with UTF8SMTP" in message.content
+
+
+def test_mail_from_parameters_recorded() -> None:
+    session = session_after(*GREETED)
+    send(session, "MAIL FROM:<a@b.example> SIZE=42 BODY=8BITMIME")
+    assert session.mail == MailFrom("a@b.example", size=42, body="8BITMIME")
+
+
+def test_storage_failure_turns_250_into_451() -> None:
+    session = session_after(*IN_DATA)
+    accepted = send(session, ".")[0]
+    failed = session.storage_failed(accepted)
+    assert (failed.reply.code, failed.reply.enhanced) == (451, "4.3.0")
+    assert session.messages_accepted == 0
+
+
+def test_reply_echo_of_hostile_input_is_escaped() -> None:
+    exchanges = send(session_after(), b"\x1b[2J\x1b[31mEVIL\r\n")
+    data = wire(exchanges)
+    assert b"\x1b" not in data and b"\\x1b[2J" in data
+
+
+def test_clock_is_injected_for_the_received_header() -> None:
+    import datetime
+
+    moment = datetime.datetime(2026, 11, 29, 12, 0, tzinfo=datetime.UTC)
+    session = Session(clock=lambda: moment, peer="127.0.0.1:5000")
+    session.greeting()
+    exchanges = send(session, *[line.decode().rstrip() for line in IN_DATA], ".")
+    message = exchanges[-1].message
+    assert message is not None
+    assert b"(127.0.0.1:5000)" in message.content
+    assert b"Sun, 29 Nov 2026 12:00:00 +0000" in message.content
