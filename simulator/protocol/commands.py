@@ -108,9 +108,12 @@ def split_verb(line: str) -> tuple[Verb, str]:
     raise fail("syntax.unknown-command", verb=quote(word, 30))
 
 
+_CONTROL_RE: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def has_control(text: str) -> bool:
     """True when text holds a C0 control character or DEL (tab included)."""
-    return any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
+    return _CONTROL_RE.search(text) is not None
 
 
 def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Command:

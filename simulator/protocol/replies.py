@@ -179,6 +179,8 @@ def quote(raw: str, limit: int = MAX_ECHO) -> str:
     Non-printable and non-ASCII characters become ``\\xNN`` / ``\\uNNNN`` escapes, so a reply
     never carries a control sequence and always fits in one 512-octet line.
     """
+    if len(raw) <= limit and raw.isascii() and raw.isprintable() and "\\" not in raw:
+        return raw  # the common case: nothing to escape
     out: list[str] = []
     for char in raw:
         if " " <= char <= "~" and char != "\\":
