@@ -1,0 +1,206 @@
+"""Annotations: what a reply means, why this input produced it, and what to do next.
+
+For a reply of the built-in engine the explanation comes from the reply *key*
+(``keys.LANG.toml``), with placeholders filled from the Exchange: two 500s for different
+reasons get different lessons. A reply from another server has no key, so the explanation
+falls back to the reply code and the enhanced status code (RFC 3463).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from ..protocol.commands import MAX_LOCAL_PART, MAX_PATH
+from ..protocol.events import Exchange
+from ..protocol.framing import MAX_COMMAND_LINE, MAX_TEXT_LINE
+from ..protocol.policy import Policy
+from ..protocol.replies import CATALOGUE, Reply
+from ..terminal import show_bytes
+from .entries import (
+    ENHANCED_RE,
+    UnknownCodeError,
+    code_entry,
+    enhanced_entry,
+    first_class,
+    second_class,
+)
+from .load import Library, default_library
+from .templates import fill
+
+KEY_FIELDS: Final = ("why", "fix", "rfc")
+"""The fields of one ``keys.LANG.toml`` entry."""
+
+PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit")
+"""The placeholders a key's ``why`` and ``fix`` may use (see :func:`exchange_fields`)."""
+
+SHOWN_VERB: Final = 30
+SHOWN_ARGUMENT: Final = 60
+SHOWN_LINE: Final = 80
+"""How much of the learner's input an explanation quotes, so it stays readable."""
+
+_STATIC_LIMITS: Final[Mapping[str, int]] = {
+    "limits.line-too-long": MAX_COMMAND_LINE,  # RFC 5321 §4.5.3.1.4
+    "data.line-too-long": MAX_TEXT_LINE,  # RFC 5321 §4.5.3.1.6
+    "limits.local-part-too-long": MAX_LOCAL_PART,  # RFC 5321 §4.5.3.1.1
+    "limits.path-too-long": MAX_PATH,  # RFC 5321 §4.5.3.1.3
+}
+"""Limits fixed by the RFC, for replies whose text does not carry the number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """The explanation shown under one reply."""
+
+    code: int
+    enhanced: str | None
+    key: str | None
+    title: str
+    """``500 Syntax error: command not recognized``: the code and its title."""
+    meaning: str
+    """What the class means: ``5xx: permanent failure; ...``."""
+    why: str
+    fix: str
+    rfc: str | None
+    lang: str
+    enhanced_title: str | None = None
+    """``5.5.2 Syntax error``: the enhanced code and its title, when known."""
+    see: str = ""
+    """The command that shows the full entry of the code (``smtp-sim explain 500``)."""
+
+
+def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
+             library: Library | None = None) -> Annotation:
+    """Explain the reply of ``exchange`` from its key, in terms of what the learner typed.
+
+    ``host`` is the server's name for ``{host}``; by default it is read back from the
+    reply text, or the default policy's hostname.
+    """
+    lib = library if library is not None else default_library()
+    reply = exchange.reply
+    base = _from_code(reply.code, reply.enhanced, lang, lib)
+    entry = lib.document("keys", lang).get(reply.key)
+    if not isinstance(entry, Mapping):
+        return dataclasses.replace(base, key=reply.key)
+    fields = exchange_fields(exchange, host=host)
+    why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
+    return dataclasses.replace(
+        base, key=reply.key,
+        why=fill(why, fields) if why else base.why,
+        fix=fill(fix, fields) if fix else base.fix,
+        rfc=rfc or base.rfc,
+    )
+
+
+def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en", *,
+                   library: Library | None = None) -> Annotation:
+    """Explain a reply from another server (no key): from the code and the enhanced code.
+
+    When ``enhanced`` is None it is looked for at the start of ``text`` (``5.1.1 User
+    unknown``), as servers announcing ENHANCEDSTATUSCODES put it there (RFC 2034 §4).
+    """
+    lib = library if library is not None else default_library()
+    if enhanced is None:
+        enhanced = _enhanced_in_text(code, text)
+    base = _from_code(code, enhanced, lang, lib)
+    if enhanced is None:
+        return base
+    try:
+        detail = enhanced_entry(enhanced, lang, library=lib)
+    except UnknownCodeError:
+        return base
+    why = f"{base.why}\n{detail.heading}: {detail.description}".strip()
+    return dataclasses.replace(base, why=why)
+
+
+def _enhanced_in_text(code: int, text: str) -> str | None:
+    words = text.split(maxsplit=1)
+    match = ENHANCED_RE.fullmatch(words[0]) if words else None
+    if match is None or match.group(1) != str(code)[:1]:
+        return None  # RFC 3463 §2: the class digit repeats the reply's first digit
+    return words[0]
+
+
+def _from_code(code: int, enhanced: str | None, lang: str, lib: Library) -> Annotation:
+    """The annotation that the code alone gives: its entry, else its class digits."""
+    enhanced_title = None
+    if enhanced is not None:
+        try:
+            enhanced_title = enhanced_entry(enhanced, lang, library=lib).heading
+        except UnknownCodeError:
+            enhanced_title = None
+    try:
+        entry = code_entry(code, lang, library=lib)
+    except UnknownCodeError:
+        return _from_class(code, enhanced, enhanced_title, lang, lib)
+    return Annotation(code, enhanced, None, entry.heading, entry.meaning, entry.when, entry.fix,
+                      entry.rfc or None, lang, enhanced_title, f"smtp-sim explain {code}")
+
+
+def _from_class(code: int, enhanced: str | None, enhanced_title: str | None, lang: str,
+                lib: Library) -> Annotation:
+    """A code without an entry (``599``, ``432``): explain its two class digits."""
+    first_digit, second_digit = code // 100, code // 10 % 10
+    if not (1 <= first_digit <= 5 and second_digit <= 5):
+        return Annotation(code, enhanced, None, str(code), "", "", "", None, lang,
+                          enhanced_title)
+    first = first_class(first_digit, lang, library=lib)
+    second = second_class(second_digit, lang, library=lib)
+    return Annotation(code, enhanced, None, f"{code} {first.title}",
+                      f"{first.name}: {first.meaning}",
+                      f"{second.name} {second.title}: {second.description}",
+                      first.description, None, lang, enhanced_title)
+
+
+def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str, str]:
+    """The placeholder values for one Exchange, every piece of client input escaped.
+
+    ``verb`` is the first word as typed, upper-cased; ``argument`` the rest of the line;
+    ``line`` the whole line; ``limit`` the limit the reply is about, else empty.
+    """
+    raw = exchange.line.removesuffix(b"\n").removesuffix(b"\r").strip(b" ")
+    word, _, rest = raw.partition(b" ")
+    recovered = reply_fields(exchange.reply)
+    limit = recovered.get("limit") or str(_STATIC_LIMITS.get(exchange.reply.key, ""))
+    return {
+        "verb": _shorten(show_bytes(word.upper()), SHOWN_VERB),
+        "argument": _shorten(show_bytes(rest.strip(b" ")), SHOWN_ARGUMENT),
+        "line": _shorten(show_bytes(raw), SHOWN_LINE),
+        "code": str(exchange.reply.code),
+        "host": host or recovered.get("host") or Policy().hostname,
+        "state": exchange.state_before.value,
+        "limit": limit,
+    }
+
+
+def reply_fields(reply: Reply) -> dict[str, str]:
+    """The template fields read back from a catalogue reply's text (``host``, ``limit``...)."""
+    spec = CATALOGUE.get(reply.key)
+    if spec is None:
+        return {}
+    count = spec.template.count("\n") + 1
+    match = _template_pattern(spec.template).fullmatch("\n".join(reply.lines[:count]))
+    return dict(match.groupdict()) if match else {}
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching what ``template`` produces, one group per field."""
+    parts: list[str] = []
+    seen: set[str] = set()
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name is None:
+            continue
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+        seen.add(name)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,213 @@
+"""``smtp-sim lessons check``: the lesson authors' linter.
+
+Every reply code, class digit, enhanced code, catalogue key and authored comparison must
+have every section in every language; placeholders must be ones annotate() fills; nothing
+unknown may hide in the files (a typo in a key would otherwise never be shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from ..protocol.replies import CATALOGUE
+from .annotate import KEY_FIELDS, PLACEHOLDERS
+from .compose import COMPARISON_FIELDS, COMPOSED_TEMPLATES, REQUIRED_COMPARISONS
+from .entries import (
+    CODE_FIELDS,
+    CODE_RE,
+    ENHANCED_FIELDS,
+    FIRST_CLASS_FIELDS,
+    LABELS,
+    REQUIRED_CODES,
+    REQUIRED_ENHANCED,
+    SECOND_CLASS_FIELDS,
+)
+from .load import KINDS, LANGS, LessonDataError, Library, default_library
+from .templates import placeholders
+
+CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels")
+_CJK: Final = re.compile(r"[\u3400-\u9fff]")
+_PROSE: Final = frozenset({"title", "description", "when", "fix", "why", "difference", "which",
+                           "meaning"})
+_RFC: Final = re.compile(r"RFC \d{3,4}\b.*")
+
+
+def catalogue_enhanced() -> tuple[str, ...]:
+    """The enhanced codes the engine sends, as ``X.subject.detail``."""
+    found = {"X." + spec.enhanced.split(".", 1)[1] for spec in CATALOGUE.values() if spec.enhanced}
+    return tuple(sorted(found))
+
+
+class Linter:
+    """Collects problems, one readable line each: ``file: [table] what is wrong``."""
+
+    def __init__(self, library: Library) -> None:
+        self.lib = library
+        self.problems: list[str] = []
+
+    def report(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+    def fields(self, where: str, table: object, required: Iterable[str], lang: str,
+               allowed: Iterable[str] = ()) -> Mapping[str, Any]:
+        """Check one entry: required non-empty strings present, nothing unknown."""
+        if not isinstance(table, Mapping):
+            self.report(where, "missing")
+            return {}
+        required = tuple(required)
+        for name in required:
+            value = table.get(name)
+            if not isinstance(value, str) or not value.strip():
+                self.report(where, f"missing {name!r}")
+            elif lang == "zh" and name in _PROSE and not _CJK.search(value):
+                self.report(where, f"{name!r} has no Chinese text")
+            elif name == "title" and "\n" in value.strip():
+                self.report(where, "the title must be one line")
+        for name in table:
+            if name not in required and name not in allowed:
+                self.report(where, f"unknown field {name!r}")
+        return table
+
+    def names(self, where: str, present: Iterable[str], expected: Iterable[str],
+              what: str) -> None:
+        """Report expected names that are missing and present names that are unknown."""
+        present_set, expected_set = set(present), set(expected)
+        for name in sorted(expected_set - present_set):
+            self.report(where, f"missing {what} {name}")
+        for name in sorted(present_set - expected_set):
+            self.report(where, f"unknown {what} {name}")
+
+
+def check_library(library: Library) -> list[str]:
+    """Every problem in the lesson data of ``library``; empty when it is complete."""
+    lint = Linter(library)
+    usable: list[tuple[str, str]] = []
+    for lang in LANGS:
+        for kind in KINDS:
+            name = library.file_name(kind, lang)
+            if not library.exists(kind, lang):
+                lint.report(name, "file missing")
+                continue
+            try:
+                library.document(kind, lang)
+            except LessonDataError as err:
+                lint.report(name, f"not valid TOML ({err})")
+                continue
+            usable.append((kind, lang))
+    for kind, lang in usable:
+        {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare}[kind](lint, lang)
+    _check_same_rfc(lint, usable)
+    return lint.problems
+
+
+def _check_codes(lint: Linter, lang: str) -> None:
+    name = lint.lib.file_name("codes", lang)
+    doc = lint.lib.document("codes", lang)
+    lint.names(name, doc, CODES_TABLES, "table")
+    codes = lint.lib.table("codes", lang, "codes")
+    expected_codes = {str(code) for code in REQUIRED_CODES}
+    for code in sorted(set(codes) | expected_codes):
+        if not CODE_RE.fullmatch(code):
+            lint.report(name, f"[codes.{code}] is not a reply code (three digits, 1-5, 0-5, 0-9)")
+            continue
+        lint.fields(f"{name}: [codes.{code}]", codes.get(code), CODE_FIELDS, lang)
+    classes = lint.lib.table("codes", lang, "classes")
+    lint.names(name, classes, ("first", "second"), "table classes.")
+    for position, digits, fields in (("first", range(1, 6), FIRST_CLASS_FIELDS),
+                                     ("second", range(6), SECOND_CLASS_FIELDS)):
+        table = classes.get(position, {})
+        table = table if isinstance(table, Mapping) else {}
+        lint.names(name, table, (str(d) for d in digits), f"classes.{position}.")
+        for digit in digits:
+            where = f"{name}: [classes.{position}.{digit}]"
+            lint.fields(where, table.get(str(digit)), fields, lang)
+    enhanced = lint.lib.table("codes", lang, "enhanced")
+    for code in sorted(set(enhanced) | set(REQUIRED_ENHANCED) | set(catalogue_enhanced())):
+        if not re.fullmatch(r"X\.[0-9]{1,3}\.[0-9]{1,3}", code):
+            lint.report(name, f'[enhanced."{code}"] must be written X.subject.detail')
+            continue
+        lint.fields(f'{name}: [enhanced."{code}"]', enhanced.get(code), ENHANCED_FIELDS, lang)
+    lint.fields(f"{name}: [labels]", doc.get("labels"), LABELS, "")
+
+
+def _check_keys(lint: Linter, lang: str) -> None:
+    name = lint.lib.file_name("keys", lang)
+    doc = lint.lib.document("keys", lang)
+    lint.names(name, doc, CATALOGUE, "catalogue key")
+    for key in sorted(set(doc) & set(CATALOGUE)):
+        where = f'{name}: ["{key}"]'
+        entry = lint.fields(where, doc[key], KEY_FIELDS, lang)
+        for field in ("why", "fix"):
+            _check_placeholders(lint, where, field, entry.get(field), PLACEHOLDERS)
+        rfc = entry.get("rfc")
+        if isinstance(rfc, str) and rfc.strip() and not _RFC.fullmatch(rfc.strip()):
+            lint.report(where, f"rfc {rfc!r} should read like 'RFC 5321 §4.2.4'")
+
+
+def _check_placeholders(lint: Linter, where: str, field: str, text: object,
+                        allowed: Iterable[str]) -> None:
+    if not isinstance(text, str):
+        return
+    try:
+        used = placeholders(text)
+    except ValueError as err:
+        lint.report(where, f"{field}: {err} (write literal braces as {{{{ and }}}})")
+        return
+    for placeholder in sorted(set(used) - set(allowed)):
+        allowed_text = " ".join(f"{{{p}}}" for p in allowed)
+        lint.report(where, f"{field}: unknown placeholder {{{placeholder}}} (allowed: "
+                           f"{allowed_text})")
+
+
+def _check_compare(lint: Linter, lang: str) -> None:
+    name = lint.lib.file_name("compare", lang)
+    doc = lint.lib.document("compare", lang)
+    known = set(lint.lib.table("codes", lang, "codes"))
+    for comparison in sorted(set(doc) | set(REQUIRED_COMPARISONS)):
+        if comparison == "composed":
+            continue
+        parts = comparison.split("-")
+        where = f'{name}: ["{comparison}"]'
+        if len(parts) < 2 or parts != sorted(set(parts)) or not all(p in known for p in parts):
+            lint.report(where, "name must be two or more known codes, ascending, joined by '-'")
+            continue
+        lint.fields(where, doc.get(comparison), COMPARISON_FIELDS, lang)
+    composed = doc.get("composed")
+    where = f"{name}: [composed]"
+    lint.fields(where, composed, COMPOSED_TEMPLATES, "")
+    for template, allowed in COMPOSED_TEMPLATES.items():
+        text = composed.get(template) if isinstance(composed, Mapping) else None
+        _check_placeholders(lint, where, template, text, allowed)
+
+
+def _check_same_rfc(lint: Linter, usable: list[tuple[str, str]]) -> None:
+    """RFC references are not translated: both languages must cite the same section."""
+    for kind, table in (("codes", "codes"), ("keys", None)):
+        if (kind, "en") not in usable or (kind, "zh") not in usable:
+            continue
+        en, zh = (lint.lib.document(kind, lang) if table is None
+                  else lint.lib.table(kind, lang, table) for lang in ("en", "zh"))
+        for name in sorted(set(en) & set(zh)):
+            left, right = en[name], zh[name]
+            if (isinstance(left, Mapping) and isinstance(right, Mapping)
+                    and left.get("rfc") != right.get("rfc")):
+                lint.report(f"{kind}.zh.toml: {name}", "rfc differs from the English entry")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Lint the installed lesson data; print the problems; 0 when clean, 1 otherwise."""
+    del args  # `lessons check` takes no options yet
+    library = default_library()
+    problems = check_library(library)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"lessons check: {len(problems)} problem(s) in {library.root}", file=sys.stderr)
+        return 1
+    print(f"lessons check: clean ({len(REQUIRED_CODES)} codes, {len(CATALOGUE)} reply keys, "
+          f"{len(REQUIRED_COMPARISONS)} comparisons, languages {', '.join(LANGS)})")
+    return 0

@@ -1,0 +1,119 @@
+"""Comparisons of reply codes: the authored ones, or one composed from the code entries.
+
+Authored comparisons live in ``compare.LANG.toml`` under a name made of the codes in
+ascending order (``["221-500"]``, ``["250-251-252"]``). For any other set of codes the text
+is composed from the entries, class difference first, with sentence templates from the
+``[composed]`` table so both languages read naturally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .entries import CodeEntry, code_entry
+from .load import Library, default_library
+from .templates import fill
+
+COMPARISON_FIELDS: Final = ("difference", "which")
+COMPOSED_TEMPLATES: Final[Mapping[str, tuple[str, ...]]] = {
+    "class_line": ("code", "first", "first_title", "second", "second_title"),
+    "same_first": ("first", "first_title"),
+    "same_both": ("first", "second"),
+    "summary_line": ("code", "title", "description"),
+    "which_line": ("code", "title", "when"),
+}
+"""Template name -> the placeholders it may use."""
+
+REQUIRED_COMPARISONS: Final = (
+    "221-500", "500-501", "500-502", "501-503", "221-421", "450-550", "451-554", "452-552",
+    "250-251-252", "250-354", "550-553", "530-535",
+)
+"""The comparisons issue 4 asks to be written by hand (lower code first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How two (or more) codes differ, and when each one is the right reply."""
+
+    codes: tuple[int, ...]
+    lang: str
+    difference: str
+    which: str
+    authored: bool
+
+    @property
+    def name(self) -> str:
+        return comparison_name(self.codes)
+
+
+def comparison_name(codes: Iterable[int]) -> str:
+    """``221-500``: the codes, ascending, without repeats."""
+    return "-".join(str(code) for code in sorted(set(codes)))
+
+
+def compare(a: int, b: int, lang: str = "en", *, library: Library | None = None) -> Comparison:
+    """Compare two codes. Raises UnknownCodeError when a code has no entry."""
+    return compare_codes((a, b), lang, library=library)
+
+
+def compare_codes(codes: Sequence[int], lang: str = "en", *,
+                  library: Library | None = None) -> Comparison:
+    """Compare two or more codes: the authored text that covers them, else a composed one."""
+    unique = tuple(sorted(set(codes)))
+    if len(unique) < 2:
+        raise ValueError("a comparison needs two different codes")
+    lib = library if library is not None else default_library()
+    authored = _authored(unique, lang, lib)
+    if authored is not None:
+        return authored
+    entries = [code_entry(code, lang, library=lib) for code in unique]
+    return compose(entries, lang, library=lib)
+
+
+def _authored(codes: tuple[int, ...], lang: str, lib: Library) -> Comparison | None:
+    """The authored comparison named by ``codes``, or the smallest one that includes them all."""
+    best: tuple[int, ...] | None = None
+    best_table: Mapping[str, Any] = {}
+    for name, table in lib.document("compare", lang).items():
+        if name == "composed" or not isinstance(table, Mapping):
+            continue
+        try:
+            covered = tuple(int(part) for part in name.split("-"))
+        except ValueError:
+            continue
+        if set(codes) <= set(covered) and (best is None or len(covered) < len(best)):
+            best, best_table = covered, table
+    if best is None:
+        return None
+    difference = str(best_table.get("difference", "")).strip()
+    which = str(best_table.get("which", "")).strip()
+    return Comparison(best, lang, difference, which, authored=True)
+
+
+def compose(entries: Sequence[CodeEntry], lang: str, *,
+            library: Library | None = None) -> Comparison:
+    """A comparison built from the code entries: classes first, then summaries, then uses."""
+    lib = library if library is not None else default_library()
+    templates = lib.table("compare", lang, "composed")
+
+    def line(name: str, **fields: str) -> str:
+        return fill(str(templates.get(name, "")), fields).strip()
+
+    parts = [line("class_line", code=str(e.code), first=e.first.name,
+                  first_title=e.first.title, second=e.second.name,
+                  second_title=e.second.title) for e in entries]
+    firsts = {e.first.digit for e in entries}
+    seconds = {e.second.digit for e in entries}
+    head = entries[0]
+    if len(firsts) == 1 and len(seconds) == 1:
+        parts.append(line("same_both", first=head.first.name, second=head.second.name))
+    elif len(firsts) == 1:
+        parts.append(line("same_first", first=head.first.name, first_title=head.first.title))
+    summaries = [line("summary_line", code=str(e.code), title=e.title,
+                      description=e.description) for e in entries]
+    uses = [line("which_line", code=str(e.code), title=e.title, when=e.when) for e in entries]
+    difference = "\n".join(p for p in (*parts, *summaries) if p)
+    return Comparison(tuple(e.code for e in entries), lang, difference, "\n".join(uses),
+                      authored=False)

@@ -1,0 +1,166 @@
+"""The explanation of a reply code, of its class digits and of enhanced status codes.
+
+RFC 5321 §4.2.1: the first digit of a reply says whether the command succeeded, failed for
+now, or failed for good; the second digit says what the reply is about (syntax, information,
+connection, mail system). RFC 3463 adds the enhanced status code ``class.subject.detail``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .load import Library, default_library
+
+REQUIRED_CODES: Final = (
+    211, 214, 220, 221, 235, 250, 251, 252, 334, 354, 421, 450, 451, 452, 454, 455,
+    500, 501, 502, 503, 504, 521, 530, 534, 535, 538, 550, 551, 552, 553, 554, 555,
+)
+"""Every code the simulator sends and the ones learners meet from real servers."""
+
+REQUIRED_ENHANCED: Final = (
+    "X.0.0", "X.1.0", "X.1.1", "X.1.3", "X.1.5", "X.1.7", "X.2.2", "X.3.0", "X.3.4", "X.4.2",
+    "X.5.0", "X.5.1", "X.5.2", "X.5.3", "X.5.4", "X.6.7", "X.7.0", "X.7.1", "X.7.8",
+)
+"""The common RFC 3463 codes; the engine's catalogue may need more (the linter adds them)."""
+
+CODE_FIELDS: Final = ("title", "description", "when", "fix", "rfc")
+FIRST_CLASS_FIELDS: Final = ("title", "meaning", "description")
+SECOND_CLASS_FIELDS: Final = ("title", "description")
+ENHANCED_FIELDS: Final = ("title", "description")
+LABELS: Final = ("description", "when", "fix", "difference", "which", "why", "rfc", "see",
+                 "versus", "enhanced", "class")
+"""Section headings and small words the renderers need, per language."""
+
+CODE_RE: Final = re.compile(r"[1-5][0-5][0-9]")
+"""RFC 5321 §4.2: three digits; the first is 1-5, the second 0-5."""
+ENHANCED_RE: Final = re.compile(r"([245Xx])\.([0-9]{1,3})\.([0-9]{1,3})")
+"""RFC 3463 §2: class.subject.detail; ``X`` stands for any class in the lesson data."""
+
+
+class UnknownCodeError(LookupError):
+    """No lesson entry exists for this code (it may still be a well-formed code)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """What one digit position of a reply code means: ``5xx`` or ``x5z``."""
+
+    digit: int
+    name: str
+    title: str
+    description: str
+    meaning: str
+    """For the first digit: one line to show under a reply ("permanent failure...")."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeEntry:
+    """The explanation of one reply code, in one language."""
+
+    code: int
+    lang: str
+    title: str
+    description: str
+    when: str
+    fix: str
+    rfc: str
+    first: ClassInfo
+    second: ClassInfo
+
+    @property
+    def heading(self) -> str:
+        """``500 Syntax error: command not recognized``."""
+        return f"{self.code} {self.title}"
+
+    @property
+    def meaning(self) -> str:
+        """``5xx: permanent failure; ...``: what the class of this code means."""
+        return f"{self.first.name}: {self.first.meaning}"
+
+
+@dataclass(frozen=True, slots=True)
+class EnhancedEntry:
+    """An RFC 3463 enhanced status code such as ``5.1.1`` (lesson data keys it ``X.1.1``)."""
+
+    code: str
+    lang: str
+    title: str
+    description: str
+    first: ClassInfo | None
+    """The class digit's meaning (2, 4, 5); None when the code was given as ``X.y.z``."""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+def _text(table: Mapping[str, Any], name: str) -> str:
+    value = table.get(name, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _lib(library: Library | None) -> Library:
+    return library if library is not None else default_library()
+
+
+def first_class(digit: int, lang: str = "en", *, library: Library | None = None) -> ClassInfo:
+    """The meaning of a first digit (1-5): ``2xx`` positive completion..."""
+    table = _lib(library).table("codes", lang, "classes").get("first", {}).get(str(digit), {})
+    return ClassInfo(digit, f"{digit}xx", _text(table, "title"), _text(table, "description"),
+                     _text(table, "meaning"))
+
+
+def second_class(digit: int, lang: str = "en", *, library: Library | None = None) -> ClassInfo:
+    """The meaning of a second digit (0-5): ``x0z`` syntax, ``x5z`` mail system..."""
+    table = _lib(library).table("codes", lang, "classes").get("second", {}).get(str(digit), {})
+    title = _text(table, "title")
+    return ClassInfo(digit, f"x{digit}z", title, _text(table, "description"), title)
+
+
+def known_codes(lang: str = "en", *, library: Library | None = None) -> tuple[int, ...]:
+    """The codes that have an entry in ``lang``, ascending."""
+    table = _lib(library).table("codes", lang, "codes")
+    return tuple(sorted(int(name) for name in table if CODE_RE.fullmatch(name)))
+
+
+def code_entry(code: int, lang: str = "en", *, library: Library | None = None) -> CodeEntry:
+    """The full explanation of ``code``; raises UnknownCodeError when there is none."""
+    lib = _lib(library)
+    table = lib.table("codes", lang, "codes").get(str(code))
+    if not isinstance(table, Mapping):
+        raise UnknownCodeError(code)
+    return CodeEntry(
+        code, lang, _text(table, "title"), _text(table, "description"), _text(table, "when"),
+        _text(table, "fix"), _text(table, "rfc"),
+        first_class(code // 100, lang, library=lib),
+        second_class(code // 10 % 10, lang, library=lib),
+    )
+
+
+def enhanced_entry(code: str, lang: str = "en", *,
+                   library: Library | None = None) -> EnhancedEntry:
+    """The explanation of an enhanced code (``5.5.2`` or ``X.5.2``).
+
+    Raises UnknownCodeError when it is malformed or has no entry.
+    """
+    match = ENHANCED_RE.fullmatch(code.strip())
+    if match is None:
+        raise UnknownCodeError(code)
+    cls, subject, detail = match.groups()
+    lib = _lib(library)
+    pattern = f"X.{int(subject)}.{int(detail)}"
+    table = lib.table("codes", lang, "enhanced").get(pattern)
+    if not isinstance(table, Mapping):
+        raise UnknownCodeError(code)
+    first = None if cls in "Xx" else first_class(int(cls), lang, library=lib)
+    shown = pattern if first is None else f"{cls}.{int(subject)}.{int(detail)}"
+    return EnhancedEntry(shown, lang, _text(table, "title"), _text(table, "description"), first)
+
+
+def labels(lang: str = "en", *, library: Library | None = None) -> Mapping[str, str]:
+    """Section headings and small words in ``lang``; a missing label falls back to its name."""
+    table = _lib(library).table("codes", lang, "labels")
+    return {name: _text(table, name) or name for name in LABELS}
