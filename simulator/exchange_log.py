@@ -1,0 +1,49 @@
+"""One printable line per Exchange, for the ``smtp-sim serve`` log.
+
+A line says who (session id and peer), what the client sent (`` -> ``, as swaks marks it) and
+what the server answered (``<- ``). Client bytes pass through :func:`show_bytes`, so nothing a
+student sends can move the instructor's cursor, change colours or clear the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from .protocol import EndOfData, Exchange
+from .terminal import show_bytes
+
+MAX_SHOWN: Final = 120
+"""Characters of a client line shown before ``...``: an over-long line must not flood the log."""
+
+WITHOUT_LINE: Final[Mapping[str, str]] = MappingProxyType({
+    "session.greeting": "(connected)",
+    "session.too-many-clients": "(connected)",
+    "session.timeout": "(idle)",
+    "session.shutdown": "(server stopping)",
+    "session.too-many-errors": "(error budget spent)",
+})
+"""What stands in the command column for replies the server sends unprompted."""
+
+
+def format_exchange(session_id: str, peer: str, exchange: Exchange) -> str:
+    """``S3 127.0.0.1:40122  -> MAIL FROM:<a@b.example>  <- 250 2.1.0 Sender <a@b.example> OK``."""
+    return f"{session_id} {peer}  -> {_client_side(exchange)}  <- {_server_side(exchange)}"
+
+
+def _client_side(exchange: Exchange) -> str:
+    if isinstance(exchange.command, EndOfData):
+        return f". (end of message text, {exchange.command.size} octets)"
+    if not exchange.line:
+        return WITHOUT_LINE.get(exchange.reply.key, "(nothing)")
+    shown = show_bytes(exchange.line)
+    if len(shown) > MAX_SHOWN:
+        shown = f"{shown[:MAX_SHOWN]}..."
+    return shown
+
+
+def _server_side(exchange: Exchange) -> str:
+    lines = exchange.reply.wire_lines()
+    more = len(lines) - 1
+    return f"{lines[0]} (+{more} lines)" if more else lines[0]

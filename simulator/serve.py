@@ -1,0 +1,141 @@
+"""``smtp-sim serve``: the engine on a real TCP port, for a classroom of real clients.
+
+Students connect with telnet, ``nc -C``, swaks, smtplib or curl; nothing they send leaves the
+machine (the server never relays). The terminal shows ``listening on smtp://HOST:PORT`` once
+the port is bound, then one line per exchange, client bytes escaped. Ctrl-C or SIGTERM tells
+every connected client 421 4.3.2 and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator
+from functools import partial
+from typing import Final, TextIO
+
+import trio
+
+from .exchange_log import format_exchange
+from .protocol import Policy
+from .server import PeerExchange, serve_tcp
+from .store import MaildirStore, MemoryStore, Store
+
+LOG_BUFFER: Final = 10_000
+"""Exchanges waiting to be printed; past that the log skips lines rather than slow clients."""
+HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+"""What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Entry point of ``smtp-sim serve``; returns the process exit status."""
+    problem = _check_options(args)
+    if problem:
+        print(f"smtp-sim serve: {problem}", file=sys.stderr)
+        return 2
+    policy = make_policy(args)
+    try:
+        store: Store = MaildirStore(args.maildir) if args.maildir else MemoryStore()
+    except OSError as err:
+        print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
+        return 2
+    if not is_loopback(args.host):
+        print(f"warning: listening on {args.host}: anyone who can reach this machine there can "
+              "connect (the server still never relays mail)", file=sys.stderr)
+    return trio.run(_serve, args, policy, store)
+
+
+def make_policy(args: argparse.Namespace) -> Policy:
+    """The server's Policy from the command line; the engine's defaults for what is not given."""
+    defaults = Policy()
+    return Policy(hostname=args.hostname or defaults.hostname,
+                  max_message_size=args.max_size or defaults.max_message_size,
+                  accept_bare_lf=args.accept_bare_lf)
+
+
+def _check_options(args: argparse.Namespace) -> str | None:
+    if not 0 <= args.port <= 65535:
+        return f"--port must be between 0 and 65535, not {args.port}"
+    if args.max_clients < 1:
+        return "--max-clients must be at least 1"
+    if not args.timeout > 0:
+        return "--timeout must be a positive number of seconds"
+    if args.max_size is not None and args.max_size < 1:
+        return "--max-size must be a positive number of octets"
+    if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
+        return "--hostname must be a domain name (letters, digits, dots, hyphens)"
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this machine can reach."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_host(host: str) -> str:
+    """``host`` as it stands in a URL: IPv6 literals in brackets (RFC 3986 §3.2.2)."""
+    return f"[{host}]" if ":" in host else host
+
+
+async def _serve(args: argparse.Namespace, policy: Policy, store: Store) -> int:
+    send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+        async with trio.open_nursery() as outer:
+            outer.start_soon(print_log, receive, sys.stdout)
+            async with send, trio.open_nursery() as inner:
+                serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
+                                port=args.port, max_clients=args.max_clients,
+                                idle_timeout=args.timeout, feed=send)
+                try:
+                    port = await inner.start(serve)
+                except OSError as err:
+                    print(f"smtp-sim serve: cannot listen on {args.host}:{args.port}: "
+                          f"{err.strerror or err}", file=sys.stderr)
+                    return 1
+                print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
+                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
+    return 0
+
+
+async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) -> None:
+    async for signum in signals:
+        name = signal.Signals(signum).name
+        print(f"{name}: closing every session and stopping", file=sys.stderr, flush=True)
+        scope.cancel()
+        return
+
+
+async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO) -> None:
+    """Print each Exchange as one line; flush whenever the queue is empty.
+
+    If the output goes away (a closed pipe), the log stops and the server goes on.
+    """
+    writable = True
+    async with receive:
+        async for item in receive:
+            lines = [item, *_waiting(receive)]
+            if not writable:
+                continue
+            try:
+                out.write("".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                                  for i in lines))
+                out.flush()
+            except OSError:
+                writable = False
+
+
+def _waiting(receive: trio.MemoryReceiveChannel[PeerExchange]) -> list[PeerExchange]:
+    items: list[PeerExchange] = []
+    while True:
+        try:
+            items.append(receive.receive_nowait())
+        except (trio.WouldBlock, trio.EndOfChannel):
+            return items

@@ -1,0 +1,192 @@
+"""Where accepted messages go: a list in memory, or a real Maildir on disk.
+
+The server hands every message the engine accepted to a :class:`Store` *before* it sends the
+250 for it, so a 250 always means the message is kept (RFC 5321 §6.1: once the server has
+said 250 it is responsible for the message). A message whose session breaks before the final
+dot never reaches the store: the engine only produces a message at the dot.
+
+:class:`MaildirStore` writes through the standard library's :mod:`mailbox` (which writes into
+``tmp/``, fsyncs the file, then links it into ``new/``) and then fsyncs ``new/`` itself, so
+the file's name survives a crash too. The envelope, which is not part of the message text, is
+kept in leading header lines (``Return-Path:`` as a final delivery agent adds it, RFC 5321
+§4.4, then ``X-Envelope-To:`` and ``X-Smtp-Sim-Envelope:``); :meth:`MaildirStore.messages`
+strips them again, so a message read back equals the message delivered. Files use LF line
+ends on disk, as mail clients such as mutt expect, and CRLF again when read back.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import os
+import re
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from .protocol import Envelope, ReceivedMessage
+
+RETURN_PATH: Final = b"Return-Path: "
+ENVELOPE_TO: Final = b"X-Envelope-To: "
+ENVELOPE_EXTRA: Final = b"X-Smtp-Sim-Envelope: "
+_CLASH_RETRIES: Final = 5
+_MAILDIR_NAME: Final = re.compile(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
+_NOT_OURS: Final = (float("inf"), 0.0, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message as the store keeps it: the store's key and the message with its envelope."""
+
+    key: str
+    """The Maildir file name (its ``mailbox`` key), or a counter for the memory store."""
+    message: ReceivedMessage
+
+
+class Store(Protocol):
+    """What the server needs from a message store."""
+
+    blocking: bool
+    """True when :meth:`deliver` does disk I/O, so the server runs it in a worker thread."""
+
+    def deliver(self, message: ReceivedMessage) -> str:
+        """Keep ``message`` for good; return its key. Raises OSError when it cannot."""
+        ...
+
+    def messages(self) -> list[StoredMessage]:
+        """Every kept message, oldest first (for the console's mailbox view)."""
+        ...
+
+
+class MemoryStore:
+    """The default store: messages live in a list for as long as the process runs."""
+
+    blocking: bool = False
+
+    def __init__(self) -> None:
+        self._messages: list[StoredMessage] = []
+        self._lock = threading.Lock()
+
+    def deliver(self, message: ReceivedMessage) -> str:
+        with self._lock:
+            key = str(len(self._messages) + 1)
+            self._messages.append(StoredMessage(key, message))
+        return key
+
+    def messages(self) -> list[StoredMessage]:
+        with self._lock:
+            return list(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+
+class MaildirStore:
+    """Each message is one file in a Maildir, on disk and fsynced before deliver() returns."""
+
+    blocking: bool = True
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._maildir = mailbox.Maildir(self.path, factory=None, create=True)
+        self._new_dir = os.path.join(self.path, "new")
+
+    def deliver(self, message: ReceivedMessage) -> str:
+        """Write ``message`` into ``new/`` and fsync the file and the directory."""
+        data = envelope_headers(message) + message.content.replace(b"\r\n", b"\n")
+        key = self._add(data)
+        _fsync_directory(self._new_dir)
+        return key
+
+    def _add(self, data: bytes) -> str:
+        # mailbox names files time.pid.counter.host; two threads can collide within one
+        # microsecond, which mailbox reports as a clash: pick a new name and try again.
+        for _ in range(_CLASH_RETRIES):
+            try:
+                return self._maildir.add(data)
+            except mailbox.ExternalClashError:
+                continue
+        raise OSError(f"could not find a free file name in {self.path}")
+
+    def messages(self) -> list[StoredMessage]:
+        keys = sorted(self._maildir.keys(), key=_delivery_order)
+        out: list[StoredMessage] = []
+        for key in keys:
+            try:
+                data = self._maildir.get_bytes(key)
+            except KeyError:  # a mail client moved or deleted it meanwhile
+                continue
+            out.append(StoredMessage(key, parse_stored(data)))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._maildir)
+
+
+def envelope_headers(message: ReceivedMessage) -> bytes:
+    """The header lines that carry ``message``'s envelope in its Maildir file (LF ends)."""
+    env = message.envelope
+    lines = [RETURN_PATH + f"<{env.sender}>".encode()]
+    lines += [ENVELOPE_TO + f"<{rcpt}>".encode() for rcpt in env.recipients]
+    fields = {"queue-id": message.queue_id, "helo": env.helo, "peer": env.peer,
+              "smtputf8": "yes" if env.smtputf8 else "no", "body": env.body or ""}
+    extra = "; ".join(f"{name}={urllib.parse.quote(value, safe='')}"
+                      for name, value in fields.items())
+    lines.append(ENVELOPE_EXTRA + extra.encode("ascii"))
+    return b"\n".join(lines) + b"\n"
+
+
+def parse_stored(data: bytes) -> ReceivedMessage:
+    """Read a Maildir file back: strip the envelope lines, restore CRLF line ends.
+
+    A file another program put there (without our lines) gets an empty envelope, with the
+    sender from its Return-Path if it has one.
+    """
+    sender, recipients = "", []
+    fields: dict[str, str] = {}
+    lines = data.split(b"\n")
+    taken = 0
+    for line in lines:
+        if line.startswith(RETURN_PATH):
+            sender = _unbracket(line[len(RETURN_PATH):])
+        elif line.startswith(ENVELOPE_TO):
+            recipients.append(_unbracket(line[len(ENVELOPE_TO):]))
+        elif line.startswith(ENVELOPE_EXTRA):
+            fields = _parse_fields(line[len(ENVELOPE_EXTRA):])
+        else:
+            break
+        taken += 1
+    content = b"\r\n".join(lines[taken:])
+    envelope = Envelope(sender, tuple(recipients), fields.get("helo", ""),
+                        fields.get("peer", ""), smtputf8=fields.get("smtputf8") == "yes",
+                        body=fields.get("body") or None)
+    return ReceivedMessage(fields.get("queue-id", ""), envelope, content)
+
+
+def _unbracket(value: bytes) -> str:
+    text = value.decode("utf-8", errors="replace").strip()
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
+
+def _parse_fields(value: bytes) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in value.decode("ascii", errors="replace").split(";"):
+        name, _, encoded = item.strip().partition("=")
+        fields[name] = urllib.parse.unquote(encoded)
+    return fields
+
+
+def _delivery_order(key: str) -> tuple[float, float, float, str]:
+    """Sort key: delivery time and counter from mailbox's file name; foreign names last."""
+    found = _MAILDIR_NAME.match(key)
+    numbers = _NOT_OURS if found is None else tuple(float(n) for n in found.groups())
+    return (numbers[0], numbers[1], numbers[2], key)
+
+
+def _fsync_directory(path: str) -> None:
+    """Make a new directory entry durable (a file's fsync does not cover its name)."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
