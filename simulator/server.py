@@ -182,14 +182,16 @@ async def _say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Publis
 async def _linger(stream: trio.abc.Stream, seconds: float) -> None:
     """Half-close, then read and drop what the client still sends, for at most ``seconds``.
 
-    Closing a socket with unread input sends a reset, which can destroy the reply the
-    client has not read yet; draining first makes the close an orderly FIN.
+    Closing a TCP socket with unread input sends a reset, which can destroy the reply the
+    client has not read yet; draining first makes the close an orderly FIN. Other streams
+    (the console's memory streams) have no such problem and close at once.
     """
     with trio.move_on_after(seconds):
         if isinstance(stream, trio.abc.HalfCloseableStream):
             await stream.send_eof()
-        while await stream.receive_some(RECEIVE_SIZE):
-            pass
+        if isinstance(stream, trio.SocketStream):
+            while await stream.receive_some(RECEIVE_SIZE):
+                pass
 
 
 @dataclass

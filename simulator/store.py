@@ -29,6 +29,7 @@ from .protocol import Envelope, ReceivedMessage
 RETURN_PATH: Final = b"Return-Path: "
 ENVELOPE_TO: Final = b"X-Envelope-To: "
 ENVELOPE_EXTRA: Final = b"X-Smtp-Sim-Envelope: "
+_SUBDIRS: Final = ("tmp", "new", "cur")
 _CLASH_RETRIES: Final = 5
 _MAILDIR_NAME: Final = re.compile(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
 _NOT_OURS: Final = (float("inf"), 0.0, 0.0)
@@ -87,8 +88,14 @@ class MaildirStore:
     blocking: bool = True
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Open the Maildir at ``path``, creating it (or filling an empty directory).
+
+        Raises OSError for a path that is a file, or a directory with other things in it
+        but no Maildir: smtp-sim will not scatter cur/new/tmp into someone's home directory.
+        """
         self.path = os.fspath(path)
-        self._maildir = mailbox.Maildir(self.path, factory=None, create=True)
+        _prepare_maildir(self.path)
+        self._maildir = mailbox.Maildir(self.path, factory=None, create=False)
         self._new_dir = os.path.join(self.path, "new")
 
     def deliver(self, message: ReceivedMessage) -> str:
@@ -181,6 +188,15 @@ def _delivery_order(key: str) -> tuple[float, float, float, str]:
     found = _MAILDIR_NAME.match(key)
     numbers = _NOT_OURS if found is None else tuple(float(n) for n in found.groups())
     return (numbers[0], numbers[1], numbers[2], key)
+
+
+def _prepare_maildir(path: str) -> None:
+    subdirs = [os.path.join(path, name) for name in _SUBDIRS]
+    if os.path.isdir(path) and os.listdir(path) and not all(map(os.path.isdir, subdirs)):
+        raise NotADirectoryError(f"{path} is neither empty nor a Maildir (no cur, new, tmp)")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    for subdir in subdirs:
+        os.makedirs(subdir, mode=0o700, exist_ok=True)
 
 
 def _fsync_directory(path: str) -> None:
