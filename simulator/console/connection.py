@@ -1,0 +1,285 @@
+"""The console's two kinds of server: the built-in one (in memory) and a real one (TCP).
+
+Both turn "send these bytes" into a :class:`Step`: the bytes sent and every reply that came
+back, as exact wire bytes plus what is known about each (with the built-in server, the
+engine's Exchange, which carries the reply key the lessons explain by). No prompt_toolkit
+here: ``smtp-sim run`` drives the same classes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Protocol
+
+import trio
+import trio.testing
+
+from simulator.protocol import Exchange, Policy, State
+
+from .wire import ClientView, ReplyParser
+
+if TYPE_CHECKING:
+    from simulator.lessons import Annotation
+    from simulator.server import LocalSession
+    from simulator.store import MemoryStore, StoredMessage
+
+REPLY_WAIT: Final = 10.0
+"""Seconds to wait for a reply that must come (a command line, the final dot)."""
+STRAY_WAIT: Final = 0.05
+"""Seconds to listen, on TCP, for replies nobody asked for (message text, extra replies)."""
+RECEIVE_SIZE: Final = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One reply as the client received it."""
+
+    wire: bytes
+    code: int
+    """0 when the bytes were not an SMTP reply."""
+    enhanced: str | None
+    lines: tuple[str, ...]
+    closes: bool
+    exchange: Exchange | None = None
+    """The engine's Exchange (built-in server only): the reply key says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one send did: the bytes sent (None for the greeting) and the replies."""
+
+    sent: bytes | None
+    answers: tuple[Answer, ...]
+    state_before: State = State.CONNECTED
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """What the toolbar shows about the session."""
+
+    state: State
+    sender: str | None
+    recipients: int
+    accepted: int
+
+
+def explain(answer: Answer, lang: str) -> Annotation | None:
+    """The explanation of ``answer``: by reply key when the engine sent it, else by code."""
+    from simulator.lessons import annotate, annotate_reply
+
+    if answer.exchange is not None:
+        return annotate(answer.exchange, lang)
+    if answer.code == 0:
+        return None
+    return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang)
+
+
+class Connection(Protocol):
+    """What the console needs from a server, built-in or remote."""
+
+    peer: str
+
+    async def start(self) -> Step: ...
+    async def send(self, data: bytes) -> Step: ...
+    async def aclose(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def view(self) -> SessionView: ...
+    def messages(self) -> list[StoredMessage] | None: ...
+
+
+class LocalConnection:
+    """The built-in server, over trio memory streams (no sockets): see server.open_local_session.
+
+    The server publishes an Exchange for every reply; after sending, the console waits until
+    every task is idle, so all the replies the line caused have been sent and published.
+    """
+
+    peer = "smtp-sim (built-in)"
+
+    def __init__(self, *, policy: Policy, store: MemoryStore, session_id: str = "S1") -> None:
+        self._policy = policy
+        self._store = store
+        self._session_id = session_id
+        self._stack = contextlib.AsyncExitStack()
+        self._local: LocalSession | None = None
+        self._buffer = bytearray()
+        self._closed = False
+
+    async def start(self) -> Step:
+        from simulator.server import open_local_session
+
+        self._local = await self._stack.enter_async_context(open_local_session(
+            policy=self._policy, store=self._store, session_id=self._session_id))
+        return await self._collect(None, State.CONNECTED, expect=True)
+
+    async def send(self, data: bytes) -> Step:
+        local = self._require()
+        before = local.session.state
+        if self._closed:
+            return Step(data, (), before)
+        expect = before is not State.DATA or data == b".\r\n"
+        try:
+            await local.client.send_all(data)
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            self._closed = True
+            return Step(data, (), before)
+        return await self._collect(data, before, expect=expect)
+
+    async def _collect(self, sent: bytes | None, before: State, *, expect: bool) -> Step:
+        local = self._require()
+        await trio.testing.wait_all_tasks_blocked()
+        exchanges = _drain(local)
+        if not exchanges and expect:
+            # A store in a worker thread looks idle to trio: wait for the reply itself.
+            with trio.move_on_after(REPLY_WAIT), contextlib.suppress(trio.EndOfChannel):
+                exchanges.append(await local.exchanges.receive())
+                await trio.testing.wait_all_tasks_blocked()
+                exchanges += _drain(local)
+        answers = [await self._answer(exchange) for exchange in exchanges]
+        if any(answer.closes for answer in answers):
+            await self._hang_up()
+        return Step(sent, tuple(answers), before)
+
+    async def _answer(self, exchange: Exchange) -> Answer:
+        """Read exactly this reply's bytes off the client stream."""
+        size = len(exchange.reply.to_bytes())
+        local = self._require()
+        while len(self._buffer) < size:
+            chunk = await local.client.receive_some(RECEIVE_SIZE)
+            if not chunk:
+                break
+            self._buffer += chunk
+        wire = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        reply = exchange.reply
+        return Answer(wire, reply.code, reply.enhanced, reply.lines, exchange.closes, exchange)
+
+    async def _hang_up(self) -> None:
+        """After 221/421 the server closes; so does the client, as a TCP client would."""
+        self._closed = True
+        if self._local is not None:
+            await trio.aclose_forcefully(self._local.client)
+
+    def _require(self) -> LocalSession:
+        if self._local is None:
+            raise RuntimeError("start() the connection first")
+        return self._local
+
+    async def aclose(self) -> None:
+        self._closed = True
+        await self._stack.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def view(self) -> SessionView:
+        session = self._require().session
+        state = State.CLOSED if self._closed else session.state
+        sender = None if session.mail is None else session.mail.path
+        return SessionView(state, sender, len(session.recipients), session.messages_accepted)
+
+    def messages(self) -> list[StoredMessage] | None:
+        return self._store.messages()
+
+
+def _drain(local: LocalSession) -> list[Exchange]:
+    out: list[Exchange] = []
+    while True:
+        try:
+            out.append(local.exchanges.receive_nowait())
+        except (trio.WouldBlock, trio.EndOfChannel):
+            return out
+
+
+def parse_peer(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (or ``[v6]:PORT``; ``HOST`` alone means port 25) -> (host, port)."""
+    host, colon, port = text.rpartition(":")
+    if not colon or "]" in port:
+        host, port = text, "25"
+    host = host.removeprefix("[").removesuffix("]")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"expected HOST:PORT, got {text!r}")
+    return host, int(port)
+
+
+class TcpConnection:
+    """A real SMTP server over TCP: replies are cut from the byte stream, explained by code."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._host, self._port = host, port
+        self.peer = f"{host}:{port}"
+        self._stream: trio.SocketStream | None = None
+        self._parser = ReplyParser()
+        self._view = ClientView()
+        self._eof = False
+
+    async def start(self) -> Step:
+        self._stream = await trio.open_tcp_stream(self._host, self._port)
+        return await self._collect(None, State.CONNECTED, expect=True)
+
+    async def send(self, data: bytes) -> Step:
+        before = self._view.state
+        if self.closed or self._stream is None:
+            return Step(data, (), before)
+        expect = self._view.expects_reply(data)
+        self._view.sent(data)
+        try:
+            await self._stream.send_all(data)
+        except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
+            self._eof = True
+            return Step(data, (), before)
+        return await self._collect(data, before, expect=expect)
+
+    async def _collect(self, sent: bytes | None, before: State, *, expect: bool) -> Step:
+        answers: list[Answer] = []
+        if expect:
+            with trio.move_on_after(REPLY_WAIT):
+                answer = await self._next_answer()
+                answers += [answer] if answer else []
+        with trio.move_on_after(STRAY_WAIT):
+            while not self._eof and (answer := await self._next_answer()) is not None:
+                answers.append(answer)
+        if self.closed:
+            await self.aclose()
+        return Step(sent, tuple(answers), before)
+
+    async def _next_answer(self) -> Answer | None:
+        """The next complete reply, or None when the server closed the connection."""
+        assert self._stream is not None
+        while (reply := self._parser.next_reply()) is None:
+            try:
+                chunk = await self._stream.receive_some(RECEIVE_SIZE)
+            except (trio.BrokenResourceError, trio.ClosedResourceError, OSError):
+                chunk = b""
+            if not chunk:
+                self._eof = True
+                return None
+            self._parser.feed(chunk)
+        if reply.code:
+            self._view.received(reply.code)
+        closes = self._view.state is State.CLOSED
+        return Answer(reply.raw, reply.code, reply.enhanced, reply.lines, closes)
+
+    async def aclose(self) -> None:
+        self._eof = True
+        if self._stream is not None:
+            await trio.aclose_forcefully(self._stream)
+
+    @property
+    def closed(self) -> bool:
+        return self._eof or self._view.state is State.CLOSED
+
+    def view(self) -> SessionView:
+        view = self._view
+        state = State.CLOSED if self.closed else view.state
+        return SessionView(state, view.sender, view.recipients, view.accepted)
+
+    def messages(self) -> list[StoredMessage] | None:
+        return None
+
+
+__all__ = ["Answer", "Connection", "LocalConnection", "SessionView", "Step", "TcpConnection",
+           "explain", "parse_peer"]

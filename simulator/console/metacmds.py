@@ -1,0 +1,177 @@
+"""What each meta-command does. Parsing is in ``meta.py``; the state they act on is a
+:class:`~simulator.console.context.ConsoleContext`. Nothing here talks to the server except
+``:reconnect`` (a new session) and ``:quit`` (a polite QUIT first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+from simulator.protocol import State
+from simulator.terminal import show_bytes
+
+from .context import ConsoleContext
+from .meta import NAMES, SPECS, MetaCommand, MetaError
+from .settings import Settings, save_settings
+from .strings import text
+
+Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
+"""A meta-command: True means leave the console."""
+
+
+async def run_meta(ctx: ConsoleContext, parsed: MetaCommand | MetaError) -> bool:
+    """Carry out a parsed meta-command, or explain what was wrong with it."""
+    if isinstance(parsed, MetaError):
+        if parsed.spec is None:
+            ctx.say("unknown-meta", "class:code.5xx", name=parsed.name, names=" ".join(NAMES))
+        else:
+            ctx.say("usage", "class:code.5xx", usage=parsed.spec.usage)
+        return False
+    return await HANDLERS[parsed.name](ctx, parsed.args)
+
+
+async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    width = max(len(spec.usage) for spec in SPECS)
+    lines = [(("class:heading", text("help-title", ctx.lang) + "\n"))]
+    for spec in SPECS:
+        lines += [("class:title", f"  {spec.usage:<{width}}  "),
+                  ("", text(f"help.{spec.name}", ctx.lang) + "\n")]
+    lines.append(("class:dim", text("help-smtp", ctx.lang) + "\n"))
+    ctx.show(lines)
+    return False
+
+
+async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    from simulator import render
+    from simulator.lessons import UnknownCodeError, code_entry, compare
+
+    if not all(arg.isdigit() and len(arg) == 3 for arg in args):
+        ctx.say("explain-bad", "class:code.5xx")
+        return False
+    codes = [int(arg) for arg in args]
+    try:
+        if len(codes) == 1:
+            fragments = render.entry_fragments(code_entry(codes[0], ctx.lang))
+        else:
+            entries = [code_entry(code, ctx.lang) for code in codes]
+            comparison = compare(codes[0], codes[1], ctx.lang)
+            fragments = render.comparison_fragments(comparison, entries)
+    except UnknownCodeError:
+        ctx.say("explain-bad", "class:code.5xx")
+        return False
+    ctx.show(list(fragments))
+    return False
+
+
+async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    from simulator import render
+    from simulator.lessons import UnknownCodeError, code_entry
+    from simulator.transcript import explanation_fragments
+
+    from .connection import explain
+
+    answer = ctx.last_answer()
+    annotation = None if answer is None else explain(answer, ctx.lang)
+    if answer is None or annotation is None:
+        ctx.say("more-none")
+        return False
+    fragments = explanation_fragments(annotation, brief=False)
+    with contextlib.suppress(UnknownCodeError):
+        fragments += list(render.entry_fragments(code_entry(answer.code, ctx.lang)))
+    ctx.show(fragments)
+    return False
+
+
+async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    from simulator.statediagram import diagram
+
+    ctx.show(diagram(ctx.view().state, ctx.lang))
+    return False
+
+
+async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    messages = None if ctx.connection is None else ctx.connection.messages()
+    if messages is None:
+        peer = "" if ctx.connection is None else ctx.connection.peer
+        ctx.say("mailbox-remote", peer=peer)
+    elif not messages:
+        ctx.say("mailbox-empty")
+    elif not args:
+        for number, stored in enumerate(messages, 1):
+            envelope = stored.message.envelope
+            recipients = ", ".join(f"<{show_bytes(r.encode())}>" for r in envelope.recipients)
+            ctx.show([("class:title", f"  {number}. "),
+                      ("", f"<{show_bytes(envelope.sender.encode())}> -> {recipients}, "
+                           f"{len(stored.message.content)} octets, {stored.message.queue_id}\n")])
+        ctx.say("mailbox-show")
+    elif not args[0].isdigit() or not 1 <= int(args[0]) <= len(messages):
+        ctx.say("mailbox-missing", "class:code.5xx", number=show_bytes(args[0].encode()))
+    else:
+        content = messages[int(args[0]) - 1].message.content
+        ctx.show([("", show_bytes(line) + "\n") for line in content.split(b"\n") if line])
+    return False
+
+
+async def _reconnect(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    await ctx.reconnect()
+    return False
+
+
+async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    ctx.lang = args[0]
+    ctx.say("lang-set")
+    if not save_settings(Settings(lang=ctx.lang)):
+        ctx.say("settings-unsaved")
+    return False
+
+
+async def _eol(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    ctx.eol = args[0]
+    ctx.say(f"eol-{ctx.eol}")
+    return False
+
+
+async def _raw(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    ctx.raw = (not ctx.raw) if not args else args[0] == "on"
+    ctx.say("raw-on" if ctx.raw else "raw-off")
+    return False
+
+
+async def _save(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    from simulator.transcript import format_markdown
+
+    path = Path(args[0]).expanduser()
+    try:
+        path.write_text(format_markdown(ctx.steps, ctx.lang) + "\n", encoding="utf-8")
+    except OSError as err:
+        ctx.say("save-failed", "class:code.5xx", path=path, error=err.strerror or err)
+        return False
+    exchanges = sum(len(step.answers) for step in ctx.steps)
+    ctx.say("saved", path=path, count=exchanges)
+    return False
+
+
+async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    await say_goodbye(ctx)
+    return True
+
+
+async def say_goodbye(ctx: ConsoleContext) -> None:
+    """Leave politely: QUIT (and show the 221) unless closed or in the middle of DATA."""
+    if ctx.closed:
+        return
+    if ctx.view().state is State.DATA:
+        ctx.say("abandon-data")
+        return
+    await ctx.send_line("QUIT", eol="crlf")
+
+
+HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
+    "help": _help, "explain": _explain, "more": _more, "state": _state, "mailbox": _mailbox,
+    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "save": _save,
+    "quit": _quit,
+})

@@ -1,0 +1,75 @@
+"""Where the console keeps its history and settings, and how it reads and writes them.
+
+The directory is ``platformdirs.user_data_dir("smtp-sim")``; the environment variable
+``SMTP_SIM_HOME`` overrides it, so tests (and portable setups) never touch the real home.
+A broken or unwritable settings file never stops the console: it falls back to defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Final
+
+HOME_VARIABLE: Final = "SMTP_SIM_HOME"
+SETTINGS_FILE: Final = "settings.json"
+HISTORY_FILE: Final = "history"
+LANGS: Final = ("en", "zh")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What the console remembers between runs."""
+
+    lang: str = "en"
+
+
+def data_dir() -> Path:
+    """The console's data directory (not created here)."""
+    override = os.environ.get(HOME_VARIABLE)
+    if override:
+        return Path(override)
+    import platformdirs  # lazy: only the console needs it
+
+    return Path(platformdirs.user_data_dir("smtp-sim", appauthor=False))
+
+
+def history_path() -> Path:
+    """The prompt history file; its directory is created so prompt_toolkit can append."""
+    directory = data_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / HISTORY_FILE
+
+
+def load_settings() -> Settings:
+    """The saved settings, or the defaults when there are none or they cannot be read."""
+    try:
+        raw = json.loads((data_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    settings = Settings()
+    if isinstance(raw, dict) and raw.get("lang") in LANGS:
+        settings = replace(settings, lang=str(raw["lang"]))
+    return settings
+
+
+def save_settings(settings: Settings) -> bool:
+    """Write the settings; False (and nothing raised) when the directory is not writable."""
+    directory = data_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary = directory / (SETTINGS_FILE + ".tmp")
+        temporary.write_text(json.dumps(asdict(settings)), encoding="utf-8")
+        temporary.replace(directory / SETTINGS_FILE)
+    except OSError:
+        return False
+    return True
+
+
+def choose_lang(requested: str | None) -> str:
+    """``--lang`` wins; else the saved setting; else English."""
+    if requested in LANGS:
+        return str(requested)
+    return load_settings().lang
