@@ -31,7 +31,7 @@ FIRST_CLASS_FIELDS: Final = ("title", "meaning", "description")
 SECOND_CLASS_FIELDS: Final = ("title", "description")
 ENHANCED_FIELDS: Final = ("title", "description")
 LABELS: Final = ("description", "when", "fix", "difference", "which", "why", "rfc", "see",
-                 "versus", "enhanced", "class")
+                 "versus", "enhanced", "class", "colon")
 """Section headings and small words the renderers need, per language."""
 
 CODE_RE: Final = re.compile(r"[1-5][0-5][0-9]")
@@ -163,4 +163,6 @@ def enhanced_entry(code: str, lang: str = "en", *,
 def labels(lang: str = "en", *, library: Library | None = None) -> Mapping[str, str]:
     """Section headings and small words in ``lang``; a missing label falls back to its name."""
     table = _lib(library).table("codes", lang, "labels")
-    return {name: _text(table, name) or name for name in LABELS}
+    found = {name: table.get(name) for name in LABELS}
+    return {name: value if isinstance(value, str) and value.strip() else name
+            for name, value in found.items()}

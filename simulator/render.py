@@ -1,0 +1,220 @@
+"""Explanations as formatted text, shared by every face (console, transcript, explain).
+
+Everything is a list of ``(style, text)`` fragments, the shape of prompt_toolkit's
+FormattedText, so the console can print them with its Style while ``smtp-sim explain`` and
+piped output turn them into ANSI colours or plain text without importing prompt_toolkit.
+Headings and labels come from the lesson data, so both languages render alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Final
+
+from .lessons import Annotation, CodeEntry, Comparison, EnhancedEntry, labels
+from .wrap import Fragment, wrap_fragments
+
+Fragments = list[Fragment]
+
+STYLE: Final[Mapping[str, str]] = MappingProxyType({
+    "code.2xx": "ansigreen bold",
+    "code.3xx": "ansicyan bold",
+    "code.4xx": "ansiyellow bold",
+    "code.5xx": "ansired bold",
+    "title": "bold",
+    "why": "",
+    "fix": "ansigreen",
+    "rfc": "ansibrightblack italic",
+    "heading": "bold underline",
+    "dim": "ansibrightblack",
+})
+"""Class name -> prompt_toolkit style, for ``Style.from_dict(STYLE)``."""
+
+INDENT: Final = "  "
+
+_SGR: Final[Mapping[str, str]] = MappingProxyType({
+    "bold": "1", "italic": "3", "underline": "4",
+    "ansiblack": "30", "ansired": "31", "ansigreen": "32", "ansiyellow": "33",
+    "ansiblue": "34", "ansimagenta": "35", "ansicyan": "36", "ansigray": "37",
+    "ansibrightblack": "90", "ansibrightred": "91", "ansibrightgreen": "92",
+    "ansibrightyellow": "93", "ansibrightblue": "94", "ansibrightmagenta": "95",
+    "ansibrightcyan": "96", "ansiwhite": "97",
+})
+
+
+def code_style(code: int) -> str:
+    """``class:code.5xx``: the colour class of a reply code (by its first digit)."""
+    return f"class:code.{code // 100}xx" if 1 <= code // 100 <= 5 else "class:dim"
+
+
+def _indented(style: str, text: str, indent: str = INDENT) -> Fragments:
+    """Each line of ``text`` on its own indented line."""
+    return [(style, f"{indent}{line}\n") for line in text.splitlines() if line.strip()]
+
+
+def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
+    """The explanation shown under a reply: title, why, fix, rule; indented, ends in newline.
+
+    ``brief=False`` adds the meaning of the class and the command that shows the full entry.
+    """
+    words = labels(a.lang)
+    out: Fragments = [("", INDENT), (code_style(a.code), a.title)]
+    if a.enhanced_title:
+        out += [("class:dim", f" · {a.enhanced_title}")]
+    out.append(("", "\n"))
+    if not brief and a.meaning:
+        out += _indented("class:dim", a.meaning)
+    for label, style, text in ((words["why"], "class:why", a.why),
+                               (words["fix"], "class:fix", a.fix)):
+        if text:
+            first, *rest = text.splitlines()
+            out += [("", INDENT), ("class:heading", f"{label}{words['colon']}"),
+                    (style, f"{first}\n")]
+            out += [(style, f"{INDENT}{INDENT}{line}\n") for line in rest if line.strip()]
+    tail = [f"{words['rfc']}{words['colon']}{a.rfc}"] if a.rfc else []
+    if not brief and a.see:
+        tail.append(f"{words['see']}{words['colon']}{a.see}")
+    if tail:
+        out += [("", INDENT), ("class:rfc", " · ".join(tail) + "\n")]
+    return out
+
+
+def _section(heading: str, text: str, style: str = "") -> Fragments:
+    return [("class:heading", heading + "\n"), *_indented(style, text), ("", "\n")]
+
+
+def entry_fragments(entry: CodeEntry, *, level_title: bool = True) -> Fragments:
+    """One code explained: title, its class digits, description, when, fix, rule."""
+    words = labels(entry.lang)
+    prefix = "SMTP " if level_title else ""
+    out: Fragments = [(code_style(entry.code), f"{prefix}{entry.code}"),
+                      ("class:title", f" {entry.title}\n")]
+    for info in (entry.first, entry.second):
+        detail = info.meaning if info is entry.first else info.description
+        out.append(("class:dim", f"{INDENT}{info.name} {info.title}{words['colon']}{detail}\n"))
+    out.append(("", "\n"))
+    out += _section(words["description"], entry.description)
+    out += _section(words["when"], entry.when, "class:why")
+    out += _section(words["fix"], entry.fix, "class:fix")
+    out.append(("class:rfc", f"{words['rfc']}{words['colon']}{entry.rfc}\n"))
+    return out
+
+
+def enhanced_fragments(entry: EnhancedEntry) -> Fragments:
+    """An enhanced status code explained: its title, class and description."""
+    words = labels(entry.lang)
+    style = code_style(int(entry.first.digit) * 100) if entry.first else "class:title"
+    out: Fragments = [("class:dim", f"{words['enhanced']} "), (style, entry.code),
+                      ("class:title", f" {entry.title}\n")]
+    if entry.first is not None:
+        out.append(("class:dim", f"{INDENT}{entry.first.name} {entry.first.title}{words['colon']}"
+                                 f"{entry.first.meaning}\n"))
+    return [*out, ("", "\n"), *_indented("", entry.description)]
+
+
+def comparison_title(entries: Sequence[CodeEntry]) -> str:
+    """``SMTP 221 Closing connection vs 500 Syntax error...``."""
+    versus = f" {labels(entries[0].lang)['versus']} "
+    return "SMTP " + versus.join(entry.heading for entry in entries)
+
+
+def comparison_fragments(entries: Sequence[CodeEntry], comparison: Comparison) -> Fragments:
+    """Several codes side by side: each entry, then key difference and when to use which."""
+    words = labels(comparison.lang)
+    out: Fragments = [("class:title", comparison_title(entries) + "\n"), ("", "\n")]
+    for entry in entries:
+        out += entry_fragments(entry, level_title=False)
+        out.append(("", "\n"))
+    out += _section(words["difference"], comparison.difference)
+    out += _section(words["which"], comparison.which, "class:fix")
+    return out
+
+
+def explain_fragments(entries: Sequence[CodeEntry], comparison: Comparison | None,
+                      enhanced: Sequence[EnhancedEntry] = ()) -> Fragments:
+    """What ``smtp-sim explain`` prints: one entry, or a comparison, then enhanced codes."""
+    out: Fragments = []
+    if comparison is not None:
+        out += comparison_fragments(entries, comparison)
+    else:
+        for entry in entries:
+            out += [*entry_fragments(entry), ("", "\n")]
+    for item in enhanced:
+        out += [*enhanced_fragments(item), ("", "\n")]
+    while out and out[-1] == ("", "\n"):
+        out.pop()
+    return out
+
+
+def to_plain(fragments: Iterable[Fragment]) -> str:
+    """The text alone, for pipes, files and NO_COLOR."""
+    return "".join(text for _, text in fragments)
+
+
+def _sgr(style: str) -> str:
+    codes: list[str] = []
+    for token in style.split():
+        names = [token] if not token.startswith("class:") else STYLE.get(token[6:], "").split()
+        codes += [_SGR[name] for name in names if name in _SGR]
+    return ";".join(codes)
+
+
+def to_ansi(fragments: Iterable[Fragment]) -> str:
+    """The text with ANSI colour sequences (reset before every newline, so a pager or a cut
+    line never carries colour over)."""
+    out: list[str] = []
+    for style, text in fragments:
+        sgr = _sgr(style)
+        if not sgr:
+            out.append(text)
+            continue
+        out.append("\n".join(f"\x1b[{sgr}m{part}\x1b[0m" if part else part
+                             for part in text.split("\n")))
+    return "".join(out)
+
+
+def wrap(fragments: Iterable[Fragment], width: int) -> Fragments:
+    """The fragments wrapped to ``width`` display columns (see simulator.wrap)."""
+    return wrap_fragments(fragments, width)
+
+
+def _md_section(level: str, heading: str, text: str) -> list[str]:
+    return [f"{level} {heading}", "", *[line + "  " for line in text.splitlines()], ""]
+
+
+def _md_entry(entry: CodeEntry, level: str) -> list[str]:
+    words = labels(entry.lang)
+    out = [f"{level} {entry.heading}", "",
+           f"*{entry.first.name} {entry.first.title}{words['colon']}{entry.first.meaning}*  ",
+           f"*{entry.second.name} {entry.second.title}{words['colon']}"
+           f"{entry.second.description}*", ""]
+    sub = level + "#"
+    out += _md_section(sub, words["description"], entry.description)
+    out += _md_section(sub, words["when"], entry.when)
+    out += _md_section(sub, words["fix"], entry.fix)
+    return [*out, f"{words['rfc']}{words['colon']}{entry.rfc}", ""]
+
+
+def to_markdown(entries: Sequence[CodeEntry], comparison: Comparison | None = None,
+                enhanced: Sequence[EnhancedEntry] = ()) -> str:
+    """A handout in Markdown: headings for every code and every section."""
+    out: list[str] = []
+    if comparison is not None and entries:
+        words = labels(comparison.lang)
+        out += [f"# {comparison_title(entries)}", ""]
+        for entry in entries:
+            out += _md_entry(entry, "##")
+        out += _md_section("##", words["difference"], comparison.difference)
+        out += _md_section("##", words["which"], comparison.which)
+    else:
+        for entry in entries:
+            out += _md_entry(entry, "#")
+    for item in enhanced:
+        words = labels(item.lang)
+        out += [f"# {words['enhanced']} {item.code} {item.title}", ""]
+        if item.first is not None:
+            out += [f"*{item.first.name} {item.first.title}{words['colon']}"
+                    f"{item.first.meaning}*", ""]
+        out += [item.description, ""]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,136 @@
+"""Wrap styled text to a terminal width, counting display columns (CJK is two wide).
+
+Chinese has no spaces, so a line may break between any two ideographs, but not before
+closing punctuation (，。）…) nor after opening punctuation (（“…), the basic line-breaking
+rules of CJK typesetting. Latin words, such as ``MAIL FROM:<a@b>`` inside Chinese text,
+are never split unless one is wider than the whole line. Only spaces at a break vanish;
+every other character is kept.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+Fragment = tuple[str, str]
+"""``(style, text)``, the shape of prompt_toolkit's FormattedText items."""
+
+NO_LINE_START: Final = frozenset("，。、；：！？）】」』》〉”’…—·%,.;:!?)]}")
+"""Characters that must not begin a line: they stick to what precedes them."""
+NO_LINE_END: Final = frozenset("（【「『《〈“‘([{")
+"""Characters that must not end a line: they stick to what follows them."""
+
+_Cell = tuple[str, str]  # (style, one character)
+
+
+def char_width(char: str) -> int:
+    """Columns one character takes: 2 for wide/full-width, 0 for combining marks, else 1."""
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal."""
+    return sum(char_width(char) for char in text)
+
+
+def _is_breakable(char: str) -> bool:
+    """A character a line may break before or after on its own (an ideograph, a kana...)."""
+    return char_width(char) == 2 and char not in NO_LINE_START and char not in NO_LINE_END
+
+
+def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
+    """Cut one line into unbreakable units: space runs, Latin words, single ideographs.
+
+    Closing punctuation joins the unit before it, opening punctuation the unit after it.
+    """
+    units: list[list[_Cell]] = []
+    glue_next = False
+    for cell in cells:
+        char = cell[1]
+        previous = units[-1] if units else None
+        is_space = char == " "
+        joins = previous is not None and (
+            glue_next
+            or (char in NO_LINE_START and previous[-1][1] != " ")
+            or (not is_space and not _is_breakable(char) and previous[-1][1] != " "
+                and not _is_breakable(previous[-1][1]))
+            or (is_space and previous[-1][1] == " ")
+        )
+        if joins and previous is not None:
+            previous.append(cell)
+        else:
+            units.append([cell])
+        glue_next = char in NO_LINE_END
+    return units
+
+
+def _wrap_cells(cells: Sequence[_Cell], width: int) -> list[list[_Cell]]:
+    """Greedy fill of one logical line; continuation lines keep its leading indentation."""
+    indent = 0
+    while indent < len(cells) and cells[indent][1] == " ":
+        indent += 1
+    indent = min(indent, max(width // 3, 0))
+    lines: list[list[_Cell]] = [[]]
+    used = 0
+    for unit in _units(cells):
+        unit_width = text_width("".join(char for _, char in unit))
+        if unit[0][1] == " " and lines[-1] and used + unit_width > width:
+            continue  # spaces at a break point vanish
+        if used + unit_width > width and used > indent:
+            _strip_trailing_spaces(lines[-1])
+            lines.append([("", " ")] * indent)
+            used = indent
+            if unit[0][1] == " ":
+                continue
+        for cell in unit:  # a unit wider than the line is split by columns
+            cell_width = char_width(cell[1])
+            if used + cell_width > width and used > indent:
+                lines.append([("", " ")] * indent)
+                used = indent
+            lines[-1].append(cell)
+            used += cell_width
+    return lines
+
+
+def _strip_trailing_spaces(line: list[_Cell]) -> None:
+    while line and line[-1][1] == " ":
+        line.pop()
+
+
+def _merge(cells: Iterable[_Cell]) -> list[Fragment]:
+    out: list[Fragment] = []
+    for style, char in cells:
+        if out and out[-1][0] == style:
+            out[-1] = (style, out[-1][1] + char)
+        else:
+            out.append((style, char))
+    return out
+
+
+def wrap_fragments(fragments: Iterable[Fragment], width: int) -> list[Fragment]:
+    """The fragments with newlines added so no line is wider than ``width`` columns.
+
+    A width below 10 turns wrapping off (nothing sensible fits).
+    """
+    fragments = list(fragments)
+    if width < 10:
+        return fragments
+    logical: list[list[_Cell]] = [[]]
+    for style, text in fragments:
+        for char in text:
+            if char == "\n":
+                logical.append([])
+            else:
+                logical[-1].append((style, char))
+    cells: list[_Cell] = []
+    for number, line in enumerate(logical):
+        if number:
+            cells.append(("", "\n"))
+        for row, wrapped in enumerate(_wrap_cells(line, width)):
+            if row:
+                cells.append(("", "\n"))
+            cells.extend(wrapped)
+    return _merge(cells)
