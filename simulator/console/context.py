@@ -54,6 +54,8 @@ class ConsoleContext:
     addresses: list[str] = field(default_factory=list)
     connection: Connection | None = None
     sessions: int = 0
+    leaving: bool = False
+    """Set while saying goodbye: no hint about reconnecting after the 221."""
     _store: MemoryStore | None = None
 
     # -- output ------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ class ConsoleContext:
         """Keep ``step`` for :save and :more, and show it."""
         self.steps.append(step)
         self.show(step_fragments(step, self.lang, raw=self.raw))
-        if step.answers and self.closed:
+        if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 
     def _remember_address(self, line: str) -> None:

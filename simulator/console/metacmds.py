@@ -167,6 +167,7 @@ async def say_goodbye(ctx: ConsoleContext) -> None:
     if ctx.view().state is State.DATA:
         ctx.say("abandon-data")
         return
+    ctx.leaving = True
     await ctx.send_line("QUIT", eol="crlf")
 
 

@@ -1,0 +1,60 @@
+"""Completion that follows the SMTP grammar."""
+
+from __future__ import annotations
+
+from prompt_toolkit.completion import CompleteEvent
+from prompt_toolkit.document import Document
+
+from simulator.console.completion import CompletionContext, SmtpCompleter, suggestions
+
+CTX = CompletionContext(addresses=("alice@example.org", "bob@example.net"))
+
+
+def texts(before: str, ctx: CompletionContext = CTX) -> list[str]:
+    return [s.text for s in suggestions(before, ctx)]
+
+
+def test_verbs_first() -> None:
+    assert texts("EH") == ["EHLO"]
+    assert texts("r") == ["RCPT", "RSET"]
+    assert set(texts("")) >= {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "QUIT"}
+
+
+def test_argument_shapes() -> None:
+    assert texts("MAIL ") == ["FROM:<"]
+    assert texts("RCPT ") == ["TO:<"]
+    assert texts("mail f") == ["FROM:<"]
+
+
+def test_addresses_used_before_inside_brackets() -> None:
+    assert texts("RCPT TO:<b") == ["bob@example.net>"]
+    assert "alice@example.org>" in texts("MAIL FROM:<")
+    assert ">" in texts("MAIL FROM:<")  # the null sender <>
+    assert ">" not in texts("RCPT TO:<")
+
+
+def test_mail_parameters_after_the_path_not_repeated() -> None:
+    assert texts("MAIL FROM:<a@b.c> ") == ["SIZE=", "BODY=7BIT", "BODY=8BITMIME", "SMTPUTF8"]
+    assert texts("MAIL FROM:<a@b.c> BODY=8") == ["BODY=8BITMIME"]
+    assert "SIZE=" not in texts("MAIL FROM:<a@b.c> SIZE=10 ")
+    assert texts("RCPT TO:<a@b.c> ") == []
+
+
+def test_meta_commands_and_their_arguments() -> None:
+    assert texts(":st") == [":state"]
+    assert texts(":lang ") == ["en", "zh"]
+    assert texts(":eol l") == ["lf"]
+    assert "221" in texts(":explain 2")
+
+
+def test_message_text_completes_only_headers() -> None:
+    ctx = CompletionContext(in_data=True)
+    assert texts("Sub", ctx) == ["Subject: "]
+    assert texts("MAIL ", ctx) == []
+
+
+def test_completer_replaces_the_typed_prefix() -> None:
+    completer = SmtpCompleter(lambda: CTX)
+    [completion] = completer.get_completions(Document("RCPT TO:<al"), CompleteEvent())
+    assert completion.text == "alice@example.org>"
+    assert completion.start_position == -2

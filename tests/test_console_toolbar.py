@@ -1,0 +1,37 @@
+"""The bottom toolbar: state, sender, recipients, accepted messages, language; DATA help."""
+
+from __future__ import annotations
+
+from simulator.console.connection import SessionView
+from simulator.console.toolbar import toolbar_fragments
+from simulator.protocol import State
+
+
+def plain(view: SessionView, lang: str = "en", eol: str = "crlf", raw: bool = False) -> str:
+    return "".join(text for _, text in toolbar_fragments(view, lang=lang, eol=eol, raw=raw))
+
+
+def test_transaction_in_progress() -> None:
+    line = plain(SessionView(State.RCPT, "alice@example.org", 2, 1))
+    for part in ("state: rcpt (2)", "from: <alice@example.org>", "to: 2", "accepted: 1",
+                 "lang: en", "CRLF"):
+        assert part in line
+
+
+def test_data_mode_says_how_to_end_the_message() -> None:
+    line = plain(SessionView(State.DATA, "a@b.c", 1, 0))
+    assert "only ." in line
+
+
+def test_closed_says_how_to_go_on() -> None:
+    assert ":reconnect" in plain(SessionView(State.CLOSED, None, 0, 0))
+
+
+def test_chinese_labels_and_flags() -> None:
+    line = plain(SessionView(State.GREETED, None, 0, 0), "zh", eol="lf", raw=True)
+    assert "状态: greeted" in line and "LF raw" in line
+
+
+def test_sender_is_escaped() -> None:
+    line = plain(SessionView(State.MAIL, "a\x1b[31m@b.c", 0, 0))
+    assert "\x1b" not in line and "\\x1b" in line

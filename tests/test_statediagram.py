@@ -1,0 +1,47 @@
+"""The :state diagram is drawn from the engine's tables, with the current state marked."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.protocol import SEQUENCE_ERRORS, TRANSITIONS, State, Verb
+from simulator.statediagram import CURRENT, diagram, diagram_text, main_path
+
+
+def test_main_path_follows_the_transition_table() -> None:
+    path = main_path()
+    assert [state for state, _ in path] == [State.CONNECTED, State.GREETED, State.MAIL,
+                                           State.RCPT, State.DATA]
+    for (state, verbs), (following, _) in zip(path, path[1:], strict=False):
+        assert verbs and all(TRANSITIONS[state, verb] is following for verb in verbs)
+
+
+def test_picture_shows_the_transaction_and_the_way_back() -> None:
+    text = diagram_text(State.CONNECTED)
+    assert "connected ──HELO/EHLO──▶ greeted ──MAIL──▶ mail ──RCPT──▶ rcpt ──DATA──▶ data" in text
+    assert "↻ RCPT" in text  # more recipients
+    assert "└" in text and " . " in text  # the final dot leads back to greeted
+    assert "QUIT → closed" in text
+
+
+def test_every_refusal_of_the_table_is_listed() -> None:
+    text = diagram_text(State.GREETED)
+    for key in set(SEQUENCE_ERRORS.values()):
+        assert key in text
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_current_state_is_highlighted(state: State) -> None:
+    highlighted = {text for style, text in diagram(state) if style == CURRENT}
+    assert highlighted == {state.value}
+
+
+def test_from_here_line_matches_the_table() -> None:
+    last = diagram_text(State.MAIL).rstrip().splitlines()[-1]
+    assert "RCPT → rcpt" in last
+    assert "503: DATA (sequence.data-before-rcpt)" in last
+    assert (State.MAIL, Verb.DATA) in SEQUENCE_ERRORS
+
+
+def test_chinese() -> None:
+    assert "当前状态" in diagram_text(State.DATA, "zh")
