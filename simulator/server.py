@@ -32,8 +32,10 @@ RECEIVE_SIZE: Final = 16 * 1024
 FAREWELL_SECONDS: Final = 1.0
 """At shutdown, how long a client gets to take its 421 before the socket is closed anyway."""
 LINGER_SECONDS: Final = 2.0
-"""After a closing reply, how long to drain the client's last bytes so the close is a FIN
-(a reply followed by a reset can be lost in the client's kernel)."""
+"""After a closing reply, at most this long is spent draining the client's last bytes so the
+close is a FIN (a reply followed by a reset can be lost in the client's kernel)..."""
+QUIET_SECONDS: Final = 0.1
+"""...and the draining stops as soon as the client has been silent this long."""
 
 Publish = Callable[[Exchange], None]
 T = TypeVar("T")
@@ -180,7 +182,7 @@ async def _say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Publis
 
 
 async def _linger(stream: trio.abc.Stream, seconds: float) -> None:
-    """Half-close, then read and drop what the client still sends, for at most ``seconds``.
+    """Half-close, then read and drop what the client still sends until it is quiet.
 
     Closing a TCP socket with unread input sends a reset, which can destroy the reply the
     client has not read yet; draining first makes the close an orderly FIN. Other streams
@@ -190,8 +192,11 @@ async def _linger(stream: trio.abc.Stream, seconds: float) -> None:
         if isinstance(stream, trio.abc.HalfCloseableStream):
             await stream.send_eof()
         if isinstance(stream, trio.SocketStream):
-            while await stream.receive_some(RECEIVE_SIZE):
-                pass
+            while True:
+                with trio.move_on_after(QUIET_SECONDS) as quiet:
+                    data = await stream.receive_some(RECEIVE_SIZE)
+                if quiet.cancelled_caught or not data:
+                    return
 
 
 @dataclass
