@@ -1,0 +1,124 @@
+"""``smtp-sim explain``: the seed pair has all five sections in both languages, Markdown
+has headings, JSON parses, colour only on a terminal, bad codes exit 2 with a message."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pexpect
+import pytest
+
+from simulator.cli import main
+from simulator.wrap import text_width
+
+SECTIONS = {
+    "en": ("Description", "When it appears", "How to fix", "Key difference",
+           "When to use which"),
+    "zh": ("描述", "何时出现", "如何修复", "主要区别", "何时使用哪个"),
+}
+
+
+def explain(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(["explain", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_seed_pair_has_all_five_sections(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    status, out, err = explain(capsys, "221", "500", "--lang", lang)
+    assert status == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("SMTP 221 ")
+    for heading in SECTIONS[lang]:
+        assert heading in lines, heading
+    assert lines.count(SECTIONS[lang][0]) == 2  # a description for each code
+    assert "\x1b" not in out  # captured output is not a terminal
+
+
+def test_default_language_is_english(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain(capsys, "354")
+    assert status == 0
+    assert out.startswith("SMTP 354 Start mail input\n")
+    assert "Description" in out and "Key difference" not in out
+
+
+@pytest.mark.parametrize("width", [60, 120])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_wraps_to_the_terminal_width(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch, width: int,
+                                          lang: str) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    _, out, _ = explain(capsys, "451", "554", "--lang", lang)
+    widths = [text_width(line) for line in out.splitlines()]
+    assert max(widths) <= width
+    assert max(widths) > width - 10  # the width is used, not a fixed narrow column
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_markdown_has_headings(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    status, out, _ = explain(capsys, "221", "500", "--format", "markdown", "--lang", lang)
+    assert status == 0
+    assert out.startswith("# SMTP 221 ")
+    for heading in SECTIONS[lang]:
+        assert any(line.startswith("#") and line.endswith(heading)
+                   for line in out.splitlines()), heading
+
+
+def test_json_parses(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain(capsys, "500", "221", "--format", "json", "--lang", "zh")
+    assert status == 0
+    document = json.loads(out)
+    assert document["lang"] == "zh"
+    assert [c["code"] for c in document["codes"]] == [500, 221]
+    assert document["codes"][0]["class"]["first"]["name"] == "5xx"
+    assert document["comparison"]["authored"] is True
+    assert "主要区别" not in document["comparison"]["difference"]  # text, not headings
+    assert document["comparison"]["codes"] == [221, 500]
+
+
+def test_enhanced_code_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain(capsys, "5.1.1")
+    assert status == 0
+    assert "5.1.1 Bad destination mailbox address" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["abc"], "'abc' is not a reply code"),
+    (["2"], "'2' is not a reply code"),
+    (["699"], "'699' is not a reply code"),
+    (["221", "5o0"], "'5o0' is not a reply code"),
+    (["259"], "no explanation for 259. Known codes: 211 214"),
+    (["5.9.9"], "no explanation for the enhanced status code 5.9.9"),
+])
+def test_bad_codes_exit_2_with_a_message(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                         message: str) -> None:
+    status, out, err = explain(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert err.startswith("smtp-sim explain: ") and message in err
+
+
+def _spawn(*argv: str, env: dict[str, str]) -> str:
+    child = pexpect.spawn(sys.executable, ["-m", "simulator", "explain", *argv], env=env,
+                          encoding="utf-8", dimensions=(40, 100), timeout=30)
+    out = child.read()
+    child.close()
+    assert child.exitstatus == 0, out
+    return out
+
+
+def test_colour_on_a_terminal_and_not_with_no_color() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    assert "\x1b[" in _spawn("221", env=env)
+    assert "\x1b[" not in _spawn("221", "--no-color", env=env)
+    assert "\x1b[" not in _spawn("221", env={**env, "NO_COLOR": "1"})
+
+
+def test_terminal_width_is_taken_from_the_terminal() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    out = _spawn("221", "500", "--lang", "zh", "--no-color", env=env)
+    widths = [text_width(line) for line in out.replace("\r\n", "\n").splitlines()]
+    assert 90 < max(widths) <= 100

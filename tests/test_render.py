@@ -1,0 +1,140 @@
+"""Rendering: wrapped text keeps every character, fits the width, never starts a line with
+closing CJK punctuation; ANSI only when asked; Markdown has headings; no prompt_toolkit."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from simulator.lessons import (
+    LANGS,
+    REQUIRED_CODES,
+    annotate_reply,
+    code_entry,
+    compare_codes,
+)
+from simulator.render import (
+    STYLE,
+    annotation_fragments,
+    explain_fragments,
+    to_ansi,
+    to_markdown,
+    to_plain,
+    wrap,
+)
+from simulator.wrap import NO_LINE_START, text_width, wrap_fragments
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _all_entries_text(lang: str) -> str:
+    fragments = explain_fragments([code_entry(code, lang) for code in REQUIRED_CODES], None)
+    return to_plain(fragments)
+
+
+@pytest.mark.parametrize("width", [60, 120])
+@pytest.mark.parametrize("lang", LANGS)
+def test_wrapped_entries_fit_and_lose_nothing(lang: str, width: int) -> None:
+    fragments = explain_fragments([code_entry(code, lang) for code in REQUIRED_CODES], None)
+    wrapped = to_plain(wrap(fragments, width))
+    lines = wrapped.split("\n")
+    assert max(text_width(line) for line in lines) <= width
+    assert _squeeze(wrapped) == _squeeze(to_plain(fragments))
+    for line in lines:
+        assert not line.strip() or line.lstrip()[0] not in NO_LINE_START, line
+
+
+@pytest.mark.parametrize("width", [60, 120])
+def test_latin_words_in_chinese_text_stay_whole(width: int) -> None:
+    text = _all_entries_text("zh")
+    wrapped = to_plain(wrap([("", text)], width))
+    for word in set(re.findall(r"[A-Za-z0-9<>@:.=_-]{2,}", text)):
+        if text_width(word) < width // 3:
+            assert word in wrapped, word
+
+
+def test_chinese_wraps_by_display_width() -> None:
+    text = "服务器正在关闭传输通道。这是 SMTP 会话正常、有序的结束方式。" * 3
+    lines = to_plain(wrap_fragments([("", text)], 20)).split("\n")
+    assert all(text_width(line) <= 20 for line in lines)
+    assert all(text_width(line) >= 14 for line in lines[:-1])  # lines are filled, not split early
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_word_longer_than_the_line_is_split_not_dropped() -> None:
+    word = "x" * 45
+    lines = to_plain(wrap_fragments([("", f"  see {word} here")], 20)).split("\n")
+    assert all(text_width(line) <= 20 for line in lines)
+    assert _squeeze("".join(lines)) == f"see{word}here"
+
+
+def test_wrapping_keeps_styles_and_the_hanging_indent() -> None:
+    fragments = [("", "  "), ("class:fix", "one two three four five six seven eight")]
+    wrapped = wrap_fragments(fragments, 20)
+    assert {style for style, _ in wrapped} <= {"", "class:fix"}
+    lines = to_plain(wrapped).split("\n")
+    assert len(lines) > 1
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines)
+
+
+def test_plain_has_no_escape_sequences_and_ansi_has_colour() -> None:
+    fragments = annotation_fragments(annotate_reply(550, "5.1.1", "no such user", "en"))
+    assert not ANSI.search(to_plain(fragments))
+    coloured = to_ansi(fragments)
+    assert "\x1b[31;1m550" in coloured  # code.5xx: red and bold
+    assert ANSI.sub("", coloured) == to_plain(fragments)
+
+
+def test_annotation_shows_title_why_fix_and_rule() -> None:
+    a = annotate_reply(550, "5.1.1", "no such user", "en")
+    brief = to_plain(annotation_fragments(a))
+    assert brief.startswith("  550 Requested action not taken")
+    assert "5.1.1 Bad destination mailbox address" in brief
+    assert f"Why: {a.why.splitlines()[0]}" in brief
+    assert f"How to fix: {a.fix}" in brief
+    assert "Rule: RFC 5321" in brief
+    assert brief.endswith("\n")
+    full = to_plain(annotation_fragments(a, brief=False))
+    assert a.meaning in full and "smtp-sim explain 550" in full
+
+
+def test_annotation_in_chinese_uses_chinese_labels() -> None:
+    text = to_plain(annotation_fragments(annotate_reply(503, "5.5.1", "", "zh")))
+    assert "原因：" in text and "如何修复：" in text and "依据：RFC 5321" in text
+
+
+def test_every_style_class_used_has_a_style() -> None:
+    entries = [code_entry(code, "en") for code in (221, 354, 421, 500)]
+    fragments = explain_fragments(entries, compare_codes([221, 354, 421, 500], "en"))
+    fragments += annotation_fragments(annotate_reply(250, None, "OK", "en"), brief=False)
+    used = {token[6:] for style, _ in fragments for token in style.split()}
+    assert used <= set(STYLE)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_markdown_has_headings_for_codes_and_sections(lang: str) -> None:
+    entries = [code_entry(221, lang), code_entry(500, lang)]
+    text = to_markdown(entries, compare_codes([221, 500], lang))
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[0].startswith("# SMTP 221")
+    assert "## 221 " + entries[0].title in headings
+    heading_words = {"en": ("Description", "When it appears", "How to fix", "Key difference",
+                            "When to use which"),
+                     "zh": ("描述", "何时出现", "如何修复", "主要区别", "何时使用哪个")}[lang]
+    for word in heading_words:
+        assert any(h.endswith(" " + word) for h in headings), word
+
+
+def test_render_and_lessons_do_not_import_prompt_toolkit() -> None:
+    code = ("import sys, simulator.render, simulator.explain, simulator.lessons; "
+            "print('prompt_toolkit' in sys.modules, 'trio' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False", "False"]
