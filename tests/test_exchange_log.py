@@ -1,0 +1,51 @@
+"""The serve log line: who, what the client sent (escaped), what the server answered."""
+
+from __future__ import annotations
+
+from simulator.exchange_log import format_exchange
+from simulator.protocol import Policy, Session
+
+
+def exchanges(data: bytes) -> list[str]:
+    session = Session(Policy(), peer="127.0.0.1:5555", session_id="S4")
+    lines = [format_exchange("S4", "127.0.0.1:5555", session.greeting())]
+    lines += [format_exchange("S4", "127.0.0.1:5555", ex) for ex in session.receive_data(data)]
+    return lines
+
+
+def test_greeting_and_a_command() -> None:
+    greeting, noop = exchanges(b"NOOP\r\n")
+    assert greeting == ("S4 127.0.0.1:5555  -> (connected)  <- 220 smtp-sim.localhost ESMTP "
+                        "smtp-sim ready (a teaching server; no mail leaves)")
+    assert noop == "S4 127.0.0.1:5555  -> NOOP  <- 250 2.0.0 OK"
+
+
+def test_multi_line_reply_shows_its_first_line_and_a_count() -> None:
+    _, ehlo = exchanges(b"EHLO client.example\r\n")
+    assert ehlo.endswith("<- 250-smtp-sim.localhost Hello client.example, "
+                         "pleased to meet you (+6 lines)")
+
+
+def test_control_characters_from_the_client_are_escaped() -> None:
+    _, line = exchanges(b"NOOP \x1b]0;pwned\x07\x9b2J\r\n")
+    assert "-> NOOP \\x1b]0;pwned\\x07\\x9b2J  <- " in line
+    assert all(ch.isprintable() for ch in line)
+
+
+def test_an_over_long_line_is_cut_in_the_log() -> None:
+    _, line = exchanges(b"NOOP " + b"y" * 700 + b"\r\n")
+    assert "-> NOOP " + "y" * 115 + "...  <- 500 5.5.2 Line too long" in line
+
+
+def test_end_of_message_names_its_size() -> None:
+    *_, dot = exchanges(b"EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n"
+                        b"DATA\r\nhello\r\n.\r\n")
+    assert dot == ("S4 127.0.0.1:5555  -> . (end of message text, 7 octets)  "
+                   "<- 250 2.0.0 OK: message accepted as S4-1")
+
+
+def test_unprompted_replies_say_why() -> None:
+    session = Session(Policy(), session_id="S1")
+    assert "-> (idle)  <- 421 4.4.2 " in format_exchange("S1", "p", session.timeout())
+    session = Session(Policy(), session_id="S1")
+    assert "-> (server stopping)  <- 421 4.3.2 " in format_exchange("S1", "p", session.shutdown())

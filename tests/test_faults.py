@@ -1,0 +1,167 @@
+"""Faults over real TCP: clients that vanish, crowd in, send garbage, or are cut off by shutdown.
+
+Each test checks that one client's trouble stays its own and that nothing half-sent is kept.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import socket
+import struct
+from pathlib import Path
+
+import trio
+import trio.testing
+
+from simulator.store import MaildirStore
+from tests.replies_reader import wire
+from tests.smtp_client import Client, running_server
+
+BURST = 1000
+"""Connections opened at once (trio keeps the kernel's full listen backlog)."""
+
+
+def reset(client: Client) -> None:
+    """Close with an RST instead of a FIN, like a client that crashed (SO_LINGER 0)."""
+    client.stream.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.stream.socket.close()
+
+
+async def test_disconnect_mid_data_stores_nothing_and_others_go_on() -> None:
+    async with running_server() as server:
+        leaving, staying = await Client.connect(server.port), await Client.connect(server.port)
+        await leaving.reply()
+        await staying.reply()
+        await leaving.start_message()
+        await staying.start_message()
+        await leaving.stream.send_all(b"Subject: lost\r\n\r\nhalf a messa")
+        await leaving.aclose()
+        assert await staying.command(b"Subject: kept\r\n\r\nwhole\r\n.\r\n") == wire(
+            "data.accepted", queue_id="S2-1")
+        [stored] = server.store.messages()
+        assert b"Subject: kept" in stored.message.content
+
+
+async def test_reset_mid_data_stores_nothing_and_the_server_goes_on() -> None:
+    async with running_server() as server:
+        crashing = await Client.connect(server.port)
+        await crashing.reply()
+        await crashing.start_message()
+        await crashing.stream.send_all(b"Subject: lost\r\n\r\n" + b"x" * 100_000)
+        reset(crashing)
+        later = await Client.connect(server.port)
+        assert await later.reply() == wire("session.greeting")
+        assert await later.send_message(b"Subject: later\r\n\r\nok\r\n") == wire(
+            "data.accepted", queue_id="S2-1")
+        assert [s.message.queue_id for s in server.store.messages()] == ["S2-1"]
+
+
+async def test_two_hundred_concurrent_sessions_all_land_in_the_maildir(tmp_path: Path) -> None:
+    store = MaildirStore(tmp_path)
+    replies: list[bytes] = []
+
+    async def one_session(port: int, n: int) -> None:
+        client = await Client.connect(port)
+        await client.reply()
+        await client.start_message()
+        replies.append(await client.command(f"Subject: message {n}\r\n\r\nbody\r\n.\r\n".encode()))
+        await client.command(b"QUIT\r\n")
+        await client.aclose()
+
+    async with running_server(store=store) as server, trio.open_nursery() as clients:
+        for n in range(200):
+            clients.start_soon(one_session, server.port, n)
+    assert len(replies) == 200
+    assert all(reply.startswith(b"250 2.0.0 OK: message accepted as S") for reply in replies)
+    subjects = {stored.message.content.split(b"Subject: ")[1].split(b"\r\n")[0]
+                for stored in MaildirStore(tmp_path).messages()}
+    assert subjects == {f"message {n}".encode() for n in range(200)}
+    assert len(list((tmp_path / "new").iterdir())) == 200
+
+
+async def test_shutdown_reaches_clients_in_every_state() -> None:
+    async with running_server() as server:
+        clients = [await Client.connect(server.port) for _ in range(60)]
+        for n, client in enumerate(clients):
+            await client.reply()
+            if n % 3 == 1:
+                await client.command(b"EHLO client.example\r\n")
+            elif n % 3 == 2:
+                await client.start_message()
+                await client.stream.send_all(b"Subject: unfinished\r\n")
+        server.scope.cancel()
+    for client in clients:
+        assert await client.reply() == wire("session.shutdown")
+        assert await client.eof()
+    assert server.store.messages() == []
+
+
+async def test_random_bytes_from_many_clients_never_hurt_a_good_one() -> None:
+    rng = random.Random(3)
+    async with running_server() as server:
+
+        async def noisy() -> None:
+            client = await Client.connect(server.port)
+            await client.reply()
+            with trio.move_on_after(5):
+                for _ in range(20):
+                    await client.stream.send_all(rng.randbytes(rng.randrange(1, 3000)))
+            reset(client)
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(20):
+                nursery.start_soon(noisy)
+            good = await Client.connect(server.port)
+            assert await good.reply() == wire("session.greeting")
+            reply = await good.send_message(b"Subject: fine\r\n\r\nfine\r\n")
+            assert reply.startswith(b"250 2.0.0 OK: message accepted as S")
+            assert await good.command(b"QUIT\r\n") == wire("session.quit")
+
+
+async def test_a_burst_of_connects_is_all_greeted() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 2 * BURST + 100  # both ends of every connection live in this process
+    if soft < wanted and (hard == resource.RLIM_INFINITY or hard >= wanted):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    count = min(BURST, (resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 100) // 2)
+    greeted: list[bytes] = []
+    async with running_server(max_clients=count) as server:
+        socks: list[trio.socket.SocketType] = []
+
+        async def connect() -> None:
+            sock = trio.socket.socket()
+            socks.append(sock)
+            await sock.connect(("127.0.0.1", server.port))
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(count):
+                nursery.start_soon(connect)
+
+        async def greeting(sock: trio.socket.SocketType) -> None:
+            greeted.append(await sock.recv(512))
+
+        async with trio.open_nursery() as nursery:
+            for sock in socks:
+                nursery.start_soon(greeting, sock)
+        for sock in socks:
+            sock.close()
+    assert count >= 500
+    assert greeted == [wire("session.greeting")] * count
+
+
+async def test_a_client_that_never_reads_is_cut_off_by_the_idle_timeout() -> None:
+    async with running_server(idle_timeout=0.3) as server:
+        sock = trio.socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        await sock.connect(("127.0.0.1", server.port))
+        pipelined = b"NOOP\r\n" * 1000
+        try:
+            with trio.fail_after(30):  # hang guard only
+                while await sock.send(pipelined):
+                    pass
+        except OSError:
+            pass  # the server gave up on us: reset, or broken pipe
+        sock.close()
+        other = await Client.connect(server.port)
+        assert await other.reply() == wire("session.greeting")
