@@ -4,7 +4,7 @@ Nothing here is hand-drawn: the main path, the loop back after the message, the 
 allowed everywhere and the 503 refusals all come from :data:`simulator.protocol.state.TRANSITIONS`
 and :data:`~simulator.protocol.state.SEQUENCE_ERRORS`, so the picture cannot drift from the
 rules the server applies (RFC 5321 §4.1.4 and §3.3). The result is ``(style, text)`` fragments
-(rendered by ``simulator.render``); the current state uses the ``class:title`` style, reversed.
+(rendered by ``simulator.render``); the current state is boxed ``[rcpt]`` and coloured.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS, State, Verb
 
 Fragments = list[tuple[str, str]]
 
-CURRENT: Final = "class:title reverse"
+CURRENT: Final = "class:code.2xx reverse"
 PLAIN: Final = ""
 DIM: Final = "class:dim"
-HEADING: Final = "class:heading"
+HEADING: Final = "class:title"
 
 _LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "title": ("SMTP session states (RFC 5321 §3.3, §4.1.4); you are in: ",
@@ -132,20 +132,26 @@ def refusals(lang: str) -> list[str]:
             for (state, key), verbs in groups.items()]
 
 
-def _state(state: State, current: State) -> tuple[str, str]:
-    return (CURRENT if state is current else HEADING, state.value)
+def _state(state: State, current: State, *, boxed: bool = False) -> tuple[str, str]:
+    """A state name; on the main path the current one is ``[boxed]`` (visible without colour)."""
+    if not boxed:
+        return (CURRENT if state is current else HEADING, state.value)
+    if state is current:
+        return (CURRENT, f"[{state.value}]")
+    return (HEADING, f" {state.value} ")
 
 
 def _spine(path: list[tuple[State, tuple[Verb, ...]]], current: State,
            ) -> tuple[Fragments, dict[State, int]]:
     """The main path on one line, and the column of the middle of each state name."""
-    fragments: Fragments = [(PLAIN, "  ")]
-    column = 2
+    fragments: Fragments = [(PLAIN, " ")]
+    column = 1
     centres: dict[State, int] = {}
     for state, verbs in path:
-        centres[state] = column + len(state.value) // 2
-        fragments.append(_state(state, current))
-        column += len(state.value)
+        shown = _state(state, current, boxed=True)
+        centres[state] = column + len(shown[1]) // 2
+        fragments.append(shown)
+        column += len(shown[1])
         if verbs:
             arrow = f" ──{'/'.join(_verb_name(v) for v in verbs)}──▶ "
             fragments.append((PLAIN, arrow))

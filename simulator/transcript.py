@@ -30,11 +30,6 @@ RECEIVED: Final = "<-  "
 _WIRE_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
 
 
-def code_style(code: int) -> str:
-    """``class:code.5xx`` for a 5xx reply; dim for bytes that were not a reply."""
-    return f"class:code.{code // 100}xx" if 200 <= code < 600 else "class:dim"
-
-
 def wire_lines(wire: bytes, *, raw: bool = False) -> list[str]:
     """Each received line, escaped; with ``raw`` the CR and LF are shown as ``\\r\\n``."""
     return [show_bytes(line, visible_eol=raw) for line in _WIRE_LINE.findall(wire)]
@@ -45,7 +40,9 @@ def sent_fragments(sent: bytes, *, raw: bool = False) -> Fragments:
 
 
 def answer_fragments(answer: Answer, *, raw: bool = False) -> Fragments:
-    style = code_style(answer.code)
+    from simulator.render import code_style
+
+    style = code_style(answer.code) if answer.code else "class:dim"
     out: Fragments = []
     for line in wire_lines(answer.wire, raw=raw):
         out += [("class:dim", RECEIVED), (style, line + "\n")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from simulator.protocol import SEQUENCE_ERRORS, TRANSITIONS, State, Verb
@@ -12,13 +14,14 @@ def test_main_path_follows_the_transition_table() -> None:
     path = main_path()
     assert [state for state, _ in path] == [State.CONNECTED, State.GREETED, State.MAIL,
                                            State.RCPT, State.DATA]
-    for (state, verbs), (following, _) in zip(path, path[1:], strict=False):
+    for (state, verbs), (following, _) in itertools.pairwise(path):
         assert verbs and all(TRANSITIONS[state, verb] is following for verb in verbs)
 
 
 def test_picture_shows_the_transaction_and_the_way_back() -> None:
     text = diagram_text(State.CONNECTED)
-    assert "connected ──HELO/EHLO──▶ greeted ──MAIL──▶ mail ──RCPT──▶ rcpt ──DATA──▶ data" in text
+    assert ("[connected] ──HELO/EHLO──▶  greeted  ──MAIL──▶  mail  ──RCPT──▶  rcpt  ──DATA──▶  data"
+            in text)
     assert "↻ RCPT" in text  # more recipients
     assert "└" in text and " . " in text  # the final dot leads back to greeted
     assert "QUIT → closed" in text
@@ -32,8 +35,10 @@ def test_every_refusal_of_the_table_is_listed() -> None:
 
 @pytest.mark.parametrize("state", list(State))
 def test_current_state_is_highlighted(state: State) -> None:
-    highlighted = {text for style, text in diagram(state) if style == CURRENT}
+    highlighted = {text.strip("[]") for style, text in diagram(state) if style == CURRENT}
     assert highlighted == {state.value}
+    if state is not State.CLOSED:  # also visible without colour
+        assert f"[{state.value}]" in diagram_text(state)
 
 
 def test_from_here_line_matches_the_table() -> None:

@@ -23,10 +23,10 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
 from simulator.protocol import Policy, State
-from simulator.terminal import wants_color
+from simulator.terminal import show_bytes, wants_color
 
 from .completion import CompletionContext, SmtpCompleter
-from .context import ConsoleContext
+from .context import ConsoleContext, encode_line
 from .lexer import INPUT_STYLE, SmtpLexer
 from .meta import is_known_meta, is_meta, parse_meta
 from .metacmds import run_meta, say_goodbye
@@ -134,14 +134,22 @@ class Console:
         ctx = self.ctx
         if ctx.closed and not is_meta(line):
             if line.strip():
+                self._echo(line)
                 ctx.say("closed-not-sent")
             else:
                 await ctx.reconnect()
             return False
         if is_meta(line) and (not ctx.in_data or is_known_meta(line)):
+            self._echo(line)
             return await run_meta(ctx, parse_meta(line))
         await ctx.send_line(line)
         return False
+
+    def _echo(self, line: str) -> None:
+        """The prompt is erased after Enter; keep a line that was not sent visible, dimmed
+        and without a direction marker (it never went on the wire)."""
+        prompt = PROMPTS.get(self.ctx.view().state, "smtp> ")
+        self.ctx.show([("class:dim", prompt + show_bytes(encode_line(line)) + "\n")])
 
 
 def _scripted(args: argparse.Namespace) -> int:

@@ -46,24 +46,17 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator import render
-    from simulator.lessons import UnknownCodeError, code_entry, compare
+    """The same explanation as ``smtp-sim explain`` (codes, comparisons, enhanced codes)."""
+    from simulator.explain import ExplainError, parse_request
+    from simulator.render import explain_fragments
 
-    if not all(arg.isdigit() and len(arg) == 3 for arg in args):
-        ctx.say("explain-bad", "class:code.5xx")
-        return False
-    codes = [int(arg) for arg in args]
     try:
-        if len(codes) == 1:
-            fragments = render.entry_fragments(code_entry(codes[0], ctx.lang))
-        else:
-            entries = [code_entry(code, ctx.lang) for code in codes]
-            comparison = compare(codes[0], codes[1], ctx.lang)
-            fragments = render.comparison_fragments(comparison, entries)
-    except UnknownCodeError:
-        ctx.say("explain-bad", "class:code.5xx")
+        request = parse_request(list(args), ctx.lang)
+    except ExplainError as err:
+        ctx.show([("class:code.5xx", f"{err}\n")])
         return False
-    ctx.show(list(fragments))
+    fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    ctx.show([*fragments, ("", "\n")])
     return False
 
 
@@ -81,7 +74,7 @@ async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
         return False
     fragments = explanation_fragments(annotation, brief=False)
     with contextlib.suppress(UnknownCodeError):
-        fragments += list(render.entry_fragments(code_entry(answer.code, ctx.lang)))
+        fragments += [("", "\n"), *render.entry_fragments(code_entry(answer.code, ctx.lang))]
     ctx.show(fragments)
     return False
 

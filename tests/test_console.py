@@ -1,0 +1,256 @@
+"""The console driven like a learner drives it: keys into a prompt_toolkit pipe input,
+the transcript read back as plain text (DummyOutput for the prompt itself)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from simulator.console.app import Console
+from simulator.console.context import ConsoleContext
+from simulator.lessons import labels
+from simulator.protocol import CATALOGUE, State
+
+ENTER = "\r"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+TRANSACTION = ["EHLO client.example", "MAIL FROM:<alice@example.org>",
+               "RCPT TO:<bob@example.net>", "DATA", "Subject: hello", "", "Hi Bob.", "."]
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SMTP_SIM_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+class Run:
+    """The outcome of one console run: exit status, transcript, final context."""
+
+    def __init__(self, status: int, text: str, ctx: ConsoleContext, console: Console) -> None:
+        self.status, self.text, self.ctx, self.console = status, text, ctx, console
+
+
+async def drive(*lines: str, keys: str = CTRL_D, lang: str = "en") -> Run:
+    """Type each line and Enter, then ``keys`` (Ctrl-D by default, which leaves)."""
+    out = io.StringIO()
+    ctx = ConsoleContext(lang=lang, out=out)
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        pipe.send_text("".join(line + ENTER for line in lines) + keys)
+        status = await console.run()
+    return Run(status, out.getvalue(), ctx, console)
+
+
+def reply_line(key: str, **fields: object) -> str:
+    spec = CATALOGUE[key]
+    text = spec.template.format(**fields).split("\n")[-1]
+    return f"<-  {spec.code} {spec.enhanced} {text}" if spec.enhanced else f"<-  {spec.code} {text}"
+
+
+async def test_greeting_is_explained_and_says_how_to_begin() -> None:
+    run = await drive()
+    assert run.text.startswith(reply_line("session.greeting", host="smtp-sim.localhost"))
+    assert "220 Service ready" in run.text
+    assert "EHLO client.example" in run.text and ":help" in run.text
+
+
+async def test_a_whole_transaction_then_ctrl_d_says_quit() -> None:
+    run = await drive(*TRANSACTION)
+    text = run.text
+    for line in TRANSACTION:
+        assert f" -> {line}\n" in text
+    assert reply_line("mail.accepted", path="alice@example.org") in text
+    assert reply_line("rcpt.accepted", path="bob@example.net") in text
+    assert reply_line("data.start") in text
+    assert reply_line("data.accepted", queue_id="S1-1") in text
+    assert " -> QUIT\n" in text
+    assert reply_line("session.quit", host="smtp-sim.localhost") in text
+    assert run.status == 0
+    assert text.count("Why:") == text.count("<-  ") - 6  # one per reply (EHLO has 7 lines)
+
+
+def after(text: str, marker: str) -> str:
+    """The transcript after the last ``marker``."""
+    assert marker in text
+    return text.rsplit(marker, 1)[1]
+
+
+async def test_typo_gets_500_with_its_explanation() -> None:
+    run = await drive("EHLO client.example", "HELOO there")
+    line = reply_line("syntax.unknown-command", verb="HELOO")
+    explanation = after(run.text, line).split("<-  ")[0].split(" -> ")[0]
+    words = labels("en")
+    assert explanation.splitlines()[1].startswith("  500 ")
+    why = next(x for x in explanation.splitlines() if x.strip().startswith(words["why"]))
+    assert "HELOO" in why
+    assert words["fix"] in explanation
+
+
+async def test_unknown_meta_command_is_listed_and_never_sent() -> None:
+    run = await drive(":stat", "NOOP")
+    assert "smtp> :stat\nUnknown console command :stat" in run.text
+    assert ":state" in run.text and ":reconnect" in run.text
+    assert " -> :stat" not in run.text
+    assert [step.sent for step in run.ctx.steps[1:3]] == [b"NOOP\r\n", b"QUIT\r\n"]
+
+
+async def test_ctrl_c_clears_the_line() -> None:
+    run = await drive("NOOP", keys="HELOO" + CTRL_C + "RSET" + ENTER + CTRL_D)
+    assert "HELOO" not in run.text
+    assert " -> RSET\n" in run.text
+
+
+async def test_ctrl_d_in_data_abandons_the_message_without_quit() -> None:
+    run = await drive(*TRANSACTION[:5])
+    assert run.status == 0
+    assert "message is abandoned" in run.text
+    assert " -> QUIT" not in run.text
+    assert run.ctx.connection is None or run.ctx.closed
+
+
+async def test_after_quit_the_console_says_so_and_enter_reconnects() -> None:
+    run = await drive("QUIT", "NOOP", "", "EHLO again.example")
+    text = run.text
+    assert "The server closed the connection" in text
+    assert "Not sent: the connection is closed" in text
+    assert " -> NOOP" not in text
+    assert text.count(reply_line("session.greeting", host="smtp-sim.localhost")) == 2
+    assert "Hello again.example" in text
+
+
+async def test_reconnect_keeps_the_mailbox() -> None:
+    run = await drive(*TRANSACTION, ":reconnect", ":mailbox", ":mailbox 1", ":mailbox 7")
+    text = run.text
+    assert "New session opened." in text
+    assert "1. <alice@example.org> -> <bob@example.net>" in text
+    message = after(text, "smtp> :mailbox 1\n")
+    assert "Received: from client.example" in message
+    assert "Subject: hello" in message and "Hi Bob." in message
+    assert "No message number 7" in text
+
+
+async def test_a_600_character_line_is_sent_and_explained() -> None:
+    long_line = "NOOP " + "x" * 595
+    run = await drive(long_line, "NOOP")
+    assert reply_line("limits.line-too-long") in run.text
+    assert reply_line("session.noop") in run.text
+    assert run.ctx.steps[1].sent == long_line.encode() + b"\r\n"
+
+
+async def test_non_ascii_is_sent_as_typed_and_shown() -> None:
+    run = await drive("EHLO 中文.example")
+    assert run.ctx.steps[1].sent == "EHLO 中文.example\r\n".encode()
+    assert " -> EHLO 中文.example\n" in run.text
+    assert reply_line("syntax.non-ascii") in run.text
+
+
+async def test_control_characters_reach_the_server_and_are_shown_escaped() -> None:
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    assert await ctx.open()
+    await ctx.send_line("EHLO client.example")
+    step = await ctx.send_line("MAIL FROM:<a\x01\x1b[31mb@example.org>")
+    await ctx.close()
+    assert step is not None and step.sent == b"MAIL FROM:<a\x01\x1b[31mb@example.org>\r\n"
+    assert step.answers[0].code == 501
+    assert "\x1b" not in out.getvalue() and "\x01" not in out.getvalue()
+    assert "a\\x01\\x1b[31mb@example.org" in out.getvalue()
+
+
+async def test_bare_lf_mode_shows_why_crlf_matters() -> None:
+    run = await drive(":eol lf", "EHLO client.example", ":eol crlf", "EHLO client.example")
+    assert run.ctx.steps[1].sent == b"EHLO client.example\n"
+    assert reply_line("syntax.bare-lf") in run.text
+    assert "Hello client.example" in run.text
+
+
+async def test_raw_mode_shows_line_endings() -> None:
+    run = await drive(":raw", "NOOP", ":raw off", "NOOP")
+    assert " -> NOOP\\r\\n\n" in run.text
+    assert reply_line("session.noop") + "\\r\\n\n" in run.text
+    assert run.text.count(" -> NOOP\n") == 1
+
+
+async def test_lang_switches_explanations_and_is_saved(home: Path) -> None:
+    run = await drive(":lang zh", "HELOO")
+    assert "说明现在使用中文" in run.text
+    explanation = after(run.text, " -> HELOO")
+    assert labels("zh")["why"] in explanation and labels("zh")["fix"] in explanation
+    assert json.loads((home / "settings.json").read_text(encoding="utf-8")) == {"lang": "zh"}
+
+
+async def test_more_gives_the_full_entry_of_the_last_reply() -> None:
+    run = await drive("HELOO", ":more")
+    more = after(run.text, "smtp> :more\n").split(" -> QUIT")[0]
+    assert "SMTP 500" in more
+    assert "5xx" in more
+    assert labels("en")["description"] in more
+
+
+async def test_state_diagram_marks_where_you_are() -> None:
+    run = await drive(*TRANSACTION[:4], ":state", "Body line", ":-) not a command", ".")
+    assert "you are in: data" in run.text
+    assert "[data]" in run.text
+    assert " -> :-) not a command\n" in run.text  # in DATA, only real meta-commands are meta
+    assert reply_line("data.accepted", queue_id="S1-1") in run.text
+
+
+async def test_explain_and_compare_codes() -> None:
+    run = await drive(":explain 221 500", ":explain 999")
+    comparison = after(run.text, "smtp> :explain 221 500\n").split("smtp> ")[0]
+    assert "SMTP 221" in comparison and " 500 " in comparison
+    assert labels("en")["difference"] in comparison
+    assert "'999' is not a reply code" in after(run.text, "smtp> :explain 999\n")
+    assert [step.sent for step in run.ctx.steps[1:]] == [b"QUIT\r\n"]
+
+
+async def test_save_writes_markdown_with_explanations(tmp_path: Path) -> None:
+    target = tmp_path / "my session.md"
+    run = await drive("EHLO client.example", "HELOO", f":save {target}")
+    saved = target.read_text(encoding="utf-8")
+    assert "Transcript saved to" in run.text
+    assert "```text" in saved and " -> HELOO" in saved
+    assert reply_line("syntax.unknown-command", verb="HELOO") in saved
+    assert "**500 Syntax error" in saved
+
+
+async def test_save_to_an_impossible_place_is_reported(tmp_path: Path) -> None:
+    run = await drive(f":save {tmp_path}/missing/dir/x.md")
+    assert "Could not save" in run.text
+
+
+async def test_quit_meta_command_says_quit_and_leaves() -> None:
+    run = await drive(":quit", "NOOP")
+    assert run.status == 0
+    assert reply_line("session.quit", host="smtp-sim.localhost") in run.text
+    assert " -> NOOP" not in run.text
+
+
+async def test_help_lists_every_meta_command() -> None:
+    run = await drive(":help")
+    for name in ("help", "explain", "more", "state", "mailbox", "reconnect", "lang", "eol",
+                 "raw", "save", "quit"):
+        assert f":{name}" in run.text
+
+
+async def test_toolbar_follows_the_session() -> None:
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        assert await ctx.open()
+        for line in TRANSACTION[:3]:
+            await ctx.send_line(line)
+        bar = "".join(text for _, text in console._toolbar())
+        assert "rcpt (1)" in bar and "<alice@example.org>" in bar
+        await ctx.send_line("DATA")
+        assert "only ." in "".join(text for _, text in console._toolbar())
+        assert ctx.view().state is State.DATA
+        await ctx.close()
