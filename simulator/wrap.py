@@ -44,7 +44,8 @@ def _is_breakable(char: str) -> bool:
 def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
     """Cut one line into unbreakable units: space runs, Latin words, single ideographs.
 
-    Closing punctuation joins the unit before it, opening punctuation the unit after it.
+    Closing punctuation joins the unit before it, opening punctuation the unit after it;
+    a line may break between a wide character and a Latin word (UAX #14 allows it).
     """
     units: list[list[_Cell]] = []
     glue_next = False
@@ -55,8 +56,8 @@ def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
         joins = previous is not None and (
             glue_next
             or (char in NO_LINE_START and previous[-1][1] != " ")
-            or (not is_space and not _is_breakable(char) and previous[-1][1] != " "
-                and not _is_breakable(previous[-1][1]))
+            or (not is_space and char_width(char) < 2 and previous[-1][1] != " "
+                and char_width(previous[-1][1]) < 2)
             or (is_space and previous[-1][1] == " ")
         )
         if joins and previous is not None:

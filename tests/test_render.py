@@ -68,6 +68,14 @@ def test_chinese_wraps_by_display_width() -> None:
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
 
 
+def test_a_list_joined_by_chinese_commas_breaks_after_a_comma() -> None:
+    text = "可用的命令有 HELO、EHLO、MAIL、RCPT、DATA、RSET、NOOP、QUIT、VRFY、EXPN 和 HELP。"
+    lines = to_plain(wrap_fragments([("", text)], 24)).split("\n")
+    assert all(text_width(line) <= 24 for line in lines)
+    assert all(text_width(line) >= 18 for line in lines[:-1])
+    assert all(not line.startswith("、") for line in lines)
+
+
 def test_a_word_longer_than_the_line_is_split_not_dropped() -> None:
     word = "x" * 45
     lines = to_plain(wrap_fragments([("", f"  see {word} here")], 20)).split("\n")
