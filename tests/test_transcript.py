@@ -1,0 +1,132 @@
+"""``smtp-sim run``: a file of command lines in, the explained transcript out."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.protocol import Exchange, Session
+from simulator.transcript import RECEIVED, SENT, run_file, split_lines
+
+SCRIPT = b"""EHLO client.example
+MAIL FROM:<alice@example.org>
+RCPT TO:<bob@example.net>
+RCPT TO:<no brackets@example.net
+DATA
+Subject: notes
+
+..a line that starts with a dot
+.
+HELOO
+QUIT
+NOOP
+"""
+
+
+def engine_exchanges(script: bytes) -> list[Exchange]:
+    """What the engine itself answers to the same lines (the reference)."""
+    session = Session(session_id="S1")
+    out = [session.greeting()]
+    for line in split_lines(script):
+        out += session.receive_data(line + b"\r\n")
+    return out
+
+
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], script: bytes = SCRIPT,
+        fmt: str = "text", lang: str | None = None) -> tuple[int, str]:
+    path = tmp_path / "script.smtp"
+    path.write_bytes(script)
+    args = argparse.Namespace(file=str(path), format=fmt, lang=lang, no_color=False,
+                              accept_bare_lf=False)
+    status = run_file(args)
+    return status, capsys.readouterr().out
+
+
+def test_text_transcript_shows_exactly_the_engine_replies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = run(tmp_path, capsys)
+    assert status == 0
+    received = [line[len(RECEIVED):] for line in out.splitlines() if line.startswith(RECEIVED)]
+    expected = [line for e in engine_exchanges(SCRIPT) for line in e.reply.wire_lines()]
+    assert received == expected
+    assert "\x1b[" not in out  # not a terminal: plain text
+
+
+def test_sent_lines_are_marked_and_the_rest_is_counted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys)
+    sent = [line[len(SENT):] for line in out.splitlines() if line.startswith(SENT)]
+    lines = [line.decode() for line in split_lines(SCRIPT)]
+    assert sent == lines[:-1]  # NOOP came after 221
+    assert "1 line(s) not sent" in out
+
+
+def test_every_reply_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys)
+    replies = sum(1 for line in out.splitlines() if line.startswith(RECEIVED + "2")
+                  or line.startswith(RECEIVED + "3") or line.startswith(RECEIVED + "5"))
+    last_lines = replies - 6  # the EHLO reply has 7 lines, one explanation
+    assert out.count("\n  Why: ") == last_lines
+
+
+def test_json_carries_keys_states_and_explanations(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys, fmt="json")
+    data = json.loads(out)
+    replies = [r for step in data["steps"] for r in step["replies"]]
+    expected = engine_exchanges(SCRIPT)
+    assert [r["key"] for r in replies] == [e.reply.key for e in expected]
+    assert [r["code"] for r in replies] == [e.reply.code for e in expected]
+    assert [r["state_after"] for r in replies] == [e.state_after.value for e in expected]
+    assert all(r["explanation"]["why"] and r["explanation"]["fix"] for r in replies)
+    assert data["unsent_lines"] == 1
+    assert data["steps"][0]["sent"] is None
+    assert data["steps"][8]["sent"] == "..a line that starts with a dot"
+
+
+def test_markdown_handout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys, fmt="markdown", lang="zh")
+    assert out.startswith("# ")
+    assert out.count("```text") == out.count("```") // 2
+    assert f"{SENT}HELOO" in out
+    assert "**500 " in out
+
+
+def test_crlf_file_and_stdin(monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO(b"EHLO a.example\r\nNOOP\r\n"))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    args = argparse.Namespace(file="-", format="json", lang="en", no_color=True,
+                              accept_bare_lf=False)
+    assert run_file(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["sent"] for s in data["steps"]] == [None, "EHLO a.example", "NOOP"]
+
+
+def test_control_bytes_in_a_script_are_escaped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys, script=b"EHLO x\x1b[2J.example\n")
+    assert "\x1b" not in out
+    assert f"{SENT}EHLO x\\x1b[2J.example" in out
+
+
+def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = argparse.Namespace(file=str(tmp_path / "missing"), format="text", lang=None,
+                              no_color=True, accept_bare_lf=False)
+    assert run_file(args) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_the_command_line_entry(tmp_path: Path) -> None:
+    path = tmp_path / "s.smtp"
+    path.write_bytes(b"EHLO client.example\nQUIT\n")
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", str(path), "--format", "json"],
+                          capture_output=True, check=True)
+    data = json.loads(done.stdout)
+    assert [r["code"] for s in data["steps"] for r in s["replies"]] == [220, 250, 221]
