@@ -14,13 +14,9 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
 
-from ..protocol.commands import MAX_LOCAL_PART, MAX_PATH
-from ..protocol.events import Exchange
-from ..protocol.framing import MAX_COMMAND_LINE, MAX_TEXT_LINE
-from ..protocol.policy import Policy
-from ..protocol.replies import CATALOGUE, Reply
 from ..terminal import show_bytes
 from .entries import (
     ENHANCED_RE,
@@ -33,6 +29,10 @@ from .entries import (
 from .load import Library, default_library
 from .templates import fill
 
+if TYPE_CHECKING:  # the engine is imported only when a reply is annotated: `explain` is faster
+    from ..protocol.events import Exchange
+    from ..protocol.replies import Reply
+
 KEY_FIELDS: Final = ("why", "fix", "rfc")
 """The fields of one ``keys.LANG.toml`` entry."""
 
@@ -44,13 +44,19 @@ SHOWN_ARGUMENT: Final = 60
 SHOWN_LINE: Final = 80
 """How much of the learner's input an explanation quotes, so it stays readable."""
 
-_STATIC_LIMITS: Final[Mapping[str, int]] = {
-    "limits.line-too-long": MAX_COMMAND_LINE,  # RFC 5321 §4.5.3.1.4
-    "data.line-too-long": MAX_TEXT_LINE,  # RFC 5321 §4.5.3.1.6
-    "limits.local-part-too-long": MAX_LOCAL_PART,  # RFC 5321 §4.5.3.1.1
-    "limits.path-too-long": MAX_PATH,  # RFC 5321 §4.5.3.1.3
-}
-"""Limits fixed by the RFC, for replies whose text does not carry the number."""
+
+@functools.cache
+def static_limits() -> Mapping[str, int]:
+    """Limits fixed by the RFC, for replies whose text does not carry the number."""
+    from ..protocol.commands import MAX_LOCAL_PART, MAX_PATH
+    from ..protocol.framing import MAX_COMMAND_LINE, MAX_TEXT_LINE
+
+    return MappingProxyType({
+        "limits.line-too-long": MAX_COMMAND_LINE,  # RFC 5321 §4.5.3.1.4
+        "data.line-too-long": MAX_TEXT_LINE,  # RFC 5321 §4.5.3.1.6
+        "limits.local-part-too-long": MAX_LOCAL_PART,  # RFC 5321 §4.5.3.1.1
+        "limits.path-too-long": MAX_PATH,  # RFC 5321 §4.5.3.1.3
+    })
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,20 +172,28 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
     raw = exchange.line.removesuffix(b"\n").removesuffix(b"\r").strip(b" ")
     word, _, rest = raw.partition(b" ")
     recovered = reply_fields(exchange.reply)
-    limit = recovered.get("limit") or str(_STATIC_LIMITS.get(exchange.reply.key, ""))
+    limit = recovered.get("limit") or str(static_limits().get(exchange.reply.key, ""))
     return {
         "verb": _shorten(show_bytes(word.upper()), SHOWN_VERB),
         "argument": _shorten(show_bytes(rest.strip(b" ")), SHOWN_ARGUMENT),
         "line": _shorten(show_bytes(raw), SHOWN_LINE),
         "code": str(exchange.reply.code),
-        "host": host or recovered.get("host") or Policy().hostname,
+        "host": host or recovered.get("host") or _default_hostname(),
         "state": exchange.state_before.value,
         "limit": limit,
     }
 
 
+def _default_hostname() -> str:
+    from ..protocol.policy import Policy
+
+    return Policy().hostname
+
+
 def reply_fields(reply: Reply) -> dict[str, str]:
     """The template fields read back from a catalogue reply's text (``host``, ``limit``...)."""
+    from ..protocol.replies import CATALOGUE
+
     spec = CATALOGUE.get(reply.key)
     if spec is None:
         return {}
