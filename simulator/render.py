@@ -8,11 +8,12 @@ Headings and labels come from the lesson data, so both languages render alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
-from .lessons import Annotation, CodeEntry, Comparison, EnhancedEntry, labels
+from .lessons import Annotation, ClassInfo, CodeEntry, Comparison, EnhancedEntry, labels
 from .wrap import Fragment, wrap_fragments
 
 Fragments = list[Fragment]
@@ -179,21 +180,36 @@ def wrap(fragments: Iterable[Fragment], width: int) -> Fragments:
     return wrap_fragments(fragments, width)
 
 
+_MD_SPECIAL: Final = re.compile(r"([\\`*_<>\[\]#|])")
+
+
+def md_escape(text: str) -> str:
+    """Text made literal for Markdown: ``<CRLF>`` and ``MAIL FROM:<a@b>`` must not turn into
+    HTML tags or links, nor ``*`` into emphasis (CommonMark backslash escapes)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def _md_section(level: str, heading: str, text: str) -> list[str]:
-    return [f"{level} {heading}", "", *[line + "  " for line in text.splitlines()], ""]
+    lines = [md_escape(line) + "  " for line in text.splitlines()]
+    return [f"{level} {md_escape(heading)}", "", *lines, ""]
+
+
+def _md_class(info: ClassInfo, detail: str, colon: str) -> str:
+    """``*5xx Permanent negative completion: ...*``, in italics."""
+    return f"*{md_escape(f'{info.name} {info.title}{colon}{detail}')}*"
 
 
 def _md_entry(entry: CodeEntry, level: str) -> list[str]:
     words = labels(entry.lang)
-    out = [f"{level} {entry.heading}", "",
-           f"*{entry.first.name} {entry.first.title}{words['colon']}{entry.first.meaning}*  ",
-           f"*{entry.second.name} {entry.second.title}{words['colon']}"
-           f"{entry.second.description}*", ""]
+    colon = words["colon"]
+    out = [f"{level} {md_escape(entry.heading)}", "",
+           _md_class(entry.first, entry.first.meaning, colon) + "  ",
+           _md_class(entry.second, entry.second.description, colon), ""]
     sub = level + "#"
     out += _md_section(sub, words["description"], entry.description)
     out += _md_section(sub, words["when"], entry.when)
     out += _md_section(sub, words["fix"], entry.fix)
-    return [*out, f"{words['rfc']}{words['colon']}{entry.rfc}", ""]
+    return [*out, md_escape(f"{words['rfc']}{words['colon']}{entry.rfc}"), ""]
 
 
 def to_markdown(entries: Sequence[CodeEntry], comparison: Comparison | None = None,
@@ -202,7 +218,7 @@ def to_markdown(entries: Sequence[CodeEntry], comparison: Comparison | None = No
     out: list[str] = []
     if comparison is not None and entries:
         words = labels(comparison.lang)
-        out += [f"# {comparison_title(entries)}", ""]
+        out += [f"# {md_escape(comparison_title(entries))}", ""]
         for entry in entries:
             out += _md_entry(entry, "##")
         out += _md_section("##", words["difference"], comparison.difference)
@@ -212,9 +228,8 @@ def to_markdown(entries: Sequence[CodeEntry], comparison: Comparison | None = No
             out += _md_entry(entry, "#")
     for item in enhanced:
         words = labels(item.lang)
-        out += [f"# {words['enhanced']} {item.code} {item.title}", ""]
+        out += ["# " + md_escape(" ".join((words["enhanced"], item.code, item.title))), ""]
         if item.first is not None:
-            out += [f"*{item.first.name} {item.first.title}{words['colon']}"
-                    f"{item.first.meaning}*", ""]
-        out += [item.description, ""]
+            out += [_md_class(item.first, item.first.meaning, words["colon"]), ""]
+        out += [md_escape(item.description), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -146,3 +146,10 @@ def test_render_and_lessons_do_not_import_prompt_toolkit() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_markdown_keeps_angle_brackets_literal() -> None:
+    text = to_markdown([code_entry(354, "en"), code_entry(501, "en")])
+    assert "\\<CRLF\\>.\\<CRLF\\>" in text
+    assert "MAIL FROM:\\<you@example.org\\>" in text
+    assert not re.search(r"(?<!\\)[<>]", text)  # no raw HTML tag or autolink can form
