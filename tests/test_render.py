@@ -25,7 +25,7 @@ from simulator.render import (
     to_plain,
     wrap,
 )
-from simulator.wrap import NO_LINE_START, text_width, wrap_fragments
+from simulator.wrap import NO_LINE_START, text_width
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -58,38 +58,6 @@ def test_latin_words_in_chinese_text_stay_whole(width: int) -> None:
     for word in set(re.findall(r"[A-Za-z0-9<>@:.=_-]{2,}", text)):
         if text_width(word) < width // 3:
             assert word in wrapped, word
-
-
-def test_chinese_wraps_by_display_width() -> None:
-    text = "服务器正在关闭传输通道。这是 SMTP 会话正常、有序的结束方式。" * 3
-    lines = to_plain(wrap_fragments([("", text)], 20)).split("\n")
-    assert all(text_width(line) <= 20 for line in lines)
-    assert all(text_width(line) >= 14 for line in lines[:-1])  # lines are filled, not split early
-    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-
-
-def test_a_list_joined_by_chinese_commas_breaks_after_a_comma() -> None:
-    text = "可用的命令有 HELO、EHLO、MAIL、RCPT、DATA、RSET、NOOP、QUIT、VRFY、EXPN 和 HELP。"
-    lines = to_plain(wrap_fragments([("", text)], 24)).split("\n")
-    assert all(text_width(line) <= 24 for line in lines)
-    assert all(text_width(line) >= 18 for line in lines[:-1])
-    assert all(not line.startswith("、") for line in lines)
-
-
-def test_a_word_longer_than_the_line_is_split_not_dropped() -> None:
-    word = "x" * 45
-    lines = to_plain(wrap_fragments([("", f"  see {word} here")], 20)).split("\n")
-    assert all(text_width(line) <= 20 for line in lines)
-    assert _squeeze("".join(lines)) == f"see{word}here"
-
-
-def test_wrapping_keeps_styles_and_the_hanging_indent() -> None:
-    fragments = [("", "  "), ("class:fix", "one two three four five six seven eight")]
-    wrapped = wrap_fragments(fragments, 20)
-    assert {style for style, _ in wrapped} <= {"", "class:fix"}
-    lines = to_plain(wrapped).split("\n")
-    assert len(lines) > 1
-    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines)
 
 
 def test_plain_has_no_escape_sequences_and_ansi_has_colour() -> None:

@@ -1,0 +1,51 @@
+"""Wrapping by display width: Chinese fills the line, punctuation rules hold, nothing is lost."""
+
+from __future__ import annotations
+
+import re
+
+from simulator.render import to_plain
+from simulator.wrap import text_width, wrap_fragments
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_chinese_wraps_by_display_width() -> None:
+    text = "服务器正在关闭传输通道。这是 SMTP 会话正常、有序的结束方式。" * 3
+    lines = to_plain(wrap_fragments([("", text)], 20)).split("\n")
+    assert all(text_width(line) <= 20 for line in lines)
+    assert all(text_width(line) >= 14 for line in lines[:-1])  # lines are filled, not split early
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_list_joined_by_chinese_commas_breaks_after_a_comma() -> None:
+    text = "可用的命令有 HELO、EHLO、MAIL、RCPT、DATA、RSET、NOOP、QUIT、VRFY、EXPN 和 HELP。"
+    lines = to_plain(wrap_fragments([("", text)], 24)).split("\n")
+    assert all(text_width(line) <= 24 for line in lines)
+    assert all(text_width(line) >= 18 for line in lines[:-1])
+    assert all(not line.startswith("、") for line in lines)
+
+
+def test_a_word_longer_than_the_line_is_split_not_dropped() -> None:
+    word = "x" * 45
+    lines = to_plain(wrap_fragments([("", f"  see {word} here")], 20)).split("\n")
+    assert all(text_width(line) <= 20 for line in lines)
+    assert _squeeze("".join(lines)) == f"see{word}here"
+
+
+def test_wrapping_keeps_styles_and_the_hanging_indent() -> None:
+    fragments = [("", "  "), ("class:fix", "one two three four five six seven eight")]
+    wrapped = wrap_fragments(fragments, 20)
+    assert {style for style, _ in wrapped} <= {"", "class:fix"}
+    lines = to_plain(wrapped).split("\n")
+    assert len(lines) > 1
+    assert all(line.startswith("  ") and not line.startswith("   ") for line in lines)
+
+
+def test_widths_of_wide_narrow_and_combining_characters() -> None:
+    assert text_width("SMTP") == 4
+    assert text_width("描述") == 4
+    assert text_width("ｓ") == 2  # full-width Latin
+    assert text_width("e\u0301") == 1  # e + combining acute accent
