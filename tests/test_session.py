@@ -33,9 +33,10 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((), "NOOP anything at all", 250, "2.0.0", "session.noop"),
     (IN_RCPT, "NOOP", 250, "2.0.0", "session.noop"),
     ((), "RSET", 250, "2.0.0", "session.rset"),
-    (IN_RCPT, "VRFY bob", 252, "2.1.5", "vrfy.cannot-verify"),
+    (IN_RCPT, "VRFY bob", 252, "2.0.0", "vrfy.cannot-verify"),
     ((), "VRFY", 501, "5.5.4", "syntax.missing-argument"),
     ((), "EXPN staff", 502, "5.5.1", "expn.disabled"),
+    ((), "EXPN", 502, "5.5.1", "expn.disabled"),
     ((), "HELP", 214, "2.0.0", "help.general"),
     ((), "HELP mail", 214, "2.0.0", "help.command"),
     ((), "HELP FOO", 504, "5.5.4", "help.unknown-topic"),
@@ -65,6 +66,8 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     (GREETED, "MAIL FROM:foo@example.org", 501, "5.5.4", "syntax.path-no-brackets"),
     (GREETED, "MAIL FROM:<foo@example.org", 501, "5.5.4", "syntax.path-no-brackets"),
     (GREETED, "MAIL FROM: <foo@example.org>", 501, "5.5.4", "syntax.space-after-colon"),
+    (GREETED, "MAIL FROM :<foo@example.org>", 501, "5.5.4", "syntax.space-after-colon"),
+    (IN_MAIL, "RCPT TO : <bob@example.net>", 501, "5.5.4", "syntax.space-after-colon"),
     (GREETED, "MAIL <foo@example.org>", 501, "5.5.4", "syntax.mail-needs-from"),
     (GREETED, "MAIL FROM:", 501, "5.5.4", "syntax.mail-needs-from"),
     (GREETED, "MAIL FROM:<>", 250, "2.1.0", "mail.accepted"),
@@ -95,14 +98,17 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     (GREETED, "MAIL FROM:<a@b.example> SIZE=99999999999", 552, "5.3.4",
      "limits.size-declared-too-big"),
     ((b"HELO client.example\r\n",), "MAIL FROM:<a@b.example> SIZE=10", 555, "5.5.4",
-     "syntax.unknown-parameter"),
+     "syntax.parameters-need-ehlo"),
     (GREETED, "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250, "2.1.0", "mail.accepted"),
     (GREETED, "MAIL FROM:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
     (IN_MAIL, "RCPT TO:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
     # non-ASCII and control characters in commands
-    ((), "NOOP é", 500, "5.5.2", "syntax.non-ascii"),
-    ((), "EHLO exämple.org", 500, "5.5.2", "syntax.non-ascii"),
-    ((), b"EHLO \xff\xfe\r\n", 500, "5.5.2", "syntax.non-ascii"),
+    ((), "NOOP é", 501, "5.5.2", "syntax.non-ascii"),
+    ((), "VRFY jörg", 501, "5.5.2", "syntax.non-ascii"),
+    ((), "EHLO exämple.org", 501, None, "syntax.non-ascii"),
+    ((), b"EHLO \xff\xfe\r\n", 501, None, "syntax.non-ascii"),
+    (GREETED, b"MAIL FROM:<\xff@b.example> SMTPUTF8\r\n", 501, "5.5.2", "syntax.non-ascii"),
+    ((), "HÉLO x.example", 500, "5.5.2", "syntax.unknown-command"),
     ((), b"EHLO a\x01b\r\n", 501, None, "syntax.control-character"),
     # arguments where none belong
     (IN_RCPT, "DATA now", 501, "5.5.4", "syntax.unexpected-argument"),
@@ -227,6 +233,12 @@ def test_text_line_over_1000_octets_is_rejected_after_the_dot() -> None:
 def test_exactly_1000_octet_text_line_is_accepted() -> None:
     session = session_after(*IN_DATA)
     exchanges = send(session, b"x" * 998 + b"\r\n.\r\n")
+    assert keys(exchanges) == ["data.accepted"]
+
+
+def test_transparency_dot_does_not_count_towards_the_line_limit() -> None:
+    session = session_after(*IN_DATA)
+    exchanges = send(session, b".." + b"x" * 997 + b"\r\n.\r\n")  # 998 + CRLF once unstuffed
     assert keys(exchanges) == ["data.accepted"]
 
 

@@ -120,6 +120,8 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
     """Parse the argument of ``verb``. ``smtputf8`` says the transaction allows UTF-8 paths."""
     if verb is Verb.NOOP:
         return Simple(verb)  # RFC 5321 §4.1.1.9: a NOOP argument is ignored
+    if verb is Verb.EXPN:
+        return Query(verb, argument)  # refused whatever the argument: see expn.disabled
     if has_control(argument):
         raise fail("syntax.control-character", verb=verb.value)
     match verb:
@@ -133,7 +135,7 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
             if argument:
                 raise fail("syntax.unexpected-argument", verb=verb.value)
             return Simple(verb)
-        case Verb.VRFY | Verb.EXPN if not argument:
+        case Verb.VRFY if not argument:
             raise fail("syntax.missing-argument", usage=HELP_TOPICS[verb.value][0])
         case _:
             return Query(verb, argument)
@@ -170,15 +172,16 @@ def is_address_literal(text: str) -> bool:
 
 def _after_keyword(verb: Verb, argument: str) -> str:
     """Strip ``FROM:`` / ``TO:`` from a MAIL/RCPT argument."""
-    keyword = "FROM:" if verb is Verb.MAIL else "TO:"
-    if argument[: len(keyword)].upper() != keyword:
-        raise fail("syntax.mail-needs-from" if verb is Verb.MAIL else "syntax.rcpt-needs-to")
-    rest = argument[len(keyword):]
-    if rest.startswith(" ") and rest.strip(" "):
-        # RFC 5321 §4.1.2: no spaces on either side of the colon.
-        raise fail("syntax.space-after-colon", verb=f"{verb.value} {keyword}")
-    if not rest:
-        raise fail("syntax.mail-needs-from" if verb is Verb.MAIL else "syntax.rcpt-needs-to")
+    keyword = "FROM" if verb is Verb.MAIL else "TO"
+    missing = "syntax.mail-needs-from" if verb is Verb.MAIL else "syntax.rcpt-needs-to"
+    head, colon, rest = argument.partition(":")
+    if not colon or head.rstrip(" ").upper() != keyword:
+        raise fail(missing)
+    if not rest.strip(" "):
+        raise fail(missing)
+    if head.endswith(" ") or rest.startswith(" "):
+        # RFC 5321 §3.3: no spaces on either side of the colon.
+        raise fail("syntax.space-after-colon", verb=f"{verb.value} {keyword}:")
     return rest
 
 

@@ -147,17 +147,14 @@ class Session:
             raise fail("syntax.bare-cr")
         if line.ending is Ending.BARE_LF and not self.policy.accept_bare_lf:
             raise fail("syntax.bare-lf")
-        try:
-            text = line.content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise fail("syntax.non-ascii") from None
-        verb, argument = split_verb(text)
-        if not text.isascii() and verb not in (Verb.MAIL, Verb.RCPT):
-            raise fail("syntax.non-ascii")
-        return verb, argument
+        text = line.content.decode("utf-8", errors="surrogateescape")
+        return split_verb(text)
 
     def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
-        """Check the sequence (state.py's table), then the arguments."""
+        """Check the characters, the sequence (state.py's table), then the arguments."""
+        if not argument.isascii() and not (verb in (Verb.MAIL, Verb.RCPT) and argument.isprintable()):
+            # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
+            raise fail("syntax.non-ascii", verb=verb.value)
         after = next_state(self.state, verb)
         if isinstance(after, str):
             raise fail(after)
@@ -204,8 +201,8 @@ class Session:
     def _mail_from(self, command: MailFrom) -> Reply:
         if not self.esmtp and (command.size is not None or command.body or command.smtputf8):
             # RFC 5321 §4.1.1.2: parameters exist only for extensions EHLO announced.
-            raise fail("syntax.unknown-parameter", verb="MAIL FROM",
-                       argument="(parameters need EHLO, not HELO)")
+            first = "SIZE" if command.size is not None else ("BODY" if command.body else "SMTPUTF8")
+            raise fail("syntax.parameters-need-ehlo", argument=first)
         limit = self.policy.max_message_size
         if command.size is not None and command.size > limit:
             raise fail("limits.size-declared-too-big", size=command.size, limit=limit)
@@ -247,7 +244,8 @@ class Session:
         content = piece.content
         if at_line_start and content.startswith(b"."):
             content = content[1:]  # RFC 5321 §4.5.2: dot-unstuffing
-        self._line_size += len(piece.content) + (2 if piece.ends_line else 0)
+        # RFC 5321 §4.5.3.1.6: the transparency dot does not count towards the 1000 octets.
+        self._line_size += len(content) + (2 if piece.ends_line else 0)
         if self._line_size > MAX_TEXT_LINE:
             self._note_problem("data.line-too-long")
         if b"\r" in content:

@@ -1,0 +1,42 @@
+"""The wheel carries the lesson data, and an installed (non-editable) copy finds it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(out), str(ROOT)], check=True, capture_output=True)
+    return next(out.glob("smtp_sim-*.whl"))
+
+
+def test_wheel_contains_every_lesson_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {p.name for p in (ROOT / "lessons").glob("*.toml")}
+    assert shipped, "no lesson data in lessons/"
+    assert {f"simulator/lessons_data/{name}" for name in shipped} <= names
+    assert "simulator/py.typed" in names
+
+
+def test_installed_copy_explains_from_its_own_data(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "simulator", "explain", "221"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "221" in result.stdout
+    where = subprocess.run([sys.executable, "-c", "import simulator; print(simulator.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert where.stdout.startswith(str(site))
