@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
-import trio.testing
 
 from simulator.protocol import Exchange, Policy, State
 
@@ -92,8 +91,9 @@ class Connection(Protocol):
 class LocalConnection:
     """The built-in server, over trio memory streams (no sockets): see server.open_local_session.
 
-    The server publishes an Exchange for every reply; after sending, the console waits until
-    every task is idle, so all the replies the line caused have been sent and published.
+    The server publishes an Exchange for every reply. A command line always gets at least one
+    reply (RFC 5321 §4.2), so the console waits for the first; message text gets none until
+    the final dot, so nothing is awaited for it.
     """
 
     peer = "smtp-sim (built-in)"
@@ -129,15 +129,16 @@ class LocalConnection:
 
     async def _collect(self, sent: bytes | None, before: State, *, expect: bool) -> Step:
         local = self._require()
-        await trio.testing.wait_all_tasks_blocked()
         exchanges = _drain(local)
         if not exchanges and expect:
-            # A store in a worker thread looks idle to trio: wait for the reply itself.
             with trio.move_on_after(REPLY_WAIT), contextlib.suppress(trio.EndOfChannel):
                 exchanges.append(await local.exchanges.receive())
-                await trio.testing.wait_all_tasks_blocked()
-                exchanges += _drain(local)
-        answers = [await self._answer(exchange) for exchange in exchanges]
+        answers: list[Answer] = []
+        while exchanges:
+            answers.append(await self._answer(exchanges.pop(0)))
+            # The server publishes every Exchange a chunk causes before it writes their
+            # bytes, so once these bytes are read, the rest of the chunk's replies are queued.
+            exchanges += _drain(local)
         if any(answer.closes for answer in answers):
             await self._hang_up()
         return Step(sent, tuple(answers), before)
