@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from simulator.terminal import show_bytes, wants_color
 
-from .console.connection import Answer, LocalConnection, Step, explain
+from .console.connection import Answer, Connection, LocalConnection, Step, TcpConnection, explain
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -135,12 +135,14 @@ def split_lines(data: bytes) -> list[bytes]:
     return lines
 
 
-async def play(lines: Sequence[bytes], *, policy: Policy) -> tuple[list[Step], int]:
-    """Send each line plus CRLF to a fresh built-in server; the steps, and how many lines
-    were left unsent because the server closed the connection first."""
-    from simulator.store import MemoryStore
+async def play(lines: Sequence[bytes], *, policy: Policy,
+               connection: Connection | None = None) -> tuple[list[Step], int]:
+    """Send each line plus CRLF to a fresh built-in server (or to ``connection``); the steps,
+    and how many lines were left unsent because the server closed the connection first."""
+    if connection is None:
+        from simulator.store import MemoryStore
 
-    connection = LocalConnection(policy=policy, store=MemoryStore())
+        connection = LocalConnection(policy=policy, store=MemoryStore())
     try:
         steps = [await connection.start()]
         for index, line in enumerate(lines):
@@ -172,7 +174,14 @@ def run_file(args: argparse.Namespace) -> int:
         return 2
     lang = args.lang or "en"
     policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
-    steps, unsent = trio.run(lambda: play(split_lines(data), policy=policy))
+    peer: tuple[str, int] | None = getattr(args, "connect_to", None)
+    connection = None if peer is None else TcpConnection(*peer)
+    try:
+        steps, unsent = trio.run(
+            lambda: play(split_lines(data), policy=policy, connection=connection))
+    except OSError as err:
+        print(f"smtp-sim: cannot connect to {peer}: {err.strerror or err}", file=sys.stderr)
+        return 1
     if args.format == "json":
         print(format_json(steps, lang, unsent=unsent))
     elif args.format == "markdown":

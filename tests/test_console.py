@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+import trio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -262,3 +265,31 @@ async def test_toolbar_follows_the_session() -> None:
         assert "only ." in "".join(text for _, text in console._toolbar())
         assert ctx.view().state is State.DATA
         await ctx.close()
+
+
+async def test_a_bug_is_reported_and_the_console_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("lesson data went missing")
+
+    monkeypatch.setattr("simulator.statediagram.diagram", broken)
+    run = await drive(":state", "NOOP")
+    assert "smtp-sim internal error: RuntimeError('lesson data went missing')" in run.text
+    assert reply_line("session.noop") in run.text
+    assert run.status == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(min_size=0, max_size=700), min_size=1, max_size=4))
+def test_nothing_typed_crashes_the_console_or_reaches_the_screen_raw(lines: list[str]) -> None:
+    out = io.StringIO()
+
+    async def session() -> None:
+        ctx = ConsoleContext(lang="en", out=out)
+        assert await ctx.open()
+        for line in lines:
+            await ctx.send_line(line)  # pasted text may even hold CR and LF
+        await ctx.close()
+
+    trio.run(session)
+    shown = out.getvalue()
+    assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in shown)

@@ -130,3 +130,12 @@ def test_the_command_line_entry(tmp_path: Path) -> None:
                           capture_output=True, check=True)
     data = json.loads(done.stdout)
     assert [r["code"] for s in data["steps"] for r in s["replies"]] == [220, 250, 221]
+
+
+def test_piped_console_behaves_like_run(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "simulator", "--no-color"],
+                          input=b"EHLO client.example\nHELOO\n", capture_output=True, check=True,
+                          env={"SMTP_SIM_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    out = done.stdout.decode()
+    assert f"{SENT}HELOO" in out
+    assert f'{RECEIVED}500 5.5.2 Syntax error: command "HELOO" not recognized' in out

@@ -124,10 +124,21 @@ class Console:
                 except EOFError:
                     await say_goodbye(ctx)
                     return 0
-                if await self.handle(line):
+                if await self.guarded(line):
                     return 0
         finally:
             await ctx.close()
+
+    async def guarded(self, line: str) -> bool:
+        """:meth:`handle`, but a bug never ends the learner's session: it is reported and
+        the console goes on (the connection is replaced if it broke)."""
+        try:
+            return await self.handle(line)
+        except Exception as err:  # the last line of defence: report, do not crash
+            self.ctx.show([("class:code.5xx", f"smtp-sim internal error: {err!r}\n")])
+            if self.ctx.connection is not None and self.ctx.closed:
+                self.ctx.say("closed", "class:code.4xx")
+            return False
 
     async def handle(self, line: str) -> bool:
         """Act on one typed line; True means leave."""
@@ -152,12 +163,14 @@ class Console:
         self.ctx.show([("class:dim", prompt + show_bytes(encode_line(line)) + "\n")])
 
 
-def _scripted(args: argparse.Namespace) -> int:
-    """stdin is not a terminal (``echo EHLO x | smtp-sim``): behave like ``smtp-sim run -``."""
+def _scripted(args: argparse.Namespace, connect_to: tuple[str, int] | None) -> int:
+    """stdin is not a terminal (``echo EHLO x | smtp-sim``): behave like ``smtp-sim run -``
+    (against the ``--connect`` server when one is given)."""
     from simulator.transcript import run_file
 
     scripted = argparse.Namespace(file="-", format="text", lang=args.lang,
-                                  no_color=args.no_color, accept_bare_lf=args.accept_bare_lf)
+                                  no_color=args.no_color, accept_bare_lf=args.accept_bare_lf,
+                                  connect_to=connect_to)
     return run_file(scripted)
 
 
@@ -165,8 +178,6 @@ def run_app(args: argparse.Namespace) -> int:
     """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
     from .connection import parse_peer
 
-    if not sys.stdin.isatty() and args.connect is None:
-        return _scripted(args)
     connect_to = None
     if args.connect:
         try:
@@ -174,6 +185,8 @@ def run_app(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"smtp-sim: --connect: {err}", file=sys.stderr)
             return 2
+    if not sys.stdin.isatty():
+        return _scripted(args, connect_to)
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),

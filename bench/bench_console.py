@@ -1,0 +1,127 @@
+"""Benchmark of the console, the figures the issue asks for, side by side with baselines.
+
+- startup: time from spawning ``smtp-sim`` in a pseudo-terminal to its first prompt on
+  screen (median of several runs; target at most 0.5 s), next to a bare ``python -c pass``
+  and to ``python -c "import trio, prompt_toolkit"`` (the floor any such console pays);
+- line to explained reply: in-process, the time from a typed line handed to the console to
+  its reply *and explanation* written out (median; target well under 5 ms), next to the bare
+  engine (``Session.receive_data`` for the same line) to show what the layers above cost.
+
+Run: ``python bench/bench_console.py [--runs 9] [--lines 2000]``. Absolute numbers depend on
+the machine; compare ratios. Uses a private SMTP_SIM_HOME so the real history is untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pexpect
+import trio
+
+from simulator.console.context import ConsoleContext
+from simulator.protocol import Policy, Session
+
+SMTP_SIM = str(Path(sys.executable).with_name("smtp-sim"))
+LINES = ("NOOP", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>", "RSET", "HELOO",
+         "VRFY bob")
+
+
+def time_to_prompt(home: str) -> float:
+    """Seconds from spawn to the prompt, in a pty (cursor-position requests disabled,
+    since pexpect is not a terminal that answers them)."""
+    env = dict(os.environ, SMTP_SIM_HOME=home, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    start = time.perf_counter()
+    child = pexpect.spawn(SMTP_SIM, ["--no-color"], env=env, dimensions=(40, 120), timeout=10)
+    child.expect(b"smtp>")
+    elapsed = time.perf_counter() - start
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.wait()
+    return elapsed
+
+
+def time_command(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True)
+    return time.perf_counter() - start
+
+
+def startup(runs: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as home:
+        time_to_prompt(home)  # warm the file cache once
+        return {
+            "python -c pass": statistics.median(
+                time_command([sys.executable, "-c", "pass"]) for _ in range(runs)),
+            "import trio, prompt_toolkit": statistics.median(
+                time_command([sys.executable, "-c", "import trio, prompt_toolkit.shortcuts"])
+                for _ in range(runs)),
+            "smtp-sim to first prompt": statistics.median(
+                time_to_prompt(home) for _ in range(runs)),
+        }
+
+
+async def console_latencies(count: int) -> list[float]:
+    """Per-line seconds through ConsoleContext.send_line: send, reply, explanation shown."""
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, color=True, policy=Policy(error_budget=0))
+    await ctx.open()
+    await ctx.send_line("EHLO client.example")
+    times = []
+    for index in range(count):
+        line = LINES[index % len(LINES)]
+        start = time.perf_counter()
+        await ctx.send_line(line)
+        times.append(time.perf_counter() - start)
+        if index % 200 == 0:
+            out.seek(0)
+            out.truncate()
+    await ctx.close()
+    return times
+
+
+def engine_latencies(count: int) -> list[float]:
+    session = Session(Policy(error_budget=0))
+    session.greeting()
+    session.receive_data(b"EHLO client.example\r\n")
+    times = []
+    for index in range(count):
+        data = LINES[index % len(LINES)].encode() + b"\r\n"
+        start = time.perf_counter()
+        session.receive_data(data)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--lines", type=int, default=2000)
+    options = parser.parse_args()
+
+    print(f"startup (median of {options.runs} runs)")
+    figures = startup(options.runs)
+    for name, seconds in figures.items():
+        print(f"  {name:<30} {seconds * 1000:8.1f} ms")
+    prompt = figures["smtp-sim to first prompt"]
+    print(f"  target 500 ms: {prompt / 0.5:.2f} of the budget; "
+          f"{prompt / figures['python -c pass']:.1f}x a bare interpreter")
+
+    console = statistics.median(trio.run(console_latencies, options.lines))
+    engine = statistics.median(engine_latencies(options.lines))
+    print(f"typed line -> explained reply, in-process (median of {options.lines})")
+    print(f"  console (send, reply, annotate, render) {console * 1e6:8.1f} µs")
+    print(f"  engine alone (receive_data)             {engine * 1e6:8.1f} µs")
+    print(f"  target 5 ms: {console / 0.005:.3f} of the budget; "
+          f"{console / engine:.0f}x the bare engine")
+
+
+if __name__ == "__main__":
+    main()
