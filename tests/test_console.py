@@ -292,4 +292,4 @@ def test_nothing_typed_crashes_the_console_or_reaches_the_screen_raw(lines: list
 
     trio.run(session)
     shown = out.getvalue()
-    assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in shown)
+    assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in shown)
