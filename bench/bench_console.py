@@ -71,7 +71,8 @@ def startup(runs: int) -> dict[str, float]:
 async def console_latencies(count: int) -> list[float]:
     """Per-line seconds through ConsoleContext.send_line: send, reply, explanation shown."""
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, color=True, policy=Policy(error_budget=0))
+    ctx = ConsoleContext(lang="en", out=out, color=True, wrap=True,
+                         policy=Policy(error_budget=0))
     await ctx.open()
     await ctx.send_line("EHLO client.example")
     times = []
@@ -117,8 +118,8 @@ def main() -> None:
     console = statistics.median(trio.run(console_latencies, options.lines))
     engine = statistics.median(engine_latencies(options.lines))
     print(f"typed line -> explained reply, in-process (median of {options.lines})")
-    print(f"  console (send, reply, annotate, render) {console * 1e6:8.1f} µs")
-    print(f"  engine alone (receive_data)             {engine * 1e6:8.1f} µs")
+    print(f"  {'console (send, reply, annotate, render, wrap)':<48} {console * 1e6:8.1f} µs")
+    print(f"  {'engine alone (receive_data)':<48} {engine * 1e6:8.1f} µs")
     print(f"  target 5 ms: {console / 0.005:.3f} of the budget; "
           f"{console / engine:.0f}x the bare engine")
 

@@ -190,6 +190,7 @@ def run_app(args: argparse.Namespace) -> int:
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
+        wrap=sys.stdout.isatty(),
         policy=Policy(accept_bare_lf=bool(args.accept_bare_lf)), connect_to=connect_to)
     console = Console(ctx)
     status: int = trio.run(console.run)

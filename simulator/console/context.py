@@ -8,6 +8,7 @@ stream, with ANSI colours or plain.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
@@ -46,6 +47,8 @@ class ConsoleContext:
     lang: str
     out: TextIO
     color: bool = False
+    wrap: bool = False
+    """Wrap at word boundaries to the terminal's current width (on a terminal)."""
     policy: Policy = field(default_factory=Policy)
     connect_to: tuple[str, int] | None = None
     eol: str = "crlf"
@@ -62,8 +65,10 @@ class ConsoleContext:
 
     def show(self, fragments: Fragments) -> None:
         """Write fragments to the transcript (coloured when the terminal wants it)."""
-        from simulator.render import to_ansi, to_plain
+        from simulator.render import to_ansi, to_plain, wrap
 
+        if self.wrap:
+            fragments = wrap(fragments, shutil.get_terminal_size().columns - 1)
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
         self.out.flush()
 
