@@ -79,11 +79,24 @@ def format_text(steps: Sequence[Step], lang: str, *, color: bool, raw: bool = Fa
 
 
 def _markdown_explanation(annotation: Annotation) -> list[str]:
-    lines = [f"**{annotation.title}**", "", f"- {annotation.meaning}"]
-    lines += [f"- {part}".replace("\n", "\n  ") for part in (annotation.why, annotation.fix)]
-    if annotation.rfc:
-        lines.append(f"- {annotation.rfc}")
+    """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
+    from simulator.lessons import labels
+    from simulator.render import md_escape
+
+    words = labels(annotation.lang)
+    lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
+    for label, text in ((words["why"], annotation.why), (words["fix"], annotation.fix),
+                        (words["rfc"], annotation.rfc or "")):
+        if text:
+            body = md_escape(text).replace("\n", "  \n  ")
+            lines.append(f"- **{md_escape(label)}**{words['colon']}{body}")
     return lines
+
+
+def _fence(block: list[str]) -> str:
+    """A code fence longer than any run of backticks in the block (CommonMark §4.5)."""
+    longest = max((len(run) for line in block for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def format_markdown(steps: Sequence[Step], lang: str, *, title: str = "SMTP transcript") -> str:
@@ -93,7 +106,8 @@ def format_markdown(steps: Sequence[Step], lang: str, *, title: str = "SMTP tran
         block = [] if step.sent is None else [SENT + show_bytes(step.sent)]
         for answer in step.answers:
             block += [RECEIVED + line for line in wire_lines(answer.wire)]
-        out += ["```text", *[line.replace("```", "`\u200b``") for line in block], "```", ""]
+        fence = _fence(block)
+        out += [fence + "text", *block, fence, ""]
         for answer in step.answers:
             annotation = explain(answer, lang)
             if annotation is not None:
