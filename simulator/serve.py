@@ -26,6 +26,8 @@ from .store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
 """Exchanges waiting to be printed; past that the log skips lines rather than slow clients."""
+LOG_INTERVAL: Final = 0.05
+"""Seconds between writes of the log: lines are written in batches, not one wake-up each."""
 HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
@@ -114,7 +116,7 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) 
 
 
 async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO) -> None:
-    """Print each Exchange as one line; flush whenever the queue is empty.
+    """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
     If the output goes away (a closed pipe), the log stops and the server goes on.
     """
@@ -130,6 +132,7 @@ async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextI
                 out.flush()
             except OSError:
                 writable = False
+            await trio.sleep(LOG_INTERVAL)
 
 
 def _waiting(receive: trio.MemoryReceiveChannel[PeerExchange]) -> list[PeerExchange]:
