@@ -46,12 +46,12 @@ class Terminal:
         """The whole scrollback and screen, as shown."""
         return self.tmux("capture-pane", "-p", "-J", "-t", "e2e", "-S", "-5000")
 
-    def wait_for(self, text: str, count: int = 1) -> str:
-        """Wait until ``text`` is on screen (at least ``count`` times); the screen."""
+    def wait_for(self, text: str, *, then: str = "") -> str:
+        """Wait until ``text`` is on screen (followed, somewhere, by ``then``); the screen."""
         deadline = time.monotonic() + TIMEOUT
         while True:
             screen = self.screen()
-            if screen.count(text) >= count:
+            if text in screen and then in screen.split(text, 1)[1]:
                 return screen
             if time.monotonic() > deadline:
                 raise AssertionError(f"{text!r} never appeared; screen:\n{screen}")
@@ -77,7 +77,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 def test_a_learner_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     terminal.wait_for("smtp>")
     screen = terminal.wait_for("state: connected")  # the bottom toolbar
-    assert "<-  220 smtp-sim.localhost ESMTP" in screen
+    assert "<-  220 smtp-sim.localhost ESMTP smtp-sim ready (a teaching server; no mail leaves)\n" in screen
     for line, shows in [("EHLO client.example", "<-  250 HELP"),
                         ("MAIL FROM:<alice@example.org>", "<-  250 2.1.0 Sender"),
                         ("RCPT TO:<bob@example.net>", "<-  250 2.1.5 Recipient"),
@@ -90,13 +90,14 @@ def test_a_learner_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path
     terminal.type(".")
     terminal.wait_for("<-  250 2.0.0 OK: message accepted")
     terminal.type("HELOO")
-    screen = terminal.wait_for('<-  500 5.5.2 Syntax error: command "HELOO" not recognized')
-    explanation = screen.split('command "HELOO" not recognized', 1)[1]
-    assert "500 Syntax error" in explanation.splitlines()[1]
+    reply = '<-  500 5.5.2 Syntax error: command "HELOO" not recognized\n'
+    screen = terminal.wait_for(reply, then="How to fix:")
+    explanation = screen.split(reply, 1)[1]
+    assert "500 Syntax error" in explanation.splitlines()[0]
     assert "Why:" in explanation and "How to fix:" in explanation
     terminal.type("QUIT")
-    screen = terminal.wait_for("<-  221 2.0.0 smtp-sim.localhost closing connection")
-    assert "The server closed the connection" in screen
+    terminal.wait_for("<-  221 2.0.0 smtp-sim.localhost closing connection")
+    terminal.wait_for("The server closed the connection")
     terminal.key("C-d")
     done = terminal.done
     deadline = time.monotonic() + TIMEOUT

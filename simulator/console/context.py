@@ -13,9 +13,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
 from simulator.protocol import Policy, State
-from simulator.transcript import step_fragments
+from simulator.transcript import answer_fragments, explanation_fragments, sent_fragments
 
-from .connection import Answer, Connection, LocalConnection, SessionView, Step, TcpConnection
+from .connection import (
+    Answer,
+    Connection,
+    LocalConnection,
+    SessionView,
+    Step,
+    TcpConnection,
+    explain,
+)
 from .strings import text
 
 if TYPE_CHECKING:
@@ -63,12 +71,16 @@ class ConsoleContext:
 
     # -- output ------------------------------------------------------------------------------
 
-    def show(self, fragments: Fragments) -> None:
-        """Write fragments to the transcript (coloured when the terminal wants it)."""
-        from simulator.render import to_ansi, to_plain, wrap
+    def show(self, fragments: Fragments, *, wrap: bool = True) -> None:
+        """Write fragments to the transcript (coloured when the terminal wants it).
 
-        if self.wrap:
-            fragments = wrap(fragments, shutil.get_terminal_size().columns - 1)
+        Wire lines are shown with ``wrap=False``: they stay one line each, as received.
+        """
+        from simulator.render import to_ansi, to_plain
+        from simulator.render import wrap as wrapped
+
+        if self.wrap and wrap:
+            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
         self.out.flush()
 
@@ -150,7 +162,11 @@ class ConsoleContext:
     def record(self, step: Step) -> None:
         """Keep ``step`` for :save and :more, and show it."""
         self.steps.append(step)
-        self.show(step_fragments(step, self.lang, raw=self.raw))
+        if step.sent is not None:
+            self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
+        for answer in step.answers:
+            self.show(answer_fragments(answer, raw=self.raw), wrap=False)
+            self.show(explanation_fragments(explain(answer, self.lang)))
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 
