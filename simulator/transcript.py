@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final
 from simulator.terminal import show_bytes, wants_color
 
 from .console.connection import Answer, Connection, LocalConnection, Step, TcpConnection, explain
+from .console.strings import text as console_text
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -204,5 +205,5 @@ def run_file(args: argparse.Namespace) -> int:
         color = wants_color(sys.stdout, no_color=args.no_color)
         sys.stdout.write(format_text(steps, lang, color=color))
         if unsent:
-            print(f"(the server closed the connection; {unsent} line(s) not sent)")
+            print(console_text("unsent", lang, count=unsent))
     return 0
