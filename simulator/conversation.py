@@ -102,7 +102,7 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
     except Exception:
         log.exception("session %s (%s) failed", session.session_id, session.peer)
     finally:
-        await trio.aclose_forcefully(stream)
+        await stream.aclose()  # closes at once, even when cancelled
 
 
 async def _converse(stream: trio.abc.Stream, session: Session, store: Store,
