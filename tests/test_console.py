@@ -293,3 +293,12 @@ def test_nothing_typed_crashes_the_console_or_reaches_the_screen_raw(lines: list
     trio.run(session)
     shown = out.getvalue()
     assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in shown)
+
+
+async def test_history_persists_in_the_data_directory(home: Path) -> None:
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        console = Console(ConsoleContext(lang="en", out=out), input=pipe, output=DummyOutput())
+        pipe.send_text("NOOP" + ENTER + CTRL_D)
+        assert await console.run() == 0
+    assert "NOOP" in (home / "history").read_text(encoding="utf-8")

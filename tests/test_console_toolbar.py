@@ -35,3 +35,8 @@ def test_chinese_labels_and_flags() -> None:
 def test_sender_is_escaped() -> None:
     line = plain(SessionView(State.MAIL, "a\x1b[31m@b.c", 0, 0))
     assert "\x1b" not in line and "\\x1b" in line
+
+
+def test_data_mode_with_bare_lf_warns_that_the_dot_will_not_end_it() -> None:
+    line = plain(SessionView(State.DATA, "a@b.c", 1, 0), eol="lf")
+    assert ":eol crlf" in line
