@@ -190,6 +190,14 @@ def run_file(args: argparse.Namespace) -> int:
     lang = args.lang or "en"
     policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
     peer: tuple[str, int] | None = getattr(args, "connect_to", None)
+    if peer is None and getattr(args, "connect", None):  # if the CLI gives `run` --connect
+        from .console.connection import parse_peer
+
+        try:
+            peer = parse_peer(args.connect)
+        except ValueError as err:
+            print(f"smtp-sim run: --connect: {err}", file=sys.stderr)
+            return 2
     connection = None if peer is None else TcpConnection(*peer)
     try:
         steps, unsent = trio.run(
