@@ -18,7 +18,6 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Final, TypeVar
 
 import trio
@@ -69,10 +68,13 @@ def publisher(feed: trio.MemorySendChannel[Exchange] | None) -> Publish:
     return publish
 
 
-def offer(feed: trio.MemorySendChannel[T], item: T) -> None:
+def offer(feed: trio.MemorySendChannel[T], item: T) -> bool:
     """Put ``item`` on ``feed`` if there is room now; drop it if not, or if nobody listens."""
-    with suppress(trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+    try:
         feed.send_nowait(item)
+    except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+        return False
+    return True
 
 
 def _ignore(exchange: Exchange) -> None:
@@ -112,9 +114,11 @@ async def _converse(stream: trio.abc.Stream, session: Session, store: Store,
     publish(greeting)
     await stream.send_all(greeting.reply.to_bytes())
     idle = math.inf if idle_timeout is None else idle_timeout
-    with trio.CancelScope() as waiting:
+    slack = idle / 64  # move the deadline only when it moved this much: saves a heap update
+    with trio.CancelScope(deadline=trio.current_time() + idle) as waiting:
         while True:
-            waiting.deadline = trio.current_time() + idle
+            if (renewed := trio.current_time() + idle) - waiting.deadline > slack:
+                waiting.deadline = renewed
             data = await stream.receive_some(RECEIVE_SIZE)
             if not data:
                 return  # the client hung up: whatever it was sending is dropped

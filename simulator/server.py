@@ -17,6 +17,7 @@ import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import trio
 import trio.testing
@@ -91,9 +92,11 @@ async def open_local_session(*, policy: Policy | None = None, store: Store | Non
             nursery.cancel_scope.cancel()
 
 
-@dataclass(frozen=True, slots=True)
-class PeerExchange:
-    """An Exchange of one TCP session, tagged with the session it belongs to."""
+class PeerExchange(NamedTuple):
+    """An Exchange of one TCP session, tagged with the session it belongs to.
+
+    (A NamedTuple: one is made per reply, and it is the cheapest immutable record.)
+    """
 
     session_id: str
     peer: str
