@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     run.add_argument("--accept-bare-lf", action="store_true")
+    run.add_argument("--connect", metavar="HOST:PORT", default=None,
+                     help="send the lines to a real SMTP server instead of the built-in one")
     _common(run)
     return parser
 
