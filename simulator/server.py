@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import trio
-import trio.testing
 
 from .conversation import Publish, drive, local_clock, offer, publisher, say_last
 from .protocol import Exchange, Policy, Session, State, make_reply
@@ -77,7 +76,9 @@ async def open_local_session(*, policy: Policy | None = None, store: Store | Non
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
     session = Session(policy, peer="console", session_id=session_id, clock=local_clock)
-    client, server = trio.testing.memory_stream_pair()
+    from trio.testing import memory_stream_pair  # here: trio.testing imports pytest if present
+
+    client, server = memory_stream_pair()
     send, receive = trio.open_memory_channel[Exchange](math.inf)
 
     async def run() -> None:

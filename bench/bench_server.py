@@ -1,0 +1,296 @@
+"""Side-by-side benchmark: ``smtp-sim serve`` against aiosmtpd's Sink, same load, one run.
+
+Both servers run as separate processes on 127.0.0.1 and get the same treatment:
+
+- startup: time from spawning the process to the first 220 greeting read (median of several);
+- burst: BURST connections opened at once on a fresh server: how many are greeted, and the
+  server's resident memory per idle connection (RSS after minus RSS before, divided by BURST);
+- throughput: Postfix's ``smtp-source`` runs full sessions (220, EHLO, MAIL, RCPT, DATA with
+  a 1 KiB body, QUIT) with 50 concurrent clients; sessions per second (best of rounds);
+- latency: NOOP round trips on one connection after EHLO: median and 99th percentile
+  (measured in blocks that alternate between the two servers).
+
+Then, for smtp-sim only: SIGTERM with the burst still connected: how many clients got
+421 4.3.2 and how long the process took to exit.
+
+Run: ``python bench/bench_server.py`` (see bench/README.md). Absolute numbers depend on the
+machine; the ratios are what to compare. Load stays on loopback and is bounded in count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+HOST = "127.0.0.1"
+GUARD = 60.0
+"""Seconds after which a step is declared stuck (bench hang guard)."""
+NOOP_BLOCKS = 10
+"""NOOP timing alternates between the servers in this many blocks."""
+
+
+@dataclass
+class Result:
+    name: str
+    startup: float = float("nan")
+    greeted: int = 0
+    rss_per_connection: float = float("nan")
+    sessions_per_second: float = float("nan")
+    noop_median: float = float("nan")
+    noop_p99: float = float("nan")
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    argv: tuple[str, ...]
+
+    def command(self, port: int) -> list[str]:
+        return [part.format(host=HOST, port=port) for part in self.argv]
+
+
+def servers(burst: int) -> tuple[Server, Server]:
+    smtp_sim = Server("smtp-sim", (sys.executable, "-m", "simulator", "serve", "--host", "{host}",
+                                   "--port", "{port}", "--max-clients", str(burst + 100)))
+    aiosmtpd = Server("aiosmtpd", (sys.executable, "-m", "aiosmtpd", "-n", "-c",
+                                   "aiosmtpd.handlers.Sink", "-l", "{host}:{port}"))
+    return smtp_sim, aiosmtpd
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def spawn(server: Server, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(server.command(port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def wait_for_greeting(port: int, started: float) -> float:
+    """Poll until the server greets; seconds since ``started``."""
+    while time.perf_counter() - started < GUARD:
+        try:
+            with socket.create_connection((HOST, port), timeout=GUARD) as sock:
+                if sock.recv(512).startswith(b"220"):
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.002)
+    raise RuntimeError(f"no greeting on port {port}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def measure_startup(server: Server) -> float:
+    port = free_port()
+    started = time.perf_counter()
+    proc = spawn(server, port)
+    try:
+        return wait_for_greeting(port, started)
+    finally:
+        stop(proc)
+
+
+def rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")
+
+
+def open_burst(port: int, count: int) -> tuple[list[socket.socket], int]:
+    """Start ``count`` connects at once, then read greetings; the sockets and how many got 220."""
+    socks = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.setblocking(False)
+        sock.connect_ex((HOST, port))
+        socks.append(sock)
+    selector = selectors.DefaultSelector()
+    by_fd = {sock.fileno(): sock for sock in socks}
+    for sock in socks:
+        selector.register(sock, selectors.EVENT_READ)
+    greeted, pending, deadline = 0, len(socks), time.monotonic() + GUARD
+    while pending and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=1.0):
+            sock = by_fd[key.fd]
+            selector.unregister(sock)
+            pending -= 1
+            with contextlib.suppress(OSError):
+                greeted += sock.recv(512).startswith(b"220")
+    selector.close()
+    return socks, greeted
+
+
+def measure_burst(server: Server, count: int, result: Result) -> None:
+    port = free_port()
+    proc = spawn(server, port)
+    try:
+        wait_for_greeting(port, time.perf_counter())
+        time.sleep(0.3)
+        before = rss_bytes(proc.pid)
+        socks, result.greeted = open_burst(port, count)
+        time.sleep(0.5)
+        result.rss_per_connection = (rss_bytes(proc.pid) - before) / count
+        if server.name == "smtp-sim":
+            result.notes.append(shutdown_note(proc, socks))
+        for sock in socks:
+            sock.close()
+    finally:
+        if proc.poll() is None:
+            stop(proc)
+
+
+def shutdown_note(proc: subprocess.Popen[bytes], socks: Sequence[socket.socket]) -> str:
+    """SIGTERM with every burst client still connected: 421s received and time to exit."""
+    started = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=GUARD)
+    elapsed = time.perf_counter() - started
+    told = 0
+    for sock in socks:
+        sock.setblocking(True)
+        sock.settimeout(1.0)
+        with contextlib.suppress(OSError):
+            told += b"421 4.3.2" in sock.recv(512)
+    return (f"SIGTERM with {len(socks)} idle clients: {told} got 421 4.3.2, "
+            f"exit status {proc.returncode} after {elapsed:.2f} s")
+
+
+def measure_throughput(port: int, sessions: int, concurrency: int) -> float:
+    started = time.perf_counter()
+    subprocess.run(["smtp-source", "-s", str(concurrency), "-m", str(sessions), "-l", "1024",
+                    f"{HOST}:{port}"], check=True, timeout=GUARD * 5)
+    return sessions / (time.perf_counter() - started)
+
+
+class NoopProbe:
+    """One connection, after EHLO, that times NOOP round trips."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection((HOST, port), timeout=GUARD)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.reader = self.sock.makefile("rb")
+        self.reader.readline()
+        self.sock.sendall(b"EHLO bench.example\r\n")
+        while self.reader.readline()[3:4] == b"-":
+            pass
+        self.times: list[float] = []
+
+    def measure(self, count: int) -> None:
+        for _ in range(count):
+            started = time.perf_counter_ns()
+            self.sock.sendall(b"NOOP\r\n")
+            self.reader.readline()
+            self.times.append((time.perf_counter_ns() - started) / 1000)
+
+    def result(self) -> tuple[float, float]:
+        """Median and 99th percentile, in microseconds."""
+        self.sock.sendall(b"QUIT\r\n")
+        self.sock.close()
+        times = sorted(self.times)
+        return statistics.median(times), times[int(len(times) * 0.99)]
+
+
+def run(both: tuple[Server, Server], args: argparse.Namespace) -> tuple[Result, Result]:
+    """Every measure for both servers; rounds alternate so drift hits both alike."""
+    results = tuple(Result(server.name) for server in both)
+    startups: list[list[float]] = [[], []]
+    for _ in range(args.startup_rounds):
+        for n, server in enumerate(both):
+            startups[n].append(measure_startup(server))
+    for result, times in zip(results, startups, strict=True):
+        result.startup = statistics.median(times)
+    for server, result in zip(both, results, strict=True):
+        measure_burst(server, args.burst, result)
+    ports = [free_port() for _ in both]
+    procs = [spawn(server, port) for server, port in zip(both, ports, strict=True)]
+    try:
+        for port in ports:
+            wait_for_greeting(port, time.perf_counter())
+        rates: list[list[float]] = [[], []]
+        for _ in range(args.rounds):
+            for n, port in enumerate(ports):
+                rates[n].append(measure_throughput(port, args.sessions, args.concurrency))
+        probes = [NoopProbe(port) for port in ports]
+        for _ in range(NOOP_BLOCKS):  # interleaved blocks: a noisy moment hits both alike
+            for probe in probes:
+                probe.measure(args.noops // NOOP_BLOCKS)
+        for n, (result, probe) in enumerate(zip(results, probes, strict=True)):
+            result.sessions_per_second = max(rates[n])
+            result.noop_median, result.noop_p99 = probe.result()
+    finally:
+        for proc in procs:
+            stop(proc)
+    return results[0], results[1]
+
+
+def table(ours: Result, theirs: Result, args: argparse.Namespace) -> str:
+    rows = [
+        ("startup to first 220 (ms, median)", ours.startup * 1e3, theirs.startup * 1e3,
+         ours.startup / theirs.startup, "<= 1.0"),
+        (f"full sessions/s, {args.concurrency} clients (smtp-source)", ours.sessions_per_second,
+         theirs.sessions_per_second, ours.sessions_per_second / theirs.sessions_per_second,
+         ">= 1.5"),
+        ("NOOP round trip (us, median)", ours.noop_median, theirs.noop_median,
+         ours.noop_median / theirs.noop_median, "<= 0.8"),
+        ("NOOP round trip (us, p99)", ours.noop_p99, theirs.noop_p99,
+         ours.noop_p99 / theirs.noop_p99, ""),
+        (f"greeted of {args.burst} opened at once", ours.greeted, theirs.greeted,
+         ours.greeted / max(theirs.greeted, 1), f"all {args.burst}"),
+        ("RSS per idle connection (KiB)", ours.rss_per_connection / 1024,
+         theirs.rss_per_connection / 1024, ours.rss_per_connection / theirs.rss_per_connection,
+         "<= 8 KiB"),
+    ]
+    lines = ["| measure | smtp-sim | aiosmtpd | ratio | target |", "|---|---:|---:|---:|---|"]
+    lines += [f"| {name} | {a:,.1f} | {b:,.1f} | {r:.2f}x | {goal} |"
+              for name, a, b, r, goal in rows]
+    return "\n".join([*lines, "", *ours.notes])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sessions", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--noops", type=int, default=3000)
+    parser.add_argument("--burst", type=int, default=1000)
+    parser.add_argument("--startup-rounds", type=int, default=7)
+    args = parser.parse_args(argv)
+    if shutil.which("smtp-source") is None:
+        print("smtp-source not found: install postfix (Debian: apt install postfix)")
+        return 2
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, args.burst * 2 + 200)), hard))
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    ours, theirs = run(servers(args.burst), args)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"{args.sessions} sessions x {args.rounds} rounds, {args.noops} NOOPs")
+    print(table(ours, theirs, args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
