@@ -60,7 +60,9 @@ class LocalSession:
     client: trio.abc.Stream
     """Write command bytes, read reply bytes, exactly as a TCP client would."""
     exchanges: trio.MemoryReceiveChannel[Exchange]
-    """Each Exchange in order (the greeting first); closed when the session ends."""
+    """Each Exchange in order (the greeting first); closed when the session ends. Every
+    Exchange a chunk of input causes is published before any of their reply bytes is
+    written, so once a reply's bytes are read, its Exchange is already waiting here."""
     session: Session
     """The engine, for a toolbar to read (state, mail, recipients, helo); do not drive it."""
     store: Store

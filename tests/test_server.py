@@ -346,3 +346,13 @@ async def test_leaving_a_local_session_says_421_to_the_client() -> None:
         reader = ReplyReader(local.client)
         await reader.reply()
     assert await reader.reply() == wire("session.shutdown")
+
+
+async def test_local_exchanges_are_queued_before_their_bytes_arrive() -> None:
+    async with open_local_session() as local:
+        reader = ReplyReader(local.client)
+        await reader.reply()
+        await local.client.send_all(b"EHLO client.example\r\nNOOP\r\nRSET\r\n")
+        await reader.reply()
+        keys = [local.exchanges.receive_nowait().reply.key for _ in range(4)]
+        assert keys == ["session.greeting", "session.ehlo", "session.noop", "session.rset"]
