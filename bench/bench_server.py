@@ -8,7 +8,7 @@ Both servers run as separate processes on 127.0.0.1 and get the same treatment:
 - throughput: Postfix's ``smtp-source`` runs full sessions (220, EHLO, MAIL, RCPT, DATA with
   a 1 KiB body, QUIT) with 50 concurrent clients; sessions per second (best of rounds);
 - latency: NOOP round trips on one connection after EHLO: median and 99th percentile
-  (measured in blocks that alternate between the two servers).
+  (the servers take turns every few round trips, so noise hits them alike).
 
 Then, for smtp-sim only: SIGTERM with the burst still connected: how many clients got
 421 4.3.2 and how long the process took to exit.
@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 HOST = "127.0.0.1"
 GUARD = 60.0
 """Seconds after which a step is declared stuck (bench hang guard)."""
-NOOP_BLOCKS = 10
-"""NOOP timing alternates between the servers in this many blocks."""
+NOOP_BLOCKS = 1000
+"""NOOP timing alternates between the servers in this many blocks (on a busy machine, noise
+comes in bursts: fine interleaving spreads it evenly)."""
 
 
 @dataclass
@@ -68,6 +69,10 @@ def servers(burst: int) -> tuple[Server, Server]:
     aiosmtpd = Server("aiosmtpd", (sys.executable, "-m", "aiosmtpd", "-n", "-c",
                                    "aiosmtpd.handlers.Sink", "-l", "{host}:{port}"))
     return smtp_sim, aiosmtpd
+
+
+FLOOR = Server("trio floor", (sys.executable, os.path.join(os.path.dirname(__file__),
+                                                           "noop_floor.py"), "{port}"))
 
 
 def free_port() -> int:
@@ -234,13 +239,20 @@ def run(both: tuple[Server, Server], args: argparse.Namespace) -> tuple[Result, 
         for _ in range(args.rounds):
             for n, port in enumerate(ports):
                 rates[n].append(measure_throughput(port, args.sessions, args.concurrency))
-        probes = [NoopProbe(port) for port in ports]
-        for _ in range(NOOP_BLOCKS):  # interleaved blocks: a noisy moment hits both alike
+        floor_port = free_port()
+        procs.append(spawn(FLOOR, floor_port))
+        wait_for_greeting(floor_port, time.perf_counter())
+        probes = [NoopProbe(port) for port in (*ports, floor_port)]
+        for _ in range(NOOP_BLOCKS):  # interleaved blocks: a noisy moment hits all alike
             for probe in probes:
                 probe.measure(args.noops // NOOP_BLOCKS)
-        for n, (result, probe) in enumerate(zip(results, probes, strict=True)):
+        for n, (result, probe) in enumerate(zip(results, probes[:2], strict=True)):
             result.sessions_per_second = max(rates[n])
             result.noop_median, result.noop_p99 = probe.result()
+        floor, _ = probes[2].result()
+        results[0].notes.append(
+            f"trio floor (bench/noop_floor.py: bare trio sockets, no engine): NOOP median "
+            f"{floor:.1f} us = {floor / results[1].noop_median:.2f}x aiosmtpd")
     finally:
         for proc in procs:
             stop(proc)
