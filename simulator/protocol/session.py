@@ -152,7 +152,8 @@ class Session:
 
     def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
         """Check the characters, the sequence (state.py's table), then the arguments."""
-        if not argument.isascii() and not (verb in (Verb.MAIL, Verb.RCPT) and argument.isprintable()):
+        utf8_path = verb in (Verb.MAIL, Verb.RCPT) and argument.isprintable()
+        if not argument.isascii() and not utf8_path:
             # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
             raise fail("syntax.non-ascii", verb=verb.value)
         after = next_state(self.state, verb)
