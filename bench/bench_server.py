@@ -8,7 +8,7 @@ Both servers run as separate processes on 127.0.0.1 and get the same treatment:
 - throughput: Postfix's ``smtp-source`` runs full sessions (220, EHLO, MAIL, RCPT, DATA with
   a 1 KiB body, QUIT) with 50 concurrent clients; sessions per second (best of rounds);
 - latency: NOOP round trips on one connection after EHLO: median and 99th percentile
-  (the servers take turns every few round trips, so noise hits them alike).
+  (in blocks, the servers taking turns, so a noisy moment hits them alike).
 
 Then, for smtp-sim only: SIGTERM with the burst still connected: how many clients got
 421 4.3.2 and how long the process took to exit.
@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 HOST = "127.0.0.1"
 GUARD = 60.0
 """Seconds after which a step is declared stuck (bench hang guard)."""
-NOOP_BLOCKS = 1000
-"""NOOP timing alternates between the servers in this many blocks (on a busy machine, noise
-comes in bursts: fine interleaving spreads it evenly)."""
+NOOP_BLOCKS = 30
+"""NOOP timing alternates between the servers in this many blocks: long enough to keep each
+server warm, many enough that a burst of noise from other work on the machine hits all."""
 
 
 @dataclass
@@ -287,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--noops", type=int, default=3000)
+    parser.add_argument("--noops", type=int, default=6000)
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--startup-rounds", type=int, default=7)
     args = parser.parse_args(argv)
