@@ -109,6 +109,11 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((), b"EHLO \xff\xfe\r\n", 501, None, "syntax.non-ascii"),
     (GREETED, b"MAIL FROM:<\xff@b.example> SMTPUTF8\r\n", 501, "5.5.2", "syntax.non-ascii"),
     ((), "HÉLO x.example", 500, "5.5.2", "syntax.unknown-command"),
+    ((), "quıt", 500, "5.5.2", "syntax.unknown-command"),  # dotless i: upper() would say QUIT
+    (GREETED, "MAIL FROM:<a@b.example> BODY=8BıTMıME", 501, "5.5.2", "syntax.non-ascii"),
+    (GREETED, "MAIL FROM:<josé@b.example> ſMTPUTF8", 501, "5.5.2", "syntax.non-ascii"),
+    (GREETED, "MAIL FROM:<a@b.example...>", 501, "5.1.7", "syntax.bad-sender-address"),
+    ((), "HELO example.com.", 501, None, "syntax.helo-bad-domain"),
     ((), b"EHLO a\x01b\r\n", 501, None, "syntax.control-character"),
     # arguments where none belong
     (IN_RCPT, "DATA now", 501, "5.5.4", "syntax.unexpected-argument"),
@@ -342,6 +347,27 @@ def test_storage_failure_turns_250_into_451() -> None:
     failed = session.storage_failed(accepted)
     assert (failed.reply.code, failed.reply.enhanced) == (451, "4.3.0")
     assert session.messages_accepted == 0
+
+
+def test_undecodable_bytes_are_echoed_as_hex_escapes() -> None:
+    assert wire(send(session_after(), b"FOO\x9b31m\r\n")) == (
+        b'500 5.5.2 Syntax error: command "FOO\\x9b31m" not recognized\r\n')
+
+
+def test_over_long_line_ended_by_bare_cr_same_replies_however_split() -> None:
+    data = b"A" * 600 + b"\rNOOP\r\n"
+    whole = keys(send(session_after(), data))
+    split = keys(send(session_after(), data[:600], data[600:]))
+    assert whole == split == ["limits.line-too-long", "session.noop"]
+
+
+def test_queue_ids_are_not_reused_after_a_storage_failure() -> None:
+    session = session_after(*IN_DATA)
+    first = send(session, ".")[0]
+    session.storage_failed(first)
+    again = send(session, "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA", ".")[-1]
+    assert first.message is not None and again.message is not None
+    assert again.message.queue_id != first.message.queue_id
 
 
 def test_reply_echo_of_hostile_input_is_escaped() -> None:

@@ -18,7 +18,8 @@ TYPICAL = (b"EHLO client.example\r\nMAIL FROM:<a@b.example> SIZE=20\r\nRCPT TO:<
 
 COMMAND_WORDS = [b"EHLO x.example", b"HELO x.example", b"MAIL FROM:<a@b.example>", b"MAIL FROM:<>",
                  b"RCPT TO:<c@d.example>", b"DATA", b"RSET", b"NOOP", b"VRFY u", b"EXPN l",
-                 b"HELP", b"QUIT", b".", b"text", b"", b"HELOO", b"MAIL FROM:x", b"\x00\xff"]
+                 b"HELP", b"QUIT", b".", b"text", b"", b"HELOO", b"MAIL FROM:x", b"\x00\xff",
+                 b"x" * 600, b"NOOP " + b"y" * 505, b"QU\xc4\xb1T"]
 ENDINGS = [b"\r\n", b"\n", b"\r", b""]
 
 

@@ -100,6 +100,8 @@ def split_verb(line: str) -> tuple[Verb, str]:
     if not stripped:
         raise fail("syntax.empty-line")
     word, _, rest = stripped.partition(" ")
+    if not word.isascii():  # before upper(): "quıt".upper() == "QUIT"
+        raise fail("syntax.unknown-command", verb=quote(word, 30))
     upper = word.upper()
     if upper in COMMAND_VERBS:
         return Verb(upper), rest.strip(" ")
@@ -152,7 +154,7 @@ def parse_helo_domain(verb: Verb, argument: str) -> str:
 
 def is_domain(text: str, *, utf8: bool = False) -> bool:
     pattern = _UTF8_DOMAIN_RE if utf8 else _DOMAIN_RE
-    return len(text.encode()) <= MAX_DOMAIN and pattern.fullmatch(text.rstrip(".")) is not None
+    return len(text.encode()) <= MAX_DOMAIN and pattern.fullmatch(text) is not None
 
 
 def is_address_literal(text: str) -> bool:

@@ -99,14 +99,23 @@ class Framer:
         return CommandLine(raw[:start], raw[:RAW_KEEP], ending, size)
 
     def _finish_discard(self) -> CommandLine | None:
+        """Drop the rest of an over-long line; report it once its line ending arrives.
+
+        The ending is found exactly as in :meth:`next_command_line` (LF, CRLF, or a CR
+        followed by anything else), so the replies do not depend on how bytes are split.
+        """
         buf = self._buffer
-        newline = buf.find(b"\n")
-        if newline < 0:
-            self._discarding += len(buf)
-            buf.clear()
+        found = _CR_OR_LF.search(buf)
+        if found is None or (buf[found.start()] == 0x0D and found.start() + 1 == len(buf)):
+            keep = 1 if found is not None else 0  # a CR at the end may start a CRLF
+            self._discarding += len(buf) - keep
+            del buf[: len(buf) - keep]
             return None
-        length = self._discarding + newline + 1
-        del buf[: newline + 1]
+        start = found.start()
+        crlf = buf[start] == 0x0D and buf[start + 1] == 0x0A
+        size = start + (2 if crlf else 1)
+        length = self._discarding + size
+        del buf[:size]
         head = self._discarded_head
         self._discarding, self._discarded_head = 0, b""
         return CommandLine(head, head, Ending.CRLF, length)

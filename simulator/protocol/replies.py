@@ -38,10 +38,6 @@ class Reply:
         """The reply text, lines joined with newlines (without codes)."""
         return "\n".join(self.lines)
 
-    @property
-    def is_error(self) -> bool:
-        return self.code >= 400
-
     def with_lines(self, extra: tuple[str, ...]) -> Reply:
         """The same reply with more lines after its text (EHLO's extension keywords)."""
         return Reply(self.code, self.enhanced, self.lines + extra, self.key)
@@ -188,6 +184,8 @@ def quote(raw: str, limit: int = MAX_ECHO) -> str:
             out.append(char)
         elif char == "\\":
             out.append("\\\\")
+        elif 0xDC80 <= ord(char) <= 0xDCFF:  # an undecodable byte (surrogateescape)
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
         else:
             out.append(char.encode("unicode_escape").decode("ascii"))
     text = "".join(out)

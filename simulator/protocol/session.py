@@ -42,6 +42,15 @@ def _fixed_clock() -> datetime.datetime:
     return EPOCH
 
 
+def _only_path_is_utf8(verb: Verb, argument: str) -> bool:
+    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
+    start, end = argument.find("<"), argument.find(">")
+    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
+        return False
+    outside = argument[:start] + argument[end + 1:]
+    return outside.isascii() and argument[start:end].isprintable()
+
+
 class Session:
     """The server side of one SMTP session (RFC 5321), strict by default."""
 
@@ -64,6 +73,7 @@ class Session:
         self.mail: MailFrom | None = None
         self.recipients: list[str] = []
         self.messages_accepted = 0
+        self._queued = 0
         self.errors = 0
         self._text = bytearray()
         self._text_size = 0
@@ -152,8 +162,7 @@ class Session:
 
     def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
         """Check the characters, the sequence (state.py's table), then the arguments."""
-        utf8_path = verb in (Verb.MAIL, Verb.RCPT) and argument.isprintable()
-        if not argument.isascii() and not utf8_path:
+        if not argument.isascii() and not _only_path_is_utf8(verb, argument):
             # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
             raise fail("syntax.non-ascii", verb=verb.value)
         after = next_state(self.state, verb)
@@ -289,7 +298,8 @@ class Session:
 
     def _accept_message(self) -> ReceivedMessage:
         self.messages_accepted += 1
-        queue_id = f"{self.session_id}-{self.messages_accepted}"
+        self._queued += 1  # never reused, even when storage fails (see storage_failed)
+        queue_id = f"{self.session_id}-{self._queued}"
         assert self.mail is not None and self.helo is not None
         envelope = Envelope(self.mail.path, tuple(self.recipients), self.helo, self.peer,
                             smtputf8=self.mail.smtputf8, body=self.mail.body)
