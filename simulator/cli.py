@@ -13,18 +13,23 @@ from collections.abc import Sequence
 LANGS = ("en", "zh")
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGS, default=None,
+def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Subcommands repeat the top-level options with SUPPRESS defaults, so an option given
+    # before the subcommand (``smtp-sim --lang zh explain 221``) is not overwritten.
+    unset = None if top else argparse.SUPPRESS
+    parser.add_argument("--lang", choices=LANGS, default=unset,
                         help="language of the explanations (default: en, or the saved setting)")
     parser.add_argument("--no-color", action="store_true",
+                        default=False if top else argparse.SUPPRESS,
                         help="plain text, no colours (also when NO_COLOR is set or not a tty)")
 
 
-def _console_options(parser: argparse.ArgumentParser) -> None:
-    _common(parser)
-    parser.add_argument("--connect", metavar="HOST:PORT", default=None,
+def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    _common(parser, top=top)
+    parser.add_argument("--connect", metavar="HOST:PORT", default=None if top else argparse.SUPPRESS,
                         help="talk to a real SMTP server instead of the built-in one")
     parser.add_argument("--accept-bare-lf", action="store_true",
+                        default=False if top else argparse.SUPPRESS,
                         help="let the built-in server accept lines ended by a bare LF")
 
 
@@ -33,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="smtp-sim",
         description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
     )
-    _console_options(parser)
+    _console_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     repl = sub.add_parser("repl", help="the interactive console (the default)")
@@ -49,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--timeout", type=float, default=300.0, help="idle timeout in seconds")
     serve.add_argument("--max-size", type=int, default=None, metavar="BYTES",
                        help="largest message accepted (advertised as SIZE)")
-    serve.add_argument("--accept-bare-lf", action="store_true",
+    serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
 
     explain = sub.add_parser("explain", help="explain one reply code, or compare two")
@@ -64,10 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="send a file of command lines and print the explained transcript")
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    run.add_argument("--accept-bare-lf", action="store_true")
-    run.add_argument("--connect", metavar="HOST:PORT", default=None,
-                     help="send the lines to a real SMTP server instead of the built-in one")
-    _common(run)
+    _console_options(run)
     return parser
 
 

@@ -1,0 +1,49 @@
+"""The smtp-sim command line: options work before or after the subcommand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from simulator.cli import build_parser
+
+
+def smtp_sim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
+                          text=True, timeout=60, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.parametrize("argv", [["--lang", "zh", "explain", "221"],
+                                  ["explain", "221", "--lang", "zh"]])
+def test_language_given_before_or_after_the_subcommand(argv: list[str]) -> None:
+    result = smtp_sim(*argv)
+    assert result.returncode == 0
+    assert "描述" in result.stdout
+
+
+def test_connect_before_run_reaches_for_the_real_server_not_the_built_in_one() -> None:
+    result = smtp_sim("--connect", "127.0.0.1:1", "run", "/dev/null")
+    assert result.returncode != 0
+    assert "smtp-sim.localhost" not in result.stdout
+    assert "cannot connect" in result.stderr
+
+
+def test_defaults_without_a_subcommand_open_the_console() -> None:
+    args = build_parser().parse_args([])
+    assert (args.command, args.lang, args.no_color, args.connect) == (None, None, False, None)
+
+
+def test_subcommand_options_keep_their_defaults() -> None:
+    args = build_parser().parse_args(["run"])
+    assert (args.file, args.format, args.lang, args.accept_bare_lf) == ("-", "text", None, False)
+    serve = build_parser().parse_args(["serve"])
+    assert (serve.host, serve.port, serve.accept_bare_lf) == ("127.0.0.1", 2525, False)
+
+
+def test_python_dash_m_and_help_work() -> None:
+    result = smtp_sim("--help")
+    assert result.returncode == 0
+    for command in ("repl", "serve", "explain", "lessons", "run"):
+        assert command in result.stdout
