@@ -26,7 +26,8 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 
 def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     _common(parser, top=top)
-    parser.add_argument("--connect", metavar="HOST:PORT", default=None if top else argparse.SUPPRESS,
+    parser.add_argument("--connect", metavar="HOST:PORT",
+                        default=None if top else argparse.SUPPRESS,
                         help="talk to a real SMTP server instead of the built-in one")
     parser.add_argument("--accept-bare-lf", action="store_true",
                         default=False if top else argparse.SUPPRESS,

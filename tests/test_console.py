@@ -147,6 +147,18 @@ async def test_reconnect_keeps_the_mailbox() -> None:
     assert "No message number 7" in text
 
 
+async def test_mailbox_shows_the_blank_line_between_header_and_body() -> None:
+    run = await drive(*TRANSACTION, ":mailbox 1")
+    message = after(run.text, "smtp> :mailbox 1\n")
+    assert "Subject: hello\n\nHi Bob.\n" in message
+
+
+async def test_mailbox_with_a_non_ascii_digit_says_no_such_message() -> None:
+    run = await drive(*TRANSACTION, ":mailbox ²")
+    assert "No message number ²" in run.text
+    assert "internal error" not in run.text
+
+
 async def test_a_600_character_line_is_sent_and_explained() -> None:
     long_line = "NOOP " + "x" * 595
     run = await drive(long_line, "NOOP")

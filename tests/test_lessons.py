@@ -152,10 +152,10 @@ def library(tmp_path: Path) -> Library:
 def test_placeholders_are_filled_from_the_exchange(library: Library) -> None:
     [exchange] = send(session_after(b"EHLO c.example\r\n"), b"heloo  my\x1b[31mhost\r\n")
     a = annotate(exchange, "en", library=library)
-    assert a.why == ("verb=HELOO argument=my\\x1b[31mhost line=heloo  my\\x1b[31mhost "
+    assert a.why == ("verb=heloo argument=my\\x1b[31mhost line=heloo  my\\x1b[31mhost "
                      "code=500 host=smtp-sim.localhost state=greeted {x}")
     assert "\x1b" not in a.why + a.fix
-    assert a.fix == "Type HELO, not HELOO."
+    assert a.fix == "Type HELO, not heloo."
     assert a.rfc == "RFC 5321 §4.2.4"
     assert a.title == "500 Not recognized"
     assert a.meaning == "5xx: permanent failure"

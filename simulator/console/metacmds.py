@@ -101,11 +101,12 @@ async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
                       ("", f"<{show_bytes(envelope.sender.encode())}> -> {recipients}, "
                            f"{len(stored.message.content)} octets, {stored.message.queue_id}\n")])
         ctx.say("mailbox-show")
-    elif not args[0].isdigit() or not 1 <= int(args[0]) <= len(messages):
+    elif not (args[0].isascii() and args[0].isdigit()) or not 1 <= int(args[0]) <= len(messages):
         ctx.say("mailbox-missing", "class:code.5xx", number=show_bytes(args[0].encode()))
     else:
         content = messages[int(args[0]) - 1].message.content
-        ctx.show([("", show_bytes(line) + "\n") for line in content.split(b"\n") if line])
+        lines = content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter (header/body)
+        ctx.show([("", show_bytes(line) + "\n") for line in lines])
     return False
 
 

@@ -166,7 +166,8 @@ def _from_class(code: int, enhanced: str | None, enhanced_title: str | None, lan
 def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str, str]:
     """The placeholder values for one Exchange, every piece of client input escaped.
 
-    ``verb`` is the first word as typed, upper-cased; ``argument`` the rest of the line;
+    ``verb`` is the first word (upper-cased when it is a known command, else as typed);
+    ``argument`` the rest of the line;
     ``line`` the whole line; ``limit`` the limit the reply is about, else empty.
     """
     raw = exchange.line.removesuffix(b"\n").removesuffix(b"\r").strip(b" ")
@@ -174,7 +175,7 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
     recovered = reply_fields(exchange.reply)
     limit = recovered.get("limit") or str(static_limits().get(exchange.reply.key, ""))
     return {
-        "verb": _shorten(show_bytes(word.upper()), SHOWN_VERB),
+        "verb": _shorten(show_bytes(_known_verb_upper(word)), SHOWN_VERB),
         "argument": _shorten(show_bytes(rest.strip(b" ")), SHOWN_ARGUMENT),
         "line": _shorten(show_bytes(raw), SHOWN_LINE),
         "code": str(exchange.reply.code),
@@ -182,6 +183,14 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
         "state": exchange.state_before.value,
         "limit": limit,
     }
+
+
+def _known_verb_upper(word: bytes) -> bytes:
+    """``mail`` -> ``MAIL``; an unknown word stays exactly as typed (``heloo``)."""
+    from ..protocol.commands import COMMAND_VERBS
+
+    upper = word.upper()
+    return upper if upper.decode("latin-1") in COMMAND_VERBS else word
 
 
 def _default_hostname() -> str:
