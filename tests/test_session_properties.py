@@ -124,3 +124,31 @@ def test_table_has_no_overlap_and_no_gap() -> None:
         for verb in VALID_LINE:
             pair = (state, verb)
             assert (pair in TRANSITIONS) != (pair in SEQUENCE_ERRORS), pair
+
+
+text_line = st.lists(st.sampled_from([b"a", b".", b" ", b"\xc3\xa9", b"\n", b"\r"]), max_size=12).map(b"".join)
+
+
+@given(st.lists(text_line, max_size=15), st.lists(st.integers(min_value=0), max_size=10),
+       st.booleans())
+def test_message_text_matches_a_line_by_line_model(lines: list[bytes], cuts: list[int],
+                                                   bare_lf: bool) -> None:
+    """Whatever path the engine takes through the text, the result is the RFC's, line by line."""
+    body = [line for line in lines if line != b"." and b"\r\n" not in line]
+    data = b"".join(line + b"\r\n" for line in body) + b".\r\n"
+    session = Session(Policy(accept_bare_lf=bare_lf))
+    session.greeting()
+    session.receive_data(b"EHLO a.example\r\nMAIL FROM:<>\r\nRCPT TO:<b@c.example>\r\nDATA\r\n")
+    exchanges = [e for chunk in split_at(data, cuts) for e in session.receive_data(chunk)]
+    joined = b"".join(body)
+    if b"\n" in joined and not bare_lf:
+        assert [e.reply.key for e in exchanges] == ["data.bare-lf"]
+    elif b"\r" in joined:
+        assert [e.reply.key for e in exchanges] == ["data.bare-cr"]
+    else:
+        unstuffed = [line[1:] if line.startswith(b".") else line for line in body]
+        expected = b"".join(line.replace(b"\n", b"\r\n") + b"\r\n" for line in unstuffed)
+        assert [e.reply.key for e in exchanges] == ["data.accepted"]
+        message = exchanges[0].message
+        assert message is not None and message.content.endswith(expected)
+        assert message.content.count(b"\r\n\tby ") == 1

@@ -120,6 +120,23 @@ class Framer:
         self._discarding, self._discarded_head = 0, b""
         return CommandLine(head, head, Ending.CRLF, length)
 
+    def next_text_block(self) -> bytes | None:
+        """At the start of a text line: all complete lines before the lone ``.`` line.
+
+        Returns the lines with their CRLFs, or None when no complete line is buffered or
+        the next line is the ``.`` that ends the message (then use next_text_piece).
+        """
+        buf = self._buffer
+        if buf.startswith(b".\r\n"):
+            return None
+        end = buf.find(b"\r\n.\r\n")
+        size = end + 2 if end >= 0 else buf.rfind(b"\r\n") + 2
+        if size < 2:
+            return None
+        block = bytes(buf[:size])
+        del buf[:size]
+        return block
+
     def next_text_piece(self) -> TextPiece | None:
         """The next piece of message text, split on CRLF only, or None for more bytes."""
         buf = self._buffer

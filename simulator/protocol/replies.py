@@ -57,6 +57,10 @@ class Reply:
 
     def to_bytes(self) -> bytes:
         """The reply on the wire: ASCII lines, each ended by CRLF."""
+        if len(self.lines) == 1:  # the common case, kept cheap for the server's hot path
+            if self.enhanced:
+                return f"{self.code} {self.enhanced} {self.lines[0]}\r\n".encode("ascii")
+            return f"{self.code} {self.lines[0]}\r\n".encode("ascii")
         return "".join(line + "\r\n" for line in self.wire_lines()).encode("ascii")
 
 
@@ -165,9 +169,18 @@ def make_reply(key: str, /, **fields: object) -> Reply:
     String fields taken from client input must already be passed through :func:`quote`.
     Raises KeyError for a key that is not in the catalogue.
     """
+    if not fields and key in _FIXED:
+        return _FIXED[key]
     spec = CATALOGUE[key]
     text = spec.template.format(**fields)
     return Reply(spec.code, spec.enhanced, tuple(text.split("\n")), key)
+
+
+_FIXED: Final[Mapping[str, Reply]] = MappingProxyType({
+    key: Reply(spec.code, spec.enhanced, tuple(spec.template.split("\n")), key)
+    for key, spec in CATALOGUE.items() if not spec.fields
+})
+"""Replies without placeholders, built once (NOOP, RSET, 354... are sent very often)."""
 
 
 def quote(raw: str, limit: int = MAX_ECHO) -> str:

@@ -9,6 +9,7 @@ Received: header), no threads: the same bytes give the same Exchanges however th
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from email.utils import format_datetime
 from typing import Final
@@ -40,6 +41,12 @@ _END_OF_DATA_LINE: Final = b".\r\n"
 
 def _fixed_clock() -> datetime.datetime:
     return EPOCH
+
+
+@functools.lru_cache(maxsize=4)
+def _date_header(moment: datetime.datetime) -> str:
+    """RFC 5322 date-time, cached: many messages arrive within the same second."""
+    return format_datetime(moment)
 
 
 def _only_path_is_utf8(verb: Verb, argument: str) -> bool:
@@ -93,8 +100,10 @@ class Session:
             return []
         self._framer.feed(data)
         out: list[Exchange] = []
-        while not self.closed:
+        while self.state is not State.CLOSED:
             if self.state is State.DATA:
+                if self._line_size == 0 and self._receive_text_block():
+                    continue
                 piece = self._framer.next_text_piece()
                 if piece is None:
                     break
@@ -275,6 +284,33 @@ class Session:
             self._text += content
         return None
 
+    def _receive_text_block(self) -> bool:
+        """Take every complete text line before the end of the message in one go.
+
+        The fast path for ordinary text: it gives exactly what :meth:`_receive_text` would
+        give line by line, and hands anything unusual (bare CR or LF) back to that path.
+        Returns False when there was no complete line to take.
+        """
+        block = self._framer.next_text_block()
+        if block is None:
+            return False
+        crlf = block.count(b"\r\n")
+        if block.count(b"\r") != crlf or block.count(b"\n") != crlf:
+            for line in block.split(b"\r\n")[:-1]:
+                self._receive_text(TextPiece(line, ends_line=True))
+            return True
+        if block.startswith(b".") or b"\r\n." in block:  # RFC 5321 §4.5.2: dot-unstuffing
+            lines = [line[1:] if line.startswith(b".") else line for line in block.split(b"\r\n")]
+            block = b"\r\n".join(lines)
+        if max(map(len, block.split(b"\r\n"))) + 2 > MAX_TEXT_LINE:
+            self._note_problem("data.line-too-long")
+        self._text_size += len(block)
+        if self._text_size > self.policy.max_message_size:
+            self._note_problem("limits.message-too-big")
+        if not self._text_problems:
+            self._text += block
+        return True
+
     def _note_problem(self, key: str) -> None:
         if key not in self._text_problems:
             self._text_problems.append(key)
@@ -310,7 +346,7 @@ class Session:
         """RFC 5321 §4.4: the trace line this server adds on top of the message."""
         protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if self.esmtp else "SMTP")
         recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
-        stamp = format_datetime(self._clock())
+        stamp = _date_header(self._clock().replace(microsecond=0))
         text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
                 f"\tby {self.policy.hostname} (smtp-sim) with {protocol} id {queue_id}"
                 f"{recipient}; {stamp}\r\n")
