@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from simulator.terminal import show_bytes, wants_color
 
-from .console.connection import Answer, Connection, LocalConnection, Step, TcpConnection, explain
-from .console.strings import text as console_text
+from .client import Answer, Connection, LocalConnection, Step, TcpConnection, explain
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -29,6 +28,9 @@ Fragments = list[tuple[str, str]]
 SENT: Final = " -> "
 RECEIVED: Final = "<-  "
 _WIRE_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
+_UNSENT: Final = ("(the server closed the connection; {count} line(s) not sent)",
+                  "（服务器已关闭连接；{count} 行没有发送）")
+"""The notice after a transcript cut short (English, Chinese)."""
 
 
 def wire_lines(wire: bytes, *, raw: bool = False) -> list[str]:
@@ -191,7 +193,7 @@ def run_file(args: argparse.Namespace) -> int:
     policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
     peer: tuple[str, int] | None = getattr(args, "connect_to", None)
     if peer is None and getattr(args, "connect", None):  # if the CLI gives `run` --connect
-        from .console.connection import parse_peer
+        from .client import parse_peer
 
         try:
             peer = parse_peer(args.connect)
@@ -213,5 +215,5 @@ def run_file(args: argparse.Namespace) -> int:
         color = wants_color(sys.stdout, no_color=args.no_color)
         sys.stdout.write(format_text(steps, lang, color=color))
         if unsent:
-            print(console_text("unsent", lang, count=unsent))
+            print(_UNSENT[lang == "zh"].format(count=unsent))
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.console.connection import SessionView
+from simulator.client import SessionView
 from simulator.console.toolbar import toolbar_fragments
 from simulator.protocol import State
 

@@ -67,6 +67,12 @@ def test_sent_lines_are_marked_and_the_rest_is_counted(
     assert "1 line(s) not sent" in out
 
 
+def test_the_unsent_notice_speaks_chinese(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys, lang="zh")
+    assert out.splitlines()[-1] == "（服务器已关闭连接；1 行没有发送）"
+
+
 def test_every_reply_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(tmp_path, capsys)
     replies = sum(1 for line in out.splitlines() if line.startswith(RECEIVED + "2")

@@ -176,7 +176,7 @@ def _scripted(args: argparse.Namespace, connect_to: tuple[str, int] | None) -> i
 
 def run_app(args: argparse.Namespace) -> int:
     """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
-    from .connection import parse_peer
+    from simulator.client import parse_peer
 
     connect_to = None
     if args.connect:

@@ -12,10 +12,7 @@ import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
-from simulator.protocol import Policy, State
-from simulator.transcript import answer_fragments, explanation_fragments, sent_fragments
-
-from .connection import (
+from simulator.client import (
     Answer,
     Connection,
     LocalConnection,
@@ -24,6 +21,9 @@ from .connection import (
     TcpConnection,
     explain,
 )
+from simulator.protocol import Policy, State
+from simulator.transcript import answer_fragments, explanation_fragments, sent_fragments
+
 from .strings import text
 
 if TYPE_CHECKING:

@@ -62,10 +62,9 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator import render
+    from simulator.client import explain
     from simulator.lessons import UnknownCodeError, code_entry
     from simulator.transcript import explanation_fragments
-
-    from .connection import explain
 
     answer = ctx.last_answer()
     annotation = None if answer is None else explain(answer, ctx.lang)

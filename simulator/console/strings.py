@@ -24,8 +24,6 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
         "The server closed the connection. Press Enter on an empty line or type :reconnect "
         "to open a new session.",
         "服务器已关闭连接。在空行按回车或输入 :reconnect 开始新的会话。"),
-    "unsent": ("(the server closed the connection; {count} line(s) not sent)",
-               "（服务器已关闭连接；{count} 行没有发送）"),
     "closed-not-sent": (
         "Not sent: the connection is closed. Press Enter or type :reconnect for a new session.",
         "未发送：连接已关闭。按回车或输入 :reconnect 开始新的会话。"),

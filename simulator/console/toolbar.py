@@ -1,15 +1,15 @@
 """The bottom toolbar: where the session is, who it is from, how many recipients, language.
 
-Pure: a :class:`~simulator.console.connection.SessionView` in, ``(style, text)`` fragments
-out. In DATA it says how the message ends, because that is where newcomers get stuck.
+Pure: a :class:`~simulator.client.SessionView` in, ``(style, text)`` fragments out.
+In DATA it says how the message ends, because that is where newcomers get stuck.
 """
 
 from __future__ import annotations
 
+from simulator.client import SessionView
 from simulator.protocol.state import State
 from simulator.terminal import show_bytes
 
-from .connection import SessionView
 from .strings import text
 
 Fragments = list[tuple[str, str]]

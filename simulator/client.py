@@ -1,9 +1,10 @@
-"""The console's two kinds of server: the built-in one (in memory) and a real one (TCP).
+"""The client side of a session: the built-in server (in memory) or a real one (TCP).
 
 Both turn "send these bytes" into a :class:`Step`: the bytes sent and every reply that came
 back, as exact wire bytes plus what is known about each (with the built-in server, the
-engine's Exchange, which carries the reply key the lessons explain by). No prompt_toolkit
-here: ``smtp-sim run`` drives the same classes.
+engine's Exchange, which carries the reply key the lessons explain by). It sits below every
+face: the console and ``smtp-sim run`` (``transcript``) both drive these classes, so there
+is no prompt_toolkit here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import trio
 
 from simulator.protocol import Exchange, Policy, State
 
-from .wire import ClientView, ReplyParser
+from .client_wire import ClientView, ReplyParser
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -75,7 +76,7 @@ def explain(answer: Answer, lang: str) -> Annotation | None:
 
 
 class Connection(Protocol):
-    """What the console needs from a server, built-in or remote."""
+    """What a face (console, ``run``) needs from a server, built-in or remote."""
 
     peer: str
 
@@ -92,7 +93,7 @@ class LocalConnection:
     """The built-in server, over trio memory streams (no sockets): see server.open_local_session.
 
     The server publishes an Exchange for every reply. A command line always gets at least one
-    reply (RFC 5321 §4.2), so the console waits for the first; message text gets none until
+    reply (RFC 5321 §4.2), so the client waits for the first; message text gets none until
     the final dot, so nothing is awaited for it.
     """
 

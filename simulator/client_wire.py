@@ -1,6 +1,6 @@
 """Reading SMTP replies off a byte stream, and following the session from the client's side.
 
-With ``--connect`` there is no Exchange feed: the console sees only what a TCP client sees.
+With ``--connect`` there is no Exchange feed: a face sees only what a TCP client sees.
 :class:`ReplyParser` cuts the byte stream into replies (RFC 5321 §4.2: ``NNN-text`` lines
 continue a reply, the ``NNN text`` line ends it) and :class:`ClientView` guesses the session
 state from the commands sent and the codes received, for the toolbar.
