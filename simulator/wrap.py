@@ -36,11 +36,6 @@ def text_width(text: str) -> int:
     return sum(char_width(char) for char in text)
 
 
-def _is_breakable(char: str) -> bool:
-    """A character a line may break before or after on its own (an ideograph, a kana...)."""
-    return char_width(char) == 2 and char not in NO_LINE_START and char not in NO_LINE_END
-
-
 def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
     """Cut one line into unbreakable units: space runs, Latin words, single ideographs.
 
