@@ -34,6 +34,9 @@ LINGER_SECONDS: Final = 2.0
 close is a FIN (a reply followed by a reset can be lost in the client's kernel)..."""
 QUIET_SECONDS: Final = 0.1
 """...and the draining stops as soon as the client has been silent this long."""
+REPLY_SECONDS: Final = 10.0
+"""How long the replies that report a stored message may take to go out, even during
+shutdown: a client that has not taken its 250 by then is disconnected."""
 
 Publish = Callable[[Exchange], None]
 T = TypeVar("T")
@@ -109,49 +112,116 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
 
 async def _converse(stream: trio.abc.Stream, session: Session, store: Store,
                     publish: Publish, idle_timeout: float | None, drain: bool) -> None:
-    """Greeting, then receive -> engine -> store -> reply until the engine closes."""
+    """Greeting, then receive -> engine -> reply until the engine closes.
+
+    Only the client's silence counts against ``idle_timeout``: the deadline covers the loop
+    of :func:`_until_message`, and a chunk that completes a message leaves that loop, so its
+    store and its 250 happen outside the deadline (see :func:`_deliver`); a fresh deadline
+    starts after each message.
+    """
     greeting = session.greeting()
     publish(greeting)
     await stream.send_all(greeting.reply.to_bytes())
     idle = math.inf if idle_timeout is None else idle_timeout
-    slack = idle / 64  # move the deadline only when it moved this much: saves a heap update
-    with trio.CancelScope(deadline=trio.current_time() + idle) as waiting:
-        while True:
-            if (renewed := trio.current_time() + idle) - waiting.deadline > slack:
-                waiting.deadline = renewed
-            data = await stream.receive_some(RECEIVE_SIZE)
-            if not data:
-                return  # the client hung up: whatever it was sending is dropped
-            wire, closing = await _answer(session, store, publish, data)
-            if wire:
-                await stream.send_all(wire)
-            if closing is not None:
-                if drain and closing.reply.key != "session.quit":
-                    await _linger(stream, LINGER_SECONDS)
-                return
-    # RFC 5321 §4.5.3.2: a server may close an idle session, and says 421 when it does.
-    await say_last(stream, session.timeout(), publish, drain)
+    while True:
+        pending: list[Exchange] | None = None
+        with trio.CancelScope(deadline=trio.current_time() + idle) as waiting:
+            pending = await _until_message(stream, session, publish, idle, drain, waiting)
+        if waiting.cancelled_caught:
+            if session.state is not State.CLOSED:
+                # RFC 5321 §4.5.3.2: a server may close an idle session, and says 421.
+                await say_last(stream, session.timeout(), publish, drain)
+            return
+        if pending is None or not await _deliver(stream, session, store, publish, pending,
+                                                 drain):
+            return
 
 
-async def _answer(session: Session, store: Store, publish: Publish,
-                  data: bytes | bytearray) -> tuple[bytes, Exchange | None]:
-    """Feed ``data`` to the engine; the reply bytes to send, and the Exchange that closes.
+async def _until_message(stream: trio.abc.Stream, session: Session, publish: Publish,
+                         idle: float, drain: bool,
+                         waiting: trio.CancelScope) -> list[Exchange] | None:
+    """Answer commands until a chunk completes a message; that chunk's Exchanges, unanswered.
 
-    Replies to pipelined commands (RFC 2920) go out together, in order, in one write.
-    After the 221 to QUIT the socket closes at once: the client asked to end and sends
-    nothing more (RFC 5321 §4.1.1.10). After a 421 the client may still be sending, so its
-    input is drained first (see :func:`_linger`).
+    None when the conversation is over (the client hung up, or a reply closed it). This is
+    the hot path: one receive, one engine call and one send per chunk, and the deadline is
+    moved only when it moved by more than a 64th of ``idle`` (a deadline change is a heap
+    update in trio's scheduler).
+    """
+    slack = idle / 64
+    while True:
+        if (renewed := trio.current_time() + idle) - waiting.deadline > slack:
+            waiting.deadline = renewed
+        data = await stream.receive_some(RECEIVE_SIZE)
+        if not data:
+            return None  # the client hung up: whatever it was sending is dropped
+        exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
+        for exchange in exchanges:
+            if exchange.message is not None:
+                return exchanges
+        wire, closing = _replies(exchanges, publish)
+        if wire:
+            await stream.send_all(wire)
+        if closing is not None:
+            await _close_after(stream, closing, drain)
+            return None
+
+
+def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[bytes, Exchange | None]:
+    """Publish ``exchanges``; their reply bytes, and the Exchange that closes (if any).
+
+    Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
+    Exchange is published before any of their bytes is written (the console relies on it).
     """
     wire = bytearray()
-    chunk = data if isinstance(data, bytes) else bytes(data)
-    for exchange in session.receive_data(chunk):
-        if exchange.message is not None:
-            exchange = await _keep(session, store, exchange)
+    for exchange in exchanges:
         publish(exchange)
         wire += exchange.reply.to_bytes()
         if exchange.closes:
             return bytes(wire), exchange
     return bytes(wire), None
+
+
+async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
+                   exchanges: list[Exchange], drain: bool) -> bool:
+    """Store each message of ``exchanges``, then send all their replies; False when over.
+
+    Once a message is stored its 250 must go out: with that reply the server takes
+    responsibility for the message (RFC 5321 §6.1), and a client that reads 421 instead
+    sends it again, so it would be delivered twice (RFC 1047). So storing and sending are
+    shielded from shutdown and from the idle deadline; the store cannot be interrupted
+    anyway (a worker thread), and the send gets REPLY_SECONDS, after which a client that
+    does not read is disconnected without another word.
+    """
+    with trio.CancelScope(shield=True) as guard:
+        answered: list[Exchange] = []
+        for exchange in exchanges:
+            if exchange.message is not None:
+                exchange = await _keep(session, store, exchange)
+            answered.append(exchange)
+            if exchange.closes:
+                break
+        guard.deadline = trio.current_time() + REPLY_SECONDS
+        wire, closing = _replies(answered, publish)
+        await stream.send_all(wire)
+    if guard.cancelled_caught:
+        log.warning("session %s (%s): reply not taken in %s s; disconnected",
+                    session.session_id, session.peer, REPLY_SECONDS)
+        return False
+    if closing is not None:
+        await _close_after(stream, closing, drain)
+        return False
+    return True
+
+
+async def _close_after(stream: trio.abc.Stream, closing: Exchange, drain: bool) -> None:
+    """Get ready to close after the reply ``closing``.
+
+    After the 221 to QUIT the socket closes at once: the client asked to end and sends
+    nothing more (RFC 5321 §4.1.1.10). After a 421 the client may still be sending, so its
+    input is drained first (see :func:`_linger`).
+    """
+    if drain and closing.reply.key != "session.quit":
+        await _linger(stream, LINGER_SECONDS)
 
 
 async def _keep(session: Session, store: Store, exchange: Exchange) -> Exchange:

@@ -1,0 +1,123 @@
+"""The conversation loop around a stored message: its 250 goes out whatever else happens.
+
+Once the store holds a message, a client that reads 421 instead of 250 sends the message
+again: a duplicate. These tests put shutdown, the idle deadline and a client that never
+reads right in the middle of a store, over trio memory streams (virtual time where it helps).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+import trio
+import trio.testing
+
+from simulator.conversation import REPLY_SECONDS
+from simulator.protocol import Policy, ReceivedMessage
+from simulator.server import serve_stream
+from simulator.store import MemoryStore
+from tests.replies_reader import ReplyReader, wire
+
+POLICY = Policy()
+TRANSACTION = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
+               b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n")
+TEXT = b"Subject: hi\r\n\r\nhello\r\n.\r\n"
+GUARD = 15.0
+"""Real seconds a worker thread waits at most for the test (a hang guard, not a timing check)."""
+
+
+class GatedStore(MemoryStore):
+    """A store that blocks, like a Maildir on a slow disk, until the test lets it finish."""
+
+    blocking = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def deliver(self, message: ReceivedMessage) -> str:
+        self.entered.set()
+        self.release.wait(GUARD)
+        return super().deliver(message)
+
+    async def wait_until_storing(self) -> None:
+        assert await trio.to_thread.run_sync(self.entered.wait, GUARD)
+
+
+async def start_message(client: trio.abc.Stream, reader: ReplyReader) -> None:
+    """Read the greeting, then EHLO, MAIL, RCPT, DATA, each answered."""
+    assert await reader.reply() == wire("session.greeting")
+    for line in TRANSACTION:
+        await client.send_all(line)
+        await reader.reply()
+
+
+async def test_shutdown_during_the_store_still_sends_the_250_first() -> None:
+    store = GatedStore()
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store))
+        await start_message(client, reader)
+        await client.send_all(TEXT)
+        await store.wait_until_storing()
+        nursery.cancel_scope.cancel()  # Ctrl-C while the message is being written
+        store.release.set()
+    assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+    assert await reader.reply() == wire("session.shutdown")
+    assert await reader.eof()
+    assert len(store.messages()) == 1
+
+
+async def test_time_spent_storing_is_not_idle_time(
+        autojump_clock: trio.testing.MockClock) -> None:
+    store = GatedStore()
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store,
+                                                idle_timeout=60))
+        await start_message(client, reader)
+        await client.send_all(TEXT)
+        await store.wait_until_storing()
+        await trio.sleep(150)  # the server, not the client, is busy: two idle timeouts long
+        store.release.set()
+        assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+        await client.send_all(b"NOOP\r\n")
+        assert await reader.reply() == wire("session.noop")
+        nursery.cancel_scope.cancel()
+    assert len(store.messages()) == 1
+
+
+async def test_the_idle_deadline_starts_again_after_a_message(
+        autojump_clock: trio.testing.MockClock) -> None:
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
+                                                idle_timeout=60))
+        await start_message(client, reader)
+        await client.send_all(TEXT)
+        assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+        start = trio.current_time()
+        assert await reader.reply() == wire("session.timeout")
+        assert trio.current_time() - start >= 60
+        assert await reader.eof()
+
+
+async def test_a_client_that_never_takes_its_250_is_let_go(
+        autojump_clock: trio.testing.MockClock, caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore()
+    client, server = trio.testing.lockstep_stream_pair()  # a send waits for the reader
+    reader = ReplyReader(client)
+    with caplog.at_level(logging.WARNING), trio.fail_after(10 * REPLY_SECONDS):
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store))
+            await start_message(client, reader)
+            await client.send_all(TEXT)
+            nursery.cancel_scope.cancel()  # shutdown waits for the 250, but not forever
+    assert "S1 (memory): reply not taken in 10.0 s; disconnected" in caplog.text
+    assert len(store.messages()) == 1
