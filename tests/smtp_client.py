@@ -1,10 +1,15 @@
-"""Test helper: a minimal trio SMTP client over real TCP, and an in-process server to hit."""
+"""Test helpers: a minimal trio SMTP client over real TCP, an in-process server to hit, and
+the ``smtp-sim serve`` process."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import os
+import select
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,6 +22,8 @@ from tests.replies_reader import ReplyReader
 
 TRANSACTION = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
                b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n")
+GUARD = 15.0
+"""Seconds before a stuck helper process is declared broken (a hang guard, not a timing check)."""
 
 
 class Client:
@@ -75,3 +82,32 @@ async def running_server(*, store: Store | None = None, max_clients: int = 200,
         port = await nursery.start(serve)
         yield RunningServer(port, store, receive, nursery.cancel_scope)
         nursery.cancel_scope.cancel()
+
+
+@contextmanager
+def serve_process(*options: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """Start ``smtp-sim serve --port 0``; yield it and the port from its first line."""
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0",
+                             *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first = read_line(proc)
+        assert first.startswith(b"listening on smtp://127.0.0.1:"), first
+        yield proc, int(first.rsplit(b":", 1)[1])
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def read_line(proc: subprocess.Popen[bytes]) -> bytes:
+    """One line of the process's stdout, without waiting forever for a broken process."""
+    assert proc.stdout is not None
+    fd, line = proc.stdout.fileno(), b""
+    while not line.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], GUARD)
+        assert ready, f"no output from smtp-sim serve; so far {line!r}"
+        byte = os.read(fd, 1)
+        if not byte:
+            break
+        line += byte
+    return line

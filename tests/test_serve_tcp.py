@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import mailbox
-import os
-import select
 import signal
 import smtplib
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import trio
 
 from simulator.serve import is_loopback, url_host
 from tests.replies_reader import wire
-from tests.smtp_client import TRANSACTION, Client, running_server
+from tests.smtp_client import GUARD, TRANSACTION, Client, running_server, serve_process
 
 TEXT = b"Subject: hello\r\nFrom: ann@example.org\r\n\r\nHi Bob.\r\n"
-GUARD = 15.0
-"""Seconds before a stuck helper process is declared broken (a hang guard, not a timing check)."""
 
 
 def smtplib_send(port: int, count: int = 1) -> list[tuple[int, bytes]]:
@@ -183,35 +177,6 @@ async def test_idle_tcp_client_is_timed_out() -> None:
 
 
 # -- the smtp-sim serve process -------------------------------------------------------------
-
-@contextmanager
-def serve_process(*options: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """Start ``smtp-sim serve --port 0``; yield it and the port from its first line."""
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0",
-                             *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        first = read_line(proc)
-        assert first.startswith(b"listening on smtp://127.0.0.1:"), first
-        yield proc, int(first.rsplit(b":", 1)[1])
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def read_line(proc: subprocess.Popen[bytes]) -> bytes:
-    """One line of the process's stdout, without waiting forever for a broken process."""
-    assert proc.stdout is not None
-    fd, line = proc.stdout.fileno(), b""
-    while not line.endswith(b"\n"):
-        ready, _, _ = select.select([fd], [], [], GUARD)
-        assert ready, f"no output from smtp-sim serve; so far {line!r}"
-        byte = os.read(fd, 1)
-        if not byte:
-            break
-        line += byte
-    return line
-
 
 def recv_until(sock: socket.socket, ending: bytes) -> bytes:
     """What the server sends up to and including ``ending``."""
