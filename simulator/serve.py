@@ -32,6 +32,8 @@ GC_THRESHOLD: Final = 20_000
 makes hundreds of short-lived objects, nearly none in reference cycles."""
 LOG_INTERVAL: Final = 0.05
 """Seconds between writes of the log: lines are written in batches, not one wake-up each."""
+DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep up)"
+"""Printed after a batch when the buffer was full and exchanges went unlogged meanwhile."""
 HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
@@ -93,15 +95,27 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+class LogDrops:
+    """How many exchanges found the log buffer full and were never printed."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self) -> None:
+        """Count one more (the server calls this for each exchange it could not queue)."""
+        self.count += 1
+
+
 async def _serve(args: argparse.Namespace, policy: Policy, store: Store) -> int:
     send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
+    drops = LogDrops()
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, sys.stdout)
+            outer.start_soon(print_log, receive, sys.stdout, drops)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
-                                idle_timeout=args.timeout, feed=send)
+                                idle_timeout=args.timeout, feed=send, on_drop=drops.add)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -121,20 +135,29 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) 
         return
 
 
-async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO) -> None:
+async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO,
+                    drops: LogDrops | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
+    Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
+    they came after, as one DROPPED line. (Every drop is reported: one happens only while
+    the buffer is full, and a full buffer is the next batch, after which the count is read.)
     If the output goes away (a closed pipe), the log stops and the server goes on.
     """
-    writable = True
+    writable, reported = True, 0
     async with receive:
         async for item in receive:
             lines = [item, *_waiting(receive)]
             if not writable:
                 continue
+            text = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                           for i in lines)
+            if drops is not None and drops.count > reported:
+                missed, reported = drops.count - reported, drops.count
+                text += DROPPED.format(count=missed, lines="line" if missed == 1 else "lines")
+                text += "\n"
             try:
-                out.write("".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                                  for i in lines))
+                out.write(text)
                 out.flush()
             except OSError:
                 writable = False

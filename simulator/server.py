@@ -14,7 +14,7 @@ The conversation loop they share is :mod:`simulator.conversation`.
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -115,6 +115,7 @@ async def serve_tcp(
     max_clients: int = 200,
     idle_timeout: float = 300.0,
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
+    on_drop: Callable[[], None] | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
@@ -123,10 +124,12 @@ async def serve_tcp(
     beyond ``max_clients`` open sessions is told 421 4.7.0 at once and disconnected. When
     cancelled (Ctrl-C, SIGTERM), every open session gets 421 4.3.2 before its socket closes.
     trio's default listen backlog is kept, so a burst of connects waits in the kernel queue
-    instead of being refused. Every Exchange goes to ``feed`` tagged with its session.
+    instead of being refused. Every Exchange goes to ``feed`` tagged with its session; one
+    that finds no room there is dropped (a slow watcher never slows a client), and
+    ``on_drop`` is called for each, so the watcher can say that it missed some.
     """
     listeners = await open_listeners(host, port)
-    clients = _Clients(policy, store, max_clients, idle_timeout, feed)
+    clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop)
     async with trio.open_nursery() as nursery:
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
@@ -137,12 +140,14 @@ class _Clients:
     """The connection handler of serve_tcp: numbers sessions, enforces max_clients."""
 
     def __init__(self, policy: Policy, store: Store, max_clients: int, idle_timeout: float,
-                 feed: trio.MemorySendChannel[PeerExchange] | None) -> None:
+                 feed: trio.MemorySendChannel[PeerExchange] | None,
+                 on_drop: Callable[[], None] | None = None) -> None:
         self.policy = policy
         self.store = store
         self.max_clients = max_clients
         self.idle_timeout = idle_timeout
         self.feed = feed
+        self.on_drop = on_drop
         self.active = 0
         self.connections = 0
 
@@ -173,12 +178,13 @@ class _Clients:
             await trio.aclose_forcefully(connection)
 
     def _publisher(self, session_id: str, peer: str) -> Publish:
-        feed = self.feed
+        feed, on_drop = self.feed, self.on_drop
         if feed is None:
             return _ignore
 
         def publish(exchange: Exchange) -> None:
-            offer(feed, PeerExchange(session_id, peer, exchange))
+            if not offer(feed, PeerExchange(session_id, peer, exchange)) and on_drop:
+                on_drop()
 
         return publish
 

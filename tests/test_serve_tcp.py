@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import mailbox
+import math
 import signal
 import smtplib
 import socket
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import trio
+import trio.testing
 
-from simulator.serve import is_loopback, url_host
+from simulator.protocol import Policy, Session
+from simulator.serve import LogDrops, is_loopback, print_log, url_host
+from simulator.server import PeerExchange, serve_tcp
+from simulator.store import MemoryStore
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, TRANSACTION, Client, running_server, serve_process
 
@@ -137,6 +144,45 @@ async def test_the_feed_names_peer_and_session() -> None:
             "session.greeting", "session.quit"]
 
 
+async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
+    drops = LogDrops()
+    send, receive = trio.open_memory_channel[PeerExchange](2)  # room for two log lines
+    async with trio.open_nursery() as nursery:
+        port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                           port=0, feed=send, on_drop=drops.add))
+        client = await Client.connect(port)
+        await client.reply()
+        for _ in range(5):
+            assert await client.command(b"NOOP\r\n") == wire("session.noop")
+        assert await client.command(b"QUIT\r\n") == wire("session.quit")
+        nursery.cancel_scope.cancel()
+    send.close()
+    out = io.StringIO()
+    await print_log(receive, out, drops)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3
+    assert lines[0].endswith(" -> (connected)  <- " + wire("session.greeting").decode().strip())
+    assert lines[1].endswith(" -> NOOP  <- " + wire("session.noop").decode().strip())
+    assert lines[2] == "... 5 log lines dropped (the terminal could not keep up)"
+
+
+async def test_the_log_reports_drops_once_and_says_line_for_one() -> None:
+    drops = LogDrops()
+    send, receive = trio.open_memory_channel[PeerExchange](math.inf)
+    greeting = Session(Policy()).greeting()
+    out = io.StringIO()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(print_log, receive, out, drops)
+        async with send:
+            drops.add()
+            await send.send(PeerExchange("S1", "127.0.0.1:1", greeting))
+            await trio.testing.wait_all_tasks_blocked()
+            await send.send(PeerExchange("S2", "127.0.0.1:2", greeting))
+    lines = out.getvalue().splitlines()
+    assert [line.split()[0] for line in lines] == ["S1", "...", "S2"]
+    assert lines[1] == "... 1 log line dropped (the terminal could not keep up)"
+
+
 async def test_over_max_clients_gets_421_at_connect() -> None:
     async with running_server(max_clients=2) as server:
         first, second = await Client.connect(server.port), await Client.connect(server.port)
@@ -209,6 +255,7 @@ def test_serve_process_logs_each_exchange_escaped() -> None:
     assert any(" -> mail FROM:<ann@example.org>  <- 250 2.1.0 " in line for line in lines)
     assert any(line.endswith("-> NOOP \\x1b[2J\\x07 evil  <- 250 2.0.0 OK") for line in lines)
     assert b"\x1b" not in out and b"\x07" not in out
+    assert b"dropped" not in out
 
 
 def test_sigterm_sends_421_to_connected_clients_and_exits_0() -> None:
