@@ -34,9 +34,10 @@ LINGER_SECONDS: Final = 2.0
 close is a FIN (a reply followed by a reset can be lost in the client's kernel)..."""
 QUIET_SECONDS: Final = 0.1
 """...and the draining stops as soon as the client has been silent this long."""
-REPLY_SECONDS: Final = 10.0
+REPLY_SECONDS: Final = 1.5
 """How long the replies that report a stored message may take to go out, even during
-shutdown: a client that has not taken its 250 by then is disconnected."""
+shutdown: a client that has not taken its 250 by then (its socket buffers are full: it has
+stopped reading) is disconnected. Short, so Ctrl-C still ends the server within 2 s."""
 
 Publish = Callable[[Exchange], None]
 T = TypeVar("T")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import ipaddress
+import os
 import re
 import signal
 import sys
@@ -32,6 +33,8 @@ GC_THRESHOLD: Final = 20_000
 makes hundreds of short-lived objects, nearly none in reference cycles."""
 LOG_INTERVAL: Final = 0.05
 """Seconds between writes of the log: lines are written in batches, not one wake-up each."""
+LOG_FLUSH_SECONDS: Final = 0.5
+"""At exit, how long the log may take to print its last lines before it is given up."""
 DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep up)"
 """Printed after a batch when the buffer was full and exchanges went unlogged meanwhile."""
 HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
@@ -55,7 +58,14 @@ def run_serve(args: argparse.Namespace) -> int:
               "connect (the server still never relays mail)", file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
-    return trio.run(_serve, args, policy, store)
+    output = LogOutput(sys.stdout)
+    status = trio.run(_serve, args, policy, store, output)
+    if output.busy:
+        # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
+        # its thread, holding stdout: a normal exit would wait on it forever.
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 def make_policy(args: argparse.Namespace) -> Policy:
@@ -106,12 +116,13 @@ class LogDrops:
         self.count += 1
 
 
-async def _serve(args: argparse.Namespace, policy: Policy, store: Store) -> int:
+async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
+                 output: LogOutput) -> int:
     send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
     drops = LogDrops()
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, sys.stdout, drops)
+            outer.start_soon(print_log, receive, output, drops)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
@@ -124,6 +135,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store) -> int:
                     return 1
                 print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
+            # The sessions are over: the log gets a moment to finish, not forever.
+            outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
 
 
@@ -135,7 +148,7 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) 
         return
 
 
-async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO,
+async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO | LogOutput,
                     drops: LogDrops | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
@@ -144,6 +157,7 @@ async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextI
     the buffer is full, and a full buffer is the next batch, after which the count is read.)
     If the output goes away (a closed pipe), the log stops and the server goes on.
     """
+    output = out if isinstance(out, LogOutput) else LogOutput(out)
     writable, reported = True, 0
     async with receive:
         async for item in receive:
@@ -156,12 +170,30 @@ async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextI
                 missed, reported = drops.count - reported, drops.count
                 text += DROPPED.format(count=missed, lines="line" if missed == 1 else "lines")
                 text += "\n"
-            try:
-                out.write(text)
-                out.flush()
-            except OSError:
-                writable = False
+            # In a worker thread: a terminal that stops reading (Ctrl-S, a paused pager)
+            # must not stop the server. The batch is abandoned at shutdown if it is stuck.
+            writable = await trio.to_thread.run_sync(output.write, text, abandon_on_cancel=True)
             await trio.sleep(LOG_INTERVAL)
+
+
+class LogOutput:
+    """Where the log goes; ``busy`` stays true while a write is stuck (nobody reads)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.busy = False
+
+    def write(self, text: str) -> bool:
+        """Write one batch of log lines; False once the output is gone (a closed pipe)."""
+        self.busy = True
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except (OSError, ValueError):
+            return False
+        finally:
+            self.busy = False
+        return True
 
 
 def _waiting(receive: trio.MemoryReceiveChannel[PeerExchange]) -> list[PeerExchange]:

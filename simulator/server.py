@@ -22,6 +22,7 @@ from typing import NamedTuple
 import trio
 
 from .conversation import Publish, drive, local_clock, offer, publisher, say_last
+from .memstream import stream_pair
 from .protocol import Exchange, Policy, Session, State, make_reply
 from .store import MemoryStore, Store
 from .tcp import SocketConnection, accept_connections, open_listeners
@@ -71,16 +72,14 @@ class LocalSession:
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
                              session_id: str = "S1") -> AsyncIterator[LocalSession]:
-    """Run one session over a trio memory stream pair: no sockets at all.
+    """Run one session over an in-memory stream pair: no sockets at all.
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
     session = Session(policy, peer="console", session_id=session_id, clock=local_clock)
-    from trio.testing import memory_stream_pair  # here: trio.testing imports pytest if present
-
-    client, server = memory_stream_pair()
+    client, server = stream_pair()
     send, receive = trio.open_memory_channel[Exchange](math.inf)
 
     async def run() -> None:

@@ -10,6 +10,7 @@ import smtplib
 import socket
 import subprocess
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -336,3 +337,19 @@ def test_loopback_and_url_helpers() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
     assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
+
+
+def test_a_terminal_that_stops_reading_stops_neither_serving_nor_shutdown() -> None:
+    """The log's stdout is never read (think Ctrl-S): clients are still served, and
+    SIGTERM still ends the server promptly."""
+    with serve_process() as (proc, port):  # its stdout pipe is not read after the first line
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            replies = sock.makefile("rb")
+            assert replies.readline().startswith(b"220 ")
+            count = 3000  # far more log than a pipe buffer holds
+            sock.sendall(b"NOOP\r\n" * count)
+            assert all(replies.readline().startswith(b"250 2.0.0") for _ in range(count))
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=GUARD) == 0
+        assert time.monotonic() - started < 2
