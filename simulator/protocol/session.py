@@ -277,11 +277,7 @@ class Session:
         if piece.ends_line:
             content += b"\r\n"
             self._line_size = 0
-        self._text_size += len(content)
-        if self._text_size > self.policy.max_message_size:
-            self._note_problem("limits.message-too-big")
-        if not self._text_problems:
-            self._text += content
+        self._add_text(content)
         return None
 
     def _receive_text_block(self) -> bool:
@@ -304,12 +300,16 @@ class Session:
             block = b"\r\n".join(lines)
         if max(map(len, block.split(b"\r\n"))) + 2 > MAX_TEXT_LINE:
             self._note_problem("data.line-too-long")
-        self._text_size += len(block)
+        self._add_text(block)
+        return True
+
+    def _add_text(self, content: bytes) -> None:
+        """Count unstuffed text against SIZE and keep it, unless the message is lost already."""
+        self._text_size += len(content)
         if self._text_size > self.policy.max_message_size:
             self._note_problem("limits.message-too-big")
         if not self._text_problems:
-            self._text += block
-        return True
+            self._text += content
 
     def _note_problem(self, key: str) -> None:
         if key not in self._text_problems:
