@@ -49,6 +49,20 @@ def _reply_end(buffer: bytearray) -> int:
         start = newline + 2
 
 
+TRANSACTION = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
+               b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n")
+"""A message's envelope commands, up to DATA; TEXT then ends the message."""
+TEXT = b"Subject: hi\r\n\r\nhello\r\n.\r\n"
+
+
+async def start_message(client: trio.abc.Stream, reader: ReplyReader) -> None:
+    """Read the greeting, then send EHLO, MAIL, RCPT, DATA, each answered."""
+    assert await reader.reply() == wire("session.greeting")
+    for line in TRANSACTION:
+        await client.send_all(line)
+        await reader.reply()
+
+
 def wire(key: str, **fields: object) -> bytes:
     """The catalogue reply ``key`` exactly as it goes on the wire."""
     if key in ("session.greeting", "session.quit", "session.timeout", "session.shutdown",

@@ -18,10 +18,8 @@ import trio
 from simulator.protocol import Policy
 from simulator.server import PeerExchange, serve_tcp
 from simulator.store import MemoryStore, Store
-from tests.replies_reader import ReplyReader
+from tests.replies_reader import TRANSACTION, ReplyReader
 
-TRANSACTION = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
-               b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n")
 GUARD = 15.0
 """Seconds before a stuck helper process is declared broken (a hang guard, not a timing check)."""
 

@@ -18,12 +18,9 @@ from simulator.conversation import REPLY_SECONDS
 from simulator.protocol import Policy, ReceivedMessage
 from simulator.server import serve_stream
 from simulator.store import MemoryStore
-from tests.replies_reader import ReplyReader, wire
+from tests.replies_reader import TEXT, ReplyReader, start_message, wire
 
 POLICY = Policy()
-TRANSACTION = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
-               b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n")
-TEXT = b"Subject: hi\r\n\r\nhello\r\n.\r\n"
 GUARD = 15.0
 """Real seconds a worker thread waits at most for the test (a hang guard, not a timing check)."""
 
@@ -45,14 +42,6 @@ class GatedStore(MemoryStore):
 
     async def wait_until_storing(self) -> None:
         assert await trio.to_thread.run_sync(self.entered.wait, GUARD)
-
-
-async def start_message(client: trio.abc.Stream, reader: ReplyReader) -> None:
-    """Read the greeting, then EHLO, MAIL, RCPT, DATA, each answered."""
-    assert await reader.reply() == wire("session.greeting")
-    for line in TRANSACTION:
-        await client.send_all(line)
-        await reader.reply()
 
 
 async def test_shutdown_during_the_store_still_sends_the_250_first() -> None:

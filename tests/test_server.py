@@ -16,12 +16,9 @@ import trio.testing
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session, State
 from simulator.server import LocalSession, open_local_session, serve_stream
 from simulator.store import MaildirStore, MemoryStore
-from tests.replies_reader import ReplyReader, wire
+from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
 POLICY = Policy()
-TRANSACTION = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
-               b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n")
-TEXT = b"Subject: hi\r\n\r\nhello\r\n.\r\n"
 
 
 class Served:
@@ -162,10 +159,7 @@ async def test_disconnect_mid_data_stores_nothing() -> None:
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store))
-        await reader.reply()
-        for line in TRANSACTION:
-            await client.send_all(line)
-            await reader.reply()
+        await start_message(client, reader)
         await client.send_all(b"Subject: cut short\r\n\r\nno final dot")
         await client.aclose()
     assert store.messages() == []
@@ -192,10 +186,7 @@ async def test_maildir_file_exists_when_250_arrives(tmp_path: Path) -> None:
     store = MaildirStore(tmp_path)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store))
-        await reader.reply()
-        for line in TRANSACTION:
-            await client.send_all(line)
-            await reader.reply()
+        await start_message(client, reader)
         await client.send_all(TEXT)
         assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
         assert len(list((tmp_path / "new").iterdir())) == 1
