@@ -54,6 +54,11 @@ def _indented(style: str, text: str, indent: str = INDENT) -> Fragments:
     return [(style, f"{indent}{line}\n") for line in text.splitlines() if line.strip()]
 
 
+def fix_label(words: Mapping[str, str], code: int) -> str:
+    """"How to fix" for a failure; "Next" for a success, where there is nothing to fix."""
+    return words["fix"] if code >= 400 else words["next"]
+
+
 def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     """The explanation shown under a reply: title, why, fix, rule; indented, ends in newline.
 
@@ -67,7 +72,7 @@ def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     if not brief and a.meaning:
         out += _indented("class:dim", a.meaning)
     for label, style, text in ((words["why"], "class:why", a.why),
-                               (words["fix"], "class:fix", a.fix)):
+                               (fix_label(words, a.code), "class:fix", a.fix)):
         if text:
             first, *rest = text.splitlines()
             out += [("", INDENT), ("class:heading", f"{label}{words['colon']}"),

@@ -84,11 +84,12 @@ def format_text(steps: Sequence[Step], lang: str, *, color: bool, raw: bool = Fa
 def _markdown_explanation(annotation: Annotation) -> list[str]:
     """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
     from simulator.lessons import labels
-    from simulator.render import md_escape
+    from simulator.render import fix_label, md_escape
 
     words = labels(annotation.lang)
     lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
-    for label, text in ((words["why"], annotation.why), (words["fix"], annotation.fix),
+    fix = fix_label(words, annotation.code)
+    for label, text in ((words["why"], annotation.why), (fix, annotation.fix),
                         (words["rfc"], annotation.rfc or "")):
         if text:
             body = md_escape(text).replace("\n", "  \n  ")

@@ -121,3 +121,19 @@ def test_markdown_keeps_angle_brackets_literal() -> None:
     assert "\\<CRLF\\>.\\<CRLF\\>" in text
     assert "MAIL FROM:\\<you@example.org\\>" in text
     assert not re.search(r"(?<!\\)[<>]", text)  # no raw HTML tag or autolink can form
+
+
+@pytest.mark.parametrize(("lang", "success", "failure"), [("en", "Next: ", "How to fix: "),
+                                                           ("zh", "下一步：", "如何修复：")])
+def test_success_says_next_and_failure_says_how_to_fix(lang: str, success: str,
+                                                       failure: str) -> None:
+    from simulator.lessons import annotate
+    from simulator.protocol import Session
+    from simulator.render import annotation_fragments, to_plain
+
+    session = Session()
+    ok, typo = session.receive_data(b"NOOP\r\nHELOO\r\n")
+    shown_ok = to_plain(annotation_fragments(annotate(ok, lang)))
+    shown_typo = to_plain(annotation_fragments(annotate(typo, lang)))
+    assert success in shown_ok and failure not in shown_ok
+    assert failure in shown_typo and success not in shown_typo

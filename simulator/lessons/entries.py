@@ -31,7 +31,7 @@ FIRST_CLASS_FIELDS: Final = ("title", "meaning", "description")
 SECOND_CLASS_FIELDS: Final = ("title", "description")
 ENHANCED_FIELDS: Final = ("title", "description")
 LABELS: Final = ("description", "when", "fix", "difference", "which", "why", "rfc", "see",
-                 "versus", "enhanced", "class", "colon")
+                 "versus", "enhanced", "class", "next", "colon")
 """Section headings and small words the renderers need, per language."""
 
 CODE_RE: Final = re.compile(r"[1-5][0-5][0-9]")
