@@ -51,6 +51,9 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((), "EHLO [999.1.1.1]", 501, None, "syntax.helo-bad-domain"),
     # unknown and unimplemented verbs
     ((), "HELOO there", 500, "5.5.2", "syntax.unknown-command"),
+    (IN_RCPT, "Subject: hello", 500, "5.5.2", "syntax.text-outside-data"),
+    (GREETED, "From: ann@example.org", 500, "5.5.2", "syntax.text-outside-data"),
+    ((), ": x", 500, "5.5.2", "syntax.unknown-command"),
     ((), "", 500, "5.5.2", "syntax.empty-line"),
     ((), "   ", 500, "5.5.2", "syntax.empty-line"),
     ((), "TURN", 502, "5.5.1", "syntax.not-implemented"),

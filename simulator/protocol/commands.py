@@ -107,6 +107,9 @@ def split_verb(line: str) -> tuple[Verb, str]:
         return Verb(upper), rest.strip(" ")
     if upper in UNIMPLEMENTED:
         raise fail("syntax.not-implemented", verb=upper)
+    if word.endswith(":") and len(word) > 1:
+        # "Subject:", "From:": a header line typed before DATA (a frequent beginner slip).
+        raise fail("syntax.text-outside-data", verb=quote(word, 30))
     raise fail("syntax.unknown-command", verb=quote(word, 30))
 
 

@@ -111,6 +111,7 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "help.unknown-topic": _S(504, "5.5.4", "HELP: no help for {argument}; type HELP to list the commands"),
     # -- syntax ------------------------------------------------------------------------------
     "syntax.unknown-command": _S(500, "5.5.2", 'Syntax error: command "{verb}" not recognized'),
+    "syntax.text-outside-data": _S(500, "5.5.2", 'Syntax error: "{verb}" is not a command; message text belongs after DATA'),
     "syntax.empty-line": _S(500, "5.5.2", "Syntax error: empty command line"),
     "syntax.bare-lf": _S(500, "5.5.2", "Syntax error: line ended with a bare LF; end commands with CRLF"),
     "syntax.bare-cr": _S(500, "5.5.2", "Syntax error: line ended with a bare CR; end commands with CRLF"),
