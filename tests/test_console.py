@@ -151,6 +151,7 @@ async def test_mailbox_shows_the_blank_line_between_header_and_body() -> None:
     run = await drive(*TRANSACTION, ":mailbox 1")
     message = after(run.text, "smtp> :mailbox 1\n")
     assert "Subject: hello\n\nHi Bob.\n" in message
+    assert "\n    by smtp-sim.localhost" in message and "\\t" not in message
 
 
 async def test_mailbox_with_a_non_ascii_digit_says_no_such_message() -> None:

@@ -105,7 +105,8 @@ async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     else:
         content = messages[int(args[0]) - 1].message.content
         lines = content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter (header/body)
-        ctx.show([("", show_bytes(line) + "\n") for line in lines])
+        # Tabs (folded Received: lines) are shown as spaces, not as an escaped \t.
+        ctx.show([("", show_bytes(line.replace(b"\t", b"    ")) + "\n") for line in lines])
     return False
 
 
