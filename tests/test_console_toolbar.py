@@ -40,3 +40,11 @@ def test_sender_is_escaped() -> None:
 def test_data_mode_with_bare_lf_warns_that_the_dot_will_not_end_it() -> None:
     line = plain(SessionView(State.DATA, "a@b.c", 1, 0), eol="lf")
     assert ":eol crlf" in line
+    assert len(line) <= 80  # whole on an ordinary terminal: the way out must not be cut off
+
+
+def test_bare_lf_warning_in_chinese_fits_too() -> None:
+    from simulator.wrap import text_width
+
+    line = plain(SessionView(State.DATA, "a@b.c", 1, 0), "zh", eol="lf")
+    assert ":eol crlf" in line and text_width(line) <= 80

@@ -103,8 +103,8 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "bar.accepted": ("accepted", "已接受"),
     "bar.lang": ("lang", "语言"),
     "bar.closed": ("closed: press Enter or :reconnect", "已关闭：按回车或输入 :reconnect"),
-    "bar.data-lf": ("lines end in a bare LF: the final dot needs :eol crlf",
-                    "行尾是单独的 LF：结束邮件的 . 需要先输入 :eol crlf"),
+    "bar.data-lf": ("DATA, bare LF: no . can end it; type :eol crlf, then . twice",
+                    "DATA，单独 LF：. 无法结束邮件；先输入 :eol crlf，再输入两次 ."),
     "bar.data": ("DATA: type the message; a line holding only . ends it",
                  "DATA：输入邮件内容；只有 . 的一行表示结束"),
 })

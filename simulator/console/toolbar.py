@@ -28,10 +28,9 @@ def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
     if view.state is State.CLOSED:
         return [("class:toolbar.closed", f" {text('bar.closed', lang)} ")]
     if view.state is State.DATA:
-        data = [("class:toolbar.data", f" {text('bar.data', lang)} ")]
         if eol != "crlf":  # a bare-LF dot never ends the message (RFC 5321 §4.1.1.4)
-            data.append(("class:toolbar.closed", f" {text('bar.data-lf', lang)} "))
-        return data
+            return [("class:toolbar.closed", f" {text('bar.data-lf', lang)} ")]
+        return [("class:toolbar.data", f" {text('bar.data', lang)} ")]
     sender = "-" if view.sender is None else f"<{show_bytes(view.sender.encode())}>"
     parts = [
         (text("bar.state", lang), state_label(view)),
