@@ -31,6 +31,19 @@ _WIRE_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
 _UNSENT: Final = ("(the server closed the connection; {count} line(s) not sent)",
                   "（服务器已关闭连接；{count} 行没有发送）")
 """The notice after a transcript cut short (English, Chinese)."""
+_IN_DATA: Final = ("smtp-sim run: the file ended inside DATA (no line holding only \".\" after "
+                   "the 354), so that message was never finished or sent",
+                   "smtp-sim run：文件在 DATA 中途结束（354 之后没有只含 \".\" 的一行），"
+                   "所以那封邮件没有写完，也没有发出")
+"""Said on stderr when the file stops in the middle of a message (English, Chinese)."""
+
+
+def ended_in_data(steps: Sequence[Step]) -> bool:
+    """True when the last thing the server said was 354 (or it said nothing since)."""
+    for step in reversed(steps):
+        if step.answers:
+            return step.answers[-1].code == 354
+    return False
 
 
 def wire_lines(wire: bytes, *, raw: bool = False) -> list[str]:
@@ -217,4 +230,6 @@ def run_file(args: argparse.Namespace) -> int:
         sys.stdout.write(format_text(steps, lang, color=color))
         if unsent:
             print(_UNSENT[lang == "zh"].format(count=unsent))
+    if not unsent and ended_in_data(steps):
+        print(_IN_DATA[lang == "zh"], file=sys.stderr)
     return 0

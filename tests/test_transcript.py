@@ -145,3 +145,27 @@ def test_piped_console_behaves_like_run(tmp_path: Path) -> None:
     out = done.stdout.decode()
     assert f"{SENT}HELOO" in out
     assert f'{RECEIVED}500 5.5.2 Syntax error: command "HELOO" not recognized' in out
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "ended inside DATA"), ("zh", "DATA 中途结束")])
+def test_a_file_that_stops_inside_data_says_the_message_was_not_sent(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str) -> None:
+    path = tmp_path / "cut.smtp"
+    path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\nhello\n")
+    args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
+                              accept_bare_lf=False)
+    assert run_file(args) == 0
+    captured = capsys.readouterr()
+    assert said in captured.err
+    assert " -> hello" in captured.out
+
+
+def test_a_finished_file_says_nothing_on_stderr(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "whole.smtp"
+    path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\n"
+                     b"hello\n.\nQUIT\n")
+    args = argparse.Namespace(file=str(path), format="text", lang="en", no_color=True,
+                              accept_bare_lf=False)
+    assert run_file(args) == 0
+    assert capsys.readouterr().err == ""
