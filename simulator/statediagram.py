@@ -37,6 +37,23 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
 })
 
 
+_NEEDS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
+    "sequence.need-helo": ("EHLO/HELO first", "先要 EHLO/HELO"),
+    "sequence.rcpt-before-mail": ("MAIL FROM first", "先要 MAIL FROM"),
+    "sequence.data-before-mail": ("MAIL FROM and RCPT TO first", "先要 MAIL FROM 和 RCPT TO"),
+    "sequence.data-before-rcpt": ("a RCPT TO first", "先要 RCPT TO"),
+    "sequence.nested-mail": ("one sender per message: RSET first",
+                             "每封邮件只有一个发件人：先 RSET"),
+})
+"""What each 503 of state.py's SEQUENCE_ERRORS asks for, in words for the learner."""
+
+
+def needs(key: str, lang: str) -> str:
+    """What the refused move needs first, e.g. ``MAIL FROM first``."""
+    english, chinese = _NEEDS[key]
+    return chinese if lang == "zh" else english
+
+
 def _label(key: str, lang: str) -> str:
     english, chinese = _LABELS[key]
     return chinese if lang == "zh" else english
@@ -123,12 +140,12 @@ def common_moves(lang: str) -> list[str]:
 
 
 def refusals(lang: str) -> list[str]:
-    """``RCPT/DATA in greeted (sequence.rcpt-before-mail)`` for every illegal move."""
+    """``RCPT in greeted (MAIL FROM first)`` for every illegal move."""
     word = _label("in", lang)
     groups: dict[tuple[State, str], list[str]] = {}
     for (state, verb), key in SEQUENCE_ERRORS.items():
         groups.setdefault((state, key), []).append(verb.value)
-    return [f"{'/'.join(verbs)} {word} {state.value} ({key})"
+    return [f"{'/'.join(verbs)} {word} {state.value} ({needs(key, lang)})"
             for (state, key), verbs in groups.items()]
 
 
@@ -190,7 +207,7 @@ def here_line(current: State, lang: str) -> str:
         if src is current:
             groups.setdefault(_effect(src, dst, lang), []).append(verb.value)
     text = " · ".join(f"{'/'.join(verbs)} → {effect}" for effect, verbs in groups.items())
-    refused = [f"{verb.value} ({key})" for (src, verb), key in SEQUENCE_ERRORS.items()
+    refused = [f"{verb.value} ({needs(key, lang)})" for (src, verb), key in SEQUENCE_ERRORS.items()
                if src is current]
     if refused:
         text += " · 503: " + ", ".join(refused)

@@ -28,9 +28,13 @@ def test_picture_shows_the_transaction_and_the_way_back() -> None:
 
 
 def test_every_refusal_of_the_table_is_listed() -> None:
+    from simulator.statediagram import needs
+
     text = diagram_text(State.GREETED)
-    for key in set(SEQUENCE_ERRORS.values()):
-        assert key in text
+    for (state, verb), key in SEQUENCE_ERRORS.items():
+        assert needs(key, "en") in text
+        assert any(verb.value in line and f"in {state.value} " in line
+                   for line in text.splitlines())
 
 
 @pytest.mark.parametrize("state", list(State))
@@ -44,9 +48,19 @@ def test_current_state_is_highlighted(state: State) -> None:
 def test_from_here_line_matches_the_table() -> None:
     last = diagram_text(State.MAIL).rstrip().splitlines()[-1]
     assert "RCPT → rcpt" in last
-    assert "503: DATA (sequence.data-before-rcpt)" in last
+    assert "503: DATA (a RCPT TO first)" in last
     assert (State.MAIL, Verb.DATA) in SEQUENCE_ERRORS
 
 
 def test_chinese() -> None:
     assert "当前状态" in diagram_text(State.DATA, "zh")
+
+
+def test_every_refusal_is_said_in_words_in_both_languages() -> None:
+    from simulator.protocol import SEQUENCE_ERRORS
+    from simulator.statediagram import needs, refusals
+
+    for key in set(SEQUENCE_ERRORS.values()):
+        assert needs(key, "en") and needs(key, "zh") != needs(key, "en")
+    for lang in ("en", "zh"):
+        assert not any("sequence." in line for line in refusals(lang))
