@@ -25,9 +25,9 @@ class State(enum.Enum):
     RCPT = "rcpt"
     """At least one RCPT TO accepted; DATA may follow."""
     DATA = "data"
-    """354 sent; message lines are being received until <CRLF>.<CRLF>."""
+    """After the 354: message lines are being received until <CRLF>.<CRLF>."""
     CLOSED = "closed"
-    """221 or 421 sent; the server closes the connection."""
+    """After a 221 or 421: the server closes the connection."""
 
 
 class Verb(enum.Enum):
