@@ -34,10 +34,7 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
              "邮件正文，直到只有 . 的一行（然后回到 greeted）"),
     "closed": ("the connection is closed: :reconnect opens a new session",
                "连接已关闭：输入 :reconnect 开始新的会话"),
-})
-
-
-_NEEDS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
+    # What each 503 of state.py's SEQUENCE_ERRORS asks for, in words for the learner:
     "sequence.need-helo": ("EHLO/HELO first", "先要 EHLO/HELO"),
     "sequence.rcpt-before-mail": ("MAIL FROM first", "先要 MAIL FROM"),
     "sequence.data-before-mail": ("MAIL FROM and RCPT TO first", "先要 MAIL FROM 和 RCPT TO"),
@@ -45,13 +42,11 @@ _NEEDS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "sequence.nested-mail": ("one sender per message: RSET first",
                              "每封邮件只有一个发件人：先 RSET"),
 })
-"""What each 503 of state.py's SEQUENCE_ERRORS asks for, in words for the learner."""
 
 
 def needs(key: str, lang: str) -> str:
-    """What the refused move needs first, e.g. ``MAIL FROM first``."""
-    english, chinese = _NEEDS[key]
-    return chinese if lang == "zh" else english
+    """What a move refused with the 503 ``key`` needs first, e.g. ``MAIL FROM first``."""
+    return _label(key, lang)
 
 
 def _label(key: str, lang: str) -> str:
