@@ -77,24 +77,27 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "repl"
+    if command == "repl" and not sys.stdin.isatty():
+        # ``echo EHLO x | smtp-sim``: no one to type, so play the input as ``smtp-sim run -``.
+        command, args.file, args.format = "run", "-", "text"
     try:
         if command == "serve":
-            from .serve import run_serve
+            from .faces.serve import run_serve
 
             return run_serve(args)
         if command == "explain":
-            from .explain import run_explain
+            from .faces.explain import run_explain
 
             return run_explain(args)
         if command == "lessons":
-            from .lessons.check import run_check
+            from .faces.lessons_check import run_check
 
             return run_check(args)
         if command == "run":
-            from .transcript import run_file
+            from .faces.run import run_file
 
             return run_file(args)
-        from .console import run_console
+        from .faces.console import run_console
 
         return run_console(args)
     except KeyboardInterrupt:

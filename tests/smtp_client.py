@@ -17,7 +17,7 @@ import trio
 
 from simulator.protocol import Policy
 from simulator.server import PeerExchange, serve_tcp
-from simulator.store import MemoryStore, Store
+from simulator.server.store import MemoryStore, Store
 from tests.replies_reader import TRANSACTION, ReplyReader
 
 GUARD = 15.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.client_wire import ClientView, ReplyParser, WireReply
+from simulator.client.wire import ClientView, ReplyParser, WireReply
 from simulator.protocol import Policy, Session, State
 
 _SESSION = Session(Policy(hostname="mx.example"))

@@ -15,8 +15,8 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from simulator.console.app import Console
-from simulator.console.context import ConsoleContext
+from simulator.faces.console.app import Console
+from simulator.faces.console.context import ConsoleContext
 from simulator.lessons import labels
 from simulator.protocol import CATALOGUE, Session, State
 
@@ -284,7 +284,7 @@ async def test_a_bug_is_reported_and_the_console_goes_on(monkeypatch: pytest.Mon
     def broken(*args: object) -> None:
         raise RuntimeError("lesson data went missing")
 
-    monkeypatch.setattr("simulator.statediagram.diagram", broken)
+    monkeypatch.setattr("simulator.render.statediagram.diagram", broken)
     run = await drive(":state", "NOOP")
     assert "smtp-sim internal error: RuntimeError('lesson data went missing')" in run.text
     assert reply_line("session.noop") in run.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from simulator.console.completion import CompletionContext, SmtpCompleter, suggestions
+from simulator.faces.console.completion import CompletionContext, SmtpCompleter, suggestions
 
 CTX = CompletionContext(addresses=("alice@example.org", "bob@example.net"))
 

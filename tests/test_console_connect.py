@@ -12,10 +12,10 @@ import pytest
 import trio
 
 from simulator.client import explain
-from simulator.console.context import ConsoleContext
+from simulator.faces.console.context import ConsoleContext
 from simulator.protocol import Policy, State
 from simulator.server import serve_tcp
-from simulator.store import MemoryStore
+from simulator.server.store import MemoryStore
 
 
 @pytest.fixture

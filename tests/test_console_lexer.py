@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prompt_toolkit.document import Document
 
-from simulator.console.lexer import SmtpLexer, tokenize
+from simulator.faces.console.lexer import SmtpLexer, tokenize
 
 
 def styles(line: str, **kw: bool) -> dict[str, str]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.console.meta import NAMES, MetaCommand, MetaError, is_known_meta, is_meta, parse_meta
+from simulator.faces.console.meta import (
+    NAMES,
+    MetaCommand,
+    MetaError,
+    is_known_meta,
+    is_meta,
+    parse_meta,
+)
 
 
 @pytest.mark.parametrize(("line", "expected"), [

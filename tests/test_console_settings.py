@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.console.settings import (
+from simulator.faces.console.settings import (
     Settings,
     choose_lang,
     data_dir,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.client import SessionView
-from simulator.console.toolbar import toolbar_fragments
+from simulator.faces.console.toolbar import toolbar_fragments
 from simulator.protocol import State
 
 
@@ -44,7 +44,7 @@ def test_data_mode_with_bare_lf_warns_that_the_dot_will_not_end_it() -> None:
 
 
 def test_bare_lf_warning_in_chinese_fits_too() -> None:
-    from simulator.wrap import text_width
+    from simulator.render.wrap import text_width
 
     line = plain(SessionView(State.DATA, "a@b.c", 1, 0), "zh", eol="lf")
     assert ":eol crlf" in line and text_width(line) <= 80

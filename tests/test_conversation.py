@@ -14,10 +14,10 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.conversation import REPLY_SECONDS
 from simulator.protocol import Policy, ReceivedMessage
 from simulator.server import serve_stream
-from simulator.store import MemoryStore
+from simulator.server.conversation import REPLY_SECONDS
+from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, ReplyReader, start_message, wire
 
 POLICY = Policy()

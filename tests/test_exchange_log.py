@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.exchange_log import format_exchange
 from simulator.protocol import Policy, Session
+from simulator.render.logline import format_exchange
 
 
 def exchanges(data: bytes) -> list[str]:

@@ -11,7 +11,7 @@ import pexpect
 import pytest
 
 from simulator.cli import main
-from simulator.wrap import text_width
+from simulator.render.wrap import text_width
 
 SECTIONS = {
     "en": ("Description", "When it appears", "How to fix", "Key difference",

@@ -18,7 +18,7 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.store import MaildirStore
+from simulator.server.store import MaildirStore
 from tests.replies_reader import ReplyReader, wire
 from tests.smtp_client import GUARD, Client, running_server, serve_process
 

@@ -270,7 +270,7 @@ def test_linter_reports_each_kind_of_problem(tmp_path: Path) -> None:
 
 def test_run_check_fails_with_a_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    import simulator.lessons.check as check
+    import simulator.faces.lessons_check as check
 
     monkeypatch.setattr(check, "default_library", lambda: Library(tmp_path))
     assert main(["lessons", "check"]) == 1

@@ -8,7 +8,7 @@ import sys
 import pytest
 import trio
 
-from simulator.memstream import stream_pair
+from simulator.server.memstream import stream_pair
 
 
 async def test_bytes_flow_both_ways_and_respect_max_bytes() -> None:

@@ -25,7 +25,7 @@ from simulator.render import (
     to_plain,
     wrap,
 )
-from simulator.wrap import NO_LINE_START, text_width
+from simulator.render.wrap import NO_LINE_START, text_width
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -109,7 +109,7 @@ def test_markdown_has_headings_for_codes_and_sections(lang: str) -> None:
 
 
 def test_render_and_lessons_do_not_import_prompt_toolkit() -> None:
-    code = ("import sys, simulator.render, simulator.explain, simulator.lessons; "
+    code = ("import sys, simulator.render, simulator.faces.explain, simulator.lessons; "
             "print('prompt_toolkit' in sys.modules, 'trio' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

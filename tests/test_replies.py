@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, make_reply, quote
+from simulator.protocol.escape import quote
+from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, make_reply
 
 SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",

@@ -17,10 +17,10 @@ from pathlib import Path
 import trio
 import trio.testing
 
+from simulator.faces.serve import LogDrops, is_loopback, print_log, url_host
 from simulator.protocol import Policy, Session
-from simulator.serve import LogDrops, is_loopback, print_log, url_host
 from simulator.server import PeerExchange, serve_tcp
-from simulator.store import MemoryStore
+from simulator.server.store import MemoryStore
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, TRANSACTION, Client, running_server, serve_process
 

@@ -15,7 +15,7 @@ import trio.testing
 
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session, State
 from simulator.server import LocalSession, open_local_session, serve_stream
-from simulator.store import MaildirStore, MemoryStore
+from simulator.server.store import MaildirStore, MemoryStore
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
 POLICY = Policy()

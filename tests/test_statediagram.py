@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from simulator.protocol import SEQUENCE_ERRORS, TRANSITIONS, State, Verb
-from simulator.statediagram import CURRENT, diagram, diagram_text, main_path
+from simulator.render.statediagram import CURRENT, diagram, diagram_text, main_path
 
 
 def test_main_path_follows_the_transition_table() -> None:
@@ -28,7 +28,7 @@ def test_picture_shows_the_transaction_and_the_way_back() -> None:
 
 
 def test_every_refusal_of_the_table_is_listed() -> None:
-    from simulator.statediagram import needs
+    from simulator.render.statediagram import needs
 
     text = diagram_text(State.GREETED)
     for (state, verb), key in SEQUENCE_ERRORS.items():
@@ -58,7 +58,7 @@ def test_chinese() -> None:
 
 def test_every_refusal_is_said_in_words_in_both_languages() -> None:
     from simulator.protocol import SEQUENCE_ERRORS
-    from simulator.statediagram import needs, refusals
+    from simulator.render.statediagram import needs, refusals
 
     for key in set(SEQUENCE_ERRORS.values()):
         assert needs(key, "en") and needs(key, "zh") != needs(key, "en")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from simulator.protocol import Envelope, ReceivedMessage
-from simulator.store import MaildirStore, MemoryStore, StoredMessage, parse_stored
+from simulator.server.store import MaildirStore, MemoryStore, StoredMessage, parse_stored
 
 CONTENT = (b"Received: from client.example (127.0.0.1:5555)\r\n"
            b"\tby smtp-sim.localhost (smtp-sim) with ESMTP id S1-1; Thu, 1 Jan 1970 00:00:00 +0000\r\n"

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from simulator.client.script import split_lines
+from simulator.faces.run import run_file
 from simulator.protocol import Exchange, Session
-from simulator.transcript import RECEIVED, SENT, run_file, split_lines
+from simulator.render.transcript import RECEIVED, SENT
 
 SCRIPT = b"""EHLO client.example
 MAIL FROM:<alice@example.org>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from simulator.render import to_plain
-from simulator.wrap import text_width, wrap_fragments
+from simulator.render.wrap import text_width, wrap_fragments
 
 
 def _squeeze(text: str) -> str:

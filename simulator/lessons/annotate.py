@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
-from ..terminal import show_bytes
+from simulator.protocol.escape import show_bytes
+
 from .entries import (
     ENHANCED_RE,
     UnknownCodeError,

@@ -7,9 +7,7 @@ unknown may hide in the files (a typo in a key would otherwise never be shown).
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -26,7 +24,7 @@ from .entries import (
     REQUIRED_ENHANCED,
     SECOND_CLASS_FIELDS,
 )
-from .load import KINDS, LANGS, LessonDataError, Library, default_library
+from .load import KINDS, LANGS, LessonDataError, Library
 from .templates import placeholders
 
 CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels")
@@ -196,18 +194,3 @@ def _check_same_rfc(lint: Linter, usable: list[tuple[str, str]]) -> None:
             if (isinstance(left, Mapping) and isinstance(right, Mapping)
                     and left.get("rfc") != right.get("rfc")):
                 lint.report(f"{kind}.zh.toml: {name}", "rfc differs from the English entry")
-
-
-def run_check(args: argparse.Namespace) -> int:
-    """Lint the installed lesson data; print the problems; 0 when clean, 1 otherwise."""
-    del args  # `lessons check` takes no options yet
-    library = default_library()
-    problems = check_library(library)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"lessons check: {len(problems)} problem(s) in {library.root}", file=sys.stderr)
-        return 1
-    print(f"lessons check: clean ({len(REQUIRED_CODES)} codes, {len(CATALOGUE)} reply keys, "
-          f"{len(REQUIRED_COMPARISONS)} comparisons, languages {', '.join(LANGS)})")
-    return 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .commands import Command, EndOfData, Hello, MailFrom, ProtocolError, Query, RcptTo, Simple
+from .escape import quote, show_bytes, show_text
 from .events import Envelope, Exchange, ReceivedMessage
 from .policy import Policy
-from .replies import CATALOGUE, Reply, ReplySpec, make_reply, quote
+from .replies import CATALOGUE, Reply, ReplySpec, make_reply
 from .session import Session
 from .state import SEQUENCE_ERRORS, TRANSITIONS, State, Verb
 
@@ -13,5 +14,5 @@ __all__ = [
     "CATALOGUE", "SEQUENCE_ERRORS", "TRANSITIONS", "Command", "EndOfData", "Envelope",
     "Exchange", "Hello", "MailFrom", "Policy", "ProtocolError", "Query", "RcptTo",
     "ReceivedMessage", "Reply", "ReplySpec", "Session", "Simple", "State", "Verb",
-    "make_reply", "quote",
+    "make_reply", "quote", "show_bytes", "show_text",
 ]

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .replies import HELP_TOPICS, Reply, make_reply, quote
+from .escape import quote
+from .replies import HELP_TOPICS, Reply, make_reply
 from .state import UNIMPLEMENTED, Verb
 
 

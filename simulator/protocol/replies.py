@@ -20,9 +20,6 @@ from typing import Final
 MAX_REPLY_LINE: Final = 512
 """RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the code and CRLF."""
 
-MAX_ECHO: Final = 60
-"""How much of a client's input a reply may quote back, so reply lines stay short."""
-
 
 @dataclass(frozen=True, slots=True)
 class Reply:
@@ -182,27 +179,3 @@ _FIXED: Final[Mapping[str, Reply]] = MappingProxyType({
     for key, spec in CATALOGUE.items() if not spec.fields
 })
 """Replies without placeholders, built once (NOOP, RSET, 354... are sent very often)."""
-
-
-def quote(raw: str, limit: int = MAX_ECHO) -> str:
-    """Make client text safe to echo in a reply: printable ASCII only, bounded length.
-
-    Non-printable and non-ASCII characters become ``\\xNN`` / ``\\uNNNN`` escapes, so a reply
-    never carries a control sequence and always fits in one 512-octet line.
-    """
-    if len(raw) <= limit and raw.isascii() and raw.isprintable() and "\\" not in raw:
-        return raw  # the common case: nothing to escape
-    out: list[str] = []
-    for char in raw:
-        if " " <= char <= "~" and char != "\\":
-            out.append(char)
-        elif char == "\\":
-            out.append("\\\\")
-        elif 0xDC80 <= ord(char) <= 0xDCFF:  # an undecodable byte (surrogateescape)
-            out.append(f"\\x{ord(char) - 0xDC00:02x}")
-        else:
-            out.append(char.encode("unicode_escape").decode("ascii"))
-    text = "".join(out)
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return text

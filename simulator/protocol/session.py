@@ -27,10 +27,11 @@ from .commands import (
     parse_arguments,
     split_verb,
 )
+from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage
 from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
 from .policy import Policy
-from .replies import HELP_TOPICS, Reply, make_reply, quote
+from .replies import HELP_TOPICS, Reply, make_reply
 from .state import State, Verb, next_state
 
 EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)

@@ -8,7 +8,7 @@ session, and the TCP listener of ``smtp-sim serve``.
   per connection, with a limit on clients, an idle timeout, and a 421 for everyone at
   shutdown.
 
-The conversation loop they share is :mod:`simulator.conversation`.
+The conversation loop they share is :mod:`simulator.server.conversation`.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from typing import NamedTuple
 
 import trio
 
-from .conversation import Publish, drive, local_clock, offer, publisher, say_last
-from .memstream import stream_pair
-from .protocol import Exchange, Policy, Session, State, make_reply
-from .store import MemoryStore, Store
-from .tcp import SocketConnection, accept_connections, open_listeners
+from simulator.protocol import Exchange, Policy, Session, State, make_reply
+from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
+from simulator.server.memstream import stream_pair
+from simulator.server.store import MemoryStore, Store
+from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
 
 __all__ = ["LocalSession", "PeerExchange", "open_local_session", "serve_stream", "serve_tcp"]
 

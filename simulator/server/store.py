@@ -24,7 +24,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from .protocol import Envelope, ReceivedMessage
+from simulator.protocol import Envelope, ReceivedMessage
 
 RETURN_PATH: Final = b"Return-Path: "
 ENVELOPE_TO: Final = b"X-Envelope-To: "

@@ -1,5 +1,5 @@
 """What each meta-command does. Parsing is in ``meta.py``; the state they act on is a
-:class:`~simulator.console.context.ConsoleContext`. Nothing here talks to the server except
+:class:`~simulator.faces.console.context.ConsoleContext`. Nothing here talks to the server except
 ``:reconnect`` (a new session) and ``:quit`` (a polite QUIT first).
 """
 
@@ -11,13 +11,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from simulator.faces.console.context import ConsoleContext
+from simulator.faces.console.meta import NAMES, SPECS, MetaCommand, MetaError
+from simulator.faces.console.settings import Settings, save_settings
+from simulator.faces.console.strings import text
 from simulator.protocol import State
-from simulator.terminal import show_bytes
-
-from .context import ConsoleContext
-from .meta import NAMES, SPECS, MetaCommand, MetaError
-from .settings import Settings, save_settings
-from .strings import text
+from simulator.protocol.escape import show_bytes
 
 Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
 """A meta-command: True means leave the console."""
@@ -47,7 +46,7 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     """The same explanation as ``smtp-sim explain`` (codes, comparisons, enhanced codes)."""
-    from simulator.explain import ExplainError, parse_request
+    from simulator.lessons.lookup import ExplainError, parse_request
     from simulator.render import explain_fragments
 
     try:
@@ -64,7 +63,7 @@ async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator import render
     from simulator.client import explain
     from simulator.lessons import UnknownCodeError, code_entry
-    from simulator.transcript import explanation_fragments
+    from simulator.render.transcript import explanation_fragments
 
     answer = ctx.last_answer()
     annotation = None if answer is None else explain(answer, ctx.lang)
@@ -79,7 +78,7 @@ async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator.statediagram import diagram
+    from simulator.render.statediagram import diagram
 
     ctx.show(diagram(ctx.view().state, ctx.lang))
     return False
@@ -136,7 +135,7 @@ async def _raw(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _save(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator.transcript import format_markdown
+    from simulator.render.transcript import format_markdown
 
     path = Path(args[0]).expanduser()
     try:

@@ -16,10 +16,9 @@ from typing import Final
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from simulator.faces.console.lexer import VERBS
+from simulator.faces.console.meta import SPECS
 from simulator.protocol.replies import CATALOGUE, HELP_TOPICS
-
-from .lexer import VERBS
-from .meta import SPECS
 
 HELO_DOMAINS: Final = ("client.example", "localhost", "[127.0.0.1]")
 EXAMPLE_ADDRESSES: Final = ("alice@example.org", "bob@example.net")

@@ -15,9 +15,8 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
+from simulator.faces.console.meta import NAMES
 from simulator.protocol.state import UNIMPLEMENTED, Verb
-
-from .meta import NAMES
 
 VERBS: Final = tuple(v.value for v in Verb if v is not Verb.END_OF_DATA)
 

@@ -7,10 +7,9 @@ In DATA it says how the message ends, because that is where newcomers get stuck.
 from __future__ import annotations
 
 from simulator.client import SessionView
+from simulator.faces.console.strings import text
+from simulator.protocol.escape import show_bytes
 from simulator.protocol.state import State
-from simulator.terminal import show_bytes
-
-from .strings import text
 
 Fragments = list[tuple[str, str]]
 

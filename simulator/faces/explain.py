@@ -11,75 +11,13 @@ import argparse
 import json
 import shutil
 import sys
-from dataclasses import dataclass, field
 from typing import Final
 
-from .lessons import (
-    CodeEntry,
-    Comparison,
-    EnhancedEntry,
-    UnknownCodeError,
-    code_entry,
-    compare_codes,
-    enhanced_entry,
-    known_codes,
-)
-from .lessons.entries import CODE_RE, ENHANCED_RE
-from .terminal import wants_color
+from simulator.lessons import CodeEntry
+from simulator.lessons.lookup import ExplainError, Request, parse_request
+from simulator.render.terminal import wants_color
 
 USAGE_ERROR: Final = 2
-
-
-class ExplainError(Exception):
-    """A code the learner asked about cannot be explained; the message says why."""
-
-
-@dataclass
-class Request:
-    """What to explain: reply codes (compared when several) and enhanced codes."""
-
-    lang: str
-    entries: list[CodeEntry] = field(default_factory=list)
-    enhanced: list[EnhancedEntry] = field(default_factory=list)
-    comparison: Comparison | None = None
-
-
-def parse_request(codes: list[str], lang: str) -> Request:
-    """Look every code up; raise ExplainError for the first one that cannot be explained."""
-    request = Request(lang)
-    seen: set[str] = set()
-    for raw in codes:
-        text = raw.strip()
-        if text.upper() in seen:
-            continue
-        seen.add(text.upper())
-        if CODE_RE.fullmatch(text):
-            request.entries.append(_code(int(text), lang))
-        elif ENHANCED_RE.fullmatch(text):
-            request.enhanced.append(_enhanced(text, lang))
-        else:
-            raise ExplainError(
-                f"{raw!r} is not a reply code. Give three digits such as 250 (first digit "
-                f"1-5, second 0-5), two codes to compare such as 221 500, or an enhanced "
-                f"status code such as 5.1.1.")
-    if len(request.entries) >= 2:
-        request.comparison = compare_codes([e.code for e in request.entries], lang)
-    return request
-
-
-def _code(code: int, lang: str) -> CodeEntry:
-    try:
-        return code_entry(code, lang)
-    except UnknownCodeError:
-        known = " ".join(str(c) for c in known_codes(lang))
-        raise ExplainError(f"no explanation for {code}. Known codes: {known}.") from None
-
-
-def _enhanced(text: str, lang: str) -> EnhancedEntry:
-    try:
-        return enhanced_entry(text, lang)
-    except UnknownCodeError:
-        raise ExplainError(f"no explanation for the enhanced status code {text}.") from None
 
 
 def as_json(request: Request) -> str:
@@ -106,7 +44,7 @@ def as_json(request: Request) -> str:
 
 def render(request: Request, fmt: str, *, color: bool, width: int) -> str:
     """The text to print for ``request`` in format ``fmt`` (text, markdown or json)."""
-    from .render import explain_fragments, to_ansi, to_markdown, to_plain, wrap
+    from simulator.render import explain_fragments, to_ansi, to_markdown, to_plain, wrap
 
     if fmt == "json":
         return as_json(request)

@@ -22,8 +22,8 @@ from typing import Final, TypeVar
 
 import trio
 
-from .protocol import Exchange, Session, State
-from .store import Store
+from simulator.protocol import Exchange, Session, State
+from simulator.server.store import Store
 
 RECEIVE_SIZE: Final = 16 * 1024
 """Octets read per receive: bounds what one read can add to a session's memory."""

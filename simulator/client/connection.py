@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
 
+from simulator.client.wire import ClientView, ReplyParser
 from simulator.protocol import Exchange, Policy, State
-
-from .client_wire import ClientView, ReplyParser
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
     from simulator.server import LocalSession
-    from simulator.store import MemoryStore, StoredMessage
+    from simulator.server.store import MemoryStore, StoredMessage
 
 REPLY_WAIT: Final = 10.0
 """Seconds to wait for a reply that must come (a command line, the final dot)."""

@@ -22,16 +22,16 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
+from simulator.faces.console.completion import CompletionContext, SmtpCompleter
+from simulator.faces.console.context import ConsoleContext, encode_line
+from simulator.faces.console.lexer import INPUT_STYLE, SmtpLexer
+from simulator.faces.console.meta import is_known_meta, is_meta, parse_meta
+from simulator.faces.console.metacmds import run_meta, say_goodbye
+from simulator.faces.console.settings import choose_lang, history_path
+from simulator.faces.console.toolbar import toolbar_fragments
 from simulator.protocol import Policy, State
-from simulator.terminal import show_bytes, wants_color
-
-from .completion import CompletionContext, SmtpCompleter
-from .context import ConsoleContext, encode_line
-from .lexer import INPUT_STYLE, SmtpLexer
-from .meta import is_known_meta, is_meta, parse_meta
-from .metacmds import run_meta, say_goodbye
-from .settings import choose_lang, history_path
-from .toolbar import toolbar_fragments
+from simulator.protocol.escape import show_bytes
+from simulator.render.terminal import wants_color
 
 PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
 TOOLBAR_STYLE: Final = (
@@ -163,17 +163,6 @@ class Console:
         self.ctx.show([("class:dim", prompt + show_bytes(encode_line(line)) + "\n")])
 
 
-def _scripted(args: argparse.Namespace, connect_to: tuple[str, int] | None) -> int:
-    """stdin is not a terminal (``echo EHLO x | smtp-sim``): behave like ``smtp-sim run -``
-    (against the ``--connect`` server when one is given)."""
-    from simulator.transcript import run_file
-
-    scripted = argparse.Namespace(file="-", format="text", lang=args.lang,
-                                  no_color=args.no_color, accept_bare_lf=args.accept_bare_lf,
-                                  connect_to=connect_to)
-    return run_file(scripted)
-
-
 def run_app(args: argparse.Namespace) -> int:
     """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
     from simulator.client import parse_peer
@@ -185,8 +174,6 @@ def run_app(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"smtp-sim: --connect: {err}", file=sys.stderr)
             return 2
-    if not sys.stdin.isatty():
-        return _scripted(args, connect_to)
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),

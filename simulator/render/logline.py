@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from .protocol import EndOfData, Exchange
-from .terminal import show_bytes
+from simulator.protocol import EndOfData, Exchange
+from simulator.protocol.escape import show_bytes
 
 MAX_SHOWN: Final = 120
 """Characters of a client line shown before ``...``: an over-long line must not flood the log."""

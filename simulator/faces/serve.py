@@ -21,10 +21,10 @@ from typing import Final, TextIO
 
 import trio
 
-from .exchange_log import format_exchange
-from .protocol import Policy
-from .server import PeerExchange, serve_tcp
-from .store import MaildirStore, MemoryStore, Store
+from simulator.protocol import Policy
+from simulator.render.logline import format_exchange
+from simulator.server import PeerExchange, serve_tcp
+from simulator.server.store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
 """Exchanges waiting to be printed; past that the log skips lines rather than slow clients."""

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
-from .lessons import Annotation, ClassInfo, CodeEntry, Comparison, EnhancedEntry, labels
-from .wrap import Fragment, wrap_fragments
+from simulator.lessons import Annotation, ClassInfo, CodeEntry, Comparison, EnhancedEntry, labels
+from simulator.render.wrap import Fragment, wrap_fragments
 
 Fragments = list[Fragment]
 
@@ -181,7 +181,7 @@ def to_ansi(fragments: Iterable[Fragment]) -> str:
 
 
 def wrap(fragments: Iterable[Fragment], width: int) -> Fragments:
-    """The fragments wrapped to ``width`` display columns (see simulator.wrap)."""
+    """The fragments wrapped to ``width`` display columns (see simulator.render.wrap)."""
     return wrap_fragments(fragments, width)
 
 

@@ -21,13 +21,12 @@ from simulator.client import (
     TcpConnection,
     explain,
 )
+from simulator.faces.console.strings import text
 from simulator.protocol import Policy, State
-from simulator.transcript import answer_fragments, explanation_fragments, sent_fragments
-
-from .strings import text
+from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
 
 if TYPE_CHECKING:
-    from simulator.store import MemoryStore
+    from simulator.server.store import MemoryStore
 
 Fragments = list[tuple[str, str]]
 
@@ -95,7 +94,7 @@ class ConsoleContext:
         if self.connect_to is not None:
             return TcpConnection(*self.connect_to)
         if self._store is None:
-            from simulator.store import MemoryStore
+            from simulator.server.store import MemoryStore
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         return LocalConnection(policy=self.policy, store=self._store,

@@ -1,0 +1,25 @@
+"""``smtp-sim lessons check``: the lesson authors' linter, printed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from simulator.lessons import LANGS, REQUIRED_CODES, REQUIRED_COMPARISONS, default_library
+from simulator.lessons.check import check_library
+from simulator.protocol.replies import CATALOGUE
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Lint the installed lesson data; print the problems; 0 when clean, 1 otherwise."""
+    del args  # `lessons check` takes no options yet
+    library = default_library()
+    problems = check_library(library)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"lessons check: {len(problems)} problem(s) in {library.root}", file=sys.stderr)
+        return 1
+    print(f"lessons check: clean ({len(REQUIRED_CODES)} codes, {len(CATALOGUE)} reply keys, "
+          f"{len(REQUIRED_COMPARISONS)} comparisons, languages {', '.join(LANGS)})")
+    return 0

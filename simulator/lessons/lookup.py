@@ -1,0 +1,71 @@
+"""Looking codes up for ``smtp-sim explain`` and the console's ``:explain``: reply codes
+(compared when several) and enhanced status codes, each checked before it is explained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .compose import Comparison, compare_codes
+from .entries import (
+    CODE_RE,
+    ENHANCED_RE,
+    CodeEntry,
+    EnhancedEntry,
+    UnknownCodeError,
+    code_entry,
+    enhanced_entry,
+    known_codes,
+)
+
+
+class ExplainError(Exception):
+    """A code the learner asked about cannot be explained; the message says why."""
+
+
+@dataclass
+class Request:
+    """What to explain: reply codes (compared when several) and enhanced codes."""
+
+    lang: str
+    entries: list[CodeEntry] = field(default_factory=list)
+    enhanced: list[EnhancedEntry] = field(default_factory=list)
+    comparison: Comparison | None = None
+
+
+def parse_request(codes: list[str], lang: str) -> Request:
+    """Look every code up; raise ExplainError for the first one that cannot be explained."""
+    request = Request(lang)
+    seen: set[str] = set()
+    for raw in codes:
+        text = raw.strip()
+        if text.upper() in seen:
+            continue
+        seen.add(text.upper())
+        if CODE_RE.fullmatch(text):
+            request.entries.append(_code(int(text), lang))
+        elif ENHANCED_RE.fullmatch(text):
+            request.enhanced.append(_enhanced(text, lang))
+        else:
+            raise ExplainError(
+                f"{raw!r} is not a reply code. Give three digits such as 250 (first digit "
+                f"1-5, second 0-5), two codes to compare such as 221 500, or an enhanced "
+                f"status code such as 5.1.1.")
+    if len(request.entries) >= 2:
+        request.comparison = compare_codes([e.code for e in request.entries], lang)
+    return request
+
+
+def _code(code: int, lang: str) -> CodeEntry:
+    try:
+        return code_entry(code, lang)
+    except UnknownCodeError:
+        known = " ".join(str(c) for c in known_codes(lang))
+        raise ExplainError(f"no explanation for {code}. Known codes: {known}.") from None
+
+
+def _enhanced(text: str, lang: str) -> EnhancedEntry:
+    try:
+        return enhanced_entry(text, lang)
+    except UnknownCodeError:
+        raise ExplainError(f"no explanation for the enhanced status code {text}.") from None

@@ -1,0 +1,108 @@
+"""The one escaper: client bytes made safe for any screen, log or reply line.
+
+A student's bytes reach the instructor's terminal, a learner's console and the server's own
+replies. Whatever they hold, nothing may move a cursor, change colours, reorder text (bidi
+overrides) or hide (zero-width characters). So only what can harm or hide is escaped: C0 and
+C1 controls, DEL, format characters (Unicode category Cf: bidi controls, zero-width joiners,
+soft hyphens...), lone surrogates, line and paragraph separators, unassigned and private-use
+code points. Letters in any script, CJK punctuation and emoji stay as typed.
+
+Escapes are Python-style and unambiguous: ``\\t``, ``\\r``, ``\\n``, ``\\\\``, ``\\xNN`` for a
+control or an undecodable byte, ``\\uNNNN`` and ``\\UNNNNNNNN`` above that. Replies are ASCII
+(RFC 5321 §4.2), so :func:`quote` escapes every non-ASCII character too.
+
+One truncation rule serves every place that shortens client text: :func:`shorten` keeps whole
+escapes and ends in ``...``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from typing import Final
+
+_NAMED: Final = {"\t": "\\t", "\r": "\\r", "\n": "\\n", "\\": "\\\\"}
+_HIDDEN: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode categories that can harm a terminal or hide text."""
+ELLIPSIS: Final = "..."
+MAX_ECHO: Final = 60
+"""How much of a client's input a reply may quote back, so reply lines stay short."""
+
+
+def escape_char(char: str, *, ascii_only: bool = False) -> str:
+    """One character as it may be shown: itself, or its escape."""
+    if " " <= char <= "~":
+        return "\\\\" if char == "\\" else char
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if not ascii_only and unicodedata.category(char) not in _HIDDEN:
+        return char
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _pieces(text: str, *, ascii_only: bool) -> Iterable[str]:
+    return (escape_char(char, ascii_only=ascii_only) for char in text)
+
+
+def _joined(pieces: Iterable[str], limit: int | None) -> str:
+    """The pieces joined, cut to at most ``limit`` characters at a piece boundary."""
+    if limit is None:
+        return "".join(pieces)
+    out: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        out.append(piece)
+        if size > limit:
+            return _cut(out, limit)
+    return "".join(out)
+
+
+def _cut(out: list[str], limit: int) -> str:
+    room = max(limit - len(ELLIPSIS), 0)
+    kept: list[str] = []
+    size = 0
+    for piece in out:
+        if size + len(piece) > room:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) + ELLIPSIS
+
+
+def show_text(text: str, *, limit: int | None = None, ascii_only: bool = False) -> str:
+    """``text`` escaped for a screen, at most ``limit`` characters (ending ``...`` if cut)."""
+    if text.isascii() and text.isprintable() and "\\" not in text:
+        return text if limit is None or len(text) <= limit else shorten(text, limit)
+    return _joined(_pieces(text, ascii_only=ascii_only), limit)
+
+
+def show_bytes(raw: bytes, *, visible_eol: bool = False, limit: int | None = None) -> str:
+    """Client bytes as safe printable text: no terminal control sequence survives.
+
+    Valid UTF-8 letters stay (a learner's 中文 and 👍 read as typed); an undecodable byte is
+    ``\\xNN``. A final CRLF or LF is dropped unless ``visible_eol``, which shows every CR and
+    LF as ``\\r`` and ``\\n``.
+    """
+    if not visible_eol:
+        raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+    return show_text(raw.decode("utf-8", errors="surrogateescape"), limit=limit)
+
+
+def shorten(shown: str, limit: int) -> str:
+    """Already-safe text cut to ``limit`` characters, ending ``...`` when it was longer."""
+    if len(shown) <= limit:
+        return shown
+    return shown[: max(limit - len(ELLIPSIS), 0)] + ELLIPSIS
+
+
+def quote(raw: str, limit: int = MAX_ECHO) -> str:
+    """Client text made safe to echo in a reply: printable ASCII only, at most ``limit``."""
+    if len(raw) <= limit and raw.isascii() and raw.isprintable() and "\\" not in raw:
+        return raw  # the common case: nothing to escape
+    return _joined(_pieces(raw, ascii_only=True), limit)
