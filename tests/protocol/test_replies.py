@@ -8,6 +8,7 @@ import pytest
 
 from simulator.protocol.escape import quote
 from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, make_reply
+from tests import ROOT
 
 SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
@@ -67,9 +68,8 @@ def test_quote_escapes_control_and_non_ascii_and_bounds_length() -> None:
 
 def test_no_reply_literal_outside_the_catalogue() -> None:
     """Design principle: every reply comes from replies.py."""
-    from pathlib import Path
 
-    root = Path(__file__).parent.parent / "simulator"
+    root = ROOT / "simulator"
     offenders = []
     for path in root.rglob("*.py"):
         if path.name == "replies.py":

@@ -11,14 +11,14 @@ import re
 import string
 import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Final
 
 import pytest
 
 from simulator.protocol import CATALOGUE
+from tests import ROOT
 
-LESSONS_DIR: Final = Path(__file__).resolve().parent.parent / "lessons"
+LESSONS_DIR: Final = ROOT / "lessons"
 LANGS: Final = ("en", "zh")
 FIELDS: Final = ("why", "fix", "rfc")
 TEXT_FIELDS: Final = ("why", "fix")
