@@ -98,6 +98,13 @@ def check_library(library: Library) -> list[str]:
     for kind, lang in usable:
         {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare}[kind](lint, lang)
     _check_same_rfc(lint, usable)
+    course = library.root / "course"
+    if course.is_dir():  # the course: lessons/course/NN-ID.toml (see course/lint.py)
+        from pathlib import Path
+
+        from .course.lint import check_course
+
+        lint.problems += check_course(Path(str(course)))
     return lint.problems
 
 

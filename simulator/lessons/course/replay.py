@@ -1,0 +1,133 @@
+"""Run a lesson against the engine, in memory and on the lesson's own clock.
+
+The same :class:`LessonRun` drives ``lessons check`` (the reference solution and the wrong
+attempts), the piped ``smtp-sim learn`` and the interactive lesson: each fed line gives the
+Exchanges the server produced and the tutor's progress after them. Time is handed in: a
+``:pause`` advances the lesson clock, and an idle timeout the clock passes closes the session
+with the engine's own 421 4.4.2.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from simulator.protocol import Exchange, Policy, Session, State
+
+from .model import Lesson, Setup
+from .script import EOLS, Directive, Narrate, Pause, Reconnect, Send, SetEol
+from .tutor import Progress, Tutor
+
+EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+def policy_for(setup: Setup) -> Policy:
+    """The engine's policy for a lesson's setup (only what the engine supports)."""
+    base = Policy()
+    return Policy(
+        max_message_size=setup.max_size or base.max_message_size,
+        max_recipients=setup.max_recipients or base.max_recipients,
+        accept_bare_lf=setup.accept_bare_lf,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one directive did: the bytes sent (None for none) and the server's Exchanges."""
+
+    directive: Directive
+    sent: bytes | None
+    exchanges: tuple[Exchange, ...]
+    state_before: State
+    progress: Progress
+
+
+class LessonRun:
+    """One learner (or one script) working through one lesson."""
+
+    def __init__(self, lesson: Lesson, progress: Progress | None = None) -> None:
+        self.lesson = lesson
+        self.tutor = Tutor(lesson, progress)
+        self.policy = policy_for(lesson.setup)
+        self.eol = "crlf"
+        self.sessions = 0
+        self.elapsed = 0.0
+        self._idle = 0.0
+        self.exchanges: list[Exchange] = []
+        """Every Exchange of the run, in order (for checks and summaries)."""
+        self.session = self._new_session()
+        self.greeting = self._observe_all([self.session.greeting()])
+
+    def _new_session(self) -> Session:
+        self.sessions += 1
+        self._idle = 0.0
+        return Session(self.policy, peer="127.0.0.1", session_id=f"L{self.sessions}",
+                       clock=lambda: EPOCH + datetime.timedelta(seconds=self.elapsed))
+
+    def _observe_all(self, exchanges: Iterable[Exchange]) -> tuple[Exchange, ...]:
+        out = tuple(exchanges)
+        self.exchanges += out
+        for exchange in out:
+            self.tutor.observe(exchange)
+        return out
+
+    @property
+    def closed(self) -> bool:
+        return self.session.closed
+
+    @property
+    def in_data(self) -> bool:
+        return self.session.state is State.DATA
+
+    def apply(self, directive: Directive) -> Outcome:
+        """Do one directive; a send to a closed session sends nothing."""
+        before = self.session.state
+        sent: bytes | None = None
+        exchanges: tuple[Exchange, ...] = ()
+        match directive:
+            case Send(text=text):
+                if not self.closed:
+                    sent = text.encode("utf-8", "surrogateescape") + EOLS[self.eol]
+                    self._idle = 0.0
+                    exchanges = self._observe_all(self.session.receive_data(sent))
+            case SetEol(eol=eol):
+                self.eol = eol
+            case Pause(seconds=seconds):
+                exchanges = self.wait(seconds)
+            case Reconnect():
+                self.session = self._new_session()
+                exchanges = self._observe_all([self.session.greeting()])
+            case Narrate():
+                pass
+        return Outcome(directive, sent, exchanges, before, self.tutor.progress)
+
+    def wait(self, seconds: float) -> tuple[Exchange, ...]:
+        """Let ``seconds`` pass; an idle timeout they cross closes the session (421 4.4.2)."""
+        self.elapsed += seconds
+        self._idle += seconds
+        timeout = self.lesson.setup.idle_timeout
+        if timeout is not None and self._idle >= timeout and not self.closed:
+            return self._observe_all([self.session.timeout()])
+        return ()
+
+    @property
+    def progress(self) -> Progress:
+        return self.tutor.progress
+
+    @property
+    def complete(self) -> bool:
+        return self.tutor.complete
+
+
+def replay(lesson: Lesson, lines: Iterable[str]) -> LessonRun:
+    """Play ``lines`` (a script) through a fresh run of ``lesson``; the finished run.
+
+    Raises ScriptError for a badly written directive.
+    """
+    from .script import parse_directive
+
+    run = LessonRun(lesson)
+    for line in lines:
+        run.apply(parse_directive(line, in_data=run.in_data))
+    return run
