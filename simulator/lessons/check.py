@@ -103,8 +103,9 @@ def check_library(library: Library) -> list[str]:
         from pathlib import Path
 
         from .course.lint import check_course
+        from .course.words import check_words
 
-        lint.problems += check_course(Path(str(course)))
+        lint.problems += check_course(Path(str(course))) + check_words(library)
     return lint.problems
 
 

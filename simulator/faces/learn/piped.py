@@ -1,0 +1,36 @@
+"""``smtp-sim learn ID < script``: the lesson played from a script, for tests and teachers.
+
+Lines are read as ``smtp-sim run`` reads them (``#`` narration, ``:eol``, ``:pause``,
+``:reconnect``); the transcript is printed with each tick as it happens; the exit status is 0
+when the lesson was completed, 1 when not (the missing steps are named).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from simulator.client.script import split_lines
+from simulator.lessons.course import Course, Lesson
+
+from . import panel
+from .lesson import Action, LessonScreen
+from .progress import ProgressStore
+
+Fragments = list[tuple[str, str]]
+
+
+def run_piped(course: Course, lesson: Lesson, *, lang: str, store: ProgressStore,
+              show: Callable[[Fragments], None], data: bytes | None = None) -> int:
+    """Play the lines of ``data`` (standard input by default); 0 complete, 1 not."""
+    if data is None:
+        data = sys.stdin.buffer.read()
+    screen = LessonScreen(course, lesson, lang, show, store=store)
+    screen.begin()
+    for raw in split_lines(data):
+        if screen.handle(raw.decode("utf-8", "surrogateescape")) is not Action.CONTINUE:
+            break
+    if screen.finished:
+        return 0
+    show(panel.missing_fragments(lesson, screen.missing(), screen.lang))
+    return 1
