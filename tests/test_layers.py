@@ -66,7 +66,7 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
-    ("lessons/course/prompt.py", "import prompt_toolkit\n", "The lessons are pure"),
+    ("lessons/course/__init__.py", "import prompt_toolkit\n", "The lessons are pure"),
     ("protocol/clock.py", "import time\n", "The engine is sans-IO"),
     ("protocol/net.py", "import socket\n", "The engine is sans-IO"),
     ("protocol/through.py", "import simulator.protocol.helper\n", "The engine is sans-IO"),
