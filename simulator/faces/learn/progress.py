@@ -63,15 +63,12 @@ class ProgressStore:
     def load(self) -> CourseProgress:
         self.moved_to = None
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self._courses = {}
-            return self._mine()
-        except OSError:
+            raw = self.path.read_bytes()
+        except OSError:  # none yet, or unreadable: start afresh, do not stop the lesson
             self._courses = {}
             return self._mine()
         try:
-            self._courses = _parse(json.loads(text))
+            self._courses = _parse(json.loads(raw.decode("utf-8")))
         except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
             self._courses = {}
             self.moved_to = self._set_aside()
