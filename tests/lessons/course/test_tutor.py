@@ -38,10 +38,10 @@ def exchanges(*lines: str, policy: Policy | None = None, eol: bytes = b"\r\n") -
     return out
 
 
-def lesson(*goals: Goal, setup: Setup = Setup()) -> Lesson:
+def lesson(*goals: Goal, setup: Setup | None = None) -> Lesson:
     steps = {goal.id: StepText(f"goal {goal.id}", ("nudge", "pointer", "line")) for goal in goals}
     text = LessonText("Title", "Intro", "Summary", steps)
-    return Lesson(1, "test", "01-test.toml", setup, goals, Attempt(("QUIT",)), (),
+    return Lesson(1, "test", "01-test.toml", setup or Setup(), goals, Attempt(("QUIT",)), (),
                   {"en": text, "zh": text})
 
 
