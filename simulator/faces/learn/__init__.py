@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
 from simulator.client.home import saved_lang
 from simulator.lessons import LANGS
@@ -21,23 +19,10 @@ from simulator.lessons.course.words import say
 from simulator.render.terminal import wants_color
 
 from . import panel
+from .output import printer
 from .progress import SHIPPED, CourseProgress, ProgressStore
 
 Fragments = list[tuple[str, str]]
-
-
-def printer(out: TextIO, *, color: bool, width: int | None = None
-            ) -> Callable[[Fragments], None]:
-    from simulator.render import to_ansi, to_plain
-    from simulator.render import wrap as wrapped
-
-    def show(fragments: Fragments) -> None:
-        if width:
-            fragments = wrapped(fragments, width)
-        out.write(to_ansi(fragments) if color else to_plain(fragments))
-        out.flush()
-
-    return show
 
 
 def _course(args: argparse.Namespace, lang: str) -> tuple[Course, str] | None:

@@ -7,7 +7,6 @@ current step and the session state; Ctrl-C clears the line, Ctrl-D (or :quit) le
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from simulator.render import STYLE
 
 from . import panel
 from .lesson import LESSON_COMMANDS, Action, LessonScreen
+from .output import Printer, terminal_width
 from .progress import ProgressStore
 
 Fragments = list[tuple[str, str]]
@@ -64,14 +64,7 @@ class LessonApp:
             style=Style.from_dict({**STYLE, **TOOLBAR_STYLE}),
             color_depth=None if color else ColorDepth.DEPTH_1_BIT, erase_when_done=True)
 
-    def show(self, fragments: Fragments) -> None:
-        from simulator.render import to_ansi, to_plain
-        from simulator.render import wrap as wrapped
-
-        if self.wrap:
-            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)
-        self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
-        self.out.flush()
+        self.show = Printer(out, color=color, width=terminal_width if wrap else None)
 
     def _state(self) -> State:
         return State.CLOSED if self.screen is None else self.screen.run.session.state

@@ -12,8 +12,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from simulator.client import Answer, Step
+from simulator.client import Answer, Step, explain
 from simulator.lessons.course import Course, Lesson, LessonRun, Outcome, current_goal
 from simulator.lessons.course.script import (
     Narrate,
@@ -27,7 +28,7 @@ from simulator.lessons.course.script import (
 from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange, State
-from simulator.render.transcript import step_fragments
+from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
 
 from . import panel
 from .progress import ProgressStore
@@ -35,6 +36,13 @@ from .progress import ProgressStore
 Fragments = list[tuple[str, str]]
 LESSON_COMMANDS = (":goal", ":hint", ":restart", ":skip", ":lessons", ":help", ":lang", ":quit")
 SCRIPT_COMMANDS = (":eol", ":pause", ":reconnect")
+
+
+class Show(Protocol):
+    """Where a lesson writes: wire lines are passed with ``wrap=False`` (one line each, as
+    received), everything else may be wrapped to the terminal."""
+
+    def __call__(self, fragments: Fragments, *, wrap: bool = True) -> None: ...
 
 
 class Action(enum.Enum):
@@ -61,7 +69,7 @@ class LessonScreen:
     course: Course
     lesson: Lesson
     lang: str
-    show: Callable[[Fragments], None]
+    show: Show
     store: ProgressStore | None = None
     interactive: bool = False
     clock: Callable[[], float] | None = None
@@ -133,14 +141,17 @@ class LessonScreen:
 
     def _show_exchanges(self, sent: bytes | None, exchanges: tuple[Exchange, ...],
                         before: State) -> None:
-        self.show(step_fragments(as_step(sent, exchanges, before), self.lang))
+        step = as_step(sent, exchanges, before)
+        if step.sent is not None:
+            self.show(sent_fragments(step.sent), wrap=False)
+        for answer in step.answers:
+            self.show(answer_fragments(answer), wrap=False)
+            self.show(explanation_fragments(explain(answer, self.lang)))
         progress = self.run.progress
         if exchanges:
             self.show(panel.tick_fragments(self.lesson, progress, self.lang))
         if exchanges and self.run.closed and not self.run.complete:
             self._say("closed", style="class:code.4xx")
-        if sent is not None and not exchanges and self.run.in_data and before is not State.DATA:
-            self._say("in-data")
         if self.run.complete and not self.finished:
             self._finish()
 

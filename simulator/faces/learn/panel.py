@@ -39,6 +39,7 @@ def goal_panel(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
     """Title, intro, then every step: ✓ when met, ▸ for the current one."""
     text = lesson.text(lang)
     out: Fragments = [
+        ("", "\n"),
         ("class:heading", say("lesson-heading", lang, number=lesson.number, title=text.title)),
         ("", "\n"), ("", reflow(text.intro) + "\n"),
         ("", "\n"), ("class:title", say("steps-heading", lang) + "\n"),

@@ -8,20 +8,17 @@ when the lesson was completed, 1 when not (the missing steps are named).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 from simulator.client.script import split_lines
 from simulator.lessons.course import Course, Lesson
 
 from . import panel
-from .lesson import Action, LessonScreen
+from .lesson import Action, LessonScreen, Show
 from .progress import ProgressStore
-
-Fragments = list[tuple[str, str]]
 
 
 def run_piped(course: Course, lesson: Lesson, *, lang: str, store: ProgressStore,
-              show: Callable[[Fragments], None], data: bytes | None = None) -> int:
+              show: Show, data: bytes | None = None) -> int:
     """Play the lines of ``data`` (standard input by default); 0 complete, 1 not."""
     if data is None:
         data = sys.stdin.buffer.read()
