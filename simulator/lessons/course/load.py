@@ -40,7 +40,7 @@ _CHECK_STR: Final = ("enhanced", "verb", "parameter")
 _CHECK_INT: Final = ("code", "min_lines")
 _MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "recipient",
                        "not_recipient", "sender_domain", "body_type")
-_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8")
+_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "tls")
 _STATES: Final = {state.value: state for state in State}
 
 

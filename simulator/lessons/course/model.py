@@ -49,6 +49,8 @@ class MessageCheck:
     body_type: str | None = None
     """The BODY= the sender declared (``8BITMIME``)."""
     smtputf8: bool = False
+    tls: bool = False
+    """It came over TLS: the server's Received: line says ESMTPS or ESMTPSA (RFC 3848)."""
 
 
 @dataclass(frozen=True, slots=True)

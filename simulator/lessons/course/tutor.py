@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -205,5 +206,14 @@ def message_matches(check: MessageCheck, message: ReceivedMessage) -> bool:
         or envelope.sender.lower().endswith("@" + check.sender_domain.lower()),
         check.body_type is None or (envelope.body or "").upper() == check.body_type.upper(),
         not check.smtputf8 or envelope.smtputf8,
+        not check.tls or _came_over_tls(headers.get("Received")),
     )
     return all(tests)
+
+
+_TLS_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPSA?|UTF8SMTPSA?)\b")
+
+
+def _came_over_tls(received: str | None) -> bool:
+    """The server's own trace line (the first Received:) names a TLS protocol (RFC 3848)."""
+    return received is not None and _TLS_PROTOCOL.search(received) is not None

@@ -208,3 +208,9 @@ def test_the_lesson_clock_passes_the_idle_timeout() -> None:
 def test_bare_lf_lines_reach_the_engine() -> None:
     target = lesson(Goal("lf", Check(keys=("syntax.bare-lf",))))
     assert run(target, exchanges("EHLO c.example", eol=b"\n")).met == ("lf",)
+
+
+def test_a_message_over_plain_smtp_is_not_over_tls() -> None:
+    exchange = last(*TRANSACTION, *MESSAGE)
+    assert b"with ESMTP id" in exchange.message.content if exchange.message else False
+    assert not matches(Check(message=MessageCheck(tls=True)), exchange)
