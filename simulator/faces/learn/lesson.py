@@ -32,9 +32,11 @@ from simulator.render.transcript import answer_fragments, explanation_fragments,
 
 from . import panel
 from .progress import ProgressStore
+from .tools import TOOL_COMMANDS, tool_fragments
 
 Fragments = list[tuple[str, str]]
-LESSON_COMMANDS = (":goal", ":hint", ":restart", ":skip", ":lessons", ":help", ":lang", ":quit")
+LESSON_COMMANDS = (":goal", ":hint", ":restart", ":skip", ":lessons", ":help", ":lang", ":quit",
+                   *TOOL_COMMANDS)
 SCRIPT_COMMANDS = (":eol", ":pause", ":reconnect")
 
 
@@ -178,6 +180,9 @@ class LessonScreen:
             return Action.NEXT
         if name == ":lessons":
             return self._lessons(argument)
+        if name in TOOL_COMMANDS:
+            self.show(tool_fragments(name, argument, self.run, self.lang))
+            return Action.CONTINUE
         if name == ":restart":
             self.run = LessonRun(self.lesson)
             self.finished = False

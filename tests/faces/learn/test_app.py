@@ -8,9 +8,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from simulator.cli import main
 from simulator.faces.learn.app import LessonApp
 from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import default_course_root, load_course
@@ -108,3 +110,28 @@ def test_message_text_in_a_lesson_keeps_empty_lines_and_dots() -> None:
     text = drive(*lines, lesson="dot-stuffing")
     assert " -> :not a command in DATA" in text
     assert "Lesson 6 complete: Dot-stuffing" in text
+
+
+def test_the_consoles_look_up_commands_work_in_a_lesson() -> None:
+    lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
+             "DATA", "Subject: Hi", "", "Hello.", ".", ":mailbox", ":mailbox 1", ":mailbox 9",
+             ":state", ":more", ":explain 354"]
+    text = drive(*lines, lesson="first-mail")
+    assert "  1. <alice@example.org> -> <bob@example.net>," in text
+    assert "Subject: Hi\n\nHello.\n" in text
+    assert "No message number 9; :mailbox lists them." in text
+    assert "greeted" in text.split(":state", 1)[1]
+    assert "354 Start mail input" in text.split(":explain 354", 1)[1]
+
+
+def test_reset_asks_first_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ProgressStore()
+    store.load()
+    store.mark_done("hello", 0, "crlf")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers = iter(["n", "y"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert main(["learn", "reset"]) == 0
+    assert ProgressStore().load().done == {"hello": 0}
+    assert main(["learn", "reset"]) == 0
+    assert ProgressStore().load().done == {}
