@@ -50,7 +50,7 @@ def goal_panel(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
         if progress.is_met(goal.id):
             out.append((DONE, f"  ✓ {index}. {step}\n"))
         elif current is not None and goal.id == current.id:
-            out.append((CURRENT, f"  ▸ {index}. {step} {say('step-current', lang)}\n"))
+            out.append((CURRENT, f"  ▸ {index}. {step}{say('step-current', lang)}\n"))
         else:
             out.append(("", f"    {index}. {step}\n"))
     out.append(("", "\n"))
@@ -68,6 +68,10 @@ def tick_fragments(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
     for goal_id in progress.ticked:
         out.append((DONE, say("tick", lang, index=index[goal_id],
                               goal=text.steps[goal_id].goal) + "\n"))
+    for goal_id in progress.counted:
+        needed = lesson.goal(goal_id).count
+        out.append(("class:dim", say("counted", lang, index=index[goal_id],
+                                     count=progress.count(goal_id), needed=needed) + "\n"))
     return out
 
 

@@ -38,6 +38,8 @@ class Progress:
     """Goals the last observation met."""
     undone: tuple[str, ...] = ()
     """Goals the last observation undid."""
+    counted: tuple[str, ...] = ()
+    """``count`` goals the last observation brought closer without meeting them yet."""
     hints: tuple[tuple[str, int], ...] = field(default=())
     """Hints shown per goal (how many levels)."""
 
@@ -90,6 +92,7 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
     ticked: list[str] = []
+    counted: list[str] = []
     for goal in lesson.goals:
         if goal.id in met or not all(other in met for other in goal.after):
             continue
@@ -101,11 +104,14 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
             ticked.append(goal.id)
             if goal.scope is Scope.TRANSACTION and exchange.state_after in _IN_TRANSACTION:
                 open_.add(goal.id)
+        else:
+            counted.append(goal.id)
     codes = progress.codes
     if exchange.reply.code not in codes:
         codes = (*codes, exchange.reply.code)
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
-                   codes=codes, ticked=tuple(ticked), undone=tuple(undone))
+                   codes=codes, ticked=tuple(ticked), undone=tuple(undone),
+                   counted=tuple(counted))
 
 
 def _throws_away_transaction(exchange: Exchange) -> bool:

@@ -135,3 +135,12 @@ def test_reset_asks_first_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None
     assert ProgressStore().load().done == {"hello": 0}
     assert main(["learn", "reset"]) == 0
     assert ProgressStore().load().done == {}
+
+
+def test_a_count_step_reports_how_far_it_is() -> None:
+    message = ["MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>", "DATA",
+               "Subject: x", "", "text", "."]
+    text = drive("EHLO client.example", "MAIL FROM:<alice@example.org>",
+                 "MAIL FROM:<alice@example.org>", "RSET", *message, *message,
+                 lesson="transactions")
+    assert text.index("  Step 3: 1 of 2 so far.") < text.index("✓ Step 3 done")
