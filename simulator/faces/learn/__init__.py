@@ -16,6 +16,7 @@ from simulator.client.home import saved_lang
 from simulator.lessons import LANGS
 from simulator.lessons.course import Course, Lesson, default_course_root, load_course
 from simulator.lessons.course.words import say
+from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 
 from . import panel
@@ -71,7 +72,8 @@ def run_learn(args: argparse.Namespace) -> int:
     lesson = resume_point(course, saved) if target is None else course.find(target)
     if lesson is None:
         ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.available)
-        print(say("unknown-lesson", lang, wanted=target, ids=ids), file=sys.stderr)
+        print(say("unknown-lesson", lang, wanted=show_text(target, limit=40), ids=ids),
+              file=sys.stderr)
         return 2
     if not sys.stdin.isatty():
         from .piped import run_piped
@@ -86,7 +88,8 @@ def _reset(course: Course, store: ProgressStore, wanted: str | None, lang: str) 
     lesson = course.find(wanted, include_unavailable=True) if wanted else None
     if wanted and lesson is None:
         ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.lessons)
-        print(say("unknown-lesson", lang, wanted=wanted, ids=ids), file=sys.stderr)
+        print(say("unknown-lesson", lang, wanted=show_text(wanted, limit=40), ids=ids),
+              file=sys.stderr)
         return 2
     what = (say("lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
             if lesson else say("reset-all", lang))

@@ -28,6 +28,7 @@ from simulator.lessons.course.script import (
 from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange, State
+from simulator.protocol.escape import show_text
 from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
 
 from . import panel
@@ -101,7 +102,7 @@ class LessonScreen:
         if line.startswith(":") and name in LESSON_COMMANDS:
             return self._command(name, argument.strip())
         if line.startswith(":") and name not in SCRIPT_COMMANDS and not self.run.in_data:
-            self._say("unknown-meta", name=name,
+            self._say("unknown-meta", name=show_text(name, limit=40),
                       names=" ".join((*LESSON_COMMANDS, *SCRIPT_COMMANDS)))
             return Action.CONTINUE
         try:
@@ -131,7 +132,8 @@ class LessonScreen:
     def _show_outcome(self, outcome: Outcome) -> None:
         match outcome.directive:
             case Narrate(text=text):
-                self.show([("class:dim", say("narration", self.lang, text=text) + "\n")])
+                self.show([("class:dim", say("narration", self.lang, text=show_text(text))
+                             + "\n")])
             case SetEol(eol=eol):
                 self._say("eol-lf" if eol == "lf" else "eol-crlf")
             case Pause(seconds=seconds):

@@ -10,6 +10,7 @@ with the engine's own 421 4.4.2.
 from __future__ import annotations
 
 import datetime
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from .script import EOLS, Directive, Narrate, Pause, Reconnect, Send, SetEol
 from .tutor import Progress, Tutor
 
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+MAX_KEPT = 2000
+"""Exchanges a run keeps for :more and :mailbox: a learner typing for hours stays bounded."""
 
 
 def policy_for(setup: Setup) -> Policy:
@@ -54,8 +57,8 @@ class LessonRun:
         self.sessions = 0
         self.elapsed = 0.0
         self._idle = 0.0
-        self.exchanges: list[Exchange] = []
-        """Every Exchange of the run, in order (for checks and summaries)."""
+        self.exchanges: deque[Exchange] = deque(maxlen=MAX_KEPT)
+        """The Exchanges of the run, in order, the latest :data:`MAX_KEPT` of them."""
         self.session = self._new_session()
         self.greeting = self._observe_all([self.session.greeting()])
 

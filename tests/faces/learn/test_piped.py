@@ -146,3 +146,25 @@ def test_the_list_marks_done_and_current(lang: str) -> None:
     text = to_plain(list_fragments(course, ["hello"], "crlf", lang))
     assert text.splitlines()[1].startswith("  ✓  1  hello")
     assert text.splitlines()[2].startswith("  ▸  2  crlf")
+
+
+def test_control_characters_never_reach_the_screen() -> None:
+    import io
+
+    from simulator.faces.learn.output import Printer
+    from simulator.faces.learn.piped import run_piped
+    from simulator.faces.learn.progress import ProgressStore
+    from simulator.lessons.course import default_course_root, load_course
+
+    course = load_course(default_course_root())
+    hello = course.find("hello")
+    assert hello is not None
+    out = io.StringIO()
+    store = ProgressStore()
+    store.load()
+    data = b"# look \x1b[2J here\n:oops\x1b]0;x\x07\nEHLO a\x1bb\n"
+    assert run_piped(course, hello, lang="en", store=store, show=Printer(out, color=False),
+                     data=data) == 1
+    text = out.getvalue()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "# look \\x1b[2J here" in text and "Unknown command :oops\\x1b]0;x\\x07;" in text
