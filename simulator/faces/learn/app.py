@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import Final, TextIO
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.formatted_text import StyleAndTextTuples
-from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import ColorDepth, Output
@@ -32,9 +33,22 @@ from .output import Printer, terminal_width
 from .progress import ProgressStore
 
 Fragments = list[tuple[str, str]]
+HISTORY_FILE: Final = "learn-history"
 PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
 TOOLBAR_STYLE: Final = {"bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
                         "toolbar.value": "bold", "prompt": "bold"}
+
+
+def _history() -> History:
+    """The lesson prompt's own history file in the data directory (in memory if unwritable)."""
+    from simulator.client.home import data_dir
+
+    try:
+        directory = data_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        return FileHistory(str(directory / HISTORY_FILE))
+    except OSError:
+        return InMemoryHistory()
 
 
 def _bindings() -> KeyBindings:
@@ -59,7 +73,8 @@ class LessonApp:
         self.out, self.color, self.wrap, self.clock = out, color, wrap, clock
         self.screen: LessonScreen | None = None
         self.session: PromptSession[str] = PromptSession(
-            input=input, output=output, history=history or InMemoryHistory(),
+            input=input, output=output, history=history or _history(),
+            auto_suggest=AutoSuggestFromHistory(),
             bottom_toolbar=self._toolbar, key_bindings=_bindings(),
             style=Style.from_dict({**STYLE, **TOOLBAR_STYLE}),
             color_depth=None if color else ColorDepth.DEPTH_1_BIT, erase_when_done=True)

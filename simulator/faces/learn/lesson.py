@@ -10,6 +10,7 @@ last step is met.
 from __future__ import annotations
 
 import enum
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -33,11 +34,12 @@ from simulator.render.transcript import answer_fragments, explanation_fragments,
 
 from . import panel
 from .progress import ProgressStore
-from .tools import TOOL_COMMANDS, tool_fragments
+from .tools import TOOL_COMMANDS, save_transcript, tool_fragments
 
 Fragments = list[tuple[str, str]]
 LESSON_COMMANDS = (":goal", ":hint", ":restart", ":skip", ":lessons", ":help", ":lang", ":quit",
-                   *TOOL_COMMANDS)
+                   ":raw", ":save", *TOOL_COMMANDS)
+MAX_STEPS = 2000
 SCRIPT_COMMANDS = (":eol", ":pause", ":reconnect")
 
 
@@ -82,6 +84,9 @@ class LessonScreen:
         self.run = LessonRun(self.lesson)
         self.finished = False
         self.switch_to: Lesson | None = None
+        self.raw = False
+        self.steps: deque[Step] = deque(maxlen=MAX_STEPS)
+        """What :save writes (the latest :data:`MAX_STEPS` steps)."""
         self._last = self.clock() if self.clock else 0.0
 
     # -- starting ----------------------------------------------------------------------------
@@ -146,10 +151,11 @@ class LessonScreen:
     def _show_exchanges(self, sent: bytes | None, exchanges: tuple[Exchange, ...],
                         before: State) -> None:
         step = as_step(sent, exchanges, before)
+        self.steps.append(step)
         if step.sent is not None:
-            self.show(sent_fragments(step.sent), wrap=False)
+            self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
         for answer in step.answers:
-            self.show(answer_fragments(answer), wrap=False)
+            self.show(answer_fragments(answer, raw=self.raw), wrap=False)
             self.show(explanation_fragments(explain(answer, self.lang)))
         progress = self.run.progress
         if exchanges:
@@ -184,6 +190,15 @@ class LessonScreen:
             return self._lessons(argument)
         if name in TOOL_COMMANDS:
             self.show(tool_fragments(name, argument, self.run, self.lang))
+            return Action.CONTINUE
+        if name == ":raw":
+            self.raw = argument != "off" if argument else not self.raw
+            self._say("raw-on" if self.raw else "raw-off")
+            return Action.CONTINUE
+        if name == ":save":
+            key, style, fields = save_transcript(argument, list(self.steps), self.lesson,
+                                                 self.lang)
+            self._say(key, style, **fields)
             return Action.CONTINUE
         if name == ":restart":
             self.run = LessonRun(self.lesson)
@@ -222,7 +237,7 @@ class LessonScreen:
         self.show(panel.list_fragments(self.course, done, self.lesson.id, self.lang))
         return Action.CONTINUE
 
-    def _say(self, key: str, style: str = "class:dim", **fields: object) -> None:
+    def _say(self, key: str, style: str = "class:dim", /, **fields: object) -> None:
         self.show([(style, say(key, self.lang, **fields) + "\n")])
 
     # -- the end -----------------------------------------------------------------------------

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import contextlib
 
-from simulator.client import explain
-from simulator.lessons.course import LessonRun
+from simulator.client import Step, explain
+from simulator.lessons.course import Lesson, LessonRun
 from simulator.lessons.course.words import say
-from simulator.protocol.escape import show_bytes
+from simulator.protocol.escape import show_bytes, show_text
 
 Fragments = list[tuple[str, str]]
 TOOL_COMMANDS = (":explain", ":more", ":state", ":mailbox")
@@ -77,3 +77,22 @@ def _mailbox(argument: str, run: LessonRun, lang: str) -> Fragments:
     content = messages[int(argument) - 1].content
     lines = content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter (header/body)
     return [("", show_bytes(line.replace(b"\t", b"    ")) + "\n") for line in lines]
+
+
+def save_transcript(path: str, steps: list[Step], lesson: Lesson, lang: str,
+                    ) -> tuple[str, str, dict[str, object]]:
+    """``:save FILE``: the lesson so far as Markdown; (notice key, style, fields) to say."""
+    from pathlib import Path
+
+    from simulator.render.transcript import format_markdown
+
+    if not path:
+        return "save-usage", "class:code.5xx", {}
+    title = say("lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
+    try:
+        Path(path).expanduser().write_text(format_markdown(steps, lang, title=title),
+                                           encoding="utf-8")
+    except OSError as err:
+        return "save-failed", "class:code.5xx", {"path": show_text(path),
+                                                  "error": err.strerror or err}
+    return "saved", "class:dim", {"path": show_text(path), "count": len(steps)}

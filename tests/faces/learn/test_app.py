@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
@@ -32,7 +33,8 @@ def drive(*lines: str, lesson: str = "hello", lang: str = "en", keys: str = CTRL
     ticks = clock or iter(float(n) for n in range(10_000))
     with create_pipe_input() as pipe:
         app = LessonApp(COURSE, target, lang=lang, store=store, out=out, input=pipe,
-                        output=DummyOutput(), clock=lambda: next(ticks))
+                        output=DummyOutput(), history=InMemoryHistory(),
+                        clock=lambda: next(ticks))
         pipe.send_text("".join(line + ENTER for line in lines) + keys)
         assert app.run() == 0
     return out.getvalue()
@@ -144,3 +146,13 @@ def test_a_count_step_reports_how_far_it_is() -> None:
                  "MAIL FROM:<alice@example.org>", "RSET", *message, *message,
                  lesson="transactions")
     assert text.index("  Step 3: 1 of 2 so far.") < text.index("✓ Step 3 done")
+
+
+def test_raw_and_save(tmp_path: Path) -> None:
+    target = tmp_path / "lesson.md"
+    text = drive(":raw", "EHLO client.example", ":raw off", f":save {target}", ":save")
+    assert " -> EHLO client.example\\r\\n" in text
+    assert f"Transcript saved to {target} (2 steps)." in text
+    assert "Usage: :save FILE" in text
+    saved = target.read_text(encoding="utf-8")
+    assert saved.startswith("# Lesson 1: Hello, server") and " -> EHLO client.example" in saved
