@@ -72,8 +72,13 @@ def run_learn(args: argparse.Namespace) -> int:
     lesson = resume_point(course, saved) if target is None else course.find(target)
     if lesson is None:
         ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.available)
-        print(say("unknown-lesson", lang, wanted=show_text(target, limit=40), ids=ids),
-              file=sys.stderr)
+        waiting = course.find(target, include_unavailable=True) if target else None
+        if waiting is not None:
+            print(say("unavailable-lesson", lang, number=waiting.number, id=waiting.id,
+                      needs=", ".join(waiting.needs), ids=ids), file=sys.stderr)
+        else:
+            print(say("unknown-lesson", lang, wanted=show_text(target or "", limit=40),
+                      ids=ids), file=sys.stderr)
         return 2
     if not sys.stdin.isatty():
         from .piped import run_piped

@@ -87,6 +87,13 @@ def test_resume_list_and_reset(home: Path) -> None:
     assert "(0 of 12 done)" in learn("list", home=home).stdout
 
 
+def test_a_lesson_the_engine_cannot_run_yet_says_so(home: Path) -> None:
+    result = learn("relay", stdin=HELLO, home=home)
+    assert result.returncode == 2
+    assert result.stderr.startswith("smtp-sim learn: lesson 12 (relay) needs realistic, which "
+                                    "this server does not offer yet.")
+
+
 def test_reset_of_an_unknown_lesson_is_a_usage_error(home: Path) -> None:
     assert learn("reset", "nope", home=home).returncode == 2
 
