@@ -113,7 +113,7 @@ class LessonScreen:
         try:
             directive = parse_directive(line, in_data=self.run.in_data)
         except ScriptError as err:
-            self._say("bad-script", error=err)
+            self._say(err.key, "class:code.5xx", argument=show_text(err.argument, limit=40))
             return Action.CONTINUE
         self._pass_real_time()
         if isinstance(directive, Send) and self.run.closed:

@@ -1,6 +1,6 @@
 """Lesson scripts: command lines with the directives ``smtp-sim run`` scripts use.
 
-``# text`` is narration (outside DATA; in message text a ``#`` line is text), ``:eol lf`` /
+``# text`` is narration (never sent, in DATA too, as ``smtp-sim run`` reads it), ``:eol lf`` /
 ``:eol crlf`` switch the line ending, ``:pause SECONDS`` waits (on the lesson's clock, so an
 idle timeout or a greylisting delay can pass), ``:reconnect`` opens a new session. Anything
 else is sent as typed plus the line ending.
@@ -8,10 +8,13 @@ else is sent as typed plus the line ending.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
+MAX_PAUSE: Final = 3600.0
+"""The longest ``:pause``: longer than any idle timeout or greylisting delay a lesson needs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +46,40 @@ Directive = Send | Narrate | SetEol | Pause | Reconnect
 
 
 class ScriptError(ValueError):
-    """A directive written wrongly (``:eol cr``, ``:pause soon``)."""
+    """A directive written wrongly (``:eol cr``, ``:pause soon``).
+
+    ``key`` names the learner's message in ``learn.LANG.toml`` (``bad-eol``, ``bad-pause``);
+    the English ``str()`` is for the course linter's report.
+    """
+
+    def __init__(self, key: str, english: str, argument: str) -> None:
+        super().__init__(english)
+        self.key = key
+        self.argument = argument
 
 
 def parse_directive(line: str, *, in_data: bool = False) -> Directive:
     """One script line -> what to do with it. Raises ScriptError for a bad directive."""
-    if line.startswith("#") and not in_data:
-        return Narrate(line[1:].strip())
-    name, _, argument = line.partition(" ")
+    stripped = line.strip()
+    if stripped.startswith("#"):
+        return Narrate(stripped[1:].strip())
+    if in_data and not stripped.startswith((":eol", ":pause", ":reconnect")):
+        return Send(line)  # message text, exactly as typed
+    name, _, argument = stripped.partition(" ")
     argument = argument.strip()
     if name == ":eol":
         if argument not in EOLS:
-            raise ScriptError(f":eol takes {' or '.join(EOLS)}, not {argument!r}")
+            raise ScriptError("bad-eol", f":eol takes {' or '.join(EOLS)}, not {argument!r}",
+                              argument)
         return SetEol(argument)
     if name == ":pause":
         try:
             seconds = float(argument)
         except ValueError:
-            raise ScriptError(f":pause takes a number of seconds, not {argument!r}") from None
-        if not 0 <= seconds <= 3600:
-            raise ScriptError(":pause takes 0 to 3600 seconds")
+            seconds = math.nan
+        if not 0 <= seconds <= MAX_PAUSE:  # NaN fails this too
+            raise ScriptError("bad-pause", f":pause takes 0 to {MAX_PAUSE:g} seconds, not "
+                              f"{argument!r}", argument)
         return Pause(seconds)
     if name == ":reconnect" and not argument:
         return Reconnect()

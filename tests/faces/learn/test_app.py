@@ -156,3 +156,9 @@ def test_raw_and_save(tmp_path: Path) -> None:
     assert "Usage: :save FILE" in text
     saved = target.read_text(encoding="utf-8")
     assert saved.startswith("# Lesson 1: Hello, server") and " -> EHLO client.example" in saved
+
+
+def test_a_badly_written_directive_says_what_it_takes() -> None:
+    text = drive(":eol cr", ":pause soon", lang="zh")
+    assert "未执行：:eol 后面要写 lf 或 crlf，而不是 cr。" in text
+    assert "未执行：:pause 后面要写 0 到 3600 之间的秒数，而不是 soon。" in text
