@@ -160,10 +160,22 @@ class LessonScreen:
         progress = self.run.progress
         if exchanges:
             self.show(panel.tick_fragments(self.lesson, progress, self.lang))
+            self._message_without_goal(exchanges)
         if exchanges and self.run.closed and not self.run.complete:
             self._say("closed", style="class:code.4xx")
         if self.run.complete and not self.finished:
             self._finish()
+
+    def _message_without_goal(self, exchanges: tuple[Exchange, ...]) -> None:
+        """A message was accepted but the step waiting for one is still open: say so, or
+        the learner reads the 250 as success and wonders why nothing was ticked."""
+        goal = current_goal(self.lesson, self.run.progress)
+        if (goal is None or goal.check.message is None or self.run.progress.ticked
+                or not any(exchange.message is not None for exchange in exchanges)):
+            return
+        index = self.lesson.goals.index(goal) + 1
+        self._say("accepted-not-goal", "class:code.4xx", index=index,
+                  goal=self.lesson.text(self.lang).steps[goal.id].goal)
 
     def _finish(self) -> None:
         self.finished = True

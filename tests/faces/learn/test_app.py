@@ -162,3 +162,11 @@ def test_a_badly_written_directive_says_what_it_takes() -> None:
     text = drive(":eol cr", ":pause soon", lang="zh")
     assert "未执行：:eol 后面要写 lf 或 crlf，而不是 cr。" in text
     assert "未执行：:pause 后面要写 0 到 3600 之间的秒数，而不是 soon。" in text
+
+
+def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
+    lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
+             "DATA", "Subject: Dots", "", ".eaten", "."]
+    text = drive(*lines, lesson="dot-stuffing")
+    assert ("The server accepted that message, but step 1 is not met yet: Get a message "
+            "accepted whose body holds a line that begins with a dot.") in text
