@@ -116,10 +116,12 @@ class Rule:
     explain: tuple[Explanation, ...] = ()
 
     @property
-    def key(self) -> str:
-        """The key of this rule's reply, for the lessons."""
+    def key(self) -> str | None:
+        """The key of this rule's reply, for the lessons (None: the engine's own reply)."""
         if isinstance(self.reply, str):
             return self.reply
+        if self.reply is None:
+            return HUNG_UP if self.disconnect else None
         return f"rule.{self.name}"
 
     def applies_to(self, event: Event) -> bool:
@@ -149,6 +151,8 @@ class Scenario:
 
 
 STRICT: Final = Scenario()
+HUNG_UP: Final = "session.hung-up"
+"""The key of a silent disconnect: the reply that the driver does not send."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +277,13 @@ def _decision(rule: Rule, rng: random.Random,
     reply: Reply | None = None
     if isinstance(rule.reply, str):
         reply = make_reply(rule.reply, **fields())
+    elif rule.reply is None and rule.disconnect:
+        reply = make_reply(HUNG_UP)  # never sent: it tells the lessons what happened
     elif rule.reply is not None:
         custom = rule.reply
         reply = Reply(custom.code, custom.enhanced, (custom.text,), rule.key)
     close = rule.disconnect or (reply is not None and reply.code == 421)
-    return Decision(rule, reply, delay, close, silent=rule.disconnect and reply is None)
+    return Decision(rule, reply, delay, close, silent=rule.disconnect and rule.reply is None)
 
 
 RULE_FIELDS: Final = ("host", "path", "local", "domain", "forward", "helo", "peer", "wait",
