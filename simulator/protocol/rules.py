@@ -12,7 +12,7 @@ these objects are read above the engine (``simulator.lessons.scenarios``).
 from __future__ import annotations
 
 import enum
-import fnmatch
+import functools
 import random
 import re
 from collections.abc import Callable
@@ -137,7 +137,8 @@ class Scenario:
     """A named set of rules and the settings its conditions use."""
 
     name: str = "strict"
-    title: str = ""
+    titles: tuple[tuple[str, str], ...] = ()
+    """(language, title) pairs, shown by the console's :scenario and serve's start line."""
     rules: tuple[Rule, ...] = ()
     local_domains: tuple[str, ...] = ()
     """Domains mail is received for (the server's own host name is always one)."""
@@ -148,6 +149,11 @@ class Scenario:
     """Messages (MAIL FROM) per client address per minute."""
     fault_rate: float = 0.1
     seed: int = 0
+
+    def title(self, lang: str) -> str:
+        """The title in ``lang`` (else English, else the name)."""
+        found = dict(self.titles)
+        return found.get(lang) or found.get("en") or self.name
 
 
 STRICT: Final = Scenario()
@@ -187,8 +193,16 @@ class Decision:
     """Close without sending any reply."""
 
 
+@functools.lru_cache(maxsize=256)
+def glob_pattern(glob: str) -> re.Pattern[str]:
+    """A rule file's glob: ``*`` any text, ``?`` one character, everything else literal
+    (so ``*[SPAM]*`` means the text [SPAM]), case-insensitive."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
 def _glob(patterns: tuple[str, ...], values: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(value.lower(), pattern.lower())
+    return any(glob_pattern(pattern).fullmatch(value)
                for pattern in patterns for value in values)
 
 
@@ -281,7 +295,7 @@ def _decision(rule: Rule, rng: random.Random,
         reply = make_reply(HUNG_UP)  # never sent: it tells the lessons what happened
     elif rule.reply is not None:
         custom = rule.reply
-        reply = Reply(custom.code, custom.enhanced, (custom.text,), rule.key)
+        reply = Reply(custom.code, custom.enhanced, (custom.text,), f"rule.{rule.name}")
     close = rule.disconnect or (reply is not None and reply.code == 421)
     return Decision(rule, reply, delay, close, silent=rule.disconnect and rule.reply is None)
 
