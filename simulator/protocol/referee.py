@@ -51,6 +51,16 @@ def subject_of(message: bytes) -> str | None:
     return b"".join(found).decode("utf-8", errors="replace").strip()
 
 
+def client_address(peer: str) -> str:
+    """The client's address without its port: ``192.0.2.1:4321`` -> ``192.0.2.1``,
+    ``[2001:db8::1]:4321`` -> ``2001:db8::1`` (greylisting and rate limits count per
+    address: a client gets a new port for every connection)."""
+    if peer.startswith("["):
+        return peer[1:].partition("]")[0]
+    host, colon, port = peer.rpartition(":")
+    return host if colon and port.isdigit() and ":" not in host else peer
+
+
 class Referee:
     """Asks the session's scenario at every event; remembers what the rules count."""
 
@@ -142,11 +152,12 @@ class Referee:
         if not self._rates:
             return False
         limit = self.scenario.rate_limit
-        return self.memory.count_message(session.peer, self.timer(), limit=limit) > limit
+        return self.memory.count_message(client_address(session.peer), self.timer(),
+                                         limit=limit) > limit
 
     def _greylist(self, session: Session, sender: str | None) -> Callable[[str], bool]:
         def listed(recipient: str) -> bool:
-            triplet = (session.peer, sender or "", recipient)
+            triplet = (client_address(session.peer), sender or "", recipient)
             self._wait = self.memory.greylist_wait(
                 triplet, self.timer(), delay=self.scenario.greylist_delay,
                 expiry=self.scenario.greylist_expiry)
