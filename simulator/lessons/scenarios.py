@@ -10,6 +10,7 @@ is reading the file.
 from __future__ import annotations
 
 import dataclasses
+import random
 import re
 import tomllib
 from collections.abc import Mapping
@@ -79,6 +80,27 @@ def load_scenario(name_or_path: str, *, overrides: Mapping[str, object] | None =
     scenario = _load(resolve(name_or_path), depth=0)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     return dataclasses.replace(scenario, **given) if given else scenario  # type: ignore[arg-type]
+
+
+def from_options(name: str | None, *, greylist_delay: float | None = None,
+                 rate_limit: int | None = None, fault_rate: float | None = None,
+                 seed: int | None = None) -> Scenario:
+    """The scenario of ``--scenario`` and its options (``strict`` when none is given).
+
+    Without ``--seed`` a seed is picked at random (and shown by serve and ``:scenario``,
+    so a run worth repeating can be replayed). Raises ScenarioError.
+    """
+    if greylist_delay is not None and not 0 <= greylist_delay <= 86400:
+        raise ScenarioError(f"--greylist-delay must be 0 to 86400 seconds, not {greylist_delay:g}")
+    if rate_limit is not None and rate_limit < 1:
+        raise ScenarioError(f"--rate-limit must be at least 1 message a minute, not {rate_limit}")
+    if fault_rate is not None and not 0 <= fault_rate <= 1:
+        raise ScenarioError(f"--fault-rate must be a probability from 0 to 1, not {fault_rate:g}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+    return load_scenario(name or "strict", overrides={
+        "greylist_delay": greylist_delay, "rate_limit": rate_limit, "fault_rate": fault_rate,
+        "seed": seed})
 
 
 def check_file(path: str) -> list[str]:
@@ -190,7 +212,8 @@ class _Checker:
 
     def number(self, rule: str, field: str, table: Mapping[str, Any], default: float,
                low: float, high: float) -> float:
-        value = table.get(field, default)
+        """``table[field]`` (``match.chance`` is looked up as ``chance``), in low..high."""
+        value = table.get(field.rpartition(".")[2], default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.report(rule, field, f"must be a number, not {value!r}")
             return default
