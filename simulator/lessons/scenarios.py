@@ -103,6 +103,15 @@ def from_options(name: str | None, *, greylist_delay: float | None = None,
         "seed": seed})
 
 
+def from_arguments(args: object) -> Scenario:
+    """:func:`from_options` for parsed command-line arguments (absent ones are defaults)."""
+    return from_options(getattr(args, "scenario", None),
+                        greylist_delay=getattr(args, "greylist_delay", None),
+                        rate_limit=getattr(args, "rate_limit", None),
+                        fault_rate=getattr(args, "fault_rate", None),
+                        seed=getattr(args, "seed", None))
+
+
 def check_file(path: str) -> list[str]:
     """Every problem of one scenario file (empty when it is fine)."""
     try:

@@ -82,6 +82,7 @@ _S = ReplySpec
 CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     # -- the session: greeting, hello, goodbye ---------------------------------------------
     "session.greeting": _S(220, None, "{host} ESMTP smtp-sim ready (a teaching server; no mail leaves)"),
+    "session.greeting-scenario": _S(220, None, "{host} ESMTP smtp-sim ready, scenario {scenario} (a teaching server; no mail leaves)"),
     "session.helo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.ehlo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.quit": _S(221, "2.0.0", "{host} closing connection, goodbye"),

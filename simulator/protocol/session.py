@@ -89,7 +89,10 @@ class Session:
 
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
-        reply = make_reply("session.greeting", host=self.policy.hostname)
+        scenario = self.policy.scenario.name
+        reply = (make_reply("session.greeting", host=self.policy.hostname) if scenario == "strict"
+                 else make_reply("session.greeting-scenario", host=self.policy.hostname,
+                                 scenario=quote(scenario, 40)))
         decision = self.referee.at_connect(self)
         return self._decided(b"", None, decision.reply if decision and decision.reply else reply,
                              self.state, decision)
