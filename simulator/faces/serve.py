@@ -143,7 +143,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
                 print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
-                print("\n".join(start_lines(policy.scenario)), flush=True)
+                if policy.scenario.rules:  # the strict default prints what it always did
+                    print("\n".join(start_lines(policy.scenario)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
