@@ -250,7 +250,7 @@ class _Checker:
         if not isinstance(disconnect, bool):
             self.report(name, "disconnect", "must be true or false")
             disconnect = False
-        if reply is None and not disconnect and delay == (0.0, 0.0):
+        if "reply" not in table and not disconnect and delay == (0.0, 0.0):
             self.report(name, "reply", "a rule needs a reply, a delay or disconnect = true")
         explain = self.explain(name, table.get("explain", {}))
         if len(self.problems) > count or on is None:
