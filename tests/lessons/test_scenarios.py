@@ -94,14 +94,16 @@ def test_options_override_the_file_and_a_seed_is_picked_when_none_is_given() -> 
     ({"fault_rate": 1.5}, "--fault-rate must be a probability from 0 to 1, not 1.5"),
 ])
 def test_bad_options_are_refused(option: dict[str, float], message: str) -> None:
-    with pytest.raises(ScenarioError, match=message):
+    with pytest.raises(ScenarioError) as caught:
         from_options("chaos", **option)  # type: ignore[arg-type]
+    assert str(caught.value) == message
 
 
 def test_an_unknown_scenario_name_lists_the_known_ones() -> None:
-    with pytest.raises(ScenarioError, match="no such scenario; give one of strict, chaos, "
-                                            "realistic, or a FILE.toml"):
+    with pytest.raises(ScenarioError) as caught:
         load_scenario("realistc")
+    assert str(caught.value) == ("--scenario realistc: no such scenario; give one of strict, "
+                                 "chaos, realistic, or a FILE.toml")
 
 
 def test_a_missing_file_and_bad_toml(tmp_path: Path) -> None:
