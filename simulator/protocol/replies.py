@@ -144,7 +144,7 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "rcpt.mailbox-full": _S(452, "4.2.2", "<{path}>: Mailbox full, try again later"),
     "rcpt.mailbox-busy": _S(450, "4.2.1", "<{path}>: Mailbox busy, try again later"),
     "rcpt.user-moved": _S(551, "5.1.6", "<{path}>: User not local; please try <{forward}>"),
-    "rcpt.greylisted": _S(451, "4.7.1", "<{path}>: Greylisted, please try again in {wait} seconds"),
+    "rcpt.greylisted": _S(451, "4.7.1", "<{path}>: Greylisted, please try again in {wait} s"),
     "rcpt.helo-not-fqdn": _S(504, "5.5.2", "<{helo}>: Helo command rejected: need fully-qualified hostname"),
     "mail.dmarc-reject": _S(550, "5.7.26", "Unauthenticated mail from {domain} is refused: its DMARC policy says reject"),
     "limits.message-rate": _S(421, "4.7.0", "{host} too many messages from {peer} (at most {limit} a minute), closing connection"),
