@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 KIND: Final = "scenario-ui"
 TEXTS: Final = ("start", "settings", "heading", "rules", "no_rules", "rule", "domains",
                 "reply_key", "delay", "disconnect", "silent", "engine_reply", "waited",
-                "hung_up", "sent_never", "sent_strict", "sent_scenario", "option")
+                "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option")
 OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limit",
                   "fault": "--fault-rate"}
 """The command-line option that tunes each memory or chance condition."""
