@@ -40,16 +40,16 @@ def run_file(args: argparse.Namespace) -> int:
     from simulator.protocol import Policy
 
     try:
+        scenario = from_arguments(args)  # before any input is read: a bad file stops the run
+    except ScenarioError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return 2
+    try:
         data = _read(args.file)
     except OSError as err:
         print(f"smtp-sim run: cannot read {args.file}: {err.strerror or err}", file=sys.stderr)
         return 2
     lang = args.lang or "en"
-    try:
-        scenario = from_arguments(args)
-    except ScenarioError as err:
-        print(f"smtp-sim run: {err}", file=sys.stderr)
-        return 2
     policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
                     scenario=scenario)
     peer: tuple[str, int] | None = getattr(args, "connect_to", None)

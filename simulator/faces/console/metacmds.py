@@ -54,7 +54,11 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     except ExplainError as err:
         ctx.show([("class:code.5xx", f"{err}\n")])
         return False
+    from simulator.lessons.scenario_view import sent_by
+
     fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    fragments += [("class:dim", f"\n{sent_by(entry.code, ctx.lang)}\n")
+                  for entry in request.entries]
     ctx.show([*fragments, ("", "\n")])
     return False
 
