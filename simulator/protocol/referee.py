@@ -2,8 +2,8 @@
 
 One Referee per Session. It holds what the rules need and the engine does not: the seeded
 generator, the count of each kind of command, the recipients refused in the open
-transaction, and the shared :class:`~simulator.protocol.memory.Memory` with its clock. With
-the strict scenario (no rules) every method returns None at once: the hot path pays nothing.
+transaction, and the shared :class:`~simulator.protocol.memory.Memory` with its clock. The
+strict default (no rules) has no Referee at all, so its hot path pays nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Final
 from .commands import Command, MailFrom, RcptTo
 from .escape import quote
 from .memory import Memory
+from .replies import make_reply
 from .rules import Decision, Event, Facts, Scenario, decide
 from .state import Verb
 
 if TYPE_CHECKING:
+    from .events import Exchange
     from .session import Session
 
 EVENTS: Final = {verb: Event.END_OF_DATA if verb is Verb.END_OF_DATA else Event(verb.value.lower())
@@ -67,10 +69,10 @@ class Referee:
     def __init__(self, scenario: Scenario, *, session_id: str, memory: Memory | None,
                  timer: Callable[[], float] | None, rng: random.Random | None) -> None:
         self.scenario = scenario
-        self.active = bool(scenario.rules)
         self.memory = memory if memory is not None else Memory()
         self.timer = timer or _no_time
-        self.rng = rng if rng is not None else random.Random(f"{scenario.seed}:{session_id}")
+        self._rng = rng
+        self._seed = f"{scenario.seed}:{session_id}"
         self.counts: dict[Event, int] = {}
         self.refused = 0
         """Recipients refused in the open transaction (for 554 5.5.1 at DATA)."""
@@ -78,10 +80,25 @@ class Referee:
         self._rates = any(rule.match.rate_limited is not None for rule in scenario.rules)
         self._wait = 0.0
 
+    @property
+    def rng(self) -> random.Random:
+        """The session's generator, seeded on first use (the strict default never draws,
+        so it never pays for hashing the seed)."""
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng
+
+    def greeting(self, session: Session) -> Exchange:
+        """The greeting, naming the scenario, or what a rule at connect says instead."""
+        reply = make_reply("session.greeting-scenario", host=session.policy.hostname,
+                           scenario=quote(self.scenario.name, 40))
+        decision = self.at_connect(session)
+        if decision is not None and decision.reply is not None:
+            reply = decision.reply
+        return session.decided(b"", None, reply, session.state, decision)
+
     def at_connect(self, session: Session) -> Decision | None:
         """Asked before the greeting; a rule's refusal (421, 554) there always closes."""
-        if not self.active:
-            return None
         decision = self._ask(session, Facts(Event.CONNECT, fault=self._fault()), "")
         if decision is not None and decision.reply is not None:
             return dataclasses.replace(decision, close=True)
@@ -90,8 +107,6 @@ class Referee:
     def at_command(self, session: Session, verb: Verb, argument: str,
                    command: Command) -> Decision | None:
         """Asked after the engine's own checks passed, before the command takes effect."""
-        if not self.active:
-            return None
         event = EVENTS[verb]
         sender = session.mail.path if session.mail is not None else None
         address: tuple[str, ...] = ()
@@ -113,7 +128,7 @@ class Referee:
 
     def at_empty_data(self, session: Session) -> Decision | None:
         """DATA with no accepted recipient: a rule may answer instead of the 503."""
-        if not self.active or not self.refused:
+        if not self.refused:
             return None
         sender = session.mail.path if session.mail is not None else None
         facts = Facts(Event.DATA, "", (), sender, session.helo, nth=self._count(Event.DATA),
@@ -122,8 +137,6 @@ class Referee:
         return self._ask(session, facts, "")
 
     def at_end_of_data(self, session: Session, message: bytes) -> Decision | None:
-        if not self.active:
-            return None
         recipients = tuple(session.recipients)
         sender = session.mail.path if session.mail is not None else None
         facts = Facts(Event.END_OF_DATA, "", recipients, sender, session.helo,

@@ -82,20 +82,17 @@ class Session:
         self._text_problems: list[str] = []
         self.authenticated = False
         """True once the client authenticated (AUTH): the realistic scenario lets it relay."""
-        self.referee = Referee(self.policy.scenario, session_id=session_id, memory=memory,
-                               timer=timer, rng=rng)
+        self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
+            self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
 
     # -- what the driver calls ------------------------------------------------------------
 
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
-        scenario = self.policy.scenario.name
-        reply = (make_reply("session.greeting", host=self.policy.hostname) if scenario == "strict"
-                 else make_reply("session.greeting-scenario", host=self.policy.hostname,
-                                 scenario=quote(scenario, 40)))
-        decision = self.referee.at_connect(self)
-        return self._decided(b"", None, decision.reply if decision and decision.reply else reply,
-                             self.state, decision)
+        if self.referee is None:
+            return self.decided(b"", None, make_reply("session.greeting",
+                                                       host=self.policy.hostname), self.state, None)
+        return self.referee.greeting(self)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -153,7 +150,8 @@ class Session:
         try:
             verb, argument = self._split(line)
             command, after = self._parse(verb, argument)
-            decision = self.referee.at_command(self, verb, argument, command)
+            if self.referee is not None:
+                decision = self.referee.at_command(self, verb, argument, command)
             if decision is not None and decision.reply is not None:
                 reply = decision.reply  # a rule refused it: the command has no effect
             else:
@@ -161,25 +159,25 @@ class Session:
                 self.state = after
         except ProtocolError as err:
             reply = err.reply
-            if reply.key == "sequence.data-before-rcpt":
+            if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
                 decision = self.referee.at_empty_data(self)
                 reply = decision.reply if decision and decision.reply else reply
         if verb in (Verb.HELO, Verb.EHLO):
             reply = reply.without_enhanced()  # RFC 2034 §3
-        self.referee.noted(verb, reply.code)
-        return self._decided(line.raw, command, reply, before, decision)
+        if self.referee is not None:
+            self.referee.noted(verb, reply.code)
+        return self.decided(line.raw, command, reply, before, decision)
 
-    def _decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
+    def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
                  decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
         if decision is None:
             return Exchange(line, command, reply, before, self.state,
                             closes=self.state is State.CLOSED, message=message)
-        if decision.close:
-            self.state = State.CLOSED
-        return Exchange(line, command, reply, before, self.state,
-                        closes=self.state is State.CLOSED, message=message,
-                        delay=decision.delay, hang_up=decision.silent, rule=decision.rule)
+        self.state = State.CLOSED if decision.close else self.state
+        return Exchange(line, command, reply, before, self.state, closes=self.state is State.CLOSED,
+                        message=message, delay=decision.delay, hang_up=decision.silent,
+                        rule=decision.rule)
 
     def _split(self, line: CommandLine) -> tuple[Verb, str]:
         """Check the framing and the characters, then find the verb."""
@@ -343,12 +341,13 @@ class Session:
         before, size = self.state, self._text_size
         message: ReceivedMessage | None = None
         problems = self._text_problems
-        decision: Decision | None = None
+        decision: Decision | None = None  # a rule's verdict on the whole message
         if problems:
             key = min(problems, key=_PROBLEM_ORDER.index)
             reply = make_reply(key, limit=self.policy.max_message_size)
         else:
-            decision = self.referee.at_end_of_data(self, bytes(self._text))
+            if self.referee is not None:
+                decision = self.referee.at_end_of_data(self, bytes(self._text))
             if decision is not None and decision.reply is not None:
                 reply = decision.reply  # refused by a rule (spam...): nothing is kept
             else:
@@ -357,8 +356,9 @@ class Session:
         self._reset_transaction()
         self._start_text()
         self.state = State.GREETED
-        self.referee.noted(Verb.END_OF_DATA, reply.code)
-        return self._decided(_END_OF_DATA_LINE, EndOfData(size), reply, before, decision,
+        if self.referee is not None:
+            self.referee.noted(Verb.END_OF_DATA, reply.code)
+        return self.decided(_END_OF_DATA_LINE, EndOfData(size), reply, before, decision,
                              message)
 
     def _accept_message(self) -> ReceivedMessage:
