@@ -15,8 +15,9 @@ import enum
 import functools
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Final
 
 from .replies import Reply, make_reply
@@ -150,6 +151,13 @@ class Scenario:
     fault_rate: float = 0.1
     seed: int = 0
 
+    by_event: Mapping[Event, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
+    """The rules asked at each event, in order (worked out once, not per command)."""
+
+    def __post_init__(self) -> None:
+        by_event = {event: tuple(r for r in self.rules if r.applies_to(event)) for event in Event}
+        object.__setattr__(self, "by_event", MappingProxyType(by_event))
+
     def title(self, lang: str) -> str:
         """The title in ``lang`` (else English, else the name)."""
         found = dict(self.titles)
@@ -241,26 +249,31 @@ def _texts_hold(match: Match, facts: Facts) -> bool:
     return not match.body or any(text.encode() in facts.body for text in match.body)
 
 
-def _plain_holds(match: Match, facts: Facts, scenario: Scenario, hostname: str) -> bool:
-    """The conditions that need neither the generator nor the shared memory."""
-    if not _texts_hold(match, facts):
+def _flags_hold(match: Match, facts: Facts, scenario: Scenario, hostname: str) -> bool:
+    """The yes/no conditions; each one is computed only when the rule asks for it."""
+    if match.nth is not None and match.nth != facts.nth:
         return False
-    flags = (
-        (match.nth, facts.nth),
-        (match.local, bool(facts.address)
-            and all(is_local(a, scenario, hostname) for a in facts.address)),
-        (match.authenticated, facts.authenticated),
-        (match.helo_fqdn, is_fqdn(facts.helo)),
-        (match.no_valid_recipients, facts.no_valid_recipients),
-        (match.fault, facts.fault),
-        (match.rate_limited, facts.rate_limited),
-    )
-    return all(wanted == actual for wanted, actual in flags if wanted is not None)
+    if match.authenticated is not None and match.authenticated != facts.authenticated:
+        return False
+    if match.fault is not None and match.fault != facts.fault:
+        return False
+    if match.rate_limited is not None and match.rate_limited != facts.rate_limited:
+        return False
+    if (match.no_valid_recipients is not None
+            and match.no_valid_recipients != facts.no_valid_recipients):
+        return False
+    if match.helo_fqdn is not None and match.helo_fqdn != is_fqdn(facts.helo):
+        return False
+    if match.local is not None:
+        local = bool(facts.address) and all(is_local(a, scenario, hostname)
+                                            for a in facts.address)
+        return match.local == local
+    return True
 
 
 def _holds(match: Match, facts: Facts, scenario: Scenario, hostname: str,
            rng: random.Random) -> bool:
-    if not _plain_holds(match, facts, scenario, hostname):
+    if not (_flags_hold(match, facts, scenario, hostname) and _texts_hold(match, facts)):
         return False
     if match.chance is not None and not rng.random() < match.chance:
         return False
@@ -278,10 +291,11 @@ def decide(scenario: Scenario, facts: Facts, *, hostname: str, rng: random.Rando
     ``fields`` gives what fills a catalogue reply's template (``path``, ``host``...); it is
     called only when the deciding rule names one, after its conditions were tested.
     """
-    for rule in scenario.rules:
-        if rule.applies_to(facts.event) and _holds(rule.match, facts, scenario, hostname, rng):
+    for rule in scenario.by_event[facts.event]:
+        if _holds(rule.match, facts, scenario, hostname, rng):
             return _decision(rule, rng, fields)
     return None
+
 
 
 def _decision(rule: Rule, rng: random.Random,
