@@ -16,7 +16,8 @@ from simulator.protocol.replies import CATALOGUE
 from simulator.protocol.rules import CustomReply, Match, Rule, Scenario
 
 from .load import default_library
-from .scenarios import FLAG_FIELDS, GLOB_FIELDS, builtin_names, load_scenario
+from .scenario_check import FLAG_FIELDS, GLOB_FIELDS
+from .scenarios import builtin_names, load_scenario
 from .templates import fill
 
 if TYPE_CHECKING:

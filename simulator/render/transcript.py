@@ -134,6 +134,10 @@ def _answer_json(answer: Answer, lang: str) -> dict[str, object]:
     }
     if answer.exchange is not None:
         record["state_after"] = answer.exchange.state_after.value
+        if answer.exchange.rule is not None:  # a scenario rule decided this reply
+            record["rule"] = answer.exchange.rule.name
+            record["delay"] = answer.exchange.delay
+            record["hung_up"] = answer.exchange.hang_up
     if annotation is not None:
         record["explanation"] = {"title": annotation.title, "meaning": annotation.meaning,
                                  "why": annotation.why, "fix": annotation.fix,

@@ -130,6 +130,10 @@ def test_a_missing_file_and_bad_toml(tmp_path: Path) -> None:
     ("disconnect = 1", "rule 'r': disconnect: must be true or false"),
     ("[rule.explain.fr]\nwhy = \"x\"\nfix = \"y\"", "rule 'r': explain.fr: unknown field"),
     ("[rule.explain.en]\nwhy = \"x\"", "rule 'r': explain.en: needs both why and fix"),
+    ("[rule.explain.en]\nwhy = \"{who}\"\nfix = \"y\"",
+     "rule 'r': explain.en.why: unknown placeholder {who} (allowed: {verb} {argument}"),
+    ("[rule.explain.zh]\nwhy = \"x\"\nfix = \"{0}\"",
+     "rule 'r': explain.zh.fix: placeholder {0} must be a plain name"),
 ])
 def test_each_rule_mistake_names_file_rule_and_field(tmp_path: Path, extra: str,
                                                      message: str) -> None:
