@@ -213,3 +213,41 @@ def test_a_scenario_session_refuses_with_the_built_in_keys() -> None:
     assert keys(send(session, "EHLO c.example", "MAIL FROM:<a@c.example>",
                      "RCPT TO:<bob@example.com>")) == [
         "session.ehlo", "mail.accepted", "rcpt.accepted"]
+
+
+REALISTIC_CASES = [
+    # (setup lines, the line, reply code and enhanced, key)
+    ((), "RCPT TO:<eve@elsewhere.example>", "554 5.7.1", "rcpt.relay-denied"),
+    ((), "RCPT TO:<nobody@example.com>", "550 5.1.1", "rcpt.user-unknown"),
+    ((), "RCPT TO:<full@example.org>", "452 4.2.2", "rcpt.mailbox-full"),
+    ((), "RCPT TO:<busy@example.net>", "450 4.2.1", "rcpt.mailbox-busy"),
+    ((), "RCPT TO:<moved@smtp-sim.localhost>", "551 5.1.6", "rcpt.user-moved"),
+    ((), "RCPT TO:<greylist@localhost>", "451 4.7.1", "rcpt.greylisted"),
+    (("RCPT TO:<nobody@example.com>",), "DATA", "554 5.5.1", "data.no-valid-recipients"),
+    (("RCPT TO:<bob@example.com>", "DATA", "Subject: hi", "",
+      "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"), ".",
+     "554 5.7.1", "data.spam"),
+    (("RCPT TO:<bob@example.com>", "DATA", "Subject: [SPAM] buy", ""), ".", "554 5.7.1",
+     "data.spam"),
+    (("RSET",), "MAIL FROM:<ann@qq.com>", "550 5.7.26", "mail.dmarc-reject"),
+    (("EHLO x", "MAIL FROM:<ann@client.example>"), "RCPT TO:<bob@example.com>", "504 5.5.2",
+     "rcpt.helo-not-fqdn"),
+]
+
+
+@pytest.mark.parametrize(("setup", "line", "code", "key"), REALISTIC_CASES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_realistic_case_is_refused_and_explained(setup: tuple[str, ...], line: str,
+                                                      code: str, key: str, lang: str) -> None:
+    from simulator.lessons import annotate, code_entry
+
+    session = Session(Policy(scenario=load_scenario("realistic")))
+    session.greeting()
+    send(session, "EHLO client.example", "MAIL FROM:<ann@client.example>", *setup)
+    [exchange] = send(session, line)
+    assert exchange.reply.wire_lines()[-1].startswith(f"{code} ")
+    assert exchange.reply.key == key
+    explained = annotate(exchange, lang)
+    assert explained.key == key and explained.title.startswith(code[:3])
+    assert explained.why and explained.fix and "{" not in explained.why + explained.fix
+    assert explained.why != code_entry(int(code[:3]), lang).when  # its own lesson, not the code's
