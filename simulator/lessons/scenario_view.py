@@ -95,7 +95,7 @@ def _action(rule: Rule, lang: str) -> str:
         parts.append(text("engine_reply", lang))
     if rule.disconnect:
         parts.append(text("silent" if rule.reply is None else "disconnect", lang))
-    return ", ".join(parts)
+    return ("，" if lang == "zh" else ", ").join(parts)
 
 
 def notice(exchange: Exchange, lang: str = "en") -> str | None:
