@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.lessons.scenarios import (
     ScenarioError,
@@ -14,7 +16,8 @@ from simulator.lessons.scenarios import (
     load_scenario,
 )
 from simulator.protocol import Policy, Session
-from simulator.protocol.rules import CustomReply, Event
+from simulator.protocol.memory import Memory
+from simulator.protocol.rules import CustomReply, Event, Scenario
 from tests.dialogue import IN_MAIL, keys, send
 
 GOOD = """
@@ -251,3 +254,31 @@ def test_each_realistic_case_is_refused_and_explained(setup: tuple[str, ...], li
     assert explained.key == key and explained.title.startswith(code[:3])
     assert explained.why and explained.fix and "{" not in explained.why + explained.fix
     assert explained.why != code_entry(int(code[:3]), lang).when  # its own lesson, not the code's
+
+
+SCRIPT_WORDS = [b"EHLO x.example", b"EHLO x", b"MAIL FROM:<a@b.example>", b"MAIL FROM:<a@gmail.com>",
+                b"RCPT TO:<nobody@example.com>", b"RCPT TO:<greylist@example.com>",
+                b"RCPT TO:<c@elsewhere.example>", b"RCPT TO:<bob@example.com>", b"DATA",
+                b"Subject: [SPAM] x", b"", b".", b"RSET", b"NOOP", b"QUIT"]
+
+
+def _scenario_replies(scenario: Scenario, chunks: list[bytes]) -> list[tuple[bytes, float, bool]]:
+    session = Session(Policy(scenario=scenario), memory=Memory(), timer=lambda: 0.0)
+    out = [session.greeting()]
+    for chunk in chunks:
+        out.extend(session.receive_data(chunk))
+    return [(e.reply.to_bytes(), e.delay, e.hang_up) for e in out]
+
+
+def test_scenarios_give_the_same_replies_however_the_bytes_are_split() -> None:
+    scenarios = [from_options(name, seed=7, fault_rate=0.3) for name in ("realistic", "chaos")]
+    words = st.lists(st.sampled_from(SCRIPT_WORDS), max_size=25).map(
+        lambda items: b"".join(word + b"\r\n" for word in items))
+
+    @given(words, st.lists(st.integers(min_value=0), max_size=15), st.sampled_from(scenarios))
+    def check(data: bytes, cuts: list[int], scenario: Scenario) -> None:
+        points = sorted({c % (len(data) + 1) for c in cuts})
+        chunks = [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
+        assert _scenario_replies(scenario, chunks) == _scenario_replies(scenario, [data])
+
+    check()

@@ -208,3 +208,4 @@ def test_the_fault_draw_is_replayed_by_the_seed(seed: int) -> None:
 
     assert run("S1") == run("S1")
     assert run("S1") != run("S2")  # each session draws its own faults
+
