@@ -6,19 +6,21 @@ from __future__ import annotations
 
 import smtplib
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import trio
 import trio.testing
 
 from simulator.lessons.scenarios import from_options, load_scenario
-from simulator.protocol import Policy
+from simulator.protocol import Exchange, Policy
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import Event, Match, Rule, Scenario
 from simulator.server import open_local_session
 from simulator.server.store import MemoryStore
 from tests.replies_reader import ReplyReader
-from tests.smtp_client import GUARD, serve_process
+from tests.smtp_client import GUARD, read_line, serve_process
 
 REALISTIC = Policy(scenario=load_scenario("realistic"))
 GREYLIST = (b"EHLO client.example\r\n", b"MAIL FROM:<ann@client.example>\r\n",
@@ -133,8 +135,8 @@ async def test_a_silent_disconnect_closes_without_a_byte(
         assert [e.reply.key for e in _drain(local.exchanges)][-1] == "session.hung-up"
 
 
-def _drain(channel: trio.MemoryReceiveChannel[object]) -> list[object]:  # type: ignore[type-arg]
-    out = []
+def _drain(channel: trio.MemoryReceiveChannel[Exchange]) -> list[Exchange]:
+    out: list[Exchange] = []
     while True:
         try:
             out.append(channel.receive_nowait())
@@ -209,8 +211,6 @@ def test_serve_names_the_scenario_and_swaks_sees_greylisting_then_delivery() -> 
     swaks = ["swaks", "--server", "", "--from", "ann@client.example", "--to",
              "greylist@example.com", "--helo", "client.example", "--timeout", "10"]
     with serve_process("--scenario", "realistic", "--greylist-delay", "0.5") as (proc, port):
-        from tests.smtp_client import read_line
-
         assert read_line(proc).startswith(b"scenario realistic: Realistic: a mail exchanger")
         assert read_line(proc).startswith(b"greylist delay 0.5 s, rate limit 30 messages")
         swaks[2] = f"127.0.0.1:{port}"
@@ -225,11 +225,7 @@ def test_serve_names_the_scenario_and_swaks_sees_greylisting_then_delivery() -> 
         assert b"<-  250 2.0.0 OK: message accepted" in retry.stdout, retry.stdout
 
 
-def test_a_bad_scenario_file_stops_serve_and_run_with_exit_2(tmp_path: object) -> None:
-    import sys
-    from pathlib import Path
-
-    assert isinstance(tmp_path, Path)
+def test_a_bad_scenario_file_stops_serve_and_run_with_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[[rule]]\nname = "r"\non = "rcpt"\nreply = { code = 250, text = "x" }\n')
     for command in (["serve", "--port", "0"], ["run", "-"]):
