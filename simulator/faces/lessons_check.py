@@ -15,11 +15,16 @@ from simulator.lessons import LANGS, REQUIRED_CODES, REQUIRED_COMPARISONS, defau
 from simulator.lessons.check import check_library
 from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.lint import check_course, course_summary
+from simulator.lessons.scenarios import check_file
 from simulator.protocol.replies import CATALOGUE
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Lint the lesson data (or ``--course DIR``); print the problems; 0 clean, 1 otherwise."""
+    """Lint the lesson data (or ``--course DIR``, ``--scenario FILE``); print the problems;
+    0 when clean, 1 otherwise."""
+    files: list[str] | None = getattr(args, "scenario", None)
+    if files:
+        return check_scenarios(files)
     course_dir = getattr(args, "course", None)
     if course_dir:
         root = Path(course_dir)
@@ -42,4 +47,16 @@ def run_check(args: argparse.Namespace) -> int:
     print(f"lessons check: clean ({len(REQUIRED_CODES)} codes, {len(CATALOGUE)} reply keys, "
           f"{len(REQUIRED_COMPARISONS)} comparisons, languages {', '.join(LANGS)}; "
           f"course: {course})")
+    return 0
+
+
+def check_scenarios(files: list[str]) -> int:
+    """``lessons check --scenario FILE``: every problem of each file; 0 when all are fine."""
+    problems = [problem for name in files for problem in check_file(name)]
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"lessons check: {len(problems)} problem(s) in {', '.join(files)}", file=sys.stderr)
+        return 1
+    print(f"lessons check: clean ({', '.join(files)})")
     return 0

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.protocol import Exchange, Policy, Session, State
+from simulator.protocol.memory import Memory
 
 from .model import Lesson, Setup
 from .script import EOLS, Directive, Narrate, Pause, Reconnect, Send, SetEol
@@ -25,13 +26,22 @@ MAX_KEPT = 2000
 """Exchanges a run keeps for :more and :mailbox: a learner typing for hours stays bounded."""
 
 
+LESSON_SEED = 1
+"""The scenario's seed: a lesson plays the same way every time."""
+
+
 def policy_for(setup: Setup) -> Policy:
     """The engine's policy for a lesson's setup (only what the engine supports)."""
+    from ..scenarios import from_options
+
     base = Policy()
+    scenario = from_options(setup.scenario, greylist_delay=setup.greylist_delay,
+                            seed=LESSON_SEED)
     return Policy(
         max_message_size=setup.max_size or base.max_message_size,
         max_recipients=setup.max_recipients or base.max_recipients,
         accept_bare_lf=setup.accept_bare_lf,
+        scenario=scenario,
     )
 
 
@@ -57,6 +67,8 @@ class LessonRun:
         self.sessions = 0
         self.elapsed = 0.0
         self._idle = 0.0
+        self.memory = Memory()
+        """Greylisting and rate limits, carried from one session of the lesson to the next."""
         self.exchanges: deque[Exchange] = deque(maxlen=MAX_KEPT)
         """The Exchanges of the run, in order, the latest :data:`MAX_KEPT` of them."""
         self.session = self._new_session()
@@ -66,7 +78,8 @@ class LessonRun:
         self.sessions += 1
         self._idle = 0.0
         return Session(self.policy, peer="127.0.0.1", session_id=f"L{self.sessions}",
-                       clock=lambda: EPOCH + datetime.timedelta(seconds=self.elapsed))
+                       clock=lambda: EPOCH + datetime.timedelta(seconds=self.elapsed),
+                       memory=self.memory, timer=lambda: self.elapsed)
 
     def _observe_all(self, exchanges: Iterable[Exchange]) -> tuple[Exchange, ...]:
         out = tuple(exchanges)

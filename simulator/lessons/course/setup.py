@@ -1,10 +1,10 @@
 """A lesson's ``[setup]``: the server it needs, checked, and what the engine lacks for it.
 
-The strict engine gives limits (SIZE, recipients), bare-LF tolerance and the idle timeout
-(the lesson clock passes it). The realistic scenario (mailboxes, relaying, greylisting,
-spam and DMARC refusals), STARTTLS and AUTH are not in this engine yet: a lesson that asks
-for them is kept, valid, and marked as needing them, so the course never offers a lesson
-whose goals the server cannot reach.
+The engine gives limits (SIZE, recipients), bare-LF tolerance, the idle timeout (the lesson
+clock passes it) and the scenarios (``realistic``: mailboxes, relaying, greylisting, spam and
+DMARC refusals, from ``lessons/scenarios/``). STARTTLS and AUTH are not in this engine yet:
+a lesson that asks for them is kept, valid, and marked as needing them, so the course never
+offers a lesson whose goals the server cannot reach.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from .model import Setup
 if TYPE_CHECKING:
     from .load import Problems
 
-ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout"})
+ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic"})
 """What the engine in this tree can set up for a lesson."""
 
-SCENARIOS: Final = ("strict", "realistic")
 TLS_MODES: Final = ("offered", "required")
 SETUP_FIELDS: Final = frozenset({"scenario", "max_size", "max_recipients", "idle_timeout",
                                  "accept_bare_lf", "tls", "auth", "greylist_delay"})
@@ -65,9 +64,11 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
         return Setup(), ()
     doc: Mapping[str, Any] = table
     p.unknown("setup", doc, SETUP_FIELDS)
+    from ..scenarios import builtin_names
+
     scenario = doc.get("scenario", "strict")
-    if scenario not in SCENARIOS:
-        p.add("setup.scenario", f"expected one of {', '.join(SCENARIOS)}")
+    if scenario not in builtin_names():
+        p.add("setup.scenario", f"expected one of {', '.join(builtin_names())}")
         scenario = "strict"
     tls = doc.get("tls")
     if tls is not None and tls not in TLS_MODES:

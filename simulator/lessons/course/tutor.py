@@ -87,7 +87,7 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
         undone = [goal_id for goal_id in met if goal_id in open_]
         met = [goal_id for goal_id in met if goal_id not in open_]
         open_.clear()
-    if not exchange.line and exchange.reply.key == "session.greeting":
+    if is_greeting(exchange):
         for goal in lesson.goals:  # a new session: per-session counters start again
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
@@ -114,8 +114,13 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
                    counted=tuple(counted))
 
 
+def is_greeting(exchange: Exchange) -> bool:
+    """The 220 a new session starts with (any scenario's wording): no client line, code 220."""
+    return not exchange.line and exchange.reply.code == 220
+
+
 def _throws_away_transaction(exchange: Exchange) -> bool:
-    if not exchange.line and exchange.reply.key == "session.greeting":
+    if is_greeting(exchange):
         return True  # a new session: whatever was open in the old one is gone
     return (exchange.state_before in _IN_TRANSACTION
             and exchange.state_after in _NO_TRANSACTION)

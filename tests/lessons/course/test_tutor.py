@@ -215,3 +215,21 @@ def test_a_message_over_plain_smtp_is_not_over_tls() -> None:
     exchange = last(*TRANSACTION, *MESSAGE)
     assert b"with ESMTP id" in exchange.message.content if exchange.message else False
     assert not matches(Check(message=MessageCheck(tls=True)), exchange)
+
+
+def test_a_realistic_lesson_plays_greylisting_on_the_lesson_clock() -> None:
+    target = lesson(Goal("grey", Check(code=451, enhanced="4.7.1")),
+                    Goal("pass", Check(verb="RCPT", code=250), after=("grey",)),
+                    setup=Setup(scenario="realistic", greylist_delay=5))
+    play = LessonRun(target)
+    assert play.greeting[0].reply.key == "session.greeting-scenario"
+    for line in ("EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<greylist@example.com>"):
+        play.apply(Send(line))
+    play.apply(Pause(2))
+    play.apply(Send("RCPT TO:<greylist@example.com>"))
+    assert play.progress.met == ("grey",)  # 2 s is too soon: 451 again
+    play.apply(Reconnect())  # greylisting is remembered across sessions
+    play.apply(Pause(4))
+    for line in ("EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<greylist@example.com>"):
+        play.apply(Send(line))
+    assert play.progress.met == ("grey", "pass")
