@@ -30,7 +30,12 @@ from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange, State
 from simulator.protocol.escape import show_text
-from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
+from simulator.render.transcript import (
+    answer_fragments,
+    explanation_fragments,
+    notice_fragments,
+    sent_fragments,
+)
 
 from . import panel
 from .progress import ProgressStore
@@ -63,7 +68,8 @@ class Action(enum.Enum):
 
 def as_step(sent: bytes | None, exchanges: tuple[Exchange, ...], before: State) -> Step:
     """The engine's Exchanges as the client side sees them (for the shared transcript)."""
-    answers = tuple(Answer(exchange.reply.to_bytes(), exchange.reply.code,
+    answers = tuple(Answer(b"" if exchange.hang_up else exchange.reply.to_bytes(),
+                           exchange.reply.code,
                            exchange.reply.enhanced, exchange.reply.lines, exchange.closes,
                            exchange) for exchange in exchanges)
     return Step(sent, answers, before)
@@ -155,6 +161,7 @@ class LessonScreen:
         if step.sent is not None:
             self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
         for answer in step.answers:
+            self.show(notice_fragments(answer, self.lang))  # a scenario's delay or hang-up
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
             self.show(explanation_fragments(explain(answer, self.lang)))
         progress = self.run.progress

@@ -175,3 +175,17 @@ def test_control_characters_never_reach_the_screen() -> None:
     text = out.getvalue()
     assert "\x1b" not in text and "\x07" not in text
     assert "# look \\x1b[2J here" in text and "Unknown command :oops\\x1b]0;x\\x07;" in text
+
+
+def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
+        tmp_path: Path, home: Path) -> None:
+    from tests.lessons.course.test_course import GOOD
+
+    folder = tmp_path / "chaos"
+    folder.mkdir()
+    (folder / "01-demo.toml").write_text(GOOD + '\n[setup]\nscenario = "chaos"\n', "utf-8")
+    script = "".join(("NOOP\n" * 8 + ":reconnect\n") for _ in range(5))
+    result = learn("demo", "--course", str(folder), stdin=script, home=home)
+    assert result.returncode == 1  # the lesson wants EHLO; this only shows the notices
+    assert "(the server waited 4.9 s before answering)" in result.stdout  # seeded: replayable
+    assert "(the server closed the connection without a reply)" in result.stdout
