@@ -26,7 +26,8 @@ from simulator.protocol import Exchange, Session, State
 from simulator.server.store import Store
 
 RECEIVE_SIZE: Final = 16 * 1024
-"""Octets read per receive: bounds what one read can add to a session's memory."""
+"""Octets read per receive: bounds what one read can add to a session's memory. The one
+size for the server's streams (SocketConnection reads this much when asked for no size)."""
 FAREWELL_SECONDS: Final = 1.0
 """At shutdown, how long a client gets to take its 421 before the socket is closed anyway."""
 LINGER_SECONDS: Final = 2.0
