@@ -73,6 +73,11 @@ class Framer:
     def buffered(self) -> int:
         return len(self._buffer)
 
+    @property
+    def in_line(self) -> bool:
+        """True when part of a line has arrived (kept or being discarded) but not its end."""
+        return bool(self._buffer) or self._discarding > 0
+
     def next_command_line(self) -> CommandLine | None:
         """The next complete command line, or None until more bytes arrive."""
         buf = self._buffer

@@ -86,6 +86,7 @@ class Session:
         self._text = bytearray()
         self._text_size = 0
         self._line_size = 0
+        self._segment = 0  # octets of the current text line, ended by CRLF or (accepted) LF
         self._text_problems: list[str] = []
 
     # -- what the driver calls ------------------------------------------------------------
@@ -126,18 +127,29 @@ class Session:
         """True once 221 or 421 was sent: the driver should close the connection."""
         return self.state is State.CLOSED
 
+    @property
+    def line_pending(self) -> bool:
+        """True while part of a command line has arrived but not its end (the driver times
+        a line from its first byte, so a line trickled in slowly cannot hold the session)."""
+        return self.state is not State.DATA and self._framer.in_line
+
     def timeout(self) -> Exchange:
         """The client was idle too long: 421 4.4.2 and close (RFC 5321 §4.5.3.2)."""
         return self._close("session.timeout")
+
+    def too_slow(self) -> Exchange:
+        """A command line or the message text took too long to arrive: 421 4.4.2 and close."""
+        return self._close("session.too-slow")
 
     def shutdown(self) -> Exchange:
         """The server is going down: 421 4.3.2 and close."""
         return self._close("session.shutdown")
 
-    def storage_failed(self, exchange: Exchange) -> Exchange:
-        """The driver could not store ``exchange``'s message: answer 451 instead of 250."""
+    def storage_failed(self, exchange: Exchange, *, full: bool = False) -> Exchange:
+        """The driver could not store ``exchange``'s message: 451 instead of 250, or 452
+        when the store is ``full`` (RFC 5321 §4.2.5: a temporary refusal after the dot)."""
         self.messages_accepted -= 1
-        reply = make_reply("data.storage-failed")
+        reply = make_reply("data.storage-full" if full else "data.storage-failed")
         return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
                         exchange.state_after, closes=False)
 
@@ -254,6 +266,7 @@ class Session:
         self._text = bytearray()
         self._text_size = 0
         self._line_size = 0
+        self._segment = 0
         self._text_problems = []
 
     def _receive_text(self, piece: TextPiece) -> Exchange | None:
@@ -264,10 +277,7 @@ class Session:
         content = piece.content
         if at_line_start and content.startswith(b"."):
             content = content[1:]  # RFC 5321 §4.5.2: dot-unstuffing
-        # RFC 5321 §4.5.3.1.6: the transparency dot does not count towards the 1000 octets.
-        self._line_size += len(content) + (2 if piece.ends_line else 0)
-        if self._line_size > MAX_TEXT_LINE:
-            self._note_problem("data.line-too-long")
+        self._count_line_length(content, piece.ends_line)
         if b"\r" in content:
             self._note_problem("data.bare-cr")
         if b"\n" in content:
@@ -277,9 +287,22 @@ class Session:
                 self._note_problem("data.bare-lf")
         if piece.ends_line:
             content += b"\r\n"
-            self._line_size = 0
         self._add_text(content)
         return None
+
+    def _count_line_length(self, content: bytes, ends_line: bool) -> None:
+        """Count ``content`` towards the 1000-octet limit of a text line, CRLF included
+        (RFC 5321 §4.5.3.1.6; the transparency dot does not count). With accept_bare_lf a
+        bare LF ends a line as well (it is stored as CRLF), so each line is counted on its
+        own, whatever ended it. ``_line_size`` still counts from the last CRLF: only a CRLF
+        starts a line where a dot can end the message."""
+        self._line_size = 0 if ends_line else self._line_size + len(content)
+        lines = content.split(b"\n") if self.policy.accept_bare_lf else [content]
+        lengths = [self._segment + len(lines[0]), *map(len, lines[1:])]
+        ended = lengths if ends_line else lengths[:-1]
+        if max(ended, default=0) + 2 > MAX_TEXT_LINE or lengths[-1] > MAX_TEXT_LINE:
+            self._note_problem("data.line-too-long")
+        self._segment = 0 if ends_line else lengths[-1]
 
     def _receive_text_block(self) -> bool:
         """Take every complete text line before the end of the message in one go.
