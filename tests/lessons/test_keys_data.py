@@ -40,7 +40,8 @@ RFC_REF: Final = re.compile(r"RFC (5321|1870|2034|3463|6152|6531) §\d+(\.\d+)*"
 
 NO_COMMAND_WORD: Final = frozenset({
     "session.greeting", "session.timeout", "session.shutdown", "session.too-many-errors",
-    "session.too-many-clients", "data.accepted", "data.storage-failed", "data.bare-lf",
+    "session.too-many-clients", "data.accepted", "data.storage-failed",
+    "data.storage-full", "session.too-slow", "data.bare-lf",
     "data.bare-cr", "data.line-too-long", "limits.message-too-big",
 })
 """Replies not caused by a typed command line (greeting, idle, shutdown, the final dot):
