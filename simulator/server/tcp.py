@@ -167,17 +167,38 @@ async def accept_connections(listener: trio.SocketListener, handle: Handler,
     """
     listening = socket.socket(fileno=listener.socket.detach())
     listening.setblocking(False)
+    starved = Starved()
     try:
         while True:
             await trio.lowlevel.wait_readable(listening)
-            await _accept_waiting(listening, handle, nursery)
+            await accept_waiting(listening, handle, nursery, starved)
     finally:
         trio.lowlevel.notify_closing(listening)
         listening.close()
 
 
-async def _accept_waiting(listening: socket.socket, handle: Handler,
-                          nursery: trio.Nursery) -> None:
+class Starved:
+    """Running out of descriptors, logged once per burst: when it starts, and when it ends
+    (with how many pauses it took), not every ACCEPT_PAUSE."""
+
+    def __init__(self) -> None:
+        self.pauses = 0
+
+    def pause(self, exc: OSError) -> None:
+        if not self.pauses:
+            log.error("cannot accept clients (%s); pausing until descriptors are free", exc)
+        self.pauses += 1
+
+    def accepted(self) -> None:
+        if self.pauses:
+            log.warning("accepting clients again (after %d pauses of %s s)", self.pauses,
+                        ACCEPT_PAUSE)
+            self.pauses = 0
+
+
+async def accept_waiting(listening: socket.socket, handle: Handler, nursery: trio.Nursery,
+                         starved: Starved) -> None:
+    """Accept every client the kernel has queued on ``listening``."""
     while True:
         try:
             sock, address = listening.accept()
@@ -185,11 +206,12 @@ async def _accept_waiting(listening: socket.socket, handle: Handler,
             return
         except OSError as exc:
             if exc.errno in _OUT_OF_RESOURCES:
-                log.error("cannot accept a client (%s); pausing", exc)
+                starved.pause(exc)
                 await trio.sleep(ACCEPT_PAUSE)
             elif exc.errno not in _CLIENT_GONE_BEFORE_ACCEPT:
                 raise
             continue
+        starved.accepted()
         sock.setblocking(False)
         with suppress(OSError):  # a client already gone: its session will find out
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
