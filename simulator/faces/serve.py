@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import ipaddress
 import os
 import re
 import signal
@@ -104,8 +103,10 @@ def _check_options(args: argparse.Namespace) -> str | None:
 
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this machine can reach."""
-    if host.lower() == "localhost":
+    if host.lower() in ("localhost", "127.0.0.1", "::1"):
         return True
+    import ipaddress  # only for other addresses: every start would pay for it
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

@@ -17,15 +17,17 @@ ends on disk, as mail clients such as mutt expect, and CRLF again when read back
 from __future__ import annotations
 
 import errno
-import mailbox
 import os
 import re
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from simulator.protocol import Envelope, ReceivedMessage
+
+if TYPE_CHECKING:
+    import mailbox
 
 RETURN_PATH: Final = b"Return-Path: "
 ENVELOPE_TO: Final = b"X-Envelope-To: "
@@ -127,9 +129,12 @@ class MaildirStore:
         Raises OSError for a path that is a file, or a directory with other things in it
         but no Maildir: smtp-sim will not scatter cur/new/tmp into someone's home directory.
         """
+        import mailbox  # here, not at the top: a server keeping mail in memory never needs it
+
         self.path = os.fspath(path)
         _prepare_maildir(self.path)
-        self._maildir = mailbox.Maildir(self.path, factory=None, create=False)
+        self._maildir: mailbox.Maildir = mailbox.Maildir(self.path, factory=None, create=False)
+        self._clash: type[Exception] = mailbox.ExternalClashError
         self._new_dir = os.path.join(self.path, "new")
 
     def deliver(self, message: ReceivedMessage) -> str:
@@ -145,7 +150,7 @@ class MaildirStore:
         for _ in range(_CLASH_RETRIES):
             try:
                 return self._maildir.add(data)
-            except mailbox.ExternalClashError:
+            except self._clash:
                 continue
         raise OSError(f"could not find a free file name in {self.path}")
 

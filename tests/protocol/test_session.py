@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+
 import pytest
 
 from simulator.protocol import MailFrom, Policy, Session, State
+from simulator.protocol.session import date_header
 from tests.dialogue import (
     GREETED,
     IN_DATA,
@@ -416,3 +420,15 @@ def test_clock_is_injected_for_the_received_header() -> None:
     assert message is not None
     assert b"(127.0.0.1:5000)" in message.content
     assert b"Sun, 29 Nov 2026 12:00:00 +0000" in message.content
+
+
+@pytest.mark.parametrize("moment", [
+    datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 12, 2, 6, 5, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+    datetime.datetime(2024, 2, 29, 23, 59, 59,
+                      tzinfo=datetime.timezone(-datetime.timedelta(hours=3, minutes=30))),
+    datetime.datetime(2001, 9, 9, 1, 46, 40),  # no zone: -0000, RFC 5322 §3.3
+])
+def test_the_received_date_is_rfc_5322_as_email_utils_writes_it(
+        moment: datetime.datetime) -> None:
+    assert date_header(moment) == email.utils.format_datetime(moment)
