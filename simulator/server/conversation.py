@@ -24,8 +24,7 @@ import functools
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, TypeVar
 
@@ -144,17 +143,16 @@ class Stopping:
         finally:
             self.stop()
 
-    @contextmanager
-    def replying(self, seconds: float) -> Iterator[trio.CancelScope]:
+    def replying(self, seconds: float) -> trio.CancelScope:
         """A shielded scope for sending stored messages' replies: ``seconds``, or
-        REPLY_SECONDS once the server is stopping."""
+        REPLY_SECONDS once the server is stopping. Call :meth:`replied` after it."""
         limit = REPLY_SECONDS if self.stopping else seconds
-        with trio.CancelScope(shield=True, deadline=trio.current_time() + limit) as scope:
-            self._replying.add(scope)
-            try:
-                yield scope
-            finally:
-                self._replying.discard(scope)
+        scope = trio.CancelScope(shield=True, deadline=trio.current_time() + limit)
+        self._replying.add(scope)
+        return scope
+
+    def replied(self, scope: trio.CancelScope) -> None:
+        self._replying.discard(scope)
 
 
 class _Deadline:
@@ -175,14 +173,17 @@ class _Deadline:
         self.data = timeouts.data if limited else math.inf
         self.slack = self.block / 64
         self.text_ends = math.inf
+        self.line_pending = False
+        """Whether part of a command line was left waiting after the last input."""
 
     def first(self, session: Session) -> float:
         """The deadline to start waiting with."""
         return self._target(session, trio.current_time())
 
-    def renew(self, scope: trio.CancelScope, session: Session, line_was_pending: bool,
+    def renew(self, scope: trio.CancelScope, session: Session,
               exchanges: list[Exchange]) -> None:
         """Move ``scope``'s deadline after input arrived and the engine took it."""
+        line_was_pending, self.line_pending = self.line_pending, session.line_pending
         if line_was_pending and not exchanges and session.state is not State.DATA:
             return  # the same command line is still arriving: its clock runs on
         target = self._target(session, trio.current_time())
@@ -277,12 +278,11 @@ class _Talk:
         """
         stream, session, deadline = self.stream, self.session, self.deadline
         while True:
-            line_was_pending = session.line_pending
             data = await stream.receive_some(RECEIVE_SIZE)
             if not data:
                 return None  # the client hung up: whatever it was sending is dropped
             exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
-            deadline.renew(waiting, session, line_was_pending, exchanges)
+            deadline.renew(waiting, session, exchanges)
             for exchange in exchanges:
                 if exchange.message is not None:
                     return exchanges
@@ -312,8 +312,12 @@ class _Talk:
                 if exchange.closes:
                     break
         wire, last = _replies(answered, self.publish)
-        with self.stopping.replying(self.deadline.idle) as guard:
-            await self.stream.send_all(wire)
+        guard = self.stopping.replying(self.deadline.idle)
+        try:
+            with guard:
+                await self.stream.send_all(wire)
+        finally:
+            self.stopping.replied(guard)
         if guard.cancelled_caught:
             log.warning("session %s (%s): reply to a stored message not taken in time; "
                         "disconnected", self.session.session_id, self.session.peer)
@@ -361,6 +365,10 @@ def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[bytes, Exchan
     Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
     Exchange is published before any of their bytes is written (the console relies on it).
     """
+    if len(exchanges) == 1:  # the common case: one command per chunk
+        [exchange] = exchanges
+        publish(exchange)
+        return exchange.reply.to_bytes(), exchange if exchange.closes else None
     wire = bytearray()
     for exchange in exchanges:
         publish(exchange)
