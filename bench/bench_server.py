@@ -28,6 +28,7 @@ loopback and is bounded in count.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import os
 import resource
@@ -45,6 +46,7 @@ from functools import partial
 
 import abuse_runs
 
+import simulator
 from simulator.protocol import make_reply
 
 HOST = "127.0.0.1"
@@ -356,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, args.burst * 2 + 200)), hard))
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    # As an install leaves it: every module byte-compiled, so no start compiles source (with
+    # PYTHONDONTWRITEBYTECODE set, a module edited since its .pyc would be compiled each time).
+    compileall.compile_dir(os.path.dirname(simulator.__file__), quiet=1)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"{args.sessions} sessions x {args.rounds} rounds, {args.noops} NOOPs; reference: "
           f"the bare trio server for the first row, aiosmtpd for the others", flush=True)
