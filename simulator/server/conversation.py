@@ -165,6 +165,8 @@ class _Deadline:
     deadline change is a heap update in trio's scheduler); earlier, always.
     """
 
+    __slots__ = ("block", "data", "idle", "line_pending", "slack", "text_ends")
+
     def __init__(self, timeouts: Timeouts) -> None:
         limited = timeouts.idle is not None
         self.idle = timeouts.idle if timeouts.idle is not None else math.inf
@@ -173,8 +175,7 @@ class _Deadline:
         self.data = timeouts.data if limited else math.inf
         self.slack = self.block / 64
         self.text_ends = math.inf
-        self.line_pending = False
-        """Whether part of a command line was left waiting after the last input."""
+        self.line_pending = False  # part of a command line was left after the last input
 
     def first(self, session: Session) -> float:
         """The deadline to start waiting with."""
@@ -184,16 +185,23 @@ class _Deadline:
               exchanges: list[Exchange]) -> None:
         """Move ``scope``'s deadline after input arrived and the engine took it."""
         line_was_pending, self.line_pending = self.line_pending, session.line_pending
-        if line_was_pending and not exchanges and session.state is not State.DATA:
+        if session.state is State.DATA:
+            target = self._in_text(trio.current_time())
+        elif line_was_pending and not exchanges:
             return  # the same command line is still arriving: its clock runs on
-        target = self._target(session, trio.current_time())
+        else:
+            self.text_ends = math.inf
+            target = trio.current_time() + self.idle
         if target < scope.deadline or target - scope.deadline > self.slack:
             scope.deadline = target
 
     def _target(self, session: Session, now: float) -> float:
-        if session.state is not State.DATA:
-            self.text_ends = math.inf
-            return now + self.idle
+        if session.state is State.DATA:
+            return self._in_text(now)
+        self.text_ends = math.inf
+        return now + self.idle
+
+    def _in_text(self, now: float) -> float:
         if self.text_ends == math.inf:
             self.text_ends = now + self.data
         return min(now + self.block, self.text_ends)
@@ -236,6 +244,8 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
 
 class _Talk:
     """One conversation's loop and what it needs (one object, not eight arguments each)."""
+
+    __slots__ = ("deadline", "drain", "publish", "session", "stopping", "store", "stream")
 
     def __init__(self, stream: trio.abc.Stream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,

@@ -49,6 +49,8 @@ class SocketConnection(trio.abc.HalfCloseableStream):
     ``trio.testing.check_half_closeable_stream`` on it.
     """
 
+    __slots__ = ("_eof_sent", "_receiving", "_sending", "socket")
+
     def __init__(self, sock: socket.socket) -> None:
         self.socket = sock
         self._sending = False
