@@ -100,8 +100,6 @@ def _ignore(exchange: Exchange) -> None:
     del exchange
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Timeouts:
     """How long a client may take (seconds; None: no limit, the console's own session)."""
