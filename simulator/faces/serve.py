@@ -24,9 +24,10 @@ from typing import Final, TextIO
 import trio
 
 from simulator.protocol import Policy
+from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
-from simulator.server.conversation import Stopping
+from simulator.server.deadlines import Stopping
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
@@ -43,6 +44,7 @@ DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep u
 SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
+SCENARIO_OPTIONS: Final = ("scenario", "greylist_delay", "rate_limit", "fault_rate", "seed")
 HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
@@ -53,7 +55,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
-    policy = make_policy(args)
+    scenario = _scenario(args)
+    if isinstance(scenario, str):
+        print(f"smtp-sim serve: {scenario}", file=sys.stderr)
+        return 2
+    policy = make_policy(args, scenario)
     try:
         store: Store = (MaildirStore(args.maildir) if args.maildir
                         else MemoryStore(limit=args.memory_limit * MIB))
@@ -76,12 +82,27 @@ def run_serve(args: argparse.Namespace) -> int:
     return status
 
 
-def make_policy(args: argparse.Namespace) -> Policy:
+def _scenario(args: argparse.Namespace) -> Scenario | str:
+    """The scenario asked for, or what is wrong with it. Without any scenario option it is
+    the engine's strict default as it is: reading strict.toml, and importing the lessons
+    package to do so, cost every start of the default server a sixth of its own startup."""
+    if all(getattr(args, name, None) is None for name in SCENARIO_OPTIONS):
+        return STRICT
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+
+    try:
+        return from_arguments(args)
+    except ScenarioError as err:
+        return str(err)
+
+
+def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
     """The server's Policy from the command line; the engine's defaults for what is not given."""
     defaults = Policy()
     return Policy(hostname=args.hostname or defaults.hostname,
                   max_message_size=args.max_size or defaults.max_message_size,
-                  accept_bare_lf=args.accept_bare_lf)
+                  accept_bare_lf=args.accept_bare_lf, scenario=scenario)
+
 
 
 def _check_options(args: argparse.Namespace) -> str | None:
@@ -154,6 +175,10 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
                 print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
+                if policy.scenario.rules:  # the strict default prints what it always did
+                    from simulator.lessons.scenario_view import start_lines
+
+                    print("\n".join(start_lines(policy.scenario)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS

@@ -9,7 +9,7 @@ Received: header), no threads: the same bytes give the same Exchanges however th
 from __future__ import annotations
 
 import datetime
-import functools
+import random
 from collections.abc import Callable
 from typing import Final
 
@@ -23,51 +23,29 @@ from .commands import (
     RcptTo,
     Simple,
     fail,
+    only_path_is_utf8,
     parse_arguments,
     split_verb,
 )
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage
-from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
+from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextLine, TextPiece
+from .memory import Memory
 from .policy import Policy
+from .referee import Referee
 from .replies import HELP_TOPICS, Reply, make_reply
+from .rules import Decision
 from .state import State, Verb, next_state
+from .trace import received_header
 
 EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
                           "SMTPUTF8", "HELP")
 _END_OF_DATA_LINE: Final = b".\r\n"
-_DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                  "Dec")
 
 
 def _fixed_clock() -> datetime.datetime:
     return EPOCH
-
-
-@functools.lru_cache(maxsize=4)
-def date_header(moment: datetime.datetime) -> str:
-    """RFC 5322 §3.3 date-time (``Thu, 01 Jan 1970 00:00:00 +0000``; ``-0000`` when the zone
-    is unknown), cached: many messages arrive within the same second. Written here rather
-    than taken from email.utils, whose import was a tenth of the server's own startup."""
-    offset = moment.utcoffset()
-    zone = "-0000"
-    if offset is not None:
-        minutes = int(abs(offset.total_seconds())) // 60
-        sign = "-" if offset < datetime.timedelta(0) else "+"
-        zone = f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
-    return (f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} "
-            f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {zone}")
-
-
-def _only_path_is_utf8(verb: Verb, argument: str) -> bool:
-    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
-    start, end = argument.find("<"), argument.find(">")
-    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
-        return False
-    outside = argument[:start] + argument[end + 1:]
-    return outside.isascii() and argument[start:end].isprintable()
 
 
 class Session:
@@ -80,7 +58,11 @@ class Session:
         peer: str = "unknown",
         session_id: str = "S1",
         clock: Callable[[], datetime.datetime] = _fixed_clock,
+        memory: Memory | None = None,
+        timer: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
+        # memory: shared by one server's sessions, timer: its clock in seconds (see referee)
         self.policy = policy or Policy()
         self.peer = peer
         self.session_id = session_id
@@ -94,18 +76,20 @@ class Session:
         self.messages_accepted = 0
         self._queued = 0
         self.errors = 0
-        self._text = bytearray()
-        self._text_size = 0
-        self._line_size = 0
-        self._segment = 0  # octets of the current text line, ended by CRLF or (accepted) LF
-        self._text_problems: list[str] = []
+        self._start_text()  # the message text's buffers and counters
+        self.authenticated = False
+        """True once the client authenticated (AUTH): the realistic scenario lets it relay."""
+        self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
+            self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
 
     # -- what the driver calls ------------------------------------------------------------
 
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
-        reply = make_reply("session.greeting", host=self.policy.hostname)
-        return Exchange(b"", None, reply, self.state, self.state, closes=False)
+        if self.referee is None:
+            return self.decided(b"", None, make_reply("session.greeting",
+                                                       host=self.policy.hostname), self.state, None)
+        return self.referee.greeting(self)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -140,25 +124,19 @@ class Session:
 
     @property
     def line_pending(self) -> bool:
-        """True while part of a command line has arrived but not its end (the driver times
-        a line from its first byte, so a line trickled in slowly cannot hold the session)."""
+        """Part of a command line arrived, not yet its end (the driver times it from there)."""
         return self.state is not State.DATA and self._framer.in_line
 
-    def timeout(self) -> Exchange:
-        """The client was idle too long: 421 4.4.2 and close (RFC 5321 §4.5.3.2)."""
-        return self._close("session.timeout")
-
-    def too_slow(self) -> Exchange:
-        """A command line or the message text took too long to arrive: 421 4.4.2 and close."""
-        return self._close("session.too-slow")
+    def timeout(self, *, too_slow: bool = False) -> Exchange:
+        """Idle, or (``too_slow``) input arriving too slowly: 421 4.4.2, close (§4.5.3.2)."""
+        return self._close("session.too-slow" if too_slow else "session.timeout")
 
     def shutdown(self) -> Exchange:
         """The server is going down: 421 4.3.2 and close."""
         return self._close("session.shutdown")
 
     def storage_failed(self, exchange: Exchange, *, full: bool = False) -> Exchange:
-        """The driver could not store ``exchange``'s message: 451 instead of 250, or 452
-        when the store is ``full`` (RFC 5321 §4.2.5: a temporary refusal after the dot)."""
+        """The driver could not store ``exchange``'s message: 451 (452 when ``full``), not 250."""
         self.messages_accepted -= 1
         reply = make_reply("data.storage-full" if full else "data.storage-failed")
         return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
@@ -170,17 +148,38 @@ class Session:
         before = self.state
         verb: Verb | None = None
         command: Command | None = None
+        decision: Decision | None = None
         try:
             verb, argument = self._split(line)
             command, after = self._parse(verb, argument)
-            reply = self._execute(command)
-            self.state = after
+            if self.referee is not None:
+                decision = self.referee.at_command(self, verb, argument, command)
+            if decision is not None and decision.reply is not None:
+                reply = decision.reply  # a rule refused it: the command has no effect
+            else:
+                reply = self._execute(command)
+                self.state = after
         except ProtocolError as err:
             reply = err.reply
+            if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
+                decision = self.referee.at_empty_data(self)
+                reply = decision.reply if decision and decision.reply else reply
         if verb in (Verb.HELO, Verb.EHLO):
             reply = reply.without_enhanced()  # RFC 2034 §3
-        return Exchange(line.raw, command, reply, before, self.state,
-                        closes=self.state is State.CLOSED)
+        if self.referee is not None:
+            self.referee.noted(verb, reply.code)
+        return self.decided(line.raw, command, reply, before, decision)
+
+    def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
+                 decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
+        """The Exchange, with what the deciding rule (if any) asks of the driver."""
+        if decision is None:
+            return Exchange(line, command, reply, before, self.state,
+                            closes=self.state is State.CLOSED, message=message)
+        self.state = State.CLOSED if decision.close else self.state
+        return Exchange(line, command, reply, before, self.state, closes=self.state is State.CLOSED,
+                        message=message, delay=decision.delay, hang_up=decision.silent,
+                        rule=decision.rule)
 
     def _split(self, line: CommandLine) -> tuple[Verb, str]:
         """Check the framing and the characters, then find the verb."""
@@ -195,7 +194,7 @@ class Session:
 
     def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
         """Check the characters, the sequence (state.py's table), then the arguments."""
-        if not argument.isascii() and not _only_path_is_utf8(verb, argument):
+        if not argument.isascii() and not only_path_is_utf8(verb, argument):
             # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
             raise fail("syntax.non-ascii", verb=verb.value)
         after = next_state(self.state, verb)
@@ -277,8 +276,8 @@ class Session:
         self._text = bytearray()
         self._text_size = 0
         self._line_size = 0
-        self._segment = 0
-        self._text_problems = []
+        self._text_line = TextLine(bare_lf_ends=self.policy.accept_bare_lf)
+        self._text_problems: list[str] = []
 
     def _receive_text(self, piece: TextPiece) -> Exchange | None:
         """Take one piece of message text; at the lone ``.`` line, answer for the message."""
@@ -288,7 +287,9 @@ class Session:
         content = piece.content
         if at_line_start and content.startswith(b"."):
             content = content[1:]  # RFC 5321 §4.5.2: dot-unstuffing
-        self._count_line_length(content, piece.ends_line)
+        self._line_size = 0 if piece.ends_line else self._line_size + len(content)  # from CRLF
+        if self._text_line.add(content, piece.ends_line):  # RFC 5321 §4.5.3.1.6
+            self._note_problem("data.line-too-long")
         if b"\r" in content:
             self._note_problem("data.bare-cr")
         if b"\n" in content:
@@ -300,20 +301,6 @@ class Session:
             content += b"\r\n"
         self._add_text(content)
         return None
-
-    def _count_line_length(self, content: bytes, ends_line: bool) -> None:
-        """Count ``content`` towards the 1000-octet limit of a text line, CRLF included
-        (RFC 5321 §4.5.3.1.6; the transparency dot does not count). With accept_bare_lf a
-        bare LF ends a line as well (it is stored as CRLF), so each line is counted on its
-        own, whatever ended it. ``_line_size`` still counts from the last CRLF: only a CRLF
-        starts a line where a dot can end the message."""
-        self._line_size = 0 if ends_line else self._line_size + len(content)
-        lines = content.split(b"\n") if self.policy.accept_bare_lf else [content]
-        lengths = [self._segment + len(lines[0]), *map(len, lines[1:])]
-        ended = lengths if ends_line else lengths[:-1]
-        if max(ended, default=0) + 2 > MAX_TEXT_LINE or lengths[-1] > MAX_TEXT_LINE:
-            self._note_problem("data.line-too-long")
-        self._segment = 0 if ends_line else lengths[-1]
 
     def _receive_text_block(self) -> bool:
         """Take every complete text line before the end of the message in one go.
@@ -355,17 +342,25 @@ class Session:
         before, size = self.state, self._text_size
         message: ReceivedMessage | None = None
         problems = self._text_problems
+        decision: Decision | None = None  # a rule's verdict on the whole message
         if problems:
             key = min(problems, key=_PROBLEM_ORDER.index)
             reply = make_reply(key, limit=self.policy.max_message_size)
         else:
-            message = self._accept_message()
-            reply = make_reply("data.accepted", queue_id=message.queue_id)
+            if self.referee is not None:
+                decision = self.referee.at_end_of_data(self, bytes(self._text))
+            if decision is not None and decision.reply is not None:
+                reply = decision.reply  # refused by a rule (spam...): nothing is kept
+            else:
+                message = self._accept_message()
+                reply = make_reply("data.accepted", queue_id=message.queue_id)
         self._reset_transaction()
         self._start_text()
         self.state = State.GREETED
-        return Exchange(_END_OF_DATA_LINE, EndOfData(size), reply, before, self.state,
-                        closes=False, message=message)
+        if self.referee is not None:
+            self.referee.noted(Verb.END_OF_DATA, reply.code)
+        return self.decided(_END_OF_DATA_LINE, EndOfData(size), reply, before, decision,
+                             message)
 
     def _accept_message(self) -> ReceivedMessage:
         self.messages_accepted += 1
@@ -378,14 +373,8 @@ class Session:
         return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
 
     def _received_header(self, queue_id: str, envelope: Envelope) -> bytes:
-        """RFC 5321 §4.4: the trace line this server adds on top of the message."""
-        protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if self.esmtp else "SMTP")
-        recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
-        stamp = date_header(self._clock().replace(microsecond=0))
-        text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
-                f"\tby {self.policy.hostname} (smtp-sim) with {protocol} id {queue_id}"
-                f"{recipient}; {stamp}\r\n")
-        return text.encode("utf-8")
+        return received_header(queue_id, envelope, esmtp=self.esmtp,
+                               hostname=self.policy.hostname, moment=self._clock())
 
     # -- closing --------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ MAX_SHOWN: Final = 120
 
 WITHOUT_LINE: Final[Mapping[str, str]] = MappingProxyType({
     "session.greeting": "(connected)",
+    "session.greeting-scenario": "(connected)",
     "session.too-many-clients": "(connected)",
     "session.timeout": "(idle)",
     "session.too-slow": "(too slow)",
@@ -41,7 +42,20 @@ def _client_side(exchange: Exchange) -> str:
     return show_bytes(exchange.line, limit=MAX_SHOWN)
 
 
+HUNG_UP: Final = "(nothing: the server closed the connection without a reply)"
+WAITED: Final = "(after {seconds:g} s) "
+"""How the log shows a scenario's silent disconnect and delay."""
+
+
 def _server_side(exchange: Exchange) -> str:
+    if exchange.hang_up:
+        return HUNG_UP
+    if exchange.delay:
+        return WAITED.format(seconds=exchange.delay) + _reply_side(exchange)
+    return _reply_side(exchange)
+
+
+def _reply_side(exchange: Exchange) -> str:
     reply = exchange.reply
     more = len(reply.lines) - 1
     first = reply.wire_lines()[0] if more else reply.to_bytes()[:-2].decode("ascii")

@@ -4,12 +4,12 @@
 each accepted message in the store before its 250 goes out, and sends the replies, until an
 Exchange says the server closes (221, 421), the client leaves, or the caller is cancelled
 (server shutdown: 421 4.3.2). Every Exchange is offered to a publish function for watchers.
-The replies of one chunk go out together; :func:`_follow` is where the driver then acts on
-the instruction of the Exchange that ends the batch (today: close).
+The replies of one chunk go out together; :meth:`_Talk.follow` is where the driver then acts
+on the instruction of the Exchange that ends the batch (today: close).
 
-Every client is bounded in time (:class:`Timeouts`, :class:`_Deadline`): silence, a command
-line (timed from its first octet, so a line trickled one byte at a time cannot hold its
-connection slot), and message text (each arrival, and the whole text) all have a limit.
+Every client is bounded in time (:mod:`simulator.server.deadlines`): silence, a command line
+(timed from its first octet, so a line trickled one byte at a time cannot hold its connection
+slot), and message text (each arrival, and the whole text) all have a limit.
 
 Failure stays inside its session: a client that vanishes, resets, stalls or sends garbage
 ends only its own conversation, and a bug is logged rather than raised into the nursery that
@@ -22,15 +22,14 @@ import datetime
 import errno
 import functools
 import logging
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Final, TypeVar
 
 import trio
 
 from simulator.protocol import Exchange, Session, State
+from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.store import Store
 
 RECEIVE_SIZE: Final = 16 * 1024
@@ -43,15 +42,6 @@ LINGER_SECONDS: Final = 2.0
 close is a FIN (a reply followed by a reset can be lost in the client's kernel)..."""
 QUIET_SECONDS: Final = 0.1
 """...and the draining stops as soon as the client has been silent this long."""
-REPLY_SECONDS: Final = 1.5
-"""While the server shuts down, how long the replies that report a stored message may take
-to go out: a client that has not taken its 250 by then (its socket buffers are full: it has
-stopped reading) is disconnected. Short, so Ctrl-C still ends the server within 2 s. Outside
-shutdown they get as long as the idle timeout."""
-DATA_BLOCK_SECONDS: Final = 180.0
-"""RFC 5321 §4.5.3.2.5: in DATA, at most this long between two arrivals of message text."""
-DATA_SECONDS: Final = 600.0
-"""RFC 5321 §4.5.3.2.6: the whole message text, from the 354 to the final dot, within this."""
 _STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 Publish = Callable[[Exchange], None]
@@ -100,119 +90,8 @@ def _ignore(exchange: Exchange) -> None:
     del exchange
 
 
-@dataclass(frozen=True, slots=True)
-class Timeouts:
-    """How long a client may take (seconds; None: no limit, the console's own session)."""
-
-    idle: float | None = None
-    """Silence between commands, and a whole command line from its first octet
-    (RFC 5321 §4.5.3.2.7 asks for at least 5 minutes). None: no time limits at all."""
-    data_block: float = DATA_BLOCK_SECONDS
-    """In DATA, silence between two arrivals of message text (never more than ``idle``)."""
-    data: float = DATA_SECONDS
-    """The whole message text, from the 354 to the final dot."""
-
-
-class Stopping:
-    """Shared by the sessions of one server: is it shutting down, and what is it still storing.
-
-    The replies that report stored messages are shielded from cancellation (they must go
-    out); :meth:`stop` shortens their time to REPLY_SECONDS, including the ones already
-    waiting for a slow reader.
-    """
-
-    def __init__(self) -> None:
-        self.stopping = False
-        self.storing = 0
-        """Messages being written to the store right now (shutdown waits for each)."""
-        self._replying: set[trio.CancelScope] = set()
-
-    def stop(self) -> None:
-        """The server is shutting down: every 250 still waiting gets REPLY_SECONDS."""
-        self.stopping = True
-        limit = trio.current_time() + REPLY_SECONDS
-        for scope in self._replying:
-            scope.deadline = min(scope.deadline, limit)
-
-    async def stop_when_cancelled(self) -> None:
-        """A task for the server's nursery: calls :meth:`stop` when shutdown cancels it."""
-        try:
-            await trio.sleep_forever()
-        finally:
-            self.stop()
-
-    def replying(self, seconds: float) -> trio.CancelScope:
-        """A shielded scope for sending stored messages' replies: ``seconds``, or
-        REPLY_SECONDS once the server is stopping. Call :meth:`replied` after it."""
-        limit = REPLY_SECONDS if self.stopping else seconds
-        scope = trio.CancelScope(shield=True, deadline=trio.current_time() + limit)
-        self._replying.add(scope)
-        return scope
-
-    def replied(self, scope: trio.CancelScope) -> None:
-        self._replying.discard(scope)
-
-
-class _Deadline:
-    """When the client's time runs out, moved as its input arrives.
-
-    In command mode the deadline is ``idle`` after the last complete line, and a line that
-    has begun keeps the deadline its first octet found: only completing it renews the time.
-    In DATA each arrival renews ``data_block``, never past ``data`` after the text began.
-    A deadline is moved later only when it moved by more than a 64th of its timeout (a
-    deadline change is a heap update in trio's scheduler); earlier, always.
-    """
-
-    __slots__ = ("block", "data", "idle", "line_pending", "slack", "text_ends")
-
-    def __init__(self, timeouts: Timeouts) -> None:
-        limited = timeouts.idle is not None
-        self.idle = timeouts.idle if timeouts.idle is not None else math.inf
-        # Silence in DATA is never allowed longer than between commands.
-        self.block = min(timeouts.data_block, self.idle) if limited else math.inf
-        self.data = timeouts.data if limited else math.inf
-        self.slack = self.block / 64
-        self.text_ends = math.inf
-        self.line_pending = False  # part of a command line was left after the last input
-
-    def first(self, session: Session) -> float:
-        """The deadline to start waiting with."""
-        return self._target(session, trio.current_time())
-
-    def renew(self, scope: trio.CancelScope, session: Session,
-              exchanges: list[Exchange]) -> None:
-        """Move ``scope``'s deadline after input arrived and the engine took it."""
-        line_was_pending, self.line_pending = self.line_pending, session.line_pending
-        if session.state is State.DATA:
-            target = self._in_text(trio.current_time())
-        elif line_was_pending and not exchanges:
-            return  # the same command line is still arriving: its clock runs on
-        else:
-            self.text_ends = math.inf
-            target = trio.current_time() + self.idle
-        if target < scope.deadline or target - scope.deadline > self.slack:
-            scope.deadline = target
-
-    def _target(self, session: Session, now: float) -> float:
-        if session.state is State.DATA:
-            return self._in_text(now)
-        self.text_ends = math.inf
-        return now + self.idle
-
-    def _in_text(self, now: float) -> float:
-        if self.text_ends == math.inf:
-            self.text_ends = now + self.data
-        return min(now + self.block, self.text_ends)
-
-    def expired(self, session: Session) -> Exchange:
-        """The closing 421 4.4.2: too slow for a line or text underway, else idle."""
-        if session.line_pending or trio.current_time() >= self.text_ends:
-            return session.too_slow()
-        return session.timeout()
-
-
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
-                *, timeouts: Timeouts = Timeouts(), stopping: Stopping | None = None,
+                *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
                 drain: bool = False) -> None:
     """Hold the conversation of ``session`` on ``stream``, then close the stream.
 
@@ -252,7 +131,7 @@ class _Talk:
         self.session = session
         self.store = store
         self.publish = publish
-        self.deadline = _Deadline(timeouts)
+        self.deadline = Deadline(timeouts)
         self.stopping = stopping
         self.drain = drain
 
@@ -266,7 +145,10 @@ class _Talk:
         session = self.session
         greeting = session.greeting()
         self.publish(greeting)
-        await self.stream.send_all(greeting.reply.to_bytes())
+        await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())])
+        if greeting.closes:  # a scenario refused the connection (421, 554)
+            await self.follow(greeting)
+            return
         while True:
             with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
                 pending = await self.until_message(waiting)
@@ -294,11 +176,19 @@ class _Talk:
             for exchange in exchanges:
                 if exchange.message is not None:
                     return exchanges
-            wire, last = _replies(exchanges, self.publish)
-            if wire:
-                await stream.send_all(wire)
+            segments, last = _replies(exchanges, self.publish)
+            await self.send(segments)
             if last is not None and not await self.follow(last):
                 return None
+
+    async def send(self, segments: Segments) -> None:
+        """Send replies; each segment after its delay (a scenario rule asked the server to
+        wait), none for a silent disconnect."""
+        for delay, wire in segments:
+            if delay:
+                await trio.sleep(delay)
+            if wire:
+                await self.stream.send_all(wire)
 
     async def deliver(self, exchanges: list[Exchange]) -> bool:
         """Store each message of ``exchanges``, then send all their replies; False when over.
@@ -311,6 +201,9 @@ class _Talk:
         pipelining client may read slowly), or REPLY_SECONDS while the server is stopping;
         a client that has not read by then is disconnected without another word.
         """
+        waited = sum(exchange.delay for exchange in exchanges)
+        if waited:  # a scenario's delay, before the store: a shutdown meanwhile loses nothing
+            await trio.sleep(waited)
         answered: list[Exchange] = []
         with trio.CancelScope(shield=True):
             for exchange in exchanges:
@@ -319,11 +212,11 @@ class _Talk:
                 answered.append(exchange)
                 if exchange.closes:
                     break
-        wire, last = _replies(answered, self.publish)
+        segments, last = _replies(answered, self.publish)
         guard = self.stopping.replying(self.deadline.idle)
         try:
             with guard:
-                await self.stream.send_all(wire)
+                await self.stream.send_all(b"".join(wire for _, wire in segments))
         finally:
             self.stopping.replied(guard)
         if guard.cancelled_caught:
@@ -336,7 +229,8 @@ class _Talk:
         """Act on the instruction of ``exchange`` after its reply went out; False when the
         conversation is over.
 
-        Today the one instruction is to close. After the 221 to QUIT the socket closes at
+        Today the instruction acted on here is to close (a scenario's delay is waited for
+        in :meth:`send`). After the 221 to QUIT the socket closes at
         once: the client asked to end and sends nothing more (RFC 5321 §4.1.1.10). After a
         421 the client may still be sending, so its input is drained first (:func:`_linger`).
         """
@@ -366,24 +260,35 @@ class _Talk:
         return exchange
 
 
-def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[bytes, Exchange | None]:
+Segments = list[tuple[float, bytes]]
+"""Replies to write: (seconds to wait first, bytes), in order."""
+
+
+def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exchange | None]:
     """Publish ``exchanges``; their reply bytes, and the Exchange that carries an
     instruction for the driver (today: to close), which ends the batch.
 
     Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
     Exchange is published before any of their bytes is written (the console relies on it).
+    A reply a scenario delays starts a new write, after its delay (the first element of each
+    segment); a silent disconnect (``hang_up``) sends nothing and closes.
     """
     if len(exchanges) == 1:  # the common case: one command per chunk
         [exchange] = exchanges
         publish(exchange)
-        return exchange.reply.to_bytes(), exchange if exchange.closes else None
-    wire = bytearray()
+        wire = b"" if exchange.hang_up else exchange.reply.to_bytes()
+        return [(exchange.delay, wire)], exchange if exchange.closes else None
+    segments: Segments = [(0.0, b"")]
     for exchange in exchanges:
         publish(exchange)
-        wire += exchange.reply.to_bytes()
+        if exchange.delay:
+            segments.append((exchange.delay, b""))
+        if not exchange.hang_up:
+            delay, wire = segments[-1]
+            segments[-1] = (delay, wire + exchange.reply.to_bytes())
         if exchange.closes:
-            return bytes(wire), exchange
-    return bytes(wire), None
+            return segments, exchange
+    return segments, None
 
 
 async def say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Publish,

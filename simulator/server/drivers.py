@@ -22,18 +22,9 @@ from typing import NamedTuple
 import trio
 
 from simulator.protocol import Exchange, Policy, Session, State, make_reply
-from simulator.server.conversation import (
-    DATA_BLOCK_SECONDS,
-    DATA_SECONDS,
-    Publish,
-    Stopping,
-    Timeouts,
-    drive,
-    local_clock,
-    offer,
-    publisher,
-    say_last,
-)
+from simulator.protocol.memory import Memory
+from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
+from simulator.server.deadlines import DATA_BLOCK_SECONDS, DATA_SECONDS, Stopping, Timeouts
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
 from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
@@ -53,6 +44,7 @@ async def serve_stream(
     data_block_timeout: float = DATA_BLOCK_SECONDS,
     data_timeout: float = DATA_SECONDS,
     session: Session | None = None,
+    memory: Memory | None = None,
 ) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
 
@@ -66,7 +58,8 @@ async def serve_stream(
     out first, within REPLY_SECONDS.
     """
     if session is None:
-        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock)
+        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
+                          memory=memory, timer=trio.current_time)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
     timeouts = Timeouts(idle_timeout, data_block_timeout, data_timeout)
     stopping = Stopping()
@@ -94,14 +87,19 @@ class LocalSession:
 
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
-                             session_id: str = "S1") -> AsyncIterator[LocalSession]:
+                             session_id: str = "S1",
+                             memory: Memory | None = None) -> AsyncIterator[LocalSession]:
     """Run one session over an in-memory stream pair: no sockets at all.
+
+    ``memory`` carries greylisting and rate limits from one session to the next (give the
+    same object to every session of one console).
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
-    session = Session(policy, peer="console", session_id=session_id, clock=local_clock)
+    session = Session(policy, peer="console", session_id=session_id, clock=local_clock,
+                      memory=memory, timer=trio.current_time)
     client, server = stream_pair()
     send, receive = trio.open_memory_channel[Exchange](math.inf)
     stopping = Stopping()
@@ -143,6 +141,7 @@ async def serve_tcp(
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
     stopping: Stopping | None = None,
+    memory: Memory | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
@@ -155,13 +154,16 @@ async def serve_tcp(
     that finds no room there is dropped (a slow watcher never slows a client), and
     ``on_drop`` is called for each, so the watcher can say that it missed some. The time
     limits are those of :func:`serve_stream`. ``stopping`` (made here when not given) tells
-    the caller how many messages are being stored while the server shuts down.
+    the caller how many messages are being stored while the server shuts down. ``memory``
+    (by default a new one) is what the scenario remembers across the sessions: greylisted
+    triplets, messages per client address.
     """
     listeners = await open_listeners(host, port)
     stopping = stopping or Stopping()
     clients = _Clients(policy, store, max_clients,
                        Timeouts(idle_timeout, data_block_timeout, data_timeout), stopping, feed,
                        on_drop)
+    clients.memory = memory if memory is not None else Memory()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         for listener in listeners:
@@ -184,6 +186,7 @@ class _Clients:
         self.on_drop = on_drop
         self.active = 0
         self.connections = 0
+        self.memory = Memory()
 
     async def handle(self, connection: SocketConnection, peer: str) -> None:
         self.connections += 1
@@ -194,7 +197,8 @@ class _Clients:
             return
         self.active += 1
         try:
-            session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock)
+            session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
+                              memory=self.memory, timer=trio.current_time)
             await drive(connection, session, self.store, publish, timeouts=self.timeouts,
                         stopping=self.stopping, drain=True)
         finally:

@@ -17,7 +17,7 @@ import pytest
 import trio
 
 from simulator.faces.serve import _stop_on_signal, is_loopback, url_host
-from simulator.server.conversation import Stopping
+from simulator.server.deadlines import Stopping
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process, smtplib_send
 

@@ -8,7 +8,7 @@ import email.utils
 import pytest
 
 from simulator.protocol import MailFrom, Policy, Session, State
-from simulator.protocol.session import date_header
+from simulator.protocol.trace import date_header
 from tests.dialogue import (
     GREETED,
     IN_DATA,

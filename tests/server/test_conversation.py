@@ -20,7 +20,7 @@ import trio.testing
 
 from simulator.protocol import Policy, ReceivedMessage
 from simulator.server import serve_stream
-from simulator.server.conversation import DATA_SECONDS, REPLY_SECONDS
+from simulator.server.deadlines import DATA_SECONDS, REPLY_SECONDS
 from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, ReplyReader, start_message, wire
 
