@@ -4,8 +4,9 @@
 each accepted message in the store before its 250 goes out, and sends the replies, until an
 Exchange says the server closes (221, 421), the client leaves, or the caller is cancelled
 (server shutdown: 421 4.3.2). Every Exchange is offered to a publish function for watchers.
-The replies of one chunk go out together; :meth:`_Talk.follow` is where the driver then acts
-on the instruction of the Exchange that ends the batch (today: close).
+The replies of one chunk go out together (:meth:`_Talk.send`, which also waits a scenario's
+delay); :meth:`_Talk.follow` is where the driver then acts on the instruction of the Exchange
+that ends the batch (today: close; a new instruction, such as starting TLS, goes there).
 
 Every client is bounded in time (:mod:`simulator.server.deadlines`): silence, a command line
 (timed from its first octet, so a line trickled one byte at a time cannot hold its connection
