@@ -131,6 +131,19 @@ def test_bad_options_exit_2() -> None:
         assert result.stderr.startswith(b"smtp-sim serve: "), option
 
 
+def test_bad_time_and_memory_limits_say_what_to_give() -> None:
+    for option, message in (
+            (["--data-timeout", "0"], b"--data-timeout must be a positive number of seconds"),
+            (["--data-block-timeout", "-1"],
+             b"--data-block-timeout must be a positive number of seconds"),
+            (["--memory-limit", "0"],
+             b"--memory-limit must be at least 1 (MiB); use --maildir to keep everything")):
+        result = subprocess.run([sys.executable, "-m", "simulator", "serve", *option],
+                                capture_output=True, timeout=GUARD, check=False)
+        assert result.returncode == 2, option
+        assert result.stderr == b"smtp-sim serve: " + message + b"\n", option
+
+
 def test_loopback_and_url_helpers() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
