@@ -82,7 +82,7 @@ def test_restart_skip_and_lessons() -> None:
     assert "  ▸ 2. Introduce your client" in restarted
     assert "Lesson 1 skipped (not marked done)." in text
     assert "Lesson 2: Every line ends with CRLF" in text
-    assert "The course (0 of 16 done):" in text and "  ▸  2  crlf" in text
+    assert f"The course (0 of {len(COURSE.available)} done):" in text and "  ▸  2  crlf" in text
     assert "Lesson 5: Your first message" in text
 
 
