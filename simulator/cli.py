@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-LANGS = ("en", "zh")
+from .lessons.load import LANGS
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:

@@ -15,6 +15,7 @@ from typing import Final
 
 from simulator.lessons import CodeEntry
 from simulator.lessons.lookup import ExplainError, Request, parse_request
+from simulator.lessons.ui import text
 from simulator.render.terminal import wants_color
 
 USAGE_ERROR: Final = 2
@@ -70,7 +71,7 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         request = parse_request(list(args.codes), lang)
     except ExplainError as err:
-        print(f"smtp-sim explain: {err}", file=sys.stderr)
+        print(text("explain.error", lang, error=err), file=sys.stderr)
         return USAGE_ERROR
     color = wants_color(sys.stdout, no_color=args.no_color)
     width = shutil.get_terminal_size().columns

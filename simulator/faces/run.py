@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Final
 
 from simulator.client import TcpConnection
 from simulator.client.script import ended_in_data, play, split_lines
+from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text
 from simulator.render.terminal import wants_color
 from simulator.render.transcript import format_json, format_markdown, format_text
-
-_UNSENT: Final = ("(the server closed the connection; {count} line(s) not sent)",
-                  "（服务器已关闭连接；{count} 行没有发送）")
-"""The notice after a transcript cut short (English, Chinese)."""
-_IN_DATA: Final = ("smtp-sim run: the file ended inside DATA (no line holding only \".\" after "
-                   "the 354), so that message was never finished or sent",
-                   "smtp-sim run：文件在 DATA 中途结束（354 之后没有只含 \".\" 的一行），"
-                   "所以那封邮件没有写完，也没有发出")
-"""Said on stderr when the file stops in the middle of a message (English, Chinese)."""
 
 
 def _read(name: str) -> bytes:
@@ -38,12 +30,13 @@ def run_file(args: argparse.Namespace) -> int:
 
     from simulator.protocol import Policy
 
+    lang = args.lang or LANGS[0]
     try:
         data = _read(args.file)
     except OSError as err:
-        print(f"smtp-sim run: cannot read {args.file}: {err.strerror or err}", file=sys.stderr)
+        print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
+              file=sys.stderr)
         return 2
-    lang = args.lang or "en"
     policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
     peer: tuple[str, int] | None = getattr(args, "connect_to", None)
     if peer is None and getattr(args, "connect", None):  # if the CLI gives `run` --connect
@@ -52,14 +45,15 @@ def run_file(args: argparse.Namespace) -> int:
         try:
             peer = parse_peer(args.connect)
         except ValueError as err:
-            print(f"smtp-sim run: --connect: {err}", file=sys.stderr)
+            print(text("run.bad-connect", lang, error=err), file=sys.stderr)
             return 2
     connection = None if peer is None else TcpConnection(*peer)
     try:
         steps, unsent = trio.run(
             lambda: play(split_lines(data), policy=policy, connection=connection))
     except OSError as err:
-        print(f"smtp-sim: cannot connect to {peer}: {err.strerror or err}", file=sys.stderr)
+        print(text("run.cannot-connect", lang, peer=peer, error=err.strerror or err),
+              file=sys.stderr)
         return 1
     if args.format == "json":
         print(format_json(steps, lang, unsent=unsent))
@@ -69,7 +63,7 @@ def run_file(args: argparse.Namespace) -> int:
         color = wants_color(sys.stdout, no_color=args.no_color)
         sys.stdout.write(format_text(steps, lang, color=color))
         if unsent:
-            print(_UNSENT[lang == "zh"].format(count=unsent))
+            print(text("run.unsent", lang, count=unsent))
     if not unsent and ended_in_data(steps):
-        print(_IN_DATA[lang == "zh"], file=sys.stderr)
+        print(text("run.in-data", lang), file=sys.stderr)
     return 0

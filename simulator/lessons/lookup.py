@@ -17,6 +17,7 @@ from .entries import (
     enhanced_entry,
     known_codes,
 )
+from .ui import text
 
 
 class ExplainError(Exception):
@@ -38,19 +39,16 @@ def parse_request(codes: list[str], lang: str) -> Request:
     request = Request(lang)
     seen: set[str] = set()
     for raw in codes:
-        text = raw.strip()
-        if text.upper() in seen:
+        code = raw.strip()
+        if code.upper() in seen:
             continue
-        seen.add(text.upper())
-        if CODE_RE.fullmatch(text):
-            request.entries.append(_code(int(text), lang))
-        elif ENHANCED_RE.fullmatch(text):
-            request.enhanced.append(_enhanced(text, lang))
+        seen.add(code.upper())
+        if CODE_RE.fullmatch(code):
+            request.entries.append(_code(int(code), lang))
+        elif ENHANCED_RE.fullmatch(code):
+            request.enhanced.append(_enhanced(code, lang))
         else:
-            raise ExplainError(
-                f"{raw!r} is not a reply code. Give three digits such as 250 (first digit "
-                f"1-5, second 0-5), two codes to compare such as 221 500, or an enhanced "
-                f"status code such as 5.1.1.")
+            raise ExplainError(text("explain.not-a-code", lang, code=repr(raw)))
     if len(request.entries) >= 2:
         request.comparison = compare_codes([e.code for e in request.entries], lang)
     return request
@@ -61,11 +59,11 @@ def _code(code: int, lang: str) -> CodeEntry:
         return code_entry(code, lang)
     except UnknownCodeError:
         known = " ".join(str(c) for c in known_codes(lang))
-        raise ExplainError(f"no explanation for {code}. Known codes: {known}.") from None
+        raise ExplainError(text("explain.unknown-code", lang, code=code, known=known)) from None
 
 
-def _enhanced(text: str, lang: str) -> EnhancedEntry:
+def _enhanced(code: str, lang: str) -> EnhancedEntry:
     try:
-        return enhanced_entry(text, lang)
+        return enhanced_entry(code, lang)
     except UnknownCodeError:
-        raise ExplainError(f"no explanation for the enhanced status code {text}.") from None
+        raise ExplainError(text("explain.unknown-enhanced", lang, code=code)) from None

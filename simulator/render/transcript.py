@@ -97,9 +97,11 @@ def _fence(block: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def format_markdown(steps: Sequence[Step], lang: str, *, title: str = "SMTP transcript") -> str:
+def format_markdown(steps: Sequence[Step], lang: str, *, title: str | None = None) -> str:
     """A handout: each exchange as a code block, its explanations below it."""
-    out = [f"# {title}", ""]
+    from simulator.lessons.ui import text
+
+    out = [f"# {title or text('transcript.title', lang)}", ""]
     for step in steps:
         block = [] if step.sent is None else [SENT + show_bytes(step.sent)]
         for answer in step.answers:

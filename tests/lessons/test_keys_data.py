@@ -15,11 +15,11 @@ from typing import Any, Final
 
 import pytest
 
+from simulator.lessons.load import LANGS
 from simulator.protocol import CATALOGUE
 from tests import ROOT
 
 LESSONS_DIR: Final = ROOT / "lessons"
-LANGS: Final = ("en", "zh")
 FIELDS: Final = ("why", "fix", "rfc")
 TEXT_FIELDS: Final = ("why", "fix")
 ALLOWED_PLACEHOLDERS: Final = frozenset(

@@ -29,6 +29,7 @@ from simulator.faces.console.meta import is_known_meta, is_meta, parse_meta
 from simulator.faces.console.metacmds import run_meta, say_goodbye
 from simulator.faces.console.settings import choose_lang, history_path
 from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_bytes
 from simulator.render.terminal import wants_color
@@ -135,7 +136,8 @@ class Console:
         try:
             return await self.handle(line)
         except Exception as err:  # the last line of defence: report, do not crash
-            self.ctx.show([("class:code.5xx", f"smtp-sim internal error: {err!r}\n")])
+            self.ctx.show([("class:code.5xx",
+                            text("app.internal-error", self.ctx.lang, error=repr(err)) + "\n")])
             if self.ctx.connection is not None and self.ctx.closed:
                 self.ctx.say("closed", "class:code.4xx")
             return False
@@ -172,7 +174,7 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             connect_to = parse_peer(args.connect)
         except ValueError as err:
-            print(f"smtp-sim: --connect: {err}", file=sys.stderr)
+            print(text("run.bad-connect", choose_lang(args.lang), error=err), file=sys.stderr)
             return 2
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(

@@ -21,7 +21,7 @@ from simulator.client import (
     TcpConnection,
     explain,
 )
-from simulator.faces.console.strings import text
+from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
 
@@ -85,7 +85,7 @@ class ConsoleContext:
 
     def say(self, key: str, style: str = "class:dim", **fields: object) -> None:
         """A console notice (never mistaken for server output: no direction marker)."""
-        self.show([(style, text(key, self.lang, **fields) + "\n")])
+        self.show([(style, text(f"console.{key}", self.lang, **fields) + "\n")])
 
     # -- the connection ----------------------------------------------------------------------
 

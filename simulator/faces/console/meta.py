@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from simulator.lessons.load import LANGS
+
 
 @dataclass(frozen=True, slots=True)
 class MetaSpec:
@@ -28,7 +30,7 @@ SPECS: Final = (
     MetaSpec("state", ":state"),
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),
     MetaSpec("reconnect", ":reconnect"),
-    MetaSpec("lang", ":lang en|zh", 1, 1, ("en", "zh")),
+    MetaSpec("lang", ":lang " + "|".join(LANGS), 1, 1, LANGS),
     MetaSpec("eol", ":eol crlf|lf", 1, 1, ("crlf", "lf")),
     MetaSpec("raw", ":raw [on|off]", 0, 1, ("on", "off")),
     MetaSpec("save", ":save FILE", 1, 1),

@@ -14,7 +14,7 @@ from typing import Final
 from simulator.faces.console.context import ConsoleContext
 from simulator.faces.console.meta import NAMES, SPECS, MetaCommand, MetaError
 from simulator.faces.console.settings import Settings, save_settings
-from simulator.faces.console.strings import text
+from simulator.lessons.ui import text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes
 
@@ -35,11 +35,11 @@ async def run_meta(ctx: ConsoleContext, parsed: MetaCommand | MetaError) -> bool
 
 async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     width = max(len(spec.usage) for spec in SPECS)
-    lines = [(("class:heading", text("help-title", ctx.lang) + "\n"))]
+    lines = [(("class:heading", text("console.help-title", ctx.lang) + "\n"))]
     for spec in SPECS:
         lines += [("class:title", f"  {spec.usage:<{width}}  "),
                   ("", text(f"help.{spec.name}", ctx.lang) + "\n")]
-    lines.append(("class:dim", text("help-smtp", ctx.lang) + "\n"))
+    lines.append(("class:dim", text("console.help-smtp", ctx.lang) + "\n"))
     ctx.show(lines)
     return False
 

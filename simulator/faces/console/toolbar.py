@@ -7,7 +7,7 @@ In DATA it says how the message ends, because that is where newcomers get stuck.
 from __future__ import annotations
 
 from simulator.client import SessionView
-from simulator.faces.console.strings import text
+from simulator.lessons.ui import text
 from simulator.protocol.escape import show_bytes
 from simulator.protocol.state import State
 
