@@ -19,6 +19,7 @@ from simulator.faces.console.app import Console
 from simulator.faces.console.context import ConsoleContext
 from simulator.lessons import labels
 from simulator.protocol import CATALOGUE, Session, State
+from simulator.render.transcript import received_marker
 
 ENTER = "\r"
 CTRL_C = "\x03"
@@ -54,7 +55,8 @@ async def drive(*lines: str, keys: str = CTRL_D, lang: str = "en") -> Run:
 def reply_line(key: str, **fields: object) -> str:
     spec = CATALOGUE[key]
     text = spec.template.format(**fields).split("\n")[-1]
-    return f"<-  {spec.code} {spec.enhanced} {text}" if spec.enhanced else f"<-  {spec.code} {text}"
+    marker = received_marker(spec.code)
+    return f"{marker}{spec.code} {spec.enhanced} {text}" if spec.enhanced else f"{marker}{spec.code} {text}"
 
 
 def engine_reply(*lines: str) -> str:
@@ -84,7 +86,7 @@ async def test_a_whole_transaction_then_ctrl_d_says_quit() -> None:
     assert " -> QUIT\n" in text
     assert reply_line("session.quit", host="smtp-sim.localhost") in text
     assert run.status == 0
-    assert text.count("Why:") == text.count("<-  ") - 6  # one per reply (EHLO has 7 lines)
+    assert text.count("Why:") == text.count("<-  ") + text.count("<** ") - 6  # one per reply (EHLO has 7 lines)
 
 
 def after(text: str, marker: str) -> str:
@@ -96,7 +98,7 @@ def after(text: str, marker: str) -> str:
 async def test_typo_gets_500_with_its_explanation() -> None:
     run = await drive("EHLO client.example", "HELOO there")
     line = reply_line("syntax.unknown-command", verb="HELOO")
-    explanation = after(run.text, line).split("<-  ")[0].split(" -> ")[0]
+    explanation = after(run.text, line).split("<** ")[0].split(" -> ")[0]
     words = labels("en")
     assert explanation.splitlines()[1].startswith("  500 ")
     why = next(x for x in explanation.splitlines() if x.strip().startswith(words["why"]))
@@ -172,7 +174,7 @@ async def test_non_ascii_is_sent_as_typed_and_shown() -> None:
     run = await drive("EHLO 中文.example")
     assert run.ctx.steps[1].sent == "EHLO 中文.example\r\n".encode()
     assert " -> EHLO 中文.example\n" in run.text
-    assert f"<-  {engine_reply('EHLO 中文.example')}\n" in run.text
+    assert f"<** {engine_reply('EHLO 中文.example')}\n" in run.text
 
 
 async def test_control_characters_reach_the_server_and_are_shown_escaped() -> None:
