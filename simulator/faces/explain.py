@@ -1,4 +1,5 @@
-"""``smtp-sim explain CODE [CODE...]``: a reply code explained, or codes compared.
+"""``smtp-sim explain CODE [CODE...]``: reply codes explained (compared when several),
+enhanced status codes (read with their reply code as one pair), and class digits.
 
 Text on a terminal (coloured unless NO_COLOR or --no-color, wrapped to the terminal
 width), Markdown for handouts, JSON for tools. A malformed or unknown code is a usage
@@ -36,6 +37,9 @@ def as_json(request: Request) -> str:
                    "rfc": e.rfc} for e in request.entries],
         "enhanced": [{"code": e.code, "title": e.title, "description": e.description}
                      for e in request.enhanced],
+        "classes": [{"name": c.name, "title": c.title, "meaning": c.meaning,
+                     "description": c.description} for c in request.classes],
+        "notes": request.notes,
         "comparison": None if request.comparison is None else {
             "codes": list(request.comparison.codes), "authored": request.comparison.authored,
             "difference": request.comparison.difference, "which": request.comparison.which},
@@ -50,9 +54,10 @@ def render(request: Request, fmt: str, *, color: bool, width: int) -> str:
     if fmt == "json":
         return as_json(request)
     if fmt == "markdown":
-        return to_markdown(request.entries, request.comparison, request.enhanced)
-    fragments = wrap(explain_fragments(request.entries, request.comparison, request.enhanced),
-                     width)
+        return to_markdown(request.entries, request.comparison, request.enhanced,
+                           classes=request.classes, notes=request.notes)
+    fragments = wrap(explain_fragments(request.entries, request.comparison, request.enhanced,
+                                       classes=request.classes, notes=request.notes), width)
     return (to_ansi(fragments) if color else to_plain(fragments)).rstrip("\n") + "\n"
 
 

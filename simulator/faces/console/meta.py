@@ -25,7 +25,7 @@ class MetaSpec:
 
 SPECS: Final = (
     MetaSpec("help", ":help"),
-    MetaSpec("explain", ":explain CODE [CODE]", 1, 2),
+    MetaSpec("explain", ":explain CODE...", 1, 8),
     MetaSpec("more", ":more"),
     MetaSpec("state", ":state"),
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),

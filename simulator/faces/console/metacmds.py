@@ -54,7 +54,8 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     except ExplainError as err:
         ctx.show([("class:code.5xx", f"{err}\n")])
         return False
-    fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    fragments = explain_fragments(request.entries, request.comparison, request.enhanced,
+                                  classes=request.classes, notes=request.notes)
     ctx.show([*fragments, ("", "\n")])
     return False
 
