@@ -93,7 +93,9 @@ class LocalConnection:
 
     The server publishes an Exchange for every reply. A command line always gets at least one
     reply (RFC 5321 §4.2), so the client waits for the first; message text gets none until
-    the final dot, so nothing is awaited for it.
+    the final dot, and a dot ends the message only at the start of a line (after a CRLF,
+    RFC 5321 §4.1.1.4), so nothing is awaited for anything else: the console never waits
+    for a reply that cannot come.
     """
 
     peer = "smtp-sim (built-in)"
@@ -106,6 +108,8 @@ class LocalConnection:
         self._local: LocalSession | None = None
         self._buffer = bytearray()
         self._closed = False
+        self._line_start = True
+        """In DATA: whether the text sent so far ends in CRLF (a dot there ends the message)."""
 
     async def start(self) -> Step:
         from simulator.server import open_local_session
@@ -119,7 +123,10 @@ class LocalConnection:
         before = local.session.state
         if self._closed:
             return Step(data, (), before)
-        expect = before is not State.DATA or data == b".\r\n"
+        end = b"\n" if self._policy.accept_bare_lf else b"\r\n"
+        ends_message = data.removesuffix(end).removesuffix(b"\r") == b"." and data.endswith(end)
+        expect = before is not State.DATA or (ends_message and self._line_start)
+        self._line_start = before is not State.DATA or data.endswith(end)
         try:
             await local.client.send_all(data)
         except (trio.BrokenResourceError, trio.ClosedResourceError):

@@ -7,6 +7,7 @@ stream, with ANSI colours or plain.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from simulator.protocol import Policy, State
 from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
 
 if TYPE_CHECKING:
+    from simulator.lessons import Annotation
     from simulator.server.store import MemoryStore
 
 Fragments = list[tuple[str, str]]
@@ -64,8 +66,9 @@ class ConsoleContext:
     addresses: list[str] = field(default_factory=list)
     connection: Connection | None = None
     sessions: int = 0
-    leaving: bool = False
-    """Set while saying goodbye: no hint about reconnecting after the 221."""
+    leaving: str = ""
+    """Set while saying goodbye (``ctrl-d`` or ``quit``): the console sent that QUIT, and no
+    hint about reconnecting follows the 221."""
     _store: MemoryStore | None = None
 
     # -- output ------------------------------------------------------------------------------
@@ -165,9 +168,18 @@ class ConsoleContext:
             self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
         for answer in step.answers:
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
-            self.show(explanation_fragments(explain(answer, self.lang)))
+            self.show(explanation_fragments(self.explain(answer)))
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
+
+    def explain(self, answer: Answer) -> Annotation | None:
+        """The explanation of ``answer``, told from the console's side when the console
+        itself sent the command (the QUIT of Ctrl-D or :quit)."""
+        annotation = explain(answer, self.lang)
+        if annotation is not None and self.leaving and answer.code == 221:
+            why = text(f"console.why-{self.leaving}", self.lang)
+            annotation = dataclasses.replace(annotation, why=why)
+        return annotation
 
     def _remember_address(self, line: str) -> None:
         match = _ADDRESS.match(line)

@@ -154,14 +154,15 @@ async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return True
 
 
-async def say_goodbye(ctx: ConsoleContext) -> None:
-    """Leave politely: QUIT (and show the 221) unless closed or in the middle of DATA."""
+async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
+    """Leave politely: QUIT (and show the 221) unless closed or in the middle of DATA.
+    The 221's explanation says the console sent that QUIT (Ctrl-D or :quit), not the learner."""
     if ctx.closed:
         return
     if ctx.view().state is State.DATA:
         ctx.say("abandon-data")
         return
-    ctx.leaving = True
+    ctx.leaving = "ctrl-d" if by_key else "quit"
     await ctx.send_line("QUIT", eol="crlf")
 
 
