@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
 
-from simulator.client.wire import ClientView, ReplyParser
+from simulator.client.wire import ClientView, ReplyParser, ReplyTooLong
 from simulator.protocol import Exchange, Policy, State
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ class Answer:
     closes: bool
     exchange: Exchange | None = None
     """The engine's Exchange (built-in server only): the reply key says why."""
+    problem: str = ""
+    """A UI text key when the client gave up on this reply (``connect.reply-too-long``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +258,14 @@ class TcpConnection:
 
     async def _next_answer(self) -> Answer | None:
         """The next complete reply, or None when the server closed the connection."""
+        assert self._stream is not None
+        try:
+            return await self._parse_answer()
+        except ReplyTooLong as err:  # bounded memory whatever the server sends
+            self._eof = True
+            return Answer(err.head, 0, None, (), True, problem="connect.reply-too-long")
+
+    async def _parse_answer(self) -> Answer | None:
         assert self._stream is not None
         while (reply := self._parser.next_reply()) is None:
             try:

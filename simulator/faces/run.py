@@ -126,8 +126,10 @@ def run_file(args: argparse.Namespace) -> int:
             outcome = trio.run(player.play, read_lines(stream))
     except OSError as err:
         if peer is not None and not getattr(err, "filename", None):
-            print(text("run.cannot-connect", lang, peer=f"{peer[0]}:{peer[1]}",
-                       error=err.strerror or err), file=sys.stderr)
+            from simulator.client.errors import connect_error
+
+            print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
+                  file=sys.stderr)
             return INCOMPLETE
         print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
               file=sys.stderr)

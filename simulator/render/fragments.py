@@ -59,6 +59,16 @@ def fix_label(words: Mapping[str, str], code: int) -> str:
     return words["fix"] if code >= 400 else words["next"]
 
 
+def why_label(a: Annotation) -> str:
+    """``Why`` when the engine's reply key says why; for another server's reply only the
+    code is known, so the text says what it usually means."""
+    if a.key is not None:
+        return labels(a.lang)["why"]
+    from simulator.lessons.ui import text
+
+    return text("explain.usually", a.lang)
+
+
 def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     """The explanation shown under a reply: title, why, fix, rule; indented, ends in newline.
 
@@ -71,7 +81,7 @@ def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     out.append(("", "\n"))
     if not brief and a.meaning:
         out += _indented("class:dim", a.meaning)
-    for label, style, text in ((words["why"], "class:why", a.why),
+    for label, style, text in ((why_label(a), "class:why", a.why),
                                (fix_label(words, a.code), "class:fix", a.fix)):
         if text:
             first, *rest = text.splitlines()

@@ -79,6 +79,10 @@ def step_fragments(step: Step, lang: str, *, raw: bool = False, brief: bool = Tr
     for answer in step.answers:
         out += answer_fragments(answer, raw=raw)
         out += explanation_fragments(explain(answer, lang), brief=brief)
+        if answer.problem:
+            from simulator.lessons.ui import text
+
+            out.append(("class:code.5xx", text(answer.problem, lang) + "\n"))
     return out
 
 
@@ -113,12 +117,12 @@ def _markdown_explanation(annotation: Annotation) -> list[str]:
     """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
     from simulator.lessons import labels
 
-    from .fragments import fix_label, md_escape
+    from .fragments import fix_label, md_escape, why_label
 
     words = labels(annotation.lang)
     lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
     fix = fix_label(words, annotation.code)
-    for label, text in ((words["why"], annotation.why), (fix, annotation.fix),
+    for label, text in ((why_label(annotation), annotation.why), (fix, annotation.fix),
                         (words["rfc"], annotation.rfc or "")):
         if text:
             body = md_escape(text).replace("\n", "  \n  ")

@@ -109,8 +109,10 @@ class ConsoleContext:
         try:
             step = await connection.start()
         except OSError as err:
-            peer = getattr(connection, "peer", "")
-            self.say("connect-failed", "class:code.4xx", peer=peer, error=err.strerror or err)
+            from simulator.client.errors import connect_error
+
+            message = connect_error(err, getattr(connection, "peer", ""), self.lang)
+            self.show([("class:code.4xx", message + "\n")])
             return False
         self.connection = connection
         if self.connect_to is not None:
@@ -169,6 +171,8 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
             self.show(explanation_fragments(self.explain(answer)))
+            if answer.problem:
+                self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 

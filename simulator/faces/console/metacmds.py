@@ -82,6 +82,8 @@ async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator.render.statediagram import diagram
 
     ctx.show(diagram(ctx.view().state, ctx.lang))
+    if ctx.connect_to is not None:
+        ctx.say("state-foreign", peer=ctx.connection.peer if ctx.connection else "")
     return False
 
 
