@@ -63,6 +63,9 @@ class SessionView:
     sender: str | None
     recipients: int
     accepted: int
+    errors: int | None = None
+    """Errors spent of the session's budget (built-in server only), and that budget."""
+    budget: int = 0
 
 
 def explain(answer: Answer, lang: str) -> Annotation | None:
@@ -189,7 +192,8 @@ class LocalConnection:
         session = self._require().session
         state = State.CLOSED if self._closed else session.state
         sender = None if session.mail is None else session.mail.path
-        return SessionView(state, sender, len(session.recipients), session.messages_accepted)
+        return SessionView(state, sender, len(session.recipients), session.messages_accepted,
+                           session.errors, session.policy.error_budget or 0)
 
     def messages(self) -> list[StoredMessage] | None:
         return self._store.messages()

@@ -162,8 +162,9 @@ class Console:
     def _toolbar(self) -> StyleAndTextTuples:
         ctx = self.ctx
         peer = ctx.connection.peer if ctx.connect_to and ctx.connection else ""
+        width = self.prompt_session.app.output.get_size().columns
         return list(toolbar_fragments(ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw,
-                                      peer=peer))
+                                      peer=peer, width=width))
 
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state
