@@ -22,6 +22,7 @@ from simulator.client import (
     TcpConnection,
     explain,
 )
+from simulator.client.script import Notice
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
@@ -62,7 +63,8 @@ class ConsoleContext:
     connect_to: tuple[str, int] | None = None
     eol: str = "crlf"
     raw: bool = False
-    steps: list[Step] = field(default_factory=list)
+    steps: list[Step | Notice] = field(default_factory=list)
+    """The session for :save and :more: steps, and notices such as a change of :eol."""
     addresses: list[str] = field(default_factory=list)
     connection: Connection | None = None
     sessions: int = 0
@@ -197,6 +199,6 @@ class ConsoleContext:
 
     def last_answer(self) -> Answer | None:
         for step in reversed(self.steps):
-            if step.answers:
+            if isinstance(step, Step) and step.answers:
                 return step.answers[-1]
         return None

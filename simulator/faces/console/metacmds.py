@@ -11,12 +11,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from simulator.client import Step
+from simulator.client.script import Notice
 from simulator.faces.console.context import ConsoleContext
 from simulator.faces.console.meta import NAMES, SPECS, MetaCommand, MetaError
 from simulator.faces.console.settings import Settings, save_settings
 from simulator.lessons.ui import text
 from simulator.protocol import State
-from simulator.protocol.escape import show_bytes
+from simulator.protocol.escape import show_bytes, show_text
 
 Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
 """A meta-command: True means leave the console."""
@@ -128,6 +130,7 @@ async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 async def _eol(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.eol = args[0]
     ctx.say(f"eol-{ctx.eol}")
+    ctx.steps.append(Notice(f"console.eol-{ctx.eol}"))  # :save shows where it changed
     return False
 
 
@@ -137,18 +140,27 @@ async def _raw(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
-async def _save(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+async def _save(ctx: ConsoleContext, args: tuple[str, ...], *, force: bool = False) -> bool:
+    """Write the transcript as Markdown; an existing file is kept unless ``:save!``."""
     from simulator.render.transcript import format_markdown
 
     path = Path(args[0]).expanduser()
+    shown = show_text(str(path))
+    if path.exists() and not force:
+        ctx.say("save-exists", "class:code.4xx", path=shown)
+        return False
     try:
         path.write_text(format_markdown(ctx.steps, ctx.lang) + "\n", encoding="utf-8")
     except OSError as err:
-        ctx.say("save-failed", "class:code.5xx", path=path, error=err.strerror or err)
+        ctx.say("save-failed", "class:code.5xx", path=shown, error=err.strerror or err)
         return False
-    exchanges = sum(len(step.answers) for step in ctx.steps)
-    ctx.say("saved", path=path, count=exchanges)
+    exchanges = sum(len(step.answers) for step in ctx.steps if isinstance(step, Step))
+    ctx.say("saved-1" if exchanges == 1 else "saved", path=shown, count=exchanges)
     return False
+
+
+async def _save_force(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    return await _save(ctx, args, force=True)
 
 
 async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
@@ -171,5 +183,6 @@ async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "mailbox": _mailbox,
     "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "save": _save,
+    "save!": _save_force,
     "quit": _quit,
 })

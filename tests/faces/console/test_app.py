@@ -19,6 +19,7 @@ from simulator.faces.console.app import Console
 from simulator.faces.console.context import ConsoleContext
 from simulator.lessons import labels
 from simulator.protocol import CATALOGUE, Session, State
+from simulator.client.script import Notice
 from simulator.render.transcript import received_marker
 
 ENTER = "\r"
@@ -192,7 +193,8 @@ async def test_control_characters_reach_the_server_and_are_shown_escaped() -> No
 
 async def test_bare_lf_mode_shows_why_crlf_matters() -> None:
     run = await drive(":eol lf", "EHLO client.example", ":eol crlf", "EHLO client.example")
-    assert run.ctx.steps[1].sent == b"EHLO client.example\n"
+    assert run.ctx.steps[1] == Notice("console.eol-lf")
+    assert run.ctx.steps[2].sent == b"EHLO client.example\n"  # type: ignore[union-attr]
     assert reply_line("syntax.bare-lf") in run.text
     assert "Hello client.example" in run.text
 
@@ -317,3 +319,16 @@ async def test_history_persists_in_the_data_directory(home: Path) -> None:
         pipe.send_text("NOOP" + ENTER + CTRL_D)
         assert await console.run() == 0
     assert "NOOP" in (home / "history").read_text(encoding="utf-8")
+
+
+async def test_save_never_overwrites_unless_told_and_counts_right(tmp_path: Path) -> None:
+    target = tmp_path / "t.md"
+    target.write_text("keep me", encoding="utf-8")
+    run = await drive(f":save {target}")
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert f":save! {target} overwrites it" in run.text
+    fresh = tmp_path / "one.md"
+    run = await drive(f":save {fresh}", ":eol lf", "NOOP", ":eol crlf", f":save! {target}")
+    assert "(1 exchange)." in run.text and "(2 exchanges)." in run.text
+    saved = target.read_text(encoding="utf-8")
+    assert "Lines are now sent with a bare LF" in saved.split(" -> NOOP")[0]
