@@ -15,11 +15,11 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from simulator.client.script import Notice
 from simulator.faces.console.app import Console
 from simulator.faces.console.context import ConsoleContext
 from simulator.lessons import labels
 from simulator.protocol import CATALOGUE, Session, State
-from simulator.client.script import Notice
 from simulator.render.transcript import received_marker
 
 ENTER = "\r"
