@@ -73,10 +73,27 @@ def explain(answer: Answer, lang: str) -> Annotation | None:
     from simulator.lessons import annotate, annotate_reply
 
     if answer.exchange is not None:
-        return annotate(answer.exchange, lang)
+        return _near_miss(annotate(answer.exchange, lang), answer.exchange)
     if answer.code == 0:
         return None
     return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang)
+
+
+def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
+    """A 500 for an unknown verb one or two typos from a real one says which it may be."""
+    if exchange.reply.key != "syntax.unknown-command":
+        return annotation
+    import dataclasses
+
+    from simulator.client.nearmiss import suggest
+    from simulator.lessons.ui import text
+
+    words = exchange.line.split(None, 1) if exchange.line else []
+    verb = suggest(words[0].decode("ascii", "replace")) if words else None
+    if verb is None:
+        return annotation
+    hint = text("explain.did-you-mean", annotation.lang, verb=verb)
+    return dataclasses.replace(annotation, why=f"{hint} {annotation.why}")
 
 
 class Connection(Protocol):
