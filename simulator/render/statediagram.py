@@ -185,13 +185,41 @@ def here_line(current: State, lang: str) -> str:
     return text
 
 
-def diagram(current: State, lang: str = "en") -> Fragments:
-    """The whole diagram as fragments; ``current`` is highlighted wherever it appears."""
+def _vertical(path: list[tuple[State, tuple[Verb, ...]]], current: State) -> Fragments:
+    """The main path top to bottom, for terminals too narrow for the one-line spine."""
+    loops, backs = self_loops(path), back_edges(path)
+    out: Fragments = []
+    for state, verbs in path:
+        out += [(PLAIN, " "), _state(state, current, boxed=True)]
+        if state in loops:
+            out.append((DIM, "  ↻ " + "/".join(_verb_name(v) for v in loops[state])))
+        for src, verb, dst in backs:
+            if src is state:
+                out.append((DIM, f"  ──{_verb_name(verb)}──▶ {dst.value}"))
+        out.append((PLAIN, "\n"))
+        if verbs:
+            out += [(DIM, f"   │ {'/'.join(_verb_name(v) for v in verbs)}\n"), (DIM, "   ▼\n")]
+    return out
+
+
+def spine_width() -> int:
+    """Columns the one-line spine needs (with the loop labels under it)."""
+    path = main_path()
+    _, centres = _spine(path, State.CONNECTED)
+    return max(centres.values()) + 12
+
+
+def diagram(current: State, lang: str = "en", *, width: int = 200) -> Fragments:
+    """The whole diagram as fragments; ``current`` is highlighted wherever it appears.
+    Narrower than the spine, the main path is drawn top to bottom."""
     path = main_path()
     spine, centres = _spine(path, current)
     out: Fragments = [(PLAIN, _label("title", lang)), _state(current, current), (PLAIN, "\n\n")]
-    out += [*spine, (PLAIN, "\n")]
-    out += _under(path, centres)
+    if width >= spine_width():
+        out += [*spine, (PLAIN, "\n")]
+        out += _under(path, centres)
+    else:
+        out += _vertical(path, current)
     out.append((PLAIN, "\n" + _label("anywhere", lang) + "\n"))
     for line in common_moves(lang):
         if line.endswith(State.CLOSED.value):
@@ -205,6 +233,6 @@ def diagram(current: State, lang: str = "en") -> Fragments:
     return out
 
 
-def diagram_text(current: State, lang: str = "en") -> str:
+def diagram_text(current: State, lang: str = "en", *, width: int = 200) -> str:
     """The diagram as plain text (tests, ``--no-color``)."""
-    return "".join(text for _, text in diagram(current, lang))
+    return "".join(text for _, text in diagram(current, lang, width=width))

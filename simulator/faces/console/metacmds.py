@@ -81,9 +81,12 @@ async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    import shutil
+
     from simulator.render.statediagram import diagram
 
-    ctx.show(diagram(ctx.view().state, ctx.lang))
+    width = shutil.get_terminal_size().columns if ctx.wrap else 200
+    ctx.show(diagram(ctx.view().state, ctx.lang, width=width - 1))
     if ctx.connect_to is not None:
         ctx.say("state-foreign", peer=ctx.connection.peer if ctx.connection else "")
     return False
