@@ -285,7 +285,7 @@ async def test_toolbar_follows_the_session() -> None:
 
 
 async def test_a_bug_is_reported_and_the_console_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("lesson data went missing")
 
     monkeypatch.setattr("simulator.render.statediagram.diagram", broken)
