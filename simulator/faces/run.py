@@ -18,7 +18,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import IO, Final, TextIO
+from typing import IO, TYPE_CHECKING, Final, TextIO
 
 from simulator.client import Connection, LocalConnection, TcpConnection
 from simulator.client.script import Event, Outcome, Player, read_lines
@@ -27,6 +27,9 @@ from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.render.terminal import wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text
+
+if TYPE_CHECKING:
+    from simulator.protocol.rules import Scenario
 
 USAGE_ERROR: Final = 2
 INCOMPLETE: Final = 1
@@ -52,12 +55,13 @@ def _peer(args: argparse.Namespace) -> tuple[str, int] | None:
 
 
 def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
-               ) -> Callable[[], Connection]:
+               scenario: Scenario) -> Callable[[], Connection]:
     if peer is not None:
         return lambda: TcpConnection(*peer)
     from simulator.server.store import MemoryStore
 
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
+    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                    scenario=scenario)
     store = MemoryStore()  # kept across :reconnect, as in the console
     return lambda: LocalConnection(policy=policy, store=store)
 
@@ -110,7 +114,14 @@ def run_file(args: argparse.Namespace) -> int:
     """``smtp-sim run FILE``: print the explained transcript; see the module for the status."""
     import trio
 
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+
     lang = args.lang or LANGS[0]
+    try:
+        scenario = from_arguments(args)  # before any input is read: a bad file stops the run
+    except ScenarioError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return USAGE_ERROR
     try:
         peer = _peer(args)
     except ValueError as err:
@@ -118,7 +129,7 @@ def run_file(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     printer = Printer(args.format, sys.stdout, lang=lang,
                       color=wants_color(sys.stdout, no_color=args.no_color))
-    player = Player(_connector(args, peer), printer, lang=lang)
+    player = Player(_connector(args, peer, scenario), printer, lang=lang)
     printer.player = player
     try:
         with _opened(args.file) as stream:

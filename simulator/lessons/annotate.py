@@ -91,7 +91,7 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
     lib = library if library is not None else default_library()
     reply = exchange.reply
     base = _from_code(reply.code, reply.enhanced, lang, lib)
-    entry = lib.document("keys", lang).get(reply.key)
+    entry = _rule_entry(exchange, lang) or lib.document("keys", lang).get(reply.key)
     if not isinstance(entry, Mapping):
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host)
@@ -102,6 +102,17 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
     )
+
+
+def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:
+    """A scenario rule's own explanation of its reply (``[rule.explain.LANG]``), if any."""
+    rule = exchange.rule
+    if rule is None or exchange.reply.key != rule.key:
+        return None  # a rule that only delayed: the engine's reply keeps its lesson
+    for explanation in rule.explain:
+        if explanation.lang == lang:
+            return {"why": explanation.why, "fix": explanation.fix}
+    return None
 
 
 def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en", *,
@@ -176,9 +187,9 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
     recovered = reply_fields(exchange.reply)
     limit = recovered.get("limit") or str(static_limits().get(exchange.reply.key, ""))
     return {
-        "verb": _shorten(show_bytes(_known_verb_upper(word)), SHOWN_VERB),
-        "argument": _shorten(show_bytes(rest.strip(b" ")), SHOWN_ARGUMENT),
-        "line": _shorten(show_bytes(raw), SHOWN_LINE),
+        "verb": show_bytes(_known_verb_upper(word), limit=SHOWN_VERB),
+        "argument": show_bytes(rest.strip(b" "), limit=SHOWN_ARGUMENT),
+        "line": show_bytes(raw, limit=SHOWN_LINE),
         "code": str(exchange.reply.code),
         "host": host or recovered.get("host") or _default_hostname(),
         "state": exchange.state_before.value,
@@ -224,7 +235,3 @@ def _template_pattern(template: str) -> re.Pattern[str]:
         parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
         seen.add(name)
     return re.compile("".join(parts), re.DOTALL)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -25,14 +25,11 @@ from .entries import (
     SECOND_CLASS_FIELDS,
 )
 from .load import KINDS, LANGS, LessonDataError, Library
+from .rules import PROSE_FIELDS, is_rfc_reference, reads_as_chinese, reads_as_english
 from .templates import placeholders
 from .ui import ui_keys
 
 CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels")
-_CJK: Final = re.compile(r"[\u3400-\u9fff]")
-_PROSE: Final = frozenset({"title", "description", "when", "fix", "why", "difference", "which",
-                           "meaning"})
-_RFC: Final = re.compile(r"RFC \d{3,4}\b.*")
 
 
 def catalogue_enhanced() -> tuple[str, ...]:
@@ -62,8 +59,10 @@ class Linter:
             value = table.get(name)
             if not isinstance(value, str) or not value.strip():
                 self.report(where, f"missing {name!r}")
-            elif lang == "zh" and name in _PROSE and not _CJK.search(value):
+            elif lang == "zh" and name in PROSE_FIELDS and not reads_as_chinese(value):
                 self.report(where, f"{name!r} has no Chinese text")
+            elif lang == "en" and name in PROSE_FIELDS and not reads_as_english(value):
+                self.report(where, f"{name!r} is mostly Chinese in an English file")
             elif name == "title" and "\n" in value.strip():
                 self.report(where, "the title must be one line")
         for name in table:
@@ -101,7 +100,26 @@ def check_library(library: Library) -> list[str]:
         {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare,
          "ui": _check_ui}[kind](lint, lang)
     _check_same_rfc(lint, usable)
+    _check_scenarios(lint)
     return lint.problems
+
+
+def _check_scenarios(lint: Linter) -> None:
+    """Every shipped scenario file loads, and the scenario sentences exist in every language."""
+    from .scenario_view import KIND, TEXTS
+    from .scenarios import builtin_names, check_file, resolve
+
+    for name in builtin_names():
+        for problem in check_file(str(resolve(name))):
+            lint.problems.append(problem)
+    for lang in LANGS:
+        where = lint.lib.file_name(KIND, lang)
+        try:
+            texts = lint.lib.table(KIND, lang, "texts")
+        except LessonDataError as err:
+            lint.report(where, f"not valid TOML ({err})")
+            continue
+        lint.names(f"{where}: [texts]", texts, TEXTS, "text")
 
 
 def _check_codes(lint: Linter, lang: str) -> None:
@@ -144,7 +162,7 @@ def _check_keys(lint: Linter, lang: str) -> None:
         for field in ("why", "fix"):
             _check_placeholders(lint, where, field, entry.get(field), PLACEHOLDERS)
         rfc = entry.get("rfc")
-        if isinstance(rfc, str) and rfc.strip() and not _RFC.fullmatch(rfc.strip()):
+        if isinstance(rfc, str) and rfc.strip() and not is_rfc_reference(rfc):
             lint.report(where, f"rfc {rfc!r} should read like 'RFC 5321 §4.2.4'")
 
 
@@ -193,7 +211,7 @@ def _check_ui(lint: Linter, lang: str) -> None:
     lint.names(name, mine, reference, "UI key")
     for key, value in sorted(mine.items()):
         where = f"{name}: [{key}]"
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not (value.strip() or key.startswith("words.")):
             lint.report(where, "must be a non-empty string")
             continue
         try:

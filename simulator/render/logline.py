@@ -19,8 +19,10 @@ MAX_SHOWN: Final = 120
 
 WITHOUT_LINE: Final[Mapping[str, str]] = MappingProxyType({
     "session.greeting": "(connected)",
+    "session.greeting-scenario": "(connected)",
     "session.too-many-clients": "(connected)",
     "session.timeout": "(idle)",
+    "session.too-slow": "(too slow)",
     "session.shutdown": "(server stopping)",
     "session.too-many-errors": "(error budget spent)",
 })
@@ -37,23 +39,24 @@ def _client_side(exchange: Exchange) -> str:
         return f". (end of message text, {exchange.command.size} octets)"
     if not exchange.line:
         return WITHOUT_LINE.get(exchange.reply.key, "(nothing)")
-    shown = _printable_ascii(exchange.line) or show_bytes(exchange.line)
-    if len(shown) > MAX_SHOWN:
-        shown = f"{shown[:MAX_SHOWN]}..."
-    return shown
+    return show_bytes(exchange.line, limit=MAX_SHOWN)
+
+
+HUNG_UP: Final = "(nothing: the server closed the connection without a reply)"
+WAITED: Final = "(after {seconds:g} s) "
+"""How the log shows a scenario's silent disconnect and delay."""
 
 
 def _server_side(exchange: Exchange) -> str:
-    lines = exchange.reply.wire_lines()
-    more = len(lines) - 1
-    return f"{lines[0]} (+{more} lines)" if more else lines[0]
+    if exchange.hang_up:
+        return HUNG_UP
+    if exchange.delay:
+        return WAITED.format(seconds=exchange.delay) + _reply_side(exchange)
+    return _reply_side(exchange)
 
 
-def _printable_ascii(line: bytes) -> str | None:
-    """The line without CRLF when it is plain printable ASCII (most are): no escaping needed."""
-    text = line.removesuffix(b"\r\n")
-    if text.isascii():
-        decoded = text.decode("ascii")
-        if decoded.isprintable() and "\\" not in decoded:
-            return decoded
-    return None
+def _reply_side(exchange: Exchange) -> str:
+    reply = exchange.reply
+    more = len(reply.lines) - 1
+    first = reply.wire_lines()[0] if more else reply.to_bytes()[:-2].decode("ascii")
+    return f"{first} (+{more} lines)" if more else first

@@ -26,7 +26,7 @@ def test_every_key_in_every_language_with_the_same_placeholders(lang: str) -> No
     reference, mine = _keys(LANGS[0]), _keys(lang)
     assert set(mine) == set(reference)
     for key, value in mine.items():
-        assert isinstance(value, str) and value.strip(), key
+        assert isinstance(value, str) and (value.strip() or key.startswith("words.")), key
         assert set(placeholders(value)) == set(placeholders(str(reference[key]))), key
 
 

@@ -34,7 +34,15 @@ def test_control_characters_from_the_client_are_escaped() -> None:
 
 def test_an_over_long_line_is_cut_in_the_log() -> None:
     _, line = exchanges(b"NOOP " + b"y" * 700 + b"\r\n")
-    assert "-> NOOP " + "y" * 115 + "...  <- 500 5.5.2 Line too long" in line
+    shown = line.split("  -> ", 1)[1].split("  <- ", 1)[0]
+    assert shown == "NOOP " + "y" * 112 + "..."  # 120 characters in all, the one rule
+    assert "<- 500 5.5.2 Line too long" in line
+
+
+def test_a_cut_never_splits_an_escape() -> None:
+    _, line = exchanges(b"NOOP " + b"y" * 110 + b"\x1b" * 10 + b"\r\n")
+    shown = line.split("  -> ", 1)[1].split("  <- ", 1)[0]
+    assert shown == "NOOP " + "y" * 110 + "..."  # not "...\\x1..." : a whole escape or none
 
 
 def test_end_of_message_names_its_size() -> None:
@@ -48,4 +56,23 @@ def test_unprompted_replies_say_why() -> None:
     session = Session(Policy(), session_id="S1")
     assert "-> (idle)  <- 421 4.4.2 " in format_exchange("S1", "p", session.timeout())
     session = Session(Policy(), session_id="S1")
+    assert format_exchange("S1", "p", session.timeout(too_slow=True)).endswith(
+        "-> (too slow)  <- 421 4.4.2 smtp-sim.localhost input arriving too slowly, "
+        "closing connection")
+    session = Session(Policy(), session_id="S1")
     assert "-> (server stopping)  <- 421 4.3.2 " in format_exchange("S1", "p", session.shutdown())
+
+
+def test_a_scenario_greeting_delay_and_silent_disconnect_are_logged_plainly() -> None:
+    from simulator.protocol.rules import Event, Match, Rule, Scenario
+
+    rules = (Rule("slow", Event.NOOP, Match(), None, delay=(2.5, 2.5)),
+             Rule("drop", Event.RSET, Match(), None, disconnect=True))
+    session = Session(Policy(scenario=Scenario("test", rules=rules)))
+    greeting = format_exchange("S1", "p", session.greeting())
+    assert greeting.startswith("S1 p  -> (connected)  <- 220 ")
+    [slow] = session.receive_data(b"NOOP\r\n")
+    assert format_exchange("S1", "p", slow) == "S1 p  -> NOOP  <- (after 2.5 s) 250 2.0.0 OK"
+    [drop] = session.receive_data(b"RSET\r\n")
+    assert format_exchange("S1", "p", drop) == (
+        "S1 p  -> RSET  <- (nothing: the server closed the connection without a reply)")

@@ -25,7 +25,13 @@ from simulator.client import (
 from simulator.client.script import Notice
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
-from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
+from simulator.protocol.memory import Memory
+from simulator.render.transcript import (
+    answer_fragments,
+    explanation_fragments,
+    notice_fragments,
+    sent_fragments,
+)
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -72,6 +78,8 @@ class ConsoleContext:
     """Set while saying goodbye (``ctrl-d`` or ``quit``): the console sent that QUIT, and no
     hint about reconnecting follows the 221."""
     _store: MemoryStore | None = None
+    memory: Memory = field(default_factory=Memory)
+    """What the scenario remembers across :reconnect (greylisting, rate limits)."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -103,7 +111,7 @@ class ConsoleContext:
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         return LocalConnection(policy=self.policy, store=self._store,
-                               session_id=f"S{self.sessions}")
+                               session_id=f"S{self.sessions}", memory=self.memory)
 
     async def open(self) -> bool:
         """Open a session and show its greeting; False (after saying why) if impossible."""
@@ -171,6 +179,7 @@ class ConsoleContext:
         if step.sent is not None:
             self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
         for answer in step.answers:
+            self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
             self.show(explanation_fragments(self.explain(answer)))
             if answer.problem:

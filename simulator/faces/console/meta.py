@@ -28,6 +28,7 @@ SPECS: Final = (
     MetaSpec("explain", ":explain CODE...", 1, 8),
     MetaSpec("more", ":more"),
     MetaSpec("state", ":state"),
+    MetaSpec("scenario", ":scenario"),
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),
     MetaSpec("reconnect", ":reconnect"),
     MetaSpec("lang", ":lang " + "|".join(LANGS), 1, 1, LANGS),
