@@ -24,7 +24,7 @@ class MetaSpec:
 
 
 SPECS: Final = (
-    MetaSpec("help", ":help"),
+    MetaSpec("help", ":help [COMMAND]", 0, 1),
     MetaSpec("explain", ":explain CODE...", 1, 8),
     MetaSpec("more", ":more"),
     MetaSpec("state", ":state"),

@@ -20,6 +20,7 @@ from simulator.lessons.ui import text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_text
 
+Fragments = list[tuple[str, str]]
 Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
 """A meta-command: True means leave the console."""
 
@@ -35,14 +36,54 @@ async def run_meta(ctx: ConsoleContext, parsed: MetaCommand | MetaError) -> bool
     return await HANDLERS[parsed.name](ctx, parsed.args)
 
 
+KEYS: Final = ("tab", "enter", "up", "ctrl-r", "ctrl-c", "ctrl-d")
+"""The key bindings :help lists (their names and texts are in ui.LANG.toml [keys])."""
+
+
+def _hanging(term: str, description: str, column: int, width: int) -> Fragments:
+    """``term`` then ``description`` wrapped beside it, continuation lines indented to
+    ``column``; on a narrow terminal the description goes under the term."""
+    from simulator.render import wrap
+
+    under = width - column < 30 or len(term) + 4 > column
+    column = 6 if under else column
+    head = f"  {term}\n" if under else f"  {term:<{column - 2}}"
+    body = "".join(t for _, t in wrap([("", description)], max(width - column, 20)))
+    lines = body.rstrip("\n").split("\n")
+    pad = " " * column
+    return [("class:title", head), *(("", (pad if index or under else "") + line + "\n")
+                                     for index, line in enumerate(lines))]
+
+
+def _width(ctx: ConsoleContext) -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns - 1 if ctx.wrap else 200
+
+
 async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    width = max(len(spec.usage) for spec in SPECS)
-    lines = [(("class:heading", text("console.help-title", ctx.lang) + "\n"))]
+    """Every meta-command and the key bindings; ``:help CMD`` explains one command."""
+    width = _width(ctx)
+    if args:
+        name = args[0].lower().lstrip(":")
+        spec = next((s for s in SPECS if s.name == name), None)
+        if spec is None:
+            ctx.say("unknown-meta", "class:code.5xx", name=show_text(args[0]),
+                    names=" ".join(NAMES))
+            return False
+        ctx.show(_hanging(spec.usage, text(f"help.{spec.name}", ctx.lang),
+                          len(spec.usage) + 4, width), wrap=False)
+        return False
+    column = max(len(spec.usage) for spec in SPECS) + 4
+    lines: Fragments = [("class:heading", text("console.help-title", ctx.lang) + "\n")]
     for spec in SPECS:
-        lines += [("class:title", f"  {spec.usage:<{width}}  "),
-                  ("", text(f"help.{spec.name}", ctx.lang) + "\n")]
-    lines.append(("class:dim", text("console.help-smtp", ctx.lang) + "\n"))
-    ctx.show(lines)
+        lines += _hanging(spec.usage, text(f"help.{spec.name}", ctx.lang), column, width)
+    lines.append(("class:heading", text("console.help-keys", ctx.lang) + "\n"))
+    for key in KEYS:
+        lines += _hanging(text(f"keys.{key}-name", ctx.lang), text(f"keys.{key}", ctx.lang),
+                          column, width)
+    ctx.show(lines, wrap=False)
+    ctx.show([("class:dim", text("console.help-smtp", ctx.lang) + "\n")])
     return False
 
 

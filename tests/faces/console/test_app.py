@@ -334,3 +334,25 @@ async def test_save_never_overwrites_unless_told_and_counts_right(tmp_path: Path
     assert "(1 exchange)." in run.text and "(2 exchanges)." in run.text
     saved = target.read_text(encoding="utf-8")
     assert "Lines are now sent with a bare LF" in saved.split(" -> NOOP")[0]
+
+
+async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import shutil
+
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((60, 24)))
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, wrap=True)
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        pipe.send_text(":help\r:help save\r:help nope\r" + CTRL_D)
+        assert await console.run() == 0
+    text = out.getvalue()
+    assert "Keys:" in text and "Ctrl-R" in text and "Tab" in text
+    help_part = text.split("smtp> :help\n")[1].split("smtp> :help save")[0]
+    assert all(len(line) <= 59 for line in help_part.splitlines())
+    wrapped = [line for line in help_part.splitlines() if line.startswith("      ")]
+    assert wrapped  # continuation lines hang under the description, not at the margin
+    one = text.split("smtp> :help save")[1].split("smtp> :help nope")[0]
+    assert ":save FILE" in one and ":raw" not in one
+    assert "Unknown console command nope" in text
