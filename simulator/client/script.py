@@ -208,7 +208,12 @@ class Player:
         if item.dropped:
             self._emit(Notice("script.line-cut", (("kept", str(len(item.line))),
                                                   ("dropped", str(item.dropped)))))
+        in_data = self._in_data()
         self._step(await self._connection.send(item.line + EOLS[self.eol]))
+        if (in_data and item.line.startswith(b".") and not item.line.startswith(b"..")
+                and item.line != b"." and self.eol == "crlf"):
+            shown = item.line[1:].decode("utf-8", "replace")[:60]
+            self._emit(Notice("console.dot-stuffing", (("line", shown),)))
 
     async def _meta(self, item: Meta) -> None:
         if item.name == "eol":

@@ -248,3 +248,14 @@ def test_a_50_mb_line_runs_in_bounded_memory_and_is_cut(tmp_path: Path) -> None:
     longest = max(len(line) for line in out.splitlines())
     assert longest < 1100
     assert "221 2.0.0" in out
+
+
+def test_a_text_line_starting_with_a_dot_is_explained_under_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = (b"EHLO a\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\n.hidden\n"
+              b"..kept\n.\nQUIT\n")
+    _, out = run(tmp_path, capsys, script=script, lang="en")
+    lines = out.splitlines()
+    under = lines[lines.index(f"{SENT}.hidden") + 1]
+    assert "stores it without that dot" in under and "..hidden" in under
+    assert "stores it without" not in lines[lines.index(f"{SENT}..kept") + 1]

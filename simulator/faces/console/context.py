@@ -25,6 +25,7 @@ from simulator.client import (
 from simulator.client.script import Notice
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
+from simulator.protocol.escape import show_text
 from simulator.protocol.memory import Memory
 from simulator.render.transcript import (
     answer_fragments,
@@ -169,6 +170,10 @@ class ConsoleContext:
             self._remember_address(line)
         step = await self.connection.send(data)
         self.record(step)
+        if in_data and line.startswith(".") and not line.startswith("..") and line != "." \
+                and self.eol == "crlf":
+            # RFC 5321 §4.5.2: the server drops the first dot of a text line
+            self.say("dot-stuffing", "class:why", line=show_text(line[1:], limit=60))
         if not step.answers and not in_data:
             self.say("no-reply")
         return step
