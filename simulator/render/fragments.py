@@ -69,6 +69,19 @@ def why_label(a: Annotation) -> str:
     return text("explain.usually", a.lang)
 
 
+def short_annotation_fragments(a: Annotation) -> Fragments:
+    """``:detail brief``: the title and the first sentence of why, two lines."""
+    words = labels(a.lang)
+    first = a.why.splitlines()[0] if a.why else ""
+    cut = re.search(r"(?<=[.!?])\s|(?<=[。！？])", first)
+    sentence = first[: cut.start()] if cut else first
+    out: Fragments = [("", INDENT), (code_style(a.code), a.title), ("", "\n")]
+    if sentence:
+        out += [("", INDENT), ("class:heading", f"{why_label(a)}{words['colon']}"),
+                ("class:why", sentence.strip() + "\n")]
+    return out
+
+
 def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     """The explanation shown under a reply: title, why, fix, rule; indented, ends in newline.
 

@@ -75,6 +75,10 @@ class ConsoleContext:
     addresses: list[str] = field(default_factory=list)
     connection: Connection | None = None
     sessions: int = 0
+    detail: str = "auto"
+    """``:detail``: full, brief, none, or auto (full the first time a reply key is seen in
+    this session, brief after that)."""
+    explained: set[str] = field(default_factory=set)
     leaving: str = ""
     """Set while saying goodbye (``ctrl-d`` or ``quit``): the console sent that QUIT, and no
     hint about reconnecting follows the 221."""
@@ -186,11 +190,24 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
-            self.show(explanation_fragments(self.explain(answer)))
+            self.show(self._explanation(self.explain(answer)))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
+
+    def _explanation(self, annotation: Annotation | None) -> Fragments:
+        """The explanation at the level ``:detail`` asks for."""
+        from simulator.render.fragments import short_annotation_fragments
+
+        if annotation is None or self.detail == "none":
+            return []
+        key = annotation.key or str(annotation.code)
+        seen = key in self.explained
+        self.explained.add(key)
+        if self.detail == "brief" or (self.detail == "auto" and seen):
+            return short_annotation_fragments(annotation)
+        return explanation_fragments(annotation)
 
     def explain(self, answer: Answer) -> Annotation | None:
         """The explanation of ``answer``, told from the console's side when the console

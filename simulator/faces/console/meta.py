@@ -34,6 +34,7 @@ SPECS: Final = (
     MetaSpec("lang", ":lang " + "|".join(LANGS), 1, 1, LANGS),
     MetaSpec("eol", ":eol crlf|lf", 1, 1, ("crlf", "lf")),
     MetaSpec("raw", ":raw [on|off]", 0, 1, ("on", "off")),
+    MetaSpec("detail", ":detail full|brief|none", 1, 1, ("full", "brief", "none")),
     MetaSpec("save", ":save FILE", 1, 1),
     MetaSpec("save!", ":save! FILE", 1, 1),
     MetaSpec("quit", ":quit"),

@@ -196,6 +196,12 @@ async def _eol(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
+async def _detail(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    ctx.detail = args[0]
+    ctx.say(f"detail-{ctx.detail}")
+    return False
+
+
 async def _raw(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.raw = (not ctx.raw) if not args else args[0] == "on"
     ctx.say("raw-on" if ctx.raw else "raw-off")
@@ -245,7 +251,8 @@ async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
-    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "save": _save,
+    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "detail": _detail,
+    "save": _save,
     "save!": _save_force,
     "quit": _quit,
 })

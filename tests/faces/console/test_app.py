@@ -356,3 +356,15 @@ async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.Monk
     one = text.split("smtp> :help save")[1].split("smtp> :help nope")[0]
     assert ":save FILE" in one and ":raw" not in one
     assert "Unknown console command nope" in text
+
+
+async def test_detail_levels() -> None:
+    run = await drive("NOOP", "NOOP", ":detail none", "NOOP", ":detail full", "NOOP",
+                      ":detail brief", "RSET")
+    noops = run.text.split(" -> NOOP\n")[1:]
+    assert "Next:" in noops[0]  # first time: in full
+    assert "Why:" in noops[1] and "Next:" not in noops[1].split(" -> ")[0]  # then brief
+    assert "Why:" not in noops[2].split("smtp> :detail full")[0]  # hidden
+    assert "Next:" in noops[3]
+    rset = run.text.split(" -> RSET\n")[1].split(" -> ")[0]
+    assert "Why:" in rset and "Next:" not in rset
