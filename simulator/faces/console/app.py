@@ -156,8 +156,11 @@ class Console:
         )
 
     def _completion_context(self) -> CompletionContext:
-        addresses = [*self.ctx.addresses, "alice@example.org", "bob@example.net"]
-        return CompletionContext(self.ctx.in_data, tuple(dict.fromkeys(addresses)))
+        ctx = self.ctx
+        addresses = [*ctx.senders, *ctx.recipients, "alice@example.org", "bob@example.net"]
+        return CompletionContext(ctx.in_data, tuple(dict.fromkeys(addresses)),
+                                 senders=tuple(ctx.senders), recipients=tuple(ctx.recipients),
+                                 lang=ctx.lang)
 
     def _toolbar(self) -> StyleAndTextTuples:
         ctx = self.ctx

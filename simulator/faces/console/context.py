@@ -42,7 +42,7 @@ Fragments = list[tuple[str, str]]
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
 MAX_ADDRESSES: Final = 20
-_ADDRESS: Final = re.compile(r"(?i)^\s*(?:MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
+_ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
 def encode_line(line: str) -> bytes:
@@ -72,7 +72,10 @@ class ConsoleContext:
     raw: bool = False
     steps: list[Step | Notice] = field(default_factory=list)
     """The session for :save and :more: steps, and notices such as a change of :eol."""
-    addresses: list[str] = field(default_factory=list)
+    senders: list[str] = field(default_factory=list)
+    """Senders the server accepted (250 to MAIL FROM), newest first, for completion."""
+    recipients: list[str] = field(default_factory=list)
+    """Recipients the server accepted (250/251 to RCPT TO), newest first."""
     connection: Connection | None = None
     sessions: int = 0
     detail: str = "auto"
@@ -170,9 +173,9 @@ class ConsoleContext:
             return None
         data = encode_line(line) + EOLS[eol or self.eol]
         in_data = self.in_data
-        if not in_data:
-            self._remember_address(line)
         step = await self.connection.send(data)
+        if not in_data:
+            self._remember_address(line, step)
         self.record(step)
         if in_data and line.startswith(".") and not line.startswith("..") and line != "." \
                 and self.eol == "crlf":
@@ -218,15 +221,17 @@ class ConsoleContext:
             annotation = dataclasses.replace(annotation, why=why)
         return annotation
 
-    def _remember_address(self, line: str) -> None:
+    def _remember_address(self, line: str, step: Step) -> None:
+        """Keep an address the server accepted, as a sender or as a recipient."""
         match = _ADDRESS.match(line)
-        if match is None:
+        if match is None or not step.answers or step.answers[0].code not in (250, 251):
             return
-        address = match.group(1)
-        if address in self.addresses:
-            self.addresses.remove(address)
-        self.addresses.insert(0, address)
-        del self.addresses[MAX_ADDRESSES:]
+        address = match.group(2)
+        found = self.senders if match.group(1).upper().startswith("MAIL") else self.recipients
+        if address in found:
+            found.remove(address)
+        found.insert(0, address)
+        del found[MAX_ADDRESSES:]
 
     def last_answer(self) -> Answer | None:
         for step in reversed(self.steps):

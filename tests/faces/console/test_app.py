@@ -368,3 +368,10 @@ async def test_detail_levels() -> None:
     assert "Next:" in noops[3]
     rset = run.text.split(" -> RSET\n")[1].split(" -> ")[0]
     assert "Why:" in rset and "Next:" not in rset
+
+
+async def test_only_accepted_addresses_are_remembered_for_completion() -> None:
+    run = await drive("MAIL FROM:<early@x.example>", "EHLO a", "MAIL FROM:<ok@x.example>",
+                      "RCPT TO:<c@d.example>", "RCPT TO:<c@d.example> BAD=1")
+    assert run.ctx.senders == ["ok@x.example"]  # the first came before EHLO: 503
+    assert run.ctx.recipients == ["c@d.example"]
