@@ -106,9 +106,8 @@ def check_library(library: Library) -> list[str]:
         from pathlib import Path
 
         from .course.lint import check_course
-        from .course.words import check_words
 
-        lint.problems += check_course(Path(str(course))) + check_words(library)
+        lint.problems += check_course(Path(str(course)))
     return lint.problems
 
 

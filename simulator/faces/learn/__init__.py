@@ -100,7 +100,7 @@ def _reset(course: Course, store: ProgressStore, wanted: str | None, lang: str) 
             if lesson else say("reset-all", lang))
     if sys.stdin.isatty():
         answer = input(say("reset-ask", lang, what=what))
-        if answer.strip().lower() not in ("y", "yes", "是", "是的"):
+        if answer.strip().lower() not in say("reset-yes", lang).split():
             print(say("reset-kept", lang))
             return 0
     error = store.reset(lesson.id if lesson else None)

@@ -2,7 +2,7 @@
 
 All fragments (``(style, text)``), so the interactive lesson prints them through prompt_toolkit
 and the piped one as plain or ANSI text. Every sentence comes from the lesson data or from
-``lessons/learn.LANG.toml``.
+``lessons/ui.LANG.toml`` (its ``[learn]`` table).
 """
 
 from __future__ import annotations

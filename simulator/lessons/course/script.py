@@ -48,7 +48,7 @@ Directive = Send | Narrate | SetEol | Pause | Reconnect
 class ScriptError(ValueError):
     """A directive written wrongly (``:eol cr``, ``:pause soon``).
 
-    ``key`` names the learner's message in ``learn.LANG.toml`` (``bad-eol``, ``bad-pause``);
+    ``key`` names the learner's message in ``ui.LANG.toml`` [learn] (``bad-eol``, ``bad-pause``);
     the English ``str()`` is for the course linter's report.
     """
 

@@ -95,7 +95,7 @@ def test_an_unknown_command_is_not_sent() -> None:
 def test_real_idle_time_reaches_the_timeout_lesson() -> None:
     clock = iter([0.0, 1.0, 30.0, 31.0, 32.0, 33.0])
     text = drive("EHLO client.example", "NOOP", lesson="timeouts", clock=clock)
-    assert text.index(" -> EHLO") < text.index("<-  421 4.4.2") < text.index("✓ Step 1 done")
+    assert text.index(" -> EHLO") < text.index("<** 421 4.4.2") < text.index("✓ Step 1 done")
     assert "Not sent: the connection is closed." in text
 
 

@@ -71,7 +71,7 @@ def test_the_idle_timeout_lesson_on_the_lesson_clock(home: Path) -> None:
     solution = "\n".join(tomllib.loads(lesson)["solution"]) + "\n"
     result = learn("timeouts", stdin=solution, home=home)
     assert result.returncode == 0, result.stdout
-    assert "<-  421 4.4.2" in result.stdout and "(waited 21 s)" in result.stdout
+    assert "<** 421 4.4.2" in result.stdout and "(waited 21 s)" in result.stdout
 
 
 RUNNABLE = len(load_course(default_course_root()).available)
@@ -198,12 +198,3 @@ def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
     assert result.returncode == 1  # the lesson wants EHLO; this only shows the notices
     assert "(the server waited 4.9 s before answering)" in result.stdout  # seeded: replayable
     assert "(the server closed the connection without a reply)" in result.stdout
-
-
-def test_script_lines_are_streamed_and_capped() -> None:
-    import io
-
-    from simulator.faces.learn.piped import MAX_LINE, script_lines
-
-    data = b"EHLO a\r\n" + b"x" * (3 * MAX_LINE) + b"\nQUIT"
-    assert [len(line) for line in script_lines(io.BytesIO(data))] == [6, MAX_LINE, 4]
