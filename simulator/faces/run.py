@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Final, TextIO
@@ -135,6 +136,9 @@ def run_file(args: argparse.Namespace) -> int:
         with _opened(args.file) as stream:
             printer.start()
             outcome = trio.run(player.play, read_lines(stream))
+        printer.finish(outcome)
+    except BrokenPipeError:
+        return _reader_gone()
     except OSError as err:
         if peer is not None and not getattr(err, "filename", None):
             from simulator.client.errors import connect_error
@@ -145,8 +149,15 @@ def run_file(args: argparse.Namespace) -> int:
         print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
               file=sys.stderr)
         return USAGE_ERROR
-    printer.finish(outcome)
     return _status(outcome, player.lang)
+
+
+def _reader_gone() -> int:
+    """Whoever read standard output stopped (``smtp-sim run f | head``): stop quietly, as a
+    Unix tool killed by SIGPIPE would, and keep Python from complaining at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # SIGPIPE
 
 
 def _status(outcome: Outcome, lang: str) -> int:

@@ -259,3 +259,18 @@ def test_a_text_line_starting_with_a_dot_is_explained_under_it(
     under = lines[lines.index(f"{SENT}.hidden") + 1]
     assert "stores it without that dot" in under and "..hidden" in under
     assert "stores it without" not in lines[lines.index(f"{SENT}..kept") + 1]
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
+    """``smtp-sim run f | head -1``: no "cannot read" error, no traceback, SIGPIPE's status."""
+    script = b"EHLO a.example\n" + b"NOOP\n" * 2000 + b"QUIT\n"
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(script)
+    proc.stdin.close()
+    assert proc.stdout.readline().startswith(b"<-  220 ")
+    proc.stdout.close()
+    status = proc.wait(timeout=60)
+    assert proc.stderr.read() == b""
+    assert status == 141
