@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 import trio
 
 from simulator.client.wire import ClientView, ReplyParser
-from simulator.protocol import Exchange, Policy, State
+from simulator.protocol import Exchange, Policy, State, Then
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -155,7 +155,8 @@ class LocalConnection:
         wire = bytes(self._buffer[:size])
         del self._buffer[:size]
         reply = exchange.reply
-        return Answer(wire, reply.code, reply.enhanced, reply.lines, exchange.closes, exchange)
+        closes = exchange.then is Then.CLOSE
+        return Answer(wire, reply.code, reply.enhanced, reply.lines, closes, exchange)
 
     async def _hang_up(self) -> None:
         """After 221/421 the server closes; so does the client, as a TCP client would."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from .commands import Command
@@ -30,12 +31,24 @@ class ReceivedMessage:
     content: bytes
 
 
+class Then(enum.Enum):
+    """What the driver does after sending an Exchange's reply."""
+
+    CONTINUE = "continue"
+    """Read the next bytes from the client."""
+    CLOSE = "close"
+    """Close the connection (after 221 or 421)."""
+    START_TLS = "start-tls"
+    """RFC 3207: begin the TLS handshake as the server, then call ``Session.tls_started``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One step of a conversation: what the client sent and what the server answered.
 
     ``line`` is the raw line as received (empty for the greeting, a timeout or a shutdown;
     cut to 512 octets when over-long). ``command`` is None when the line could not be parsed.
+    ``then`` tells the driver what to do once the reply is sent.
     """
 
     line: bytes
@@ -43,5 +56,5 @@ class Exchange:
     reply: Reply
     state_before: State
     state_after: State
-    closes: bool
+    then: Then = Then.CONTINUE
     message: ReceivedMessage | None = None

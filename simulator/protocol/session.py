@@ -1,20 +1,19 @@
 """Session: one SMTP conversation, sans-IO. Bytes in, Exchanges out.
 
 The driver calls :meth:`Session.greeting` once, feeds whatever bytes arrive to
-:meth:`Session.receive_data`, sends each Exchange's reply, and closes the connection after
-an Exchange whose ``closes`` is true. No sockets, no clock (the driver may pass one for the
-Received: header), no threads: the same bytes give the same Exchanges however they are split.
+:meth:`Session.receive_data`, sends each Exchange's reply, and does what its ``then`` says:
+go on, close the connection, or start TLS and then call :meth:`Session.tls_started`. No
+sockets, no clock (the driver may pass one for the Received: header), no threads: the same
+bytes give the same Exchanges however they are split.
 """
 
 from __future__ import annotations
 
-import datetime
-import functools
-from collections.abc import Callable
-from email.utils import format_datetime
 from typing import Final
 
 from .commands import (
+    Auth,
+    AuthAnswer,
     Command,
     EndOfData,
     Hello,
@@ -24,39 +23,23 @@ from .commands import (
     RcptTo,
     Simple,
     fail,
+    help_reply,
+    only_path_is_utf8,
     parse_arguments,
     split_verb,
 )
 from .escape import quote
-from .events import Envelope, Exchange, ReceivedMessage
-from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
+from .events import Envelope, Exchange, ReceivedMessage, Then
+from .framing import MAX_AUTH_LINE, MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
 from .policy import Policy
-from .replies import HELP_TOPICS, Reply, make_reply
+from .replies import Reply, make_reply
+from .security import Security, offered
 from .state import State, Verb, next_state
+from .trace import Clock, fixed_clock, received_header
 
-EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
                           "SMTPUTF8", "HELP")
 _END_OF_DATA_LINE: Final = b".\r\n"
-
-
-def _fixed_clock() -> datetime.datetime:
-    return EPOCH
-
-
-@functools.lru_cache(maxsize=4)
-def _date_header(moment: datetime.datetime) -> str:
-    """RFC 5322 date-time, cached: many messages arrive within the same second."""
-    return format_datetime(moment)
-
-
-def _only_path_is_utf8(verb: Verb, argument: str) -> bool:
-    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
-    start, end = argument.find("<"), argument.find(">")
-    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
-        return False
-    outside = argument[:start] + argument[end + 1:]
-    return outside.isascii() and argument[start:end].isprintable()
 
 
 class Session:
@@ -68,8 +51,11 @@ class Session:
         *,
         peer: str = "unknown",
         session_id: str = "S1",
-        clock: Callable[[], datetime.datetime] = _fixed_clock,
+        clock: Clock = fixed_clock,
+        tls_available: bool = True,
     ) -> None:
+        """``tls_available`` is False when the driver cannot do a handshake (then STARTTLS,
+        if the policy offers it, is answered 454 4.7.0)."""
         self.policy = policy or Policy()
         self.peer = peer
         self.session_id = session_id
@@ -87,13 +73,14 @@ class Session:
         self._text_size = 0
         self._line_size = 0
         self._text_problems: list[str] = []
+        self.security = Security(self.policy, tls_available=tls_available)
 
     # -- what the driver calls ------------------------------------------------------------
 
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
         reply = make_reply("session.greeting", host=self.policy.hostname)
-        return Exchange(b"", None, reply, self.state, self.state, closes=False)
+        return Exchange(b"", None, reply, self.state, self.state)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -101,7 +88,8 @@ class Session:
             return []
         self._framer.feed(data)
         out: list[Exchange] = []
-        while self.state is not State.CLOSED:
+        security = self.security
+        while self.state is not State.CLOSED and not security.handshake_due:
             if self.state is State.DATA:
                 if self._line_size == 0 and self._receive_text_block():
                     continue
@@ -110,16 +98,41 @@ class Session:
                     break
                 exchange = self._receive_text(piece)
             else:
-                line = self._framer.next_command_line()
+                line = self._framer.next_command_line(security.line_limit(self._framer))
                 if line is None:
                     break
-                exchange = self._receive_command(line)
+                exchange = (self._receive_command(line) if security.dialogue is None
+                            else self._receive_auth_answer(line))
             if exchange is not None:
                 out.append(exchange)
                 out.extend(self._spend_error_budget(exchange))
-        if self.closed:
+        if self.closed or security.handshake_due:
+            # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
+            # (the CVE-2011-0411 command injection).
             self._framer.clear()
         return out
+
+    def tls_started(self) -> None:
+        """The driver finished the TLS handshake: start over, as RFC 3207 §4.2 asks.
+
+        Everything learnt before is forgotten (the client must send EHLO again), and EHLO
+        now offers AUTH instead of STARTTLS.
+        """
+        self.security.tls_started()
+        self.state = State.CONNECTED
+        self.helo, self.esmtp = None, False
+        self._reset_transaction()
+        self._framer.clear()
+
+    @property
+    def tls(self) -> bool:
+        """True once the TLS handshake is done (see :meth:`tls_started`)."""
+        return self.security.tls
+
+    @property
+    def authenticated(self) -> bool:
+        """True after 235 (the realistic scenario lets such a client relay)."""
+        return self.security.user is not None
 
     @property
     def closed(self) -> bool:
@@ -139,7 +152,7 @@ class Session:
         self.messages_accepted -= 1
         reply = make_reply("data.storage-failed")
         return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
-                        exchange.state_after, closes=False)
+                        exchange.state_after)
 
     # -- commands -------------------------------------------------------------------------
 
@@ -156,25 +169,34 @@ class Session:
             reply = err.reply
         if verb in (Verb.HELO, Verb.EHLO):
             reply = reply.without_enhanced()  # RFC 2034 §3
-        return Exchange(line.raw, command, reply, before, self.state,
-                        closes=self.state is State.CLOSED)
+        return Exchange(line.raw, command, reply, before, self.state, self._then())
+
+    def _then(self) -> Then:
+        if self.state is State.CLOSED:
+            return Then.CLOSE
+        return Then.START_TLS if self.security.handshake_due else Then.CONTINUE
 
     def _split(self, line: CommandLine) -> tuple[Verb, str]:
         """Check the framing and the characters, then find the verb."""
         if line.too_long:
-            raise fail("limits.line-too-long")
+            raise fail("auth.line-too-long" if line.limit == MAX_AUTH_LINE
+                       else "limits.line-too-long")
         if line.ending is Ending.BARE_CR:
             raise fail("syntax.bare-cr")
         if line.ending is Ending.BARE_LF and not self.policy.accept_bare_lf:
             raise fail("syntax.bare-lf")
         text = line.content.decode("utf-8", errors="surrogateescape")
-        return split_verb(text)
+        verb, argument = split_verb(text)
+        if not offered(self.policy, verb):
+            raise fail("syntax.not-implemented", verb=verb.value)
+        return verb, argument
 
     def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
         """Check the characters, the sequence (state.py's table), then the arguments."""
-        if not argument.isascii() and not _only_path_is_utf8(verb, argument):
+        if not argument.isascii() and not only_path_is_utf8(verb, argument):
             # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
             raise fail("syntax.non-ascii", verb=verb.value)
+        self.security.check(verb)
         after = next_state(self.state, verb)
         if isinstance(after, str):
             raise fail(after)
@@ -198,12 +220,16 @@ class Session:
                 return make_reply("session.rset")
             case Simple(verb=Verb.QUIT):
                 return make_reply("session.quit", host=host)
+            case Simple(verb=Verb.STARTTLS):
+                return self.security.starttls()
+            case Auth():
+                return self.security.start_auth(command)
             case Query(verb=Verb.VRFY, argument=argument):
                 return make_reply("vrfy.cannot-verify", argument=quote(argument))
             case Query(verb=Verb.EXPN):
                 return make_reply("expn.disabled")
             case Query(verb=Verb.HELP, argument=argument):
-                return self._help(argument)
+                return help_reply(argument)
             case _:
                 return make_reply("session.noop")
 
@@ -215,8 +241,14 @@ class Session:
         if verb is Verb.HELO:
             return make_reply("session.helo", **fields)
         size = self.policy.max_message_size
-        extensions = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
-        return make_reply("session.ehlo", **fields).with_lines(extensions)
+        keywords = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
+        keywords = keywords[:3] + self.security.extensions() + keywords[3:]
+        return make_reply("session.ehlo", **fields).with_lines(keywords)
+
+    def _receive_auth_answer(self, line: CommandLine) -> Exchange:
+        """One line of the 334 dialogue (RFC 4954 §4): never a command, whatever it says."""
+        reply = self.security.answer(line)
+        return Exchange(line.raw, AuthAnswer(), reply, self.state, self.state)
 
     def _mail_from(self, command: MailFrom) -> Reply:
         if not self.esmtp and (command.size is not None or command.body or command.smtputf8):
@@ -235,14 +267,6 @@ class Session:
             raise fail("limits.too-many-recipients", limit=limit)
         self.recipients.append(path)
         return make_reply("rcpt.accepted", path=quote(path, 200))
-
-    def _help(self, argument: str) -> Reply:
-        if not argument:
-            return make_reply("help.general")
-        topic = HELP_TOPICS.get(argument.upper())
-        if topic is None:
-            raise fail("help.unknown-topic", argument=quote(argument))
-        return make_reply("help.command", usage=topic[0], summary=topic[1])
 
     def _reset_transaction(self) -> None:
         self.mail = None
@@ -331,7 +355,7 @@ class Session:
         self._start_text()
         self.state = State.GREETED
         return Exchange(_END_OF_DATA_LINE, EndOfData(size), reply, before, self.state,
-                        closes=False, message=message)
+                        message=message)
 
     def _accept_message(self) -> ReceivedMessage:
         self.messages_accepted += 1
@@ -340,18 +364,10 @@ class Session:
         assert self.mail is not None and self.helo is not None
         envelope = Envelope(self.mail.path, tuple(self.recipients), self.helo, self.peer,
                             smtputf8=self.mail.smtputf8, body=self.mail.body)
-        header = self._received_header(queue_id, envelope)
+        header = received_header(self.policy.hostname, queue_id, envelope, esmtp=self.esmtp,
+                                 tls=self.tls, authenticated=self.authenticated,
+                                 clock=self._clock)
         return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
-
-    def _received_header(self, queue_id: str, envelope: Envelope) -> bytes:
-        """RFC 5321 §4.4: the trace line this server adds on top of the message."""
-        protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if self.esmtp else "SMTP")
-        recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
-        stamp = _date_header(self._clock().replace(microsecond=0))
-        text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
-                f"\tby {self.policy.hostname} (smtp-sim) with {protocol} id {queue_id}"
-                f"{recipient}; {stamp}\r\n")
-        return text.encode("utf-8")
 
     # -- closing --------------------------------------------------------------------------
 
@@ -370,7 +386,7 @@ class Session:
         self.state = State.CLOSED
         self._framer.clear()
         reply = make_reply(key, host=self.policy.hostname)
-        return Exchange(b"", None, reply, before, State.CLOSED, closes=True)
+        return Exchange(b"", None, reply, before, State.CLOSED, Then.CLOSE)
 
 
 _PROBLEM_ORDER: Final = ("limits.message-too-big", "data.line-too-long", "data.bare-lf",

@@ -22,7 +22,7 @@ from typing import Final, TypeVar
 
 import trio
 
-from simulator.protocol import Exchange, Session, State
+from simulator.protocol import Exchange, Session, State, Then
 from simulator.server.store import Store
 
 RECEIVE_SIZE: Final = 16 * 1024
@@ -177,7 +177,7 @@ def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[bytes, Exchan
     for exchange in exchanges:
         publish(exchange)
         wire += exchange.reply.to_bytes()
-        if exchange.closes:
+        if exchange.then is not Then.CONTINUE:
             return bytes(wire), exchange
     return bytes(wire), None
 
@@ -199,7 +199,7 @@ async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publ
             if exchange.message is not None:
                 exchange = await _keep(session, store, exchange)
             answered.append(exchange)
-            if exchange.closes:
+            if exchange.then is not Then.CONTINUE:
                 break
         guard.deadline = trio.current_time() + REPLY_SECONDS
         wire, closing = _replies(answered, publish)

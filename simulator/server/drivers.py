@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import trio
 
-from simulator.protocol import Exchange, Policy, Session, State, make_reply
+from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
@@ -168,7 +168,7 @@ class _Clients:
     async def _refuse(self, connection: SocketConnection, publish: Publish) -> None:
         """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes."""
         reply = make_reply("session.too-many-clients", host=self.policy.hostname)
-        exchange = Exchange(b"", None, reply, State.CONNECTED, State.CLOSED, closes=True)
+        exchange = Exchange(b"", None, reply, State.CONNECTED, State.CLOSED, Then.CLOSE)
         try:
             await say_last(connection, exchange, publish, drain=True)
         except (trio.BrokenResourceError, trio.ClosedResourceError):

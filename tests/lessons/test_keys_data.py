@@ -23,7 +23,8 @@ LANGS: Final = ("en", "zh")
 FIELDS: Final = ("why", "fix", "rfc")
 TEXT_FIELDS: Final = ("why", "fix")
 ALLOWED_PLACEHOLDERS: Final = frozenset(
-    {"verb", "argument", "line", "code", "host", "state", "limit"}
+    {"verb", "argument", "line", "code", "host", "state", "limit", "challenge", "challenge_b64",
+     "decoded"}
 )
 SAMPLE: Final[Mapping[str, str]] = {
     "verb": "MAIL",
@@ -33,9 +34,12 @@ SAMPLE: Final[Mapping[str, str]] = {
     "host": "smtp-sim.localhost",
     "state": "greeted",
     "limit": "100",
+    "challenge": "Username:",
+    "challenge_b64": "VXNlcm5hbWU6",
+    "decoded": "student",
 }
 CJK: Final = re.compile(r"[\u4e00-\u9fff]")
-RFC_REF: Final = re.compile(r"RFC (5321|1870|2034|3463|6152|6531) §\d+(\.\d+)*")
+RFC_REF: Final = re.compile(r"RFC (5321|1870|2034|3207|3463|4616|4954|6152|6531) §\d+(\.\d+)*")
 """One cited rule: an RFC this simulator follows, and a section of it."""
 
 NO_COMMAND_WORD: Final = frozenset({

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.protocol import Exchange, Policy, Session, State, Verb
+from simulator.protocol import Exchange, Policy, Session, State, Then, Verb
 from simulator.protocol.replies import MAX_REPLY_LINE
 from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS
 
@@ -77,7 +77,7 @@ def test_random_bytes_in_any_state_give_replies_or_close_never_an_exception(
     for chunk in chunks:
         for exchange in session.receive_data(chunk):
             assert_well_formed(exchange)
-            if exchange.closes:
+            if exchange.then is Then.CLOSE:
                 assert session.state is State.CLOSED
 
 
