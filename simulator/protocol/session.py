@@ -135,6 +135,11 @@ class Session:
         return self.security.user is not None
 
     @property
+    def user(self) -> str | None:
+        """Who logged in with AUTH, if anyone."""
+        return self.security.user
+
+    @property
     def closed(self) -> bool:
         """True once 221 or 421 was sent: the driver should close the connection."""
         return self.state is State.CLOSED

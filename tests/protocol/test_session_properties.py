@@ -152,3 +152,22 @@ def test_message_text_matches_a_line_by_line_model(lines: list[bytes], cuts: lis
         message = exchanges[0].message
         assert message is not None and message.content.endswith(expected)
         assert message.content.count(b"\r\n\tby ") == 1
+
+
+def test_starttls_and_auth_moves_are_decided_by_the_table_when_offered() -> None:
+    lines = {Verb.STARTTLS: ("STARTTLS", Policy(tls=True)),
+             Verb.AUTH: ("AUTH PLAIN", Policy(auth=True))}
+    for state, setup in SETUP.items():
+        for verb, (line, policy) in lines.items():
+            session = Session(policy)
+            session.greeting()
+            for earlier in setup:
+                session.receive_data(earlier.encode() + b"\r\n")
+            exchange = session.receive_data(line.encode() + b"\r\n")[0]
+            pair = (state, verb)
+            assert (pair in TRANSITIONS) != (pair in SEQUENCE_ERRORS), pair
+            if pair in TRANSITIONS:
+                assert exchange.state_after is TRANSITIONS[pair], pair
+                assert exchange.reply.code in (220, 334), pair
+            else:
+                assert exchange.reply.key == SEQUENCE_ERRORS[pair], pair
