@@ -24,6 +24,7 @@ import trio
 from simulator.protocol import Policy
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
+from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
@@ -47,7 +48,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
-    policy = make_policy(args)
+    try:
+        security = prepare(read_options(args), make_policy(args))
+    except OptionError as err:
+        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        return 2
     try:
         store: Store = MaildirStore(args.maildir) if args.maildir else MemoryStore()
     except OSError as err:
@@ -59,7 +64,7 @@ def run_serve(args: argparse.Namespace) -> int:
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status = trio.run(_serve, args, policy, store, output)
+    status = trio.run(_serve, args, security, store, output)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -116,8 +121,10 @@ class LogDrops:
         self.count += 1
 
 
-async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
+async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                  output: LogOutput) -> int:
+    policy = security.policy
+    implicit: list[int] = []
     send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
     drops = LogDrops()
     with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
@@ -126,7 +133,9 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
-                                idle_timeout=args.timeout, feed=send, on_drop=drops.add)
+                                idle_timeout=args.timeout, feed=send, on_drop=drops.add,
+                                tls=security.context, tls_port=args.tls_port,
+                                on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -134,10 +143,29 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
                 print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
+                for line in security_lines(security, url_host(args.host), implicit):
+                    print(line, flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def security_lines(security: Prepared, host: str, implicit: list[int]) -> list[str]:
+    """What serve says at start about TLS and AUTH: the certificate, its fingerprint, the
+    implicit-TLS port, the accounts (this is the instructor's screen, not a log)."""
+    lines: list[str] = []
+    files = security.files
+    if files is not None:
+        made = f" (generated; clients may trust its CA {files.ca})" if security.generated else ""
+        lines.append(f"STARTTLS offered with certificate {files.cert}{made}")
+        lines.append(f"certificate SHA-256 fingerprint: {security.fingerprint}")
+    lines.extend(f"implicit TLS on smtps://{host}:{port}" for port in implicit)
+    for account in security.accounts:
+        app = (f" (needs its app password: {account.app_password})"
+               if account.app_password else "")
+        lines.append(f"AUTH account: {account.name} / {account.password}{app}")
+    return lines
 
 
 async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) -> None:

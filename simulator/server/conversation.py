@@ -24,6 +24,7 @@ import trio
 
 from simulator.protocol import Exchange, Session, State, Then
 from simulator.server.store import Store
+from simulator.server.tls import HandshakeFailed, start_tls
 
 RECEIVE_SIZE: Final = 16 * 1024
 """Octets read per receive: bounds what one read can add to a session's memory."""
@@ -86,15 +87,19 @@ def _ignore(exchange: Exchange) -> None:
 
 
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
-                *, idle_timeout: float | None = None, drain: bool = False) -> None:
+                *, idle_timeout: float | None = None, drain: bool = False,
+                implicit_tls: bool = False) -> None:
     """Hold the conversation of ``session`` on ``stream``, then close the stream.
 
     ``idle_timeout`` seconds without a byte from the client end it with 421 4.4.2.
     ``drain`` is for TCP: before closing after a 421, read what the client still sends, so
     the close is a FIN and not a reset that could destroy the 421 (see :func:`_linger`).
+    ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
     """
     try:
         try:
+            if implicit_tls:
+                await start_tls(stream, session)
             await _converse(stream, session, store, publish, idle_timeout, drain)
         except trio.Cancelled:
             if session.state is State.CLOSED:
@@ -105,6 +110,9 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
             raise
     except (trio.BrokenResourceError, trio.ClosedResourceError):
         pass  # the client went away; there is nobody left to answer
+    except HandshakeFailed as err:  # this connection only: nothing more can be said on it
+        log.warning("session %s (%s): TLS handshake failed: %s", session.session_id,
+                    session.peer, err)
     except Exception:
         log.exception("session %s (%s) failed", session.session_id, session.peer)
     finally:
@@ -162,13 +170,12 @@ async def _until_message(stream: trio.abc.Stream, session: Session, publish: Pub
         wire, closing = _replies(exchanges, publish)
         if wire:
             await stream.send_all(wire)
-        if closing is not None:
-            await _close_after(stream, closing, drain)
+        if closing is not None and not await _after(stream, session, closing, drain):
             return None
 
 
 def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[bytes, Exchange | None]:
-    """Publish ``exchanges``; their reply bytes, and the Exchange that closes (if any).
+    """Publish ``exchanges``; their reply bytes, and the Exchange that closes or starts TLS.
 
     Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
     Exchange is published before any of their bytes is written (the console relies on it).
@@ -208,10 +215,17 @@ async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publ
         log.warning("session %s (%s): reply not taken in %s s; disconnected",
                     session.session_id, session.peer, REPLY_SECONDS)
         return False
-    if closing is not None:
-        await _close_after(stream, closing, drain)
-        return False
-    return True
+    return closing is None or await _after(stream, session, closing, drain)
+
+
+async def _after(stream: trio.abc.Stream, session: Session, last: Exchange,
+                 drain: bool) -> bool:
+    """Do what the last reply's ``then`` says: True after a TLS handshake, False to close."""
+    if last.then is Then.START_TLS:
+        await start_tls(stream, session)  # RFC 3207 §4.2: then the session starts over
+        return True
+    await _close_after(stream, last, drain)
+    return False
 
 
 async def _close_after(stream: trio.abc.Stream, closing: Exchange, drain: bool) -> None:

@@ -14,6 +14,7 @@ The conversation loop they share is :mod:`simulator.server.conversation`.
 from __future__ import annotations
 
 import math
+import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from simulator.server.conversation import Publish, drive, local_clock, offer, pu
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
 from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
+from simulator.server.tls import UpgradableStream
 
 __all__ = ["LocalSession", "PeerExchange", "open_local_session", "serve_stream", "serve_tcp"]
 
@@ -40,8 +42,12 @@ async def serve_stream(
     session_id: str = "S1",
     idle_timeout: float | None = None,
     session: Session | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
+
+    With ``tls`` (the server's certificate) STARTTLS upgrades ``stream`` to TLS; without
+    it a policy that offers STARTTLS answers 454.
 
     Accepted messages are delivered to ``store`` before their 250 is sent (in a worker
     thread when the store blocks); a store that fails turns the 250 into 451 4.3.0.
@@ -49,8 +55,11 @@ async def serve_stream(
     Cancelling the caller (server shutdown) sends 421 4.3.2 before the stream is closed.
     """
     if session is None:
-        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock)
+        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
+                          tls_available=tls is not None)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
+    if tls is not None:
+        stream = UpgradableStream(stream, tls)
     await drive(stream, session, store, publisher(feed), idle_timeout=idle_timeout, drain=drain)
 
 
@@ -115,6 +124,9 @@ async def serve_tcp(
     idle_timeout: float = 300.0,
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
+    tls: ssl.SSLContext | None = None,
+    tls_port: int | None = None,
+    on_tls_port: Callable[[int], None] | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
@@ -126,12 +138,21 @@ async def serve_tcp(
     instead of being refused. Every Exchange goes to ``feed`` tagged with its session; one
     that finds no room there is dropped (a slow watcher never slows a client), and
     ``on_drop`` is called for each, so the watcher can say that it missed some.
+
+    ``tls`` is the server's certificate for STARTTLS; with ``tls_port`` too, that port
+    speaks implicit TLS (RFC 8314: the handshake before the greeting, as on port 465), and
+    ``on_tls_port`` is told the port it bound (before ``task_status.started``).
     """
     listeners = await open_listeners(host, port)
-    clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop)
+    implicit = [] if tls is None or tls_port is None else await open_listeners(host, tls_port)
+    clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop, tls)
     async with trio.open_nursery() as nursery:
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
+        for listener in implicit:
+            nursery.start_soon(accept_connections, listener, clients.handle_implicit, nursery)
+        if implicit and on_tls_port is not None:
+            on_tls_port(implicit[0].socket.getsockname()[1])
         task_status.started(listeners[0].socket.getsockname()[1])
 
 
@@ -140,17 +161,24 @@ class _Clients:
 
     def __init__(self, policy: Policy, store: Store, max_clients: int, idle_timeout: float,
                  feed: trio.MemorySendChannel[PeerExchange] | None,
-                 on_drop: Callable[[], None] | None = None) -> None:
+                 on_drop: Callable[[], None] | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.policy = policy
         self.store = store
         self.max_clients = max_clients
         self.idle_timeout = idle_timeout
         self.feed = feed
         self.on_drop = on_drop
+        self.tls = tls
         self.active = 0
         self.connections = 0
 
-    async def handle(self, connection: SocketConnection, peer: str) -> None:
+    async def handle_implicit(self, connection: SocketConnection, peer: str) -> None:
+        """A client of the implicit-TLS port: the handshake comes before anything else."""
+        await self.handle(connection, peer, implicit=True)
+
+    async def handle(self, connection: SocketConnection, peer: str, *,
+                     implicit: bool = False) -> None:
         self.connections += 1
         session_id = f"S{self.connections}"
         publish = self._publisher(session_id, peer)
@@ -159,9 +187,13 @@ class _Clients:
             return
         self.active += 1
         try:
-            session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock)
-            await drive(connection, session, self.store, publish,
-                        idle_timeout=self.idle_timeout, drain=True)
+            session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
+                              tls_available=self.tls is not None)
+            stream: trio.abc.Stream = connection
+            if self.tls is not None:
+                stream = UpgradableStream(connection, self.tls)
+            await drive(stream, session, self.store, publish, idle_timeout=self.idle_timeout,
+                        drain=True, implicit_tls=implicit)
         finally:
             self.active -= 1
 
