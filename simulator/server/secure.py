@@ -74,7 +74,8 @@ def read_options(args: argparse.Namespace) -> SecurityOptions:
 
     tls_port = get("tls_port")
     cert, key = get("cert"), get("key")
-    users = tuple(str(user) for user in (get("user") or ()))
+    given = get("user")
+    users = tuple(str(user) for user in given) if isinstance(given, list | tuple) else ()
     if (cert is None) != (key is None):
         raise OptionError("--cert and --key go together: name both files, or neither")
     if tls_port is not None and not 0 <= int(str(tls_port)) <= 65535:
