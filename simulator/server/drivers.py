@@ -80,15 +80,21 @@ class LocalSession:
 
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
-                             session_id: str = "S1") -> AsyncIterator[LocalSession]:
+                             session_id: str = "S1", tls: ssl.SSLContext | None = None,
+                             ) -> AsyncIterator[LocalSession]:
     """Run one session over an in-memory stream pair: no sockets at all.
+
+    With ``tls`` (the server's certificate) STARTTLS really negotiates over the memory
+    streams: the client end must then wrap ``client`` in its own ``trio.SSLStream``.
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
-    session = Session(policy, peer="console", session_id=session_id, clock=local_clock)
-    client, server = stream_pair()
+    session = Session(policy, peer="console", session_id=session_id, clock=local_clock,
+                      tls_available=tls is not None)
+    client, plain = stream_pair()
+    server: trio.abc.Stream = plain if tls is None else UpgradableStream(plain, tls)
     send, receive = trio.open_memory_channel[Exchange](math.inf)
 
     async def run() -> None:
