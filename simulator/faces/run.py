@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from simulator.client import TcpConnection
+from simulator.client import LocalConnection, TcpConnection
 from simulator.client.script import ended_in_data, play, split_lines
 from simulator.render.terminal import wants_color
 from simulator.render.transcript import format_json, format_markdown, format_text
+
+if TYPE_CHECKING:
+    from simulator.server.secure import Prepared
 
 _UNSENT: Final = ("(the server closed the connection; {count} line(s) not sent)",
                   "（服务器已关闭连接；{count} 行没有发送）")
@@ -32,6 +35,15 @@ def _read(name: str) -> bytes:
         return handle.read()
 
 
+def local_connection(security: Prepared) -> LocalConnection:
+    """The built-in server with the options' TLS certificate (its CA trusted by the client)."""
+    from simulator.server.store import MemoryStore
+
+    files = security.files
+    return LocalConnection(policy=security.policy, store=MemoryStore(), tls=security.context,
+                           ca=None if files is None else str(files.ca or files.cert))
+
+
 def run_file(args: argparse.Namespace) -> int:
     """``smtp-sim run FILE``: print the explained transcript; 2 when the file cannot be read."""
     import trio
@@ -44,7 +56,15 @@ def run_file(args: argparse.Namespace) -> int:
         print(f"smtp-sim run: cannot read {args.file}: {err.strerror or err}", file=sys.stderr)
         return 2
     lang = args.lang or "en"
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
+    from simulator.server.secure import OptionError, prepare, read_options
+
+    try:
+        security = prepare(read_options(args),
+                           Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False))))
+    except OptionError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return 2
+    policy = security.policy
     peer: tuple[str, int] | None = getattr(args, "connect_to", None)
     if peer is None and getattr(args, "connect", None):  # if the CLI gives `run` --connect
         from simulator.client import parse_peer
@@ -54,7 +74,8 @@ def run_file(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"smtp-sim run: --connect: {err}", file=sys.stderr)
             return 2
-    connection = None if peer is None else TcpConnection(*peer)
+    connection = (local_connection(security) if peer is None
+                  else TcpConnection(*peer, verify=bool(getattr(args, "verify", False))))
     try:
         steps, unsent = trio.run(
             lambda: play(split_lines(data), policy=policy, connection=connection))

@@ -133,7 +133,9 @@ def format_json(steps: Sequence[Step], lang: str, *, unsent: int = 0) -> str:
     """Machine-readable: one object per step, replies with key, wire lines and explanation."""
     records = [{"sent": None if step.sent is None else show_bytes(step.sent),
                 "state_before": step.state_before.value,
-                "replies": [_answer_json(answer, lang) for answer in step.answers]}
+                "replies": [_answer_json(answer, lang) for answer in step.answers],
+                **({} if step.tls is None else
+                   {"tls": {"version": step.tls.version, "cipher": step.tls.cipher}})}
                for step in steps]
     return json.dumps({"lang": lang, "steps": records, "unsent_lines": unsent},
                       ensure_ascii=False, indent=2)

@@ -26,6 +26,7 @@ from simulator.protocol import Policy, State
 from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
 
 if TYPE_CHECKING:
+    from simulator.server.secure import Prepared
     from simulator.server.store import MemoryStore
 
 Fragments = list[tuple[str, str]]
@@ -58,6 +59,10 @@ class ConsoleContext:
     """Wrap at word boundaries to the terminal's current width (on a terminal)."""
     policy: Policy = field(default_factory=Policy)
     connect_to: tuple[str, int] | None = None
+    security: Prepared | None = None
+    """The built-in server's TLS certificate (``--tls``); its policy is ``policy``."""
+    verify: bool = False
+    """With --connect: refuse a certificate the system does not trust."""
     eol: str = "crlf"
     raw: bool = False
     steps: list[Step] = field(default_factory=list)
@@ -92,13 +97,17 @@ class ConsoleContext:
     def _new_connection(self) -> Connection:
         self.sessions += 1
         if self.connect_to is not None:
-            return TcpConnection(*self.connect_to)
+            return TcpConnection(*self.connect_to, verify=self.verify)
         if self._store is None:
             from simulator.server.store import MemoryStore
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
+        security = self.security
+        files = None if security is None else security.files
         return LocalConnection(policy=self.policy, store=self._store,
-                               session_id=f"S{self.sessions}")
+                               session_id=f"S{self.sessions}",
+                               tls=None if security is None else security.context,
+                               ca=None if files is None else str(files.ca or files.cert))
 
     async def open(self) -> bool:
         """Open a session and show its greeting; False (after saying why) if impossible."""
@@ -166,6 +175,10 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
             self.show(explanation_fragments(explain(answer, self.lang)))
+        if step.tls is not None or step.tls_refused is not None:
+            from simulator.faces.console.tlsview import tls_fragments
+
+            self.show(tls_fragments(step, self.lang))
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 

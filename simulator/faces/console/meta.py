@@ -32,6 +32,7 @@ SPECS: Final = (
     MetaSpec("eol", ":eol crlf|lf", 1, 1, ("crlf", "lf")),
     MetaSpec("raw", ":raw [on|off]", 0, 1, ("on", "off")),
     MetaSpec("save", ":save FILE", 1, 1),
+    MetaSpec("b64", ":b64 [-d] TEXT", 1, 1),
     MetaSpec("quit", ":quit"),
 )
 """Every meta-command, in the order :help lists them."""
@@ -84,8 +85,8 @@ def parse_meta(line: str) -> MetaCommand | MetaError:
     if spec is None:
         return MetaError(":" + words[0])
     args = tuple(words[1:])
-    if spec.name == "save" and args:
-        args = (line.strip().split(None, 1)[1],)  # a file name may hold spaces
+    if spec.name in ("save", "b64") and args:
+        args = (line.strip().split(None, 1)[1],)  # a file name or a text may hold spaces
     if not spec.min_args <= len(args) <= spec.max_args:
         return MetaError(":" + name, spec)
     if spec.choices:

@@ -148,6 +148,13 @@ async def _save(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
+async def _b64(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    from simulator.faces.console.tlsview import b64_fragments
+
+    ctx.show(b64_fragments(args[0], ctx.lang))
+    return False
+
+
 async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     await say_goodbye(ctx)
     return True
@@ -167,5 +174,5 @@ async def say_goodbye(ctx: ConsoleContext) -> None:
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "mailbox": _mailbox,
     "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "save": _save,
-    "quit": _quit,
+    "b64": _b64, "quit": _quit,
 })

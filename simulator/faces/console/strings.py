@@ -95,6 +95,8 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "help.raw": ("show or hide \\r\\n in the transcript", "在记录中显示或隐藏 \\r\\n"),
     "help.save": ("save the transcript with its explanations as Markdown",
                   "把记录和说明保存为 Markdown"),
+    "help.b64": ("encode TEXT in base64 (\\0 is NUL), or decode it with -d",
+                 "把 TEXT 编码成 base64（\\0 表示 NUL），或用 -d 解码"),
     "help.quit": ("say QUIT (if connected) and leave the console",
                   "发送 QUIT（如果已连接）并退出控制台"),
     "bar.state": ("state", "状态"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from simulator.client import SessionView
 from simulator.faces.console.strings import text
+from simulator.faces.console.tlsview import security_flags
 from simulator.protocol.escape import show_bytes
 from simulator.protocol.state import State
 
@@ -42,6 +43,7 @@ def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
     for label, value in parts:
         out += [("class:toolbar", f"{label}: "), ("class:toolbar.value", value),
                 ("class:toolbar", " │ ")]
-    flags = [eol.upper()] + (["raw"] if raw else []) + ([peer] if peer else [])
+    flags = ([eol.upper()] + security_flags(view, lang) + (["raw"] if raw else [])
+             + ([peer] if peer else []))
     out.append(("class:toolbar", " ".join(flags) + " "))
     return out
