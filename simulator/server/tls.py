@@ -70,8 +70,9 @@ def generated_certificate(hostname: str, directory: Path | None = None) -> Certi
     import trustme  # only when a certificate is made: it loads cryptography
 
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-    ca = trustme.CA(organization_name="smtp-sim teaching CA")
+    ca = trustme.CA(organization_name="smtp-sim", organization_unit_name="teaching CA")
     leaf = ca.issue_cert(hostname, "localhost", "127.0.0.1", "::1", common_name=hostname,
+                         organization_name="smtp-sim", organization_unit_name="teaching server",
                          not_before=now - datetime.timedelta(hours=1), not_after=now + VALIDITY)
     folder.mkdir(parents=True, exist_ok=True)
     ca.cert_pem.write_to_path(str(files.ca))

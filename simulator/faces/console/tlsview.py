@@ -28,9 +28,10 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "certificate": ("Server certificate: subject {subject}; issuer {issuer}; valid from {start} "
                     "until {end}.",
                     "服务器证书：主体 {subject}；颁发者 {issuer}；有效期 {start} 至 {end}。"),
-    "trusted": ("The system trusts this certificate (its chain ends at a trusted CA and it "
-                "names the host).",
-                "系统信任这张证书（证书链通向受信任的 CA，并且证书上写着这个主机名）。"),
+    "trusted": ("The certificate is trusted: its chain ends at a CA this client trusts (the "
+                "system's, or for the built-in server the simulator's own) and it names the host.",
+                "这张证书是受信任的：证书链通向本客户端信任的 CA（系统的 CA，内置服务器则是模拟器"
+                "自己的 CA），并且证书上写着这个主机名。"),
     "untrusted": ("Warning: the system does not trust this certificate ({problem}). This is a "
                   "teaching tool, so the console connected again, repeated EHLO and STARTTLS, "
                   "and continues without verification; a real mail client would stop here "
@@ -52,7 +53,7 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
              "例如 AUTH PLAIN 用 :b64 \\0student\\0secret。"),
     "help": ("encode TEXT in base64 (\\0 is NUL), or decode it with -d",
              "把 TEXT 编码成 base64（\\0 表示 NUL），或用 -d 解码"),
-    "auth": ("auth", "已认证"),
+    "auth": ("auth", "认证"),
     "offers-tls": ("The built-in server offers STARTTLS (a real handshake, in memory).",
                    "内置服务器提供 STARTTLS（真实的握手，在内存中进行）。"),
     "account": ("AUTH account: {name} / {password}", "AUTH 账号：{name} / {password}"),
@@ -67,7 +68,7 @@ def text(key: str, lang: str, **fields: object) -> str:
     return template.format(**fields) if fields else template
 
 
-def keys() -> tuple[str, ...]:
+def message_keys() -> tuple[str, ...]:
     """Every message key (tests check each has both languages)."""
     return tuple(_TEXT)
 
@@ -130,10 +131,8 @@ def offered_fragments(policy: Policy, lang: str) -> Fragments:
     return [("class:dim", line + "\n") for line in lines]
 
 
-def security_flags(view: SessionView, lang: str) -> list[str]:
-    """``TLS`` and ``auth: student`` for the toolbar."""
-    flags = ["TLS"] if view.tls else []
-    if view.user is not None:
-        name = show_bytes(view.user.encode()) if view.user else "✓"
-        flags.append(f"{text('auth', lang)}: {name}")
-    return flags
+def security_parts(view: SessionView, lang: str) -> list[tuple[str, str]]:
+    """``auth: student`` for the toolbar, once logged in (TLS is shown by the state)."""
+    if view.user is None:
+        return []
+    return [(text("auth", lang), show_bytes(view.user.encode()) if view.user else "✓")]

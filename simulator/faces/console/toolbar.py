@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from simulator.client import SessionView
 from simulator.faces.console.strings import text
-from simulator.faces.console.tlsview import security_flags
+from simulator.faces.console.tlsview import security_parts
 from simulator.protocol.escape import show_bytes
 from simulator.protocol.state import State
 
@@ -33,7 +33,8 @@ def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
         return [("class:toolbar.data", f" {text('bar.data', lang)} ")]
     sender = "-" if view.sender is None else f"<{show_bytes(view.sender.encode())}>"
     parts = [
-        (text("bar.state", lang), state_label(view)),
+        (text("bar.state", lang), state_label(view) + (" TLS" if view.tls else "")),
+        *security_parts(view, lang),
         (text("bar.from", lang), sender),
         (text("bar.to", lang), str(view.recipients)),
         (text("bar.accepted", lang), str(view.accepted)),
@@ -43,7 +44,6 @@ def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
     for label, value in parts:
         out += [("class:toolbar", f"{label}: "), ("class:toolbar.value", value),
                 ("class:toolbar", " │ ")]
-    flags = ([eol.upper()] + security_flags(view, lang) + (["raw"] if raw else [])
-             + ([peer] if peer else []))
+    flags = [eol.upper()] + (["raw"] if raw else []) + ([peer] if peer else [])
     out.append(("class:toolbar", " ".join(flags) + " "))
     return out
