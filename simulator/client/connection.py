@@ -124,6 +124,7 @@ class LocalConnection:
         self._stack = contextlib.AsyncExitStack()
         self._local: LocalSession | None = None
         self._stream: trio.abc.Stream | None = None
+        self._secure = False  # the client's handshake is done (the server's may finish later)
         self._buffer = bytearray()
         self._closed = False
 
@@ -181,6 +182,7 @@ class LocalConnection:
         except trio.BrokenResourceError:
             await self._hang_up()
             return None
+        self._secure = True
         return info
 
     async def _answer(self, exchange: Exchange) -> Answer:
@@ -221,7 +223,7 @@ class LocalConnection:
         state = State.CLOSED if self._closed else session.state
         sender = None if session.mail is None else session.mail.path
         return SessionView(state, sender, len(session.recipients), session.messages_accepted,
-                           session.tls, session.user)
+                           self._secure, session.user)
 
     def messages(self) -> list[StoredMessage] | None:
         return self._store.messages()
