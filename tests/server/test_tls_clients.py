@@ -197,3 +197,39 @@ def test_serve_prints_the_fingerprint_and_the_accounts(tmp_path: Path) -> None:
     assert len(lines[2].split(": ")[1].strip().split(":")) == 32
     assert lines[3].startswith("implicit TLS on smtps://127.0.0.1:")
     assert lines[4].startswith("AUTH account: qq / web (needs its app password: ")
+
+
+def flood_after_starttls(port: int, ca: Path) -> tuple[list[bytes], str]:
+    """STARTTLS, then a bad line that spends the budget and more lines behind it at once:
+    the 421 must arrive whole and the connection end cleanly, not with a reset."""
+    import socket
+
+    context = ssl.create_default_context(cafile=str(ca))
+    with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as raw:
+        reader = raw.makefile("rb")
+        reader.readline()
+        raw.sendall(b"EHLO client.example\r\n")
+        while reader.readline()[3:4] == b"-":
+            pass
+        raw.sendall(b"STARTTLS\r\n")
+        reader.readline()
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(b"BAD\r\n" + b"NOOP still talking\r\n" * 2000)
+            data = b""
+            try:
+                while chunk := tls.recv(65536):
+                    data += chunk
+                ending = "eof"
+            except ssl.SSLEOFError:
+                ending = "eof without close_notify"
+            except ConnectionResetError:
+                ending = "reset"
+    return data.split(b"\r\n")[:2], ending
+
+
+async def test_draining_before_a_close_works_on_tls(tmp_path: Path) -> None:
+    async with tls_server(tmp_path, error_budget=1) as server:
+        first, ending = await trio.to_thread.run_sync(flood_after_starttls, server.port,
+                                                      server.ca)
+    assert first[0].startswith(b"500 5.5.2") and first[1].startswith(b"421 4.7.0")
+    assert ending == "eof"
