@@ -179,3 +179,30 @@ def test_options_imply_each_other_and_bad_ones_say_what_to_do(tmp_path: Path) ->
     prepared = prepare(SecurityOptions(tls=True, auth=True), Policy(), directory=tmp_path)
     assert prepared.policy.tls and prepared.policy.auth and prepared.context is not None
     assert [a.name for a in prepared.accounts] == ["student"]
+
+
+async def test_shutdown_says_421_over_tls(certificate: Path) -> None:
+    async with trio.open_nursery() as nursery:
+        wire, ca = await conversation(certificate, Policy(tls=True), nursery)
+        await wire.command(b"EHLO client.example")
+        await wire.command(b"STARTTLS")
+        await wire.start_tls(ca)
+        nursery.cancel_scope.cancel()
+    with trio.CancelScope(deadline=trio.current_time() + 5):
+        assert (await wire.reply()).startswith(b"421 4.3.2 ")
+
+
+async def test_idle_timeout_inside_the_auth_dialogue(certificate: Path,
+                                                     autojump_clock: trio.testing.MockClock,
+                                                     ) -> None:
+    files = generated_certificate(HOST, certificate)
+    client, server = trio.testing.memory_stream_pair()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=Policy(auth=True),
+                                                store=MemoryStore(), idle_timeout=30,
+                                                tls=server_context(files)))
+        wire = Wire(client)
+        await wire.reply()
+        await wire.command(b"EHLO client.example")
+        assert await wire.command(b"AUTH LOGIN") == b"334 VXNlcm5hbWU6\r\n"
+        assert (await wire.reply()).startswith(b"421 4.4.2 ")
