@@ -169,3 +169,26 @@ def test_parse_account() -> None:
     for bad in ("ann", "ann:", ":pw", "ann:app-password"[:4]):
         with pytest.raises(ValueError):
             parse_account(bad, "code")
+
+
+AUTH_WORDS = [b"AUTH PLAIN", b"AUTH LOGIN", b"AUTH PLAIN =", b"AUTH", b"AUTH X y z", b"*",
+              b"c3R1ZGVudA==", b"c2VjcmV0", b"AHN0dWRlbnQAc2VjcmV0", b"=", b"%%", b"STARTTLS",
+              b"STARTTLS x", b"MAIL FROM:<a@b.example>", b"EHLO c.example", b"RSET", b"A" * 13000]
+
+
+@given(st.lists(st.tuples(st.sampled_from(AUTH_WORDS), st.sampled_from([b"\r\n", b"\n", b""])),
+                max_size=20),
+       st.booleans())
+def test_any_auth_and_starttls_input_gets_a_catalogue_reply(
+        lines: list[tuple[bytes, bytes]], tls: bool) -> None:
+    from simulator.protocol import Then
+    from simulator.protocol.replies import CATALOGUE
+
+    session = Session(Policy(auth=True, tls=tls, require_auth=True, error_budget=0))
+    session.receive_data(b"EHLO client.example\r\n")
+    for word, ending in lines:
+        for exchange in session.receive_data(word + ending):
+            assert exchange.reply.key in CATALOGUE
+            assert all(len(line) + 2 <= 512 for line in exchange.reply.wire_lines())
+            if exchange.then is Then.START_TLS:
+                session.tls_started()
