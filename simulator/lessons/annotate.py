@@ -182,9 +182,9 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
     recovered = reply_fields(exchange.reply)
     limit = recovered.get("limit") or str(static_limits().get(exchange.reply.key, ""))
     return {
-        "verb": _shorten(show_bytes(_known_verb_upper(word)), SHOWN_VERB),
-        "argument": _shorten(show_bytes(rest.strip(b" ")), SHOWN_ARGUMENT),
-        "line": _shorten(show_bytes(raw), SHOWN_LINE),
+        "verb": show_bytes(_known_verb_upper(word), limit=SHOWN_VERB),
+        "argument": show_bytes(rest.strip(b" "), limit=SHOWN_ARGUMENT),
+        "line": show_bytes(raw, limit=SHOWN_LINE),
         "code": str(exchange.reply.code),
         "host": host or recovered.get("host") or _default_hostname(),
         "state": exchange.state_before.value,
@@ -202,9 +202,9 @@ def _auth_fields(exchange: Exchange, word: bytes, raw: bytes) -> dict[str, str]:
     words = raw.split()
     sent = words[-1] if words and (word.upper() != b"AUTH" or len(words) > 2) else b""
     return {
-        "challenge": _shorten(show_bytes(_unbase64(challenge.encode())), SHOWN_ARGUMENT),
-        "challenge_b64": _shorten(show_bytes(challenge.encode()), SHOWN_ARGUMENT),
-        "decoded": _shorten(show_bytes(_unbase64(sent)), SHOWN_ARGUMENT),
+        "challenge": show_bytes(_unbase64(challenge.encode()), limit=SHOWN_ARGUMENT),
+        "challenge_b64": show_bytes(challenge.encode(), limit=SHOWN_ARGUMENT),
+        "decoded": show_bytes(_unbase64(sent), limit=SHOWN_ARGUMENT),
     }
 
 
@@ -253,7 +253,3 @@ def _template_pattern(template: str) -> re.Pattern[str]:
         parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
         seen.add(name)
     return re.compile("".join(parts), re.DOTALL)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
