@@ -206,3 +206,16 @@ async def test_idle_timeout_inside_the_auth_dialogue(certificate: Path,
         await wire.command(b"EHLO client.example")
         assert await wire.command(b"AUTH LOGIN") == b"334 VXNlcm5hbWU6\r\n"
         assert (await wire.reply()).startswith(b"421 4.4.2 ")
+
+
+async def test_the_upgradable_stream_keeps_trios_stream_contract(certificate: Path) -> None:
+    """Before the switch it is the plain stream, half-closing included."""
+    from simulator.server.tls import UpgradableStream
+
+    context = server_context(generated_certificate(HOST, certificate))
+
+    async def pair() -> tuple[UpgradableStream, UpgradableStream]:
+        left, right = trio.testing.memory_stream_pair()
+        return UpgradableStream(left, context), UpgradableStream(right, context)
+
+    await trio.testing.check_half_closeable_stream(pair, None)
