@@ -25,6 +25,7 @@ from simulator.client.tls import (
 )
 from simulator.client.wire import ClientView, ReplyParser, WireReply
 from simulator.protocol import Exchange, Policy, State, Then
+from simulator.protocol.memory import Memory
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -114,10 +115,12 @@ class LocalConnection:
     peer = "smtp-sim (built-in)"
 
     def __init__(self, *, policy: Policy, store: MemoryStore, session_id: str = "S1",
-                 tls: ssl.SSLContext | None = None, ca: str | None = None) -> None:
+                 memory: Memory | None = None, tls: ssl.SSLContext | None = None,
+                 ca: str | None = None) -> None:
         """``tls`` is the server's certificate for STARTTLS; ``ca`` the CA the client trusts
         (the generated one): the handshake is real, ``trio.SSLStream`` on both ends."""
         self._policy = policy
+        self._memory = memory
         self._store = store
         self._session_id = session_id
         self._tls, self._ca = tls, ca
@@ -133,7 +136,7 @@ class LocalConnection:
 
         self._local = await self._stack.enter_async_context(open_local_session(
             policy=self._policy, store=self._store, session_id=self._session_id,
-            tls=self._tls))
+            memory=self._memory, tls=self._tls))
         self._stream = self._local.client
         return await self._collect(None, State.CONNECTED, expect=True)
 
@@ -223,7 +226,7 @@ class LocalConnection:
         state = State.CLOSED if self._closed else session.state
         sender = None if session.mail is None else session.mail.path
         return SessionView(state, sender, len(session.recipients), session.messages_accepted,
-                           self._secure, session.user)
+                           self._secure, session.security.user)
 
     def messages(self) -> list[StoredMessage] | None:
         return self._store.messages()

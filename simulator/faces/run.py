@@ -48,8 +48,14 @@ def run_file(args: argparse.Namespace) -> int:
     """``smtp-sim run FILE``: print the explained transcript; 2 when the file cannot be read."""
     import trio
 
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
     from simulator.protocol import Policy
 
+    try:
+        scenario = from_arguments(args)  # before any input is read: a bad file stops the run
+    except ScenarioError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return 2
     try:
         data = _read(args.file)
     except OSError as err:
@@ -60,7 +66,8 @@ def run_file(args: argparse.Namespace) -> int:
 
     try:
         security = prepare(read_options(args),
-                           Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False))))
+                           Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                                  scenario=scenario))
     except OptionError as err:
         print(f"smtp-sim run: {err}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .commands import Command
 from .replies import Reply
+from .rules import Rule
 from .state import State
 
 
@@ -48,7 +49,10 @@ class Exchange:
 
     ``line`` is the raw line as received (empty for the greeting, a timeout or a shutdown;
     cut to 512 octets when over-long). ``command`` is None when the line could not be parsed.
-    ``then`` tells the driver what to do once the reply is sent.
+    ``then`` tells the driver what to do once the reply is sent (go on, close, start TLS).
+    ``delay`` is how many seconds the driver waits before sending the reply, and ``hang_up``
+    tells it to close without sending it at all (a scenario's silent disconnect; ``then``
+    is then CLOSE too). ``rule`` is the scenario rule that decided, if one did.
     """
 
     line: bytes
@@ -58,3 +62,6 @@ class Exchange:
     state_after: State
     then: Then = Then.CONTINUE
     message: ReceivedMessage | None = None
+    delay: float = 0.0
+    hang_up: bool = False
+    rule: Rule | None = None

@@ -1,10 +1,11 @@
-"""The knobs of one server: hostname, limits, strictness switches, error budget."""
+"""The knobs of one server: hostname, limits, strictness switches, error budget, scenario."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .auth import DEFAULT_ACCOUNTS, Account
+from .rules import STRICT, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +34,5 @@ class Policy:
     """Who may log in (``--user``)."""
     require_auth: bool = False
     """MAIL, RCPT and DATA before a successful AUTH get 530 5.7.0 (RFC 4954 §6)."""
+    scenario: Scenario = STRICT
+    """The rules that make the server realistic, chaotic or a teacher's own (none: strict)."""

@@ -2,13 +2,16 @@
 
 The driver calls :meth:`Session.greeting` once, feeds whatever bytes arrive to
 :meth:`Session.receive_data`, sends each Exchange's reply, and does what its ``then`` says:
-go on, close the connection, or start TLS and then call :meth:`Session.tls_started`. No
-sockets, no clock (the driver may pass one for the Received: header), no threads: the same
-bytes give the same Exchanges however they are split.
+go on, close, or start TLS and call :meth:`Session.tls_started`. No sockets, no clock (the
+driver may pass one for the Received: header), no threads: the same bytes give the same
+Exchanges however they are split.
 """
 
 from __future__ import annotations
 
+import datetime
+import random
+from collections.abc import Callable
 from typing import Final
 
 from .commands import (
@@ -24,18 +27,19 @@ from .commands import (
     Simple,
     fail,
     help_reply,
-    only_path_is_utf8,
-    parse_arguments,
-    split_verb,
 )
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage, Then
-from .framing import MAX_AUTH_LINE, MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
+from .framing import MAX_TEXT_LINE, CommandLine, Framer, TextPiece
+from .memory import Memory
 from .policy import Policy
+from .readers import parse_line, split_line
+from .referee import Referee
 from .replies import Reply, make_reply
-from .security import Security, offered
-from .state import State, Verb, next_state
-from .trace import Clock, fixed_clock, received_header
+from .rules import Decision
+from .security import Security
+from .state import State, Verb
+from .trace import fixed_clock, received_header
 
 EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
                           "SMTPUTF8", "HELP")
@@ -51,11 +55,14 @@ class Session:
         *,
         peer: str = "unknown",
         session_id: str = "S1",
-        clock: Clock = fixed_clock,
+        clock: Callable[[], datetime.datetime] = fixed_clock,
         tls_available: bool = True,
+        memory: Memory | None = None,
+        timer: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
-        """``tls_available`` is False when the driver cannot do a handshake (then STARTTLS,
-        if the policy offers it, is answered 454 4.7.0)."""
+        # memory: shared by one server's sessions, timer: its clock in seconds (see referee);
+        # tls_available: False when the driver cannot do a handshake (then STARTTLS is 454)
         self.policy = policy or Policy()
         self.peer = peer
         self.session_id = session_id
@@ -74,13 +81,18 @@ class Session:
         self._line_size = 0
         self._text_problems: list[str] = []
         self.security = Security(self.policy, tls_available=tls_available)
+        """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
+        self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
+            self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
 
     # -- what the driver calls ------------------------------------------------------------
 
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
-        reply = make_reply("session.greeting", host=self.policy.hostname)
-        return Exchange(b"", None, reply, self.state, self.state)
+        if self.referee is None:
+            return self.decided(b"", None, make_reply("session.greeting",
+                                                       host=self.policy.hostname), self.state, None)
+        return self.referee.greeting(self)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -113,31 +125,17 @@ class Session:
         return out
 
     def tls_started(self) -> None:
-        """The driver finished the TLS handshake: start over, as RFC 3207 §4.2 asks.
-
-        Everything learnt before is forgotten (the client must send EHLO again), and EHLO
-        now offers AUTH instead of STARTTLS.
-        """
+        """The driver finished the TLS handshake: start over, as RFC 3207 §4.2 asks (EHLO
+        again; it now offers AUTH instead of STARTTLS)."""
         self.security.tls_started()
-        self.state = State.CONNECTED
-        self.helo, self.esmtp = None, False
+        self.state, self.helo, self.esmtp = State.CONNECTED, None, False
         self._reset_transaction()
         self._framer.clear()
-
-    @property
-    def tls(self) -> bool:
-        """True once the TLS handshake is done (see :meth:`tls_started`)."""
-        return self.security.tls
 
     @property
     def authenticated(self) -> bool:
         """True after 235 (the realistic scenario lets such a client relay)."""
         return self.security.user is not None
-
-    @property
-    def user(self) -> str | None:
-        """Who logged in with AUTH, if anyone."""
-        return self.security.user
 
     @property
     def closed(self) -> bool:
@@ -165,48 +163,41 @@ class Session:
         before = self.state
         verb: Verb | None = None
         command: Command | None = None
+        decision: Decision | None = None
         try:
-            verb, argument = self._split(line)
-            command, after = self._parse(verb, argument)
-            reply = self._execute(command)
-            self.state = after
+            verb, argument = split_line(line, self.policy)
+            smtputf8 = self.mail is not None and self.mail.smtputf8
+            command, after = parse_line(verb, argument, state=self.state,
+                                        security=self.security, smtputf8=smtputf8)
+            if self.referee is not None:
+                decision = self.referee.at_command(self, verb, argument, command)
+            if decision is not None and decision.reply is not None:
+                reply = decision.reply  # a rule refused it: the command has no effect
+            else:
+                reply = self._execute(command)
+                self.state = after
         except ProtocolError as err:
             reply = err.reply
+            if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
+                decision = self.referee.at_empty_data(self)
+                reply = decision.reply if decision and decision.reply else reply
         if verb in (Verb.HELO, Verb.EHLO):
             reply = reply.without_enhanced()  # RFC 2034 §3
-        return Exchange(line.raw, command, reply, before, self.state, self._then())
+        if self.referee is not None:
+            self.referee.noted(verb, reply.code)
+        return self.decided(line.raw, command, reply, before, decision)
 
-    def _then(self) -> Then:
-        if self.state is State.CLOSED:
-            return Then.CLOSE
-        return Then.START_TLS if self.security.handshake_due else Then.CONTINUE
-
-    def _split(self, line: CommandLine) -> tuple[Verb, str]:
-        """Check the framing and the characters, then find the verb."""
-        if line.too_long:
-            raise fail("auth.line-too-long" if line.limit == MAX_AUTH_LINE
-                       else "limits.line-too-long")
-        if line.ending is Ending.BARE_CR:
-            raise fail("syntax.bare-cr")
-        if line.ending is Ending.BARE_LF and not self.policy.accept_bare_lf:
-            raise fail("syntax.bare-lf")
-        text = line.content.decode("utf-8", errors="surrogateescape")
-        verb, argument = split_verb(text)
-        if not offered(self.policy, verb):
-            raise fail("syntax.not-implemented", verb=verb.value)
-        return verb, argument
-
-    def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
-        """Check the characters, the sequence (state.py's table), then the arguments."""
-        if not argument.isascii() and not only_path_is_utf8(verb, argument):
-            # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
-            raise fail("syntax.non-ascii", verb=verb.value)
-        self.security.check(verb)
-        after = next_state(self.state, verb)
-        if isinstance(after, str):
-            raise fail(after)
-        smtputf8 = self.mail is not None and self.mail.smtputf8
-        return parse_arguments(verb, argument, smtputf8=smtputf8), after
+    def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
+                 decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
+        """The Exchange, with what the deciding rule (if any) asks of the driver."""
+        if decision is not None and decision.close:
+            self.state = State.CLOSED
+        then = (Then.CLOSE if self.state is State.CLOSED
+                else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)
+        if decision is None:
+            return Exchange(line, command, reply, before, self.state, then, message=message)
+        return Exchange(line, command, reply, before, self.state, then, message=message,
+                        delay=decision.delay, hang_up=decision.silent, rule=decision.rule)
 
     def _execute(self, command: Command) -> Reply:
         host = self.policy.hostname
@@ -350,17 +341,25 @@ class Session:
         before, size = self.state, self._text_size
         message: ReceivedMessage | None = None
         problems = self._text_problems
+        decision: Decision | None = None  # a rule's verdict on the whole message
         if problems:
             key = min(problems, key=_PROBLEM_ORDER.index)
             reply = make_reply(key, limit=self.policy.max_message_size)
         else:
-            message = self._accept_message()
-            reply = make_reply("data.accepted", queue_id=message.queue_id)
+            if self.referee is not None:
+                decision = self.referee.at_end_of_data(self, bytes(self._text))
+            if decision is not None and decision.reply is not None:
+                reply = decision.reply  # refused by a rule (spam...): nothing is kept
+            else:
+                message = self._accept_message()
+                reply = make_reply("data.accepted", queue_id=message.queue_id)
         self._reset_transaction()
         self._start_text()
         self.state = State.GREETED
-        return Exchange(_END_OF_DATA_LINE, EndOfData(size), reply, before, self.state,
-                        message=message)
+        if self.referee is not None:
+            self.referee.noted(Verb.END_OF_DATA, reply.code)
+        return self.decided(_END_OF_DATA_LINE, EndOfData(size), reply, before, decision,
+                             message)
 
     def _accept_message(self) -> ReceivedMessage:
         self.messages_accepted += 1
@@ -369,9 +368,9 @@ class Session:
         assert self.mail is not None and self.helo is not None
         envelope = Envelope(self.mail.path, tuple(self.recipients), self.helo, self.peer,
                             smtputf8=self.mail.smtputf8, body=self.mail.body)
-        header = received_header(self.policy.hostname, queue_id, envelope, esmtp=self.esmtp,
-                                 tls=self.tls, authenticated=self.authenticated,
-                                 clock=self._clock)
+        header = received_header(queue_id, envelope, esmtp=self.esmtp,
+                                 hostname=self.policy.hostname, moment=self._clock(),
+                                 tls=self.security.tls, authenticated=self.authenticated)
         return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
 
     # -- closing --------------------------------------------------------------------------

@@ -1,13 +1,9 @@
-"""The Received: trace line this server puts on top of each accepted message (RFC 5321 §4.4).
-
-The time comes from a clock the driver hands in, so the engine stays deterministic.
-"""
+"""The trace line a server adds on top of every message it accepts (RFC 5321 §4.4)."""
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable
 from email.utils import format_datetime
 from typing import Final
 
@@ -15,7 +11,6 @@ from .escape import quote
 from .events import Envelope
 
 EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-Clock = Callable[[], datetime.datetime]
 
 
 def fixed_clock() -> datetime.datetime:
@@ -29,10 +24,11 @@ def _date_header(moment: datetime.datetime) -> str:
     return format_datetime(moment)
 
 
-def received_header(host: str, queue_id: str, envelope: Envelope, *, esmtp: bool, tls: bool,
-                    authenticated: bool, clock: Clock) -> bytes:
-    """The trace line; the protocol name says ESMTP, with S for TLS and A for AUTH
-    (RFC 3848: ESMTPS, ESMTPA, ESMTPSA)."""
+def received_header(queue_id: str, envelope: Envelope, *, esmtp: bool, hostname: str,
+                    moment: datetime.datetime, tls: bool = False,
+                    authenticated: bool = False) -> bytes:
+    """``Received: from HELO (peer) by HOST (smtp-sim) with ESMTP id ID; date``; the
+    protocol name adds S for TLS and A for AUTH (RFC 3848: ESMTPS, ESMTPA, ESMTPSA)."""
     if envelope.smtputf8:
         protocol = "UTF8SMTP"
     elif esmtp:
@@ -40,8 +36,8 @@ def received_header(host: str, queue_id: str, envelope: Envelope, *, esmtp: bool
     else:
         protocol = "SMTP"
     recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
-    stamp = _date_header(clock().replace(microsecond=0))
+    stamp = _date_header(moment.replace(microsecond=0))
     text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
-            f"\tby {host} (smtp-sim) with {protocol} id {queue_id}"
+            f"\tby {hostname} (smtp-sim) with {protocol} id {queue_id}"
             f"{recipient}; {stamp}\r\n")
     return text.encode("utf-8")

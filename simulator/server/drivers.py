@@ -23,6 +23,7 @@ from typing import NamedTuple
 import trio
 
 from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
+from simulator.protocol.memory import Memory
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
@@ -43,6 +44,7 @@ async def serve_stream(
     idle_timeout: float | None = None,
     session: Session | None = None,
     tls: ssl.SSLContext | None = None,
+    memory: Memory | None = None,
 ) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
 
@@ -56,7 +58,7 @@ async def serve_stream(
     """
     if session is None:
         session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
-                          tls_available=tls is not None)
+                          memory=memory, timer=trio.current_time, tls_available=tls is not None)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
     if tls is not None:
         stream = UpgradableStream(stream, tls)
@@ -80,19 +82,21 @@ class LocalSession:
 
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
-                             session_id: str = "S1", tls: ssl.SSLContext | None = None,
-                             ) -> AsyncIterator[LocalSession]:
+                             session_id: str = "S1", memory: Memory | None = None,
+                             tls: ssl.SSLContext | None = None) -> AsyncIterator[LocalSession]:
     """Run one session over an in-memory stream pair: no sockets at all.
 
-    With ``tls`` (the server's certificate) STARTTLS really negotiates over the memory
-    streams: the client end must then wrap ``client`` in its own ``trio.SSLStream``.
+    ``memory`` carries greylisting and rate limits from one session to the next (give the
+    same object to every session of one console). With ``tls`` (the server's certificate)
+    STARTTLS really negotiates over the memory streams: the client end must then wrap
+    ``client`` in its own ``trio.SSLStream``.
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
     session = Session(policy, peer="console", session_id=session_id, clock=local_clock,
-                      tls_available=tls is not None)
+                      memory=memory, timer=trio.current_time, tls_available=tls is not None)
     client, plain = stream_pair()
     server: trio.abc.Stream = plain if tls is None else UpgradableStream(plain, tls)
     send, receive = trio.open_memory_channel[Exchange](math.inf)
@@ -133,6 +137,7 @@ async def serve_tcp(
     tls: ssl.SSLContext | None = None,
     tls_port: int | None = None,
     on_tls_port: Callable[[int], None] | None = None,
+    memory: Memory | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
@@ -144,6 +149,8 @@ async def serve_tcp(
     instead of being refused. Every Exchange goes to ``feed`` tagged with its session; one
     that finds no room there is dropped (a slow watcher never slows a client), and
     ``on_drop`` is called for each, so the watcher can say that it missed some.
+    ``memory`` (by default a new one) is what the scenario remembers across the sessions:
+    greylisted triplets, messages per client address.
 
     ``tls`` is the server's certificate for STARTTLS; with ``tls_port`` too, that port
     speaks implicit TLS (RFC 8314: the handshake before the greeting, as on port 465), and
@@ -152,6 +159,7 @@ async def serve_tcp(
     listeners = await open_listeners(host, port)
     implicit = [] if tls is None or tls_port is None else await open_listeners(host, tls_port)
     clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop, tls)
+    clients.memory = memory if memory is not None else Memory()
     async with trio.open_nursery() as nursery:
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
@@ -178,6 +186,7 @@ class _Clients:
         self.tls = tls
         self.active = 0
         self.connections = 0
+        self.memory = Memory()
 
     async def handle_implicit(self, connection: SocketConnection, peer: str) -> None:
         """A client of the implicit-TLS port: the handshake comes before anything else."""
@@ -194,6 +203,7 @@ class _Clients:
         self.active += 1
         try:
             session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
+                              memory=self.memory, timer=trio.current_time,
                               tls_available=self.tls is not None)
             stream: trio.abc.Stream = connection
             if self.tls is not None:

@@ -31,7 +31,7 @@ def test_auth_is_offered_and_plain_with_initial_response_succeeds() -> None:
     assert "AUTH PLAIN LOGIN" in ehlo.reply.lines
     [ok] = send(session, "AUTH PLAIN " + b64("\0student\0secret"))
     assert wire([ok]) == b"235 2.7.0 Authentication successful\r\n"
-    assert session.authenticated and session.user == "student"
+    assert session.authenticated and session.security.user == "student"
 
 
 def test_plain_with_an_empty_challenge() -> None:

@@ -36,7 +36,7 @@ def test_after_the_handshake_the_session_starts_over() -> None:
     assert "AUTH" not in ehlo_keywords(session)
     send(session, "STARTTLS")
     session.tls_started()
-    assert session.tls and session.state is State.CONNECTED and session.helo is None
+    assert session.security.tls and session.state is State.CONNECTED and session.helo is None
     assert keys(send(session, "MAIL FROM:<a@b.example>")) == ["sequence.need-helo"]
     offered = ehlo_keywords(session)
     assert "STARTTLS" not in offered and "AUTH" in offered
@@ -101,7 +101,7 @@ def test_require_auth_refuses_mail_until_235() -> None:
     [refused] = send(session, "MAIL FROM:<a@b.example>")
     assert refused.reply.wire_lines() == ["530 5.7.0 Authentication required"]
     assert keys(send(session, "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0")) == ["auth.succeeded"]
-    assert session.authenticated and session.user == "student"
+    assert session.authenticated and session.security.user == "student"
     assert keys(send(session, "MAIL FROM:<a@b.example>")) == ["mail.accepted"]
 
 

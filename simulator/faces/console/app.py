@@ -178,11 +178,14 @@ def run_app(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"smtp-sim: --connect: {err}", file=sys.stderr)
             return 2
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
     from simulator.server.secure import OptionError, prepare, read_options
 
     try:
-        security = prepare(read_options(args), Policy(accept_bare_lf=bool(args.accept_bare_lf)))
-    except OptionError as err:
+        scenario = from_arguments(args)
+        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario)
+        security = prepare(read_options(args), policy)
+    except (ScenarioError, OptionError) as err:
         print(f"smtp-sim: {err}", file=sys.stderr)
         return 2
     lang = choose_lang(args.lang)

@@ -44,7 +44,7 @@ def test_known_name_with_wrong_arguments_carries_its_usage(line: str) -> None:
 
 def test_every_meta_command_the_issue_names_exists() -> None:
     wanted = {":help", ":explain", ":more", ":state", ":mailbox", ":reconnect", ":lang", ":eol",
-              ":raw", ":save", ":b64", ":quit"}  # :b64 from issue 11
+              ":raw", ":save", ":b64", ":quit", ":scenario"}  # :b64 from issue 11
     assert wanted == set(NAMES)
 
 
