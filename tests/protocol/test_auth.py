@@ -192,3 +192,18 @@ def test_any_auth_and_starttls_input_gets_a_catalogue_reply(
             assert all(len(line) + 2 <= 512 for line in exchange.reply.wire_lines())
             if exchange.then is Then.START_TLS:
                 session.tls_started()
+
+
+def test_in_the_realistic_scenario_an_authenticated_client_may_relay() -> None:
+    from simulator.lessons.scenarios import load_scenario
+
+    policy = Policy(auth=True, scenario=load_scenario("realistic"))
+    session = Session(policy, peer="192.0.2.7:4000")
+    session.greeting()
+    relay = ["MAIL FROM:<ann@example.com>", "RCPT TO:<bob@elsewhere.example>", "RSET"]
+    exchanges = send(session, "EHLO client.example.org", *relay)
+    assert exchanges[2].reply.wire_lines() == [
+        "554 5.7.1 <bob@elsewhere.example>: Relay access denied"]
+    send(session, "AUTH PLAIN " + b64("\0student\0secret"))
+    assert send(session, *relay)[1].reply.wire_lines() == [
+        "250 2.1.5 Recipient <bob@elsewhere.example> OK"]
