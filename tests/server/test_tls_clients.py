@@ -233,3 +233,28 @@ async def test_draining_before_a_close_works_on_tls(tmp_path: Path) -> None:
                                                       server.ca)
     assert first[0].startswith(b"500 5.5.2") and first[1].startswith(b"421 4.7.0")
     assert ending == "eof"
+
+
+async def test_serve_uses_the_named_certificate(tmp_path: Path) -> None:
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("mail.example", "127.0.0.1")
+    cert, key, ca_file = tmp_path / "c.pem", tmp_path / "k.pem", tmp_path / "ca.pem"
+    leaf.cert_chain_pems[0].write_to_path(str(cert))
+    leaf.private_key_pem.write_to_path(str(key))
+    ca.cert_pem.write_to_path(str(ca_file))
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0",
+                             "--cert", str(cert), "--key", str(key), "--auth"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={"SMTP_SIM_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"})
+    try:
+        lines = [read_line(proc).decode() for _ in range(4)]
+        port = int(lines[0].rsplit(":", 1)[1])
+        assert lines[1] == f"STARTTLS offered with certificate {cert}\n"  # not generated
+        assert await trio.to_thread.run_sync(smtplib_starttls_login, port, ca_file,
+                                             "secret") == (235, b"")
+    finally:
+        proc.kill()
+        proc.wait()
+    assert not (tmp_path / "home" / "tls").exists()
