@@ -26,8 +26,7 @@ from simulator.server.tls import (
     server_context,
 )
 
-APP_PASSWORD_LENGTH: Final = 16
-"""Like the 授权码 of QQ Mail and 163: sixteen lower-case letters."""
+APP_PASSWORD_LENGTH: Final = 16  # like the authorization codes of QQ Mail and 163
 
 
 class OptionError(ValueError):

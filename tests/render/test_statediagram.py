@@ -82,3 +82,15 @@ def test_starttls_and_auth_stay_out_of_the_picture() -> None:
     """They exist only on a server that offers them (--tls, --auth); elsewhere they are 502."""
     text = diagram_text(State.GREETED)
     assert "STARTTLS" not in text and "AUTH" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_narrow_terminal_gets_the_path_drawn_top_to_bottom(lang: str) -> None:
+    from simulator.render.statediagram import spine_width
+    from simulator.render.wrap import text_width
+
+    text = diagram_text(State.RCPT, lang, width=59)
+    picture = text.split("\n\n")[1]
+    assert all(text_width(line) <= 59 for line in picture.splitlines())
+    assert " [rcpt]  ↻ RCPT" in picture and "──.──▶ greeted" in picture
+    assert diagram_text(State.RCPT, lang, width=spine_width()).count("▼") == 0
