@@ -189,7 +189,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                     return 1
                 print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
                       flush=True)
-                for line in security_lines(security, url_host(args.host), implicit):
+                for line in security_lines(security, url_host(args.host), implicit,
+                                           _lang(args)):
                     print(line, flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
                     from simulator.lessons.scenario_view import start_lines
@@ -201,20 +202,21 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     return 0
 
 
-def security_lines(security: Prepared, host: str, implicit: list[int]) -> list[str]:
+def security_lines(security: Prepared, host: str, implicit: list[int],
+                   lang: str = "en") -> list[str]:
     """What serve says at start about TLS and AUTH: the certificate, its fingerprint, the
     implicit-TLS port, the accounts (this is the instructor's screen, not a log)."""
     lines: list[str] = []
     files = security.files
     if files is not None:
-        made = f" (generated; clients may trust its CA {files.ca})" if security.generated else ""
-        lines.append(f"STARTTLS offered with certificate {files.cert}{made}")
-        lines.append(f"certificate SHA-256 fingerprint: {security.fingerprint}")
-    lines.extend(f"implicit TLS on smtps://{host}:{port}" for port in implicit)
+        key = "serve.tls-generated" if security.generated else "serve.tls-offered"
+        lines.append(text(key, lang, cert=files.cert, ca=files.ca))
+        lines.append(text("serve.fingerprint", lang, fingerprint=security.fingerprint))
+    lines.extend(text("serve.implicit-tls", lang, host=host, port=port) for port in implicit)
     for account in security.accounts:
-        app = (f" (needs its app password: {account.app_password})"
-               if account.app_password else "")
-        lines.append(f"AUTH account: {account.name} / {account.password}{app}")
+        key = "serve.account-app" if account.app_password else "serve.account"
+        lines.append(text(key, lang, name=account.name, password=account.password,
+                          code=account.app_password))
     return lines
 
 
