@@ -30,6 +30,7 @@ from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange, State
 from simulator.protocol.escape import show_text
+from simulator.protocol.events import Then
 from simulator.render.transcript import (
     answer_fragments,
     explanation_fragments,
@@ -70,7 +71,8 @@ def as_step(sent: bytes | None, exchanges: tuple[Exchange, ...], before: State) 
     """The engine's Exchanges as the client side sees them (for the shared transcript)."""
     answers = tuple(Answer(b"" if exchange.hang_up else exchange.reply.to_bytes(),
                            exchange.reply.code,
-                           exchange.reply.enhanced, exchange.reply.lines, exchange.closes,
+                           exchange.reply.enhanced, exchange.reply.lines,
+                           exchange.then is Then.CLOSE,
                            exchange) for exchange in exchanges)
     return Step(sent, answers, before)
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from simulator.protocol import Exchange, Policy, Session, State
+from simulator.protocol.events import Then
 from simulator.protocol.memory import Memory
 
 from .model import Lesson, Setup
@@ -32,6 +33,8 @@ LESSON_SEED = 1
 
 def policy_for(setup: Setup) -> Policy:
     """The engine's policy for a lesson's setup (only what the engine supports)."""
+    from simulator.protocol.auth import Account
+
     from ..scenarios import from_options
 
     base = Policy()
@@ -42,6 +45,10 @@ def policy_for(setup: Setup) -> Policy:
         max_recipients=setup.max_recipients or base.max_recipients,
         accept_bare_lf=setup.accept_bare_lf,
         scenario=scenario,
+        tls=setup.tls is not None, require_tls=setup.tls == "required",
+        auth=bool(setup.auth),
+        accounts=tuple(Account(user, password) for user, password in setup.auth)
+        or base.accounts,
     )
 
 
@@ -87,6 +94,10 @@ class LessonRun:
         for exchange in out:
             self.elapsed += exchange.delay  # a scenario rule made the server wait
             self.tutor.observe(exchange)
+            if exchange.then is Then.START_TLS:
+                # In a lesson the handshake is taken as done at once: the engine starts the
+                # session over exactly as after a real one (RFC 3207 §4.2).
+                self.session.tls_started()
         return out
 
     @property

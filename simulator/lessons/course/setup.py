@@ -1,9 +1,9 @@
 """A lesson's ``[setup]``: the server it needs, checked, and what the engine lacks for it.
 
 The engine gives limits (SIZE, recipients), bare-LF tolerance, the idle timeout (the lesson
-clock passes it) and the scenarios (``realistic``: mailboxes, relaying, greylisting, spam and
-DMARC refusals, from ``lessons/scenarios/``). STARTTLS and AUTH are not in this engine yet:
-a lesson that asks for them is kept, valid, and marked as needing them, so the course never
+clock passes it), the scenarios (``realistic``: mailboxes, relaying, greylisting, spam and
+DMARC refusals, from ``lessons/scenarios/``), STARTTLS and AUTH. A setup asking for a feature
+not in :data:`ENGINE_FEATURES` is kept, valid, and marked as needing it, so a course never
 offers a lesson whose goals the server cannot reach.
 """
 
@@ -17,7 +17,8 @@ from .model import Setup
 if TYPE_CHECKING:
     from .load import Problems
 
-ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic"})
+ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic", "tls",
+                                   "auth"})
 """What the engine in this tree can set up for a lesson."""
 
 TLS_MODES: Final = ("offered", "required")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from simulator.protocol import Exchange, MailFrom, ReceivedMessage, State
+from simulator.protocol.events import Then
 
 from .model import Check, Goal, Lesson, MessageCheck, Scope
 
@@ -166,7 +167,7 @@ def matches(check: Check, exchange: Exchange) -> bool:
         check.state_before is None or exchange.state_before is check.state_before,
         check.state_after is None or exchange.state_after is check.state_after,
         check.min_lines is None or len(reply.lines) >= check.min_lines,
-        check.closes is None or exchange.closes is check.closes,
+        check.closes is None or (exchange.then is Then.CLOSE) is check.closes,
         check.parameter is None or _has_parameter(exchange, check.parameter),
     )
     if not all(simple):
