@@ -54,6 +54,8 @@ class Step:
     sent: bytes | None
     answers: tuple[Answer, ...]
     state_before: State = State.CONNECTED
+    stopped: bool = False
+    """The learner stopped waiting for the replies (Ctrl-C over ``--connect``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +245,9 @@ def parse_peer(text: str) -> tuple[str, int]:
 class TcpConnection:
     """A real SMTP server over TCP: replies are cut from the byte stream, explained by code."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, reply_wait: float | None = None) -> None:
         self._host, self._port = host, port
+        self._reply_wait = REPLY_WAIT if reply_wait is None else reply_wait
         self.peer = f"{host}:{port}"
         self._stream: trio.SocketStream | None = None
         self._parser = ReplyParser()
@@ -271,7 +274,7 @@ class TcpConnection:
     async def _collect(self, sent: bytes | None, before: State, *, expect: bool) -> Step:
         answers: list[Answer] = []
         if expect:
-            with trio.move_on_after(REPLY_WAIT):
+            with trio.move_on_after(self._reply_wait):
                 answer = await self._next_answer()
                 answers += [answer] if answer else []
         with trio.move_on_after(STRAY_WAIT):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
@@ -41,6 +42,11 @@ if TYPE_CHECKING:
 Fragments = list[tuple[str, str]]
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
+CONNECT_WAIT: Final = 300.0
+"""Seconds to wait for a real server's reply when the learner can stop waiting (Ctrl-C):
+RFC 5321 §4.5.3.2's five minutes for a command's reply."""
+Waiter = Callable[[Callable[[], Awaitable[Step]]], Awaitable[Step | None]]
+"""Runs a send with a live "waiting" prompt over it; None when the learner stopped it."""
 MAX_ADDRESSES: Final = 20
 _ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
@@ -88,6 +94,9 @@ class ConsoleContext:
     _store: MemoryStore | None = None
     memory: Memory = field(default_factory=Memory)
     """What the scenario remembers across :reconnect (greylisting, rate limits)."""
+    waiter: Waiter | None = None
+    """Over ``--connect``: how a send waits (see faces/console/waiting.py); None waits
+    quietly (the built-in server answers at once, and tests drive the context directly)."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -113,7 +122,8 @@ class ConsoleContext:
     def _new_connection(self) -> Connection:
         self.sessions += 1
         if self.connect_to is not None:
-            return TcpConnection(*self.connect_to)
+            wait = CONNECT_WAIT if self.waiter is not None else None
+            return TcpConnection(*self.connect_to, reply_wait=wait)
         if self._store is None:
             from simulator.server.store import MemoryStore
 
@@ -125,7 +135,7 @@ class ConsoleContext:
         """Open a session and show its greeting; False (after saying why) if impossible."""
         connection = self._new_connection()
         try:
-            step = await connection.start()
+            step = await self._waited(connection.start, None)
         except OSError as err:
             from simulator.client.errors import connect_error
 
@@ -173,7 +183,8 @@ class ConsoleContext:
             return None
         data = encode_line(line) + EOLS[eol or self.eol]
         in_data = self.in_data
-        step = await self.connection.send(data)
+        connection = self.connection
+        step = await self._waited(lambda: connection.send(data), data)
         if not in_data:
             self._remember_address(line, step)
         self.record(step)
@@ -181,8 +192,23 @@ class ConsoleContext:
                 and self.eol == "crlf":
             # RFC 5321 §4.5.2: the server drops the first dot of a text line
             self.say("dot-stuffing", "class:why", line=show_text(line[1:], limit=60))
-        if not step.answers and not in_data:
+        if step.stopped:
+            self.say("stopped-waiting")
+        elif not step.answers and not in_data:
             self.say("no-reply")
+        return step
+
+    async def _waited(self, send: Callable[[], Awaitable[Step]], data: bytes | None) -> Step:
+        """``send()``, through the waiter when there is one; a stopped wait is a Step with
+        no replies (a late reply shows up with the next one)."""
+        if self.waiter is None:
+            return await send()
+        before = self.view().state if self.connection is not None else State.CONNECTED
+        step = await self.waiter(send)
+        if step is None:
+            step = Step(data, (), before, stopped=True)
+            if data is None:
+                self.say("stopped-waiting")
         return step
 
     def record(self, step: Step) -> None:
