@@ -45,6 +45,8 @@ class Answer:
     """The engine's Exchange (built-in server only): the reply key says why."""
     problem: str = ""
     """A UI text key when the client gave up on this reply (``connect.reply-too-long``)."""
+    after: str = ""
+    """Over TCP: the verb of the command this reply answers (``MAIL``, ``DOT``), if known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,8 @@ def explain(answer: Answer, lang: str) -> Annotation | None:
         return _near_miss(annotate(answer.exchange, lang), answer.exchange)
     if answer.code == 0:
         return None
-    return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang)
+    return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang,
+                          after=answer.after)
 
 
 def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
@@ -304,10 +307,9 @@ class TcpConnection:
                 self._eof = True
                 return None
             self._parser.feed(chunk)
-        if reply.code:
-            self._view.received(reply.code)
+        after = self._view.received(reply.code) if reply.code else ""
         closes = self._view.state is State.CLOSED
-        return Answer(reply.raw, reply.code, reply.enhanced, reply.lines, closes)
+        return Answer(reply.raw, reply.code, reply.enhanced, reply.lines, closes, after=after)
 
     async def aclose(self) -> None:
         self._eof = True

@@ -184,3 +184,42 @@ async def test_the_waiting_prompt_says_what_it_waits_for() -> None:
     waiter = Waiter(PromptSession(), lambda: "zh")
     assert "Ctrl-C" in "".join(t for _, t in waiter.message())
     assert "正在等待服务器回复" in "".join(t for _, t in waiter.message())
+
+
+SCRIPTED = {b"EHLO": b"250 other.example\r\n", b"MAIL": b"250 2.1.0 Ok\r\n",
+            b"RCPT": b"550 5.1.1 No such user\r\n", b"DATA": b"503 5.5.1 No valid recipients\r\n",
+            b"NOOP": b"250 2.0.0 Ok\r\n"}
+
+
+async def _scripted_server(stream: trio.SocketStream) -> None:
+    """Another server: answers each verb with a fixed reply, as a foreign server would."""
+    await stream.send_all(b"220 other.example ESMTP\r\n")
+    buffer = b""
+    while chunk := await stream.receive_some(4096):
+        buffer += chunk
+        while b"\r\n" in buffer:
+            line, buffer = buffer.split(b"\r\n", 1)
+            await stream.send_all(SCRIPTED.get(line[:4].upper(), b"500 5.5.2 What?\r\n"))
+
+
+async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
+        nursery: trio.Nursery) -> None:
+    listeners = await nursery.start(trio.serve_tcp, _scripted_server, 0)
+    port = listeners[0].socket.getsockname()[1]
+    for lang, sender, recipient, refused in (
+            ("en", "accepted the sender", "refused this recipient", "no recipient has been"),
+            ("zh", "接受了这封邮件的发件人", "拒绝了这个收件人", "还没有被接受的收件人")):
+        out = io.StringIO()
+        ctx = ConsoleContext(lang=lang, out=out, connect_to=("127.0.0.1", port))
+        assert await ctx.open()
+        for line in ("EHLO me.example", "MAIL FROM:<a@me.example>", "RCPT TO:<x@other.example>",
+                     "DATA", "NOOP"):
+            await ctx.send_line(line)
+        await ctx.close()
+        shown = out.getvalue()
+        after_mail = shown.split(" -> MAIL")[1].split(" -> RCPT")[0]
+        assert sender in after_mail
+        assert recipient in shown.split(" -> RCPT")[1].split(" -> DATA")[0]
+        assert refused in shown.split(" -> DATA")[1]
+        # the same 250 code after NOOP is not explained as an accepted sender
+        assert sender not in shown.split(" -> NOOP")[1]
