@@ -96,12 +96,25 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host)
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
-    return dataclasses.replace(
+    return _undeclared_8bit(dataclasses.replace(
         base, key=reply.key,
         why=fill(why, fields) if why else base.why,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
-    )
+    ), exchange)
+
+
+def _undeclared_8bit(annotation: Annotation, exchange: Exchange) -> Annotation:
+    """An accepted message with 8-bit text the client never declared gets a note: it
+    should have sent ``BODY=8BITMIME`` (RFC 6152)."""
+    if exchange.message is None or not exchange.message.undeclared_8bit:
+        return annotation
+    from .ui import text
+
+    note = text("explain.undeclared-8bit", annotation.lang)
+    return dataclasses.replace(annotation, why=f"{annotation.why}\n{note}",
+                               rfc=f"{annotation.rfc}, RFC 6152 §3" if annotation.rfc
+                               else "RFC 6152 §3")
 
 
 def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:

@@ -375,3 +375,17 @@ async def test_only_accepted_addresses_are_remembered_for_completion() -> None:
                       "RCPT TO:<c@d.example>", "RCPT TO:<c@d.example> BAD=1")
     assert run.ctx.senders == ["ok@x.example"]  # the first came before EHLO: 503
     assert run.ctx.recipients == ["c@d.example"]
+
+
+@pytest.mark.parametrize(("lang", "note"), [("en", "did not say BODY=8BITMIME"),
+                                            ("zh", "没有声明 BODY=8BITMIME")])
+async def test_8bit_text_without_body_8bitmime_is_accepted_with_a_note(
+        lang: str, note: str) -> None:
+    body = ["Subject: 你好", "", "正文", "."]
+    run = await drive(*TRANSACTION[:4], *body, lang=lang)
+    accepted = run.text.split(" -> .")[-1]
+    assert "250 2.0.0" in accepted and note in accepted and "RFC 6152" in accepted
+    declared = await drive(TRANSACTION[0], TRANSACTION[1] + " BODY=8BITMIME",
+                           *TRANSACTION[2:4], *body, lang=lang)
+    assert "250 2.0.0" in declared.text.split(" -> .")[-1]
+    assert note not in declared.text
