@@ -48,6 +48,8 @@ RFC 5321 §4.5.3.2's five minutes for a command's reply."""
 Waiter = Callable[[Callable[[], Awaitable[Step]]], Awaitable[Step | None]]
 """Runs a send with a live "waiting" prompt over it; None when the learner stopped it."""
 MAX_ADDRESSES: Final = 20
+LONG_REPLY: Final = 3
+"""Reply lines past which the first explanation is brief (``:more`` has the rest)."""
 _ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
@@ -219,14 +221,16 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
-            self.show(self._explanation(self.explain(answer)))
+            self.show(self._explanation(self.explain(answer), len(answer.lines)))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 
-    def _explanation(self, annotation: Annotation | None) -> Fragments:
-        """The explanation at the level ``:detail`` asks for."""
+    def _explanation(self, annotation: Annotation | None, lines: int = 1) -> Fragments:
+        """The explanation at the level ``:detail`` asks for. A long multi-line reply (an
+        EHLO's extension list) is itself most of a 24-line screen, so by default its
+        explanation is brief even the first time, with a pointer to :more."""
         from simulator.render.fragments import short_annotation_fragments
 
         if annotation is None or self.detail == "none":
@@ -236,6 +240,9 @@ class ConsoleContext:
         self.explained.add(key)
         if self.detail == "brief" or (self.detail == "auto" and seen):
             return short_annotation_fragments(annotation)
+        if self.detail == "auto" and lines > LONG_REPLY:
+            hint = text("console.more-hint", self.lang)
+            return [*short_annotation_fragments(annotation), ("class:dim", f"  {hint}\n")]
         return explanation_fragments(annotation)
 
     def explain(self, answer: Answer) -> Annotation | None:

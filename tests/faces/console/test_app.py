@@ -389,3 +389,18 @@ async def test_8bit_text_without_body_8bitmime_is_accepted_with_a_note(
                            *TRANSACTION[2:4], *body, lang=lang)
     assert "250 2.0.0" in declared.text.split(" -> .")[-1]
     assert note not in declared.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_first_ehlo_reply_is_explained_briefly_with_more_for_the_rest(
+        lang: str) -> None:
+    run = await drive("EHLO client.example", ":more", lang=lang)
+    block = run.text.split(" -> EHLO client.example\n")[1].split("smtp> :more")[0]
+    replies = [line for line in block.splitlines() if line.startswith("<-  250")]
+    explanation = [line for line in block.splitlines() if line.startswith("  ")]
+    assert len(replies) > 3
+    assert len(explanation) == 3  # title, one line of why, the pointer to :more
+    assert ":more" in explanation[-1]
+    assert len(replies) + len(explanation) + 1 <= 12  # with prompt and toolbar, fits 24 rows
+    more = run.text.split("smtp> :more")[1]
+    assert "PIPELINING" in more and "MAIL FROM" in more  # :more has the rest
