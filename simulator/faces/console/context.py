@@ -37,7 +37,7 @@ from simulator.render.transcript import (
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
-    from simulator.server.store import MemoryStore
+    from simulator.server.store import MemoryStore, Usage
 
 Fragments = list[tuple[str, str]]
 
@@ -127,7 +127,7 @@ class ConsoleContext:
             wait = CONNECT_WAIT if self.waiter is not None else None
             return TcpConnection(*self.connect_to, reply_wait=wait)
         if self._store is None:
-            from simulator.server.store import MemoryStore
+            from simulator.server.store import MemoryStore, Usage
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         return LocalConnection(policy=self.policy, store=self._store,
@@ -149,6 +149,12 @@ class ConsoleContext:
             self.say("connected-to", peer=connection.peer)
         self.record(step)
         return True
+
+    def store_usage(self) -> Usage | None:
+        """How full the built-in server's store is (None over ``--connect``)."""
+        if self.connect_to is not None or self._store is None:
+            return None
+        return self._store.usage()
 
     async def reconnect(self) -> bool:
         await self.close()

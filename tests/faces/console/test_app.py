@@ -404,3 +404,18 @@ async def test_the_first_ehlo_reply_is_explained_briefly_with_more_for_the_rest(
     assert len(replies) + len(explanation) + 1 <= 12  # with prompt and toolbar, fits 24 rows
     more = run.text.split("smtp> :more")[1]
     assert "PIPELINING" in more and "MAIL FROM" in more  # :more has the rest
+
+
+@pytest.mark.parametrize(("lang", "listing", "usage"), [
+    ("en", "octets, S1-1", "1 message, {used} of the 256 MiB the built-in server keeps"),
+    ("zh", "字节，S1-1", "共 1 封邮件，占用 {used}，内置服务器的内存上限为 256 MiB")])
+async def test_mailbox_says_how_full_the_memory_store_is(
+        lang: str, listing: str, usage: str) -> None:
+    from simulator.render.sizes import binary_size
+
+    run = await drive(*TRANSACTION, ":mailbox", lang=lang)
+    stored = run.ctx.store_usage()
+    assert stored is not None and stored.messages == 1 and stored.limit == 256 * 1024 * 1024
+    shown = run.text.split("smtp> :mailbox")[1]
+    assert listing in shown
+    assert usage.format(used=binary_size(stored.octets)) in shown
