@@ -10,13 +10,10 @@ UNITS: Final = ("B", "KiB", "MiB", "GiB", "TiB")
 
 def binary_size(octets: int) -> str:
     """``octets`` in the largest unit it reaches: one decimal below 10, else whole."""
-    value = float(octets)
-    for unit in UNITS[:-1]:
-        if value < 1024:
-            break
-        value /= 1024
-    else:
-        unit = UNITS[-1]
+    value, step = float(octets), 0
+    while value >= 1024 and step < len(UNITS) - 1:
+        value, step = value / 1024, step + 1
+    unit = UNITS[step]
     if unit == "B":
         return f"{octets} B"
     shown = f"{value:.1f}" if value < 10 else f"{value:.0f}"

@@ -127,7 +127,7 @@ class ConsoleContext:
             wait = CONNECT_WAIT if self.waiter is not None else None
             return TcpConnection(*self.connect_to, reply_wait=wait)
         if self._store is None:
-            from simulator.server.store import MemoryStore, Usage
+            from simulator.server.store import MemoryStore
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         return LocalConnection(policy=self.policy, store=self._store,
