@@ -277,8 +277,9 @@ def run_app(args: argparse.Namespace) -> int:
     if args.connect:
         try:
             connect_to = parse_peer(args.connect)
-        except ValueError as err:
-            print(text("run.bad-connect", choose_lang(args.lang), error=err), file=sys.stderr)
+        except ValueError:
+            print(text("run.bad-peer", choose_lang(args.lang),
+                       given=show_text(args.connect, limit=80)), file=sys.stderr)
             return 2
     from simulator.lessons.scenarios import ScenarioError, from_arguments
 
