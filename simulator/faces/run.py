@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Final, TextIO
@@ -57,14 +58,21 @@ def _peer(args: argparse.Namespace) -> tuple[str, int] | None:
 
 def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
                scenario: Scenario) -> Callable[[], Connection]:
+    """The connection maker; OptionError when the TLS/AUTH options do not fit."""
     if peer is not None:
-        return lambda: TcpConnection(*peer)
+        verify = bool(getattr(args, "verify", False))
+        return lambda: TcpConnection(*peer, verify=verify)
+    from simulator.server.secure import prepare, read_options
     from simulator.server.store import MemoryStore
 
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
-                    scenario=scenario)
+    security = prepare(read_options(args),
+                       Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                              scenario=scenario))
+    files = security.files
+    ca = None if files is None else str(files.ca or files.cert)
     store = MemoryStore()  # kept across :reconnect, as in the console
-    return lambda: LocalConnection(policy=policy, store=store)
+    return lambda: LocalConnection(policy=security.policy, store=store, tls=security.context,
+                                   ca=ca)
 
 
 class Printer:
@@ -131,12 +139,22 @@ def run_file(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     printer = Printer(args.format, sys.stdout, lang=lang,
                       color=wants_color(sys.stdout, no_color=args.no_color))
-    player = Player(_connector(args, peer, scenario), printer, lang=lang)
+    from simulator.server.secure import OptionError
+
+    try:
+        connector = _connector(args, peer, scenario)
+    except OptionError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    player = Player(connector, printer, lang=lang)
     printer.player = player
     try:
         with _opened(args.file) as stream:
             printer.start()
             outcome = trio.run(player.play, read_lines(stream))
+        printer.finish(outcome)
+    except BrokenPipeError:
+        return _reader_gone()
     except OSError as err:
         if peer is not None and not getattr(err, "filename", None):
             from simulator.client.errors import connect_error
@@ -147,8 +165,15 @@ def run_file(args: argparse.Namespace) -> int:
         print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
               file=sys.stderr)
         return USAGE_ERROR
-    printer.finish(outcome)
     return _status(outcome, player.lang)
+
+
+def _reader_gone() -> int:
+    """Whoever read standard output stopped (``smtp-sim run f | head``): stop quietly, as a
+    Unix tool killed by SIGPIPE would, and keep Python from complaining at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # SIGPIPE
 
 
 def _status(outcome: Outcome, lang: str) -> int:

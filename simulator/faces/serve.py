@@ -30,6 +30,7 @@ from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Stopping
+from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
@@ -66,7 +67,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if isinstance(scenario, str):
         print(text("serve.error", _lang(args), error=scenario), file=sys.stderr)
         return 2
-    policy = make_policy(args, scenario)
+    try:
+        security = prepare(read_options(args), make_policy(args, scenario))
+    except OptionError as err:
+        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        return 2
     try:
         store: Store = (MaildirStore(args.maildir) if args.maildir
                         else MemoryStore(limit=args.memory_limit * MIB))
@@ -79,7 +84,7 @@ def run_serve(args: argparse.Namespace) -> int:
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status = trio.run(_serve, args, policy, store, output)
+    status = trio.run(_serve, args, security, store, output)
     _ignore_signals()  # a signal in the last moments of exit changes nothing either
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
@@ -159,8 +164,10 @@ class LogDrops:
         self.count += 1
 
 
-async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
+async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                  output: LogOutput) -> int:
+    policy = security.policy
+    implicit: list[int] = []
     send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
     drops, stopping = LogDrops(), Stopping()
     # trio hands signals still pending when its receiver closes back to the handler that
@@ -176,7 +183,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                                 idle_timeout=args.timeout,
                                 data_block_timeout=args.data_block_timeout,
                                 data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
-                                stopping=stopping)
+                                stopping=stopping, tls=security.context,
+                                tls_port=args.tls_port, on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -185,6 +193,9 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                     return 1
                 print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
                       flush=True)
+                for line in security_lines(security, url_host(args.host), implicit,
+                                           _lang(args)):
+                    print(line, flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
                     from simulator.lessons.scenario_view import start_lines
 
@@ -194,6 +205,24 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def security_lines(security: Prepared, host: str, implicit: list[int],
+                   lang: str = "en") -> list[str]:
+    """What serve says at start about TLS and AUTH: the certificate, its fingerprint, the
+    implicit-TLS port, the accounts (this is the instructor's screen, not a log)."""
+    lines: list[str] = []
+    files = security.files
+    if files is not None:
+        key = "serve.tls-generated" if security.generated else "serve.tls-offered"
+        lines.append(text(key, lang, cert=files.cert, ca=files.ca))
+        lines.append(text("serve.fingerprint", lang, fingerprint=security.fingerprint))
+    lines.extend(text("serve.implicit-tls", lang, host=host, port=port) for port in implicit)
+    for account in security.accounts:
+        key = "serve.account-app" if account.app_password else "serve.account"
+        lines.append(text(key, lang, name=account.name, password=account.password,
+                          code=account.app_password))
+    return lines
 
 
 def _ignore_signals() -> None:
