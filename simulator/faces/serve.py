@@ -70,7 +70,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         security = prepare(read_options(args), make_policy(args, scenario))
     except OptionError as err:
-        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        print(text("serve.error", _lang(args), error=err), file=sys.stderr)
         return 2
     try:
         store: Store = (MaildirStore(args.maildir) if args.maildir

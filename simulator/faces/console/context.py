@@ -236,7 +236,7 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
-            self.show(self._explanation(self.explain(answer), len(answer.lines)))
+            self.show(self._explanation(self.explain(answer), answer))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.tls is not None or step.tls_refused is not None:
@@ -246,7 +246,7 @@ class ConsoleContext:
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 
-    def _explanation(self, annotation: Annotation | None, lines: int = 1) -> Fragments:
+    def _explanation(self, annotation: Annotation | None, answer: Answer) -> Fragments:
         """The explanation at the level ``:detail`` asks for. A long multi-line reply (an
         EHLO's extension list) is itself most of a 24-line screen, so by default its
         explanation is brief even the first time, with a pointer to :more."""
@@ -254,12 +254,13 @@ class ConsoleContext:
 
         if annotation is None or self.detail == "none":
             return []
-        key = annotation.key or str(annotation.code)
+        # a foreign reply has no key: its code and the command it answers stand for one
+        key = annotation.key or f"{answer.after} {annotation.code}"
         seen = key in self.explained
         self.explained.add(key)
         if self.detail == "brief" or (self.detail == "auto" and seen):
             return short_annotation_fragments(annotation)
-        if self.detail == "auto" and lines > LONG_REPLY:
+        if self.detail == "auto" and len(answer.lines) > LONG_REPLY:
             hint = text("console.more-hint", self.lang)
             return [*short_annotation_fragments(annotation), ("class:dim", f"  {hint}\n")]
         return explanation_fragments(annotation)

@@ -219,6 +219,8 @@ async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
         shown = out.getvalue()
         after_mail = shown.split(" -> MAIL")[1].split(" -> RCPT")[0]
         assert sender in after_mail
+        # explained in full: an earlier 250 (to EHLO) answered another command
+        assert ("Name the recipients next" if lang == "en" else "接下来指定收件人") in after_mail
         assert recipient in shown.split(" -> RCPT")[1].split(" -> DATA")[0]
         assert refused in shown.split(" -> DATA")[1]
         # the same 250 code after NOOP is not explained as an accepted sender
