@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-import email.utils
-
 import pytest
 
 from simulator.protocol import MailFrom, Policy, Session, State, Then
 from simulator.protocol.events import ReceivedMessage
-from simulator.protocol.trace import date_header
 from tests.dialogue import (
     GREETED,
     IN_DATA,
@@ -409,30 +405,6 @@ def test_reply_echo_of_hostile_input_is_escaped() -> None:
     data = wire(exchanges)
     assert b"\x1b" not in data and b"\\x1b[2J" in data
 
-
-def test_clock_is_injected_for_the_received_header() -> None:
-    import datetime
-
-    moment = datetime.datetime(2026, 11, 29, 12, 0, tzinfo=datetime.UTC)
-    session = Session(clock=lambda: moment, peer="127.0.0.1:5000")
-    session.greeting()
-    exchanges = send(session, *[line.decode().rstrip() for line in IN_DATA], ".")
-    message = exchanges[-1].message
-    assert message is not None
-    assert b"(127.0.0.1:5000)" in message.content
-    assert b"Sun, 29 Nov 2026 12:00:00 +0000" in message.content
-
-
-@pytest.mark.parametrize("moment", [
-    datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC),
-    datetime.datetime(2026, 12, 2, 6, 5, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
-    datetime.datetime(2024, 2, 29, 23, 59, 59,
-                      tzinfo=datetime.timezone(-datetime.timedelta(hours=3, minutes=30))),
-    datetime.datetime(2001, 9, 9, 1, 46, 40),  # no zone: -0000, RFC 5322 §3.3
-])
-def test_the_received_date_is_rfc_5322_as_email_utils_writes_it(
-        moment: datetime.datetime) -> None:
-    assert date_header(moment) == email.utils.format_datetime(moment)
 
 def _accepted_message(mail: str, text: bytes) -> ReceivedMessage | None:
     from simulator.protocol import Session

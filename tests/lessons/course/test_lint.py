@@ -1,0 +1,71 @@
+"""The course linter: a solution that does not complete its lesson, a wrong attempt that does,
+and a teacher's broken lesson are each reported naming file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.lessons.course.lint import check_course
+from tests.lessons.course.sample import GOOD, write
+
+
+def test_lessons_check_course_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = write(tmp_path, GOOD)
+    assert main(["lessons", "check", "--course", str(folder)]) == 0
+    assert "1 lessons, 1 runnable" in capsys.readouterr().out
+
+
+def test_a_solution_that_does_not_complete_is_reported(tmp_path: Path) -> None:
+    folder = write(tmp_path, GOOD.replace('solution = ["EHLO client.example"]',
+                                          'solution = ["HELO client.example"]'))
+    assert check_course(folder) == [
+        "01-demo.toml: solution: does not complete the lesson (steps not met: ehlo)"]
+
+
+def test_a_wrong_attempt_that_completes_is_reported(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    folder = write(tmp_path, GOOD.replace('wrong = [["HELO client.example"]]',
+                                          'wrong = [["EHLO other.example"]]'))
+    assert main(["lessons", "check", "--course", str(folder)]) == 1
+    assert "01-demo.toml: wrong[0]: completes the lesson" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ('zh.hints = ["问好。", "用 EHLO。", "输入：EHLO client.example"]', 'zh.hints = ["问好。"]',
+     "01-demo.toml: steps[0].zh.hints: expected at least 3 hints"),
+    ('zh.goal = "发 EHLO。"', 'zh.goal = "Say EHLO."', "01-demo.toml: steps[0].zh.goal: has no Chinese text"),
+    ('check = { verb = "EHLO", code = 250 }', 'check = { verb = "EHLO", code = "250" }',
+     "01-demo.toml: steps[0].check.code: expected a whole number"),
+    ('check = { verb = "EHLO", code = 250 }', 'check = { key = "no.such-key" }',
+     "01-demo.toml: steps[0].check.key: 'no.such-key' is not a reply key"),
+    ('id = "demo"', 'id = "other"', "01-demo.toml: id: must be 'demo'"),
+    ('summary = "你发了 EHLO。"', 'summary = "你发了 EHLO。"\n[setup]\nmax_sise = 10',
+     "01-demo.toml: setup.max_sise: unknown field"),
+    ('summary = "你发了 EHLO。"', 'summary = "你发了 EHLO。"\n[setup]\ntls = "maybe"',
+     "01-demo.toml: setup.tls: expected one of"),
+    ('solution = ["EHLO client.example"]', 'solution = [":pause soon"]',
+     "01-demo.toml: solution: line 1: :pause takes 0 to 3600 seconds, not 'soon'"),
+    ('[zh]\ntitle = "示例"', '[zh]\ntitle = ""', "01-demo.toml: zh.title: expected a non-empty string"),
+    ('id = "ehlo"\ncheck', 'id = "ehlo"\nafter = ["later"]\ncheck',
+     "01-demo.toml: steps[0].after: 'later' is not an earlier step"),
+])
+def test_a_broken_lesson_names_file_and_field(tmp_path: Path, old: str, new: str,
+                                              problem: str) -> None:
+    assert old in GOOD
+    problems = check_course(write(tmp_path, GOOD.replace(old, new)))
+    assert any(found.startswith(problem) for found in problems), problems
+
+
+def test_ids_and_numbers_are_unique(tmp_path: Path) -> None:
+    write(tmp_path, GOOD)
+    folder = write(tmp_path, GOOD.replace('id = "demo"', 'id = "demo-two"'), "01-demo-two.toml")
+    problems = check_course(folder)
+    assert problems == ["01-demo.toml: number 01 is also used by 01-demo-two.toml"]
+
+
+def test_a_bad_file_name_is_refused(tmp_path: Path) -> None:
+    assert check_course(write(tmp_path, GOOD, "demo.toml"))[0].startswith(
+        "demo.toml: the file name must be NN-ID.toml")

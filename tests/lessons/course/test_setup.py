@@ -1,0 +1,52 @@
+"""A lesson's setup against what this engine can do: a lesson needing a feature the engine lacks
+is kept but not offered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course.lint import check_course
+from tests.lessons.course.sample import GOOD, write
+
+COURSE = load_course(default_course_root())
+
+
+NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting": ("realistic",),
+         "starttls": ("tls",), "auth": ("realistic", "tls", "auth"),
+         "spam-and-dmarc": ("realistic",)}
+"""What each lesson needs beyond the strict engine's limits and timeouts."""
+
+
+@pytest.mark.parametrize("features", [
+    frozenset({"strict", "limits", "idle-timeout"}),
+    frozenset({"strict", "limits", "idle-timeout", "realistic"}),
+    frozenset({"strict", "limits", "idle-timeout", "tls"}),
+])
+def test_only_lessons_the_engine_can_run_are_offered(
+        features: frozenset[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.lessons.course.setup.ENGINE_FEATURES", features)
+    course = load_course(default_course_root())
+    waiting = {lesson.id: lesson.needs for lesson in course.lessons if not lesson.available}
+    expected = {lesson: tuple(n for n in needs if n not in features)
+                for lesson, needs in NEEDS.items()}
+    assert waiting == {lesson: needs for lesson, needs in expected.items() if needs}
+    assert all(course.find(lesson) is None for lesson in waiting)
+    assert course.find("14") is course.find("timeouts") is not None
+
+
+def test_this_engine_runs_every_lesson() -> None:
+    """With the scenarios, STARTTLS and AUTH in the engine, the whole course is offered."""
+    assert COURSE.available == COURSE.lessons
+
+
+def test_a_lesson_needing_what_the_engine_lacks_is_kept_but_not_offered(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.lessons.course.setup.ENGINE_FEATURES", frozenset({"strict"}))
+    folder = write(tmp_path, GOOD + '\n[setup]\ntls = "required"\n')
+    course = load_course(folder)
+    assert course.problems == () and course.lessons[0].needs == ("tls",)
+    assert course.available == ()
+    assert check_course(folder) == []

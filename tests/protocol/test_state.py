@@ -1,0 +1,64 @@
+"""The state table: every (state, verb) pair is a legal move or a named 503, and the engine
+does what the table says."""
+
+from __future__ import annotations
+
+from simulator.protocol import Policy, Session, State, Verb
+from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS
+
+SETUP = {
+    State.CONNECTED: [],
+    State.GREETED: ["EHLO a.example"],
+    State.MAIL: ["EHLO a.example", "MAIL FROM:<a@b.example>"],
+    State.RCPT: ["EHLO a.example", "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>"],
+}
+
+
+VALID_LINE = {
+    Verb.HELO: "HELO a.example", Verb.EHLO: "EHLO a.example", Verb.MAIL: "MAIL FROM:<x@y.example>",
+    Verb.RCPT: "RCPT TO:<x@y.example>", Verb.DATA: "DATA", Verb.RSET: "RSET", Verb.NOOP: "NOOP",
+    Verb.QUIT: "QUIT", Verb.VRFY: "VRFY x", Verb.EXPN: "EXPN x", Verb.HELP: "HELP",
+}
+
+
+def test_every_state_command_pair_is_decided_by_the_table() -> None:
+    """Each (state, verb) is a legal move or a named 503, and the engine does what the table says."""
+    for state, setup in SETUP.items():
+        for verb, line in VALID_LINE.items():
+            session = Session()
+            session.greeting()
+            for earlier in setup:
+                session.receive_data(earlier.encode() + b"\r\n")
+            exchange = session.receive_data(line.encode() + b"\r\n")[0]
+            if (state, verb) in TRANSITIONS:
+                assert exchange.state_after is TRANSITIONS[state, verb], (state, verb)
+                assert exchange.reply.code < 400 or verb is Verb.EXPN, (state, verb)
+            else:
+                assert exchange.reply.key == SEQUENCE_ERRORS[state, verb], (state, verb)
+                assert exchange.reply.code == 503 and exchange.state_after is state
+
+
+def test_table_has_no_overlap_and_no_gap() -> None:
+    for state in SETUP:
+        for verb in VALID_LINE:
+            pair = (state, verb)
+            assert (pair in TRANSITIONS) != (pair in SEQUENCE_ERRORS), pair
+
+
+def test_starttls_and_auth_moves_are_decided_by_the_table_when_offered() -> None:
+    lines = {Verb.STARTTLS: ("STARTTLS", Policy(tls=True)),
+             Verb.AUTH: ("AUTH PLAIN", Policy(auth=True))}
+    for state, setup in SETUP.items():
+        for verb, (line, policy) in lines.items():
+            session = Session(policy)
+            session.greeting()
+            for earlier in setup:
+                session.receive_data(earlier.encode() + b"\r\n")
+            exchange = session.receive_data(line.encode() + b"\r\n")[0]
+            pair = (state, verb)
+            assert (pair in TRANSITIONS) != (pair in SEQUENCE_ERRORS), pair
+            if pair in TRANSITIONS:
+                assert exchange.state_after is TRANSITIONS[pair], pair
+                assert exchange.reply.code in (220, 334), pair
+            else:
+                assert exchange.reply.key == SEQUENCE_ERRORS[pair], pair
