@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from simulator.lessons.course import Goal, Lesson, LessonText, Setup, StepText
+from simulator.lessons.course.model import Attempt
+
 GOOD = '''id = "demo"
 solution = ["EHLO client.example"]
 wrong = [["HELO client.example"]]
@@ -34,3 +37,11 @@ def write(tmp_path: Path, text: str, name: str = "01-demo.toml") -> Path:
     folder.mkdir(exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def lesson(*goals: Goal, setup: Setup | None = None) -> Lesson:
+    """A lesson made of ``goals`` (same texts in both languages), solved by QUIT."""
+    steps = {goal.id: StepText(f"goal {goal.id}", ("nudge", "pointer", "line")) for goal in goals}
+    text = LessonText("Title", "Intro", "Summary", steps)
+    return Lesson(1, "test", "01-test.toml", setup or Setup(), goals, Attempt(("QUIT",)), (),
+                  {"en": text, "zh": text})

@@ -11,19 +11,14 @@ from simulator.lessons.course import (
     Check,
     Goal,
     Lesson,
-    LessonText,
     MessageCheck,
     Progress,
     Scope,
-    Setup,
-    StepText,
     matches,
     observe,
 )
-from simulator.lessons.course.model import Attempt
-from simulator.lessons.course.replay import LessonRun
-from simulator.lessons.course.script import Pause, Reconnect, Send
 from simulator.protocol import Exchange, Policy, Session, State
+from tests.lessons.course.sample import lesson
 
 MESSAGE = ["Subject: Hello", "", "Hi Bob.", "..a dotted line", "."]
 TRANSACTION = ["EHLO client.example", "MAIL FROM:<alice@example.org>",
@@ -36,13 +31,6 @@ def exchanges(*lines: str, policy: Policy | None = None, eol: bytes = b"\r\n") -
     for line in lines:
         out += session.receive_data(line.encode() + eol)
     return out
-
-
-def lesson(*goals: Goal, setup: Setup | None = None) -> Lesson:
-    steps = {goal.id: StepText(f"goal {goal.id}", ("nudge", "pointer", "line")) for goal in goals}
-    text = LessonText("Title", "Intro", "Summary", steps)
-    return Lesson(1, "test", "01-test.toml", setup or Setup(), goals, Attempt(("QUIT",)), (),
-                  {"en": text, "zh": text})
 
 
 def run(target: Lesson, items: Iterable[Exchange]) -> Progress:
@@ -180,32 +168,6 @@ def test_codes_are_collected_once_each_in_order() -> None:
     assert progress.codes == (220, 250, 503)
 
 
-def test_a_new_session_resets_a_session_count_and_open_transaction_goals() -> None:
-    target = lesson(Goal("mail", Check(verb="MAIL", code=250), scope=Scope.TRANSACTION),
-                    Goal("two", Check(keys=("session.noop",)), count=2, scope=Scope.SESSION))
-    play = LessonRun(target)
-    for directive in (Send("EHLO c.example"), Send("MAIL FROM:<a@x.org>"), Send("NOOP"),
-                      Reconnect()):
-        play.apply(directive)
-    assert play.progress.met == ()
-    assert play.progress.undone == ("mail",)
-    play.apply(Send("NOOP"))
-    assert not play.progress.is_met("two")
-    play.apply(Send("NOOP"))
-    assert play.progress.is_met("two")
-
-
-def test_the_lesson_clock_passes_the_idle_timeout() -> None:
-    target = lesson(Goal("timeout", Check(code=421, enhanced="4.4.2", closes=True)),
-                    setup=Setup(idle_timeout=20))
-    play = LessonRun(target)
-    assert play.apply(Pause(19)).exchanges == ()
-    outcome = play.apply(Pause(1))
-    assert [exchange.reply.key for exchange in outcome.exchanges] == ["session.timeout"]
-    assert play.complete and play.closed
-    assert play.apply(Send("NOOP")).sent is None  # nothing goes out on a closed session
-
-
 def test_bare_lf_lines_reach_the_engine() -> None:
     target = lesson(Goal("lf", Check(keys=("syntax.bare-lf",))))
     assert run(target, exchanges("EHLO c.example", eol=b"\n")).met == ("lf",)
@@ -217,19 +179,3 @@ def test_a_message_over_plain_smtp_is_not_over_tls() -> None:
     assert not matches(Check(message=MessageCheck(tls=True)), exchange)
 
 
-def test_a_realistic_lesson_plays_greylisting_on_the_lesson_clock() -> None:
-    target = lesson(Goal("grey", Check(code=451, enhanced="4.7.1")),
-                    Goal("pass", Check(verb="RCPT", code=250), after=("grey",)),
-                    setup=Setup(scenario="realistic", greylist_delay=5))
-    play = LessonRun(target)
-    assert play.greeting[0].reply.key == "session.greeting-scenario"
-    for line in ("EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<greylist@example.com>"):
-        play.apply(Send(line))
-    play.apply(Pause(2))
-    play.apply(Send("RCPT TO:<greylist@example.com>"))
-    assert play.progress.met == ("grey",)  # 2 s is too soon: 451 again
-    play.apply(Reconnect())  # greylisting is remembered across sessions
-    play.apply(Pause(4))
-    for line in ("EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<greylist@example.com>"):
-        play.apply(Send(line))
-    assert play.progress.met == ("grey", "pass")
