@@ -5,10 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-import pytest
-
 from simulator.protocol import Policy, Session, State, Then
-from simulator.protocol.memory import Memory
 from simulator.protocol.rules import CustomReply, Event, Match, Rule, Scenario
 from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, codes, keys, send
 
@@ -179,33 +176,4 @@ def test_all_recipients_refused_gets_the_rule_at_data_and_none_tried_keeps_503()
     assert keys(send(s, "RSET", "MAIL FROM:<a@b.example>", "DATA")) == [
         "session.rset", "mail.accepted", "sequence.data-before-rcpt"]
 
-
-def test_rate_limit_counts_per_client_address_across_sessions() -> None:
-    limit = Rule("rate", Event.MAIL, Match(rate_limited=True), "limits.message-rate")
-    memory, now = Memory(), [0.0]
-    scenario = Scenario("test", rules=(limit,), rate_limit=2)
-
-    def one(peer: str) -> list[str]:
-        s = Session(Policy(scenario=scenario), peer=peer, memory=memory, timer=lambda: now[0])
-        s.greeting()
-        return keys(send(s, "EHLO c.example", "MAIL FROM:<a@b.example>"))[1:]
-
-    assert one("192.0.2.1:1000") + one("192.0.2.1:1001") == ["mail.accepted"] * 2
-    assert one("192.0.2.1:1002") == ["limits.message-rate"]
-    assert one("198.51.100.7:1000") == ["mail.accepted"]
-    now[0] = 60.0
-    assert one("192.0.2.1:1003") == ["mail.accepted"]
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_fault_draw_is_replayed_by_the_seed(seed: int) -> None:
-    fault = Rule("fault", Event.ANY, Match(fault=True), CustomReply(451, "4.3.0", "Oops"))
-    scenario = Scenario("chaos", rules=(fault,), fault_rate=0.3, seed=seed)
-
-    def run(session_id: str) -> list[str]:
-        return keys(send(Session(Policy(scenario=scenario), session_id=session_id),
-                         *["NOOP"] * 50))
-
-    assert run("S1") == run("S1")
-    assert run("S1") != run("S2")  # each session draws its own faults
 

@@ -3,8 +3,11 @@ does what the table says."""
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.protocol import Policy, Session, State, Verb
 from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS
+from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, send, session_after
 
 SETUP = {
     State.CONNECTED: [],
@@ -62,3 +65,26 @@ def test_starttls_and_auth_moves_are_decided_by_the_table_when_offered() -> None
                 assert exchange.reply.code in (220, 334), pair
             else:
                 assert exchange.reply.key == SEQUENCE_ERRORS[pair], pair
+
+
+# (setup, line sent, expected code, expected enhanced code, expected key)
+DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
+    # sequence (RFC 5321 §4.1.4, §3.3)
+    ((), "MAIL FROM:<a@b.example>", 503, "5.5.1", "sequence.need-helo"),
+    ((), "RCPT TO:<a@b.example>", 503, "5.5.1", "sequence.need-helo"),
+    ((), "DATA", 503, "5.5.1", "sequence.need-helo"),
+    (GREETED, "RCPT TO:<a@b.example>", 503, "5.5.1", "sequence.rcpt-before-mail"),
+    (GREETED, "DATA", 503, "5.5.1", "sequence.data-before-mail"),
+    (IN_MAIL, "DATA", 503, "5.5.1", "sequence.data-before-rcpt"),
+    (IN_MAIL, "MAIL FROM:<c@d.example>", 503, "5.5.1", "sequence.nested-mail"),
+    (IN_RCPT, "MAIL FROM:<c@d.example>", 503, "5.5.1", "sequence.nested-mail"),
+]
+
+
+@pytest.mark.parametrize(("setup", "line", "code", "enhanced", "key"), DIALOGUES,
+                         ids=[repr(d[1])[:50] for d in DIALOGUES])
+def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
+                  key: str) -> None:
+    session = session_after(*setup)
+    first = send(session, line)[0]
+    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)

@@ -1,0 +1,91 @@
+"""The command reader's checks before the arguments: the line ending, the verb (unknown or not
+offered), non-ASCII and control characters, in that order."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.protocol import Policy, State, Verb
+from simulator.protocol.commands import MailFrom, ProtocolError
+from simulator.protocol.framing import CommandLine, Ending
+from simulator.protocol.readers import parse_line, split_line
+from simulator.protocol.security import Security
+from tests.dialogue import GREETED, IN_RCPT, send, session_after
+
+# (setup, line sent, expected code, expected enhanced code, expected key)
+DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
+    # unknown and unimplemented verbs
+    ((), "HELOO there", 500, "5.5.2", "syntax.unknown-command"),
+    (IN_RCPT, "Subject: hello", 500, "5.5.2", "syntax.text-outside-data"),
+    (GREETED, "From: ann@example.org", 500, "5.5.2", "syntax.text-outside-data"),
+    ((), ": x", 500, "5.5.2", "syntax.unknown-command"),
+    ((), "", 500, "5.5.2", "syntax.empty-line"),
+    ((), "   ", 500, "5.5.2", "syntax.empty-line"),
+    ((), "TURN", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "ETRN example.org", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "BDAT 100 LAST", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "STARTTLS", 502, "5.5.1", "syntax.not-implemented"),
+    ((), "AUTH PLAIN", 502, "5.5.1", "syntax.not-implemented"),
+    # non-ASCII and control characters in commands
+    ((), "NOOP é", 501, "5.5.2", "syntax.non-ascii"),
+    ((), "VRFY jörg", 501, "5.5.2", "syntax.non-ascii"),
+    ((), "EHLO exämple.org", 501, None, "syntax.non-ascii"),
+    ((), b"EHLO \xff\xfe\r\n", 501, None, "syntax.non-ascii"),
+    (GREETED, b"MAIL FROM:<\xff@b.example> SMTPUTF8\r\n", 501, "5.5.2", "syntax.non-ascii"),
+    ((), "HÉLO x.example", 500, "5.5.2", "syntax.unknown-command"),
+    ((), "quıt", 500, "5.5.2", "syntax.unknown-command"),  # dotless i: upper() would say QUIT
+    (GREETED, "MAIL FROM:<a@b.example> BODY=8BıTMıME", 501, "5.5.2", "syntax.non-ascii"),
+    (GREETED, "MAIL FROM:<josé@b.example> ſMTPUTF8", 501, "5.5.2", "syntax.non-ascii"),
+    (GREETED, "MAIL FROM:<a@b.example...>", 501, "5.1.7", "syntax.bad-sender-address"),
+    ((), "HELO example.com.", 501, None, "syntax.helo-bad-domain"),
+    ((), b"EHLO a\x01b\r\n", 501, None, "syntax.control-character"),
+    # line endings (RFC 5321 §2.3.8)
+    ((), b"NOOP\n", 500, "5.5.2", "syntax.bare-lf"),
+    ((), b"NOOP\rNOOP\r\n", 500, "5.5.2", "syntax.bare-cr"),
+]
+
+
+@pytest.mark.parametrize(("setup", "line", "code", "enhanced", "key"), DIALOGUES,
+                         ids=[repr(d[1])[:50] for d in DIALOGUES])
+def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
+                  key: str) -> None:
+    session = session_after(*setup)
+    first = send(session, line)[0]
+    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+
+
+def line(content: bytes, ending: Ending = Ending.CRLF, length: int | None = None) -> CommandLine:
+    return CommandLine(content, content, ending, len(content) + 2 if length is None else length)
+
+
+def refusal(call: object, *args: object, **kwargs: object) -> str:
+    assert callable(call)
+    with pytest.raises(ProtocolError) as caught:
+        call(*args, **kwargs)
+    return caught.value.reply.key
+
+
+def test_the_framing_is_judged_before_the_verb() -> None:
+    assert refusal(split_line, line(b"HELOO", length=600), Policy()) == "limits.line-too-long"
+    assert refusal(split_line, line(b"HELOO", Ending.BARE_CR), Policy()) == "syntax.bare-cr"
+    assert refusal(split_line, line(b"NOOP", Ending.BARE_LF), Policy()) == "syntax.bare-lf"
+    assert split_line(line(b"NOOP", Ending.BARE_LF), Policy(accept_bare_lf=True)) == (Verb.NOOP, "")
+
+
+def test_a_verb_the_server_does_not_offer_is_502() -> None:
+    assert refusal(split_line, line(b"STARTTLS"), Policy()) == "syntax.not-implemented"
+    assert split_line(line(b"STARTTLS"), Policy(tls=True)) == (Verb.STARTTLS, "")
+
+
+def test_the_sequence_is_judged_before_the_arguments() -> None:
+    security = Security(Policy(), tls_available=False)
+    assert refusal(parse_line, Verb.RCPT, "TO:bad", state=State.GREETED, security=security,
+                   smtputf8=False) == "sequence.rcpt-before-mail"
+    assert parse_line(Verb.MAIL, "FROM:<a@b.example>", state=State.GREETED, security=security,
+                      smtputf8=False) == (MailFrom("a@b.example"), State.MAIL)
+
+
+def test_the_tls_gate_comes_before_the_sequence() -> None:
+    security = Security(Policy(tls=True, require_tls=True), tls_available=True)
+    assert refusal(parse_line, Verb.RCPT, "TO:<b@c.example>", state=State.GREETED,
+                   security=security, smtputf8=False) == "tls.required"
