@@ -1,0 +1,50 @@
+"""What smtp-sim says about a scenario: serve's start lines, the console's ``:scenario``, the
+notice under a delayed or missing reply, and explain's "who sends this code"."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from simulator.lessons.scenario_view import describe, notice, sent_by, start_lines
+from simulator.lessons.scenarios import load_scenario
+from simulator.protocol import Session
+from tests.dialogue import send
+
+
+def test_the_strict_scenario_starts_with_one_line_and_has_no_rules() -> None:
+    strict = load_scenario("strict")
+    assert start_lines(strict) == [f"scenario strict: {strict.title('en')}"]
+    assert "No rules" in describe(strict)[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_scenario_with_rules_shows_its_settings_and_each_rule_in_order(lang: str) -> None:
+    realistic = load_scenario("realistic")
+    assert len(start_lines(realistic, lang)) == 2 and "60" in start_lines(realistic, lang)[1]
+    lines = describe(realistic, lang)
+    numbered = [line for line in lines if line[:1].isdigit()]
+    assert len(numbered) == len(realistic.rules)
+    for number, (line, rule) in enumerate(zip(numbered, realistic.rules, strict=True), 1):
+        assert line.startswith(f"{number}. {rule.name}")
+
+
+def test_a_notice_only_for_a_delayed_or_missing_reply() -> None:
+    session = Session()
+    session.greeting()
+    [plain] = send(session, "NOOP")
+    assert notice(plain) is None
+    assert notice(dataclasses.replace(plain, delay=2.5)) == (
+        "(the server waited 2.5 s before answering)")
+    assert "without a reply" in (notice(dataclasses.replace(plain, hang_up=True)) or "")
+    assert notice(dataclasses.replace(plain, hang_up=True), "zh") != notice(
+        dataclasses.replace(plain, hang_up=True))
+
+
+def test_who_sends_a_code_names_the_scenarios_rules_and_options() -> None:
+    greylisted = sent_by(451)
+    assert "realistic scenario sends 451 (rule greylist" in greylisted
+    assert "--greylist-delay" in greylisted and "data.storage-failed" in greylisted
+    assert sent_by(250).startswith("smtp-sim sends 250 in every scenario (")
+    assert "never sends 599" in sent_by(599)
