@@ -12,7 +12,6 @@ import trio.testing
 
 from simulator.protocol import Policy
 from simulator.server import serve_stream
-from simulator.server.secure import OptionError, SecurityOptions, prepare, read_options
 from simulator.server.store import MemoryStore
 from simulator.server.tls import (
     client_context,
@@ -162,23 +161,6 @@ def test_the_generated_certificate_is_kept_and_reused(tmp_path: Path) -> None:
     other = generated_certificate("other.example", tmp_path)
     assert fingerprint(other.cert) != fingerprint(first.cert)
     assert len(fingerprint(first.cert).split(":")) == 32
-
-
-def test_options_imply_each_other_and_bad_ones_say_what_to_do(tmp_path: Path) -> None:
-    import argparse
-
-    options = read_options(argparse.Namespace(require_tls=True, user=["ann:pw"]))
-    assert options == SecurityOptions(tls=True, auth=True, users=("ann:pw",),
-                                      require_tls=True)
-    with pytest.raises(OptionError, match="--cert and --key go together"):
-        read_options(argparse.Namespace(cert="a.pem"))
-    with pytest.raises(OptionError, match="NAME:PASSWORD"):
-        prepare(SecurityOptions(auth=True, users=("nopassword",)), Policy())
-    with pytest.raises(OptionError, match="cannot use the TLS certificate"):
-        prepare(SecurityOptions(tls=True, cert=tmp_path / "x", key=tmp_path / "y"), Policy())
-    prepared = prepare(SecurityOptions(tls=True, auth=True), Policy(), directory=tmp_path)
-    assert prepared.policy.tls and prepared.policy.auth and prepared.context is not None
-    assert [a.name for a in prepared.accounts] == ["student"]
 
 
 async def test_shutdown_says_421_over_tls(certificate: Path) -> None:

@@ -1,0 +1,51 @@
+"""The user's data directory: SMTP_SIM_HOME wins, a write replaces the whole file or nothing,
+and the console's saved language is read back only when it is one we know."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.client.home import data_dir, saved_lang, write_atomically
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SMTP_SIM_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def test_the_override_is_the_data_directory_and_is_not_created(home: Path) -> None:
+    assert data_dir() == home and not home.exists()
+
+
+def test_without_the_override_it_is_the_platform_directory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SMTP_SIM_HOME")
+    assert data_dir().name == "smtp-sim"
+
+
+def test_a_write_replaces_the_file_and_leaves_no_temporary_behind(home: Path) -> None:
+    target = home / "deep" / "settings.json"
+    write_atomically(target, "first")
+    write_atomically(target, "第二")
+    assert target.read_text(encoding="utf-8") == "第二"
+    assert [path.name for path in target.parent.iterdir()] == ["settings.json"]
+
+
+def test_a_failed_write_keeps_the_old_file(home: Path) -> None:
+    target = home / "settings.json"
+    write_atomically(target, "kept")
+    with pytest.raises(OSError):
+        write_atomically(target / "not-a-directory", "lost")
+    assert target.read_text(encoding="utf-8") == "kept"
+
+
+@pytest.mark.parametrize(("content", "lang"), [
+    ('{"lang": "zh"}', "zh"), ('{"lang": "fr"}', None), ('["zh"]', None), ("{not json", None),
+])
+def test_the_saved_language_only_when_known(home: Path, content: str, lang: str | None) -> None:
+    assert saved_lang(("en", "zh")) is None  # nothing saved yet
+    write_atomically(home / "settings.json", content)
+    assert saved_lang(("en", "zh")) == lang
