@@ -176,16 +176,6 @@ async def test_ctrl_c_stops_waiting_for_a_silent_server_and_the_console_goes_on(
     assert shown.index(" -> NOOP") < shown.index("Stopped waiting") < shown.index("Raw mode")
 
 
-async def test_the_waiting_prompt_says_what_it_waits_for() -> None:
-    from prompt_toolkit import PromptSession
-
-    from simulator.faces.console.waiting import Waiter
-
-    waiter = Waiter(PromptSession(), lambda: "zh")
-    assert "Ctrl-C" in "".join(t for _, t in waiter.message())
-    assert "正在等待服务器回复" in "".join(t for _, t in waiter.message())
-
-
 SCRIPTED = {b"EHLO": b"250 other.example\r\n", b"MAIL": b"250 2.1.0 Ok\r\n",
             b"RCPT": b"550 5.1.1 No such user\r\n", b"DATA": b"503 5.5.1 No valid recipients\r\n",
             b"NOOP": b"250 2.0.0 Ok\r\n"}

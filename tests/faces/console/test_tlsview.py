@@ -11,8 +11,6 @@ import trio
 
 from simulator.faces.console import tlsview
 from simulator.faces.console.context import ConsoleContext
-from simulator.faces.console.meta import parse_meta
-from simulator.faces.console.metacmds import run_meta
 from simulator.faces.console.toolbar import toolbar_fragments
 from simulator.protocol import Policy
 from simulator.server import serve_tcp
@@ -76,19 +74,6 @@ async def test_chinese_notices_and_toolbar(home: Path) -> None:
         assert "认证: student" in toolbar_text(ctx)
     finally:
         await ctx.close()
-
-
-async def test_b64_encodes_with_nul_and_decodes() -> None:
-    out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
-    await run_meta(ctx, parse_meta(r":b64 \0student\0secret"))
-    await run_meta(ctx, parse_meta(":b64 -d VXNlcm5hbWU6"))
-    await run_meta(ctx, parse_meta(":b64 -d not*base64"))
-    shown = out.getvalue()
-    assert r"base64 of \0student\0secret: AHN0dWRlbnQAc2VjcmV0" in shown
-    assert "VXNlcm5hbWU6 is base64 for: Username:" in shown
-    assert "not*base64 is not valid base64" in shown
-    assert "base64 is an encoding, not encryption" in shown
 
 
 def test_every_tls_notice_has_both_languages() -> None:
