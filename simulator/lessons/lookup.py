@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .compose import Comparison, compare_codes
+from .compose import Comparison, compare_entries
 from .entries import (
     CODE_RE,
     ENHANCED_RE,
@@ -16,6 +16,7 @@ from .entries import (
     code_entry,
     enhanced_entry,
     known_codes,
+    pair_entry,
 )
 
 
@@ -34,11 +35,29 @@ class Request:
 
 
 def parse_request(codes: list[str], lang: str) -> Request:
-    """Look every code up; raise ExplainError for the first one that cannot be explained."""
+    """Look every code up; raise ExplainError for the first one that cannot be explained.
+
+    A reply code directly followed by an enhanced code of its class (``550 5.1.1``) is
+    explained as that pair when the lessons have an entry for it.
+    """
     request = Request(lang)
+    words = [word for raw in codes for word in raw.split()]
     seen: set[str] = set()
-    for raw in codes:
-        text = raw.strip()
+    index = 0
+    while index < len(words):
+        text, following = words[index], words[index + 1: index + 2]
+        index += 1
+        if CODE_RE.fullmatch(text) and following and ENHANCED_RE.fullmatch(following[0]):
+            try:
+                entry = pair_entry(int(text), following[0], lang)
+            except UnknownCodeError:
+                pass
+            else:
+                index += 1
+                if entry.label not in seen:
+                    seen.add(entry.label)
+                    request.entries.append(entry)
+                continue
         if text.upper() in seen:
             continue
         seen.add(text.upper())
@@ -48,11 +67,11 @@ def parse_request(codes: list[str], lang: str) -> Request:
             request.enhanced.append(_enhanced(text, lang))
         else:
             raise ExplainError(
-                f"{raw!r} is not a reply code. Give three digits such as 250 (first digit "
-                f"1-5, second 0-5), two codes to compare such as 221 500, or an enhanced "
-                f"status code such as 5.1.1.")
+                f"{text!r} is not a reply code. Give three digits such as 250 (first digit "
+                f"1-5, second 0-5), two codes to compare such as 221 500, an enhanced "
+                f"status code such as 5.1.1, or both such as 550 5.1.1.")
     if len(request.entries) >= 2:
-        request.comparison = compare_codes([e.code for e in request.entries], lang)
+        request.comparison = compare_entries(request.entries, lang)
     return request
 
 

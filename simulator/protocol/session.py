@@ -200,8 +200,8 @@ class Session:
                 return make_reply("session.quit", host=host)
             case Query(verb=Verb.VRFY, argument=argument):
                 return make_reply("vrfy.cannot-verify", argument=quote(argument))
-            case Query(verb=Verb.EXPN):
-                return make_reply("expn.disabled")
+            case Query(verb=Verb.EXPN, argument=argument):
+                return make_reply("expn.disabled", argument=quote(argument))
             case Query(verb=Verb.HELP, argument=argument):
                 return self._help(argument)
             case _:

@@ -19,9 +19,10 @@ from simulator.lessons import (
     annotate_reply,
     code_entry,
     compare,
-    compare_codes,
+    compare_entries,
     default_library,
     enhanced_entry,
+    pair_entry,
 )
 from simulator.lessons.check import catalogue_enhanced, check_library
 from simulator.protocol import CATALOGUE, Exchange, Session, State, make_reply
@@ -75,8 +76,11 @@ def test_every_enhanced_code_the_engine_sends_is_explained(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", REQUIRED_COMPARISONS)
 def test_authored_comparisons_exist(name: str, lang: str) -> None:
-    codes = [int(part) for part in name.split("-")]
-    comparison = compare_codes(codes, lang)
+    parts = [part.partition(" ") for part in name.split("-")]
+    entries = [pair_entry(int(code), enhanced, lang) if enhanced else code_entry(int(code), lang)
+               for code, _, enhanced in parts]
+    comparison = compare_entries(entries, lang)
+    assert comparison.name == name
     assert comparison.authored
     assert comparison.difference and comparison.which
 
