@@ -28,13 +28,10 @@ from .entries import (
     SECOND_CLASS_FIELDS,
 )
 from .load import KINDS, LANGS, LessonDataError, Library
+from .rules import PROSE_FIELDS, is_rfc_reference, reads_as_chinese, reads_as_english
 from .templates import placeholders
 
 CODES_TABLES: Final = ("codes", "classes", "enhanced", "pairs", "states", "labels")
-_CJK: Final = re.compile(r"[\u3400-\u9fff]")
-_PROSE: Final = frozenset({"title", "description", "when", "fix", "why", "difference", "which",
-                           "meaning"})
-_RFC: Final = re.compile(r"RFC \d{3,4}\b.*")
 
 
 def catalogue_enhanced() -> tuple[str, ...]:
@@ -64,8 +61,10 @@ class Linter:
             value = table.get(name)
             if not isinstance(value, str) or not value.strip():
                 self.report(where, f"missing {name!r}")
-            elif lang == "zh" and name in _PROSE and not _CJK.search(value):
+            elif lang == "zh" and name in PROSE_FIELDS and not reads_as_chinese(value):
                 self.report(where, f"{name!r} has no Chinese text")
+            elif lang == "en" and name in PROSE_FIELDS and not reads_as_english(value):
+                self.report(where, f"{name!r} is mostly Chinese in an English file")
             elif name == "title" and "\n" in value.strip():
                 self.report(where, "the title must be one line")
         for name in table:
@@ -172,7 +171,7 @@ def _check_keys(lint: Linter, lang: str) -> None:
         for field in ("why", "fix"):
             _check_placeholders(lint, where, field, entry.get(field), PLACEHOLDERS)
         rfc = entry.get("rfc")
-        if isinstance(rfc, str) and rfc.strip() and not _RFC.fullmatch(rfc.strip()):
+        if isinstance(rfc, str) and rfc.strip() and not is_rfc_reference(rfc):
             lint.report(where, f"rfc {rfc!r} should read like 'RFC 5321 §4.2.4'")
 
 

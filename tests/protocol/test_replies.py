@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -66,15 +67,34 @@ def test_quote_escapes_control_and_non_ascii_and_bounds_length() -> None:
     assert len(long) == 60 and long.endswith("...")
 
 
-def test_no_reply_literal_outside_the_catalogue() -> None:
-    """Design principle: every reply comes from replies.py."""
+REPLY_SHAPE = re.compile(r"(?m)^[2-5][0-9][0-9][ -]")
+"""A string that starts a line with a reply code and a separator: ``"250 OK"``, ``"421-..."``."""
 
-    root = ROOT / "simulator"
-    offenders = []
-    for path in root.rglob("*.py"):
-        if path.name == "replies.py":
-            continue
-        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            if re.search(r"""["'][2-5][0-9][0-9][ -]([0-9]\.[0-9]|[A-Z])""", line):
-                offenders.append(f"{path}:{n}: {line.strip()}")
+
+def reply_literals(source: str) -> list[str]:
+    """String constants in ``source`` (f-string parts too) shaped like a reply; docstrings
+    are prose, not replies, and are skipped."""
+    tree = ast.parse(source)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef
+                                | ast.AsyncFunctionDef)
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings and REPLY_SHAPE.search(node.value)]
+
+
+def test_the_literal_check_finds_replies_in_strings_and_f_strings() -> None:
+    source = ('"""250 in a docstring is prose."""\n'
+              'a = "250 2.1.0 OK"\nb = f"{x}\\r\\n421 4.3.2 bye"\nc = "port 2525 open"\n')
+    assert reply_literals(source) == ["250 2.1.0 OK", "\r\n421 4.3.2 bye"]
+
+
+def test_no_reply_literal_outside_the_catalogue() -> None:
+    """Design principle: every reply comes from replies.py (string constants, read by ast)."""
+    offenders = [f"{path.relative_to(ROOT)}: {literal!r}"
+                 for path in sorted((ROOT / "simulator").rglob("*.py"))
+                 if path.name != "replies.py"
+                 for literal in reply_literals(path.read_text("utf-8"))]
     assert offenders == []

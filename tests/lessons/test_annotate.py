@@ -1,0 +1,99 @@
+"""annotate(): each reply explained from its key, with what the learner typed; foreign replies by code."""
+from __future__ import annotations
+
+import pytest
+
+from simulator.lessons import (
+    LANGS,
+    Library,
+    annotate,
+    annotate_reply,
+    code_entry,
+)
+from simulator.protocol import CATALOGUE, Exchange, Session, State, make_reply
+from tests.dialogue import send, session_after
+
+SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
+          "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
+          "summary": "s"}
+
+
+PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_reply_key_has_its_own_explanation(key: str, lang: str) -> None:
+    exchange = Exchange(b"HELOO x\r\n", None, make_reply(key, **SAMPLE), State.GREETED,
+                        State.GREETED, closes=False)
+    a = annotate(exchange, lang)
+    entry = code_entry(exchange.reply.code, lang)
+    assert a.key == key
+    assert a.why and a.fix and a.rfc and a.rfc.startswith("RFC ")
+    assert a.why != entry.when, "fell back to the code entry: no text for this key"
+    for name in PLACEHOLDER_NAMES:
+        assert name not in a.why + a.fix
+
+
+def test_session_replies_are_explained_with_what_was_typed() -> None:
+    session = session_after(b"EHLO c.example\r\n")
+    [exchange] = send(session, "RCPT TO:<bob@example.org>")
+    a = annotate(exchange, "en")
+    assert a.title.startswith("503 ")
+    assert a.meaning.startswith("5xx")
+    assert a.see == "smtp-sim explain 503"
+
+
+def test_placeholders_are_filled_from_the_exchange(library: Library) -> None:
+    [exchange] = send(session_after(b"EHLO c.example\r\n"), b"heloo  my\x1b[31mhost\r\n")
+    a = annotate(exchange, "en", library=library)
+    assert a.why == ("verb=heloo argument=my\\x1b[31mhost line=heloo  my\\x1b[31mhost "
+                     "code=500 host=smtp-sim.localhost state=greeted {x}")
+    assert "\x1b" not in a.why + a.fix
+    assert a.fix == "Type HELO, not heloo."
+    assert a.rfc == "RFC 5321 §4.2.4"
+    assert a.title == "500 Not recognized"
+    assert a.meaning == "5xx: permanent failure"
+
+
+def test_limit_comes_from_the_rule_or_the_reply_text(library: Library) -> None:
+    [long_line] = send(session_after(), "NOOP " + "x" * 600)
+    assert annotate(long_line, "en", library=library).why == "limit=512"
+    reply = make_reply("limits.too-many-recipients", limit=7)
+    exchange = Exchange(b"RCPT TO:<a@b.example>\r\n", None, reply, State.RCPT, State.RCPT,
+                        closes=False)
+    assert annotate(exchange, "en", library=library).why == "limit=7"
+
+
+def test_host_is_read_back_from_the_reply(library: Library) -> None:
+    from simulator.protocol import Policy
+
+    session = Session(Policy(hostname="mx.school.example"))
+    session.greeting()
+    [bye] = send(session, "QUIT")
+    assert annotate(bye, "en", library=library).why == "host=mx.school.example"
+
+
+def test_a_key_without_text_falls_back_to_the_code(library: Library) -> None:
+    [exchange] = send(session_after(), "MAIL FROM:<a@b.example>")  # 503: no key text here
+    a = annotate(exchange, "en", library=library)
+    assert a.key == "sequence.need-helo"
+    assert a.title == "503 Permanent"  # no code entry either: the class digits explain it
+    assert a.why == "x0z Syntax: Form of the command."
+
+
+def test_foreign_reply_uses_code_and_enhanced_code(library: Library) -> None:
+    a = annotate_reply(550, None, "5.1.1 <nobody@example.org>: user unknown", "en",
+                       library=library)
+    assert a.key is None
+    assert a.enhanced == "5.1.1"
+    assert a.enhanced_title == "5.1.1 Bad destination mailbox address"
+    assert a.why == "After RCPT TO.\n5.1.1 Bad destination mailbox address: No such user."
+    assert a.fix == "Check the address."
+
+
+def test_foreign_reply_with_an_unknown_code_is_explained_by_class(library: Library) -> None:
+    a = annotate_reply(559, "5.9.9", "strange", "en", library=library)
+    assert a.title == "559 Permanent"
+    assert a.enhanced_title is None
+    assert "Mailboxes." in a.why

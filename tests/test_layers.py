@@ -1,0 +1,84 @@
+"""The layers hold: import-linter's contracts (pyproject.toml) pass on the real tree and fail
+on a fixture package that breaks them, so a contract that checks nothing cannot pass."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import ROOT
+
+LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "protocol")
+FACES = ("console", "explain", "lessons_check", "run", "serve")
+
+
+def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` with the project's contracts, importing ``simulator`` from ``path``."""
+    env = dict(os.environ, PYTHONPATH=str(path)) if path else dict(os.environ)
+    binary = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert binary, "import-linter is part of the test extra"
+    return subprocess.run([binary, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+                          cwd=where, env=env, capture_output=True, text=True, check=False)
+
+
+def fake_tree(tmp_path: Path, wrong: dict[str, str]) -> Path:
+    """A ``simulator`` package with every layer and face, each empty except ``wrong``:
+    module path -> the source that breaks a contract."""
+    root = tmp_path / "fake"
+    package = root / "simulator"
+    for layer in LAYERS:
+        if layer == "cli":
+            (package / "cli.py").parent.mkdir(parents=True, exist_ok=True)
+            (package / "cli.py").write_text("")
+        else:
+            (package / layer).mkdir(parents=True, exist_ok=True)
+            (package / layer / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    for face in FACES:
+        (package / "faces" / face).mkdir(exist_ok=True)
+        (package / "faces" / face / "__init__.py").write_text("")
+    for module, source in wrong.items():
+        target = package / module
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(source)
+    return root
+
+
+def test_the_real_tree_keeps_every_contract() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout
+    assert "0 broken" in result.stdout
+
+
+def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
+    root = fake_tree(tmp_path, {})
+    result = lint_imports(root, path=root)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(("module", "source", "contract"), [
+    ("server/up.py", "import simulator.faces\n", "Layers, cli down to protocol"),
+    ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
+    ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
+    ("protocol/clock.py", "import time\n", "The engine is sans-IO"),
+    ("protocol/net.py", "import socket\n", "The engine is sans-IO"),
+    ("protocol/through.py", "import simulator.protocol.helper\n", "The engine is sans-IO"),
+    ("lessons/loop.py", "import trio\n", "The lessons are pure"),
+    ("render/ui.py", "import prompt_toolkit\n", "prompt_toolkit only under faces"),
+])
+def test_a_wrong_import_breaks_its_contract(tmp_path: Path, module: str, source: str,
+                                            contract: str) -> None:
+    wrong = {module: source}
+    if module == "protocol/through.py":  # indirect: the helper is the one that imports trio
+        wrong["protocol/helper.py"] = "import simulator.server.sock\n"
+        wrong["server/sock.py"] = "import trio\n"
+    root = fake_tree(tmp_path, wrong)
+    result = lint_imports(root, path=root)
+    assert result.returncode != 0
+    broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert any(line.startswith(contract) for line in broken), result.stdout
