@@ -19,27 +19,60 @@ import pytest
 from tests import ROOT
 
 LESSONS: Final = ROOT / "lessons"
-ZH_FILES: Final = sorted(p for p in LESSONS.glob("*.zh.toml")
-                         if (LESSONS / p.name.replace(".zh.", ".en.")).is_file())
 CLASS_TITLES: Final = {"1": "肯定初步回复", "2": "肯定完成回复", "3": "肯定中间回复",
                        "4": "暂时否定回复", "5": "永久否定回复"}
 
 
-def strings(table: Mapping[str, Any], path: str = "") -> Iterator[tuple[str, str]]:
-    for name, value in table.items():
-        where = f"{path}.{name}" if path else name
-        if isinstance(value, str):
-            yield where, value
-        elif isinstance(value, Mapping):
-            yield from strings(value, where)
+def leaves(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string under ``node``, with its path (tables and lists alike)."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, Mapping):
+        for name, value in node.items():
+            yield from leaves(value, f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from leaves(value, f"{path}[{index}]")
 
 
-def twins(zh_file: Path) -> list[tuple[str, str, str]]:
-    """(table path, English text, Chinese text) for every string both files hold."""
-    en_file = zh_file.with_name(zh_file.name.replace(".zh.", ".en."))
-    en = dict(strings(tomllib.loads(en_file.read_text("utf-8"))))
-    zh = dict(strings(tomllib.loads(zh_file.read_text("utf-8"))))
-    return [(where, en[where], zh[where]) for where in sorted(set(en) & set(zh))]
+def inline_twins(node: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(path, English, Chinese) for every table holding both an ``en`` and a ``zh`` part
+    (``[rule.explain.en]``/``.zh``, ``en.goal``/``zh.goal``, ``title = { en = .., zh = .. }``)."""
+    if isinstance(node, Mapping):
+        if "en" in node and "zh" in node:
+            en, zh = dict(leaves(node["en"])), dict(leaves(node["zh"]))
+            for where in sorted(set(en) & set(zh)):
+                yield f"{path}.{where}", en[where], zh[where]
+        for name, value in node.items():
+            if name not in ("en", "zh"):
+                yield from inline_twins(value, f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from inline_twins(value, f"{path}[{index}]")
+
+
+def read(path: Path) -> Mapping[str, Any]:
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def twins(path: Path) -> list[tuple[str, str, str]]:
+    """(where, English text, Chinese text) for every text ``path`` holds in both languages:
+    against its ``.en.`` file for a ``.zh.`` file, else the en/zh parts inside the file."""
+    if ".zh." in path.name:
+        en = dict(leaves(read(path.with_name(path.name.replace(".zh.", ".en.")))))
+        zh = dict(leaves(read(path)))
+        return [(where, en[where], zh[where]) for where in sorted(set(en) & set(zh))]
+    return list(inline_twins(read(path)))
+
+
+FILES: Final = sorted(
+    path for path in LESSONS.rglob("*.toml")
+    if ".en." not in path.name and not (".zh." in path.name and not
+                                        path.with_name(path.name.replace(".zh.", ".en.")).is_file())
+    and twins(path)
+)
+"""Every lesson file with Chinese text to check: zh files with an en twin, and files that
+carry both languages inside (scenarios, course steps, demos)."""
 
 
 # (Chinese term, English words one of which its twin must contain)
@@ -58,31 +91,31 @@ ALWAYS: Final = (
 )
 
 
-@pytest.mark.parametrize("zh_file", ZH_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_each_term_is_used_only_for_its_concept(zh_file: Path) -> None:
     wrong = [(where, term) for where, en, zh in twins(zh_file) for term, words in ONLY_WHERE
              if term in zh and not any(word in en.lower() for word in words)]
     assert wrong == []
 
 
-@pytest.mark.parametrize("zh_file", ZH_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_each_concept_has_its_term(zh_file: Path) -> None:
     missing = [(where, term) for where, en, zh in twins(zh_file) for word, term in ALWAYS
                if word.search(en) and term not in zh]
     assert missing == []
 
 
-@pytest.mark.parametrize("zh_file", ZH_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_words_that_are_not_our_terms_are_absent(zh_file: Path) -> None:
-    text = zh_file.read_text("utf-8")
+    text = "\n".join(zh for _, _, zh in twins(zh_file))
     for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "肯定的完成", "肯定的中间",
                  "肯定的初步", "暂时性否定", "永久性否定", "“{state}”"):
         assert word not in text, word
 
 
-@pytest.mark.parametrize("zh_file", ZH_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_octet_is_glossed_in_every_file_that_counts_them(zh_file: Path) -> None:
-    text = zh_file.read_text("utf-8")
+    text = "\n".join(zh for _, _, zh in twins(zh_file))
     if any(re.search(r"\boctets?\b", en) for _, en, _ in twins(zh_file)):
         assert "字节（octet，8 位）" in text
 
