@@ -3,7 +3,8 @@
 Each zh string is checked against its English twin (same file kind, same table path): a
 term may only appear where the English text speaks of the same concept, and the concept's
 term must appear where it does. Relay is 中继 and forward is 转发 (251, 551); octet is 字节
-(glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only.
+(glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only; the whole
+message is 邮件内容 and 正文 only its body.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ ONLY_WHERE: Final = (
     ("转发", ("forward",)),
     ("中继", ("relay",)),
     ("问候语", ("greeting", "220", "banner")),
-    ("正文", ("body",)),
+    ("邮件正文", ("body",)),
 )
 # (English word, the Chinese term its twin must contain)
 ALWAYS: Final = (
@@ -89,6 +90,13 @@ ALWAYS: Final = (
     (re.compile(r"\bbare CR\b"), "裸 CR"),
     (re.compile(r"\boctets?\b"), "字节"),
 )
+MESSAGE_TEXT: Final = re.compile(r"\bmessage text\b", re.I)
+"""The whole message (邮件内容); 正文 is the body only, after the header and its empty line."""
+
+
+def prose(english: str) -> str:
+    """The English text without quoted header lines (``Subject: Relayed`` is no relay)."""
+    return re.sub(r"Subject: [^,.;]*", "", english)
 
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
@@ -101,14 +109,21 @@ def test_each_term_is_used_only_for_its_concept(zh_file: Path) -> None:
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_each_concept_has_its_term(zh_file: Path) -> None:
     missing = [(where, term) for where, en, zh in twins(zh_file) for word, term in ALWAYS
-               if word.search(en) and term not in zh]
+               if word.search(prose(en)) and term not in zh]
     assert missing == []
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_the_whole_message_is_not_called_its_body(zh_file: Path) -> None:
+    wrong = [where for where, en, zh in twins(zh_file)
+             if MESSAGE_TEXT.search(en) and "body" not in en and "正文" in zh]
+    assert wrong == []
 
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_words_that_are_not_our_terms_are_absent(zh_file: Path) -> None:
     text = "\n".join(zh for _, _, zh in twins(zh_file))
-    for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "肯定的完成", "肯定的中间",
+    for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "单独 LF", "单独 CR", "肯定的完成", "肯定的中间",
                  "肯定的初步", "暂时性否定", "永久性否定", "“{state}”"):
         assert word not in text, word
 
