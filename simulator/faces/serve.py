@@ -21,7 +21,10 @@ from typing import Final, TextIO
 
 import trio
 
+from simulator.lessons.scenario_view import start_lines
+from simulator.lessons.scenarios import ScenarioError, from_arguments
 from simulator.protocol import Policy
+from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.store import MaildirStore, MemoryStore, Store
@@ -47,7 +50,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
-    policy = make_policy(args)
+    try:
+        scenario = from_arguments(args)
+    except ScenarioError as err:
+        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        return 2
+    policy = make_policy(args, scenario)
     try:
         store: Store = MaildirStore(args.maildir) if args.maildir else MemoryStore()
     except OSError as err:
@@ -68,12 +76,13 @@ def run_serve(args: argparse.Namespace) -> int:
     return status
 
 
-def make_policy(args: argparse.Namespace) -> Policy:
+def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
     """The server's Policy from the command line; the engine's defaults for what is not given."""
     defaults = Policy()
     return Policy(hostname=args.hostname or defaults.hostname,
                   max_message_size=args.max_size or defaults.max_message_size,
-                  accept_bare_lf=args.accept_bare_lf)
+                  accept_bare_lf=args.accept_bare_lf, scenario=scenario)
+
 
 
 def _check_options(args: argparse.Namespace) -> str | None:
@@ -134,6 +143,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
                 print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
+                if policy.scenario.rules:  # the strict default prints what it always did
+                    print("\n".join(start_lines(policy.scenario)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
