@@ -2,15 +2,17 @@
 
 Students connect with telnet, ``nc -C``, swaks, smtplib or curl; nothing they send leaves the
 machine (the server never relays). The terminal shows ``listening on smtp://HOST:PORT`` once
-the port is bound, then one line per exchange, client bytes escaped. Ctrl-C or SIGTERM tells
-every connected client 421 4.3.2 and exits 0.
+the port is bound, then one line per exchange, client bytes escaped. Ctrl-C, SIGTERM or SIGHUP
+(the instructor's terminal closed) tells every connected client 421 4.3.2 and exits 0; a
+second signal during shutdown changes nothing, and a message being written to the Maildir at
+that moment is finished first (the terminal says so).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
-import ipaddress
 import os
 import re
 import signal
@@ -21,12 +23,11 @@ from typing import Final, TextIO
 
 import trio
 
-from simulator.lessons.scenario_view import start_lines
-from simulator.lessons.scenarios import ScenarioError, from_arguments
 from simulator.protocol import Policy
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
+from simulator.server.deadlines import Stopping
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
@@ -40,6 +41,10 @@ LOG_FLUSH_SECONDS: Final = 0.5
 """At exit, how long the log may take to print its last lines before it is given up."""
 DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep up)"
 """Printed after a batch when the buffer was full and exchanges went unlogged meanwhile."""
+SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
+MIB: Final = 1024 * 1024
+SCENARIO_OPTIONS: Final = ("scenario", "greylist_delay", "rate_limit", "fault_rate", "seed")
 HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
@@ -50,14 +55,14 @@ def run_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
-    try:
-        scenario = from_arguments(args)
-    except ScenarioError as err:
-        print(f"smtp-sim serve: {err}", file=sys.stderr)
+    scenario = _scenario(args)
+    if isinstance(scenario, str):
+        print(f"smtp-sim serve: {scenario}", file=sys.stderr)
         return 2
     policy = make_policy(args, scenario)
     try:
-        store: Store = MaildirStore(args.maildir) if args.maildir else MemoryStore()
+        store: Store = (MaildirStore(args.maildir) if args.maildir
+                        else MemoryStore(limit=args.memory_limit * MIB))
     except OSError as err:
         print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
         return 2
@@ -68,12 +73,27 @@ def run_serve(args: argparse.Namespace) -> int:
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
     status = trio.run(_serve, args, policy, store, output)
+    _ignore_signals()  # a signal in the last moments of exit changes nothing either
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
         sys.stderr.flush()
         os._exit(status)
     return status
+
+
+def _scenario(args: argparse.Namespace) -> Scenario | str:
+    """The scenario asked for, or what is wrong with it. Without any scenario option it is
+    the engine's strict default as it is: reading strict.toml, and importing the lessons
+    package to do so, cost every start of the default server a sixth of its own startup."""
+    if all(getattr(args, name, None) is None for name in SCENARIO_OPTIONS):
+        return STRICT
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+
+    try:
+        return from_arguments(args)
+    except ScenarioError as err:
+        return str(err)
 
 
 def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
@@ -90,8 +110,11 @@ def _check_options(args: argparse.Namespace) -> str | None:
         return f"--port must be between 0 and 65535, not {args.port}"
     if args.max_clients < 1:
         return "--max-clients must be at least 1"
-    if not args.timeout > 0:
-        return "--timeout must be a positive number of seconds"
+    for option in ("timeout", "data_block_timeout", "data_timeout"):
+        if not getattr(args, option) > 0:
+            return f"--{option.replace('_', '-')} must be a positive number of seconds"
+    if args.memory_limit < 1:
+        return "--memory-limit must be at least 1 (MiB); use --maildir to keep everything"
     if args.max_size is not None and args.max_size < 1:
         return "--max-size must be a positive number of octets"
     if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
@@ -101,8 +124,10 @@ def _check_options(args: argparse.Namespace) -> str | None:
 
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this machine can reach."""
-    if host.lower() == "localhost":
+    if host.lower() in ("localhost", "127.0.0.1", "::1"):
         return True
+    import ipaddress  # only for other addresses: every start would pay for it
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -128,14 +153,21 @@ class LogDrops:
 async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                  output: LogOutput) -> int:
     send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
-    drops = LogDrops()
-    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+    drops, stopping = LogDrops(), Stopping()
+    # trio hands signals still pending when its receiver closes back to the handler that
+    # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
+    # cannot turn exit status 0 into 130 or 143.
+    _ignore_signals()
+    with trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, output, drops)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
-                                idle_timeout=args.timeout, feed=send, on_drop=drops.add)
+                                idle_timeout=args.timeout,
+                                data_block_timeout=args.data_block_timeout,
+                                data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
+                                stopping=stopping)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -144,19 +176,37 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                     return 1
                 print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
+                    from simulator.lessons.scenario_view import start_lines
+
                     print("\n".join(start_lines(policy.scenario)), flush=True)
-                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
+                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
 
 
-async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) -> None:
+def _ignore_signals() -> None:
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
+                          stopping: Stopping) -> None:
+    """At the first signal, stop serving (the later ones are ignored)."""
     async for signum in signals:
-        name = signal.Signals(signum).name
-        print(f"{name}: closing every session and stopping", file=sys.stderr, flush=True)
+        say(f"{signal.Signals(signum).name}: closing every session and stopping")
+        if stopping.storing:
+            count = stopping.storing
+            say(f"waiting for {count} {'message' if count == 1 else 'messages'} being "
+                "written to the store (a 250 promised it would be kept)")
         scope.cancel()
         return
+
+
+def say(text: str) -> None:
+    """A line on stderr, if there still is one (after SIGHUP the terminal may be gone)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
 
 
 async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO | LogOutput,
