@@ -23,6 +23,8 @@ from typing import Final, TextIO
 
 import trio
 
+from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.logline import format_exchange
@@ -49,6 +51,10 @@ HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
 
+def _lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", None) or LANGS[0])
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     problem = _check_options(args)
@@ -67,8 +73,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
         return 2
     if not is_loopback(args.host):
-        print(f"warning: listening on {args.host}: anyone who can reach this machine there can "
-              "connect (the server still never relays mail)", file=sys.stderr)
+        print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
@@ -174,7 +179,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                     print(f"smtp-sim serve: cannot listen on {args.host}:{args.port}: "
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
-                print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
+                print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
+                      flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
                     from simulator.lessons.scenario_view import start_lines
 
@@ -194,7 +200,7 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
                           stopping: Stopping) -> None:
     """At the first signal, stop serving (the later ones are ignored)."""
     async for signum in signals:
-        say(f"{signal.Signals(signum).name}: closing every session and stopping")
+        say(text("serve.stopping", LANGS[0], signal=signal.Signals(signum).name))
         if stopping.storing:
             count = stopping.storing
             say(f"waiting for {count} {'message' if count == 1 else 'messages'} being "

@@ -83,6 +83,8 @@ class CodeEntry:
     rfc: str
     first: ClassInfo
     second: ClassInfo
+    own_meaning: str = ""
+    """When the class line does not fit this code (221 succeeds but closes the channel)."""
     enhanced: str | None = None
     """Set when this entry explains a code + enhanced code pair (``550 5.1.1``)."""
 
@@ -98,8 +100,8 @@ class CodeEntry:
 
     @property
     def meaning(self) -> str:
-        """``5xx: permanent failure; ...``: what the class of this code means."""
-        return f"{self.first.name}: {self.first.meaning}"
+        """``5xx: permanent failure; ...``: what the class of this code means (for this code)."""
+        return f"{self.first.name}: {self.own_meaning or self.first.meaning}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,7 @@ def code_entry(code: int, lang: str = "en", *, library: Library | None = None) -
         _text(table, "fix"), _text(table, "rfc"),
         first_class(code // 100, lang, library=lib),
         second_class(code // 10 % 10, lang, library=lib),
+        _own_meaning(code, lang),
     )
 
 
@@ -187,6 +190,7 @@ def pair_entry(code: int, enhanced: str, lang: str = "en", *,
         _text(table, "fix"), _text(table, "rfc"),
         first_class(code // 100, lang, library=lib),
         second_class(code // 10 % 10, lang, library=lib),
+        _own_meaning(code, lang),
         enhanced=name.split(" ", 1)[1],
     )
 
@@ -195,6 +199,16 @@ def state_name(state: str, lang: str = "en", *, library: Library | None = None) 
     """A session state as the lessons name it (``greeted``; zh adds a gloss)."""
     value = _lib(library).table("codes", lang, "states").get(state)
     return value.strip() if isinstance(value, str) and value.strip() else state
+
+
+def _own_meaning(code: int, lang: str) -> str:
+    """The UI table ``meaning`` overrides the class line for codes it does not fit."""
+    from .ui import template
+
+    try:
+        return template(f"meaning.{code}", lang)
+    except KeyError:
+        return ""
 
 
 def enhanced_entry(code: str, lang: str = "en", *,
