@@ -46,3 +46,19 @@ def test_installed_copy_explains_from_its_own_data(wheel: Path, tmp_path: Path) 
                              "realistic"], cwd=tmp_path, env=env, input="EHLO c.example\n",
                             capture_output=True, text=True, timeout=60)
     assert "scenario realistic" in played.stdout, played.stderr
+
+
+def test_installed_copy_teaches_the_course(wheel: Path, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    lessons = {p.name for p in (ROOT / "lessons" / "course").glob("*.toml")}
+    assert len(lessons) >= 18
+    assert {f"simulator/lessons_data/course/{name}" for name in lessons} <= names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1",
+           "SMTP_SIM_HOME": str(tmp_path / "home")}
+    result = subprocess.run([sys.executable, "-m", "simulator", "learn", "hello"], cwd=tmp_path,
+                            env=env, input="EHLO client.example\nQUIT\n", capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Lesson 1 complete: Hello, server" in result.stdout

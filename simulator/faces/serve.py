@@ -30,6 +30,7 @@ from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Stopping
+from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
 LOG_BUFFER: Final = 10_000
@@ -41,8 +42,9 @@ LOG_INTERVAL: Final = 0.05
 """Seconds between writes of the log: lines are written in batches, not one wake-up each."""
 LOG_FLUSH_SECONDS: Final = 0.5
 """At exit, how long the log may take to print its last lines before it is given up."""
-DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep up)"
-"""Printed after a batch when the buffer was full and exchanges went unlogged meanwhile."""
+DROPPED: Final = "serve.dropped"
+"""The UI text printed after a batch when the buffer was full and exchanges went unlogged
+meanwhile (``serve.dropped-1`` for one line)."""
 SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
@@ -59,25 +61,30 @@ def run_serve(args: argparse.Namespace) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     problem = _check_options(args)
     if problem:
-        print(f"smtp-sim serve: {problem}", file=sys.stderr)
+        print(text("serve.error", _lang(args), error=problem), file=sys.stderr)
         return 2
     scenario = _scenario(args)
     if isinstance(scenario, str):
-        print(f"smtp-sim serve: {scenario}", file=sys.stderr)
+        print(text("serve.error", _lang(args), error=scenario), file=sys.stderr)
         return 2
-    policy = make_policy(args, scenario)
+    try:
+        security = prepare(read_options(args), make_policy(args, scenario))
+    except OptionError as err:
+        print(text("serve.error", _lang(args), error=err), file=sys.stderr)
+        return 2
     try:
         store: Store = (MaildirStore(args.maildir) if args.maildir
                         else MemoryStore(limit=args.memory_limit * MIB))
     except OSError as err:
-        print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
+        print(text("serve.bad-maildir", _lang(args), path=args.maildir, error=err),
+              file=sys.stderr)
         return 2
     if not is_loopback(args.host):
         print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status = trio.run(_serve, args, policy, store, output)
+    status = trio.run(_serve, args, security, store, output)
     _ignore_signals()  # a signal in the last moments of exit changes nothing either
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
@@ -111,19 +118,21 @@ def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy
 
 
 def _check_options(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options, in the chosen language; None when nothing is."""
+    lang = _lang(args)
     if not 0 <= args.port <= 65535:
-        return f"--port must be between 0 and 65535, not {args.port}"
+        return text("serve.bad-port", lang, port=args.port)
     if args.max_clients < 1:
-        return "--max-clients must be at least 1"
+        return text("serve.bad-max-clients", lang)
     for option in ("timeout", "data_block_timeout", "data_timeout"):
         if not getattr(args, option) > 0:
-            return f"--{option.replace('_', '-')} must be a positive number of seconds"
+            return text("serve.bad-seconds", lang, option=f"--{option.replace('_', '-')}")
     if args.memory_limit < 1:
-        return "--memory-limit must be at least 1 (MiB); use --maildir to keep everything"
+        return text("serve.bad-memory-limit", lang)
     if args.max_size is not None and args.max_size < 1:
-        return "--max-size must be a positive number of octets"
+        return text("serve.bad-max-size", lang)
     if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
-        return "--hostname must be a domain name (letters, digits, dots, hyphens)"
+        return text("serve.bad-hostname", lang)
     return None
 
 
@@ -155,8 +164,10 @@ class LogDrops:
         self.count += 1
 
 
-async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
+async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                  output: LogOutput) -> int:
+    policy = security.policy
+    implicit: list[int] = []
     send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
     drops, stopping = LogDrops(), Stopping()
     # trio hands signals still pending when its receiver closes back to the handler that
@@ -165,30 +176,53 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
     _ignore_signals()
     with trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, output, drops)
+            outer.start_soon(print_log, receive, output, drops, _lang(args))
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
                                 idle_timeout=args.timeout,
                                 data_block_timeout=args.data_block_timeout,
                                 data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
-                                stopping=stopping)
+                                stopping=stopping, tls=security.context,
+                                tls_port=args.tls_port, on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
-                    print(f"smtp-sim serve: cannot listen on {args.host}:{args.port}: "
-                          f"{err.strerror or err}", file=sys.stderr)
+                    print(text("serve.cannot-listen", _lang(args), host=args.host,
+                               port=args.port, error=err.strerror or err), file=sys.stderr)
                     return 1
                 print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
                       flush=True)
+                for line in security_lines(security, url_host(args.host), implicit,
+                                           _lang(args)):
+                    print(line, flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
                     from simulator.lessons.scenario_view import start_lines
 
                     print("\n".join(start_lines(policy.scenario)), flush=True)
-                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping)
+                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
+                                 _lang(args))
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def security_lines(security: Prepared, host: str, implicit: list[int],
+                   lang: str = "en") -> list[str]:
+    """What serve says at start about TLS and AUTH: the certificate, its fingerprint, the
+    implicit-TLS port, the accounts (this is the instructor's screen, not a log)."""
+    lines: list[str] = []
+    files = security.files
+    if files is not None:
+        key = "serve.tls-generated" if security.generated else "serve.tls-offered"
+        lines.append(text(key, lang, cert=files.cert, ca=files.ca))
+        lines.append(text("serve.fingerprint", lang, fingerprint=security.fingerprint))
+    lines.extend(text("serve.implicit-tls", lang, host=host, port=port) for port in implicit)
+    for account in security.accounts:
+        key = "serve.account-app" if account.app_password else "serve.account"
+        lines.append(text(key, lang, name=account.name, password=account.password,
+                          code=account.app_password))
+    return lines
 
 
 def _ignore_signals() -> None:
@@ -197,14 +231,13 @@ def _ignore_signals() -> None:
 
 
 async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
-                          stopping: Stopping) -> None:
+                          stopping: Stopping, lang: str = LANGS[0]) -> None:
     """At the first signal, stop serving (the later ones are ignored)."""
     async for signum in signals:
-        say(text("serve.stopping", LANGS[0], signal=signal.Signals(signum).name))
+        say(text("serve.stopping", lang, signal=signal.Signals(signum).name))
         if stopping.storing:
             count = stopping.storing
-            say(f"waiting for {count} {'message' if count == 1 else 'messages'} being "
-                "written to the store (a 250 promised it would be kept)")
+            say(text("serve.storing-1" if count == 1 else "serve.storing", lang, count=count))
         scope.cancel()
         return
 
@@ -216,7 +249,7 @@ def say(text: str) -> None:
 
 
 async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO | LogOutput,
-                    drops: LogDrops | None = None) -> None:
+                    drops: LogDrops | None = None, lang: str = LANGS[0]) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
     Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
@@ -231,15 +264,15 @@ async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextI
             lines = [item, *_waiting(receive)]
             if not writable:
                 continue
-            text = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                           for i in lines)
+            batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                            for i in lines)
             if drops is not None and drops.count > reported:
                 missed, reported = drops.count - reported, drops.count
-                text += DROPPED.format(count=missed, lines="line" if missed == 1 else "lines")
-                text += "\n"
+                batch += text(DROPPED + ("-1" if missed == 1 else ""), lang, count=missed)
+                batch += "\n"
             # In a worker thread: a terminal that stops reading (Ctrl-S, a paused pager)
             # must not stop the server. The batch is abandoned at shutdown if it is stuck.
-            writable = await trio.to_thread.run_sync(output.write, text, abandon_on_cancel=True)
+            writable = await trio.to_thread.run_sync(output.write, batch, abandon_on_cancel=True)
             await trio.sleep(LOG_INTERVAL)
 
 

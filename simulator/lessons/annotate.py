@@ -8,6 +8,8 @@ falls back to the reply code and the enhanced status code (RFC 3463).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import functools
 import re
@@ -39,7 +41,8 @@ if TYPE_CHECKING:  # the engine is imported only when a reply is annotated: `exp
 KEY_FIELDS: Final = ("why", "fix", "rfc")
 """The fields of one ``keys.LANG.toml`` entry."""
 
-PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit")
+PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit",
+                       "challenge", "challenge_b64", "decoded")
 """The placeholders a key's ``why`` and ``fix`` may use (see :func:`exchange_fields`)."""
 
 SHOWN_VERB: Final = 30
@@ -52,10 +55,11 @@ SHOWN_LINE: Final = 80
 def static_limits() -> Mapping[str, int]:
     """Limits fixed by the RFC, for replies whose text does not carry the number."""
     from ..protocol.commands import MAX_LOCAL_PART, MAX_PATH
-    from ..protocol.framing import MAX_COMMAND_LINE, MAX_TEXT_LINE
+    from ..protocol.framing import MAX_AUTH_LINE, MAX_COMMAND_LINE, MAX_TEXT_LINE
 
     return MappingProxyType({
         "limits.line-too-long": MAX_COMMAND_LINE,  # RFC 5321 §4.5.3.1.4
+        "auth.line-too-long": MAX_AUTH_LINE,  # RFC 4954 §4
         "data.line-too-long": MAX_TEXT_LINE,  # RFC 5321 §4.5.3.1.6
         "limits.local-part-too-long": MAX_LOCAL_PART,  # RFC 5321 §4.5.3.1.1
         "limits.path-too-long": MAX_PATH,  # RFC 5321 §4.5.3.1.3
@@ -98,12 +102,25 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host, lang=lang, library=lib)
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
-    return dataclasses.replace(
+    return _undeclared_8bit(dataclasses.replace(
         base, key=reply.key,
         why=fill(why, fields) if why else base.why,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
-    )
+    ), exchange)
+
+
+def _undeclared_8bit(annotation: Annotation, exchange: Exchange) -> Annotation:
+    """An accepted message with 8-bit text the client never declared gets a note: it
+    should have sent ``BODY=8BITMIME`` (RFC 6152)."""
+    if exchange.message is None or not exchange.message.undeclared_8bit:
+        return annotation
+    from .ui import text
+
+    note = text("explain.undeclared-8bit", annotation.lang)
+    return dataclasses.replace(annotation, why=f"{annotation.why}\n{note}",
+                               rfc=f"{annotation.rfc}, RFC 6152 §3" if annotation.rfc
+                               else "RFC 6152 §3")
 
 
 def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:
@@ -118,16 +135,19 @@ def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:
 
 
 def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en", *,
-                   library: Library | None = None) -> Annotation:
+                   after: str = "", library: Library | None = None) -> Annotation:
     """Explain a reply from another server (no key): from the code and the enhanced code.
 
     When ``enhanced`` is None it is looked for at the start of ``text`` (``5.1.1 User
     unknown``), as servers announcing ENHANCEDSTATUSCODES put it there (RFC 2034 §4).
+    ``after`` is the verb of the command the reply answers (``MAIL``, ``DOT`` for the final
+    dot): when ``[after.VERB.CODE]`` explains that pair, its text is used (a 250 after MAIL
+    FROM is the sender accepted, a 550 after RCPT TO a refused recipient).
     """
     lib = library if library is not None else default_library()
     if enhanced is None:
         enhanced = _enhanced_in_text(code, text)
-    base = _from_code(code, enhanced, lang, lib)
+    base = _after_command(_from_code(code, enhanced, lang, lib), after, lang, lib)
     if enhanced is None:
         return base
     try:
@@ -142,6 +162,16 @@ def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en",
         return base
     why = f"{base.why}\n{detail.heading}: {detail.description}".strip()
     return dataclasses.replace(base, why=why)
+
+
+def _after_command(base: Annotation, after: str, lang: str, lib: Library) -> Annotation:
+    """``base`` with the why and fix of ``[after.VERB.CODE]``, when there is one."""
+    verbs = lib.table("codes", lang, "after")
+    entry = verbs.get(after.upper(), {}).get(str(base.code)) if after else None
+    if not isinstance(entry, Mapping):
+        return base
+    return dataclasses.replace(base, why=str(entry["why"]).strip(),
+                               fix=str(entry["fix"]).strip())
 
 
 def _enhanced_in_text(code: int, text: str) -> str | None:
@@ -199,6 +229,8 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None, lang: str | 
     ``argument`` the rest of the line;
     ``line`` the whole line; ``limit`` the limit the reply is about, else empty;
     ``state`` the state's name, as ``lang``'s ``[states]`` table words it when given.
+    for AUTH replies, ``challenge_b64`` and ``challenge`` the 334 text and what it decodes
+    to, ``decoded`` what the learner's base64 decodes to (the learner's own screen only).
     """
     raw = exchange.line.removesuffix(b"\n").removesuffix(b"\r").strip(b" ")
     word, _, rest = raw.partition(b" ")
@@ -213,7 +245,30 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None, lang: str | 
         "state": (state_name(exchange.state_before.value, lang, library=library)
                   if lang else exchange.state_before.value),
         "limit": limit,
+        **_auth_fields(exchange, word, raw),
     }
+
+
+def _auth_fields(exchange: Exchange, word: bytes, raw: bytes) -> dict[str, str]:
+    """The base64 of an AUTH step, decoded: base64 is an encoding, not encryption."""
+    reply = exchange.reply
+    if not reply.key.startswith("auth."):
+        return {"challenge": "", "challenge_b64": "", "decoded": ""}
+    challenge = reply.lines[0] if reply.code == 334 else ""
+    words = raw.split()
+    sent = words[-1] if words and (word.upper() != b"AUTH" or len(words) > 2) else b""
+    return {
+        "challenge": show_bytes(_unbase64(challenge.encode()), limit=SHOWN_ARGUMENT),
+        "challenge_b64": show_bytes(challenge.encode(), limit=SHOWN_ARGUMENT),
+        "decoded": show_bytes(_unbase64(sent), limit=SHOWN_ARGUMENT),
+    }
+
+
+def _unbase64(text: bytes) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def _known_verb_upper(word: bytes) -> bytes:

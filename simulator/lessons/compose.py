@@ -28,7 +28,8 @@ COMPOSED_TEMPLATES: Final[Mapping[str, tuple[str, ...]]] = {
 
 _REQUIRED_CODE_SETS: Final = (
     (221, 500), (500, 501), (500, 502), (501, 503), (221, 421), (450, 550), (451, 554),
-    (452, 552), (250, 251, 252), (250, 354), (550, 553), (530, 535), (421, 450, 451),
+    (452, 552), (250, 251, 252), (250, 354), (550, 553), (530, 535), (534, 535), (454, 530),
+    (421, 450, 451),
 )
 _REQUIRED_PAIR_SETS: Final = (
     ((452, "4.2.2"), (452, "4.5.3")), ((552, "5.2.2"), (552, "5.3.4")),
@@ -54,7 +55,7 @@ REQUIRED_COMPARISONS: Final = (
     *(comparison_name(f"{code} {enhanced}" for code, enhanced in pairs)
       for pairs in _REQUIRED_PAIR_SETS),
 )
-"""The names of the comparisons written by hand (issues 4 and 10)."""
+"""The names of the comparisons written by hand (issues 4, 10 and 11)."""
 
 
 @dataclass(frozen=True, slots=True)

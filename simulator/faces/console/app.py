@@ -33,6 +33,7 @@ from simulator.faces.console.meta import is_known_meta, is_meta, parse_meta
 from simulator.faces.console.metacmds import run_meta, say_goodbye
 from simulator.faces.console.settings import choose_lang, history_path
 from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.faces.console.waiting import Waiter, waiting_bindings
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_bytes, show_text
@@ -154,6 +155,14 @@ class Console:
             erase_when_done=True,
             complete_while_typing=False,
         )
+        self.waiter: Waiter | None = None
+        if ctx.connect_to is not None:  # a real server may be slow: wait with a live prompt
+            self.waiter = Waiter(PromptSession(
+                input=input, output=output, bottom_toolbar=self._toolbar,
+                key_bindings=waiting_bindings(), style=console_style(),
+                color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
+                erase_when_done=True), lambda: self.ctx.lang)
+            ctx.waiter = self.waiter.run
 
     def _completion_context(self) -> CompletionContext:
         ctx = self.ctx
@@ -181,6 +190,8 @@ class Console:
         """Runs in a worker thread: one prompt, one line or a pasted block (EOFError on
         Ctrl-D)."""
         default, self._leftover = self._leftover, ""
+        if self.waiter is not None:  # typed while a reply was awaited
+            default, self.waiter.typed = default + self.waiter.typed, ""
         # Not prompt_toolkit's own handler: it prints "Unhandled exception" and waits for
         # Enter; here a failure of the input path is reported and a fresh prompt follows.
         return self.prompt_session.prompt(self._message, default=default,
@@ -193,6 +204,10 @@ class Console:
             if not await ctx.open():
                 return 1
             ctx.say("start")
+            if ctx.connect_to is None and ctx.security is not None:
+                from simulator.faces.console.tlsview import offered_fragments
+
+                ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
             while True:
                 try:
                     typed = await trio.to_thread.run_sync(self._read)
@@ -266,22 +281,25 @@ def run_app(args: argparse.Namespace) -> int:
     if args.connect:
         try:
             connect_to = parse_peer(args.connect)
-        except ValueError as err:
-            print(text("run.bad-connect", choose_lang(args.lang), error=err), file=sys.stderr)
+        except ValueError:
+            print(text("run.bad-peer", choose_lang(args.lang),
+                       given=show_text(args.connect, limit=80)), file=sys.stderr)
             return 2
     from simulator.lessons.scenarios import ScenarioError, from_arguments
+    from simulator.server.secure import OptionError, prepare, read_options
 
     try:
         scenario = from_arguments(args)
-    except ScenarioError as err:
+        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario)
+        security = prepare(read_options(args), policy)
+    except (ScenarioError, OptionError) as err:
         print(f"smtp-sim: {err}", file=sys.stderr)
         return 2
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
-        wrap=sys.stdout.isatty(),
-        policy=Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario),
-        connect_to=connect_to)
+        wrap=sys.stdout.isatty(), policy=security.policy, connect_to=connect_to,
+        security=security, verify=bool(getattr(args, "verify", False)))
     console = Console(ctx)
     status: int = trio.run(console.run)
     return status
