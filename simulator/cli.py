@@ -58,6 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
 
+    demo = sub.add_parser("demo", help="play a script for a projector, step by step")
+    demo.add_argument("script", metavar="SCRIPT|NAME|list",
+                      help="a run file, a built-in demo's name, or list")
+    demo.add_argument("--typing-speed", dest="speed", type=float, default=18.0,
+                      metavar="CHARS", help="characters typed per second (default 18)")
+    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS",
+                      help="seconds between steps in autoplay (default 3); 0 plays unattended")
+    demo.add_argument("--autoplay", action="store_true", help="start with autoplay on")
+    demo.add_argument("--record", metavar="FILE.cast", default=None,
+                      help="write an asciicast v2 recording of what the audience saw")
+    _console_options(demo)
+
     explain = sub.add_parser("explain", help="explain one reply code, or compare two")
     explain.add_argument("codes", nargs="+", metavar="CODE", help="e.g. 221, or 221 500")
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
@@ -85,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .faces.serve import run_serve
 
             return run_serve(args)
+        if command == "demo":
+            from .faces.demo import run_demo
+
+            return run_demo(args)
         if command == "explain":
             from .faces.explain import run_explain
 
