@@ -90,12 +90,16 @@ def result_fragments(result: StepResult, lang: str, *, explanations: bool) -> Fr
 
 
 def transcript(view: DemoView) -> Fragments:
-    """The whole session so far, and the line being typed."""
+    """The whole session so far and the line being typed. Only the newest step is explained
+    (on a projector, the older explanations would push the newest off the screen)."""
     out: Fragments = []
+    newest = len(view.results) - 1 if view.partial is None else len(view.results)
     if view.greeting is not None:
-        out += client_step_fragments(view.greeting, view.lang, explanations=view.explanations)
-    for result in view.results:
-        out += result_fragments(result, view.lang, explanations=view.explanations)
+        out += client_step_fragments(view.greeting, view.lang,
+                                     explanations=view.explanations and newest < 0)
+    for index, result in enumerate(view.results):
+        out += result_fragments(result, view.lang,
+                                explanations=view.explanations and index == newest)
     if view.partial is not None:
         out += result_fragments(view.partial, view.lang, explanations=view.explanations)
     for line in view.typed:
