@@ -57,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest message accepted (advertised as SIZE)")
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
+    serve.add_argument("--dashboard", action="store_true",
+                       help="the instructor's live full-screen view instead of the line log")
+    serve.add_argument("--log", metavar="FILE.jsonl", default=None,
+                       help="append one JSON object per exchange to this file")
+    serve.add_argument("--no-timestamps", action="store_true",
+                       help="line log without the time at the start of each line")
+    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                       help="language of the dashboard and the class summary")
 
     demo = sub.add_parser("demo", help="play a script for a projector, step by step")
     demo.add_argument("script", metavar="SCRIPT|NAME|list",
@@ -96,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "serve":
             from .faces.serve import run_serve
 
+            if args.dashboard:
+                from .faces.dashboard import show_dashboard
+
+                return run_serve(args, screen=show_dashboard)
             return run_serve(args)
         if command == "demo":
             from .faces.demo import run_demo

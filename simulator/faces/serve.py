@@ -15,16 +15,27 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import ExitStack
 from functools import partial
 from typing import Final, TextIO
 
 import trio
 
-from simulator.protocol import Policy
+from simulator.faces.classlog import Item, Lesson
+from simulator.lessons.classroom import say
+from simulator.protocol import Policy, State
+from simulator.render.classroom import SessionEnd, SharedClass
+from simulator.render.lessonlog import summary_text
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
+from simulator.server.receipts import ReceiptStore
 from simulator.server.store import MaildirStore, MemoryStore, Store
+
+Screen = Callable[[SharedClass, str, str], Awaitable[None]]
+"""A full-screen view of the class (``--dashboard``): given the shared model, the server's
+URL and the language; returns when the instructor quits, and the server then stops. The
+command line hands it in, so this face never imports another."""
 
 LOG_BUFFER: Final = 10_000
 """Exchanges waiting to be printed; past that the log skips lines rather than slow clients."""
@@ -41,25 +52,46 @@ HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     problem = _check_options(args)
+    lang = getattr(args, "lang", None) or "en"
+    if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        problem = say(lang, "dashboard", "not-a-terminal")
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
     policy = make_policy(args)
     try:
-        store: Store = MaildirStore(args.maildir) if args.maildir else MemoryStore()
+        store = ReceiptStore(MaildirStore(args.maildir) if args.maildir else MemoryStore())
     except OSError as err:
         print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
         return 2
+    with ExitStack() as files:
+        try:
+            jsonl = None if not getattr(args, "log", None) else files.enter_context(
+                open(args.log, "a", encoding="utf-8"))
+        except OSError as err:
+            print(say(lang, "serve", "log-failed", path=args.log, error=err.strerror or err),
+                  file=sys.stderr)
+            return 2
+        shared = SharedClass()
+        lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
+                        timestamps=not getattr(args, "no_timestamps", False))
+        status = _run(args, policy, store, lesson, screen)
+        sys.stdout.write(summary_text(shared.model, lang))
+        return status
+
+
+def _run(args: argparse.Namespace, policy: Policy, store: Store, lesson: Lesson,
+         screen: Screen | None) -> int:
     if not is_loopback(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach this machine there can "
               "connect (the server still never relays mail)", file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status = trio.run(_serve, args, policy, store, output)
+    status: int = trio.run(_serve, args, policy, store, output, lesson, screen)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -117,27 +149,51 @@ class LogDrops:
 
 
 async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
-                 output: LogOutput) -> int:
-    send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
+                 output: LogOutput, lesson: Lesson | None = None,
+                 screen: Screen | None = None) -> int:
+    send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
     drops = LogDrops()
-    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+
+    def ended(session_id: str, peer: str, state: State) -> None:
+        if not _offer(send, SessionEnd(session_id, peer, state)):
+            drops.add()
+
+    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM, signal.SIGHUP) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, output, drops)
+            outer.start_soon(print_log, receive, None if screen else output, drops, lesson)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
-                                idle_timeout=args.timeout, feed=send, on_drop=drops.add)
+                                idle_timeout=args.timeout, feed=send,
+                                on_drop=drops.add, on_end=ended)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
                     print(f"smtp-sim serve: cannot listen on {args.host}:{args.port}: "
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
-                print(f"listening on smtp://{url_host(args.host)}:{port}", flush=True)
+                url = f"smtp://{url_host(args.host)}:{port}"
+                print(f"listening on {url}", flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
+                if screen is not None and lesson is not None:
+                    inner.start_soon(_show, screen, lesson, url, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:
+    try:
+        send.send_nowait(item)
+    except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+        return False
+    return True
+
+
+async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScope) -> None:
+    """The dashboard; when the instructor quits it, the server stops (421 to everyone)."""
+    await screen(lesson.shared, url, lesson.lang)
+    scope.cancel()
 
 
 async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) -> None:
@@ -148,24 +204,32 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) 
         return
 
 
-async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO | LogOutput,
-                    drops: LogDrops | None = None) -> None:
+async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
+                        PeerExchange], out: TextIO | LogOutput | None,
+                    drops: LogDrops | None = None, lesson: Lesson | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
     Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
     they came after, as one DROPPED line. (Every drop is reported: one happens only while
     the buffer is full, and a full buffer is the next batch, after which the count is read.)
-    If the output goes away (a closed pipe), the log stops and the server goes on.
+    If the output goes away (a closed pipe), the log stops and the server goes on. With a
+    ``lesson``, each batch also goes into the class model and ``--log`` (in a worker thread),
+    lines get time stamps and session ends; with no ``out`` (the dashboard) nothing is printed.
     """
-    output = out if isinstance(out, LogOutput) else LogOutput(out)
-    writable, reported = True, 0
+    output = None if out is None else out if isinstance(out, LogOutput) else LogOutput(out)
+    writable, reported = output is not None, 0
     async with receive:
         async for item in receive:
-            lines = [item, *_waiting(receive)]
-            if not writable:
+            lines: list[Item] = [item, *_waiting(receive)]
+            if lesson is not None:
+                count = 0 if drops is None else drops.count
+                text = await trio.to_thread.run_sync(lesson.take, lines, count)
+            else:
+                text = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                               for i in lines if isinstance(i, PeerExchange))
+            if not writable or output is None:
+                await trio.sleep(LOG_INTERVAL)
                 continue
-            text = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                           for i in lines)
             if drops is not None and drops.count > reported:
                 missed, reported = drops.count - reported, drops.count
                 text += DROPPED.format(count=missed, lines="line" if missed == 1 else "lines")
@@ -196,8 +260,9 @@ class LogOutput:
         return True
 
 
-def _waiting(receive: trio.MemoryReceiveChannel[PeerExchange]) -> list[PeerExchange]:
-    items: list[PeerExchange] = []
+def _waiting(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
+             PeerExchange]) -> list[Item]:
+    items: list[Item] = []
     while True:
         try:
             items.append(receive.receive_nowait())

@@ -115,6 +115,7 @@ async def serve_tcp(
     idle_timeout: float = 300.0,
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
+    on_end: Callable[[str, str, State], None] | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
@@ -126,9 +127,11 @@ async def serve_tcp(
     instead of being refused. Every Exchange goes to ``feed`` tagged with its session; one
     that finds no room there is dropped (a slow watcher never slows a client), and
     ``on_drop`` is called for each, so the watcher can say that it missed some.
+    ``on_end(session_id, peer, state)`` is called when a session is over, with the engine's
+    state then (DATA: the client left in the middle of a message).
     """
     listeners = await open_listeners(host, port)
-    clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop)
+    clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop, on_end)
     async with trio.open_nursery() as nursery:
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
@@ -140,13 +143,15 @@ class _Clients:
 
     def __init__(self, policy: Policy, store: Store, max_clients: int, idle_timeout: float,
                  feed: trio.MemorySendChannel[PeerExchange] | None,
-                 on_drop: Callable[[], None] | None = None) -> None:
+                 on_drop: Callable[[], None] | None = None,
+                 on_end: Callable[[str, str, State], None] | None = None) -> None:
         self.policy = policy
         self.store = store
         self.max_clients = max_clients
         self.idle_timeout = idle_timeout
         self.feed = feed
         self.on_drop = on_drop
+        self.on_end = on_end
         self.active = 0
         self.connections = 0
 
@@ -158,12 +163,14 @@ class _Clients:
             await self._refuse(connection, publish)
             return
         self.active += 1
+        session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock)
         try:
-            session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock)
             await drive(connection, session, self.store, publish,
                         idle_timeout=self.idle_timeout, drain=True)
         finally:
             self.active -= 1
+            if self.on_end is not None:
+                self.on_end(session_id, peer, session.state)
 
     async def _refuse(self, connection: SocketConnection, publish: Publish) -> None:
         """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes."""

@@ -1,0 +1,54 @@
+"""Running the dashboard beside trio: the application in a worker thread, a redraw task."""
+
+from __future__ import annotations
+
+import time
+from typing import Final
+
+import trio
+from prompt_toolkit.input import Input
+from prompt_toolkit.output import Output
+
+from simulator.render.classroom import SharedClass
+
+from .app import MIN_REDRAW, DashboardApp
+
+IDLE_REDRAW: Final = 1.0
+"""Seconds between redraws when nothing happened (the idle column still counts up)."""
+
+
+async def show_dashboard(shared: SharedClass, url: str, lang: str, *,
+                         input: Input | None = None, output: Output | None = None,
+                         ready: trio.Event | None = None) -> None:
+    """Draw the class until the instructor quits; cancelling this closes the screen too."""
+    dashboard = DashboardApp(shared, url, lang, input=input, output=output)
+    app = dashboard.app
+
+    def leave() -> None:
+        loop = app.loop
+        if app.is_running and loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: app.exit() if app.is_running else None)
+
+    async def redraw() -> None:
+        seen, last = -1, 0.0
+        if ready is not None:
+            while not app.is_running:
+                await trio.sleep(0.01)
+            ready.set()
+        try:
+            while True:
+                await trio.sleep(MIN_REDRAW)
+                now = time.monotonic()
+                if shared.version != seen or now - last >= IDLE_REDRAW:
+                    seen, last = shared.version, now
+                    app.invalidate()
+        finally:
+            leave()
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(redraw)
+        await trio.to_thread.run_sync(lambda: app.run(handle_sigint=False))
+        nursery.cancel_scope.cancel()
+
+
+__all__ = ["DashboardApp", "show_dashboard"]
