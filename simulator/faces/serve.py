@@ -79,7 +79,8 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         status = _run(args, policy, store, lesson, screen)
-        sys.stdout.write(summary_text(shared.model, lang))
+        if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
+            sys.stdout.write(summary_text(shared.model, lang))
         return status
 
 

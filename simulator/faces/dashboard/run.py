@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Final
 
 import trio
@@ -19,8 +20,11 @@ IDLE_REDRAW: Final = 1.0
 
 async def show_dashboard(shared: SharedClass, url: str, lang: str, *,
                          input: Input | None = None, output: Output | None = None,
-                         ready: trio.Event | None = None) -> None:
-    """Draw the class until the instructor quits; cancelling this closes the screen too."""
+                         started: Callable[[DashboardApp], None] | None = None) -> None:
+    """Draw the class until the instructor quits; cancelling this closes the screen too.
+
+    ``started`` is told the application once it runs (tests drive it through pipe input).
+    """
     dashboard = DashboardApp(shared, url, lang, input=input, output=output)
     app = dashboard.app
 
@@ -31,10 +35,10 @@ async def show_dashboard(shared: SharedClass, url: str, lang: str, *,
 
     async def redraw() -> None:
         seen, last = -1, 0.0
-        if ready is not None:
+        if started is not None:
             while not app.is_running:
                 await trio.sleep(0.01)
-            ready.set()
+            started(dashboard)
         try:
             while True:
                 await trio.sleep(MIN_REDRAW)
