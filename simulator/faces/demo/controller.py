@@ -171,6 +171,8 @@ class DemoController:
             if key in (Key.NEXT, Key.QUIT):
                 self._skip = True
                 self._quit = self._quit or key is Key.QUIT
-            elif key is not Key.BACK:
+                return
+            if key is not Key.BACK:
                 self._toggle(key)
-            await trio.sleep(seconds)
+                self.on_change()
+            await trio.sleep_forever()  # the rest of this character's time

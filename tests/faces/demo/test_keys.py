@@ -68,7 +68,7 @@ async def test_back_replays_to_exactly_the_screen_reached_going_forward(
     await run_with(ctl, script)
     assert frames["back"] == frames["forward"] != frames["third"]
     assert "step 2/7" in frames["back"] and 'command "QUT" not recognized' in frames["back"]
-    assert "NOOP" not in frames["back"].split("─" * WIDTH)[0]
+    assert " -> NOOP" not in frames["back"]
 
 
 async def test_a_line_is_typed_out_then_sent(autojump_clock: trio.testing.MockClock) -> None:
@@ -95,6 +95,7 @@ async def test_space_while_typing_finishes_the_line_at_once(
         await send.send(Key.NEXT)
         await trio.sleep(0.1)
         await press(send, Key.NEXT)
+        await trio.sleep(0.01)  # less than one character's time: the rest was not typed out
         assert ctl.player.done == 1 and " -> EHLO client.example\n" in screen(ctl)
 
     await run_with(ctl, script)
