@@ -176,9 +176,9 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
     recovered = reply_fields(exchange.reply)
     limit = recovered.get("limit") or str(static_limits().get(exchange.reply.key, ""))
     return {
-        "verb": _shorten(show_bytes(_known_verb_upper(word)), SHOWN_VERB),
-        "argument": _shorten(show_bytes(rest.strip(b" ")), SHOWN_ARGUMENT),
-        "line": _shorten(show_bytes(raw), SHOWN_LINE),
+        "verb": show_bytes(_known_verb_upper(word), limit=SHOWN_VERB),
+        "argument": show_bytes(rest.strip(b" "), limit=SHOWN_ARGUMENT),
+        "line": show_bytes(raw, limit=SHOWN_LINE),
         "code": str(exchange.reply.code),
         "host": host or recovered.get("host") or _default_hostname(),
         "state": exchange.state_before.value,
@@ -224,7 +224,3 @@ def _template_pattern(template: str) -> re.Pattern[str]:
         parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
         seen.add(name)
     return re.compile("".join(parts), re.DOTALL)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

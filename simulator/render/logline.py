@@ -37,23 +37,10 @@ def _client_side(exchange: Exchange) -> str:
         return f". (end of message text, {exchange.command.size} octets)"
     if not exchange.line:
         return WITHOUT_LINE.get(exchange.reply.key, "(nothing)")
-    shown = _printable_ascii(exchange.line) or show_bytes(exchange.line)
-    if len(shown) > MAX_SHOWN:
-        shown = f"{shown[:MAX_SHOWN]}..."
-    return shown
+    return show_bytes(exchange.line, limit=MAX_SHOWN)
 
 
 def _server_side(exchange: Exchange) -> str:
     lines = exchange.reply.wire_lines()
     more = len(lines) - 1
     return f"{lines[0]} (+{more} lines)" if more else lines[0]
-
-
-def _printable_ascii(line: bytes) -> str | None:
-    """The line without CRLF when it is plain printable ASCII (most are): no escaping needed."""
-    text = line.removesuffix(b"\r\n")
-    if text.isascii():
-        decoded = text.decode("ascii")
-        if decoded.isprintable() and "\\" not in decoded:
-            return decoded
-    return None

@@ -34,7 +34,15 @@ def test_control_characters_from_the_client_are_escaped() -> None:
 
 def test_an_over_long_line_is_cut_in_the_log() -> None:
     _, line = exchanges(b"NOOP " + b"y" * 700 + b"\r\n")
-    assert "-> NOOP " + "y" * 115 + "...  <- 500 5.5.2 Line too long" in line
+    shown = line.split("  -> ", 1)[1].split("  <- ", 1)[0]
+    assert shown == "NOOP " + "y" * 112 + "..."  # 120 characters in all, the one rule
+    assert "<- 500 5.5.2 Line too long" in line
+
+
+def test_a_cut_never_splits_an_escape() -> None:
+    _, line = exchanges(b"NOOP " + b"y" * 110 + b"\x1b" * 10 + b"\r\n")
+    shown = line.split("  -> ", 1)[1].split("  <- ", 1)[0]
+    assert shown == "NOOP " + "y" * 110 + "..."  # not "...\\x1..." : a whole escape or none
 
 
 def test_end_of_message_names_its_size() -> None:
