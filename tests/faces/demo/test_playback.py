@@ -4,6 +4,7 @@ recordings play it: what the audience would see, the exit status, the asciicast 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,6 @@ import pytest
 from simulator.cli import main
 from simulator.client.demos import builtin_demo
 from simulator.lessons.classroom import say
-import re
-
 from tests.replies_reader import wire
 
 EXPECTED = {
