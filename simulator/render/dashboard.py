@@ -48,6 +48,8 @@ class Choices:
 
 def fit(text: str, width: int) -> str:
     """``text`` cut or padded to exactly ``width`` columns (wide characters count two)."""
+    if text.isascii():
+        return text[:width].ljust(width)
     out, used = [], 0
     for char in text:
         size = char_width(char)
@@ -123,11 +125,14 @@ def transcript_fragments(record: SessionRecord | None, lang: str, width: int, he
     if record is None:
         return [("class:dim", say(lang, "dashboard", "no-selection") + "\n")]
     title = say(lang, "dashboard", "transcript", id=record.session_id, peer=record.peer)
-    body: Fragments = []
-    for exchange in record.transcript:
-        body += step_fragments(exchange_step(exchange), lang)
-    lines = split_lines(wrap_fragments(body, max(width, 20)))
     room = max(height - 1, 1)
+    lines: list[Fragments] = []
+    for exchange in reversed(record.transcript):  # only as much as fits is rendered
+        wrapped = split_lines(wrap_fragments(step_fragments(exchange_step(exchange), lang),
+                                             max(width, 20)))
+        lines[:0] = wrapped
+        if len(lines) >= room + scroll:
+            break
     end = max(len(lines) - scroll, min(room, len(lines)))
     out: Fragments = [("class:dash.heading", fit(title, width)), ("", "\n")]
     for line in lines[max(end - room, 0):end]:

@@ -56,6 +56,8 @@ class DashboardApp:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.shared, self.url, self.clock = shared, url, clock
         self.state = Dashboard(shared.model, lang=lang)
+        self._transcript_key: object = None
+        self._transcript_cache: StyleAndTextTuples = []
         self.filter_buffer = Buffer(multiline=False, accept_handler=self._filter_done)
         filtering = Condition(lambda: self.state.filtering)
         confirming = Condition(lambda: self.state.confirming)
@@ -117,9 +119,16 @@ class DashboardApp:
         width, rows = self._size()
         height = rows - self._table_height() - 1 - self._status_height()
         with self.shared.lock:
-            return list(transcript_fragments(self.state.selected_record(), self.state.lang,
-                                             width - self._side_width() - 1, height,
-                                             scroll=self.state.scroll))
+            record = self.state.selected_record()
+            # Redrawn ten times a second, changed far less often: keep the last one.
+            key = (None if record is None else (record.session_id, record.activity),
+                   self.state.lang, width, height, self.state.scroll)
+            if key != self._transcript_key:
+                self._transcript_key = key
+                self._transcript_cache = list(transcript_fragments(
+                    record, self.state.lang, width - self._side_width() - 1, height,
+                    scroll=self.state.scroll))
+            return self._transcript_cache
 
     def _mistakes(self) -> StyleAndTextTuples:
         with self.shared.lock:
