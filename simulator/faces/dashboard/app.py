@@ -65,14 +65,16 @@ class DashboardApp:
         main = HSplit([
             Window(FormattedTextControl(self._title), height=1),
             Window(FormattedTextControl(self._table), height=self._table_height),
-            VSplit([Window(FormattedTextControl(self._transcript), wrap_lines=False),
+            VSplit([Window(FormattedTextControl(self._transcript), wrap_lines=False,
+                           width=self._transcript_width),
                     Window(width=1, char="│", style="class:dim"),
                     Window(FormattedTextControl(self._mistakes), width=self._side_width,
-                           wrap_lines=False)]),
+                           wrap_lines=False)], height=self._middle_height),
             Window(FormattedTextControl(self._status), height=self._status_height),
         ])
         body = HSplit([
-            ConditionalContainer(Window(FormattedTextControl(self._spotlight)), spotlight),
+            ConditionalContainer(Window(FormattedTextControl(self._spotlight),
+                                        height=lambda: self._size()[1] - 1), spotlight),
             ConditionalContainer(main, ~spotlight),
             ConditionalContainer(Window(FormattedTextControl(
                 lambda: [("class:dash.prompt", say(self.state.lang, "dashboard",
@@ -98,6 +100,14 @@ class DashboardApp:
     def _side_width(self) -> int:
         return max(24, int(self._size()[0] * 0.34))
 
+    def _transcript_width(self) -> int:
+        # Exact sizes everywhere: prompt_toolkit divides free space one cell at a time,
+        # which was a third of each frame's time.
+        return max(self._size()[0] - self._side_width() - 1, 1)
+
+    def _middle_height(self) -> int:
+        return max(self._size()[1] - 1 - self._table_height() - self._status_height(), 1)
+
     def _status_height(self) -> int:
         return 2 if self.shared.model.dropped else 1
 
@@ -116,8 +126,7 @@ class DashboardApp:
                                         self._size()[0], self._table_height()))
 
     def _transcript(self) -> StyleAndTextTuples:
-        width, rows = self._size()
-        height = rows - self._table_height() - 1 - self._status_height()
+        width, height = self._size()[0], self._middle_height()
         with self.shared.lock:
             record = self.state.selected_record()
             # Redrawn ten times a second, changed far less often: keep the last one.

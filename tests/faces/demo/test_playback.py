@@ -101,3 +101,16 @@ def test_record_writes_a_valid_asciicast_v2(tmp_path: Path, monkeypatch: pytest.
     typed = "".join(char for char in visible if len(char) == 1)
     assert typed.startswith("EHLO client.example")  # typed out one character per event
     assert "Recording written to" in capsys.readouterr().err
+
+
+def test_a_demo_plays_against_another_server_with_connect(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.smtp_client import serve_process
+
+    with serve_process() as (proc, port):
+        assert main(["demo", "221-vs-500", "--connect", f"127.0.0.1:{port}"]) == 0
+        proc.terminate()
+        proc.communicate()
+    out = capsys.readouterr().out
+    assert '<-  500 5.5.2 Syntax error: command "QUT" not recognized' in out
+    assert out.count("<-  220 smtp-sim.localhost ESMTP") == 2  # :reconnect made a new session
