@@ -124,7 +124,12 @@ async def with_dashboard(args: argparse.Namespace) -> None:
             app = found[0].app
             started: list[float] = []
             app.before_render += lambda _: started.append(time.perf_counter())
-            app.after_render += lambda _: started and frames.append(time.perf_counter() - started[-1])
+
+            def rendered(_: object) -> None:
+                if started:  # a frame begun before the handlers were added is not counted
+                    frames.append(time.perf_counter() - started[-1])
+
+            app.after_render += rendered
             port = int(urls[0].rsplit(":", 1)[1])
             begin = time.perf_counter()
             times = await trio.to_thread.run_sync(run_clients, port, args)
