@@ -20,8 +20,12 @@ from .demo import split_lines
 from .transcript import Fragments, step_fragments
 from .wrap import char_width, wrap_fragments
 
-WIDTHS: Final = (6, 22, 18, 10, 5, 5, 5, 0, 6, 4, 5)
+WIDTHS: Final = (5, 21, 16, 10, 5, 5, 5, 0, 6, 4, 5)
 """Column widths; 0 is the one that takes what is left (the last reply)."""
+DROP_ORDER: Final = (10, 9, 4, 8, 6, 3, 2)
+"""On a narrow screen, the columns left out first: AUTH, TLS, commands, idle, messages,
+state, HELO. The id, client, errors and last reply always stay."""
+MIN_REPLY: Final = 16
 DASH_STYLE: Final = (
     ("dash.title", "reverse bold"),
     ("dash.heading", "bold underline"),
@@ -78,21 +82,28 @@ def _cells(record: SessionRecord, lang: str, now: float) -> tuple[str, ...]:
             yes if record.tls else no, yes if record.auth else no)
 
 
-def _widths(width: int) -> tuple[int, ...]:
-    fixed = sum(w + 1 for w in WIDTHS if w)
-    return tuple(w if w else max(width - fixed - 1, 10) for w in WIDTHS)
+def _layout(width: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Which columns fit in ``width``, and their widths (the last reply takes the rest)."""
+    shown = list(range(len(WIDTHS)))
+    for column in DROP_ORDER:
+        if sum(WIDTHS[i] + 1 for i in shown) + MIN_REPLY <= width:
+            break
+        shown.remove(column)
+    fixed = sum(WIDTHS[i] + 1 for i in shown)
+    widths = tuple(WIDTHS[i] if WIDTHS[i] else max(width - fixed, MIN_REPLY) for i in shown)
+    return tuple(shown), widths
 
 
-def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return " ".join(fit(cell, w) for cell, w in zip(cells, widths, strict=True))
+def _row(cells: Sequence[str], shown: Sequence[int], widths: Sequence[int]) -> str:
+    return " ".join(fit(cells[i], w) for i, w in zip(shown, widths, strict=True))
 
 
 def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
                     height: int) -> Fragments:
     """The heading and the rows that fit, scrolled so the selected row shows."""
-    widths = _widths(width)
-    out: Fragments = [("class:dash.heading", fit(_row(columns(choices.lang), widths), width)),
-                      ("", "\n")]
+    shown, widths = _layout(width)
+    out: Fragments = [("class:dash.heading",
+                       fit(_row(columns(choices.lang), shown, widths), width)), ("", "\n")]
     rows = model.rows(text=choices.filter_text, errors_only=choices.errors_only)
     if not rows:
         return out
@@ -106,7 +117,7 @@ def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
             style = "class:dash.newest"
         if record.session_id == choices.selected:
             style += " class:dash.selected"
-        text = fit(_row(_cells(record, choices.lang, now), widths), width)
+        text = fit(_row(_cells(record, choices.lang, now), shown, widths), width)
         out += [(style.strip(), text), ("", "\n")]
     return out
 
@@ -190,7 +201,8 @@ def status_fragments(model: ClassModel, lang: str, width: int) -> Fragments:
     if model.dropped:
         out += [("class:code.4xx", fit(say(lang, "dashboard", "dropped", count=model.dropped),
                                        width)), ("", "\n")]
-    return [*out, ("class:dash.footer", fit(say(lang, "dashboard", "keys"), width))]
+    keys = wrap_fragments([("class:dash.footer", say(lang, "dashboard", "keys"))], width)
+    return [*out, *keys]
 
 
 def spotlight_fragments(record: SessionRecord | None, lang: str, width: int,

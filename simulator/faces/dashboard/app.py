@@ -37,6 +37,7 @@ from simulator.render.dashboard import (
     title_fragments,
     transcript_fragments,
 )
+from simulator.render.wrap import text_width
 
 from .state import Dashboard, Focus
 
@@ -109,7 +110,9 @@ class DashboardApp:
         return max(self._size()[1] - 1 - self._table_height() - self._status_height(), 1)
 
     def _status_height(self) -> int:
-        return 2 if self.shared.model.dropped else 1
+        keys = say(self.state.lang, "dashboard", "keys")
+        lines = -(-text_width(keys) // max(self._size()[0], 1))  # the keys wrap on a narrow screen
+        return lines + (1 if self.shared.model.dropped else 0)
 
     # -- panes ------------------------------------------------------------------------------
     def _title(self) -> StyleAndTextTuples:

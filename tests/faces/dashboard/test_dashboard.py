@@ -19,6 +19,7 @@ from simulator.faces.dashboard.state import Focus
 from simulator.faces.serve import LogOutput, _serve
 from simulator.protocol import Policy
 from simulator.render.classroom import SharedClass
+from simulator.render.dashboard import table_fragments
 from simulator.render.fragments import to_plain
 from simulator.server.receipts import ReceiptStore
 from simulator.server.store import MemoryStore
@@ -90,8 +91,14 @@ async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> 
             await wait_for(lambda: shared.model.total_sessions == 3
                            and shared.model.sessions["S3"].commands == 4)
 
-            table = text(dash._table())
-            assert "student1.example" in table and "s2.example" in table
+            narrow = text(dash._table())  # 80 columns: HELO stays, AUTH, TLS... go
+            assert "student1.example" in narrow and "s2.example" in narrow
+            assert "AUTH" not in narrow.splitlines()[0]
+            with shared.lock:
+                table = text(table_fragments(shared.model, dash.state.choices(), 0.0, 160, 20))
+            assert table.splitlines()[0].split() == [
+                "id", "client", "HELO", "state", "cmds", "errs", "msgs", "last", "reply",
+                "idle", "TLS", "AUTH"]
             row = next(line for line in table.splitlines() if line.startswith("S1 "))
             assert row.split()[3:7] == ["closed", "6", "0", "1"]  # EHLO MAIL RCPT DATA . QUIT
             row = next(line for line in table.splitlines() if line.startswith("S3 "))
