@@ -75,7 +75,7 @@ def run_demo(args: argparse.Namespace) -> int:
             return _error(f"--connect: {err}")
     policy = demo_policy({} if feature else header)
     if args.speed <= 0 or (args.pace is not None and args.pace < 0):
-        return _error("--typing-speed must be positive and --pace at least 0")
+        return _error(say(lang, "demo", "bad-timing"))
     player = DemoPlayer(demo.script(lang), connection_factory(policy, connect_to))
     unattended = args.pace == 0 or not (sys.stdin.isatty() and sys.stdout.isatty())
     try:
