@@ -24,6 +24,8 @@ TRANSCRIPT_LIMIT: Final = 300
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
 SESSION_LIMIT: Final = 5000
 """Sessions kept; past that the oldest closed ones are forgotten (the tallies stay)."""
+LISTED: Final = 200
+"""Sessions listed per mistake (they are all counted)."""
 MASK: Final = b"****"
 NOT_MISTAKES: Final = frozenset({"session.shutdown", "session.too-many-clients",
                                  "data.storage-failed"})
@@ -103,8 +105,18 @@ class Mistake:
     key: str
     code: int
     sessions: tuple[str, ...]
-    """The sessions that met it, in the order they first did."""
+    """The sessions that met it, in the order they first did (the first LISTED of them)."""
     times: int
+    count: int
+    """How many sessions met it."""
+
+
+@dataclass(slots=True)
+class _Tally:
+    code: int
+    sessions: list[str] = field(default_factory=list)
+    count: int = 0
+    times: int = 0
 
 
 class ClassModel:
@@ -116,8 +128,7 @@ class ClassModel:
         self.accepted = 0
         self.dropped = 0
         self.activity = 0
-        self._mistakes: dict[str, dict[str, int]] = {}
-        self._codes: dict[str, int] = {}
+        self._tallies: dict[str, _Tally] = {}
 
     def observe(self, session_id: str, peer: str, exchange: Exchange, now: float) -> Exchange:
         """Take one Exchange of a session; the Exchange as it may be shown (masked)."""
@@ -167,10 +178,13 @@ class ClassModel:
     def _note_mistake(self, record: SessionRecord, exchange: Exchange) -> None:
         key = exchange.reply.key
         record.errors += 1
+        tally = self._tallies.setdefault(key, _Tally(exchange.reply.code))
+        tally.times += 1
+        if key not in record.mistakes:  # this session's first time
+            tally.count += 1
+            if len(tally.sessions) < LISTED:
+                tally.sessions.append(record.session_id)
         record.mistakes[key] = record.mistakes.get(key, 0) + 1
-        by_session = self._mistakes.setdefault(key, {})
-        by_session[record.session_id] = by_session.get(record.session_id, 0) + 1
-        self._codes[key] = exchange.reply.code
 
     def ended(self, end: SessionEnd, now: float) -> SessionRecord:
         """A session is over: how (from what it last said) and whether a message was lost."""
@@ -202,9 +216,9 @@ class ClassModel:
 
     def mistakes(self, limit: int | None = None) -> list[Mistake]:
         """Error keys by how many sessions met them (then how often), most first."""
-        found = [Mistake(key, self._codes[key], tuple(by), sum(by.values()))
-                 for key, by in self._mistakes.items()]
-        found.sort(key=lambda m: (-len(m.sessions), -m.times, m.key))
+        found = [Mistake(key, t.code, tuple(t.sessions), t.times, t.count)
+                 for key, t in self._tallies.items()]
+        found.sort(key=lambda m: (-m.count, -m.times, m.key))
         return found[:limit] if limit is not None else found
 
     @property

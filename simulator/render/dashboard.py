@@ -168,7 +168,7 @@ def mistake_fragments(model: ClassModel, choices: Choices, width: int) -> Fragme
 def _mistake_line(mistake: Mistake, choices: Choices, width: int) -> Fragments:
     lang = choices.lang
     title = f"{mistake.code} {mistake_title(mistake.key, mistake.code, lang)}"
-    count = len(mistake.sessions)
+    count = mistake.count
     text = (say(lang, "dashboard", "mistake-line-one", title=title) if count == 1 else
             say(lang, "dashboard", "mistake-line", title=title, count=count))
     selected = mistake.key == choices.mistake

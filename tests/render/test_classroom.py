@@ -121,3 +121,12 @@ def test_the_summary_counts_sessions_messages_and_the_top_five_mistakes() -> Non
     zh = summary_text(model, "zh")
     assert zh.startswith("课堂小结：共 4 个会话，接受了 1 封邮件。")
     assert "未知命令（拼写错误？）" in zh
+
+
+def test_a_mistake_lists_a_bounded_number_of_sessions_but_counts_them_all() -> None:
+    model = ClassModel()
+    for number in range(1, 251):
+        feed(model, f"S{number}", b"QUT\r\n", b"QUT\r\n")
+    (mistake,) = model.mistakes()
+    assert (mistake.count, mistake.times, len(mistake.sessions)) == (250, 500, 200)
+    assert mistake.sessions[:2] == ("S1", "S2")
