@@ -93,7 +93,9 @@ def transcript(view: DemoView) -> Fragments:
     """The whole session so far and the line being typed. Only the newest step is explained
     (on a projector, the older explanations would push the newest off the screen)."""
     out: Fragments = []
-    newest = len(view.results) - 1 if view.partial is None else len(view.results)
+    newest = len(view.results) if view.partial is not None else next(
+        (i for i in range(len(view.results) - 1, -1, -1) if view.results[i].steps), -1)
+    # (a step of narration alone leaves the explanation of the step before it on screen)
     if view.greeting is not None:
         out += client_step_fragments(view.greeting, view.lang,
                                      explanations=view.explanations and newest < 0)

@@ -1,0 +1,44 @@
+"""A demo frame fits its screen exactly, in both languages, wide and narrow."""
+
+from __future__ import annotations
+
+import pytest
+import trio
+
+from simulator.client.demoplayer import DemoPlayer, connection_factory
+from simulator.client.demos import builtin_demo
+from simulator.protocol import Policy
+from simulator.render.demo import DemoView, demo_screen, split_lines
+from simulator.render.wrap import text_width
+
+
+async def played(name: str, lang: str, steps: int) -> DemoView:
+    demo = builtin_demo(name)
+    assert demo is not None
+    script = demo.script(lang)
+    player = DemoPlayer(script, connection_factory(Policy()))
+    await player.seek(steps)
+    await player.close()
+    return DemoView(title=script.title(lang), lang=lang, greeting=player.greeting,
+                    results=tuple(player.results), total=player.total,
+                    caption=script.steps[steps - 1].caption)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("width", "height"), [(60, 20), (120, 35)])
+async def test_a_frame_is_exactly_the_screen(lang: str, width: int, height: int) -> None:
+    view = await played("first-mail", lang, 4)
+    lines = split_lines(demo_screen(view, width, height))
+    assert len(lines) == height
+    assert all(text_width("".join(t for _, t in line)) <= width for line in lines)
+    text = "\n".join("".join(t for _, t in line) for line in lines)
+    assert ("step 4/6" if lang == "en" else "第 4/6 步") in lines[0][0][1]
+    assert view.caption.split("。")[0][:10] in text.replace("\n", "")
+
+
+async def test_the_end_says_so_and_only_the_newest_step_is_explained() -> None:
+    view = await played("221-vs-500", "en", 7)
+    text = "".join(t for _, t in demo_screen(view, 100, 200))
+    assert "End of the demo" in text
+    assert text.count("Why:") == 1  # the last step's reply only
+    await trio.lowlevel.checkpoint()
