@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import trio
 
 from simulator.client.demoplayer import DemoPlayer, connection_factory
 from simulator.client.demos import builtin_demo
@@ -41,4 +40,3 @@ async def test_the_end_says_so_and_only_the_newest_step_is_explained() -> None:
     text = "".join(t for _, t in demo_screen(view, 100, 200))
     assert "End of the demo" in text
     assert text.count("Why:") == 1  # the last step's reply only
-    await trio.lowlevel.checkpoint()
