@@ -75,7 +75,8 @@ class DashboardApp:
         ])
         body = HSplit([
             ConditionalContainer(Window(FormattedTextControl(self._spotlight),
-                                        height=lambda: self._size()[1] - 1), spotlight),
+                                        height=lambda: self._size()[1] - self._prompt_height()),
+                                 spotlight),
             ConditionalContainer(main, ~spotlight),
             ConditionalContainer(Window(FormattedTextControl(
                 lambda: [("class:dash.prompt", say(self.state.lang, "dashboard",
@@ -106,8 +107,13 @@ class DashboardApp:
         # which was a third of each frame's time.
         return max(self._size()[0] - self._side_width() - 1, 1)
 
+    def _prompt_height(self) -> int:
+        """The line of the y/n question or of the filter, while it shows."""
+        return 1 if self.state.confirming or self.state.filtering else 0
+
     def _middle_height(self) -> int:
-        return max(self._size()[1] - 1 - self._table_height() - self._status_height(), 1)
+        rows = self._size()[1] - self._prompt_height()
+        return max(rows - 1 - self._table_height() - self._status_height(), 1)
 
     def _status_height(self) -> int:
         keys = say(self.state.lang, "dashboard", "keys")
@@ -155,7 +161,7 @@ class DashboardApp:
         width, rows = self._size()
         with self.shared.lock:
             return list(spotlight_fragments(self.state.selected_record(), self.state.lang,
-                                            width, rows - 1))
+                                            width, rows - self._prompt_height()))
 
     # -- keys -------------------------------------------------------------------------------
     def _filter_done(self, buffer: Buffer) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -88,10 +89,18 @@ def run_demo(args: argparse.Namespace) -> int:
                           error=err.strerror or err))
 
 
+def _screen_size() -> os.terminal_size:
+    """The terminal's own size (COLUMNS/LINES may be stale); else theirs, else 100x30."""
+    try:
+        return os.get_terminal_size(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return shutil.get_terminal_size((100, 30))
+
+
 def _open_cast(args: argparse.Namespace, title: str) -> tuple[TextIO, AsciicastWriter] | None:
     if not args.record:
         return None
-    size = shutil.get_terminal_size((100, 30))
+    size = _screen_size()
     handle = open(args.record, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
     return handle, AsciicastWriter(handle, width=size.columns, height=size.lines, title=title)
 
