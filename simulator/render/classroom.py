@@ -18,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
+from simulator.client import Step
 from simulator.protocol import Exchange, State
 
 TRANSCRIPT_LIMIT: Final = 300
@@ -248,3 +249,33 @@ class SharedClass:
         self.model = ClassModel()
         self.lock = threading.Lock()
         self.version = 0
+
+
+class StepMasker:
+    """Masks the credentials in a sequence of client Steps, in order: an ``AUTH`` line keeps
+    its mechanism, a line answering a 334 is ``****`` (and the replies' Exchanges, which the
+    explanations quote, are masked alike)."""
+
+    def __init__(self) -> None:
+        self.in_auth = False
+
+    def step(self, step: Step) -> Step:
+        sent = step.sent
+        if sent is not None:
+            sent = mask_credentials(sent, in_auth=self.in_auth)
+        answers = tuple(
+            answer if answer.exchange is None else dataclasses.replace(
+                answer, exchange=masked(answer.exchange, in_auth=self.in_auth))
+            for answer in step.answers)
+        if step.answers:
+            self.in_auth = step.answers[-1].code == 334
+        if sent == step.sent and answers == step.answers:
+            return step
+        return Step(sent, answers, step.state_before)
+
+    def typed(self, text: str) -> str:
+        """A line being typed, as it may be shown so far."""
+        if self.in_auth:
+            return "*" * len(text)
+        return mask_credentials(text.encode("utf-8", errors="surrogateescape"),
+                                in_auth=False).decode("utf-8", errors="surrogateescape")

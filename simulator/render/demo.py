@@ -19,6 +19,7 @@ from simulator.client.demoscript import StepKind
 from simulator.lessons.classroom import say
 from simulator.protocol.escape import show_text
 
+from .classroom import StepMasker
 from .transcript import Fragments, answer_fragments, explanation_fragments, sent_fragments
 from .wrap import text_width, wrap_fragments
 
@@ -67,8 +68,11 @@ def sent_lines(sent: bytes) -> Fragments:
     return out
 
 
-def client_step_fragments(step: Step, lang: str, *, explanations: bool) -> Fragments:
-    """One sent line (or pipelined lines) and the replies, explained or not."""
+def client_step_fragments(step: Step, lang: str, *, explanations: bool,
+                          masker: StepMasker | None = None) -> Fragments:
+    """One sent line (or pipelined lines) and the replies, explained or not; credentials
+    masked (a projector is not the learner's own screen)."""
+    step = (masker or StepMasker()).step(step)
     out: Fragments = [] if step.sent is None else sent_lines(step.sent)
     for answer in step.answers:
         out += answer_fragments(answer)
@@ -77,13 +81,16 @@ def client_step_fragments(step: Step, lang: str, *, explanations: bool) -> Fragm
     return out
 
 
-def result_fragments(result: StepResult, lang: str, *, explanations: bool) -> Fragments:
+def result_fragments(result: StepResult, lang: str, *, explanations: bool,
+                     masker: StepMasker | None = None) -> Fragments:
     """A played demo step: a reconnection notice, its sends and replies, what went unsent."""
+    masker = masker or StepMasker()
     out: Fragments = []
     if result.step.kind is StepKind.RECONNECT:
         out.append(("class:dim", say(lang, "demo", "reconnected") + "\n"))
+        masker.in_auth = False
     for step in result.steps:
-        out += client_step_fragments(step, lang, explanations=explanations)
+        out += client_step_fragments(step, lang, explanations=explanations, masker=masker)
     if result.unsent:
         out.append(("class:code.4xx", say(lang, "demo", "unsent", count=result.unsent) + "\n"))
     return out
@@ -93,21 +100,25 @@ def transcript(view: DemoView) -> Fragments:
     """The whole session so far and the line being typed. Only the newest step is explained
     (on a projector, the older explanations would push the newest off the screen)."""
     out: Fragments = []
+    masker = StepMasker()
     newest = len(view.results) if view.partial is not None else next(
         (i for i in range(len(view.results) - 1, -1, -1) if view.results[i].steps), -1)
     # (a step of narration alone leaves the explanation of the step before it on screen)
     if view.greeting is not None:
-        out += client_step_fragments(view.greeting, view.lang,
+        out += client_step_fragments(view.greeting, view.lang, masker=masker,
                                      explanations=view.explanations and newest < 0)
     for index, result in enumerate(view.results):
-        out += result_fragments(result, view.lang,
+        out += result_fragments(result, view.lang, masker=masker,
                                 explanations=view.explanations and index == newest)
     if view.partial is not None:
-        out += result_fragments(view.partial, view.lang, explanations=view.explanations)
+        out += result_fragments(view.partial, view.lang, explanations=view.explanations,
+                                masker=masker)
     for line in view.typed:
-        out += [("class:dim", " -> "), ("class:demo.typing", show_text(line) + "\n")]
+        out += [("class:dim", " -> "), ("class:demo.typing",
+                                        show_text(masker.typed(line)) + "\n")]
     if view.typing is not None:
-        out += [("class:dim", " -> "), ("class:demo.typing", show_text(view.typing) + CURSOR),
+        out += [("class:dim", " -> "),
+                ("class:demo.typing", show_text(masker.typed(view.typing)) + CURSOR),
                 ("", "\n")]
     return out
 
@@ -177,13 +188,15 @@ def demo_screen(view: DemoView, width: int, height: int) -> Fragments:
     return out
 
 
-def playback_step(view: DemoView, result: StepResult, number: int) -> Fragments:
-    """What unattended playback prints for one step: a rule, the narration, the exchange."""
+def playback_step(view: DemoView, result: StepResult, number: int,
+                  masker: StepMasker | None = None) -> Fragments:
+    """What unattended playback prints for one step: a rule, the narration, the exchange
+    (``masker`` carries the AUTH dialogue from one step to the next)."""
     label = say(view.lang, "demo", "step", n=number, total=view.total)
     out: Fragments = [("class:dim", f"── {label} ──\n")]
     if result.step.caption:
         out += [("class:demo.caption", f"# {line}\n") for line in result.step.caption.split("\n")]
-    out += result_fragments(result, view.lang, explanations=view.explanations)
+    out += result_fragments(result, view.lang, explanations=view.explanations, masker=masker)
     return out
 
 

@@ -40,3 +40,24 @@ async def test_the_end_says_so_and_only_the_newest_step_is_explained() -> None:
     text = "".join(t for _, t in demo_screen(view, 100, 200))
     assert "End of the demo" in text
     assert text.count("Why:") == 1  # the last step's reply only
+
+
+def test_credentials_are_masked_on_the_projector_typed_and_sent() -> None:
+    from simulator.client import Answer, Step
+    from simulator.client.demoplayer import StepResult
+    from simulator.client.demoscript import DemoStep, Line, StepKind
+    from simulator.render.classroom import StepMasker
+
+    challenge = Answer(b"334 VXNlcm5hbWU6\r\n", 334, None, ("VXNlcm5hbWU6",), False)
+    steps = (Step(b"AUTH PLAIN AHN0dWRlbnQAc2VjcmV0\r\n", ()),
+             Step(b"AUTH LOGIN\r\n", (challenge,)), Step(b"c3R1ZGVudA==\r\n", ()))
+    result = StepResult(DemoStep(StepKind.SEND, (Line("AUTH LOGIN"),)), steps)
+    view = DemoView(title="t", lang="en", greeting=None, results=(result,), total=2,
+                    typing="AUTH PLAIN AHN0")
+    text = "".join(t for _, t in demo_screen(view, 80, 20))
+    assert " -> AUTH PLAIN ****\n" in text and " -> AUTH LOGIN\n" in text
+    assert " -> ****\n" in text and "AHN0dWRl" not in text and "c3R1ZGVudA" not in text
+    assert " -> AUTH PLAIN ****▌" in text
+    masker = StepMasker()
+    masker.step(steps[1])
+    assert masker.typed("c3R1") == "****"

@@ -14,7 +14,9 @@ from typing import Final, TextIO
 from simulator.client import Step, explain
 from simulator.client.demoplayer import DemoPlayer, StepResult
 from simulator.client.demos import LoadedDemo
+from simulator.client.demoscript import StepKind
 from simulator.render.asciicast import AsciicastWriter, terminal_text
+from simulator.render.classroom import StepMasker
 from simulator.render.demo import (
     DemoView,
     playback_start,
@@ -45,6 +47,7 @@ class CastTimeline:
         self.writer, self.render = writer, render
         self.speed, self.pace = speed, pace or RECORDING_PACE
         self.now = 0.0
+        self.masker = StepMasker()
 
     def show(self, fragments: Fragments) -> None:
         self.writer.output(self.now, terminal_text(self.render(fragments)))
@@ -54,7 +57,9 @@ class CastTimeline:
         self.now += self.pace
         head = playback_step(view, StepResult(result.step, ()), number)
         self.show(head)
-        for step in result.steps:
+        if result.step.kind is StepKind.RECONNECT:
+            self.masker.in_auth = False
+        for step in map(self.masker.step, result.steps):
             self._typed(step)
             for answer in step.answers:
                 self.now += 0.1
@@ -97,11 +102,11 @@ async def play_unattended(demo: LoadedDemo, player: DemoPlayer, out: TextIO, *, 
         out.write(render(start))
         if timeline is not None:
             timeline.show(start)
-        number = 0
+        number, masker = 0, StepMasker()
         while (result := await player.forward()) is not None:
             number += 1
             shown = StepResult(script.steps[number - 1], result.steps, result.unsent)
-            out.write(render(playback_step(view, shown, number)))
+            out.write(render(playback_step(view, shown, number, masker)))
             if timeline is not None:
                 timeline.step(view, shown, number)
         out.flush()
