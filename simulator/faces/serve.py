@@ -75,7 +75,7 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
             print(say(lang, "serve", "log-failed", path=args.log, error=err.strerror or err),
                   file=sys.stderr)
             return 2
-        shared = SharedClass()
+        shared = SharedClass(transcripts=screen is not None)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         status = _run(args, policy, store, lesson, screen)

@@ -21,10 +21,11 @@ from typing import Final, NamedTuple
 from simulator.client import Step
 from simulator.protocol import Exchange, State
 
-TRANSCRIPT_LIMIT: Final = 300
+TRANSCRIPT_LIMIT: Final = 200
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
-SESSION_LIMIT: Final = 5000
-"""Sessions kept; past that the oldest closed ones are forgotten (the tallies stay)."""
+SESSION_LIMIT: Final = 2000
+"""Sessions kept; past that the oldest closed ones are forgotten (the tallies stay). With
+transcripts, at most SESSION_LIMIT x TRANSCRIPT_LIMIT Exchanges are held."""
 LISTED: Final = 200
 """Sessions listed per mistake (they are all counted)."""
 MASK: Final = b"****"
@@ -123,7 +124,9 @@ class _Tally:
 class ClassModel:
     """Every session of the class, and the class's mistakes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, transcripts: bool = True) -> None:
+        self.transcripts = transcripts
+        """Keep each session's Exchanges (the dashboard shows them; the summary does not)."""
         self.sessions: dict[str, SessionRecord] = {}
         self.total_sessions = 0
         self.accepted = 0
@@ -136,7 +139,8 @@ class ClassModel:
         record = self._record(session_id, peer, now)
         in_auth = record.last_code == 334
         shown = masked(exchange, in_auth=in_auth)
-        record.transcript.append(shown)
+        if self.transcripts:
+            record.transcript.append(shown)
         self.activity += 1
         record.activity, record.last_activity = self.activity, now
         record.state = exchange.state_after
@@ -245,8 +249,8 @@ class SharedClass:
     hold ``lock`` to read or change ``model``; ``version`` grows with every change, so a
     screen redraws only when there is something new."""
 
-    def __init__(self) -> None:
-        self.model = ClassModel()
+    def __init__(self, *, transcripts: bool = True) -> None:
+        self.model = ClassModel(transcripts=transcripts)
         self.lock = threading.Lock()
         self.version = 0
 

@@ -103,7 +103,10 @@ def test_transcripts_are_bounded() -> None:
     model = ClassModel()
     feed(model, "S1", *([b"NOOP\r\n"] * 1000))
     record = model.sessions["S1"]
-    assert record.commands == 1000 and len(record.transcript) == 300
+    assert record.commands == 1000 and len(record.transcript) == 200
+    lean = ClassModel(transcripts=False)
+    feed(lean, "S1", b"NOOP\r\n")
+    assert lean.sessions["S1"].commands == 1 and not lean.sessions["S1"].transcript
 
 
 def test_the_summary_counts_sessions_messages_and_the_top_five_mistakes() -> None:
