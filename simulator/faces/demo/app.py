@@ -55,7 +55,8 @@ def build_app(controller: DemoController, press: Callable[[Key], None], *,
         layout=Layout(Window(FormattedTextControl(lambda: frame()), wrap_lines=False)),
         key_bindings=bindings, full_screen=True, style=demo_style(), input=input,
         output=output, color_depth=None if color else ColorDepth.DEPTH_1_BIT,
-        min_redraw_interval=0.02, mouse_support=False)
+        min_redraw_interval=0.02, mouse_support=False,
+        refresh_interval=0.5)  # a resized window (SIGWINCH goes to the main thread) redraws
 
     def frame() -> StyleAndTextTuples:
         size = app.output.get_size()
