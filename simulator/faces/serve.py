@@ -75,12 +75,12 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
             print(say(lang, "serve", "log-failed", path=args.log, error=err.strerror or err),
                   file=sys.stderr)
             return 2
-        shared = SharedClass(transcripts=screen is not None)
+        shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         status = _run(args, policy, store, lesson, screen)
         if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
-            sys.stdout.write(summary_text(shared.model, lang))
+            sys.stdout.write(summary_text(shared.model, shared.lang))
         return status
 
 

@@ -249,8 +249,10 @@ class SharedClass:
     hold ``lock`` to read or change ``model``; ``version`` grows with every change, so a
     screen redraws only when there is something new."""
 
-    def __init__(self, *, transcripts: bool = True) -> None:
+    def __init__(self, *, transcripts: bool = True, lang: str = "en") -> None:
         self.model = ClassModel(transcripts=transcripts)
+        self.lang = lang
+        """The instructor's language (the dashboard's ``l`` changes it; the summary uses it)."""
         self.lock = threading.Lock()
         self.version = 0
 

@@ -209,6 +209,7 @@ class DashboardApp:
         del event
         with self.shared.lock:
             self.state.act(action)
+            self.shared.lang = self.state.lang
         self.app.invalidate()
 
     def focus(self) -> Focus:

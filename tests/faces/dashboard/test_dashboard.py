@@ -143,6 +143,7 @@ async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> 
             pipe.send_text("qy")
             await wait_for(lambda: bool(status))
         assert status == [0]
+        assert shared.lang == "zh"  # the summary at exit follows the dashboard's language
         for stream in (colon, typo):
             with trio.fail_after(GUARD):
                 rest = b""
