@@ -2,8 +2,12 @@
 
 Students connect with telnet, ``nc -C``, swaks, smtplib or curl; nothing they send leaves the
 machine (the server never relays). The terminal shows ``listening on smtp://HOST:PORT`` once
-the port is bound, then one line per exchange, client bytes escaped. Ctrl-C or SIGTERM tells
-every connected client 421 4.3.2 and exits 0.
+the port is bound, then one time-stamped line per exchange, client bytes escaped and
+credentials masked, a line when a session ends and where each message was stored. Ctrl-C,
+SIGTERM or SIGHUP tells every connected client 421 4.3.2, prints the class summary and exits 0.
+For a whole lesson, ``--log FILE.jsonl`` keeps every exchange, and ``--dashboard`` shows the
+class full screen instead of the line log (the dashboard is handed in by the command line:
+this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 """
 
 from __future__ import annotations
