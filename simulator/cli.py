@@ -24,6 +24,21 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
                         help="plain text, no colours (also when NO_COLOR is set or not a tty)")
 
 
+def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    unset = None if top else argparse.SUPPRESS
+    parser.add_argument("--scenario", metavar="NAME|FILE.toml", default=unset,
+                        help="how the built-in server behaves: strict (default), realistic, "
+                             "chaos, or a rule file")
+    parser.add_argument("--greylist-delay", type=float, metavar="SECONDS", default=unset,
+                        help="realistic: how long a greylisted sender must wait (default 60)")
+    parser.add_argument("--rate-limit", type=int, metavar="N", default=unset,
+                        help="realistic: messages per client address per minute (default 30)")
+    parser.add_argument("--fault-rate", type=float, metavar="P", default=unset,
+                        help="chaos: probability of a fault on each command (default 0.1)")
+    parser.add_argument("--seed", type=int, metavar="N", default=unset,
+                        help="chaos: seed of the random faults, to replay a run")
+
+
 def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     _common(parser, top=top)
     parser.add_argument("--connect", metavar="HOST:PORT",
@@ -32,6 +47,7 @@ def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
     parser.add_argument("--accept-bare-lf", action="store_true",
                         default=False if top else argparse.SUPPRESS,
                         help="let the built-in server accept lines ended by a bare LF")
+    _scenario_options(parser, top=top)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest message accepted (advertised as SIZE)")
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
+    _scenario_options(serve, top=True)
     serve.add_argument("--dashboard", action="store_true",
                        help="the instructor's live full-screen view instead of the line log")
     serve.add_argument("--log", metavar="FILE.jsonl", default=None,
@@ -85,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
     lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
+    lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None,
+                         help="check this scenario file instead (may be repeated)")
 
     run = sub.add_parser(
         "run", help="send a file of command lines and print the explained transcript")

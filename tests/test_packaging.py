@@ -23,8 +23,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_every_lesson_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {p.name for p in (ROOT / "lessons").glob("*.toml")}
+    shipped = {p.relative_to(ROOT / "lessons").as_posix()
+               for p in (ROOT / "lessons").rglob("*.toml")}
     assert shipped, "no lesson data in lessons/"
+    assert "scenarios/realistic.toml" in shipped
     assert {f"simulator/lessons_data/{name}" for name in shipped} <= names
     assert "simulator/py.typed" in names
 
@@ -40,3 +42,7 @@ def test_installed_copy_explains_from_its_own_data(wheel: Path, tmp_path: Path) 
     where = subprocess.run([sys.executable, "-c", "import simulator; print(simulator.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert where.stdout.startswith(str(site))
+    played = subprocess.run([sys.executable, "-m", "simulator", "run", "-", "--scenario",
+                             "realistic"], cwd=tmp_path, env=env, input="EHLO c.example\n",
+                            capture_output=True, text=True, timeout=60)
+    assert "scenario realistic" in played.stdout, played.stderr

@@ -17,6 +17,7 @@ import trio
 
 from simulator.client.wire import ClientView, ReplyParser
 from simulator.protocol import Exchange, Policy, State
+from simulator.protocol.memory import Memory
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -98,8 +99,10 @@ class LocalConnection:
 
     peer = "smtp-sim (built-in)"
 
-    def __init__(self, *, policy: Policy, store: MemoryStore, session_id: str = "S1") -> None:
+    def __init__(self, *, policy: Policy, store: MemoryStore, session_id: str = "S1",
+                 memory: Memory | None = None) -> None:
         self._policy = policy
+        self._memory = memory
         self._store = store
         self._session_id = session_id
         self._stack = contextlib.AsyncExitStack()
@@ -111,7 +114,8 @@ class LocalConnection:
         from simulator.server import open_local_session
 
         self._local = await self._stack.enter_async_context(open_local_session(
-            policy=self._policy, store=self._store, session_id=self._session_id))
+            policy=self._policy, store=self._store, session_id=self._session_id,
+            memory=self._memory))
         return await self._collect(None, State.CONNECTED, expect=True)
 
     async def send(self, data: bytes) -> Step:

@@ -15,6 +15,7 @@ from typing import Final
 
 from simulator.lessons import CodeEntry
 from simulator.lessons.lookup import ExplainError, Request, parse_request
+from simulator.lessons.scenario_view import sent_by
 from simulator.render.terminal import wants_color
 
 USAGE_ERROR: Final = 2
@@ -32,7 +33,8 @@ def as_json(request: Request) -> str:
         "lang": request.lang,
         "codes": [{"code": e.code, "title": e.title, "class": klass(e),
                    "description": e.description, "when": e.when, "fix": e.fix,
-                   "rfc": e.rfc} for e in request.entries],
+                   "rfc": e.rfc, "sent_by": sent_by(e.code, request.lang)}
+                  for e in request.entries],
         "enhanced": [{"code": e.code, "title": e.title, "description": e.description}
                      for e in request.enhanced],
         "comparison": None if request.comparison is None else {
@@ -48,10 +50,12 @@ def render(request: Request, fmt: str, *, color: bool, width: int) -> str:
 
     if fmt == "json":
         return as_json(request)
+    senders = [sent_by(entry.code, request.lang) for entry in request.entries]
     if fmt == "markdown":
-        return to_markdown(request.entries, request.comparison, request.enhanced)
-    fragments = wrap(explain_fragments(request.entries, request.comparison, request.enhanced),
-                     width)
+        markdown = to_markdown(request.entries, request.comparison, request.enhanced)
+        return markdown.rstrip("\n") + "".join(f"\n\n{line}" for line in senders) + "\n"
+    fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    fragments = wrap([*fragments, *(("class:dim", f"\n{line}\n") for line in senders)], width)
     return (to_ansi(fragments) if color else to_plain(fragments)).rstrip("\n") + "\n"
 
 

@@ -36,15 +36,22 @@ def run_file(args: argparse.Namespace) -> int:
     """``smtp-sim run FILE``: print the explained transcript; 2 when the file cannot be read."""
     import trio
 
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
     from simulator.protocol import Policy
 
+    try:
+        scenario = from_arguments(args)  # before any input is read: a bad file stops the run
+    except ScenarioError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return 2
     try:
         data = _read(args.file)
     except OSError as err:
         print(f"smtp-sim run: cannot read {args.file}: {err.strerror or err}", file=sys.stderr)
         return 2
     lang = args.lang or "en"
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
+    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                    scenario=scenario)
     peer: tuple[str, int] | None = getattr(args, "connect_to", None)
     if peer is None and getattr(args, "connect", None):  # if the CLI gives `run` --connect
         from simulator.client import parse_peer

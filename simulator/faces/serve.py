@@ -28,7 +28,10 @@ import trio
 
 from simulator.faces.classlog import Item, Lesson
 from simulator.lessons.classroom import say
+from simulator.lessons.scenario_view import start_lines
+from simulator.lessons.scenarios import ScenarioError, from_arguments
 from simulator.protocol import Policy, State
+from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.lessonlog import summary_text
 from simulator.render.logline import format_exchange
@@ -65,7 +68,12 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
-    policy = make_policy(args)
+    try:
+        scenario = from_arguments(args)
+    except ScenarioError as err:
+        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        return 2
+    policy = make_policy(args, scenario)
     try:
         store = ReceiptStore(MaildirStore(args.maildir) if args.maildir else MemoryStore())
     except OSError as err:
@@ -105,12 +113,13 @@ def _run(args: argparse.Namespace, policy: Policy, store: Store, lesson: Lesson,
     return status
 
 
-def make_policy(args: argparse.Namespace) -> Policy:
+def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
     """The server's Policy from the command line; the engine's defaults for what is not given."""
     defaults = Policy()
     return Policy(hostname=args.hostname or defaults.hostname,
                   max_message_size=args.max_size or defaults.max_message_size,
-                  accept_bare_lf=args.accept_bare_lf)
+                  accept_bare_lf=args.accept_bare_lf, scenario=scenario)
+
 
 
 def _check_options(args: argparse.Namespace) -> str | None:
@@ -179,6 +188,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                     return 1
                 url = f"smtp://{url_host(args.host)}:{port}"
                 print(f"listening on {url}", flush=True)
+                if policy.scenario.rules:  # the strict default prints what it always did
+                    print("\n".join(start_lines(policy.scenario)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
                 if screen is not None and lesson is not None:
                     inner.start_soon(_show, screen, lesson, url, inner.cancel_scope)

@@ -91,7 +91,7 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
     lib = library if library is not None else default_library()
     reply = exchange.reply
     base = _from_code(reply.code, reply.enhanced, lang, lib)
-    entry = lib.document("keys", lang).get(reply.key)
+    entry = _rule_entry(exchange, lang) or lib.document("keys", lang).get(reply.key)
     if not isinstance(entry, Mapping):
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host)
@@ -102,6 +102,17 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
     )
+
+
+def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:
+    """A scenario rule's own explanation of its reply (``[rule.explain.LANG]``), if any."""
+    rule = exchange.rule
+    if rule is None or exchange.reply.key != rule.key:
+        return None  # a rule that only delayed: the engine's reply keeps its lesson
+    for explanation in rule.explain:
+        if explanation.lang == lang:
+            return {"why": explanation.why, "fix": explanation.fix}
+    return None
 
 
 def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en", *,

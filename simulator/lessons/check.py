@@ -98,7 +98,26 @@ def check_library(library: Library) -> list[str]:
     for kind, lang in usable:
         {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare}[kind](lint, lang)
     _check_same_rfc(lint, usable)
+    _check_scenarios(lint)
     return lint.problems
+
+
+def _check_scenarios(lint: Linter) -> None:
+    """Every shipped scenario file loads, and the scenario sentences exist in every language."""
+    from .scenario_view import KIND, TEXTS
+    from .scenarios import builtin_names, check_file, resolve
+
+    for name in builtin_names():
+        for problem in check_file(str(resolve(name))):
+            lint.problems.append(problem)
+    for lang in LANGS:
+        where = lint.lib.file_name(KIND, lang)
+        try:
+            texts = lint.lib.table(KIND, lang, "texts")
+        except LessonDataError as err:
+            lint.report(where, f"not valid TOML ({err})")
+            continue
+        lint.names(f"{where}: [texts]", texts, TEXTS, "text")
 
 
 def _check_codes(lint: Linter, lang: str) -> None:

@@ -282,3 +282,12 @@ def parse_rcpt(argument: str, *, smtputf8: bool) -> RcptTo:
     if rest:
         raise fail("syntax.unknown-parameter", verb="RCPT TO", argument=quote(rest.split()[0]))
     return RcptTo(path)
+
+
+def only_path_is_utf8(verb: Verb, argument: str) -> bool:
+    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
+    start, end = argument.find("<"), argument.find(">")
+    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
+        return False
+    outside = argument[:start] + argument[end + 1:]
+    return outside.isascii() and argument[start:end].isprintable()

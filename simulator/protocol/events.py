@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .commands import Command
 from .replies import Reply
+from .rules import Rule
 from .state import State
 
 
@@ -36,6 +37,9 @@ class Exchange:
 
     ``line`` is the raw line as received (empty for the greeting, a timeout or a shutdown;
     cut to 512 octets when over-long). ``command`` is None when the line could not be parsed.
+    ``delay`` is how many seconds the driver waits before sending the reply, and ``hang_up``
+    tells it to close without sending it at all (a scenario's silent disconnect; ``closes``
+    is then true too). ``rule`` is the scenario rule that decided, if one did.
     """
 
     line: bytes
@@ -45,3 +49,6 @@ class Exchange:
     state_after: State
     closes: bool
     message: ReceivedMessage | None = None
+    delay: float = 0.0
+    hang_up: bool = False
+    rule: Rule | None = None

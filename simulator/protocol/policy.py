@@ -1,8 +1,10 @@
-"""The knobs of one server: hostname, limits, strictness switches, error budget."""
+"""The knobs of one server: hostname, limits, strictness switches, error budget, scenario."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .rules import STRICT, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +22,5 @@ class Policy:
     accept_bare_lf: bool = False
     """Accept commands ended by a bare LF and turn bare LFs in messages into CRLF (for
     ``nc`` without -C). The end of a message must still be <CRLF>.<CRLF>."""
+    scenario: Scenario = STRICT
+    """The rules that make the server realistic, chaotic or a teacher's own (none: strict)."""

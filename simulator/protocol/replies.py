@@ -82,6 +82,7 @@ _S = ReplySpec
 CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     # -- the session: greeting, hello, goodbye ---------------------------------------------
     "session.greeting": _S(220, None, "{host} ESMTP smtp-sim ready (a teaching server; no mail leaves)"),
+    "session.greeting-scenario": _S(220, None, "{host} ESMTP smtp-sim ready, scenario {scenario} (a teaching server; no mail leaves)"),
     "session.helo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.ehlo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.quit": _S(221, "2.0.0", "{host} closing connection, goodbye"),
@@ -137,6 +138,22 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "limits.too-many-recipients": _S(452, "4.5.3", "Too many recipients: at most {limit} per message"),
     "limits.size-declared-too-big": _S(552, "5.3.4", "Message size {size} exceeds the limit of {limit} octets"),
     "limits.message-too-big": _S(552, "5.3.4", "Message too big: the limit is {limit} octets"),
+    # -- scenarios (realistic, chaos): refusals a real mail exchanger sends -------------------
+    "rcpt.relay-denied": _S(554, "5.7.1", "<{path}>: Relay access denied"),
+    "rcpt.user-unknown": _S(550, "5.1.1", "<{path}>: Recipient address rejected: User unknown in local recipient table"),
+    "rcpt.mailbox-full": _S(452, "4.2.2", "<{path}>: Mailbox full, try again later"),
+    "rcpt.mailbox-busy": _S(450, "4.2.1", "<{path}>: Mailbox busy, try again later"),
+    "rcpt.user-moved": _S(551, "5.1.6", "<{path}>: User not local; please try <{forward}>"),
+    "rcpt.greylisted": _S(451, "4.7.1", "<{path}>: Greylisted, please try again in {wait} s"),
+    "rcpt.helo-not-fqdn": _S(504, "5.5.2", "<{helo}>: Helo command rejected: need fully-qualified hostname"),
+    "mail.dmarc-reject": _S(550, "5.7.26", "Unauthenticated mail from {domain} is refused: its DMARC policy says reject"),
+    "limits.message-rate": _S(421, "4.7.0", "{host} too many messages from {peer} (at most {limit} a minute), closing connection"),
+    "data.spam": _S(554, "5.7.1", "Message rejected as spam"),
+    "data.no-valid-recipients": _S(554, "5.5.1", "Error: no valid recipients"),
+    "fault.closing": _S(421, "4.3.2", "{host} service temporarily unavailable, closing connection"),
+    "fault.try-again": _S(451, "4.3.0", "Temporary server error, please try again later"),
+    "fault.mailbox-unavailable": _S(450, "4.3.0", "Temporary failure, please try again later"),
+    "session.hung-up": _S(421, "4.4.2", "(no reply: the server closed the connection without a word)"),
     # -- sequence ----------------------------------------------------------------------------
     "sequence.need-helo": _S(503, "5.5.1", "Bad sequence of commands: send EHLO or HELO first"),
     "sequence.rcpt-before-mail": _S(503, "5.5.1", "Bad sequence of commands: send MAIL FROM before RCPT TO"),

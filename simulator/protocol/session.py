@@ -9,9 +9,8 @@ Received: header), no threads: the same bytes give the same Exchanges however th
 from __future__ import annotations
 
 import datetime
-import functools
+import random
 from collections.abc import Callable
-from email.utils import format_datetime
 from typing import Final
 
 from .commands import (
@@ -24,15 +23,20 @@ from .commands import (
     RcptTo,
     Simple,
     fail,
+    only_path_is_utf8,
     parse_arguments,
     split_verb,
 )
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage
 from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
+from .memory import Memory
 from .policy import Policy
+from .referee import Referee
 from .replies import HELP_TOPICS, Reply, make_reply
+from .rules import Decision
 from .state import State, Verb, next_state
+from .trace import received_header
 
 EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
@@ -42,21 +46,6 @@ _END_OF_DATA_LINE: Final = b".\r\n"
 
 def _fixed_clock() -> datetime.datetime:
     return EPOCH
-
-
-@functools.lru_cache(maxsize=4)
-def _date_header(moment: datetime.datetime) -> str:
-    """RFC 5322 date-time, cached: many messages arrive within the same second."""
-    return format_datetime(moment)
-
-
-def _only_path_is_utf8(verb: Verb, argument: str) -> bool:
-    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
-    start, end = argument.find("<"), argument.find(">")
-    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
-        return False
-    outside = argument[:start] + argument[end + 1:]
-    return outside.isascii() and argument[start:end].isprintable()
 
 
 class Session:
@@ -69,7 +58,11 @@ class Session:
         peer: str = "unknown",
         session_id: str = "S1",
         clock: Callable[[], datetime.datetime] = _fixed_clock,
+        memory: Memory | None = None,
+        timer: Callable[[], float] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
+        # memory: shared by one server's sessions, timer: its clock in seconds (see referee)
         self.policy = policy or Policy()
         self.peer = peer
         self.session_id = session_id
@@ -87,13 +80,19 @@ class Session:
         self._text_size = 0
         self._line_size = 0
         self._text_problems: list[str] = []
+        self.authenticated = False
+        """True once the client authenticated (AUTH): the realistic scenario lets it relay."""
+        self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
+            self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
 
     # -- what the driver calls ------------------------------------------------------------
 
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
-        reply = make_reply("session.greeting", host=self.policy.hostname)
-        return Exchange(b"", None, reply, self.state, self.state, closes=False)
+        if self.referee is None:
+            return self.decided(b"", None, make_reply("session.greeting",
+                                                       host=self.policy.hostname), self.state, None)
+        return self.referee.greeting(self)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -147,17 +146,38 @@ class Session:
         before = self.state
         verb: Verb | None = None
         command: Command | None = None
+        decision: Decision | None = None
         try:
             verb, argument = self._split(line)
             command, after = self._parse(verb, argument)
-            reply = self._execute(command)
-            self.state = after
+            if self.referee is not None:
+                decision = self.referee.at_command(self, verb, argument, command)
+            if decision is not None and decision.reply is not None:
+                reply = decision.reply  # a rule refused it: the command has no effect
+            else:
+                reply = self._execute(command)
+                self.state = after
         except ProtocolError as err:
             reply = err.reply
+            if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
+                decision = self.referee.at_empty_data(self)
+                reply = decision.reply if decision and decision.reply else reply
         if verb in (Verb.HELO, Verb.EHLO):
             reply = reply.without_enhanced()  # RFC 2034 §3
-        return Exchange(line.raw, command, reply, before, self.state,
-                        closes=self.state is State.CLOSED)
+        if self.referee is not None:
+            self.referee.noted(verb, reply.code)
+        return self.decided(line.raw, command, reply, before, decision)
+
+    def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
+                 decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
+        """The Exchange, with what the deciding rule (if any) asks of the driver."""
+        if decision is None:
+            return Exchange(line, command, reply, before, self.state,
+                            closes=self.state is State.CLOSED, message=message)
+        self.state = State.CLOSED if decision.close else self.state
+        return Exchange(line, command, reply, before, self.state, closes=self.state is State.CLOSED,
+                        message=message, delay=decision.delay, hang_up=decision.silent,
+                        rule=decision.rule)
 
     def _split(self, line: CommandLine) -> tuple[Verb, str]:
         """Check the framing and the characters, then find the verb."""
@@ -172,7 +192,7 @@ class Session:
 
     def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
         """Check the characters, the sequence (state.py's table), then the arguments."""
-        if not argument.isascii() and not _only_path_is_utf8(verb, argument):
+        if not argument.isascii() and not only_path_is_utf8(verb, argument):
             # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
             raise fail("syntax.non-ascii", verb=verb.value)
         after = next_state(self.state, verb)
@@ -321,17 +341,25 @@ class Session:
         before, size = self.state, self._text_size
         message: ReceivedMessage | None = None
         problems = self._text_problems
+        decision: Decision | None = None  # a rule's verdict on the whole message
         if problems:
             key = min(problems, key=_PROBLEM_ORDER.index)
             reply = make_reply(key, limit=self.policy.max_message_size)
         else:
-            message = self._accept_message()
-            reply = make_reply("data.accepted", queue_id=message.queue_id)
+            if self.referee is not None:
+                decision = self.referee.at_end_of_data(self, bytes(self._text))
+            if decision is not None and decision.reply is not None:
+                reply = decision.reply  # refused by a rule (spam...): nothing is kept
+            else:
+                message = self._accept_message()
+                reply = make_reply("data.accepted", queue_id=message.queue_id)
         self._reset_transaction()
         self._start_text()
         self.state = State.GREETED
-        return Exchange(_END_OF_DATA_LINE, EndOfData(size), reply, before, self.state,
-                        closes=False, message=message)
+        if self.referee is not None:
+            self.referee.noted(Verb.END_OF_DATA, reply.code)
+        return self.decided(_END_OF_DATA_LINE, EndOfData(size), reply, before, decision,
+                             message)
 
     def _accept_message(self) -> ReceivedMessage:
         self.messages_accepted += 1
@@ -344,14 +372,8 @@ class Session:
         return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
 
     def _received_header(self, queue_id: str, envelope: Envelope) -> bytes:
-        """RFC 5321 §4.4: the trace line this server adds on top of the message."""
-        protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if self.esmtp else "SMTP")
-        recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
-        stamp = _date_header(self._clock().replace(microsecond=0))
-        text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
-                f"\tby {self.policy.hostname} (smtp-sim) with {protocol} id {queue_id}"
-                f"{recipient}; {stamp}\r\n")
-        return text.encode("utf-8")
+        return received_header(queue_id, envelope, esmtp=self.esmtp,
+                               hostname=self.policy.hostname, moment=self._clock())
 
     # -- closing --------------------------------------------------------------------------
 

@@ -30,8 +30,10 @@ LISTED: Final = 200
 """Sessions listed per mistake (they are all counted)."""
 MASK: Final = b"****"
 NOT_MISTAKES: Final = frozenset({"session.shutdown", "session.too-many-clients",
-                                 "data.storage-failed"})
-"""Error replies that are the server's doing, not the student's."""
+                                 "data.storage-failed", "session.hung-up", "fault.closing",
+                                 "fault.try-again", "fault.mailbox-unavailable"})
+"""Error replies that are the server's doing (shutdown, a full store, the chaos scenario's
+seeded faults), not the student's."""
 
 
 class SessionEnd(NamedTuple):

@@ -19,6 +19,7 @@ MAX_SHOWN: Final = 120
 
 WITHOUT_LINE: Final[Mapping[str, str]] = MappingProxyType({
     "session.greeting": "(connected)",
+    "session.greeting-scenario": "(connected)",
     "session.too-many-clients": "(connected)",
     "session.timeout": "(idle)",
     "session.shutdown": "(server stopping)",
@@ -40,7 +41,20 @@ def _client_side(exchange: Exchange) -> str:
     return show_bytes(exchange.line, limit=MAX_SHOWN)
 
 
+HUNG_UP: Final = "(nothing: the server closed the connection without a reply)"
+WAITED: Final = "(after {seconds:g} s) "
+"""How the log shows a scenario's silent disconnect and delay."""
+
+
 def _server_side(exchange: Exchange) -> str:
+    if exchange.hang_up:
+        return HUNG_UP
+    if exchange.delay:
+        return WAITED.format(seconds=exchange.delay) + _reply_side(exchange)
+    return _reply_side(exchange)
+
+
+def _reply_side(exchange: Exchange) -> str:
     lines = exchange.reply.wire_lines()
     more = len(lines) - 1
     return f"{lines[0]} (+{more} lines)" if more else lines[0]

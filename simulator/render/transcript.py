@@ -45,6 +45,17 @@ def answer_fragments(answer: Answer, *, raw: bool = False) -> Fragments:
     return out
 
 
+def notice_fragments(answer: Answer, lang: str) -> Fragments:
+    """``(the server waited 3 s before answering)`` above a reply a scenario delayed, or
+    ``(the server closed the connection without a reply)`` in place of one never sent."""
+    if answer.exchange is None:
+        return []
+    from simulator.lessons.scenario_view import notice
+
+    said = notice(answer.exchange, lang)
+    return [] if said is None else [("class:dim", said + "\n")]
+
+
 def explanation_fragments(annotation: Annotation | None, *, brief: bool = True) -> Fragments:
     """The explanation under a reply, indented by render; nothing for non-SMTP bytes."""
     if annotation is None:
@@ -59,6 +70,7 @@ def step_fragments(step: Step, lang: str, *, raw: bool = False, brief: bool = Tr
     """One step on screen: the sent line, then each reply followed by its explanation."""
     out: Fragments = [] if step.sent is None else sent_fragments(step.sent, raw=raw)
     for answer in step.answers:
+        out += notice_fragments(answer, lang)
         out += answer_fragments(answer, raw=raw)
         out += explanation_fragments(explain(answer, lang), brief=brief)
     return out
@@ -122,6 +134,10 @@ def _answer_json(answer: Answer, lang: str) -> dict[str, object]:
     }
     if answer.exchange is not None:
         record["state_after"] = answer.exchange.state_after.value
+        if answer.exchange.rule is not None:  # a scenario rule decided this reply
+            record["rule"] = answer.exchange.rule.name
+            record["delay"] = answer.exchange.delay
+            record["hung_up"] = answer.exchange.hang_up
     if annotation is not None:
         record["explanation"] = {"title": annotation.title, "meaning": annotation.meaning,
                                  "why": annotation.why, "fix": annotation.fix,

@@ -122,7 +122,13 @@ async def _converse(stream: trio.abc.Stream, session: Session, store: Store,
     """
     greeting = session.greeting()
     publish(greeting)
-    await stream.send_all(greeting.reply.to_bytes())
+    if greeting.delay:
+        await trio.sleep(greeting.delay)  # a scenario rule: a slow greeting
+    if not greeting.hang_up:
+        await stream.send_all(greeting.reply.to_bytes())
+    if greeting.closes:  # a scenario refused the connection (421, 554)
+        await _close_after(stream, greeting, drain)
+        return
     idle = math.inf if idle_timeout is None else idle_timeout
     while True:
         pending: list[Exchange] | None = None
@@ -159,27 +165,39 @@ async def _until_message(stream: trio.abc.Stream, session: Session, publish: Pub
         for exchange in exchanges:
             if exchange.message is not None:
                 return exchanges
-        wire, closing = _replies(exchanges, publish)
-        if wire:
-            await stream.send_all(wire)
+        segments, closing = _replies(exchanges, publish)
+        for delay, wire in segments:
+            if delay:
+                await trio.sleep(delay)  # a scenario rule asked the server to wait
+            if wire:
+                await stream.send_all(wire)
         if closing is not None:
             await _close_after(stream, closing, drain)
             return None
 
 
-def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[bytes, Exchange | None]:
+Segments = list[tuple[float, bytes]]
+
+
+def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exchange | None]:
     """Publish ``exchanges``; their reply bytes, and the Exchange that closes (if any).
 
     Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
     Exchange is published before any of their bytes is written (the console relies on it).
+    A reply a scenario delays starts a new write, after its delay (the first element of each
+    segment); a silent disconnect (``hang_up``) sends nothing and closes.
     """
-    wire = bytearray()
+    segments: Segments = [(0.0, b"")]
     for exchange in exchanges:
         publish(exchange)
-        wire += exchange.reply.to_bytes()
+        if exchange.delay:
+            segments.append((exchange.delay, b""))
+        if not exchange.hang_up:
+            delay, wire = segments[-1]
+            segments[-1] = (delay, wire + exchange.reply.to_bytes())
         if exchange.closes:
-            return bytes(wire), exchange
-    return bytes(wire), None
+            return segments, exchange
+    return segments, None
 
 
 async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
@@ -193,6 +211,9 @@ async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publ
     anyway (a worker thread), and the send gets REPLY_SECONDS, after which a client that
     does not read is disconnected without another word.
     """
+    waited = sum(exchange.delay for exchange in exchanges)
+    if waited:
+        await trio.sleep(waited)  # before the store: a shutdown meanwhile loses nothing accepted
     with trio.CancelScope(shield=True) as guard:
         answered: list[Exchange] = []
         for exchange in exchanges:
@@ -202,8 +223,8 @@ async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publ
             if exchange.closes:
                 break
         guard.deadline = trio.current_time() + REPLY_SECONDS
-        wire, closing = _replies(answered, publish)
-        await stream.send_all(wire)
+        segments, closing = _replies(answered, publish)
+        await stream.send_all(b"".join(wire for _, wire in segments))
     if guard.cancelled_caught:
         log.warning("session %s (%s): reply not taken in %s s; disconnected",
                     session.session_id, session.peer, REPLY_SECONDS)

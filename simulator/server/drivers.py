@@ -22,6 +22,7 @@ from typing import NamedTuple
 import trio
 
 from simulator.protocol import Exchange, Policy, Session, State, make_reply
+from simulator.protocol.memory import Memory
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
@@ -40,6 +41,7 @@ async def serve_stream(
     session_id: str = "S1",
     idle_timeout: float | None = None,
     session: Session | None = None,
+    memory: Memory | None = None,
 ) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
 
@@ -49,7 +51,8 @@ async def serve_stream(
     Cancelling the caller (server shutdown) sends 421 4.3.2 before the stream is closed.
     """
     if session is None:
-        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock)
+        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
+                          memory=memory, timer=trio.current_time)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
     await drive(stream, session, store, publisher(feed), idle_timeout=idle_timeout, drain=drain)
 
@@ -71,14 +74,19 @@ class LocalSession:
 
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
-                             session_id: str = "S1") -> AsyncIterator[LocalSession]:
+                             session_id: str = "S1",
+                             memory: Memory | None = None) -> AsyncIterator[LocalSession]:
     """Run one session over an in-memory stream pair: no sockets at all.
+
+    ``memory`` carries greylisting and rate limits from one session to the next (give the
+    same object to every session of one console).
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
-    session = Session(policy, peer="console", session_id=session_id, clock=local_clock)
+    session = Session(policy, peer="console", session_id=session_id, clock=local_clock,
+                      memory=memory, timer=trio.current_time)
     client, server = stream_pair()
     send, receive = trio.open_memory_channel[Exchange](math.inf)
 
@@ -116,6 +124,7 @@ async def serve_tcp(
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
     on_end: Callable[[str, str, State], None] | None = None,
+    memory: Memory | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
     """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
@@ -129,9 +138,12 @@ async def serve_tcp(
     ``on_drop`` is called for each, so the watcher can say that it missed some.
     ``on_end(session_id, peer, state)`` is called when a session is over, with the engine's
     state then (DATA: the client left in the middle of a message).
+    ``memory`` (by default a new one) is what the scenario remembers across the sessions:
+    greylisted triplets, messages per client address.
     """
     listeners = await open_listeners(host, port)
     clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop, on_end)
+    clients.memory = memory if memory is not None else Memory()
     async with trio.open_nursery() as nursery:
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
@@ -154,6 +166,7 @@ class _Clients:
         self.on_end = on_end
         self.active = 0
         self.connections = 0
+        self.memory = Memory()
 
     async def handle(self, connection: SocketConnection, peer: str) -> None:
         self.connections += 1
@@ -163,7 +176,8 @@ class _Clients:
             await self._refuse(connection, publish)
             return
         self.active += 1
-        session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock)
+        session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
+                          memory=self.memory, timer=trio.current_time)
         try:
             await drive(connection, session, self.store, publish,
                         idle_timeout=self.idle_timeout, drain=True)

@@ -37,6 +37,7 @@ NO_COMMAND_WORD: Final = frozenset({
     "session.greeting", "session.timeout", "session.shutdown", "session.too-many-errors",
     "session.too-many-clients", "data.accepted", "data.storage-failed", "data.bare-lf",
     "data.bare-cr", "data.line-too-long", "limits.message-too-big",
+    "session.greeting-scenario", "session.hung-up", "data.spam",
 })
 """Replies not caused by a typed command line (greeting, idle, shutdown, the final dot):
 their Exchange has no command word, so {verb} would be empty."""

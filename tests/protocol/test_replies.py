@@ -13,8 +13,9 @@ from tests import ROOT
 
 SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
-          "summary": "s"}
-NO_ENHANCED = {"session.greeting", "session.helo", "session.ehlo", "data.start",
+          "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
+          "helo": "x", "scenario": "realistic"}
+NO_ENHANCED = {"session.greeting", "session.greeting-scenario", "session.helo", "session.ehlo", "data.start",
                "syntax.helo-needs-domain", "syntax.helo-bad-domain"}
 
 

@@ -57,3 +57,18 @@ def test_unprompted_replies_say_why() -> None:
     assert "-> (idle)  <- 421 4.4.2 " in format_exchange("S1", "p", session.timeout())
     session = Session(Policy(), session_id="S1")
     assert "-> (server stopping)  <- 421 4.3.2 " in format_exchange("S1", "p", session.shutdown())
+
+
+def test_a_scenario_greeting_delay_and_silent_disconnect_are_logged_plainly() -> None:
+    from simulator.protocol.rules import Event, Match, Rule, Scenario
+
+    rules = (Rule("slow", Event.NOOP, Match(), None, delay=(2.5, 2.5)),
+             Rule("drop", Event.RSET, Match(), None, disconnect=True))
+    session = Session(Policy(scenario=Scenario("test", rules=rules)))
+    greeting = format_exchange("S1", "p", session.greeting())
+    assert greeting.startswith("S1 p  -> (connected)  <- 220 ")
+    [slow] = session.receive_data(b"NOOP\r\n")
+    assert format_exchange("S1", "p", slow) == "S1 p  -> NOOP  <- (after 2.5 s) 250 2.0.0 OK"
+    [drop] = session.receive_data(b"RSET\r\n")
+    assert format_exchange("S1", "p", drop) == (
+        "S1 p  -> RSET  <- (nothing: the server closed the connection without a reply)")

@@ -174,11 +174,19 @@ def run_app(args: argparse.Namespace) -> int:
         except ValueError as err:
             print(f"smtp-sim: --connect: {err}", file=sys.stderr)
             return 2
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+
+    try:
+        scenario = from_arguments(args)
+    except ScenarioError as err:
+        print(f"smtp-sim: {err}", file=sys.stderr)
+        return 2
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
         wrap=sys.stdout.isatty(),
-        policy=Policy(accept_bare_lf=bool(args.accept_bare_lf)), connect_to=connect_to)
+        policy=Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario),
+        connect_to=connect_to)
     console = Console(ctx)
     status: int = trio.run(console.run)
     return status

@@ -23,7 +23,13 @@ from simulator.client import (
 )
 from simulator.faces.console.strings import text
 from simulator.protocol import Policy, State
-from simulator.render.transcript import answer_fragments, explanation_fragments, sent_fragments
+from simulator.protocol.memory import Memory
+from simulator.render.transcript import (
+    answer_fragments,
+    explanation_fragments,
+    notice_fragments,
+    sent_fragments,
+)
 
 if TYPE_CHECKING:
     from simulator.server.store import MemoryStore
@@ -67,6 +73,8 @@ class ConsoleContext:
     leaving: bool = False
     """Set while saying goodbye: no hint about reconnecting after the 221."""
     _store: MemoryStore | None = None
+    memory: Memory = field(default_factory=Memory)
+    """What the scenario remembers across :reconnect (greylisting, rate limits)."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -98,7 +106,7 @@ class ConsoleContext:
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         return LocalConnection(policy=self.policy, store=self._store,
-                               session_id=f"S{self.sessions}")
+                               session_id=f"S{self.sessions}", memory=self.memory)
 
     async def open(self) -> bool:
         """Open a session and show its greeting; False (after saying why) if impossible."""
@@ -164,6 +172,7 @@ class ConsoleContext:
         if step.sent is not None:
             self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
         for answer in step.answers:
+            self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
             self.show(explanation_fragments(explain(answer, self.lang)))
         if step.answers and self.closed and not self.leaving:

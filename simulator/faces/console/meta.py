@@ -26,6 +26,7 @@ SPECS: Final = (
     MetaSpec("explain", ":explain CODE [CODE]", 1, 2),
     MetaSpec("more", ":more"),
     MetaSpec("state", ":state"),
+    MetaSpec("scenario", ":scenario"),
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),
     MetaSpec("reconnect", ":reconnect"),
     MetaSpec("lang", ":lang en|zh", 1, 1, ("en", "zh")),

@@ -54,7 +54,11 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     except ExplainError as err:
         ctx.show([("class:code.5xx", f"{err}\n")])
         return False
+    from simulator.lessons.scenario_view import sent_by
+
     fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    fragments += [("class:dim", f"\n{sent_by(entry.code, ctx.lang)}\n")
+                  for entry in request.entries]
     ctx.show([*fragments, ("", "\n")])
     return False
 
@@ -81,6 +85,20 @@ async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator.render.statediagram import diagram
 
     ctx.show(diagram(ctx.view().state, ctx.lang))
+    return False
+
+
+async def _scenario(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """The built-in server's scenario: title, settings and every rule, in order."""
+    from simulator.lessons.scenario_view import describe
+    from simulator.lessons.scenario_view import text as scenario_text
+
+    heading, *lines = describe(ctx.policy.scenario, ctx.lang)
+    fragments = [("class:heading", heading + "\n")]
+    fragments += [("", f"  {line}\n") for line in lines]
+    if ctx.connect_to is not None:
+        fragments.append(("class:dim", scenario_text("remote", ctx.lang) + "\n"))
+    ctx.show(fragments)
     return False
 
 
@@ -165,7 +183,8 @@ async def say_goodbye(ctx: ConsoleContext) -> None:
 
 
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
-    "help": _help, "explain": _explain, "more": _more, "state": _state, "mailbox": _mailbox,
+    "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
+    "mailbox": _mailbox,
     "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "save": _save,
     "quit": _quit,
 })

@@ -86,6 +86,8 @@ _TEXT: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "help.explain": ("explain a reply code, or compare two", "解释一个回复码，或比较两个"),
     "help.more": ("the full explanation of the last reply", "上一个回复的完整解释"),
     "help.state": ("the SMTP state diagram, with where you are", "SMTP 状态图，并标出当前位置"),
+    "help.scenario": ("the server's scenario and the rules that decide its replies",
+                      "服务器的场景，以及决定其回复的规则"),
     "help.mailbox": ("list the accepted messages, or show message N",
                      "列出已接受的邮件，或显示第 N 封"),
     "help.reconnect": ("close this session and open a new one", "关闭本会话并开始新的会话"),

@@ -1,0 +1,147 @@
+"""Scenarios in words: serve's start line, the console's ``:scenario``, the notice under a
+delayed or missing reply, and which scenario sends a code (for ``smtp-sim explain``).
+
+The sentences are data (``lessons/scenario-ui.LANG.toml``); who sends which code is not
+written anywhere by hand but read from the catalogue and the built-in scenario files, so it
+cannot drift from what the server does.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final
+
+from simulator.protocol.replies import CATALOGUE
+from simulator.protocol.rules import CustomReply, Match, Rule, Scenario
+
+from .load import default_library
+from .scenario_check import FLAG_FIELDS, GLOB_FIELDS
+from .scenarios import builtin_names, load_scenario
+from .templates import fill
+
+if TYPE_CHECKING:
+    from simulator.protocol.events import Exchange
+
+KIND: Final = "scenario-ui"
+TEXTS: Final = ("start", "settings", "heading", "rules", "no_rules", "rule", "domains",
+                "reply_key", "delay", "disconnect", "silent", "engine_reply", "waited",
+                "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option")
+OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limit",
+                  "fault": "--fault-rate"}
+"""The command-line option that tunes each memory or chance condition."""
+
+
+def text(entry: str, lang: str, /, **fields: object) -> str:
+    """One sentence of ``scenario-ui.LANG.toml``, filled."""
+    table = default_library().table(KIND, lang, "texts")
+    return fill(str(table.get(entry, entry)), {k: str(v) for k, v in fields.items()})
+
+
+def start_lines(scenario: Scenario, lang: str = "en") -> list[str]:
+    """What ``serve`` prints after its listening line: the scenario and its settings."""
+    lines = [text("start", lang, name=scenario.name, title=scenario.title(lang))]
+    if scenario.rules:
+        lines.append(_settings(scenario, lang))
+    return lines
+
+
+def _settings(scenario: Scenario, lang: str) -> str:
+    return text("settings", lang, greylist_delay=f"{scenario.greylist_delay:g}",
+                rate_limit=scenario.rate_limit, fault_rate=f"{scenario.fault_rate:g}",
+                seed=scenario.seed)
+
+
+def describe(scenario: Scenario, lang: str = "en") -> list[str]:
+    """The console's ``:scenario``: name, title, domains, settings and every rule."""
+    lines = [text("heading", lang, name=scenario.name, title=scenario.title(lang))]
+    if not scenario.rules:
+        return [*lines, text("no_rules", lang)]
+    if scenario.local_domains:
+        lines.append(text("domains", lang, domains=", ".join(scenario.local_domains)))
+    lines += [_settings(scenario, lang), text("rules", lang)]
+    for number, rule in enumerate(scenario.rules, 1):
+        lines.append(text("rule", lang, number=number, name=rule.name, on=rule.on.value,
+                          match=_match(rule.match), action=_action(rule, lang)))
+    return lines
+
+
+def _match(match: Match) -> str:
+    parts = [f"{name} = {', '.join(getattr(match, name))}" for name in GLOB_FIELDS
+             if getattr(match, name)]
+    if match.argument is not None:
+        parts.append(f"argument ~ {match.argument.pattern}")
+    parts += [f"{name} = {value}" for name, value in (("nth", match.nth),
+                                                      ("chance", match.chance))
+              if value is not None]
+    parts += [f"{name} = {str(getattr(match, name)).lower()}" for name in FLAG_FIELDS
+              if getattr(match, name) is not None]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _action(rule: Rule, lang: str) -> str:
+    parts: list[str] = []
+    low, high = rule.delay
+    if high:
+        parts.append(text("delay", lang, delay=f"{low:g}" if low == high else f"{low:g}-{high:g}"))
+    if isinstance(rule.reply, CustomReply):
+        parts.append(f"{rule.reply.code} {rule.reply.enhanced or ''} {rule.reply.text}"
+                     .replace("  ", " "))
+    elif isinstance(rule.reply, str):
+        spec = CATALOGUE[rule.reply]
+        parts.append(text("reply_key", lang, code=spec.code, enhanced=spec.enhanced or "",
+                          key=rule.reply))
+    elif not rule.disconnect:
+        parts.append(text("engine_reply", lang))
+    if rule.disconnect:
+        parts.append(text("silent" if rule.reply is None else "disconnect", lang))
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def notice(exchange: Exchange, lang: str = "en") -> str | None:
+    """The line to show with a reply a rule delayed, or in place of one never sent."""
+    if exchange.hang_up:
+        return text("hung_up", lang)
+    if exchange.delay:
+        return text("waited", lang, seconds=f"{exchange.delay:g}")
+    return None
+
+
+@functools.cache
+def _builtins() -> tuple[Scenario, ...]:
+    return tuple(load_scenario(name) for name in builtin_names())
+
+
+def _scenario_codes(scenario: Scenario) -> Mapping[int, list[Rule]]:
+    found: dict[int, list[Rule]] = {}
+    for rule in scenario.rules:
+        if isinstance(rule.reply, CustomReply):
+            code = rule.reply.code
+        elif isinstance(rule.reply, str):
+            code = CATALOGUE[rule.reply].code
+        else:
+            continue
+        found.setdefault(code, []).append(rule)
+    return found
+
+
+def sent_by(code: int, lang: str = "en") -> str:
+    """Who sends ``code``: every scenario, some built-in scenarios (which rule and option),
+    or nobody here (a code learners meet only from real servers)."""
+    scenario_keys = {rule.reply for s in _builtins() for rule in s.rules
+                     if isinstance(rule.reply, str)}
+    always = sorted(key for key, spec in CATALOGUE.items()
+                    if spec.code == code and key not in scenario_keys
+                    and key != "session.hung-up")
+    sentences = [text("sent_strict", lang, code=code, keys=", ".join(always))] if always else []
+    for scenario in _builtins():
+        rules = _scenario_codes(scenario).get(code, [])
+        if not rules:
+            continue
+        options = sorted({OPTIONS[name] for rule in rules for name in OPTIONS
+                          if getattr(rule.match, name) is not None})
+        sentences.append(text(
+            "sent_scenario", lang, code=code, scenario=scenario.name,
+            rules=", ".join(rule.name for rule in rules),
+            options="".join(text("option", lang, option=option) for option in options)))
+    return ("" if lang == "zh" else " ").join(sentences) or text("sent_never", lang, code=code)

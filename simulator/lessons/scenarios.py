@@ -1,0 +1,139 @@
+"""Scenario files: TOML rule files read, checked and turned into the engine's Scenario.
+
+A built-in scenario is one such file in ``lessons/scenarios/`` (``strict``, ``realistic``,
+``chaos``), so a teacher copies one and edits it. A file is checked whole before anything
+is used: every problem is reported with the file, the rule and the field, and a file with a
+problem is refused entirely (:class:`ScenarioError`); nothing half-loads. Pure: the only I/O
+is reading the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from simulator.protocol.rules import Scenario
+
+from .load import data_root
+from .scenario_check import NAME_RE, Checker
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be used; the message names file, rule and field."""
+
+
+def builtin_dir() -> Path:
+    return Path(str(data_root() / "scenarios"))
+
+
+def builtin_names() -> tuple[str, ...]:
+    """The built-in scenarios: ``strict`` first, then the others by name."""
+    names = sorted(path.stem for path in builtin_dir().glob("*.toml"))
+    return tuple(sorted(names, key=lambda name: name != "strict"))
+
+
+def resolve(name_or_path: str) -> Path:
+    """A built-in's file for a name (``realistic``), else the path given."""
+    if NAME_RE.fullmatch(name_or_path) and name_or_path in builtin_names():
+        return builtin_dir() / f"{name_or_path}.toml"
+    if not name_or_path.endswith(".toml"):
+        known = ", ".join(builtin_names())
+        raise ScenarioError(f"--scenario {name_or_path}: no such scenario; give one of "
+                            f"{known}, or a FILE.toml")
+    return Path(name_or_path)
+
+
+def load_scenario(name_or_path: str, *, overrides: Mapping[str, object] | None = None,
+                  ) -> Scenario:
+    """The Scenario of a built-in name or a file, with command-line ``overrides`` applied
+    (``greylist_delay``, ``rate_limit``, ``fault_rate``, ``seed``; None values are ignored).
+
+    Raises ScenarioError with every problem found, one per line.
+    """
+    scenario = _load(resolve(name_or_path), depth=0)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    return dataclasses.replace(scenario, **given) if given else scenario  # type: ignore[arg-type]
+
+
+def from_options(name: str | None, *, greylist_delay: float | None = None,
+                 rate_limit: int | None = None, fault_rate: float | None = None,
+                 seed: int | None = None) -> Scenario:
+    """The scenario of ``--scenario`` and its options (``strict`` when none is given).
+
+    Without ``--seed`` a seed is picked at random (and shown by serve and ``:scenario``,
+    so a run worth repeating can be replayed). Raises ScenarioError.
+    """
+    if greylist_delay is not None and not 0 <= greylist_delay <= 86400:
+        raise ScenarioError(f"--greylist-delay must be 0 to 86400 seconds, not {greylist_delay:g}")
+    if rate_limit is not None and rate_limit < 1:
+        raise ScenarioError(f"--rate-limit must be at least 1 message a minute, not {rate_limit}")
+    if fault_rate is not None and not 0 <= fault_rate <= 1:
+        raise ScenarioError(f"--fault-rate must be a probability from 0 to 1, not {fault_rate:g}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(1, 1_000_000)
+    return load_scenario(name or "strict", overrides={
+        "greylist_delay": greylist_delay, "rate_limit": rate_limit, "fault_rate": fault_rate,
+        "seed": seed})
+
+
+def from_arguments(args: object) -> Scenario:
+    """:func:`from_options` for parsed command-line arguments (absent ones are defaults)."""
+    return from_options(getattr(args, "scenario", None),
+                        greylist_delay=getattr(args, "greylist_delay", None),
+                        rate_limit=getattr(args, "rate_limit", None),
+                        fault_rate=getattr(args, "fault_rate", None),
+                        seed=getattr(args, "seed", None))
+
+
+def check_file(path: str) -> list[str]:
+    """Every problem of one scenario file (empty when it is fine)."""
+    try:
+        _load(resolve(path), depth=0)
+    except ScenarioError as err:
+        return str(err).splitlines()
+    return []
+
+
+def _read(path: Path) -> Mapping[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read it: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+
+
+def _load(path: Path, *, depth: int) -> Scenario:
+    doc = _read(path)
+    checker = Checker(str(path))
+    scenario = checker.scenario(path.stem, doc)
+    base_name = doc.get("base")
+    base: Scenario | None = None
+    if base_name is not None:
+        if not isinstance(base_name, str) or base_name not in builtin_names() or depth > 0:
+            checker.report("", "base", f"must name a built-in scenario "
+                                       f"({', '.join(builtin_names())})")
+        else:
+            base = _load(builtin_dir() / f"{base_name}.toml", depth=depth + 1)
+    if checker.problems:
+        raise ScenarioError("\n".join(checker.problems))
+    return scenario if base is None else _on_top_of(base, scenario, doc)
+
+
+def _on_top_of(base: Scenario, own: Scenario, doc: Mapping[str, Any]) -> Scenario:
+    """The file's rules first (a rule named like one of the base's replaces it), then the
+    base's; settings the file gives win."""
+    names = {rule.name for rule in own.rules}
+    rules = own.rules + tuple(rule for rule in base.rules if rule.name not in names)
+    settings = {field: getattr(own, field) for field in
+                ("greylist_delay", "rate_limit", "fault_rate") if field in doc}
+    if "domains" in doc:
+        settings["local_domains"] = own.local_domains
+    return dataclasses.replace(base, name=own.name, titles=own.titles or base.titles,
+                               rules=rules, **settings)

@@ -1,0 +1,197 @@
+"""The Session's side of the rules: gathers the facts of each event and asks the scenario.
+
+One Referee per Session. It holds what the rules need and the engine does not: the seeded
+generator, the count of each kind of command, the recipients refused in the open
+transaction, and the shared :class:`~simulator.protocol.memory.Memory` with its clock. The
+strict default (no rules) has no Referee at all, so its hot path pays nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final
+
+from .commands import Command, MailFrom, RcptTo
+from .escape import quote
+from .memory import Memory
+from .replies import make_reply
+from .rules import Decision, Event, Facts, Scenario, decide
+from .state import Verb
+
+if TYPE_CHECKING:
+    from .events import Exchange
+    from .session import Session
+
+EVENTS: Final = {verb: Event.END_OF_DATA if verb is Verb.END_OF_DATA else Event(verb.value.lower())
+                 for verb in Verb}
+HEADER_LIMIT: Final = 64 * 1024
+"""Only the first 64 KiB of a message are searched for its Subject: header."""
+
+
+def _no_time() -> float:
+    return 0.0
+
+
+def subject_of(message: bytes) -> str | None:
+    """The unfolded Subject: header of ``message`` (RFC 5322 §2.2.3), or None."""
+    head = message[:HEADER_LIMIT].split(b"\r\n\r\n", 1)[0]
+    found: list[bytes] | None = None
+    for line in head.split(b"\r\n"):
+        if found is not None and line[:1] in (b" ", b"\t"):
+            found.append(line)
+            continue
+        if found is not None:
+            break
+        name, colon, value = line.partition(b":")
+        if colon and name.strip().lower() == b"subject":
+            found = [value]
+    if found is None:
+        return None
+    return b"".join(found).decode("utf-8", errors="replace").strip()
+
+
+def client_address(peer: str) -> str:
+    """The client's address without its port: ``192.0.2.1:4321`` -> ``192.0.2.1``,
+    ``[2001:db8::1]:4321`` -> ``2001:db8::1`` (greylisting and rate limits count per
+    address: a client gets a new port for every connection)."""
+    if peer.startswith("["):
+        return peer[1:].partition("]")[0]
+    host, colon, port = peer.rpartition(":")
+    return host if colon and port.isdigit() and ":" not in host else peer
+
+
+class Referee:
+    """Asks the session's scenario at every event; remembers what the rules count."""
+
+    def __init__(self, scenario: Scenario, *, session_id: str, memory: Memory | None,
+                 timer: Callable[[], float] | None, rng: random.Random | None) -> None:
+        self.scenario = scenario
+        self.memory = memory if memory is not None else Memory()
+        self.timer = timer or _no_time
+        self._rng = rng
+        self._seed = f"{scenario.seed}:{session_id}"
+        self.counts: dict[Event, int] = {}
+        self.refused = 0
+        """Recipients refused in the open transaction (for 554 5.5.1 at DATA)."""
+        self._faults = any(rule.match.fault is not None for rule in scenario.rules)
+        self._rates = any(rule.match.rate_limited is not None for rule in scenario.rules)
+        self._wait = 0.0
+
+    @property
+    def rng(self) -> random.Random:
+        """The session's generator, seeded on first use (the strict default never draws,
+        so it never pays for hashing the seed)."""
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng
+
+    def greeting(self, session: Session) -> Exchange:
+        """The greeting, naming the scenario, or what a rule at connect says instead."""
+        reply = make_reply("session.greeting-scenario", host=session.policy.hostname,
+                           scenario=quote(self.scenario.name, 40))
+        decision = self.at_connect(session)
+        if decision is not None and decision.reply is not None:
+            reply = decision.reply
+        return session.decided(b"", None, reply, session.state, decision)
+
+    def at_connect(self, session: Session) -> Decision | None:
+        """Asked before the greeting; a rule's refusal (421, 554) there always closes."""
+        decision = self._ask(session, Facts(Event.CONNECT, fault=self._fault()), "")
+        if decision is not None and decision.reply is not None:
+            return dataclasses.replace(decision, close=True)
+        return decision
+
+    def at_command(self, session: Session, verb: Verb, argument: str,
+                   command: Command) -> Decision | None:
+        """Asked after the engine's own checks passed, before the command takes effect."""
+        event = EVENTS[verb]
+        sender = session.mail.path if session.mail is not None else None
+        address: tuple[str, ...] = ()
+        helo = session.helo
+        if isinstance(command, MailFrom):
+            sender = command.path
+            address = (command.path,)
+        elif isinstance(command, RcptTo):
+            address = (command.path,)
+        elif verb is Verb.DATA:
+            address = tuple(session.recipients)
+        elif verb in (Verb.HELO, Verb.EHLO):
+            helo = argument
+        limited = self._rate_limited(session) if event is Event.MAIL else False
+        facts = Facts(event, argument, address, sender, helo, nth=self._count(event),
+                      authenticated=session.authenticated, fault=self._fault(),
+                      greylisted=self._greylist(session, sender), rate_limited=limited)
+        return self._ask(session, facts, address[0] if address else "")
+
+    def at_empty_data(self, session: Session) -> Decision | None:
+        """DATA with no accepted recipient: a rule may answer instead of the 503."""
+        if not self.refused:
+            return None
+        sender = session.mail.path if session.mail is not None else None
+        facts = Facts(Event.DATA, "", (), sender, session.helo, nth=self._count(Event.DATA),
+                      authenticated=session.authenticated, no_valid_recipients=True,
+                      fault=self._fault())
+        return self._ask(session, facts, "")
+
+    def at_end_of_data(self, session: Session, message: bytes) -> Decision | None:
+        recipients = tuple(session.recipients)
+        sender = session.mail.path if session.mail is not None else None
+        facts = Facts(Event.END_OF_DATA, "", recipients, sender, session.helo,
+                      subject=subject_of(message), body=message,
+                      nth=self._count(Event.END_OF_DATA),
+                      authenticated=session.authenticated, fault=self._fault())
+        return self._ask(session, facts, recipients[0] if recipients else "")
+
+    def noted(self, verb: Verb | None, code: int) -> None:
+        """Count a refused RCPT; a new transaction (MAIL, RSET, HELO) starts the count over."""
+        if verb is Verb.RCPT and code >= 400:
+            self.refused += 1
+        elif verb in (Verb.MAIL, Verb.RSET, Verb.HELO, Verb.EHLO, Verb.END_OF_DATA):
+            self.refused = 0
+
+    # -- the facts that need the generator or the memory ---------------------------------
+
+    def _count(self, event: Event) -> int:
+        self.counts[event] = self.counts.get(event, 0) + 1
+        return self.counts[event]
+
+    def _fault(self) -> bool:
+        return self._faults and self.rng.random() < self.scenario.fault_rate
+
+    def _rate_limited(self, session: Session) -> bool:
+        if not self._rates:
+            return False
+        limit = self.scenario.rate_limit
+        return self.memory.count_message(client_address(session.peer), self.timer(),
+                                         limit=limit) > limit
+
+    def _greylist(self, session: Session, sender: str | None) -> Callable[[str], bool]:
+        def listed(recipient: str) -> bool:
+            triplet = (client_address(session.peer), sender or "", recipient)
+            self._wait = self.memory.greylist_wait(
+                triplet, self.timer(), delay=self.scenario.greylist_delay,
+                expiry=self.scenario.greylist_expiry)
+            return self._wait > 0
+
+        return listed
+
+    def _ask(self, session: Session, facts: Facts, address: str) -> Decision | None:
+        def fields() -> dict[str, object]:
+            return self._fields(session, facts, address)
+
+        return decide(self.scenario, facts, hostname=session.policy.hostname, rng=self.rng,
+                      fields=fields)
+
+    def _fields(self, session: Session, facts: Facts, address: str) -> dict[str, object]:
+        """What a catalogue reply named by a rule may say (see rules.RULE_FIELDS)."""
+        local, _, domain = address.rpartition("@")
+        return {
+            "host": session.policy.hostname, "path": quote(address, 200),
+            "local": quote(local or address, 64), "domain": quote(domain, 100),
+            "forward": quote(f"{local or address}@new.{domain or session.policy.hostname}", 200),
+            "helo": quote(facts.helo or "", 100), "peer": quote(session.peer, 100),
+            "wait": math.ceil(self._wait), "limit": self.scenario.rate_limit,
+        }

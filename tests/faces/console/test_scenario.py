@@ -1,0 +1,161 @@
+"""The console with a scenario: :scenario, the waited and hung-up notices, greylisting across
+:reconnect (virtual time), and ``smtp-sim explain`` saying who sends a code."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import trio
+import trio.testing
+
+from simulator.cli import main
+from simulator.faces.console.context import ConsoleContext
+from simulator.faces.console.meta import parse_meta
+from simulator.faces.console.metacmds import run_meta
+from simulator.lessons.scenarios import from_options, load_scenario
+from simulator.protocol import Policy
+
+SLOW = """
+title = { en = "Slow server", zh = "很慢的服务器" }
+[[rule]]
+name = "slow"
+on = "noop"
+delay = 3
+[[rule]]
+name = "drop"
+on = "rset"
+disconnect = true
+[[rule]]
+name = "no-vrfy"
+on = "vrfy"
+reply = { code = 550, enhanced = "5.7.1", text = "VRFY is refused by policy" }
+[rule.explain.en]
+why = "Your teacher's rule refuses VRFY."
+fix = "Send the message instead of asking."
+"""
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_SIM_HOME", str(tmp_path / "home"))
+
+
+async def opened(policy: Policy, lang: str = "en") -> tuple[ConsoleContext, io.StringIO]:
+    out = io.StringIO()
+    ctx = ConsoleContext(lang=lang, out=out, policy=policy)
+    assert await ctx.open()
+    return ctx, out
+
+
+def slow_policy(tmp_path: Path) -> Policy:
+    path = tmp_path / "slow.toml"
+    path.write_text(SLOW, encoding="utf-8")
+    return Policy(scenario=load_scenario(str(path)))
+
+
+@pytest.mark.parametrize(("lang", "heading", "rule"), [
+    ("en", "Scenario realistic: Realistic: a mail exchanger",
+     "5. nobody: on rcpt (address = nobody@*) -> 550 5.1.1 (rcpt.user-unknown)"),
+    ("zh", "场景 realistic：真实：",
+     "5. nobody：在 rcpt (address = nobody@*) 时 -> 550 5.1.1（rcpt.user-unknown）"),
+])
+async def test_scenario_lists_the_active_rules(lang: str, heading: str, rule: str) -> None:
+    ctx, out = await opened(Policy(scenario=from_options("realistic", seed=4)), lang)
+    assert "scenario realistic" in out.getvalue().splitlines()[0]
+    await run_meta(ctx, parse_meta(":scenario"))
+    shown = out.getvalue()
+    assert heading in shown and rule in shown and "12. spam-subject" in shown
+    assert ("seed 4" if lang == "en" else "随机种子 4") in shown
+    await ctx.close()
+
+
+async def test_the_strict_default_says_it_has_no_rules() -> None:
+    ctx, out = await opened(Policy())
+    await run_meta(ctx, parse_meta(":scenario"))
+    assert "No rules: every well-formed command and message is accepted" in out.getvalue()
+    await ctx.close()
+
+
+async def test_a_delayed_reply_says_how_long_the_server_waited(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    ctx, out = await opened(slow_policy(tmp_path))
+    start = trio.current_time()
+    await ctx.send_line("NOOP")
+    assert trio.current_time() - start == pytest.approx(3.0)
+    assert "(the server waited 3 s before answering)\n<-  250 2.0.0 OK" in out.getvalue()
+    await ctx.close()
+
+
+async def test_a_rules_own_explanation_and_a_silent_disconnect(
+        tmp_path: Path, autojump_clock: trio.testing.MockClock) -> None:
+    ctx, out = await opened(slow_policy(tmp_path))
+    await ctx.send_line("VRFY bob")
+    assert "<-  550 5.7.1 VRFY is refused by policy" in out.getvalue()
+    assert "Your teacher's rule refuses VRFY." in out.getvalue()
+    await ctx.send_line("RSET")
+    after = out.getvalue().split("-> RSET", 1)[1]
+    assert after.startswith("\n(the server closed the connection without a reply)\n")
+    assert "<-" not in after and ctx.closed
+    await ctx.close()
+
+
+async def test_greylisting_survives_reconnect(autojump_clock: trio.testing.MockClock) -> None:
+    ctx, out = await opened(Policy(scenario=from_options("realistic", seed=1)))
+    lines = ("EHLO client.example", "MAIL FROM:<ann@client.example>",
+             "RCPT TO:<greylist@example.com>")
+    for line in lines:
+        await ctx.send_line(line)
+    assert "<-  451 4.7.1 " in out.getvalue()
+    await trio.sleep(61)
+    assert await ctx.reconnect()
+    for line in lines:
+        await ctx.send_line(line)
+    assert out.getvalue().rstrip().count("<-  250 2.1.5 Recipient <greylist@example.com> OK") == 1
+    await ctx.close()
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["explain", "211"], "smtp-sim itself never sends 211: you meet it from real servers"),
+    (["explain", "451"], "The realistic scenario sends 451 (rule greylist; smtp-sim --scenario "
+                         "realistic, option --greylist-delay)."),
+    (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay, "
+                                          "no-valid-recipients, gtube, spam-subject；"),
+    (["explain", "503"], "smtp-sim sends 503 in every scenario (sequence.data-before-mail"),
+])
+def test_explain_says_who_sends_a_code(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                       said: str) -> None:
+    assert main([*argv, "--no-color"]) == 0
+    assert said in " ".join(capsys.readouterr().out.split())
+
+
+def test_explain_json_carries_who_sends_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "421", "--format", "json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)["codes"]
+    assert "option --rate-limit" in entry["sent_by"] and "option --fault-rate" in entry["sent_by"]
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_the_console_refuses_a_bad_scenario_at_start(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path, tty: bool,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: tty)  # False: piped, played as `run -`
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nname = "r"\non = "rcpt"\nmatch = { chance = 2 }\ndisconnect = true\n')
+    assert main(["repl", "--scenario", str(bad)]) == 2
+    assert f"{bad}: rule 'r': match.chance: 2 is outside 0..1" in capsys.readouterr().err
+
+
+def test_lessons_check_a_teachers_file(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(SLOW, encoding="utf-8")
+    assert main(["lessons", "check", "--scenario", str(good)]) == 0
+    assert "lessons check: clean" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nname = "r"\non = "rcpt"\nreply = { code = 450, enhanced = "5.1.1", '
+                   'text = "x" }\n')
+    assert main(["lessons", "check", "--scenario", str(bad)]) == 1
+    assert "reply.enhanced: class 5 does not match code 450" in capsys.readouterr().out

@@ -1,0 +1,284 @@
+"""Scenario files: the shipped ones load, a teacher's file works, every mistake is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.lessons.scenarios import (
+    ScenarioError,
+    builtin_names,
+    check_file,
+    from_options,
+    load_scenario,
+)
+from simulator.protocol import Policy, Session
+from simulator.protocol.memory import Memory
+from simulator.protocol.rules import CustomReply, Event, Scenario
+from tests.dialogue import IN_MAIL, keys, send
+
+GOOD = """
+title = "Blocked partner"
+base = "realistic"
+[[rule]]
+name = "partner-blocked"
+on = "rcpt"
+match = { address = "*@partner.example" }
+reply = { code = 550, enhanced = "5.7.1", text = "Mail to partner.example is blocked by policy" }
+[rule.explain.en]
+why = "The school blocks this partner."
+fix = "Write to someone else."
+"""
+
+RULE = """
+[[rule]]
+name = "r"
+on = "rcpt"
+reply = {{ code = 550, enhanced = "5.7.1", text = "No" }}
+{extra}
+"""
+
+
+def write(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "teacher.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    return check_file(write(tmp_path, text))
+
+
+def test_the_shipped_scenarios_are_strict_realistic_and_chaos_and_all_check_clean() -> None:
+    assert builtin_names() == ("strict", "chaos", "realistic")
+    for name in builtin_names():
+        assert check_file(name) == [], name
+    assert load_scenario("strict").rules == ()
+
+
+def test_a_teachers_file_goes_before_its_base(tmp_path: Path) -> None:
+    scenario = load_scenario(write(tmp_path, GOOD))
+    assert scenario.name == "teacher" and scenario.title("zh") == "Blocked partner"
+    assert scenario.rules[0].name == "partner-blocked"
+    assert [r.name for r in scenario.rules[1:]] == [r.name for r in
+                                                   load_scenario("realistic").rules]
+    assert scenario.local_domains == load_scenario("realistic").local_domains
+    session = Session(Policy(scenario=scenario))
+    session.greeting()
+    [refused, unknown] = send(session, *[line.decode().rstrip() for line in IN_MAIL],
+                              "RCPT TO:<ann@partner.example>", "RCPT TO:<nobody@example.com>")[2:]
+    assert refused.reply.to_bytes() == b"550 5.7.1 Mail to partner.example is blocked by policy\r\n"
+    assert refused.reply.key == "rule.partner-blocked"
+    assert unknown.reply.key == "rcpt.user-unknown"
+
+
+def test_a_rule_named_like_a_base_rule_replaces_it(tmp_path: Path) -> None:
+    text = 'base = "realistic"\n' + RULE.replace('name = "r"', 'name = "nobody"').format(
+        extra='match = { address = "nobody@*" }')
+    rules = load_scenario(write(tmp_path, text)).rules
+    assert [r.name for r in rules].count("nobody") == 1
+    assert isinstance(rules[0].reply, CustomReply) and rules[0].on is Event.RCPT
+
+
+def test_options_override_the_file_and_a_seed_is_picked_when_none_is_given() -> None:
+    scenario = from_options("realistic", greylist_delay=5, rate_limit=3, fault_rate=0.5, seed=9)
+    assert (scenario.greylist_delay, scenario.rate_limit, scenario.fault_rate, scenario.seed) == (
+        5, 3, 0.5, 9)
+    assert from_options(None).name == "strict"
+    assert from_options("chaos").seed > 0
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ({"greylist_delay": -1}, "--greylist-delay must be 0 to 86400 seconds, not -1"),
+    ({"rate_limit": 0}, "--rate-limit must be at least 1 message a minute, not 0"),
+    ({"fault_rate": 1.5}, "--fault-rate must be a probability from 0 to 1, not 1.5"),
+])
+def test_bad_options_are_refused(option: dict[str, float], message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        from_options("chaos", **option)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_an_unknown_scenario_name_lists_the_known_ones() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("realistc")
+    assert str(caught.value) == ("--scenario realistc: no such scenario; give one of strict, "
+                                 "chaos, realistic, or a FILE.toml")
+
+
+def test_a_missing_file_and_bad_toml(tmp_path: Path) -> None:
+    assert check_file(str(tmp_path / "none.toml"))[0].startswith(
+        f"{tmp_path / 'none.toml'}: cannot read it: ")
+    assert problems(tmp_path, "title = ")[0].startswith(
+        f"{tmp_path / 'teacher.toml'}: not valid TOML: ")
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("colour = 1", "rule 'r': colour: unknown field (known: name, on, match, reply, delay, "
+                   "disconnect, explain)"),
+    ("match = { adress = \"x\" }", "rule 'r': match.adress: unknown field"),
+    ("match = { argument = \"([\" }", "rule 'r': match.argument: the regular expression does "
+                                     "not compile: unterminated character set"),
+    ("match = { chance = 1.5 }", "rule 'r': match.chance: 1.5 is outside 0..1"),
+    ("match = { chance = -0.1 }", "rule 'r': match.chance: -0.1 is outside 0..1"),
+    ("match = { nth = 0 }", "rule 'r': match.nth: must be a whole number from 1, not 0"),
+    ("match = { local = \"yes\" }", "rule 'r': match.local: must be true or false"),
+    ("match = { address = [] }", "rule 'r': match.address: must be a pattern or a list"),
+    ("delay = 11", "rule 'r': delay: must be seconds from 0 to 10, or a range [low, high], "
+                   "not 11"),
+    ("delay = [5, 1]", "rule 'r': delay: must be seconds from 0 to 10"),
+    ("disconnect = 1", "rule 'r': disconnect: must be true or false"),
+    ("[rule.explain.fr]\nwhy = \"x\"\nfix = \"y\"", "rule 'r': explain.fr: unknown field"),
+    ("[rule.explain.en]\nwhy = \"x\"", "rule 'r': explain.en: needs both why and fix"),
+    ("[rule.explain.en]\nwhy = \"{who}\"\nfix = \"y\"",
+     "rule 'r': explain.en.why: unknown placeholder {who} (allowed: {verb} {argument}"),
+    ("[rule.explain.zh]\nwhy = \"x\"\nfix = \"{0}\"",
+     "rule 'r': explain.zh.fix: placeholder {0} must be a plain name"),
+])
+def test_each_rule_mistake_names_file_rule_and_field(tmp_path: Path, extra: str,
+                                                     message: str) -> None:
+    found = problems(tmp_path, RULE.format(extra=extra))
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: {message}"), found[0]
+
+
+@pytest.mark.parametrize(("reply", "message"), [
+    ('{ code = 350, text = "x" }', "reply.code: must be a refusal code from 400 to 599, "
+                                   "not 350"),
+    ('{ code = 600, text = "x" }', "reply.code: must be a refusal code from 400 to 599, "
+                                   "not 600"),
+    ('{ code = 550, enhanced = "4.7.1", text = "x" }',
+     "reply.enhanced: class 4 does not match code 550 (RFC 3463 §2: it starts with 5)"),
+    ('{ code = 550, enhanced = "5.7", text = "x" }',
+     "reply.enhanced: must read class.subject.detail such as 5.7.1, not '5.7'"),
+    ('{ code = 550, text = "' + "x" * 507 + '" }',
+     "reply.text: the reply line would be 513 octets, over 512"),
+    ('{ code = 550 }', "reply.text: required: the text after the code"),
+    ('{ code = 550, text = "café" }', "reply.text: must be printable ASCII on one line"),
+    ('{ code = 550, text = "x", colour = 1 }', "reply.colour: unknown field"),
+    ('"rcpt.no-such-key"', "reply: 'rcpt.no-such-key' is not a reply key of the catalogue"),
+    ('"rcpt.accepted"', "reply: 'rcpt.accepted' is a 250: a rule may only refuse"),
+    ('"syntax.unknown-command"', "reply: 'syntax.unknown-command' needs verb, which a rule "
+                                 "cannot give"),
+    ('"help.command"', "reply: 'help.command' is a 214"),
+])
+def test_each_reply_mistake_is_named(tmp_path: Path, reply: str, message: str) -> None:
+    text = f'[[rule]]\nname = "r"\non = "rcpt"\nreply = {reply}\n'
+    found = problems(tmp_path, text)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: rule 'r': {message}"), found[0]
+
+
+def test_the_text_may_fill_exactly_512_octets(tmp_path: Path) -> None:
+    text = '[[rule]]\nname = "r"\non = "rcpt"\nreply = { code = 550, text = "' + "x" * 506 + '" }'
+    assert problems(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("colour = 1", "colour: unknown field (known: title, base, domains"),
+    ('base = "strict2"', "base: must name a built-in scenario (strict, chaos, realistic)"),
+    ("rate_limit = 0", "rate_limit: 0 is outside 1..1e+06"),
+    ("fault_rate = 2", "fault_rate: 2 is outside 0..1"),
+    ("greylist_delay = \"60\"", "greylist_delay: must be a number, not '60'"),
+    ("domains = \"example.com\"", "domains: must be a list of domain names"),
+    ("title = 3", "title: must be text, or a table of languages (en, zh)"),
+    ("rule = 3", "rule: write each rule as a [[rule]] table"),
+    ('[[rule]]\non = "rcpt"\nreply = "rcpt.user-unknown"', "rule '#1': name: required"),
+    ('[[rule]]\nname = "r"\nreply = "rcpt.user-unknown"', "rule 'r': on: must be one of "
+                                                          "connect, helo, ehlo, mail"),
+    ('[[rule]]\nname = "r"\non = "rcpt"', "rule 'r': reply: a rule needs a reply, a delay or "
+                                          "disconnect = true"),
+    ('[[rule]]\nname = "r"\non = "rcpt"\ndisconnect = true\n'
+     '[[rule]]\nname = "r"\non = "mail"\ndisconnect = true', "rule 'r': name: another rule "
+                                                             "has the same name"),
+])
+def test_each_file_mistake_is_named(tmp_path: Path, text: str, message: str) -> None:
+    found = problems(tmp_path, text)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: {message}"), found[0]
+
+
+def test_every_problem_is_reported_and_nothing_half_loads(tmp_path: Path) -> None:
+    path = write(tmp_path, RULE.format(extra="match = { chance = 2 }") + 'colour = "red"\n'
+                 + GOOD.split("[[rule]]", 1)[1].join(("[[rule]]", "")))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2 and all(line.startswith(path) for line in lines)
+
+
+def test_a_scenario_session_refuses_with_the_built_in_keys() -> None:
+    session = Session(Policy(scenario=load_scenario("realistic")))
+    assert session.greeting().reply.key == "session.greeting-scenario"
+    assert keys(send(session, "EHLO c.example", "MAIL FROM:<a@c.example>",
+                     "RCPT TO:<bob@example.com>")) == [
+        "session.ehlo", "mail.accepted", "rcpt.accepted"]
+
+
+REALISTIC_CASES = [
+    # (setup lines, the line, reply code and enhanced, key)
+    ((), "RCPT TO:<eve@elsewhere.example>", "554 5.7.1", "rcpt.relay-denied"),
+    ((), "RCPT TO:<nobody@example.com>", "550 5.1.1", "rcpt.user-unknown"),
+    ((), "RCPT TO:<full@example.org>", "452 4.2.2", "rcpt.mailbox-full"),
+    ((), "RCPT TO:<busy@example.net>", "450 4.2.1", "rcpt.mailbox-busy"),
+    ((), "RCPT TO:<moved@smtp-sim.localhost>", "551 5.1.6", "rcpt.user-moved"),
+    ((), "RCPT TO:<greylist@localhost>", "451 4.7.1", "rcpt.greylisted"),
+    (("RCPT TO:<nobody@example.com>",), "DATA", "554 5.5.1", "data.no-valid-recipients"),
+    (("RCPT TO:<bob@example.com>", "DATA", "Subject: hi", "",
+      "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"), ".",
+     "554 5.7.1", "data.spam"),
+    (("RCPT TO:<bob@example.com>", "DATA", "Subject: [SPAM] buy", ""), ".", "554 5.7.1",
+     "data.spam"),
+    (("RSET",), "MAIL FROM:<ann@qq.com>", "550 5.7.26", "mail.dmarc-reject"),
+    (("EHLO x", "MAIL FROM:<ann@client.example>"), "RCPT TO:<bob@example.com>", "504 5.5.2",
+     "rcpt.helo-not-fqdn"),
+]
+
+
+@pytest.mark.parametrize(("setup", "line", "code", "key"), REALISTIC_CASES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_realistic_case_is_refused_and_explained(setup: tuple[str, ...], line: str,
+                                                      code: str, key: str, lang: str) -> None:
+    from simulator.lessons import annotate, code_entry
+
+    session = Session(Policy(scenario=load_scenario("realistic")))
+    session.greeting()
+    send(session, "EHLO client.example", "MAIL FROM:<ann@client.example>", *setup)
+    [exchange] = send(session, line)
+    assert exchange.reply.wire_lines()[-1].startswith(f"{code} ")
+    assert exchange.reply.key == key
+    explained = annotate(exchange, lang)
+    assert explained.key == key and explained.title.startswith(code[:3])
+    assert explained.why and explained.fix and "{" not in explained.why + explained.fix
+    assert explained.why != code_entry(int(code[:3]), lang).when  # its own lesson, not the code's
+
+
+SCRIPT_WORDS = [b"EHLO x.example", b"EHLO x", b"MAIL FROM:<a@b.example>", b"MAIL FROM:<a@gmail.com>",
+                b"RCPT TO:<nobody@example.com>", b"RCPT TO:<greylist@example.com>",
+                b"RCPT TO:<c@elsewhere.example>", b"RCPT TO:<bob@example.com>", b"DATA",
+                b"Subject: [SPAM] x", b"", b".", b"RSET", b"NOOP", b"QUIT"]
+
+
+def _scenario_replies(scenario: Scenario, chunks: list[bytes]) -> list[tuple[bytes, float, bool]]:
+    session = Session(Policy(scenario=scenario), memory=Memory(), timer=lambda: 0.0)
+    out = [session.greeting()]
+    for chunk in chunks:
+        out.extend(session.receive_data(chunk))
+    return [(e.reply.to_bytes(), e.delay, e.hang_up) for e in out]
+
+
+def test_scenarios_give_the_same_replies_however_the_bytes_are_split() -> None:
+    scenarios = [from_options(name, seed=7, fault_rate=0.3) for name in ("realistic", "chaos")]
+    words = st.lists(st.sampled_from(SCRIPT_WORDS), max_size=25).map(
+        lambda items: b"".join(word + b"\r\n" for word in items))
+
+    @given(words, st.lists(st.integers(min_value=0), max_size=15), st.sampled_from(scenarios))
+    def check(data: bytes, cuts: list[int], scenario: Scenario) -> None:
+        points = sorted({c % (len(data) + 1) for c in cuts})
+        chunks = [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
+        assert _scenario_replies(scenario, chunks) == _scenario_replies(scenario, [data])
+
+    check()
