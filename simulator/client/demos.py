@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from simulator.lessons.classroom import demo_names, demo_texts
+from simulator.lessons.scenarios import ScenarioError, load_scenario
 from simulator.protocol import Policy
+from simulator.protocol.rules import Scenario
 
 from .demoscript import DemoScript, DemoScriptError, header_text, parse_script, same_actions
 
-FEATURES: dict[str, str] = {"scenario": "scenario", "tls": "STARTTLS", "auth": "AUTH"}
-"""Header keys that need a server feature this build may not have, and its name."""
+FEATURES: dict[str, str] = {"tls": "STARTTLS", "auth": "AUTH"}
+"""Header keys that need a server feature this build does not have yet, and its name."""
+DEMO_SEED = 1
+"""The seed of a scenario's randomness in a demo: a step back replays the very same replies."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,17 +43,30 @@ class LoadedDemo:
 def missing_feature(header: Mapping[str, Any]) -> str | None:
     """The feature a header asks for that this build cannot give, else None."""
     for key, feature in FEATURES.items():
-        value = header.get(key)
-        if key == "scenario" and value not in (None, "strict"):
-            return f"the {value} scenario"
-        if key != "scenario" and value:
+        if header.get(key):
             return feature
     return None
 
 
-def demo_policy(header: Mapping[str, Any], base: Policy | None = None) -> Policy:
-    """The built-in server's Policy for a script's header (raises DemoScriptError when the
-    header asks for what this build lacks)."""
+def demo_scenario(header: Mapping[str, Any]) -> Scenario | None:
+    """The scenario a header names (None: strict), seeded for replay; DemoScriptError when
+    it cannot be loaded (the message says why)."""
+    name = header.get("scenario")
+    if name is None:
+        return None
+    seed = header.get("seed", DEMO_SEED)
+    try:
+        return load_scenario(str(name), overrides={"seed": seed if isinstance(seed, int)
+                                                  else DEMO_SEED})
+    except ScenarioError as err:
+        raise DemoScriptError(str(err)) from err
+
+
+def demo_policy(header: Mapping[str, Any], base: Policy | None = None,
+                scenario: Scenario | None = None) -> Policy:
+    """The built-in server's Policy for a script's header; ``scenario`` (the command line's)
+    before the header's. Raises DemoScriptError when the header asks for what this build
+    lacks, or names a scenario that cannot be loaded."""
     feature = missing_feature(header)
     if feature is not None:
         raise DemoScriptError(feature)
@@ -57,7 +74,8 @@ def demo_policy(header: Mapping[str, Any], base: Policy | None = None) -> Policy
     size = header.get("max_size", base.max_message_size)
     return Policy(hostname=str(header.get("hostname", base.hostname)),
                   max_message_size=int(size) if isinstance(size, int) else base.max_message_size,
-                  accept_bare_lf=bool(header.get("accept_bare_lf", base.accept_bare_lf)))
+                  accept_bare_lf=bool(header.get("accept_bare_lf", base.accept_bare_lf)),
+                  scenario=scenario or demo_scenario(header) or base.scenario)
 
 
 def builtin_demo(name: str) -> LoadedDemo | None:

@@ -28,7 +28,7 @@ from typing import Any, Final
 CRLF: Final = b"\r\n"
 LF: Final = b"\n"
 EOLS: Final[Mapping[str, bytes]] = MappingProxyType({"crlf": CRLF, "lf": LF})
-SETUP_KEYS: Final = ("accept_bare_lf", "max_size", "scenario", "tls", "auth", "hostname")
+SETUP_KEYS: Final = ("accept_bare_lf", "max_size", "scenario", "seed", "tls", "auth", "hostname")
 """What a header may ask of the built-in server."""
 HEADER_KEYS: Final = ("title", "summary", "order", *SETUP_KEYS)
 """``title`` and ``summary`` are text, or a table of text per language."""

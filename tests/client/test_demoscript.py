@@ -90,9 +90,17 @@ def test_every_builtin_demo_sends_the_same_lines_in_every_language() -> None:
 
 def test_demos_this_build_cannot_give_are_named_not_played() -> None:
     assert set(builtin_names(playable=True)) == {"first-mail", "221-vs-500", "smuggling",
-                                                 "pipelining"}
-    assert set(builtin_names(playable=False)) == {"bounces", "starttls-auth"}
-    assert missing_feature({"scenario": "realistic"}) == "the realistic scenario"
+                                                 "pipelining", "bounces"}
+    assert set(builtin_names(playable=False)) == {"starttls-auth"}
+    assert missing_feature({"scenario": "realistic"}) is None
     assert missing_feature({"tls": True}) == "STARTTLS"
     with pytest.raises(DemoScriptError):
         demo_policy({"auth": True})
+
+
+def test_a_scenario_in_the_header_is_loaded_seeded_or_refused_with_the_reason() -> None:
+    policy = demo_policy({"scenario": "chaos"})
+    assert policy.scenario.name == "chaos" and policy.scenario.seed == 1
+    assert demo_policy({"scenario": "chaos", "seed": 7}).scenario.seed == 7
+    with pytest.raises(DemoScriptError, match="no such scenario"):
+        demo_policy({"scenario": "nonsense"})

@@ -13,6 +13,7 @@ import trio
 
 from simulator.client.demoplayer import DemoPlayer, connection_factory
 from simulator.client.demos import (
+    DEMO_SEED,
     LoadedDemo,
     builtin_demo,
     builtin_names,
@@ -22,6 +23,9 @@ from simulator.client.demos import (
 )
 from simulator.client.demoscript import DemoScriptError
 from simulator.lessons.classroom import say
+from simulator.lessons.scenarios import ScenarioError, from_options
+from simulator.protocol import Policy
+from simulator.protocol.rules import Scenario
 from simulator.render.asciicast import AsciicastWriter
 from simulator.render.terminal import wants_color
 
@@ -74,7 +78,11 @@ def run_demo(args: argparse.Namespace) -> int:
             connect_to = parse_peer(args.connect)
         except ValueError as err:
             return _error(f"--connect: {err}")
-    policy = demo_policy({} if feature else header)
+    try:
+        policy = demo_policy({} if feature else header, _base_policy(args),
+                             _cli_scenario(args))
+    except (DemoScriptError, ScenarioError) as err:
+        return _error(str(err))
     if args.speed <= 0 or (args.pace is not None and args.pace < 0):
         return _error(say(lang, "demo", "bad-timing"))
     player = DemoPlayer(demo.script(lang), connection_factory(policy, connect_to))
@@ -95,6 +103,20 @@ def _screen_size() -> os.terminal_size:
         return os.get_terminal_size(sys.stdout.fileno())
     except (OSError, ValueError):
         return shutil.get_terminal_size((100, 30))
+
+
+def _base_policy(args: argparse.Namespace) -> Policy:
+    return Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
+
+
+def _cli_scenario(args: argparse.Namespace) -> Scenario | None:
+    """``--scenario`` and its options, seeded for replay unless ``--seed`` says otherwise."""
+    if not getattr(args, "scenario", None):
+        return None
+    return from_options(args.scenario, greylist_delay=getattr(args, "greylist_delay", None),
+                        rate_limit=getattr(args, "rate_limit", None),
+                        fault_rate=getattr(args, "fault_rate", None),
+                        seed=getattr(args, "seed", None) or DEMO_SEED)
 
 
 def _open_cast(args: argparse.Namespace, title: str) -> tuple[TextIO, AsciicastWriter] | None:

@@ -11,10 +11,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from simulator.client.demoplayer import DemoPlayer, connection_factory
-from simulator.client.demos import builtin_demo
+from simulator.client.demos import builtin_demo, demo_policy
 from simulator.faces.demo.app import run_fullscreen
 from simulator.faces.demo.controller import DemoController, Key
-from simulator.protocol import Policy
 from simulator.render.demo import demo_screen
 from simulator.render.fragments import to_plain
 
@@ -25,7 +24,8 @@ def controller(name: str = "first-mail", *, lang: str = "en", pace: float = 3.0,
                autoplay: bool = False) -> DemoController:
     demo = builtin_demo(name)
     assert demo is not None
-    player = DemoPlayer(demo.script(lang), connection_factory(Policy()))
+    policy = demo_policy(demo.script(lang).header)  # the demo's own server setup
+    player = DemoPlayer(demo.script(lang), connection_factory(policy))
     return DemoController(demo, player, lang=lang, speed=20, pace=pace, autoplay=autoplay)
 
 
@@ -157,3 +157,22 @@ async def test_keys_through_the_full_screen_application() -> None:
             assert not ctl.explanations and ctl.speed == 200.0
             pipe.send_text("q")
     assert ctl.player.done == 1
+
+
+async def test_back_replays_a_scenario_demo_to_the_same_screen(
+        autojump_clock: trio.testing.MockClock) -> None:
+    ctl = controller("bounces")
+    frames: dict[str, str] = {}
+
+    async def script(send: trio.MemorySendChannel[Key]) -> None:
+        for _ in range(5):  # through the greylisted recipient
+            await press(send, Key.NEXT)
+            await trio.sleep(5)
+        frames["forward"] = screen(ctl)
+        await press(send, Key.NEXT)
+        await trio.sleep(5)
+        await press(send, Key.BACK)
+        frames["back"] = screen(ctl)
+
+    await run_with(ctl, script)
+    assert frames["back"] == frames["forward"] and "451 4.7.1" in frames["back"]

@@ -21,6 +21,10 @@ EXPECTED = {
     "221-vs-500": ['500 5.5.2 Syntax error: command "QUT" not recognized', "250 2.0.0 OK",
                    "221 2.0.0 smtp-sim.localhost closing connection, goodbye"],
     "smuggling": ["550 5.5.2 Message rejected: it contains a bare LF; end every line with CRLF"],
+    "bounces": ["550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown in local recipient table",
+                "452 4.2.2 <full@example.net>: Mailbox full, try again later",
+                "451 4.7.1 <greylist@example.net>: Greylisted, please try again in 60 s",
+                "554 5.7.1 <someone@elsewhere.test>: Relay access denied"],
     "pipelining": ["501 5.5.4 Syntax error: no space is allowed around the colon; write RCPT TO:<address>",
                    "354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 OK: message accepted as S1-1"],
 }
@@ -73,9 +77,9 @@ def test_a_demo_this_build_cannot_play_says_what_it_needs(
 def test_demo_list_names_the_playable_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "list", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
-    for name in ("first-mail", "221-vs-500", "smuggling", "pipelining"):
+    for name in ("first-mail", "221-vs-500", "smuggling", "pipelining", "bounces"):
         assert f"  {name} " in out
-    assert "bounces" not in out and "starttls-auth" not in out
+    assert "starttls-auth" not in out
     assert "第一封邮件" in out
 
 
@@ -114,3 +118,12 @@ def test_a_demo_plays_against_another_server_with_connect(
     out = capsys.readouterr().out
     assert '<-  500 5.5.2 Syntax error: command "QUT" not recognized' in out
     assert out.count("<-  220 smtp-sim.localhost ESMTP") == 2  # :reconnect made a new session
+
+
+def test_the_command_line_scenario_applies_to_any_script(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "relay.run"
+    script.write_text("EHLO client.example\nMAIL FROM:<a@example.org>\nRCPT TO:<x@elsewhere.test>\n")
+    assert main(["demo", str(script), "--scenario", "realistic"]) == 0
+    out = capsys.readouterr().out
+    assert "scenario realistic" in out and "<-  554 5.7.1 <x@elsewhere.test>: Relay access denied" in out
