@@ -1,19 +1,22 @@
 """Demo scripts: a ``run`` file read as a sequence of steps for a projector.
 
-A script is what ``smtp-sim run`` already plays (one command line per line), plus:
+A script is what ``smtp-sim run`` already plays (one command line per line, ``#`` lines of
+narration, the ``:eol``, ``:pause``, ``:reconnect`` and ``:lang`` lines), read for a demo:
 
-- ``# text``: narration, shown as a caption with the step that follows it;
+- ``# text``: narration (anywhere, never sent), shown as the caption of the step after it;
 - ``#: key = value`` lines at the top: a TOML header (``title``, and the server setup:
   ``accept_bare_lf``, ``max_size``, ``scenario``, ``tls``, ``auth``); a companion file with
   the same name and ``.toml`` in place of the script's suffix may hold the same;
 - ``:eol lf`` / ``:eol crlf``: how the following lines are ended (bare LF is a lesson);
-- ``:pause``: autoplay stops before the next step and waits for a key;
+- ``:pause [SECONDS]``: autoplay stops before the next step and waits for a key;
+- ``:lang LANG``: accepted and ignored (the presenter's ``l`` key chooses);
 - ``:reconnect``: a step of its own: close the session and open a fresh one;
 - ``:pipeline`` ... ``:end``: the lines between are sent in one write (RFC 2920).
 
 After a ``DATA`` line, the message text up to and including the line holding only ``.``
 is one step: the audience watches the text typed out, then sees the one reply it earns.
-Everything else is sent as typed, blank lines included. Pure: no I/O here.
+Inside message text a ``:`` line other than those four is text. Everything else is sent as
+typed, blank lines included. Pure: no I/O here.
 """
 
 from __future__ import annotations
@@ -32,6 +35,20 @@ SETUP_KEYS: Final = ("accept_bare_lf", "max_size", "scenario", "seed", "tls", "a
 """What a header may ask of the built-in server."""
 HEADER_KEYS: Final = ("title", "summary", "order", *SETUP_KEYS)
 """``title`` and ``summary`` are text, or a table of text per language."""
+
+
+IN_DATA: Final = ("eol", "pause", "reconnect", "lang")
+"""Directives that stay directives inside message text (any other ``:`` line is text)."""
+
+
+def _seconds(text: str) -> bool:
+    """An optional ``:pause`` argument: nothing, or a number of seconds."""
+    if not text:
+        return True
+    try:
+        return 0 <= float(text) <= 3600
+    except ValueError:
+        return False
 
 
 class DemoScriptError(ValueError):
@@ -138,8 +155,10 @@ class _Parser:
         argument = argument.strip().lower()
         if name == "eol" and argument in EOLS:
             self.eol = EOLS[argument]
-        elif name == "pause" and not argument:
-            self.pause = True
+        elif name == "pause" and _seconds(argument):
+            self.pause = True  # (run waits SECONDS; a presenter's key press ends a demo's)
+        elif name == "lang" and argument:
+            pass  # run's language switch; on a projector the presenter's l key decides
         elif name == "reconnect" and not argument:
             self._close_groups(number)
             self.flush_step(StepKind.RECONNECT, ())
@@ -153,8 +172,8 @@ class _Parser:
         else:
             raise DemoScriptError(
                 f"{self.where}:{number}: {text!r} is not a demo directive (:eol lf, :eol crlf, "
-                ":pause, :reconnect, :pipeline ... :end); to send a line starting with ':' "
-                "write it after a space")
+                ":pause [SECONDS], :reconnect, :lang LANG, :pipeline ... :end); to send a line "
+                "starting with ':' write it after a space")
 
     def command(self, text: str) -> None:
         line = Line(text, self.eol)
@@ -198,11 +217,12 @@ def parse_script(text: str, *, where: str = "script",
             header_lines.append(line[2:].strip())
             continue
         in_header = False
-        if line.startswith("#") and not parser.message:  # message text may hold "#"
-            parser.caption.append(line[1:].strip())
-        elif line.startswith(":") and (parser.message is None or line.startswith((":eol",
-                                                                                    ":pause"))):
-            parser.directive(line, number)
+        stripped = line.strip()
+        if stripped.startswith("#"):  # narration, never sent (as smtp-sim run reads it)
+            parser.caption.append(stripped[1:].strip())
+        elif stripped.startswith(":") and (parser.message is None
+                                           or stripped[1:].split(" ")[0] in IN_DATA):
+            parser.directive(stripped, number)
         else:
             parser.command(line)
     parser.finish(len(lines))

@@ -26,8 +26,11 @@ QUT
 :reconnect
 DATA
 Subject: hi
-# not narration: message text
+:not a directive inside the message
+# narration even here, never sent
 .
+:pause 2
+:lang zh
 # The end.
 """
 
@@ -42,8 +45,10 @@ def test_narration_goes_with_the_step_after_it_and_the_header_is_read() -> None:
     assert script.steps[1].caption == "A typo\non two lines."
     assert script.steps[2].pause and not script.steps[1].pause
     assert [line.text for line in script.steps[3].lines] == [
-        "DATA", "Subject: hi", "# not narration: message text", "."]
+        "DATA", "Subject: hi", ":not a directive inside the message", "."]
+    assert script.steps[3].caption == "narration even here, never sent"  # with its message
     assert script.steps[4].caption == "The end."
+    assert script.steps[4].pause
 
 
 def test_eol_changes_the_ending_and_a_bare_lf_dot_does_not_end_the_message() -> None:
@@ -69,6 +74,7 @@ def test_companion_toml_gives_the_header_and_the_script_overrides_it() -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     (":frobnicate\n", "is not a demo directive"),
+    (":pause soon\n", "is not a demo directive"),
     ("#: colour = 1\nNOOP\n", "unknown header key"),
     ("#: title = \n", "not valid TOML"),
     (":pipeline\nNOOP\n:reconnect\n", "never closed"),
