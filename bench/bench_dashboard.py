@@ -84,8 +84,10 @@ def quantiles(values: list[float]) -> str:
 
 
 def serve_args() -> argparse.Namespace:
-    return argparse.Namespace(host="127.0.0.1", port=0, max_clients=1000, timeout=600.0,
-                              hostname=None, max_size=None, accept_bare_lf=False)
+    """``serve --port 0`` as the command line gives it (every option at its default)."""
+    from simulator.cli import build_parser
+
+    return build_parser().parse_args(["serve", "--port", "0", "--max-clients", "1000"])
 
 
 async def with_dashboard(args: argparse.Namespace) -> None:

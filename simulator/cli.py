@@ -68,7 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--maildir", default=None, metavar="DIR",
                        help="store accepted messages in this Maildir (default: memory)")
     serve.add_argument("--max-clients", type=int, default=200)
-    serve.add_argument("--timeout", type=float, default=300.0, help="idle timeout in seconds")
+    serve.add_argument("--timeout", type=float, default=300.0,
+                       help="idle timeout in seconds; also the most one command line may take")
+    serve.add_argument("--data-block-timeout", type=float, default=180.0, metavar="SECONDS",
+                       help="in DATA, longest pause in the message text (RFC 5321: 3 min)")
+    serve.add_argument("--data-timeout", type=float, default=600.0, metavar="SECONDS",
+                       help="longest time for a whole message text (RFC 5321: 10 min)")
+    serve.add_argument("--memory-limit", type=int, default=256, metavar="MIB",
+                       help="message content kept in memory at most, in MiB; then 452 "
+                            "(default 256; --maildir keeps everything)")
     serve.add_argument("--max-size", type=int, default=None, metavar="BYTES",
                        help="largest message accepted (advertised as SIZE)")
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import select
+import smtplib
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,22 @@ from tests.replies_reader import TRANSACTION, ReplyReader
 
 GUARD = 15.0
 """Seconds before a stuck helper process is declared broken (a hang guard, not a timing check)."""
+
+
+TEXT = b"Subject: hello\r\nFrom: ann@example.org\r\n\r\nHi Bob.\r\n"
+
+
+def smtplib_send(port: int, count: int = 1) -> list[tuple[int, bytes]]:
+    """Send ``count`` messages on one connection with Python's smtplib; the final replies."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=GUARD) as client:
+        client.ehlo("client.example")
+        replies = []
+        for _ in range(count):
+            client.mail("ann@example.org")
+            client.rcpt("bob@example.net")
+            replies.append(client.data(TEXT))
+        client.quit()
+    return replies
 
 
 class Client:

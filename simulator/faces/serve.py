@@ -4,7 +4,9 @@ Students connect with telnet, ``nc -C``, swaks, smtplib or curl; nothing they se
 machine (the server never relays). The terminal shows ``listening on smtp://HOST:PORT`` once
 the port is bound, then one time-stamped line per exchange, client bytes escaped and
 credentials masked, a line when a session ends and where each message was stored. Ctrl-C,
-SIGTERM or SIGHUP tells every connected client 421 4.3.2, prints the class summary and exits 0.
+SIGTERM or SIGHUP (the instructor's terminal closed) tells every connected client 421 4.3.2,
+prints the class summary and exits 0; a second signal during shutdown changes nothing, and a
+message being written to the Maildir at that moment is finished first (the terminal says so).
 For a whole lesson, ``--log FILE.jsonl`` keeps every exchange, and ``--dashboard`` shows the
 class full screen instead of the line log (the dashboard is handed in by the command line:
 this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
@@ -13,8 +15,8 @@ this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
-import ipaddress
 import os
 import re
 import signal
@@ -27,15 +29,14 @@ from typing import Final, TextIO
 import trio
 
 from simulator.faces.classlog import Item, Lesson
-from simulator.lessons.classroom import say
-from simulator.lessons.scenario_view import start_lines
-from simulator.lessons.scenarios import ScenarioError, from_arguments
+from simulator.lessons import classroom as words
 from simulator.protocol import Policy, State
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.lessonlog import summary_text
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
+from simulator.server.deadlines import Stopping
 from simulator.server.receipts import ReceiptStore
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
@@ -55,6 +56,10 @@ LOG_FLUSH_SECONDS: Final = 0.5
 """At exit, how long the log may take to print its last lines before it is given up."""
 DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep up)"
 """Printed after a batch when the buffer was full and exchanges went unlogged meanwhile."""
+SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
+MIB: Final = 1024 * 1024
+SCENARIO_OPTIONS: Final = ("scenario", "greylist_delay", "rate_limit", "fault_rate", "seed")
 HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
@@ -64,18 +69,18 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     problem = _check_options(args)
     lang = getattr(args, "lang", None) or "en"
     if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        problem = say(lang, "dashboard", "not-a-terminal")
+        problem = words.say(lang, "dashboard", "not-a-terminal")
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
-    try:
-        scenario = from_arguments(args)
-    except ScenarioError as err:
-        print(f"smtp-sim serve: {err}", file=sys.stderr)
+    scenario = _scenario(args)
+    if isinstance(scenario, str):
+        print(f"smtp-sim serve: {scenario}", file=sys.stderr)
         return 2
     policy = make_policy(args, scenario)
     try:
-        store = ReceiptStore(MaildirStore(args.maildir) if args.maildir else MemoryStore())
+        store = ReceiptStore(MaildirStore(args.maildir) if args.maildir
+                             else MemoryStore(limit=args.memory_limit * MIB))
     except OSError as err:
         print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
         return 2
@@ -84,8 +89,8 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
             jsonl = None if not getattr(args, "log", None) else files.enter_context(
                 open(args.log, "a", encoding="utf-8"))
         except OSError as err:
-            print(say(lang, "serve", "log-failed", path=args.log, error=err.strerror or err),
-                  file=sys.stderr)
+            print(words.say(lang, "serve", "log-failed", path=args.log,
+                            error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
@@ -105,12 +110,27 @@ def _run(args: argparse.Namespace, policy: Policy, store: Store, lesson: Lesson,
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
     status: int = trio.run(_serve, args, policy, store, output, lesson, screen)
+    _ignore_signals()  # a signal in the last moments of exit changes nothing either
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
         sys.stderr.flush()
         os._exit(status)
     return status
+
+
+def _scenario(args: argparse.Namespace) -> Scenario | str:
+    """The scenario asked for, or what is wrong with it. Without any scenario option it is
+    the engine's strict default as it is: reading strict.toml, and importing the lessons
+    package to do so, cost every start of the default server a sixth of its own startup."""
+    if all(getattr(args, name, None) is None for name in SCENARIO_OPTIONS):
+        return STRICT
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+
+    try:
+        return from_arguments(args)
+    except ScenarioError as err:
+        return str(err)
 
 
 def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
@@ -127,8 +147,11 @@ def _check_options(args: argparse.Namespace) -> str | None:
         return f"--port must be between 0 and 65535, not {args.port}"
     if args.max_clients < 1:
         return "--max-clients must be at least 1"
-    if not args.timeout > 0:
-        return "--timeout must be a positive number of seconds"
+    for option in ("timeout", "data_block_timeout", "data_timeout"):
+        if not getattr(args, option) > 0:
+            return f"--{option.replace('_', '-')} must be a positive number of seconds"
+    if args.memory_limit < 1:
+        return "--memory-limit must be at least 1 (MiB); use --maildir to keep everything"
     if args.max_size is not None and args.max_size < 1:
         return "--max-size must be a positive number of octets"
     if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
@@ -138,8 +161,10 @@ def _check_options(args: argparse.Namespace) -> str | None:
 
 def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this machine can reach."""
-    if host.lower() == "localhost":
+    if host.lower() in ("localhost", "127.0.0.1", "::1"):
         return True
+    import ipaddress  # only for other addresses: every start would pay for it
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -166,20 +191,26 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
                  screen: Screen | None = None) -> int:
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
-    drops = LogDrops()
+    drops, stopping = LogDrops(), Stopping()
 
     def ended(session_id: str, peer: str, state: State) -> None:
         if not _offer(send, SessionEnd(session_id, peer, state)):
             drops.add()
 
-    with trio.open_signal_receiver(signal.SIGINT, signal.SIGTERM, signal.SIGHUP) as signals:
+    # trio hands signals still pending when its receiver closes back to the handler that
+    # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
+    # cannot turn exit status 0 into 130 or 143.
+    _ignore_signals()
+    with trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops, lesson)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
-                                idle_timeout=args.timeout, feed=send,
-                                on_drop=drops.add, on_end=ended)
+                                idle_timeout=args.timeout,
+                                data_block_timeout=args.data_block_timeout,
+                                data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
+                                on_end=ended, stopping=stopping)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -189,8 +220,10 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                 url = f"smtp://{url_host(args.host)}:{port}"
                 print(f"listening on {url}", flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
+                    from simulator.lessons.scenario_view import start_lines
+
                     print("\n".join(start_lines(policy.scenario)), flush=True)
-                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope)
+                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping)
                 if screen is not None and lesson is not None:
                     inner.start_soon(_show, screen, lesson, url, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
@@ -212,12 +245,28 @@ async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScop
     scope.cancel()
 
 
-async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope) -> None:
+def _ignore_signals() -> None:
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
+                          stopping: Stopping) -> None:
+    """At the first signal, stop serving (the later ones are ignored)."""
     async for signum in signals:
-        name = signal.Signals(signum).name
-        print(f"{name}: closing every session and stopping", file=sys.stderr, flush=True)
+        say(f"{signal.Signals(signum).name}: closing every session and stopping")
+        if stopping.storing:
+            count = stopping.storing
+            say(f"waiting for {count} {'message' if count == 1 else 'messages'} being "
+                "written to the store (a 250 promised it would be kept)")
         scope.cancel()
         return
+
+
+def say(text: str) -> None:
+    """A line on stderr, if there still is one (after SIGHUP the terminal may be gone)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=sys.stderr, flush=True)
 
 
 async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[

@@ -73,6 +73,11 @@ class Framer:
     def buffered(self) -> int:
         return len(self._buffer)
 
+    @property
+    def in_line(self) -> bool:
+        """True when part of a line has arrived (kept or being discarded) but not its end."""
+        return bool(self._buffer) or self._discarding > 0
+
     def next_command_line(self) -> CommandLine | None:
         """The next complete command line, or None until more bytes arrive."""
         buf = self._buffer
@@ -151,3 +156,24 @@ class Framer:
         content = bytes(buf[: len(buf) - keep])
         del buf[: len(buf) - keep]
         return TextPiece(content, ends_line=False)
+
+
+class TextLine:
+    """Octets of the message text line being received, against the limit of 1000 with its
+    CRLF (RFC 5321 §4.5.3.1.6; the caller leaves out a transparency dot). With
+    ``bare_lf_ends`` (accept_bare_lf) a bare LF ends a line too, so each line is counted on
+    its own, whatever ended it."""
+
+    __slots__ = ("bare_lf_ends", "octets")
+
+    def __init__(self, *, bare_lf_ends: bool) -> None:
+        self.bare_lf_ends = bare_lf_ends
+        self.octets = 0
+
+    def add(self, content: bytes, ends_line: bool) -> bool:
+        """Count a piece of text (``ends_line``: its CRLF came); True when a line went over."""
+        lines = content.split(b"\n") if self.bare_lf_ends else [content]
+        lengths = [self.octets + len(lines[0]), *map(len, lines[1:])]
+        ended = lengths if ends_line else lengths[:-1]
+        self.octets = 0 if ends_line else lengths[-1]
+        return max(ended, default=0) + 2 > MAX_TEXT_LINE or lengths[-1] > MAX_TEXT_LINE

@@ -29,7 +29,7 @@ from .commands import (
 )
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage
-from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextPiece
+from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextLine, TextPiece
 from .memory import Memory
 from .policy import Policy
 from .referee import Referee
@@ -76,10 +76,7 @@ class Session:
         self.messages_accepted = 0
         self._queued = 0
         self.errors = 0
-        self._text = bytearray()
-        self._text_size = 0
-        self._line_size = 0
-        self._text_problems: list[str] = []
+        self._start_text()  # the message text's buffers and counters
         self.authenticated = False
         """True once the client authenticated (AUTH): the realistic scenario lets it relay."""
         self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
@@ -125,18 +122,23 @@ class Session:
         """True once 221 or 421 was sent: the driver should close the connection."""
         return self.state is State.CLOSED
 
-    def timeout(self) -> Exchange:
-        """The client was idle too long: 421 4.4.2 and close (RFC 5321 §4.5.3.2)."""
-        return self._close("session.timeout")
+    @property
+    def line_pending(self) -> bool:
+        """Part of a command line arrived, not yet its end (the driver times it from there)."""
+        return self.state is not State.DATA and self._framer.in_line
+
+    def timeout(self, *, too_slow: bool = False) -> Exchange:
+        """Idle, or (``too_slow``) input arriving too slowly: 421 4.4.2, close (§4.5.3.2)."""
+        return self._close("session.too-slow" if too_slow else "session.timeout")
 
     def shutdown(self) -> Exchange:
         """The server is going down: 421 4.3.2 and close."""
         return self._close("session.shutdown")
 
-    def storage_failed(self, exchange: Exchange) -> Exchange:
-        """The driver could not store ``exchange``'s message: answer 451 instead of 250."""
+    def storage_failed(self, exchange: Exchange, *, full: bool = False) -> Exchange:
+        """The driver could not store ``exchange``'s message: 451 (452 when ``full``), not 250."""
         self.messages_accepted -= 1
-        reply = make_reply("data.storage-failed")
+        reply = make_reply("data.storage-full" if full else "data.storage-failed")
         return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
                         exchange.state_after, closes=False)
 
@@ -274,7 +276,8 @@ class Session:
         self._text = bytearray()
         self._text_size = 0
         self._line_size = 0
-        self._text_problems = []
+        self._text_line = TextLine(bare_lf_ends=self.policy.accept_bare_lf)
+        self._text_problems: list[str] = []
 
     def _receive_text(self, piece: TextPiece) -> Exchange | None:
         """Take one piece of message text; at the lone ``.`` line, answer for the message."""
@@ -284,9 +287,8 @@ class Session:
         content = piece.content
         if at_line_start and content.startswith(b"."):
             content = content[1:]  # RFC 5321 §4.5.2: dot-unstuffing
-        # RFC 5321 §4.5.3.1.6: the transparency dot does not count towards the 1000 octets.
-        self._line_size += len(content) + (2 if piece.ends_line else 0)
-        if self._line_size > MAX_TEXT_LINE:
+        self._line_size = 0 if piece.ends_line else self._line_size + len(content)  # from CRLF
+        if self._text_line.add(content, piece.ends_line):  # RFC 5321 §4.5.3.1.6
             self._note_problem("data.line-too-long")
         if b"\r" in content:
             self._note_problem("data.bare-cr")
@@ -297,7 +299,6 @@ class Session:
                 self._note_problem("data.bare-lf")
         if piece.ends_line:
             content += b"\r\n"
-            self._line_size = 0
         self._add_text(content)
         return None
 

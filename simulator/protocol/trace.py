@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import datetime
 import functools
-from email.utils import format_datetime
+from typing import Final
 
 from .escape import quote
 from .events import Envelope
 
+_DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                  "Dec")
+
 
 @functools.lru_cache(maxsize=4)
-def _date_header(moment: datetime.datetime) -> str:
-    """RFC 5322 date-time, cached: many messages arrive within the same second."""
-    return format_datetime(moment)
+def date_header(moment: datetime.datetime) -> str:
+    """RFC 5322 §3.3 date-time (``Thu, 01 Jan 1970 00:00:00 +0000``; ``-0000`` when the zone
+    is unknown), cached: many messages arrive within the same second. Written here rather
+    than taken from email.utils, whose import was a tenth of the server's own startup."""
+    offset = moment.utcoffset()
+    zone = "-0000"
+    if offset is not None:
+        minutes = int(abs(offset.total_seconds())) // 60
+        sign = "-" if offset < datetime.timedelta(0) else "+"
+        zone = f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
+    return (f"{_DAYS[moment.weekday()]}, {moment.day:02d} {_MONTHS[moment.month - 1]} "
+            f"{moment.year:04d} {moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {zone}")
 
 
 def received_header(queue_id: str, envelope: Envelope, *, esmtp: bool, hostname: str,
@@ -21,7 +34,7 @@ def received_header(queue_id: str, envelope: Envelope, *, esmtp: bool, hostname:
     """``Received: from HELO (peer) by HOST (smtp-sim) with ESMTP id ID; date``."""
     protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if esmtp else "SMTP")
     recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
-    stamp = _date_header(moment.replace(microsecond=0))
+    stamp = date_header(moment.replace(microsecond=0))
     text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"
             f"\tby {hostname} (smtp-sim) with {protocol} id {queue_id}"
             f"{recipient}; {stamp}\r\n")

@@ -29,11 +29,11 @@ transcripts, at most SESSION_LIMIT x TRANSCRIPT_LIMIT Exchanges are held."""
 LISTED: Final = 200
 """Sessions listed per mistake (they are all counted)."""
 MASK: Final = b"****"
-NOT_MISTAKES: Final = frozenset({"session.shutdown", "session.too-many-clients",
-                                 "data.storage-failed", "session.hung-up", "fault.closing",
-                                 "fault.try-again", "fault.mailbox-unavailable"})
-"""Error replies that are the server's doing (shutdown, a full store, the chaos scenario's
-seeded faults), not the student's."""
+NOT_MISTAKES: Final = frozenset({
+    "session.shutdown", "session.too-many-clients", "data.storage-failed", "data.storage-full",
+    "session.hung-up", "fault.closing", "fault.try-again", "fault.mailbox-unavailable"})
+"""Error replies that are the server's doing (shutdown, a failing or full store, the chaos
+scenario's seeded faults), not the student's."""
 
 
 class SessionEnd(NamedTuple):

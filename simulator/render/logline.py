@@ -22,6 +22,7 @@ WITHOUT_LINE: Final[Mapping[str, str]] = MappingProxyType({
     "session.greeting-scenario": "(connected)",
     "session.too-many-clients": "(connected)",
     "session.timeout": "(idle)",
+    "session.too-slow": "(too slow)",
     "session.shutdown": "(server stopping)",
     "session.too-many-errors": "(error budget spent)",
 })
@@ -55,6 +56,7 @@ def _server_side(exchange: Exchange) -> str:
 
 
 def _reply_side(exchange: Exchange) -> str:
-    lines = exchange.reply.wire_lines()
-    more = len(lines) - 1
-    return f"{lines[0]} (+{more} lines)" if more else lines[0]
+    reply = exchange.reply
+    more = len(reply.lines) - 1
+    first = reply.wire_lines()[0] if more else reply.to_bytes()[:-2].decode("ascii")
+    return f"{first} (+{more} lines)" if more else first

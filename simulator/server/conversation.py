@@ -4,6 +4,13 @@
 each accepted message in the store before its 250 goes out, and sends the replies, until an
 Exchange says the server closes (221, 421), the client leaves, or the caller is cancelled
 (server shutdown: 421 4.3.2). Every Exchange is offered to a publish function for watchers.
+The replies of one chunk go out together (:meth:`_Talk.send`, which also waits a scenario's
+delay); :meth:`_Talk.follow` is where the driver then acts on the instruction of the Exchange
+that ends the batch (today: close; a new instruction, such as starting TLS, goes there).
+
+Every client is bounded in time (:mod:`simulator.server.deadlines`): silence, a command line
+(timed from its first octet, so a line trickled one byte at a time cannot hold its connection
+slot), and message text (each arrival, and the whole text) all have a limit.
 
 Failure stays inside its session: a client that vanishes, resets, stalls or sends garbage
 ends only its own conversation, and a bug is logged rather than raised into the nursery that
@@ -13,9 +20,9 @@ holds every other client. The public faces of this loop are in :mod:`simulator.s
 from __future__ import annotations
 
 import datetime
+import errno
 import functools
 import logging
-import math
 import time
 from collections.abc import Callable
 from typing import Final, TypeVar
@@ -23,10 +30,12 @@ from typing import Final, TypeVar
 import trio
 
 from simulator.protocol import Exchange, Session, State
+from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.store import Store
 
 RECEIVE_SIZE: Final = 16 * 1024
-"""Octets read per receive: bounds what one read can add to a session's memory."""
+"""Octets read per receive: bounds what one read can add to a session's memory. The one
+size for the server's streams (SocketConnection reads this much when asked for no size)."""
 FAREWELL_SECONDS: Final = 1.0
 """At shutdown, how long a client gets to take its 421 before the socket is closed anyway."""
 LINGER_SECONDS: Final = 2.0
@@ -34,10 +43,7 @@ LINGER_SECONDS: Final = 2.0
 close is a FIN (a reply followed by a reset can be lost in the client's kernel)..."""
 QUIET_SECONDS: Final = 0.1
 """...and the draining stops as soon as the client has been silent this long."""
-REPLY_SECONDS: Final = 1.5
-"""How long the replies that report a stored message may take to go out, even during
-shutdown: a client that has not taken its 250 by then (its socket buffers are full: it has
-stopped reading) is disconnected. Short, so Ctrl-C still ends the server within 2 s."""
+_STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 Publish = Callable[[Exchange], None]
 T = TypeVar("T")
@@ -86,16 +92,19 @@ def _ignore(exchange: Exchange) -> None:
 
 
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
-                *, idle_timeout: float | None = None, drain: bool = False) -> None:
+                *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
+                drain: bool = False) -> None:
     """Hold the conversation of ``session`` on ``stream``, then close the stream.
 
-    ``idle_timeout`` seconds without a byte from the client end it with 421 4.4.2.
+    ``timeouts`` bound the client's time (421 4.4.2 when one runs out). ``stopping`` is the
+    server's shutdown state (see :class:`Stopping`; by default one that never stops).
     ``drain`` is for TCP: before closing after a 421, read what the client still sends, so
     the close is a FIN and not a reset that could destroy the 421 (see :func:`_linger`).
     """
+    talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
     try:
         try:
-            await _converse(stream, session, store, publish, idle_timeout, drain)
+            await talk.converse()
         except trio.Cancelled:
             if session.state is State.CLOSED:
                 raise  # already said goodbye (221 or 421); just close
@@ -111,82 +120,165 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
         await stream.aclose()  # closes at once, even when cancelled
 
 
-async def _converse(stream: trio.abc.Stream, session: Session, store: Store,
-                    publish: Publish, idle_timeout: float | None, drain: bool) -> None:
-    """Greeting, then receive -> engine -> reply until the engine closes.
+class _Talk:
+    """One conversation's loop and what it needs (one object, not eight arguments each)."""
 
-    Only the client's silence counts against ``idle_timeout``: the deadline covers the loop
-    of :func:`_until_message`, and a chunk that completes a message leaves that loop, so its
-    store and its 250 happen outside the deadline (see :func:`_deliver`); a fresh deadline
-    starts after each message.
-    """
-    greeting = session.greeting()
-    publish(greeting)
-    if greeting.delay:
-        await trio.sleep(greeting.delay)  # a scenario rule: a slow greeting
-    if not greeting.hang_up:
-        await stream.send_all(greeting.reply.to_bytes())
-    if greeting.closes:  # a scenario refused the connection (421, 554)
-        await _close_after(stream, greeting, drain)
-        return
-    idle = math.inf if idle_timeout is None else idle_timeout
-    while True:
-        pending: list[Exchange] | None = None
-        with trio.CancelScope(deadline=trio.current_time() + idle) as waiting:
-            pending = await _until_message(stream, session, publish, idle, drain, waiting)
-        if waiting.cancelled_caught:
-            if session.state is not State.CLOSED:
-                # RFC 5321 §4.5.3.2: a server may close an idle session, and says 421.
-                await say_last(stream, session.timeout(), publish, drain)
+    __slots__ = ("deadline", "drain", "publish", "session", "stopping", "store", "stream")
+
+    def __init__(self, stream: trio.abc.Stream, session: Session, store: Store,
+                 publish: Publish, timeouts: Timeouts, stopping: Stopping,
+                 drain: bool) -> None:
+        self.stream = stream
+        self.session = session
+        self.store = store
+        self.publish = publish
+        self.deadline = Deadline(timeouts)
+        self.stopping = stopping
+        self.drain = drain
+
+    async def converse(self) -> None:
+        """Greeting, then receive -> engine -> reply until the engine closes.
+
+        Only the client's input is timed: a chunk that completes a message leaves the timed
+        loop (:meth:`until_message`), so its store and its 250 are outside the deadline
+        (see :meth:`deliver`); a fresh deadline starts after each message.
+        """
+        session = self.session
+        greeting = session.greeting()
+        self.publish(greeting)
+        await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())])
+        if greeting.closes:  # a scenario refused the connection (421, 554)
+            await self.follow(greeting)
             return
-        if pending is None or not await _deliver(stream, session, store, publish, pending,
-                                                 drain):
-            return
+        while True:
+            with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
+                pending = await self.until_message(waiting)
+            if waiting.cancelled_caught:
+                if session.state is not State.CLOSED:
+                    # RFC 5321 §4.5.3.2: a server may close a session that takes too long.
+                    await say_last(self.stream, self.deadline.expired(session), self.publish,
+                                   self.drain)
+                return
+            if pending is None or not await self.deliver(pending):
+                return
 
+    async def until_message(self, waiting: trio.CancelScope) -> list[Exchange] | None:
+        """Answer commands until a chunk completes a message; that chunk's Exchanges,
+        unanswered. None when the conversation is over (the client hung up, or a reply
+        closed it). This is the hot path: one receive, one engine call, one send per chunk.
+        """
+        stream, session, deadline = self.stream, self.session, self.deadline
+        while True:
+            data = await stream.receive_some(RECEIVE_SIZE)
+            if not data:
+                return None  # the client hung up: whatever it was sending is dropped
+            exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
+            deadline.renew(waiting, session, exchanges)
+            for exchange in exchanges:
+                if exchange.message is not None:
+                    return exchanges
+            segments, last = _replies(exchanges, self.publish)
+            await self.send(segments)
+            if last is not None and not await self.follow(last):
+                return None
 
-async def _until_message(stream: trio.abc.Stream, session: Session, publish: Publish,
-                         idle: float, drain: bool,
-                         waiting: trio.CancelScope) -> list[Exchange] | None:
-    """Answer commands until a chunk completes a message; that chunk's Exchanges, unanswered.
-
-    None when the conversation is over (the client hung up, or a reply closed it). This is
-    the hot path: one receive, one engine call and one send per chunk, and the deadline is
-    moved only when it moved by more than a 64th of ``idle`` (a deadline change is a heap
-    update in trio's scheduler).
-    """
-    slack = idle / 64
-    while True:
-        if (renewed := trio.current_time() + idle) - waiting.deadline > slack:
-            waiting.deadline = renewed
-        data = await stream.receive_some(RECEIVE_SIZE)
-        if not data:
-            return None  # the client hung up: whatever it was sending is dropped
-        exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
-        for exchange in exchanges:
-            if exchange.message is not None:
-                return exchanges
-        segments, closing = _replies(exchanges, publish)
+    async def send(self, segments: Segments) -> None:
+        """Send replies; each segment after its delay (a scenario rule asked the server to
+        wait), none for a silent disconnect."""
         for delay, wire in segments:
             if delay:
-                await trio.sleep(delay)  # a scenario rule asked the server to wait
+                await trio.sleep(delay)
             if wire:
-                await stream.send_all(wire)
-        if closing is not None:
-            await _close_after(stream, closing, drain)
-            return None
+                await self.stream.send_all(wire)
+
+    async def deliver(self, exchanges: list[Exchange]) -> bool:
+        """Store each message of ``exchanges``, then send all their replies; False when over.
+
+        Once a message is stored its 250 must go out: with that reply the server takes
+        responsibility for the message (RFC 5321 §6.1), and a client that reads 421 instead
+        sends it again, so it would be delivered twice (RFC 1047). So storing and sending
+        are shielded from shutdown and from the client's deadline; the store cannot be
+        interrupted anyway (a worker thread), and the send gets the idle timeout (a
+        pipelining client may read slowly), or REPLY_SECONDS while the server is stopping;
+        a client that has not read by then is disconnected without another word.
+        """
+        waited = sum(exchange.delay for exchange in exchanges)
+        if waited:  # a scenario's delay, before the store: a shutdown meanwhile loses nothing
+            await trio.sleep(waited)
+        answered: list[Exchange] = []
+        with trio.CancelScope(shield=True):
+            for exchange in exchanges:
+                if exchange.message is not None:
+                    exchange = await self.keep(exchange)
+                answered.append(exchange)
+                if exchange.closes:
+                    break
+        segments, last = _replies(answered, self.publish)
+        guard = self.stopping.replying(self.deadline.idle)
+        try:
+            with guard:
+                await self.stream.send_all(b"".join(wire for _, wire in segments))
+        finally:
+            self.stopping.replied(guard)
+        if guard.cancelled_caught:
+            log.warning("session %s (%s): reply to a stored message not taken in time; "
+                        "disconnected", self.session.session_id, self.session.peer)
+            return False
+        return last is None or await self.follow(last)
+
+    async def follow(self, exchange: Exchange) -> bool:
+        """Act on the instruction of ``exchange`` after its reply went out; False when the
+        conversation is over.
+
+        Today the instruction acted on here is to close (a scenario's delay is waited for
+        in :meth:`send`). After the 221 to QUIT the socket closes at
+        once: the client asked to end and sends nothing more (RFC 5321 §4.1.1.10). After a
+        421 the client may still be sending, so its input is drained first (:func:`_linger`).
+        """
+        if exchange.closes:
+            if self.drain and exchange.reply.key != "session.quit":
+                await _linger(self.stream, LINGER_SECONDS)
+            return False
+        return True
+
+    async def keep(self, exchange: Exchange) -> Exchange:
+        """Store the message of ``exchange``; on failure the engine's 452 or 451 replaces
+        the 250 (452 4.3.1 when the store is full, RFC 3463), and one line is logged."""
+        message, store = exchange.message, self.store
+        assert message is not None
+        self.stopping.storing += 1
+        try:
+            if store.blocking:
+                await trio.to_thread.run_sync(store.deliver, message)
+            else:
+                store.deliver(message)
+        except OSError as exc:
+            log.error("session %s (%s): could not store message %s: %s",
+                      self.session.session_id, self.session.peer, message.queue_id, exc)
+            return self.session.storage_failed(exchange, full=exc.errno in _STORAGE_FULL)
+        finally:
+            self.stopping.storing -= 1
+        return exchange
 
 
 Segments = list[tuple[float, bytes]]
+"""Replies to write: (seconds to wait first, bytes), in order."""
 
 
 def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exchange | None]:
-    """Publish ``exchanges``; their reply bytes, and the Exchange that closes (if any).
+    """Publish ``exchanges``; their reply bytes, and the Exchange that carries an
+    instruction for the driver (today: to close), which ends the batch.
 
     Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
     Exchange is published before any of their bytes is written (the console relies on it).
     A reply a scenario delays starts a new write, after its delay (the first element of each
     segment); a silent disconnect (``hang_up``) sends nothing and closes.
     """
+    if len(exchanges) == 1:  # the common case: one command per chunk
+        [exchange] = exchanges
+        publish(exchange)
+        wire = b"" if exchange.hang_up else exchange.reply.to_bytes()
+        return [(exchange.delay, wire)], exchange if exchange.closes else None
     segments: Segments = [(0.0, b"")]
     for exchange in exchanges:
         publish(exchange)
@@ -198,66 +290,6 @@ def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exc
         if exchange.closes:
             return segments, exchange
     return segments, None
-
-
-async def _deliver(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
-                   exchanges: list[Exchange], drain: bool) -> bool:
-    """Store each message of ``exchanges``, then send all their replies; False when over.
-
-    Once a message is stored its 250 must go out: with that reply the server takes
-    responsibility for the message (RFC 5321 §6.1), and a client that reads 421 instead
-    sends it again, so it would be delivered twice (RFC 1047). So storing and sending are
-    shielded from shutdown and from the idle deadline; the store cannot be interrupted
-    anyway (a worker thread), and the send gets REPLY_SECONDS, after which a client that
-    does not read is disconnected without another word.
-    """
-    waited = sum(exchange.delay for exchange in exchanges)
-    if waited:
-        await trio.sleep(waited)  # before the store: a shutdown meanwhile loses nothing accepted
-    with trio.CancelScope(shield=True) as guard:
-        answered: list[Exchange] = []
-        for exchange in exchanges:
-            if exchange.message is not None:
-                exchange = await _keep(session, store, exchange)
-            answered.append(exchange)
-            if exchange.closes:
-                break
-        guard.deadline = trio.current_time() + REPLY_SECONDS
-        segments, closing = _replies(answered, publish)
-        await stream.send_all(b"".join(wire for _, wire in segments))
-    if guard.cancelled_caught:
-        log.warning("session %s (%s): reply not taken in %s s; disconnected",
-                    session.session_id, session.peer, REPLY_SECONDS)
-        return False
-    if closing is not None:
-        await _close_after(stream, closing, drain)
-        return False
-    return True
-
-
-async def _close_after(stream: trio.abc.Stream, closing: Exchange, drain: bool) -> None:
-    """Get ready to close after the reply ``closing``.
-
-    After the 221 to QUIT the socket closes at once: the client asked to end and sends
-    nothing more (RFC 5321 §4.1.1.10). After a 421 the client may still be sending, so its
-    input is drained first (see :func:`_linger`).
-    """
-    if drain and closing.reply.key != "session.quit":
-        await _linger(stream, LINGER_SECONDS)
-
-
-async def _keep(session: Session, store: Store, exchange: Exchange) -> Exchange:
-    """Store the message of ``exchange``; on failure the engine's 451 replaces the 250."""
-    assert exchange.message is not None
-    try:
-        if store.blocking:
-            await trio.to_thread.run_sync(store.deliver, exchange.message)
-        else:
-            store.deliver(exchange.message)
-    except OSError:
-        log.exception("could not store message %s", exchange.message.queue_id)
-        return session.storage_failed(exchange)
-    return exchange
 
 
 async def say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Publish,
@@ -284,5 +316,3 @@ async def _linger(stream: trio.abc.Stream, seconds: float) -> None:
                 data = await stream.receive_some(RECEIVE_SIZE)
             if quiet.cancelled_caught or not data:
                 return
-
-

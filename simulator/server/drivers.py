@@ -24,6 +24,7 @@ import trio
 from simulator.protocol import Exchange, Policy, Session, State, make_reply
 from simulator.protocol.memory import Memory
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
+from simulator.server.deadlines import DATA_BLOCK_SECONDS, DATA_SECONDS, Stopping, Timeouts
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
 from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
@@ -40,21 +41,33 @@ async def serve_stream(
     peer: str = "memory",
     session_id: str = "S1",
     idle_timeout: float | None = None,
+    data_block_timeout: float = DATA_BLOCK_SECONDS,
+    data_timeout: float = DATA_SECONDS,
     session: Session | None = None,
     memory: Memory | None = None,
 ) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
 
     Accepted messages are delivered to ``store`` before their 250 is sent (in a worker
-    thread when the store blocks); a store that fails turns the 250 into 451 4.3.0.
-    ``idle_timeout`` seconds without a byte from the client end the session with 421 4.4.2.
-    Cancelling the caller (server shutdown) sends 421 4.3.2 before the stream is closed.
+    thread when the store blocks); a store that fails turns the 250 into 451 4.3.0, or
+    452 4.3.1 when it is full. ``idle_timeout`` seconds of silence, or a command line not
+    complete that long after its first octet, end the session with 421 4.4.2; so does
+    message text that pauses ``data_block_timeout`` or lasts ``data_timeout`` (RFC 5321
+    §4.5.3.2; no limit at all when ``idle_timeout`` is None). Cancelling the caller (server
+    shutdown) sends 421 4.3.2 before the stream is closed; a 250 already due still goes
+    out first, within REPLY_SECONDS.
     """
     if session is None:
         session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
                           memory=memory, timer=trio.current_time)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
-    await drive(stream, session, store, publisher(feed), idle_timeout=idle_timeout, drain=drain)
+    timeouts = Timeouts(idle_timeout, data_block_timeout, data_timeout)
+    stopping = Stopping()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(stopping.stop_when_cancelled)
+        await drive(stream, session, store, publisher(feed), timeouts=timeouts,
+                    stopping=stopping, drain=drain)
+        nursery.cancel_scope.cancel()
 
 
 @dataclass
@@ -89,16 +102,18 @@ async def open_local_session(*, policy: Policy | None = None, store: Store | Non
                       memory=memory, timer=trio.current_time)
     client, server = stream_pair()
     send, receive = trio.open_memory_channel[Exchange](math.inf)
+    stopping = Stopping()
 
     async def run() -> None:
         async with send:
-            await drive(server, session, store, publisher(send))
+            await drive(server, session, store, publisher(send), stopping=stopping)
 
     async with trio.open_nursery() as nursery:
         nursery.start_soon(run)
         try:
             yield LocalSession(client, receive, session, store)
         finally:
+            stopping.stop()
             nursery.cancel_scope.cancel()
 
 
@@ -121,9 +136,12 @@ async def serve_tcp(
     port: int = 2525,
     max_clients: int = 200,
     idle_timeout: float = 300.0,
+    data_block_timeout: float = DATA_BLOCK_SECONDS,
+    data_timeout: float = DATA_SECONDS,
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
     on_end: Callable[[str, str, State], None] | None = None,
+    stopping: Stopping | None = None,
     memory: Memory | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
 ) -> None:
@@ -135,16 +153,22 @@ async def serve_tcp(
     trio's default listen backlog is kept, so a burst of connects waits in the kernel queue
     instead of being refused. Every Exchange goes to ``feed`` tagged with its session; one
     that finds no room there is dropped (a slow watcher never slows a client), and
-    ``on_drop`` is called for each, so the watcher can say that it missed some.
+    ``on_drop`` is called for each, so the watcher can say that it missed some. The time
+    limits are those of :func:`serve_stream`. ``stopping`` (made here when not given) tells
+    the caller how many messages are being stored while the server shuts down. ``memory``
+    (by default a new one) is what the scenario remembers across the sessions: greylisted
+    triplets, messages per client address.
     ``on_end(session_id, peer, state)`` is called when a session is over, with the engine's
     state then (DATA: the client left in the middle of a message).
-    ``memory`` (by default a new one) is what the scenario remembers across the sessions:
-    greylisted triplets, messages per client address.
     """
     listeners = await open_listeners(host, port)
-    clients = _Clients(policy, store, max_clients, idle_timeout, feed, on_drop, on_end)
+    stopping = stopping or Stopping()
+    clients = _Clients(policy, store, max_clients,
+                       Timeouts(idle_timeout, data_block_timeout, data_timeout), stopping, feed,
+                       on_drop, on_end)
     clients.memory = memory if memory is not None else Memory()
     async with trio.open_nursery() as nursery:
+        nursery.start_soon(stopping.stop_when_cancelled)
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
         task_status.started(listeners[0].socket.getsockname()[1])
@@ -153,14 +177,15 @@ async def serve_tcp(
 class _Clients:
     """The connection handler of serve_tcp: numbers sessions, enforces max_clients."""
 
-    def __init__(self, policy: Policy, store: Store, max_clients: int, idle_timeout: float,
-                 feed: trio.MemorySendChannel[PeerExchange] | None,
+    def __init__(self, policy: Policy, store: Store, max_clients: int, timeouts: Timeouts,
+                 stopping: Stopping, feed: trio.MemorySendChannel[PeerExchange] | None,
                  on_drop: Callable[[], None] | None = None,
                  on_end: Callable[[str, str, State], None] | None = None) -> None:
         self.policy = policy
         self.store = store
         self.max_clients = max_clients
-        self.idle_timeout = idle_timeout
+        self.timeouts = timeouts
+        self.stopping = stopping
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
@@ -179,8 +204,8 @@ class _Clients:
         session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
                           memory=self.memory, timer=trio.current_time)
         try:
-            await drive(connection, session, self.store, publish,
-                        idle_timeout=self.idle_timeout, drain=True)
+            await drive(connection, session, self.store, publish, timeouts=self.timeouts,
+                        stopping=self.stopping, drain=True)
         finally:
             self.active -= 1
             if self.on_end is not None:

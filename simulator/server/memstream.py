@@ -1,10 +1,15 @@
 """An in-process byte stream pair on trio memory channels, for the console's session.
 
 trio.testing has ``memory_stream_pair``, but importing trio.testing imports pytest when it is
-installed, which made every console start pay for pytest. This is the small part we need.
+installed, which made every console start pay for pytest. This is the small part we need,
+keeping the contract of ``trio.abc.Stream`` (the tests run ``trio.testing.check_two_way_stream``
+on it): every call is a checkpoint, a second task in the same direction gets
+``BusyResourceError``, and a closed end raises ``ClosedResourceError``.
 """
 
 from __future__ import annotations
+
+import operator
 
 import trio
 
@@ -20,33 +25,61 @@ class ChannelStream(trio.abc.Stream):
         self._send = send
         self._receive = receive
         self._pending = b""
+        self._closed = False
+        self._sending = False
+        self._receiving = False
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
-        if data:
-            await self._send.send(bytes(data))
-        else:
-            await trio.lowlevel.checkpoint()
+        self._start("_sending", "sending")
+        try:
+            if data:
+                await self._send.send(bytes(data))
+            else:
+                await trio.lowlevel.checkpoint()
+        finally:
+            self._sending = False
 
     async def wait_send_all_might_not_block(self) -> None:
-        await trio.lowlevel.checkpoint()
+        self._start("_sending", "sending")
+        try:
+            await trio.lowlevel.checkpoint()
+        finally:
+            self._sending = False
 
     async def receive_some(self, max_bytes: int | None = None) -> bytes:
         """Up to ``max_bytes`` of what the peer sent; b"" once the peer has closed."""
-        if not self._pending:
-            try:
-                self._pending = await self._receive.receive()
-            except trio.EndOfChannel:
-                return b""
-        else:
-            await trio.lowlevel.checkpoint()
-        size = len(self._pending) if max_bytes is None else max_bytes
+        size = None if max_bytes is None else operator.index(max_bytes)
+        if size is not None and size < 1:
+            raise ValueError("max_bytes must be at least 1")
+        self._start("_receiving", "receiving")
+        try:
+            if not self._pending:
+                try:
+                    self._pending = await self._receive.receive()
+                except trio.EndOfChannel:
+                    await trio.lowlevel.cancel_shielded_checkpoint()  # trio skips it here
+                    return b""
+            else:
+                await trio.lowlevel.checkpoint()
+        finally:
+            self._receiving = False
+        size = len(self._pending) if size is None else size
         chunk, self._pending = self._pending[:size], self._pending[size:]
         return chunk
 
     async def aclose(self) -> None:
+        self._closed = True
         self._send.close()
         self._receive.close()
         await trio.lowlevel.checkpoint()
+
+    def _start(self, flag: str, doing: str) -> None:
+        """Check the end is open and no other task is ``doing`` the same; mark it busy."""
+        if self._closed:
+            raise trio.ClosedResourceError("this end of the stream was closed")
+        if getattr(self, flag):
+            raise trio.BusyResourceError(f"another task is already {doing} on this stream")
+        setattr(self, flag, True)
 
 
 def stream_pair() -> tuple[ChannelStream, ChannelStream]:

@@ -16,15 +16,18 @@ ends on disk, as mail clients such as mutt expect, and CRLF again when read back
 
 from __future__ import annotations
 
-import mailbox
+import errno
 import os
 import re
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from simulator.protocol import Envelope, ReceivedMessage
+
+if TYPE_CHECKING:
+    import mailbox
 
 RETURN_PATH: Final = b"Return-Path: "
 ENVELOPE_TO: Final = b"X-Envelope-To: "
@@ -33,6 +36,8 @@ _SUBDIRS: Final = ("tmp", "new", "cur")
 _CLASH_RETRIES: Final = 5
 _MAILDIR_NAME: Final = re.compile(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
 _NOT_OURS: Final = (float("inf"), 0.0, 0.0)
+MEMORY_LIMIT: Final = 256 * 1024 * 1024
+"""Octets of message content the memory store keeps at most (``serve --memory-limit``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,20 +64,51 @@ class Store(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """How full a store is: messages kept, octets of their content, and the cap if any."""
+
+    messages: int
+    octets: int
+    limit: int | None
+
+    @property
+    def share(self) -> float | None:
+        """``octets`` as a share of ``limit`` (0.0 to 1.0), or None without a limit."""
+        return None if not self.limit else self.octets / self.limit
+
+
 class MemoryStore:
-    """The default store: messages live in a list for as long as the process runs."""
+    """The default store: messages live in a list for as long as the process runs.
+
+    Bounded: at most ``limit`` octets of message content (None: no bound). A message that
+    does not fit is refused with ENOSPC, so its client reads 452 4.3.1 and may try again
+    later; nothing already kept is ever dropped to make room.
+    """
 
     blocking: bool = False
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = MEMORY_LIMIT) -> None:
         self._messages: list[StoredMessage] = []
         self._lock = threading.Lock()
+        self.limit = limit
+        self._octets = 0
 
     def deliver(self, message: ReceivedMessage) -> str:
+        size = len(message.content)
         with self._lock:
+            if self.limit is not None and self._octets + size > self.limit:
+                raise OSError(errno.ENOSPC, f"the memory store is full ({self._octets} of "
+                                            f"{self.limit} octets kept; see --memory-limit)")
             key = str(len(self._messages) + 1)
             self._messages.append(StoredMessage(key, message))
+            self._octets += size
         return key
+
+    def usage(self) -> Usage:
+        """How full the store is (for ``:mailbox`` and the instructor's screens)."""
+        with self._lock:
+            return Usage(len(self._messages), self._octets, self.limit)
 
     def messages(self) -> list[StoredMessage]:
         with self._lock:
@@ -93,9 +129,12 @@ class MaildirStore:
         Raises OSError for a path that is a file, or a directory with other things in it
         but no Maildir: smtp-sim will not scatter cur/new/tmp into someone's home directory.
         """
+        import mailbox  # here, not at the top: a server keeping mail in memory never needs it
+
         self.path = os.fspath(path)
         _prepare_maildir(self.path)
-        self._maildir = mailbox.Maildir(self.path, factory=None, create=False)
+        self._maildir: mailbox.Maildir = mailbox.Maildir(self.path, factory=None, create=False)
+        self._clash: type[Exception] = mailbox.ExternalClashError
         self._new_dir = os.path.join(self.path, "new")
 
     def deliver(self, message: ReceivedMessage) -> str:
@@ -111,7 +150,7 @@ class MaildirStore:
         for _ in range(_CLASH_RETRIES):
             try:
                 return self._maildir.add(data)
-            except mailbox.ExternalClashError:
+            except self._clash:
                 continue
         raise OSError(f"could not find a free file name in {self.path}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import operator
 import socket
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -20,8 +21,8 @@ from typing import Final
 
 import trio
 
-RECEIVE_SIZE: Final = 16 * 1024
-"""Octets read per receive when the caller names no size."""
+from simulator.server.conversation import RECEIVE_SIZE
+
 ACCEPT_PAUSE: Final = 0.1
 """Seconds to wait before accepting again when the process is out of file descriptors."""
 _OUT_OF_RESOURCES: Final = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.ENOBUFS})
@@ -41,56 +42,96 @@ class SocketConnection(trio.abc.HalfCloseableStream):
 
     Each receive waits for readability first (in a request/response protocol the next
     command is rarely there yet), so it costs one recv instead of a failed one and a retry.
-    Waiting is the checkpoint, as trio requires of every stream call.
+    Waiting is the checkpoint, as trio requires of every stream call; a send that goes
+    through at once still yields once to the scheduler afterwards (the contract, and what
+    keeps one fast client from starving the others). A second task sending (or receiving)
+    while one already is gets ``BusyResourceError``; the tests run
+    ``trio.testing.check_half_closeable_stream`` on it.
     """
+
+    __slots__ = ("_eof_sent", "_receiving", "_sending", "socket")
 
     def __init__(self, sock: socket.socket) -> None:
         self.socket = sock
+        self._sending = False
+        self._receiving = False
+        self._eof_sent = False
 
     async def receive_some(self, max_bytes: int | None = None) -> bytes:
-        size = max_bytes or RECEIVE_SIZE
-        while True:
-            self._check_open()
-            try:
-                await trio.lowlevel.wait_readable(self.socket)
-                return self.socket.recv(size)
-            except BlockingIOError:
-                continue  # woken but nothing there after all: wait again
-            except OSError as exc:
-                raise _stream_error(exc) from exc
+        size = RECEIVE_SIZE if max_bytes is None else operator.index(max_bytes)
+        if size < 1:
+            raise ValueError("max_bytes must be at least 1")
+        self._check_open()
+        if self._receiving:
+            raise trio.BusyResourceError("another task is already receiving on this connection")
+        self._receiving = True
+        try:
+            while True:
+                try:
+                    await trio.lowlevel.wait_readable(self.socket)
+                    return self.socket.recv(size)
+                except BlockingIOError:
+                    continue  # woken but nothing there after all: wait again
+                except OSError as exc:
+                    raise _stream_error(exc) from exc
+        finally:
+            self._receiving = False
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
-        self._check_open()
-        await trio.lowlevel.checkpoint_if_cancelled()
-        view, sent = memoryview(data), 0
-        while sent < len(view):
-            try:
-                sent += self.socket.send(view[sent:])
-            except BlockingIOError:
-                await self.wait_send_all_might_not_block()
-            except OSError as exc:
-                raise _stream_error(exc) from exc
+        self._start_sending()
+        try:
+            await trio.lowlevel.checkpoint_if_cancelled()
+            view, sent = memoryview(data), 0
+            while sent < len(view):
+                try:
+                    sent += self.socket.send(view[sent:])
+                except BlockingIOError:
+                    await self._wait_writable()
+                except OSError as exc:
+                    raise _stream_error(exc) from exc
+            await trio.lowlevel.cancel_shielded_checkpoint()
+        finally:
+            self._sending = False
 
     async def wait_send_all_might_not_block(self) -> None:
-        self._check_open()
+        self._start_sending()
         try:
-            await trio.lowlevel.wait_writable(self.socket)
-        except OSError as exc:
-            raise _stream_error(exc) from exc
+            await self._wait_writable()
+        finally:
+            self._sending = False
 
     async def send_eof(self) -> None:
         self._check_open()
+        if self._sending:
+            raise trio.BusyResourceError("another task is sending on this connection")
+        await trio.lowlevel.checkpoint()
+        if self._eof_sent:
+            return
+        self._eof_sent = True
         try:
             self.socket.shutdown(socket.SHUT_WR)
         except OSError as exc:
             raise _stream_error(exc) from exc
-        await trio.lowlevel.checkpoint()
 
     async def aclose(self) -> None:
         if self.socket.fileno() != -1:
             trio.lowlevel.notify_closing(self.socket)
             self.socket.close()
         await trio.lowlevel.checkpoint()
+
+    async def _wait_writable(self) -> None:
+        try:
+            await trio.lowlevel.wait_writable(self.socket)
+        except OSError as exc:
+            raise _stream_error(exc) from exc
+
+    def _start_sending(self) -> None:
+        self._check_open()
+        if self._eof_sent:
+            raise trio.ClosedResourceError("this connection's sending side was closed")
+        if self._sending:
+            raise trio.BusyResourceError("another task is already sending on this connection")
+        self._sending = True
 
     def _check_open(self) -> None:
         if self.socket.fileno() == -1:
@@ -128,17 +169,38 @@ async def accept_connections(listener: trio.SocketListener, handle: Handler,
     """
     listening = socket.socket(fileno=listener.socket.detach())
     listening.setblocking(False)
+    starved = Starved()
     try:
         while True:
             await trio.lowlevel.wait_readable(listening)
-            await _accept_waiting(listening, handle, nursery)
+            await accept_waiting(listening, handle, nursery, starved)
     finally:
         trio.lowlevel.notify_closing(listening)
         listening.close()
 
 
-async def _accept_waiting(listening: socket.socket, handle: Handler,
-                          nursery: trio.Nursery) -> None:
+class Starved:
+    """Running out of descriptors, logged once per burst: when it starts, and when it ends
+    (with how many pauses it took), not every ACCEPT_PAUSE."""
+
+    def __init__(self) -> None:
+        self.pauses = 0
+
+    def pause(self, exc: OSError) -> None:
+        if not self.pauses:
+            log.error("cannot accept clients (%s); pausing until descriptors are free", exc)
+        self.pauses += 1
+
+    def accepted(self) -> None:
+        if self.pauses:
+            log.warning("accepting clients again (after %d pauses of %s s)", self.pauses,
+                        ACCEPT_PAUSE)
+            self.pauses = 0
+
+
+async def accept_waiting(listening: socket.socket, handle: Handler, nursery: trio.Nursery,
+                         starved: Starved) -> None:
+    """Accept every client the kernel has queued on ``listening``."""
     while True:
         try:
             sock, address = listening.accept()
@@ -146,11 +208,12 @@ async def _accept_waiting(listening: socket.socket, handle: Handler,
             return
         except OSError as exc:
             if exc.errno in _OUT_OF_RESOURCES:
-                log.error("cannot accept a client (%s); pausing", exc)
+                starved.pause(exc)
                 await trio.sleep(ACCEPT_PAUSE)
             elif exc.errno not in _CLIENT_GONE_BEFORE_ACCEPT:
                 raise
             continue
+        starved.accepted()
         sock.setblocking(False)
         with suppress(OSError):  # a client already gone: its session will find out
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+
 import pytest
 
 from simulator.protocol import MailFrom, Policy, Session, State
+from simulator.protocol.trace import date_header
 from tests.dialogue import (
     GREETED,
     IN_DATA,
@@ -223,6 +227,32 @@ def test_bare_lf_normalized_when_policy_accepts_it() -> None:
     assert exchanges[0].message.content.endswith(b"\r\none\r\ntwo\r\n")
 
 
+def test_accepted_bare_lf_lines_are_each_counted_on_their_own() -> None:
+    session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+    short_lines = b"a short line of text\n" * 100  # 2100 octets before the first CRLF
+    exchanges = send(session, short_lines + b"end\r\n.\r\n")
+    assert keys(exchanges) == ["data.accepted"]
+    assert exchanges[0].message is not None
+    assert exchanges[0].message.content.endswith(b"a short line of text\r\nend\r\n")
+
+
+def test_an_accepted_bare_lf_line_over_1000_octets_is_still_too_long() -> None:
+    for text in (b"x" * 999 + b"\nok\r\n", b"ok\n" + b"y" * 999 + b"\r\n",
+                 b"ok\n" + b"z" * 1200 + b"\nok\r\n"):
+        session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+        assert keys(send(session, text + b".\r\n")) == ["data.line-too-long"], text[:8]
+    session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+    assert keys(send(session, b"x" * 998 + b"\n" + b"y" * 998 + b"\r\n.\r\n")) == [
+        "data.accepted"]
+
+
+def test_an_accepted_bare_lf_before_a_dot_split_over_pieces_never_ends_the_message() -> None:
+    session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+    assert send(session, b"w" * 1100 + b"\n") == []  # handed over as a piece: no CRLF yet
+    assert send(session, b".\r\n") == []  # a dot after a bare LF is text, not the end
+    assert keys(send(session, b".\r\n")) == ["data.line-too-long"]
+
+
 def test_bare_lf_command_accepted_when_policy_allows() -> None:
     session = session_after(policy=Policy(accept_bare_lf=True))
     assert codes(send(session, b"EHLO nc.example\nNOOP\n")) == [250, 250]
@@ -390,3 +420,15 @@ def test_clock_is_injected_for_the_received_header() -> None:
     assert message is not None
     assert b"(127.0.0.1:5000)" in message.content
     assert b"Sun, 29 Nov 2026 12:00:00 +0000" in message.content
+
+
+@pytest.mark.parametrize("moment", [
+    datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 12, 2, 6, 5, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+    datetime.datetime(2024, 2, 29, 23, 59, 59,
+                      tzinfo=datetime.timezone(-datetime.timedelta(hours=3, minutes=30))),
+    datetime.datetime(2001, 9, 9, 1, 46, 40),  # no zone: -0000, RFC 5322 §3.3
+])
+def test_the_received_date_is_rfc_5322_as_email_utils_writes_it(
+        moment: datetime.datetime) -> None:
+    assert date_header(moment) == email.utils.format_datetime(moment)

@@ -56,6 +56,10 @@ def test_unprompted_replies_say_why() -> None:
     session = Session(Policy(), session_id="S1")
     assert "-> (idle)  <- 421 4.4.2 " in format_exchange("S1", "p", session.timeout())
     session = Session(Policy(), session_id="S1")
+    assert format_exchange("S1", "p", session.timeout(too_slow=True)).endswith(
+        "-> (too slow)  <- 421 4.4.2 smtp-sim.localhost input arriving too slowly, "
+        "closing connection")
+    session = Session(Policy(), session_id="S1")
     assert "-> (server stopping)  <- 421 4.3.2 " in format_exchange("S1", "p", session.shutdown())
 
 

@@ -1,8 +1,9 @@
 """The conversation loop around a stored message: its 250 goes out whatever else happens.
 
 Once the store holds a message, a client that reads 421 instead of 250 sends the message
-again: a duplicate. These tests put shutdown, the idle deadline and a client that never
-reads right in the middle of a store, over trio memory streams (virtual time where it helps).
+again: a duplicate. These tests put shutdown, the idle deadline, a slow reader and a client
+that never reads right in the middle of a store, over trio memory streams (virtual time
+where it helps). The time limits themselves are tested in test_deadlines.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import trio.testing
 
 from simulator.protocol import Policy, ReceivedMessage
 from simulator.server import serve_stream
-from simulator.server.conversation import REPLY_SECONDS
+from simulator.server.deadlines import REPLY_SECONDS
 from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, ReplyReader, start_message, wire
 
@@ -108,5 +109,38 @@ async def test_a_client_that_never_takes_its_250_is_let_go(
             await start_message(client, reader)
             await client.send_all(TEXT)
             nursery.cancel_scope.cancel()  # shutdown waits for the 250, but not forever
-    assert f"S1 (memory): reply not taken in {REPLY_SECONDS} s; disconnected" in caplog.text
+    assert "S1 (memory): reply to a stored message not taken in time; disconnected" in caplog.text
+    assert len(store.messages()) == 1
+
+
+async def test_a_slow_reader_gets_its_250_within_the_idle_timeout(
+        autojump_clock: trio.testing.MockClock) -> None:
+    client, server = trio.testing.lockstep_stream_pair()  # a send waits for the reader
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
+                                                idle_timeout=60))
+        await start_message(client, reader)
+        await client.send_all(TEXT)
+        await trio.sleep(20 * REPLY_SECONDS)  # a pipelining client busy elsewhere
+        assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+        assert await client.send_all(b"QUIT\r\n") is None
+        assert await reader.reply() == wire("session.quit")
+
+
+async def test_a_reader_slower_than_the_idle_timeout_is_let_go(
+        autojump_clock: trio.testing.MockClock, caplog: pytest.LogCaptureFixture) -> None:
+    client, server = trio.testing.lockstep_stream_pair()
+    reader = ReplyReader(client)
+    store = MemoryStore()
+    with caplog.at_level(logging.WARNING):
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store,
+                                                    idle_timeout=60))
+            await start_message(client, reader)
+            await client.send_all(TEXT)
+            await trio.sleep(61)
+            while await client.receive_some():  # what the cancelled send left, then the close
+                pass
+    assert "reply to a stored message not taken in time" in caplog.text
     assert len(store.messages()) == 1

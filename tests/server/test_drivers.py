@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import math
+import os
 import tracemalloc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +17,7 @@ import trio.testing
 
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session, State
 from simulator.server import LocalSession, open_local_session, serve_stream
-from simulator.server.store import MaildirStore, MemoryStore
+from simulator.server.store import MaildirStore, MemoryStore, Usage
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
 POLICY = Policy()
@@ -166,18 +168,44 @@ async def test_disconnect_mid_data_stores_nothing() -> None:
 
 
 class BrokenStore(MemoryStore):
+    """A store whose every delivery fails with ``errno`` (EIO: a broken disk)."""
+
+    def __init__(self, code: int = errno.EIO) -> None:
+        super().__init__()
+        self.code = code
+
     def deliver(self, message: ReceivedMessage) -> str:
-        raise OSError("disk full")
+        raise OSError(self.code, os.strerror(self.code))
 
 
-async def test_store_failure_answers_451_and_session_goes_on(
-        caplog: pytest.LogCaptureFixture) -> None:
-    async with served(store=BrokenStore()) as s:
+@pytest.mark.parametrize(("code", "key"), [(errno.EIO, "data.storage-failed"),
+                                           (errno.ENOSPC, "data.storage-full"),
+                                           (errno.EDQUOT, "data.storage-full")])
+async def test_store_failure_answers_451_or_452_in_one_log_line(
+        code: int, key: str, caplog: pytest.LogCaptureFixture) -> None:
+    async with served(store=BrokenStore(code)) as s:
         with caplog.at_level(logging.ERROR):
-            assert await transact(s) == wire("data.storage-failed")
+            assert await transact(s) == wire(key)
         assert s.store.messages() == []
         assert await s.send(b"NOOP\r\n") == wire("session.noop")
-        assert "could not store message S1-1" in caplog.text
+    [record] = caplog.records
+    assert "could not store message S1-1" in record.getMessage()
+    assert os.strerror(code) in record.getMessage()
+    assert record.exc_info is None  # one line, not a traceback
+
+
+async def test_a_full_memory_store_answers_452_and_keeps_what_it_has() -> None:
+    store = MemoryStore(limit=1000)
+    async with served(store=store) as s:
+        assert await transact(s) == wire("data.accepted", queue_id="S1-1")
+        [kept] = store.messages()
+        big = b"x" * 900 + b"\r\n.\r\n"
+        for line in TRANSACTION[1:]:
+            await s.send(line)
+        assert await s.send(big) == wire("data.storage-full")
+        assert await s.send(b"NOOP\r\n") == wire("session.noop")
+        assert store.messages() == [kept]
+        assert store.usage() == Usage(1, len(kept.message.content), 1000)
 
 
 async def test_maildir_file_exists_when_250_arrives(tmp_path: Path) -> None:

@@ -54,3 +54,12 @@ def test_console_session_does_not_import_pytest() -> None:
             "print('pytest' in sys.modules, 'trio.testing' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+async def test_keeps_the_trio_stream_contract() -> None:
+    async def maker() -> tuple[trio.abc.Stream, trio.abc.Stream]:
+        return stream_pair()
+
+    # No clogged maker: a memory channel cannot say when a full buffer gets room, so
+    # wait_send_all_might_not_block is only a checkpoint (allowed: "might" not block).
+    await trio.testing.check_two_way_stream(maker, None)

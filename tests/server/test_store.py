@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import errno
 import mailbox
 import os
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from simulator.protocol import Envelope, ReceivedMessage
-from simulator.server.store import MaildirStore, MemoryStore, StoredMessage, parse_stored
+from simulator.server.store import MaildirStore, MemoryStore, StoredMessage, Usage, parse_stored
 
 CONTENT = (b"Received: from client.example (127.0.0.1:5555)\r\n"
            b"\tby smtp-sim.localhost (smtp-sim) with ESMTP id S1-1; Thu, 1 Jan 1970 00:00:00 +0000\r\n"
@@ -36,6 +37,25 @@ def test_memory_store_lists_messages_oldest_first_with_keys() -> None:
     assert store.deliver(first) == "1"
     assert store.deliver(second) == "2"
     assert store.messages() == [StoredMessage("1", first), StoredMessage("2", second)]
+
+
+def test_memory_store_refuses_what_does_not_fit_and_keeps_the_rest() -> None:
+    store = MemoryStore(limit=len(CONTENT) * 2)
+    store.deliver(message("S1-1"))
+    store.deliver(message("S1-2"))
+    with pytest.raises(OSError, match="memory store is full") as refused:
+        store.deliver(message("S1-3"))
+    assert refused.value.errno == errno.ENOSPC
+    assert [m.message.queue_id for m in store.messages()] == ["S1-1", "S1-2"]
+    assert store.usage() == Usage(2, len(CONTENT) * 2, len(CONTENT) * 2)
+    assert store.usage().share == 1.0
+
+
+def test_memory_store_limit_defaults_to_256_mib_and_can_be_lifted() -> None:
+    assert MemoryStore().usage() == Usage(0, 0, 256 * 1024 * 1024)
+    unbounded = MemoryStore(limit=None)
+    unbounded.deliver(message())
+    assert unbounded.usage().share is None
 
 
 def test_memory_store_does_not_block() -> None:

@@ -1,44 +1,37 @@
-"""Real TCP: smtplib, swaks, curl and nc against serve_tcp, and the ``smtp-sim serve`` process."""
+"""Real TCP: smtplib, swaks, curl and nc against serve_tcp; the TCP stream's trio contract.
+
+The ``smtp-sim serve`` process is tested in tests/faces/test_serve.py."""
 
 from __future__ import annotations
 
+import errno
 import io
-import mailbox
+import logging
 import math
-import signal
+import os
 import smtplib
 import socket
-import subprocess
-import sys
-import time
 from functools import partial
 from pathlib import Path
 
+import pytest
 import trio
 import trio.testing
 
-from simulator.faces.serve import LogDrops, is_loopback, print_log, url_host
+from simulator.faces.serve import LogDrops, print_log
 from simulator.protocol import Policy, Session
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.store import MemoryStore
+from simulator.server.tcp import ACCEPT_PAUSE, SocketConnection, Starved, accept_waiting
 from tests.replies_reader import wire
-from tests.smtp_client import GUARD, TRANSACTION, Client, running_server, serve_process
-
-TEXT = b"Subject: hello\r\nFrom: ann@example.org\r\n\r\nHi Bob.\r\n"
-
-
-def smtplib_send(port: int, count: int = 1) -> list[tuple[int, bytes]]:
-    """Send ``count`` messages on one connection with Python's smtplib; the final replies."""
-    with smtplib.SMTP("127.0.0.1", port, timeout=GUARD) as client:
-        client.ehlo("client.example")
-        replies = []
-        for _ in range(count):
-            client.mail("ann@example.org")
-            client.rcpt("bob@example.net")
-            replies.append(client.data(TEXT))
-        client.quit()
-    return replies
-
+from tests.smtp_client import (
+    GUARD,
+    TEXT,
+    TRANSACTION,
+    Client,
+    running_server,
+    smtplib_send,
+)
 
 # -- serve_tcp, in process ------------------------------------------------------------------
 
@@ -223,133 +216,85 @@ async def test_idle_tcp_client_is_timed_out() -> None:
         assert await client.eof()
 
 
-# -- the smtp-sim serve process -------------------------------------------------------------
+# -- the stream contract ----------------------------------------------------------------------
 
-def recv_until(sock: socket.socket, ending: bytes) -> bytes:
-    """What the server sends up to and including ``ending``."""
-    data = b""
-    while not data.endswith(ending):
-        more = sock.recv(4096)
-        assert more, data
-        data += more
-    return data
-
-
-def stop(proc: subprocess.Popen[bytes], signum: int) -> tuple[int, bytes, bytes]:
-    proc.send_signal(signum)
-    out, err = proc.communicate(timeout=GUARD)
-    return proc.returncode, out, err
+async def connection_pair() -> tuple[SocketConnection, SocketConnection]:
+    """Two ends of one loopback TCP connection, each a SocketConnection."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname())
+        server, _ = listener.accept()
+    for sock in (client, server):
+        sock.setblocking(False)
+    return SocketConnection(client), SocketConnection(server)
 
 
-def test_serve_process_logs_each_exchange_escaped() -> None:
-    with serve_process("--no-timestamps") as (proc, port):
-        smtplib_send(port)
-        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
-            sock.recv(512)
-            sock.sendall(b"NOOP \x1b[2J\x07 evil\r\n")
-            assert sock.recv(512) == wire("session.noop")
-        code, out, _ = stop(proc, signal.SIGTERM)
-    assert code == 0
-    lines = out.decode("utf-8").splitlines()
-    assert lines[0].startswith("S1 127.0.0.1:")
-    assert " -> (connected)  <- 220 " in lines[0]
-    assert any(" -> mail FROM:<ann@example.org>  <- 250 2.1.0 " in line for line in lines)
-    assert any(line.endswith("-> NOOP \\x1b[2J\\x07 evil  <- 250 2.0.0 OK") for line in lines)
-    assert b"\x1b" not in out and b"\x07" not in out
-    assert b"dropped" not in out
+async def clogged_pair() -> tuple[SocketConnection, SocketConnection]:
+    """A pair whose ends cannot send more until the other end reads (as trio's own test).
+
+    A Unix socket pair: TCP on loopback keeps taking small sends for a while after the
+    buffers first fill (it moves data on into the peer's growing receive buffer), so it
+    cannot be held clogged; the class does not care which stream socket it wraps.
+    """
+    left, right = socket.socketpair()
+    for sock in (left, right):
+        sock.setblocking(False)
+    pair = SocketConnection(left), SocketConnection(right)
+    for end in pair:
+        for size in (10000, 1):  # then even the 5 octets a check sends cannot go
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(fill, end, b"x" * size)
+                await trio.testing.wait_all_tasks_blocked()
+                nursery.cancel_scope.cancel()
+    return pair
 
 
-def test_sigterm_sends_421_to_connected_clients_and_exits_0() -> None:
-    with serve_process() as (proc, port):
-        socks = [socket.create_connection(("127.0.0.1", port), timeout=GUARD) for _ in range(3)]
-        for sock in socks:
-            assert sock.recv(512) == wire("session.greeting")
-        socks[0].sendall(b"EHLO client.example\r\nMAIL FROM:<a@b.example>\r\n")
-        assert recv_until(socks[0], wire("mail.accepted", path="a@b.example"))
-        code, out, err = stop(proc, signal.SIGTERM)
-    assert code == 0
-    for sock in socks:
-        with sock:
-            assert sock.recv(512).endswith(wire("session.shutdown"))
-    assert out.count(b"(server stopping)  <- 421 4.3.2 ") == 3
-    assert b"SIGTERM" in err
+async def fill(end: SocketConnection, chunk: bytes) -> None:
+    while True:
+        await end.send_all(chunk)
 
 
-def test_sigint_also_stops_cleanly() -> None:
-    with (serve_process("--hostname", "mx.school.example") as (proc, port),
-          socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock):
-        assert sock.recv(512) == wire("session.greeting", host="mx.school.example")
-        code, _, _ = stop(proc, signal.SIGINT)
-        assert sock.recv(512) == wire("session.shutdown", host="mx.school.example")
-    assert code == 0
+async def test_socket_connection_keeps_the_trio_stream_contract() -> None:
+    await trio.testing.check_half_closeable_stream(connection_pair, clogged_pair)
 
 
-def test_serve_process_writes_a_maildir(tmp_path: Path) -> None:
-    with serve_process("--maildir", str(tmp_path / "mail")) as (proc, port):
-        smtplib_send(port, 2)
-        stop(proc, signal.SIGTERM)
-    messages = sorted(mailbox.Maildir(tmp_path / "mail"), key=lambda m: m["Received"])
-    assert [m["Subject"] for m in messages] == ["hello", "hello"]
-    assert all(m["Return-Path"] == "<ann@example.org>" for m in messages)
+# -- out of file descriptors ------------------------------------------------------------------
+
+class StarvedListener:
+    """A listening socket whose accept fails with EMFILE ``failures`` times, then works."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.served = 0
+
+    def accept(self) -> tuple[socket.socket, tuple[str, int]]:
+        if self.failures:
+            self.failures -= 1
+            raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+        if self.served:
+            raise BlockingIOError
+        self.served += 1
+        left, right = socket.socketpair()
+        right.close()
+        return left, ("127.0.0.1", 4000)
 
 
-def test_serve_process_max_size_and_bare_lf_options() -> None:
-    with serve_process("--max-size", "1000", "--accept-bare-lf") as (proc, port):
-        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
-            sock.recv(512)
-            sock.sendall(b"EHLO client.example\n")
-            assert b"250-SIZE 1000\r\n" in sock.recv(1024)
-        stop(proc, signal.SIGTERM)
+async def test_running_out_of_descriptors_is_logged_once_per_burst(
+        autojump_clock: trio.testing.MockClock, caplog: pytest.LogCaptureFixture) -> None:
+    handled: list[str] = []
 
+    async def handle(connection: SocketConnection, peer: str) -> None:
+        handled.append(peer)
+        await connection.aclose()
 
-def test_port_in_use_is_a_clear_error() -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--port", str(port)],
-                                capture_output=True, timeout=GUARD, check=False)
-    assert result.returncode == 1
-    assert result.stdout == b""
-    assert f"cannot listen on 127.0.0.1:{port}".encode() in result.stderr
-
-
-def test_non_loopback_address_gets_a_warning() -> None:
-    # 192.0.2.1 is TEST-NET-1 (RFC 5737): not on this machine, so nothing is actually exposed.
-    result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--host", "192.0.2.1",
-                             "--port", "0"], capture_output=True, timeout=GUARD, check=False)
-    warning, *rest = result.stderr.decode().splitlines()
-    assert warning.startswith("warning: listening on 192.0.2.1: anyone who can reach")
-    assert rest and rest[0].startswith("smtp-sim serve: cannot listen on 192.0.2.1")
-    assert result.returncode == 1
-
-
-def test_bad_options_exit_2() -> None:
-    for option in (["--hostname", "evil\r\n250 x"], ["--max-clients", "0"], ["--port", "70000"],
-                   ["--timeout", "0"], ["--max-size", "-5"]):
-        result = subprocess.run([sys.executable, "-m", "simulator", "serve", *option],
-                                capture_output=True, timeout=GUARD, check=False)
-        assert result.returncode == 2, option
-        assert result.stderr.startswith(b"smtp-sim serve: "), option
-
-
-def test_loopback_and_url_helpers() -> None:
-    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
-    assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
-
-
-def test_a_terminal_that_stops_reading_stops_neither_serving_nor_shutdown() -> None:
-    """The log's stdout is never read (think Ctrl-S): clients are still served, and
-    SIGTERM still ends the server promptly."""
-    with serve_process() as (proc, port):  # its stdout pipe is not read after the first line
-        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
-            replies = sock.makefile("rb")
-            assert replies.readline().startswith(b"220 ")
-            count = 3000  # far more log than a pipe buffer holds
-            sock.sendall(b"NOOP\r\n" * count)
-            assert all(replies.readline().startswith(b"250 2.0.0") for _ in range(count))
-        started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=GUARD) == 0
-        assert time.monotonic() - started < 2
+    starved = Starved()
+    with caplog.at_level(logging.WARNING):
+        async with trio.open_nursery() as nursery:
+            for _ in range(2):  # two bursts of 50 failed accepts (5 s of pauses each)
+                listener = StarvedListener(failures=50)
+                await accept_waiting(listener, handle, nursery, starved)  # type: ignore[arg-type]
+    assert handled == ["127.0.0.1:4000"] * 2
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 4, messages
+    assert messages[0].startswith("cannot accept clients ([Errno 24] Too many open files)")
+    assert messages[1] == f"accepting clients again (after 50 pauses of {ACCEPT_PAUSE} s)"
+    assert messages[2:] == messages[:2]

@@ -1,0 +1,245 @@
+"""The ``smtp-sim serve`` process: real sockets, real signals, the log on its stdout."""
+
+from __future__ import annotations
+
+import mailbox
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import trio
+
+from simulator.faces.serve import _stop_on_signal, is_loopback, url_host
+from simulator.server.deadlines import Stopping
+from tests.replies_reader import wire
+from tests.smtp_client import GUARD, serve_process, smtplib_send
+
+# -- the smtp-sim serve process -------------------------------------------------------------
+
+def recv_until(sock: socket.socket, ending: bytes) -> bytes:
+    """What the server sends up to and including ``ending``."""
+    data = b""
+    while not data.endswith(ending):
+        more = sock.recv(4096)
+        assert more, data
+        data += more
+    return data
+
+
+def stop(proc: subprocess.Popen[bytes], signum: int) -> tuple[int, bytes, bytes]:
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=GUARD)
+    return proc.returncode, out, err
+
+
+def test_serve_process_logs_each_exchange_escaped() -> None:
+    with serve_process("--no-timestamps") as (proc, port):
+        smtplib_send(port)
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            sock.recv(512)
+            sock.sendall(b"NOOP \x1b[2J\x07 evil\r\n")
+            assert sock.recv(512) == wire("session.noop")
+        code, out, _ = stop(proc, signal.SIGTERM)
+    assert code == 0
+    lines = out.decode("utf-8").splitlines()
+    assert lines[0].startswith("S1 127.0.0.1:")
+    assert " -> (connected)  <- 220 " in lines[0]
+    assert any(" -> mail FROM:<ann@example.org>  <- 250 2.1.0 " in line for line in lines)
+    assert any(line.endswith("-> NOOP \\x1b[2J\\x07 evil  <- 250 2.0.0 OK") for line in lines)
+    assert b"\x1b" not in out and b"\x07" not in out
+    assert b"dropped" not in out
+
+
+def test_sigterm_sends_421_to_connected_clients_and_exits_0() -> None:
+    with serve_process() as (proc, port):
+        socks = [socket.create_connection(("127.0.0.1", port), timeout=GUARD) for _ in range(3)]
+        for sock in socks:
+            assert sock.recv(512) == wire("session.greeting")
+        socks[0].sendall(b"EHLO client.example\r\nMAIL FROM:<a@b.example>\r\n")
+        assert recv_until(socks[0], wire("mail.accepted", path="a@b.example"))
+        code, out, err = stop(proc, signal.SIGTERM)
+    assert code == 0
+    for sock in socks:
+        with sock:
+            assert sock.recv(512).endswith(wire("session.shutdown"))
+    assert out.count(b"(server stopping)  <- 421 4.3.2 ") == 3
+    assert b"SIGTERM" in err
+
+
+def test_sigint_also_stops_cleanly() -> None:
+    with (serve_process("--hostname", "mx.school.example") as (proc, port),
+          socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock):
+        assert sock.recv(512) == wire("session.greeting", host="mx.school.example")
+        code, _, _ = stop(proc, signal.SIGINT)
+        assert sock.recv(512) == wire("session.shutdown", host="mx.school.example")
+    assert code == 0
+
+
+def test_serve_process_writes_a_maildir(tmp_path: Path) -> None:
+    with serve_process("--maildir", str(tmp_path / "mail")) as (proc, port):
+        smtplib_send(port, 2)
+        stop(proc, signal.SIGTERM)
+    messages = sorted(mailbox.Maildir(tmp_path / "mail"), key=lambda m: m["Received"])
+    assert [m["Subject"] for m in messages] == ["hello", "hello"]
+    assert all(m["Return-Path"] == "<ann@example.org>" for m in messages)
+
+
+def test_serve_process_max_size_and_bare_lf_options() -> None:
+    with serve_process("--max-size", "1000", "--accept-bare-lf") as (proc, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            sock.recv(512)
+            sock.sendall(b"EHLO client.example\n")
+            assert b"250-SIZE 1000\r\n" in sock.recv(1024)
+        stop(proc, signal.SIGTERM)
+
+
+def test_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--port", str(port)],
+                                capture_output=True, timeout=GUARD, check=False)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert f"cannot listen on 127.0.0.1:{port}".encode() in result.stderr
+
+
+def test_non_loopback_address_gets_a_warning() -> None:
+    # 192.0.2.1 is TEST-NET-1 (RFC 5737): not on this machine, so nothing is actually exposed.
+    result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--host", "192.0.2.1",
+                             "--port", "0"], capture_output=True, timeout=GUARD, check=False)
+    warning, *rest = result.stderr.decode().splitlines()
+    assert warning.startswith("warning: listening on 192.0.2.1: anyone who can reach")
+    assert rest and rest[0].startswith("smtp-sim serve: cannot listen on 192.0.2.1")
+    assert result.returncode == 1
+
+
+def test_bad_options_exit_2() -> None:
+    for option in (["--hostname", "evil\r\n250 x"], ["--max-clients", "0"], ["--port", "70000"],
+                   ["--timeout", "0"], ["--max-size", "-5"]):
+        result = subprocess.run([sys.executable, "-m", "simulator", "serve", *option],
+                                capture_output=True, timeout=GUARD, check=False)
+        assert result.returncode == 2, option
+        assert result.stderr.startswith(b"smtp-sim serve: "), option
+
+
+def test_bad_time_and_memory_limits_say_what_to_give() -> None:
+    for option, message in (
+            (["--data-timeout", "0"], b"--data-timeout must be a positive number of seconds"),
+            (["--data-block-timeout", "-1"],
+             b"--data-block-timeout must be a positive number of seconds"),
+            (["--memory-limit", "0"],
+             b"--memory-limit must be at least 1 (MiB); use --maildir to keep everything")):
+        result = subprocess.run([sys.executable, "-m", "simulator", "serve", *option],
+                                capture_output=True, timeout=GUARD, check=False)
+        assert result.returncode == 2, option
+        assert result.stderr == b"smtp-sim serve: " + message + b"\n", option
+
+
+def test_loopback_and_url_helpers() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
+    assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
+
+
+def test_a_terminal_that_stops_reading_stops_neither_serving_nor_shutdown() -> None:
+    """The log's stdout is never read (think Ctrl-S): clients are still served, and
+    SIGTERM still ends the server promptly."""
+    with serve_process() as (proc, port):  # its stdout pipe is not read after the first line
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            replies = sock.makefile("rb")
+            assert replies.readline().startswith(b"220 ")
+            count = 3000  # far more log than a pipe buffer holds
+            sock.sendall(b"NOOP\r\n" * count)
+            assert all(replies.readline().startswith(b"250 2.0.0") for _ in range(count))
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=GUARD) == 0
+        assert time.monotonic() - started < 2
+
+
+# -- signals --------------------------------------------------------------------------------
+
+def keep_talking(sock: socket.socket, seconds: float) -> None:
+    """Send NOOPs for ``seconds`` (so the server lingers over this client at shutdown)."""
+    ends = time.monotonic() + seconds
+    try:
+        while time.monotonic() < ends:
+            sock.sendall(b"NOOP\r\n")
+            time.sleep(0.02)
+    except OSError:
+        pass  # the server closed: that is what we were waiting for
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_second_signal_during_shutdown_changes_nothing(signum: int) -> None:
+    with (serve_process() as (proc, port),
+          socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock):
+        assert sock.recv(512) == wire("session.greeting")
+        talker = threading.Thread(target=keep_talking, args=(sock, 1.5))
+        talker.start()
+        proc.send_signal(signum)
+        for _ in range(5):  # the impatient instructor
+            time.sleep(0.05)
+            if proc.poll() is None:
+                proc.send_signal(signum)
+        _, err = proc.communicate(timeout=GUARD)
+        talker.join()
+    assert proc.returncode == 0
+    assert err.count(signal.Signals(signum).name.encode()) == 1
+
+
+def test_sighup_is_handled_as_sigterm() -> None:
+    with serve_process() as (proc, port):
+        socks = [socket.create_connection(("127.0.0.1", port), timeout=GUARD) for _ in range(2)]
+        for sock in socks:
+            assert sock.recv(512) == wire("session.greeting")
+        code, out, err = stop(proc, signal.SIGHUP)
+    assert code == 0
+    for sock in socks:
+        with sock:
+            assert sock.recv(512) == wire("session.shutdown")
+    assert out.count(b"(server stopping)  <- 421 4.3.2 ") == 2
+    assert b"SIGHUP: closing every session and stopping" in err
+
+
+async def test_a_signal_while_a_message_is_being_stored_says_exit_waits_for_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    stopping = Stopping()
+    stopping.storing = 1
+
+    async def one_signal() -> AsyncIterator[int]:
+        yield signal.SIGTERM
+
+    with trio.CancelScope() as scope:
+        await _stop_on_signal(one_signal(), scope, stopping)
+    assert scope.cancel_called
+    err = capsys.readouterr().err
+    assert "SIGTERM: closing every session and stopping" in err
+    assert "waiting for 1 message being written to the store" in err
+
+
+# -- the memory store's limit ----------------------------------------------------------------
+
+def test_memory_limit_answers_452_when_full_and_keeps_serving() -> None:
+    text = b"Subject: big\r\n\r\n" + (b"x" * 998 + b"\r\n") * 600  # 600 kB
+    with serve_process("--memory-limit", "1") as (proc, port):
+        with smtplib.SMTP("127.0.0.1", port, timeout=GUARD) as client:
+            client.ehlo("client.example")
+            assert client.sendmail("a@b.example", ["c@d.example"], text) == {}
+            with pytest.raises(smtplib.SMTPDataError) as full:
+                client.sendmail("a@b.example", ["c@d.example"], text)
+            assert full.value.smtp_code == 452
+            assert full.value.smtp_error.startswith(b"4.3.1 Insufficient system storage")
+            assert client.noop()[0] == 250
+        code, _, err = stop(proc, signal.SIGTERM)
+    assert code == 0
+    assert err.count(b"the memory store is full") == 1
