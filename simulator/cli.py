@@ -50,6 +50,32 @@ def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
     _scenario_options(parser, top=top)
 
 
+def _lesson_options(serve: argparse.ArgumentParser) -> None:
+    """serve's options for a whole lesson: the dashboard, the JSON log, the line log's form."""
+    serve.add_argument("--dashboard", action="store_true",
+                       help="the instructor's live full-screen view instead of the line log")
+    serve.add_argument("--log", metavar="FILE.jsonl", default=None,
+                       help="append one JSON object per exchange to this file")
+    serve.add_argument("--no-timestamps", action="store_true",
+                       help="line log without the time at the start of each line")
+    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                       help="language of the dashboard and the class summary")
+
+
+def _demo_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser("demo", help="play a script for a projector, step by step")
+    demo.add_argument("script", metavar="SCRIPT|NAME|list",
+                      help="a run file, a built-in demo's name, or list")
+    demo.add_argument("--typing-speed", dest="speed", type=float, default=18.0,
+                      metavar="CHARS", help="characters typed per second (default 18)")
+    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS",
+                      help="seconds between steps in autoplay (default 3); 0 plays unattended")
+    demo.add_argument("--autoplay", action="store_true", help="start with autoplay on")
+    demo.add_argument("--record", metavar="FILE.cast", default=None,
+                      help="write an asciicast v2 recording of what the audience saw")
+    _console_options(demo)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smtp-sim",
@@ -82,26 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
     _scenario_options(serve, top=True)
-    serve.add_argument("--dashboard", action="store_true",
-                       help="the instructor's live full-screen view instead of the line log")
-    serve.add_argument("--log", metavar="FILE.jsonl", default=None,
-                       help="append one JSON object per exchange to this file")
-    serve.add_argument("--no-timestamps", action="store_true",
-                       help="line log without the time at the start of each line")
-    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                       help="language of the dashboard and the class summary")
-
-    demo = sub.add_parser("demo", help="play a script for a projector, step by step")
-    demo.add_argument("script", metavar="SCRIPT|NAME|list",
-                      help="a run file, a built-in demo's name, or list")
-    demo.add_argument("--typing-speed", dest="speed", type=float, default=18.0,
-                      metavar="CHARS", help="characters typed per second (default 18)")
-    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS",
-                      help="seconds between steps in autoplay (default 3); 0 plays unattended")
-    demo.add_argument("--autoplay", action="store_true", help="start with autoplay on")
-    demo.add_argument("--record", metavar="FILE.cast", default=None,
-                      help="write an asciicast v2 recording of what the audience saw")
-    _console_options(demo)
+    _lesson_options(serve)
+    _demo_parser(sub)
 
     explain = sub.add_parser("explain", help="explain one reply code, or compare two")
     explain.add_argument("codes", nargs="+", metavar="CODE", help="e.g. 221, or 221 500")

@@ -12,14 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from simulator.render.classroom import SessionEnd, SharedClass
-from simulator.render.lessonlog import (
-    end_line,
-    end_record,
-    exchange_record,
-    json_line,
-    stored_line,
-    timestamp,
-)
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange
 from simulator.server.receipts import ReceiptStore
@@ -44,6 +36,15 @@ class Lesson:
     def take(self, items: Sequence[Item], dropped: int = 0) -> str:
         """Record ``items`` (``dropped``: how many the feed had no room for so far); the
         line log's text for them."""
+        # Imported on first use (in the log's thread): serve starts without the lessons.
+        from simulator.render.lessonlog import (
+            end_line,
+            end_record,
+            exchange_record,
+            stored_line,
+            timestamp,
+        )
+
         when, now = self.clock().astimezone(), self.monotonic()
         stamp = f"{timestamp(when)} " if self.timestamps else ""
         lines: list[str] = []
@@ -73,6 +74,8 @@ class Lesson:
     def _write_jsonl(self, records: list[dict[str, object]]) -> None:
         if self.jsonl is None or self.jsonl_failed is not None:
             return
+        from simulator.render.lessonlog import json_line
+
         try:
             self.jsonl.write("".join(json_line(record) for record in records))
             self.jsonl.flush()

@@ -29,11 +29,9 @@ from typing import Final, TextIO
 import trio
 
 from simulator.faces.classlog import Item, Lesson
-from simulator.lessons import classroom as words
 from simulator.protocol import Policy, State
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
-from simulator.render.lessonlog import summary_text
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Stopping
@@ -69,7 +67,7 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     problem = _check_options(args)
     lang = getattr(args, "lang", None) or "en"
     if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        problem = words.say(lang, "dashboard", "not-a-terminal")
+        problem = _words(lang, "dashboard", "not-a-terminal")
     if problem:
         print(f"smtp-sim serve: {problem}", file=sys.stderr)
         return 2
@@ -89,16 +87,25 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
             jsonl = None if not getattr(args, "log", None) else files.enter_context(
                 open(args.log, "a", encoding="utf-8"))
         except OSError as err:
-            print(words.say(lang, "serve", "log-failed", path=args.log,
-                            error=err.strerror or err), file=sys.stderr)
+            print(_words(lang, "serve", "log-failed", path=args.log,
+                         error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         status = _run(args, policy, store, lesson, screen)
         if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
+            from simulator.render.lessonlog import summary_text
+
             sys.stdout.write(summary_text(shared.model, shared.lang))
         return status
+
+
+def _words(lang: str, section: str, entry: str, **fields: object) -> str:
+    # Imported on use: the lessons package is not needed to start serving.
+    from simulator.lessons.classroom import say as classroom_say
+
+    return classroom_say(lang, section, entry, **fields)
 
 
 def _run(args: argparse.Namespace, policy: Policy, store: Store, lesson: Lesson,
@@ -192,11 +199,6 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                  screen: Screen | None = None) -> int:
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
     drops, stopping = LogDrops(), Stopping()
-
-    def ended(session_id: str, peer: str, state: State) -> None:
-        if not _offer(send, SessionEnd(session_id, peer, state)):
-            drops.add()
-
     # trio hands signals still pending when its receiver closes back to the handler that
     # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
     # cannot turn exit status 0 into 130 or 143.
@@ -210,7 +212,7 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                                 idle_timeout=args.timeout,
                                 data_block_timeout=args.data_block_timeout,
                                 data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
-                                on_end=ended, stopping=stopping)
+                                on_end=partial(_ended, send, drops), stopping=stopping)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -229,6 +231,13 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def _ended(send: trio.MemorySendChannel[Item], drops: LogDrops, session_id: str, peer: str,
+           state: State) -> None:
+    """A session is over: a note for the log, behind its last Exchange."""
+    if not _offer(send, SessionEnd(session_id, peer, state)):
+        drops.add()
 
 
 def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:

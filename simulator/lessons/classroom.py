@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from .entries import UnknownCodeError, code_entry
 from .load import LANGS, Library, check_lang, default_library
 
 KIND: Final = "classroom"
@@ -46,6 +45,8 @@ def mistake_title(key: str, code: int, lang: str) -> str:
     title = words(lang, "mistakes").get(key)
     if isinstance(title, str):
         return title
+    from .entries import UnknownCodeError, code_entry  # only for a key without a title
+
     try:
         return code_entry(code, lang).title
     except UnknownCodeError:

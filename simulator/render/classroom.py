@@ -16,10 +16,12 @@ import dataclasses
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
-from simulator.client import Step
 from simulator.protocol import Exchange, State
+
+if TYPE_CHECKING:  # serve imports this module; the client side is not needed to run it
+    from simulator.client import Step
 
 TRANSCRIPT_LIMIT: Final = 200
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
@@ -279,7 +281,7 @@ class StepMasker:
             self.in_auth = step.answers[-1].code == 334
         if sent == step.sent and answers == step.answers:
             return step
-        return Step(sent, answers, step.state_before)
+        return dataclasses.replace(step, sent=sent, answers=answers)
 
     def typed(self, text: str) -> str:
         """A line being typed, as it may be shown so far."""
