@@ -37,7 +37,7 @@ from simulator.render.dashboard import (
     title_fragments,
     transcript_fragments,
 )
-from simulator.render.wrap import text_width
+from simulator.render.wrap import text_width, wrap_fragments
 
 from .state import Dashboard, Focus
 
@@ -130,7 +130,8 @@ class DashboardApp:
     def _table(self) -> StyleAndTextTuples:
         with self.shared.lock:
             if not self.shared.model.sessions:
-                return list(empty_fragments(self.state.lang, self.url))
+                return wrap_fragments(empty_fragments(self.state.lang, self.url),
+                                      self._size()[0])
             return list(table_fragments(self.shared.model, self.state.choices(), self.clock(),
                                         self._size()[0], self._table_height()))
 
