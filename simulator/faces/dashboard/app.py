@@ -130,8 +130,8 @@ class DashboardApp:
     def _table(self) -> StyleAndTextTuples:
         with self.shared.lock:
             if not self.shared.model.sessions:
-                return wrap_fragments(empty_fragments(self.state.lang, self.url),
-                                      self._size()[0])
+                return list(wrap_fragments(empty_fragments(self.state.lang, self.url),
+                                           self._size()[0]))
             return list(table_fragments(self.shared.model, self.state.choices(), self.clock(),
                                         self._size()[0], self._table_height()))
 
