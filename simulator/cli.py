@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-LANGS = ("en", "zh")
+from .lessons.load import LANGS
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -111,8 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     _lesson_options(serve)
     _demo_parser(sub)
 
-    explain = sub.add_parser("explain", help="explain one reply code, or compare two")
-    explain.add_argument("codes", nargs="+", metavar="CODE", help="e.g. 221, or 221 500")
+    explain = sub.add_parser(
+        "explain", help="explain one or more reply codes (several are compared), enhanced "
+                        "status codes and classes")
+    explain.add_argument("codes", nargs="+", metavar="CODE",
+                         help="one or more: 221; 221 500 (compared); 550 5.1.1 (a reply with "
+                              "its enhanced code); 5.7.1; a class such as 2xx, 5 or x5z")
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _common(explain)
 

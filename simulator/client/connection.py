@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
 
-from simulator.client.wire import ClientView, ReplyParser
+from simulator.client.wire import ClientView, ReplyParser, ReplyTooLong
 from simulator.protocol import Exchange, Policy, State
 from simulator.protocol.memory import Memory
 
@@ -43,6 +43,8 @@ class Answer:
     closes: bool
     exchange: Exchange | None = None
     """The engine's Exchange (built-in server only): the reply key says why."""
+    problem: str = ""
+    """A UI text key when the client gave up on this reply (``connect.reply-too-long``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,9 @@ class SessionView:
     sender: str | None
     recipients: int
     accepted: int
+    errors: int | None = None
+    """Errors spent of the session's budget (built-in server only), and that budget."""
+    budget: int = 0
 
 
 def explain(answer: Answer, lang: str) -> Annotation | None:
@@ -69,10 +74,27 @@ def explain(answer: Answer, lang: str) -> Annotation | None:
     from simulator.lessons import annotate, annotate_reply
 
     if answer.exchange is not None:
-        return annotate(answer.exchange, lang)
+        return _near_miss(annotate(answer.exchange, lang), answer.exchange)
     if answer.code == 0:
         return None
     return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang)
+
+
+def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
+    """A 500 for an unknown verb one or two typos from a real one says which it may be."""
+    if exchange.reply.key != "syntax.unknown-command":
+        return annotation
+    import dataclasses
+
+    from simulator.client.nearmiss import suggest
+    from simulator.lessons.ui import text
+
+    words = exchange.line.split(None, 1) if exchange.line else []
+    verb = suggest(words[0].decode("ascii", "replace")) if words else None
+    if verb is None:
+        return annotation
+    hint = text("explain.did-you-mean", annotation.lang, verb=verb)
+    return dataclasses.replace(annotation, why=f"{hint} {annotation.why}")
 
 
 class Connection(Protocol):
@@ -94,7 +116,9 @@ class LocalConnection:
 
     The server publishes an Exchange for every reply. A command line always gets at least one
     reply (RFC 5321 §4.2), so the client waits for the first; message text gets none until
-    the final dot, so nothing is awaited for it.
+    the final dot, and a dot ends the message only at the start of a line (after a CRLF,
+    RFC 5321 §4.1.1.4), so nothing is awaited for anything else: the console never waits
+    for a reply that cannot come.
     """
 
     peer = "smtp-sim (built-in)"
@@ -109,6 +133,8 @@ class LocalConnection:
         self._local: LocalSession | None = None
         self._buffer = bytearray()
         self._closed = False
+        self._line_start = True
+        """In DATA: whether the text sent so far ends in CRLF (a dot there ends the message)."""
 
     async def start(self) -> Step:
         from simulator.server import open_local_session
@@ -123,7 +149,10 @@ class LocalConnection:
         before = local.session.state
         if self._closed:
             return Step(data, (), before)
-        expect = before is not State.DATA or data == b".\r\n"
+        end = b"\n" if self._policy.accept_bare_lf else b"\r\n"
+        ends_message = data.removesuffix(end).removesuffix(b"\r") == b"." and data.endswith(end)
+        expect = before is not State.DATA or (ends_message and self._line_start)
+        self._line_start = before is not State.DATA or data.endswith(end)
         try:
             await local.client.send_all(data)
         except (trio.BrokenResourceError, trio.ClosedResourceError):
@@ -184,7 +213,8 @@ class LocalConnection:
         session = self._require().session
         state = State.CLOSED if self._closed else session.state
         sender = None if session.mail is None else session.mail.path
-        return SessionView(state, sender, len(session.recipients), session.messages_accepted)
+        return SessionView(state, sender, len(session.recipients), session.messages_accepted,
+                           session.errors, session.policy.error_budget or 0)
 
     def messages(self) -> list[StoredMessage] | None:
         return self._store.messages()
@@ -253,6 +283,14 @@ class TcpConnection:
 
     async def _next_answer(self) -> Answer | None:
         """The next complete reply, or None when the server closed the connection."""
+        assert self._stream is not None
+        try:
+            return await self._parse_answer()
+        except ReplyTooLong as err:  # bounded memory whatever the server sends
+            self._eof = True
+            return Answer(err.head, 0, None, (), True, problem="connect.reply-too-long")
+
+    async def _parse_answer(self) -> Answer | None:
         assert self._stream is not None
         while (reply := self._parser.next_reply()) is None:
             try:

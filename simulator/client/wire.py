@@ -57,14 +57,31 @@ def _strip_enhanced(code: int, texts: list[str]) -> tuple[str | None, tuple[str,
     return enhanced, tuple(prefix.sub("", text, count=1) for text in texts)
 
 
+MAX_REPLY_LINES: Final = 200
+"""Lines of one multi-line reply kept; a server that sends more is not talking SMTP sense."""
+MAX_REPLY_OCTETS: Final = 64 * 1024
+"""Octets of one reply kept (RFC 5321 §4.5.3.1.5 allows 512 per line)."""
+
+
+class ReplyTooLong(Exception):
+    """One reply passed :data:`MAX_REPLY_LINES` or :data:`MAX_REPLY_OCTETS`; ``head`` holds
+    its first lines, for the screen."""
+
+    def __init__(self, head: bytes) -> None:
+        super().__init__("reply too long")
+        self.head = head
+
+
 class ReplyParser:
-    """Bytes in, complete :class:`WireReply` objects out (sans-IO, like the engine)."""
+    """Bytes in, complete :class:`WireReply` objects out (sans-IO, like the engine). One
+    reply is bounded: past the caps, :meth:`next_reply` raises :class:`ReplyTooLong`."""
 
     def __init__(self) -> None:
         self._buffer = bytearray()
         self._pending: list[bytes] = []
         self._texts: list[str] = []
         self._code = 0
+        self._octets = 0
 
     def feed(self, data: bytes) -> None:
         self._buffer += data
@@ -98,11 +115,16 @@ class ReplyParser:
         self._code = code
         self._pending.append(raw)
         self._texts.append(text)
+        self._octets += len(raw)
+        if len(self._pending) > MAX_REPLY_LINES or self._octets > MAX_REPLY_OCTETS:
+            head = b"".join(self._pending[:5])
+            self._pending, self._texts, self._octets = [], [], 0
+            raise ReplyTooLong(head)
         if not is_last:
             return None
         enhanced, lines = _strip_enhanced(code, self._texts)
         reply = WireReply(b"".join(self._pending), code, enhanced, lines)
-        self._pending, self._texts = [], []
+        self._pending, self._texts, self._octets = [], [], 0
         return reply
 
 

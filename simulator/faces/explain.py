@@ -1,4 +1,5 @@
-"""``smtp-sim explain CODE [CODE...]``: a reply code explained, or codes compared.
+"""``smtp-sim explain CODE [CODE...]``: reply codes explained (compared when several),
+enhanced status codes (read with their reply code as one pair), and class digits.
 
 Text on a terminal (coloured unless NO_COLOR or --no-color, wrapped to the terminal
 width), Markdown for handouts, JSON for tools. A malformed or unknown code is a usage
@@ -16,6 +17,7 @@ from typing import Final
 from simulator.lessons import CodeEntry
 from simulator.lessons.lookup import ExplainError, Request, parse_request
 from simulator.lessons.scenario_view import sent_by
+from simulator.lessons.ui import text
 from simulator.render.terminal import wants_color
 
 USAGE_ERROR: Final = 2
@@ -37,6 +39,9 @@ def as_json(request: Request) -> str:
                   for e in request.entries],
         "enhanced": [{"code": e.code, "title": e.title, "description": e.description}
                      for e in request.enhanced],
+        "classes": [{"name": c.name, "title": c.title, "meaning": c.meaning,
+                     "description": c.description} for c in request.classes],
+        "notes": request.notes,
         "comparison": None if request.comparison is None else {
             "codes": list(request.comparison.codes), "authored": request.comparison.authored,
             "difference": request.comparison.difference, "which": request.comparison.which},
@@ -52,9 +57,11 @@ def render(request: Request, fmt: str, *, color: bool, width: int) -> str:
         return as_json(request)
     senders = [sent_by(entry.code, request.lang) for entry in request.entries]
     if fmt == "markdown":
-        markdown = to_markdown(request.entries, request.comparison, request.enhanced)
+        markdown = to_markdown(request.entries, request.comparison, request.enhanced,
+                               classes=request.classes, notes=request.notes)
         return markdown.rstrip("\n") + "".join(f"\n\n{line}" for line in senders) + "\n"
-    fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    fragments = explain_fragments(request.entries, request.comparison, request.enhanced,
+                                  classes=request.classes, notes=request.notes)
     fragments = wrap([*fragments, *(("class:dim", f"\n{line}\n") for line in senders)], width)
     return (to_ansi(fragments) if color else to_plain(fragments)).rstrip("\n") + "\n"
 
@@ -74,7 +81,7 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         request = parse_request(list(args.codes), lang)
     except ExplainError as err:
-        print(f"smtp-sim explain: {err}", file=sys.stderr)
+        print(text("explain.error", lang, error=err), file=sys.stderr)
         return USAGE_ERROR
     color = wants_color(sys.stdout, no_color=args.no_color)
     width = shutil.get_terminal_size().columns

@@ -1,82 +1,170 @@
-"""``smtp-sim run FILE``: send a file of command lines and print the explained transcript.
+"""``smtp-sim run FILE``: play a script of command lines and print the explained transcript.
 
 No terminal, no prompt_toolkit: for handouts, scripts and tests. The console's piped mode
-(``echo EHLO x | smtp-sim``) is this face too.
+(``echo EHLO x | smtp-sim``) is this face too. The script format (narration, meta-commands)
+is :mod:`simulator.client.script`'s; the file is read and the transcript printed line by
+line, so a file of any size runs in bounded memory.
+
+Exit status: 0 when every line was sent and the session ended cleanly; 1 when the file
+ended inside DATA, lines were left unsent after the server closed, or the server could not
+be reached; 2 for usage errors (a file that cannot be read, a bad ``--connect``). Error
+replies from the server are the content of a lesson, not failures.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import sys
-from typing import Final
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Final, TextIO
 
-from simulator.client import TcpConnection
-from simulator.client.script import ended_in_data, play, split_lines
+from simulator.client import Connection, LocalConnection, TcpConnection
+from simulator.client.script import Event, Outcome, Player, read_lines
+from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text
+from simulator.protocol import Policy
 from simulator.render.terminal import wants_color
-from simulator.render.transcript import format_json, format_markdown, format_text
+from simulator.render.transcript import MarkdownWriter, event_json, event_text
 
-_UNSENT: Final = ("(the server closed the connection; {count} line(s) not sent)",
-                  "（服务器已关闭连接；{count} 行没有发送）")
-"""The notice after a transcript cut short (English, Chinese)."""
-_IN_DATA: Final = ("smtp-sim run: the file ended inside DATA (no line holding only \".\" after "
-                   "the 354), so that message was never finished or sent",
-                   "smtp-sim run：文件在 DATA 中途结束（354 之后没有只含 \".\" 的一行），"
-                   "所以那封邮件没有写完，也没有发出")
-"""Said on stderr when the file stops in the middle of a message (English, Chinese)."""
+if TYPE_CHECKING:
+    from simulator.protocol.rules import Scenario
+
+USAGE_ERROR: Final = 2
+INCOMPLETE: Final = 1
 
 
-def _read(name: str) -> bytes:
+@contextlib.contextmanager
+def _opened(name: str) -> Iterator[IO[bytes]]:
     if name == "-":
-        return sys.stdin.buffer.read()
+        yield sys.stdin.buffer
+        return
     with open(name, "rb") as handle:
-        return handle.read()
+        yield handle
+
+
+def _peer(args: argparse.Namespace) -> tuple[str, int] | None:
+    """The ``--connect`` peer, if any; ValueError when it is malformed."""
+    peer: tuple[str, int] | None = getattr(args, "connect_to", None)
+    if peer is None and getattr(args, "connect", None):
+        from simulator.client import parse_peer
+
+        peer = parse_peer(args.connect)
+    return peer
+
+
+def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
+               scenario: Scenario) -> Callable[[], Connection]:
+    if peer is not None:
+        return lambda: TcpConnection(*peer)
+    from simulator.server.store import MemoryStore
+
+    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                    scenario=scenario)
+    store = MemoryStore()  # kept across :reconnect, as in the console
+    return lambda: LocalConnection(policy=policy, store=store)
+
+
+class Printer:
+    """Writes each event as it happens, in the chosen format, in the player's language."""
+
+    def __init__(self, fmt: str, out: TextIO, *, color: bool, lang: str) -> None:
+        self.fmt, self.out, self.color = fmt, out, color
+        self.player: Player | None = None
+        self._markdown = MarkdownWriter(lang)
+        self._records = 0
+
+    @property
+    def lang(self) -> str:
+        return self.player.lang if self.player is not None else self._markdown.lang
+
+    def start(self) -> None:
+        if self.fmt == "json":
+            self._write(f'{{\n  "lang": {json.dumps(self.lang)},\n  "steps": [')
+        elif self.fmt == "markdown":
+            self._write("\n".join(self._markdown.header()) + "\n")
+
+    def __call__(self, event: Event) -> None:
+        if self.fmt == "json":
+            record = json.dumps(event_json(event, self.lang), ensure_ascii=False, indent=2)
+            comma = "," if self._records else ""
+            self._records += 1
+            self._write(comma + "\n" + "\n".join("    " + line for line in record.splitlines()))
+        elif self.fmt == "markdown":
+            self._markdown.lang = self.lang
+            self._write("".join(line + "\n" for line in self._markdown.event(event)))
+        else:
+            self._write(event_text(event, self.lang, color=self.color))
+
+    def finish(self, outcome: Outcome) -> None:
+        if self.fmt == "json":
+            self._write(f'\n  ],\n  "unsent_lines": {outcome.unsent}\n}}\n')
+        elif self.fmt == "markdown":
+            self._write("".join(line + "\n" for line in self._markdown.end()))
+        elif outcome.unsent:
+            self._write(text("run.unsent", self.lang, count=outcome.unsent) + "\n")
+
+    def _write(self, chunk: str) -> None:
+        self.out.write(chunk)
+        self.out.flush()
 
 
 def run_file(args: argparse.Namespace) -> int:
-    """``smtp-sim run FILE``: print the explained transcript; 2 when the file cannot be read."""
+    """``smtp-sim run FILE``: print the explained transcript; see the module for the status."""
     import trio
 
     from simulator.lessons.scenarios import ScenarioError, from_arguments
-    from simulator.protocol import Policy
 
+    lang = args.lang or LANGS[0]
     try:
         scenario = from_arguments(args)  # before any input is read: a bad file stops the run
     except ScenarioError as err:
         print(f"smtp-sim run: {err}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
     try:
-        data = _read(args.file)
+        peer = _peer(args)
+    except ValueError as err:
+        print(text("run.bad-connect", lang, error=err), file=sys.stderr)
+        return USAGE_ERROR
+    printer = Printer(args.format, sys.stdout, lang=lang,
+                      color=wants_color(sys.stdout, no_color=args.no_color))
+    player = Player(_connector(args, peer, scenario), printer, lang=lang)
+    printer.player = player
+    try:
+        with _opened(args.file) as stream:
+            printer.start()
+            outcome = trio.run(player.play, read_lines(stream))
+        printer.finish(outcome)
+    except BrokenPipeError:
+        return _reader_gone()
     except OSError as err:
-        print(f"smtp-sim run: cannot read {args.file}: {err.strerror or err}", file=sys.stderr)
-        return 2
-    lang = args.lang or "en"
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
-                    scenario=scenario)
-    peer: tuple[str, int] | None = getattr(args, "connect_to", None)
-    if peer is None and getattr(args, "connect", None):  # if the CLI gives `run` --connect
-        from simulator.client import parse_peer
+        if peer is not None and not getattr(err, "filename", None):
+            from simulator.client.errors import connect_error
 
-        try:
-            peer = parse_peer(args.connect)
-        except ValueError as err:
-            print(f"smtp-sim run: --connect: {err}", file=sys.stderr)
-            return 2
-    connection = None if peer is None else TcpConnection(*peer)
-    try:
-        steps, unsent = trio.run(
-            lambda: play(split_lines(data), policy=policy, connection=connection))
-    except OSError as err:
-        print(f"smtp-sim: cannot connect to {peer}: {err.strerror or err}", file=sys.stderr)
-        return 1
-    if args.format == "json":
-        print(format_json(steps, lang, unsent=unsent))
-    elif args.format == "markdown":
-        print(format_markdown(steps, lang))
-    else:
-        color = wants_color(sys.stdout, no_color=args.no_color)
-        sys.stdout.write(format_text(steps, lang, color=color))
-        if unsent:
-            print(_UNSENT[lang == "zh"].format(count=unsent))
-    if not unsent and ended_in_data(steps):
-        print(_IN_DATA[lang == "zh"], file=sys.stderr)
+            print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
+                  file=sys.stderr)
+            return INCOMPLETE
+        print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
+              file=sys.stderr)
+        return USAGE_ERROR
+    return _status(outcome, player.lang)
+
+
+def _reader_gone() -> int:
+    """Whoever read standard output stopped (``smtp-sim run f | head``): stop quietly, as a
+    Unix tool killed by SIGPIPE would, and keep Python from complaining at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # SIGPIPE
+
+
+def _status(outcome: Outcome, lang: str) -> int:
+    if outcome.unsent:
+        print(text("run.unsent-status", lang, count=outcome.unsent), file=sys.stderr)
+        return INCOMPLETE
+    if outcome.in_data:
+        print(text("run.in-data", lang), file=sys.stderr)
+        return INCOMPLETE
     return 0

@@ -29,6 +29,8 @@ from typing import Final, TextIO
 import trio
 
 from simulator.faces.classlog import Item, Lesson
+from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
@@ -62,10 +64,14 @@ HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 """What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
 
+def _lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", None) or LANGS[0])
+
+
 def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     problem = _check_options(args)
-    lang = getattr(args, "lang", None) or "en"
+    lang = _lang(args)
     if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         problem = _words(lang, "dashboard", "not-a-terminal")
     if problem:
@@ -111,8 +117,7 @@ def _words(lang: str, section: str, entry: str, **fields: object) -> str:
 def _run(args: argparse.Namespace, policy: Policy, store: Store, lesson: Lesson,
          screen: Screen | None) -> int:
     if not is_loopback(args.host):
-        print(f"warning: listening on {args.host}: anyone who can reach this machine there can "
-              "connect (the server still never relays mail)", file=sys.stderr)
+        print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
@@ -220,7 +225,8 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                           f"{err.strerror or err}", file=sys.stderr)
                     return 1
                 url = f"smtp://{url_host(args.host)}:{port}"
-                print(f"listening on {url}", flush=True)
+                print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
+                      flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
                     from simulator.lessons.scenario_view import start_lines
 
@@ -263,7 +269,7 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
                           stopping: Stopping) -> None:
     """At the first signal, stop serving (the later ones are ignored)."""
     async for signum in signals:
-        say(f"{signal.Signals(signum).name}: closing every session and stopping")
+        say(text("serve.stopping", LANGS[0], signal=signal.Signals(signum).name))
         if stopping.storing:
             count = stopping.storing
             say(f"waiting for {count} {'message' if count == 1 else 'messages'} being "

@@ -27,6 +27,7 @@ from .entries import (
 from .load import KINDS, LANGS, LessonDataError, Library
 from .rules import PROSE_FIELDS, is_rfc_reference, reads_as_chinese, reads_as_english
 from .templates import placeholders
+from .ui import ui_keys
 
 CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels")
 
@@ -96,7 +97,8 @@ def check_library(library: Library) -> list[str]:
                 continue
             usable.append((kind, lang))
     for kind, lang in usable:
-        {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare}[kind](lint, lang)
+        {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare,
+         "ui": _check_ui}[kind](lint, lang)
     _check_same_rfc(lint, usable)
     _check_scenarios(lint)
     return lint.problems
@@ -198,6 +200,34 @@ def _check_compare(lint: Linter, lang: str) -> None:
     for template, allowed in COMPOSED_TEMPLATES.items():
         text = composed.get(template) if isinstance(composed, Mapping) else None
         _check_placeholders(lint, where, template, text, allowed)
+
+
+def _check_ui(lint: Linter, lang: str) -> None:
+    """Every UI text is a string in every language, with the same placeholders as in the
+    first language (a field missing in one translation would be shown as ``{name}``)."""
+    name = lint.lib.file_name("ui", lang)
+    mine = dict(ui_keys(lint.lib.document("ui", lang)))
+    reference = dict(ui_keys(lint.lib.document("ui", LANGS[0])))
+    lint.names(name, mine, reference, "UI key")
+    for key, value in sorted(mine.items()):
+        where = f"{name}: [{key}]"
+        if not isinstance(value, str) or not (value.strip() or key.startswith("words.")):
+            lint.report(where, "must be a non-empty string")
+            continue
+        try:
+            used = set(placeholders(value))
+        except ValueError as err:
+            lint.report(where, f"{err} (write literal braces as {{{{ and }}}})")
+            continue
+        expected = reference.get(key)
+        if isinstance(expected, str) and key in reference:
+            try:
+                wanted = set(placeholders(expected))
+            except ValueError:
+                continue
+            if used != wanted:
+                shown = " ".join(f"{{{p}}}" for p in sorted(wanted)) or "none"
+                lint.report(where, f"placeholders differ from {LANGS[0]} (expected: {shown})")
 
 
 def _check_same_rfc(lint: Linter, usable: list[tuple[str, str]]) -> None:

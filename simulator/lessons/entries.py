@@ -69,6 +69,8 @@ class CodeEntry:
     rfc: str
     first: ClassInfo
     second: ClassInfo
+    own_meaning: str = ""
+    """When the class line does not fit this code (221 succeeds but closes the channel)."""
 
     @property
     def heading(self) -> str:
@@ -77,8 +79,8 @@ class CodeEntry:
 
     @property
     def meaning(self) -> str:
-        """``5xx: permanent failure; ...``: what the class of this code means."""
-        return f"{self.first.name}: {self.first.meaning}"
+        """``5xx: permanent failure; ...``: what the class of this code means (for this code)."""
+        return f"{self.first.name}: {self.own_meaning or self.first.meaning}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,18 @@ def code_entry(code: int, lang: str = "en", *, library: Library | None = None) -
         _text(table, "fix"), _text(table, "rfc"),
         first_class(code // 100, lang, library=lib),
         second_class(code // 10 % 10, lang, library=lib),
+        _own_meaning(code, lang),
     )
+
+
+def _own_meaning(code: int, lang: str) -> str:
+    """The UI table ``meaning`` overrides the class line for codes it does not fit."""
+    from .ui import template
+
+    try:
+        return template(f"meaning.{code}", lang)
+    except KeyError:
+        return ""
 
 
 def enhanced_entry(code: str, lang: str = "en", *,

@@ -20,10 +20,13 @@ from typing import Any, Final
 import simulator
 
 LANGS: Final = ("en", "zh")
-"""The languages every lesson text exists in: English and simplified Chinese (zh-CN)."""
+"""The languages every text exists in: English and simplified Chinese (zh-CN). The one list:
+the CLI, the console's settings, the linter and the tests import it, so a third language is
+one set of ``*.LANG.toml`` files plus one entry here. The first is the fallback."""
 
-KINDS: Final = ("codes", "keys", "compare")
-"""The lesson files per language: ``codes.LANG.toml``, ``keys.LANG.toml``, ``compare.LANG.toml``."""
+KINDS: Final = ("codes", "keys", "compare", "ui")
+"""The lesson files per language: ``codes.LANG.toml``, ``keys.LANG.toml``, ``compare.LANG.toml``
+and ``ui.LANG.toml`` (the faces' own words)."""
 
 _EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 

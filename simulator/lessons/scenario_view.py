@@ -23,6 +23,8 @@ from .templates import fill
 if TYPE_CHECKING:
     from simulator.protocol.events import Exchange
 
+from .ui import text as ui_text
+
 KIND: Final = "scenario-ui"
 TEXTS: Final = ("start", "settings", "heading", "rules", "no_rules", "rule", "domains",
                 "reply_key", "delay", "disconnect", "silent", "engine_reply", "waited",
@@ -95,7 +97,7 @@ def _action(rule: Rule, lang: str) -> str:
         parts.append(text("engine_reply", lang))
     if rule.disconnect:
         parts.append(text("silent" if rule.reply is None else "disconnect", lang))
-    return ("，" if lang == "zh" else ", ").join(parts)
+    return ui_text("words.list-separator", lang).join(parts)
 
 
 def notice(exchange: Exchange, lang: str = "en") -> str | None:
@@ -144,4 +146,5 @@ def sent_by(code: int, lang: str = "en") -> str:
             "sent_scenario", lang, code=code, scenario=scenario.name,
             rules=", ".join(rule.name for rule in rules),
             options="".join(text("option", lang, option=option) for option in options)))
-    return ("" if lang == "zh" else " ").join(sentences) or text("sent_never", lang, code=code)
+    joined = ui_text("words.sentence-separator", lang).join(sentences)
+    return joined or text("sent_never", lang, code=code)

@@ -8,8 +8,8 @@ soft hyphens...), lone surrogates, line and paragraph separators, unassigned and
 code points. Letters in any script, CJK punctuation and emoji stay as typed.
 
 Escapes are Python-style and unambiguous: ``\\t``, ``\\r``, ``\\n``, ``\\\\``, ``\\xNN`` for a
-control or an undecodable byte, ``\\uNNNN`` and ``\\UNNNNNNNN`` above that. Replies are ASCII
-(RFC 5321 §4.2), so :func:`quote` escapes every non-ASCII character too.
+C0 control or an undecodable byte, ``\\uNNNN`` (C1 controls too) and ``\\UNNNNNNNN`` above
+that. Replies are ASCII (RFC 5321 §4.2), so :func:`quote` escapes every non-ASCII character too.
 
 One truncation rule serves every place that shortens client text: :func:`shorten` keeps whole
 escapes and ends in ``...``.
@@ -40,7 +40,7 @@ def escape_char(char: str, *, ascii_only: bool = False) -> str:
         return f"\\x{code - 0xDC00:02x}"
     if not ascii_only and unicodedata.category(char) not in _HIDDEN:
         return char
-    if code < 0x100:
+    if code < 0x80:  # \x80-\xff mean undecodable bytes; a C1 character is \u0080-\u009f
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 

@@ -59,6 +59,29 @@ def fix_label(words: Mapping[str, str], code: int) -> str:
     return words["fix"] if code >= 400 else words["next"]
 
 
+def why_label(a: Annotation) -> str:
+    """``Why`` when the engine's reply key says why; for another server's reply only the
+    code is known, so the text says what it usually means."""
+    if a.key is not None:
+        return labels(a.lang)["why"]
+    from simulator.lessons.ui import text
+
+    return text("explain.usually", a.lang)
+
+
+def short_annotation_fragments(a: Annotation) -> Fragments:
+    """``:detail brief``: the title and the first sentence of why, two lines."""
+    words = labels(a.lang)
+    first = a.why.splitlines()[0] if a.why else ""
+    cut = re.search(r"(?<=[.!?])\s|(?<=[。！？])", first)
+    sentence = first[: cut.start()] if cut else first
+    out: Fragments = [("", INDENT), (code_style(a.code), a.title), ("", "\n")]
+    if sentence:
+        out += [("", INDENT), ("class:heading", f"{why_label(a)}{words['colon']}"),
+                ("class:why", sentence.strip() + "\n")]
+    return out
+
+
 def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     """The explanation shown under a reply: title, why, fix, rule; indented, ends in newline.
 
@@ -71,7 +94,7 @@ def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     out.append(("", "\n"))
     if not brief and a.meaning:
         out += _indented("class:dim", a.meaning)
-    for label, style, text in ((words["why"], "class:why", a.why),
+    for label, style, text in ((why_label(a), "class:why", a.why),
                                (fix_label(words, a.code), "class:fix", a.fix)):
         if text:
             first, *rest = text.splitlines()
@@ -97,7 +120,7 @@ def entry_fragments(entry: CodeEntry, *, level_title: bool = True) -> Fragments:
     out: Fragments = [(code_style(entry.code), f"{prefix}{entry.code}"),
                       ("class:title", f" {entry.title}\n")]
     for info in (entry.first, entry.second):
-        detail = info.meaning if info is entry.first else info.description
+        detail = (entry.own_meaning or info.meaning) if info is entry.first else info.description
         out.append(("class:dim", f"{INDENT}{info.name} {info.title}{words['colon']}{detail}\n"))
     out.append(("", "\n"))
     out += _section(words["description"], entry.description)
@@ -137,10 +160,23 @@ def comparison_fragments(entries: Sequence[CodeEntry], comparison: Comparison) -
     return out
 
 
+def class_fragments(info: ClassInfo) -> Fragments:
+    """A class digit explained (``explain 5xx``, ``explain x5z``): title, meaning, description."""
+    style = code_style(info.digit * 100) if info.name.endswith("xx") else "class:title"
+    out: Fragments = [(style, info.name), ("class:title", f" {info.title}\n")]
+    if info.meaning != info.title:
+        out += _indented("class:dim", f"{info.meaning}")
+    return [*out, ("", "\n"), *_indented("", info.description), ("", "\n")]
+
+
 def explain_fragments(entries: Sequence[CodeEntry], comparison: Comparison | None,
-                      enhanced: Sequence[EnhancedEntry] = ()) -> Fragments:
-    """What ``smtp-sim explain`` prints: one entry, or a comparison, then enhanced codes."""
-    out: Fragments = []
+                      enhanced: Sequence[EnhancedEntry] = (), *,
+                      classes: Sequence[ClassInfo] = (), notes: Sequence[str] = ()) -> Fragments:
+    """What ``smtp-sim explain`` prints: notes, one entry or a comparison, enhanced codes,
+    then class digits."""
+    out: Fragments = [("class:why", f"{note}\n\n") for note in notes]
+    for info in classes:
+        out += class_fragments(info)
     if comparison is not None:
         out += comparison_fragments(entries, comparison)
     else:
@@ -208,7 +244,7 @@ def _md_entry(entry: CodeEntry, level: str) -> list[str]:
     words = labels(entry.lang)
     colon = words["colon"]
     out = [f"{level} {md_escape(entry.heading)}", "",
-           _md_class(entry.first, entry.first.meaning, colon) + "  ",
+           _md_class(entry.first, entry.own_meaning or entry.first.meaning, colon) + "  ",
            _md_class(entry.second, entry.second.description, colon), ""]
     sub = level + "#"
     out += _md_section(sub, words["description"], entry.description)
@@ -218,9 +254,17 @@ def _md_entry(entry: CodeEntry, level: str) -> list[str]:
 
 
 def to_markdown(entries: Sequence[CodeEntry], comparison: Comparison | None = None,
-                enhanced: Sequence[EnhancedEntry] = ()) -> str:
+                enhanced: Sequence[EnhancedEntry] = (), *, classes: Sequence[ClassInfo] = (),
+                notes: Sequence[str] = ()) -> str:
     """A handout in Markdown: headings for every code and every section."""
     out: list[str] = []
+    for note in notes:
+        out += [md_escape(note), ""]
+    for info in classes:
+        out += [f"# {md_escape(f'{info.name} {info.title}')}", ""]
+        if info.meaning != info.title:
+            out += [f"*{md_escape(info.meaning)}*", ""]
+        out += [md_escape(info.description), ""]
     if comparison is not None and entries:
         words = labels(comparison.lang)
         out += [f"# {md_escape(comparison_title(entries))}", ""]

@@ -9,10 +9,9 @@ rules the server applies (RFC 5321 §4.1.4 and §3.3). The result is ``(style, t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Final
 
+from simulator.lessons.ui import text
 from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS, State, Verb
 
 Fragments = list[tuple[str, str]]
@@ -22,36 +21,13 @@ PLAIN: Final = ""
 DIM: Final = "class:dim"
 HEADING: Final = "class:title"
 
-_LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
-    "title": ("SMTP session states (RFC 5321 §3.3, §4.1.4); you are in: ",
-              "SMTP 会话状态（RFC 5321 §3.3、§4.1.4）；当前状态："),
-    "anywhere": ("Before DATA, in any state:", "DATA 之前，任何状态下："),
-    "same": ("same state", "状态不变"),
-    "refused": ("Refused with 503 (bad sequence):", "以 503 拒绝（命令顺序错误）："),
-    "in": ("in", "于"),
-    "here": ("From here:", "从当前状态："),
-    "data": ("message text until a line holding only . (then back to greeted)",
-             "邮件正文，直到只有 . 的一行（然后回到 greeted）"),
-    "closed": ("the connection is closed: :reconnect opens a new session",
-               "连接已关闭：输入 :reconnect 开始新的会话"),
-    # What each 503 of state.py's SEQUENCE_ERRORS asks for, in words for the learner:
-    "sequence.need-helo": ("EHLO/HELO first", "先要 EHLO/HELO"),
-    "sequence.rcpt-before-mail": ("MAIL FROM first", "先要 MAIL FROM"),
-    "sequence.data-before-mail": ("MAIL FROM and RCPT TO first", "先要 MAIL FROM 和 RCPT TO"),
-    "sequence.data-before-rcpt": ("a RCPT TO first", "先要 RCPT TO"),
-    "sequence.nested-mail": ("one sender per message: RSET first",
-                             "每封邮件只有一个发件人：先 RSET"),
-})
-
-
 def needs(key: str, lang: str) -> str:
     """What a move refused with the 503 ``key`` needs first, e.g. ``MAIL FROM first``."""
     return _label(key, lang)
 
 
 def _label(key: str, lang: str) -> str:
-    english, chinese = _LABELS[key]
-    return chinese if lang == "zh" else english
+    return text(f"diagram.{key}", lang)
 
 
 def _verb_name(verb: Verb) -> str:
@@ -209,13 +185,41 @@ def here_line(current: State, lang: str) -> str:
     return text
 
 
-def diagram(current: State, lang: str = "en") -> Fragments:
-    """The whole diagram as fragments; ``current`` is highlighted wherever it appears."""
+def _vertical(path: list[tuple[State, tuple[Verb, ...]]], current: State) -> Fragments:
+    """The main path top to bottom, for terminals too narrow for the one-line spine."""
+    loops, backs = self_loops(path), back_edges(path)
+    out: Fragments = []
+    for state, verbs in path:
+        out += [(PLAIN, " "), _state(state, current, boxed=True)]
+        if state in loops:
+            out.append((DIM, "  ↻ " + "/".join(_verb_name(v) for v in loops[state])))
+        for src, verb, dst in backs:
+            if src is state:
+                out.append((DIM, f"  ──{_verb_name(verb)}──▶ {dst.value}"))
+        out.append((PLAIN, "\n"))
+        if verbs:
+            out += [(DIM, f"   │ {'/'.join(_verb_name(v) for v in verbs)}\n"), (DIM, "   ▼\n")]
+    return out
+
+
+def spine_width() -> int:
+    """Columns the one-line spine needs (with the loop labels under it)."""
+    path = main_path()
+    _, centres = _spine(path, State.CONNECTED)
+    return max(centres.values()) + 12
+
+
+def diagram(current: State, lang: str = "en", *, width: int = 200) -> Fragments:
+    """The whole diagram as fragments; ``current`` is highlighted wherever it appears.
+    Narrower than the spine, the main path is drawn top to bottom."""
     path = main_path()
     spine, centres = _spine(path, current)
     out: Fragments = [(PLAIN, _label("title", lang)), _state(current, current), (PLAIN, "\n\n")]
-    out += [*spine, (PLAIN, "\n")]
-    out += _under(path, centres)
+    if width >= spine_width():
+        out += [*spine, (PLAIN, "\n")]
+        out += _under(path, centres)
+    else:
+        out += _vertical(path, current)
     out.append((PLAIN, "\n" + _label("anywhere", lang) + "\n"))
     for line in common_moves(lang):
         if line.endswith(State.CLOSED.value):
@@ -229,6 +233,6 @@ def diagram(current: State, lang: str = "en") -> Fragments:
     return out
 
 
-def diagram_text(current: State, lang: str = "en") -> str:
+def diagram_text(current: State, lang: str = "en", *, width: int = 200) -> str:
     """The diagram as plain text (tests, ``--no-color``)."""
-    return "".join(text for _, text in diagram(current, lang))
+    return "".join(text for _, text in diagram(current, lang, width=width))

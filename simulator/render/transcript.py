@@ -3,7 +3,7 @@ prompt_toolkit-style fragments, plain or ANSI text, Markdown or JSON.
 
 Shared by every face: the console prints these fragments, ``:save`` and ``smtp-sim run``
 write the Markdown, ``run --format json`` the JSON. Sent lines are marked `` -> ``, received
-lines ``<-  `` (as swaks does); client bytes are always shown escaped.
+lines ``<-  `` and errors ``<** `` (as swaks does); client bytes are always shown escaped.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from simulator.client import Answer, Step, explain
-from simulator.protocol.escape import show_bytes
+from simulator.client.script import Event, Note, Notice
+from simulator.protocol import State
+from simulator.protocol.escape import show_bytes, show_text
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
@@ -23,25 +25,41 @@ Fragments = list[tuple[str, str]]
 
 SENT: Final = " -> "
 RECEIVED: Final = "<-  "
+"""A 1xx, 2xx or 3xx reply line (swaks' markers: an error must stand out without colour)."""
+RECEIVED_ERROR: Final = "<** "
+"""A 4xx or 5xx reply line (and bytes that are no SMTP reply)."""
+SHOWN_LIMIT: Final = 1024
+"""Characters of one sent line shown; a longer line is cut (the server refuses past 512)."""
 _WIRE_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
+
+
+def received_marker(code: int) -> str:
+    """``<-  `` for a success or an intermediate reply, ``<** `` for an error."""
+    return RECEIVED if 1 <= code // 100 <= 3 else RECEIVED_ERROR
 
 
 def wire_lines(wire: bytes, *, raw: bool = False) -> list[str]:
     """Each received line, escaped; with ``raw`` the CR and LF are shown as ``\\r\\n``."""
-    return [show_bytes(line, visible_eol=raw) for line in _WIRE_LINE.findall(wire)]
+    return [show_bytes(line, visible_eol=raw, limit=SHOWN_LIMIT)
+            for line in _WIRE_LINE.findall(wire)]
+
+
+def sent_text(sent: bytes, *, raw: bool = False) -> str:
+    return show_bytes(sent, visible_eol=raw, limit=SHOWN_LIMIT)
 
 
 def sent_fragments(sent: bytes, *, raw: bool = False) -> Fragments:
-    return [("class:dim", SENT), ("class:sent", show_bytes(sent, visible_eol=raw) + "\n")]
+    return [("class:dim", SENT), ("class:sent", sent_text(sent, raw=raw) + "\n")]
 
 
 def answer_fragments(answer: Answer, *, raw: bool = False) -> Fragments:
     from .fragments import code_style
 
     style = code_style(answer.code) if answer.code else "class:dim"
+    marker = received_marker(answer.code)
     out: Fragments = []
     for line in wire_lines(answer.wire, raw=raw):
-        out += [("class:dim", RECEIVED), (style, line + "\n")]
+        out += [("class:dim", marker), (style, line + "\n")]
     return out
 
 
@@ -73,29 +91,50 @@ def step_fragments(step: Step, lang: str, *, raw: bool = False, brief: bool = Tr
         out += notice_fragments(answer, lang)
         out += answer_fragments(answer, raw=raw)
         out += explanation_fragments(explain(answer, lang), brief=brief)
+        if answer.problem:
+            from simulator.lessons.ui import text
+
+            out.append(("class:code.5xx", text(answer.problem, lang) + "\n"))
     return out
 
 
-def format_text(steps: Sequence[Step], lang: str, *, color: bool, raw: bool = False) -> str:
-    """The transcript for a terminal (ANSI colours) or a file (plain)."""
+def notice_text(notice: Notice, lang: str) -> str:
+    from simulator.lessons.ui import text
+
+    return text(notice.key, lang, **dict(notice.fields))
+
+
+def event_fragments(event: Event, lang: str, *, raw: bool = False) -> Fragments:
+    """One script event on screen: a step, narration (``# ...``) or a player's notice."""
+    if isinstance(event, Note):
+        return [("class:title", f"# {show_text(event.text)}\n")]
+    if isinstance(event, Notice):
+        return [("class:dim", show_text(notice_text(event, lang)) + "\n")]
+    return step_fragments(event, lang, raw=raw)
+
+
+def event_text(event: Event, lang: str, *, color: bool, raw: bool = False) -> str:
     from .fragments import to_ansi, to_plain
 
-    fragments: Fragments = []
-    for step in steps:
-        fragments += step_fragments(step, lang, raw=raw)
+    fragments = event_fragments(event, lang, raw=raw)
     return to_ansi(fragments) if color else to_plain(fragments)
+
+
+def format_text(steps: Sequence[Event], lang: str, *, color: bool, raw: bool = False) -> str:
+    """The transcript for a terminal (ANSI colours) or a file (plain)."""
+    return "".join(event_text(step, lang, color=color, raw=raw) for step in steps)
 
 
 def _markdown_explanation(annotation: Annotation) -> list[str]:
     """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
     from simulator.lessons import labels
 
-    from .fragments import fix_label, md_escape
+    from .fragments import fix_label, md_escape, why_label
 
     words = labels(annotation.lang)
     lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
     fix = fix_label(words, annotation.code)
-    for label, text in ((words["why"], annotation.why), (fix, annotation.fix),
+    for label, text in ((why_label(annotation), annotation.why), (fix, annotation.fix),
                         (words["rfc"], annotation.rfc or "")):
         if text:
             body = md_escape(text).replace("\n", "  \n  ")
@@ -103,25 +142,61 @@ def _markdown_explanation(annotation: Annotation) -> list[str]:
     return lines
 
 
-def _fence(block: list[str]) -> str:
-    """A code fence longer than any run of backticks in the block (CommonMark §4.5)."""
-    longest = max((len(run) for line in block for run in re.findall(r"`+", line)), default=0)
-    return "`" * max(3, longest + 1)
+FENCE: Final = "```"
+"""Every line inside a block starts with a marker, so no line can close a plain fence."""
 
 
-def format_markdown(steps: Sequence[Step], lang: str, *, title: str = "SMTP transcript") -> str:
-    """A handout: each exchange as a code block, its explanations below it."""
-    out = [f"# {title}", ""]
-    for step in steps:
-        block = [] if step.sent is None else [SENT + show_bytes(step.sent)]
-        for answer in step.answers:
-            block += [RECEIVED + line for line in wire_lines(answer.wire)]
-        fence = _fence(block)
-        out += [fence + "text", *block, fence, ""]
-        for answer in step.answers:
-            annotation = explain(answer, lang)
+class MarkdownWriter:
+    """A handout written as it goes: each exchange in a code block, explanations below it;
+    a message's text lines (sent in DATA, no reply of their own) share one block, closed
+    by the reply to the final dot. Narration and notices are paragraphs between blocks."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._open = False
+
+    def header(self, title: str | None = None) -> list[str]:
+        from simulator.lessons.ui import text
+
+        return [f"# {title or text('transcript.title', self.lang)}", ""]
+
+    def event(self, event: Event) -> list[str]:
+        from .fragments import md_escape
+
+        if isinstance(event, Note | Notice):
+            shown = event.text if isinstance(event, Note) else notice_text(event, self.lang)
+            prefix = "" if isinstance(event, Note) else "*"
+            return [*self.end(), f"{prefix}{md_escape(show_text(shown))}{prefix}", ""]
+        out = [] if self._open else [FENCE + "text"]
+        self._open = True
+        if event.sent is not None:
+            out.append(SENT + sent_text(event.sent))
+        if not event.answers and event.state_before is State.DATA:
+            return out  # message text: the block stays open for the next line
+        for answer in event.answers:
+            out += [received_marker(answer.code) + line for line in wire_lines(answer.wire)]
+        out += self.end()
+        for answer in event.answers:
+            annotation = explain(answer, self.lang)
             if annotation is not None:
                 out += [*_markdown_explanation(annotation), ""]
+        return out
+
+    def end(self) -> list[str]:
+        """Close the open block, if any."""
+        if not self._open:
+            return []
+        self._open = False
+        return [FENCE, ""]
+
+
+def format_markdown(steps: Sequence[Event], lang: str, *, title: str | None = None) -> str:
+    """The whole handout of ``steps`` (``:save``; ``run`` writes it as it goes)."""
+    writer = MarkdownWriter(lang)
+    out = writer.header(title)
+    for step in steps:
+        out += writer.event(step)
+    out += writer.end()
     return "\n".join(out)
 
 
@@ -145,11 +220,19 @@ def _answer_json(answer: Answer, lang: str) -> dict[str, object]:
     return record
 
 
-def format_json(steps: Sequence[Step], lang: str, *, unsent: int = 0) -> str:
+def event_json(event: Event, lang: str) -> dict[str, object]:
+    """One event as a JSON object: a step, ``{"note": ...}`` or ``{"notice": ...}``."""
+    if isinstance(event, Note):
+        return {"note": event.text}
+    if isinstance(event, Notice):
+        return {"notice": notice_text(event, lang)}
+    return {"sent": None if event.sent is None else sent_text(event.sent),
+            "state_before": event.state_before.value,
+            "replies": [_answer_json(answer, lang) for answer in event.answers]}
+
+
+def format_json(steps: Sequence[Event], lang: str, *, unsent: int = 0) -> str:
     """Machine-readable: one object per step, replies with key, wire lines and explanation."""
-    records = [{"sent": None if step.sent is None else show_bytes(step.sent),
-                "state_before": step.state_before.value,
-                "replies": [_answer_json(answer, lang) for answer in step.answers]}
-               for step in steps]
+    records = [event_json(step, lang) for step in steps]
     return json.dumps({"lang": lang, "steps": records, "unsent_lines": unsent},
                       ensure_ascii=False, indent=2)

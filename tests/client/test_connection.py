@@ -3,6 +3,7 @@ parsing, and the layer rule (the console and ``run`` share it, prompt_toolkit st
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 import trio
 
 from simulator.client import TcpConnection, explain, parse_peer
+from simulator.lessons.ui import text
 
 
 def test_client_and_transcript_do_not_import_the_console() -> None:
@@ -59,3 +61,26 @@ def test_parse_peer(text: str, expected: tuple[str, int]) -> None:
 def test_parse_peer_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="HOST:PORT"):
         parse_peer(text)
+
+
+async def test_an_endless_reply_is_cut_and_the_client_disconnects(nursery: trio.Nursery) -> None:
+    sent = 0
+
+    async def endless(stream: trio.SocketStream) -> None:
+        nonlocal sent
+        line = b"220-" + b"x" * 70 + b"\r\n"
+        with contextlib.suppress(trio.BrokenResourceError, trio.ClosedResourceError):
+            while True:
+                await stream.send_all(line * 100)
+                sent += 100
+
+    listeners = await nursery.start(
+        lambda task_status: trio.serve_tcp(endless, 0, host="127.0.0.1",
+                                           task_status=task_status))
+    port = listeners[0].socket.getsockname()[1]
+    connection = TcpConnection("127.0.0.1", port)
+    greeting = await connection.start()
+    assert [(a.code, a.problem) for a in greeting.answers] == [(0, "connect.reply-too-long")]
+    assert len(greeting.answers[0].wire) < 1000
+    assert connection.closed
+    assert "reply is too long" in text(greeting.answers[0].problem, "en")

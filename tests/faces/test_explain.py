@@ -87,7 +87,7 @@ def test_enhanced_code_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["abc"], "'abc' is not a reply code"),
-    (["2"], "'2' is not a reply code"),
+    (["7"], "'7' is not a reply code"),
     (["699"], "'699' is not a reply code"),
     (["221", "5o0"], "'5o0' is not a reply code"),
     (["259"], "no explanation for 259. Known codes: 211 214"),
@@ -122,3 +122,49 @@ def test_terminal_width_is_taken_from_the_terminal() -> None:
     out = _spawn("221", "500", "--lang", "zh", "--no-color", env=env)
     widths = [text_width(line) for line in out.replace("\r\n", "\n").splitlines()]
     assert 90 < max(widths) <= 100
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_enhanced_code_of_another_class_is_refused(capsys: pytest.CaptureFixture[str],
+                                                      lang: str) -> None:
+    status, out, err = explain(capsys, "250", "5.1.1", "--lang", lang)
+    assert status == 2 and out == ""
+    assert "RFC 3463 §2" in err and "2.x.x" in err
+
+
+def test_a_reply_code_and_its_enhanced_code_are_read_as_a_pair(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain(capsys, "550", "5.1.1")
+    assert status == 0
+    assert out.splitlines()[0].startswith("550 5.1.1: Requested action not taken")
+    assert "Bad destination mailbox address" in out.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(("query", "heading"), [
+    ("2xx", "2xx Positive completion"), ("5", "5xx Permanent negative completion"),
+    ("x5z", "x5z Mail system"), ("X0Z", "x0z Syntax"),
+])
+def test_class_queries(capsys: pytest.CaptureFixture[str], query: str, heading: str) -> None:
+    status, out, _ = explain(capsys, query)
+    assert status == 0
+    assert out.splitlines()[0].startswith(heading)
+
+
+def test_an_unknown_detail_falls_back_to_its_subject_and_says_so(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain(capsys, "5.7.99")
+    assert status == 0
+    assert "5.7.99 has no entry of its own" in out
+    assert "Enhanced code 5.7.x" in out
+
+
+def test_the_class_line_fits_221(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = explain(capsys, "221")
+    assert "closes the connection now" in out.splitlines()[1]
+    assert "go on with the next" not in out
+
+
+def test_help_says_one_or_more(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["explain", "--help"])
+    assert "one or more" in capsys.readouterr().out

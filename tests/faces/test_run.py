@@ -14,7 +14,7 @@ import pytest
 from simulator.client.script import split_lines
 from simulator.faces.run import run_file
 from simulator.protocol import Exchange, Session
-from simulator.render.transcript import RECEIVED, SENT
+from simulator.render.transcript import RECEIVED, RECEIVED_ERROR, SENT
 
 SCRIPT = b"""EHLO client.example
 MAIL FROM:<alice@example.org>
@@ -53,8 +53,9 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], script: bytes = SCRI
 def test_text_transcript_shows_exactly_the_engine_replies(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out = run(tmp_path, capsys)
-    assert status == 0
-    received = [line[len(RECEIVED):] for line in out.splitlines() if line.startswith(RECEIVED)]
+    assert status == 1  # NOOP came after the 221: a line left unsent
+    received = [line[4:] for line in out.splitlines()
+                if line.startswith((RECEIVED, RECEIVED_ERROR))]
     expected = [line for e in engine_exchanges(SCRIPT) for line in e.reply.wire_lines()]
     assert received == expected
     assert "\x1b[" not in out  # not a terminal: plain text
@@ -78,7 +79,7 @@ def test_the_unsent_notice_speaks_chinese(
 def test_every_reply_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(tmp_path, capsys)
     replies = sum(1 for line in out.splitlines() if line.startswith(RECEIVED + "2")
-                  or line.startswith(RECEIVED + "3") or line.startswith(RECEIVED + "5"))
+                  or line.startswith(RECEIVED + "3") or line.startswith(RECEIVED_ERROR + "5"))
     last_lines = replies - 6  # the EHLO reply has 7 lines, one explanation
     assert out.count("\n  Why: ") == last_lines
 
@@ -146,7 +147,7 @@ def test_piped_console_behaves_like_run(tmp_path: Path) -> None:
                           env={"SMTP_SIM_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     out = done.stdout.decode()
     assert f"{SENT}HELOO" in out
-    assert f'{RECEIVED}500 5.5.2 Syntax error: command "HELOO" not recognized' in out
+    assert f'{RECEIVED_ERROR}500 5.5.2 Syntax error: command "HELOO" not recognized' in out
 
 
 @pytest.mark.parametrize(("lang", "said"), [("en", "ended inside DATA"), ("zh", "DATA 中途结束")])
@@ -156,7 +157,7 @@ def test_a_file_that_stops_inside_data_says_the_message_was_not_sent(
     path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\nhello\n")
     args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
                               accept_bare_lf=False)
-    assert run_file(args) == 0
+    assert run_file(args) == 1
     captured = capsys.readouterr()
     assert said in captured.err
     assert " -> hello" in captured.out
@@ -171,3 +172,105 @@ def test_a_finished_file_says_nothing_on_stderr(tmp_path: Path,
                               accept_bare_lf=False)
     assert run_file(args) == 0
     assert capsys.readouterr().err == ""
+
+
+NARRATED = b"""# First say who you are.
+EHLO a.example
+:eol lf
+NOOP
+:eol crlf
+:save notes.md
+QUIT
+"""
+
+
+def test_narration_and_script_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = run(tmp_path, capsys, script=NARRATED)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines.index("# First say who you are.") < lines.index(f"{SENT}EHLO a.example")
+    sent = [line[len(SENT):] for line in out.splitlines() if line.startswith(SENT)]
+    assert sent == ["EHLO a.example", "NOOP", "QUIT"]  # nothing starting with : was sent
+    assert "Lines are now sent with a bare LF" in out
+    assert "Not sent: :save notes.md is not a script command" in out
+
+
+def test_narration_is_a_note_step_in_json(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys, script=NARRATED, fmt="json")
+    steps = json.loads(out)["steps"]
+    assert steps[1] == {"note": "First say who you are."}
+    assert [s["sent"] for s in steps if "sent" in s] == [None, "EHLO a.example", "NOOP", "QUIT"]
+
+
+def test_lang_in_a_script_switches_the_explanations(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(tmp_path, capsys, script=b"NOOP\n:lang zh\nNOOP\n")
+    first, second = out.split("说明现在使用中文。")
+    assert "Why:" in first and "Why:" not in second
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "cannot connect"), ("zh", "无法连接")])
+def test_an_unreachable_server_is_status_1_in_the_chosen_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str) -> None:
+    path = tmp_path / "s.smtp"
+    path.write_bytes(b"NOOP\n")
+    args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
+                              connect_to=("127.0.0.1", 1))
+    assert run_file(args) == 1
+    assert said in capsys.readouterr().err
+
+
+def test_unsent_lines_say_so_on_stderr_with_status_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.smtp"
+    path.write_bytes(b"QUIT\nNOOP\nNOOP\n")
+    args = argparse.Namespace(file=str(path), format="text", lang="zh", no_color=True)
+    assert run_file(args) == 1
+    assert "还有 2 行没有发送" in capsys.readouterr().err
+
+
+def test_a_50_mb_line_runs_in_bounded_memory_and_is_cut(tmp_path: Path) -> None:
+    path = tmp_path / "big.smtp"
+    with path.open("wb") as handle:
+        handle.write(b"EHLO a.example\nNOOP ")
+        for _ in range(50):
+            handle.write(b"y" * 1_000_000)
+        handle.write(b"\nQUIT\n")
+    code = ("import resource, sys; from simulator.cli import main; status = main(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
+            "sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", code, "run", str(path), "--no-color"],
+                          capture_output=True, check=True)
+    peak_kib = int(done.stderr.decode().split()[-1])
+    assert peak_kib < 120_000  # the interpreter and trio alone take about 40 MB
+    out = done.stdout.decode()
+    longest = max(len(line) for line in out.splitlines())
+    assert longest < 1100
+    assert "221 2.0.0" in out
+
+
+def test_a_text_line_starting_with_a_dot_is_explained_under_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = (b"EHLO a\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\n.hidden\n"
+              b"..kept\n.\nQUIT\n")
+    _, out = run(tmp_path, capsys, script=script, lang="en")
+    lines = out.splitlines()
+    under = lines[lines.index(f"{SENT}.hidden") + 1]
+    assert "stores it without that dot" in under and "..hidden" in under
+    assert "stores it without" not in lines[lines.index(f"{SENT}..kept") + 1]
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
+    """``smtp-sim run f | head -1``: no "cannot read" error, no traceback, SIGPIPE's status."""
+    script = b"EHLO a.example\n" + b"NOOP\n" * 2000 + b"QUIT\n"
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", "-"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(script)
+    proc.stdin.close()
+    assert proc.stdout.readline().startswith(b"<-  220 ")
+    proc.stdout.close()
+    status = proc.wait(timeout=60)
+    assert proc.stderr.read() == b""
+    assert status == 141

@@ -73,7 +73,7 @@ def test_annotation_shows_title_why_fix_and_rule() -> None:
     brief = to_plain(annotation_fragments(a))
     assert brief.startswith("  550 Requested action not taken")
     assert "5.1.1 Bad destination mailbox address" in brief
-    assert f"Why: {a.why.splitlines()[0]}" in brief
+    assert f"What it usually means: {a.why.splitlines()[0]}" in brief  # a foreign reply
     assert f"How to fix: {a.fix}" in brief
     assert "Rule: RFC 5321" in brief
     assert brief.endswith("\n")
@@ -83,7 +83,7 @@ def test_annotation_shows_title_why_fix_and_rule() -> None:
 
 def test_annotation_in_chinese_uses_chinese_labels() -> None:
     text = to_plain(annotation_fragments(annotate_reply(503, "5.5.1", "", "zh")))
-    assert "原因：" in text and "如何修复：" in text and "依据：RFC 5321" in text
+    assert "通常的含义：" in text and "如何修复：" in text and "依据：RFC 5321" in text
 
 
 def test_every_style_class_used_has_a_style() -> None:

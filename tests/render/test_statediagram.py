@@ -70,3 +70,15 @@ def test_every_refusal_is_said_in_words_in_both_languages() -> None:
         assert needs(key, "en") and needs(key, "zh") != needs(key, "en")
     for lang in ("en", "zh"):
         assert not any("sequence." in line for line in refusals(lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_narrow_terminal_gets_the_path_drawn_top_to_bottom(lang: str) -> None:
+    from simulator.render.statediagram import spine_width
+    from simulator.render.wrap import text_width
+
+    text = diagram_text(State.RCPT, lang, width=59)
+    picture = text.split("\n\n")[1]
+    assert all(text_width(line) <= 59 for line in picture.splitlines())
+    assert " [rcpt]  ↻ RCPT" in picture and "──.──▶ greeted" in picture
+    assert diagram_text(State.RCPT, lang, width=spine_width()).count("▼") == 0

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable
 from typing import Final
 
 import trio
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.filters import completion_is_selected
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
@@ -29,8 +33,9 @@ from simulator.faces.console.meta import is_known_meta, is_meta, parse_meta
 from simulator.faces.console.metacmds import run_meta, say_goodbye
 from simulator.faces.console.settings import choose_lang, history_path
 from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
-from simulator.protocol.escape import show_bytes
+from simulator.protocol.escape import show_bytes, show_text
 from simulator.render.terminal import wants_color
 
 PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
@@ -45,15 +50,69 @@ TOOLBAR_STYLE: Final = (
 )
 
 
-def key_bindings() -> KeyBindings:
-    """Ctrl-C clears the line (it never kills the console); Ctrl-D keeps its EOF meaning."""
+def key_bindings(pasted: Callable[[str], None]) -> KeyBindings:
+    """Ctrl-C clears the line (it never kills the console); Ctrl-D keeps its EOF meaning;
+    Enter with a completion highlighted accepts it; a paste of several lines is handed to
+    ``pasted`` whole (each line is then sent on its own, as if typed)."""
     bindings = KeyBindings()
 
     @bindings.add("c-c")
     def _clear(event: KeyPressEvent) -> None:
         event.current_buffer.reset()
 
+    @bindings.add("enter", filter=completion_is_selected)
+    def _accept_completion(event: KeyPressEvent) -> None:
+        event.current_buffer.complete_state = None
+
+    mouse = load_mouse_bindings().get_bindings_for_keys((Keys.Vt100MouseEvent,))
+
+    @bindings.add(Keys.Vt100MouseEvent)
+    def _mouse(event: KeyPressEvent) -> object:
+        """prompt_toolkit's handler, but a malformed mouse report is ignored, not fatal."""
+        for binding in mouse:
+            try:
+                return binding.handler(event)
+            except (ValueError, IndexError, KeyError):
+                return None
+        return None
+
+    @bindings.add(Keys.BracketedPaste)
+    def _paste(event: KeyPressEvent) -> None:
+        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+        buffer = event.current_buffer
+        if "\n" not in data:
+            buffer.insert_text(data)
+            return
+        document = buffer.document
+        whole = document.text_before_cursor + data + document.text_after_cursor
+        lines, _, rest = whole.rpartition("\n")
+        pasted(rest)
+        buffer.text = lines
+        buffer.validate_and_handle()
+
     return bindings
+
+
+class ConsoleHistory(History):
+    """The prompt's history, minus what is not worth recalling: message text (typed in
+    DATA) and whole multi-line pastes (their command lines are added one by one)."""
+
+    def __init__(self, inner: History, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.inner = inner
+        self._keep = keep
+
+    def load_history_strings(self) -> Iterable[str]:
+        return self.inner.load_history_strings()
+
+    def store_string(self, string: str) -> None:
+        if "\n" not in string and self._keep(string):
+            self.inner.append_string(string)
+
+    def add(self, line: str) -> None:
+        """A command line that came in a paste."""
+        if line.strip():
+            self.inner.append_string(line)
 
 
 def _history() -> History:
@@ -78,14 +137,18 @@ class Console:
     def __init__(self, ctx: ConsoleContext, *, input: Input | None = None,
                  output: Output | None = None, history: History | None = None) -> None:
         self.ctx = ctx
+        self._leftover = ""
+        """The part of a paste after its last line break: the next prompt starts with it."""
+        self.history = ConsoleHistory(history if history is not None else _history(),
+                                      lambda _: not self.ctx.in_data)
         self.prompt_session: PromptSession[str] = PromptSession(
             input=input, output=output,
-            history=history if history is not None else _history(),
+            history=self.history,
             auto_suggest=AutoSuggestFromHistory(),
             completer=SmtpCompleter(self._completion_context),
             lexer=SmtpLexer(lambda: self.ctx.in_data),
             bottom_toolbar=self._toolbar,
-            key_bindings=key_bindings(),
+            key_bindings=key_bindings(self._pasted),
             style=console_style(),
             color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
             erase_when_done=True,
@@ -93,23 +156,35 @@ class Console:
         )
 
     def _completion_context(self) -> CompletionContext:
-        addresses = [*self.ctx.addresses, "alice@example.org", "bob@example.net"]
-        return CompletionContext(self.ctx.in_data, tuple(dict.fromkeys(addresses)))
+        ctx = self.ctx
+        addresses = [*ctx.senders, *ctx.recipients, "alice@example.org", "bob@example.net"]
+        return CompletionContext(ctx.in_data, tuple(dict.fromkeys(addresses)),
+                                 senders=tuple(ctx.senders), recipients=tuple(ctx.recipients),
+                                 lang=ctx.lang)
 
     def _toolbar(self) -> StyleAndTextTuples:
         ctx = self.ctx
         peer = ctx.connection.peer if ctx.connect_to and ctx.connection else ""
+        width = self.prompt_session.app.output.get_size().columns
         return list(toolbar_fragments(ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw,
-                                      peer=peer))
+                                      peer=peer, width=width))
 
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state
         style = {State.DATA: "class:prompt.data", State.CLOSED: "class:prompt.closed"}
         return [(style.get(state, "class:prompt"), PROMPTS.get(state, "smtp> "))]
 
+    def _pasted(self, rest: str) -> None:
+        self._leftover = rest
+
     def _read(self) -> str:
-        """Runs in a worker thread: one prompt, one line (EOFError on Ctrl-D)."""
-        return self.prompt_session.prompt(self._message)
+        """Runs in a worker thread: one prompt, one line or a pasted block (EOFError on
+        Ctrl-D)."""
+        default, self._leftover = self._leftover, ""
+        # Not prompt_toolkit's own handler: it prints "Unhandled exception" and waits for
+        # Enter; here a failure of the input path is reported and a fresh prompt follows.
+        return self.prompt_session.prompt(self._message, default=default,
+                                          set_exception_handler=False)
 
     async def run(self) -> int:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
@@ -120,14 +195,27 @@ class Console:
             ctx.say("start")
             while True:
                 try:
-                    line = await trio.to_thread.run_sync(self._read)
+                    typed = await trio.to_thread.run_sync(self._read)
                 except EOFError:
-                    await say_goodbye(ctx)
+                    await say_goodbye(ctx, by_key=True)
                     return 0
-                if await self.guarded(line):
+                except Exception as err:  # a bug in the input path: report it, prompt again
+                    self._internal_error(err)
+                    continue
+                if await self.lines(typed):
                     return 0
         finally:
             await ctx.close()
+
+    async def lines(self, typed: str) -> bool:
+        """Each line of what was typed or pasted, in order, as if typed one by one."""
+        pasted = "\n" in typed
+        for line in typed.split("\n"):
+            if pasted and not self.ctx.in_data and not is_meta(line):
+                self.history.add(line)
+            if await self.guarded(line):
+                return True
+        return False
 
     async def guarded(self, line: str) -> bool:
         """:meth:`handle`, but a bug never ends the learner's session: it is reported and
@@ -135,10 +223,15 @@ class Console:
         try:
             return await self.handle(line)
         except Exception as err:  # the last line of defence: report, do not crash
-            self.ctx.show([("class:code.5xx", f"smtp-sim internal error: {err!r}\n")])
+            self._internal_error(err)
             if self.ctx.connection is not None and self.ctx.closed:
                 self.ctx.say("closed", "class:code.4xx")
             return False
+
+    def _internal_error(self, err: Exception) -> None:
+        shown = show_text(repr(err), limit=300)
+        self.ctx.show([("class:code.5xx",
+                        text("app.internal-error", self.ctx.lang, error=shown) + "\n")])
 
     async def handle(self, line: str) -> bool:
         """Act on one typed line; True means leave."""
@@ -153,6 +246,8 @@ class Console:
         if is_meta(line) and (not ctx.in_data or is_known_meta(line)):
             self._echo(line)
             return await run_meta(ctx, parse_meta(line))
+        if not line and not ctx.in_data:
+            return False  # an empty Enter sends nothing (in DATA it separates header and body)
         await ctx.send_line(line)
         return False
 
@@ -172,7 +267,7 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             connect_to = parse_peer(args.connect)
         except ValueError as err:
-            print(f"smtp-sim: --connect: {err}", file=sys.stderr)
+            print(text("run.bad-connect", choose_lang(args.lang), error=err), file=sys.stderr)
             return 2
     from simulator.lessons.scenarios import ScenarioError, from_arguments
 

@@ -42,6 +42,12 @@ class CompletionContext:
 
     in_data: bool = False
     addresses: Sequence[str] = EXAMPLE_ADDRESSES
+    """Addresses for VRFY, and for MAIL/RCPT when no sender/recipient list is given."""
+    senders: Sequence[str] | None = None
+    """Senders the server accepted in this session (MAIL FROM offers these first)."""
+    recipients: Sequence[str] | None = None
+    """Recipients the server accepted (RCPT TO offers these first)."""
+    lang: str = "en"
 
 
 def _starting(prefix: str, options: Iterable[str], meta: Callable[[str], str] | None = None,
@@ -78,11 +84,7 @@ def _argument_suggestions(verb: str, argument: str, context: CompletionContext,
         return _starting(argument, (keyword,))
     path_and_rest = argument[len(keyword) - 1:]
     if ">" not in path_and_rest:
-        partial = path_and_rest.removeprefix("<")
-        options = [address + ">" for address in context.addresses]
-        if verb == "MAIL":
-            options.append(">")  # the null reverse-path <>, RFC 5321 §4.5.5
-        return _starting(partial, options)
+        return _paths(verb, path_and_rest, context)
     if verb != "MAIL":
         return []
     params = path_and_rest.split(">", 1)[1]
@@ -93,6 +95,25 @@ def _argument_suggestions(verb: str, argument: str, context: CompletionContext,
     used = {word.split("=")[0].upper() for word in done.split()}
     options = [p for p in MAIL_PARAMETERS if p.rstrip("=").split("=")[0] not in used]
     return _starting(current, options)
+
+
+def _paths(verb: str, typed: str, context: CompletionContext) -> list[Suggestion]:
+    """Whole ``<address>`` arguments (the bracket typed or not), each with where it is from:
+    accepted earlier in this session, or an example; MAIL also offers the null path <>."""
+    from simulator.lessons.ui import text
+
+    accepted = context.senders if verb == "MAIL" else context.recipients
+    kind = "sender" if verb == "MAIL" else "recipient"
+    seen = list(accepted or ())
+    options = [(f"<{a}>", text(f"complete.accepted-{kind}", context.lang)) for a in seen]
+    options += [(f"<{a}>", text("complete.example", context.lang))
+                for a in (context.addresses if accepted is None else EXAMPLE_ADDRESSES)
+                if a not in seen]
+    if verb == "MAIL":
+        options.append(("<>", text("complete.null-path", context.lang)))  # RFC 5321 §4.5.5
+    folded = ("<" + typed.removeprefix("<")).casefold()
+    return [Suggestion(option, len(typed), meta) for option, meta in options
+            if option.casefold().startswith(folded) and option != typed]
 
 
 def _meta_suggestions(before_cursor: str) -> list[Suggestion]:

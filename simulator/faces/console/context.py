@@ -7,6 +7,7 @@ stream, with ANSI colours or plain.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -21,8 +22,10 @@ from simulator.client import (
     TcpConnection,
     explain,
 )
-from simulator.faces.console.strings import text
+from simulator.client.script import Notice
+from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
+from simulator.protocol.escape import show_text
 from simulator.protocol.memory import Memory
 from simulator.render.transcript import (
     answer_fragments,
@@ -32,13 +35,14 @@ from simulator.render.transcript import (
 )
 
 if TYPE_CHECKING:
+    from simulator.lessons import Annotation
     from simulator.server.store import MemoryStore
 
 Fragments = list[tuple[str, str]]
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
 MAX_ADDRESSES: Final = 20
-_ADDRESS: Final = re.compile(r"(?i)^\s*(?:MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
+_ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
 def encode_line(line: str) -> bytes:
@@ -66,12 +70,21 @@ class ConsoleContext:
     connect_to: tuple[str, int] | None = None
     eol: str = "crlf"
     raw: bool = False
-    steps: list[Step] = field(default_factory=list)
-    addresses: list[str] = field(default_factory=list)
+    steps: list[Step | Notice] = field(default_factory=list)
+    """The session for :save and :more: steps, and notices such as a change of :eol."""
+    senders: list[str] = field(default_factory=list)
+    """Senders the server accepted (250 to MAIL FROM), newest first, for completion."""
+    recipients: list[str] = field(default_factory=list)
+    """Recipients the server accepted (250/251 to RCPT TO), newest first."""
     connection: Connection | None = None
     sessions: int = 0
-    leaving: bool = False
-    """Set while saying goodbye: no hint about reconnecting after the 221."""
+    detail: str = "auto"
+    """``:detail``: full, brief, none, or auto (full the first time a reply key is seen in
+    this session, brief after that)."""
+    explained: set[str] = field(default_factory=set)
+    leaving: str = ""
+    """Set while saying goodbye (``ctrl-d`` or ``quit``): the console sent that QUIT, and no
+    hint about reconnecting follows the 221."""
     _store: MemoryStore | None = None
     memory: Memory = field(default_factory=Memory)
     """What the scenario remembers across :reconnect (greylisting, rate limits)."""
@@ -93,7 +106,7 @@ class ConsoleContext:
 
     def say(self, key: str, style: str = "class:dim", **fields: object) -> None:
         """A console notice (never mistaken for server output: no direction marker)."""
-        self.show([(style, text(key, self.lang, **fields) + "\n")])
+        self.show([(style, text(f"console.{key}", self.lang, **fields) + "\n")])
 
     # -- the connection ----------------------------------------------------------------------
 
@@ -114,8 +127,10 @@ class ConsoleContext:
         try:
             step = await connection.start()
         except OSError as err:
-            peer = getattr(connection, "peer", "")
-            self.say("connect-failed", "class:code.4xx", peer=peer, error=err.strerror or err)
+            from simulator.client.errors import connect_error
+
+            message = connect_error(err, getattr(connection, "peer", ""), self.lang)
+            self.show([("class:code.4xx", message + "\n")])
             return False
         self.connection = connection
         if self.connect_to is not None:
@@ -158,10 +173,14 @@ class ConsoleContext:
             return None
         data = encode_line(line) + EOLS[eol or self.eol]
         in_data = self.in_data
-        if not in_data:
-            self._remember_address(line)
         step = await self.connection.send(data)
+        if not in_data:
+            self._remember_address(line, step)
         self.record(step)
+        if in_data and line.startswith(".") and not line.startswith("..") and line != "." \
+                and self.eol == "crlf":
+            # RFC 5321 §4.5.2: the server drops the first dot of a text line
+            self.say("dot-stuffing", "class:why", line=show_text(line[1:], limit=60))
         if not step.answers and not in_data:
             self.say("no-reply")
         return step
@@ -174,22 +193,48 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
-            self.show(explanation_fragments(explain(answer, self.lang)))
+            self.show(self._explanation(self.explain(answer)))
+            if answer.problem:
+                self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 
-    def _remember_address(self, line: str) -> None:
+    def _explanation(self, annotation: Annotation | None) -> Fragments:
+        """The explanation at the level ``:detail`` asks for."""
+        from simulator.render.fragments import short_annotation_fragments
+
+        if annotation is None or self.detail == "none":
+            return []
+        key = annotation.key or str(annotation.code)
+        seen = key in self.explained
+        self.explained.add(key)
+        if self.detail == "brief" or (self.detail == "auto" and seen):
+            return short_annotation_fragments(annotation)
+        return explanation_fragments(annotation)
+
+    def explain(self, answer: Answer) -> Annotation | None:
+        """The explanation of ``answer``, told from the console's side when the console
+        itself sent the command (the QUIT of Ctrl-D or :quit)."""
+        annotation = explain(answer, self.lang)
+        if annotation is not None and self.leaving and answer.code == 221:
+            why = text(f"console.why-{self.leaving}", self.lang)
+            annotation = dataclasses.replace(annotation, why=why)
+        return annotation
+
+    def _remember_address(self, line: str, step: Step) -> None:
+        """Keep an address the server accepted, as a sender or as a recipient."""
         match = _ADDRESS.match(line)
-        if match is None:
+        if match is None or not step.answers or step.answers[0].code not in (250, 251):
             return
-        address = match.group(1)
-        if address in self.addresses:
-            self.addresses.remove(address)
-        self.addresses.insert(0, address)
-        del self.addresses[MAX_ADDRESSES:]
+        address = match.group(2)
+        found = self.senders if match.group(1).upper().startswith("MAIL") else self.recipients
+        if address in found:
+            found.remove(address)
+        found.insert(0, address)
+        del found[MAX_ADDRESSES:]
 
     def last_answer(self) -> Answer | None:
         for step in reversed(self.steps):
-            if step.answers:
+            if isinstance(step, Step) and step.answers:
                 return step.answers[-1]
         return None

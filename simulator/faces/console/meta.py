@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from simulator.lessons.load import LANGS
+
 
 @dataclass(frozen=True, slots=True)
 class MetaSpec:
@@ -22,17 +24,19 @@ class MetaSpec:
 
 
 SPECS: Final = (
-    MetaSpec("help", ":help"),
-    MetaSpec("explain", ":explain CODE [CODE]", 1, 2),
+    MetaSpec("help", ":help [COMMAND]", 0, 1),
+    MetaSpec("explain", ":explain CODE...", 1, 8),
     MetaSpec("more", ":more"),
     MetaSpec("state", ":state"),
     MetaSpec("scenario", ":scenario"),
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),
     MetaSpec("reconnect", ":reconnect"),
-    MetaSpec("lang", ":lang en|zh", 1, 1, ("en", "zh")),
+    MetaSpec("lang", ":lang " + "|".join(LANGS), 1, 1, LANGS),
     MetaSpec("eol", ":eol crlf|lf", 1, 1, ("crlf", "lf")),
     MetaSpec("raw", ":raw [on|off]", 0, 1, ("on", "off")),
+    MetaSpec("detail", ":detail full|brief|none", 1, 1, ("full", "brief", "none")),
     MetaSpec("save", ":save FILE", 1, 1),
+    MetaSpec("save!", ":save! FILE", 1, 1),
     MetaSpec("quit", ":quit"),
 )
 """Every meta-command, in the order :help lists them."""
@@ -85,7 +89,7 @@ def parse_meta(line: str) -> MetaCommand | MetaError:
     if spec is None:
         return MetaError(":" + words[0])
     args = tuple(words[1:])
-    if spec.name == "save" and args:
+    if spec.name.startswith("save") and args:
         args = (line.strip().split(None, 1)[1],)  # a file name may hold spaces
     if not spec.min_args <= len(args) <= spec.max_args:
         return MetaError(":" + name, spec)

@@ -11,13 +11,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from simulator.client import Step
+from simulator.client.script import Notice
 from simulator.faces.console.context import ConsoleContext
 from simulator.faces.console.meta import NAMES, SPECS, MetaCommand, MetaError
 from simulator.faces.console.settings import Settings, save_settings
-from simulator.faces.console.strings import text
+from simulator.lessons.ui import text
 from simulator.protocol import State
-from simulator.protocol.escape import show_bytes
+from simulator.protocol.escape import show_bytes, show_text
 
+Fragments = list[tuple[str, str]]
 Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
 """A meta-command: True means leave the console."""
 
@@ -33,14 +36,54 @@ async def run_meta(ctx: ConsoleContext, parsed: MetaCommand | MetaError) -> bool
     return await HANDLERS[parsed.name](ctx, parsed.args)
 
 
+KEYS: Final = ("tab", "enter", "up", "ctrl-r", "ctrl-c", "ctrl-d")
+"""The key bindings :help lists (their names and texts are in ui.LANG.toml [keys])."""
+
+
+def _hanging(term: str, description: str, column: int, width: int) -> Fragments:
+    """``term`` then ``description`` wrapped beside it, continuation lines indented to
+    ``column``; on a narrow terminal the description goes under the term."""
+    from simulator.render import wrap
+
+    under = width - column < 30 or len(term) + 4 > column
+    column = 6 if under else column
+    head = f"  {term}\n" if under else f"  {term:<{column - 2}}"
+    body = "".join(t for _, t in wrap([("", description)], max(width - column, 20)))
+    lines = body.rstrip("\n").split("\n")
+    pad = " " * column
+    return [("class:title", head), *(("", (pad if index or under else "") + line + "\n")
+                                     for index, line in enumerate(lines))]
+
+
+def _width(ctx: ConsoleContext) -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns - 1 if ctx.wrap else 200
+
+
 async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    width = max(len(spec.usage) for spec in SPECS)
-    lines = [(("class:heading", text("help-title", ctx.lang) + "\n"))]
+    """Every meta-command and the key bindings; ``:help CMD`` explains one command."""
+    width = _width(ctx)
+    if args:
+        name = args[0].lower().lstrip(":")
+        spec = next((s for s in SPECS if s.name == name), None)
+        if spec is None:
+            ctx.say("unknown-meta", "class:code.5xx", name=show_text(args[0]),
+                    names=" ".join(NAMES))
+            return False
+        ctx.show(_hanging(spec.usage, text(f"help.{spec.name}", ctx.lang),
+                          len(spec.usage) + 4, width), wrap=False)
+        return False
+    column = max(len(spec.usage) for spec in SPECS) + 4
+    lines: Fragments = [("class:heading", text("console.help-title", ctx.lang) + "\n")]
     for spec in SPECS:
-        lines += [("class:title", f"  {spec.usage:<{width}}  "),
-                  ("", text(f"help.{spec.name}", ctx.lang) + "\n")]
-    lines.append(("class:dim", text("help-smtp", ctx.lang) + "\n"))
-    ctx.show(lines)
+        lines += _hanging(spec.usage, text(f"help.{spec.name}", ctx.lang), column, width)
+    lines.append(("class:heading", text("console.help-keys", ctx.lang) + "\n"))
+    for key in KEYS:
+        lines += _hanging(text(f"keys.{key}-name", ctx.lang), text(f"keys.{key}", ctx.lang),
+                          column, width)
+    ctx.show(lines, wrap=False)
+    ctx.show([("class:dim", text("console.help-smtp", ctx.lang) + "\n")])
     return False
 
 
@@ -56,7 +99,8 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
         return False
     from simulator.lessons.scenario_view import sent_by
 
-    fragments = explain_fragments(request.entries, request.comparison, request.enhanced)
+    fragments = explain_fragments(request.entries, request.comparison, request.enhanced,
+                                  classes=request.classes, notes=request.notes)
     fragments += [("class:dim", f"\n{sent_by(entry.code, ctx.lang)}\n")
                   for entry in request.entries]
     ctx.show([*fragments, ("", "\n")])
@@ -82,9 +126,14 @@ async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    import shutil
+
     from simulator.render.statediagram import diagram
 
-    ctx.show(diagram(ctx.view().state, ctx.lang))
+    width = shutil.get_terminal_size().columns if ctx.wrap else 200
+    ctx.show(diagram(ctx.view().state, ctx.lang, width=width - 1))
+    if ctx.connect_to is not None:
+        ctx.say("state-foreign", peer=ctx.connection.peer if ctx.connection else "")
     return False
 
 
@@ -143,6 +192,13 @@ async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 async def _eol(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.eol = args[0]
     ctx.say(f"eol-{ctx.eol}")
+    ctx.steps.append(Notice(f"console.eol-{ctx.eol}"))  # :save shows where it changed
+    return False
+
+
+async def _detail(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    ctx.detail = args[0]
+    ctx.say(f"detail-{ctx.detail}")
     return False
 
 
@@ -152,18 +208,27 @@ async def _raw(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
-async def _save(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+async def _save(ctx: ConsoleContext, args: tuple[str, ...], *, force: bool = False) -> bool:
+    """Write the transcript as Markdown; an existing file is kept unless ``:save!``."""
     from simulator.render.transcript import format_markdown
 
     path = Path(args[0]).expanduser()
+    shown = show_text(str(path))
+    if path.exists() and not force:
+        ctx.say("save-exists", "class:code.4xx", path=shown)
+        return False
     try:
         path.write_text(format_markdown(ctx.steps, ctx.lang) + "\n", encoding="utf-8")
     except OSError as err:
-        ctx.say("save-failed", "class:code.5xx", path=path, error=err.strerror or err)
+        ctx.say("save-failed", "class:code.5xx", path=shown, error=err.strerror or err)
         return False
-    exchanges = sum(len(step.answers) for step in ctx.steps)
-    ctx.say("saved", path=path, count=exchanges)
+    exchanges = sum(len(step.answers) for step in ctx.steps if isinstance(step, Step))
+    ctx.say("saved-1" if exchanges == 1 else "saved", path=shown, count=exchanges)
     return False
+
+
+async def _save_force(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    return await _save(ctx, args, force=True)
 
 
 async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
@@ -171,20 +236,23 @@ async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return True
 
 
-async def say_goodbye(ctx: ConsoleContext) -> None:
-    """Leave politely: QUIT (and show the 221) unless closed or in the middle of DATA."""
+async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
+    """Leave politely: QUIT (and show the 221) unless closed or in the middle of DATA.
+    The 221's explanation says the console sent that QUIT (Ctrl-D or :quit), not the learner."""
     if ctx.closed:
         return
     if ctx.view().state is State.DATA:
         ctx.say("abandon-data")
         return
-    ctx.leaving = True
+    ctx.leaving = "ctrl-d" if by_key else "quit"
     await ctx.send_line("QUIT", eol="crlf")
 
 
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
-    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "save": _save,
+    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "detail": _detail,
+    "save": _save,
+    "save!": _save_force,
     "quit": _quit,
 })

@@ -13,17 +13,18 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Final
 
+from simulator.lessons.load import LANGS
+
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
 SETTINGS_FILE: Final = "settings.json"
 HISTORY_FILE: Final = "history"
-LANGS: Final = ("en", "zh")
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What the console remembers between runs."""
 
-    lang: str = "en"
+    lang: str = LANGS[0]
 
 
 def data_dir() -> Path:

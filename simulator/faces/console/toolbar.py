@@ -6,10 +6,13 @@ In DATA it says how the message ends, because that is where newcomers get stuck.
 
 from __future__ import annotations
 
+from typing import Final
+
 from simulator.client import SessionView
-from simulator.faces.console.strings import text
-from simulator.protocol.escape import show_bytes
+from simulator.lessons.ui import text
+from simulator.protocol.escape import shorten, show_bytes
 from simulator.protocol.state import State
+from simulator.render.wrap import text_width
 
 Fragments = list[tuple[str, str]]
 
@@ -21,27 +24,55 @@ def state_label(view: SessionView) -> str:
     return str(view.state.value)
 
 
+WIDE: Final = 100
+"""From this many columns on the toolbar spells its labels out; below it they are short."""
+
+
 def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
-                      peer: str = "") -> Fragments:
-    """The toolbar line for ``view``."""
+                      peer: str = "", width: int = WIDE) -> Fragments:
+    """The toolbar line for ``view``, fitting ``width`` columns (60 and up)."""
     if view.state is State.CLOSED:
         return [("class:toolbar.closed", f" {text('bar.closed', lang)} ")]
     if view.state is State.DATA:
         if eol != "crlf":  # a bare-LF dot never ends the message (RFC 5321 §4.1.1.4)
             return [("class:toolbar.closed", f" {text('bar.data-lf', lang)} ")]
         return [("class:toolbar.data", f" {text('bar.data', lang)} ")]
-    sender = "-" if view.sender is None else f"<{show_bytes(view.sender.encode())}>"
+    sender = "-" if view.sender is None else show_bytes(view.sender.encode())
+    out = _line(view, sender, lang=lang, eol=eol, raw=raw, peer=peer, width=width)
+    while view.sender is not None and len(sender) > 4:  # the sender gives way first
+        overflow = text_width("".join(t for _, t in out)) - (width - 1)
+        if overflow <= 0:
+            break
+        sender = shorten(sender, max(len(sender) - overflow, 4))
+        out = _line(view, sender, lang=lang, eol=eol, raw=raw, peer=peer, width=width)
+    return out
+
+
+def _line(view: SessionView, sender: str, *, lang: str, eol: str, raw: bool, peer: str,
+          width: int) -> Fragments:
+    sender = sender if sender == "-" else f"<{sender}>"
     parts = [
         (text("bar.state", lang), state_label(view)),
         (text("bar.from", lang), sender),
         (text("bar.to", lang), str(view.recipients)),
         (text("bar.accepted", lang), str(view.accepted)),
-        (text("bar.lang", lang), lang),
     ]
+    if view.errors is not None and view.budget:
+        parts.append((text("bar.errors", lang), f"{view.errors}/{view.budget}"))
+    parts.append((text("bar.eol", lang), eol.upper()))
+    if width < WIDE:
+        parts = [(short, value) for (_, value), short in zip(parts, _short(lang), strict=False)]
     out: Fragments = [("class:toolbar", " ")]
+    bar = " │ " if width >= WIDE else "│"
     for label, value in parts:
-        out += [("class:toolbar", f"{label}: "), ("class:toolbar.value", value),
-                ("class:toolbar", " │ ")]
-    flags = [eol.upper()] + (["raw"] if raw else []) + ([peer] if peer else [])
+        label = f"{label}: " if width >= WIDE else f"{label} " if label else ""
+        out += [("class:toolbar", label),
+                ("class:toolbar.value", value), ("class:toolbar", bar)]
+    flags = [lang] + (["raw"] if raw else []) + ([peer] if peer and width >= WIDE else [])
     out.append(("class:toolbar", " ".join(flags) + " "))
     return out
+
+
+def _short(lang: str) -> list[str]:
+    return [""] + [text(f"bar.short-{name}", lang)
+                   for name in ("from", "to", "accepted", "errors", "eol")]

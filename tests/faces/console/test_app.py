@@ -15,10 +15,12 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from simulator.client.script import Notice
 from simulator.faces.console.app import Console
 from simulator.faces.console.context import ConsoleContext
 from simulator.lessons import labels
 from simulator.protocol import CATALOGUE, Session, State
+from simulator.render.transcript import received_marker
 
 ENTER = "\r"
 CTRL_C = "\x03"
@@ -54,7 +56,8 @@ async def drive(*lines: str, keys: str = CTRL_D, lang: str = "en") -> Run:
 def reply_line(key: str, **fields: object) -> str:
     spec = CATALOGUE[key]
     text = spec.template.format(**fields).split("\n")[-1]
-    return f"<-  {spec.code} {spec.enhanced} {text}" if spec.enhanced else f"<-  {spec.code} {text}"
+    marker = received_marker(spec.code)
+    return f"{marker}{spec.code} {spec.enhanced} {text}" if spec.enhanced else f"{marker}{spec.code} {text}"
 
 
 def engine_reply(*lines: str) -> str:
@@ -84,7 +87,7 @@ async def test_a_whole_transaction_then_ctrl_d_says_quit() -> None:
     assert " -> QUIT\n" in text
     assert reply_line("session.quit", host="smtp-sim.localhost") in text
     assert run.status == 0
-    assert text.count("Why:") == text.count("<-  ") - 6  # one per reply (EHLO has 7 lines)
+    assert text.count("Why:") == text.count("<-  ") + text.count("<** ") - 6  # one per reply (EHLO has 7 lines)
 
 
 def after(text: str, marker: str) -> str:
@@ -96,7 +99,7 @@ def after(text: str, marker: str) -> str:
 async def test_typo_gets_500_with_its_explanation() -> None:
     run = await drive("EHLO client.example", "HELOO there")
     line = reply_line("syntax.unknown-command", verb="HELOO")
-    explanation = after(run.text, line).split("<-  ")[0].split(" -> ")[0]
+    explanation = after(run.text, line).split("<** ")[0].split(" -> ")[0]
     words = labels("en")
     assert explanation.splitlines()[1].startswith("  500 ")
     why = next(x for x in explanation.splitlines() if x.strip().startswith(words["why"]))
@@ -174,7 +177,7 @@ async def test_non_ascii_is_sent_as_typed_and_shown() -> None:
     run = await drive("EHLO 中文.example")
     assert run.ctx.steps[1].sent == "EHLO 中文.example\r\n".encode()
     assert " -> EHLO 中文.example\n" in run.text
-    assert f"<-  {engine_reply('EHLO 中文.example')}\n" in run.text
+    assert f"<** {engine_reply('EHLO 中文.example')}\n" in run.text
 
 
 async def test_control_characters_reach_the_server_and_are_shown_escaped() -> None:
@@ -192,7 +195,8 @@ async def test_control_characters_reach_the_server_and_are_shown_escaped() -> No
 
 async def test_bare_lf_mode_shows_why_crlf_matters() -> None:
     run = await drive(":eol lf", "EHLO client.example", ":eol crlf", "EHLO client.example")
-    assert run.ctx.steps[1].sent == b"EHLO client.example\n"
+    assert run.ctx.steps[1] == Notice("console.eol-lf")
+    assert run.ctx.steps[2].sent == b"EHLO client.example\n"  # type: ignore[union-attr]
     assert reply_line("syntax.bare-lf") in run.text
     assert "Hello client.example" in run.text
 
@@ -283,7 +287,7 @@ async def test_toolbar_follows_the_session() -> None:
 
 
 async def test_a_bug_is_reported_and_the_console_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("lesson data went missing")
 
     monkeypatch.setattr("simulator.render.statediagram.diagram", broken)
@@ -317,3 +321,57 @@ async def test_history_persists_in_the_data_directory(home: Path) -> None:
         pipe.send_text("NOOP" + ENTER + CTRL_D)
         assert await console.run() == 0
     assert "NOOP" in (home / "history").read_text(encoding="utf-8")
+
+
+async def test_save_never_overwrites_unless_told_and_counts_right(tmp_path: Path) -> None:
+    target = tmp_path / "t.md"
+    target.write_text("keep me", encoding="utf-8")
+    run = await drive(f":save {target}")
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert f":save! {target} overwrites it" in run.text
+    fresh = tmp_path / "one.md"
+    run = await drive(f":save {fresh}", ":eol lf", "NOOP", ":eol crlf", f":save! {target}")
+    assert "(1 exchange)." in run.text and "(2 exchanges)." in run.text
+    saved = target.read_text(encoding="utf-8")
+    assert "Lines are now sent with a bare LF" in saved.split(" -> NOOP")[0]
+
+
+async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import shutil
+
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((60, 24)))
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, wrap=True)
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        pipe.send_text(":help\r:help save\r:help nope\r" + CTRL_D)
+        assert await console.run() == 0
+    text = out.getvalue()
+    assert "Keys:" in text and "Ctrl-R" in text and "Tab" in text
+    help_part = text.split("smtp> :help\n")[1].split("smtp> :help save")[0]
+    assert all(len(line) <= 59 for line in help_part.splitlines())
+    wrapped = [line for line in help_part.splitlines() if line.startswith("      ")]
+    assert wrapped  # continuation lines hang under the description, not at the margin
+    one = text.split("smtp> :help save")[1].split("smtp> :help nope")[0]
+    assert ":save FILE" in one and ":raw" not in one
+    assert "Unknown console command nope" in text
+
+
+async def test_detail_levels() -> None:
+    run = await drive("NOOP", "NOOP", ":detail none", "NOOP", ":detail full", "NOOP",
+                      ":detail brief", "RSET")
+    noops = run.text.split(" -> NOOP\n")[1:]
+    assert "Next:" in noops[0]  # first time: in full
+    assert "Why:" in noops[1] and "Next:" not in noops[1].split(" -> ")[0]  # then brief
+    assert "Why:" not in noops[2].split("smtp> :detail full")[0]  # hidden
+    assert "Next:" in noops[3]
+    rset = run.text.split(" -> RSET\n")[1].split(" -> ")[0]
+    assert "Why:" in rset and "Next:" not in rset
+
+
+async def test_only_accepted_addresses_are_remembered_for_completion() -> None:
+    run = await drive("MAIL FROM:<early@x.example>", "EHLO a", "MAIL FROM:<ok@x.example>",
+                      "RCPT TO:<c@d.example>", "RCPT TO:<c@d.example> BAD=1")
+    assert run.ctx.senders == ["ok@x.example"]  # the first came before EHLO: 503
+    assert run.ctx.recipients == ["c@d.example"]

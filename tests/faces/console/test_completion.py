@@ -27,10 +27,23 @@ def test_argument_shapes() -> None:
 
 
 def test_addresses_used_before_inside_brackets() -> None:
-    assert texts("RCPT TO:<b") == ["bob@example.net>"]
-    assert "alice@example.org>" in texts("MAIL FROM:<")
-    assert ">" in texts("MAIL FROM:<")  # the null sender <>
-    assert ">" not in texts("RCPT TO:<")
+    assert texts("RCPT TO:<b") == ["<bob@example.net>"]
+    assert "<alice@example.org>" in texts("MAIL FROM:<")
+    assert "<alice@example.org>" in texts("MAIL FROM:")  # the whole argument, < included
+    assert "<>" in texts("MAIL FROM:<")  # the null sender <>
+    assert "<>" not in texts("RCPT TO:<")
+
+
+def test_only_accepted_senders_for_mail_and_recipients_for_rcpt() -> None:
+    ctx = CompletionContext(senders=("me@here.example",), recipients=("you@there.example",))
+    mail = suggestions("MAIL FROM:", ctx)
+    assert [s.text for s in mail][:1] == ["<me@here.example>"]
+    assert "<you@there.example>" not in [s.text for s in mail]
+    assert mail[0].meta == "sender the server accepted"
+    rcpt = suggestions("RCPT TO:<", ctx)
+    assert [s.text for s in rcpt][:1] == ["<you@there.example>"]
+    assert "<me@here.example>" not in [s.text for s in rcpt]
+    assert all(s.meta for s in rcpt)
 
 
 def test_mail_parameters_after_the_path_not_repeated() -> None:
@@ -56,5 +69,5 @@ def test_message_text_completes_only_headers() -> None:
 def test_completer_replaces_the_typed_prefix() -> None:
     completer = SmtpCompleter(lambda: CTX)
     [completion] = completer.get_completions(Document("RCPT TO:<al"), CompleteEvent())
-    assert completion.text == "alice@example.org>"
-    assert completion.start_position == -2
+    assert completion.text == "<alice@example.org>"
+    assert completion.start_position == -3

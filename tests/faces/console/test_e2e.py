@@ -90,7 +90,7 @@ def test_a_learner_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path
     terminal.type(".")
     terminal.wait_for("<-  250 2.0.0 OK: message accepted")
     terminal.type("HELOO")
-    reply = '<-  500 5.5.2 Syntax error: command "HELOO" not recognized\n'
+    reply = '<** 500 5.5.2 Syntax error: command "HELOO" not recognized\n'
     screen = terminal.wait_for(reply, then="How to fix:")
     explanation = screen.split(reply, 1)[1]
     assert "500 Syntax error" in explanation.splitlines()[0]

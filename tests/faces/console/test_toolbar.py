@@ -7,14 +7,16 @@ from simulator.faces.console.toolbar import toolbar_fragments
 from simulator.protocol import State
 
 
-def plain(view: SessionView, lang: str = "en", eol: str = "crlf", raw: bool = False) -> str:
-    return "".join(text for _, text in toolbar_fragments(view, lang=lang, eol=eol, raw=raw))
+def plain(view: SessionView, lang: str = "en", eol: str = "crlf", raw: bool = False,
+          width: int = 120) -> str:
+    return "".join(text for _, text in toolbar_fragments(view, lang=lang, eol=eol, raw=raw,
+                                                         width=width))
 
 
 def test_transaction_in_progress() -> None:
-    line = plain(SessionView(State.RCPT, "alice@example.org", 2, 1))
+    line = plain(SessionView(State.RCPT, "alice@example.org", 2, 1, 3, 20))
     for part in ("state: rcpt (2)", "from: <alice@example.org>", "to: 2", "accepted: 1",
-                 "lang: en", "CRLF"):
+                 "errors: 3/20", "line end: CRLF", " en "):
         assert part in line
 
 
@@ -29,7 +31,7 @@ def test_closed_says_how_to_go_on() -> None:
 
 def test_chinese_labels_and_flags() -> None:
     line = plain(SessionView(State.GREETED, None, 0, 0), "zh", eol="lf", raw=True)
-    assert "状态: greeted" in line and "LF raw" in line
+    assert "状态: greeted" in line and "行尾: LF" in line and "zh raw" in line
 
 
 def test_sender_is_escaped() -> None:
@@ -48,3 +50,17 @@ def test_bare_lf_warning_in_chinese_fits_too() -> None:
 
     line = plain(SessionView(State.DATA, "a@b.c", 1, 0), "zh", eol="lf")
     assert ":eol crlf" in line and text_width(line) <= 80
+
+
+def test_every_state_fits_60_columns_in_every_language() -> None:
+    from simulator.lessons.load import LANGS
+    from simulator.render.wrap import text_width
+
+    views = [SessionView(state, "a.very.long.sender.name@example.org", 12, 3, 19, 20)
+             for state in State]
+    for lang in LANGS:
+        for eol in ("crlf", "lf"):
+            for view in views:
+                line = plain(view, lang, eol=eol, width=60)
+                assert text_width(line) <= 59, line
+                assert "19/20" in line or view.state in (State.DATA, State.CLOSED)

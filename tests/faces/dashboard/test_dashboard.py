@@ -118,7 +118,7 @@ async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> 
             assert "Why:" in transcript  # explained as the student's console explains it
             pipe.send_text("\x1b[5~")  # PageUp: earlier in the transcript
             await wait_for(lambda: dash.state.scroll > 0)
-            assert ' -> QUT\n<-  500 5.5.2 Syntax error: command "QUT"' in text(dash._transcript())
+            assert ' -> QUT\n<** 500 5.5.2 Syntax error: command "QUT"' in text(dash._transcript())
 
             pipe.send_text("\r\r")  # focus: transcript, then the mistakes
             await wait_for(lambda: dash.state.focus is Focus.MISTAKES)

@@ -45,7 +45,8 @@ def test_each_builtin_demo_plays_to_the_end_with_its_narration(
         for line in step.caption.split("\n") if step.caption else []:
             assert f"# {line}\n" in out
     for reply in EXPECTED[name]:
-        assert f"<-  {reply}\n" in out, reply
+        marker = "<-  " if reply[0] in "123" else "<** "  # errors stand out (swaks' marks)
+        assert f"{marker}{reply}\n" in out, reply
     assert "\x1b" not in out  # not a terminal: plain
 
 
@@ -116,7 +117,7 @@ def test_a_demo_plays_against_another_server_with_connect(
         proc.terminate()
         proc.communicate()
     out = capsys.readouterr().out
-    assert '<-  500 5.5.2 Syntax error: command "QUT" not recognized' in out
+    assert '<** 500 5.5.2 Syntax error: command "QUT" not recognized' in out
     assert out.count("<-  220 smtp-sim.localhost ESMTP") == 2  # :reconnect made a new session
 
 
@@ -126,4 +127,4 @@ def test_the_command_line_scenario_applies_to_any_script(
     script.write_text("EHLO client.example\nMAIL FROM:<a@example.org>\nRCPT TO:<x@elsewhere.test>\n")
     assert main(["demo", str(script), "--scenario", "realistic"]) == 0
     out = capsys.readouterr().out
-    assert "scenario realistic" in out and "<-  554 5.7.1 <x@elsewhere.test>: Relay access denied" in out
+    assert "scenario realistic" in out and "<** 554 5.7.1 <x@elsewhere.test>: Relay access denied" in out

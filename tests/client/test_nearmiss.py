@@ -1,0 +1,34 @@
+"""Near misses: the strict 500 on the wire, and the explanation names the likely verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.client import LocalConnection, Step
+from simulator.client.nearmiss import distance, suggest
+from simulator.client.script import play
+from simulator.protocol import Policy
+from simulator.render.transcript import format_text
+from simulator.server.store import MemoryStore
+
+
+@pytest.mark.parametrize(("typed", "verb"), [
+    ("EHLLO", "EHLO"), ("MIAL", "MAIL"), ("rctp", "RCPT"), ("HELOO", "HELO"), ("DTAA", "DATA"),
+    ("QUITT", "QUIT"), ("XYZZY", None), ("EHLO", None), ("中文", None), ("HEL", None),
+])
+def test_suggest(typed: str, verb: str | None) -> None:
+    assert suggest(typed) == verb
+
+
+def test_a_swap_is_one_edit() -> None:
+    assert distance("MIAL", "MAIL") == 1 and distance("RCTP", "RCPT") == 1
+
+
+async def test_the_wire_stays_strict_and_the_explanation_helps() -> None:
+    events, _ = await play([b"EHLLO a.example", b"MIAL FROM:<a@b.example>"],
+                           connect=lambda: LocalConnection(policy=Policy(), store=MemoryStore()))
+    out = format_text(events, "en", color=False)
+    assert '<** 500 5.5.2 Syntax error: command "EHLLO" not recognized' in out
+    assert "Why: Did you mean EHLO?" in out and "Why: Did you mean MAIL?" in out
+    codes = [a.code for e in events if isinstance(e, Step) for a in e.answers]
+    assert codes == [220, 500, 500]
