@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from .load import LANGS, Library, check_lang, default_library
+from .templates import fill
 
 KIND: Final = "classroom"
 SECTIONS: Final = ("demo", "dashboard", "serve", "mistakes")
@@ -24,11 +25,12 @@ def words(lang: str, section: str, library: Library | None = None) -> Mapping[st
 
 
 def say(lang: str, section: str, entry: str, /, **fields: object) -> str:
-    """A UI sentence with its placeholders filled; the English one when a language lacks it."""
+    """A UI sentence with its placeholders filled (as every lesson text is: a bad one is shown
+    as written, never a crash); the English one when a language lacks it."""
     for choice in (lang, "en"):
         value = words(choice, section).get(entry)
         if isinstance(value, str):
-            return value.format(**fields) if fields else value
+            return fill(value, {k: str(v) for k, v in fields.items()}) if fields else value
     raise KeyError(f"classroom.{lang}.toml has no [{section}] {entry}")
 
 

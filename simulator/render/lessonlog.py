@@ -73,7 +73,7 @@ def summary_text(model: ClassModel, lang: str) -> str:
         lines.append(say(lang, "serve", "no-mistakes"))
     else:
         lines.append(say(lang, "serve", "mistakes"))
-        lines += [say(lang, "serve", "mistake", count=m.count, key=m.key,
+        lines += [say(lang, "serve", "mistake", count=f"{m.count:>4}", key=m.key,
                       title=mistake_title(m.key, m.code, lang)) for m in mistakes]
     return "\n".join(lines) + "\n"
 

@@ -4,19 +4,20 @@ that reads as Chinese, and a short title for every mistake the engine can report
 from __future__ import annotations
 
 import re
-import string
 
 import pytest
 
 from simulator.lessons import LANGS
 from simulator.lessons.classroom import SECTIONS, columns, mistake_title, words
 from simulator.lessons.rules import reads_as_chinese
+from simulator.lessons.templates import placeholders
 from simulator.protocol import CATALOGUE
 from simulator.render.classroom import NOT_MISTAKES
 
 
 def fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The placeholders of a text: plain names only, as lessons/templates.py requires."""
+    return set(placeholders(text))
 
 
 @pytest.mark.parametrize("section", SECTIONS)
