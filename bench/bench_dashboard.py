@@ -28,6 +28,8 @@ from pathlib import Path
 
 import trio
 
+from simulator.server.secure import Prepared
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -83,6 +85,14 @@ def quantiles(values: list[float]) -> str:
             f"max {ordered[-1] * 1000:.2f} ms (n={len(ordered)})")
 
 
+def plain_server() -> Prepared:
+    """The strict server without TLS or AUTH, as ``serve`` prepares it."""
+    from simulator.protocol import Policy
+    from simulator.server.secure import prepare, read_options
+
+    return prepare(read_options(serve_args()), Policy())
+
+
 def serve_args() -> argparse.Namespace:
     """``serve --port 0`` as the command line gives it (every option at its default)."""
     from simulator.cli import build_parser
@@ -99,7 +109,6 @@ async def with_dashboard(args: argparse.Namespace) -> None:
     from simulator.faces.dashboard.app import DashboardApp
     from simulator.faces.dashboard.run import show_dashboard
     from simulator.faces.serve import LogOutput, _serve
-    from simulator.protocol import Policy
     from simulator.render.classroom import SharedClass
     from simulator.server.receipts import ReceiptStore
     from simulator.server.store import MemoryStore
@@ -119,7 +128,7 @@ async def with_dashboard(args: argparse.Namespace) -> None:
                                  started=found.append)
 
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(_serve, serve_args(), Policy(), ReceiptStore(MemoryStore()),
+            nursery.start_soon(_serve, serve_args(), plain_server(), ReceiptStore(MemoryStore()),
                                LogOutput(io.StringIO()), lesson, screen)
             while not found:
                 await trio.sleep(0.01)
@@ -158,7 +167,6 @@ async def with_dashboard(args: argparse.Namespace) -> None:
 async def with_line_log(args: argparse.Namespace) -> None:
     from simulator.faces.classlog import Lesson
     from simulator.faces.serve import LogOutput, _serve
-    from simulator.protocol import Policy
     from simulator.render.classroom import SharedClass
     from simulator.server.receipts import ReceiptStore
     from simulator.server.store import MemoryStore
@@ -170,7 +178,7 @@ async def with_line_log(args: argparse.Namespace) -> None:
         await probe.bind(("127.0.0.1", 0))
         port_args.port = probe.getsockname()[1]
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(_serve, port_args, Policy(), ReceiptStore(MemoryStore()),
+        nursery.start_soon(_serve, port_args, plain_server(), ReceiptStore(MemoryStore()),
                            LogOutput(devnull), Lesson(shared), None)
         await trio.sleep(0.3)
         times = await trio.to_thread.run_sync(run_clients, port_args.port, args)

@@ -24,6 +24,33 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
                         help="plain text, no colours (also when NO_COLOR is set or not a tty)")
 
 
+def _security_options(parser: argparse.ArgumentParser, *, top: bool = False,
+                      serve: bool = False) -> None:
+    """TLS and AUTH of the server (the built-in one, or serve's): the same for every face."""
+    unset = None if top or serve else argparse.SUPPRESS
+    off = False if top or serve else argparse.SUPPRESS
+    parser.add_argument("--tls", action="store_true", default=off,
+                        help="offer STARTTLS (a certificate is made if --cert is not given)")
+    if serve:
+        parser.add_argument("--tls-port", type=int, default=None, metavar="PORT",
+                            help="also listen with implicit TLS on PORT (as port 465)")
+    parser.add_argument("--cert", default=unset, metavar="FILE",
+                        help="the server's certificate chain (PEM), with --key")
+    parser.add_argument("--key", default=unset, metavar="FILE", help="its private key (PEM)")
+    parser.add_argument("--auth", action="store_true", default=off,
+                        help="offer AUTH PLAIN and LOGIN (after STARTTLS when --tls)")
+    parser.add_argument("--user", action="append", default=unset,
+                        metavar="NAME:PASSWORD[:app-password]",
+                        help="an account for AUTH (repeatable; default student:secret)")
+    parser.add_argument("--require-tls", action="store_true", default=off,
+                        help="refuse MAIL, RCPT, DATA and AUTH before STARTTLS (530)")
+    parser.add_argument("--require-auth", action="store_true", default=off,
+                        help="refuse MAIL before a successful AUTH (530)")
+    if not serve:
+        parser.add_argument("--verify", action="store_true", default=off,
+                            help="with --connect: refuse a certificate the system does not trust")
+
+
 def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     unset = None if top else argparse.SUPPRESS
     parser.add_argument("--scenario", metavar="NAME|FILE.toml", default=unset,
@@ -41,6 +68,7 @@ def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> 
 
 def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     _common(parser, top=top)
+    _security_options(parser, top=top)
     parser.add_argument("--connect", metavar="HOST:PORT",
                         default=None if top else argparse.SUPPRESS,
                         help="talk to a real SMTP server instead of the built-in one")
@@ -107,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest message accepted (advertised as SIZE)")
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
+    _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
     _lesson_options(serve)
     _demo_parser(sub)

@@ -10,13 +10,21 @@ is no prompt_toolkit here.
 from __future__ import annotations
 
 import contextlib
+import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
 
-from simulator.client.wire import ClientView, ReplyParser, ReplyTooLong
-from simulator.protocol import Exchange, Policy, State
+from simulator.client.tls import (
+    TlsInfo,
+    handshake,
+    unverified_context,
+    verify_problem,
+    verifying_context,
+)
+from simulator.client.wire import ClientView, ReplyParser, ReplyTooLong, WireReply
+from simulator.protocol import Exchange, Policy, State, Then
 from simulator.protocol.memory import Memory
 
 if TYPE_CHECKING:
@@ -54,6 +62,10 @@ class Step:
     sent: bytes | None
     answers: tuple[Answer, ...]
     state_before: State = State.CONNECTED
+    tls: TlsInfo | None = None
+    """Set when this step ended with a TLS handshake (after 220 to STARTTLS)."""
+    tls_refused: str | None = None
+    """Set when ``--verify`` refused the certificate (why); the connection is closed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,9 @@ class SessionView:
     errors: int | None = None
     """Errors spent of the session's budget (built-in server only), and that budget."""
     budget: int = 0
+    tls: bool = False
+    user: str | None = None
+    """Who logged in with AUTH ("" when the name is not known)."""
 
 
 def explain(answer: Answer, lang: str) -> Annotation | None:
@@ -124,13 +139,19 @@ class LocalConnection:
     peer = "smtp-sim (built-in)"
 
     def __init__(self, *, policy: Policy, store: MemoryStore, session_id: str = "S1",
-                 memory: Memory | None = None) -> None:
+                 memory: Memory | None = None, tls: ssl.SSLContext | None = None,
+                 ca: str | None = None) -> None:
+        """``tls`` is the server's certificate for STARTTLS; ``ca`` the CA the client trusts
+        (the generated one): the handshake is real, ``trio.SSLStream`` on both ends."""
         self._policy = policy
         self._memory = memory
         self._store = store
         self._session_id = session_id
+        self._tls, self._ca = tls, ca
         self._stack = contextlib.AsyncExitStack()
         self._local: LocalSession | None = None
+        self._stream: trio.abc.Stream | None = None
+        self._secure = False  # the client's handshake is done (the server's may finish later)
         self._buffer = bytearray()
         self._closed = False
         self._line_start = True
@@ -141,7 +162,8 @@ class LocalConnection:
 
         self._local = await self._stack.enter_async_context(open_local_session(
             policy=self._policy, store=self._store, session_id=self._session_id,
-            memory=self._memory))
+            memory=self._memory, tls=self._tls))
+        self._stream = self._local.client
         return await self._collect(None, State.CONNECTED, expect=True)
 
     async def send(self, data: bytes) -> Step:
@@ -154,11 +176,16 @@ class LocalConnection:
         expect = before is not State.DATA or (ends_message and self._line_start)
         self._line_start = before is not State.DATA or data.endswith(end)
         try:
-            await local.client.send_all(data)
+            await self._client().send_all(data)
         except (trio.BrokenResourceError, trio.ClosedResourceError):
             self._closed = True
             return Step(data, (), before)
         return await self._collect(data, before, expect=expect)
+
+    def _client(self) -> trio.abc.Stream:
+        if self._stream is None:
+            raise RuntimeError("start() the connection first")
+        return self._stream
 
     async def _collect(self, sent: bytes | None, before: State, *, expect: bool) -> Step:
         local = self._require()
@@ -174,27 +201,41 @@ class LocalConnection:
             exchanges += _drain(local)
         if any(answer.closes for answer in answers):
             await self._hang_up()
-        return Step(sent, tuple(answers), before)
+        tls = None
+        if any(a.exchange is not None and a.exchange.then is Then.START_TLS for a in answers):
+            tls = await self._start_tls()
+        return Step(sent, tuple(answers), before, tls)
+
+    async def _start_tls(self) -> TlsInfo | None:
+        """The client half of the handshake the server starts after its 220."""
+        try:
+            self._stream, info = await handshake(self._client(), verifying_context(self._ca),
+                                                 self._policy.hostname)
+        except trio.BrokenResourceError:
+            await self._hang_up()
+            return None
+        self._secure = True
+        return info
 
     async def _answer(self, exchange: Exchange) -> Answer:
         """Read exactly this reply's bytes off the client stream."""
         size = len(exchange.reply.to_bytes())
-        local = self._require()
         while len(self._buffer) < size:
-            chunk = await local.client.receive_some(RECEIVE_SIZE)
+            chunk = await self._client().receive_some(RECEIVE_SIZE)
             if not chunk:
                 break
             self._buffer += chunk
         wire = bytes(self._buffer[:size])
         del self._buffer[:size]
         reply = exchange.reply
-        return Answer(wire, reply.code, reply.enhanced, reply.lines, exchange.closes, exchange)
+        closes = exchange.then is Then.CLOSE
+        return Answer(wire, reply.code, reply.enhanced, reply.lines, closes, exchange)
 
     async def _hang_up(self) -> None:
         """After 221/421 the server closes; so does the client, as a TCP client would."""
         self._closed = True
-        if self._local is not None:
-            await trio.aclose_forcefully(self._local.client)
+        if self._stream is not None:
+            await trio.aclose_forcefully(self._stream)
 
     def _require(self) -> LocalSession:
         if self._local is None:
@@ -214,10 +255,22 @@ class LocalConnection:
         state = State.CLOSED if self._closed else session.state
         sender = None if session.mail is None else session.mail.path
         return SessionView(state, sender, len(session.recipients), session.messages_accepted,
-                           session.errors, session.policy.error_budget or 0)
+                           session.errors, session.policy.error_budget or 0,
+                           tls=self._secure, user=session.security.user)
 
     def messages(self) -> list[StoredMessage] | None:
         return self._store.messages()
+
+
+async def _read_reply(stream: trio.abc.Stream, parser: ReplyParser) -> WireReply | None:
+    with trio.move_on_after(REPLY_WAIT):
+        while (reply := parser.next_reply()) is None:
+            chunk = await stream.receive_some(RECEIVE_SIZE)
+            if not chunk:
+                return None
+            parser.feed(bytes(chunk))
+        return reply
+    return None
 
 
 def _drain(local: LocalSession) -> list[Exchange]:
@@ -243,10 +296,13 @@ def parse_peer(text: str) -> tuple[str, int]:
 class TcpConnection:
     """A real SMTP server over TCP: replies are cut from the byte stream, explained by code."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, verify: bool = False) -> None:
+        """``verify``: refuse a certificate the system does not trust (else warn, go on)."""
         self._host, self._port = host, port
+        self._verify = verify
         self.peer = f"{host}:{port}"
-        self._stream: trio.SocketStream | None = None
+        self._stream: trio.abc.Stream | None = None
+        self._tls = False
         self._parser = ReplyParser()
         self._view = ClientView()
         self._eof = False
@@ -274,12 +330,53 @@ class TcpConnection:
             with trio.move_on_after(REPLY_WAIT):
                 answer = await self._next_answer()
                 answers += [answer] if answer else []
-        with trio.move_on_after(STRAY_WAIT):
-            while not self._eof and (answer := await self._next_answer()) is not None:
-                answers.append(answer)
+        tls, refused = None, None
+        if self._view.tls_due:
+            self._view.tls_due = False
+            tls, refused = await self._start_tls()
+        else:
+            with trio.move_on_after(STRAY_WAIT):
+                while not self._eof and (answer := await self._next_answer()) is not None:
+                    answers.append(answer)
         if self.closed:
             await self.aclose()
-        return Step(sent, tuple(answers), before)
+        return Step(sent, tuple(answers), before, tls, refused)
+
+    async def _start_tls(self) -> tuple[TlsInfo | None, str | None]:
+        """After 220 to STARTTLS: the handshake, verified by the system's trust store.
+
+        An untrusted certificate without ``--verify`` is shown with a warning: the console
+        connects again, repeats EHLO and STARTTLS (after STARTTLS the session starts over
+        anyway) and goes on unverified. Returns the TLS details, or why it was refused.
+        """
+        assert self._stream is not None
+        try:
+            self._stream, info = await handshake(self._stream, verifying_context(), self._host)
+        except trio.BrokenResourceError as err:
+            problem = verify_problem(err)
+            if problem is None or self._verify:
+                self._eof = True
+                return None, problem or str(err.__cause__ or err)
+            return await self._start_unverified(problem), None
+        self._tls = True
+        return info, None
+
+    async def _start_unverified(self, problem: str) -> TlsInfo | None:
+        stream = await trio.open_tcp_stream(self._host, self._port)
+        parser = ReplyParser()
+        helo = (self._view.starttls_helo or "client.example").encode()
+        for line in (b"", b"EHLO " + helo + b"\r\n", b"STARTTLS\r\n"):
+            if line:
+                await stream.send_all(line)
+            reply = await _read_reply(stream, parser)
+            if reply is None or reply.code >= 400:
+                await trio.aclose_forcefully(stream)
+                self._eof = True
+                return None
+        self._stream, info = await handshake(stream, unverified_context(), self._host,
+                                             problem=problem)
+        self._tls = True
+        return info
 
     async def _next_answer(self) -> Answer | None:
         """The next complete reply, or None when the server closed the connection."""
@@ -300,7 +397,7 @@ class TcpConnection:
             if not chunk:
                 self._eof = True
                 return None
-            self._parser.feed(chunk)
+            self._parser.feed(bytes(chunk))
         if reply.code:
             self._view.received(reply.code)
         closes = self._view.state is State.CLOSED
@@ -318,7 +415,8 @@ class TcpConnection:
     def view(self) -> SessionView:
         view = self._view
         state = State.CLOSED if self.closed else view.state
-        return SessionView(state, view.sender, view.recipients, view.accepted)
+        return SessionView(state, view.sender, view.recipients, view.accepted,
+                           tls=self._tls, user=view.user)
 
     def messages(self) -> list[StoredMessage] | None:
         return None

@@ -144,7 +144,14 @@ class ClientView:
     recipients: int = 0
     accepted: int = 0
     helo: str | None = None
+    user: str | None = None
+    """Who logged in with AUTH: the name decoded from what was sent ("" if unknown)."""
+    tls_due: bool = False
+    """STARTTLS was answered 220: the connection must do its handshake now."""
+    starttls_helo: str | None = None
+    """The EHLO name given before the last STARTTLS (to say it again on a new connection)."""
     _waiting: list[bytes] = field(default_factory=list)
+    _auth: list[bytes] | None = None
 
     def sent(self, data: bytes) -> None:
         """Note a line sent (one line per call, with its line ending)."""
@@ -171,7 +178,12 @@ class ClientView:
     def _advance(self, line: bytes, code: int) -> None:
         verb = line.split(b" ", 1)[0].split(b":", 1)[0].upper()
         ok = 200 <= code < 300
-        if verb == b"." and self.state is State.DATA:
+        if self._auth is not None or verb == b"AUTH":
+            self._auth_step(line, code)
+        elif verb == b"STARTTLS" and code == 220:  # RFC 3207 §4.2: the session starts over
+            self.tls_due, self.starttls_helo, self.helo = True, self.helo, None
+            self._reset(State.CONNECTED)
+        elif verb == b"." and self.state is State.DATA:
             if ok:
                 self.accepted += 1
             self._reset(State.GREETED)
@@ -190,7 +202,32 @@ class ClientView:
         elif verb == b"DATA" and code == 354:
             self.state = State.DATA
 
+    def _auth_step(self, line: bytes, code: int) -> None:
+        """Follow the 334 dialogue: a line answering a 334 is not a command."""
+        lines = [*(self._auth or []), line]
+        self._auth = lines if code == 334 else None
+        if code == 235:
+            self.user = login_name(lines)
+
     def _reset(self, state: State) -> None:
         self.state = state
         self.sender = None
         self.recipients = 0
+
+
+def login_name(lines: list[bytes]) -> str:
+    """The user name in an AUTH PLAIN or LOGIN exchange (``AUTH`` line first), or ""."""
+    import base64
+    import binascii
+
+    words = lines[0].split()
+    mechanism = words[1].upper() if len(words) > 1 else b""
+    sent = words[2:3] + lines[1:2]
+    try:
+        data = base64.b64decode(sent[0], validate=True) if sent else b""
+    except (binascii.Error, ValueError):
+        return ""
+    if mechanism == b"PLAIN":
+        parts = data.split(b"\0")
+        data = parts[1] if len(parts) == 3 else b""
+    return data.decode("utf-8", "replace") if mechanism in (b"PLAIN", b"LOGIN") else ""

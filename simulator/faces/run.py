@@ -57,14 +57,21 @@ def _peer(args: argparse.Namespace) -> tuple[str, int] | None:
 
 def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
                scenario: Scenario) -> Callable[[], Connection]:
+    """The connection maker; OptionError when the TLS/AUTH options do not fit."""
     if peer is not None:
-        return lambda: TcpConnection(*peer)
+        verify = bool(getattr(args, "verify", False))
+        return lambda: TcpConnection(*peer, verify=verify)
+    from simulator.server.secure import prepare, read_options
     from simulator.server.store import MemoryStore
 
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
-                    scenario=scenario)
+    security = prepare(read_options(args),
+                       Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                              scenario=scenario))
+    files = security.files
+    ca = None if files is None else str(files.ca or files.cert)
     store = MemoryStore()  # kept across :reconnect, as in the console
-    return lambda: LocalConnection(policy=policy, store=store)
+    return lambda: LocalConnection(policy=security.policy, store=store, tls=security.context,
+                                   ca=ca)
 
 
 class Printer:
@@ -130,7 +137,14 @@ def run_file(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     printer = Printer(args.format, sys.stdout, lang=lang,
                       color=wants_color(sys.stdout, no_color=args.no_color))
-    player = Player(_connector(args, peer, scenario), printer, lang=lang)
+    from simulator.server.secure import OptionError
+
+    try:
+        connector = _connector(args, peer, scenario)
+    except OptionError as err:
+        print(f"smtp-sim run: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    player = Player(connector, printer, lang=lang)
     printer.player = player
     try:
         with _opened(args.file) as stream:

@@ -38,6 +38,7 @@ from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Stopping
 from simulator.server.receipts import ReceiptStore
+from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
@@ -81,7 +82,11 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     if isinstance(scenario, str):
         print(f"smtp-sim serve: {scenario}", file=sys.stderr)
         return 2
-    policy = make_policy(args, scenario)
+    try:
+        security = prepare(read_options(args), make_policy(args, scenario))
+    except OptionError as err:
+        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        return 2
     try:
         store = ReceiptStore(MaildirStore(args.maildir) if args.maildir
                              else MemoryStore(limit=args.memory_limit * MIB))
@@ -99,7 +104,7 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
         shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
-        status = _run(args, policy, store, lesson, screen)
+        status = _run(args, security, store, lesson, screen)
         if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
             from simulator.render.lessonlog import summary_text
 
@@ -114,14 +119,14 @@ def _words(lang: str, section: str, entry: str, **fields: object) -> str:
     return classroom_say(lang, section, entry, **fields)
 
 
-def _run(args: argparse.Namespace, policy: Policy, store: Store, lesson: Lesson,
+def _run(args: argparse.Namespace, security: Prepared, store: Store, lesson: Lesson,
          screen: Screen | None) -> int:
     if not is_loopback(args.host):
         print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status: int = trio.run(_serve, args, policy, store, output, lesson, screen)
+    status: int = trio.run(_serve, args, security, store, output, lesson, screen)
     _ignore_signals()  # a signal in the last moments of exit changes nothing either
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
@@ -199,9 +204,11 @@ class LogDrops:
         self.count += 1
 
 
-async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
+async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
                  screen: Screen | None = None) -> int:
+    policy = security.policy
+    implicit: list[int] = []
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
     drops, stopping = LogDrops(), Stopping()
     # trio hands signals still pending when its receiver closes back to the handler that
@@ -217,7 +224,9 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                                 idle_timeout=args.timeout,
                                 data_block_timeout=args.data_block_timeout,
                                 data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
-                                on_end=partial(_ended, send, drops), stopping=stopping)
+                                on_end=partial(_ended, send, drops), stopping=stopping,
+                                tls=security.context, tls_port=args.tls_port,
+                                on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
@@ -227,6 +236,9 @@ async def _serve(args: argparse.Namespace, policy: Policy, store: Store,
                 url = f"smtp://{url_host(args.host)}:{port}"
                 print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
                       flush=True)
+                for line in security_lines(security, url_host(args.host), implicit,
+                                           _lang(args)):
+                    print(line, flush=True)
                 if policy.scenario.rules:  # the strict default prints what it always did
                     from simulator.lessons.scenario_view import start_lines
 
@@ -258,6 +270,24 @@ async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScop
     """The dashboard; when the instructor quits it, the server stops (421 to everyone)."""
     await screen(lesson.shared, url, lesson.lang)
     scope.cancel()
+
+
+def security_lines(security: Prepared, host: str, implicit: list[int],
+                   lang: str = "en") -> list[str]:
+    """What serve says at start about TLS and AUTH: the certificate, its fingerprint, the
+    implicit-TLS port, the accounts (this is the instructor's screen, not a log)."""
+    lines: list[str] = []
+    files = security.files
+    if files is not None:
+        key = "serve.tls-generated" if security.generated else "serve.tls-offered"
+        lines.append(text(key, lang, cert=files.cert, ca=files.ca))
+        lines.append(text("serve.fingerprint", lang, fingerprint=security.fingerprint))
+    lines.extend(text("serve.implicit-tls", lang, host=host, port=port) for port in implicit)
+    for account in security.accounts:
+        key = "serve.account-app" if account.app_password else "serve.account"
+        lines.append(text(key, lang, name=account.name, password=account.password,
+                          code=account.app_password))
+    return lines
 
 
 def _ignore_signals() -> None:

@@ -8,6 +8,8 @@ falls back to the reply code and the enhanced status code (RFC 3463).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import functools
 import re
@@ -37,7 +39,8 @@ if TYPE_CHECKING:  # the engine is imported only when a reply is annotated: `exp
 KEY_FIELDS: Final = ("why", "fix", "rfc")
 """The fields of one ``keys.LANG.toml`` entry."""
 
-PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit")
+PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit",
+                       "challenge", "challenge_b64", "decoded")
 """The placeholders a key's ``why`` and ``fix`` may use (see :func:`exchange_fields`)."""
 
 SHOWN_VERB: Final = 30
@@ -50,10 +53,11 @@ SHOWN_LINE: Final = 80
 def static_limits() -> Mapping[str, int]:
     """Limits fixed by the RFC, for replies whose text does not carry the number."""
     from ..protocol.commands import MAX_LOCAL_PART, MAX_PATH
-    from ..protocol.framing import MAX_COMMAND_LINE, MAX_TEXT_LINE
+    from ..protocol.framing import MAX_AUTH_LINE, MAX_COMMAND_LINE, MAX_TEXT_LINE
 
     return MappingProxyType({
         "limits.line-too-long": MAX_COMMAND_LINE,  # RFC 5321 §4.5.3.1.4
+        "auth.line-too-long": MAX_AUTH_LINE,  # RFC 4954 §4
         "data.line-too-long": MAX_TEXT_LINE,  # RFC 5321 §4.5.3.1.6
         "limits.local-part-too-long": MAX_LOCAL_PART,  # RFC 5321 §4.5.3.1.1
         "limits.path-too-long": MAX_PATH,  # RFC 5321 §4.5.3.1.3
@@ -180,7 +184,9 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
 
     ``verb`` is the first word (upper-cased when it is a known command, else as typed);
     ``argument`` the rest of the line;
-    ``line`` the whole line; ``limit`` the limit the reply is about, else empty.
+    ``line`` the whole line; ``limit`` the limit the reply is about, else empty;
+    for AUTH replies, ``challenge_b64`` and ``challenge`` the 334 text and what it decodes
+    to, ``decoded`` what the learner's base64 decodes to (the learner's own screen only).
     """
     raw = exchange.line.removesuffix(b"\n").removesuffix(b"\r").strip(b" ")
     word, _, rest = raw.partition(b" ")
@@ -194,7 +200,30 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
         "host": host or recovered.get("host") or _default_hostname(),
         "state": exchange.state_before.value,
         "limit": limit,
+        **_auth_fields(exchange, word, raw),
     }
+
+
+def _auth_fields(exchange: Exchange, word: bytes, raw: bytes) -> dict[str, str]:
+    """The base64 of an AUTH step, decoded: base64 is an encoding, not encryption."""
+    reply = exchange.reply
+    if not reply.key.startswith("auth."):
+        return {"challenge": "", "challenge_b64": "", "decoded": ""}
+    challenge = reply.lines[0] if reply.code == 334 else ""
+    words = raw.split()
+    sent = words[-1] if words and (word.upper() != b"AUTH" or len(words) > 2) else b""
+    return {
+        "challenge": show_bytes(_unbase64(challenge.encode()), limit=SHOWN_ARGUMENT),
+        "challenge_b64": show_bytes(challenge.encode(), limit=SHOWN_ARGUMENT),
+        "decoded": show_bytes(_unbase64(sent), limit=SHOWN_ARGUMENT),
+    }
+
+
+def _unbase64(text: bytes) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def _known_verb_upper(word: bytes) -> bytes:

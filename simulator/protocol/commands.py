@@ -64,13 +64,26 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class Auth:
+    """AUTH mechanism [initial-response] (RFC 4954 §4); the response is still base64."""
+
+    mechanism: str
+    initial: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthAnswer:
+    """A line of the 334 dialogue: base64, or ``*`` to cancel. Never shown in a log."""
+
+
+@dataclass(frozen=True, slots=True)
 class EndOfData:
     """The ``.`` line that ends the message text."""
 
     size: int
 
 
-Command = Hello | MailFrom | RcptTo | Simple | Query | EndOfData
+Command = Hello | MailFrom | RcptTo | Simple | Query | Auth | AuthAnswer | EndOfData
 
 COMMAND_VERBS: Final = frozenset(v.value for v in Verb if v is not Verb.END_OF_DATA)
 
@@ -137,7 +150,9 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
             return parse_mail(argument)
         case Verb.RCPT:
             return parse_rcpt(argument, smtputf8=smtputf8)
-        case Verb.DATA | Verb.RSET | Verb.QUIT:
+        case Verb.AUTH:
+            return parse_auth(argument)
+        case Verb.DATA | Verb.RSET | Verb.QUIT | Verb.STARTTLS:
             if argument:
                 raise fail("syntax.unexpected-argument", verb=verb.value)
             return Simple(verb)
@@ -145,6 +160,34 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
             raise fail("syntax.missing-argument", usage=HELP_TOPICS[verb.value][0])
         case _:
             return Query(verb, argument)
+
+
+def parse_auth(argument: str) -> Auth:
+    """RFC 4954 §4: ``AUTH mechanism [initial-response]``; ``=`` is an empty response."""
+    words = argument.split(" ")
+    if not argument or len([w for w in words if w]) > 2:
+        raise fail("syntax.missing-argument", usage=HELP_TOPICS["AUTH"][0])
+    mechanism, *rest = (w for w in words if w)
+    return Auth(mechanism.upper(), rest[0] if rest else None)
+
+
+def only_path_is_utf8(verb: Verb, argument: str) -> bool:
+    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
+    start, end = argument.find("<"), argument.find(">")
+    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
+        return False
+    outside = argument[:start] + argument[end + 1:]
+    return outside.isascii() and argument[start:end].isprintable()
+
+
+def help_reply(argument: str) -> Reply:
+    """The 214 answer to HELP [topic], or 504 for a topic without text."""
+    if not argument:
+        return make_reply("help.general")
+    topic = HELP_TOPICS.get(argument.upper())
+    if topic is None:
+        raise fail("help.unknown-topic", argument=quote(argument))
+    return make_reply("help.command", usage=topic[0], summary=topic[1])
 
 
 def parse_helo_domain(verb: Verb, argument: str) -> str:
@@ -282,12 +325,3 @@ def parse_rcpt(argument: str, *, smtputf8: bool) -> RcptTo:
     if rest:
         raise fail("syntax.unknown-parameter", verb="RCPT TO", argument=quote(rest.split()[0]))
     return RcptTo(path)
-
-
-def only_path_is_utf8(verb: Verb, argument: str) -> bool:
-    """True when the non-ASCII text of a MAIL/RCPT argument is all inside its <path>."""
-    start, end = argument.find("<"), argument.find(">")
-    if verb not in (Verb.MAIL, Verb.RCPT) or not 0 <= start < end:
-        return False
-    outside = argument[:start] + argument[end + 1:]
-    return outside.isascii() and argument[start:end].isprintable()

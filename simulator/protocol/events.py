@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from .commands import Command
@@ -31,15 +32,27 @@ class ReceivedMessage:
     content: bytes
 
 
+class Then(enum.Enum):
+    """What the driver does after sending an Exchange's reply."""
+
+    CONTINUE = "continue"
+    """Read the next bytes from the client."""
+    CLOSE = "close"
+    """Close the connection (after 221 or 421)."""
+    START_TLS = "start-tls"
+    """RFC 3207: begin the TLS handshake as the server, then call ``Session.tls_started``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Exchange:
     """One step of a conversation: what the client sent and what the server answered.
 
     ``line`` is the raw line as received (empty for the greeting, a timeout or a shutdown;
     cut to 512 octets when over-long). ``command`` is None when the line could not be parsed.
+    ``then`` tells the driver what to do once the reply is sent (go on, close, start TLS).
     ``delay`` is how many seconds the driver waits before sending the reply, and ``hang_up``
-    tells it to close without sending it at all (a scenario's silent disconnect; ``closes``
-    is then true too). ``rule`` is the scenario rule that decided, if one did.
+    tells it to close without sending it at all (a scenario's silent disconnect; ``then``
+    is then CLOSE too). ``rule`` is the scenario rule that decided, if one did.
     """
 
     line: bytes
@@ -47,7 +60,7 @@ class Exchange:
     reply: Reply
     state_before: State
     state_after: State
-    closes: bool
+    then: Then = Then.CONTINUE
     message: ReceivedMessage | None = None
     delay: float = 0.0
     hang_up: bool = False

@@ -18,6 +18,8 @@ from typing import Final
 
 MAX_COMMAND_LINE: Final = 512
 MAX_TEXT_LINE: Final = 1000
+MAX_AUTH_LINE: Final = 12288
+"""RFC 4954 §4: an AUTH command line and each line of its 334 dialogue, CRLF included."""
 RAW_KEEP: Final = MAX_COMMAND_LINE
 """How many octets of an over-long line are kept to show the learner what was sent."""
 
@@ -41,10 +43,12 @@ class CommandLine:
     ending: Ending
     length: int
     """Octets on the wire including the terminator (raw may be cut short when too long)."""
+    limit: int = MAX_COMMAND_LINE
+    """The longest this line could be: 512, or 12288 for AUTH (see :data:`MAX_AUTH_LINE`)."""
 
     @property
     def too_long(self) -> bool:
-        return self.length > MAX_COMMAND_LINE
+        return self.length > self.limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class Framer:
         self._buffer = bytearray()
         self._discarding = 0  # octets of an over-long command line dropped so far
         self._discarded_head = b""
+        self._discard_limit = MAX_COMMAND_LINE
 
     def feed(self, data: bytes) -> None:
         self._buffer += data
@@ -78,16 +83,24 @@ class Framer:
         """True when part of a line has arrived (kept or being discarded) but not its end."""
         return bool(self._buffer) or self._discarding > 0
 
-    def next_command_line(self) -> CommandLine | None:
-        """The next complete command line, or None until more bytes arrive."""
+    def starts_with(self, word: bytes) -> bool:
+        """True when the buffered line begins with ``word`` (ASCII, any case)."""
+        return bytes(self._buffer[:len(word)]).upper() == word
+
+    def next_command_line(self, limit: int = MAX_COMMAND_LINE) -> CommandLine | None:
+        """The next complete command line, or None until more bytes arrive.
+
+        ``limit`` is the longest line allowed (CRLF included); a longer one is discarded.
+        """
         buf = self._buffer
         if self._discarding:
             return self._finish_discard()
         found = _CR_OR_LF.search(buf)
         if found is None:
-            if len(buf) >= MAX_COMMAND_LINE:  # cannot fit in 512 octets whatever comes
+            if len(buf) >= limit:  # cannot fit in the limit whatever comes
                 self._discarding = len(buf)
                 self._discarded_head = bytes(buf[:RAW_KEEP])
+                self._discard_limit = limit
                 buf.clear()
             return None
         start = found.start()
@@ -101,7 +114,7 @@ class Framer:
             ending, size = Ending.BARE_CR, start + 1
         raw = bytes(buf[:size])
         del buf[:size]
-        return CommandLine(raw[:start], raw[:RAW_KEEP], ending, size)
+        return CommandLine(raw[:start], raw[:RAW_KEEP], ending, size, limit)
 
     def _finish_discard(self) -> CommandLine | None:
         """Drop the rest of an over-long line; report it once its line ending arrives.
@@ -123,7 +136,7 @@ class Framer:
         del buf[:size]
         head = self._discarded_head
         self._discarding, self._discarded_head = 0, b""
-        return CommandLine(head, head, Ending.CRLF, length)
+        return CommandLine(head, head, Ending.CRLF, length, self._discard_limit)
 
     def next_text_block(self) -> bytes | None:
         """At the start of a text line: all complete lines before the lone ``.`` line.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .auth import DEFAULT_ACCOUNTS, Account
 from .rules import STRICT, Scenario
 
 
@@ -22,5 +23,16 @@ class Policy:
     accept_bare_lf: bool = False
     """Accept commands ended by a bare LF and turn bare LFs in messages into CRLF (for
     ``nc`` without -C). The end of a message must still be <CRLF>.<CRLF>."""
+    tls: bool = False
+    """Offer STARTTLS (RFC 3207); the driver does the handshake. With ``auth``, AUTH is
+    then offered only after TLS is active (538 5.7.11 before)."""
+    require_tls: bool = False
+    """MAIL, RCPT, DATA and AUTH before STARTTLS get 530 5.7.0 (RFC 3207 §4)."""
+    auth: bool = False
+    """Offer AUTH PLAIN and LOGIN (RFC 4954) for ``accounts``."""
+    accounts: tuple[Account, ...] = DEFAULT_ACCOUNTS
+    """Who may log in (``--user``)."""
+    require_auth: bool = False
+    """MAIL, RCPT and DATA before a successful AUTH get 530 5.7.0 (RFC 4954 §6)."""
     scenario: Scenario = STRICT
     """The rules that make the server realistic, chaotic or a teacher's own (none: strict)."""

@@ -162,6 +162,28 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "sequence.data-before-mail": _S(503, "5.5.1", "Bad sequence of commands: send MAIL FROM and RCPT TO before DATA"),
     "sequence.data-before-rcpt": _S(503, "5.5.1", "Bad sequence of commands: no valid recipient yet; send RCPT TO before DATA"),
     "sequence.nested-mail": _S(503, "5.5.1", "Bad sequence of commands: sender already given; send RSET to start over"),
+    "sequence.starttls-in-transaction": _S(503, "5.5.1", "Bad sequence of commands: no STARTTLS during a mail transaction; send RSET first"),
+    "sequence.auth-in-transaction": _S(503, "5.5.1", "Bad sequence of commands: no AUTH during a mail transaction; send RSET first"),
+    # -- STARTTLS (RFC 3207) -----------------------------------------------------------------
+    "tls.ready": _S(220, "2.0.0", "Ready to start TLS"),
+    "tls.not-available": _S(454, "4.7.0", "TLS not available: the server has no certificate to offer; try again later"),
+    "tls.already-active": _S(503, "5.5.1", "Bad sequence of commands: TLS is already active"),
+    "tls.required": _S(530, "5.7.0", "Must issue a STARTTLS command first"),
+    # -- AUTH (RFC 4954) ---------------------------------------------------------------------
+    "auth.succeeded": _S(235, "2.7.0", "Authentication successful"),
+    "auth.plain-challenge": _S(334, None, ""),
+    "auth.username-challenge": _S(334, None, "VXNlcm5hbWU6"),
+    "auth.password-challenge": _S(334, None, "UGFzc3dvcmQ6"),
+    "auth.failed": _S(535, "5.7.8", "Authentication credentials invalid"),
+    "auth.app-password-required": _S(534, "5.7.9", "Application-specific password required: log in with this account's app password"),
+    "auth.bad-base64": _S(501, "5.5.2", "Cannot decode the response: it is not valid base64"),
+    "auth.bad-plain": _S(501, "5.5.2", "Bad PLAIN response: send base64 of authzid NUL user NUL password"),
+    "auth.cancelled": _S(501, "5.0.0", "Authentication cancelled"),
+    "auth.unknown-mechanism": _S(504, "5.5.4", "Unrecognized authentication type {argument}; offered here: PLAIN LOGIN"),
+    "auth.already-authenticated": _S(503, "5.5.1", "Bad sequence of commands: already authenticated"),
+    "auth.encryption-required": _S(538, "5.7.11", "Encryption required for requested authentication mechanism; send STARTTLS first"),
+    "auth.required": _S(530, "5.7.0", "Authentication required"),
+    "auth.line-too-long": _S(500, "5.5.6", "Authentication Exchange line is too long: at most 12288 octets including CRLF"),
 })
 
 HELP_TOPICS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
@@ -176,6 +198,8 @@ HELP_TOPICS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "VRFY": ("VRFY <user>", "Ask whether a mailbox exists (answered 252 here, as most servers do)"),
     "EXPN": ("EXPN <list>", "Expand a mailing list (disabled here, as on most servers)"),
     "HELP": ("HELP [command]", "List the commands, or explain one"),
+    "STARTTLS": ("STARTTLS", "Switch the connection to TLS (if EHLO lists STARTTLS); then EHLO again"),
+    "AUTH": ("AUTH mechanism [initial-response]", "Log in (if EHLO lists AUTH), e.g. AUTH PLAIN or AUTH LOGIN"),
 })
 """Per-command HELP text: (usage, one-line summary)."""
 

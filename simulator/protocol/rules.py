@@ -41,6 +41,10 @@ class Event(enum.Enum):
     VRFY = "vrfy"
     EXPN = "expn"
     HELP = "help"
+    STARTTLS = "starttls"
+    AUTH = "auth"
+    """The AUTH command (a teacher's rule may refuse it, as a server whose password store
+    is down answers 454)."""
     ANY = "any"
     """Every command and the final dot (not the connect)."""
 

@@ -1,9 +1,10 @@
 """Session: one SMTP conversation, sans-IO. Bytes in, Exchanges out.
 
 The driver calls :meth:`Session.greeting` once, feeds whatever bytes arrive to
-:meth:`Session.receive_data`, sends each Exchange's reply, and closes the connection after
-an Exchange whose ``closes`` is true. No sockets, no clock (the driver may pass one for the
-Received: header), no threads: the same bytes give the same Exchanges however they are split.
+:meth:`Session.receive_data`, sends each Exchange's reply, and does what its ``then`` says:
+go on, close, or start TLS and call :meth:`Session.tls_started`. No sockets, no clock (the
+driver may pass one for the Received: header), no threads: the same bytes give the same
+Exchanges however they are split.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from typing import Final
 
 from .commands import (
+    Auth,
+    AuthAnswer,
     Command,
     EndOfData,
     Hello,
@@ -23,29 +26,24 @@ from .commands import (
     RcptTo,
     Simple,
     fail,
-    only_path_is_utf8,
-    parse_arguments,
-    split_verb,
+    help_reply,
 )
 from .escape import quote
-from .events import Envelope, Exchange, ReceivedMessage
-from .framing import MAX_TEXT_LINE, CommandLine, Ending, Framer, TextLine, TextPiece
+from .events import Envelope, Exchange, ReceivedMessage, Then
+from .framing import MAX_TEXT_LINE, CommandLine, Framer, TextLine, TextPiece
 from .memory import Memory
 from .policy import Policy
+from .readers import parse_line, split_line
 from .referee import Referee
-from .replies import HELP_TOPICS, Reply, make_reply
+from .replies import Reply, make_reply
 from .rules import Decision
-from .state import State, Verb, next_state
-from .trace import received_header
+from .security import Security
+from .state import State, Verb
+from .trace import fixed_clock, received_header
 
-EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
                           "SMTPUTF8", "HELP")
 _END_OF_DATA_LINE: Final = b".\r\n"
-
-
-def _fixed_clock() -> datetime.datetime:
-    return EPOCH
 
 
 class Session:
@@ -57,12 +55,14 @@ class Session:
         *,
         peer: str = "unknown",
         session_id: str = "S1",
-        clock: Callable[[], datetime.datetime] = _fixed_clock,
+        clock: Callable[[], datetime.datetime] = fixed_clock,
+        tls_available: bool = True,
         memory: Memory | None = None,
         timer: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        # memory: shared by one server's sessions, timer: its clock in seconds (see referee)
+        # memory: shared by one server's sessions, timer: its clock in seconds (see referee);
+        # tls_available: False when the driver cannot do a handshake (then STARTTLS is 454)
         self.policy = policy or Policy()
         self.peer = peer
         self.session_id = session_id
@@ -77,8 +77,8 @@ class Session:
         self._queued = 0
         self.errors = 0
         self._start_text()  # the message text's buffers and counters
-        self.authenticated = False
-        """True once the client authenticated (AUTH): the realistic scenario lets it relay."""
+        self.security = Security(self.policy, tls_available=tls_available)
+        """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
         self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
             self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
 
@@ -97,7 +97,8 @@ class Session:
             return []
         self._framer.feed(data)
         out: list[Exchange] = []
-        while self.state is not State.CLOSED:
+        security = self.security
+        while self.state is not State.CLOSED and not security.handshake_due:
             if self.state is State.DATA:
                 if self._line_size == 0 and self._receive_text_block():
                     continue
@@ -106,16 +107,32 @@ class Session:
                     break
                 exchange = self._receive_text(piece)
             else:
-                line = self._framer.next_command_line()
+                line = self._framer.next_command_line(security.line_limit(self._framer))
                 if line is None:
                     break
-                exchange = self._receive_command(line)
+                exchange = (self._receive_command(line) if security.dialogue is None
+                            else self._receive_auth_answer(line))
             if exchange is not None:
                 out.append(exchange)
                 out.extend(self._spend_error_budget(exchange))
-        if self.closed:
+        if self.closed or security.handshake_due:
+            # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
+            # (the CVE-2011-0411 command injection).
             self._framer.clear()
         return out
+
+    def tls_started(self) -> None:
+        """The driver finished the TLS handshake: start over, as RFC 3207 §4.2 asks (EHLO
+        again; it now offers AUTH instead of STARTTLS)."""
+        self.security.tls_started()
+        self.state, self.helo, self.esmtp = State.CONNECTED, None, False
+        self._reset_transaction()
+        self._framer.clear()
+
+    @property
+    def authenticated(self) -> bool:
+        """True after 235 (the realistic scenario lets such a client relay)."""
+        return self.security.user is not None
 
     @property
     def closed(self) -> bool:
@@ -140,7 +157,7 @@ class Session:
         self.messages_accepted -= 1
         reply = make_reply("data.storage-full" if full else "data.storage-failed")
         return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
-                        exchange.state_after, closes=False)
+                        exchange.state_after)
 
     # -- commands -------------------------------------------------------------------------
 
@@ -150,8 +167,10 @@ class Session:
         command: Command | None = None
         decision: Decision | None = None
         try:
-            verb, argument = self._split(line)
-            command, after = self._parse(verb, argument)
+            verb, argument = split_line(line, self.policy)
+            smtputf8 = self.mail is not None and self.mail.smtputf8
+            command, after = parse_line(verb, argument, state=self.state,
+                                        security=self.security, smtputf8=smtputf8)
             if self.referee is not None:
                 decision = self.referee.at_command(self, verb, argument, command)
             if decision is not None and decision.reply is not None:
@@ -173,35 +192,14 @@ class Session:
     def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
                  decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
+        if decision is not None and decision.close:
+            self.state = State.CLOSED
+        then = (Then.CLOSE if self.state is State.CLOSED
+                else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)
         if decision is None:
-            return Exchange(line, command, reply, before, self.state,
-                            closes=self.state is State.CLOSED, message=message)
-        self.state = State.CLOSED if decision.close else self.state
-        return Exchange(line, command, reply, before, self.state, closes=self.state is State.CLOSED,
-                        message=message, delay=decision.delay, hang_up=decision.silent,
-                        rule=decision.rule)
-
-    def _split(self, line: CommandLine) -> tuple[Verb, str]:
-        """Check the framing and the characters, then find the verb."""
-        if line.too_long:
-            raise fail("limits.line-too-long")
-        if line.ending is Ending.BARE_CR:
-            raise fail("syntax.bare-cr")
-        if line.ending is Ending.BARE_LF and not self.policy.accept_bare_lf:
-            raise fail("syntax.bare-lf")
-        text = line.content.decode("utf-8", errors="surrogateescape")
-        return split_verb(text)
-
-    def _parse(self, verb: Verb, argument: str) -> tuple[Command, State]:
-        """Check the characters, the sequence (state.py's table), then the arguments."""
-        if not argument.isascii() and not only_path_is_utf8(verb, argument):
-            # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).
-            raise fail("syntax.non-ascii", verb=verb.value)
-        after = next_state(self.state, verb)
-        if isinstance(after, str):
-            raise fail(after)
-        smtputf8 = self.mail is not None and self.mail.smtputf8
-        return parse_arguments(verb, argument, smtputf8=smtputf8), after
+            return Exchange(line, command, reply, before, self.state, then, message=message)
+        return Exchange(line, command, reply, before, self.state, then, message=message,
+                        delay=decision.delay, hang_up=decision.silent, rule=decision.rule)
 
     def _execute(self, command: Command) -> Reply:
         host = self.policy.hostname
@@ -220,12 +218,16 @@ class Session:
                 return make_reply("session.rset")
             case Simple(verb=Verb.QUIT):
                 return make_reply("session.quit", host=host)
+            case Simple(verb=Verb.STARTTLS):
+                return self.security.starttls()
+            case Auth():
+                return self.security.start_auth(command)
             case Query(verb=Verb.VRFY, argument=argument):
                 return make_reply("vrfy.cannot-verify", argument=quote(argument))
             case Query(verb=Verb.EXPN):
                 return make_reply("expn.disabled")
             case Query(verb=Verb.HELP, argument=argument):
-                return self._help(argument)
+                return help_reply(argument)
             case _:
                 return make_reply("session.noop")
 
@@ -237,8 +239,14 @@ class Session:
         if verb is Verb.HELO:
             return make_reply("session.helo", **fields)
         size = self.policy.max_message_size
-        extensions = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
-        return make_reply("session.ehlo", **fields).with_lines(extensions)
+        keywords = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
+        keywords = keywords[:3] + self.security.extensions() + keywords[3:]
+        return make_reply("session.ehlo", **fields).with_lines(keywords)
+
+    def _receive_auth_answer(self, line: CommandLine) -> Exchange:
+        """One line of the 334 dialogue (RFC 4954 §4): never a command, whatever it says."""
+        reply = self.security.answer(line)
+        return Exchange(line.raw, AuthAnswer(), reply, self.state, self.state)
 
     def _mail_from(self, command: MailFrom) -> Reply:
         if not self.esmtp and (command.size is not None or command.body or command.smtputf8):
@@ -257,14 +265,6 @@ class Session:
             raise fail("limits.too-many-recipients", limit=limit)
         self.recipients.append(path)
         return make_reply("rcpt.accepted", path=quote(path, 200))
-
-    def _help(self, argument: str) -> Reply:
-        if not argument:
-            return make_reply("help.general")
-        topic = HELP_TOPICS.get(argument.upper())
-        if topic is None:
-            raise fail("help.unknown-topic", argument=quote(argument))
-        return make_reply("help.command", usage=topic[0], summary=topic[1])
 
     def _reset_transaction(self) -> None:
         self.mail = None
@@ -369,12 +369,10 @@ class Session:
         assert self.mail is not None and self.helo is not None
         envelope = Envelope(self.mail.path, tuple(self.recipients), self.helo, self.peer,
                             smtputf8=self.mail.smtputf8, body=self.mail.body)
-        header = self._received_header(queue_id, envelope)
+        header = received_header(queue_id, envelope, esmtp=self.esmtp,
+                                 hostname=self.policy.hostname, moment=self._clock(),
+                                 tls=self.security.tls, authenticated=self.authenticated)
         return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
-
-    def _received_header(self, queue_id: str, envelope: Envelope) -> bytes:
-        return received_header(queue_id, envelope, esmtp=self.esmtp,
-                               hostname=self.policy.hostname, moment=self._clock())
 
     # -- closing --------------------------------------------------------------------------
 
@@ -393,7 +391,7 @@ class Session:
         self.state = State.CLOSED
         self._framer.clear()
         reply = make_reply(key, host=self.policy.hostname)
-        return Exchange(b"", None, reply, before, State.CLOSED, closes=True)
+        return Exchange(b"", None, reply, before, State.CLOSED, Then.CLOSE)
 
 
 _PROBLEM_ORDER: Final = ("limits.message-too-big", "data.line-too-long", "data.bare-lf",

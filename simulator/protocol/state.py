@@ -44,14 +44,21 @@ class Verb(enum.Enum):
     VRFY = "VRFY"
     EXPN = "EXPN"
     HELP = "HELP"
+    STARTTLS = "STARTTLS"
+    """RFC 3207; offered only when the policy says so (else 502, as an unimplemented verb)."""
+    AUTH = "AUTH"
+    """RFC 4954; offered only when the policy says so (else 502)."""
     END_OF_DATA = "."
     """The line ``.`` that ends the message text (not a command, but a move)."""
 
 
 UNIMPLEMENTED: Final = frozenset(
-    {"TURN", "ETRN", "ATRN", "BDAT", "STARTTLS", "AUTH", "SEND", "SOML", "SAML"}
+    {"TURN", "ETRN", "ATRN", "BDAT", "SEND", "SOML", "SAML"}
 )
 """SMTP verbs a real server may know but this one does not offer: 502, not 500."""
+
+OPTIONAL_VERBS: Final = frozenset({Verb.STARTTLS, Verb.AUTH})
+"""Verbs of extensions the policy may leave out (then they are answered 502)."""
 
 _OPEN: Final = (State.CONNECTED, State.GREETED, State.MAIL, State.RCPT)
 _GREETED_OR_LATER: Final = (State.GREETED, State.MAIL, State.RCPT)
@@ -73,6 +80,10 @@ def _build_transitions() -> dict[tuple[State, Verb], State]:
     table[State.RCPT, Verb.RCPT] = State.RCPT
     table[State.RCPT, Verb.DATA] = State.DATA
     table[State.DATA, Verb.END_OF_DATA] = State.GREETED
+    # RFC 3207 §4.2: after the handshake the session starts over, from before EHLO.
+    table[State.GREETED, Verb.STARTTLS] = State.CONNECTED
+    # RFC 4954 §4: AUTH between EHLO and MAIL; the 334 dialogue is an input mode, not a state.
+    table[State.GREETED, Verb.AUTH] = State.GREETED
     return table
 
 
@@ -88,6 +99,12 @@ SEQUENCE_ERRORS: Final[Mapping[tuple[State, Verb], str]] = MappingProxyType({
     (State.MAIL, Verb.DATA): "sequence.data-before-rcpt",
     (State.MAIL, Verb.MAIL): "sequence.nested-mail",
     (State.RCPT, Verb.MAIL): "sequence.nested-mail",
+    (State.CONNECTED, Verb.STARTTLS): "sequence.need-helo",
+    (State.MAIL, Verb.STARTTLS): "sequence.starttls-in-transaction",
+    (State.RCPT, Verb.STARTTLS): "sequence.starttls-in-transaction",
+    (State.CONNECTED, Verb.AUTH): "sequence.need-helo",
+    (State.MAIL, Verb.AUTH): "sequence.auth-in-transaction",
+    (State.RCPT, Verb.AUTH): "sequence.auth-in-transaction",
 })
 """(state, verb) -> catalogue key of the 503 that explains why the move is illegal."""
 

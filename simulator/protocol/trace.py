@@ -9,9 +9,15 @@ from typing import Final
 from .escape import quote
 from .events import Envelope
 
+EPOCH: Final = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                   "Dec")
+
+
+def fixed_clock() -> datetime.datetime:
+    """The clock of a session that was given none: always the epoch."""
+    return EPOCH
 
 
 @functools.lru_cache(maxsize=4)
@@ -30,9 +36,16 @@ def date_header(moment: datetime.datetime) -> str:
 
 
 def received_header(queue_id: str, envelope: Envelope, *, esmtp: bool, hostname: str,
-                    moment: datetime.datetime) -> bytes:
-    """``Received: from HELO (peer) by HOST (smtp-sim) with ESMTP id ID; date``."""
-    protocol = "UTF8SMTP" if envelope.smtputf8 else ("ESMTP" if esmtp else "SMTP")
+                    moment: datetime.datetime, tls: bool = False,
+                    authenticated: bool = False) -> bytes:
+    """``Received: from HELO (peer) by HOST (smtp-sim) with ESMTP id ID; date``; the
+    protocol name adds S for TLS and A for AUTH (RFC 3848: ESMTPS, ESMTPA, ESMTPSA)."""
+    if envelope.smtputf8:
+        protocol = "UTF8SMTP"
+    elif esmtp:
+        protocol = "ESMTP" + ("S" if tls else "") + ("A" if authenticated else "")
+    else:
+        protocol = "SMTP"
     recipient = f"\r\n\tfor <{envelope.recipients[0]}>" if len(envelope.recipients) == 1 else ""
     stamp = date_header(moment.replace(microsecond=0))
     text = (f"Received: from {envelope.helo} ({quote(envelope.peer)})\r\n"

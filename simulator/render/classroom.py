@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from simulator.protocol import Exchange, State
+from simulator.protocol.events import Then
 
 if TYPE_CHECKING:  # serve imports this module; the client side is not needed to run it
     from simulator.client import Step
@@ -33,7 +34,8 @@ LISTED: Final = 200
 MASK: Final = b"****"
 NOT_MISTAKES: Final = frozenset({
     "session.shutdown", "session.too-many-clients", "data.storage-failed", "data.storage-full",
-    "session.hung-up", "fault.closing", "fault.try-again", "fault.mailbox-unavailable"})
+    "session.hung-up", "fault.closing", "fault.try-again", "fault.mailbox-unavailable",
+    "tls.not-available"})
 """Error replies that are the server's doing (shutdown, a failing or full store, the chaos
 scenario's seeded faults), not the student's."""
 
@@ -156,7 +158,7 @@ class ClassModel:
         self._note_progress(record, exchange)
         if is_mistake(exchange):
             self._note_mistake(record, exchange)
-        if exchange.closes:
+        if exchange.then is Then.CLOSE:
             record.closed = True
             record.ended = record.ended or ("quit" if reply.key == "session.quit" else "server")
         return shown

@@ -14,6 +14,7 @@ from simulator.client import Answer, Step
 from simulator.lessons.classroom import columns, mistake_title, say
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
+from simulator.protocol.events import Then
 
 from .classroom import ClassModel, Mistake, SessionRecord
 from .demo import split_lines
@@ -126,7 +127,7 @@ def exchange_step(exchange: Exchange) -> Step:
     """An Exchange as the student's console saw it: the line sent, the reply received."""
     reply = exchange.reply
     answer = Answer(reply.to_bytes(), reply.code, reply.enhanced, reply.lines,
-                    exchange.closes, exchange)
+                    exchange.then is Then.CLOSE, exchange)
     return Step(exchange.line or None, (answer,), exchange.state_before)
 
 

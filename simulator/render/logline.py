@@ -2,7 +2,8 @@
 
 A line says who (session id and peer), what the client sent (`` -> ``, as swaks marks it) and
 what the server answered (``<- ``). Client bytes pass through :func:`show_bytes`, so nothing a
-student sends can move the instructor's cursor, change colours or clear the screen.
+student sends can move the instructor's cursor, change colours or clear the screen, and
+credentials are masked (``AUTH PLAIN ****``, ``****`` for a 334 answer).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from simulator.protocol import EndOfData, Exchange
+from simulator.protocol.auth import masked_line
 from simulator.protocol.escape import show_bytes
 
 MAX_SHOWN: Final = 120
@@ -39,7 +41,8 @@ def _client_side(exchange: Exchange) -> str:
         return f". (end of message text, {exchange.command.size} octets)"
     if not exchange.line:
         return WITHOUT_LINE.get(exchange.reply.key, "(nothing)")
-    return show_bytes(exchange.line, limit=MAX_SHOWN)
+    # No credential on this screen: AUTH PLAIN ****, and **** for a 334 answer.
+    return show_bytes(masked_line(exchange.line, exchange.command), limit=MAX_SHOWN)
 
 
 HUNG_UP: Final = "(nothing: the server closed the connection without a reply)"

@@ -226,9 +226,13 @@ def event_json(event: Event, lang: str) -> dict[str, object]:
         return {"note": event.text}
     if isinstance(event, Notice):
         return {"notice": notice_text(event, lang)}
-    return {"sent": None if event.sent is None else sent_text(event.sent),
-            "state_before": event.state_before.value,
-            "replies": [_answer_json(answer, lang) for answer in event.answers]}
+    record: dict[str, object] = {
+        "sent": None if event.sent is None else sent_text(event.sent),
+        "state_before": event.state_before.value,
+        "replies": [_answer_json(answer, lang) for answer in event.answers]}
+    if event.tls is not None:
+        record["tls"] = {"version": event.tls.version, "cipher": event.tls.cipher}
+    return record
 
 
 def format_json(steps: Sequence[Event], lang: str, *, unsent: int = 0) -> str:

@@ -29,9 +29,10 @@ from typing import Final, TypeVar
 
 import trio
 
-from simulator.protocol import Exchange, Session, State
+from simulator.protocol import Exchange, Session, State, Then
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.store import Store
+from simulator.server.tls import HandshakeFailed, start_tls
 
 RECEIVE_SIZE: Final = 16 * 1024
 """Octets read per receive: bounds what one read can add to a session's memory. The one
@@ -93,17 +94,20 @@ def _ignore(exchange: Exchange) -> None:
 
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
                 *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
-                drain: bool = False) -> None:
+                drain: bool = False, implicit_tls: bool = False) -> None:
     """Hold the conversation of ``session`` on ``stream``, then close the stream.
 
     ``timeouts`` bound the client's time (421 4.4.2 when one runs out). ``stopping`` is the
     server's shutdown state (see :class:`Stopping`; by default one that never stops).
     ``drain`` is for TCP: before closing after a 421, read what the client still sends, so
     the close is a FIN and not a reset that could destroy the 421 (see :func:`_linger`).
+    ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
     """
     talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
     try:
         try:
+            if implicit_tls:
+                await start_tls(stream, session)
             await talk.converse()
         except trio.Cancelled:
             if session.state is State.CLOSED:
@@ -114,6 +118,9 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
             raise
     except (trio.BrokenResourceError, trio.ClosedResourceError):
         pass  # the client went away; there is nobody left to answer
+    except HandshakeFailed as err:  # this connection only: nothing more can be said on it
+        log.warning("session %s (%s): TLS handshake failed: %s", session.session_id,
+                    session.peer, err)
     except Exception:
         log.exception("session %s (%s) failed", session.session_id, session.peer)
     finally:
@@ -147,7 +154,7 @@ class _Talk:
         greeting = session.greeting()
         self.publish(greeting)
         await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())])
-        if greeting.closes:  # a scenario refused the connection (421, 554)
+        if greeting.then is Then.CLOSE:  # a scenario refused the connection (421, 554)
             await self.follow(greeting)
             return
         while True:
@@ -211,7 +218,7 @@ class _Talk:
                 if exchange.message is not None:
                     exchange = await self.keep(exchange)
                 answered.append(exchange)
-                if exchange.closes:
+                if exchange.then is not Then.CONTINUE:
                     break
         segments, last = _replies(answered, self.publish)
         guard = self.stopping.replying(self.deadline.idle)
@@ -230,12 +237,17 @@ class _Talk:
         """Act on the instruction of ``exchange`` after its reply went out; False when the
         conversation is over.
 
-        Today the instruction acted on here is to close (a scenario's delay is waited for
-        in :meth:`send`). After the 221 to QUIT the socket closes at
-        once: the client asked to end and sends nothing more (RFC 5321 §4.1.1.10). After a
-        421 the client may still be sending, so its input is drained first (:func:`_linger`).
+        START_TLS: the handshake, then the session starts over (RFC 3207 §4.2); the stream
+        object stays the same (server/tls.py's UpgradableStream), so timeouts and draining
+        work unchanged on TLS. CLOSE: after the 221 to QUIT the socket closes at once: the
+        client asked to end and sends nothing more (RFC 5321 §4.1.1.10). After a 421 the
+        client may still be sending, so its input is drained first (:func:`_linger`). (A
+        scenario's delay is waited for in :meth:`send`.)
         """
-        if exchange.closes:
+        if exchange.then is Then.START_TLS:
+            await start_tls(self.stream, self.session)
+            return True
+        if exchange.then is Then.CLOSE:
             if self.drain and exchange.reply.key != "session.quit":
                 await _linger(self.stream, LINGER_SECONDS)
             return False
@@ -267,7 +279,7 @@ Segments = list[tuple[float, bytes]]
 
 def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exchange | None]:
     """Publish ``exchanges``; their reply bytes, and the Exchange that carries an
-    instruction for the driver (today: to close), which ends the batch.
+    instruction for the driver (close, start TLS), which ends the batch.
 
     Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
     Exchange is published before any of their bytes is written (the console relies on it).
@@ -278,7 +290,8 @@ def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exc
         [exchange] = exchanges
         publish(exchange)
         wire = b"" if exchange.hang_up else exchange.reply.to_bytes()
-        return [(exchange.delay, wire)], exchange if exchange.closes else None
+        return [(exchange.delay, wire)], (None if exchange.then is Then.CONTINUE
+                                          else exchange)
     segments: Segments = [(0.0, b"")]
     for exchange in exchanges:
         publish(exchange)
@@ -287,7 +300,7 @@ def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exc
         if not exchange.hang_up:
             delay, wire = segments[-1]
             segments[-1] = (delay, wire + exchange.reply.to_bytes())
-        if exchange.closes:
+        if exchange.then is not Then.CONTINUE:
             return segments, exchange
     return segments, None
 

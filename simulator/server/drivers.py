@@ -14,6 +14,7 @@ The conversation loop they share is :mod:`simulator.server.conversation`.
 from __future__ import annotations
 
 import math
+import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from typing import NamedTuple
 
 import trio
 
-from simulator.protocol import Exchange, Policy, Session, State, make_reply
+from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
 from simulator.protocol.memory import Memory
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
 from simulator.server.deadlines import DATA_BLOCK_SECONDS, DATA_SECONDS, Stopping, Timeouts
 from simulator.server.memstream import stream_pair
 from simulator.server.store import MemoryStore, Store
 from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
+from simulator.server.tls import UpgradableStream
 
 __all__ = ["LocalSession", "PeerExchange", "open_local_session", "serve_stream", "serve_tcp"]
 
@@ -44,9 +46,13 @@ async def serve_stream(
     data_block_timeout: float = DATA_BLOCK_SECONDS,
     data_timeout: float = DATA_SECONDS,
     session: Session | None = None,
+    tls: ssl.SSLContext | None = None,
     memory: Memory | None = None,
 ) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
+
+    With ``tls`` (the server's certificate) STARTTLS upgrades ``stream`` to TLS; without
+    it a policy that offers STARTTLS answers 454.
 
     Accepted messages are delivered to ``store`` before their 250 is sent (in a worker
     thread when the store blocks); a store that fails turns the 250 into 451 4.3.0, or
@@ -59,10 +65,12 @@ async def serve_stream(
     """
     if session is None:
         session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
-                          memory=memory, timer=trio.current_time)
+                          memory=memory, timer=trio.current_time, tls_available=tls is not None)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
     timeouts = Timeouts(idle_timeout, data_block_timeout, data_timeout)
     stopping = Stopping()
+    if tls is not None:
+        stream = UpgradableStream(stream, tls)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         await drive(stream, session, store, publisher(feed), timeouts=timeouts,
@@ -87,20 +95,23 @@ class LocalSession:
 
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
-                             session_id: str = "S1",
-                             memory: Memory | None = None) -> AsyncIterator[LocalSession]:
+                             session_id: str = "S1", memory: Memory | None = None,
+                             tls: ssl.SSLContext | None = None) -> AsyncIterator[LocalSession]:
     """Run one session over an in-memory stream pair: no sockets at all.
 
     ``memory`` carries greylisting and rate limits from one session to the next (give the
-    same object to every session of one console).
+    same object to every session of one console). With ``tls`` (the server's certificate)
+    STARTTLS really negotiates over the memory streams: the client end must then wrap
+    ``client`` in its own ``trio.SSLStream``.
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
     session = Session(policy, peer="console", session_id=session_id, clock=local_clock,
-                      memory=memory, timer=trio.current_time)
-    client, server = stream_pair()
+                      memory=memory, timer=trio.current_time, tls_available=tls is not None)
+    client, plain = stream_pair()
+    server: trio.abc.Stream = plain if tls is None else UpgradableStream(plain, tls)
     send, receive = trio.open_memory_channel[Exchange](math.inf)
     stopping = Stopping()
 
@@ -141,6 +152,9 @@ async def serve_tcp(
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
     on_end: Callable[[str, str, State], None] | None = None,
+    tls: ssl.SSLContext | None = None,
+    tls_port: int | None = None,
+    on_tls_port: Callable[[int], None] | None = None,
     stopping: Stopping | None = None,
     memory: Memory | None = None,
     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
@@ -160,17 +174,26 @@ async def serve_tcp(
     triplets, messages per client address.
     ``on_end(session_id, peer, state)`` is called when a session is over, with the engine's
     state then (DATA: the client left in the middle of a message).
+
+    ``tls`` is the server's certificate for STARTTLS; with ``tls_port`` too, that port
+    speaks implicit TLS (RFC 8314: the handshake before the greeting, as on port 465), and
+    ``on_tls_port`` is told the port it bound (before ``task_status.started``).
     """
     listeners = await open_listeners(host, port)
+    implicit = [] if tls is None or tls_port is None else await open_listeners(host, tls_port)
     stopping = stopping or Stopping()
     clients = _Clients(policy, store, max_clients,
                        Timeouts(idle_timeout, data_block_timeout, data_timeout), stopping, feed,
-                       on_drop, on_end)
+                       on_drop, tls, on_end)
     clients.memory = memory if memory is not None else Memory()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
+        for listener in implicit:
+            nursery.start_soon(accept_connections, listener, clients.handle_implicit, nursery)
+        if implicit and on_tls_port is not None:
+            on_tls_port(implicit[0].socket.getsockname()[1])
         task_status.started(listeners[0].socket.getsockname()[1])
 
 
@@ -180,6 +203,7 @@ class _Clients:
     def __init__(self, policy: Policy, store: Store, max_clients: int, timeouts: Timeouts,
                  stopping: Stopping, feed: trio.MemorySendChannel[PeerExchange] | None,
                  on_drop: Callable[[], None] | None = None,
+                 tls: ssl.SSLContext | None = None,
                  on_end: Callable[[str, str, State], None] | None = None) -> None:
         self.policy = policy
         self.store = store
@@ -189,11 +213,17 @@ class _Clients:
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
+        self.tls = tls
         self.active = 0
         self.connections = 0
         self.memory = Memory()
 
-    async def handle(self, connection: SocketConnection, peer: str) -> None:
+    async def handle_implicit(self, connection: SocketConnection, peer: str) -> None:
+        """A client of the implicit-TLS port: the handshake comes before anything else."""
+        await self.handle(connection, peer, implicit=True)
+
+    async def handle(self, connection: SocketConnection, peer: str, *,
+                     implicit: bool = False) -> None:
         self.connections += 1
         session_id = f"S{self.connections}"
         publish = self._publisher(session_id, peer)
@@ -202,10 +232,14 @@ class _Clients:
             return
         self.active += 1
         session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
-                          memory=self.memory, timer=trio.current_time)
+                          memory=self.memory, timer=trio.current_time,
+                          tls_available=self.tls is not None)
         try:
-            await drive(connection, session, self.store, publish, timeouts=self.timeouts,
-                        stopping=self.stopping, drain=True)
+            stream: trio.abc.Stream = connection
+            if self.tls is not None:
+                stream = UpgradableStream(connection, self.tls)
+            await drive(stream, session, self.store, publish, timeouts=self.timeouts,
+                        stopping=self.stopping, drain=True, implicit_tls=implicit)
         finally:
             self.active -= 1
             if self.on_end is not None:
@@ -214,7 +248,7 @@ class _Clients:
     async def _refuse(self, connection: SocketConnection, publish: Publish) -> None:
         """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes."""
         reply = make_reply("session.too-many-clients", host=self.policy.hostname)
-        exchange = Exchange(b"", None, reply, State.CONNECTED, State.CLOSED, closes=True)
+        exchange = Exchange(b"", None, reply, State.CONNECTED, State.CLOSED, Then.CLOSE)
         try:
             await say_last(connection, exchange, publish, drain=True)
         except (trio.BrokenResourceError, trio.ClosedResourceError):

@@ -174,6 +174,32 @@ def test_a_finished_file_says_nothing_on_stderr(tmp_path: Path,
     assert capsys.readouterr().err == ""
 
 
+def test_run_with_tls_and_auth_negotiates_in_memory(tmp_path: Path) -> None:
+    """The same options as serve: a real handshake over the memory streams, then AUTH."""
+    script = tmp_path / "tls.smtp"
+    script.write_bytes(b"EHLO client.example\nAUTH PLAIN AHN0dWRlbnQAc2VjcmV0\nSTARTTLS\n"
+                       b"EHLO client.example\nAUTH PLAIN AHN0dWRlbnQAc2VjcmV0\n"
+                       b"MAIL FROM:<a@b.example>\nQUIT\n")
+    result = subprocess.run([sys.executable, "-m", "simulator", "run", "--tls", "--auth",
+                             "--require-auth", "--format", "json", str(script)],
+                            capture_output=True, env={"SMTP_SIM_HOME": str(tmp_path)},
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    steps = json.loads(result.stdout)["steps"]
+    keys = [reply["key"] for step in steps for reply in step["replies"]]
+    assert keys == ["session.greeting", "session.ehlo", "auth.encryption-required",
+                    "tls.ready", "session.ehlo", "auth.succeeded", "mail.accepted",
+                    "session.quit"]
+    assert steps[3]["tls"]["version"] == "TLSv1.3"
+
+
+def test_run_refuses_half_a_certificate(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "simulator", "run", "--cert", "x.pem", "-"],
+                            capture_output=True, input=b"", check=False)
+    assert result.returncode == 2
+    assert b"--cert and --key go together" in result.stderr
+
+
 NARRATED = b"""# First say who you are.
 EHLO a.example
 :eol lf

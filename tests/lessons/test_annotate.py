@@ -26,7 +26,7 @@ PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{sta
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
 def test_every_reply_key_has_its_own_explanation(key: str, lang: str) -> None:
     exchange = Exchange(b"HELOO x\r\n", None, make_reply(key, **SAMPLE), State.GREETED,
-                        State.GREETED, closes=False)
+                        State.GREETED)
     a = annotate(exchange, lang)
     entry = code_entry(exchange.reply.code, lang)
     assert a.key == key
@@ -61,8 +61,7 @@ def test_limit_comes_from_the_rule_or_the_reply_text(library: Library) -> None:
     [long_line] = send(session_after(), "NOOP " + "x" * 600)
     assert annotate(long_line, "en", library=library).why == "limit=512"
     reply = make_reply("limits.too-many-recipients", limit=7)
-    exchange = Exchange(b"RCPT TO:<a@b.example>\r\n", None, reply, State.RCPT, State.RCPT,
-                        closes=False)
+    exchange = Exchange(b"RCPT TO:<a@b.example>\r\n", None, reply, State.RCPT, State.RCPT)
     assert annotate(exchange, "en", library=library).why == "limit=7"
 
 

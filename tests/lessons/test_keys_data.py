@@ -31,6 +31,9 @@ SAMPLE: Final[Mapping[str, str]] = {
     "host": "smtp-sim.localhost",
     "state": "greeted",
     "limit": "100",
+    "challenge": "Username:",
+    "challenge_b64": "VXNlcm5hbWU6",
+    "decoded": "student",
 }
 
 NO_COMMAND_WORD: Final = frozenset({

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from simulator.protocol import Policy, Session, State
+from simulator.protocol import Policy, Session, State, Then
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import CustomReply, Event, Match, Rule, Scenario
 from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, codes, keys, send
@@ -103,7 +103,7 @@ def test_a_catalogue_key_reply_fills_its_fields() -> None:
 def test_delay_only_keeps_the_engine_reply_and_asks_the_driver_to_wait() -> None:
     s = session(Rule("slow", Event.NOOP, Match(), None, delay=(3.0, 3.0)))
     [late] = send(s, "NOOP")
-    assert late.reply.key == "session.noop" and late.delay == 3.0 and not late.closes
+    assert late.reply.key == "session.noop" and late.delay == 3.0 and late.then is Then.CONTINUE
 
 
 def test_a_delay_range_is_drawn_within_its_bounds() -> None:
@@ -115,16 +115,16 @@ def test_a_delay_range_is_drawn_within_its_bounds() -> None:
 def test_disconnect_after_the_reply_and_421_always_closes() -> None:
     s = session(Rule("bye", Event.NOOP, Match(), BLOCKED, disconnect=True))
     [bye] = send(s, "NOOP", "NOOP")
-    assert bye.closes and not bye.hang_up and s.state is State.CLOSED
+    assert bye.then is Then.CLOSE and not bye.hang_up and s.state is State.CLOSED
     s = session(Rule("busy", Event.NOOP, Match(), CustomReply(421, "4.7.0", "Busy")))
     [busy] = send(s, "NOOP")
-    assert busy.closes and s.closed
+    assert busy.then is Then.CLOSE and s.closed
 
 
 def test_a_silent_disconnect_sends_nothing_and_closes() -> None:
     s = session(Rule("drop", Event.MAIL, Match(), None, disconnect=True))
     [dropped] = send(s, "MAIL FROM:<a@b.example>")
-    assert dropped.hang_up and dropped.closes and dropped.reply.key == "session.hung-up"
+    assert dropped.hang_up and dropped.then is Then.CLOSE and dropped.reply.key == "session.hung-up"
     assert s.mail is None
 
 
@@ -132,7 +132,7 @@ def test_a_rule_at_connect_replaces_the_greeting_and_closes() -> None:
     scenario = Scenario("test", rules=(Rule("no", Event.CONNECT, Match(),
                                             CustomReply(554, "5.7.1", "Go away")),))
     greeting = Session(Policy(scenario=scenario)).greeting()
-    assert greeting.reply.to_bytes() == b"554 5.7.1 Go away\r\n" and greeting.closes
+    assert greeting.reply.to_bytes() == b"554 5.7.1 Go away\r\n" and greeting.then is Then.CLOSE
 
 
 def test_rules_come_after_the_engine_checks() -> None:
@@ -164,7 +164,7 @@ def test_an_authenticated_client_may_relay() -> None:
     relay = Rule("relay", Event.RCPT, Match(local=False, authenticated=False),
                  "rcpt.relay-denied")
     s = session(relay, setup=IN_MAIL)
-    s.authenticated = True
+    s.security.user = "student"  # as after a 235 to AUTH
     assert keys(send(s, "RCPT TO:<a@elsewhere.example>")) == ["rcpt.accepted"]
 
 

@@ -7,7 +7,7 @@ import email.utils
 
 import pytest
 
-from simulator.protocol import MailFrom, Policy, Session, State
+from simulator.protocol import MailFrom, Policy, Session, State, Then
 from simulator.protocol.trace import date_header
 from tests.dialogue import (
     GREETED,
@@ -144,7 +144,7 @@ def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanc
 def test_greeting_is_220_with_hostname_and_no_enhanced_code() -> None:
     greeting = Session(Policy(hostname="mx.school.test")).greeting()
     assert greeting.reply.to_bytes().startswith(b"220 mx.school.test ESMTP")
-    assert greeting.state_after is State.CONNECTED and not greeting.closes
+    assert greeting.state_after is State.CONNECTED and greeting.then is Then.CONTINUE
 
 
 def test_ehlo_advertises_exactly_what_the_server_does() -> None:
@@ -171,7 +171,7 @@ def test_full_transaction_and_second_one_on_same_session() -> None:
     assert first.content.endswith(b"\r\nSubject: hi\r\n\r\nHello.\r\n")
     assert first.content.startswith(b"Received: from client.example (unknown)\r\n\tby ")
     assert second.envelope.sender == "" and second.queue_id != first.queue_id
-    assert exchanges[-1].closes and session.state is State.CLOSED
+    assert exchanges[-1].then is Then.CLOSE and session.state is State.CLOSED
     assert session.messages_accepted == 2
 
 
@@ -330,7 +330,7 @@ def test_error_budget_closes_with_421() -> None:
     session = session_after(policy=Policy(error_budget=3))
     exchanges = send(session, b"X\r\nY\r\nZ\r\nNOOP\r\n")
     assert codes(exchanges) == [500, 500, 500, 421]
-    assert exchanges[-1].reply.enhanced == "4.7.0" and exchanges[-1].closes
+    assert exchanges[-1].reply.enhanced == "4.7.0" and exchanges[-1].then is Then.CLOSE
 
 
 def test_error_budget_zero_disables() -> None:
@@ -346,9 +346,9 @@ def test_default_error_budget_is_20() -> None:
 
 def test_timeout_and_shutdown_close_with_421() -> None:
     timed_out = session_after(*IN_MAIL).timeout()
-    assert (timed_out.reply.code, timed_out.reply.enhanced, timed_out.closes) == (421, "4.4.2", True)
+    assert (timed_out.reply.code, timed_out.reply.enhanced, timed_out.then) == (421, "4.4.2", Then.CLOSE)
     down = session_after().shutdown()
-    assert (down.reply.code, down.reply.enhanced, down.closes) == (421, "4.3.2", True)
+    assert (down.reply.code, down.reply.enhanced, down.then) == (421, "4.3.2", Then.CLOSE)
 
 
 def test_pipelined_commands_answered_in_order_in_one_batch() -> None:

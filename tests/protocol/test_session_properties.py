@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.protocol import Exchange, Policy, Session, State, Verb
+from simulator.protocol import Exchange, Policy, Session, State, Then, Verb
 from simulator.protocol.replies import MAX_REPLY_LINE
 from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS
 
@@ -77,7 +77,7 @@ def test_random_bytes_in_any_state_give_replies_or_close_never_an_exception(
     for chunk in chunks:
         for exchange in session.receive_data(chunk):
             assert_well_formed(exchange)
-            if exchange.closes:
+            if exchange.then is Then.CLOSE:
                 assert session.state is State.CLOSED
 
 
@@ -152,3 +152,22 @@ def test_message_text_matches_a_line_by_line_model(lines: list[bytes], cuts: lis
         message = exchanges[0].message
         assert message is not None and message.content.endswith(expected)
         assert message.content.count(b"\r\n\tby ") == 1
+
+
+def test_starttls_and_auth_moves_are_decided_by_the_table_when_offered() -> None:
+    lines = {Verb.STARTTLS: ("STARTTLS", Policy(tls=True)),
+             Verb.AUTH: ("AUTH PLAIN", Policy(auth=True))}
+    for state, setup in SETUP.items():
+        for verb, (line, policy) in lines.items():
+            session = Session(policy)
+            session.greeting()
+            for earlier in setup:
+                session.receive_data(earlier.encode() + b"\r\n")
+            exchange = session.receive_data(line.encode() + b"\r\n")[0]
+            pair = (state, verb)
+            assert (pair in TRANSITIONS) != (pair in SEQUENCE_ERRORS), pair
+            if pair in TRANSITIONS:
+                assert exchange.state_after is TRANSITIONS[pair], pair
+                assert exchange.reply.code in (220, 334), pair
+            else:
+                assert exchange.reply.key == SEQUENCE_ERRORS[pair], pair

@@ -79,7 +79,7 @@ def test_credentials_are_masked_before_they_are_kept() -> None:
     model = ClassModel()
     auth = Exchange(b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", None,
                     make_reply("syntax.not-implemented", verb="AUTH"), State.GREETED,
-                    State.GREETED, closes=False)
+                    State.GREETED)
     challenge = dataclasses.replace(auth, line=b"AUTH LOGIN\r\n")
     challenge = dataclasses.replace(challenge, reply=dataclasses.replace(challenge.reply, code=334))
     secret = dataclasses.replace(auth, line=b"c2VjcmV0\r\n")

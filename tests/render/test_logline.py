@@ -63,6 +63,25 @@ def test_unprompted_replies_say_why() -> None:
     assert "-> (server stopping)  <- 421 4.3.2 " in format_exchange("S1", "p", session.shutdown())
 
 
+def test_credentials_never_reach_the_log() -> None:
+    import base64
+
+    from simulator.protocol import Policy, Session
+
+    session = Session(Policy(auth=True))
+    session.receive_data(b"EHLO client.example\r\n")
+    secret = base64.b64encode(b"\0student\0secret")
+    exchanges = session.receive_data(b"AUTH PLAIN " + secret + b"\r\nAUTH LOGIN\r\n")
+    exchanges += Session(Policy(auth=True)).receive_data(
+        b"EHLO c.example\r\nAUTH LOGIN\r\nc3R1ZGVudA==\r\nc2VjcmV0\r\n")
+    lines = [format_exchange("S1", "127.0.0.1:1", e) for e in exchanges]
+    assert "-> AUTH PLAIN ****  <- 235 2.7.0" in lines[0]
+    assert [line.split("  <- ")[0].split("-> ")[1] for line in lines[-2:]] == ["****", "****"]
+    joined = "\n".join(lines)
+    for credential in (secret.decode(), "c3R1ZGVudA==", "c2VjcmV0", "secret"):
+        assert credential not in joined
+
+
 def test_a_scenario_greeting_delay_and_silent_disconnect_are_logged_plainly() -> None:
     from simulator.protocol.rules import Event, Match, Rule, Scenario
 

@@ -6,8 +6,15 @@ import itertools
 
 import pytest
 
-from simulator.protocol import SEQUENCE_ERRORS, TRANSITIONS, State
-from simulator.render.statediagram import CURRENT, diagram, diagram_text, main_path
+from simulator.protocol import State
+from simulator.render.statediagram import (
+    CURRENT,
+    SEQUENCE_ERRORS,
+    TRANSITIONS,
+    diagram,
+    diagram_text,
+    main_path,
+)
 
 
 def test_every_forward_move_of_the_table_is_drawn_on_the_spine() -> None:
@@ -63,13 +70,18 @@ def test_chinese() -> None:
 
 
 def test_every_refusal_is_said_in_words_in_both_languages() -> None:
-    from simulator.protocol import SEQUENCE_ERRORS
     from simulator.render.statediagram import needs, refusals
 
     for key in set(SEQUENCE_ERRORS.values()):
         assert needs(key, "en") and needs(key, "zh") != needs(key, "en")
     for lang in ("en", "zh"):
         assert not any("sequence." in line for line in refusals(lang))
+
+
+def test_starttls_and_auth_stay_out_of_the_picture() -> None:
+    """They exist only on a server that offers them (--tls, --auth); elsewhere they are 502."""
+    text = diagram_text(State.GREETED)
+    assert "STARTTLS" not in text and "AUTH" not in text
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -193,6 +193,10 @@ class Console:
             if not await ctx.open():
                 return 1
             ctx.say("start")
+            if ctx.connect_to is None and ctx.security is not None:
+                from simulator.faces.console.tlsview import offered_fragments
+
+                ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
             while True:
                 try:
                     typed = await trio.to_thread.run_sync(self._read)
@@ -270,18 +274,20 @@ def run_app(args: argparse.Namespace) -> int:
             print(text("run.bad-connect", choose_lang(args.lang), error=err), file=sys.stderr)
             return 2
     from simulator.lessons.scenarios import ScenarioError, from_arguments
+    from simulator.server.secure import OptionError, prepare, read_options
 
     try:
         scenario = from_arguments(args)
-    except ScenarioError as err:
+        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario)
+        security = prepare(read_options(args), policy)
+    except (ScenarioError, OptionError) as err:
         print(f"smtp-sim: {err}", file=sys.stderr)
         return 2
     lang = choose_lang(args.lang)
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
-        wrap=sys.stdout.isatty(),
-        policy=Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario),
-        connect_to=connect_to)
+        wrap=sys.stdout.isatty(), policy=security.policy, connect_to=connect_to,
+        security=security, verify=bool(getattr(args, "verify", False)))
     console = Console(ctx)
     status: int = trio.run(console.run)
     return status

@@ -36,6 +36,7 @@ from simulator.render.transcript import (
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
+    from simulator.server.secure import Prepared
     from simulator.server.store import MemoryStore
 
 Fragments = list[tuple[str, str]]
@@ -68,6 +69,10 @@ class ConsoleContext:
     """Wrap at word boundaries to the terminal's current width (on a terminal)."""
     policy: Policy = field(default_factory=Policy)
     connect_to: tuple[str, int] | None = None
+    security: Prepared | None = None
+    """The built-in server's TLS certificate (``--tls``); its policy is ``policy``."""
+    verify: bool = False
+    """With --connect: refuse a certificate the system does not trust."""
     eol: str = "crlf"
     raw: bool = False
     steps: list[Step | Notice] = field(default_factory=list)
@@ -113,13 +118,17 @@ class ConsoleContext:
     def _new_connection(self) -> Connection:
         self.sessions += 1
         if self.connect_to is not None:
-            return TcpConnection(*self.connect_to)
+            return TcpConnection(*self.connect_to, verify=self.verify)
         if self._store is None:
             from simulator.server.store import MemoryStore
 
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
+        security = self.security
+        files = None if security is None else security.files
         return LocalConnection(policy=self.policy, store=self._store,
-                               session_id=f"S{self.sessions}", memory=self.memory)
+                               session_id=f"S{self.sessions}", memory=self.memory,
+                               tls=None if security is None else security.context,
+                               ca=None if files is None else str(files.ca or files.cert))
 
     async def open(self) -> bool:
         """Open a session and show its greeting; False (after saying why) if impossible."""
@@ -196,6 +205,10 @@ class ConsoleContext:
             self.show(self._explanation(self.explain(answer)))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
+        if step.tls is not None or step.tls_refused is not None:
+            from simulator.faces.console.tlsview import tls_fragments
+
+            self.show(tls_fragments(step, self.lang))
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 

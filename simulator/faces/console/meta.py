@@ -37,6 +37,7 @@ SPECS: Final = (
     MetaSpec("detail", ":detail full|brief|none", 1, 1, ("full", "brief", "none")),
     MetaSpec("save", ":save FILE", 1, 1),
     MetaSpec("save!", ":save! FILE", 1, 1),
+    MetaSpec("b64", ":b64 [-d] TEXT", 1, 1),
     MetaSpec("quit", ":quit"),
 )
 """Every meta-command, in the order :help lists them."""
@@ -89,8 +90,8 @@ def parse_meta(line: str) -> MetaCommand | MetaError:
     if spec is None:
         return MetaError(":" + words[0])
     args = tuple(words[1:])
-    if spec.name.startswith("save") and args:
-        args = (line.strip().split(None, 1)[1],)  # a file name may hold spaces
+    if (spec.name.startswith("save") or spec.name == "b64") and args:
+        args = (line.strip().split(None, 1)[1],)  # a file name or a text may hold spaces
     if not spec.min_args <= len(args) <= spec.max_args:
         return MetaError(":" + name, spec)
     if spec.choices:

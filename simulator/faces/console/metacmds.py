@@ -231,6 +231,13 @@ async def _save_force(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return await _save(ctx, args, force=True)
 
 
+async def _b64(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    from simulator.faces.console.tlsview import b64_fragments
+
+    ctx.show(b64_fragments(args[0], ctx.lang))
+    return False
+
+
 async def _quit(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     await say_goodbye(ctx)
     return True
@@ -254,5 +261,6 @@ HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "detail": _detail,
     "save": _save,
     "save!": _save_force,
+    "b64": _b64,
     "quit": _quit,
 })

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from simulator.client import SessionView
+from simulator.faces.console.tlsview import security_parts
 from simulator.lessons.ui import text
 from simulator.protocol.escape import shorten, show_bytes
 from simulator.protocol.state import State
@@ -52,7 +53,7 @@ def _line(view: SessionView, sender: str, *, lang: str, eol: str, raw: bool, pee
           width: int) -> Fragments:
     sender = sender if sender == "-" else f"<{sender}>"
     parts = [
-        (text("bar.state", lang), state_label(view)),
+        (text("bar.state", lang), state_label(view) + (" TLS" if view.tls else "")),
         (text("bar.from", lang), sender),
         (text("bar.to", lang), str(view.recipients)),
         (text("bar.accepted", lang), str(view.accepted)),
@@ -62,6 +63,7 @@ def _line(view: SessionView, sender: str, *, lang: str, eol: str, raw: bool, pee
     parts.append((text("bar.eol", lang), eol.upper()))
     if width < WIDE:
         parts = [(short, value) for (_, value), short in zip(parts, _short(lang), strict=False)]
+    parts += security_parts(view, lang)  # auth: NAME, once logged in
     out: Fragments = [("class:toolbar", " ")]
     bar = " │ " if width >= WIDE else "│"
     for label, value in parts:

@@ -28,7 +28,8 @@ def test_mail_from_parts() -> None:
 def test_typo_and_unimplemented_verbs_are_marked() -> None:
     assert styles("HELOO x")["HELOO"] == "class:verb.unknown"
     assert styles("ehlo x")["ehlo"] == "class:verb"
-    assert styles("STARTTLS")["STARTTLS"] == "class:verb.unimplemented"
+    assert styles("TURN")["TURN"] == "class:verb.unimplemented"
+    assert styles("STARTTLS")["STARTTLS"] == "class:verb"  # offered with --tls
 
 
 def test_meta_commands() -> None:

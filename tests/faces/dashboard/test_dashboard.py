@@ -22,11 +22,19 @@ from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import table_fragments
 from simulator.render.fragments import to_plain
 from simulator.server.receipts import ReceiptStore
+from simulator.server.secure import Prepared
 from simulator.server.store import MemoryStore
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD
 
 DOWN = "\x1b[B"
+
+
+def plain_server() -> Prepared:
+    """The strict server without TLS or AUTH, as ``serve`` prepares it."""
+    from simulator.server.secure import prepare, read_options
+
+    return prepare(read_options(serve_args()), Policy())
 
 
 def serve_args() -> argparse.Namespace:
@@ -77,7 +85,7 @@ async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> 
                                  started=found.append)
 
         async def serve() -> None:
-            status.append(await _serve(serve_args(), Policy(), ReceiptStore(MemoryStore()),
+            status.append(await _serve(serve_args(), plain_server(), ReceiptStore(MemoryStore()),
                                        LogOutput(io.StringIO()), lesson, screen))
 
         async with trio.open_nursery() as nursery:

@@ -1,0 +1,177 @@
+"""SMTP AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN: accounts and the 334 dialogue.
+
+The dialogue is an input mode of the session, beside commands and message text: after a
+334 the next line is not a command but a base64 answer (or ``*`` to cancel), up to 12288
+octets (RFC 4954 §4). :class:`AuthDialogue` holds one such exchange; it is pure, so the
+session stays sans-IO. Credentials never reach a log: :func:`masked_line` is what a screen
+other than the learner's own shows for a line of this module.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from .commands import Auth, AuthAnswer, Command, ProtocolError, fail
+from .escape import quote
+from .framing import CommandLine
+from .replies import Reply, make_reply
+
+MECHANISMS: Final = ("PLAIN", "LOGIN")
+"""Offered in EHLO as ``AUTH PLAIN LOGIN``."""
+MASK: Final = b"****"
+"""What a log shows instead of a credential."""
+CANCEL: Final = "*"
+"""RFC 4954 §4: a client ends the dialogue with a line holding only ``*``."""
+APP_PASSWORD_FLAG: Final = "app-password"
+"""The third field of ``--user NAME:PASSWORD:app-password``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One login. With ``app_password`` set, ``password`` is the account's own (web)
+    password, refused with 534 5.7.9, and only the app password (授权码) logs in."""
+
+    name: str
+    password: str
+    app_password: str | None = None
+
+
+DEFAULT_ACCOUNTS: Final = (Account("student", "secret"),)
+"""The account when none is given on the command line (printed at start)."""
+
+
+class Check(enum.Enum):
+    """What a name and password amount to for :func:`check_password`."""
+
+    OK = "auth.succeeded"
+    WRONG = "auth.failed"
+    NEEDS_APP_PASSWORD = "auth.app-password-required"
+
+
+def check_password(accounts: Sequence[Account], name: str, password: str) -> Check:
+    """RFC 4954 §6: 235 for a match, 534 when the account wants its app password, else 535."""
+    for account in accounts:
+        if account.name != name:
+            continue
+        if account.app_password is None:
+            return Check.OK if password == account.password else Check.WRONG
+        if password == account.app_password:
+            return Check.OK
+        return Check.NEEDS_APP_PASSWORD if password == account.password else Check.WRONG
+    return Check.WRONG
+
+
+def decode(text: str) -> bytes:
+    """Strict base64 (RFC 4954 §4), ``=`` alone being the empty response; 501 5.5.2 if not."""
+    if text == "=":
+        return b""
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise fail("auth.bad-base64") from None
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The reply to one AUTH line; ``user`` is set once the login succeeded."""
+
+    reply: Reply
+    done: bool
+    user: str | None = None
+
+
+class AuthDialogue:
+    """One AUTH exchange: :meth:`start` with the AUTH command, :meth:`answer` per 334."""
+
+    def __init__(self, accounts: Sequence[Account]) -> None:
+        self._accounts = tuple(accounts)
+        self._mechanism = ""
+        self._name: str | None = None
+
+    def start(self, command: Auth) -> Step:
+        """The reply to ``AUTH mechanism [initial-response]``."""
+        self._mechanism = command.mechanism
+        if command.mechanism not in MECHANISMS:
+            raise fail("auth.unknown-mechanism", argument=quote(command.mechanism, 30))
+        if command.initial is None:
+            plain = self._mechanism == "PLAIN"
+            key = "auth.plain-challenge" if plain else "auth.username-challenge"
+            return Step(make_reply(key), done=False)
+        return self.answer(command.initial)
+
+    def receive(self, line: CommandLine) -> Step:
+        """The reply to a line the client sent after a 334 (500 5.5.6 when over-long)."""
+        if line.too_long:
+            return Step(make_reply("auth.line-too-long"), done=True)
+        return self.answer(line.content.decode("utf-8", errors="surrogateescape"))
+
+    def answer(self, line: str) -> Step:
+        """The reply to one line of the dialogue (an initial response counts as one)."""
+        if line == CANCEL:
+            return Step(make_reply("auth.cancelled"), done=True)
+        try:
+            data = decode(line)
+            if self._mechanism == "PLAIN":
+                return self._plain(data)
+            return self._login(data)
+        except ProtocolError as err:
+            return Step(err.reply, done=True)
+
+    def _plain(self, data: bytes) -> Step:
+        """RFC 4616 §2: authzid NUL authcid NUL passwd; an authzid other than the user fails."""
+        parts = data.split(b"\x00")
+        if len(parts) != 3 or not parts[1]:
+            raise fail("auth.bad-plain")
+        authzid, name, password = (_text(part) for part in parts)
+        if authzid and authzid != name:
+            return Step(make_reply("auth.failed"), done=True)
+        return self._finish(name, password)
+
+    def _login(self, data: bytes) -> Step:
+        if self._name is None:
+            self._name = _text(data)
+            return Step(make_reply("auth.password-challenge"), done=False)
+        return self._finish(self._name, _text(data))
+
+    def _finish(self, name: str, password: str) -> Step:
+        result = check_password(self._accounts, name, password)
+        return Step(make_reply(result.value), done=True,
+                    user=name if result is Check.OK else None)
+
+
+def masked_line(line: bytes, command: Command | None) -> bytes:
+    """``line`` as a log may show it: ``AUTH PLAIN ****``, ``****`` for a 334 answer.
+
+    Any line whose verb is AUTH is cut after the mechanism, parsed or not (a mistyped
+    mechanism may still be followed by a password).
+    """
+    if isinstance(command, AuthAnswer):
+        return MASK
+    words = line.split()
+    if len(words) <= 2 or words[0].upper() != b"AUTH":
+        return line
+    return b" ".join([*words[:2], MASK]) + b"\r\n"
+
+
+def parse_account(text: str, app_password: str) -> Account:
+    """``NAME:PASSWORD`` or ``NAME:PASSWORD:app-password`` (``--user``); ValueError if bad.
+
+    ``app_password`` is the app password such an account gets (the caller makes one up).
+    """
+    name, colon, rest = text.partition(":")
+    flag = rest.endswith(":" + APP_PASSWORD_FLAG)
+    password = rest.removesuffix(":" + APP_PASSWORD_FLAG)
+    if not (name and colon and password) or ":" in name:
+        raise ValueError(text)
+    if not (name.isascii() and name.isprintable() and password.isprintable()):
+        raise ValueError(text)
+    return Account(name, password, app_password if flag else None)

@@ -1,0 +1,208 @@
+"""TLS for the server: the certificate, the SSL contexts, and a stream that upgrades in place.
+
+STARTTLS (RFC 3207) is an instruction from the engine (``Then.START_TLS``); the conversation
+loop answers it by calling :func:`start_tls`, which wraps the connection in a
+``trio.SSLStream`` and tells the session the handshake is done. :class:`UpgradableStream`
+keeps the loop's stream object the same across the switch, so the loop itself (timeouts,
+draining before a close) works unchanged on TLS. Implicit TLS (RFC 8314, port 465) is the
+same upgrade done before the greeting.
+
+Without ``--cert``/``--key`` a certificate is made for the server's host name at first use
+with ``trustme`` (a small CA and a leaf certificate signed by it), kept in the user's data
+directory and reused: the CA file lets a learner's client verify the chain
+(``curl --cacert``, ``swaks --tls-ca-path``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import trio
+
+from simulator.protocol import Session
+
+HOME_VARIABLE: Final = "SMTP_SIM_HOME"
+"""Overrides the user's data directory (as for the console's settings)."""
+VALIDITY: Final = datetime.timedelta(days=365)
+"""How long a generated certificate is valid; an expired one is made again."""
+HANDSHAKE_SECONDS: Final = 10.0
+"""How long a client may take over the TLS handshake."""
+CLOSE_NOTIFY_SECONDS: Final = 0.5
+"""How long the TLS goodbye (close_notify) may take before the socket is closed anyway."""
+
+
+class HandshakeFailed(Exception):
+    """The TLS handshake did not complete; ``str()`` says why (for the server's log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFiles:
+    """PEM files of the server's certificate: the chain, its key, the CA (if generated)."""
+
+    cert: Path
+    key: Path
+    ca: Path | None = None
+
+
+def data_directory() -> Path:
+    """The user's data directory (``SMTP_SIM_HOME`` overrides it)."""
+    override = os.environ.get(HOME_VARIABLE)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("smtp-sim", appauthor=False))
+
+
+def generated_certificate(hostname: str, directory: Path | None = None) -> CertificateFiles:
+    """The certificate made for ``hostname``, made now if missing or expired."""
+    folder = (directory or data_directory()) / "tls" / hostname
+    files = CertificateFiles(folder / "cert.pem", folder / "key.pem", folder / "ca.pem")
+    if files.cert.exists() and files.key.exists() and folder.joinpath("ca.pem").exists() \
+            and _still_valid(files):
+        return files
+    import trustme  # only when a certificate is made: it loads cryptography
+
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+    ca = trustme.CA(organization_name="smtp-sim", organization_unit_name="teaching CA")
+    leaf = ca.issue_cert(hostname, "localhost", "127.0.0.1", "::1", common_name=hostname,
+                         organization_name="smtp-sim", organization_unit_name="teaching server",
+                         not_before=now - datetime.timedelta(hours=1), not_after=now + VALIDITY)
+    folder.mkdir(parents=True, exist_ok=True)
+    ca.cert_pem.write_to_path(str(files.ca))
+    leaf.cert_chain_pems[0].write_to_path(str(files.cert))
+    key = leaf.private_key_pem.bytes()
+    descriptor = os.open(files.key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key)
+    return files
+
+
+def _still_valid(files: CertificateFiles) -> bool:
+    from cryptography import x509
+
+    try:
+        cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
+    except ValueError:
+        return False
+    return cert.not_valid_after_utc > datetime.datetime.now(datetime.UTC)
+
+
+def fingerprint(cert: Path) -> str:
+    """SHA-256 of the (first) certificate in ``cert``, as ``AB:CD:...`` (what browsers show)."""
+    pem = cert.read_text("ascii")
+    end = pem.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem[:end])).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def server_context(files: CertificateFiles) -> ssl.SSLContext:
+    """The server side: TLS 1.2 or later with the certificate; OSError/SSLError if unusable."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(str(files.cert), str(files.key))
+    return context
+
+
+def client_context(*, ca: Path | None = None, verify: bool = True) -> ssl.SSLContext:
+    """A client side trusting the system store (and ``ca``); ``verify=False`` accepts any."""
+    context = ssl.create_default_context()
+    if ca is not None:
+        context.load_verify_locations(str(ca))
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class UpgradableStream(trio.abc.HalfCloseableStream):
+    """A stream that can switch to TLS in the middle of a conversation (STARTTLS).
+
+    Before the switch it passes every call to the plain stream; after it, to a
+    ``trio.SSLStream`` over that stream. A TLS stream cannot half-close, so ``send_eof``
+    then does nothing: a close after a reply still drains the client's input first.
+    """
+
+    def __init__(self, plain: trio.abc.Stream, context: ssl.SSLContext) -> None:
+        self._plain = plain
+        self._stream: trio.abc.Stream = plain
+        self._context = context
+        self.tls: trio.SSLStream[trio.abc.Stream] | None = None
+
+    async def start_tls(self) -> None:
+        """Do the server side of the handshake; HandshakeFailed when it does not complete."""
+        ssl_stream = trio.SSLStream(self._stream, self._context, server_side=True)
+        try:
+            with trio.fail_after(HANDSHAKE_SECONDS):
+                await ssl_stream.do_handshake()
+        except trio.TooSlowError:
+            raise HandshakeFailed(f"no handshake within {HANDSHAKE_SECONDS:g} s") from None
+        except trio.BrokenResourceError as err:
+            raise HandshakeFailed(_reason(err)) from err
+        self._stream = self.tls = ssl_stream
+
+    async def receive_some(self, max_bytes: int | None = None) -> bytes:
+        return bytes(await self._stream.receive_some(max_bytes))
+
+    async def send_all(self, data: bytes | bytearray | memoryview) -> None:
+        await self._stream.send_all(data)
+
+    async def wait_send_all_might_not_block(self) -> None:
+        await self._stream.wait_send_all_might_not_block()
+
+    async def send_eof(self) -> None:
+        if self.tls is None and isinstance(self._stream, trio.abc.HalfCloseableStream):
+            await self._stream.send_eof()
+        else:
+            await trio.lowlevel.checkpoint()
+
+    async def aclose(self) -> None:
+        if self.tls is not None:
+            with trio.move_on_after(CLOSE_NOTIFY_SECONDS):
+                await self.tls.aclose()  # close_notify: a clean TLS end for the client
+        await trio.aclose_forcefully(self._plain)
+
+
+REASONS: Final = {
+    "NO_SHARED_CIPHER": "no shared cipher",
+    "UNSUPPORTED_PROTOCOL": "wrong version: the client offered only TLS older than 1.2",
+    "WRONG_VERSION_NUMBER": "wrong version number: the client did not speak TLS",
+    "HTTP_REQUEST": "the client spoke HTTP, not TLS",
+    "UNEXPECTED_EOF_WHILE_READING": "the client closed the connection during the handshake",
+    "SSLV3_ALERT_BAD_CERTIFICATE": "the client refused the certificate (bad certificate)",
+    "TLSV1_ALERT_UNKNOWN_CA": "the client does not trust the certificate (unknown CA)",
+}
+"""OpenSSL's reason codes, said in words for the server's log (the code follows)."""
+
+
+def _reason(err: BaseException) -> str:
+    """Why a handshake failed, from the ssl error under trio's (``NO_SHARED_CIPHER``...)."""
+    cause = err.__cause__
+    if isinstance(cause, ssl.SSLError):
+        code = cause.reason or ""
+        words = REASONS.get(code)
+        return f"{words} ({code})" if words else (code or cause.strerror or str(cause))
+    return str(cause or err) or "the client closed the connection"
+
+
+async def start_tls(stream: trio.abc.Stream, session: Session) -> None:
+    """Answer ``Then.START_TLS``: the handshake on ``stream``, then a fresh session."""
+    if not isinstance(stream, UpgradableStream):
+        raise HandshakeFailed("this connection cannot switch to TLS")
+    await stream.start_tls()
+    session.tls_started()
+
+
+def describe(stream: trio.abc.Stream) -> str | None:
+    """``TLSv1.3, TLS_AES_256_GCM_SHA384`` once ``stream`` is on TLS, else None."""
+    if not isinstance(stream, UpgradableStream) or stream.tls is None:
+        return None
+    cipher = stream.tls.cipher()
+    version = stream.tls.version()
+    return f"{version}, {cipher[0] if cipher else 'unknown cipher'}"

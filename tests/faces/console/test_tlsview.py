@@ -1,0 +1,150 @@
+"""The console over TLS: in-process STARTTLS and AUTH, the toolbar, :b64, --connect."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import trio
+
+from simulator.faces.console import tlsview
+from simulator.faces.console.context import ConsoleContext
+from simulator.faces.console.meta import parse_meta
+from simulator.faces.console.metacmds import run_meta
+from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.protocol import Policy
+from simulator.server import serve_tcp
+from simulator.server.secure import Prepared, SecurityOptions, prepare
+from simulator.server.store import MemoryStore
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+def secured(home: Path, **options: object) -> Prepared:
+    return prepare(SecurityOptions(**options), Policy(), directory=home)  # type: ignore[arg-type]
+
+
+def toolbar_text(ctx: ConsoleContext) -> str:
+    return "".join(text for _, text in toolbar_fragments(ctx.view(), lang=ctx.lang,
+                                                          eol="crlf", raw=False))
+
+
+async def console(security: Prepared, lang: str = "en") -> tuple[ConsoleContext, io.StringIO]:
+    out = io.StringIO()
+    ctx = ConsoleContext(lang=lang, out=out, policy=security.policy, security=security)
+    assert await ctx.open()
+    return ctx, out
+
+
+async def test_starttls_negotiates_over_the_memory_streams(home: Path) -> None:
+    ctx, out = await console(secured(home, tls=True, auth=True))
+    try:
+        await ctx.send_line("EHLO client.example")
+        step = await ctx.send_line("STARTTLS")
+        assert step is not None and step.tls is not None
+        assert step.tls.version == "TLSv1.3"
+        shown = out.getvalue()
+        assert f"TLS established: TLSv1.3, {step.tls.cipher}." in shown
+        assert "subject CN=smtp-sim.localhost" in shown and "The certificate is trusted" in shown
+        assert " TLS │" in toolbar_text(ctx)
+        ehlo = await ctx.send_line("EHLO client.example")
+        assert ehlo is not None and "AUTH PLAIN LOGIN" in ehlo.answers[0].lines
+        await ctx.send_line("AUTH LOGIN")
+        await ctx.send_line("c3R1ZGVudA==")
+        assert "base64 for \"Username:\"" in out.getvalue()
+        assert "decodes to \"student\"" in out.getvalue()
+        done = await ctx.send_line("c2VjcmV0")
+        assert done is not None and done.answers[0].code == 235
+        assert "auth: student" in toolbar_text(ctx)
+        assert "c2VjcmV0" in out.getvalue()  # the learner's own screen shows what was typed
+    finally:
+        await ctx.close()
+
+
+async def test_chinese_notices_and_toolbar(home: Path) -> None:
+    ctx, out = await console(secured(home, tls=True, auth=True), lang="zh")
+    try:
+        for line in ("EHLO client.example", "STARTTLS", "EHLO client.example",
+                     "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"):
+            await ctx.send_line(line)
+        assert "TLS 已建立：TLSv1.3" in out.getvalue()
+        assert "认证: student" in toolbar_text(ctx)
+    finally:
+        await ctx.close()
+
+
+async def test_b64_encodes_with_nul_and_decodes() -> None:
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    await run_meta(ctx, parse_meta(r":b64 \0student\0secret"))
+    await run_meta(ctx, parse_meta(":b64 -d VXNlcm5hbWU6"))
+    await run_meta(ctx, parse_meta(":b64 -d not*base64"))
+    shown = out.getvalue()
+    assert r"base64 of \0student\0secret: AHN0dWRlbnQAc2VjcmV0" in shown
+    assert "VXNlcm5hbWU6 is base64 for: Username:" in shown
+    assert "not*base64 is not valid base64" in shown
+    assert "base64 is an encoding, not encryption" in shown
+
+
+def test_every_tls_notice_has_both_languages() -> None:
+    for key in ("established", "certificate", "trusted", "untrusted", "refused", "encoded",
+                "decoded", "bad", "note", "auth", "offers-tls", "account", "app-password"):
+        english, chinese = tlsview.text(key, "en"), tlsview.text(key, "zh")
+        assert english and chinese and english != chinese, key
+
+
+async def test_the_start_lists_the_accounts(home: Path) -> None:
+    security = secured(home, auth=True, users=("qq:web:app-password",))
+    [line] = [text for _, text in tlsview.offered_fragments(security.policy, "en")]
+    code = security.policy.accounts[0].app_password
+    assert code is not None and len(code) == 16
+    assert line == f"AUTH account: qq / web; it needs its app password: {code}\n"
+
+
+@pytest.fixture
+async def tls_port(home: Path, nursery: trio.Nursery) -> AsyncIterator[int]:
+    """A classmate's ``smtp-sim serve --tls --auth``: its CA is not in the system store."""
+    security = secured(home, tls=True, auth=True)
+    port = await nursery.start(lambda task_status: serve_tcp(
+        policy=security.policy, store=MemoryStore(), port=0, tls=security.context,
+        task_status=task_status))
+    yield port
+
+
+async def connect(port: int, *, verify: bool) -> tuple[ConsoleContext, io.StringIO]:
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port), verify=verify)
+    assert await ctx.open()
+    await ctx.send_line("EHLO client.example")
+    await ctx.send_line("STARTTLS")
+    return ctx, out
+
+
+async def test_connect_goes_on_after_an_untrusted_certificate_with_a_warning(
+        tls_port: int) -> None:
+    ctx, out = await connect(tls_port, verify=False)
+    try:
+        shown = out.getvalue()
+        assert "TLS established: TLSv1." in shown
+        assert "issuer OU=teaching CA,O=smtp-sim" in shown
+        assert "Warning: the system does not trust this certificate" in shown
+        ehlo = await ctx.send_line("EHLO client.example")
+        assert ehlo is not None and "AUTH PLAIN LOGIN" in ehlo.answers[0].lines
+        await ctx.send_line("AUTH PLAIN AHN0dWRlbnQAc2VjcmV0")
+        assert " TLS │" in toolbar_text(ctx) and "│ auth: student │" in toolbar_text(ctx)
+    finally:
+        await ctx.close()
+
+
+async def test_connect_verify_refuses_an_untrusted_certificate(tls_port: int) -> None:
+    ctx, out = await connect(tls_port, verify=True)
+    try:
+        assert "TLS refused: unable to get local issuer certificate" in out.getvalue()
+        assert ctx.closed
+    finally:
+        await ctx.close()
