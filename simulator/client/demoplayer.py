@@ -7,6 +7,7 @@ screen after a step back is exactly the screen as it was when that step was firs
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -30,9 +31,11 @@ class StepResult:
     unsent: int = 0
 
 
-def connection_factory(policy: Policy, connect_to: tuple[str, int] | None = None,
+def connection_factory(policy: Policy, connect_to: tuple[str, int] | None = None, *,
+                       tls: ssl.SSLContext | None = None, ca: str | None = None,
                        ) -> ConnectionFactory:
-    """A fresh built-in server (its own memory store) each call, or a new TCP connection."""
+    """A fresh built-in server (its own memory store) each call, or a new TCP connection.
+    ``tls``: the built-in server's certificate for STARTTLS, ``ca`` the CA its client trusts."""
     if connect_to is not None:
         host, port = connect_to
         return lambda: TcpConnection(host, port)
@@ -40,7 +43,7 @@ def connection_factory(policy: Policy, connect_to: tuple[str, int] | None = None
     def local() -> Connection:
         from simulator.server.store import MemoryStore
 
-        return LocalConnection(policy=policy, store=MemoryStore())
+        return LocalConnection(policy=policy, store=MemoryStore(), tls=tls, ca=ca)
 
     return local
 

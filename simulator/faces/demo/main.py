@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import sys
 import time
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
 
 import trio
 
-from simulator.client.demoplayer import DemoPlayer, connection_factory
+from simulator.client.demoplayer import ConnectionFactory, DemoPlayer, connection_factory
 from simulator.client.demos import (
     DEMO_SEED,
     LoadedDemo,
@@ -28,6 +30,7 @@ from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
 from simulator.render.asciicast import AsciicastWriter
 from simulator.render.terminal import wants_color
+from simulator.server.secure import OptionError
 
 from .controller import DemoController
 from .playback import play_unattended
@@ -85,7 +88,11 @@ def run_demo(args: argparse.Namespace) -> int:
         return _error(str(err))
     if args.speed <= 0 or (args.pace is not None and args.pace < 0):
         return _error(say(lang, "demo", "bad-timing"))
-    player = DemoPlayer(demo.script(lang), connection_factory(policy, connect_to))
+    try:
+        connect = _secured(args, header, policy, connect_to)
+    except OptionError as err:
+        return _error(str(err))
+    player = DemoPlayer(demo.script(lang), connect)
     unattended = args.pace == 0 or not (sys.stdin.isatty() and sys.stdout.isatty())
     try:
         if unattended:
@@ -103,6 +110,21 @@ def _screen_size() -> os.terminal_size:
         return os.get_terminal_size(sys.stdout.fileno())
     except (OSError, ValueError):
         return shutil.get_terminal_size((100, 30))
+
+
+def _secured(args: argparse.Namespace, header: Mapping[str, Any], policy: Policy,
+             connect_to: tuple[str, int] | None) -> ConnectionFactory:
+    """The connections to play on, with STARTTLS and AUTH when the header or the command line
+    asks (a certificate is made as the console makes one); OptionError when they do not fit."""
+    from simulator.server.secure import prepare, read_options
+
+    options = read_options(args)
+    options = dataclasses.replace(options, tls=options.tls or bool(header.get("tls")),
+                                  auth=options.auth or bool(header.get("auth")))
+    security = prepare(options, policy)
+    files = security.files
+    ca = None if files is None else str(files.ca or files.cert)
+    return connection_factory(security.policy, connect_to, tls=security.context, ca=ca)
 
 
 def _base_policy(args: argparse.Namespace) -> Policy:
