@@ -153,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
     lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None,
                          help="check this scenario file instead (may be repeated)")
+    lessons.add_argument("--course", metavar="DIR", default=None,
+                         help="check a course folder of NN-ID.toml lessons instead")
+
+    learn = sub.add_parser("learn", help="the course: lessons the server's replies check")
+    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset",
+                       help="a lesson to start, 'list', or 'reset' (default: resume)")
+    learn.add_argument("lesson", nargs="?", default=None, metavar="ID",
+                       help="with reset: the one lesson to clear")
+    learn.add_argument("--course", metavar="DIR", default=None,
+                       help="a teacher's course folder (NN-ID.toml lessons)")
+    _common(learn)
 
     run = sub.add_parser(
         "run", help="send a file of command lines and print the explained transcript")
@@ -189,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .faces.lessons_check import run_check
 
             return run_check(args)
+        if command == "learn":
+            from .faces.learn import run_learn
+
+            return run_learn(args)
         if command == "run":
             from .faces.run import run_file
 

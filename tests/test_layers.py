@@ -14,7 +14,7 @@ import pytest
 from tests import ROOT
 
 LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "protocol")
-FACES = ("console", "dashboard", "demo", "explain", "lessons_check", "run", "serve")
+FACES = ("console", "dashboard", "demo", "explain", "learn", "lessons_check", "run", "serve")
 
 
 def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -65,6 +65,8 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     ("server/up.py", "import simulator.faces\n", "Layers, cli down to protocol"),
     ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
+    ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
+    ("lessons/course/__init__.py", "import prompt_toolkit\n", "The lessons are pure"),
     ("protocol/clock.py", "import time\n", "The engine is sans-IO"),
     ("protocol/net.py", "import socket\n", "The engine is sans-IO"),
     ("protocol/through.py", "import simulator.protocol.helper\n", "The engine is sans-IO"),

@@ -65,3 +65,19 @@ def test_installed_copy_plays_its_builtin_demos(wheel: Path, tmp_path: Path) -> 
                             timeout=60, stdin=subprocess.DEVNULL)
     assert played.returncode == 0, played.stderr
     assert "亲手发出第一封邮件" in played.stdout and "<-  250 2.0.0 OK: message accepted" in played.stdout
+
+
+def test_installed_copy_teaches_the_course(wheel: Path, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    lessons = {p.name for p in (ROOT / "lessons" / "course").glob("*.toml")}
+    assert len(lessons) >= 18
+    assert {f"simulator/lessons_data/course/{name}" for name in lessons} <= names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1",
+           "SMTP_SIM_HOME": str(tmp_path / "home")}
+    result = subprocess.run([sys.executable, "-m", "simulator", "learn", "hello"], cwd=tmp_path,
+                            env=env, input="EHLO client.example\nQUIT\n", capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Lesson 1 complete: Hello, server" in result.stdout

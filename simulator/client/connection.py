@@ -53,6 +53,8 @@ class Answer:
     """The engine's Exchange (built-in server only): the reply key says why."""
     problem: str = ""
     """A UI text key when the client gave up on this reply (``connect.reply-too-long``)."""
+    after: str = ""
+    """Over TCP: the verb of the command this reply answers (``MAIL``, ``DOT``), if known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class Step:
     """Set when this step ended with a TLS handshake (after 220 to STARTTLS)."""
     tls_refused: str | None = None
     """Set when ``--verify`` refused the certificate (why); the connection is closed."""
+    stopped: bool = False
+    """The learner stopped waiting for the replies (Ctrl-C over ``--connect``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,8 @@ def explain(answer: Answer, lang: str) -> Annotation | None:
         return _near_miss(annotate(answer.exchange, lang), answer.exchange)
     if answer.code == 0:
         return None
-    return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang)
+    return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang,
+                          after=answer.after)
 
 
 def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
@@ -296,10 +301,13 @@ def parse_peer(text: str) -> tuple[str, int]:
 class TcpConnection:
     """A real SMTP server over TCP: replies are cut from the byte stream, explained by code."""
 
-    def __init__(self, host: str, port: int, *, verify: bool = False) -> None:
-        """``verify``: refuse a certificate the system does not trust (else warn, go on)."""
+    def __init__(self, host: str, port: int, *, verify: bool = False,
+                 reply_wait: float | None = None) -> None:
+        """``verify``: refuse a certificate the system does not trust (else warn, go on);
+        ``reply_wait``: seconds to wait for a reply that must come."""
         self._host, self._port = host, port
         self._verify = verify
+        self._reply_wait = REPLY_WAIT if reply_wait is None else reply_wait
         self.peer = f"{host}:{port}"
         self._stream: trio.abc.Stream | None = None
         self._tls = False
@@ -327,7 +335,7 @@ class TcpConnection:
     async def _collect(self, sent: bytes | None, before: State, *, expect: bool) -> Step:
         answers: list[Answer] = []
         if expect:
-            with trio.move_on_after(REPLY_WAIT):
+            with trio.move_on_after(self._reply_wait):
                 answer = await self._next_answer()
                 answers += [answer] if answer else []
         tls, refused = None, None
@@ -398,10 +406,9 @@ class TcpConnection:
                 self._eof = True
                 return None
             self._parser.feed(bytes(chunk))
-        if reply.code:
-            self._view.received(reply.code)
+        after = self._view.received(reply.code) if reply.code else ""
         closes = self._view.state is State.CLOSED
-        return Answer(reply.raw, reply.code, reply.enhanced, reply.lines, closes)
+        return Answer(reply.raw, reply.code, reply.enhanced, reply.lines, closes, after=after)
 
     async def aclose(self) -> None:
         self._eof = True

@@ -167,13 +167,17 @@ class ClientView:
             return False
         return self.state is not State.DATA or data == b".\r\n"
 
-    def received(self, code: int) -> None:
-        """Note a reply; it answers the oldest command still waiting (RFC 2920 order)."""
+    def received(self, code: int) -> str:
+        """Note a reply; it answers the oldest command still waiting (RFC 2920 order).
+        Returns that command's verb (``MAIL``, ``DOT`` for the final dot; empty for the
+        greeting)."""
         line = self._waiting.pop(0) if self._waiting else b""
+        verb = line.split(b" ", 1)[0].split(b":", 1)[0].upper().decode("ascii", "replace")
         if code in (221, 421) or (code == 554 and not line):
             self.state = State.CLOSED
-            return
-        self._advance(line, code)
+        else:
+            self._advance(line, code)
+        return "DOT" if verb == "." else verb
 
     def _advance(self, line: bytes, code: int) -> None:
         verb = line.split(b" ", 1)[0].split(b":", 1)[0].upper()

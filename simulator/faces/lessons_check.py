@@ -1,30 +1,52 @@
-"""``smtp-sim lessons check``: the lesson authors' linter, printed."""
+"""``smtp-sim lessons check``: the lesson authors' linter, printed.
+
+Without options it lints all the shipped data (explanations, the learn face's words, and the
+course, whose every reference solution and wrong attempt is replayed through the engine);
+``--course DIR`` checks a teacher's own course folder instead.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from simulator.lessons import LANGS, REQUIRED_CODES, REQUIRED_COMPARISONS, default_library
 from simulator.lessons.check import check_library
+from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course.lint import check_course, course_summary
 from simulator.lessons.scenarios import check_file
 from simulator.protocol.replies import CATALOGUE
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Lint the installed lesson data; print the problems; 0 when clean, 1 otherwise."""
+    """Lint the lesson data (or ``--course DIR``, ``--scenario FILE``); print the problems;
+    0 when clean, 1 otherwise."""
     files: list[str] | None = getattr(args, "scenario", None)
     if files:
         return check_scenarios(files)
-    library = default_library()
-    problems = check_library(library)
+    course_dir = getattr(args, "course", None)
+    if course_dir:
+        root = Path(course_dir)
+        problems = check_course(root)
+        where = str(root)
+    else:
+        library = default_library()
+        root = default_course_root()
+        problems = check_library(library)
+        where = str(library.root)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"lessons check: {len(problems)} problem(s) in {library.root}", file=sys.stderr)
+        print(f"lessons check: {len(problems)} problem(s) in {where}", file=sys.stderr)
         return 1
+    course = course_summary(load_course(root))
+    if course_dir:
+        print(f"lessons check: {root} clean ({course}, languages {', '.join(LANGS)})")
+        return 0
     print(f"lessons check: clean ({len(REQUIRED_CODES)} codes, {len(CATALOGUE)} reply keys, "
-          f"{len(REQUIRED_COMPARISONS)} comparisons, languages {', '.join(LANGS)})")
+          f"{len(REQUIRED_COMPARISONS)} comparisons, languages {', '.join(LANGS)}; "
+          f"course: {course})")
     return 0
 
 

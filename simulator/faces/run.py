@@ -26,6 +26,7 @@ from simulator.client.script import Event, Outcome, Player, read_lines
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import Policy
+from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text
 
@@ -132,8 +133,9 @@ def run_file(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     try:
         peer = _peer(args)
-    except ValueError as err:
-        print(text("run.bad-connect", lang, error=err), file=sys.stderr)
+    except ValueError:
+        print(text("run.bad-peer", lang, given=show_text(args.connect, limit=80)),
+              file=sys.stderr)
         return USAGE_ERROR
     printer = Printer(args.format, sys.stdout, lang=lang,
                       color=wants_color(sys.stdout, no_color=args.no_color))

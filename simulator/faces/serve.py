@@ -55,8 +55,9 @@ LOG_INTERVAL: Final = 0.05
 """Seconds between writes of the log: lines are written in batches, not one wake-up each."""
 LOG_FLUSH_SECONDS: Final = 0.5
 """At exit, how long the log may take to print its last lines before it is given up."""
-DROPPED: Final = "... {count} log {lines} dropped (the terminal could not keep up)"
-"""Printed after a batch when the buffer was full and exchanges went unlogged meanwhile."""
+DROPPED: Final = "serve.dropped"
+"""The UI text printed after a batch when the buffer was full and exchanges went unlogged
+meanwhile (``serve.dropped-1`` for one line)."""
 SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
@@ -76,22 +77,23 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
         problem = _words(lang, "dashboard", "not-a-terminal")
     if problem:
-        print(f"smtp-sim serve: {problem}", file=sys.stderr)
+        print(text("serve.error", _lang(args), error=problem), file=sys.stderr)
         return 2
     scenario = _scenario(args)
     if isinstance(scenario, str):
-        print(f"smtp-sim serve: {scenario}", file=sys.stderr)
+        print(text("serve.error", _lang(args), error=scenario), file=sys.stderr)
         return 2
     try:
         security = prepare(read_options(args), make_policy(args, scenario))
     except OptionError as err:
-        print(f"smtp-sim serve: {err}", file=sys.stderr)
+        print(text("serve.error", _lang(args), error=err), file=sys.stderr)
         return 2
     try:
         store = ReceiptStore(MaildirStore(args.maildir) if args.maildir
                              else MemoryStore(limit=args.memory_limit * MIB))
     except OSError as err:
-        print(f"smtp-sim serve: cannot use Maildir {args.maildir}: {err}", file=sys.stderr)
+        print(text("serve.bad-maildir", _lang(args), path=args.maildir, error=err),
+              file=sys.stderr)
         return 2
     with ExitStack() as files:
         try:
@@ -160,19 +162,21 @@ def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy
 
 
 def _check_options(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options, in the chosen language; None when nothing is."""
+    lang = _lang(args)
     if not 0 <= args.port <= 65535:
-        return f"--port must be between 0 and 65535, not {args.port}"
+        return text("serve.bad-port", lang, port=args.port)
     if args.max_clients < 1:
-        return "--max-clients must be at least 1"
+        return text("serve.bad-max-clients", lang)
     for option in ("timeout", "data_block_timeout", "data_timeout"):
         if not getattr(args, option) > 0:
-            return f"--{option.replace('_', '-')} must be a positive number of seconds"
+            return text("serve.bad-seconds", lang, option=f"--{option.replace('_', '-')}")
     if args.memory_limit < 1:
-        return "--memory-limit must be at least 1 (MiB); use --maildir to keep everything"
+        return text("serve.bad-memory-limit", lang)
     if args.max_size is not None and args.max_size < 1:
-        return "--max-size must be a positive number of octets"
+        return text("serve.bad-max-size", lang)
     if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
-        return "--hostname must be a domain name (letters, digits, dots, hyphens)"
+        return text("serve.bad-hostname", lang)
     return None
 
 
@@ -217,7 +221,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     _ignore_signals()
     with trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, None if screen else output, drops, lesson)
+            outer.start_soon(print_log, receive, None if screen else output, drops,
+                             _lang(args), lesson)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
@@ -230,8 +235,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
-                    print(f"smtp-sim serve: cannot listen on {args.host}:{args.port}: "
-                          f"{err.strerror or err}", file=sys.stderr)
+                    print(text("serve.cannot-listen", _lang(args), host=args.host,
+                               port=args.port, error=err.strerror or err), file=sys.stderr)
                     return 1
                 url = f"smtp://{url_host(args.host)}:{port}"
                 print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
@@ -243,7 +248,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                     from simulator.lessons.scenario_view import start_lines
 
                     print("\n".join(start_lines(policy.scenario)), flush=True)
-                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping)
+                inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
+                                 _lang(args))
                 if screen is not None and lesson is not None:
                     inner.start_soon(_show, screen, lesson, url, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
@@ -296,14 +302,13 @@ def _ignore_signals() -> None:
 
 
 async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
-                          stopping: Stopping) -> None:
+                          stopping: Stopping, lang: str = LANGS[0]) -> None:
     """At the first signal, stop serving (the later ones are ignored)."""
     async for signum in signals:
-        say(text("serve.stopping", LANGS[0], signal=signal.Signals(signum).name))
+        say(text("serve.stopping", lang, signal=signal.Signals(signum).name))
         if stopping.storing:
             count = stopping.storing
-            say(f"waiting for {count} {'message' if count == 1 else 'messages'} being "
-                "written to the store (a 250 promised it would be kept)")
+            say(text("serve.storing-1" if count == 1 else "serve.storing", lang, count=count))
         scope.cancel()
         return
 
@@ -316,7 +321,8 @@ def say(text: str) -> None:
 
 async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
                         PeerExchange], out: TextIO | LogOutput | None,
-                    drops: LogDrops | None = None, lesson: Lesson | None = None) -> None:
+                    drops: LogDrops | None = None, lang: str = LANGS[0],
+                    lesson: Lesson | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
     Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
@@ -333,20 +339,20 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
             lines: list[Item] = [item, *_waiting(receive)]
             if lesson is not None:
                 count = 0 if drops is None else drops.count
-                text = await trio.to_thread.run_sync(lesson.take, lines, count)
+                batch = await trio.to_thread.run_sync(lesson.take, lines, count)
             else:
-                text = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                               for i in lines if isinstance(i, PeerExchange))
+                batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                                for i in lines if isinstance(i, PeerExchange))
             if not writable or output is None:
                 await trio.sleep(LOG_INTERVAL)
                 continue
             if drops is not None and drops.count > reported:
                 missed, reported = drops.count - reported, drops.count
-                text += DROPPED.format(count=missed, lines="line" if missed == 1 else "lines")
-                text += "\n"
+                batch += text(DROPPED + ("-1" if missed == 1 else ""), lang, count=missed)
+                batch += "\n"
             # In a worker thread: a terminal that stops reading (Ctrl-S, a paused pager)
             # must not stop the server. The batch is abandoned at shutdown if it is stuck.
-            writable = await trio.to_thread.run_sync(output.write, text, abandon_on_cancel=True)
+            writable = await trio.to_thread.run_sync(output.write, batch, abandon_on_cancel=True)
             await trio.sleep(LOG_INTERVAL)
 
 

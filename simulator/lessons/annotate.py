@@ -100,12 +100,25 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host)
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
-    return dataclasses.replace(
+    return _undeclared_8bit(dataclasses.replace(
         base, key=reply.key,
         why=fill(why, fields) if why else base.why,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
-    )
+    ), exchange)
+
+
+def _undeclared_8bit(annotation: Annotation, exchange: Exchange) -> Annotation:
+    """An accepted message with 8-bit text the client never declared gets a note: it
+    should have sent ``BODY=8BITMIME`` (RFC 6152)."""
+    if exchange.message is None or not exchange.message.undeclared_8bit:
+        return annotation
+    from .ui import text
+
+    note = text("explain.undeclared-8bit", annotation.lang)
+    return dataclasses.replace(annotation, why=f"{annotation.why}\n{note}",
+                               rfc=f"{annotation.rfc}, RFC 6152 §3" if annotation.rfc
+                               else "RFC 6152 §3")
 
 
 def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:
@@ -120,16 +133,19 @@ def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:
 
 
 def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en", *,
-                   library: Library | None = None) -> Annotation:
+                   after: str = "", library: Library | None = None) -> Annotation:
     """Explain a reply from another server (no key): from the code and the enhanced code.
 
     When ``enhanced`` is None it is looked for at the start of ``text`` (``5.1.1 User
     unknown``), as servers announcing ENHANCEDSTATUSCODES put it there (RFC 2034 §4).
+    ``after`` is the verb of the command the reply answers (``MAIL``, ``DOT`` for the final
+    dot): when ``[after.VERB.CODE]`` explains that pair, its text is used (a 250 after MAIL
+    FROM is the sender accepted, a 550 after RCPT TO a refused recipient).
     """
     lib = library if library is not None else default_library()
     if enhanced is None:
         enhanced = _enhanced_in_text(code, text)
-    base = _from_code(code, enhanced, lang, lib)
+    base = _after_command(_from_code(code, enhanced, lang, lib), after, lang, lib)
     if enhanced is None:
         return base
     try:
@@ -138,6 +154,16 @@ def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en",
         return base
     why = f"{base.why}\n{detail.heading}: {detail.description}".strip()
     return dataclasses.replace(base, why=why)
+
+
+def _after_command(base: Annotation, after: str, lang: str, lib: Library) -> Annotation:
+    """``base`` with the why and fix of ``[after.VERB.CODE]``, when there is one."""
+    verbs = lib.table("codes", lang, "after")
+    entry = verbs.get(after.upper(), {}).get(str(base.code)) if after else None
+    if not isinstance(entry, Mapping):
+        return base
+    return dataclasses.replace(base, why=str(entry["why"]).strip(),
+                               fix=str(entry["fix"]).strip())
 
 
 def _enhanced_in_text(code: int, text: str) -> str | None:

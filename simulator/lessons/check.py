@@ -29,7 +29,9 @@ from .rules import PROSE_FIELDS, is_rfc_reference, reads_as_chinese, reads_as_en
 from .templates import placeholders
 from .ui import ui_keys
 
-CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels")
+CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels", "after")
+AFTER_FIELDS: Final = ("why", "fix")
+"""``[after.VERB.CODE]``: a foreign server's reply explained by the command it answers."""
 
 
 def catalogue_enhanced() -> tuple[str, ...]:
@@ -101,6 +103,13 @@ def check_library(library: Library) -> list[str]:
          "ui": _check_ui}[kind](lint, lang)
     _check_same_rfc(lint, usable)
     _check_scenarios(lint)
+    course = library.root / "course"
+    if course.is_dir():  # the course: lessons/course/NN-ID.toml (see course/lint.py)
+        from pathlib import Path
+
+        from .course.lint import check_course
+
+        lint.problems += check_course(Path(str(course)))
     return lint.problems
 
 
@@ -150,6 +159,22 @@ def _check_codes(lint: Linter, lang: str) -> None:
             continue
         lint.fields(f'{name}: [enhanced."{code}"]', enhanced.get(code), ENHANCED_FIELDS, lang)
     lint.fields(f"{name}: [labels]", doc.get("labels"), LABELS, "")
+    _check_after(lint, lang)
+
+
+def _check_after(lint: Linter, lang: str) -> None:
+    """Every ``[after.VERB.CODE]`` names a reply code, has why and fix, and exists in the
+    first language too (so no language explains a pair the others do not)."""
+    name = lint.lib.file_name("codes", lang)
+    after = lint.lib.table("codes", lang, "after")
+    first = lint.lib.table("codes", LANGS[0], "after")
+    pairs = {(verb, code) for table in (after, first) for verb, codes in table.items()
+             if isinstance(codes, Mapping) for code in codes}
+    for verb, code in sorted(pairs):
+        where = f"{name}: [after.{verb}.{code}]"
+        if not CODE_RE.fullmatch(code):
+            lint.report(where, "is not a reply code")
+        lint.fields(where, after.get(verb, {}).get(code), AFTER_FIELDS, lang)
 
 
 def _check_keys(lint: Linter, lang: str) -> None:

@@ -31,6 +31,15 @@ class ReceivedMessage:
     envelope: Envelope
     content: bytes
 
+    @property
+    def undeclared_8bit(self) -> bool:
+        """8-bit octets in a message the client did not declare as such: no
+        ``BODY=8BITMIME`` (RFC 6152 §3) and no ``SMTPUTF8`` (which implies it, RFC 6531).
+        A lenient server (this one too) accepts it; a strict relay may not."""
+        envelope = self.envelope
+        return (envelope.body != "8BITMIME" and not envelope.smtputf8
+                and not self.content.isascii())
+
 
 class Then(enum.Enum):
     """What the driver does after sending an Exchange's reply."""

@@ -243,3 +243,44 @@ def test_memory_limit_answers_452_when_full_and_keeps_serving() -> None:
         code, _, err = stop(proc, signal.SIGTERM)
     assert code == 0
     assert err.count(b"the memory store is full") == 1
+
+
+# -- serve's own words, in the chosen language -------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "zh"), [
+    (["serve", "--port", "99999"], "--port 必须在 0 到 65535 之间，而不是 99999"),
+    (["serve", "--max-clients", "0"], "--max-clients 至少为 1"),
+    (["serve", "--timeout", "0"], "--timeout 必须是正的秒数"),
+    (["serve", "--memory-limit", "0"], "--memory-limit 至少为 1（MiB）"),
+    (["--connect", "host:port"], "--connect：应为 HOST:PORT"),
+    (["run", "--connect", "host:port", "-"], "--connect：应为 HOST:PORT"),
+])
+def test_usage_errors_are_in_the_chosen_language(
+        argv: list[str], zh: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.cli import main
+
+    assert main(["--lang", "zh", *argv]) == 2
+    assert zh in capsys.readouterr().err
+
+
+def test_a_maildir_that_cannot_be_used_is_said_in_chinese(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.cli import main
+
+    afile = tmp_path / "not-a-directory"
+    afile.write_text("x")
+    assert main(["--lang", "zh", "serve", "--maildir", str(afile)]) == 2
+    assert f"smtp-sim serve：无法使用 Maildir {afile}：" in capsys.readouterr().err
+
+
+async def test_waiting_for_stores_at_shutdown_is_said_in_chinese(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    stopping = Stopping()
+    stopping.storing = 2
+
+    async def one_signal() -> AsyncIterator[int]:
+        yield signal.SIGTERM
+
+    with trio.CancelScope() as scope:
+        await _stop_on_signal(one_signal(), scope, stopping, "zh")
+    assert "正在等待 2 封邮件写入存储" in capsys.readouterr().err

@@ -8,6 +8,7 @@ import email.utils
 import pytest
 
 from simulator.protocol import MailFrom, Policy, Session, State, Then
+from simulator.protocol.events import ReceivedMessage
 from simulator.protocol.trace import date_header
 from tests.dialogue import (
     GREETED,
@@ -432,3 +433,24 @@ def test_clock_is_injected_for_the_received_header() -> None:
 def test_the_received_date_is_rfc_5322_as_email_utils_writes_it(
         moment: datetime.datetime) -> None:
     assert date_header(moment) == email.utils.format_datetime(moment)
+
+def _accepted_message(mail: str, text: bytes) -> ReceivedMessage | None:
+    from simulator.protocol import Session
+
+    session = Session(session_id="S1")
+    session.greeting()
+    for line in (b"EHLO c.example\r\n", mail.encode() + b"\r\n", b"RCPT TO:<b@b.example>\r\n",
+                 b"DATA\r\n"):
+        session.receive_data(line)
+    exchanges = session.receive_data(text + b"\r\n.\r\n")
+    return exchanges[-1].message
+
+
+def test_8bit_text_without_body_8bitmime_is_accepted_and_flagged() -> None:
+    text = "Subject: 你好\r\n\r\n正文".encode()
+    undeclared = _accepted_message("MAIL FROM:<a@a.example>", text)
+    assert undeclared is not None and undeclared.undeclared_8bit
+    declared = _accepted_message("MAIL FROM:<a@a.example> BODY=8BITMIME", text)
+    assert declared is not None and not declared.undeclared_8bit
+    plain = _accepted_message("MAIL FROM:<a@a.example>", b"Subject: hi\r\n\r\nbody")
+    assert plain is not None and not plain.undeclared_8bit

@@ -33,6 +33,7 @@ from simulator.faces.console.meta import is_known_meta, is_meta, parse_meta
 from simulator.faces.console.metacmds import run_meta, say_goodbye
 from simulator.faces.console.settings import choose_lang, history_path
 from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.faces.console.waiting import Waiter, waiting_bindings
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_bytes, show_text
@@ -154,6 +155,14 @@ class Console:
             erase_when_done=True,
             complete_while_typing=False,
         )
+        self.waiter: Waiter | None = None
+        if ctx.connect_to is not None:  # a real server may be slow: wait with a live prompt
+            self.waiter = Waiter(PromptSession(
+                input=input, output=output, bottom_toolbar=self._toolbar,
+                key_bindings=waiting_bindings(), style=console_style(),
+                color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
+                erase_when_done=True), lambda: self.ctx.lang)
+            ctx.waiter = self.waiter.run
 
     def _completion_context(self) -> CompletionContext:
         ctx = self.ctx
@@ -181,6 +190,8 @@ class Console:
         """Runs in a worker thread: one prompt, one line or a pasted block (EOFError on
         Ctrl-D)."""
         default, self._leftover = self._leftover, ""
+        if self.waiter is not None:  # typed while a reply was awaited
+            default, self.waiter.typed = default + self.waiter.typed, ""
         # Not prompt_toolkit's own handler: it prints "Unhandled exception" and waits for
         # Enter; here a failure of the input path is reported and a fresh prompt follows.
         return self.prompt_session.prompt(self._message, default=default,
@@ -270,8 +281,9 @@ def run_app(args: argparse.Namespace) -> int:
     if args.connect:
         try:
             connect_to = parse_peer(args.connect)
-        except ValueError as err:
-            print(text("run.bad-connect", choose_lang(args.lang), error=err), file=sys.stderr)
+        except ValueError:
+            print(text("run.bad-peer", choose_lang(args.lang),
+                       given=show_text(args.connect, limit=80)), file=sys.stderr)
             return 2
     from simulator.lessons.scenarios import ScenarioError, from_arguments
     from simulator.server.secure import OptionError, prepare, read_options

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
@@ -37,12 +38,19 @@ from simulator.render.transcript import (
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
     from simulator.server.secure import Prepared
-    from simulator.server.store import MemoryStore
+    from simulator.server.store import MemoryStore, Usage
 
 Fragments = list[tuple[str, str]]
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
+CONNECT_WAIT: Final = 300.0
+"""Seconds to wait for a real server's reply when the learner can stop waiting (Ctrl-C):
+RFC 5321 §4.5.3.2's five minutes for a command's reply."""
+Waiter = Callable[[Callable[[], Awaitable[Step]]], Awaitable[Step | None]]
+"""Runs a send with a live "waiting" prompt over it; None when the learner stopped it."""
 MAX_ADDRESSES: Final = 20
+LONG_REPLY: Final = 3
+"""Reply lines past which the first explanation is brief (``:more`` has the rest)."""
 _ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
@@ -93,6 +101,9 @@ class ConsoleContext:
     _store: MemoryStore | None = None
     memory: Memory = field(default_factory=Memory)
     """What the scenario remembers across :reconnect (greylisting, rate limits)."""
+    waiter: Waiter | None = None
+    """Over ``--connect``: how a send waits (see faces/console/waiting.py); None waits
+    quietly (the built-in server answers at once, and tests drive the context directly)."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -118,7 +129,8 @@ class ConsoleContext:
     def _new_connection(self) -> Connection:
         self.sessions += 1
         if self.connect_to is not None:
-            return TcpConnection(*self.connect_to, verify=self.verify)
+            wait = CONNECT_WAIT if self.waiter is not None else None
+            return TcpConnection(*self.connect_to, verify=self.verify, reply_wait=wait)
         if self._store is None:
             from simulator.server.store import MemoryStore
 
@@ -134,7 +146,7 @@ class ConsoleContext:
         """Open a session and show its greeting; False (after saying why) if impossible."""
         connection = self._new_connection()
         try:
-            step = await connection.start()
+            step = await self._waited(connection.start, None)
         except OSError as err:
             from simulator.client.errors import connect_error
 
@@ -146,6 +158,12 @@ class ConsoleContext:
             self.say("connected-to", peer=connection.peer)
         self.record(step)
         return True
+
+    def store_usage(self) -> Usage | None:
+        """How full the built-in server's store is (None over ``--connect``)."""
+        if self.connect_to is not None or self._store is None:
+            return None
+        return self._store.usage()
 
     async def reconnect(self) -> bool:
         await self.close()
@@ -182,7 +200,8 @@ class ConsoleContext:
             return None
         data = encode_line(line) + EOLS[eol or self.eol]
         in_data = self.in_data
-        step = await self.connection.send(data)
+        connection = self.connection
+        step = await self._waited(lambda: connection.send(data), data)
         if not in_data:
             self._remember_address(line, step)
         self.record(step)
@@ -190,8 +209,23 @@ class ConsoleContext:
                 and self.eol == "crlf":
             # RFC 5321 §4.5.2: the server drops the first dot of a text line
             self.say("dot-stuffing", "class:why", line=show_text(line[1:], limit=60))
-        if not step.answers and not in_data:
+        if step.stopped:
+            self.say("stopped-waiting")
+        elif not step.answers and not in_data:
             self.say("no-reply")
+        return step
+
+    async def _waited(self, send: Callable[[], Awaitable[Step]], data: bytes | None) -> Step:
+        """``send()``, through the waiter when there is one; a stopped wait is a Step with
+        no replies (a late reply shows up with the next one)."""
+        if self.waiter is None:
+            return await send()
+        before = self.view().state if self.connection is not None else State.CONNECTED
+        step = await self.waiter(send)
+        if step is None:
+            step = Step(data, (), before, stopped=True)
+            if data is None:
+                self.say("stopped-waiting")
         return step
 
     def record(self, step: Step) -> None:
@@ -202,7 +236,7 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), wrap=False)
-            self.show(self._explanation(self.explain(answer)))
+            self.show(self._explanation(self.explain(answer), answer))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.tls is not None or step.tls_refused is not None:
@@ -212,17 +246,23 @@ class ConsoleContext:
         if step.answers and self.closed and not self.leaving:
             self.say("closed", "class:code.4xx")
 
-    def _explanation(self, annotation: Annotation | None) -> Fragments:
-        """The explanation at the level ``:detail`` asks for."""
+    def _explanation(self, annotation: Annotation | None, answer: Answer) -> Fragments:
+        """The explanation at the level ``:detail`` asks for. A long multi-line reply (an
+        EHLO's extension list) is itself most of a 24-line screen, so by default its
+        explanation is brief even the first time, with a pointer to :more."""
         from simulator.render.fragments import short_annotation_fragments
 
         if annotation is None or self.detail == "none":
             return []
-        key = annotation.key or str(annotation.code)
+        # a foreign reply has no key: its code and the command it answers stand for one
+        key = annotation.key or f"{answer.after} {annotation.code}"
         seen = key in self.explained
         self.explained.add(key)
         if self.detail == "brief" or (self.detail == "auto" and seen):
             return short_annotation_fragments(annotation)
+        if self.detail == "auto" and len(answer.lines) > LONG_REPLY:
+            hint = text("console.more-hint", self.lang)
+            return [*short_annotation_fragments(annotation), ("class:dim", f"  {hint}\n")]
         return explanation_fragments(annotation)
 
     def explain(self, answer: Answer) -> Annotation | None:

@@ -158,13 +158,17 @@ async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
         ctx.say("mailbox-remote", peer=peer)
     elif not messages:
         ctx.say("mailbox-empty")
+        _usage(ctx)
     elif not args:
         for number, stored in enumerate(messages, 1):
             envelope = stored.message.envelope
             recipients = ", ".join(f"<{show_bytes(r.encode())}>" for r in envelope.recipients)
-            ctx.show([("class:title", f"  {number}. "),
-                      ("", f"<{show_bytes(envelope.sender.encode())}> -> {recipients}, "
-                           f"{len(stored.message.content)} octets, {stored.message.queue_id}\n")])
+            entry = text("console.mailbox-entry", ctx.lang,
+                         sender=f"<{show_bytes(envelope.sender.encode())}>",
+                         recipients=recipients, octets=len(stored.message.content),
+                         queue_id=stored.message.queue_id)
+            ctx.show([("class:title", f"  {number}. "), ("", entry + "\n")])
+        _usage(ctx)
         ctx.say("mailbox-show")
     elif not (args[0].isascii() and args[0].isdigit()) or not 1 <= int(args[0]) <= len(messages):
         ctx.say("mailbox-missing", "class:code.5xx", number=show_bytes(args[0].encode()))
@@ -174,6 +178,20 @@ async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
         # Tabs (folded Received: lines) are shown as spaces, not as an escaped \t.
         ctx.show([("", show_bytes(line.replace(b"\t", b"    ")) + "\n") for line in lines])
     return False
+
+
+def _usage(ctx: ConsoleContext) -> None:
+    """How full the built-in server's memory store is: 3 messages, 12 KiB of 256 MiB."""
+    from simulator.render.sizes import binary_size
+
+    usage = ctx.store_usage()
+    if usage is None:
+        return
+    key = "mailbox-usage-1" if usage.messages == 1 else "mailbox-usage"
+    if usage.limit is None:
+        key += "-unlimited"
+    ctx.say(key, count=usage.messages, used=binary_size(usage.octets),
+            limit=binary_size(usage.limit or 0))
 
 
 async def _reconnect(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:

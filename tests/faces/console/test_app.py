@@ -375,3 +375,47 @@ async def test_only_accepted_addresses_are_remembered_for_completion() -> None:
                       "RCPT TO:<c@d.example>", "RCPT TO:<c@d.example> BAD=1")
     assert run.ctx.senders == ["ok@x.example"]  # the first came before EHLO: 503
     assert run.ctx.recipients == ["c@d.example"]
+
+
+@pytest.mark.parametrize(("lang", "note"), [("en", "did not say BODY=8BITMIME"),
+                                            ("zh", "没有声明 BODY=8BITMIME")])
+async def test_8bit_text_without_body_8bitmime_is_accepted_with_a_note(
+        lang: str, note: str) -> None:
+    body = ["Subject: 你好", "", "正文", "."]
+    run = await drive(*TRANSACTION[:4], *body, lang=lang)
+    accepted = run.text.split(" -> .")[-1]
+    assert "250 2.0.0" in accepted and note in accepted and "RFC 6152" in accepted
+    declared = await drive(TRANSACTION[0], TRANSACTION[1] + " BODY=8BITMIME",
+                           *TRANSACTION[2:4], *body, lang=lang)
+    assert "250 2.0.0" in declared.text.split(" -> .")[-1]
+    assert note not in declared.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_first_ehlo_reply_is_explained_briefly_with_more_for_the_rest(
+        lang: str) -> None:
+    run = await drive("EHLO client.example", ":more", lang=lang)
+    block = run.text.split(" -> EHLO client.example\n")[1].split("smtp> :more")[0]
+    replies = [line for line in block.splitlines() if line.startswith("<-  250")]
+    explanation = [line for line in block.splitlines() if line.startswith("  ")]
+    assert len(replies) > 3
+    assert len(explanation) == 3  # title, one line of why, the pointer to :more
+    assert ":more" in explanation[-1]
+    assert len(replies) + len(explanation) + 1 <= 12  # with prompt and toolbar, fits 24 rows
+    more = run.text.split("smtp> :more")[1]
+    assert "PIPELINING" in more and "MAIL FROM" in more  # :more has the rest
+
+
+@pytest.mark.parametrize(("lang", "listing", "usage"), [
+    ("en", "octets, S1-1", "1 message, {used} of the 256 MiB the built-in server keeps"),
+    ("zh", "字节，S1-1", "共 1 封邮件，占用 {used}，内置服务器的内存上限为 256 MiB")])
+async def test_mailbox_says_how_full_the_memory_store_is(
+        lang: str, listing: str, usage: str) -> None:
+    from simulator.render.sizes import binary_size
+
+    run = await drive(*TRANSACTION, ":mailbox", lang=lang)
+    stored = run.ctx.store_usage()
+    assert stored is not None and stored.messages == 1 and stored.limit == 256 * 1024 * 1024
+    shown = run.text.split("smtp> :mailbox")[1]
+    assert listing in shown
+    assert usage.format(used=binary_size(stored.octets)) in shown

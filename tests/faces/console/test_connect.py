@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
 import trio
@@ -116,3 +116,112 @@ async def test_nobody_listening_is_reported() -> None:
         assert not await ctx.open()
     assert out.getvalue() == (f"cannot connect to 127.0.0.1:{port}: connection refused "
                               "(is a server running there?)\n")
+
+
+async def _silent_server(stream: trio.SocketStream) -> None:
+    """Greets, then never answers; hangs up when it reads QUIT."""
+    await stream.send_all(b"220 silent.example ready\r\n")
+    received = b""
+    while b"QUIT" not in received:
+        chunk = await stream.receive_some(4096)
+        if not chunk:
+            return
+        received += chunk
+    await stream.aclose()
+
+
+@pytest.fixture
+async def silent_port(nursery: trio.Nursery) -> AsyncIterator[int]:
+    listeners = await nursery.start(trio.serve_tcp, _silent_server, 0)
+    yield listeners[0].socket.getsockname()[1]
+
+
+async def test_ctrl_c_stops_waiting_for_a_silent_server_and_the_console_goes_on(
+        silent_port: int) -> None:
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from simulator.faces.console.app import Console
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", silent_port))
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        assert console.waiter is not None
+        async def learner() -> None:
+            async def until(done: Callable[[], bool]) -> None:
+                while not done():
+                    await trio.sleep(0.01)
+
+            await until(lambda: "Connected to" in out.getvalue())
+            pipe.send_text("NOOP\r")
+            await until(lambda: waiter.waiting)
+            pipe.send_text("\x03")  # stops waiting for the reply to NOOP
+            await until(lambda: "Stopped waiting" in out.getvalue())
+            pipe.send_text(":raw\r:quit\r")  # the server hangs up on QUIT
+
+        waiter = console.waiter
+        with trio.fail_after(20):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(learner)
+                status = await console.run()
+    shown = out.getvalue()
+    assert status == 0
+    assert " -> NOOP" in shown
+    assert "Stopped waiting; the console goes on." in shown
+    assert "No reply from the server yet" not in shown.split(" -> QUIT")[0]
+    assert "Raw mode on" in shown  # the console went on after Ctrl-C
+    assert [s.stopped for s in ctx.steps if hasattr(s, "stopped")][:2] == [False, True]
+    assert shown.index(" -> NOOP") < shown.index("Stopped waiting") < shown.index("Raw mode")
+
+
+async def test_the_waiting_prompt_says_what_it_waits_for() -> None:
+    from prompt_toolkit import PromptSession
+
+    from simulator.faces.console.waiting import Waiter
+
+    waiter = Waiter(PromptSession(), lambda: "zh")
+    assert "Ctrl-C" in "".join(t for _, t in waiter.message())
+    assert "正在等待服务器回复" in "".join(t for _, t in waiter.message())
+
+
+SCRIPTED = {b"EHLO": b"250 other.example\r\n", b"MAIL": b"250 2.1.0 Ok\r\n",
+            b"RCPT": b"550 5.1.1 No such user\r\n", b"DATA": b"503 5.5.1 No valid recipients\r\n",
+            b"NOOP": b"250 2.0.0 Ok\r\n"}
+
+
+async def _scripted_server(stream: trio.SocketStream) -> None:
+    """Another server: answers each verb with a fixed reply, as a foreign server would."""
+    await stream.send_all(b"220 other.example ESMTP\r\n")
+    buffer = b""
+    while chunk := await stream.receive_some(4096):
+        buffer += chunk
+        while b"\r\n" in buffer:
+            line, buffer = buffer.split(b"\r\n", 1)
+            await stream.send_all(SCRIPTED.get(line[:4].upper(), b"500 5.5.2 What?\r\n"))
+
+
+async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
+        nursery: trio.Nursery) -> None:
+    listeners = await nursery.start(trio.serve_tcp, _scripted_server, 0)
+    port = listeners[0].socket.getsockname()[1]
+    for lang, sender, recipient, refused in (
+            ("en", "accepted the sender", "refused this recipient", "no recipient has been"),
+            ("zh", "接受了这封邮件的发件人", "拒绝了这个收件人", "还没有被接受的收件人")):
+        out = io.StringIO()
+        ctx = ConsoleContext(lang=lang, out=out, connect_to=("127.0.0.1", port))
+        assert await ctx.open()
+        for line in ("EHLO me.example", "MAIL FROM:<a@me.example>", "RCPT TO:<x@other.example>",
+                     "DATA", "NOOP"):
+            await ctx.send_line(line)
+        await ctx.close()
+        shown = out.getvalue()
+        after_mail = shown.split(" -> MAIL")[1].split(" -> RCPT")[0]
+        assert sender in after_mail
+        # explained in full: an earlier 250 (to EHLO) answered another command
+        assert ("Name the recipients next" if lang == "en" else "接下来指定收件人") in after_mail
+        assert recipient in shown.split(" -> RCPT")[1].split(" -> DATA")[0]
+        assert refused in shown.split(" -> DATA")[1]
+        # the same 250 code after NOOP is not explained as an accepted sender
+        assert sender not in shown.split(" -> NOOP")[1]

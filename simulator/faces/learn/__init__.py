@@ -1,0 +1,112 @@
+"""``smtp-sim learn``: the course. Lessons whose goals the server's own replies tick.
+
+``learn`` resumes at the first unfinished lesson, ``learn list`` lists them, ``learn ID|NUMBER``
+starts one, ``learn reset [ID]`` clears progress (asking first on a terminal). With standard
+input not a terminal, the lesson reads command lines from it as ``smtp-sim run`` does and the
+exit status says whether it was completed (0), not (1), or the command was wrong (2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from simulator.client.home import saved_lang
+from simulator.lessons import LANGS
+from simulator.lessons.course import Course, Lesson, default_course_root, load_course
+from simulator.lessons.course.words import say
+from simulator.protocol.escape import show_text
+from simulator.render.terminal import wants_color
+
+from . import panel
+from .output import printer
+from .progress import SHIPPED, CourseProgress, ProgressStore
+
+Fragments = list[tuple[str, str]]
+
+
+def _course(args: argparse.Namespace, lang: str) -> tuple[Course, str] | None:
+    root = Path(args.course) if getattr(args, "course", None) else default_course_root()
+    course = load_course(root)
+    if course.problems:
+        print(say("course-problems", lang, root=root), file=sys.stderr)
+        for problem in course.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+    key = SHIPPED if not getattr(args, "course", None) else str(root.resolve())
+    return course, key
+
+
+def resume_point(course: Course, saved: CourseProgress) -> Lesson | None:
+    """The saved current lesson if unfinished, else the first unfinished, else the first."""
+    lessons = course.available
+    current = course.find(saved.current) if saved.current else None
+    if current is not None and current.id not in saved.done:
+        return current
+    unfinished = [lesson for lesson in lessons if lesson.id not in saved.done]
+    pool = unfinished or list(lessons)
+    return pool[0] if pool else None
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    lang = args.lang or saved_lang(LANGS) or LANGS[0]
+    loaded = _course(args, lang)
+    if loaded is None:
+        return 2
+    course, key = loaded
+    store = ProgressStore(key)
+    saved = store.load()
+    if store.moved_to is not None:
+        print(say("progress-corrupt", lang, path=store.path, moved=store.moved_to),
+              file=sys.stderr)
+    target, extra = args.target, args.lesson
+    color = wants_color(sys.stdout, no_color=args.no_color)
+    show = printer(sys.stdout, color=color)
+    if target == "list":
+        current = resume_point(course, saved)
+        show(panel.list_fragments(course, saved.done, current.id if current else None, lang))
+        return 0
+    if target == "reset":
+        return _reset(course, store, extra, lang)
+    lesson = resume_point(course, saved) if target is None else course.find(target)
+    if lesson is None:
+        ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.available)
+        waiting = course.find(target, include_unavailable=True) if target else None
+        if waiting is not None:
+            print(say("unavailable-lesson", lang, number=waiting.number, id=waiting.id,
+                      needs=", ".join(waiting.needs), ids=ids), file=sys.stderr)
+        else:
+            print(say("unknown-lesson", lang, wanted=show_text(target or "", limit=40),
+                      ids=ids), file=sys.stderr)
+        return 2
+    if not sys.stdin.isatty():
+        from .piped import run_piped
+
+        return run_piped(course, lesson, lang=lang, store=store, show=show)
+    from .app import run_interactive
+
+    return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _reset(course: Course, store: ProgressStore, wanted: str | None, lang: str) -> int:
+    lesson = course.find(wanted, include_unavailable=True) if wanted else None
+    if wanted and lesson is None:
+        ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.lessons)
+        print(say("unknown-lesson", lang, wanted=show_text(wanted, limit=40), ids=ids),
+              file=sys.stderr)
+        return 2
+    what = (say("lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
+            if lesson else say("reset-all", lang))
+    if sys.stdin.isatty():
+        answer = input(say("reset-ask", lang, what=what))
+        if answer.strip().lower() not in say("reset-yes", lang).split():
+            print(say("reset-kept", lang))
+            return 0
+    error = store.reset(lesson.id if lesson else None)
+    if error:
+        print(say("progress-unsaved", lang, error=error), file=sys.stderr)
+        return 1
+    print(say("reset-done", lang, what=what))
+    return 0
+

@@ -1,0 +1,285 @@
+"""Read a course folder: ``NN-ID.toml`` files, one lesson each, every language inside.
+
+A lesson file that breaks a rule is refused whole, and each problem names the file and the
+field (``03-order.toml: steps[2].check.code: expected an integer``), so a teacher can fix
+their own course from the messages alone.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from simulator.protocol import State
+
+from ..load import LANGS
+from .model import (
+    Attempt,
+    Check,
+    Course,
+    Goal,
+    Lesson,
+    LessonText,
+    MessageCheck,
+    Scope,
+    StepText,
+)
+from .setup import parse_setup
+
+FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.toml")
+LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "wrong", *LANGS})
+STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", *LANGS})
+TEXT_FIELDS: Final = ("title", "intro", "summary")
+MIN_HINTS: Final = 3
+MAX_LESSON_FILE: Final = 256 * 1024
+
+_CHECK_STR: Final = ("enhanced", "verb", "parameter")
+_CHECK_INT: Final = ("code", "min_lines")
+_MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "recipient",
+                       "not_recipient", "sender_domain", "body_type")
+_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "tls")
+_STATES: Final = {state.value: state for state in State}
+
+
+class Problems:
+    """Problems found in one file, each ``file: field: what``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: list[str] = []
+
+    def add(self, where: str, what: str) -> None:
+        self.found.append(f"{self.name}: {where}: {what}" if where else f"{self.name}: {what}")
+
+    def unknown(self, where: str, table: Mapping[str, Any], known: frozenset[str]) -> None:
+        for name in sorted(set(table) - known):
+            self.add(f"{where}.{name}" if where else name, "unknown field")
+
+
+def _string(p: Problems, where: str, value: object, *, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        p.add(where, "expected a non-empty string")
+        return None
+    return value
+
+
+def _integer(p: Problems, where: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        p.add(where, "expected a whole number, 0 or more")
+        return None
+    return value
+
+
+def _lines(p: Problems, where: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        p.add(where, "expected a non-empty list of command lines")
+        return ()
+    return tuple(value)
+
+
+def _message_check(p: Problems, where: str, table: object) -> MessageCheck | None:
+    if not isinstance(table, Mapping):
+        p.add(where, "expected a table")
+        return None
+    p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_BOOL, "recipients"}))
+    fields: dict[str, Any] = {}
+    for name in _MESSAGE_STR:
+        fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
+    for name in _MESSAGE_BOOL:
+        value = table.get(name, False)
+        if not isinstance(value, bool):
+            p.add(f"{where}.{name}", "expected true or false")
+        fields[name] = bool(value)
+    fields["recipients"] = _integer(p, f"{where}.recipients", table.get("recipients"))
+    return MessageCheck(**fields)
+
+
+def _check(p: Problems, where: str, table: object) -> Check:
+    if not isinstance(table, Mapping) or not table:
+        p.add(where, "expected a table with at least one condition")
+        return Check()
+    known = {*_CHECK_STR, *_CHECK_INT, "key", "state_before", "state_after", "closes", "message"}
+    p.unknown(where, table, frozenset(known))
+    key = table.get("key")
+    keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
+    if key is not None and (not keys or not all(isinstance(k, str) for k in keys)):
+        p.add(f"{where}.key", "expected a reply key or a list of them")
+    fields: dict[str, Any] = {"keys": keys}
+    for name in _CHECK_STR:
+        fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
+    for name in _CHECK_INT:
+        fields[name] = _integer(p, f"{where}.{name}", table.get(name))
+    for name in ("state_before", "state_after"):
+        value = table.get(name)
+        if value is not None and value not in _STATES:
+            p.add(f"{where}.{name}", f"expected one of {', '.join(_STATES)}")
+        fields[name] = _STATES.get(value) if isinstance(value, str) else None
+    closes = table.get("closes")
+    if closes is not None and not isinstance(closes, bool):
+        p.add(f"{where}.closes", "expected true or false")
+    fields["closes"] = closes if isinstance(closes, bool) else None
+    if "message" in table:
+        fields["message"] = _message_check(p, f"{where}.message", table["message"])
+    return Check(**fields)
+
+
+def _step_text(p: Problems, where: str, table: object) -> StepText | None:
+    if not isinstance(table, Mapping):
+        p.add(where, "missing (every step needs its goal and hints in every language)")
+        return None
+    p.unknown(where, table, frozenset({"goal", "hints"}))
+    goal = _string(p, f"{where}.goal", table.get("goal"))
+    hints = table.get("hints")
+    if (not isinstance(hints, list) or len(hints) < MIN_HINTS
+            or not all(isinstance(h, str) and h.strip() for h in hints)):
+        p.add(f"{where}.hints", f"expected at least {MIN_HINTS} hints (a nudge, a stronger "
+                                "pointer, then the exact line)")
+        return None
+    return StepText(goal, tuple(hints)) if goal else None
+
+
+def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepText]] | None:
+    where = f"steps[{index}]"
+    if not isinstance(table, Mapping):
+        p.add(where, "expected a table")
+        return None
+    p.unknown(where, table, STEP_FIELDS)
+    goal_id = _string(p, f"{where}.id", table.get("id"))
+    check = _check(p, f"{where}.check", table.get("check"))
+    after = table.get("after", [])
+    if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+        p.add(f"{where}.after", "expected a list of step ids")
+        after = []
+    count = _integer(p, f"{where}.count", table.get("count", 1)) or 1
+    scope_name = table.get("scope", Scope.LESSON.value)
+    scopes = {scope.value: scope for scope in Scope}
+    if scope_name not in scopes:
+        p.add(f"{where}.scope", f"expected one of {', '.join(scopes)}")
+    texts = {lang: _step_text(p, f"{where}.{lang}", table.get(lang)) for lang in LANGS}
+    if goal_id is None:
+        return None
+    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON))
+    return goal, {lang: text for lang, text in texts.items() if text is not None}
+
+
+def _goals(p: Problems, steps: object) -> tuple[tuple[Goal, ...], dict[str, dict[str, StepText]]]:
+    if not isinstance(steps, list) or not steps:
+        p.add("steps", "expected at least one [[steps]] table")
+        return (), {}
+    goals: list[Goal] = []
+    texts: dict[str, dict[str, StepText]] = {lang: {} for lang in LANGS}
+    for index, table in enumerate(steps):
+        parsed = _goal(p, index, table)
+        if parsed is None:
+            continue
+        goal, step_texts = parsed
+        if any(other.id == goal.id for other in goals):
+            p.add(f"steps[{index}].id", f"duplicate step id {goal.id!r}")
+        for other in goal.after:
+            if not any(earlier.id == other for earlier in goals):
+                p.add(f"steps[{index}].after", f"{other!r} is not an earlier step of this lesson")
+        goals.append(goal)
+        for lang, text in step_texts.items():
+            texts[lang][goal.id] = text
+    return tuple(goals), texts
+
+
+def _texts(p: Problems, doc: Mapping[str, Any],
+           steps: dict[str, dict[str, StepText]]) -> dict[str, LessonText]:
+    out: dict[str, LessonText] = {}
+    for lang in LANGS:
+        table = doc.get(lang)
+        if not isinstance(table, Mapping):
+            p.add(lang, "missing: the lesson's title, intro and summary in this language")
+            continue
+        p.unknown(lang, table, frozenset(TEXT_FIELDS))
+        values = [_string(p, f"{lang}.{name}", table.get(name)) for name in TEXT_FIELDS]
+        if all(values):
+            title, intro, summary = (str(value) for value in values)
+            out[lang] = LessonText(title, intro, summary, steps[lang])
+    return out
+
+
+def parse_lesson(name: str, text: str) -> tuple[Lesson | None, list[str]]:
+    """One lesson file's text -> the Lesson (None when refused) and its problems."""
+    p = Problems(name)
+    match = FILE_NAME.fullmatch(name)
+    if match is None:
+        p.add("", "the file name must be NN-ID.toml (two digits, a dash, a lower-case id)")
+        return None, p.found
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        p.add("", f"not valid TOML ({err})")
+        return None, p.found
+    p.unknown("", doc, LESSON_FIELDS)
+    if doc.get("id") != match["id"]:
+        p.add("id", f"must be {match['id']!r}, as in the file name")
+    setup, needs = parse_setup(p, doc.get("setup", {}))
+    goals, step_texts = _goals(p, doc.get("steps"))
+    solution = _lines(p, "solution", doc.get("solution"))
+    wrong_value = doc.get("wrong")
+    if not isinstance(wrong_value, list) or not wrong_value:
+        p.add("wrong", "expected at least one wrong attempt (a list of command-line lists)")
+        wrong_value = []
+    wrong = tuple(Attempt(_lines(p, f"wrong[{i}]", lines)) for i, lines in enumerate(wrong_value))
+    texts = _texts(p, doc, step_texts)
+    if p.found:
+        return None, p.found
+    lesson = Lesson(int(match["number"]), match["id"], name, setup, goals, Attempt(solution),
+                    wrong, texts, needs)
+    return lesson, []
+
+
+def load_course(root: Path) -> Course:
+    """Every lesson file of ``root``, in file-name order; refused files become problems."""
+    problems: list[str] = []
+    lessons: list[Lesson] = []
+    try:
+        paths = sorted(path for path in root.iterdir() if path.suffix == ".toml")
+    except OSError as err:
+        return Course(str(root), (), (f"{root}: cannot read the course folder ({err.strerror})",))
+    for path in paths:
+        try:
+            if path.stat().st_size > MAX_LESSON_FILE:
+                problems.append(f"{path.name}: larger than {MAX_LESSON_FILE} octets")
+                continue
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            problems.append(f"{path.name}: cannot be read ({err})")
+            continue
+        lesson, found = parse_lesson(path.name, text)
+        problems += found
+        if lesson is not None:
+            lessons.append(lesson)
+    _check_unique(lessons, problems)
+    if not lessons and not problems:
+        problems.append(f"{root}: no lesson files (NN-ID.toml)")
+    return Course(str(root), tuple(lessons), tuple(problems))
+
+
+def _check_unique(lessons: list[Lesson], problems: list[str]) -> None:
+    ids: dict[str, str] = {}
+    numbers: dict[int, str] = {}
+    for lesson in lessons:
+        if lesson.id in ids:
+            problems.append(f"{lesson.path}: id: {lesson.id!r} is also used by {ids[lesson.id]}")
+        if lesson.number in numbers:
+            problems.append(f"{lesson.path}: number {lesson.number:02d} is also used by "
+                            f"{numbers[lesson.number]}")
+        ids.setdefault(lesson.id, lesson.path)
+        numbers.setdefault(lesson.number, lesson.path)
+
+
+def default_course_root() -> Path:
+    """The shipped course: ``lessons/course`` (or the installed copy)."""
+    from ..load import data_root
+
+    return Path(str(data_root() / "course"))

@@ -1,0 +1,174 @@
+"""The course as data: lessons, their steps and the checks that tick them (frozen dataclasses).
+
+A check reads only what the server produced (the Exchange): the reply key, code, enhanced code,
+the states before and after, the command it parsed, and the message it accepted. Nothing about
+*how* the learner typed it is required, so any correct way of reaching a goal counts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from simulator.protocol import State
+
+
+class Scope(enum.Enum):
+    """How long a met goal stays met, and what its counter counts."""
+
+    LESSON = "lesson"
+    """Once met, met for the rest of the lesson."""
+    SESSION = "session"
+    """Its count (``count = 2``) is of matches within one session: a new greeting resets it."""
+    TRANSACTION = "transaction"
+    """Undone when the transaction is thrown away (RSET, HELO/EHLO, QUIT, a closed session)
+    before a message is accepted; kept once a message completes it."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCheck:
+    """What the accepted message must hold (all given fields must hold)."""
+
+    header: str | None = None
+    """A header field with this name (case-insensitive) in the message's header section."""
+    body: bool = False
+    """An empty line after the header section, then a body that is not empty."""
+    body_line_starts: str | None = None
+    """A body line that begins with this text (after the server's dot-unstuffing)."""
+    body_contains: str | None = None
+    utf8: bool = False
+    """The content holds non-ASCII (UTF-8) text."""
+    recipients: int | None = None
+    """Exactly this many recipients in the envelope."""
+    recipient: str | None = None
+    """This address among the envelope's recipients."""
+    not_recipient: str | None = None
+    """This address not among the envelope's recipients."""
+    sender_domain: str | None = None
+    body_type: str | None = None
+    """The BODY= the sender declared (``8BITMIME``)."""
+    smtputf8: bool = False
+    tls: bool = False
+    """It came over TLS: the server's Received: line says ESMTPS or ESMTPSA (RFC 3848)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One declarative test of an Exchange; every field given must hold."""
+
+    keys: tuple[str, ...] = ()
+    """One of these reply keys (``rcpt.accepted``...)."""
+    code: int | None = None
+    enhanced: str | None = None
+    verb: str | None = None
+    """The first word of the client's line (``EHLO``; ``.`` for the end of the message)."""
+    parameter: str | None = None
+    """A MAIL FROM parameter the server parsed: ``SIZE``, ``BODY`` or ``SMTPUTF8``."""
+    state_before: State | None = None
+    state_after: State | None = None
+    min_lines: int | None = None
+    """At least this many reply lines (a multi-line 250 to EHLO)."""
+    closes: bool | None = None
+    message: MessageCheck | None = None
+    """An accepted message that holds all of this (implies the exchange accepted one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """One step of a lesson: what must happen, how often, after which other steps."""
+
+    id: str
+    check: Check
+    after: tuple[str, ...] = ()
+    """Steps that must already be met ("then" ordering)."""
+    count: int = 1
+    scope: Scope = Scope.LESSON
+
+
+@dataclass(frozen=True, slots=True)
+class StepText:
+    """A step's words in one language: the goal and its hints (a nudge, a pointer, the line)."""
+
+    goal: str
+    hints: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LessonText:
+    """A lesson's words in one language."""
+
+    title: str
+    intro: str
+    summary: str
+    steps: Mapping[str, StepText]
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """The server the lesson runs against. Fields the engine cannot provide yet make the
+    lesson unavailable (:attr:`Lesson.needs`), never silently different."""
+
+    max_size: int | None = None
+    max_recipients: int | None = None
+    idle_timeout: float | None = None
+    accept_bare_lf: bool = False
+    scenario: str = "strict"
+    tls: str | None = None
+    """``offered`` or ``required`` (STARTTLS)."""
+    auth: tuple[tuple[str, str], ...] = ()
+    """AUTH accounts, (user, password)."""
+    greylist_delay: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """Command lines (with ``#`` narration and ``:eol``/``:pause``/``:reconnect``)."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    number: int
+    id: str
+    path: str
+    """The file it was read from (for messages that name file and field)."""
+    setup: Setup
+    goals: tuple[Goal, ...]
+    solution: Attempt
+    wrong: tuple[Attempt, ...]
+    texts: Mapping[str, LessonText]
+    needs: tuple[str, ...] = field(default=())
+    """What the engine lacks for this lesson (``realistic``, ``tls``...): empty when it runs."""
+
+    @property
+    def available(self) -> bool:
+        return not self.needs
+
+    def text(self, lang: str) -> LessonText:
+        return self.texts.get(lang) or next(iter(self.texts.values()))
+
+    def goal(self, goal_id: str) -> Goal:
+        return next(goal for goal in self.goals if goal.id == goal_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    """Every lesson of a course folder, in order, and the problems found reading it."""
+
+    root: str
+    lessons: tuple[Lesson, ...]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def available(self) -> tuple[Lesson, ...]:
+        return tuple(lesson for lesson in self.lessons if lesson.available)
+
+    def find(self, wanted: str, *, include_unavailable: bool = False) -> Lesson | None:
+        """A lesson by id or by its number."""
+        pool = self.lessons if include_unavailable else self.available
+        for lesson in pool:
+            if wanted in (lesson.id, str(lesson.number), f"{lesson.number:02d}"):
+                return lesson
+        return None

@@ -1,0 +1,100 @@
+"""A lesson's ``[setup]``: the server it needs, checked, and what the engine lacks for it.
+
+The engine gives limits (SIZE, recipients), bare-LF tolerance, the idle timeout (the lesson
+clock passes it), the scenarios (``realistic``: mailboxes, relaying, greylisting, spam and
+DMARC refusals, from ``lessons/scenarios/``), STARTTLS and AUTH. A setup asking for a feature
+not in :data:`ENGINE_FEATURES` is kept, valid, and marked as needing it, so a course never
+offers a lesson whose goals the server cannot reach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from .model import Setup
+
+if TYPE_CHECKING:
+    from .load import Problems
+
+ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic", "tls",
+                                   "auth"})
+"""What the engine in this tree can set up for a lesson."""
+
+TLS_MODES: Final = ("offered", "required")
+SETUP_FIELDS: Final = frozenset({"scenario", "max_size", "max_recipients", "idle_timeout",
+                                 "accept_bare_lf", "tls", "auth", "greylist_delay"})
+MAX_SECONDS: Final = 3600.0
+
+
+def _seconds(p: Problems, where: str, value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 < value <= MAX_SECONDS):
+        p.add(where, f"expected seconds, more than 0 and at most {MAX_SECONDS:g}")
+        return None
+    return float(value)
+
+
+def _positive(p: Problems, where: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        p.add(where, "expected a whole number, 1 or more")
+        return None
+    return value
+
+
+def _accounts(p: Problems, value: object) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+            isinstance(a, Mapping) and isinstance(a.get("user"), str)
+            and isinstance(a.get("password"), str) and set(a) == {"user", "password"}
+            for a in value):
+        p.add("setup.auth", 'expected a list of {user = "...", password = "..."}')
+        return ()
+    return tuple((str(a["user"]), str(a["password"])) for a in value)
+
+
+def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
+    """The Setup of ``[setup]`` and the features it needs that the engine lacks."""
+    if not isinstance(table, Mapping):
+        p.add("setup", "expected a table")
+        return Setup(), ()
+    doc: Mapping[str, Any] = table
+    p.unknown("setup", doc, SETUP_FIELDS)
+    from ..scenarios import builtin_names
+
+    scenario = doc.get("scenario", "strict")
+    if scenario not in builtin_names():
+        p.add("setup.scenario", f"expected one of {', '.join(builtin_names())}")
+        scenario = "strict"
+    tls = doc.get("tls")
+    if tls is not None and tls not in TLS_MODES:
+        p.add("setup.tls", f"expected one of {', '.join(TLS_MODES)}")
+        tls = None
+    bare_lf = doc.get("accept_bare_lf", False)
+    if not isinstance(bare_lf, bool):
+        p.add("setup.accept_bare_lf", "expected true or false")
+        bare_lf = False
+    setup = Setup(
+        max_size=_positive(p, "setup.max_size", doc.get("max_size")),
+        max_recipients=_positive(p, "setup.max_recipients", doc.get("max_recipients")),
+        idle_timeout=_seconds(p, "setup.idle_timeout", doc.get("idle_timeout")),
+        accept_bare_lf=bare_lf, scenario=str(scenario), tls=tls,
+        auth=_accounts(p, doc.get("auth")),
+        greylist_delay=_seconds(p, "setup.greylist_delay", doc.get("greylist_delay")),
+    )
+    return setup, needs(setup)
+
+
+def needs(setup: Setup) -> tuple[str, ...]:
+    """The features ``setup`` asks for that :data:`ENGINE_FEATURES` lacks, in a fixed order."""
+    wanted = {
+        "realistic": setup.scenario == "realistic" or setup.greylist_delay is not None,
+        "tls": setup.tls is not None,
+        "auth": bool(setup.auth),
+    }
+    return tuple(name for name, asked in wanted.items() if asked and name not in ENGINE_FEATURES)

@@ -1,0 +1,200 @@
+"""``smtp-sim learn ID`` with a script on standard input: the transcript with its ticks, and
+exit 0 when the lesson is complete, 1 when not (naming the steps), 2 for usage errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.client.script import split_lines
+from simulator.faces.learn.panel import list_fragments
+from simulator.lessons.course import default_course_root, load_course
+from tests import ROOT
+
+HELLO = "EHLO client.example\nQUIT\n"
+
+
+def learn(*args: str, stdin: str = "", home: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SMTP_SIM_HOME=str(home), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "simulator", "learn", *args], input=stdin,
+                          capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+
+
+def test_a_complete_lesson_exits_0_with_ticks_summary_and_next(home: Path) -> None:
+    result = learn("hello", stdin=HELLO, home=home)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index("✓ Step 1 done") < out.index(" -> EHLO") < out.index("✓ Step 2 done")
+    assert out.index(" -> QUIT") < out.index("✓ Step 3 done") < out.index("Lesson 1 complete")
+    assert "Reply codes seen: 220 250 221" in out and "Hints used: 0" in out
+    assert "Next: lesson 2, Every line ends with CRLF (smtp-sim learn crlf)." in out
+    saved = json.loads((home / "learn.json").read_text())
+    assert saved["courses"]["course"] == {"done": {"hello": {"hints": 0}}, "current": "crlf"}
+
+
+def test_an_incomplete_lesson_exits_1_and_names_the_missing_steps(home: Path) -> None:
+    result = learn("1", stdin="EHLO client.example\n", home=home)
+    assert result.returncode == 1
+    assert result.stdout.rstrip().endswith(
+        "Lesson 1 is not complete. Steps still missing: 3. End the session politely: the "
+        "server answers 221 and closes the connection.")
+    saved = json.loads((home / "learn.json").read_text())["courses"]["course"]
+    assert saved == {"done": {}, "current": "hello"}  # where to resume, nothing marked done
+
+
+def test_an_unknown_lesson_exits_2_and_lists_the_ids(home: Path) -> None:
+    result = learn("nope", stdin=HELLO, home=home)
+    assert result.returncode == 2
+    assert result.stderr.startswith("smtp-sim learn: there is no lesson nope. Lessons: 1 hello, "
+                                    "2 crlf,")
+
+
+
+def test_the_script_directives_work_in_a_lesson(home: Path) -> None:
+    script = "# first the wrong ending\n:eol lf\nEHLO client.example\n:eol crlf\nEHLO client.example\n"
+    result = learn("crlf", "--lang", "zh", stdin=script, home=home)
+    assert result.returncode == 0, result.stdout
+    assert "# first the wrong ending" in result.stdout
+    assert "现在每行以裸 LF 结尾" in result.stdout
+    assert "✓ 第 1 步完成" in result.stdout and "第 2 课完成：每一行都以 CRLF 结尾" in result.stdout
+
+
+def test_the_idle_timeout_lesson_on_the_lesson_clock(home: Path) -> None:
+    lesson = (ROOT / "lessons" / "course" / "14-timeouts.toml").read_text()
+    import tomllib
+
+    solution = "\n".join(tomllib.loads(lesson)["solution"]) + "\n"
+    result = learn("timeouts", stdin=solution, home=home)
+    assert result.returncode == 0, result.stdout
+    assert "<** 421 4.4.2" in result.stdout and "(waited 21 s)" in result.stdout
+
+
+RUNNABLE = len(load_course(default_course_root()).available)
+
+
+def test_resume_list_and_reset(home: Path) -> None:
+    assert learn("hello", stdin=HELLO, home=home).returncode == 0
+    listed = learn("list", home=home).stdout
+    assert f"The course (1 of {RUNNABLE} done):" in listed
+    assert "  ✓  1  hello" in listed and "  ▸  2  crlf" in listed
+    resumed = learn(stdin=":eol lf\nEHLO a.example\n:eol crlf\nEHLO a.example\n", home=home)
+    assert resumed.returncode == 0 and "Lesson 2: Every line ends with CRLF" in resumed.stdout
+    assert learn("reset", "hello", home=home).returncode == 0
+    assert "  ✓  1  hello" not in learn("list", home=home).stdout
+    cleared = learn("reset", home=home)
+    assert cleared.returncode == 0 and "Progress cleared for all lessons." in cleared.stdout
+    assert f"(0 of {RUNNABLE} done)" in learn("list", home=home).stdout
+
+
+def test_a_lesson_the_engine_cannot_run_yet_says_so(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.cli import main
+
+    monkeypatch.setattr("simulator.lessons.course.setup.ENGINE_FEATURES",
+                        frozenset({"strict", "limits", "idle-timeout"}))
+    assert main(["learn", "auth"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "smtp-sim learn: lesson 16 (auth) needs realistic, tls, auth, which this server does "
+        "not offer yet. Lessons: 1 hello, 2 crlf,")
+
+
+def test_reset_of_an_unknown_lesson_is_a_usage_error(home: Path) -> None:
+    assert learn("reset", "nope", home=home).returncode == 2
+
+
+def test_a_corrupt_progress_file_is_reported_and_the_lesson_runs(home: Path) -> None:
+    home.mkdir(parents=True)
+    (home / "learn.json").write_text("{broken")
+    result = learn("hello", stdin=HELLO, home=home)
+    assert result.returncode == 0
+    assert "could not be read; it was moved to" in result.stderr
+    assert (home / "learn.json.corrupt").read_text() == "{broken"
+
+
+def test_a_teachers_course(tmp_path: Path, home: Path) -> None:
+    from tests.lessons.course.test_course import GOOD
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "01-demo.toml").write_text(GOOD, encoding="utf-8")
+    result = learn("demo", "--course", str(folder), stdin="EHLO client.example\n", home=home)
+    assert result.returncode == 0 and "Lesson 1 complete: Demo" in result.stdout
+    assert "That was the last lesson" in result.stdout
+    (folder / "02-bad.toml").write_text("id = 3", encoding="utf-8")
+    refused = learn("demo", "--course", str(folder), stdin="", home=home)
+    assert refused.returncode == 2
+    assert "02-bad.toml: id: must be 'bad'" in refused.stderr
+
+
+def test_every_runnable_solution_passes_in_piped_mode(home: Path) -> None:
+    """The same solutions lessons check replays, through the face (in process)."""
+    import io
+
+    from simulator.faces.learn import printer
+    from simulator.faces.learn.piped import run_piped
+    from simulator.faces.learn.progress import ProgressStore
+    from simulator.lessons.course import default_course_root, load_course
+
+    course = load_course(default_course_root())
+    for lesson in course.available:
+        out = io.StringIO()
+        store = ProgressStore()
+        store.load()
+        data = "\n".join(lesson.solution.lines).encode() + b"\n"
+        assert split_lines(data)
+        status = run_piped(course, lesson, lang="zh", store=store,
+                           show=printer(out, color=False), data=data)
+        assert status == 0, (lesson.id, out.getvalue()[-400:])
+        assert f"第 {lesson.number} 课完成" in out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_list_marks_done_and_current(lang: str) -> None:
+    from simulator.lessons.course import default_course_root, load_course
+    from simulator.render import to_plain
+
+    course = load_course(default_course_root())
+    text = to_plain(list_fragments(course, ["hello"], "crlf", lang))
+    assert text.splitlines()[1].startswith("  ✓  1  hello")
+    assert text.splitlines()[2].startswith("  ▸  2  crlf")
+
+
+def test_control_characters_never_reach_the_screen() -> None:
+    import io
+
+    from simulator.faces.learn.output import Printer
+    from simulator.faces.learn.piped import run_piped
+    from simulator.faces.learn.progress import ProgressStore
+    from simulator.lessons.course import default_course_root, load_course
+
+    course = load_course(default_course_root())
+    hello = course.find("hello")
+    assert hello is not None
+    out = io.StringIO()
+    store = ProgressStore()
+    store.load()
+    data = b"# look \x1b[2J here\n:oops\x1b]0;x\x07\nEHLO a\x1bb\n"
+    assert run_piped(course, hello, lang="en", store=store, show=Printer(out, color=False),
+                     data=data) == 1
+    text = out.getvalue()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "# look \\x1b[2J here" in text and "Unknown command :oops\\x1b]0;x\\x07;" in text
+
+
+def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
+        tmp_path: Path, home: Path) -> None:
+    from tests.lessons.course.test_course import GOOD
+
+    folder = tmp_path / "chaos"
+    folder.mkdir()
+    (folder / "01-demo.toml").write_text(GOOD + '\n[setup]\nscenario = "chaos"\n', "utf-8")
+    script = "".join(("NOOP\n" * 8 + ":reconnect\n") for _ in range(5))
+    result = learn("demo", "--course", str(folder), stdin=script, home=home)
+    assert result.returncode == 1  # the lesson wants EHLO; this only shows the notices
+    assert "(the server waited 4.9 s before answering)" in result.stdout  # seeded: replayable
+    assert "(the server closed the connection without a reply)" in result.stdout

@@ -1,0 +1,78 @@
+"""learn.json: written atomically, read back, a corrupt file moved aside (never a crash)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from simulator.faces.learn.progress import PROGRESS_FILE, ProgressStore
+
+
+def test_progress_round_trips(home: Path) -> None:
+    store = ProgressStore()
+    store.load()
+    assert store.mark_done("hello", 2, "crlf") is None
+    again = ProgressStore().load()
+    assert again.done == {"hello": 2} and again.current == "crlf"
+    assert json.loads((home / PROGRESS_FILE).read_text())["version"] == 1
+
+
+def test_courses_are_kept_apart(home: Path) -> None:
+    shipped, teacher = ProgressStore(), ProgressStore("/srv/course")
+    shipped.load()
+    shipped.mark_done("hello", 0, None)
+    teacher.load()
+    teacher.mark_done("intro", 1, None)
+    assert ProgressStore().load().done == {"hello": 0}
+    assert ProgressStore("/srv/course").load().done == {"intro": 1}
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = ProgressStore()
+    store.load()
+    store.mark_done("hello", 0, "crlf")
+    before = (home / PROGRESS_FILE).read_text()
+
+    def broken_replace(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    assert store.mark_done("crlf", 0, "order") == "No space left on device"
+    assert (home / PROGRESS_FILE).read_text() == before
+    assert sorted(path.name for path in home.iterdir()) == [PROGRESS_FILE]
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"version": 7}', b"\xff\xfe",
+                                     b'{"version": 1, "courses": {"course": {"done": 3}}}'])
+def test_a_corrupt_file_is_set_aside(home: Path, content: bytes) -> None:
+    home.mkdir(parents=True)
+    (home / PROGRESS_FILE).write_bytes(content)
+    store = ProgressStore()
+    assert store.load().done == {}
+    assert store.moved_to == home / (PROGRESS_FILE + ".corrupt")
+    assert store.moved_to.read_bytes() == content
+    store.mark_done("hello", 0, None)
+    assert ProgressStore().load().done == {"hello": 0}
+
+
+def test_a_second_corrupt_file_does_not_overwrite_the_first(home: Path) -> None:
+    home.mkdir(parents=True)
+    for text in ("first", "second"):
+        (home / PROGRESS_FILE).write_text(text)
+        ProgressStore().load()
+    assert (home / (PROGRESS_FILE + ".corrupt")).read_text() == "first"
+    assert (home / (PROGRESS_FILE + ".corrupt-2")).read_text() == "second"
+
+
+def test_an_unwritable_home_is_an_error_message(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("SMTP_SIM_HOME", str(blocker / "home"))
+    store = ProgressStore()
+    store.load()
+    assert store.mark_done("hello", 0, None)  # an error text, not an exception
