@@ -3,16 +3,9 @@ parser, and scripts of command lines played against either."""
 
 from __future__ import annotations
 
-from .connection import (
-    Answer,
-    Connection,
-    LocalConnection,
-    SessionView,
-    Step,
-    TcpConnection,
-    explain,
-    parse_peer,
-)
+from .connection import Answer, Connection, SessionView, Step, explain, parse_peer
+from .local import LocalConnection
+from .remote import TcpConnection
 
 __all__ = ["Answer", "Connection", "LocalConnection", "SessionView", "Step", "TcpConnection",
            "explain", "parse_peer"]
