@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from simulator.protocol import Policy
 
-from .connection import Connection, LocalConnection, Step, TcpConnection
+from .connection import Connection, Step
 from .demoscript import DemoScript, DemoStep, Line, StepKind
+from .local import LocalConnection
+from .remote import TcpConnection
 
 ConnectionFactory = Callable[[], Connection]
 BeforeLine = Callable[["StepResult", "Line"], Awaitable[None]]
