@@ -40,8 +40,9 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((), "RSET", 250, "2.0.0", "session.rset"),
     (IN_RCPT, "VRFY bob", 252, "2.0.0", "vrfy.cannot-verify"),
     ((), "VRFY", 501, "5.5.4", "syntax.missing-argument"),
-    ((), "EXPN staff", 502, "5.5.1", "expn.disabled"),
-    ((), "EXPN", 502, "5.5.1", "expn.disabled"),
+    ((), "EXPN staff", 252, "2.0.0", "expn.disabled"),  # RFC 5321 §7.3: disabled is 252
+    (IN_RCPT, "EXPN staff", 252, "2.0.0", "expn.disabled"),
+    ((), "EXPN", 501, "5.5.4", "syntax.missing-argument"),
     ((), "HELP", 214, "2.0.0", "help.general"),
     ((), "HELP mail", 214, "2.0.0", "help.command"),
     ((), "HELP FOO", 504, "5.5.4", "help.unknown-topic"),
@@ -108,8 +109,11 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((b"HELO client.example\r\n",), "MAIL FROM:<a@b.example> SIZE=10", 555, "5.5.4",
      "syntax.parameters-need-ehlo"),
     (GREETED, "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250, "2.1.0", "mail.accepted"),
-    (GREETED, "MAIL FROM:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
-    (IN_MAIL, "RCPT TO:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
+    # RFC 6531 §3.5: non-ASCII without SMTPUTF8 is 550 at MAIL, 553 at RCPT (both 5.6.7)
+    (GREETED, "MAIL FROM:<用户@例子.中国>", 550, "5.6.7", "mail.utf8-needs-smtputf8"),
+    (GREETED, "MAIL FROM:<jörg@example.org> BODY=8BITMIME", 550, "5.6.7",
+     "mail.utf8-needs-smtputf8"),
+    (IN_MAIL, "RCPT TO:<用户@例子.中国>", 553, "5.6.7", "rcpt.utf8-needs-smtputf8"),
     # non-ASCII and control characters in commands
     ((), "NOOP é", 501, "5.5.2", "syntax.non-ascii"),
     ((), "VRFY jörg", 501, "5.5.2", "syntax.non-ascii"),

@@ -52,17 +52,12 @@ def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
 def _line(view: SessionView, sender: str, *, lang: str, eol: str, raw: bool, peer: str,
           width: int) -> Fragments:
     sender = sender if sender == "-" else f"<{sender}>"
-    parts = [
-        (text("bar.state", lang), state_label(view) + (" TLS" if view.tls else "")),
-        (text("bar.from", lang), sender),
-        (text("bar.to", lang), str(view.recipients)),
-        (text("bar.accepted", lang), str(view.accepted)),
-    ]
+    fields = [("state", state_label(view) + (" TLS" if view.tls else "")), ("from", sender),
+              ("to", str(view.recipients)), ("accepted", str(view.accepted))]
     if view.errors is not None and view.budget:
-        parts.append((text("bar.errors", lang), f"{view.errors}/{view.budget}"))
-    parts.append((text("bar.eol", lang), eol.upper()))
-    if width < WIDE:
-        parts = [(short, value) for (_, value), short in zip(parts, _short(lang), strict=False)]
+        fields.append(("errors", f"{view.errors}/{view.budget}"))
+    fields.append(("eol", eol.upper()))
+    parts = [(_label(name, lang, wide=width >= WIDE), value) for name, value in fields]
     parts += security_parts(view, lang)  # auth: NAME, once logged in
     out: Fragments = [("class:toolbar", " ")]
     bar = " │ " if width >= WIDE else "│"
@@ -75,6 +70,8 @@ def _line(view: SessionView, sender: str, *, lang: str, eol: str, raw: bool, pee
     return out
 
 
-def _short(lang: str) -> list[str]:
-    return [""] + [text(f"bar.short-{name}", lang)
-                   for name in ("from", "to", "accepted", "errors", "eol")]
+def _label(name: str, lang: str, *, wide: bool) -> str:
+    """A field's label: spelled out on a wide screen, short (none for the state) below."""
+    if wide:
+        return text(f"bar.{name}", lang)
+    return "" if name == "state" else text(f"bar.short-{name}", lang)

@@ -64,3 +64,13 @@ def test_every_state_fits_60_columns_in_every_language() -> None:
                 line = plain(view, lang, eol=eol, width=60)
                 assert text_width(line) <= 59, line
                 assert "19/20" in line or view.state in (State.DATA, State.CLOSED)
+
+
+def test_narrow_labels_stay_with_their_values_when_a_field_is_absent() -> None:
+    """Over --connect there is no error counter: the line-end label must not slide onto it."""
+    for lang, eol_label, errors_label in (("en", "eol", "err"), ("zh", "行尾", "错")):
+        line = plain(SessionView(State.GREETED, None, 0, 0), lang, width=80)
+        assert f"{eol_label} CRLF" in line
+        assert f"{errors_label} CRLF" not in line
+        with_budget = plain(SessionView(State.GREETED, None, 0, 0, 2, 20), lang, width=80)
+        assert f"{errors_label} 2/20" in with_budget and f"{eol_label} CRLF" in with_budget
