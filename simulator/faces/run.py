@@ -119,35 +119,20 @@ class Printer:
         self.out.flush()
 
 
+class _UsageError(Exception):
+    """What to say on stderr before exiting with the usage status."""
+
+
 def run_file(args: argparse.Namespace) -> int:
     """``smtp-sim run FILE``: print the explained transcript; see the module for the status."""
     import trio
 
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-
     lang = args.lang or LANGS[0]
     try:
-        scenario = from_arguments(args)  # before any input is read: a bad file stops the run
-    except ScenarioError as err:
-        print(f"smtp-sim run: {err}", file=sys.stderr)
+        player, printer, peer = _prepare(args, lang)
+    except _UsageError as err:
+        print(err, file=sys.stderr)
         return USAGE_ERROR
-    try:
-        peer = _peer(args)
-    except ValueError:
-        print(text("run.bad-peer", lang, given=show_text(args.connect, limit=80)),
-              file=sys.stderr)
-        return USAGE_ERROR
-    printer = Printer(args.format, sys.stdout, lang=lang,
-                      color=wants_color(sys.stdout, no_color=args.no_color))
-    from simulator.server.secure import OptionError
-
-    try:
-        connector = _connector(args, peer, scenario)
-    except OptionError as err:
-        print(f"smtp-sim run: {err}", file=sys.stderr)
-        return USAGE_ERROR
-    player = Player(connector, printer, lang=lang)
-    printer.player = player
     try:
         with _opened(args.file) as stream:
             printer.start()
@@ -156,16 +141,46 @@ def run_file(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return _reader_gone()
     except OSError as err:
-        if peer is not None and not getattr(err, "filename", None):
-            from simulator.client.errors import connect_error
-
-            print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
-                  file=sys.stderr)
-            return INCOMPLETE
-        print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
-              file=sys.stderr)
-        return USAGE_ERROR
+        return _failed(err, args.file, peer, lang)
     return _status(outcome, player.lang)
+
+
+def _prepare(args: argparse.Namespace, lang: str,
+             ) -> tuple[Player, Printer, tuple[str, int] | None]:
+    """Everything checked before any input is read: a bad option stops the run at once."""
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+    from simulator.server.secure import OptionError
+
+    try:
+        scenario = from_arguments(args)
+    except ScenarioError as err:
+        raise _UsageError(f"smtp-sim run: {err}") from None
+    try:
+        peer = _peer(args)
+    except ValueError:
+        raise _UsageError(text("run.bad-peer", lang,
+                               given=show_text(args.connect, limit=80))) from None
+    try:
+        connector = _connector(args, peer, scenario)
+    except OptionError as err:
+        raise _UsageError(f"smtp-sim run: {err}") from None
+    printer = Printer(args.format, sys.stdout, lang=lang,
+                      color=wants_color(sys.stdout, no_color=args.no_color))
+    player = Player(connector, printer, lang=lang)
+    printer.player = player
+    return player, printer, peer
+
+
+def _failed(err: OSError, name: str, peer: tuple[str, int] | None, lang: str) -> int:
+    """The server could not be reached (status 1), or the file could not be read (2)."""
+    if peer is not None and not getattr(err, "filename", None):
+        from simulator.client.errors import connect_error
+
+        print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
+              file=sys.stderr)
+        return INCOMPLETE
+    print(text("run.cannot-read", lang, file=name, error=err.strerror or err), file=sys.stderr)
+    return USAGE_ERROR
 
 
 def _reader_gone() -> int:

@@ -77,21 +77,24 @@ def key_bindings(pasted: Callable[[str], None]) -> KeyBindings:
                 return None
         return None
 
-    @bindings.add(Keys.BracketedPaste)
-    def _paste(event: KeyPressEvent) -> None:
-        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
-        buffer = event.current_buffer
-        if "\n" not in data:
-            buffer.insert_text(data)
-            return
-        document = buffer.document
-        whole = document.text_before_cursor + data + document.text_after_cursor
-        lines, _, rest = whole.rpartition("\n")
-        pasted(rest)
-        buffer.text = lines
-        buffer.validate_and_handle()
-
+    bindings.add(Keys.BracketedPaste)(lambda event: _paste(event, pasted))
     return bindings
+
+
+def _paste(event: KeyPressEvent, pasted: Callable[[str], None]) -> None:
+    """A paste of one line is typed in; of several, the lines are submitted (``pasted``
+    keeps what follows the last line break for the next prompt)."""
+    data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+    buffer = event.current_buffer
+    if "\n" not in data:
+        buffer.insert_text(data)
+        return
+    document = buffer.document
+    whole = document.text_before_cursor + data + document.text_after_cursor
+    lines, _, rest = whole.rpartition("\n")
+    pasted(rest)
+    buffer.text = lines
+    buffer.validate_and_handle()
 
 
 class ConsoleHistory(History):
