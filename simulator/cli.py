@@ -78,6 +78,32 @@ def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
     _scenario_options(parser, top=top)
 
 
+def _lesson_options(serve: argparse.ArgumentParser) -> None:
+    """serve's options for a whole lesson: the dashboard, the JSON log, the line log's form."""
+    serve.add_argument("--dashboard", action="store_true",
+                       help="the instructor's live full-screen view instead of the line log")
+    serve.add_argument("--log", metavar="FILE.jsonl", default=None,
+                       help="append one JSON object per exchange to this file")
+    serve.add_argument("--no-timestamps", action="store_true",
+                       help="line log without the time at the start of each line")
+    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                       help="language of the dashboard and the class summary")
+
+
+def _demo_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser("demo", help="play a script for a projector, step by step")
+    demo.add_argument("script", metavar="SCRIPT|NAME|list",
+                      help="a run file, a built-in demo's name, or list")
+    demo.add_argument("--typing-speed", dest="speed", type=float, default=18.0,
+                      metavar="CHARS", help="characters typed per second (default 18)")
+    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS",
+                      help="seconds between steps in autoplay (default 3); 0 plays unattended")
+    demo.add_argument("--autoplay", action="store_true", help="start with autoplay on")
+    demo.add_argument("--record", metavar="FILE.cast", default=None,
+                      help="write an asciicast v2 recording of what the audience saw")
+    _console_options(demo)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smtp-sim",
@@ -111,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="accept lines ended by a bare LF (for nc without -C)")
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
+    _lesson_options(serve)
+    _demo_parser(sub)
 
     explain = sub.add_parser(
         "explain", help="explain one or more reply codes (several are compared), enhanced "
@@ -155,7 +183,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "serve":
             from .faces.serve import run_serve
 
+            if args.dashboard:
+                from .faces.dashboard import show_dashboard
+
+                return run_serve(args, screen=show_dashboard)
             return run_serve(args)
+        if command == "demo":
+            from .faces.demo import run_demo
+
+            return run_demo(args)
         if command == "explain":
             from .faces.explain import run_explain
 
