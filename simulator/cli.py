@@ -104,17 +104,8 @@ def _demo_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _console_options(demo)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="smtp-sim",
-        description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
-    )
-    _console_options(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    repl = sub.add_parser("repl", help="the interactive console (the default)")
-    _console_options(repl)
-
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim serve``: the classroom server and its bounds."""
     serve = sub.add_parser("serve", help="serve real SMTP clients over TCP, for a classroom")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=2525, help="TCP port; 0 picks a free one")
@@ -138,8 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
     _lesson_options(serve)
-    _demo_parser(sub)
 
+
+def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim explain CODE...``."""
     explain = sub.add_parser(
         "explain", help="explain one or more reply codes (several are compared), enhanced "
                         "status codes and classes")
@@ -149,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _common(explain)
 
+
+def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim lessons check``: the authors' linter."""
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
     lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
     lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None,
@@ -156,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     lessons.add_argument("--course", metavar="DIR", default=None,
                          help="check a course folder of NN-ID.toml lessons instead")
 
+
+def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim learn``: the course."""
     learn = sub.add_parser("learn", help="the course: lessons the server's replies check")
     learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset",
                        help="a lesson to start, 'list', or 'reset' (default: resume)")
@@ -165,11 +164,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a teacher's course folder (NN-ID.toml lessons)")
     _common(learn)
 
+
+def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim run FILE``: a script played, the transcript printed."""
     run = sub.add_parser(
         "run", help="send a file of command lines and print the explained transcript")
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _console_options(run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-sim",
+        description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
+    )
+    _console_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    repl = sub.add_parser("repl", help="the interactive console (the default)")
+    _console_options(repl)
+    for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
+                _run_parser):
+        add(sub)
     return parser
 
 
