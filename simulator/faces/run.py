@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Final, TextIO
@@ -27,7 +26,7 @@ from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
-from simulator.render.terminal import wants_color
+from simulator.render.terminal import reader_gone, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text
 
 if TYPE_CHECKING:
@@ -139,7 +138,7 @@ def run_file(args: argparse.Namespace) -> int:
             outcome = trio.run(player.play, read_lines(stream))
         printer.finish(outcome)
     except BrokenPipeError:
-        return _reader_gone()
+        return reader_gone()
     except OSError as err:
         return _failed(err, args.file, peer, lang)
     return _status(outcome, player.lang)
@@ -182,13 +181,6 @@ def _failed(err: OSError, name: str, peer: tuple[str, int] | None, lang: str) ->
     print(text("run.cannot-read", lang, file=name, error=err.strerror or err), file=sys.stderr)
     return USAGE_ERROR
 
-
-def _reader_gone() -> int:
-    """Whoever read standard output stopped (``smtp-sim run f | head``): stop quietly, as a
-    Unix tool killed by SIGPIPE would, and keep Python from complaining at exit."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return 128 + 13  # SIGPIPE
 
 
 def _status(outcome: Outcome, lang: str) -> int:

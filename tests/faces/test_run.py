@@ -300,3 +300,4 @@ def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
     status = proc.wait(timeout=60)
     assert proc.stderr.read() == b""
     assert status == 141
+

@@ -29,7 +29,7 @@ from simulator.lessons.scenarios import ScenarioError, from_options
 from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
 from simulator.render.asciicast import AsciicastWriter
-from simulator.render.terminal import wants_color
+from simulator.render.terminal import reader_gone, wants_color
 from simulator.server.secure import OptionError
 
 from .controller import DemoController
@@ -98,8 +98,10 @@ def run_demo(args: argparse.Namespace) -> int:
         if unattended:
             return _unattended(args, demo, player, lang)
         return _interactive(args, demo, player, lang)
+    except BrokenPipeError:
+        return reader_gone()
     except OSError as err:
-        peer = args.connect or "the built-in server"
+        peer = args.connect or say(lang, "demo", "built-in-server")
         return _error(say(lang, "demo", "connect-failed", peer=peer,
                           error=err.strerror or err))
 
