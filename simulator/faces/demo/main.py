@@ -58,41 +58,19 @@ def list_demos(lang: str, out: TextIO) -> int:
     return 0
 
 
+class _Refused(Exception):
+    """A demo that cannot start: the message to print, then the usage status."""
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """Entry point of ``smtp-sim demo``; the exit status."""
     lang = args.lang or "en"
     if args.script == "list":
         return list_demos(lang, sys.stdout)
     try:
-        demo = load_demo(args.script)
-    except (DemoScriptError, OSError, UnicodeDecodeError) as err:
+        demo, player = _prepare(args, lang)
+    except _Refused as err:
         return _error(str(err))
-    if demo is None:
-        return _error(say(lang, "demo", "not-found", name=args.script))
-    header = demo.script(lang).header
-    feature = missing_feature(header)
-    if feature is not None and args.connect is None:
-        return _error(say(lang, "demo", "needs", feature=feature))
-    connect_to = None
-    if args.connect:
-        from simulator.client import parse_peer
-
-        try:
-            connect_to = parse_peer(args.connect)
-        except ValueError as err:
-            return _error(f"--connect: {err}")
-    try:
-        policy = demo_policy({} if feature else header, _base_policy(args),
-                             _cli_scenario(args))
-    except (DemoScriptError, ScenarioError) as err:
-        return _error(str(err))
-    if args.speed <= 0 or (args.pace is not None and args.pace < 0):
-        return _error(say(lang, "demo", "bad-timing"))
-    try:
-        connect = _secured(args, header, policy, connect_to)
-    except OptionError as err:
-        return _error(str(err))
-    player = DemoPlayer(demo.script(lang), connect)
     unattended = args.pace == 0 or not (sys.stdin.isatty() and sys.stdout.isatty())
     try:
         if unattended:
@@ -104,6 +82,37 @@ def run_demo(args: argparse.Namespace) -> int:
         peer = args.connect or say(lang, "demo", "built-in-server")
         return _error(say(lang, "demo", "connect-failed", peer=peer,
                           error=err.strerror or err))
+
+
+def _prepare(args: argparse.Namespace, lang: str) -> tuple[LoadedDemo, DemoPlayer]:
+    """The demo and its player, every option checked first; _Refused says what is wrong."""
+    try:
+        demo = load_demo(args.script)
+    except (DemoScriptError, OSError, UnicodeDecodeError) as err:
+        raise _Refused(str(err)) from None
+    if demo is None:
+        raise _Refused(say(lang, "demo", "not-found", name=args.script))
+    header = demo.script(lang).header
+    feature = missing_feature(header)
+    if feature is not None and args.connect is None:
+        raise _Refused(say(lang, "demo", "needs", feature=feature))
+    connect_to = None
+    if args.connect:
+        from simulator.client import parse_peer
+
+        try:
+            connect_to = parse_peer(args.connect)
+        except ValueError as err:
+            raise _Refused(f"--connect: {err}") from None
+    if args.speed <= 0 or (args.pace is not None and args.pace < 0):
+        raise _Refused(say(lang, "demo", "bad-timing"))
+    try:
+        policy = demo_policy({} if feature else header, _base_policy(args),
+                             _cli_scenario(args))
+        connect = _secured(args, header, policy, connect_to)
+    except (DemoScriptError, ScenarioError, OptionError) as err:
+        raise _Refused(str(err)) from None
+    return demo, DemoPlayer(demo.script(lang), connect)
 
 
 def _screen_size() -> os.terminal_size:
