@@ -88,12 +88,8 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     except OptionError as err:
         print(text("serve.error", _lang(args), error=err), file=sys.stderr)
         return 2
-    try:
-        store = ReceiptStore(MaildirStore(args.maildir) if args.maildir
-                             else MemoryStore(limit=args.memory_limit * MIB))
-    except OSError as err:
-        print(text("serve.bad-maildir", _lang(args), path=args.maildir, error=err),
-              file=sys.stderr)
+    store = _open_store(args)
+    if store is None:
         return 2
     with ExitStack() as files:
         try:
@@ -112,6 +108,18 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
 
             sys.stdout.write(summary_text(shared.model, shared.lang))
         return status
+
+
+def _open_store(args: argparse.Namespace) -> ReceiptStore | None:
+    """Where accepted messages go (a Maildir, or memory up to the limit); None, after saying
+    why, when the Maildir cannot be used."""
+    try:
+        return ReceiptStore(MaildirStore(args.maildir) if args.maildir
+                            else MemoryStore(limit=args.memory_limit * MIB))
+    except OSError as err:
+        print(text("serve.bad-maildir", _lang(args), path=args.maildir, error=err),
+              file=sys.stderr)
+        return None
 
 
 def _words(lang: str, section: str, entry: str, **fields: object) -> str:
@@ -238,16 +246,7 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                     print(text("serve.cannot-listen", _lang(args), host=args.host,
                                port=args.port, error=err.strerror or err), file=sys.stderr)
                     return 1
-                url = f"smtp://{url_host(args.host)}:{port}"
-                print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
-                      flush=True)
-                for line in security_lines(security, url_host(args.host), implicit,
-                                           _lang(args)):
-                    print(line, flush=True)
-                if policy.scenario.rules:  # the strict default prints what it always did
-                    from simulator.lessons.scenario_view import start_lines
-
-                    print("\n".join(start_lines(policy.scenario)), flush=True)
+                url = _announce(args, security, port, implicit)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(args))
                 if screen is not None and lesson is not None:
@@ -255,6 +254,20 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def _announce(args: argparse.Namespace, security: Prepared, port: int,
+              implicit: list[int]) -> str:
+    """The start lines: where the server listens, its TLS and AUTH, its scenario; the URL."""
+    host = url_host(args.host)
+    print(text("serve.listening", _lang(args), host=host, port=port), flush=True)
+    for line in security_lines(security, host, implicit, _lang(args)):
+        print(line, flush=True)
+    if security.policy.scenario.rules:  # the strict default prints what it always did
+        from simulator.lessons.scenario_view import start_lines
+
+        print("\n".join(start_lines(security.policy.scenario)), flush=True)
+    return f"smtp://{host}:{port}"
 
 
 def _ended(send: trio.MemorySendChannel[Item], drops: LogDrops, session_id: str, peer: str,
