@@ -78,17 +78,34 @@ def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
     _scenario_options(parser, top=top)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="smtp-sim",
-        description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
-    )
-    _console_options(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def _lesson_options(serve: argparse.ArgumentParser) -> None:
+    """serve's options for a whole lesson: the dashboard, the JSON log, the line log's form."""
+    serve.add_argument("--dashboard", action="store_true",
+                       help="the instructor's live full-screen view instead of the line log")
+    serve.add_argument("--log", metavar="FILE.jsonl", default=None,
+                       help="append one JSON object per exchange to this file")
+    serve.add_argument("--no-timestamps", action="store_true",
+                       help="line log without the time at the start of each line")
+    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                       help="language of the dashboard and the class summary")
 
-    repl = sub.add_parser("repl", help="the interactive console (the default)")
-    _console_options(repl)
 
+def _demo_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = sub.add_parser("demo", help="play a script for a projector, step by step")
+    demo.add_argument("script", metavar="SCRIPT|NAME|list",
+                      help="a run file, a built-in demo's name, or list")
+    demo.add_argument("--typing-speed", dest="speed", type=float, default=18.0,
+                      metavar="CHARS", help="characters typed per second (default 18)")
+    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS",
+                      help="seconds between steps in autoplay (default 3); 0 plays unattended")
+    demo.add_argument("--autoplay", action="store_true", help="start with autoplay on")
+    demo.add_argument("--record", metavar="FILE.cast", default=None,
+                      help="write an asciicast v2 recording of what the audience saw")
+    _console_options(demo)
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim serve``: the classroom server and its bounds."""
     serve = sub.add_parser("serve", help="serve real SMTP clients over TCP, for a classroom")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=2525, help="TCP port; 0 picks a free one")
@@ -111,7 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="accept lines ended by a bare LF (for nc without -C)")
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
+    _lesson_options(serve)
 
+
+def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim explain CODE...``."""
     explain = sub.add_parser(
         "explain", help="explain one or more reply codes (several are compared), enhanced "
                         "status codes and classes")
@@ -121,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _common(explain)
 
+
+def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim lessons check``: the authors' linter."""
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
     lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
     lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None,
@@ -128,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     lessons.add_argument("--course", metavar="DIR", default=None,
                          help="check a course folder of NN-ID.toml lessons instead")
 
+
+def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim learn``: the course."""
     learn = sub.add_parser("learn", help="the course: lessons the server's replies check")
     learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset",
                        help="a lesson to start, 'list', or 'reset' (default: resume)")
@@ -137,11 +164,28 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a teacher's course folder (NN-ID.toml lessons)")
     _common(learn)
 
+
+def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim run FILE``: a script played, the transcript printed."""
     run = sub.add_parser(
         "run", help="send a file of command lines and print the explained transcript")
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _console_options(run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smtp-sim",
+        description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
+    )
+    _console_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    repl = sub.add_parser("repl", help="the interactive console (the default)")
+    _console_options(repl)
+    for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
+                _run_parser):
+        add(sub)
     return parser
 
 
@@ -155,7 +199,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "serve":
             from .faces.serve import run_serve
 
+            if args.dashboard:
+                from .faces.dashboard import show_dashboard
+
+                return run_serve(args, screen=show_dashboard)
             return run_serve(args)
+        if command == "demo":
+            from .faces.demo import run_demo
+
+            return run_demo(args)
         if command == "explain":
             from .faces.explain import run_explain
 

@@ -14,7 +14,7 @@ import pytest
 from tests import ROOT
 
 LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "protocol")
-FACES = ("console", "explain", "learn", "lessons_check", "run", "serve")
+FACES = ("console", "dashboard", "demo", "explain", "learn", "lessons_check", "run", "serve")
 
 
 def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:

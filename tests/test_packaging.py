@@ -48,6 +48,25 @@ def test_installed_copy_explains_from_its_own_data(wheel: Path, tmp_path: Path) 
     assert "scenario realistic" in played.stdout, played.stderr
 
 
+def test_installed_copy_plays_its_builtin_demos(wheel: Path, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    demos = {p.relative_to(ROOT / "lessons").as_posix()
+             for p in (ROOT / "lessons" / "demos").iterdir()}
+    assert "demos/first-mail.zh.run" in demos
+    assert {f"simulator/lessons_data/{name}" for name in demos} <= names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"}
+    listed = subprocess.run([sys.executable, "-m", "simulator", "demo", "list"], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert "first-mail" in listed.stdout and "bounces" in listed.stdout, listed.stderr
+    played = subprocess.run([sys.executable, "-m", "simulator", "demo", "first-mail", "--lang",
+                             "zh"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    assert played.returncode == 0, played.stderr
+    assert "亲手发出第一封邮件" in played.stdout and "<-  250 2.0.0 OK: message accepted" in played.stdout
+
+
 def test_installed_copy_teaches_the_course(wheel: Path, tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     lessons = {p.name for p in (ROOT / "lessons" / "course").glob("*.toml")}

@@ -25,7 +25,6 @@ REPLY_WAIT: Final = 10.0
 """Seconds to wait for a reply that must come (a command line, the final dot)."""
 STRAY_WAIT: Final = 0.05
 """Seconds to listen, on TCP, for replies nobody asked for (message text, extra replies)."""
-RECEIVE_SIZE: Final = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,13 @@ from simulator.client.tls import (
 )
 from simulator.protocol import Exchange, Policy, State, Then
 from simulator.protocol.memory import Memory
+from simulator.server.conversation import RECEIVE_SIZE  # one read size, both ends
 
 if TYPE_CHECKING:
     from simulator.server import LocalSession
     from simulator.server.store import MemoryStore, StoredMessage
 
-from .connection import RECEIVE_SIZE, REPLY_WAIT, Answer, SessionView, Step
+from .connection import REPLY_WAIT, Answer, SessionView, Step
 
 
 class LocalConnection:

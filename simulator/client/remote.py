@@ -16,11 +16,12 @@ from simulator.client.tls import (
 )
 from simulator.client.wire import ClientView, ReplyParser, ReplyTooLong, WireReply
 from simulator.protocol import State
+from simulator.server.conversation import RECEIVE_SIZE  # one read size, both ends
 
 if TYPE_CHECKING:
     from simulator.server.store import StoredMessage
 
-from .connection import RECEIVE_SIZE, REPLY_WAIT, STRAY_WAIT, Answer, SessionView, Step
+from .connection import REPLY_WAIT, STRAY_WAIT, Answer, SessionView, Step
 
 
 class TcpConnection:

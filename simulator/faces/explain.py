@@ -33,7 +33,7 @@ def as_json(request: Request) -> str:
 
     document = {
         "lang": request.lang,
-        "codes": [{"code": e.code, "title": e.title, "class": klass(e),
+        "codes": [{"code": e.code, "enhanced": e.enhanced, "title": e.title, "class": klass(e),
                    "description": e.description, "when": e.when, "fix": e.fix,
                    "rfc": e.rfc, "sent_by": sent_by(e.code, request.lang)}
                   for e in request.entries],
@@ -43,7 +43,8 @@ def as_json(request: Request) -> str:
                      "description": c.description} for c in request.classes],
         "notes": request.notes,
         "comparison": None if request.comparison is None else {
-            "codes": list(request.comparison.codes), "authored": request.comparison.authored,
+            "codes": list(request.comparison.codes), "name": request.comparison.name,
+            "authored": request.comparison.authored,
             "difference": request.comparison.difference, "which": request.comparison.which},
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Final, TextIO
@@ -27,7 +26,7 @@ from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
-from simulator.render.terminal import wants_color
+from simulator.render.terminal import reader_gone, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text
 
 if TYPE_CHECKING:
@@ -119,61 +118,69 @@ class Printer:
         self.out.flush()
 
 
+class _UsageError(Exception):
+    """What to say on stderr before exiting with the usage status."""
+
+
 def run_file(args: argparse.Namespace) -> int:
     """``smtp-sim run FILE``: print the explained transcript; see the module for the status."""
     import trio
 
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-
     lang = args.lang or LANGS[0]
     try:
-        scenario = from_arguments(args)  # before any input is read: a bad file stops the run
-    except ScenarioError as err:
-        print(f"smtp-sim run: {err}", file=sys.stderr)
+        player, printer, peer = _prepare(args, lang)
+    except _UsageError as err:
+        print(err, file=sys.stderr)
         return USAGE_ERROR
-    try:
-        peer = _peer(args)
-    except ValueError:
-        print(text("run.bad-peer", lang, given=show_text(args.connect, limit=80)),
-              file=sys.stderr)
-        return USAGE_ERROR
-    printer = Printer(args.format, sys.stdout, lang=lang,
-                      color=wants_color(sys.stdout, no_color=args.no_color))
-    from simulator.server.secure import OptionError
-
-    try:
-        connector = _connector(args, peer, scenario)
-    except OptionError as err:
-        print(f"smtp-sim run: {err}", file=sys.stderr)
-        return USAGE_ERROR
-    player = Player(connector, printer, lang=lang)
-    printer.player = player
     try:
         with _opened(args.file) as stream:
             printer.start()
             outcome = trio.run(player.play, read_lines(stream))
         printer.finish(outcome)
     except BrokenPipeError:
-        return _reader_gone()
+        return reader_gone()
     except OSError as err:
-        if peer is not None and not getattr(err, "filename", None):
-            from simulator.client.errors import connect_error
-
-            print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
-                  file=sys.stderr)
-            return INCOMPLETE
-        print(text("run.cannot-read", lang, file=args.file, error=err.strerror or err),
-              file=sys.stderr)
-        return USAGE_ERROR
+        return _failed(err, args.file, peer, lang)
     return _status(outcome, player.lang)
 
 
-def _reader_gone() -> int:
-    """Whoever read standard output stopped (``smtp-sim run f | head``): stop quietly, as a
-    Unix tool killed by SIGPIPE would, and keep Python from complaining at exit."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    return 128 + 13  # SIGPIPE
+def _prepare(args: argparse.Namespace, lang: str,
+             ) -> tuple[Player, Printer, tuple[str, int] | None]:
+    """Everything checked before any input is read: a bad option stops the run at once."""
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+    from simulator.server.secure import OptionError
+
+    try:
+        scenario = from_arguments(args)
+    except ScenarioError as err:
+        raise _UsageError(f"smtp-sim run: {err}") from None
+    try:
+        peer = _peer(args)
+    except ValueError:
+        raise _UsageError(text("run.bad-peer", lang,
+                               given=show_text(args.connect, limit=80))) from None
+    try:
+        connector = _connector(args, peer, scenario)
+    except OptionError as err:
+        raise _UsageError(f"smtp-sim run: {err}") from None
+    printer = Printer(args.format, sys.stdout, lang=lang,
+                      color=wants_color(sys.stdout, no_color=args.no_color))
+    player = Player(connector, printer, lang=lang)
+    printer.player = player
+    return player, printer, peer
+
+
+def _failed(err: OSError, name: str, peer: tuple[str, int] | None, lang: str) -> int:
+    """The server could not be reached (status 1), or the file could not be read (2)."""
+    if peer is not None and not getattr(err, "filename", None):
+        from simulator.client.errors import connect_error
+
+        print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
+              file=sys.stderr)
+        return INCOMPLETE
+    print(text("run.cannot-read", lang, file=name, error=err.strerror or err), file=sys.stderr)
+    return USAGE_ERROR
+
 
 
 def _status(outcome: Outcome, lang: str) -> int:

@@ -2,10 +2,14 @@
 
 Students connect with telnet, ``nc -C``, swaks, smtplib or curl; nothing they send leaves the
 machine (the server never relays). The terminal shows ``listening on smtp://HOST:PORT`` once
-the port is bound, then one line per exchange, client bytes escaped. Ctrl-C, SIGTERM or SIGHUP
-(the instructor's terminal closed) tells every connected client 421 4.3.2 and exits 0; a
-second signal during shutdown changes nothing, and a message being written to the Maildir at
-that moment is finished first (the terminal says so).
+the port is bound, then one time-stamped line per exchange, client bytes escaped and
+credentials masked, a line when a session ends and where each message was stored. Ctrl-C,
+SIGTERM or SIGHUP (the instructor's terminal closed) tells every connected client 421 4.3.2,
+prints the class summary and exits 0; a second signal during shutdown changes nothing, and a
+message being written to the Maildir at that moment is finished first (the terminal says so).
+For a whole lesson, ``--log FILE.jsonl`` keeps every exchange, and ``--dashboard`` shows the
+class full screen instead of the line log (the dashboard is handed in by the command line:
+this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 """
 
 from __future__ import annotations
@@ -17,21 +21,30 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import ExitStack
 from functools import partial
 from typing import Final, TextIO
 
 import trio
 
+from simulator.faces.classlog import Item, Lesson
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.protocol import Policy
+from simulator.protocol import Policy, State
 from simulator.protocol.rules import STRICT, Scenario
+from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Stopping
+from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
+
+Screen = Callable[[SharedClass, str, str], Awaitable[None]]
+"""A full-screen view of the class (``--dashboard``): given the shared model, the server's
+URL and the language; returns when the instructor quits, and the server then stops. The
+command line hands it in, so this face never imports another."""
 
 LOG_BUFFER: Final = 10_000
 """Exchanges waiting to be printed; past that the log skips lines rather than slow clients."""
@@ -57,9 +70,12 @@ def _lang(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", None) or LANGS[0])
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     problem = _check_options(args)
+    lang = _lang(args)
+    if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        problem = _words(lang, "dashboard", "not-a-terminal")
     if problem:
         print(text("serve.error", _lang(args), error=problem), file=sys.stderr)
         return 2
@@ -72,19 +88,55 @@ def run_serve(args: argparse.Namespace) -> int:
     except OptionError as err:
         print(text("serve.error", _lang(args), error=err), file=sys.stderr)
         return 2
+    store = _open_store(args)
+    if store is None:
+        return 2
+    with ExitStack() as files:
+        try:
+            jsonl = None if not getattr(args, "log", None) else files.enter_context(
+                open(args.log, "a", encoding="utf-8"))
+        except OSError as err:
+            print(_words(lang, "serve", "log-failed", path=args.log,
+                         error=err.strerror or err), file=sys.stderr)
+            return 2
+        shared = SharedClass(transcripts=screen is not None, lang=lang)
+        lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
+                        timestamps=not getattr(args, "no_timestamps", False))
+        status = _run(args, security, store, lesson, screen)
+        if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
+            from simulator.render.lessonlog import summary_text
+
+            sys.stdout.write(summary_text(shared.model, shared.lang))
+        return status
+
+
+def _open_store(args: argparse.Namespace) -> ReceiptStore | None:
+    """Where accepted messages go (a Maildir, or memory up to the limit); None, after saying
+    why, when the Maildir cannot be used."""
     try:
-        store: Store = (MaildirStore(args.maildir) if args.maildir
-                        else MemoryStore(limit=args.memory_limit * MIB))
+        return ReceiptStore(MaildirStore(args.maildir) if args.maildir
+                            else MemoryStore(limit=args.memory_limit * MIB))
     except OSError as err:
         print(text("serve.bad-maildir", _lang(args), path=args.maildir, error=err),
               file=sys.stderr)
-        return 2
+        return None
+
+
+def _words(lang: str, section: str, entry: str, **fields: object) -> str:
+    # Imported on use: the lessons package is not needed to start serving.
+    from simulator.lessons.classroom import say as classroom_say
+
+    return classroom_say(lang, section, entry, **fields)
+
+
+def _run(args: argparse.Namespace, security: Prepared, store: Store, lesson: Lesson,
+         screen: Screen | None) -> int:
     if not is_loopback(args.host):
         print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
     gc.freeze()  # the modules and objects of startup live forever: never scan them again
     gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status = trio.run(_serve, args, security, store, output)
+    status: int = trio.run(_serve, args, security, store, output, lesson, screen)
     _ignore_signals()  # a signal in the last moments of exit changes nothing either
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
@@ -165,10 +217,11 @@ class LogDrops:
 
 
 async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
-                 output: LogOutput) -> int:
+                 output: LogOutput, lesson: Lesson | None = None,
+                 screen: Screen | None = None) -> int:
     policy = security.policy
     implicit: list[int] = []
-    send, receive = trio.open_memory_channel[PeerExchange](LOG_BUFFER)
+    send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
     drops, stopping = LogDrops(), Stopping()
     # trio hands signals still pending when its receiver closes back to the handler that
     # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
@@ -176,35 +229,66 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     _ignore_signals()
     with trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, output, drops, _lang(args))
+            outer.start_soon(print_log, receive, None if screen else output, drops,
+                             _lang(args), lesson)
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
                                 port=args.port, max_clients=args.max_clients,
                                 idle_timeout=args.timeout,
                                 data_block_timeout=args.data_block_timeout,
                                 data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
-                                stopping=stopping, tls=security.context,
-                                tls_port=args.tls_port, on_tls_port=implicit.append)
+                                on_end=partial(_ended, send, drops), stopping=stopping,
+                                tls=security.context, tls_port=args.tls_port,
+                                on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except OSError as err:
                     print(text("serve.cannot-listen", _lang(args), host=args.host,
                                port=args.port, error=err.strerror or err), file=sys.stderr)
                     return 1
-                print(text("serve.listening", _lang(args), host=url_host(args.host), port=port),
-                      flush=True)
-                for line in security_lines(security, url_host(args.host), implicit,
-                                           _lang(args)):
-                    print(line, flush=True)
-                if policy.scenario.rules:  # the strict default prints what it always did
-                    from simulator.lessons.scenario_view import start_lines
-
-                    print("\n".join(start_lines(policy.scenario)), flush=True)
+                url = _announce(args, security, port, implicit)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(args))
+                if screen is not None and lesson is not None:
+                    inner.start_soon(_show, screen, lesson, url, inner.cancel_scope)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def _announce(args: argparse.Namespace, security: Prepared, port: int,
+              implicit: list[int]) -> str:
+    """The start lines: where the server listens, its TLS and AUTH, its scenario; the URL."""
+    host = url_host(args.host)
+    print(text("serve.listening", _lang(args), host=host, port=port), flush=True)
+    for line in security_lines(security, host, implicit, _lang(args)):
+        print(line, flush=True)
+    if security.policy.scenario.rules:  # the strict default prints what it always did
+        from simulator.lessons.scenario_view import start_lines
+
+        print("\n".join(start_lines(security.policy.scenario)), flush=True)
+    return f"smtp://{host}:{port}"
+
+
+def _ended(send: trio.MemorySendChannel[Item], drops: LogDrops, session_id: str, peer: str,
+           state: State) -> None:
+    """A session is over: a note for the log, behind its last Exchange."""
+    if not _offer(send, SessionEnd(session_id, peer, state)):
+        drops.add()
+
+
+def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:
+    try:
+        send.send_nowait(item)
+    except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
+        return False
+    return True
+
+
+async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScope) -> None:
+    """The dashboard; when the instructor quits it, the server stops (421 to everyone)."""
+    await screen(lesson.shared, url, lesson.lang)
+    scope.cancel()
 
 
 def security_lines(security: Prepared, host: str, implicit: list[int],
@@ -248,24 +332,33 @@ def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-async def print_log(receive: trio.MemoryReceiveChannel[PeerExchange], out: TextIO | LogOutput,
-                    drops: LogDrops | None = None, lang: str = LANGS[0]) -> None:
+async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
+                        PeerExchange], out: TextIO | LogOutput | None,
+                    drops: LogDrops | None = None, lang: str = LANGS[0],
+                    lesson: Lesson | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
     Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
     they came after, as one DROPPED line. (Every drop is reported: one happens only while
     the buffer is full, and a full buffer is the next batch, after which the count is read.)
-    If the output goes away (a closed pipe), the log stops and the server goes on.
+    If the output goes away (a closed pipe), the log stops and the server goes on. With a
+    ``lesson``, each batch also goes into the class model and ``--log`` (in a worker thread),
+    lines get time stamps and session ends; with no ``out`` (the dashboard) nothing is printed.
     """
-    output = out if isinstance(out, LogOutput) else LogOutput(out)
-    writable, reported = True, 0
+    output = None if out is None else out if isinstance(out, LogOutput) else LogOutput(out)
+    writable, reported = output is not None, 0
     async with receive:
         async for item in receive:
-            lines = [item, *_waiting(receive)]
-            if not writable:
+            lines: list[Item] = [item, *_waiting(receive)]
+            if lesson is not None:
+                count = 0 if drops is None else drops.count
+                batch = await trio.to_thread.run_sync(lesson.take, lines, count)
+            else:
+                batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                                for i in lines if isinstance(i, PeerExchange))
+            if not writable or output is None:
+                await trio.sleep(LOG_INTERVAL)
                 continue
-            batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                            for i in lines)
             if drops is not None and drops.count > reported:
                 missed, reported = drops.count - reported, drops.count
                 batch += text(DROPPED + ("-1" if missed == 1 else ""), lang, count=missed)
@@ -296,8 +389,9 @@ class LogOutput:
         return True
 
 
-def _waiting(receive: trio.MemoryReceiveChannel[PeerExchange]) -> list[PeerExchange]:
-    items: list[PeerExchange] = []
+def _waiting(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
+             PeerExchange]) -> list[Item]:
+    items: list[Item] = []
     while True:
         try:
             items.append(receive.receive_nowait())

@@ -27,7 +27,9 @@ from .entries import (
     code_entry,
     enhanced_entry,
     first_class,
+    pair_entry,
     second_class,
+    state_name,
 )
 from .load import Library, default_library
 from .templates import fill
@@ -98,7 +100,7 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
     entry = _rule_entry(exchange, lang) or lib.document("keys", lang).get(reply.key)
     if not isinstance(entry, Mapping):
         return dataclasses.replace(base, key=reply.key)
-    fields = exchange_fields(exchange, host=host)
+    fields = exchange_fields(exchange, host=host, lang=lang, library=lib)
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
     return _undeclared_8bit(dataclasses.replace(
         base, key=reply.key,
@@ -149,6 +151,12 @@ def annotate_reply(code: int, enhanced: str | None, text: str, lang: str = "en",
     if enhanced is None:
         return base
     try:
+        pair = pair_entry(code, enhanced, lang, library=lib)
+    except UnknownCodeError:
+        pass
+    else:
+        return dataclasses.replace(base, why=f"{pair.description}\n{base.why}".strip())
+    try:
         detail = enhanced_entry(enhanced, lang, library=lib)
     except UnknownCodeError:
         return base
@@ -175,7 +183,8 @@ def _enhanced_in_text(code: int, text: str) -> str | None:
 
 
 def _from_code(code: int, enhanced: str | None, lang: str, lib: Library) -> Annotation:
-    """The annotation that the code alone gives: its entry, else its class digits."""
+    """The annotation that the code alone gives: the entry of the code + enhanced pair
+    (``550 5.1.1``) when there is one, else the code's entry, else its class digits."""
     enhanced_title = None
     if enhanced is not None:
         try:
@@ -186,8 +195,15 @@ def _from_code(code: int, enhanced: str | None, lang: str, lib: Library) -> Anno
         entry = code_entry(code, lang, library=lib)
     except UnknownCodeError:
         return _from_class(code, enhanced, enhanced_title, lang, lib)
-    return Annotation(code, enhanced, None, entry.heading, entry.meaning, entry.when, entry.fix,
-                      entry.rfc or None, lang, enhanced_title, f"smtp-sim explain {code}")
+    see = f"smtp-sim explain {code}"
+    try:
+        pair = pair_entry(code, enhanced or "", lang, library=lib)
+    except UnknownCodeError:
+        return Annotation(code, enhanced, None, entry.heading, entry.meaning, entry.when,
+                          entry.fix, entry.rfc or None, lang, enhanced_title, see)
+    return Annotation(code, enhanced, None, entry.heading, entry.meaning, pair.when, pair.fix,
+                      pair.rfc or None, lang, f"{pair.enhanced} {pair.title}",
+                      f"{see} {pair.enhanced}")
 
 
 def _from_class(code: int, enhanced: str | None, enhanced_title: str | None, lang: str,
@@ -205,12 +221,14 @@ def _from_class(code: int, enhanced: str | None, enhanced_title: str | None, lan
                       first.description, None, lang, enhanced_title)
 
 
-def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str, str]:
+def exchange_fields(exchange: Exchange, *, host: str | None = None, lang: str | None = None,
+                    library: Library | None = None) -> dict[str, str]:
     """The placeholder values for one Exchange, every piece of client input escaped.
 
     ``verb`` is the first word (upper-cased when it is a known command, else as typed);
     ``argument`` the rest of the line;
     ``line`` the whole line; ``limit`` the limit the reply is about, else empty;
+    ``state`` the state's name, as ``lang``'s ``[states]`` table words it when given.
     for AUTH replies, ``challenge_b64`` and ``challenge`` the 334 text and what it decodes
     to, ``decoded`` what the learner's base64 decodes to (the learner's own screen only).
     """
@@ -224,7 +242,8 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None) -> dict[str,
         "line": show_bytes(raw, limit=SHOWN_LINE),
         "code": str(exchange.reply.code),
         "host": host or recovered.get("host") or _default_hostname(),
-        "state": exchange.state_before.value,
+        "state": (state_name(exchange.state_before.value, lang, library=library)
+                  if lang else exchange.state_before.value),
         "limit": limit,
         **_auth_fields(exchange, word, raw),
     }

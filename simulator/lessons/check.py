@@ -12,16 +12,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 from ..protocol.replies import CATALOGUE
+from ..protocol.state import State
 from .annotate import KEY_FIELDS, PLACEHOLDERS
-from .compose import COMPARISON_FIELDS, COMPOSED_TEMPLATES, REQUIRED_COMPARISONS
+from .compose import COMPARISON_FIELDS, COMPOSED_TEMPLATES, REQUIRED_COMPARISONS, part_key
 from .entries import (
     CODE_FIELDS,
     CODE_RE,
     ENHANCED_FIELDS,
     FIRST_CLASS_FIELDS,
     LABELS,
+    PAIR_RE,
     REQUIRED_CODES,
     REQUIRED_ENHANCED,
+    REQUIRED_PAIRS,
     SECOND_CLASS_FIELDS,
 )
 from .load import KINDS, LANGS, LessonDataError, Library
@@ -29,7 +32,7 @@ from .rules import PROSE_FIELDS, is_rfc_reference, reads_as_chinese, reads_as_en
 from .templates import placeholders
 from .ui import ui_keys
 
-CODES_TABLES: Final = ("codes", "classes", "enhanced", "labels", "after")
+CODES_TABLES: Final = ("codes", "classes", "enhanced", "pairs", "states", "labels", "after")
 AFTER_FIELDS: Final = ("why", "fix")
 """``[after.VERB.CODE]``: a foreign server's reply explained by the command it answers."""
 
@@ -158,6 +161,9 @@ def _check_codes(lint: Linter, lang: str) -> None:
             lint.report(name, f'[enhanced."{code}"] must be written X.subject.detail')
             continue
         lint.fields(f'{name}: [enhanced."{code}"]', enhanced.get(code), ENHANCED_FIELDS, lang)
+    _check_pairs(lint, lang, set(codes))
+    states = tuple(state.value for state in State)
+    lint.fields(f"{name}: [states]", doc.get("states"), states, lang)
     lint.fields(f"{name}: [labels]", doc.get("labels"), LABELS, "")
     _check_after(lint, lang)
 
@@ -175,6 +181,30 @@ def _check_after(lint: Linter, lang: str) -> None:
         if not CODE_RE.fullmatch(code):
             lint.report(where, "is not a reply code")
         lint.fields(where, after.get(verb, {}).get(code), AFTER_FIELDS, lang)
+
+
+def _check_pairs(lint: Linter, lang: str, codes: set[str]) -> None:
+    """``[pairs.NAME]``: NAME is a known code, a space and an enhanced code of the same class
+    (550 with 5.1.1), and the table has every field of a code."""
+    name = lint.lib.file_name("codes", lang)
+    pairs = lint.lib.table("codes", lang, "pairs")
+    for pair in sorted(set(pairs) | set(REQUIRED_PAIRS), key=_pair_order):
+        where = f'{name}: [pairs."{pair}"]'
+        match = PAIR_RE.fullmatch(pair)
+        if match is None or match.group(1)[0] != match.group(2):
+            lint.report(where, "name must be a reply code, a space and an enhanced code of "
+                               "the same class, like 550 5.1.1")
+        elif match.group(1) not in codes:
+            lint.report(where, f"code {match.group(1)} has no [codes.{match.group(1)}] entry")
+        else:
+            lint.fields(where, pairs.get(pair), CODE_FIELDS, lang)
+
+
+def _pair_order(pair: str) -> tuple[int, ...]:
+    try:
+        return part_key(pair)
+    except ValueError:
+        return ()
 
 
 def _check_keys(lint: Linter, lang: str) -> None:
@@ -209,14 +239,16 @@ def _check_placeholders(lint: Linter, where: str, field: str, text: object,
 def _check_compare(lint: Linter, lang: str) -> None:
     name = lint.lib.file_name("compare", lang)
     doc = lint.lib.document("compare", lang)
-    known = set(lint.lib.table("codes", lang, "codes"))
+    known = {*lint.lib.table("codes", lang, "codes"), *lint.lib.table("codes", lang, "pairs")}
     for comparison in sorted(set(doc) | set(REQUIRED_COMPARISONS)):
         if comparison == "composed":
             continue
         parts = comparison.split("-")
         where = f'{name}: ["{comparison}"]'
-        if len(parts) < 2 or parts != sorted(set(parts)) or not all(p in known for p in parts):
-            lint.report(where, "name must be two or more known codes, ascending, joined by '-'")
+        if (len(parts) < 2 or not all(p in known for p in parts)
+                or parts != sorted(set(parts), key=part_key)):
+            lint.report(where, "name must be two or more known codes (or code + enhanced "
+                               "pairs such as 550 5.1.1), ascending, joined by '-'")
             continue
         lint.fields(where, doc.get(comparison), COMPARISON_FIELDS, lang)
     composed = doc.get("composed")
@@ -257,7 +289,7 @@ def _check_ui(lint: Linter, lang: str) -> None:
 
 def _check_same_rfc(lint: Linter, usable: list[tuple[str, str]]) -> None:
     """RFC references are not translated: both languages must cite the same section."""
-    for kind, table in (("codes", "codes"), ("keys", None)):
+    for kind, table in (("codes", "codes"), ("codes", "pairs"), ("keys", None)):
         if (kind, "en") not in usable or (kind, "zh") not in usable:
             continue
         en, zh = (lint.lib.document(kind, lang) if table is None

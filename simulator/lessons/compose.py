@@ -29,16 +29,33 @@ COMPOSED_TEMPLATES: Final[Mapping[str, tuple[str, ...]]] = {
 _REQUIRED_CODE_SETS: Final = (
     (221, 500), (500, 501), (500, 502), (501, 503), (221, 421), (450, 550), (451, 554),
     (452, 552), (250, 251, 252), (250, 354), (550, 553), (530, 535), (534, 535), (454, 530),
+    (421, 450, 451),
 )
+_REQUIRED_PAIR_SETS: Final = (
+    ((452, "4.2.2"), (452, "4.5.3")), ((552, "5.2.2"), (552, "5.3.4")),
+    ((550, "5.1.1"), (554, "5.7.1")),
+)
+"""Comparisons of code + enhanced pairs: the same code can mean two different lessons."""
 
 
-def comparison_name(codes: Iterable[int]) -> str:
-    """``221-500``: the codes, ascending, without repeats."""
-    return "-".join(str(code) for code in sorted(set(codes)))
+def part_key(part: str) -> tuple[int, ...]:
+    """Sort key of one part of a comparison name: 452 -> (452,); 452 4.2.2 -> (452, 4, 2, 2)."""
+    code, _, enhanced = part.partition(" ")
+    return (int(code), *(int(n) for n in enhanced.split(".") if enhanced))
 
 
-REQUIRED_COMPARISONS: Final = tuple(comparison_name(codes) for codes in _REQUIRED_CODE_SETS)
-"""The names of the comparisons issues 4 and 11 ask to be written by hand."""
+def comparison_name(codes: Iterable[int | str]) -> str:
+    """``221-500``, ``452 4.2.2-452 4.5.3``: the codes (or code + enhanced pairs), ascending,
+    without repeats."""
+    return "-".join(sorted({str(code) for code in codes}, key=part_key))
+
+
+REQUIRED_COMPARISONS: Final = (
+    *(comparison_name(codes) for codes in _REQUIRED_CODE_SETS),
+    *(comparison_name(f"{code} {enhanced}" for code, enhanced in pairs)
+      for pairs in _REQUIRED_PAIR_SETS),
+)
+"""The names of the comparisons written by hand (issues 4, 10 and 11)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +67,12 @@ class Comparison:
     difference: str
     which: str
     authored: bool
+    parts: tuple[str, ...] = ()
+    """What was compared: ``452 4.2.2``, ``452 4.5.3``; empty when only plain codes."""
 
     @property
     def name(self) -> str:
-        return comparison_name(self.codes)
+        return comparison_name(self.parts or self.codes)
 
 
 def compare(a: int, b: int, lang: str = "en", *, library: Library | None = None) -> Comparison:
@@ -68,31 +87,49 @@ def compare_codes(codes: Sequence[int], lang: str = "en", *,
     if len(unique) < 2:
         raise ValueError("a comparison needs two different codes")
     lib = library if library is not None else default_library()
-    authored = _authored(unique, lang, lib)
+    authored = _authored(tuple(str(code) for code in unique), lang, lib)
     if authored is not None:
         return authored
     entries = [code_entry(code, lang, library=lib) for code in unique]
     return compose(entries, lang, library=lib)
 
 
-def _authored(codes: tuple[int, ...], lang: str, lib: Library) -> Comparison | None:
-    """The authored comparison named by ``codes``, or the smallest one that includes them all."""
-    best: tuple[int, ...] | None = None
+def compare_entries(entries: Sequence[CodeEntry], lang: str = "en", *,
+                    library: Library | None = None) -> Comparison:
+    """Compare entries that may be code + enhanced pairs (``550 5.1.1`` vs ``554 5.7.1``):
+    the authored text that covers them, else one composed from the entries."""
+    unique = {entry.label: entry for entry in entries}
+    if len(unique) < 2:
+        raise ValueError("a comparison needs two different codes")
+    lib = library if library is not None else default_library()
+    authored = _authored(tuple(unique), lang, lib)
+    if authored is not None:
+        return authored
+    ordered = [unique[label] for label in sorted(unique, key=part_key)]
+    return compose(ordered, lang, library=lib)
+
+
+def _authored(parts: tuple[str, ...], lang: str, lib: Library) -> Comparison | None:
+    """The authored comparison named by ``parts``, or the smallest one that includes them all."""
+    best: tuple[str, ...] | None = None
     best_table: Mapping[str, Any] = {}
     for name, table in lib.document("compare", lang).items():
         if name == "composed" or not isinstance(table, Mapping):
             continue
+        covered = tuple(name.split("-"))
         try:
-            covered = tuple(int(part) for part in name.split("-"))
+            sorted(covered, key=part_key)
         except ValueError:
             continue
-        if set(codes) <= set(covered) and (best is None or len(covered) < len(best)):
+        if set(parts) <= set(covered) and (best is None or len(covered) < len(best)):
             best, best_table = covered, table
     if best is None:
         return None
     difference = str(best_table.get("difference", "")).strip()
     which = str(best_table.get("which", "")).strip()
-    return Comparison(best, lang, difference, which, authored=True)
+    codes = tuple(int(part.split(" ")[0]) for part in best)
+    pairs = best if any(" " in part for part in best) else ()
+    return Comparison(codes, lang, difference, which, authored=True, parts=pairs)
 
 
 def compose(entries: Sequence[CodeEntry], lang: str, *,
@@ -104,7 +141,7 @@ def compose(entries: Sequence[CodeEntry], lang: str, *,
     def line(name: str, **fields: str) -> str:
         return fill(str(templates.get(name, "")), fields).strip()
 
-    parts = [line("class_line", code=str(e.code), first=e.first.name,
+    parts = [line("class_line", code=e.label, first=e.first.name,
                   first_title=e.first.title, second=e.second.name,
                   second_title=e.second.title) for e in entries]
     firsts = {e.first.digit for e in entries}
@@ -114,9 +151,10 @@ def compose(entries: Sequence[CodeEntry], lang: str, *,
         parts.append(line("same_both", first=head.first.name, second=head.second.name))
     elif len(firsts) == 1:
         parts.append(line("same_first", first=head.first.name, first_title=head.first.title))
-    summaries = [line("summary_line", code=str(e.code), title=e.title,
+    summaries = [line("summary_line", code=e.label, title=e.title,
                       description=e.description) for e in entries]
-    uses = [line("which_line", code=str(e.code), title=e.title, when=e.when) for e in entries]
+    uses = [line("which_line", code=e.label, title=e.title, when=e.when) for e in entries]
     difference = "\n".join(p for p in (*parts, *summaries) if p)
+    compared = tuple(e.label for e in entries) if any(e.enhanced for e in entries) else ()
     return Comparison(tuple(e.code for e in entries), lang, difference, "\n".join(uses),
-                      authored=False)
+                      authored=False, parts=compared)

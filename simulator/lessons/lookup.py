@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from .compose import Comparison, compare_codes
+from .compose import Comparison, compare_entries
 from .entries import (
     CODE_RE,
     ENHANCED_RE,
@@ -21,6 +21,7 @@ from .entries import (
     enhanced_entry,
     first_class,
     known_codes,
+    pair_entry,
     second_class,
 )
 from .ui import text
@@ -49,19 +50,43 @@ class Request:
 
 
 def parse_request(codes: list[str], lang: str) -> Request:
-    """Look every code up; raise ExplainError for the first one that cannot be explained."""
+    """Look every code up; raise ExplainError for the first one that cannot be explained.
+
+    A reply code directly followed by an enhanced code of its class (``550 5.1.1``) is
+    explained as that pair when the lessons have an entry for it.
+    """
     request = Request(lang)
+    words = [word for raw in codes for word in raw.split()]
     seen: set[str] = set()
-    for raw in codes:
-        code = raw.strip()
+    index = 0
+    while index < len(words):
+        code, following = words[index], words[index + 1: index + 2]
+        index += 1
+        pair = _pair(code, following, lang)
+        if pair is not None:
+            index += 1
+            if pair.label not in seen:
+                seen.add(pair.label)
+                request.entries.append(pair)
+            continue
         if code.upper() in seen:
             continue
         seen.add(code.upper())
-        _add(request, raw, code, lang)
+        _add(request, code, code, lang)
     _check_classes(request)
     if len(request.entries) >= 2:
-        request.comparison = compare_codes([e.code for e in request.entries], lang)
+        request.comparison = compare_entries(request.entries, lang)
     return request
+
+
+def _pair(code: str, following: list[str], lang: str) -> CodeEntry | None:
+    """The entry of a code + enhanced pair (``550 5.1.1``) when the lessons have one."""
+    if not (CODE_RE.fullmatch(code) and following and ENHANCED_RE.fullmatch(following[0])):
+        return None
+    try:
+        return pair_entry(int(code), following[0], lang)
+    except UnknownCodeError:
+        return None
 
 
 def _add(request: Request, raw: str, code: str, lang: str) -> None:

@@ -139,8 +139,6 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
     """Parse the argument of ``verb``. ``smtputf8`` says the transaction allows UTF-8 paths."""
     if verb is Verb.NOOP:
         return Simple(verb)  # RFC 5321 §4.1.1.9: a NOOP argument is ignored
-    if verb is Verb.EXPN:
-        return Query(verb, argument)  # refused whatever the argument: see expn.disabled
     if has_control(argument):
         raise fail("syntax.control-character", verb=verb.value)
     match verb:
@@ -156,7 +154,7 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
             if argument:
                 raise fail("syntax.unexpected-argument", verb=verb.value)
             return Simple(verb)
-        case Verb.VRFY if not argument:
+        case Verb.VRFY | Verb.EXPN if not argument:
             raise fail("syntax.missing-argument", usage=HELP_TOPICS[verb.value][0])
         case _:
             return Query(verb, argument)
@@ -267,7 +265,8 @@ def check_mailbox(verb: Verb, mailbox: str, *, smtputf8: bool) -> None:
         return  # RFC 5321 §4.5.1: <Postmaster> without a domain must be accepted
     non_ascii = not mailbox.isascii()
     if non_ascii and not smtputf8:
-        raise fail("syntax.utf8-needs-smtputf8")
+        # RFC 6531 §3.5: 550 5.6.7 for the sender, 553 5.6.7 for a recipient.
+        raise fail("mail.utf8-needs-smtputf8" if verb is Verb.MAIL else "rcpt.utf8-needs-smtputf8")
     local, at, domain = mailbox.rpartition("@")
     if not at or not local:
         raise _bad_address(verb, f"<{mailbox}>")

@@ -105,7 +105,8 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "data.line-too-long": _S(500, "5.5.2", "Message rejected: a text line is longer than 1000 octets including CRLF"),
     # -- informational commands --------------------------------------------------------------
     "vrfy.cannot-verify": _S(252, "2.0.0", "Cannot VRFY {argument}, but send mail and delivery will be attempted"),
-    "expn.disabled": _S(502, "5.5.1", "EXPN is disabled: mailing-list expansion is not offered here"),
+    # RFC 5321 §7.3: a server that disables EXPN (or VRFY) must answer 252, not 502 or 550.
+    "expn.disabled": _S(252, "2.0.0", "Cannot EXPN {argument}: list expansion is disabled here, but mail to the list will be delivered"),
     "help.general": _S(214, "2.0.0", "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP\nType HELP <command> for help on one command\nEnd of HELP"),
     "help.command": _S(214, "2.0.0", "{usage}\n{summary}"),
     "help.unknown-topic": _S(504, "5.5.4", "HELP: no help for {argument}; type HELP to list the commands"),
@@ -132,7 +133,9 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "syntax.unknown-parameter": _S(555, "5.5.4", "{verb} parameter {argument} not recognized"),
     "syntax.parameters-need-ehlo": _S(555, "5.5.4", "MAIL FROM parameter {argument} needs EHLO; after HELO no parameters are allowed"),
     "syntax.bad-parameter-value": _S(501, "5.5.4", "Bad value for {argument}"),
-    "syntax.utf8-needs-smtputf8": _S(553, "5.6.7", "Address contains non-ASCII characters; add SMTPUTF8 to MAIL FROM"),
+    # RFC 6531 §3.5: a non-ASCII address without SMTPUTF8 is 550 5.6.7 at MAIL, 553 5.6.7 at RCPT.
+    "mail.utf8-needs-smtputf8": _S(550, "5.6.7", "Sender address contains non-ASCII characters; add SMTPUTF8 to MAIL FROM"),
+    "rcpt.utf8-needs-smtputf8": _S(553, "5.6.7", "Recipient address contains non-ASCII characters; this message needs SMTPUTF8 in its MAIL FROM"),
     # -- limits ------------------------------------------------------------------------------
     "limits.line-too-long": _S(500, "5.5.2", "Line too long: a command line is at most 512 octets including CRLF"),
     "limits.local-part-too-long": _S(501, "5.5.4", "Address rejected: the local part is longer than 64 octets"),
@@ -196,7 +199,7 @@ HELP_TOPICS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
     "NOOP": ("NOOP", "Do nothing; the server answers 250 (keeps a connection alive)"),
     "QUIT": ("QUIT", "End the session; the server answers 221 and closes"),
     "VRFY": ("VRFY <user>", "Ask whether a mailbox exists (answered 252 here, as most servers do)"),
-    "EXPN": ("EXPN <list>", "Expand a mailing list (disabled here, as on most servers)"),
+    "EXPN": ("EXPN <list>", "Expand a mailing list (disabled here: answered 252, as RFC 5321 asks)"),
     "HELP": ("HELP [command]", "List the commands, or explain one"),
     "STARTTLS": ("STARTTLS", "Switch the connection to TLS (if EHLO lists STARTTLS); then EHLO again"),
     "AUTH": ("AUTH mechanism [initial-response]", "Log in (if EHLO lists AUTH), e.g. AUTH PLAIN or AUTH LOGIN"),

@@ -224,8 +224,8 @@ class Session:
                 return self.security.start_auth(command)
             case Query(verb=Verb.VRFY, argument=argument):
                 return make_reply("vrfy.cannot-verify", argument=quote(argument))
-            case Query(verb=Verb.EXPN):
-                return make_reply("expn.disabled")
+            case Query(verb=Verb.EXPN, argument=argument):
+                return make_reply("expn.disabled", argument=quote(argument))
             case Query(verb=Verb.HELP, argument=argument):
                 return help_reply(argument)
             case _:

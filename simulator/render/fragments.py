@@ -117,7 +117,7 @@ def entry_fragments(entry: CodeEntry, *, level_title: bool = True) -> Fragments:
     """One code explained: title, its class digits, description, when, fix, rule."""
     words = labels(entry.lang)
     prefix = "SMTP " if level_title else ""
-    out: Fragments = [(code_style(entry.code), f"{prefix}{entry.code}"),
+    out: Fragments = [(code_style(entry.code), f"{prefix}{entry.label}"),
                       ("class:title", f" {entry.title}\n")]
     for info in (entry.first, entry.second):
         detail = (entry.own_meaning or info.meaning) if info is entry.first else info.description

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import TextIO
 
 
@@ -12,3 +13,15 @@ def wants_color(stream: TextIO, *, no_color: bool = False) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+SIGPIPE_STATUS = 128 + 13
+"""The exit status of a Unix tool whose reader went away (``| head``)."""
+
+
+def reader_gone() -> int:
+    """Whoever read standard output stopped: stop quietly, as a Unix tool killed by SIGPIPE
+    would (nothing on stderr), and keep Python from complaining when it flushes at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return SIGPIPE_STATUS

@@ -151,6 +151,7 @@ async def serve_tcp(
     data_timeout: float = DATA_SECONDS,
     feed: trio.MemorySendChannel[PeerExchange] | None = None,
     on_drop: Callable[[], None] | None = None,
+    on_end: Callable[[str, str, State], None] | None = None,
     tls: ssl.SSLContext | None = None,
     tls_port: int | None = None,
     on_tls_port: Callable[[int], None] | None = None,
@@ -171,6 +172,8 @@ async def serve_tcp(
     the caller how many messages are being stored while the server shuts down. ``memory``
     (by default a new one) is what the scenario remembers across the sessions: greylisted
     triplets, messages per client address.
+    ``on_end(session_id, peer, state)`` is called when a session is over, with the engine's
+    state then (DATA: the client left in the middle of a message).
 
     ``tls`` is the server's certificate for STARTTLS; with ``tls_port`` too, that port
     speaks implicit TLS (RFC 8314: the handshake before the greeting, as on port 465), and
@@ -181,7 +184,7 @@ async def serve_tcp(
     stopping = stopping or Stopping()
     clients = _Clients(policy, store, max_clients,
                        Timeouts(idle_timeout, data_block_timeout, data_timeout), stopping, feed,
-                       on_drop, tls)
+                       on_drop, tls, on_end)
     clients.memory = memory if memory is not None else Memory()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
@@ -200,7 +203,8 @@ class _Clients:
     def __init__(self, policy: Policy, store: Store, max_clients: int, timeouts: Timeouts,
                  stopping: Stopping, feed: trio.MemorySendChannel[PeerExchange] | None,
                  on_drop: Callable[[], None] | None = None,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None,
+                 on_end: Callable[[str, str, State], None] | None = None) -> None:
         self.policy = policy
         self.store = store
         self.max_clients = max_clients
@@ -208,6 +212,7 @@ class _Clients:
         self.stopping = stopping
         self.feed = feed
         self.on_drop = on_drop
+        self.on_end = on_end
         self.tls = tls
         self.active = 0
         self.connections = 0
@@ -226,10 +231,10 @@ class _Clients:
             await self._refuse(connection, publish)
             return
         self.active += 1
+        session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
+                          memory=self.memory, timer=trio.current_time,
+                          tls_available=self.tls is not None)
         try:
-            session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
-                              memory=self.memory, timer=trio.current_time,
-                              tls_available=self.tls is not None)
             stream: trio.abc.Stream = connection
             if self.tls is not None:
                 stream = UpgradableStream(connection, self.tls)
@@ -237,6 +242,8 @@ class _Clients:
                         stopping=self.stopping, drain=True, implicit_tls=implicit)
         finally:
             self.active -= 1
+            if self.on_end is not None:
+                self.on_end(session_id, peer, session.state)
 
     async def _refuse(self, connection: SocketConnection, publish: Publish) -> None:
         """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes."""

@@ -134,10 +134,10 @@ def test_an_enhanced_code_of_another_class_is_refused(capsys: pytest.CaptureFixt
 
 def test_a_reply_code_and_its_enhanced_code_are_read_as_a_pair(
         capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = explain(capsys, "550", "5.1.1")
+    status, out, _ = explain(capsys, "550", "5.1.3")
     assert status == 0
-    assert out.splitlines()[0].startswith("550 5.1.1: Requested action not taken")
-    assert "Bad destination mailbox address" in out.split("\n\n")[0]
+    assert out.splitlines()[0].startswith("550 5.1.3: Requested action not taken")
+    assert "Bad destination mailbox address syntax" in out.split("\n\n")[0]
 
 
 @pytest.mark.parametrize(("query", "heading"), [

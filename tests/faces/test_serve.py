@@ -40,7 +40,7 @@ def stop(proc: subprocess.Popen[bytes], signum: int) -> tuple[int, bytes, bytes]
 
 
 def test_serve_process_logs_each_exchange_escaped() -> None:
-    with serve_process() as (proc, port):
+    with serve_process("--no-timestamps") as (proc, port):
         smtplib_send(port)
         with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
             sock.recv(512)

@@ -6,16 +6,21 @@ import pytest
 from simulator.lessons import (
     LANGS,
     REQUIRED_COMPARISONS,
+    code_entry,
     compare,
-    compare_codes,
+    compare_entries,
+    pair_entry,
 )
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", REQUIRED_COMPARISONS)
 def test_authored_comparisons_exist(name: str, lang: str) -> None:
-    codes = [int(part) for part in name.split("-")]
-    comparison = compare_codes(codes, lang)
+    parts = [part.partition(" ") for part in name.split("-")]
+    entries = [pair_entry(int(code), enhanced, lang) if enhanced else code_entry(int(code), lang)
+               for code, _, enhanced in parts]
+    comparison = compare_entries(entries, lang)
+    assert comparison.name == name
     assert comparison.authored
     assert comparison.difference and comparison.which
 

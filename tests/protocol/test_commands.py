@@ -71,8 +71,11 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((b"HELO client.example\r\n",), "MAIL FROM:<a@b.example> SIZE=10", 555, "5.5.4",
      "syntax.parameters-need-ehlo"),
     (GREETED, "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250, "2.1.0", "mail.accepted"),
-    (GREETED, "MAIL FROM:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
-    (IN_MAIL, "RCPT TO:<用户@例子.中国>", 553, "5.6.7", "syntax.utf8-needs-smtputf8"),
+    # RFC 6531 §3.5: non-ASCII without SMTPUTF8 is 550 at MAIL, 553 at RCPT (both 5.6.7)
+    (GREETED, "MAIL FROM:<用户@例子.中国>", 550, "5.6.7", "mail.utf8-needs-smtputf8"),
+    (GREETED, "MAIL FROM:<jörg@example.org> BODY=8BITMIME", 550, "5.6.7",
+     "mail.utf8-needs-smtputf8"),
+    (IN_MAIL, "RCPT TO:<用户@例子.中国>", 553, "5.6.7", "rcpt.utf8-needs-smtputf8"),
     # arguments where none belong
     (IN_RCPT, "DATA now", 501, "5.5.4", "syntax.unexpected-argument"),
     ((), "RSET please", 501, "5.5.4", "syntax.unexpected-argument"),

@@ -26,8 +26,9 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
     ((), "RSET", 250, "2.0.0", "session.rset"),
     (IN_RCPT, "VRFY bob", 252, "2.0.0", "vrfy.cannot-verify"),
     ((), "VRFY", 501, "5.5.4", "syntax.missing-argument"),
-    ((), "EXPN staff", 502, "5.5.1", "expn.disabled"),
-    ((), "EXPN", 502, "5.5.1", "expn.disabled"),
+    ((), "EXPN staff", 252, "2.0.0", "expn.disabled"),  # RFC 5321 §7.3: disabled is 252
+    (IN_RCPT, "EXPN staff", 252, "2.0.0", "expn.disabled"),
+    ((), "EXPN", 501, "5.5.4", "syntax.missing-argument"),
     ((), "HELP", 214, "2.0.0", "help.general"),
     ((), "HELP mail", 214, "2.0.0", "help.command"),
     ((), "HELP FOO", 504, "5.5.4", "help.unknown-topic"),

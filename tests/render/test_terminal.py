@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 
@@ -34,3 +36,16 @@ def test_no_color_option_and_environment_win(monkeypatch: pytest.MonkeyPatch) ->
 def test_an_empty_no_color_does_not_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "")  # no-color.org: only a non-empty value disables
     assert wants_color(Tty())
+
+
+def test_a_demo_whose_reader_stops_early_ends_quietly() -> None:
+    """reader_gone(): ``smtp-sim demo x | head -1`` says nothing and exits as SIGPIPE would."""
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "demo", "first-mail",
+                             "--pace", "0"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # the title
+    proc.stdout.close()
+    status = proc.wait(timeout=60)
+    assert proc.stderr.read() == b""
+    assert status == 141

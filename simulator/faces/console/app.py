@@ -26,14 +26,14 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
-from simulator.faces.console.completion import CompletionContext, SmtpCompleter
 from simulator.faces.console.context import ConsoleContext, encode_line
-from simulator.faces.console.lexer import INPUT_STYLE, SmtpLexer
-from simulator.faces.console.meta import is_known_meta, is_meta, parse_meta
+from simulator.faces.console.meta import KNOWN, SPECS, is_known_meta, is_meta, parse_meta
 from simulator.faces.console.metacmds import run_meta, say_goodbye
 from simulator.faces.console.settings import choose_lang, history_path
 from simulator.faces.console.toolbar import toolbar_fragments
 from simulator.faces.console.waiting import Waiter, waiting_bindings
+from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
+from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_bytes, show_text
@@ -77,21 +77,24 @@ def key_bindings(pasted: Callable[[str], None]) -> KeyBindings:
                 return None
         return None
 
-    @bindings.add(Keys.BracketedPaste)
-    def _paste(event: KeyPressEvent) -> None:
-        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
-        buffer = event.current_buffer
-        if "\n" not in data:
-            buffer.insert_text(data)
-            return
-        document = buffer.document
-        whole = document.text_before_cursor + data + document.text_after_cursor
-        lines, _, rest = whole.rpartition("\n")
-        pasted(rest)
-        buffer.text = lines
-        buffer.validate_and_handle()
-
+    bindings.add(Keys.BracketedPaste)(lambda event: _paste(event, pasted))
     return bindings
+
+
+def _paste(event: KeyPressEvent, pasted: Callable[[str], None]) -> None:
+    """A paste of one line is typed in; of several, the lines are submitted (``pasted``
+    keeps what follows the last line break for the next prompt)."""
+    data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+    buffer = event.current_buffer
+    if "\n" not in data:
+        buffer.insert_text(data)
+        return
+    document = buffer.document
+    whole = document.text_before_cursor + data + document.text_after_cursor
+    lines, _, rest = whole.rpartition("\n")
+    pasted(rest)
+    buffer.text = lines
+    buffer.validate_and_handle()
 
 
 class ConsoleHistory(History):
@@ -147,7 +150,7 @@ class Console:
             history=self.history,
             auto_suggest=AutoSuggestFromHistory(),
             completer=SmtpCompleter(self._completion_context),
-            lexer=SmtpLexer(lambda: self.ctx.in_data),
+            lexer=SmtpLexer(lambda: self.ctx.in_data, KNOWN),
             bottom_toolbar=self._toolbar,
             key_bindings=key_bindings(self._pasted),
             style=console_style(),
@@ -169,7 +172,7 @@ class Console:
         addresses = [*ctx.senders, *ctx.recipients, "alice@example.org", "bob@example.net"]
         return CompletionContext(ctx.in_data, tuple(dict.fromkeys(addresses)),
                                  senders=tuple(ctx.senders), recipients=tuple(ctx.recipients),
-                                 lang=ctx.lang)
+                                 lang=ctx.lang, metas=SPECS)
 
     def _toolbar(self) -> StyleAndTextTuples:
         ctx = self.ctx

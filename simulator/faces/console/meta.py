@@ -9,19 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from simulator.faces.prompt.spec import MetaSpec
 from simulator.lessons.load import LANGS
-
-
-@dataclass(frozen=True, slots=True)
-class MetaSpec:
-    """One meta-command: its name, its usage line, and how many arguments it takes."""
-
-    name: str
-    usage: str
-    min_args: int = 0
-    max_args: int = 0
-    choices: tuple[str, ...] = ()
-
 
 SPECS: Final = (
     MetaSpec("help", ":help [COMMAND]", 0, 1),
@@ -45,6 +34,8 @@ SPECS: Final = (
 NAMES: Final = tuple(f":{spec.name}" for spec in SPECS)
 _BY_NAME: Final = {spec.name: spec for spec in SPECS}
 _ALIASES: Final = {"q": "quit", "exit": "quit", "h": "help", "?": "help"}
+KNOWN: Final = NAMES + tuple(f":{alias}" for alias in _ALIASES)
+"""Every name the console answers to (highlighted as known while typing)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,14 +21,18 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
+from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
+from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
+from simulator.faces.prompt.spec import MetaSpec
 from simulator.lessons.course import Course, Lesson, current_goal
 from simulator.lessons.course.words import say
+from simulator.lessons.load import LANGS
 from simulator.protocol import State
 from simulator.protocol.escape import show_text
 from simulator.render import STYLE
 
 from . import panel
-from .lesson import LESSON_COMMANDS, Action, LessonScreen
+from .lesson import LESSON_COMMANDS, SCRIPT_COMMANDS, Action, LessonScreen
 from .output import Printer, terminal_width
 from .progress import ProgressStore
 
@@ -61,6 +65,13 @@ def _bindings() -> KeyBindings:
     return bindings
 
 
+LEARN_COMMANDS: Final = (*LESSON_COMMANDS, *SCRIPT_COMMANDS)
+LEARN_SPECS: Final = tuple(
+    MetaSpec(name[1:], name, choices=LANGS if name == ":lang" else
+             ("crlf", "lf") if name == ":eol" else ()) for name in LEARN_COMMANDS)
+"""What Tab offers after ``:`` in a lesson."""
+
+
 class LessonApp:
     """Lessons one after another until :quit, Ctrl-D or the end of the course."""
 
@@ -75,11 +86,18 @@ class LessonApp:
         self.session: PromptSession[str] = PromptSession(
             input=input, output=output, history=history or _history(),
             auto_suggest=AutoSuggestFromHistory(),
+            completer=SmtpCompleter(self._completion_context),
+            lexer=SmtpLexer(lambda: self._state() is State.DATA, LEARN_COMMANDS),
             bottom_toolbar=self._toolbar, key_bindings=_bindings(),
-            style=Style.from_dict({**STYLE, **TOOLBAR_STYLE}),
+            style=Style.from_dict({**STYLE, **dict(INPUT_STYLE), **TOOLBAR_STYLE}),
             color_depth=None if color else ColorDepth.DEPTH_1_BIT, erase_when_done=True)
 
         self.show = Printer(out, color=color, width=terminal_width if wrap else None)
+
+    def _completion_context(self) -> CompletionContext:
+        """SMTP as in the console, and the lesson's own ``:`` commands."""
+        return CompletionContext(in_data=self._state() is State.DATA, lang=self.lang,
+                                 metas=LEARN_SPECS)
 
     def _state(self) -> State:
         return State.CLOSED if self.screen is None else self.screen.run.session.state

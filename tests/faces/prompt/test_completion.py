@@ -5,7 +5,9 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from simulator.faces.console.completion import CompletionContext, SmtpCompleter, suggestions
+from simulator.faces.console.meta import SPECS
+from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter, suggestions
+from simulator.faces.prompt.spec import MetaSpec
 
 CTX = CompletionContext(addresses=("alice@example.org", "bob@example.net"))
 
@@ -54,10 +56,17 @@ def test_mail_parameters_after_the_path_not_repeated() -> None:
 
 
 def test_meta_commands_and_their_arguments() -> None:
-    assert texts(":st") == [":state"]
-    assert texts(":lang ") == ["en", "zh"]
-    assert texts(":eol l") == ["lf"]
-    assert "221" in texts(":explain 2")
+    ctx = CompletionContext(metas=SPECS)
+    assert texts(":st", ctx) == [":state"]
+    assert texts(":lang ", ctx) == ["en", "zh"]
+    assert texts(":eol l", ctx) == ["lf"]
+    assert "221" in texts(":explain 2", ctx)
+
+
+def test_only_the_faces_own_meta_commands_are_offered() -> None:
+    ctx = CompletionContext(metas=(MetaSpec("hint", ":hint"), MetaSpec("goal", ":goal")))
+    assert texts(":", ctx) == [":hint", ":goal"]
+    assert texts(":st", ctx) == []
 
 
 def test_message_text_completes_only_headers() -> None:

@@ -16,8 +16,8 @@ from typing import Final
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from simulator.faces.console.lexer import VERBS
-from simulator.faces.console.meta import SPECS
+from simulator.faces.prompt.lexer import VERBS
+from simulator.faces.prompt.spec import MetaSpec
 from simulator.protocol.replies import CATALOGUE, HELP_TOPICS
 
 HELO_DOMAINS: Final = ("client.example", "localhost", "[127.0.0.1]")
@@ -48,6 +48,8 @@ class CompletionContext:
     recipients: Sequence[str] | None = None
     """Recipients the server accepted (RCPT TO offers these first)."""
     lang: str = "en"
+    metas: Sequence[MetaSpec] = ()
+    """The face's own ``:`` commands."""
 
 
 def _starting(prefix: str, options: Iterable[str], meta: Callable[[str], str] | None = None,
@@ -60,7 +62,7 @@ def _starting(prefix: str, options: Iterable[str], meta: Callable[[str], str] | 
 def suggestions(before_cursor: str, context: CompletionContext) -> list[Suggestion]:
     """Completions for the text left of the cursor (one line)."""
     if before_cursor.startswith(":"):
-        return _meta_suggestions(before_cursor)
+        return _meta_suggestions(before_cursor, context.metas)
     if context.in_data:
         return _starting(before_cursor, HEADERS) if before_cursor else []
     verb, _, argument = before_cursor.partition(" ")
@@ -116,13 +118,13 @@ def _paths(verb: str, typed: str, context: CompletionContext) -> list[Suggestion
             if option.casefold().startswith(folded) and option != typed]
 
 
-def _meta_suggestions(before_cursor: str) -> list[Suggestion]:
+def _meta_suggestions(before_cursor: str, specs: Sequence[MetaSpec]) -> list[Suggestion]:
     name, space, argument = before_cursor.partition(" ")
     if not space:
-        return _starting(name, (f":{spec.name}" for spec in SPECS))
+        return _starting(name, (f":{spec.name}" for spec in specs))
     if " " in argument:
         return []
-    spec = next((s for s in SPECS if f":{s.name}" == name.lower()), None)
+    spec = next((s for s in specs if f":{s.name}" == name.lower()), None)
     if spec is None:
         return []
     if spec.name == "explain":

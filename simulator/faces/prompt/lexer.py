@@ -8,14 +8,13 @@ the server says 500 - a hint, never a block: the line is still sent as typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Final
 
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
-from simulator.faces.console.meta import NAMES
 from simulator.protocol.state import UNIMPLEMENTED, Verb
 
 VERBS: Final = tuple(v.value for v in Verb if v is not Verb.END_OF_DATA)
@@ -35,12 +34,14 @@ INPUT_STYLE: Final = (
 _PATH_ARG: Final = re.compile(r"(?i)(FROM:|TO:)(\s*)(<[^>]*>?)?(.*)", re.DOTALL)
 
 
-def tokenize(line: str, *, in_data: bool = False) -> list[tuple[str, str]]:
-    """Fragments for ``line``; message text (``in_data``) is left plain."""
+def tokenize(line: str, *, in_data: bool = False, metas: Collection[str] = (),
+             ) -> list[tuple[str, str]]:
+    """Fragments for ``line``; message text (``in_data``) is left plain; ``metas`` are the
+    face's own ``:`` commands (``:help``...), shown as known."""
     if in_data or not line:
         return [("", line)]
     if line.lstrip().startswith(":"):
-        return _tokenize_meta(line)
+        return _tokenize_meta(line, metas)
     lead = line[: len(line) - len(line.lstrip())]
     rest = line[len(lead):]
     verb, space, argument = _split_first(rest)
@@ -76,10 +77,10 @@ def _tokenize_path_argument(argument: str) -> list[tuple[str, str]]:
     return out
 
 
-def _tokenize_meta(line: str) -> list[tuple[str, str]]:
+def _tokenize_meta(line: str, metas: Collection[str]) -> list[tuple[str, str]]:
     lead = line[: len(line) - len(line.lstrip())]
     name, space, argument = _split_first(line.lstrip())
-    known = name.lower() in NAMES or name.lower() in (":q", ":exit", ":h", ":?")
+    known = name.lower() in metas
     style = "class:meta" if known else "class:meta.unknown"
     return [f for f in (("", lead), (style, name), ("", space), ("", argument)) if f[1]]
 
@@ -87,8 +88,9 @@ def _tokenize_meta(line: str) -> list[tuple[str, str]]:
 class SmtpLexer(Lexer):
     """prompt_toolkit lexer over :func:`tokenize`; ``in_data`` is asked on every redraw."""
 
-    def __init__(self, in_data: Callable[[], bool]) -> None:
+    def __init__(self, in_data: Callable[[], bool], metas: Collection[str] = ()) -> None:
         self._in_data = in_data
+        self._metas = metas
 
     def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
         lines = document.lines
@@ -97,6 +99,6 @@ class SmtpLexer(Lexer):
         def get_line(number: int) -> StyleAndTextTuples:
             if number >= len(lines):
                 return []
-            return list(tokenize(lines[number], in_data=in_data))
+            return list(tokenize(lines[number], in_data=in_data, metas=self._metas))
 
         return get_line

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prompt_toolkit.document import Document
 
-from simulator.faces.console.lexer import SmtpLexer, tokenize
+from simulator.faces.console.meta import KNOWN
+from simulator.faces.prompt.lexer import SmtpLexer, tokenize
 
 
 def styles(line: str, **kw: bool) -> dict[str, str]:
@@ -32,9 +33,13 @@ def test_typo_and_unimplemented_verbs_are_marked() -> None:
     assert styles("STARTTLS")["STARTTLS"] == "class:verb"  # offered with --tls
 
 
-def test_meta_commands() -> None:
-    assert styles(":state")[":state"] == "class:meta"
-    assert styles(":stat")[":stat"] == "class:meta.unknown"
+def test_meta_commands_are_known_when_the_face_names_them() -> None:
+    assert {text: style for style, text in tokenize(":state", metas=KNOWN)}[":state"] == \
+        "class:meta"
+    assert {text: style for style, text in tokenize(":q", metas=KNOWN)}[":q"] == "class:meta"
+    assert {text: style for style, text in tokenize(":stat", metas=KNOWN)}[":stat"] == \
+        "class:meta.unknown"
+    assert styles(":state")[":state"] == "class:meta.unknown"  # a face without :state
 
 
 def test_message_text_is_not_highlighted() -> None:

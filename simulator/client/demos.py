@@ -1,0 +1,123 @@
+"""Where demo scripts come from: a teacher's file (and its companion ``.toml``), or a
+built-in demo under ``lessons/demos/`` with narration in every language.
+
+Also what a script's header asks of the built-in server: the Policy it runs with, or the
+feature this build lacks (then the demo says so instead of playing something else).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.lessons.classroom import demo_names, demo_texts
+from simulator.lessons.scenarios import ScenarioError, load_scenario
+from simulator.protocol import Policy
+from simulator.protocol.rules import Scenario
+
+from .demoscript import DemoScript, DemoScriptError, header_text, parse_script, same_actions
+
+FEATURES: dict[str, str] = {}
+"""Header keys that need a server feature this build does not have yet, and its name (none
+since STARTTLS and AUTH landed; a future feature is listed here until it does)."""
+DEMO_SEED = 1
+"""The seed of a scenario's randomness in a demo: a step back replays the very same replies."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDemo:
+    """A script ready to play: one DemoScript per language (the same steps in each)."""
+
+    name: str
+    scripts: Mapping[str, DemoScript]
+    builtin: bool
+
+    def script(self, lang: str) -> DemoScript:
+        return self.scripts.get(lang) or next(iter(self.scripts.values()))
+
+    def summary(self, lang: str) -> str:
+        return header_text(self.script(lang).header, "summary", lang)
+
+
+def missing_feature(header: Mapping[str, Any]) -> str | None:
+    """The feature a header asks for that this build cannot give, else None."""
+    for key, feature in FEATURES.items():
+        if header.get(key):
+            return feature
+    return None
+
+
+def demo_scenario(header: Mapping[str, Any]) -> Scenario | None:
+    """The scenario a header names (None: strict), seeded for replay; DemoScriptError when
+    it cannot be loaded (the message says why)."""
+    name = header.get("scenario")
+    if name is None:
+        return None
+    seed = header.get("seed", DEMO_SEED)
+    try:
+        return load_scenario(str(name), overrides={"seed": seed if isinstance(seed, int)
+                                                  else DEMO_SEED})
+    except ScenarioError as err:
+        raise DemoScriptError(str(err)) from err
+
+
+def demo_policy(header: Mapping[str, Any], base: Policy | None = None,
+                scenario: Scenario | None = None) -> Policy:
+    """The built-in server's Policy for a script's header; ``scenario`` (the command line's)
+    before the header's. Raises DemoScriptError when the header asks for what this build
+    lacks, or names a scenario that cannot be loaded."""
+    feature = missing_feature(header)
+    if feature is not None:
+        raise DemoScriptError(feature)
+    base = base or Policy()
+    size = header.get("max_size", base.max_message_size)
+    return Policy(hostname=str(header.get("hostname", base.hostname)),
+                  max_message_size=int(size) if isinstance(size, int) else base.max_message_size,
+                  accept_bare_lf=bool(header.get("accept_bare_lf", base.accept_bare_lf)),
+                  scenario=scenario or demo_scenario(header) or base.scenario)
+
+
+def builtin_demo(name: str) -> LoadedDemo | None:
+    """A built-in demo by name; None when there is none. Its languages must agree."""
+    found = demo_texts(name)
+    if found is None:
+        return None
+    runs, companion = found
+    scripts = {lang: parse_script(text, where=f"lessons/demos/{name}.{lang}.run",
+                                  companion=companion) for lang, text in runs.items()}
+    first = next(iter(scripts.values()))
+    for lang, script in scripts.items():
+        if not same_actions(first, script):
+            raise DemoScriptError(f"lessons/demos/{name}.{lang}.run: its commands differ from "
+                                  "the other languages' (only the narration may)")
+    return LoadedDemo(name, scripts, builtin=True)
+
+
+def builtin_names(*, playable: bool | None = None) -> tuple[str, ...]:
+    """Built-in demo names; ``playable=True`` only those this build can play."""
+    names = demo_names()
+    if playable is None:
+        return names
+    out = []
+    for name in names:
+        demo = builtin_demo(name)
+        ok = demo is not None and missing_feature(demo.script("en").header) is None
+        if ok is playable:
+            out.append(name)
+    return tuple(out)
+
+
+def load_demo(source: str) -> LoadedDemo | None:
+    """A script file (with its companion ``.toml``, if any), else a built-in demo by name."""
+    path = Path(source)
+    if path.is_file():
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        companion_path = path.with_suffix(".toml")
+        companion = None
+        if companion_path != path and companion_path.is_file():
+            companion = companion_path.read_text(encoding="utf-8")
+        script = parse_script(text, where=str(path), companion=companion)
+        return LoadedDemo(path.stem, {"any": script}, builtin=False)
+    return builtin_demo(source)

@@ -1,0 +1,225 @@
+"""The ``smtp-sim demo`` command: pick the script, the server, the mode; then play."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import shutil
+import sys
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+import trio
+
+from simulator.client.demoplayer import ConnectionFactory, DemoPlayer, connection_factory
+from simulator.client.demos import (
+    DEMO_SEED,
+    LoadedDemo,
+    builtin_demo,
+    builtin_names,
+    demo_policy,
+    load_demo,
+    missing_feature,
+)
+from simulator.client.demoscript import DemoScriptError
+from simulator.lessons.classroom import say
+from simulator.lessons.scenarios import ScenarioError, from_options
+from simulator.protocol import Policy
+from simulator.protocol.rules import Scenario
+from simulator.render.asciicast import AsciicastWriter
+from simulator.render.terminal import reader_gone, wants_color
+from simulator.server.secure import OptionError
+
+from .controller import DemoController
+from .playback import play_unattended
+
+if TYPE_CHECKING:
+    from prompt_toolkit.output import Output
+
+DEFAULT_PACE = 3.0
+DEFAULT_SPEED = 18.0
+
+
+def _error(text: str) -> int:
+    print(f"smtp-sim demo: {text}", file=sys.stderr)
+    return 2
+
+
+def list_demos(lang: str, out: TextIO) -> int:
+    """``smtp-sim demo list``: each playable built-in demo with its title and summary."""
+    out.write(say(lang, "demo", "list-heading") + "\n")
+    for name in builtin_names(playable=True):
+        demo = builtin_demo(name)
+        assert demo is not None
+        script = demo.script(lang)
+        out.write(f"  {name:<14} {script.title(lang)}\n  {'':<14} {demo.summary(lang)}\n")
+    return 0
+
+
+class _Refused(Exception):
+    """A demo that cannot start: the message to print, then the usage status."""
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Entry point of ``smtp-sim demo``; the exit status."""
+    lang = args.lang or "en"
+    if args.script == "list":
+        return list_demos(lang, sys.stdout)
+    try:
+        demo, player = _prepare(args, lang)
+    except _Refused as err:
+        return _error(str(err))
+    unattended = args.pace == 0 or not (sys.stdin.isatty() and sys.stdout.isatty())
+    try:
+        if unattended:
+            return _unattended(args, demo, player, lang)
+        return _interactive(args, demo, player, lang)
+    except BrokenPipeError:
+        return reader_gone()
+    except OSError as err:
+        peer = args.connect or say(lang, "demo", "built-in-server")
+        return _error(say(lang, "demo", "connect-failed", peer=peer,
+                          error=err.strerror or err))
+
+
+def _prepare(args: argparse.Namespace, lang: str) -> tuple[LoadedDemo, DemoPlayer]:
+    """The demo and its player, every option checked first; _Refused says what is wrong."""
+    try:
+        demo = load_demo(args.script)
+    except (DemoScriptError, OSError, UnicodeDecodeError) as err:
+        raise _Refused(str(err)) from None
+    if demo is None:
+        raise _Refused(say(lang, "demo", "not-found", name=args.script))
+    header = demo.script(lang).header
+    feature = missing_feature(header)
+    if feature is not None and args.connect is None:
+        raise _Refused(say(lang, "demo", "needs", feature=feature))
+    connect_to = None
+    if args.connect:
+        from simulator.client import parse_peer
+
+        try:
+            connect_to = parse_peer(args.connect)
+        except ValueError as err:
+            raise _Refused(f"--connect: {err}") from None
+    if args.speed <= 0 or (args.pace is not None and args.pace < 0):
+        raise _Refused(say(lang, "demo", "bad-timing"))
+    try:
+        policy = demo_policy({} if feature else header, _base_policy(args),
+                             _cli_scenario(args))
+        connect = _secured(args, header, policy, connect_to)
+    except (DemoScriptError, ScenarioError, OptionError) as err:
+        raise _Refused(str(err)) from None
+    return demo, DemoPlayer(demo.script(lang), connect)
+
+
+def _screen_size() -> os.terminal_size:
+    """The terminal's own size (COLUMNS/LINES may be stale); else theirs, else 100x30."""
+    try:
+        return os.get_terminal_size(sys.stdout.fileno())
+    except (OSError, ValueError):
+        return shutil.get_terminal_size((100, 30))
+
+
+def _secured(args: argparse.Namespace, header: Mapping[str, Any], policy: Policy,
+             connect_to: tuple[str, int] | None) -> ConnectionFactory:
+    """The connections to play on, with STARTTLS and AUTH when the header or the command line
+    asks (a certificate is made as the console makes one); OptionError when they do not fit."""
+    from simulator.server.secure import prepare, read_options
+
+    options = read_options(args)
+    options = dataclasses.replace(options, tls=options.tls or bool(header.get("tls")),
+                                  auth=options.auth or bool(header.get("auth")))
+    security = prepare(options, policy)
+    files = security.files
+    ca = None if files is None else str(files.ca or files.cert)
+    return connection_factory(security.policy, connect_to, tls=security.context, ca=ca)
+
+
+def _base_policy(args: argparse.Namespace) -> Policy:
+    return Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
+
+
+def _cli_scenario(args: argparse.Namespace) -> Scenario | None:
+    """``--scenario`` and its options, seeded for replay unless ``--seed`` says otherwise."""
+    if not getattr(args, "scenario", None):
+        return None
+    return from_options(args.scenario, greylist_delay=getattr(args, "greylist_delay", None),
+                        rate_limit=getattr(args, "rate_limit", None),
+                        fault_rate=getattr(args, "fault_rate", None),
+                        seed=getattr(args, "seed", None) or DEMO_SEED)
+
+
+def _open_cast(args: argparse.Namespace, title: str) -> tuple[TextIO, AsciicastWriter] | None:
+    if not args.record:
+        return None
+    size = _screen_size()
+    handle = open(args.record, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+    return handle, AsciicastWriter(handle, width=size.columns, height=size.lines, title=title)
+
+
+def _unattended(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
+                lang: str) -> int:
+    color = wants_color(sys.stdout, no_color=args.no_color)
+    cast = _open_cast(args, demo.script(lang).title(lang))
+    try:
+        playback = trio.run(lambda: play_unattended(
+            demo, player, sys.stdout, lang=lang, color=color,
+            cast=None if cast is None else cast[1], speed=args.speed,
+            pace=args.pace or 0.0))
+    finally:
+        if cast is not None:
+            cast[0].close()
+    if cast is not None:
+        print(say(lang, "demo", "recorded", path=args.record, events=cast[1].events,
+                  seconds=f"{cast[1].last:.1f}"), file=sys.stderr)
+    return 1 if playback.unsent else 0
+
+
+class _Tee:
+    """The terminal's output, also written into the recording with the time it was shown."""
+
+    def __init__(self, out: TextIO, cast: AsciicastWriter) -> None:
+        self.out, self.cast, self.start = out, cast, time.monotonic()
+        self.encoding = getattr(out, "encoding", "utf-8")
+
+    def write(self, text: str) -> int:
+        self.cast.output(time.monotonic() - self.start, text)
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+        self.cast.flush()
+
+    def fileno(self) -> int:
+        return self.out.fileno()
+
+    def isatty(self) -> bool:
+        return self.out.isatty()
+
+
+def _output(cast: AsciicastWriter | None) -> Output | None:
+    if cast is None:
+        return None
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    return Vt100_Output.from_pty(_Tee(sys.stdout, cast))  # type: ignore[arg-type]
+
+
+def _interactive(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
+                 lang: str) -> int:
+    from .app import run_fullscreen
+
+    controller = DemoController(demo, player, lang=lang, speed=args.speed,
+                                pace=args.pace or DEFAULT_PACE, autoplay=args.autoplay)
+    cast = _open_cast(args, demo.script(lang).title(lang))
+    color = wants_color(sys.stdout, no_color=args.no_color)
+    try:
+        trio.run(lambda: run_fullscreen(controller, output=_output(
+            None if cast is None else cast[1]), color=color))
+    finally:
+        if cast is not None:
+            cast[0].close()
+    return 1 if player.unsent else 0

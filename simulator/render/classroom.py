@@ -1,0 +1,293 @@
+"""The class as the instructor sees it: every session and the mistakes they share.
+
+A :class:`ClassModel` is fed what ``serve`` publishes (each Exchange tagged with its session,
+and a note when a session ends) with the time handed in, and keeps, per session, the
+numbers of the dashboard's table and a bounded transcript; across the class, which error
+reply keys were met by which sessions. Pure and synchronous: the dashboard draws it,
+``serve`` prints its summary at exit, tests feed it by hand.
+
+Credentials never reach it unmasked: an ``AUTH`` line keeps its mechanism only
+(``AUTH PLAIN ****``), and the lines of an AUTH dialogue (after a 334) are ``****``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+from simulator.protocol import Exchange, State
+from simulator.protocol.events import Then
+
+if TYPE_CHECKING:  # serve imports this module; the client side is not needed to run it
+    from simulator.client import Step
+
+TRANSCRIPT_LIMIT: Final = 200
+"""Exchanges kept per session (a client can send without end; the screen shows the end)."""
+SESSION_LIMIT: Final = 2000
+"""Sessions kept; past that the oldest closed ones are forgotten (the tallies stay). With
+transcripts, at most SESSION_LIMIT x TRANSCRIPT_LIMIT Exchanges are held."""
+LISTED: Final = 200
+"""Sessions listed per mistake (they are all counted)."""
+MASK: Final = b"****"
+NOT_MISTAKES: Final = frozenset({
+    "session.shutdown", "session.too-many-clients", "data.storage-failed", "data.storage-full",
+    "session.hung-up", "fault.closing", "fault.try-again", "fault.mailbox-unavailable",
+    "tls.not-available"})
+"""Error replies that are the server's doing (shutdown, a failing or full store, the chaos
+scenario's seeded faults), not the student's."""
+
+
+class SessionEnd(NamedTuple):
+    """A session is over: which one, and the engine's state when it ended."""
+
+    session_id: str
+    peer: str
+    state: State
+
+
+def mask_credentials(line: bytes, *, in_auth: bool) -> bytes:
+    """``line`` with any credential replaced by ``****`` (RFC 4954: AUTH's initial response
+    and every line of the 334 dialogue are credentials)."""
+    if in_auth:
+        return MASK + (b"\r\n" if line.endswith(b"\r\n") else b"")
+    words = line.split(None, 2)
+    if len(words) >= 3 and words[0].upper() == b"AUTH":
+        return b"AUTH " + words[1] + b" " + MASK + (b"\r\n" if line.endswith(b"\r\n") else b"")
+    return line
+
+
+def masked(exchange: Exchange, *, in_auth: bool) -> Exchange:
+    """The Exchange safe to show to others: credentials masked (and the parsed command,
+    which holds them too, dropped)."""
+    line = mask_credentials(exchange.line, in_auth=in_auth)
+    if line == exchange.line:
+        return exchange
+    return dataclasses.replace(exchange, line=line, command=None)
+
+
+def is_mistake(exchange: Exchange) -> bool:
+    """An error reply the student caused (4xx/5xx, except the server's own troubles)."""
+    return exchange.reply.code >= 400 and exchange.reply.key not in NOT_MISTAKES
+
+
+@dataclass(slots=True)
+class SessionRecord:
+    """One student's session, as the table shows it."""
+
+    session_id: str
+    peer: str
+    started: float
+    helo: str = ""
+    state: State = State.CONNECTED
+    commands: int = 0
+    errors: int = 0
+    accepted: int = 0
+    last_reply: str = ""
+    last_code: int = 0
+    last_activity: float = 0.0
+    activity: int = 0
+    """The model's activity counter when this session last did something (newest = highest)."""
+    tls: bool = False
+    auth: bool = False
+    closed: bool = False
+    ended: str = ""
+    """How it ended: ``quit``, ``server`` (a 421 or the like), ``client`` (hung up)."""
+    discarded: bool = False
+    """It ended inside DATA: the message being sent was thrown away."""
+    transcript: deque[Exchange] = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
+    mistakes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def number(self) -> int:
+        digits = self.session_id.lstrip("S")
+        return int(digits) if digits.isdigit() else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Mistake:
+    """One error reply key across the class."""
+
+    key: str
+    code: int
+    sessions: tuple[str, ...]
+    """The sessions that met it, in the order they first did (the first LISTED of them)."""
+    times: int
+    count: int
+    """How many sessions met it."""
+
+
+@dataclass(slots=True)
+class _Tally:
+    code: int
+    sessions: list[str] = field(default_factory=list)
+    count: int = 0
+    times: int = 0
+
+
+class ClassModel:
+    """Every session of the class, and the class's mistakes."""
+
+    def __init__(self, *, transcripts: bool = True) -> None:
+        self.transcripts = transcripts
+        """Keep each session's Exchanges (the dashboard shows them; the summary does not)."""
+        self.sessions: dict[str, SessionRecord] = {}
+        self.total_sessions = 0
+        self.accepted = 0
+        self.dropped = 0
+        self.activity = 0
+        self._tallies: dict[str, _Tally] = {}
+
+    def observe(self, session_id: str, peer: str, exchange: Exchange, now: float) -> Exchange:
+        """Take one Exchange of a session; the Exchange as it may be shown (masked)."""
+        record = self._record(session_id, peer, now)
+        in_auth = record.last_code == 334
+        shown = masked(exchange, in_auth=in_auth)
+        if self.transcripts:
+            record.transcript.append(shown)
+        self.activity += 1
+        record.activity, record.last_activity = self.activity, now
+        record.state = exchange.state_after
+        reply = exchange.reply
+        record.last_code = reply.code
+        record.last_reply = reply.wire_lines()[-1]
+        if exchange.line:
+            record.commands += 1
+        self._note_progress(record, exchange)
+        if is_mistake(exchange):
+            self._note_mistake(record, exchange)
+        if exchange.then is Then.CLOSE:
+            record.closed = True
+            record.ended = record.ended or ("quit" if reply.key == "session.quit" else "server")
+        return shown
+
+    def _record(self, session_id: str, peer: str, now: float) -> SessionRecord:
+        record = self.sessions.get(session_id)
+        if record is None:
+            record = SessionRecord(session_id, peer, started=now, last_activity=now)
+            self.sessions[session_id] = record
+            self.total_sessions += 1
+            self._forget_old()
+        return record
+
+    def _note_progress(self, record: SessionRecord, exchange: Exchange) -> None:
+        reply = exchange.reply
+        if exchange.message is not None and reply.code == 250:
+            record.accepted += 1
+            self.accepted += 1
+        if reply.key in ("session.helo", "session.ehlo") and exchange.line:
+            parts = exchange.line.split(None, 1)
+            helo = parts[1] if len(parts) > 1 else b""
+            record.helo = helo.strip().decode("utf-8", errors="surrogateescape")
+        if reply.code == 220 and exchange.line:  # 220 to a command: STARTTLS went ahead
+            record.tls = True
+        if reply.code == 235:  # RFC 4954: authentication succeeded
+            record.auth = True
+
+    def _note_mistake(self, record: SessionRecord, exchange: Exchange) -> None:
+        key = exchange.reply.key
+        record.errors += 1
+        tally = self._tallies.setdefault(key, _Tally(exchange.reply.code))
+        tally.times += 1
+        if key not in record.mistakes:  # this session's first time
+            tally.count += 1
+            if len(tally.sessions) < LISTED:
+                tally.sessions.append(record.session_id)
+        record.mistakes[key] = record.mistakes.get(key, 0) + 1
+
+    def ended(self, end: SessionEnd, now: float) -> SessionRecord:
+        """A session is over: how (from what it last said) and whether a message was lost."""
+        record = self._record(end.session_id, end.peer, now)
+        if not record.closed:
+            record.closed = True
+            record.ended = "server" if end.state is State.CLOSED else "client"
+            record.discarded = end.state is State.DATA
+        record.state = State.CLOSED
+        self.activity += 1
+        record.activity, record.last_activity = self.activity, now
+        return record
+
+    def clear_closed(self) -> int:
+        """Forget the closed sessions' rows (the class tallies keep them); how many went."""
+        gone = [sid for sid, record in self.sessions.items() if record.closed]
+        for sid in gone:
+            del self.sessions[sid]
+        return len(gone)
+
+    def _forget_old(self) -> None:
+        if len(self.sessions) <= SESSION_LIMIT:
+            return
+        for sid, record in list(self.sessions.items()):
+            if record.closed:
+                del self.sessions[sid]
+                if len(self.sessions) <= SESSION_LIMIT:
+                    return
+
+    def mistakes(self, limit: int | None = None) -> list[Mistake]:
+        """Error keys by how many sessions met them (then how often), most first."""
+        found = [Mistake(key, t.code, tuple(t.sessions), t.times, t.count)
+                 for key, t in self._tallies.items()]
+        found.sort(key=lambda m: (-m.count, -m.times, m.key))
+        return found[:limit] if limit is not None else found
+
+    @property
+    def open_sessions(self) -> int:
+        return sum(not record.closed for record in self.sessions.values())
+
+    def rows(self, *, text: str = "", errors_only: bool = False) -> list[SessionRecord]:
+        """The table's sessions in the order they connected, filtered by address or HELO."""
+        wanted = text.lower()
+        return [record for record in sorted(self.sessions.values(), key=lambda r: r.number)
+                if (not errors_only or record.errors)
+                and (not wanted or wanted in record.peer.lower()
+                     or wanted in record.helo.lower())]
+
+    def newest(self) -> SessionRecord | None:
+        """The session with the most recent activity."""
+        return max(self.sessions.values(), key=lambda r: r.activity, default=None)
+
+
+
+class SharedClass:
+    """The model shared between the thread that feeds it and the screen that draws it:
+    hold ``lock`` to read or change ``model``; ``version`` grows with every change, so a
+    screen redraws only when there is something new."""
+
+    def __init__(self, *, transcripts: bool = True, lang: str = "en") -> None:
+        self.model = ClassModel(transcripts=transcripts)
+        self.lang = lang
+        """The instructor's language (the dashboard's ``l`` changes it; the summary uses it)."""
+        self.lock = threading.Lock()
+        self.version = 0
+
+
+class StepMasker:
+    """Masks the credentials in a sequence of client Steps, in order: an ``AUTH`` line keeps
+    its mechanism, a line answering a 334 is ``****`` (and the replies' Exchanges, which the
+    explanations quote, are masked alike)."""
+
+    def __init__(self) -> None:
+        self.in_auth = False
+
+    def step(self, step: Step) -> Step:
+        sent = step.sent
+        if sent is not None:
+            sent = mask_credentials(sent, in_auth=self.in_auth)
+        answers = tuple(
+            answer if answer.exchange is None else dataclasses.replace(
+                answer, exchange=masked(answer.exchange, in_auth=self.in_auth))
+            for answer in step.answers)
+        if step.answers:
+            self.in_auth = step.answers[-1].code == 334
+        if sent == step.sent and answers == step.answers:
+            return step
+        return dataclasses.replace(step, sent=sent, answers=answers)
+
+    def typed(self, text: str) -> str:
+        """A line being typed, as it may be shown so far."""
+        if self.in_auth:
+            return "*" * len(text)
+        return mask_credentials(text.encode("utf-8", errors="surrogateescape"),
+                                in_auth=False).decode("utf-8", errors="surrogateescape")

@@ -1,0 +1,224 @@
+"""The instructor's dashboard, drawn from the class model: the sessions table, the selected
+session's transcript (explained as the student's console explains it) and the class's
+common mistakes. Pure functions of the model and the instructor's choices; the face holds
+the model's lock while calling them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from simulator.client import Answer, Step
+from simulator.lessons.classroom import columns, mistake_title, say
+from simulator.protocol import Exchange
+from simulator.protocol.escape import show_text
+from simulator.protocol.events import Then
+
+from .classroom import ClassModel, Mistake, SessionRecord
+from .demo import split_lines
+from .transcript import Fragments, step_fragments
+from .wrap import char_width, wrap_fragments
+
+WIDTHS: Final = (5, 21, 16, 10, 5, 5, 5, 0, 6, 4, 5)
+"""Column widths; 0 is the one that takes what is left (the last reply)."""
+DROP_ORDER: Final = (10, 9, 4, 8, 6, 3, 2)
+"""On a narrow screen, the columns left out first: AUTH, TLS, commands, idle, messages,
+state, HELO. The id, client, errors and last reply always stay."""
+MIN_REPLY: Final = 16
+DASH_STYLE: Final = (
+    ("dash.title", "reverse bold"),
+    ("dash.heading", "bold underline"),
+    ("dash.selected", "reverse"),
+    ("dash.newest", "ansiyellow bold"),
+    ("dash.closed", "ansibrightblack"),
+    ("dash.footer", "ansibrightblack"),
+    ("dash.prompt", "bold"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What the instructor chose: selection, filters, language."""
+
+    lang: str = "en"
+    selected: str | None = None
+    mistake: str | None = None
+    """The selected mistake's key (its sessions are listed)."""
+    filter_text: str = ""
+    errors_only: bool = False
+    follow: bool = False
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` columns (wide characters count two)."""
+    if text.isascii():
+        return text[:width].ljust(width)
+    out, used = [], 0
+    for char in text:
+        size = char_width(char)
+        if used + size > width:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + " " * (width - used)
+
+
+def idle(seconds: float) -> str:
+    seconds = max(int(seconds), 0)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
+
+
+def _cells(record: SessionRecord, lang: str, now: float) -> tuple[str, ...]:
+    yes, no = say(lang, "dashboard", "yes"), say(lang, "dashboard", "no")
+    state = say(lang, "dashboard", "closed") if record.closed else record.state.value
+    return (record.session_id, record.peer, show_text(record.helo), state,
+            str(record.commands), str(record.errors), str(record.accepted),
+            show_text(record.last_reply), "" if record.closed else idle(now - record.last_activity),
+            yes if record.tls else no, yes if record.auth else no)
+
+
+def _layout(width: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Which columns fit in ``width``, and their widths (the last reply takes the rest)."""
+    shown = list(range(len(WIDTHS)))
+    for column in DROP_ORDER:
+        if sum(WIDTHS[i] + 1 for i in shown) + MIN_REPLY <= width:
+            break
+        shown.remove(column)
+    fixed = sum(WIDTHS[i] + 1 for i in shown)
+    widths = tuple(WIDTHS[i] if WIDTHS[i] else max(width - fixed, MIN_REPLY) for i in shown)
+    return tuple(shown), widths
+
+
+def _row(cells: Sequence[str], shown: Sequence[int], widths: Sequence[int]) -> str:
+    return " ".join(fit(cells[i], w) for i, w in zip(shown, widths, strict=True))
+
+
+def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
+                    height: int) -> Fragments:
+    """The heading and the rows that fit, scrolled so the selected row shows."""
+    shown, widths = _layout(width)
+    out: Fragments = [("class:dash.heading",
+                       fit(_row(columns(choices.lang), shown, widths), width)), ("", "\n")]
+    rows = model.rows(text=choices.filter_text, errors_only=choices.errors_only)
+    if not rows:
+        return out
+    newest = model.newest()
+    room = max(height - 1, 1)
+    index = next((i for i, r in enumerate(rows) if r.session_id == choices.selected), 0)
+    start = min(max(index - room + 1, 0), max(len(rows) - room, 0))
+    for record in rows[start:start + room]:
+        style = "class:dash.closed" if record.closed else ""
+        if newest is not None and record is newest and not record.closed:
+            style = "class:dash.newest"
+        if record.session_id == choices.selected:
+            style += " class:dash.selected"
+        text = fit(_row(_cells(record, choices.lang, now), shown, widths), width)
+        out += [(style.strip(), text), ("", "\n")]
+    return out
+
+
+def exchange_step(exchange: Exchange) -> Step:
+    """An Exchange as the student's console saw it: the line sent, the reply received."""
+    reply = exchange.reply
+    answer = Answer(reply.to_bytes(), reply.code, reply.enhanced, reply.lines,
+                    exchange.then is Then.CLOSE, exchange)
+    return Step(exchange.line or None, (answer,), exchange.state_before)
+
+
+def transcript_fragments(record: SessionRecord | None, lang: str, width: int, height: int,
+                         *, scroll: int = 0) -> Fragments:
+    """The end of a session's transcript that fits (``scroll`` lines further up)."""
+    if record is None:
+        return [("class:dim", say(lang, "dashboard", "no-selection") + "\n")]
+    title = say(lang, "dashboard", "transcript", id=record.session_id, peer=record.peer)
+    room = max(height - 1, 1)
+    lines: list[Fragments] = []
+    for exchange in reversed(record.transcript):  # only as much as fits is rendered
+        wrapped = split_lines(wrap_fragments(step_fragments(exchange_step(exchange), lang),
+                                             max(width, 20)))
+        lines[:0] = wrapped
+        if len(lines) >= room + scroll:
+            break
+    end = max(len(lines) - scroll, min(room, len(lines)))
+    out: Fragments = [("class:dash.heading", fit(title, width)), ("", "\n")]
+    for line in lines[max(end - room, 0):end]:
+        out += [*line, ("", "\n")]
+    return out
+
+
+def mistake_fragments(model: ClassModel, choices: Choices, width: int) -> Fragments:
+    """"Common mistakes": each key's short title and how many sessions met it; the
+    selected one's sessions under it."""
+    lang = choices.lang
+    out: Fragments = [("class:dash.heading", fit(say(lang, "dashboard", "mistakes"), width)),
+                      ("", "\n")]
+    found = model.mistakes()
+    if not found:
+        return [*out, ("class:dim", say(lang, "dashboard", "no-mistakes") + "\n")]
+    for mistake in found:
+        out += _mistake_line(mistake, choices, width)
+    return out
+
+
+def _mistake_line(mistake: Mistake, choices: Choices, width: int) -> Fragments:
+    lang = choices.lang
+    title = f"{mistake.code} {mistake_title(mistake.key, mistake.code, lang)}"
+    count = mistake.count
+    text = (say(lang, "dashboard", "mistake-line-one", title=title) if count == 1 else
+            say(lang, "dashboard", "mistake-line", title=title, count=count))
+    selected = mistake.key == choices.mistake
+    out = wrap_fragments([("class:dash.selected" if selected else "", text + "\n")], width)
+    if selected:
+        ids = ", ".join(mistake.sessions)
+        listed = wrap_fragments([("class:dim", say(lang, "dashboard", "mistake-sessions",
+                                                   ids=ids) + "\n")], width)
+        out += listed
+    return out
+
+
+def title_fragments(model: ClassModel, choices: Choices, url: str, width: int) -> Fragments:
+    lang = choices.lang
+    text = " " + say(lang, "dashboard", "title", url=url, sessions=model.total_sessions,
+                     open=model.open_sessions, accepted=model.accepted)
+    flags = [say(lang, "dashboard", "follow")] if choices.follow else []
+    if choices.errors_only:
+        flags.append(say(lang, "dashboard", "errors-only"))
+    if choices.filter_text:
+        flags.append(say(lang, "dashboard", "filter", text=show_text(choices.filter_text)))
+    if flags:
+        text += " · " + " · ".join(flags)
+    return [("class:dash.title", fit(text, width))]
+
+
+def status_fragments(model: ClassModel, lang: str, width: int) -> Fragments:
+    """The keys, and how many exchanges the screen missed, if any."""
+    out: Fragments = []
+    if model.dropped:
+        out += [("class:code.4xx", fit(say(lang, "dashboard", "dropped", count=model.dropped),
+                                       width)), ("", "\n")]
+    keys = wrap_fragments([("class:dash.footer", say(lang, "dashboard", "keys"))], width)
+    return [*out, *keys]
+
+
+def spotlight_fragments(record: SessionRecord | None, lang: str, width: int,
+                        height: int) -> Fragments:
+    """One session full screen for the projector: its transcript, nothing else."""
+    if record is None:
+        return [("class:dim", say(lang, "dashboard", "no-selection") + "\n")]
+    head = say(lang, "dashboard", "spotlight", id=record.session_id, peer=record.peer)
+    body = transcript_fragments(record, lang, width, height - 1)[2:]
+    return [("class:dash.title", fit(" " + head, width)), ("", "\n"), *body]
+
+
+def empty_fragments(lang: str, url: str) -> Fragments:
+    """What the table says before anyone connected: how students connect."""
+    host, _, port = url.removeprefix("smtp://").rpartition(":")
+    host = host.strip("[]")
+    return [("class:dim", say(lang, "dashboard", "no-session", host=host, port=port) + "\n")]
+

@@ -1,0 +1,83 @@
+"""What ``serve`` writes for a whole lesson: the JSON Lines log, the line log's extra lines
+(when a session ends, where a message was stored), and the class summary at exit.
+
+Client bytes are escaped (:func:`show_bytes`) and credentials masked before they get here
+(:mod:`.classroom` does that), so nothing a student sent can reach a screen or a file raw.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Final
+
+from simulator.lessons.classroom import mistake_title, say
+from simulator.protocol import Exchange
+from simulator.protocol.escape import show_bytes
+
+from .classroom import ClassModel, SessionRecord
+
+SUMMARY_MISTAKES: Final = 5
+
+
+def exchange_record(when: datetime.datetime, session_id: str, peer: str,
+                    shown: Exchange) -> dict[str, object]:
+    """One exchange as a JSON object (``shown`` is already masked)."""
+    reply = shown.reply
+    return {
+        "time": when.isoformat(timespec="milliseconds"),
+        "session": session_id,
+        "client": peer,
+        "command": show_bytes(shown.line) if shown.line else None,
+        "reply_code": reply.code,
+        "enhanced_code": reply.enhanced,
+        "key": reply.key,
+        "state": shown.state_after.value,
+    }
+
+
+def end_record(when: datetime.datetime, record: SessionRecord) -> dict[str, object]:
+    """A session's end as a JSON object."""
+    return {"time": when.isoformat(timespec="milliseconds"), "session": record.session_id,
+            "client": record.peer, "event": "end", "how": record.ended,
+            "message_discarded": record.discarded}
+
+
+def json_line(record: dict[str, object]) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def end_line(record: SessionRecord, lang: str) -> str:
+    """``S3 127.0.0.1:4242  session ended: the client hung up, inside DATA: ...``."""
+    fields = {"id": record.session_id, "peer": record.peer}
+    if record.ended == "quit":
+        text = say(lang, "serve", "ended-quit", **fields)
+    elif record.ended == "server":
+        text = say(lang, "serve", "ended-server", reply=record.last_reply, **fields)
+    else:
+        text = say(lang, "serve", "ended-client", **fields)
+    return text + (say(lang, "serve", "discarded") if record.discarded else "")
+
+
+def stored_line(session_id: str, peer: str, queue_id: str, where: str, lang: str) -> str:
+    return say(lang, "serve", "stored", id=session_id, peer=peer, queue_id=queue_id,
+               path=show_bytes(where.encode("utf-8", errors="surrogateescape")))
+
+
+def summary_text(model: ClassModel, lang: str) -> str:
+    """The class summary: sessions, messages accepted, the most common mistakes."""
+    lines = [say(lang, "serve", "summary", sessions=model.total_sessions,
+                 accepted=model.accepted)]
+    mistakes = model.mistakes(SUMMARY_MISTAKES)
+    if not mistakes:
+        lines.append(say(lang, "serve", "no-mistakes"))
+    else:
+        lines.append(say(lang, "serve", "mistakes"))
+        lines += [say(lang, "serve", "mistake", count=f"{m.count:>4}", key=m.key,
+                      title=mistake_title(m.key, m.code, lang)) for m in mistakes]
+    return "\n".join(lines) + "\n"
+
+
+def timestamp(when: datetime.datetime) -> str:
+    """The line log's time stamp: local wall-clock time to the second."""
+    return when.strftime("%H:%M:%S")

@@ -1,0 +1,140 @@
+"""One Chinese term per concept across every lesson file (the ones other work adds too).
+
+Each zh string is checked against its English twin (same file kind, same table path): a
+term may only appear where the English text speaks of the same concept, and the concept's
+term must appear where it does. Relay is 中继 and forward is 转发 (251, 551); octet is 字节
+(glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only; the whole
+message is 邮件内容 and 正文 only its body.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+
+from tests import ROOT
+
+LESSONS: Final = ROOT / "lessons"
+CLASS_TITLES: Final = {"1": "肯定初步回复", "2": "肯定完成回复", "3": "肯定中间回复",
+                       "4": "暂时否定回复", "5": "永久否定回复"}
+
+
+def leaves(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every string under ``node``, with its path (tables and lists alike)."""
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, Mapping):
+        for name, value in node.items():
+            yield from leaves(value, f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from leaves(value, f"{path}[{index}]")
+
+
+def inline_twins(node: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(path, English, Chinese) for every table holding both an ``en`` and a ``zh`` part
+    (``[rule.explain.en]``/``.zh``, ``en.goal``/``zh.goal``, ``title = { en = .., zh = .. }``)."""
+    if isinstance(node, Mapping):
+        if "en" in node and "zh" in node:
+            en, zh = dict(leaves(node["en"])), dict(leaves(node["zh"]))
+            for where in sorted(set(en) & set(zh)):
+                yield f"{path}.{where}", en[where], zh[where]
+        for name, value in node.items():
+            if name not in ("en", "zh"):
+                yield from inline_twins(value, f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from inline_twins(value, f"{path}[{index}]")
+
+
+def read(path: Path) -> Mapping[str, Any]:
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def twins(path: Path) -> list[tuple[str, str, str]]:
+    """(where, English text, Chinese text) for every text ``path`` holds in both languages:
+    against its ``.en.`` file for a ``.zh.`` file, else the en/zh parts inside the file."""
+    if ".zh." in path.name:
+        en = dict(leaves(read(path.with_name(path.name.replace(".zh.", ".en.")))))
+        zh = dict(leaves(read(path)))
+        return [(where, en[where], zh[where]) for where in sorted(set(en) & set(zh))]
+    return list(inline_twins(read(path)))
+
+
+FILES: Final = sorted(
+    path for path in LESSONS.rglob("*.toml")
+    if ".en." not in path.name and not (".zh." in path.name and not
+                                        path.with_name(path.name.replace(".zh.", ".en.")).is_file())
+    and twins(path)
+)
+"""Every lesson file with Chinese text to check: zh files with an en twin, and files that
+carry both languages inside (scenarios, course steps, demos)."""
+
+
+# (Chinese term, English words one of which its twin must contain)
+ONLY_WHERE: Final = (
+    ("转发", ("forward",)),
+    ("中继", ("relay",)),
+    ("问候语", ("greeting", "220", "banner")),
+    ("邮件正文", ("body",)),
+)
+# (English word, the Chinese term its twin must contain)
+ALWAYS: Final = (
+    (re.compile(r"\brelay", re.I), "中继"),
+    (re.compile(r"\bbare LF\b"), "裸 LF"),
+    (re.compile(r"\bbare CR\b"), "裸 CR"),
+    (re.compile(r"\boctets?\b"), "字节"),
+)
+MESSAGE_TEXT: Final = re.compile(r"\bmessage text\b", re.I)
+"""The whole message (邮件内容); 正文 is the body only, after the header and its empty line."""
+
+
+def prose(english: str) -> str:
+    """The English text without quoted header lines (``Subject: Relayed`` is no relay)."""
+    return re.sub(r"Subject: [^,.;]*", "", english)
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_each_term_is_used_only_for_its_concept(zh_file: Path) -> None:
+    wrong = [(where, term) for where, en, zh in twins(zh_file) for term, words in ONLY_WHERE
+             if term in zh and not any(word in en.lower() for word in words)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_each_concept_has_its_term(zh_file: Path) -> None:
+    missing = [(where, term) for where, en, zh in twins(zh_file) for word, term in ALWAYS
+               if word.search(prose(en)) and term not in zh]
+    assert missing == []
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_the_whole_message_is_not_called_its_body(zh_file: Path) -> None:
+    wrong = [where for where, en, zh in twins(zh_file)
+             if MESSAGE_TEXT.search(en) and "body" not in en and "正文" in zh]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_words_that_are_not_our_terms_are_absent(zh_file: Path) -> None:
+    text = "\n".join(zh for _, _, zh in twins(zh_file))
+    for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "单独 LF", "单独 CR", "肯定的完成", "肯定的中间",
+                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”"):
+        assert word not in text, word
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_octet_is_glossed_in_every_file_that_counts_them(zh_file: Path) -> None:
+    text = "\n".join(zh for _, _, zh in twins(zh_file))
+    if any(re.search(r"\boctets?\b", en) for _, en, _ in twins(zh_file)):
+        assert "字节（octet，8 位）" in text
+
+
+def test_class_titles_are_the_standard_chinese_ones() -> None:
+    codes = tomllib.loads((LESSONS / "codes.zh.toml").read_text("utf-8"))
+    assert {d: t["title"] for d, t in codes["classes"]["first"].items()} == CLASS_TITLES
