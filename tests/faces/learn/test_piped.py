@@ -117,7 +117,7 @@ def test_a_corrupt_progress_file_is_reported_and_the_lesson_runs(home: Path) -> 
 
 
 def test_a_teachers_course(tmp_path: Path, home: Path) -> None:
-    from tests.lessons.course.test_course import GOOD
+    from tests.lessons.course.sample import GOOD
 
     folder = tmp_path / "mine"
     folder.mkdir()
@@ -188,7 +188,7 @@ def test_control_characters_never_reach_the_screen() -> None:
 
 def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
         tmp_path: Path, home: Path) -> None:
-    from tests.lessons.course.test_course import GOOD
+    from tests.lessons.course.sample import GOOD
 
     folder = tmp_path / "chaos"
     folder.mkdir()
