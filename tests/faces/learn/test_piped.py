@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from simulator.client.script import split_lines
-from simulator.faces.learn.panel import list_fragments
 from simulator.lessons.course import default_course_root, load_course
 from tests import ROOT
 
@@ -52,7 +51,6 @@ def test_an_unknown_lesson_exits_2_and_lists_the_ids(home: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("smtp-sim learn: there is no lesson nope. Lessons: 1 hello, "
                                     "2 crlf,")
-
 
 
 def test_the_script_directives_work_in_a_lesson(home: Path) -> None:
@@ -151,17 +149,6 @@ def test_every_runnable_solution_passes_in_piped_mode(home: Path) -> None:
                            show=printer(out, color=False), data=data)
         assert status == 0, (lesson.id, out.getvalue()[-400:])
         assert f"第 {lesson.number} 课完成" in out.getvalue()
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_list_marks_done_and_current(lang: str) -> None:
-    from simulator.lessons.course import default_course_root, load_course
-    from simulator.render import to_plain
-
-    course = load_course(default_course_root())
-    text = to_plain(list_fragments(course, ["hello"], "crlf", lang))
-    assert text.splitlines()[1].startswith("  ✓  1  hello")
-    assert text.splitlines()[2].startswith("  ▸  2  crlf")
 
 
 def test_control_characters_never_reach_the_screen() -> None:
