@@ -9,7 +9,7 @@ from simulator.lessons.lookup import ExplainError, parse_request
 
 
 def test_each_kind_of_code_lands_in_its_own_list() -> None:
-    request = parse_request(["550", "5.1.1", "4xx", "x5z"], "en")
+    request = parse_request(["5.1.1", "550", "4xx", "x5z"], "en")
     assert [entry.code for entry in request.entries] == [550]
     assert [entry.code for entry in request.enhanced] == ["5.1.1"]
     assert len(request.classes) == 2
@@ -23,9 +23,11 @@ def test_the_same_code_twice_is_explained_once_and_two_codes_are_compared() -> N
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_reply_and_an_enhanced_code_are_read_as_a_pair(lang: str) -> None:
-    request = parse_request(["550", "5.1.1"], lang)
-    assert "550" in request.notes[0] and "5.1.1" in request.notes[0]
+def test_a_reply_code_followed_by_its_enhanced_code_is_one_entry(lang: str) -> None:
+    request = parse_request(["550 5.1.1"], lang)
+    assert [(entry.code, entry.enhanced) for entry in request.entries] == [(550, "5.1.1")]
+    assert request.enhanced == [] and request.comparison is None
+    assert request.entries[0].title != parse_request(["550"], lang).entries[0].title
 
 
 def test_an_unknown_detail_falls_back_to_its_subject_with_a_note() -> None:
