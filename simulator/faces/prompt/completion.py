@@ -18,7 +18,7 @@ from prompt_toolkit.document import Document
 
 from simulator.faces.prompt.lexer import VERBS
 from simulator.faces.prompt.spec import MetaSpec
-from simulator.protocol.replies import CATALOGUE, HELP_TOPICS
+from simulator.protocol.replies import CATALOGUE
 
 HELO_DOMAINS: Final = ("client.example", "localhost", "[127.0.0.1]")
 EXAMPLE_ADDRESSES: Final = ("alice@example.org", "bob@example.net")
@@ -67,7 +67,7 @@ def suggestions(before_cursor: str, context: CompletionContext) -> list[Suggesti
         return _starting(before_cursor, HEADERS) if before_cursor else []
     verb, _, argument = before_cursor.partition(" ")
     if not _:
-        return _starting(verb, VERBS, lambda v: HELP_TOPICS[v][1])
+        return _starting(verb, VERBS, lambda v: _verb_meaning(v, context.lang))
     return _argument_suggestions(verb.upper(), argument, context)
 
 
@@ -148,3 +148,10 @@ class SmtpCompleter(Completer):
             return
         for item in suggestions(before, self._context()):
             yield Completion(item.text, start_position=-item.replace, display_meta=item.meta)
+
+
+def _verb_meaning(verb: str, lang: str) -> str:
+    """What a command does, in the learner's language (shown beside it in the menu)."""
+    from simulator.lessons.ui import text
+
+    return text(f"complete.verb-{verb.lower()}", lang)

@@ -80,3 +80,14 @@ def test_completer_replaces_the_typed_prefix() -> None:
     [completion] = completer.get_completions(Document("RCPT TO:<al"), CompleteEvent())
     assert completion.text == "<alice@example.org>"
     assert completion.start_position == -3
+
+
+def test_each_command_is_described_in_the_learners_language() -> None:
+    for lang in ("en", "zh"):
+        described = {s.text: s.meta for s in suggestions("", CompletionContext(lang=lang))
+                     if s.meta}
+        assert set(described) >= {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "QUIT"}
+    zh = {s.text: s.meta for s in suggestions("E", CompletionContext(lang="zh"))}
+    assert "扩展" in zh["EHLO"]
+    en = {s.text: s.meta for s in suggestions("E", CompletionContext(lang="en"))}
+    assert "extensions" in en["EHLO"]
