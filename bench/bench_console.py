@@ -26,7 +26,7 @@ from pathlib import Path
 import pexpect
 import trio
 
-from simulator.faces.console.context import ConsoleContext
+from simulator.faces.shell.context import ConsoleContext
 from simulator.protocol import Policy, Session
 
 SMTP_SIM = str(Path(sys.executable).with_name("smtp-sim"))

@@ -14,7 +14,8 @@ import pytest
 from tests import ROOT
 
 LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "protocol")
-FACES = ("console", "dashboard", "demo", "explain", "learn", "lessons_check", "run", "serve")
+FACES = ("console", "dashboard", "demo", "explain", "learn", "lessons_check", "run", "serve",
+         "classlog", "shell", "prompt")
 
 
 def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -66,6 +67,8 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
+    ("faces/shell/peek.py", "import simulator.faces.learn\n", "The shared prompt imports no face"),
+    ("faces/prompt/peek.py", "import simulator.faces.shell\n", "The shared prompt imports no face"),
     ("lessons/course/__init__.py", "import prompt_toolkit\n", "The lessons are pure"),
     ("protocol/clock.py", "import time\n", "The engine is sans-IO"),
     ("protocol/net.py", "import socket\n", "The engine is sans-IO"),

@@ -12,7 +12,7 @@ from simulator.client import parse_peer
 def test_client_and_transcript_do_not_import_the_console() -> None:
     code = ("import sys, simulator.client, simulator.faces.run; "
             "print(sorted({m for m in sys.modules if m.startswith("
-            "('simulator.faces.console', 'prompt_toolkit'))}))")
+            "('simulator.faces.console', 'simulator.faces.shell', 'prompt_toolkit'))}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"

@@ -11,7 +11,7 @@ import argparse
 
 def run_console(args: argparse.Namespace) -> int:
     """Start the console for ``smtp-sim`` / ``smtp-sim repl``; return the exit status."""
-    from simulator.faces.console.app import run_app
+    from simulator.faces.console.main import run_app
 
     return run_app(args)
 

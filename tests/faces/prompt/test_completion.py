@@ -5,9 +5,9 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from simulator.faces.console.meta import SPECS
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter, suggestions
 from simulator.faces.prompt.spec import MetaSpec
+from simulator.faces.shell.meta import SPECS
 
 CTX = CompletionContext(addresses=("alice@example.org", "bob@example.net"))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prompt_toolkit.document import Document
 
-from simulator.faces.console.meta import KNOWN
 from simulator.faces.prompt.lexer import SmtpLexer, tokenize
+from simulator.faces.shell.meta import KNOWN
 
 
 def styles(line: str, **kw: bool) -> dict[str, str]:

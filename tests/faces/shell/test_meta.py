@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.faces.console.meta import (
+from simulator.faces.shell.meta import (
     NAMES,
     MetaCommand,
     MetaError,

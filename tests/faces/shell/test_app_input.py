@@ -18,8 +18,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from simulator.faces.console.app import Console
-from simulator.faces.console.context import ConsoleContext
+from simulator.faces.shell.app import Console
+from simulator.faces.shell.context import ConsoleContext
 
 ENTER = "\r"
 CTRL_D = "\x04"

@@ -102,7 +102,7 @@ class ConsoleContext:
     memory: Memory = field(default_factory=Memory)
     """What the scenario remembers across :reconnect (greylisting, rate limits)."""
     waiter: Waiter | None = None
-    """Over ``--connect``: how a send waits (see faces/console/waiting.py); None waits
+    """Over ``--connect``: how a send waits (see faces/shell/waiting.py); None waits
     quietly (the built-in server answers at once, and tests drive the context directly)."""
 
     # -- output ------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ class ConsoleContext:
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.tls is not None or step.tls_refused is not None:
-            from simulator.faces.console.tlsview import tls_fragments
+            from simulator.faces.shell.tlsview import tls_fragments
 
             self.show(tls_fragments(step, self.lang))
         if step.answers and self.closed and not self.leaving:

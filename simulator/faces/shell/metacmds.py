@@ -1,5 +1,5 @@
 """What each meta-command does. Parsing is in ``meta.py``; the state they act on is a
-:class:`~simulator.faces.console.context.ConsoleContext`. Nothing here talks to the server except
+:class:`~simulator.faces.shell.context.ConsoleContext`. Nothing here talks to the server except
 ``:reconnect`` (a new session) and ``:quit`` (a polite QUIT first).
 """
 
@@ -13,9 +13,9 @@ from typing import Final
 
 from simulator.client import Step
 from simulator.client.script import Notice
-from simulator.faces.console.context import ConsoleContext
-from simulator.faces.console.meta import NAMES, SPECS, MetaCommand, MetaError
-from simulator.faces.console.settings import Settings, save_settings
+from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.meta import NAMES, SPECS, MetaCommand, MetaError
+from simulator.faces.shell.settings import Settings, save_settings
 from simulator.lessons.ui import text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_text
@@ -250,7 +250,7 @@ async def _save_force(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _b64(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator.faces.console.tlsview import b64_fragments
+    from simulator.faces.shell.tlsview import b64_fragments
 
     ctx.show(b64_fragments(args[0], ctx.lang))
     return False

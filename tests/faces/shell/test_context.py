@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from simulator.faces.console.context import ConsoleContext, encode_line
+from simulator.faces.shell.context import ConsoleContext, encode_line
 from simulator.lessons.ui import text
 from simulator.protocol import State
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from prompt_toolkit.keys import Keys
 
-from simulator.faces.console.waiting import waiting_bindings
+from simulator.faces.shell.waiting import waiting_bindings
 
 
 async def test_the_waiting_prompt_says_what_it_waits_for() -> None:
     from prompt_toolkit import PromptSession
 
-    from simulator.faces.console.waiting import Waiter
+    from simulator.faces.shell.waiting import Waiter
 
     waiter = Waiter(PromptSession(), lambda: "zh")
     assert "Ctrl-C" in "".join(t for _, t in waiter.message())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.client import SessionView
-from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.protocol import State
 
 

@@ -1,4 +1,4 @@
-"""The console's face: the prompt_toolkit prompt, its key bindings, and the main loop.
+"""The prompt both the console and the course run in: prompt_toolkit, its key bindings, the loop.
 
 trio owns the main thread; each prompt runs in a worker thread
 (``trio.to_thread.run_sync``), so the in-process server keeps running on trio while the
@@ -8,8 +8,6 @@ never races the prompt.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -26,18 +24,17 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
-from simulator.faces.console.context import ConsoleContext, encode_line
-from simulator.faces.console.meta import KNOWN, SPECS, is_known_meta, is_meta, parse_meta
-from simulator.faces.console.metacmds import run_meta, say_goodbye
-from simulator.faces.console.settings import choose_lang, history_path
-from simulator.faces.console.toolbar import toolbar_fragments
-from simulator.faces.console.waiting import Waiter, waiting_bindings
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
+from simulator.faces.shell.context import ConsoleContext, encode_line
+from simulator.faces.shell.meta import KNOWN, SPECS, is_known_meta, is_meta, parse_meta
+from simulator.faces.shell.metacmds import run_meta, say_goodbye
+from simulator.faces.shell.settings import history_path
+from simulator.faces.shell.toolbar import toolbar_fragments
+from simulator.faces.shell.waiting import Waiter, waiting_bindings
 from simulator.lessons.ui import text
-from simulator.protocol import Policy, State
+from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_text
-from simulator.render.terminal import wants_color
 
 PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
 TOOLBAR_STYLE: Final = (
@@ -208,7 +205,7 @@ class Console:
                 return 1
             ctx.say("start")
             if ctx.connect_to is None and ctx.security is not None:
-                from simulator.faces.console.tlsview import offered_fragments
+                from simulator.faces.shell.tlsview import offered_fragments
 
                 ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
             while True:
@@ -274,36 +271,3 @@ class Console:
         and without a direction marker (it never went on the wire)."""
         prompt = PROMPTS.get(self.ctx.view().state, "smtp> ")
         self.ctx.show([("class:dim", prompt + show_bytes(encode_line(line)) + "\n")])
-
-
-def run_app(args: argparse.Namespace) -> int:
-    """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
-    from simulator.client import parse_peer
-
-    connect_to = None
-    if args.connect:
-        try:
-            connect_to = parse_peer(args.connect)
-        except ValueError:
-            print(text("run.bad-peer", choose_lang(args.lang),
-                       given=show_text(args.connect, limit=80)), file=sys.stderr)
-            return 2
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-    from simulator.server.secure import OptionError, prepare, read_options
-
-    try:
-        scenario = from_arguments(args)
-        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario)
-        security = prepare(read_options(args), policy)
-    except (ScenarioError, OptionError) as err:
-        print(f"smtp-sim: {err}", file=sys.stderr)
-        return 2
-    lang = choose_lang(args.lang)
-    ctx = ConsoleContext(
-        lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
-        wrap=sys.stdout.isatty(), policy=security.policy, connect_to=connect_to,
-        security=security, verify=bool(getattr(args, "verify", False)))
-    console = Console(ctx)
-    status: int = trio.run(console.run)
-    return status
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from simulator.client import SessionView
-from simulator.faces.console.tlsview import security_parts
+from simulator.faces.shell.tlsview import security_parts
 from simulator.lessons.ui import text
 from simulator.protocol.escape import shorten, show_bytes
 from simulator.protocol.state import State

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import trio
 
-from simulator.faces.console import tlsview
-from simulator.faces.console.context import ConsoleContext
-from simulator.faces.console.toolbar import toolbar_fragments
+from simulator.faces.shell import tlsview
+from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.protocol import Policy
 from simulator.server import serve_tcp
 from simulator.server.secure import Prepared, SecurityOptions, prepare

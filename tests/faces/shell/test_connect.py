@@ -12,7 +12,7 @@ import pytest
 import trio
 
 from simulator.client import explain
-from simulator.faces.console.context import ConsoleContext
+from simulator.faces.shell.context import ConsoleContext
 from simulator.protocol import Policy, State
 from simulator.server import serve_tcp
 from simulator.server.store import MemoryStore
@@ -142,7 +142,7 @@ async def test_ctrl_c_stops_waiting_for_a_silent_server_and_the_console_goes_on(
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from simulator.faces.console.app import Console
+    from simulator.faces.shell.app import Console
 
     out = io.StringIO()
     ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", silent_port))

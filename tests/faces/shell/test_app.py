@@ -16,8 +16,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from simulator.client.script import Notice
-from simulator.faces.console.app import Console
-from simulator.faces.console.context import ConsoleContext
+from simulator.faces.shell.app import Console
+from simulator.faces.shell.context import ConsoleContext
 from simulator.lessons import labels
 from simulator.protocol import CATALOGUE, Session, State
 from simulator.render.transcript import received_marker

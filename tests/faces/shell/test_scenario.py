@@ -12,9 +12,9 @@ import trio
 import trio.testing
 
 from simulator.cli import main
-from simulator.faces.console.context import ConsoleContext
-from simulator.faces.console.meta import parse_meta
-from simulator.faces.console.metacmds import run_meta
+from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.meta import parse_meta
+from simulator.faces.shell.metacmds import run_meta
 from simulator.lessons.scenarios import from_options, load_scenario
 from simulator.protocol import Policy
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from simulator.faces.console.context import ConsoleContext
-from simulator.faces.console.meta import parse_meta
-from simulator.faces.console.metacmds import run_meta
+from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.meta import parse_meta
+from simulator.faces.shell.metacmds import run_meta
 
 
 async def test_b64_encodes_with_nul_and_decodes() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.faces.console.settings import (
+from simulator.faces.shell.settings import (
     Settings,
     choose_lang,
     data_dir,

@@ -1,0 +1,49 @@
+"""``smtp-sim`` / ``smtp-sim repl``: the console, built from the command line's options."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import trio
+
+from simulator.faces.shell.app import Console
+from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.settings import choose_lang
+from simulator.lessons.ui import text
+from simulator.protocol import Policy
+from simulator.protocol.escape import show_text
+from simulator.render.terminal import wants_color
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
+    from simulator.client import parse_peer
+
+    connect_to = None
+    if args.connect:
+        try:
+            connect_to = parse_peer(args.connect)
+        except ValueError:
+            print(text("run.bad-peer", choose_lang(args.lang),
+                       given=show_text(args.connect, limit=80)), file=sys.stderr)
+            return 2
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+    from simulator.server.secure import OptionError, prepare, read_options
+
+    try:
+        scenario = from_arguments(args)
+        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario)
+        security = prepare(read_options(args), policy)
+    except (ScenarioError, OptionError) as err:
+        print(f"smtp-sim: {err}", file=sys.stderr)
+        return 2
+    lang = choose_lang(args.lang)
+    ctx = ConsoleContext(
+        lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
+        wrap=sys.stdout.isatty(), policy=security.policy, connect_to=connect_to,
+        security=security, verify=bool(getattr(args, "verify", False)))
+    console = Console(ctx)
+    status: int = trio.run(console.run)
+    return status
+
