@@ -40,6 +40,7 @@ from simulator.server.deadlines import Stopping
 from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
+from simulator.server.tcp import ListenError
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
 """A full-screen view of the class (``--dashboard``): given the shared model, the server's
@@ -242,9 +243,9 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                                 on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
-                except OSError as err:
-                    print(text("serve.cannot-listen", _lang(args), host=args.host,
-                               port=args.port, error=err.strerror or err), file=sys.stderr)
+                except ListenError as err:  # the main port or --tls-port: it says which
+                    print(text("serve.cannot-listen", _lang(args), host=err.host,
+                               port=err.port, error=err.strerror or err), file=sys.stderr)
                     return 1
                 url = _announce(args, security, port, implicit)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,

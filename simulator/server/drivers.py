@@ -180,7 +180,12 @@ async def serve_tcp(
     ``on_tls_port`` is told the port it bound (before ``task_status.started``).
     """
     listeners = await open_listeners(host, port)
-    implicit = [] if tls is None or tls_port is None else await open_listeners(host, tls_port)
+    try:
+        implicit = [] if tls is None or tls_port is None else await open_listeners(host, tls_port)
+    except OSError:
+        for listener in listeners:  # the main port is not left bound behind the error
+            await listener.aclose()
+        raise
     stopping = stopping or Stopping()
     clients = _Clients(policy, store, max_clients,
                        Timeouts(idle_timeout, data_block_timeout, data_timeout), stopping, feed,

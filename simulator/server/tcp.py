@@ -144,13 +144,27 @@ def _stream_error(exc: OSError) -> trio.BrokenResourceError | trio.ClosedResourc
     return trio.BrokenResourceError(f"the connection broke: {exc}")
 
 
+class ListenError(OSError):
+    """A port that could not be bound, with the host and port it was (serve listens on two
+    with ``--tls-port``, so the message must say which one failed)."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause))
+        self.host = host
+        self.port = port
+
+
 async def open_listeners(host: str, port: int) -> list[trio.SocketListener]:
     """Bind ``host``:``port`` with trio's default (largest) listen backlog.
 
     A name may resolve to several addresses; with port 0 each would get its own port, so
-    only the first is kept, and there is one port to print.
+    only the first is kept, and there is one port to print. :class:`ListenError` when the
+    port cannot be bound.
     """
-    listeners = await trio.open_tcp_listeners(port, host=host)
+    try:
+        listeners = await trio.open_tcp_listeners(port, host=host)
+    except OSError as err:
+        raise ListenError(host, port, err) from err
     if port == 0:
         for extra in listeners[1:]:
             await extra.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import os
 import signal
 import smtplib
 import socket
@@ -110,6 +111,21 @@ def test_port_in_use_is_a_clear_error() -> None:
     assert result.returncode == 1
     assert result.stdout == b""
     assert f"cannot listen on 127.0.0.1:{port}".encode() in result.stderr
+
+
+def test_tls_port_in_use_names_the_tls_port_not_the_main_one(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        tls_port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "serve", "--port", "0", "--tls-port",
+             str(tls_port)], capture_output=True, timeout=GUARD, check=False,
+            env={**os.environ, "SMTP_SIM_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert result.stderr.decode().splitlines() == [
+        f"smtp-sim serve: cannot listen on 127.0.0.1:{tls_port}: Address already in use"]
 
 
 def test_non_loopback_address_gets_a_warning() -> None:
