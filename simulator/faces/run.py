@@ -20,12 +20,13 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Final, TextIO
 
-from simulator.client import Connection, LocalConnection, TcpConnection
+from simulator.client import Connection, LocalConnection, Step, TcpConnection
 from simulator.client.script import Event, Outcome, Player, read_lines
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
+from simulator.render.classroom import StepMasker
 from simulator.render.terminal import reader_gone, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text
 
@@ -82,6 +83,7 @@ class Printer:
         self.player: Player | None = None
         self._markdown = MarkdownWriter(lang)
         self._records = 0
+        self._masker = StepMasker()  # a transcript is passed on: no credential in it
 
     @property
     def lang(self) -> str:
@@ -94,6 +96,8 @@ class Printer:
             self._write("\n".join(self._markdown.header()) + "\n")
 
     def __call__(self, event: Event) -> None:
+        if isinstance(event, Step):
+            event = self._masker.step(event)
         if self.fmt == "json":
             record = json.dumps(event_json(event, self.lang), ensure_ascii=False, indent=2)
             comma = "," if self._records else ""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
+from simulator.protocol.auth import MASK
 from simulator.protocol.escape import show_bytes
 
 from .entries import (
@@ -260,7 +261,8 @@ def _auth_fields(exchange: Exchange, word: bytes, raw: bytes) -> dict[str, str]:
     return {
         "challenge": show_bytes(_unbase64(challenge.encode()), limit=SHOWN_ARGUMENT),
         "challenge_b64": show_bytes(challenge.encode(), limit=SHOWN_ARGUMENT),
-        "decoded": show_bytes(_unbase64(sent), limit=SHOWN_ARGUMENT),
+        # A masked line (a shared transcript) stays masked: it decodes to nothing to show.
+        "decoded": "****" if sent == MASK else show_bytes(_unbase64(sent), limit=SHOWN_ARGUMENT),
     }
 
 

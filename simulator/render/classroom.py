@@ -51,6 +51,9 @@ class SessionEnd(NamedTuple):
 def mask_credentials(line: bytes, *, in_auth: bool) -> bytes:
     """``line`` with any credential replaced by ``****`` (RFC 4954: AUTH's initial response
     and every line of the 334 dialogue are credentials)."""
+    if b"\n" in line.rstrip(b"\r\n"):  # several lines in one write (pipelined): each alone
+        return b"".join(mask_credentials(one, in_auth=in_auth and index == 0)
+                        for index, one in enumerate(line.splitlines(keepends=True)))
     if in_auth:
         return MASK + (b"\r\n" if line.endswith(b"\r\n") else b"")
     words = line.split(None, 2)

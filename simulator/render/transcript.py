@@ -190,11 +190,22 @@ class MarkdownWriter:
         return [FENCE, ""]
 
 
+def shared(events: Sequence[Event]) -> list[Event]:
+    """``events`` as a file handed to someone else may show them: credentials masked as the
+    serve log masks them (``AUTH PLAIN ****``, ``****`` for a line answering a 334), in
+    order, since whether a line is a credential depends on the reply before it."""
+    from .classroom import StepMasker
+
+    masker = StepMasker()
+    return [masker.step(event) if isinstance(event, Step) else event for event in events]
+
+
 def format_markdown(steps: Sequence[Event], lang: str, *, title: str | None = None) -> str:
-    """The whole handout of ``steps`` (``:save``; ``run`` writes it as it goes)."""
+    """The whole handout of ``steps`` (``:save``; ``run`` writes it as it goes), credentials
+    masked: a saved file is shared (handed in to a teacher), not the learner's own screen."""
     writer = MarkdownWriter(lang)
     out = writer.header(title)
-    for step in steps:
+    for step in shared(steps):
         out += writer.event(step)
     out += writer.end()
     return "\n".join(out)
@@ -236,7 +247,8 @@ def event_json(event: Event, lang: str) -> dict[str, object]:
 
 
 def format_json(steps: Sequence[Event], lang: str, *, unsent: int = 0) -> str:
-    """Machine-readable: one object per step, replies with key, wire lines and explanation."""
-    records = [event_json(step, lang) for step in steps]
+    """Machine-readable: one object per step, replies with key, wire lines and explanation
+    (credentials masked, as in :func:`format_markdown`)."""
+    records = [event_json(step, lang) for step in shared(steps)]
     return json.dumps({"lang": lang, "steps": records, "unsent_lines": unsent},
                       ensure_ascii=False, indent=2)

@@ -304,3 +304,25 @@ def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
     assert proc.stderr.read() == b""
     assert status == 141
 
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_a_transcript_masks_credentials_as_the_serve_log_does(tmp_path: Path, fmt: str) -> None:
+    """A transcript is passed on (handed in, posted): AUTH PLAIN ****, **** for each 334 answer."""
+    script = tmp_path / "auth.smtp"
+    script.write_bytes(b"EHLO c.example\nAUTH PLAIN AHF1dXhseQBodW50ZXIy\n:reconnect\n"
+                       b"EHLO c.example\nAUTH LOGIN\ncXV1eGx5\naHVudGVyMg==\nQUIT\n")
+    result = subprocess.run([sys.executable, "-m", "simulator", "run", "--auth", "--user",
+                             "quuxly:hunter2", "--format", fmt, "--no-color", str(script)],
+                            capture_output=True, text=True, check=False,
+                            env={"SMTP_SIM_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    if fmt == "json":
+        sent = [step["sent"] for step in json.loads(result.stdout)["steps"]
+                if step.get("sent") is not None]
+    else:
+        sent = [line[len(SENT):] for line in result.stdout.splitlines() if line.startswith(SENT)]
+    assert sent == ["EHLO c.example", "AUTH PLAIN ****", "EHLO c.example", "AUTH LOGIN",
+                    "****", "****", "QUIT"]
+    for secret in ("AHF1dXhseQBodW50ZXIy", "cXV1eGx5", "aHVudGVyMg==", "quuxly", "hunter2"):
+        assert secret not in result.stdout

@@ -90,6 +90,14 @@ def test_credentials_are_masked_before_they_are_kept() -> None:
     assert json.loads(json.dumps(record))["command"] == "AUTH PLAIN ****"
 
 
+def test_pipelined_lines_are_masked_one_by_one() -> None:
+    """``:pipeline`` sends several lines in one write: an AUTH line among them is masked too,
+    and only the first line can be the answer to a 334."""
+    assert mask_credentials(b"EHLO a.example\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nNOOP\r\n",
+                            in_auth=False) == b"EHLO a.example\r\nAUTH PLAIN ****\r\nNOOP\r\n"
+    assert mask_credentials(b"c2VjcmV0\r\nNOOP\r\n", in_auth=True) == b"****\r\nNOOP\r\n"
+
+
 def test_clear_forgets_closed_rows_but_not_the_tallies() -> None:
     model = ClassModel()
     feed(model, "S1", b"QUT\r\n", b"QUIT\r\n")

@@ -1,12 +1,16 @@
-"""The console's own commands as they run: what ``:b64`` shows."""
+"""The console's own commands as they run: what ``:b64`` shows, what ``:save`` writes."""
 
 from __future__ import annotations
 
+import base64
 import io
+from pathlib import Path
 
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.meta import parse_meta
 from simulator.faces.shell.metacmds import run_meta
+from simulator.protocol import Policy
+from simulator.protocol.auth import Account
 
 
 async def test_b64_encodes_with_nul_and_decodes() -> None:
@@ -20,3 +24,32 @@ async def test_b64_encodes_with_nul_and_decodes() -> None:
     assert "VXNlcm5hbWU6 is base64 for: Username:" in shown
     assert "not*base64 is not valid base64" in shown
     assert "base64 is an encoding, not encryption" in shown
+
+
+ACCOUNT = Account("quuxly", "hunter2")
+PLAIN_CREDENTIALS = base64.b64encode(b"\0quuxly\0hunter2").decode()
+LOGIN_NAME, LOGIN_PASSWORD = base64.b64encode(b"quuxly").decode(), base64.b64encode(b"hunter2").decode()
+
+
+async def test_save_masks_credentials_as_the_serve_log_does(tmp_path: Path) -> None:
+    """A saved file is handed on (to a teacher): AUTH's credentials are masked there, while
+    the learner's own screen keeps them."""
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, policy=Policy(auth=True, accounts=(ACCOUNT,)))
+    assert await ctx.open()
+    for line in ("EHLO c.example", f"AUTH PLAIN {PLAIN_CREDENTIALS}", "RSET"):
+        await ctx.send_line(line)
+    await run_meta(ctx, parse_meta(":reconnect"))
+    for line in ("EHLO c.example", "AUTH LOGIN", LOGIN_NAME, LOGIN_PASSWORD, "QUIT"):
+        await ctx.send_line(line)
+    target = tmp_path / "handout.md"
+    await run_meta(ctx, parse_meta(f":save {target}"))
+    await ctx.close()
+    saved = target.read_text(encoding="utf-8")
+    sent = [line for line in saved.splitlines() if line.startswith(" -> ")]
+    assert sent == [" -> EHLO c.example", " -> AUTH PLAIN ****", " -> RSET",
+                    " -> EHLO c.example", " -> AUTH LOGIN", " -> ****", " -> ****", " -> QUIT"]
+    for secret in (PLAIN_CREDENTIALS, LOGIN_NAME, LOGIN_PASSWORD, "quuxly", "hunter2"):
+        assert secret not in saved
+    shown = out.getvalue()
+    assert f" -> AUTH PLAIN {PLAIN_CREDENTIALS}" in shown and f" -> {LOGIN_PASSWORD}" in shown
