@@ -18,6 +18,8 @@ from simulator.client.script import Event, Note, Notice
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_text
 
+from .handshake import tls_fragments
+
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
 
@@ -95,7 +97,7 @@ def step_fragments(step: Step, lang: str, *, raw: bool = False, brief: bool = Tr
             from simulator.lessons.ui import text
 
             out.append(("class:code.5xx", text(answer.problem, lang) + "\n"))
-    return out
+    return out + tls_fragments(step, lang)  # after STARTTLS's 220: the handshake, as the console
 
 
 def notice_text(notice: Notice, lang: str) -> str:
@@ -180,6 +182,8 @@ class MarkdownWriter:
             annotation = explain(answer, self.lang)
             if annotation is not None:
                 out += [*_markdown_explanation(annotation), ""]
+        for _, line in tls_fragments(event, self.lang):  # the handshake, one paragraph a line
+            out += [f"*{md_escape(line.rstrip())}*", ""]
         return out
 
     def end(self) -> list[str]:

@@ -10,47 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 
-from simulator.client import SessionView, Step
-from simulator.client.tls import CertificateInfo
+from simulator.client import SessionView
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_bytes
+from simulator.render.handshake import certificate_fragments, text, tls_fragments
+
+__all__ = ["b64_fragments", "certificate_fragments", "offered_fragments", "security_parts",
+           "tls_fragments"]
 
 Fragments = list[tuple[str, str]]
-
-def text(key: str, lang: str, **fields: object) -> str:
-    """The ``tls.`` UI string ``key`` (lessons/ui.LANG.toml)."""
-    from simulator.lessons.ui import text as ui_text
-
-    return ui_text(f"tls.{key}", lang, **fields)
-
-
-def tls_fragments(step: Step, lang: str) -> Fragments:
-    """The notices after a step that ended with a TLS handshake, or with its refusal."""
-    if step.tls_refused is not None:
-        problem = show_bytes(step.tls_refused.encode())
-        return [("class:code.5xx", text("refused", lang, problem=problem) + "\n")]
-    if step.tls is None:
-        return []
-    info = step.tls
-    out: Fragments = [("class:code.2xx", text("established", lang, version=info.version,
-                                              cipher=info.cipher) + "\n")]
-    if info.certificate is not None:
-        out += certificate_fragments(info.certificate, lang)
-    return out
-
-
-def certificate_fragments(cert: CertificateInfo, lang: str) -> Fragments:
-    """Subject, issuer, validity, and whether the system trusts it."""
-    shown = {"subject": show_bytes(cert.subject.encode()),
-             "issuer": show_bytes(cert.issuer.encode()),
-             "start": cert.not_before.strftime("%Y-%m-%d"),
-             "end": cert.not_after.strftime("%Y-%m-%d")}
-    out: Fragments = [("class:dim", text("certificate", lang, **shown) + "\n")]
-    if cert.trusted:
-        return [*out, ("class:dim", text("trusted", lang) + "\n")]
-    problem = show_bytes((cert.problem or "").encode())
-    return [*out, ("class:code.4xx", text("untrusted", lang, problem=problem) + "\n")]
-
 
 def b64_fragments(argument: str, lang: str) -> Fragments:
     """``:b64 TEXT`` (``\\0`` for NUL) or ``:b64 -d TEXT``."""
