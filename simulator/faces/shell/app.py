@@ -147,7 +147,7 @@ class Console:
             history=self.history,
             auto_suggest=AutoSuggestFromHistory(),
             completer=SmtpCompleter(self._completion_context),
-            lexer=SmtpLexer(lambda: self.ctx.in_data, KNOWN),
+            lexer=SmtpLexer(lambda: self.ctx.in_data, (*KNOWN, *self._guide_names())),
             bottom_toolbar=self._toolbar,
             key_bindings=key_bindings(self._pasted),
             style=console_style(),
@@ -164,19 +164,28 @@ class Console:
                 erase_when_done=True), lambda: self.ctx.lang)
             ctx.waiter = self.waiter.run
 
+    def _guide_names(self) -> tuple[str, ...]:
+        guide = self.ctx.guide
+        return () if guide is None else tuple(f":{spec.name}" for spec in guide.specs)
+
     def _completion_context(self) -> CompletionContext:
         ctx = self.ctx
         addresses = [*ctx.senders, *ctx.recipients, "alice@example.org", "bob@example.net"]
+        metas = SPECS if ctx.guide is None else (*SPECS, *ctx.guide.specs)
         return CompletionContext(ctx.in_data, tuple(dict.fromkeys(addresses)),
                                  senders=tuple(ctx.senders), recipients=tuple(ctx.recipients),
-                                 lang=ctx.lang, metas=SPECS)
+                                 lang=ctx.lang, metas=metas)
 
     def _toolbar(self) -> StyleAndTextTuples:
+        """The session's line; with a guide, its line (the lesson, the step) above it."""
         ctx = self.ctx
         peer = ctx.connection.peer if ctx.connect_to and ctx.connection else ""
         width = self.prompt_session.app.output.get_size().columns
-        return list(toolbar_fragments(ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw,
+        line: StyleAndTextTuples = list(toolbar_fragments(ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw,
                                       peer=peer, width=width))
+        if ctx.guide is None:
+            return line
+        return [*ctx.guide.toolbar(ctx), ("", "\n"), *line]
 
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state
@@ -201,9 +210,12 @@ class Console:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
         ctx = self.ctx
         try:
+            if ctx.guide is not None:
+                ctx.guide.begin(ctx)
             if not await ctx.open():
                 return 1
-            ctx.say("start")
+            if ctx.guide is None:  # a lesson's goal panel says where to begin
+                ctx.say("start")
             if ctx.connect_to is None and ctx.security is not None:
                 from simulator.faces.shell.tlsview import offered_fragments
 
@@ -251,6 +263,10 @@ class Console:
     async def handle(self, line: str) -> bool:
         """Act on one typed line; True means leave."""
         ctx = self.ctx
+        if ctx.guide is not None:
+            verdict = ctx.guide.handle(ctx, line)
+            if verdict is not None:
+                return verdict
         if ctx.closed and not is_meta(line):
             if line.strip():
                 self._echo(line)

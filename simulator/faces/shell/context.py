@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from simulator.server.secure import Prepared
     from simulator.server.store import MemoryStore, Usage
 
+    from .guide import Guide
+
 Fragments = list[tuple[str, str]]
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
@@ -104,6 +106,10 @@ class ConsoleContext:
     waiter: Waiter | None = None
     """Over ``--connect``: how a send waits (see faces/shell/waiting.py); None waits
     quietly (the built-in server answers at once, and tests drive the context directly)."""
+    idle_timeout: float | None = None
+    """The built-in server's idle timeout in seconds (a lesson's); None waits for ever."""
+    guide: Guide | None = None
+    """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -243,8 +249,14 @@ class ConsoleContext:
             from simulator.faces.shell.tlsview import tls_fragments
 
             self.show(tls_fragments(step, self.lang))
-        if step.answers and self.closed and not self.leaving:
+        if self.guide is not None:
+            self.guide.observe(self, step)
+        if step.answers and self.closed and not self.leaving and not self._guide_done():
             self.say("closed", "class:code.4xx")
+
+    def _guide_done(self) -> bool:
+        """A finished lesson: Enter is the guide's (the next lesson), not a reconnect."""
+        return self.guide is not None and self.guide.done
 
     def _explanation(self, annotation: Annotation | None, answer: Answer) -> Fragments:
         """The explanation at the level ``:detail`` asks for. A long multi-line reply (an
