@@ -44,19 +44,11 @@ class Send:
     dropped: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Narration: shown, never sent."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """A well-formed script meta-command: ``eol``, ``pause``, ``reconnect`` or ``lang``."""
-
-    name: str
-    arg: str = ""
+Note = reader.Narration
+"""Narration: shown, never sent (``Note.text``)."""
+Meta = reader.Directive
+"""A well-formed script meta-command: ``eol``, ``pause``, ``reconnect`` or ``lang``, and its
+argument (``Meta.argument``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +91,8 @@ def parse_line(line: Send, *, in_data: bool) -> Item:
     """What one script line is: narration, a meta-command, a refused ``:`` line, or a send."""
     text = line.line.decode("utf-8", errors="surrogateescape")
     match reader.read_line(text, reader.RUN, in_data=in_data):
-        case reader.Narration(text=note):
-            return Note(note)
-        case reader.Directive(name=name, argument=argument):
-            return Meta(name, argument)
+        case reader.Narration() | reader.Directive() as reading:
+            return reading
         case reader.Malformed(problem=problem):
             return Refused(text, _REFUSALS[problem])
     return line
@@ -185,14 +175,14 @@ class Player:
 
     async def _meta(self, item: Meta) -> None:
         if item.name == "eol":
-            self.eol = item.arg
-            self._emit(Notice(f"console.eol-{item.arg}"))
+            self.eol = item.argument
+            self._emit(Notice(f"console.eol-{item.argument}"))
         elif item.name == "lang":
-            self.lang = item.arg
+            self.lang = item.argument
             self._emit(Notice("console.lang-set"))
         elif item.name == "pause":
-            self._emit(Notice("script.pause", (("seconds", item.arg),)))
-            await trio.sleep(float(item.arg))
+            self._emit(Notice("script.pause", (("seconds", item.argument),)))
+            await trio.sleep(float(item.argument))
         else:
             await self._close()
             await self._open()

@@ -23,9 +23,8 @@ class Send:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Narrate:
-    text: str
+Narrate = reader.Narration
+"""``# text``: shown, never sent (``Narrate.text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +61,8 @@ class ScriptError(ValueError):
 def parse_directive(line: str, *, in_data: bool = False) -> Directive:
     """One script line -> what to do with it. Raises ScriptError for a bad directive."""
     match reader.read_line(line, reader.COURSE, in_data=in_data):
-        case reader.Narration(text=note):
-            return Narrate(note)
+        case reader.Narration() as narration:
+            return narration
         case reader.Directive(name="eol", argument=argument):
             return SetEol(argument)
         case reader.Directive(name="pause", argument=argument):
