@@ -10,7 +10,7 @@ import trio
 import trio.testing
 
 from simulator.protocol import Policy
-from simulator.server import serve_stream
+from simulator.server import StreamOptions, Timeouts, serve_stream
 from simulator.server.deadlines import DATA_SECONDS, REPLY_SECONDS, Stopping
 from simulator.server.store import MemoryStore
 from tests.replies_reader import ReplyReader, start_message, wire
@@ -32,7 +32,7 @@ async def test_a_command_line_trickled_in_is_timed_from_its_first_octet(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         assert await reader.reply() == wire("session.greeting")
         await trio.sleep(50)  # silence first: the line's time starts at its first octet
         start = trio.current_time()
@@ -49,7 +49,7 @@ async def test_an_over_long_line_trickled_in_is_timed_too(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         assert await reader.reply() == wire("session.greeting")
         await client.send_all(b"x" * 600)  # past 512: the server is discarding this line
         nursery.start_soon(trickle, client, b"y" * 200, 1.0)
@@ -63,7 +63,7 @@ async def test_lines_typed_slowly_but_each_within_the_timeout_are_fine(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         assert await reader.reply() == wire("session.greeting")
         for _ in range(3):  # 50 s per line, silence between: three minutes in all
             await trickle(client, b"NOOP\r\n", 10.0)
@@ -78,7 +78,7 @@ async def test_message_text_trickled_in_is_cut_off_after_the_data_timeout(
     store = MemoryStore()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store,
-                                                idle_timeout=300))
+                                                options=StreamOptions(Timeouts(idle=300))))
         await start_message(client, reader)  # the 354 is read: the text's ten minutes run
         start = trio.current_time()
         nursery.start_soon(trickle, client, b"z" * 100 + b"\r\n.\r\n", 120.0)
@@ -94,7 +94,7 @@ async def test_message_text_that_stops_arriving_times_out_after_the_block_timeou
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=300, data_block_timeout=100))
+                                                options=StreamOptions(Timeouts(300, data_block=100))))
         await start_message(client, reader)
         await client.send_all(b"Subject: hi\r\n")
         start = trio.current_time()
@@ -109,7 +109,7 @@ async def test_message_text_that_keeps_moving_is_accepted(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=300))
+                                                options=StreamOptions(Timeouts(idle=300))))
         await start_message(client, reader)
         for _ in range(5):  # eight minutes of text, a line every 100 s
             await client.send_all(b"line of text\r\n")
