@@ -1,6 +1,7 @@
 """Time limits (slowloris) and the server's shutdown state, through serve_stream on trio
 memory streams and the autojump clock: a command line is timed from its first octet, message
-text must keep moving, and at shutdown a stored message's reply gets REPLY_SECONDS."""
+text must keep moving, and at shutdown a stored message's reply gets REPLY_SECONDS. The
+console's own session (open_local_session) has no limits unless it is given some."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import contextlib
 import trio
 import trio.testing
 
-from simulator.protocol import Policy
-from simulator.server import StreamOptions, Timeouts, serve_stream
+from simulator.protocol import Policy, State
+from simulator.server import StreamOptions, Timeouts, open_local_session, serve_stream
 from simulator.server.deadlines import DATA_SECONDS, REPLY_SECONDS, Stopping
 from simulator.server.store import MemoryStore
 from tests.replies_reader import ReplyReader, start_message, wire
@@ -129,3 +130,31 @@ async def test_stopping_shortens_the_time_of_replies_already_waiting(
     assert waiting.deadline == trio.current_time() + REPLY_SECONDS
     assert stopping.replying(300.0).deadline == trio.current_time() + REPLY_SECONDS
     stopping.replied(waiting)
+
+
+async def test_the_console_session_given_an_idle_timeout_closes_with_421(
+        autojump_clock: trio.testing.MockClock) -> None:
+    async with open_local_session(timeouts=Timeouts(idle=20)) as local:
+        reader = ReplyReader(local.client)
+        assert await reader.reply() == wire("session.greeting")
+        await trio.sleep(15)
+        await local.client.send_all(b"EHLO client.example\r\n")  # the 20 s start again
+        await reader.reply()
+        start = trio.current_time()
+        with trio.fail_after(60):  # fails, instead of hanging, when nothing closes it
+            assert await reader.reply() == wire("session.timeout")
+        assert trio.current_time() - start == 20
+        assert await reader.eof()
+        keys = [exchange.reply.key async for exchange in local.exchanges]
+        assert keys == ["session.greeting", "session.ehlo", "session.timeout"]
+        assert local.session.state is State.CLOSED
+
+
+async def test_the_console_session_waits_for_the_learner_by_default(
+        autojump_clock: trio.testing.MockClock) -> None:
+    async with open_local_session() as local:
+        reader = ReplyReader(local.client)
+        await reader.reply()
+        await trio.sleep(7 * 24 * 3600)  # a week of silence
+        await local.client.send_all(b"NOOP\r\n")
+        assert await reader.reply() == wire("session.noop")
