@@ -68,6 +68,8 @@ class LessonGuide:
         self._coach(ctx).begin()
 
     def observe(self, ctx: ConsoleContext, step: Step) -> None:
+        if ctx.leaving:
+            return  # the QUIT of Ctrl-D or :quit is the console's, not a step the learner took
         exchanges = [answer.exchange for answer in step.answers if answer.exchange is not None]
         self._coach(ctx).after(exchanges, observe=True)
 

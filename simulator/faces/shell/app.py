@@ -155,14 +155,16 @@ class Console:
             erase_when_done=True,
             complete_while_typing=False,
         )
-        self.waiter: Waiter | None = None
-        if ctx.connect_to is not None:  # a real server may be slow: wait with a live prompt
-            self.waiter = Waiter(PromptSession(
-                input=input, output=output, bottom_toolbar=self._toolbar,
-                key_bindings=waiting_bindings(), style=console_style(),
-                color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
-                erase_when_done=True), lambda: self.ctx.lang)
+        # a live prompt while a real server is slow to answer, or during :pause (Ctrl-C stops)
+        self.waiter = Waiter(PromptSession(
+            input=input, output=output, bottom_toolbar=self._toolbar,
+            key_bindings=waiting_bindings(), style=console_style(),
+            color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
+            erase_when_done=True), lambda: self.ctx.lang)
+        if ctx.connect_to is not None:
             ctx.waiter = self.waiter.run
+        waiter = self.waiter
+        ctx.pauser = lambda wait: waiter.run(wait, "console.paused-waiting")
 
     def _guide_names(self) -> tuple[str, ...]:
         guide = self.ctx.guide
@@ -181,8 +183,8 @@ class Console:
         ctx = self.ctx
         peer = ctx.connection.peer if ctx.connect_to and ctx.connection else ""
         width = self.prompt_session.app.output.get_size().columns
-        line: StyleAndTextTuples = list(toolbar_fragments(ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw,
-                                      peer=peer, width=width))
+        line: StyleAndTextTuples = list(toolbar_fragments(
+            ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw, peer=peer, width=width))
         if ctx.guide is None:
             return line
         return [*ctx.guide.toolbar(ctx), ("", "\n"), *line]
@@ -278,6 +280,7 @@ class Console:
             self._echo(line)
             return await run_meta(ctx, parse_meta(line))
         if not line and not ctx.in_data:
+            await ctx.unsolicited()  # after a long silence: did the server hang up?
             return False  # an empty Enter sends nothing (in DATA it separates header and body)
         await ctx.send_line(line)
         return False

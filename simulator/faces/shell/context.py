@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
+import trio
+
 from simulator.client import (
     Answer,
     Connection,
@@ -50,6 +52,8 @@ CONNECT_WAIT: Final = 300.0
 RFC 5321 §4.5.3.2's five minutes for a command's reply."""
 Waiter = Callable[[Callable[[], Awaitable[Step]]], Awaitable[Step | None]]
 """Runs a send with a live "waiting" prompt over it; None when the learner stopped it."""
+Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]]
+"""Runs a :pause's wait with the live prompt over it (Ctrl-C ends it early)."""
 MAX_ADDRESSES: Final = 20
 LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""
@@ -108,6 +112,8 @@ class ConsoleContext:
     quietly (the built-in server answers at once, and tests drive the context directly)."""
     idle_timeout: float | None = None
     """The built-in server's idle timeout in seconds (a lesson's); None waits for ever."""
+    pauser: Pauser | None = None
+    """How :pause waits (the console's live prompt, so Ctrl-C stops it); None: quietly."""
     guide: Guide | None = None
     """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
 
@@ -143,10 +149,14 @@ class ConsoleContext:
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         security = self.security
         files = None if security is None else security.files
+        from simulator.server.deadlines import NO_LIMITS, Timeouts
+
+        timeouts = NO_LIMITS if self.idle_timeout is None else Timeouts(self.idle_timeout)
         return LocalConnection(policy=self.policy, store=self._store,
                                session_id=f"S{self.sessions}", memory=self.memory,
                                tls=None if security is None else security.context,
-                               ca=None if files is None else str(files.ca or files.cert))
+                               ca=None if files is None else str(files.ca or files.cert),
+                               timeouts=timeouts)
 
     async def open(self) -> bool:
         """Open a session and show its greeting; False (after saying why) if impossible."""
@@ -220,6 +230,34 @@ class ConsoleContext:
         elif not step.answers and not in_data:
             self.say("no-reply")
         return step
+
+    async def pause(self, seconds: float) -> None:
+        """Let ``seconds`` pass; a reply the server sends meanwhile (an idle timeout's 421)
+        ends the pause and is shown."""
+        self.say("pausing", seconds=f"{seconds:g}")
+        connection = self.connection
+
+        async def wait() -> Step | None:
+            if isinstance(connection, LocalConnection) and not connection.closed:
+                with trio.move_on_after(seconds):
+                    return await connection.wait_unsolicited()
+                return None
+            await trio.sleep(seconds)
+            return None
+
+        step = await (wait() if self.pauser is None else self.pauser(wait))
+        if step is not None and step.answers:
+            self.record(step)
+
+    async def unsolicited(self) -> None:
+        """Show what the built-in server said unasked since the last line (an idle
+        timeout's 421), if anything."""
+        connection = self.connection
+        if isinstance(connection, LocalConnection) and not connection.closed:
+            with trio.move_on_after(0.05):
+                step = await connection.wait_unsolicited()
+                if step.answers:
+                    self.record(step)
 
     async def _waited(self, send: Callable[[], Awaitable[Step]], data: bytes | None) -> Step:
         """``send()``, through the waiter when there is one; a stopped wait is a Step with

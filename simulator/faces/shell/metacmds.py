@@ -216,6 +216,19 @@ async def _reconnect(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
+async def _pause(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """Wait as a slow client would (a greylisting delay, an idle timeout); what the
+    server says meanwhile is shown at once."""
+    from simulator.lessons.script import seconds
+
+    wanted = seconds(args[0])
+    if wanted is None:
+        ctx.say("usage", "class:code.5xx", usage=":pause SECONDS (0-3600)")
+        return False
+    await ctx.pause(wanted)
+    return False
+
+
 async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.lang = args[0]
     ctx.say("lang-set")
@@ -293,7 +306,8 @@ async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
-    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "detail": _detail,
+    "reconnect": _reconnect, "pause": _pause, "lang": _lang, "eol": _eol, "raw": _raw,
+    "detail": _detail,
     "save": _save,
     "save!": _save_force,
     "b64": _b64,
