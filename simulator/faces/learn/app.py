@@ -72,13 +72,17 @@ class LessonApp:
 
     async def run(self) -> int:
         lesson: Lesson | None = self.lesson
+        previous: ConsoleContext | None = None
         while lesson is not None:
             guide = LessonGuide(self.course, lesson, store=self.store, lang=self.lang)
             self.ctx = lesson_context(lesson, guide, lang=self.lang, out=self.out,
                                       color=self.color, wrap=self.wrap)
+            if previous is not None:  # replies explained in full once stay brief after
+                self.ctx.explained, self.ctx.detail = previous.explained, previous.detail
             console = Console(self.ctx, input=self.input, output=self.output,
                               history=self.history)
             status = await console.run()
+            previous = self.ctx
             self.lang = self.ctx.lang  # :lang in a lesson carries over (and is saved)
             if status != 0 or guide.action is Action.QUIT:
                 return status

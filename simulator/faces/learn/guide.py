@@ -98,8 +98,16 @@ class LessonGuide:
         self.action = action
         return True
 
-    def toolbar(self, ctx: ConsoleContext) -> Fragments:
+    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+        """`` Lesson 3: title · 2/4 the current step``, cut to ``width`` columns; once the
+        lesson is done, what Enter does."""
+        from simulator.render.wrap import text_width
+
         coach = self._coach(ctx)
         heading = say("lesson-heading", ctx.lang, number=self.lesson.number,
                       title=self.lesson.text(ctx.lang).title)
-        return [("class:toolbar.value", f" {heading} "), ("", f"· {coach.step_line()} ")]
+        step = say("bar-next", ctx.lang) if coach.finished else coach.step_line()
+        room = width - 1 - text_width(f" {heading} · ")
+        while step and text_width(step) > room:
+            step = step[:-2] + "…"
+        return [("class:toolbar.value", f" {heading} "), ("", f"· {step}")]

@@ -187,7 +187,10 @@ class Console:
             ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw, peer=peer, width=width))
         if ctx.guide is None:
             return line
-        return [*ctx.guide.toolbar(ctx), ("", "\n"), *line]
+        guide: StyleAndTextTuples = list(ctx.guide.toolbar(ctx, width))
+        if ctx.guide.done and ctx.closed:  # Enter is the guide's now, not a reconnect
+            return guide
+        return [*guide, ("", "\n"), *line]
 
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state

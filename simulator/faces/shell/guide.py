@@ -52,6 +52,6 @@ class Guide(Protocol):
         None means the line is not the guide's (the console handles it)."""
         ...
 
-    def toolbar(self, ctx: ConsoleContext) -> Fragments:
-        """Shown at the start of the bottom toolbar."""
+    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+        """A line above the console's toolbar, fitting ``width`` columns."""
         ...

@@ -210,3 +210,31 @@ async def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
     text = await drive(*lines, lesson="dot-stuffing")
     assert ("The server accepted that message, but step 1 is not met yet: Get a message "
             "accepted whose body holds a line that begins with a dot.") in text
+
+
+async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -> None:
+    text = await drive("EHLO client.example", "QUIT", "")
+    first = text[:text.index("Lesson 2: Every line ends with CRLF")]
+    second = text[text.index("Lesson 2: Every line ends with CRLF"):]
+    assert "Rule: RFC 5321 §3.1" in first  # the 220 in full, the first time
+    assert "<-  220 " in second and "Rule: RFC 5321 §3.1" not in second  # brief after
+    quiet = await drive(":detail none", "EHLO client.example", "QUIT", "")
+    second = quiet[quiet.index("Lesson 2: Every line ends with CRLF"):]
+    assert "<-  220 " in second and "Why:" not in second
+
+
+def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
+    from simulator.faces.learn.guide import LessonGuide
+    from simulator.faces.shell.context import ConsoleContext
+
+    target = COURSE.find("hello")
+    assert target is not None
+    guide = LessonGuide(COURSE, target, store=None, lang="en")
+    ctx = ConsoleContext(lang="en", out=io.StringIO(), guide=guide)
+    line = "".join(text for _, text in guide.toolbar(ctx, 60))
+    assert line.startswith(" Lesson 1: Hello, server · 1/3 Connect") and line.endswith("…")
+    assert len(line) <= 59
+    ctx.lang = "zh"
+    from simulator.render.wrap import text_width
+
+    assert text_width("".join(text for _, text in guide.toolbar(ctx, 60))) <= 59
