@@ -11,7 +11,7 @@ import pytest
 import trio
 import trio.testing
 from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from simulator.cli import main
@@ -24,17 +24,21 @@ CTRL_D = "\x04"
 COURSE = load_course(default_course_root())
 
 
-async def drive(*lines: str, lesson: str = "hello", lang: str = "en",
-                keys: str = CTRL_D) -> str:
-    """The lesson app on a pipe input: ``lines`` typed one after another, then ``keys``."""
-    out = io.StringIO()
+def lesson_app(lesson: str, lang: str, out: io.StringIO, pipe: PipeInput) -> LessonApp:
     store = ProgressStore()
     store.load()
     target = COURSE.find(lesson)
     assert target is not None
+    return LessonApp(COURSE, target, lang=lang, store=store, out=out, input=pipe,
+                     output=DummyOutput(), history=InMemoryHistory())
+
+
+async def drive(*lines: str, lesson: str = "hello", lang: str = "en",
+                keys: str = CTRL_D) -> str:
+    """The lesson app on a pipe input: ``lines`` typed one after another, then ``keys``."""
+    out = io.StringIO()
     with create_pipe_input() as pipe:
-        app = LessonApp(COURSE, target, lang=lang, store=store, out=out, input=pipe,
-                        output=DummyOutput(), history=InMemoryHistory())
+        app = lesson_app(lesson, lang, out, pipe)
         pipe.send_text("".join(line + ENTER for line in lines) + keys)
         assert await app.run() == 0
     return out.getvalue()
@@ -98,13 +102,8 @@ async def staged(lesson: str, *stages: tuple[str, float]) -> str:
     """The lesson app with keys sent in stages, each followed by that many seconds on trio's
     clock (a :pause's live prompt reads what is typed during it: it waits for its turn)."""
     out = io.StringIO()
-    store = ProgressStore()
-    store.load()
-    target = COURSE.find(lesson)
-    assert target is not None
     with create_pipe_input() as pipe:
-        app = LessonApp(COURSE, target, lang="en", store=store, out=out, input=pipe,
-                        output=DummyOutput(), history=InMemoryHistory())
+        app = lesson_app(lesson, "en", out, pipe)
         async with trio.open_nursery() as nursery:
             nursery.start_soon(app.run)
             for keys, seconds in (*stages, (CTRL_D, 1.0)):
