@@ -17,7 +17,7 @@ from functools import partial
 import trio
 
 from simulator.protocol import Policy
-from simulator.server import PeerExchange, serve_tcp
+from simulator.server import PeerExchange, TcpOptions, Timeouts, serve_tcp
 from simulator.server.store import MemoryStore, Store
 from tests.replies_reader import TRANSACTION, ReplyReader
 
@@ -92,8 +92,9 @@ async def running_server(*, store: Store | None = None, max_clients: int = 200,
     store = MemoryStore() if store is None else store
     send, receive = trio.open_memory_channel[PeerExchange](math.inf)
     async with trio.open_nursery() as nursery:
-        serve = partial(serve_tcp, policy=policy or Policy(), store=store, port=0,
-                        max_clients=max_clients, idle_timeout=idle_timeout, feed=send)
+        options = TcpOptions(port=0, max_clients=max_clients, timeouts=Timeouts(idle_timeout))
+        serve = partial(serve_tcp, policy=policy or Policy(), store=store, options=options,
+                        feed=send)
         port = await nursery.start(serve)
         yield RunningServer(port, store, receive, nursery.cancel_scope)
         nursery.cancel_scope.cancel()

@@ -47,7 +47,8 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """What one send did: the bytes sent (None for the greeting) and the replies."""
+    """What one send did: the bytes sent and the replies. ``sent`` is None when nothing
+    was sent: the greeting, or what the server said unasked (LocalConnection.wait_unsolicited)."""
 
     sent: bytes | None
     answers: tuple[Answer, ...]

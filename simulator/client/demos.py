@@ -60,7 +60,7 @@ def demo_scenario(header: Mapping[str, Any]) -> Scenario | None:
         return load_scenario(str(name), overrides={"seed": seed if isinstance(seed, int)
                                                   else DEMO_SEED})
     except ScenarioError as err:
-        raise DemoScriptError(str(err)) from err
+        raise DemoScriptError("scenario", error=err) from err
 
 
 def demo_policy(header: Mapping[str, Any], base: Policy | None = None,
@@ -70,7 +70,7 @@ def demo_policy(header: Mapping[str, Any], base: Policy | None = None,
     lacks, or names a scenario that cannot be loaded."""
     feature = missing_feature(header)
     if feature is not None:
-        raise DemoScriptError(feature)
+        raise DemoScriptError("needs", feature=feature)
     base = base or Policy()
     size = header.get("max_size", base.max_message_size)
     return Policy(hostname=str(header.get("hostname", base.hostname)),
@@ -90,8 +90,7 @@ def builtin_demo(name: str) -> LoadedDemo | None:
     first = next(iter(scripts.values()))
     for lang, script in scripts.items():
         if not same_actions(first, script):
-            raise DemoScriptError(f"lessons/demos/{name}.{lang}.run: its commands differ from "
-                                  "the other languages' (only the narration may)")
+            raise DemoScriptError("languages-differ", where=f"lessons/demos/{name}.{lang}.run")
     return LoadedDemo(name, scripts, builtin=True)
 
 

@@ -28,31 +28,34 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
-CRLF: Final = b"\r\n"
-LF: Final = b"\n"
-EOLS: Final[Mapping[str, bytes]] = MappingProxyType({"crlf": CRLF, "lf": LF})
+from simulator.lessons import script as reader
+from simulator.lessons.load import LANGS
+from simulator.lessons.script import CRLF as CRLF
+from simulator.lessons.script import EOLS as EOLS
+from simulator.lessons.script import LF as LF
+from simulator.lessons.ui import text as ui_text
+
 SETUP_KEYS: Final = ("accept_bare_lf", "max_size", "scenario", "seed", "tls", "auth", "hostname")
 """What a header may ask of the built-in server."""
 HEADER_KEYS: Final = ("title", "summary", "order", *SETUP_KEYS)
 """``title`` and ``summary`` are text, or a table of text per language."""
 
 
-IN_DATA: Final = ("eol", "pause", "reconnect", "lang")
-"""Directives that stay directives inside message text (any other ``:`` line is text)."""
-
-
-def _seconds(text: str) -> bool:
-    """An optional ``:pause`` argument: nothing, or a number of seconds."""
-    if not text:
-        return True
-    try:
-        return 0 <= float(text) <= 3600
-    except ValueError:
-        return False
-
 
 class DemoScriptError(ValueError):
-    """A script that cannot be played: says which line and what is wrong with it."""
+    """A script that cannot be played: says which line and what is wrong with it.
+
+    ``key`` names the sentence in ``ui.LANG.toml`` [demoscript], ``fields`` fill it;
+    :meth:`text` says it in the presenter's language, ``str()`` in English."""
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        self.key = key
+        self.fields: Mapping[str, str] = MappingProxyType({name: str(value)
+                                                           for name, value in fields.items()})
+        super().__init__(self.text(LANGS[0]))
+
+    def text(self, lang: str) -> str:
+        return ui_text(f"demoscript.{self.key}", lang, **self.fields)
 
 
 class StepKind(enum.Enum):
@@ -124,11 +127,11 @@ def parse_header(text: str, where: str) -> Mapping[str, Any]:
     try:
         header = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise DemoScriptError(f"{where}: the header is not valid TOML: {err}") from err
+        raise DemoScriptError("header-not-toml", where=where, error=err) from err
     unknown = sorted(set(header) - set(HEADER_KEYS))
     if unknown:
-        raise DemoScriptError(f"{where}: unknown header key(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(HEADER_KEYS)}")
+        raise DemoScriptError("unknown-header-keys", where=where, keys=", ".join(unknown),
+                              known=", ".join(HEADER_KEYS))
     return MappingProxyType(header)
 
 
@@ -150,30 +153,27 @@ class _Parser:
         self.steps.append(DemoStep(kind, tuple(lines), caption, self.pause, pipelined))
         self.caption, self.pause = [], False
 
-    def directive(self, text: str, number: int) -> None:
-        name, _, argument = text[1:].strip().partition(" ")
-        argument = argument.strip().lower()
-        if name == "eol" and argument in EOLS:
+    def directive(self, name: str, argument: str, number: int, line: str) -> None:
+        if name == "eol":
             self.eol = EOLS[argument]
-        elif name == "pause" and _seconds(argument):
+        elif name == "pause":
             self.pause = True  # (run waits SECONDS; a presenter's key press ends a demo's)
-        elif name == "lang" and argument:
-            pass  # run's language switch; on a projector the presenter's l key decides
-        elif name == "reconnect" and not argument:
+        elif name == "reconnect":
             self._close_groups(number)
             self.flush_step(StepKind.RECONNECT, ())
-        elif name == "pipeline" and not argument and self.message is None:
+        elif name == "pipeline":  # (inside message text it is text: see reader.DEMO)
             self.pipeline = []
         elif name == "end" and self.pipeline is not None:
             lines, self.pipeline = self.pipeline, None
             self.flush_step(StepKind.SEND, lines, pipelined=True)
             if lines and lines[-1].text.strip().upper() == "DATA":
                 self.message = []  # the text that follows is one step, as after DATA
-        else:
-            raise DemoScriptError(
-                f"{self.where}:{number}: {text!r} is not a demo directive (:eol lf, :eol crlf, "
-                ":pause [SECONDS], :reconnect, :lang LANG, :pipeline ... :end); to send a line "
-                "starting with ':' write it after a space")
+        elif name != "lang":  # (run's language switch; on a projector the l key decides)
+            raise self.not_a_directive(number, line)
+
+    def not_a_directive(self, number: int, line: str) -> DemoScriptError:
+        return DemoScriptError("not-a-directive", where=self.where, number=number,
+                               line=repr(line.strip()))
 
     def command(self, text: str) -> None:
         line = Line(text, self.eol)
@@ -191,7 +191,7 @@ class _Parser:
 
     def _close_groups(self, number: int) -> None:
         if self.pipeline is not None:
-            raise DemoScriptError(f"{self.where}:{number}: :pipeline was never closed by :end")
+            raise DemoScriptError("pipeline-open", where=self.where, number=number)
         if self.message is not None:
             lines, self.message = self.message, None
             self.flush_step(StepKind.SEND, lines)
@@ -217,14 +217,15 @@ def parse_script(text: str, *, where: str = "script",
             header_lines.append(line[2:].strip())
             continue
         in_header = False
-        stripped = line.strip()
-        if stripped.startswith("#"):  # narration, never sent (as smtp-sim run reads it)
-            parser.caption.append(stripped[1:].strip())
-        elif stripped.startswith(":") and (parser.message is None
-                                           or stripped[1:].split(" ")[0] in IN_DATA):
-            parser.directive(stripped, number)
-        else:
-            parser.command(line)
+        match reader.read_line(line, reader.DEMO, in_data=parser.message is not None):
+            case reader.Narration(text=caption):  # never sent (as smtp-sim run reads it)
+                parser.caption.append(caption)
+            case reader.Directive(name=name, argument=argument):
+                parser.directive(name, argument, number, line)
+            case reader.Malformed():
+                raise parser.not_a_directive(number, line)
+            case reader.Text():
+                parser.command(line)
     parser.finish(len(lines))
     header: dict[str, Any] = {}
     if companion is not None:

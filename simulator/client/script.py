@@ -10,31 +10,29 @@ the ``demo`` and ``learn`` faces reuse the format. A script line is one of:
   as in the console.
 - anything else: sent as written plus the line ending (CRLF unless ``:eol lf``).
 
-Files are read as a stream (:func:`read_lines`): memory stays bounded by :data:`MAX_LINE`
-whatever the file's size, and a longer line is cut there (the server refuses anything past
-1000 octets anyway, RFC 5321 §4.5.3.1.6, so the reply is the same).
+Lines are read by the one script reader, :mod:`simulator.lessons.script` (its ``RUN``
+dialect), streaming with each line capped at :data:`MAX_LINE`; this module plays them.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Final
 
 import trio
 
+from simulator.lessons import script as reader
 from simulator.lessons.load import LANGS
+from simulator.lessons.script import EOLS as EOLS
+from simulator.lessons.script import MAX_LINE as MAX_LINE
+from simulator.lessons.script import MAX_PAUSE as MAX_PAUSE
+from simulator.lessons.script import split_lines as split_lines
 from simulator.protocol import State
 
 from .connection import Connection, Step
 
-MAX_LINE: Final = 64 * 1024
-"""Octets of one script line kept; the rest of a longer line is read and dropped."""
-MAX_PAUSE: Final = 3600.0
-"""The longest ``:pause`` (seconds): longer than any idle timeout a lesson needs."""
-EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
-META: Final = ("eol", "pause", "reconnect", "lang")
+META: Final = tuple(reader.RUN.takes)
 """The meta-commands a script may use."""
 
 
@@ -46,19 +44,11 @@ class Send:
     dropped: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """Narration: shown, never sent."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """A well-formed script meta-command: ``eol``, ``pause``, ``reconnect`` or ``lang``."""
-
-    name: str
-    arg: str = ""
+Note = reader.Narration
+"""Narration: shown, never sent (``Note.text``)."""
+Meta = reader.Directive
+"""A well-formed script meta-command: ``eol``, ``pause``, ``reconnect`` or ``lang``, and its
+argument (``Meta.argument``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,56 +78,24 @@ Event = Step | Note | Notice
 def read_lines(stream: IO[bytes]) -> Iterator[Send]:
     """The lines of a binary stream, LF-separated, one trailing CR dropped, each at most
     :data:`MAX_LINE` octets (the rest counted in ``dropped``)."""
-    while chunk := stream.readline(MAX_LINE):
-        dropped = 0
-        if not chunk.endswith(b"\n"):
-            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                dropped += len(rest)
-            dropped += max(len(rest) - 1, 0)
-        yield Send(chunk.removesuffix(b"\n").removesuffix(b"\r"), dropped)
+    for line, dropped in reader.read_lines(stream):
+        yield Send(line, dropped)
 
 
-def split_lines(data: bytes) -> list[bytes]:
-    """Command lines of a whole file: split at LF, one trailing CR dropped."""
-    lines = [line.removesuffix(b"\r") for line in data.split(b"\n")]
-    if lines and lines[-1] == b"":
-        lines.pop()
-    return lines
+_REFUSALS: Final = {reader.Problem.UNKNOWN: "script.unknown-meta",
+                    reader.Problem.BAD_ARGUMENT: "script.bad-arg"}
+"""The UI text that says why a ``:`` line is refused."""
 
 
 def parse_line(line: Send, *, in_data: bool) -> Item:
     """What one script line is: narration, a meta-command, a refused ``:`` line, or a send."""
     text = line.line.decode("utf-8", errors="surrogateescape")
-    stripped = text.strip()
-    if stripped.startswith("#"):
-        return Note(stripped[1:].strip())
-    if not stripped.startswith(":"):
-        return line
-    words = stripped[1:].split()
-    meta = _meta(words)
-    if isinstance(meta, Meta):
-        return meta
-    return line if in_data else Refused(text, meta)
-
-
-def _meta(words: Sequence[str]) -> Meta | str:
-    """The meta-command, or the key of the text that says why it is not one."""
-    if not words or words[0].lower() not in META:
-        return "script.unknown-meta"
-    name, args = words[0].lower(), [w.lower() for w in words[1:]]
-    valid = {"eol": len(args) == 1 and args[0] in EOLS,
-             "lang": len(args) == 1 and args[0] in LANGS,
-             "reconnect": not args,
-             "pause": len(args) == 1 and _seconds(args[0]) is not None}[name]
-    return Meta(name, args[0] if args else "") if valid else "script.bad-arg"
-
-
-def _seconds(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and 0 <= value <= MAX_PAUSE else None
+    match reader.read_line(text, reader.RUN, in_data=in_data):
+        case reader.Narration() | reader.Directive() as reading:
+            return reading
+        case reader.Malformed(problem=problem):
+            return Refused(text, _REFUSALS[problem])
+    return line
 
 
 @dataclass
@@ -217,14 +175,14 @@ class Player:
 
     async def _meta(self, item: Meta) -> None:
         if item.name == "eol":
-            self.eol = item.arg
-            self._emit(Notice(f"console.eol-{item.arg}"))
+            self.eol = item.argument
+            self._emit(Notice(f"console.eol-{item.argument}"))
         elif item.name == "lang":
-            self.lang = item.arg
+            self.lang = item.argument
             self._emit(Notice("console.lang-set"))
         elif item.name == "pause":
-            self._emit(Notice("script.pause", (("seconds", item.arg),)))
-            await trio.sleep(float(item.arg))
+            self._emit(Notice("script.pause", (("seconds", item.argument),)))
+            await trio.sleep(float(item.argument))
         else:
             await self._close()
             await self._open()

@@ -35,8 +35,7 @@ from simulator.protocol import Policy, State
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
-from simulator.server import PeerExchange, serve_tcp
-from simulator.server.deadlines import Stopping
+from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
 from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
@@ -233,14 +232,9 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(args), lesson)
             async with send, trio.open_nursery() as inner:
-                serve = partial(serve_tcp, policy=policy, store=store, host=args.host,
-                                port=args.port, max_clients=args.max_clients,
-                                idle_timeout=args.timeout,
-                                data_block_timeout=args.data_block_timeout,
-                                data_timeout=args.data_timeout, feed=send, on_drop=drops.add,
-                                on_end=partial(_ended, send, drops), stopping=stopping,
-                                tls=security.context, tls_port=args.tls_port,
-                                on_tls_port=implicit.append)
+                serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,
+                                options=tcp_options(args, security), feed=send, on_drop=drops.add,
+                                on_end=partial(_ended, send, drops), on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
@@ -255,6 +249,13 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
+
+
+def tcp_options(args: argparse.Namespace, security: Prepared) -> TcpOptions:
+    """Where and how the server listens, as the command line says."""
+    return TcpOptions(host=args.host, port=args.port, max_clients=args.max_clients,
+                      timeouts=Timeouts(args.timeout, args.data_block_timeout, args.data_timeout),
+                      tls=security.context, tls_port=args.tls_port)
 
 
 def _announce(args: argparse.Namespace, security: Prepared, port: int,

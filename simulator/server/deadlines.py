@@ -22,6 +22,8 @@ REPLY_SECONDS: Final = 1.5
 to go out: a client that has not taken its 250 by then (its socket buffers are full: it has
 stopped reading) is disconnected. Short, so Ctrl-C still ends the server within 2 s. Outside
 shutdown they get as long as the idle timeout."""
+IDLE_SECONDS: Final = 300.0
+"""RFC 5321 §4.5.3.2.7: a server should wait at least 5 minutes for the next command."""
 DATA_BLOCK_SECONDS: Final = 180.0
 """RFC 5321 §4.5.3.2.5: in DATA, at most this long between two arrivals of message text."""
 DATA_SECONDS: Final = 600.0

@@ -8,7 +8,8 @@ session, and the TCP listener of ``smtp-sim serve``.
   per connection, with a limit on clients, an idle timeout, and a 421 for everyone at
   shutdown.
 
-The conversation loop they share is :mod:`simulator.server.conversation`.
+Their options are frozen records (:mod:`simulator.server.options`); the conversation loop
+they share is :mod:`simulator.server.conversation`.
 """
 
 from __future__ import annotations
@@ -18,64 +19,61 @@ import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import trio
 
 from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
 from simulator.protocol.memory import Memory
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
-from simulator.server.deadlines import DATA_BLOCK_SECONDS, DATA_SECONDS, Stopping, Timeouts
+from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
 from simulator.server.memstream import stream_pair
+from simulator.server.options import StreamOptions, TcpOptions
 from simulator.server.store import MemoryStore, Store
 from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
 from simulator.server.tls import UpgradableStream
 
 __all__ = ["LocalSession", "PeerExchange", "open_local_session", "serve_stream", "serve_tcp"]
 
+ONE_STREAM: Final = StreamOptions()
+"""serve_stream's options by default: no time limits, no TLS, no memory across sessions."""
+CLASSROOM: Final = TcpOptions()
+"""serve_tcp's options by default: loopback port 2525, 200 clients, RFC 5321's time limits."""
 
-async def serve_stream(
-    stream: trio.abc.Stream,
-    *,
-    policy: Policy,
-    store: Store,
-    feed: trio.MemorySendChannel[Exchange] | None = None,
-    peer: str = "memory",
-    session_id: str = "S1",
-    idle_timeout: float | None = None,
-    data_block_timeout: float = DATA_BLOCK_SECONDS,
-    data_timeout: float = DATA_SECONDS,
-    session: Session | None = None,
-    tls: ssl.SSLContext | None = None,
-    memory: Memory | None = None,
-) -> None:
+
+async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
+                       options: StreamOptions = ONE_STREAM,
+                       feed: trio.MemorySendChannel[Exchange] | None = None,
+                       session: Session | None = None) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
-
-    With ``tls`` (the server's certificate) STARTTLS upgrades ``stream`` to TLS; without
-    it a policy that offers STARTTLS answers 454.
 
     Accepted messages are delivered to ``store`` before their 250 is sent (in a worker
     thread when the store blocks); a store that fails turns the 250 into 451 4.3.0, or
-    452 4.3.1 when it is full. ``idle_timeout`` seconds of silence, or a command line not
-    complete that long after its first octet, end the session with 421 4.4.2; so does
-    message text that pauses ``data_block_timeout`` or lasts ``data_timeout`` (RFC 5321
-    §4.5.3.2; no limit at all when ``idle_timeout`` is None). Cancelling the caller (server
-    shutdown) sends 421 4.3.2 before the stream is closed; a 250 already due still goes
-    out first, within REPLY_SECONDS.
+    452 4.3.1 when it is full. A client slower than ``options.timeouts`` allow is told
+    421 4.4.2. Cancelling the caller (server shutdown) sends 421 4.3.2 before the stream is
+    closed; a 250 already due still goes out first, within REPLY_SECONDS. Each Exchange is
+    offered to ``feed``. ``session`` is the engine to drive (by default a new one, from
+    ``policy`` and ``options``).
     """
     if session is None:
-        session = Session(policy, peer=peer, session_id=session_id, clock=local_clock,
-                          memory=memory, timer=trio.current_time, tls_available=tls is not None)
+        session = _new_session(policy, options.peer, options.session_id, options.memory,
+                               options.tls)
     drain = isinstance(stream, trio.SocketStream | SocketConnection)
-    timeouts = Timeouts(idle_timeout, data_block_timeout, data_timeout)
+    if options.tls is not None:
+        stream = UpgradableStream(stream, options.tls)
     stopping = Stopping()
-    if tls is not None:
-        stream = UpgradableStream(stream, tls)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
-        await drive(stream, session, store, publisher(feed), timeouts=timeouts,
+        await drive(stream, session, store, publisher(feed), timeouts=options.timeouts,
                     stopping=stopping, drain=drain)
         nursery.cancel_scope.cancel()
+
+
+def _new_session(policy: Policy, peer: str, session_id: str, memory: Memory | None,
+                 tls: ssl.SSLContext | None) -> Session:
+    """An engine on the server's clocks (the local time, trio's time for its limits)."""
+    return Session(policy, peer=peer, session_id=session_id, clock=local_clock,
+                   memory=memory, timer=trio.current_time, tls_available=tls is not None)
 
 
 @dataclass
@@ -87,7 +85,8 @@ class LocalSession:
     exchanges: trio.MemoryReceiveChannel[Exchange]
     """Each Exchange in order (the greeting first); closed when the session ends. Every
     Exchange a chunk of input causes is published before any of their reply bytes is
-    written, so once a reply's bytes are read, its Exchange is already waiting here."""
+    written, so once a reply's bytes are read, its Exchange is already waiting here. An
+    Exchange can also come when the client sent nothing: the 421 4.4.2 of a timeout."""
     session: Session
     """The engine, for a toolbar to read (state, mail, recipients, helo); do not drive it."""
     store: Store
@@ -96,35 +95,35 @@ class LocalSession:
 @asynccontextmanager
 async def open_local_session(*, policy: Policy | None = None, store: Store | None = None,
                              session_id: str = "S1", memory: Memory | None = None,
-                             tls: ssl.SSLContext | None = None) -> AsyncIterator[LocalSession]:
-    """Run one session over an in-memory stream pair: no sockets at all.
+                             tls: ssl.SSLContext | None = None,
+                             timeouts: Timeouts = NO_LIMITS) -> AsyncIterator[LocalSession]:
+    """Run one session (:func:`serve_stream`) over an in-memory stream pair: no sockets.
 
     ``memory`` carries greylisting and rate limits from one session to the next (give the
     same object to every session of one console). With ``tls`` (the server's certificate)
     STARTTLS really negotiates over the memory streams: the client end must then wrap
-    ``client`` in its own ``trio.SSLStream``.
+    ``client`` in its own ``trio.SSLStream``. ``timeouts`` (by default none) close a
+    session left silent with the engine's 421 4.4.2, as ``smtp-sim serve`` does.
 
     Leaving the block ends the session (the server side says 421 4.3.2 if it was still open).
     """
     policy = policy or Policy()
     store = MemoryStore() if store is None else store
-    session = Session(policy, peer="console", session_id=session_id, clock=local_clock,
-                      memory=memory, timer=trio.current_time, tls_available=tls is not None)
-    client, plain = stream_pair()
-    server: trio.abc.Stream = plain if tls is None else UpgradableStream(plain, tls)
+    options = StreamOptions(timeouts, tls, memory, peer="console", session_id=session_id)
+    session = _new_session(policy, options.peer, session_id, memory, tls)
+    client, server = stream_pair()
     send, receive = trio.open_memory_channel[Exchange](math.inf)
-    stopping = Stopping()
 
     async def run() -> None:
         async with send:
-            await drive(server, session, store, publisher(send), stopping=stopping)
+            await serve_stream(server, policy=policy, store=store, options=options, feed=send,
+                               session=session)
 
     async with trio.open_nursery() as nursery:
         nursery.start_soon(run)
         try:
             yield LocalSession(client, receive, session, store)
         finally:
-            stopping.stop()
             nursery.cancel_scope.cancel()
 
 
@@ -139,58 +138,35 @@ class PeerExchange(NamedTuple):
     exchange: Exchange
 
 
-async def serve_tcp(
-    *,
-    policy: Policy,
-    store: Store,
-    host: str = "127.0.0.1",
-    port: int = 2525,
-    max_clients: int = 200,
-    idle_timeout: float = 300.0,
-    data_block_timeout: float = DATA_BLOCK_SECONDS,
-    data_timeout: float = DATA_SECONDS,
-    feed: trio.MemorySendChannel[PeerExchange] | None = None,
-    on_drop: Callable[[], None] | None = None,
-    on_end: Callable[[str, str, State], None] | None = None,
-    tls: ssl.SSLContext | None = None,
-    tls_port: int | None = None,
-    on_tls_port: Callable[[int], None] | None = None,
-    stopping: Stopping | None = None,
-    memory: Memory | None = None,
-    task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED,
-) -> None:
-    """Accept SMTP clients on ``host``:``port`` until cancelled; one session per connection.
+async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASSROOM,
+                    feed: trio.MemorySendChannel[PeerExchange] | None = None,
+                    on_drop: Callable[[], None] | None = None,
+                    on_end: Callable[[str, str, State], None] | None = None,
+                    on_tls_port: Callable[[int], None] | None = None,
+                    stopping: Stopping | None = None,
+                    task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
+    """Accept SMTP clients where ``options`` say until cancelled; one session per connection.
 
-    ``task_status.started`` gets the port actually bound (useful with ``port=0``). A client
-    beyond ``max_clients`` open sessions is told 421 4.7.0 at once and disconnected. When
-    cancelled (Ctrl-C, SIGTERM), every open session gets 421 4.3.2 before its socket closes.
-    trio's default listen backlog is kept, so a burst of connects waits in the kernel queue
-    instead of being refused. Every Exchange goes to ``feed`` tagged with its session; one
-    that finds no room there is dropped (a slow watcher never slows a client), and
-    ``on_drop`` is called for each, so the watcher can say that it missed some. The time
-    limits are those of :func:`serve_stream`. ``stopping`` (made here when not given) tells
-    the caller how many messages are being stored while the server shuts down. ``memory``
-    (by default a new one) is what the scenario remembers across the sessions: greylisted
-    triplets, messages per client address.
-    ``on_end(session_id, peer, state)`` is called when a session is over, with the engine's
-    state then (DATA: the client left in the middle of a message).
-
-    ``tls`` is the server's certificate for STARTTLS; with ``tls_port`` too, that port
-    speaks implicit TLS (RFC 8314: the handshake before the greeting, as on port 465), and
-    ``on_tls_port`` is told the port it bound (before ``task_status.started``).
+    ``task_status.started`` gets the port bound (useful with port 0); ``on_tls_port``, the
+    implicit-TLS port, before it. trio's listen backlog is kept, so a burst of connects
+    waits in the kernel queue instead of being refused. When cancelled (Ctrl-C, SIGTERM),
+    every open session gets 421 4.3.2 before its socket closes; ``stopping`` (made here when
+    not given) tells the caller how many messages are still being stored. Each Exchange
+    goes to ``feed`` tagged with its session; one that finds no room is dropped (a slow
+    watcher never slows a client) and ``on_drop`` is called, so the watcher can say it
+    missed some. ``on_end(session_id, peer, state)`` is called when a session is over, with
+    the engine's state then (DATA: the client left in the middle of a message).
     """
-    listeners = await open_listeners(host, port)
+    listeners = await open_listeners(options.host, options.port)
     try:
-        implicit = [] if tls is None or tls_port is None else await open_listeners(host, tls_port)
+        implicit = [] if options.tls is None or options.tls_port is None else (
+            await open_listeners(options.host, options.tls_port))
     except OSError:
         for listener in listeners:  # the main port is not left bound behind the error
             await listener.aclose()
         raise
     stopping = stopping or Stopping()
-    clients = _Clients(policy, store, max_clients,
-                       Timeouts(idle_timeout, data_block_timeout, data_timeout), stopping, feed,
-                       on_drop, tls, on_end)
-    clients.memory = memory if memory is not None else Memory()
+    clients = _Clients(policy, store, options, stopping, feed, on_drop, on_end)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         for listener in listeners:
@@ -205,23 +181,22 @@ async def serve_tcp(
 class _Clients:
     """The connection handler of serve_tcp: numbers sessions, enforces max_clients."""
 
-    def __init__(self, policy: Policy, store: Store, max_clients: int, timeouts: Timeouts,
-                 stopping: Stopping, feed: trio.MemorySendChannel[PeerExchange] | None,
-                 on_drop: Callable[[], None] | None = None,
-                 tls: ssl.SSLContext | None = None,
-                 on_end: Callable[[str, str, State], None] | None = None) -> None:
+    def __init__(self, policy: Policy, store: Store, options: TcpOptions, stopping: Stopping,
+                 feed: trio.MemorySendChannel[PeerExchange] | None,
+                 on_drop: Callable[[], None] | None,
+                 on_end: Callable[[str, str, State], None] | None) -> None:
         self.policy = policy
         self.store = store
-        self.max_clients = max_clients
-        self.timeouts = timeouts
+        self.max_clients = options.max_clients
+        self.timeouts = options.timeouts
+        self.tls = options.tls
+        self.memory = options.memory if options.memory is not None else Memory()
         self.stopping = stopping
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
-        self.tls = tls
         self.active = 0
         self.connections = 0
-        self.memory = Memory()
 
     async def handle_implicit(self, connection: SocketConnection, peer: str) -> None:
         """A client of the implicit-TLS port: the handshake comes before anything else."""
@@ -236,9 +211,7 @@ class _Clients:
             await self._refuse(connection, publish)
             return
         self.active += 1
-        session = Session(self.policy, peer=peer, session_id=session_id, clock=local_clock,
-                          memory=self.memory, timer=trio.current_time,
-                          tls_available=self.tls is not None)
+        session = _new_session(self.policy, peer, session_id, self.memory, self.tls)
         try:
             stream: trio.abc.Stream = connection
             if self.tls is not None:

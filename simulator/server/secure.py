@@ -116,12 +116,19 @@ def prepare(options: SecurityOptions, policy: Policy, *,
         require_auth=options.require_auth)
     if not options.tls:
         return Prepared(policy, None, None, False, None)
-    generated = options.cert is None
+    files = None
+    if options.cert is not None and options.key is not None:
+        files = CertificateFiles(options.cert, options.key)
+    return with_certificate(policy, files, directory=directory)
+
+
+def with_certificate(policy: Policy, files: CertificateFiles | None = None, *,
+                     directory: Path | None = None) -> Prepared:
+    """``policy`` served with ``files``, or with a certificate generated for its hostname
+    (``--tls`` alone, or a lesson whose server offers STARTTLS); OptionError if unusable."""
+    generated = files is None
     try:
-        if options.cert is not None and options.key is not None:
-            files = CertificateFiles(options.cert, options.key)
-        else:
-            files = generated_certificate(policy.hostname, directory)
+        files = files or generated_certificate(policy.hostname, directory)
         context = server_context(files)
     except (OSError, ssl.SSLError, ValueError) as err:
         raise OptionError(f"cannot use the TLS certificate: {err}") from None

@@ -107,3 +107,16 @@ def test_a_scenario_in_the_header_is_loaded_seeded_or_refused_with_the_reason() 
     assert demo_policy({"scenario": "chaos", "seed": 7}).scenario.seed == 7
     with pytest.raises(DemoScriptError, match="no such scenario"):
         demo_policy({"scenario": "nonsense"})
+
+
+@pytest.mark.parametrize(("text", "zh"), [
+    (":frobnicate\n", "lesson.run:1：':frobnicate' 不是演示指令"),
+    ("#: colour = 1\nNOOP\n", "lesson.run：脚本头部有未知的键 colour；可用的键：title"),
+    ("#: title = \n", "lesson.run：脚本头部不是有效的 TOML："),
+    (":pipeline\nNOOP\n:reconnect\n", "lesson.run:3：:pipeline 之后缺少收尾的 :end"),
+])
+def test_a_refusal_is_said_in_the_presenters_language(text: str, zh: str) -> None:
+    with pytest.raises(DemoScriptError) as caught:
+        parse_script(text, where="lesson.run")
+    assert caught.value.text("zh").startswith(zh)
+    assert caught.value.text("en") == str(caught.value) != caught.value.text("zh")

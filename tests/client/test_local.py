@@ -4,10 +4,13 @@ read off the in-memory wire, and nothing is awaited that will not come."""
 from __future__ import annotations
 
 import trio
+import trio.testing
 
-from simulator.client import LocalConnection
+from simulator.client import LocalConnection, Step
 from simulator.protocol import Policy, State
+from simulator.server import Timeouts
 from simulator.server.store import MemoryStore
+from tests.replies_reader import wire
 
 
 async def test_a_whole_session_step_by_step() -> None:
@@ -45,4 +48,81 @@ async def test_pipelined_lines_give_one_step_with_every_reply_in_order() -> None
     assert [a.code for a in step.answers] == [250, 250, 250, 500]
     assert [a.exchange.reply.key for a in step.answers if a.exchange][-1] == \
         "syntax.unknown-command"
+    await connection.aclose()
+
+
+def keys(step: Step) -> list[str]:
+    return [a.exchange.reply.key if a.exchange else "?" for a in step.answers]
+
+
+async def started(idle: float | None) -> LocalConnection:
+    connection = LocalConnection(policy=Policy(), store=MemoryStore(),
+                                 timeouts=Timeouts(idle=idle))
+    await connection.start()
+    return connection
+
+
+async def test_the_421_of_an_idle_timeout_comes_first_in_the_next_step(
+        autojump_clock: trio.testing.MockClock) -> None:
+    connection = await started(idle=20)
+    await connection.send(b"EHLO client.example\r\n")
+    await trio.sleep(30)  # the server said 421 at 20 s; nobody was listening
+    assert not connection.closed  # not known yet: the reply is still unread
+    step = await connection.send(b"NOOP\r\n")
+    assert keys(step) == ["session.timeout"]
+    assert step.answers[0].wire == wire("session.timeout")
+    assert (step.answers[0].code, step.answers[0].enhanced) == (421, "4.4.2")
+    assert step.state_before is State.GREETED  # where the session was when it timed out
+    assert connection.closed and connection.view().state is State.CLOSED
+    assert (await connection.send(b"NOOP\r\n")).answers == ()
+    await connection.aclose()
+
+
+async def test_wait_unsolicited_returns_the_421_when_the_server_sends_it(
+        autojump_clock: trio.testing.MockClock) -> None:
+    connection = await started(idle=20)
+    start = trio.current_time()
+    with trio.fail_after(60):
+        step = await connection.wait_unsolicited()
+    assert trio.current_time() - start == 20
+    assert step.sent is None and keys(step) == ["session.timeout"]
+    assert step.state_before is State.CONNECTED
+    assert connection.closed
+    with trio.move_on_after(3600) as idle:  # closed: nothing more can come
+        await connection.wait_unsolicited()
+    assert idle.cancelled_caught
+    await connection.aclose()
+
+
+async def test_sends_beside_a_waiting_listener_keep_their_own_replies(
+        autojump_clock: trio.testing.MockClock) -> None:
+    connection = await started(idle=20)
+    start = trio.current_time()
+    heard: list[tuple[float, Step]] = []
+
+    async def listen() -> None:
+        step = await connection.wait_unsolicited()
+        heard.append((trio.current_time(), step))
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(listen)
+        await trio.sleep(5)
+        lines = (b"EHLO client.example\r\n", b"NOOP\r\n", b"RSET\r\n")
+        steps = [await connection.send(line) for line in lines]  # one right after another
+        assert [keys(step) for step in steps] == [
+            ["session.ehlo"], ["session.noop"], ["session.rset"]]
+        assert heard == []
+    [(when, step)] = heard
+    assert when - start == 25  # 20 s after the last line, not after the first
+    assert keys(step) == ["session.timeout"] and connection.closed
+    await connection.aclose()
+
+
+async def test_without_timeouts_the_connection_waits_for_the_learner(
+        autojump_clock: trio.testing.MockClock) -> None:
+    connection = await started(idle=None)
+    with trio.move_on_after(7 * 24 * 3600) as quiet:
+        await connection.wait_unsolicited()
+    assert quiet.cancelled_caught
+    assert keys(await connection.send(b"NOOP\r\n")) == ["session.noop"]
     await connection.aclose()

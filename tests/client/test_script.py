@@ -1,16 +1,14 @@
-"""The script format shared by ``run``, piped input and (next) ``demo``/``learn``: narration,
-script meta-commands, refused ``:`` lines, streaming reads with a per-line cap."""
+"""Playing ``run`` scripts: narration, script meta-commands and refused ``:`` lines as the
+player reads them, and what playing them sends and shows (the reader itself:
+tests/lessons/test_script.py)."""
 
 from __future__ import annotations
-
-import io
 
 import pytest
 import trio
 
 from simulator.client import LocalConnection, Step
 from simulator.client.script import (
-    MAX_LINE,
     Meta,
     Note,
     Notice,
@@ -18,7 +16,6 @@ from simulator.client.script import (
     Send,
     parse_line,
     play,
-    read_lines,
 )
 from simulator.protocol import Policy
 from simulator.server.store import MemoryStore
@@ -48,25 +45,6 @@ def test_each_kind_of_line(line: bytes, item: object) -> None:
 def test_in_data_a_colon_line_is_message_text_unless_a_script_command() -> None:
     assert parse_line(Send(b":-) see you"), in_data=True) == Send(b":-) see you")
     assert parse_line(Send(b":eol crlf"), in_data=True) == Meta("eol", "crlf")
-
-
-def test_read_lines_streams_and_cuts_an_over_long_line() -> None:
-    big = b"x" * (3 * MAX_LINE + 5)
-    lines = list(read_lines(io.BytesIO(b"EHLO a\r\n" + big + b"\nNOOP")))
-    assert lines == [Send(b"EHLO a"), Send(b"x" * MAX_LINE, 2 * MAX_LINE + 5), Send(b"NOOP")]
-
-
-def test_read_lines_is_lazy() -> None:
-    class Endless(io.RawIOBase):
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-            buffer[: len(buffer)] = b"N" * (len(buffer) - 1) + b"\n"
-            return len(buffer)
-
-    lines = read_lines(io.BufferedReader(Endless(), 64))
-    assert next(lines).line.startswith(b"N")  # returns: the stream never ends
 
 
 async def test_notes_meta_and_refusals_are_events_not_sends(autojump_clock: object) -> None:

@@ -16,7 +16,7 @@ import trio
 import trio.testing
 
 from simulator.protocol import Policy, ReceivedMessage
-from simulator.server import serve_stream
+from simulator.server import StreamOptions, Timeouts, serve_stream
 from simulator.server.deadlines import REPLY_SECONDS
 from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, ReplyReader, start_message, wire
@@ -69,7 +69,7 @@ async def test_time_spent_storing_is_not_idle_time(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store,
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         await start_message(client, reader)
         await client.send_all(TEXT)
         await store.wait_until_storing()
@@ -88,7 +88,7 @@ async def test_the_idle_deadline_starts_again_after_a_message(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         await start_message(client, reader)
         await client.send_all(TEXT)
         assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
@@ -119,7 +119,7 @@ async def test_a_slow_reader_gets_its_250_within_the_idle_timeout(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         await start_message(client, reader)
         await client.send_all(TEXT)
         await trio.sleep(20 * REPLY_SECONDS)  # a pipelining client busy elsewhere
@@ -136,7 +136,7 @@ async def test_a_reader_slower_than_the_idle_timeout_is_let_go(
     with caplog.at_level(logging.WARNING):
         async with trio.open_nursery() as nursery:
             nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store,
-                                                    idle_timeout=60))
+                                                    options=StreamOptions(Timeouts(idle=60))))
             await start_message(client, reader)
             await client.send_all(TEXT)
             await trio.sleep(61)

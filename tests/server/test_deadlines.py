@@ -1,6 +1,7 @@
 """Time limits (slowloris) and the server's shutdown state, through serve_stream on trio
 memory streams and the autojump clock: a command line is timed from its first octet, message
-text must keep moving, and at shutdown a stored message's reply gets REPLY_SECONDS."""
+text must keep moving, and at shutdown a stored message's reply gets REPLY_SECONDS. The
+console's own session (open_local_session) has no limits unless it is given some."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import contextlib
 import trio
 import trio.testing
 
-from simulator.protocol import Policy
-from simulator.server import serve_stream
+from simulator.protocol import Policy, State
+from simulator.server import StreamOptions, Timeouts, open_local_session, serve_stream
 from simulator.server.deadlines import DATA_SECONDS, REPLY_SECONDS, Stopping
 from simulator.server.store import MemoryStore
 from tests.replies_reader import ReplyReader, start_message, wire
@@ -32,7 +33,7 @@ async def test_a_command_line_trickled_in_is_timed_from_its_first_octet(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         assert await reader.reply() == wire("session.greeting")
         await trio.sleep(50)  # silence first: the line's time starts at its first octet
         start = trio.current_time()
@@ -49,7 +50,7 @@ async def test_an_over_long_line_trickled_in_is_timed_too(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         assert await reader.reply() == wire("session.greeting")
         await client.send_all(b"x" * 600)  # past 512: the server is discarding this line
         nursery.start_soon(trickle, client, b"y" * 200, 1.0)
@@ -63,7 +64,7 @@ async def test_lines_typed_slowly_but_each_within_the_timeout_are_fine(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=60))
+                                                options=StreamOptions(Timeouts(idle=60))))
         assert await reader.reply() == wire("session.greeting")
         for _ in range(3):  # 50 s per line, silence between: three minutes in all
             await trickle(client, b"NOOP\r\n", 10.0)
@@ -78,7 +79,7 @@ async def test_message_text_trickled_in_is_cut_off_after_the_data_timeout(
     store = MemoryStore()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store,
-                                                idle_timeout=300))
+                                                options=StreamOptions(Timeouts(idle=300))))
         await start_message(client, reader)  # the 354 is read: the text's ten minutes run
         start = trio.current_time()
         nursery.start_soon(trickle, client, b"z" * 100 + b"\r\n.\r\n", 120.0)
@@ -94,7 +95,7 @@ async def test_message_text_that_stops_arriving_times_out_after_the_block_timeou
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=300, data_block_timeout=100))
+                                                options=StreamOptions(Timeouts(300, data_block=100))))
         await start_message(client, reader)
         await client.send_all(b"Subject: hi\r\n")
         start = trio.current_time()
@@ -109,7 +110,7 @@ async def test_message_text_that_keeps_moving_is_accepted(
     reader = ReplyReader(client)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
-                                                idle_timeout=300))
+                                                options=StreamOptions(Timeouts(idle=300))))
         await start_message(client, reader)
         for _ in range(5):  # eight minutes of text, a line every 100 s
             await client.send_all(b"line of text\r\n")
@@ -129,3 +130,31 @@ async def test_stopping_shortens_the_time_of_replies_already_waiting(
     assert waiting.deadline == trio.current_time() + REPLY_SECONDS
     assert stopping.replying(300.0).deadline == trio.current_time() + REPLY_SECONDS
     stopping.replied(waiting)
+
+
+async def test_the_console_session_given_an_idle_timeout_closes_with_421(
+        autojump_clock: trio.testing.MockClock) -> None:
+    async with open_local_session(timeouts=Timeouts(idle=20)) as local:
+        reader = ReplyReader(local.client)
+        assert await reader.reply() == wire("session.greeting")
+        await trio.sleep(15)
+        await local.client.send_all(b"EHLO client.example\r\n")  # the 20 s start again
+        await reader.reply()
+        start = trio.current_time()
+        with trio.fail_after(60):  # fails, instead of hanging, when nothing closes it
+            assert await reader.reply() == wire("session.timeout")
+        assert trio.current_time() - start == 20
+        assert await reader.eof()
+        keys = [exchange.reply.key async for exchange in local.exchanges]
+        assert keys == ["session.greeting", "session.ehlo", "session.timeout"]
+        assert local.session.state is State.CLOSED
+
+
+async def test_the_console_session_waits_for_the_learner_by_default(
+        autojump_clock: trio.testing.MockClock) -> None:
+    async with open_local_session() as local:
+        reader = ReplyReader(local.client)
+        await reader.reply()
+        await trio.sleep(7 * 24 * 3600)  # a week of silence
+        await local.client.send_all(b"NOOP\r\n")
+        assert await reader.reply() == wire("session.noop")

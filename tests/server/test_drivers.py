@@ -16,7 +16,13 @@ import trio
 import trio.testing
 
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session, State
-from simulator.server import LocalSession, open_local_session, serve_stream
+from simulator.server import (
+    LocalSession,
+    StreamOptions,
+    Timeouts,
+    open_local_session,
+    serve_stream,
+)
 from simulator.server.store import MaildirStore, MemoryStore, Usage
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
@@ -55,7 +61,8 @@ async def served(*, store: MemoryStore | None = None, idle_timeout: float | None
     store = MemoryStore() if store is None else store
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=policy, store=store, feed=send,
-                                                idle_timeout=idle_timeout, session=session))
+                                                options=StreamOptions(Timeouts(idle=idle_timeout)),
+                                                session=session))
         yield Served(client, receive, store)
         nursery.cancel_scope.cancel()
 

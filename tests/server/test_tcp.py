@@ -20,7 +20,7 @@ import trio.testing
 
 from simulator.faces.serve import LogDrops, print_log
 from simulator.protocol import Policy, Session
-from simulator.server import PeerExchange, serve_tcp
+from simulator.server import PeerExchange, TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
 from simulator.server.tcp import ACCEPT_PAUSE, SocketConnection, Starved, accept_waiting
 from tests.replies_reader import wire
@@ -143,7 +143,8 @@ async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
     send, receive = trio.open_memory_channel[PeerExchange](2)  # room for two log lines
     async with trio.open_nursery() as nursery:
         port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
-                                           port=0, feed=send, on_drop=drops.add))
+                                           options=TcpOptions(port=0), feed=send,
+                                           on_drop=drops.add))
         client = await Client.connect(port)
         await client.reply()
         for _ in range(5):

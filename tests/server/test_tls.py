@@ -11,7 +11,7 @@ import trio
 import trio.testing
 
 from simulator.protocol import Policy
-from simulator.server import serve_stream
+from simulator.server import StreamOptions, Timeouts, serve_stream
 from simulator.server.store import MemoryStore
 from simulator.server.tls import (
     client_context,
@@ -64,7 +64,7 @@ async def conversation(home: Path, policy: Policy, nursery: trio.Nursery) -> tup
     files = generated_certificate(HOST, home)
     client, server = trio.testing.memory_stream_pair()
     nursery.start_soon(lambda: serve_stream(server, policy=policy, store=MemoryStore(),
-                                            tls=server_context(files)))
+                                            options=StreamOptions(tls=server_context(files))))
     wire = Wire(client)
     assert (await wire.reply()).startswith(b"220 ")
     assert files.ca is not None
@@ -181,8 +181,8 @@ async def test_idle_timeout_inside_the_auth_dialogue(certificate: Path,
     client, server = trio.testing.memory_stream_pair()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(lambda: serve_stream(server, policy=Policy(auth=True),
-                                                store=MemoryStore(), idle_timeout=30,
-                                                tls=server_context(files)))
+                                                store=MemoryStore(), options=StreamOptions(
+                                                    Timeouts(idle=30), tls=server_context(files))))
         wire = Wire(client)
         await wire.reply()
         await wire.command(b"EHLO client.example")

@@ -19,7 +19,7 @@ import trio
 from simulator.protocol import Policy
 from simulator.protocol.auth import Account
 from simulator.render.logline import format_exchange
-from simulator.server import PeerExchange, serve_tcp
+from simulator.server import PeerExchange, TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
 from simulator.server.tls import generated_certificate, server_context
 from tests.smtp_client import GUARD, read_line
@@ -57,8 +57,8 @@ async def tls_server(tmp_path: Path, **policy: object) -> AsyncIterator[TlsServe
     settings = {"tls": True, "auth": True, "accounts": ACCOUNTS, **policy}
     async with trio.open_nursery() as nursery:
         serve = partial(serve_tcp, policy=Policy(**settings),  # type: ignore[arg-type]
-                        store=store, port=0, feed=send, tls=server_context(files), tls_port=0,
-                        on_tls_port=implicit.append)
+                        store=store, feed=send, on_tls_port=implicit.append,
+                        options=TcpOptions(port=0, tls=server_context(files), tls_port=0))
         port = await nursery.start(serve)
         yield TlsServer(port, implicit[0], files.ca, store, receive)
         nursery.cancel_scope.cancel()

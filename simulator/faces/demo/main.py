@@ -88,7 +88,9 @@ def _prepare(args: argparse.Namespace, lang: str) -> tuple[LoadedDemo, DemoPlaye
     """The demo and its player, every option checked first; _Refused says what is wrong."""
     try:
         demo = load_demo(args.script)
-    except (DemoScriptError, OSError, UnicodeDecodeError) as err:
+    except DemoScriptError as err:
+        raise _Refused(err.text(lang)) from None
+    except (OSError, UnicodeDecodeError) as err:
         raise _Refused(str(err)) from None
     if demo is None:
         raise _Refused(say(lang, "demo", "not-found", name=args.script))
@@ -110,7 +112,9 @@ def _prepare(args: argparse.Namespace, lang: str) -> tuple[LoadedDemo, DemoPlaye
         policy = demo_policy({} if feature else header, _base_policy(args),
                              _cli_scenario(args))
         connect = _secured(args, header, policy, connect_to)
-    except (DemoScriptError, ScenarioError, OptionError) as err:
+    except DemoScriptError as err:
+        raise _Refused(err.text(lang)) from None
+    except (ScenarioError, OptionError) as err:
         raise _Refused(str(err)) from None
     return demo, DemoPlayer(demo.script(lang), connect)
 

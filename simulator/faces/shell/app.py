@@ -147,7 +147,7 @@ class Console:
             history=self.history,
             auto_suggest=AutoSuggestFromHistory(),
             completer=SmtpCompleter(self._completion_context),
-            lexer=SmtpLexer(lambda: self.ctx.in_data, KNOWN),
+            lexer=SmtpLexer(lambda: self.ctx.in_data, (*KNOWN, *self._guide_names())),
             bottom_toolbar=self._toolbar,
             key_bindings=key_bindings(self._pasted),
             style=console_style(),
@@ -155,28 +155,42 @@ class Console:
             erase_when_done=True,
             complete_while_typing=False,
         )
-        self.waiter: Waiter | None = None
-        if ctx.connect_to is not None:  # a real server may be slow: wait with a live prompt
-            self.waiter = Waiter(PromptSession(
-                input=input, output=output, bottom_toolbar=self._toolbar,
-                key_bindings=waiting_bindings(), style=console_style(),
-                color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
-                erase_when_done=True), lambda: self.ctx.lang)
+        # a live prompt while a real server is slow to answer, or during :pause (Ctrl-C stops)
+        self.waiter = Waiter(PromptSession(
+            input=input, output=output, bottom_toolbar=self._toolbar,
+            key_bindings=waiting_bindings(), style=console_style(),
+            color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
+            erase_when_done=True), lambda: self.ctx.lang)
+        if ctx.connect_to is not None:
             ctx.waiter = self.waiter.run
+        waiter = self.waiter
+        ctx.pauser = lambda wait: waiter.run(wait, "console.paused-waiting")
+
+    def _guide_names(self) -> tuple[str, ...]:
+        guide = self.ctx.guide
+        return () if guide is None else tuple(f":{spec.name}" for spec in guide.specs)
 
     def _completion_context(self) -> CompletionContext:
         ctx = self.ctx
         addresses = [*ctx.senders, *ctx.recipients, "alice@example.org", "bob@example.net"]
+        metas = SPECS if ctx.guide is None else (*SPECS, *ctx.guide.specs)
         return CompletionContext(ctx.in_data, tuple(dict.fromkeys(addresses)),
                                  senders=tuple(ctx.senders), recipients=tuple(ctx.recipients),
-                                 lang=ctx.lang, metas=SPECS)
+                                 lang=ctx.lang, metas=metas)
 
     def _toolbar(self) -> StyleAndTextTuples:
+        """The session's line; with a guide, its line (the lesson, the step) above it."""
         ctx = self.ctx
         peer = ctx.connection.peer if ctx.connect_to and ctx.connection else ""
         width = self.prompt_session.app.output.get_size().columns
-        return list(toolbar_fragments(ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw,
-                                      peer=peer, width=width))
+        line: StyleAndTextTuples = list(toolbar_fragments(
+            ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw, peer=peer, width=width))
+        if ctx.guide is None:
+            return line
+        guide: StyleAndTextTuples = list(ctx.guide.toolbar(ctx, width))
+        if ctx.guide.done and ctx.closed:  # Enter is the guide's now, not a reconnect
+            return guide
+        return [*guide, ("", "\n"), *line]
 
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state
@@ -201,9 +215,12 @@ class Console:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
         ctx = self.ctx
         try:
+            if ctx.guide is not None:
+                ctx.guide.begin(ctx)
             if not await ctx.open():
                 return 1
-            ctx.say("start")
+            if ctx.guide is None:  # a lesson's goal panel says where to begin
+                ctx.say("start")
             if ctx.connect_to is None and ctx.security is not None:
                 from simulator.faces.shell.tlsview import offered_fragments
 
@@ -251,6 +268,10 @@ class Console:
     async def handle(self, line: str) -> bool:
         """Act on one typed line; True means leave."""
         ctx = self.ctx
+        if ctx.guide is not None:
+            verdict = ctx.guide.handle(ctx, line)
+            if verdict is not None:
+                return verdict
         if ctx.closed and not is_meta(line):
             if line.strip():
                 self._echo(line)
@@ -262,6 +283,7 @@ class Console:
             self._echo(line)
             return await run_meta(ctx, parse_meta(line))
         if not line and not ctx.in_data:
+            await ctx.unsolicited()  # after a long silence: did the server hang up?
             return False  # an empty Enter sends nothing (in DATA it separates header and body)
         await ctx.send_line(line)
         return False

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, TextIO
 
+import trio
+
 from simulator.client import (
     Answer,
     Connection,
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from simulator.server.secure import Prepared
     from simulator.server.store import MemoryStore, Usage
 
+    from .guide import Guide
+
 Fragments = list[tuple[str, str]]
 
 EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
@@ -48,6 +52,8 @@ CONNECT_WAIT: Final = 300.0
 RFC 5321 §4.5.3.2's five minutes for a command's reply."""
 Waiter = Callable[[Callable[[], Awaitable[Step]]], Awaitable[Step | None]]
 """Runs a send with a live "waiting" prompt over it; None when the learner stopped it."""
+Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]]
+"""Runs a :pause's wait with the live prompt over it (Ctrl-C ends it early)."""
 MAX_ADDRESSES: Final = 20
 LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""
@@ -104,6 +110,12 @@ class ConsoleContext:
     waiter: Waiter | None = None
     """Over ``--connect``: how a send waits (see faces/shell/waiting.py); None waits
     quietly (the built-in server answers at once, and tests drive the context directly)."""
+    idle_timeout: float | None = None
+    """The built-in server's idle timeout in seconds (a lesson's); None waits for ever."""
+    pauser: Pauser | None = None
+    """How :pause waits (the console's live prompt, so Ctrl-C stops it); None: quietly."""
+    guide: Guide | None = None
+    """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -137,10 +149,14 @@ class ConsoleContext:
             self._store = MemoryStore()  # kept across :reconnect, so :mailbox keeps mail
         security = self.security
         files = None if security is None else security.files
+        from simulator.server.deadlines import NO_LIMITS, Timeouts
+
+        timeouts = NO_LIMITS if self.idle_timeout is None else Timeouts(self.idle_timeout)
         return LocalConnection(policy=self.policy, store=self._store,
                                session_id=f"S{self.sessions}", memory=self.memory,
                                tls=None if security is None else security.context,
-                               ca=None if files is None else str(files.ca or files.cert))
+                               ca=None if files is None else str(files.ca or files.cert),
+                               timeouts=timeouts)
 
     async def open(self) -> bool:
         """Open a session and show its greeting; False (after saying why) if impossible."""
@@ -215,6 +231,34 @@ class ConsoleContext:
             self.say("no-reply")
         return step
 
+    async def pause(self, seconds: float) -> None:
+        """Let ``seconds`` pass; a reply the server sends meanwhile (an idle timeout's 421)
+        ends the pause and is shown."""
+        self.say("pausing", seconds=f"{seconds:g}")
+        connection = self.connection
+
+        async def wait() -> Step | None:
+            if isinstance(connection, LocalConnection) and not connection.closed:
+                with trio.move_on_after(seconds):
+                    return await connection.wait_unsolicited()
+                return None
+            await trio.sleep(seconds)
+            return None
+
+        step = await (wait() if self.pauser is None else self.pauser(wait))
+        if step is not None and step.answers:
+            self.record(step)
+
+    async def unsolicited(self) -> None:
+        """Show what the built-in server said unasked since the last line (an idle
+        timeout's 421), if anything."""
+        connection = self.connection
+        if isinstance(connection, LocalConnection) and not connection.closed:
+            with trio.move_on_after(0.05):
+                step = await connection.wait_unsolicited()
+                if step.answers:
+                    self.record(step)
+
     async def _waited(self, send: Callable[[], Awaitable[Step]], data: bytes | None) -> Step:
         """``send()``, through the waiter when there is one; a stopped wait is a Step with
         no replies (a late reply shows up with the next one)."""
@@ -243,8 +287,14 @@ class ConsoleContext:
             from simulator.faces.shell.tlsview import tls_fragments
 
             self.show(tls_fragments(step, self.lang))
-        if step.answers and self.closed and not self.leaving:
+        if self.guide is not None:
+            self.guide.observe(self, step)
+        if step.answers and self.closed and not self.leaving and not self._guide_done():
             self.say("closed", "class:code.4xx")
+
+    def _guide_done(self) -> bool:
+        """A finished lesson: Enter is the guide's (the next lesson), not a reconnect."""
+        return self.guide is not None and self.guide.done
 
     def _explanation(self, annotation: Annotation | None, answer: Answer) -> Fragments:
         """The explanation at the level ``:detail`` asks for. A long multi-line reply (an

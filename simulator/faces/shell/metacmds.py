@@ -13,8 +13,9 @@ from typing import Final
 
 from simulator.client import Step
 from simulator.client.script import Notice
+from simulator.faces.prompt.spec import MetaSpec
 from simulator.faces.shell.context import ConsoleContext
-from simulator.faces.shell.meta import NAMES, SPECS, MetaCommand, MetaError
+from simulator.faces.shell.meta import SPECS, MetaCommand, MetaError
 from simulator.faces.shell.settings import Settings, save_settings
 from simulator.lessons.ui import text
 from simulator.protocol import State
@@ -29,7 +30,8 @@ async def run_meta(ctx: ConsoleContext, parsed: MetaCommand | MetaError) -> bool
     """Carry out a parsed meta-command, or explain what was wrong with it."""
     if isinstance(parsed, MetaError):
         if parsed.spec is None:
-            ctx.say("unknown-meta", "class:code.5xx", name=parsed.name, names=" ".join(NAMES))
+            ctx.say("unknown-meta", "class:code.5xx", name=show_text(parsed.name, limit=40),
+                    names=" ".join(_names(ctx)))
         else:
             ctx.say("usage", "class:code.5xx", usage=parsed.spec.usage)
         return False
@@ -55,6 +57,21 @@ def _hanging(term: str, description: str, column: int, width: int) -> Fragments:
                                      for index, line in enumerate(lines))]
 
 
+def _specs(ctx: ConsoleContext) -> tuple[MetaSpec, ...]:
+    """The console's commands, then a guide's (a lesson's :goal, :hint...)."""
+    return SPECS if ctx.guide is None else (*SPECS, *ctx.guide.specs)
+
+
+def _names(ctx: ConsoleContext) -> tuple[str, ...]:
+    return tuple(f":{spec.name}" for spec in _specs(ctx))
+
+
+def _describe(ctx: ConsoleContext, spec: MetaSpec) -> str:
+    if ctx.guide is not None and spec in ctx.guide.specs:
+        return ctx.guide.help_text(spec.name, ctx.lang)
+    return text(f"help.{spec.name}", ctx.lang)
+
+
 def _width(ctx: ConsoleContext) -> int:
     import shutil
 
@@ -66,18 +83,18 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     width = _width(ctx)
     if args:
         name = args[0].lower().lstrip(":")
-        spec = next((s for s in SPECS if s.name == name), None)
+        spec = next((s for s in _specs(ctx) if s.name == name), None)
         if spec is None:
-            ctx.say("unknown-meta", "class:code.5xx", name=show_text(args[0]),
-                    names=" ".join(NAMES))
+            ctx.say("unknown-meta", "class:code.5xx", name=show_text(args[0], limit=40),
+                    names=" ".join(_names(ctx)))
             return False
-        ctx.show(_hanging(spec.usage, text(f"help.{spec.name}", ctx.lang),
-                          len(spec.usage) + 4, width), wrap=False)
+        ctx.show(_hanging(spec.usage, _describe(ctx, spec), len(spec.usage) + 4, width),
+                 wrap=False)
         return False
-    column = max(len(spec.usage) for spec in SPECS) + 4
+    column = max(len(spec.usage) for spec in _specs(ctx)) + 4
     lines: Fragments = [("class:heading", text("console.help-title", ctx.lang) + "\n")]
-    for spec in SPECS:
-        lines += _hanging(spec.usage, text(f"help.{spec.name}", ctx.lang), column, width)
+    for spec in _specs(ctx):
+        lines += _hanging(spec.usage, _describe(ctx, spec), column, width)
     lines.append(("class:heading", text("console.help-keys", ctx.lang) + "\n"))
     for key in KEYS:
         lines += _hanging(text(f"keys.{key}-name", ctx.lang), text(f"keys.{key}", ctx.lang),
@@ -199,6 +216,19 @@ async def _reconnect(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
+async def _pause(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """Wait as a slow client would (a greylisting delay, an idle timeout); what the
+    server says meanwhile is shown at once."""
+    from simulator.lessons.script import seconds
+
+    wanted = seconds(args[0])
+    if wanted is None:
+        ctx.say("usage", "class:code.5xx", usage=":pause SECONDS (0-3600)")
+        return False
+    await ctx.pause(wanted)
+    return False
+
+
 async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.lang = args[0]
     ctx.say("lang-set")
@@ -276,7 +306,8 @@ async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
-    "reconnect": _reconnect, "lang": _lang, "eol": _eol, "raw": _raw, "detail": _detail,
+    "reconnect": _reconnect, "pause": _pause, "lang": _lang, "eol": _eol, "raw": _raw,
+    "detail": _detail,
     "save": _save,
     "save!": _save_force,
     "b64": _b64,

@@ -55,6 +55,8 @@ class Waiter:
         self._answered = False
         self.typed = ""
         """What was typed while waiting (the next prompt starts with it)."""
+        self.key = "console.waiting"
+        """What the waiting prompt says (a :pause says it is pausing)."""
 
     @property
     def waiting(self) -> bool:
@@ -62,11 +64,13 @@ class Waiter:
         return self._session.app.is_running
 
     def message(self) -> StyleAndTextTuples:
-        return [("class:dim", text("console.waiting", self._lang()) + " ")]
+        return [("class:dim", text(self.key, self._lang()) + " ")]
 
-    async def run(self, send: Callable[[], Awaitable[T]]) -> T | None:
+    async def run(self, send: Callable[[], Awaitable[T]], key: str = "console.waiting",
+                  ) -> T | None:
         """``send()``'s result, or None when the learner pressed Ctrl-C first."""
         self._answered = False
+        self.key = key
         result: list[T] = []
         done = trio.Event()
         sending = trio.CancelScope()

@@ -3,18 +3,19 @@
 ``# text`` is narration (never sent, in DATA too, as ``smtp-sim run`` reads it), ``:eol lf`` /
 ``:eol crlf`` switch the line ending, ``:pause SECONDS`` waits (on the lesson's clock, so an
 idle timeout or a greylisting delay can pass), ``:reconnect`` opens a new session. Anything
-else is sent as typed plus the line ending.
+else is sent as typed plus the line ending. Lines are read by the one script reader,
+:mod:`simulator.lessons.script` (its ``COURSE`` dialect); this module says what each means to
+a lesson.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Final
 
-EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
-MAX_PAUSE: Final = 3600.0
-"""The longest ``:pause``: longer than any idle timeout or greylisting delay a lesson needs."""
+from .. import script as reader
+from ..script import EOLS as EOLS
+from ..script import MAX_PAUSE as MAX_PAUSE
+from ..ui import text
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +23,8 @@ class Send:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Narrate:
-    text: str
+Narrate = reader.Narration
+"""``# text``: shown, never sent (``Narrate.text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,40 +49,28 @@ class ScriptError(ValueError):
     """A directive written wrongly (``:eol cr``, ``:pause soon``).
 
     ``key`` names the learner's message in ``ui.LANG.toml`` [learn] (``bad-eol``, ``bad-pause``);
-    the English ``str()`` is for the course linter's report.
+    the English ``str()`` (ui [script] ``lint-KEY``) is for the course linter's report.
     """
 
-    def __init__(self, key: str, english: str, argument: str) -> None:
-        super().__init__(english)
+    def __init__(self, key: str, argument: str) -> None:
+        super().__init__(text(f"script.lint-{key}", "en", argument=argument))
         self.key = key
         self.argument = argument
 
 
 def parse_directive(line: str, *, in_data: bool = False) -> Directive:
     """One script line -> what to do with it. Raises ScriptError for a bad directive."""
-    stripped = line.strip()
-    if stripped.startswith("#"):
-        return Narrate(stripped[1:].strip())
-    if in_data and not stripped.startswith((":eol", ":pause", ":reconnect")):
-        return Send(line)  # message text, exactly as typed
-    name, _, argument = stripped.partition(" ")
-    argument = argument.strip()
-    if name == ":eol":
-        if argument not in EOLS:
-            raise ScriptError("bad-eol", f":eol takes {' or '.join(EOLS)}, not {argument!r}",
-                              argument)
-        return SetEol(argument)
-    if name == ":pause":
-        try:
-            seconds = float(argument)
-        except ValueError:
-            seconds = math.nan
-        if not 0 <= seconds <= MAX_PAUSE:  # NaN fails this too
-            raise ScriptError("bad-pause", f":pause takes 0 to {MAX_PAUSE:g} seconds, not "
-                              f"{argument!r}", argument)
-        return Pause(seconds)
-    if name == ":reconnect" and not argument:
-        return Reconnect()
+    match reader.read_line(line, reader.COURSE, in_data=in_data):
+        case reader.Narration() as narration:
+            return narration
+        case reader.Directive(name="eol", argument=argument):
+            return SetEol(argument)
+        case reader.Directive(name="pause", argument=argument):
+            return Pause(float(argument))
+        case reader.Directive(name="reconnect"):
+            return Reconnect()
+        case reader.Malformed(name=name, argument=argument):
+            raise ScriptError(f"bad-{name}", argument)
     return Send(line)
 
 
@@ -93,5 +81,5 @@ def check_script(lines: tuple[str, ...]) -> list[str]:
         try:
             parse_directive(line)
         except ScriptError as err:
-            problems.append(f"line {number}: {err}")
+            problems.append(text("script.lint-line", "en", number=number, problem=err))
     return problems

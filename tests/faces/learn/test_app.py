@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trio
+import trio.testing
 from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from simulator.cli import main
@@ -23,37 +24,41 @@ CTRL_D = "\x04"
 COURSE = load_course(default_course_root())
 
 
-def drive(*lines: str, lesson: str = "hello", lang: str = "en", keys: str = CTRL_D,
-          clock: Iterator[float] | None = None) -> str:
-    out = io.StringIO()
+def lesson_app(lesson: str, lang: str, out: io.StringIO, pipe: PipeInput) -> LessonApp:
     store = ProgressStore()
     store.load()
     target = COURSE.find(lesson)
     assert target is not None
-    ticks = clock or iter(float(n) for n in range(10_000))
+    return LessonApp(COURSE, target, lang=lang, store=store, out=out, input=pipe,
+                     output=DummyOutput(), history=InMemoryHistory())
+
+
+async def drive(*lines: str, lesson: str = "hello", lang: str = "en",
+                keys: str = CTRL_D) -> str:
+    """The lesson app on a pipe input: ``lines`` typed one after another, then ``keys``."""
+    out = io.StringIO()
     with create_pipe_input() as pipe:
-        app = LessonApp(COURSE, target, lang=lang, store=store, out=out, input=pipe,
-                        output=DummyOutput(), history=InMemoryHistory(),
-                        clock=lambda: next(ticks))
+        app = lesson_app(lesson, lang, out, pipe)
         pipe.send_text("".join(line + ENTER for line in lines) + keys)
-        assert app.run() == 0
+        assert await app.run() == 0
     return out.getvalue()
 
 
-def test_the_goal_panel_ticks_as_the_server_answers() -> None:
-    text = drive("EHLO client.example")
+async def test_the_goal_panel_ticks_as_the_server_answers() -> None:
+    text = await drive("EHLO client.example")
     panel = text[:text.index("<-  220")]
     assert "Lesson 1: Hello, server" in panel
-    assert "  ✓ 1. Connect and read the server's 220 greeting banner." in panel
-    assert "  ▸ 2. Introduce your client with EHLO" in panel and "(now)" in panel
+    assert "  ▸ 1. Connect and read the server's 220 greeting banner. (now)" in panel
+    assert "    2. Introduce your client with EHLO" in panel
+    assert text.index("<-  220") < text.index("✓ Step 1 done") < text.index(" -> EHLO")
     assert text.index(" -> EHLO client.example") < text.index("✓ Step 2 done")
-    again = drive("EHLO client.example", ":goal")
+    again = await drive("EHLO client.example", ":goal")
     last_panel = again[again.rindex("Lesson 1: Hello, server"):]
     assert "  ✓ 2. Introduce your client" in last_panel and "  ▸ 3. End the session" in last_panel
 
 
-def test_hints_come_one_level_at_a_time() -> None:
-    text = drive(":hint", ":hint", ":hint", ":hint")
+async def test_hints_come_one_level_at_a_time() -> None:
+    text = await drive(":hint", ":hint", ":hint", ":hint")
     hints = [line for line in text.splitlines() if line.startswith("Hint ")]
     assert hints == [
         "Hint 1/3: The client answers the greeting by saying who it is.",
@@ -65,8 +70,8 @@ def test_hints_come_one_level_at_a_time() -> None:
     assert "smtp> :hint" in text  # the command stays visible, though it was not sent
 
 
-def test_completion_shows_the_summary_and_enter_starts_the_next_lesson(home: Path) -> None:
-    text = drive(":hint", "EHLO client.example", "QUIT", "")
+async def test_completion_shows_the_summary_and_enter_starts_the_next_lesson(home: Path) -> None:
+    text = await drive(":hint", "EHLO client.example", "QUIT", "")
     assert "Lesson 1 complete: Hello, server" in text
     assert "Hints used: 1" in text
     assert "Next: lesson 2, Every line ends with CRLF. Press Enter to start it" in text
@@ -75,50 +80,78 @@ def test_completion_shows_the_summary_and_enter_starts_the_next_lesson(home: Pat
     assert saved == {"done": {"hello": {"hints": 1}}, "current": "crlf"}
 
 
-def test_restart_skip_and_lessons() -> None:
-    text = drive("EHLO client.example", ":restart", ":skip", ":lessons", ":lessons 5", ":quit")
+async def test_restart_skip_and_lessons() -> None:
+    text = await drive("EHLO client.example", ":restart", ":skip", ":lessons", ":lessons 5", ":quit")
     assert "Lesson restarted: a new session, no step met yet." in text
     restarted = text[text.index("Lesson restarted"):]
-    assert "  ▸ 2. Introduce your client" in restarted
+    assert "  ▸ 1. Connect and read" in restarted and "✓ Step 1 done" in restarted
     assert "Lesson 1 skipped (not marked done)." in text
     assert "Lesson 2: Every line ends with CRLF" in text
     assert f"The course (0 of {len(COURSE.available)} done):" in text and "  ▸  2  crlf" in text
     assert "Lesson 5: Your first message" in text
 
 
-def test_an_unknown_command_is_not_sent() -> None:
-    text = drive(":frobnicate")
-    assert "Unknown command :frobnicate; it was not sent." in text
+async def test_an_unknown_command_is_not_sent() -> None:
+    text = await drive(":frobnicate")
+    assert "Unknown console command :frobnicate; it was not sent to the server." in text
+    assert ":goal :hint :restart :skip :lessons" in text  # the lesson's commands are listed
     assert " -> :frobnicate" not in text
 
 
-def test_real_idle_time_reaches_the_timeout_lesson() -> None:
-    clock = iter([0.0, 1.0, 30.0, 31.0, 32.0, 33.0])
-    text = drive("EHLO client.example", "NOOP", lesson="timeouts", clock=clock)
+async def staged(lesson: str, *stages: tuple[str, float]) -> str:
+    """The lesson app with keys sent in stages, each followed by that many seconds on trio's
+    clock (a :pause's live prompt reads what is typed during it: it waits for its turn)."""
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        app = lesson_app(lesson, "en", out, pipe)
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(app.run)
+            for keys, seconds in (*stages, (CTRL_D, 1.0)):
+                pipe.send_text(keys)
+                await trio.sleep(seconds)
+    return out.getvalue()
+
+
+async def test_the_timeout_lesson_closes_a_silent_session_for_real(
+        autojump_clock: trio.testing.MockClock) -> None:
+    """The server's own idle timeout (20 s in lesson 14) runs on trio's clock: a :pause
+    past it ends with the 421 as soon as it comes, and the next line is not sent."""
+    text = await staged("timeouts", ("EHLO client.example" + ENTER, 1), (":pause 25" + ENTER, 30),
+                        ("NOOP" + ENTER, 1), (":reconnect" + ENTER, 1),
+                        ("EHLO client.example" + ENTER, 1))
+    assert "(pausing 25 s, as a slow client would)" in text
     assert text.index(" -> EHLO") < text.index("<** 421 4.4.2") < text.index("✓ Step 1 done")
     assert "Not sent: the connection is closed." in text
+    assert " -> NOOP" not in text
+    assert text.count("<-  220 ") == 2  # :reconnect opened a new session
 
 
-def test_a_lesson_in_chinese() -> None:
-    text = drive(":hint", "EHLO client.example", lang="zh")
+async def test_an_empty_enter_after_a_silence_shows_the_servers_421(
+        autojump_clock: trio.testing.MockClock) -> None:
+    text = await staged("timeouts", ("EHLO client.example" + ENTER, 30), (ENTER, 1))
+    assert "<** 421 4.4.2" in text and "✓ Step 1 done" in text
+
+
+async def test_a_lesson_in_chinese() -> None:
+    text = await drive(":hint", "EHLO client.example", lang="zh")
     assert "第 1 课：你好，服务器" in text
     assert "提示 1/3：收到问候语之后，客户端要先报上自己的名字。" in text
     assert "✓ 第 2 步完成：用 EHLO 介绍你的客户端" in text
 
 
-def test_message_text_in_a_lesson_keeps_empty_lines_and_dots() -> None:
+async def test_message_text_in_a_lesson_keeps_empty_lines_and_dots() -> None:
     lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
              "DATA", "Subject: Dots", "", ":not a command in DATA", "..kept", "."]
-    text = drive(*lines, lesson="dot-stuffing")
+    text = await drive(*lines, lesson="dot-stuffing")
     assert " -> :not a command in DATA" in text
     assert "Lesson 6 complete: Dot-stuffing" in text
 
 
-def test_the_consoles_look_up_commands_work_in_a_lesson() -> None:
+async def test_the_consoles_look_up_commands_work_in_a_lesson() -> None:
     lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
              "DATA", "Subject: Hi", "", "Hello.", ".", ":mailbox", ":mailbox 1", ":mailbox 9",
              ":state", ":more", ":explain 354"]
-    text = drive(*lines, lesson="first-mail")
+    text = await drive(*lines, lesson="first-mail")
     assert "  1. <alice@example.org> -> <bob@example.net>," in text
     assert "Subject: Hi\n\nHello.\n" in text
     assert "No message number 9; :mailbox lists them." in text
@@ -139,34 +172,68 @@ def test_reset_asks_first_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None
     assert ProgressStore().load().done == {}
 
 
-def test_a_count_step_reports_how_far_it_is() -> None:
+async def test_a_count_step_reports_how_far_it_is() -> None:
     message = ["MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>", "DATA",
                "Subject: x", "", "text", "."]
-    text = drive("EHLO client.example", "MAIL FROM:<alice@example.org>",
+    text = await drive("EHLO client.example", "MAIL FROM:<alice@example.org>",
                  "MAIL FROM:<alice@example.org>", "RSET", *message, *message,
                  lesson="transactions")
     assert text.index("  Step 3: 1 of 2 so far.") < text.index("✓ Step 3 done")
 
 
-def test_raw_and_save(tmp_path: Path) -> None:
+async def test_raw_and_save(tmp_path: Path) -> None:
     target = tmp_path / "lesson.md"
-    text = drive(":raw", "EHLO client.example", ":raw off", f":save {target}", ":save")
+    text = await drive(":raw", "EHLO client.example", ":raw off", f":save {target}", ":save")
     assert " -> EHLO client.example\\r\\n" in text
-    assert f"Transcript saved to {target} (2 steps)." in text
+    assert f"Transcript saved to {target} (2 exchanges)." in text
     assert "Usage: :save FILE" in text
     saved = target.read_text(encoding="utf-8")
-    assert saved.startswith("# Lesson 1: Hello, server") and " -> EHLO client.example" in saved
+    assert " -> EHLO client.example" in saved and "<-  250 HELP" in saved
 
 
-def test_a_badly_written_directive_says_what_it_takes() -> None:
-    text = drive(":eol cr", ":pause soon", lang="zh")
-    assert "未执行：:eol 后面要写 lf 或 crlf，而不是 cr。" in text
-    assert "未执行：:pause 后面要写 0 到 3600 之间的秒数，而不是 soon。" in text
+async def test_a_badly_written_directive_says_what_it_takes() -> None:
+    text = await drive(":eol cr", ":pause soon", lang="zh")
+    assert "用法：:eol crlf|lf" in text
+    assert "用法：:pause SECONDS (0-3600)" in text
 
 
-def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
+async def test_the_consoles_own_quit_does_not_complete_a_lesson() -> None:
+    text = await drive("EHLO client.example")  # then Ctrl-D: the console says QUIT
+    assert " -> QUIT" in text and "Lesson 1 complete" not in text
+    assert "✓ Step 3 done" not in text
+
+
+async def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
     lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
              "DATA", "Subject: Dots", "", ".eaten", "."]
-    text = drive(*lines, lesson="dot-stuffing")
+    text = await drive(*lines, lesson="dot-stuffing")
     assert ("The server accepted that message, but step 1 is not met yet: Get a message "
             "accepted whose body holds a line that begins with a dot.") in text
+
+
+async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -> None:
+    text = await drive("EHLO client.example", "QUIT", "")
+    first = text[:text.index("Lesson 2: Every line ends with CRLF")]
+    second = text[text.index("Lesson 2: Every line ends with CRLF"):]
+    assert "Rule: RFC 5321 §3.1" in first  # the 220 in full, the first time
+    assert "<-  220 " in second and "Rule: RFC 5321 §3.1" not in second  # brief after
+    quiet = await drive(":detail none", "EHLO client.example", "QUIT", "")
+    second = quiet[quiet.index("Lesson 2: Every line ends with CRLF"):]
+    assert "<-  220 " in second and "Why:" not in second
+
+
+def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
+    from simulator.faces.learn.guide import LessonGuide
+    from simulator.faces.shell.context import ConsoleContext
+
+    target = COURSE.find("hello")
+    assert target is not None
+    guide = LessonGuide(COURSE, target, store=None, lang="en")
+    ctx = ConsoleContext(lang="en", out=io.StringIO(), guide=guide)
+    line = "".join(text for _, text in guide.toolbar(ctx, 60))
+    assert line.startswith(" Lesson 1: Hello, server · 1/3 Connect") and line.endswith("…")
+    assert len(line) <= 59
+    ctx.lang = "zh"
+    from simulator.render.wrap import text_width
+
+    assert text_width("".join(text for _, text in guide.toolbar(ctx, 60))) <= 59

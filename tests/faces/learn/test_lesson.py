@@ -1,6 +1,5 @@
 """One lesson on screen, driven line by line: the panel and greeting first, a met step ticked,
-an unknown console command not sent, a directive written wrongly explained, Enter after the
-end moving on."""
+an unknown console command not sent, a directive written wrongly explained, :skip moving on."""
 
 from __future__ import annotations
 
@@ -21,10 +20,9 @@ class Screen:
         self.text += to_plain(fragments)
 
 
-def screen(*, interactive: bool = False) -> tuple[LessonScreen, Screen]:
+def screen() -> tuple[LessonScreen, Screen]:
     shown = Screen()
-    lesson_screen = LessonScreen(Course("c", (TARGET,)), TARGET, "en", shown,
-                                 interactive=interactive)
+    lesson_screen = LessonScreen(Course("c", (TARGET,)), TARGET, "en", shown)
     lesson_screen.begin()
     return lesson_screen, shown
 
@@ -34,11 +32,12 @@ def test_the_panel_and_the_greeting_come_first() -> None:
     assert shown.text.index("Lesson 1: Title") < shown.text.index("220 ")
 
 
-def test_a_met_step_is_ticked_and_enter_then_moves_on() -> None:
-    play, shown = screen(interactive=True)
+def test_a_met_step_is_ticked_and_skip_moves_on() -> None:
+    play, shown = screen()
     assert play.handle("EHLO client.example") is Action.CONTINUE
     assert "✓ Step 1 done: goal ehlo" in shown.text and play.run.complete
-    assert play.handle("") is Action.NEXT
+    assert play.handle("") is Action.CONTINUE  # piped: an empty line is just sent
+    assert play.handle(":skip") is Action.NEXT
 
 
 def test_an_unknown_console_command_is_not_sent() -> None:

@@ -14,7 +14,7 @@ import trio
 from simulator.client import explain
 from simulator.faces.shell.context import ConsoleContext
 from simulator.protocol import Policy, State
-from simulator.server import serve_tcp
+from simulator.server import TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
 
 
@@ -22,8 +22,8 @@ from simulator.server.store import MemoryStore
 async def smtp_sim_port(nursery: trio.Nursery) -> AsyncIterator[int]:
     """A classmate's ``smtp-sim serve`` on a free loopback port."""
     port = await nursery.start(lambda task_status: serve_tcp(
-        policy=Policy(hostname="classmate.example"), store=MemoryStore(), port=0,
-        task_status=task_status))
+        policy=Policy(hostname="classmate.example"), store=MemoryStore(),
+        options=TcpOptions(port=0), task_status=task_status))
     yield port
 
 

@@ -13,7 +13,7 @@ from simulator.faces.shell import tlsview
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.protocol import Policy
-from simulator.server import serve_tcp
+from simulator.server import TcpOptions, serve_tcp
 from simulator.server.secure import Prepared, SecurityOptions, prepare
 from simulator.server.store import MemoryStore
 
@@ -96,8 +96,8 @@ async def tls_port(home: Path, nursery: trio.Nursery) -> AsyncIterator[int]:
     """A classmate's ``smtp-sim serve --tls --auth``: its CA is not in the system store."""
     security = secured(home, tls=True, auth=True)
     port = await nursery.start(lambda task_status: serve_tcp(
-        policy=security.policy, store=MemoryStore(), port=0, tls=security.context,
-        task_status=task_status))
+        policy=security.policy, store=MemoryStore(),
+        options=TcpOptions(port=0, tls=security.context), task_status=task_status))
     yield port
 
 

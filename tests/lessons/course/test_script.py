@@ -58,3 +58,10 @@ def test_check_script_reports_each_bad_line_by_number() -> None:
         "line 4: :pause takes 0 to 3600 seconds, not 'x'",
     ]
     assert check_script(("EHLO a.example", ":pause 5")) == []
+
+
+def test_the_linters_words_for_a_bad_directive_are_data_in_every_language() -> None:
+    from simulator.lessons.ui import text
+
+    assert text("script.lint-bad-eol", "zh", argument="cr") == ":eol 后面要写 crlf 或 lf，而不是 'cr'"
+    assert text("script.lint-line", "zh", number=2, problem="x") == "第 2 行：x"

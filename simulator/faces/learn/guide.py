@@ -1,0 +1,113 @@
+"""A lesson in the console: the console's :class:`~simulator.faces.shell.guide.Guide` for it.
+
+The console does all it always does (real sessions on trio, STARTTLS over real TLS, ``:help``,
+``:detail``, ``:lang`` saved, ``:save``...); the guide shows the goal panel before the
+greeting, ticks goals from every reply the console shows, answers the lesson's commands, and
+puts the lesson and its current step on the toolbar.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from simulator.client import Step
+from simulator.faces.prompt.spec import MetaSpec
+from simulator.faces.shell.context import ConsoleContext
+from simulator.lessons.course import Course, Lesson
+from simulator.lessons.course.words import say
+from simulator.protocol.escape import show_text
+
+from .coach import Action, Coach
+from .progress import ProgressStore
+
+Fragments = list[tuple[str, str]]
+
+SPECS: Final[tuple[MetaSpec, ...]] = (
+    MetaSpec("goal", ":goal"),
+    MetaSpec("hint", ":hint"),
+    MetaSpec("restart", ":restart"),
+    MetaSpec("skip", ":skip"),
+    MetaSpec("lessons", ":lessons [ID]", 0, 1),
+)
+"""The lesson's own commands, beside the console's."""
+_NAMES: Final = {f":{spec.name}": spec for spec in SPECS}
+
+
+class LessonGuide:
+    """One attempt at one lesson, in one console run; :attr:`action` says what comes next."""
+
+    specs: Final = SPECS
+
+    def __init__(self, course: Course, lesson: Lesson, *, store: ProgressStore | None,
+                 lang: str) -> None:
+        self.course, self.lesson, self.store = course, lesson, store
+        self.coach: Coach | None = None
+        self._lang = lang
+        self.action = Action.QUIT
+        """Why the console was left: QUIT unless a lesson command said otherwise."""
+
+    @property
+    def done(self) -> bool:
+        return self.coach is not None and self.coach.finished
+
+    @property
+    def switch_to(self) -> Lesson | None:
+        return None if self.coach is None else self.coach.switch_to
+
+    def help_text(self, name: str, lang: str) -> str:
+        return say(f"help-{name}", lang)
+
+    def _coach(self, ctx: ConsoleContext) -> Coach:
+        if self.coach is None:
+            self.coach = Coach(self.course, self.lesson, ctx.lang, ctx.show, store=self.store,
+                               interactive=True)
+        self.coach.lang = ctx.lang  # :lang may have changed it
+        return self.coach
+
+    def begin(self, ctx: ConsoleContext) -> None:
+        self._coach(ctx).begin()
+
+    def observe(self, ctx: ConsoleContext, step: Step) -> None:
+        if ctx.leaving:
+            return  # the QUIT of Ctrl-D or :quit is the console's, not a step the learner took
+        exchanges = [answer.exchange for answer in step.answers if answer.exchange is not None]
+        self._coach(ctx).after(exchanges, observe=True)
+
+    def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
+        coach = self._coach(ctx)
+        if not line.strip() and coach.finished and not ctx.in_data:
+            self.action = Action.NEXT  # "Press Enter to start it"
+            return True
+        name, _, argument = line.strip().partition(" ")
+        spec = _NAMES.get(name.lower()) if line.lstrip().startswith(":") else None
+        if spec is None:
+            return None
+        argument = argument.strip()
+        if (argument and spec.max_args == 0) or " " in argument:
+            ctx.say("usage", "class:code.5xx", usage=spec.usage)
+            return False
+        prompt = "data> " if ctx.in_data else "smtp> "  # the erased prompt, kept visible
+        ctx.show([("class:dim", f"{prompt}{show_text(line.strip())}\n")])
+        if spec.name == "restart":
+            coach.say("restarted")
+            self.action = Action.RESTART
+            return True
+        action = coach.command(f":{spec.name}", argument)
+        if action is None or action is Action.CONTINUE:
+            return False
+        self.action = action
+        return True
+
+    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+        """`` Lesson 3: title · 2/4 the current step``, cut to ``width`` columns; once the
+        lesson is done, what Enter does."""
+        from simulator.render.wrap import text_width
+
+        coach = self._coach(ctx)
+        heading = say("lesson-heading", ctx.lang, number=self.lesson.number,
+                      title=self.lesson.text(ctx.lang).title)
+        step = say("bar-next", ctx.lang) if coach.finished else coach.step_line()
+        room = width - 1 - text_width(f" {heading} · ")
+        while step and text_width(step) > room:
+            step = step[:-2] + "…"
+        return [("class:toolbar.value", f" {heading} "), ("", f"· {step}")]
