@@ -36,6 +36,7 @@ from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
+from simulator.server.addresses import is_loopback, url_host
 from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
@@ -186,23 +187,6 @@ def _check_options(args: argparse.Namespace) -> str | None:
     if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
         return text("serve.bad-hostname", lang)
     return None
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this machine can reach."""
-    if host.lower() in ("localhost", "127.0.0.1", "::1"):
-        return True
-    import ipaddress  # only for other addresses: every start would pay for it
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def url_host(host: str) -> str:
-    """``host`` as it stands in a URL: IPv6 literals in brackets (RFC 3986 §3.2.2)."""
-    return f"[{host}]" if ":" in host else host
 
 
 class LogDrops:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from simulator.faces.serve import _stop_on_signal, is_loopback, url_host
+from simulator.faces.serve import _stop_on_signal
 from simulator.server.deadlines import Stopping
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process, smtplib_send
@@ -160,10 +160,6 @@ def test_bad_time_and_memory_limits_say_what_to_give() -> None:
         assert result.stderr == b"smtp-sim serve: " + message + b"\n", option
 
 
-def test_loopback_and_url_helpers() -> None:
-    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
-    assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
 
 
 def test_a_terminal_that_stops_reading_stops_neither_serving_nor_shutdown() -> None:
