@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import re
 import signal
@@ -37,6 +36,7 @@ from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
+from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
@@ -103,11 +103,13 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
         shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
-        status = _run(args, security, store, lesson, screen)
-        if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
-            from simulator.render.lessonlog import summary_text
+        # a signal once the server has stopped (while the summary prints) changes nothing
+        with signals_ignored(SIGNALS):
+            status = _run(args, security, store, lesson, screen)
+            if status == 0:  # the server ran (it could not listen otherwise: no summary)
+                from simulator.render.lessonlog import summary_text
 
-            sys.stdout.write(summary_text(shared.model, shared.lang))
+                sys.stdout.write(summary_text(shared.model, shared.lang))
         return status
 
 
@@ -134,11 +136,10 @@ def _run(args: argparse.Namespace, security: Prepared, store: Store, lesson: Les
          screen: Screen | None) -> int:
     if not is_loopback(args.host):
         print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
-    gc.freeze()  # the modules and objects of startup live forever: never scan them again
-    gc.set_threshold(GC_THRESHOLD)
     output = LogOutput(sys.stdout)
-    status: int = trio.run(_serve, args, security, store, output, lesson, screen)
-    _ignore_signals()  # a signal in the last moments of exit changes nothing either
+    # the modules and objects of startup live forever: never scan them again
+    with gc_tuned(GC_THRESHOLD):
+        status: int = trio.run(_serve, args, security, store, output, lesson, screen)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -209,9 +210,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     drops, stopping = LogDrops(), Stopping()
     # trio hands signals still pending when its receiver closes back to the handler that
     # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
-    # cannot turn exit status 0 into 130 or 143.
-    _ignore_signals()
-    with trio.open_signal_receiver(*SIGNALS) as signals:
+    # cannot turn exit status 0 into 130 or 143. The handlers before come back at the end.
+    with signals_ignored(SIGNALS), trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(args), lesson)
@@ -293,11 +293,6 @@ def security_lines(security: Prepared, host: str, implicit: list[int],
         lines.append(text(key, lang, name=account.name, password=account.password,
                           code=account.app_password))
     return lines
-
-
-def _ignore_signals() -> None:
-    for signum in SIGNALS:
-        signal.signal(signum, signal.SIG_IGN)
 
 
 async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,

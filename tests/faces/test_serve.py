@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import mailbox
 import os
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from simulator.faces.serve import _stop_on_signal
+from simulator.faces.serve import SIGNALS, _stop_on_signal
 from simulator.server.deadlines import Stopping
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process, smtplib_send
@@ -296,3 +297,23 @@ async def test_waiting_for_stores_at_shutdown_is_said_in_chinese(
     with trio.CancelScope() as scope:
         await _stop_on_signal(one_signal(), scope, stopping, "zh")
     assert "正在等待 2 封邮件写入存储" in capsys.readouterr().err
+
+
+def test_serving_in_process_leaves_the_signal_handlers_and_gc_as_it_found_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``serve`` run inside another program (a test run, for one) gives Ctrl-C and SIGTERM
+    back when it returns: the dashboard's tests once left a whole pytest run deaf to both."""
+    from simulator.cli import main
+
+    before = {signum: signal.getsignal(signum) for signum in SIGNALS}
+    threshold = gc.get_threshold()
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    timer.start()
+    try:
+        assert main(["serve", "--port", "0"]) == 0
+    finally:
+        timer.cancel()
+    assert "stopping" in capsys.readouterr().err.lower()
+    assert {signum: signal.getsignal(signum) for signum in SIGNALS} == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0

@@ -94,12 +94,12 @@ async def test_message_text_stays_out_of_the_history() -> None:
                                            "HELP"]
 
 
-async def test_a_dot_after_a_bare_lf_line_does_not_wait(autojump_clock: trio.abc.Clock) -> None:
+async def test_a_dot_after_a_bare_lf_line_does_not_wait() -> None:
+    """No 10 s wait (then "No reply from the server yet") for a reply that cannot come. On
+    the real clock: the keys are read by a prompt in a real thread."""
     lines = ["EHLO a", "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA", ":eol lf",
              "text", ".", ":eol crlf", "."]
-    start = trio.current_time()
     text, _ = await drive("".join(line + ENTER for line in lines))
-    assert trio.current_time() - start < 1  # no 10 s wait for a reply that cannot come
     assert "No reply from the server yet" not in text
 
 
