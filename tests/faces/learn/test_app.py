@@ -3,13 +3,14 @@ input, the transcript read back as plain text."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
 import trio
+import trio.testing
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -18,17 +19,16 @@ from simulator.cli import main
 from simulator.faces.learn.app import LessonApp
 from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import default_course_root, load_course
-from simulator.lessons.course.model import Lesson
 
 ENTER = "\r"
 CTRL_D = "\x04"
 COURSE = load_course(default_course_root())
 
 
-def lesson_app(lesson: str | Lesson, lang: str, out: io.StringIO, pipe: PipeInput) -> LessonApp:
+def lesson_app(lesson: str, lang: str, out: io.StringIO, pipe: PipeInput) -> LessonApp:
     store = ProgressStore()
     store.load()
-    target = COURSE.find(lesson) if isinstance(lesson, str) else lesson
+    target = COURSE.find(lesson)
     assert target is not None
     return LessonApp(COURSE, target, lang=lang, store=store, out=out, input=pipe,
                      output=DummyOutput(), history=InMemoryHistory())
@@ -99,38 +99,33 @@ async def test_an_unknown_command_is_not_sent() -> None:
     assert " -> :frobnicate" not in text
 
 
-def quick(lesson: str, idle_timeout: float) -> Lesson:
-    """The course's lesson with its server's idle timeout shortened, so a test can wait for
-    it on the real clock (lesson 14's own is 20 s)."""
-    target = COURSE.find(lesson)
-    assert target is not None
-    return dataclasses.replace(
-        target, setup=dataclasses.replace(target.setup, idle_timeout=idle_timeout))
-
-
 async def shown(out: io.StringIO, wanted: str, *, after: int = 0) -> int:
-    """Wait (real time, at most 10 s) until ``wanted`` is on the transcript past ``after``;
-    where it is."""
-    with trio.fail_after(10):
-        while (where := out.getvalue().find(wanted, after)) < 0:
-            await trio.sleep(0.01)
-    return where
+    """Wait until ``wanted`` is on the transcript past ``after``; where it is. The wait is in
+    real time (at most 10 s: the prompt reads keys in a real thread), trio's clock stands still."""
+    for _ in range(1000):
+        if (where := out.getvalue().find(wanted, after)) >= 0:
+            return where
+        await trio.to_thread.run_sync(time.sleep, 0.01)
+    raise AssertionError(f"{wanted!r} never came:\n{out.getvalue()}")
 
 
-async def test_the_timeout_lesson_closes_a_silent_session_for_real() -> None:
-    """The server's own idle timeout (20 s in lesson 14; 0.5 s here) runs on the clock the
-    server runs on: a :pause past it ends with the 421 as soon as it comes, and the next
-    line is not sent. Real time, and each key sent once the screen shows the prompt's turn
-    has come: the keys are read by a prompt in a real thread, and a :pause's own prompt
-    would take keys typed during it (never race trio's virtual clock against that thread)."""
+async def test_the_timeout_lesson_closes_a_silent_session_for_real(
+        mock_clock: trio.testing.MockClock) -> None:
+    """The server's own idle timeout (20 s in lesson 14) runs on trio's clock: a :pause past
+    it ends with the 421 as soon as it comes, and the next line is not sent. trio's clock
+    moves only when the test says (never by itself: the keys are read by a prompt in a real
+    thread, and a :pause's own prompt takes keys typed during it), and each key is sent once
+    the screen shows its turn has come."""
     out = io.StringIO()
     with create_pipe_input() as pipe:
-        app = lesson_app(quick("timeouts", 0.5), "en", out, pipe)
+        app = lesson_app("timeouts", "en", out, pipe)
         async with trio.open_nursery() as nursery:
             nursery.start_soon(app.run)
             pipe.send_text("EHLO client.example" + ENTER)
             where = await shown(out, "<-  250 ")
-            pipe.send_text(":pause 30" + ENTER)
+            pipe.send_text(":pause 25" + ENTER)
+            where = await shown(out, "(pausing 25 s, as a slow client would)", after=where)
+            mock_clock.jump(21)  # past the server's 20 s, not the pause's 25
             where = await shown(out, "<** 421 4.4.2", after=where)
             pipe.send_text("NOOP" + ENTER)
             where = await shown(out, "Not sent: the connection is closed.", after=where)
@@ -138,23 +133,25 @@ async def test_the_timeout_lesson_closes_a_silent_session_for_real() -> None:
             where = await shown(out, "<-  220 ", after=where)
             pipe.send_text(CTRL_D)
     text = out.getvalue()
-    assert "(pausing 30 s, as a slow client would)" in text
     assert text.index(" -> EHLO") < text.index("<** 421 4.4.2") < text.index("✓ Step 1 done")
     assert " -> NOOP" not in text
     assert text.count("<-  220 ") == 2  # :reconnect opened a new session
 
 
-async def test_an_empty_enter_after_a_silence_shows_the_servers_421() -> None:
+async def test_an_empty_enter_after_a_silence_shows_the_servers_421(
+        mock_clock: trio.testing.MockClock) -> None:
     out = io.StringIO()
     with create_pipe_input() as pipe:
-        app = lesson_app(quick("timeouts", 0.2), "en", out, pipe)
+        app = lesson_app("timeouts", "en", out, pipe)
         async with trio.open_nursery() as nursery:
             nursery.start_soon(app.run)
             pipe.send_text("EHLO client.example" + ENTER)
-            await shown(out, "<-  250 ")
-            await trio.sleep(1)  # the server's 0.2 s deadline is on this same clock: it came
+            where = await shown(out, "<-  250 ")
+            mock_clock.jump(30)
+            await trio.testing.wait_all_tasks_blocked()  # the server has said its 421
+            assert "<** 421" not in out.getvalue()  # not shown until the learner acts
             pipe.send_text(ENTER)
-            await shown(out, "<** 421 4.4.2")
+            await shown(out, "<** 421 4.4.2", after=where)
             pipe.send_text(CTRL_D)
     assert "✓ Step 1 done" in out.getvalue()
 
