@@ -296,3 +296,20 @@ async def test_waiting_for_stores_at_shutdown_is_said_in_chinese(
     with trio.CancelScope() as scope:
         await _stop_on_signal(one_signal(), scope, stopping, "zh")
     assert "正在等待 2 封邮件写入存储" in capsys.readouterr().err
+
+
+def test_the_error_options_slow_a_client_down_and_max_per_client_caps_it() -> None:
+    with serve_process("--soft-error-limit", "1", "--error-sleep", "0.3",
+                       "--max-per-client", "1") as (proc, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            sock.recv(512)
+            sock.sendall(b"X1\r\n")
+            recv_until(sock, b"\r\n")
+            start = time.monotonic()
+            sock.sendall(b"X2\r\n")
+            assert recv_until(sock, b"\r\n") == wire("syntax.unknown-command", verb="X2")
+            assert time.monotonic() - start >= 0.3
+            with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as second:
+                assert recv_until(second, b"\r\n") == wire("session.too-many-from-client")
+        code, out, _ = stop(proc, signal.SIGTERM)
+    assert code == 0 and b"(after 0.3 s) 500 " in out
