@@ -213,3 +213,21 @@ async def test_a_bystander_is_not_delayed_by_a_slowed_down_session(
         assert set(replies) == {wire("syntax.unknown-command", verb="BOGUS")}
         assert trio.current_time() - start == 14.0
         nursery.cancel_scope.cancel()
+
+
+async def test_the_servers_own_waiting_is_not_the_clients_idle_time(
+        autojump_clock: trio.testing.MockClock) -> None:
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    policy = Policy(error_sleep=2.0, soft_error_limit=0)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=policy, store=MemoryStore(),
+                                                options=StreamOptions(Timeouts(idle=5))))
+        assert await reader.reply() == wire("session.greeting")
+        start = trio.current_time()
+        await client.send_all(b"BOGUS\r\n" * 4)  # 8 s of the server's waiting
+        replies = [await reader.reply() for _ in range(4)]
+        assert set(replies) == {wire("syntax.unknown-command", verb="BOGUS")}
+        assert trio.current_time() - start == 8.0
+        assert await reader.reply() == wire("session.timeout")  # then 5 s of real silence
+        assert trio.current_time() - start == 13.0
