@@ -168,6 +168,9 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve.add_argument("--max-per-client", type=_whole_number, default=None, metavar="N",
                        help="connections one client address may hold; over it 421 (default "
                             "50 with a non-loopback --host, none on loopback; 0: none)")
+    serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N",
+                       help="NOOP, RSET, VRFY, EXPN and HELP allowed without a message "
+                            "before each counts as an error (default 100; 0: no limit)")
     _error_options(serve, serve=True)
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)

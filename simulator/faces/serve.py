@@ -168,7 +168,8 @@ def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy
     return Policy(hostname=args.hostname or defaults.hostname,
                   max_message_size=args.max_size or defaults.max_message_size,
                   accept_bare_lf=args.accept_bare_lf, scenario=scenario,
-                  soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep)
+                  soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep,
+                  junk_command_limit=args.junk_command_limit)
 
 
 

@@ -170,8 +170,8 @@ def test_a_terminal_that_stops_reading_stops_neither_serving_nor_shutdown() -> N
             replies = sock.makefile("rb")
             assert replies.readline().startswith(b"220 ")
             count = 3000  # far more log than a pipe buffer holds
-            sock.sendall(b"NOOP\r\n" * count)
-            assert all(replies.readline().startswith(b"250 2.0.0") for _ in range(count))
+            sock.sendall(b"HELO client.example\r\n" * count)  # not NOOP: junk after 100
+            assert all(replies.readline().startswith(b"250 ") for _ in range(count))
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=GUARD) == 0
@@ -313,3 +313,18 @@ def test_the_error_options_slow_a_client_down_and_max_per_client_caps_it() -> No
                 assert recv_until(second, b"\r\n") == wire("session.too-many-from-client")
         code, out, _ = stop(proc, signal.SIGTERM)
     assert code == 0 and b"(after 0.3 s) 500 " in out
+
+
+@pytest.mark.parametrize(("limit", "answered", "last"), [
+    ("3", 23, "session.too-many-errors"), ("0", 200, "session.quit")])
+def test_junk_command_limit_says_when_noops_start_to_count(limit: str, answered: int,
+                                                           last: str) -> None:
+    with serve_process("--junk-command-limit", limit, "--error-sleep", "0") as (proc, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            replies = sock.makefile("rb")
+            replies.readline()
+            sock.sendall(b"NOOP\r\n" * 200 + b"QUIT\r\n")
+            lines = replies.readlines()
+        stop(proc, signal.SIGTERM)
+    assert len(lines) == answered + 1 and lines[-1] == wire(last)
+    assert all(line.startswith(b"250 2.0.0") for line in lines[:answered])
