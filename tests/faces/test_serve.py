@@ -328,3 +328,28 @@ def test_junk_command_limit_says_when_noops_start_to_count(limit: str, answered:
         stop(proc, signal.SIGTERM)
     assert len(lines) == answered + 1 and lines[-1] == wire(last)
     assert all(line.startswith(b"250 2.0.0") for line in lines[:answered])
+
+
+def test_on_loopback_sixty_connections_from_one_address_are_all_served() -> None:
+    with serve_process() as (proc, port):
+        socks = [socket.create_connection(("127.0.0.1", port), timeout=GUARD) for _ in range(60)]
+        try:
+            assert {recv_until(sock, b"\r\n") for sock in socks} == {wire("session.greeting")}
+        finally:
+            for sock in socks:
+                sock.close()
+        stop(proc, signal.SIGTERM)
+
+
+@pytest.mark.parametrize(("argv", "cap"), [
+    (["--host", "0.0.0.0"], 50), (["--host", "::"], 50), ([], 0),
+    (["--host", "0.0.0.0", "--max-per-client", "5"], 5), (["--max-per-client", "2"], 2)])
+def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], cap: int) -> None:
+    from simulator.cli import build_parser
+    from simulator.faces.serve import make_policy, tcp_options
+    from simulator.server.secure import prepare, read_options
+
+    args = build_parser().parse_args(["serve", *argv])
+    security = prepare(read_options(args), make_policy(args))
+    assert tcp_options(args, security).max_per_client == cap
+    assert (security.policy.error_sleep, security.policy.soft_error_limit) == (1.0, 10)
