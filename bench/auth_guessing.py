@@ -15,6 +15,7 @@ e.g. ``-- --error-sleep 0`` for the server as it was before the slowdown. Stays 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import base64
 import re
 import subprocess
@@ -44,7 +45,7 @@ async def attacker(port: int, until: float, tally: list[int]) -> None:
             await trio.sleep(0.01)
             continue
         async with stream:
-            with trio.move_on_at(until):
+            with trio.move_on_at(until), contextlib.suppress(trio.BrokenResourceError):
                 buffer = b""
                 await stream.send_all(b"EHLO guesser.example\r\n")
                 closed = False
