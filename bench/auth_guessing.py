@@ -15,8 +15,8 @@ e.g. ``-- --error-sleep 0`` for the server as it was before the slowdown. Stays 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import base64
+import contextlib
 import re
 import subprocess
 import sys
