@@ -66,6 +66,45 @@ def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> 
                         help="chaos: seed of the random faults, to replay a run")
 
 
+def _whole_number(value: str) -> int:
+    """A count of 0 or more (0 switches the limit off)."""
+    if not value.strip().isdigit():
+        raise argparse.ArgumentTypeError(_limit_words("limits.bad-count", value))
+    return int(value)
+
+
+def _error_seconds(value: str) -> float:
+    """Seconds from 0 to 60: an error reply waiting longer would only hold a connection."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 60:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(_limit_words("limits.bad-seconds", value))
+    return seconds
+
+
+def _limit_words(key: str, value: str) -> str:
+    from .lessons.ui import text  # only when an option is wrong
+
+    return text(key, LANGS[0], value=value[:40])
+
+
+def _error_options(parser: argparse.ArgumentParser, *, top: bool = False,
+                   serve: bool = False) -> None:
+    """Postfix's error limits (smtpd_soft_error_limit, smtpd_error_sleep_time): serve slows
+    a client down past 10 errors by default; the console and run only when asked."""
+    unset = argparse.SUPPRESS
+    parser.add_argument("--soft-error-limit", type=_whole_number, metavar="N",
+                        default=10 if serve or top else unset,
+                        help="errors in a session before each further error reply waits "
+                             "--error-sleep (default 10; the 20th error closes with 421)")
+    parser.add_argument("--error-sleep", type=_error_seconds, metavar="SECONDS",
+                        default=1.0 if serve else 0.0 if top else unset,
+                        help="seconds an error reply past --soft-error-limit waits "
+                             f"(0 to 60; default {'1' if serve else '0, no wait'})")
+
+
 def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     _common(parser, top=top)
     _security_options(parser, top=top)
@@ -126,6 +165,13 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
                        help="largest message accepted (advertised as SIZE)")
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
                        help="accept lines ended by a bare LF (for nc without -C)")
+    serve.add_argument("--max-per-client", type=_whole_number, default=None, metavar="N",
+                       help="connections one client address may hold; over it 421 (default "
+                            "50 with a non-loopback --host, none on loopback; 0: none)")
+    serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N",
+                       help="NOOP, RSET, VRFY, EXPN and HELP allowed without a message "
+                            "before each counts as an error (default 100; 0: no limit)")
+    _error_options(serve, serve=True)
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
     _lesson_options(serve)
@@ -172,6 +218,7 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _console_options(run)
+    _error_options(run)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,9 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
     )
     _console_options(parser, top=True)
+    _error_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     repl = sub.add_parser("repl", help="the interactive console (the default)")
     _console_options(repl)
+    _error_options(repl)
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
                 _run_parser):
         add(sub)

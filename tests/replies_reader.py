@@ -66,6 +66,7 @@ async def start_message(client: trio.abc.Stream, reader: ReplyReader) -> None:
 def wire(key: str, **fields: object) -> bytes:
     """The catalogue reply ``key`` exactly as it goes on the wire."""
     if key in ("session.greeting", "session.quit", "session.timeout", "session.shutdown",
-               "session.too-many-errors", "session.too-many-clients", "session.too-slow"):
+               "session.too-many-errors", "session.too-many-clients", "session.too-slow",
+               "session.too-many-from-client"):
         fields.setdefault("host", HOST)
     return make_reply(key, **fields).to_bytes()

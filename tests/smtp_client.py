@@ -86,13 +86,14 @@ class RunningServer:
 
 @asynccontextmanager
 async def running_server(*, store: Store | None = None, max_clients: int = 200,
-                         idle_timeout: float = 300.0,
-                         policy: Policy | None = None) -> AsyncIterator[RunningServer]:
+                         idle_timeout: float = 300.0, policy: Policy | None = None,
+                         max_per_client: int = 0) -> AsyncIterator[RunningServer]:
     """serve_tcp on a free loopback port for the duration of the block."""
     store = MemoryStore() if store is None else store
     send, receive = trio.open_memory_channel[PeerExchange](math.inf)
     async with trio.open_nursery() as nursery:
-        options = TcpOptions(port=0, max_clients=max_clients, timeouts=Timeouts(idle_timeout))
+        options = TcpOptions(port=0, max_clients=max_clients, timeouts=Timeouts(idle_timeout),
+                             max_per_client=max_per_client)
         serve = partial(serve_tcp, policy=policy or Policy(), store=store, options=options,
                         feed=send)
         port = await nursery.start(serve)

@@ -47,3 +47,29 @@ def test_python_dash_m_and_help_work() -> None:
     assert result.returncode == 0
     for command in ("repl", "serve", "explain", "lessons", "run"):
         assert command in result.stdout
+
+
+def test_serve_slows_errors_down_by_default_and_the_console_and_run_do_not() -> None:
+    serve = build_parser().parse_args(["serve"])
+    assert (serve.soft_error_limit, serve.error_sleep, serve.max_per_client) == (10, 1.0, None)
+    assert serve.junk_command_limit == 100
+    for argv in ([], ["repl"], ["run"]):
+        args = build_parser().parse_args(argv)
+        assert (args.soft_error_limit, args.error_sleep) == (10, 0.0)
+
+
+@pytest.mark.parametrize("argv", [["--error-sleep", "2.5", "run"], ["run", "--error-sleep", "2.5"],
+                                  ["repl", "--error-sleep", "2.5"]])
+def test_error_sleep_is_taken_before_or_after_the_subcommand(argv: list[str]) -> None:
+    assert build_parser().parse_args(argv).error_sleep == 2.5
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--error-sleep", "-1", "from 0 to 60"), ("--error-sleep", "61", "from 0 to 60"),
+    ("--error-sleep", "inf", "from 0 to 60"), ("--error-sleep", "soon", "from 0 to 60"),
+    ("--soft-error-limit", "-2", "0 or more"), ("--max-per-client", "1.5", "0 or more")])
+def test_a_bad_limit_is_refused_with_what_to_give(option: str, value: str, says: str) -> None:
+    result = smtp_sim("serve", "--port", "0", option, value)
+    assert result.returncode == 2
+    assert f"argument {option}: must be" in result.stderr and says in result.stderr
+    assert "Traceback" not in result.stderr

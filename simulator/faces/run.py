@@ -65,9 +65,12 @@ def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
     from simulator.server.secure import prepare, read_options
     from simulator.server.store import MemoryStore
 
-    security = prepare(read_options(args),
-                       Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
-                              scenario=scenario))
+    engine = Policy()  # --soft-error-limit and --error-sleep are off unless given
+    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
+                    scenario=scenario,
+                    soft_error_limit=getattr(args, "soft_error_limit", engine.soft_error_limit),
+                    error_sleep=getattr(args, "error_sleep", engine.error_sleep))
+    security = prepare(read_options(args), policy)
     files = security.files
     ca = None if files is None else str(files.ca or files.cert)
     store = MemoryStore()  # kept across :reconnect, as in the console

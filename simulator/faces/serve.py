@@ -36,6 +36,7 @@ from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
+from simulator.server.options import per_client_limit
 from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
@@ -167,7 +168,9 @@ def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy
     defaults = Policy()
     return Policy(hostname=args.hostname or defaults.hostname,
                   max_message_size=args.max_size or defaults.max_message_size,
-                  accept_bare_lf=args.accept_bare_lf, scenario=scenario)
+                  accept_bare_lf=args.accept_bare_lf, scenario=scenario,
+                  soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep,
+                  junk_command_limit=args.junk_command_limit)
 
 
 
@@ -239,7 +242,8 @@ def tcp_options(args: argparse.Namespace, security: Prepared) -> TcpOptions:
     """Where and how the server listens, as the command line says."""
     return TcpOptions(host=args.host, port=args.port, max_clients=args.max_clients,
                       timeouts=Timeouts(args.timeout, args.data_block_timeout, args.data_timeout),
-                      tls=security.context, tls_port=args.tls_port)
+                      tls=security.context, tls_port=args.tls_port,
+                      max_per_client=per_client_limit(args.host, args.max_per_client))
 
 
 def _announce(args: argparse.Namespace, security: Prepared, port: int,

@@ -19,7 +19,19 @@ class Policy:
     max_recipients: int = 100
     """RFC 5321 §4.5.3.1.8: at least 100 must be accepted; the next get 452 4.5.3."""
     error_budget: int = 20
-    """After this many 5xx replies the session is closed with 421 4.7.0; 0 disables."""
+    """After this many errors (5xx replies, and junk commands past ``junk_command_limit``)
+    the session is closed with 421 4.7.0; 0 disables (Postfix's smtpd_hard_error_limit; see
+    :mod:`~simulator.protocol.errorlimits`)."""
+    soft_error_limit: int = 10
+    """Past this many errors, each further error reply waits ``error_sleep`` seconds
+    (Postfix's smtpd_soft_error_limit)."""
+    error_sleep: float = 0.0
+    """Seconds an error reply past ``soft_error_limit`` waits (smtpd_error_sleep_time): an
+    instruction to the driver, the Exchange's delay. 0, the default, never waits: the console
+    and the course do not slow a learner down; ``smtp-sim serve`` waits 1 s by default."""
+    junk_command_limit: int = 100
+    """NOOP, RSET, VRFY, EXPN and HELP are free this many times until a message is accepted;
+    each one after that counts as an error (smtpd_junk_command_limit); 0 disables."""
     accept_bare_lf: bool = False
     """Accept commands ended by a bare LF and turn bare LFs in messages into CRLF (for
     ``nc`` without -C). The end of a message must still be <CRLF>.<CRLF>."""

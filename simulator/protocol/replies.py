@@ -92,6 +92,7 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "session.shutdown": _S(421, "4.3.2", "{host} server shutting down, closing connection"),
     "session.too-many-errors": _S(421, "4.7.0", "{host} too many errors, closing connection"),
     "session.too-many-clients": _S(421, "4.7.0", "{host} too many connections, try again later"),
+    "session.too-many-from-client": _S(421, "4.7.0", "{host} too many connections from your address, try again later"),
     "session.too-slow": _S(421, "4.4.2", "{host} input arriving too slowly, closing connection"),
     # -- the mail transaction ----------------------------------------------------------------
     "mail.accepted": _S(250, "2.1.0", "Sender <{path}> OK"),

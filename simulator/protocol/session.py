@@ -28,6 +28,7 @@ from .commands import (
     fail,
     help_reply,
 )
+from .errorlimits import ErrorLimits
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage, Then
 from .framing import MAX_TEXT_LINE, CommandLine, Framer, TextLine, TextPiece
@@ -75,7 +76,7 @@ class Session:
         self.recipients: list[str] = []
         self.messages_accepted = 0
         self._queued = 0
-        self.errors = 0
+        self.limits = ErrorLimits(self.policy)  # errors and junk: delays, then 421
         self._start_text()  # the message text's buffers and counters
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
@@ -113,8 +114,7 @@ class Session:
                 exchange = (self._receive_command(line) if security.dialogue is None
                             else self._receive_auth_answer(line))
             if exchange is not None:
-                out.append(exchange)
-                out.extend(self._spend_error_budget(exchange))
+                out.extend(self._counted(exchange))
         if self.closed or security.handshake_due:
             # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
             # (the CVE-2011-0411 command injection).
@@ -133,6 +133,11 @@ class Session:
     def authenticated(self) -> bool:
         """True after 235 (the realistic scenario lets such a client relay)."""
         return self.security.user is not None
+
+    @property
+    def errors(self) -> int:
+        """Errors so far: 5xx replies, and junk commands past the junk limit."""
+        return self.limits.errors
 
     @property
     def closed(self) -> bool:
@@ -376,15 +381,12 @@ class Session:
 
     # -- closing --------------------------------------------------------------------------
 
-    def _spend_error_budget(self, exchange: Exchange) -> list[Exchange]:
-        """Count 5xx replies; when the budget is spent, close with 421 4.7.0."""
-        if exchange.reply.code < 500:
-            return []
-        self.errors += 1
-        budget = self.policy.error_budget
-        if budget and self.errors >= budget and self.state is not State.CLOSED:
-            return [self._close("session.too-many-errors")]
-        return []
+    def _counted(self, exchange: Exchange) -> list[Exchange]:
+        """``exchange`` as the error limits let it out, then 421 4.7.0 at the hard limit."""
+        exchange, spent = self.limits.judge(exchange)
+        if spent and self.state is not State.CLOSED:
+            return [exchange, self._close("session.too-many-errors")]
+        return [exchange]
 
     def _close(self, key: str) -> Exchange:
         before = self.state

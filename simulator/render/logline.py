@@ -23,6 +23,7 @@ WITHOUT_LINE: Final[Mapping[str, str]] = MappingProxyType({
     "session.greeting": "(connected)",
     "session.greeting-scenario": "(connected)",
     "session.too-many-clients": "(connected)",
+    "session.too-many-from-client": "(connected)",
     "session.timeout": "(idle)",
     "session.too-slow": "(too slow)",
     "session.shutdown": "(server stopping)",

@@ -185,6 +185,9 @@ class _Talk:
                 if exchange.message is not None:
                     return exchanges
             segments, last = _replies(exchanges, self.publish)
+            waited = sum(delay for delay, _ in segments)
+            if waited:  # the server's own waiting (a rule's, the error slowdown's) is not
+                waiting.deadline += waited  # the client's silence
             await self.send(segments)
             if last is not None and not await self.follow(last):
                 return None

@@ -25,6 +25,7 @@ import trio
 
 from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
 from simulator.protocol.memory import Memory
+from simulator.protocol.referee import client_address
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
 from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
 from simulator.server.memstream import stream_pair
@@ -179,7 +180,8 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
 
 
 class _Clients:
-    """The connection handler of serve_tcp: numbers sessions, enforces max_clients."""
+    """The connection handler of serve_tcp: numbers sessions, enforces max_clients and
+    max_per_client."""
 
     def __init__(self, policy: Policy, store: Store, options: TcpOptions, stopping: Stopping,
                  feed: trio.MemorySendChannel[PeerExchange] | None,
@@ -188,6 +190,9 @@ class _Clients:
         self.policy = policy
         self.store = store
         self.max_clients = options.max_clients
+        self.max_per_client = options.max_per_client
+        self.per_address: dict[str, int] = {}
+        """Open sessions per client address (an address leaves when its last one ends)."""
         self.timeouts = options.timeouts
         self.tls = options.tls
         self.memory = options.memory if options.memory is not None else Memory()
@@ -207,10 +212,16 @@ class _Clients:
         self.connections += 1
         session_id = f"S{self.connections}"
         publish = self._publisher(session_id, peer)
+        address = client_address(peer)
+        held = self.per_address.get(address, 0)
         if self.active >= self.max_clients:
-            await self._refuse(connection, publish)
+            await self._refuse(connection, publish, "session.too-many-clients")
+            return
+        if self.max_per_client and held >= self.max_per_client:
+            await self._refuse(connection, publish, "session.too-many-from-client")
             return
         self.active += 1
+        self.per_address[address] = held + 1
         session = _new_session(self.policy, peer, session_id, self.memory, self.tls)
         try:
             stream: trio.abc.Stream = connection
@@ -220,12 +231,22 @@ class _Clients:
                         stopping=self.stopping, drain=True, implicit_tls=implicit)
         finally:
             self.active -= 1
+            self._left(address)
             if self.on_end is not None:
                 self.on_end(session_id, peer, session.state)
 
-    async def _refuse(self, connection: SocketConnection, publish: Publish) -> None:
-        """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes."""
-        reply = make_reply("session.too-many-clients", host=self.policy.hostname)
+    def _left(self, address: str) -> None:
+        held = self.per_address[address] - 1
+        if held:
+            self.per_address[address] = held
+        else:
+            del self.per_address[address]  # the table holds only addresses connected now
+
+    async def _refuse(self, connection: SocketConnection, publish: Publish, key: str) -> None:
+        """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes
+        (too many clients in all, or from this client's address, as Postfix's
+        smtpd_client_connection_count_limit does)."""
+        reply = make_reply(key, host=self.policy.hostname)
         exchange = Exchange(b"", None, reply, State.CONNECTED, State.CLOSED, Then.CLOSE)
         try:
             await say_last(connection, exchange, publish, drain=True)

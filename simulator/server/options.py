@@ -13,13 +13,27 @@ from dataclasses import dataclass
 from typing import Final
 
 from simulator.protocol.memory import Memory
+from simulator.server.addresses import is_loopback
 from simulator.server.deadlines import IDLE_SECONDS, NO_LIMITS, Timeouts
 
-__all__ = ["CLASSROOM_TIMEOUTS", "StreamOptions", "TcpOptions"]
+__all__ = ["CLASSROOM_TIMEOUTS", "MAX_PER_CLIENT", "StreamOptions", "TcpOptions",
+           "per_client_limit"]
 
 CLASSROOM_TIMEOUTS: Final = Timeouts(IDLE_SECONDS)
 """The limits of ``smtp-sim serve`` by default: RFC 5321's five minutes of silence, and its
 limits for message text."""
+MAX_PER_CLIENT: Final = 50
+"""Connections one client address may hold at once when the server listens beyond loopback
+(Postfix's smtpd_client_connection_count_limit is 50 too)."""
+
+
+def per_client_limit(host: str, given: int | None) -> int:
+    """The cap on connections per client address for a server listening on ``host``:
+    ``given`` when there is one (0: none), else MAX_PER_CLIENT, except on loopback, where the
+    whole classroom may be one machine, so there is none."""
+    if given is not None:
+        return given
+    return 0 if is_loopback(host) else MAX_PER_CLIENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +65,9 @@ class TcpOptions:
     """0: any free port (serve_tcp's ``task_status.started`` says which)."""
     max_clients: int = 200
     """Open sessions at most; a client beyond them is told 421 4.7.0 at once and let go."""
+    max_per_client: int = 0
+    """Open sessions per client address at most (0: no cap); a connection beyond them is
+    told 421 4.7.0 at once and let go (see :func:`per_client_limit`)."""
     timeouts: Timeouts = CLASSROOM_TIMEOUTS
     """How long each client may take (see :class:`StreamOptions`)."""
     tls: ssl.SSLContext | None = None

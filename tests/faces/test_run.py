@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,18 @@ def test_a_transcript_masks_credentials_as_the_serve_log_does(tmp_path: Path, fm
                     "****", "****", "QUIT"]
     for secret in ("AHF1dXhseQBodW50ZXIy", "cXV1eGx5", "aHVudGVyMg==", "quuxly", "hunter2"):
         assert secret not in result.stdout
+
+
+def test_run_waits_for_error_replies_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "typos.smtp"
+    path.write_bytes(b"X1\nX2\nX3\nQUIT\n")
+
+    def elapsed(*options: str) -> float:
+        start = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "simulator", "run", "--no-color",
+                                 *options, str(path)], capture_output=True, timeout=60)
+        assert result.returncode == 0 and result.stdout.count(b"<** 500 5.5.2") == 3
+        return time.monotonic() - start
+
+    slowed = elapsed("--soft-error-limit", "1", "--error-sleep", "0.5")
+    assert slowed >= 1.0 and slowed > elapsed() + 0.8

@@ -171,8 +171,8 @@ def test_a_terminal_that_stops_reading_stops_neither_serving_nor_shutdown() -> N
             replies = sock.makefile("rb")
             assert replies.readline().startswith(b"220 ")
             count = 3000  # far more log than a pipe buffer holds
-            sock.sendall(b"NOOP\r\n" * count)
-            assert all(replies.readline().startswith(b"250 2.0.0") for _ in range(count))
+            sock.sendall(b"HELO client.example\r\n" * count)  # not NOOP: junk after 100
+            assert all(replies.readline().startswith(b"250 ") for _ in range(count))
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=GUARD) == 0
@@ -317,3 +317,60 @@ def test_serving_in_process_leaves_the_signal_handlers_and_gc_as_it_found_them(
     assert {signum: signal.getsignal(signum) for signum in SIGNALS} == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0
+
+
+def test_the_error_options_slow_a_client_down_and_max_per_client_caps_it() -> None:
+    with serve_process("--soft-error-limit", "1", "--error-sleep", "0.3",
+                       "--max-per-client", "1") as (proc, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            sock.recv(512)
+            sock.sendall(b"X1\r\n")
+            recv_until(sock, b"\r\n")
+            start = time.monotonic()
+            sock.sendall(b"X2\r\n")
+            assert recv_until(sock, b"\r\n") == wire("syntax.unknown-command", verb="X2")
+            assert time.monotonic() - start >= 0.3
+            with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as second:
+                assert recv_until(second, b"\r\n") == wire("session.too-many-from-client")
+        code, out, _ = stop(proc, signal.SIGTERM)
+    assert code == 0 and b"(after 0.3 s) 500 " in out
+
+
+@pytest.mark.parametrize(("limit", "answered", "last"), [
+    ("3", 23, "session.too-many-errors"), ("0", 200, "session.quit")])
+def test_junk_command_limit_says_when_noops_start_to_count(limit: str, answered: int,
+                                                           last: str) -> None:
+    with serve_process("--junk-command-limit", limit, "--error-sleep", "0") as (proc, port):
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            replies = sock.makefile("rb")
+            replies.readline()
+            sock.sendall(b"NOOP\r\n" * 200 + b"QUIT\r\n")
+            lines = replies.readlines()
+        stop(proc, signal.SIGTERM)
+    assert len(lines) == answered + 1 and lines[-1] == wire(last)
+    assert all(line.startswith(b"250 2.0.0") for line in lines[:answered])
+
+
+def test_on_loopback_sixty_connections_from_one_address_are_all_served() -> None:
+    with serve_process() as (proc, port):
+        socks = [socket.create_connection(("127.0.0.1", port), timeout=GUARD) for _ in range(60)]
+        try:
+            assert {recv_until(sock, b"\r\n") for sock in socks} == {wire("session.greeting")}
+        finally:
+            for sock in socks:
+                sock.close()
+        stop(proc, signal.SIGTERM)
+
+
+@pytest.mark.parametrize(("argv", "cap"), [
+    (["--host", "0.0.0.0"], 50), (["--host", "::"], 50), ([], 0),
+    (["--host", "0.0.0.0", "--max-per-client", "5"], 5), (["--max-per-client", "2"], 2)])
+def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], cap: int) -> None:
+    from simulator.cli import build_parser
+    from simulator.faces.serve import make_policy, tcp_options
+    from simulator.server.secure import prepare, read_options
+
+    args = build_parser().parse_args(["serve", *argv])
+    security = prepare(read_options(args), make_policy(args))
+    assert tcp_options(args, security).max_per_client == cap
+    assert (security.policy.error_sleep, security.policy.soft_error_limit) == (1.0, 10)

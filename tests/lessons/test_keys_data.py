@@ -38,7 +38,7 @@ SAMPLE: Final[Mapping[str, str]] = {
 
 NO_COMMAND_WORD: Final = frozenset({
     "session.greeting", "session.timeout", "session.shutdown", "session.too-many-errors",
-    "session.too-many-clients", "data.accepted", "data.storage-failed",
+    "session.too-many-clients", "session.too-many-from-client", "data.accepted", "data.storage-failed",
     "data.storage-full", "session.too-slow", "data.bare-lf",
     "data.bare-cr", "data.line-too-long", "limits.message-too-big",
     "session.greeting-scenario", "session.hung-up", "data.spam",

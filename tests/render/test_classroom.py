@@ -109,7 +109,7 @@ def test_clear_forgets_closed_rows_but_not_the_tallies() -> None:
 
 def test_transcripts_are_bounded() -> None:
     model = ClassModel()
-    feed(model, "S1", *([b"NOOP\r\n"] * 1000))
+    feed(model, "S1", *([b"EHLO laptop.example\r\n"] * 1000))  # not NOOP: past 100 it counts as an error
     record = model.sessions["S1"]
     assert record.commands == 1000 and len(record.transcript) == 200
     lean = ClassModel(transcripts=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 
 import pytest
 import trio
@@ -19,7 +20,7 @@ from simulator.protocol import Policy, ReceivedMessage
 from simulator.server import StreamOptions, Timeouts, serve_stream
 from simulator.server.deadlines import REPLY_SECONDS
 from simulator.server.store import MemoryStore
-from tests.replies_reader import TEXT, ReplyReader, start_message, wire
+from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
 POLICY = Policy()
 GUARD = 15.0
@@ -145,3 +146,89 @@ async def test_a_reader_slower_than_the_idle_timeout_is_let_go(
                 pass
     assert "reply to a stored message not taken in time" in caplog.text
     assert len(store.messages()) == 1
+
+
+# -- the error slowdown: a delay the engine asks for, waited by this session only -----------
+
+SLOW = Policy(error_sleep=1.0, soft_error_limit=1)
+"""Past one error, each error reply waits a second (serve's default waits past ten)."""
+
+
+async def test_an_error_past_the_soft_limit_waits_a_second_of_virtual_time(
+        autojump_clock: trio.testing.MockClock) -> None:
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=SLOW, store=MemoryStore()))
+        assert await reader.reply() == wire("session.greeting")
+        waited = []
+        for _ in range(3):
+            start = trio.current_time()
+            await client.send_all(b"BOGUS\r\n")
+            assert await reader.reply() == wire("syntax.unknown-command", verb="BOGUS")
+            waited.append(trio.current_time() - start)
+        start = trio.current_time()
+        await client.send_all(b"NOOP\r\n")
+        assert await reader.reply() == wire("session.noop")
+        assert waited == [0.0, 1.0, 1.0] and trio.current_time() == start
+        nursery.cancel_scope.cancel()
+
+
+async def test_pipelined_errors_wait_one_after_another_and_in_order(
+        autojump_clock: trio.testing.MockClock) -> None:
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=SLOW, store=MemoryStore()))
+        assert await reader.reply() == wire("session.greeting")
+        start = trio.current_time()
+        await client.send_all(b"X1\r\nX2\r\nNOOP\r\nX3\r\n")
+        arrived = []
+        for _ in range(4):
+            arrived.append((await reader.reply())[:3])
+            arrived.append(trio.current_time() - start)
+        assert arrived == [b"500", 0.0, b"500", 1.0, b"250", 1.0, b"500", 2.0]
+        nursery.cancel_scope.cancel()
+
+
+async def test_a_bystander_is_not_delayed_by_a_slowed_down_session(
+        autojump_clock: trio.testing.MockClock) -> None:
+    guesser, guesser_end = trio.testing.memory_stream_pair()
+    bystander, bystander_end = trio.testing.memory_stream_pair()
+    guessing, reader = ReplyReader(guesser), ReplyReader(bystander)
+    async with trio.open_nursery() as nursery:
+        for end in (guesser_end, bystander_end):
+            nursery.start_soon(partial(serve_stream, end, policy=SLOW, store=MemoryStore()))
+        assert await guessing.reply() == wire("session.greeting")
+        assert await reader.reply() == wire("session.greeting")
+        await guesser.send_all(b"BOGUS\r\n" * 15)  # 14 seconds of delayed replies
+        await trio.testing.wait_all_tasks_blocked()
+        start = trio.current_time()
+        for line in TRANSACTION:
+            await bystander.send_all(line)
+            assert (await reader.reply())[:1] in (b"2", b"3")
+        await bystander.send_all(TEXT)
+        assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+        assert trio.current_time() == start
+        replies = [await guessing.reply() for _ in range(15)]
+        assert set(replies) == {wire("syntax.unknown-command", verb="BOGUS")}
+        assert trio.current_time() - start == 14.0
+        nursery.cancel_scope.cancel()
+
+
+async def test_the_servers_own_waiting_is_not_the_clients_idle_time(
+        autojump_clock: trio.testing.MockClock) -> None:
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    policy = Policy(error_sleep=2.0, soft_error_limit=0)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=policy, store=MemoryStore(),
+                                                options=StreamOptions(Timeouts(idle=5))))
+        assert await reader.reply() == wire("session.greeting")
+        start = trio.current_time()
+        await client.send_all(b"BOGUS\r\n" * 4)  # 8 s of the server's waiting
+        replies = [await reader.reply() for _ in range(4)]
+        assert set(replies) == {wire("syntax.unknown-command", verb="BOGUS")}
+        assert trio.current_time() - start == 8.0
+        assert await reader.reply() == wire("session.timeout")  # then 5 s of real silence
+        assert trio.current_time() - start == 13.0

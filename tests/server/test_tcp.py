@@ -194,6 +194,23 @@ async def test_over_max_clients_gets_421_at_connect() -> None:
         assert await fourth.reply() == wire("session.greeting")
 
 
+async def test_over_max_per_client_gets_421_at_connect_and_a_slot_frees_on_quit() -> None:
+    async with running_server(max_per_client=2) as server:
+        first, second = await Client.connect(server.port), await Client.connect(server.port)
+        assert await first.reply() == wire("session.greeting")
+        assert await second.reply() == wire("session.greeting")
+        third = await Client.connect(server.port)
+        assert await third.reply() == wire("session.too-many-from-client")
+        assert await third.eof()
+        assert await second.command(b"NOOP\r\n") == wire("session.noop")  # untouched
+        await first.command(b"QUIT\r\n")
+        assert await first.eof()
+        await first.aclose()
+        await trio.testing.wait_all_tasks_blocked()
+        fourth = await Client.connect(server.port)
+        assert await fourth.reply() == wire("session.greeting")
+
+
 async def test_shutdown_says_421_to_every_open_connection() -> None:
     async with running_server() as server:
         clients = [await Client.connect(server.port) for _ in range(5)]

@@ -33,7 +33,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     try:
         scenario = from_arguments(args)
-        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario)
+        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario,
+                        soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep)
         security = prepare(read_options(args), policy)
     except (ScenarioError, OptionError) as err:
         print(f"smtp-sim: {err}", file=sys.stderr)
