@@ -45,9 +45,10 @@ MAX_RULES: Final = 10_000
 the server's work per command (the rules' index keeps 10,000 under a millisecond)."""
 MAX_PATTERNS: Final = 100
 """Globs (or message texts) in one field of one rule."""
-MAX_REGEXES: Final = 1_000
+MAX_REGEXES: Final = 100
 """Rules with ``match.argument`` in one file: a regular expression is asked at every
-command of its event and cannot be filed by domain (each costs some microseconds)."""
+command of its event and cannot be filed by address; each search costs about 10 µs, so
+100 keep a command under a millisecond (bench/bench_rules.py)."""
 MAX_TEXTS: Final = 100
 """Different ``match.body`` texts in one file, all searched for in one pass per message."""
 MAX_PROSE: Final = 2_000

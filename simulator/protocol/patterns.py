@@ -117,6 +117,9 @@ class Glob:
     domain: str | None
     """The folded text after the glob's last ``@`` when it has no wildcard: then only an
     address of exactly this domain can match (the rules' index is built on it)."""
+    local: str | None
+    """The folded text before the glob's first ``@`` when it has no wildcard: then only an
+    address with exactly this local part can match."""
 
     @classmethod
     def compile(cls, text: str) -> Glob:
@@ -129,14 +132,33 @@ class Glob:
             parts = (".*" if c == "*" else "." if c == "?" else re2.escape(c) for c in folded)
             wild = _compile("".join(parts), case_sensitive=True)
         _, at, tail = folded.rpartition("@")
-        domain = tail if at and "*" not in tail and "?" not in tail else None
-        return cls(text, tuple(folded.split("*")), wild, domain)
+        head = folded.partition("@")[0]
+        return cls(text, tuple(folded.split("*")), wild, _literal(tail) if at else None,
+                   _literal(head) if at else None)
+
+    @property
+    def index_key(self) -> str | None:
+        """What the rules' index files this glob under: ``@domain`` when the domain is
+        literal, else ``local@`` when the local part is, else None (asked always)."""
+        if self.domain is not None:
+            return f"@{self.domain}"
+        return None if self.local is None else f"{self.local}@"
 
     def matches(self, value: str) -> bool:
         folded = fold(value)
         if self.wild is not None:
             return self.wild.fullmatch(folded) is not None
         return _pieces_match(self.pieces, folded)
+
+
+def _literal(text: str) -> str | None:
+    return None if "*" in text or "?" in text else text
+
+
+def index_keys(address: str) -> tuple[str, str]:
+    """The index keys a glob that matches ``address`` may have (see Glob.index_key)."""
+    folded = fold(address)
+    return f"@{folded.rpartition('@')[2]}", f"{folded.partition('@')[0]}@"
 
 
 def _pieces_match(pieces: tuple[str, ...], value: str) -> bool:

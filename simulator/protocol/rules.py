@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
-from .patterns import Glob, Regex, TextSearch, any_matches, fold
+from .patterns import Glob, Regex, TextSearch, any_matches, index_keys
 from .replies import Reply, make_reply
 
 
@@ -180,8 +180,9 @@ class Scenario:
 class RuleIndex:
     """The rules asked at one event, filed so a command meets only those that may match.
 
-    A rule whose address globs all end in ``@`` and a literal domain (``*@partner.example``)
-    can only match an address of that domain, so it is filed under the domain(s); the others
+    A rule whose address globs each end in ``@`` and a literal domain (``*@partner.example``)
+    or begin with a literal local part and ``@`` (``nobody@*``) can only match an address
+    with that domain or local part, so it is filed under those (Glob.index_key); the others
     are asked always. The candidates come out in file order (a merge of sorted positions),
     and a rule left out could not have held, so the first rule that holds is the one a
     walk over every rule would find, and the seeded generator is drawn from identically.
@@ -190,32 +191,33 @@ class RuleIndex:
     rules: tuple[Rule, ...]
     always: tuple[int, ...]
     """Positions of the rules asked whatever the address."""
-    by_domain: Mapping[str, tuple[int, ...]]
-    """Positions of the rules filed under each (case-folded) domain."""
+    filed: Mapping[str, tuple[int, ...]]
+    """Positions of the rules filed under each key (``@domain``, ``local@``; folded)."""
 
     @classmethod
     def build(cls, rules: tuple[Rule, ...]) -> RuleIndex:
         always: list[int] = []
-        by_domain: dict[str, list[int]] = {}
+        filed: dict[str, list[int]] = {}
         for position, rule in enumerate(rules):
-            domains = {glob.domain for glob in rule.match.address}
-            if not rule.match.address or None in domains:
+            keys = {glob.index_key for glob in rule.match.address}
+            if not rule.match.address or None in keys:
                 always.append(position)
-            for domain in domains - {None}:
-                by_domain.setdefault(str(domain), []).append(position)
+                continue
+            for key in keys:
+                filed.setdefault(str(key), []).append(position)
         return cls(rules, tuple(always),
-                   MappingProxyType({d: tuple(p) for d, p in by_domain.items()}))
+                   MappingProxyType({key: tuple(p) for key, p in filed.items()}))
 
     def candidates(self, addresses: tuple[str, ...]) -> Iterator[Rule]:
         """The rules that may hold for a command with these addresses, in file order."""
-        if not self.by_domain:
+        if not self.filed:
             yield from self.rules
             return
-        filed = (self.by_domain.get(fold(a).rpartition("@")[2], ()) for a in addresses)
-        lists = [positions for positions in (self.always, *filed) if positions]
+        keys = {key for address in addresses for key in index_keys(address)}
+        lists = [self.filed.get(key, ()) for key in keys]
         previous = -1
-        for position in heapq.merge(*lists):
-            if position != previous:  # a rule filed under two of the addresses' domains
+        for position in heapq.merge(self.always, *lists):
+            if position != previous:  # a rule filed under two of the addresses' keys
                 yield self.rules[position]
                 previous = position
 

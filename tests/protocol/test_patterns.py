@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.protocol.patterns import Glob, PatternError, Regex, TextSearch, fold
+from simulator.protocol.patterns import (
+    Glob,
+    PatternError,
+    Regex,
+    TextSearch,
+    fold,
+    index_keys,
+)
 
 EVIL = r"<(\w+\.?)+@school\.example>"
 """A teacher's regex that took Python's re 38 s on a 29-letter address."""
@@ -83,12 +90,21 @@ def test_a_glob_matches_exactly_what_its_regular_expression_would(glob: str, val
     assert Glob.compile(glob).matches(value) is reference(glob, value)
 
 
-@pytest.mark.parametrize(("glob", "domain"), [
-    ("*@School.Example", "school.example"), ("ann@x.example", "x.example"),
-    ("*@*.example", None), ("*@x?.example", None), ("*school.example", None),
+@pytest.mark.parametrize(("glob", "key"), [
+    ("*@School.Example", "@school.example"), ("ann@x.example", "@x.example"),
+    ("Nobody@*", "nobody@"), ("nobody@*.example", "nobody@"), ("*@*.example", None),
+    ("*@x?.example", None), ("*school.example", None), ("a*@*", None),
 ])
-def test_a_glob_knows_its_exact_domain_when_it_has_one(glob: str, domain: str | None) -> None:
-    assert Glob.compile(glob).domain == domain
+def test_a_glob_is_filed_under_its_literal_domain_else_its_literal_local_part(
+        glob: str, key: str | None) -> None:
+    assert Glob.compile(glob).index_key == key
+
+
+@given(st.text("ab*?@.A", max_size=8), st.text("abAB@.", max_size=10))
+def test_a_glob_only_matches_addresses_filed_under_its_key(glob: str, value: str) -> None:
+    compiled = Glob.compile(glob)
+    if compiled.matches(value) and compiled.index_key is not None:
+        assert compiled.index_key in index_keys(value)
 
 
 def test_message_texts_are_found_in_one_pass_exactly() -> None:
