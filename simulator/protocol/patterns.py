@@ -17,7 +17,7 @@ however many texts the rules name.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Protocol, cast
 
 import re2  # type: ignore[import-untyped]
@@ -90,7 +90,8 @@ class Regex:
     """A rule file's regular expression (``match.argument``), case-insensitive, searched."""
 
     pattern: str
-    compiled: _Compiled
+    compiled: _Compiled = field(compare=False, repr=False)
+    """RE2's automaton (two Regex of the same pattern are equal)."""
 
     @classmethod
     def compile(cls, pattern: str) -> Regex:
@@ -112,7 +113,7 @@ class Glob:
     text: str
     pieces: tuple[str, ...]
     """The folded glob split at each ``*``."""
-    wild: _Compiled | None
+    wild: _Compiled | None = field(compare=False, repr=False)
     """RE2's automaton when the glob has a ``?`` (else the pieces are enough)."""
     domain: str | None
     """The folded text after the glob's last ``@`` when it has no wildcard: then only an

@@ -209,3 +209,9 @@ def test_a_teachers_many_star_glob_costs_no_time(tmp_path: Path) -> None:
                                    "RCPT TO:<a.b.c.d@e.f.g.example>")
     assert codes == [250, 250, 250, 250, 250, 250, 250, 550]
     assert seconds < 1.0  # generous: the backtracking glob took 2.85 s per RCPT
+
+
+def test_a_file_loaded_twice_gives_equal_scenarios(tmp_path: Path) -> None:
+    path = write(tmp_path, EVIL_REGEX + EVIL_GLOB.replace('"*.*', '"?.*'))
+    assert load_scenario(path) == load_scenario(path)
+    assert load_scenario("realistic") == load_scenario("realistic")
