@@ -23,8 +23,8 @@ from typing import Any, Final, Protocol, cast
 import re2  # type: ignore[import-untyped]
 
 MAX_PATTERN: Final = 512
-"""Characters in one glob, regular expression or message text: a command line is at most
-512 octets (RFC 5321 §4.5.3.1.4), so a longer pattern could never match anything more."""
+"""Characters in one glob, regular expression or message text: no command line is longer
+(at most 512 octets, RFC 5321 §4.5.3.1.4), so a longer pattern could match nothing more."""
 REGEX_MEMORY: Final = 1 << 20
 """Octets RE2 may use for one compiled expression; a larger one is refused at load."""
 TEXT_SET_MEMORY: Final = 8 << 20
