@@ -24,7 +24,7 @@ def run_check(args: argparse.Namespace) -> int:
     0 when clean, 1 otherwise."""
     files: list[str] | None = getattr(args, "scenario", None)
     if files:
-        return check_scenarios(files)
+        return check_scenarios(files, lang=str(getattr(args, "lang", None) or LANGS[0]))
     course_dir = getattr(args, "course", None)
     if course_dir:
         root = Path(course_dir)
@@ -50,9 +50,9 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_scenarios(files: list[str]) -> int:
+def check_scenarios(files: list[str], lang: str = LANGS[0]) -> int:
     """``lessons check --scenario FILE``: every problem of each file; 0 when all are fine."""
-    problems = [problem for name in files for problem in check_file(name)]
+    problems = [problem for name in files for problem in check_file(name, lang)]
     for problem in problems:
         print(problem)
     if problems:

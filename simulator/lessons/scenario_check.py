@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from simulator.protocol.patterns import MAX_PATTERN, Glob, PatternError, Regex
 from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE
 from simulator.protocol.rules import (
     RULE_FIELDS,
@@ -25,6 +26,7 @@ from simulator.protocol.rules import (
 from .annotate import PLACEHOLDERS
 from .load import LANGS
 from .templates import placeholders
+from .ui import text as ui_text
 
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
                      "rule")
@@ -38,19 +40,40 @@ EXPLAIN_FIELDS: Final = ("why", "fix")
 MAX_DELAY: Final = 10.0
 """Seconds a rule may make the server wait: the console waits 10 s for a reply."""
 NAME_RE: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+MAX_RULES: Final = 10_000
+"""Rules in one file: each command is asked of the rules of its event, so their number is
+the server's work per command (the rules' index keeps 10,000 under a millisecond)."""
+MAX_PATTERNS: Final = 100
+"""Globs (or message texts) in one field of one rule."""
+MAX_REGEXES: Final = 100
+"""Rules with ``match.argument`` in one file: a regular expression is asked at every
+command of its event and cannot be filed by address; each search costs about 10 µs, so
+100 keep a command under a millisecond (bench/bench_rules.py)."""
+MAX_TEXTS: Final = 100
+"""Different ``match.body`` texts in one file, all searched for in one pass per message."""
+MAX_PROSE: Final = 2_000
+"""Characters of a title, a ``why`` or a ``fix``."""
+MAX_DOMAINS: Final = 1_000
+MAX_DOMAIN: Final = 255
+"""Octets of a domain name (RFC 5321 §4.5.3.1.2)."""
 ENHANCED_RE: Final = re.compile(r"([245])\.([0-9]{1,3})\.([0-9]{1,3})")
 
 
 class Checker:
     """Collects the problems of one file while building its Scenario."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, lang: str = "en") -> None:
         self.file = file
+        self.lang = lang
         self.problems: list[str] = []
 
     def report(self, rule: str, field: str, what: str) -> None:
         where = f"rule {rule!r}: " if rule else ""
         self.problems.append(f"{self.file}: {where}{field}: {what}")
+
+    def say(self, rule: str, field: str, key: str, **fields: object) -> None:
+        """Report a problem in the checker's language (``scenario-file.KEY`` of the UI)."""
+        self.report(rule, field, ui_text(f"scenario-file.{key}", self.lang, **fields))
 
     def unknown(self, rule: str, prefix: str, table: Mapping[str, Any],
                 allowed: tuple[str, ...]) -> None:
@@ -62,16 +85,7 @@ class Checker:
     def scenario(self, name: str, doc: Mapping[str, Any]) -> Scenario:
         self.unknown("", "", doc, TOP_FIELDS)
         defaults = Scenario()
-        rules_doc = doc.get("rule", [])
-        if not isinstance(rules_doc, list):
-            self.report("", "rule", "write each rule as a [[rule]] table")
-            rules_doc = []
-        rules = tuple(r for r in (self.rule(i, t) for i, t in enumerate(rules_doc)) if r)
-        seen: set[str] = set()
-        for rule in rules:
-            if rule.name in seen:
-                self.report(rule.name, "name", "another rule has the same name")
-            seen.add(rule.name)
+        rules = self.rules(doc.get("rule", []))
         return Scenario(
             name=name, titles=self.titles(doc.get("title")), rules=rules,
             local_domains=self.domains(doc.get("domains", [])),
@@ -81,14 +95,39 @@ class Checker:
             fault_rate=self.number("", "fault_rate", doc, defaults.fault_rate, 0, 1),
         )
 
+    def rules(self, rules_doc: object) -> tuple[Rule, ...]:
+        if not isinstance(rules_doc, list):
+            self.report("", "rule", "write each rule as a [[rule]] table")
+            return ()
+        if len(rules_doc) > MAX_RULES:
+            self.say("", "rule", "too-many", count=len(rules_doc), limit=MAX_RULES)
+            return ()
+        rules = tuple(r for r in (self.rule(i, t) for i, t in enumerate(rules_doc)) if r)
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.name in seen:
+                self.report(rule.name, "name", "another rule has the same name")
+            seen.add(rule.name)
+        regexes = sum(rule.match.argument is not None for rule in rules)
+        if regexes > MAX_REGEXES:
+            self.say("", "match.argument", "too-many-regexes", count=regexes,
+                     limit=MAX_REGEXES)
+        texts = len({text for rule in rules for text in rule.match.body})
+        if texts > MAX_TEXTS:
+            self.say("", "match.body", "too-many-texts", count=texts, limit=MAX_TEXTS)
+        return rules
+
     def titles(self, value: object) -> tuple[tuple[str, str], ...]:
         if value is None:
             return ()
         if isinstance(value, str):
-            return tuple((lang, value) for lang in LANGS)
+            value = dict.fromkeys(LANGS, value)
         if isinstance(value, Mapping):
             self.unknown("", "title.", value, LANGS)
-            return tuple((lang, str(value[lang])) for lang in LANGS if lang in value)
+            found = tuple((lang, str(value[lang])) for lang in LANGS if lang in value)
+            for title in dict.fromkeys(title for _, title in found):
+                self.prose("", "title", title)
+            return found
         self.report("", "title", "must be text, or a table of languages (en, zh)")
         return ()
 
@@ -96,7 +135,18 @@ class Checker:
         if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
             self.report("", "domains", "must be a list of domain names")
             return ()
+        if len(value) > MAX_DOMAINS:
+            self.say("", "domains", "too-many-domains", count=len(value), limit=MAX_DOMAINS)
+            return ()
+        for domain in value:
+            if len(domain) > MAX_DOMAIN:
+                self.say("", "domains", "domain-too-long", length=len(domain),
+                         limit=MAX_DOMAIN)
         return tuple(d.lower() for d in value)
+
+    def prose(self, rule: str, field: str, value: str) -> None:
+        if len(value) > MAX_PROSE:
+            self.say(rule, field, "text-too-long", length=len(value), limit=MAX_PROSE)
 
     def number(self, rule: str, field: str, table: Mapping[str, Any], default: float,
                low: float, high: float) -> float:
@@ -152,6 +202,8 @@ class Checker:
         for field in GLOB_FIELDS:
             if field in table:
                 fields[field] = self.globs(rule, f"match.{field}", table[field])
+        if "body" in table:
+            fields["body"] = tuple(glob.text for glob in fields["body"])
         if "argument" in table:
             fields["argument"] = self.regex(rule, table["argument"])
         if "nth" in table:
@@ -170,23 +222,39 @@ class Checker:
                     self.report(rule, f"match.{field}", "must be true or false")
         return Match(**fields)
 
-    def globs(self, rule: str, field: str, value: object) -> tuple[str, ...]:
+    def globs(self, rule: str, field: str, value: object) -> tuple[Glob, ...]:
+        """The field's globs, compiled (``match.body``'s texts are read the same way)."""
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
             self.report(rule, field, "must be a pattern or a list of patterns")
             return ()
-        return tuple(items)
+        if len(items) > MAX_PATTERNS:
+            self.say(rule, field, "too-many-patterns", count=len(items), limit=MAX_PATTERNS)
+            return ()
+        compiled: list[Glob] = []
+        for item in items:
+            try:
+                compiled.append(Glob.compile(item))
+            except PatternError as err:
+                self.pattern_problem(rule, field, err)
+        return tuple(compiled)
 
-    def regex(self, rule: str, value: object) -> re.Pattern[str] | None:
+    def regex(self, rule: str, value: object) -> Regex | None:
         if not isinstance(value, str):
             self.report(rule, "match.argument", "must be a regular expression in quotes")
             return None
         try:
-            return re.compile(value, re.IGNORECASE)
-        except re.error as err:
-            self.report(rule, "match.argument", f"the regular expression does not compile: "
-                                                f"{err}")
+            return Regex.compile(value)
+        except PatternError as err:
+            self.pattern_problem(rule, "match.argument", err)
             return None
+
+    def pattern_problem(self, rule: str, field: str, err: PatternError) -> None:
+        """A pattern the linear engine refused, in words a teacher can act on."""
+        if err.reason == "too-long":
+            self.say(rule, field, "pattern-too-long", length=err.detail, limit=MAX_PATTERN)
+        else:
+            self.say(rule, field, f"regex-{err.reason}", error=err.detail)
 
     def reply(self, rule: str, value: object) -> CustomReply | str | None:
         if value is None:
@@ -294,5 +362,6 @@ class Checker:
                 continue
             for field, value in (("why", why), ("fix", fix)):
                 self.placeholders(rule, f"explain.{lang}.{field}", value)
+                self.prose(rule, f"explain.{lang}.{field}", value)
             found.append(Explanation(lang, why.strip(), fix.strip()))
         return tuple(found)

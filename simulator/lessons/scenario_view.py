@@ -69,8 +69,8 @@ def describe(scenario: Scenario, lang: str = "en") -> list[str]:
 
 
 def _match(match: Match) -> str:
-    parts = [f"{name} = {', '.join(getattr(match, name))}" for name in GLOB_FIELDS
-             if getattr(match, name)]
+    parts = [f"{name} = {', '.join(getattr(item, 'text', item) for item in getattr(match, name))}"
+             for name in GLOB_FIELDS if getattr(match, name)]
     if match.argument is not None:
         parts.append(f"argument ~ {match.argument.pattern}")
     parts += [f"{name} = {value}" for name, value in (("nth", match.nth),

@@ -14,12 +14,16 @@ import random
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from simulator.protocol.rules import Scenario
 
-from .load import data_root
+from .load import LANGS, data_root
 from .scenario_check import NAME_RE, Checker
+from .ui import text as ui_text
+
+MAX_FILE: Final = 8 << 20
+"""Octets of a scenario file: 10,000 rules with their explanations fit in a few."""
 
 
 class ScenarioError(Exception):
@@ -48,20 +52,21 @@ def resolve(name_or_path: str) -> Path:
 
 
 def load_scenario(name_or_path: str, *, overrides: Mapping[str, object] | None = None,
-                  ) -> Scenario:
+                  lang: str = LANGS[0]) -> Scenario:
     """The Scenario of a built-in name or a file, with command-line ``overrides`` applied
     (``greylist_delay``, ``rate_limit``, ``fault_rate``, ``seed``; None values are ignored).
 
-    Raises ScenarioError with every problem found, one per line.
+    Raises ScenarioError with every problem found, one per line (in ``lang`` where the
+    words are lesson data).
     """
-    scenario = _load(resolve(name_or_path), depth=0)
+    scenario = _load(resolve(name_or_path), depth=0, lang=lang)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     return dataclasses.replace(scenario, **given) if given else scenario  # type: ignore[arg-type]
 
 
 def from_options(name: str | None, *, greylist_delay: float | None = None,
                  rate_limit: int | None = None, fault_rate: float | None = None,
-                 seed: int | None = None) -> Scenario:
+                 seed: int | None = None, lang: str = LANGS[0]) -> Scenario:
     """The scenario of ``--scenario`` and its options (``strict`` when none is given).
 
     Without ``--seed`` a seed is picked at random (and shown by serve and ``:scenario``,
@@ -75,7 +80,7 @@ def from_options(name: str | None, *, greylist_delay: float | None = None,
         raise ScenarioError(f"--fault-rate must be a probability from 0 to 1, not {fault_rate:g}")
     if seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
-    return load_scenario(name or "strict", overrides={
+    return load_scenario(name or "strict", lang=lang, overrides={
         "greylist_delay": greylist_delay, "rate_limit": rate_limit, "fault_rate": fault_rate,
         "seed": seed})
 
@@ -86,32 +91,43 @@ def from_arguments(args: object) -> Scenario:
                         greylist_delay=getattr(args, "greylist_delay", None),
                         rate_limit=getattr(args, "rate_limit", None),
                         fault_rate=getattr(args, "fault_rate", None),
-                        seed=getattr(args, "seed", None))
+                        seed=getattr(args, "seed", None),
+                        lang=str(getattr(args, "lang", None) or LANGS[0]))
 
 
-def check_file(path: str) -> list[str]:
+def check_file(path: str, lang: str = LANGS[0]) -> list[str]:
     """Every problem of one scenario file (empty when it is fine)."""
     try:
-        _load(resolve(path), depth=0)
+        _load(resolve(path), depth=0, lang=lang)
     except ScenarioError as err:
         return str(err).splitlines()
     return []
 
 
-def _read(path: Path) -> Mapping[str, Any]:
+def _read(path: Path, lang: str) -> Mapping[str, Any]:
+    """The parsed file; at most MAX_FILE octets are read (a device or a huge file is
+    refused, not swallowed)."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE + 1)
+        if len(raw) > MAX_FILE:
+            size = max(len(raw), path.stat().st_size)
+            raise ScenarioError(f"{path}: " + ui_text("scenario-file.file-too-large", lang,
+                                                      size=size, limit=MAX_FILE))
+        return tomllib.loads(raw.decode("utf-8"))
     except OSError as err:
         raise ScenarioError(f"{path}: cannot read it: {err.strerror or err}") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ScenarioError(f"{path}: " + ui_text("scenario-file.too-deep", lang)) from None
 
 
-def _load(path: Path, *, depth: int) -> Scenario:
-    doc = _read(path)
-    checker = Checker(str(path))
+def _load(path: Path, *, depth: int, lang: str) -> Scenario:
+    doc = _read(path, lang)
+    checker = Checker(str(path), lang)
     scenario = checker.scenario(path.stem, doc)
     base_name = doc.get("base")
     base: Scenario | None = None
@@ -120,7 +136,7 @@ def _load(path: Path, *, depth: int) -> Scenario:
             checker.report("", "base", f"must name a built-in scenario "
                                        f"({', '.join(builtin_names())})")
         else:
-            base = _load(builtin_dir() / f"{base_name}.toml", depth=depth + 1)
+            base = _load(builtin_dir() / f"{base_name}.toml", depth=depth + 1, lang=lang)
     if checker.problems:
         raise ScenarioError("\n".join(checker.problems))
     return scenario if base is None else _on_top_of(base, scenario, doc)

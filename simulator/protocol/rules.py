@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import enum
 import functools
+import heapq
 import random
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from .patterns import Glob, Regex, TextSearch, any_matches, index_keys
 from .replies import Reply, make_reply
 
 
@@ -53,18 +54,18 @@ class Event(enum.Enum):
 class Match:
     """The conditions of a rule; all given ones must hold (an empty Match always holds).
 
-    Globs are case-insensitive shell patterns (``*@partner.example``); a tuple holds when
-    any of its patterns does.
+    Globs are case-insensitive shell patterns (``*@partner.example``), compiled when the file
+    is read (:mod:`.patterns`); a tuple holds when any of its patterns does.
     """
 
-    address: tuple[str, ...] = ()
+    address: tuple[Glob, ...] = ()
     """The command's address: MAIL's sender, RCPT's recipient; at DATA and after the final
     dot, any accepted recipient."""
-    sender: tuple[str, ...] = ()
-    helo: tuple[str, ...] = ()
-    argument: re.Pattern[str] | None = None
-    """Searched in the command's argument text (``re.search``)."""
-    subject: tuple[str, ...] = ()
+    sender: tuple[Glob, ...] = ()
+    helo: tuple[Glob, ...] = ()
+    argument: Regex | None = None
+    """Searched in the command's argument text, case-insensitive (RE2: linear time)."""
+    subject: tuple[Glob, ...] = ()
     """The message's Subject: header (after the final dot only)."""
     body: tuple[str, ...] = ()
     """Literal texts, any of which the message contains (after the final dot only)."""
@@ -157,15 +158,68 @@ class Scenario:
 
     by_event: Mapping[Event, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     """The rules asked at each event, in order (worked out once, not per command)."""
+    index: Mapping[Event, RuleIndex] = field(init=False, repr=False, compare=False)
+    texts: TextSearch = field(init=False, repr=False, compare=False)
+    """Every ``match.body`` text of the rules, searched for in one pass."""
 
     def __post_init__(self) -> None:
         by_event = {event: tuple(r for r in self.rules if r.applies_to(event)) for event in Event}
         object.__setattr__(self, "by_event", MappingProxyType(by_event))
+        index = {event: RuleIndex.build(rules) for event, rules in by_event.items()}
+        object.__setattr__(self, "index", MappingProxyType(index))
+        object.__setattr__(self, "texts", TextSearch(text for rule in self.rules
+                                                     for text in rule.match.body))
 
     def title(self, lang: str) -> str:
         """The title in ``lang`` (else English, else the name)."""
         found = dict(self.titles)
         return found.get(lang) or found.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """The rules asked at one event, filed so a command meets only those that may match.
+
+    A rule whose address globs each end in ``@`` and a literal domain (``*@partner.example``)
+    or begin with a literal local part and ``@`` (``nobody@*``) can only match an address
+    with that domain or local part, so it is filed under those (Glob.index_key); the others
+    are asked always. The candidates come out in file order (a merge of sorted positions),
+    and a rule left out could not have held, so the first rule that holds is the one a
+    walk over every rule would find, and the seeded generator is drawn from identically.
+    """
+
+    rules: tuple[Rule, ...]
+    always: tuple[int, ...]
+    """Positions of the rules asked whatever the address."""
+    filed: Mapping[str, tuple[int, ...]]
+    """Positions of the rules filed under each key (``@domain``, ``local@``; folded)."""
+
+    @classmethod
+    def build(cls, rules: tuple[Rule, ...]) -> RuleIndex:
+        always: list[int] = []
+        filed: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules):
+            keys = {glob.index_key for glob in rule.match.address}
+            if not rule.match.address or None in keys:
+                always.append(position)
+                continue
+            for key in keys:
+                filed.setdefault(str(key), []).append(position)
+        return cls(rules, tuple(always),
+                   MappingProxyType({key: tuple(p) for key, p in filed.items()}))
+
+    def candidates(self, addresses: tuple[str, ...]) -> Iterator[Rule]:
+        """The rules that may hold for a command with these addresses, in file order."""
+        if not self.filed:
+            yield from self.rules
+            return
+        keys = {key for address in addresses for key in index_keys(address)}
+        lists = [self.filed.get(key, ()) for key in keys]
+        previous = -1
+        for position in heapq.merge(self.always, *lists):
+            if position != previous:  # a rule filed under two of the addresses' keys
+                yield self.rules[position]
+                previous = position
 
 
 STRICT: Final = Scenario()
@@ -205,19 +259,6 @@ class Decision:
     """Close without sending any reply."""
 
 
-@functools.lru_cache(maxsize=256)
-def glob_pattern(glob: str) -> re.Pattern[str]:
-    """A rule file's glob: ``*`` any text, ``?`` one character, everything else literal
-    (so ``*[SPAM]*`` means the text [SPAM]), case-insensitive."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
-def _glob(patterns: tuple[str, ...], values: tuple[str, ...]) -> bool:
-    return any(glob_pattern(pattern).fullmatch(value)
-               for pattern in patterns for value in values)
-
-
 def domain_of(address: str) -> str:
     return address.rpartition("@")[2].lower()
 
@@ -237,20 +278,24 @@ def is_fqdn(name: str | None) -> bool:
     return name.startswith("[") or ("." in name.strip(".") and not name.endswith("."))
 
 
-def _texts_hold(match: Match, facts: Facts) -> bool:
-    """The pattern conditions: every one given must match what the client sent."""
-    if match.address and not _glob(match.address, facts.address):
+def _given(value: str | None) -> tuple[str, ...]:
+    return () if value is None else (value,)
+
+
+def _texts_hold(match: Match, facts: Facts, found: Callable[[], frozenset[str]]) -> bool:
+    """The pattern conditions: every one given must match what the client sent.
+    ``found`` gives the scenario's message texts the message contains (searched once)."""
+    if match.address and not any_matches(match.address, facts.address):
         return False
-    if match.sender and not _glob(match.sender, () if facts.sender is None else (facts.sender,)):
+    if match.sender and not any_matches(match.sender, _given(facts.sender)):
         return False
-    if match.helo and not _glob(match.helo, () if facts.helo is None else (facts.helo,)):
+    if match.helo and not any_matches(match.helo, _given(facts.helo)):
         return False
-    if match.argument is not None and match.argument.search(facts.argument) is None:
+    if match.argument is not None and not match.argument.search(facts.argument):
         return False
-    if match.subject and not _glob(match.subject,
-                                   () if facts.subject is None else (facts.subject,)):
+    if match.subject and not any_matches(match.subject, _given(facts.subject)):
         return False
-    return not match.body or any(text.encode() in facts.body for text in match.body)
+    return not match.body or not found().isdisjoint(match.body)
 
 
 def _flags_hold(match: Match, facts: Facts, scenario: Scenario, hostname: str) -> bool:
@@ -276,8 +321,8 @@ def _flags_hold(match: Match, facts: Facts, scenario: Scenario, hostname: str) -
 
 
 def _holds(match: Match, facts: Facts, scenario: Scenario, hostname: str,
-           rng: random.Random) -> bool:
-    if not (_flags_hold(match, facts, scenario, hostname) and _texts_hold(match, facts)):
+           rng: random.Random, found: Callable[[], frozenset[str]]) -> bool:
+    if not (_flags_hold(match, facts, scenario, hostname) and _texts_hold(match, facts, found)):
         return False
     if match.chance is not None and not rng.random() < match.chance:
         return False
@@ -293,13 +338,14 @@ def decide(scenario: Scenario, facts: Facts, *, hostname: str, rng: random.Rando
     """The first rule of ``scenario`` for ``facts.event`` whose conditions hold, if any.
 
     ``fields`` gives what fills a catalogue reply's template (``path``, ``host``...); it is
-    called only when the deciding rule names one, after its conditions were tested.
+    called only when the deciding rule names one, after its conditions were tested. Only
+    the rules the index files under the command's addresses are tried (see RuleIndex).
     """
-    for rule in scenario.by_event[facts.event]:
-        if _holds(rule.match, facts, scenario, hostname, rng):
+    found = functools.cache(lambda: scenario.texts.found_in(facts.body))
+    for rule in scenario.index[facts.event].candidates(facts.address):
+        if _holds(rule.match, facts, scenario, hostname, rng, found):
             return _decision(rule, rng, fields)
     return None
-
 
 
 def _decision(rule: Rule, rng: random.Random,

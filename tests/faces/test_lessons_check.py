@@ -26,3 +26,19 @@ def test_run_check_fails_with_a_list(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert main(["lessons", "check"]) == 1
     out = capsys.readouterr().out
     assert "codes.en.toml: file missing" in out
+
+
+def test_lessons_check_refuses_a_scenario_whose_regex_cannot_run_in_linear_time(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "teacher.toml"
+    bad.write_text('[[rule]]\nname = "school-only"\non = "mail"\n'
+                   "match = { argument = '^(?!.*@school\\.example>).*' }\n"
+                   'reply = { code = 550, enhanced = "5.7.1", text = "School only" }\n', encoding="utf-8")
+    status = main(["lessons", "check", "--scenario", str(bad)])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert captured.out.startswith(f"{bad}: rule 'school-only': match.argument: the regular "
+                                   f"expression uses lookaround"), captured.out
+    assert "1 problem(s)" in captured.err
+    assert main(["--lang", "zh", "lessons", "check", "--scenario", str(bad)]) == 1
+    assert "该正则表达式使用了环视或反向引用" in capsys.readouterr().out

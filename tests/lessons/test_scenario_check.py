@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.lessons.scenario_files import RULE, problems
+from simulator.lessons.scenarios import check_file
+from tests.lessons.scenario_files import RULE, problems, write
 
 
 @pytest.mark.parametrize(("extra", "message"), [
@@ -15,7 +16,7 @@ from tests.lessons.scenario_files import RULE, problems
                    "disconnect, explain)"),
     ("match = { adress = \"x\" }", "rule 'r': match.adress: unknown field"),
     ("match = { argument = \"([\" }", "rule 'r': match.argument: the regular expression does "
-                                     "not compile: unterminated character set"),
+                                     "not compile: missing ]: ["),
     ("match = { chance = 1.5 }", "rule 'r': match.chance: 1.5 is outside 0..1"),
     ("match = { chance = -0.1 }", "rule 'r': match.chance: -0.1 is outside 0..1"),
     ("match = { nth = 0 }", "rule 'r': match.nth: must be a whole number from 1, not 0"),
@@ -93,3 +94,72 @@ def test_each_file_mistake_is_named(tmp_path: Path, text: str, message: str) -> 
     found = problems(tmp_path, text)
     assert len(found) == 1, found
     assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: {message}"), found[0]
+
+
+# -- what a teacher's file can grow is bounded, and what cannot run in linear time is refused --
+
+def many_rules(count: int, match: str = "") -> str:
+    return "".join(f'[[rule]]\nname = "r{i}"\non = "rcpt"\nreply = "rcpt.user-unknown"\n'
+                   f"{match.format(i=i)}\n" for i in range(count))
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("match = { argument = 'a(?=b)' }", "match.argument: the regular expression uses "
+                                        "lookaround or a backreference (invalid perl "
+                                        "operator: (?=)"),
+    ("match = { argument = '(?<!x)@school' }", "match.argument: the regular expression uses "
+                                               "lookaround"),
+    ("match = { argument = '<(\\w+)>\\1' }", "match.argument: the regular expression uses "
+                                             "lookaround or a backreference (invalid escape "
+                                             "sequence: \\1)"),
+    ("match = { argument = '(?P<n>a)(?P=n)' }", "match.argument: the regular expression uses "
+                                                "lookaround or a backreference"),
+    ("match = { argument = 'a{2000}' }", "match.argument: the regular expression is too large "
+                                         "to match quickly"),
+    ("match = { argument = '" + "a" * 513 + "' }", "match.argument: the pattern is 513 "
+                                                   "characters long; at most 512"),
+    ("match = { address = '*@" + "a" * 600 + "' }", "match.address: the pattern is 602 "
+                                                    "characters long; at most 512"),
+    ("match = { body = '" + "a" * 513 + "' }", "match.body: the pattern is 513 characters"),
+    ("match = { helo = [" + ", ".join(['"x"'] * 101) + "] }", "match.helo: 101 patterns; at "
+                                                            "most 100 in one field"),
+    ('[rule.explain.en]\nwhy = "' + "x" * 2001 + '"\nfix = "y"',
+     "explain.en.why: 2001 characters; at most 2000"),
+])
+def test_each_unsafe_or_unbounded_pattern_names_file_rule_and_field(tmp_path: Path, extra: str,
+                                                                    message: str) -> None:
+    found = problems(tmp_path, RULE.format(extra=extra))
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: rule 'r': {message}"), found[0]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (many_rules(10_001), "rule: 10001 rules; a file may hold at most 10000"),
+    (many_rules(101, "match = {{ argument = 'x{i}' }}"),
+     "match.argument: 101 rules use a regular expression; a file may have at most 100"),
+    (many_rules(101, "match = {{ body = 'x{i}' }}"),
+     "match.body: 101 different texts to look for in messages; a file may have at most 100"),
+    ("domains = [" + ", ".join(['"x.example"'] * 1001) + "]", "domains: 1001 domains; at most "
+                                                              "1000"),
+    ('domains = ["' + "a" * 256 + '"]', "domains: a domain of 256 characters"),
+    ('title = "' + "t" * 2001 + '"', "title: 2001 characters; at most 2000"),
+    ("x = " + "[" * 50_000 + "]" * 50_000, "the TOML is nested too deeply to read"),
+    ("#" * (8 << 20), "the file is 8388609 bytes; a scenario file may be at most 8388608"),
+])
+def test_each_oversized_file_is_refused_with_its_field(tmp_path: Path, text: str,
+                                                       message: str) -> None:
+    found = problems(tmp_path, text + "\n")
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: {message}"), found[0]
+
+
+def test_ten_thousand_rules_are_allowed(tmp_path: Path) -> None:
+    assert problems(tmp_path, many_rules(10_000, "match = {{ address = '*@d{i}.example' }}")
+                    ) == []
+
+
+def test_the_refusal_is_in_the_teachers_language(tmp_path: Path) -> None:
+    path = write(tmp_path, RULE.format(extra="match = { argument = 'a(?=b)' }"))
+    [zh] = check_file(path, lang="zh")
+    assert zh.startswith(f"{path}: rule 'r': match.argument: 该正则表达式使用了环视或反向引用"), zh
+    assert "线性时间" in zh

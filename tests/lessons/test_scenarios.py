@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,50 @@ def test_scenarios_give_the_same_replies_however_the_bytes_are_split() -> None:
         assert _scenario_replies(scenario, chunks) == _scenario_replies(scenario, [data])
 
     check()
+
+
+EVIL_REGEX = """
+[[rule]]
+name = "school-senders"
+on = "mail"
+match = { argument = '<(\\w+\\.?)+@school\\.example>' }
+reply = { code = 550, enhanced = "5.7.1", text = "Not from the school" }
+"""
+EVIL_GLOB = """
+[[rule]]
+name = "deep-domains"
+on = "rcpt"
+match = { address = "*.*.*.*@*.*.*.example" }
+reply = { code = 550, enhanced = "5.7.1", text = "Too deep" }
+"""
+
+
+def timed_replies(text: str, tmp_path: Path, *lines: str) -> tuple[list[int], float]:
+    session = Session(Policy(scenario=load_scenario(write(tmp_path, text))))
+    session.greeting()
+    started = time.perf_counter()
+    exchanges = [e for line in lines for e in session.receive_data(f"{line}\r\n".encode())]
+    return [e.reply.code for e in exchanges], time.perf_counter() - started
+
+
+def test_a_teachers_catastrophic_regex_costs_no_time(tmp_path: Path) -> None:
+    codes, seconds = timed_replies(EVIL_REGEX, tmp_path, "EHLO c.example",
+                                   "MAIL FROM:<" + "a" * 26 + "@other.example>", "RSET",
+                                   "MAIL FROM:<ann.lee@school.example>")
+    assert codes == [250, 250, 250, 550]
+    assert seconds < 1.0  # generous: Python's re took minutes on the first MAIL alone
+
+
+def test_a_teachers_many_star_glob_costs_no_time(tmp_path: Path) -> None:
+    deep = "a." * 31 + "a@" + "b." * 79 + "org"  # 225 octets that almost match
+    codes, seconds = timed_replies(EVIL_GLOB, tmp_path, "EHLO c.example",
+                                   "MAIL FROM:<ann@c.example>", *[f"RCPT TO:<{deep}>"] * 5,
+                                   "RCPT TO:<a.b.c.d@e.f.g.example>")
+    assert codes == [250, 250, 250, 250, 250, 250, 250, 550]
+    assert seconds < 1.0  # generous: the backtracking glob took 2.85 s per RCPT
+
+
+def test_a_file_loaded_twice_gives_equal_scenarios(tmp_path: Path) -> None:
+    path = write(tmp_path, EVIL_REGEX + EVIL_GLOB.replace('"*.*', '"?.*'))
+    assert load_scenario(path) == load_scenario(path)
+    assert load_scenario("realistic") == load_scenario("realistic")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import random
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from simulator.protocol import Policy, Session, State, Then
-from simulator.protocol.rules import CustomReply, Event, Match, Rule, Scenario
+from simulator.protocol.patterns import Regex, globs
+from simulator.protocol.rules import CustomReply, Event, Facts, Match, Rule, Scenario, decide
 from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, codes, keys, send
 
 BLOCKED = CustomReply(550, "5.7.1", "Blocked by policy")
@@ -26,7 +30,7 @@ def rule(on: Event = Event.RCPT, **match: object) -> Rule:
 
 
 def test_a_custom_reply_refuses_the_command_with_its_rule_key() -> None:
-    s = session(rule(address=("*@partner.example",)), setup=IN_MAIL)
+    s = session(rule(address=globs("*@partner.example")), setup=IN_MAIL)
     [refused] = send(s, "RCPT TO:<ann@partner.example>")
     assert refused.reply.to_bytes() == b"550 5.7.1 Blocked by policy\r\n"
     assert refused.reply.key == "rule.blocked"
@@ -37,7 +41,7 @@ def test_a_custom_reply_refuses_the_command_with_its_rule_key() -> None:
 
 
 def test_globs_are_case_insensitive_and_only_star_and_question_mark_are_special() -> None:
-    s = session(Rule("spam", Event.END_OF_DATA, Match(subject=("*[spam]*",)), BLOCKED),
+    s = session(Rule("spam", Event.END_OF_DATA, Match(subject=globs("*[spam]*")), BLOCKED),
                 setup=(*IN_RCPT, b"DATA\r\n"))
     assert codes(send(s, "Subject: [SPAM] cheap", "", "x", ".")) == [550]
     send(s, "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA")
@@ -57,9 +61,9 @@ def test_any_covers_every_command_but_not_the_connect() -> None:
 
 
 def test_helo_glob_sender_glob_and_argument_regex() -> None:
-    s = session(Rule("by-helo", Event.MAIL, Match(helo=("*.bad.example",)), BLOCKED),
-                Rule("by-sender", Event.RCPT, Match(sender=("boss@*",)), BLOCKED),
-                Rule("by-arg", Event.MAIL, Match(argument=re.compile("size=9", re.I)), BLOCKED),
+    s = session(Rule("by-helo", Event.MAIL, Match(helo=globs("*.bad.example")), BLOCKED),
+                Rule("by-sender", Event.RCPT, Match(sender=globs("boss@*")), BLOCKED),
+                Rule("by-arg", Event.MAIL, Match(argument=Regex.compile("size=9")), BLOCKED),
                 setup=(b"EHLO pc.bad.example\r\n",))
     assert keys(send(s, "MAIL FROM:<a@b.example>")) == ["rule.by-helo"]
     send(s, "EHLO good.example")
@@ -90,7 +94,7 @@ def test_chance_draws_from_the_session_generator() -> None:
 
 
 def test_a_catalogue_key_reply_fills_its_fields() -> None:
-    s = session(Rule("moved", Event.RCPT, Match(address=("moved@*",)), "rcpt.user-moved"),
+    s = session(Rule("moved", Event.RCPT, Match(address=globs("moved@*")), "rcpt.user-moved"),
                 setup=IN_MAIL)
     [moved] = send(s, "RCPT TO:<moved@example.net>")
     assert moved.reply.to_bytes() == (b"551 5.1.6 <moved@example.net>: User not local; "
@@ -168,7 +172,7 @@ def test_an_authenticated_client_may_relay() -> None:
 def test_all_recipients_refused_gets_the_rule_at_data_and_none_tried_keeps_503() -> None:
     empty = Rule("empty", Event.DATA, Match(no_valid_recipients=True),
                  "data.no-valid-recipients")
-    nobody = Rule("nobody", Event.RCPT, Match(address=("nobody@*",)), "rcpt.user-unknown")
+    nobody = Rule("nobody", Event.RCPT, Match(address=globs("nobody@*")), "rcpt.user-unknown")
     s = session(empty, nobody, setup=IN_MAIL)
     assert keys(send(s, "DATA")) == ["sequence.data-before-rcpt"]
     assert keys(send(s, "RCPT TO:<nobody@b.example>", "DATA")) == [
@@ -177,3 +181,63 @@ def test_all_recipients_refused_gets_the_rule_at_data_and_none_tried_keeps_503()
         "session.rset", "mail.accepted", "sequence.data-before-rcpt"]
 
 
+
+
+# -- the index: only rules that may match are asked, and the first that holds still decides --
+
+DOMAINS = ("a.example", "B.example", "c.EXAMPLE")
+GLOBS = ("*@a.example", "x@B.EXAMPLE", "*@*", "?@c.example", "*x*", "x@a.example",
+         "*@c.example", "*.example", "y@*", "X@*", "?@*", "x@*.example")
+EVENTS = (Event.MAIL, Event.RCPT, Event.DATA, Event.ANY)
+
+
+def first_match(rules: tuple[Rule, ...], event: Event, addresses: tuple[str, ...],
+                rng: random.Random) -> str | None:
+    """Decide the obvious way: every rule in order, globs as regular expressions."""
+    def glob(pattern: str, value: str) -> bool:
+        parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        return re.fullmatch("".join(parts), value, re.IGNORECASE | re.DOTALL) is not None
+
+    for each in rules:
+        if not each.applies_to(event):
+            continue
+        if each.match.address and not any(glob(g.text, a) for g in each.match.address
+                                          for a in addresses):
+            continue
+        if each.match.chance is not None and not rng.random() < each.match.chance:
+            continue
+        return each.name
+    return None
+
+
+rule_strategy = st.builds(
+    lambda n, on, address, chance: Rule(f"r{n}", on, Match(address=globs(*address),
+                                                           chance=chance), BLOCKED),
+    st.integers(0, 10**6), st.sampled_from(EVENTS),
+    st.lists(st.sampled_from(GLOBS), max_size=3, unique=True),
+    st.one_of(st.none(), st.sampled_from((0.0, 0.5, 1.0))))
+address_strategy = st.builds(lambda local, domain: f"{local}@{domain}",
+                             st.sampled_from(("x", "X", "y", "z")), st.sampled_from(DOMAINS))
+
+
+@given(st.lists(rule_strategy, max_size=10), st.sampled_from(EVENTS[:3]),
+       st.lists(address_strategy, max_size=3), st.integers(0, 3))
+def test_the_indexed_decision_is_the_first_rule_in_file_order_that_holds(
+        rules: list[Rule], event: Event, addresses: list[str], seed: int) -> None:
+    scenario = Scenario("test", rules=tuple(rules))
+    facts = Facts(event, address=tuple(addresses))
+    indexed, naive = random.Random(seed), random.Random(seed)
+    decision = decide(scenario, facts, hostname="h.example", rng=indexed, fields=dict)
+    assert (decision and decision.rule.name) == first_match(tuple(rules), event,
+                                                            tuple(addresses), naive)
+    assert indexed.random() == naive.random()  # the same draws, in the same order
+
+
+def test_ten_thousand_rules_filed_by_domain_keep_their_order() -> None:
+    rules = [Rule(f"d{i}", Event.RCPT, Match(address=globs(f"*@d{i}.example")), BLOCKED)
+             for i in range(10_000)]
+    rules.insert(5_000, Rule("x", Event.RCPT, Match(address=globs("x@*")), "rcpt.user-unknown"))
+    s = session(*rules, setup=IN_MAIL)
+    assert keys(send(s, "RCPT TO:<y@D9999.example>", "RCPT TO:<x@d4999.example>",
+                     "RCPT TO:<x@d5000.example>", "RCPT TO:<y@other.example>")) == [
+        "rule.d9999", "rule.d4999", "rcpt.user-unknown", "rcpt.accepted"]

@@ -4,9 +4,11 @@ realistic scenario against real smtplib and swaks."""
 
 from __future__ import annotations
 
+import itertools
 import smtplib
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,44 @@ def test_a_bad_scenario_file_stops_serve_and_run_with_exit_2(tmp_path: Path) -> 
         assert result.stdout == b""
         assert (f"{bad}: rule 'r': reply.code: must be a refusal code from 400 to 599, "
                 f"not 250").encode() in result.stderr
+
+
+EVIL = """
+[[rule]]
+name = "school-senders"
+on = "mail"
+match = { argument = '<(\\w+\\.?)+@school\\.example>' }
+reply = { code = 550, enhanced = "5.7.1", text = "Not from the school" }
+"""
+
+
+async def test_a_bystanders_noop_is_answered_while_a_teachers_regex_is_matched(
+        tmp_path: Path) -> None:
+    """On the real clock: the teacher's regex runs on the loop every student shares, so
+    every moment it takes is a moment no one is answered. Python's re took 38 s here."""
+    teacher = tmp_path / "teacher.toml"
+    teacher.write_text(EVIL, encoding="utf-8")
+    policy = Policy(scenario=load_scenario(str(teacher)))
+    async with (open_local_session(policy=policy, session_id="S1") as attacker,
+                open_local_session(policy=policy, session_id="S2") as bystander):
+        evil, noop = ReplyReader(attacker.client), ReplyReader(bystander.client)
+        for reader, local in ((evil, attacker), (noop, bystander)):
+            await reader.reply()
+            await local.client.send_all(b"EHLO c.example\r\n")
+            await reader.reply()
+        attacked = trio.Event()
+
+        async def attack() -> None:
+            await attacker.client.send_all(b"MAIL FROM:<" + b"a" * 26 + b"@other.example>\r\n")
+            assert (await evil.reply()).startswith(b"250 ")
+            attacked.set()
+
+        moments = [time.perf_counter()]
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(attack)
+            while not attacked.is_set() or len(moments) < 3:
+                await bystander.client.send_all(b"NOOP\r\n")
+                assert (await noop.reply()).startswith(b"250 ")
+                moments.append(time.perf_counter())
+    longest = max(later - earlier for earlier, later in itertools.pairwise(moments))
+    assert longest < 1.0  # generous: a NOOP takes well under a millisecond
