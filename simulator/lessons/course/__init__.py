@@ -21,7 +21,8 @@ from .tutor import Progress, Tutor, current_goal, is_complete, matches, missing_
 
 __all__ = [
     "AddressRef", "Check", "Course", "Goal", "Lesson", "LessonRun", "LessonText", "MessageCheck",
-    "Outcome", "Progress", "Scope", "Setup", "StepText", "Tutor", "current_goal", "default_course_root",
+    "Outcome", "Progress", "Scope", "Setup", "StepText", "Tutor", "current_goal",
+    "default_course_root",
     "is_complete", "load_course", "matches", "missing_goals", "observe", "parse_lesson",
     "replay",
 ]

@@ -104,9 +104,10 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     counted: list[str] = []
     context = Context(scenario_named(lesson.setup.scenario), dict(seen))
     for goal in lesson.goals:
-        if goal.id in met or not ready(goal, met):
+        if not ready(goal, met) or not matches(goal.check, exchange, context):
             continue
-        if not matches(goal.check, exchange, context):
+        if goal.id in met:
+            seen[goal.id] = seen_in(exchange)  # "the same" means as the latest time it held
             continue
         counts[goal.id] = counts.get(goal.id, 0) + 1
         if counts[goal.id] >= goal.count:
