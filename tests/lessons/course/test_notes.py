@@ -57,6 +57,7 @@ def test_a_class_is_described_not_named() -> None:
     (["AUTH LOGIN"], "wrong-password", "c3R1ZGVudA=="),
     (["AUTH PLAIN"], "logged-in", "AHN0dWRlbnQAc2VjcmV0"),
     (["AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"], "wrong-password", ":reconnect"),
+    (["AUTH PLAIN AHN0dWRlbnQAc2VjcmV0", "AUTH LOGIN"], "wrong-password", "That 503"),
     (["AUTH PLAIN AHN0dWRlbnQAd3Jvbmc="], "logged-in", "secret"),
 ])
 def test_the_hint_fits_the_mechanism_the_learner_chose(lines: list[str], goal: str,
