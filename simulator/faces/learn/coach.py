@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from simulator.lessons.course import Course, Lesson, Tutor, current_goal
+from simulator.lessons.course.notes import near_note, reaction
 from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange
@@ -72,9 +73,16 @@ class Coach:
             for exchange in exchanges:
                 self.tutor.observe(exchange)
         self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
+        self._near_miss()
         self._message_without_goal(exchanges)
         if self.tutor.complete and not self.finished:
             self._finish()
+
+    def _near_miss(self) -> None:
+        """A reply of the kind the step waits for that did not count: say why, and what would."""
+        near = self.tutor.progress.near
+        if near is not None:
+            self.show([("class:code.4xx", near_note(self.lesson, near, self.lang) + "\n")])
 
     def _message_without_goal(self, exchanges: tuple[Exchange, ...]) -> None:
         """A message was accepted but the step waiting for one is still open: say so, or
@@ -124,6 +132,9 @@ class Coach:
             self.say("hint-none")
             return
         levels = len(self.lesson.text(self.lang).steps[goal.id].hints)
+        react = reaction(self.lesson, goal.id, self.tutor.progress, self.lang)
+        if react is not None:
+            self.show([("class:title", react + "\n")])
         self.tutor.progress = with_hint(self.tutor.progress, goal.id, levels)
         self.show(panel.hint_fragments(self.lesson, goal.id,
                                        self.tutor.progress.hints_shown(goal.id), self.lang))

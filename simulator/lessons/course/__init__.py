@@ -4,13 +4,25 @@ Exchanges, the replay that ``lessons check`` and ``smtp-sim learn`` share, and t
 from __future__ import annotations
 
 from .load import default_course_root, load_course, parse_lesson
-from .model import Check, Course, Goal, Lesson, LessonText, MessageCheck, Scope, Setup, StepText
+from .model import (
+    AddressRef,
+    Check,
+    Course,
+    Goal,
+    Lesson,
+    LessonText,
+    MessageCheck,
+    Scope,
+    Setup,
+    StepText,
+)
 from .replay import LessonRun, Outcome, replay
 from .tutor import Progress, Tutor, current_goal, is_complete, matches, missing_goals, observe
 
 __all__ = [
-    "Check", "Course", "Goal", "Lesson", "LessonRun", "LessonText", "MessageCheck", "Outcome",
-    "Progress", "Scope", "Setup", "StepText", "Tutor", "current_goal", "default_course_root",
+    "AddressRef", "Check", "Course", "Goal", "Lesson", "LessonRun", "LessonText", "MessageCheck",
+    "Outcome", "Progress", "Scope", "Setup", "StepText", "Tutor", "current_goal",
+    "default_course_root",
     "is_complete", "load_course", "matches", "missing_goals", "observe", "parse_lesson",
     "replay",
 ]

@@ -7,16 +7,17 @@ through the engine (it must complete the lesson) and each wrong attempt too (it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
-from simulator.protocol import CATALOGUE
+from simulator.protocol import CATALOGUE, Exchange
 
 from ..load import LANGS
 from ..rules import reads_as_chinese, reads_as_english
 from .load import load_course
 from .model import Course, Lesson
+from .quoted import literal_addresses, quoted_codes
 from .replay import replay
 from .script import ScriptError, check_script
 from .tutor import missing_goals
@@ -37,6 +38,7 @@ def lint_lessons(course: Course) -> list[str]:
         problems += _prose(lesson)
         problems += _keys(lesson)
         problems += _scripts(lesson)
+        problems += literal_addresses(lesson)
         if lesson.available and not problems:
             problems += _replays(lesson)
     return problems
@@ -66,10 +68,15 @@ def _keys(lesson: Lesson) -> list[str]:
     """Reply keys a check names must be in the catalogue (when the lesson can run)."""
     if not lesson.available:
         return []
-    return [f"{lesson.path}: steps[{index}].check.key: {key!r} is not a reply key of this "
-            "server (see simulator/protocol/replies.py)"
-            for index, goal in enumerate(lesson.goals) for key in goal.check.keys
-            if key not in CATALOGUE]
+    out = [f"{lesson.path}: steps[{index}].check.key: {key!r} is not a reply key of this "
+           "server (see simulator/protocol/replies.py)"
+           for index, goal in enumerate(lesson.goals) for key in goal.check.keys
+           if key not in CATALOGUE]
+    for lang, text in lesson.texts.items():
+        for index, goal in enumerate(lesson.goals):
+            out += [f"{lesson.path}: steps[{index}].{lang}.react: {key!r} is not a reply key "
+                    "of this server" for key in text.steps[goal.id].react if key not in CATALOGUE]
+    return out
 
 
 def _scripts(lesson: Lesson) -> list[str]:
@@ -81,32 +88,48 @@ def _scripts(lesson: Lesson) -> list[str]:
 
 
 def _replays(lesson: Lesson) -> list[str]:
-    """The solution must complete the lesson, and be explained in every language; no wrong
-    attempt may complete it."""
-    from ..annotate import annotate
-
-    out = []
-    try:
-        run = replay(lesson, lesson.solution.lines)
-    except ScriptError as err:
-        return [f"{lesson.path}: solution: {err}"]
-    missing = missing_goals(lesson, run.progress)
-    if missing:
-        names = ", ".join(goal.id for goal in missing)
-        out.append(f"{lesson.path}: solution: does not complete the lesson (steps not met: "
-                   f"{names})")
-    for lang in LANGS:
-        for exchange in run.exchanges:
-            try:
-                annotate(exchange, lang)
-            except Exception as err:  # a missing explanation is a data problem: report it
-                out.append(f"{lesson.path}: solution: reply {exchange.reply.key} cannot be "
-                           f"explained in {lang} ({err})")
+    """Every solution must complete the lesson, and be explained in every language; no wrong
+    attempt may complete it; every code the texts quote must be one these runs produce."""
+    out: list[str] = []
+    replies: set[tuple[int, str | None]] = set()
+    for index, attempt in enumerate(lesson.solutions):
+        where = "solution" if index == 0 else f"solutions[{index - 1}]"
+        try:
+            run = replay(lesson, attempt.lines)
+        except ScriptError as err:
+            out.append(f"{lesson.path}: {where}: {err}")
+            continue
+        missing = missing_goals(lesson, run.progress)
+        if missing:
+            names = ", ".join(goal.id for goal in missing)
+            out.append(f"{lesson.path}: {where}: does not complete the lesson (steps not met: "
+                       f"{names})")
+        out += _explained(lesson, where, run.exchanges)
+        replies |= {(e.reply.code, e.reply.enhanced) for e in run.exchanges}
     for index, attempt in enumerate(lesson.wrong):
-        wrong_run = replay(lesson, attempt.lines)
+        try:
+            wrong_run = replay(lesson, attempt.lines)
+        except ScriptError as err:
+            out.append(f"{lesson.path}: wrong[{index}]: {err}")
+            continue
+        replies |= {(e.reply.code, e.reply.enhanced) for e in wrong_run.exchanges}
         if not missing_goals(lesson, wrong_run.progress):
             out.append(f"{lesson.path}: wrong[{index}]: completes the lesson, but a wrong "
                        "attempt must leave at least one step unmet")
+    return out + quoted_codes(lesson, replies)
+
+
+def _explained(lesson: Lesson, where: str, exchanges: Iterable[Exchange]) -> list[str]:
+    from ..annotate import annotate
+
+    out = []
+    for lang in LANGS:
+        for exchange in exchanges:
+            try:
+                annotate(exchange, lang)
+            except Exception as err:  # a missing explanation is a data problem: report it
+                out.append(f"{lesson.path}: {where}: reply {exchange.reply.key} cannot be "
+                           f"explained in {lang} ({err})")
     return out
 
 

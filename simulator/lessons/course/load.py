@@ -16,7 +16,10 @@ from typing import Any, Final
 from simulator.protocol import State
 
 from ..load import LANGS
+from .addresses import CLASSES
+from .checks import refers_to
 from .model import (
+    AddressRef,
     Attempt,
     Check,
     Course,
@@ -30,17 +33,19 @@ from .model import (
 from .setup import parse_setup
 
 FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.toml")
-LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "wrong", *LANGS})
+LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "solutions", "wrong",
+                                  *LANGS})
 STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", *LANGS})
 TEXT_FIELDS: Final = ("title", "intro", "summary")
 MIN_HINTS: Final = 3
 MAX_LESSON_FILE: Final = 256 * 1024
 
-_CHECK_STR: Final = ("enhanced", "verb", "parameter")
+_CHECK_STR: Final = ("enhanced", "verb", "parameter", "same")
 _CHECK_INT: Final = ("code", "min_lines")
-_MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "recipient",
-                       "not_recipient", "sender_domain", "body_type")
-_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "tls")
+_MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "sender_domain",
+                       "body_type")
+_MESSAGE_ADDRESS: Final = ("recipient", "not_recipient")
+_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls")
 _STATES: Final = {state.value: state for state in State}
 
 
@@ -84,14 +89,34 @@ def _lines(p: Problems, where: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _address(p: Problems, where: str, value: object) -> AddressRef | None:
+    """``"a@b.example"``, ``{ class = "foreign" }`` or ``{ step = "known" }``."""
+    if value is None:
+        return None
+    if isinstance(value, str) and "@" in value:
+        return AddressRef(literal=value)
+    if isinstance(value, Mapping) and len(value) == 1:
+        kind, step = value.get("class"), value.get("step")
+        if isinstance(kind, str) and kind in CLASSES:
+            return AddressRef(kind=kind)
+        if isinstance(step, str) and step:
+            return AddressRef(step=step)
+    p.add(where, "expected an address, { class = NAME } (one of " + ", ".join(CLASSES)
+          + ") or { step = ID } (the address an earlier step's command named)")
+    return None
+
+
 def _message_check(p: Problems, where: str, table: object) -> MessageCheck | None:
     if not isinstance(table, Mapping):
         p.add(where, "expected a table")
         return None
-    p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_BOOL, "recipients"}))
+    p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_ADDRESS, *_MESSAGE_BOOL,
+                                       "recipients"}))
     fields: dict[str, Any] = {}
     for name in _MESSAGE_STR:
         fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
+    for name in _MESSAGE_ADDRESS:
+        fields[name] = _address(p, f"{where}.{name}", table.get(name))
     for name in _MESSAGE_BOOL:
         value = table.get(name, False)
         if not isinstance(value, bool):
@@ -105,7 +130,8 @@ def _check(p: Problems, where: str, table: object) -> Check:
     if not isinstance(table, Mapping) or not table:
         p.add(where, "expected a table with at least one condition")
         return Check()
-    known = {*_CHECK_STR, *_CHECK_INT, "key", "state_before", "state_after", "closes", "message"}
+    known = {*_CHECK_STR, *_CHECK_INT, "key", "state_before", "state_after", "closes", "message",
+             "address"}
     p.unknown(where, table, frozenset(known))
     key = table.get("key")
     keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
@@ -125,6 +151,7 @@ def _check(p: Problems, where: str, table: object) -> Check:
     if closes is not None and not isinstance(closes, bool):
         p.add(f"{where}.closes", "expected true or false")
     fields["closes"] = closes if isinstance(closes, bool) else None
+    fields["address"] = _address(p, f"{where}.address", table.get("address"))
     if "message" in table:
         fields["message"] = _message_check(p, f"{where}.message", table["message"])
     return Check(**fields)
@@ -134,15 +161,20 @@ def _step_text(p: Problems, where: str, table: object) -> StepText | None:
     if not isinstance(table, Mapping):
         p.add(where, "missing (every step needs its goal and hints in every language)")
         return None
-    p.unknown(where, table, frozenset({"goal", "hints"}))
+    p.unknown(where, table, frozenset({"goal", "hints", "react"}))
     goal = _string(p, f"{where}.goal", table.get("goal"))
+    react = table.get("react", {})
+    if not isinstance(react, Mapping) or not all(
+            isinstance(v, str) and v.strip() for v in react.values()):
+        p.add(f"{where}.react", "expected a table of reply key = hint text")
+        react = {}
     hints = table.get("hints")
     if (not isinstance(hints, list) or len(hints) < MIN_HINTS
             or not all(isinstance(h, str) and h.strip() for h in hints)):
         p.add(f"{where}.hints", f"expected at least {MIN_HINTS} hints (a nudge, a stronger "
                                 "pointer, then the exact line)")
         return None
-    return StepText(goal, tuple(hints)) if goal else None
+    return StepText(goal, tuple(hints), dict(react)) if goal else None
 
 
 def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepText]] | None:
@@ -185,6 +217,10 @@ def _goals(p: Problems, steps: object) -> tuple[tuple[Goal, ...], dict[str, dict
         for other in goal.after:
             if not any(earlier.id == other for earlier in goals):
                 p.add(f"steps[{index}].after", f"{other!r} is not an earlier step of this lesson")
+        for other in refers_to(goal.check):
+            if not any(earlier.id == other for earlier in goals):
+                p.add(f"steps[{index}].check", f"refers to {other!r}, which is not an earlier "
+                                                "step of this lesson")
         goals.append(goal)
         for lang, text in step_texts.items():
             texts[lang][goal.id] = text
@@ -207,6 +243,15 @@ def _texts(p: Problems, doc: Mapping[str, Any],
     return out
 
 
+def _attempts(p: Problems, where: str, value: object, *, required: bool
+              ) -> tuple[Attempt, ...]:
+    if not isinstance(value, list) or (required and not value):
+        p.add(where, "expected a list of attempts, each a list of command lines"
+              + (" (at least one)" if required else ""))
+        return ()
+    return tuple(Attempt(_lines(p, f"{where}[{i}]", lines)) for i, lines in enumerate(value))
+
+
 def parse_lesson(name: str, text: str) -> tuple[Lesson | None, list[str]]:
     """One lesson file's text -> the Lesson (None when refused) and its problems."""
     p = Problems(name)
@@ -225,16 +270,13 @@ def parse_lesson(name: str, text: str) -> tuple[Lesson | None, list[str]]:
     setup, needs = parse_setup(p, doc.get("setup", {}))
     goals, step_texts = _goals(p, doc.get("steps"))
     solution = _lines(p, "solution", doc.get("solution"))
-    wrong_value = doc.get("wrong")
-    if not isinstance(wrong_value, list) or not wrong_value:
-        p.add("wrong", "expected at least one wrong attempt (a list of command-line lists)")
-        wrong_value = []
-    wrong = tuple(Attempt(_lines(p, f"wrong[{i}]", lines)) for i, lines in enumerate(wrong_value))
+    more = _attempts(p, "solutions", doc.get("solutions", []), required=False)
+    wrong = _attempts(p, "wrong", doc.get("wrong"), required=True)
     texts = _texts(p, doc, step_texts)
     if p.found:
         return None, p.found
     lesson = Lesson(int(match["number"]), match["id"], name, setup, goals, Attempt(solution),
-                    wrong, texts, needs)
+                    wrong, texts, needs, more)
     return lesson, []
 
 

@@ -27,6 +27,19 @@ class Scope(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class AddressRef:
+    """An address a check names: exactly one of a literal address, a class of addresses the
+    lesson's scenario defines (``local``, ``foreign``, ``known``, ``unknown``, ``greylisted``...,
+    see :mod:`.addresses`), or the address an earlier step saw (``step``)."""
+
+    literal: str | None = None
+    kind: str | None = None
+    """An address class (``class = "foreign"`` in the lesson file)."""
+    step: str | None = None
+    """The id of an earlier step: the address its command named (the step must be met)."""
+
+
+@dataclass(frozen=True, slots=True)
 class MessageCheck:
     """What the accepted message must hold (all given fields must hold)."""
 
@@ -41,14 +54,17 @@ class MessageCheck:
     """The content holds non-ASCII (UTF-8) text."""
     recipients: int | None = None
     """Exactly this many recipients in the envelope."""
-    recipient: str | None = None
-    """This address among the envelope's recipients."""
-    not_recipient: str | None = None
-    """This address not among the envelope's recipients."""
+    recipient: AddressRef | None = None
+    """An address of this kind among the envelope's recipients."""
+    not_recipient: AddressRef | None = None
+    """No address of this kind among the envelope's recipients."""
     sender_domain: str | None = None
     body_type: str | None = None
     """The BODY= the sender declared (``8BITMIME``)."""
     smtputf8: bool = False
+    declared_8bit: bool = False
+    """Its 8-bit content was declared: BODY=8BITMIME (RFC 6152 §3) or SMTPUTF8, which implies
+    it (RFC 6531 §3.1)."""
     tls: bool = False
     """It came over TLS: the server's Received: line says ESMTPS or ESMTPSA (RFC 3848)."""
 
@@ -70,6 +86,11 @@ class Check:
     min_lines: int | None = None
     """At least this many reply lines (a multi-line 250 to EHLO)."""
     closes: bool | None = None
+    address: AddressRef | None = None
+    """The address the command named (MAIL's sender, RCPT's recipient) is of this kind."""
+    same: str | None = None
+    """The same command as an earlier step (its id) saw: the same verb and, for MAIL and
+    RCPT, the same parameters (the step must be met)."""
     message: MessageCheck | None = None
     """An accepted message that holds all of this (implies the exchange accepted one)."""
 
@@ -92,6 +113,9 @@ class StepText:
 
     goal: str
     hints: tuple[str, ...]
+    react: Mapping[str, str] = field(default_factory=dict)
+    """A hint that fits what the learner just did, by the reply key they last got
+    (``auth.username-challenge``: they chose LOGIN); ``:hint`` shows it first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +165,13 @@ class Lesson:
     texts: Mapping[str, LessonText]
     needs: tuple[str, ...] = field(default=())
     """What the engine lacks for this lesson (``realistic``, ``tls``...): empty when it runs."""
+    more_solutions: tuple[Attempt, ...] = field(default=())
+    """Other correct ways, as learners take them (``solutions`` in the file)."""
+
+    @property
+    def solutions(self) -> tuple[Attempt, ...]:
+        """Every correct way the lesson carries: the reference solution first."""
+        return (self.solution, *self.more_solutions)
 
     @property
     def available(self) -> bool:
@@ -151,6 +182,10 @@ class Lesson:
 
     def goal(self, goal_id: str) -> Goal:
         return next(goal for goal in self.goals if goal.id == goal_id)
+
+    def index(self, goal_id: str) -> int:
+        """The step's number as the learner reads it (1 = the first)."""
+        return next(i for i, goal in enumerate(self.goals, 1) if goal.id == goal_id)
 
 
 @dataclass(frozen=True, slots=True)

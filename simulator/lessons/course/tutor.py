@@ -9,16 +9,15 @@ transaction, not any MAIL ever.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
-import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from simulator.protocol import Exchange, MailFrom, ReceivedMessage, State
-from simulator.protocol.events import Then
+from simulator.protocol import Exchange, State
 
-from .model import Check, Goal, Lesson, MessageCheck, Scope
+from .addresses import scenario_named
+from .checks import Context, Seen, matches, message_matches, refers_to, seen_in, verb_of
+from .model import Goal, Lesson, Scope
+from .near import NearMiss, near_miss
 
 _IN_TRANSACTION: Final = frozenset({State.MAIL, State.RCPT, State.DATA})
 _NO_TRANSACTION: Final = frozenset({State.CONNECTED, State.GREETED, State.CLOSED})
@@ -43,6 +42,12 @@ class Progress:
     """``count`` goals the last observation brought closer without meeting them yet."""
     hints: tuple[tuple[str, int], ...] = field(default=())
     """Hints shown per goal (how many levels)."""
+    seen: tuple[tuple[str, Seen], ...] = ()
+    """What the server read in the exchange that met each goal (for "the same" checks)."""
+    last_key: str = ""
+    """The reply key of the last Exchange (hints react to it)."""
+    near: NearMiss | None = None
+    """Why the last reply nearly counted for the current step but did not."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -81,12 +86,15 @@ def with_hint(progress: Progress, goal_id: str, levels: int) -> Progress:
 def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     """The progress after the server sent ``exchange``."""
     met, open_, counts = list(progress.met), set(progress.open), dict(progress.counts)
+    seen = dict(progress.seen)
     undone: list[str] = []
     if exchange.message is not None:
         open_.clear()  # the transaction delivered: its goals stay met
     elif _throws_away_transaction(exchange):
         undone = [goal_id for goal_id in met if goal_id in open_]
         met = [goal_id for goal_id in met if goal_id not in open_]
+        for goal_id in undone:
+            seen.pop(goal_id, None)
         open_.clear()
     if is_greeting(exchange):
         for goal in lesson.goals:  # a new session: per-session counters start again
@@ -94,15 +102,18 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
                 counts.pop(goal.id, None)
     ticked: list[str] = []
     counted: list[str] = []
+    context = Context(scenario_named(lesson.setup.scenario), dict(seen))
     for goal in lesson.goals:
-        if goal.id in met or not all(other in met for other in goal.after):
+        if not ready(goal, met) or not matches(goal.check, exchange, context):
             continue
-        if not matches(goal.check, exchange):
+        if goal.id in met:
+            seen[goal.id] = seen_in(exchange)  # "the same" means as the latest time it held
             continue
         counts[goal.id] = counts.get(goal.id, 0) + 1
         if counts[goal.id] >= goal.count:
             met.append(goal.id)
             ticked.append(goal.id)
+            seen[goal.id] = seen_in(exchange)
             if goal.scope is Scope.TRANSACTION and exchange.state_after in _IN_TRANSACTION:
                 open_.add(goal.id)
         else:
@@ -110,9 +121,18 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     codes = progress.codes
     if exchange.reply.code not in codes:
         codes = (*codes, exchange.reply.code)
+    near = None
+    if not ticked and not counted:
+        near = near_miss(lesson, met, exchange, context)
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
-                   counted=tuple(counted))
+                   counted=tuple(counted), seen=tuple(seen.items()),
+                   last_key=exchange.reply.key, near=near)
+
+
+def ready(goal: Goal, met: list[str] | tuple[str, ...]) -> bool:
+    """The steps ``goal`` comes after, and those its check refers to, are met."""
+    return all(other in met for other in (*goal.after, *refers_to(goal.check)))
 
 
 def is_greeting(exchange: Exchange) -> bool:
@@ -147,85 +167,7 @@ class Tutor:
         return is_complete(self.lesson, self.progress)
 
 
-# -- the checks ---------------------------------------------------------------------------
+# -- the checks live in checks.py; these names stay importable from here ------------------
 
-def verb_of(exchange: Exchange) -> str:
-    """The first word of the client's line, upper case (``.`` ends a message; empty for a
-    greeting, timeout or shutdown)."""
-    words = exchange.line.split(None, 1)
-    return words[0].decode("ascii", "replace").upper() if words else ""
-
-
-def matches(check: Check, exchange: Exchange) -> bool:
-    """True when ``exchange`` holds everything ``check`` asks for."""
-    reply = exchange.reply
-    simple = (
-        (not check.keys or reply.key in check.keys),
-        check.code is None or reply.code == check.code,
-        check.enhanced is None or reply.enhanced == check.enhanced,
-        check.verb is None or verb_of(exchange) == check.verb,
-        check.state_before is None or exchange.state_before is check.state_before,
-        check.state_after is None or exchange.state_after is check.state_after,
-        check.min_lines is None or len(reply.lines) >= check.min_lines,
-        check.closes is None or (exchange.then is Then.CLOSE) is check.closes,
-        check.parameter is None or _has_parameter(exchange, check.parameter),
-    )
-    if not all(simple):
-        return False
-    if check.message is None:
-        return True
-    return exchange.message is not None and message_matches(check.message, exchange.message)
-
-
-def _has_parameter(exchange: Exchange, name: str) -> bool:
-    command = exchange.command
-    if not isinstance(command, MailFrom):
-        return False
-    given = {"SIZE": command.size is not None, "BODY": command.body is not None,
-             "SMTPUTF8": command.smtputf8}
-    return given.get(name, False)
-
-
-def _split_message(content: bytes) -> tuple[bytes, bytes | None]:
-    """The header section and the body (None when there is no empty line)."""
-    head, separator, body = content.partition(b"\r\n\r\n")
-    return (head, body) if separator else (content, None)
-
-
-def _body_lines(body: bytes) -> list[str]:
-    return body.decode("utf-8", "replace").split("\r\n")
-
-
-def message_matches(check: MessageCheck, message: ReceivedMessage) -> bool:
-    """True when the accepted ``message`` holds everything ``check`` asks for."""
-    envelope = message.envelope
-    head, body = _split_message(message.content)
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
-    recipients = [address.lower() for address in envelope.recipients]
-    tests = (
-        check.header is None or headers.get(check.header) is not None,
-        not check.body or (body is not None and body.strip() != b""),
-        check.body_line_starts is None or (
-            body is not None and any(line.startswith(check.body_line_starts)
-                                     for line in _body_lines(body))),
-        check.body_contains is None or (
-            body is not None and check.body_contains in body.decode("utf-8", "replace")),
-        not check.utf8 or not message.content.isascii(),
-        check.recipients is None or len(recipients) == check.recipients,
-        check.recipient is None or check.recipient.lower() in recipients,
-        check.not_recipient is None or check.not_recipient.lower() not in recipients,
-        check.sender_domain is None
-        or envelope.sender.lower().endswith("@" + check.sender_domain.lower()),
-        check.body_type is None or (envelope.body or "").upper() == check.body_type.upper(),
-        not check.smtputf8 or envelope.smtputf8,
-        not check.tls or _came_over_tls(headers.get("Received")),
-    )
-    return all(tests)
-
-
-_TLS_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPSA?|UTF8SMTPSA?)\b")
-
-
-def _came_over_tls(received: str | None) -> bool:
-    """The server's own trace line (the first Received:) names a TLS protocol (RFC 3848)."""
-    return received is not None and _TLS_PROTOCOL.search(received) is not None
+__all__ = ["NearMiss", "Progress", "Tutor", "current_goal", "is_complete", "is_greeting",
+           "matches", "message_matches", "missing_goals", "observe", "verb_of", "with_hint"]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pytest
 
 from simulator.lessons.course import (
+    AddressRef,
     Check,
     Goal,
     Lesson,
@@ -77,8 +78,8 @@ def test_each_reply_check(check: Check, lines: list[str], expected: bool) -> Non
     (MessageCheck(body_contains="Hi Bob"), MESSAGE, True),
     (MessageCheck(utf8=True), ["Subject: x", "", "你好", "."], True),
     (MessageCheck(utf8=True), MESSAGE, False),
-    (MessageCheck(recipients=1, recipient="BOB@example.net"), MESSAGE, True),
-    (MessageCheck(not_recipient="bob@example.net"), MESSAGE, False),
+    (MessageCheck(recipients=1, recipient=AddressRef(literal="BOB@example.net")), MESSAGE, True),
+    (MessageCheck(not_recipient=AddressRef(literal="bob@example.net")), MESSAGE, False),
     (MessageCheck(sender_domain="example.org"), MESSAGE, True),
     (MessageCheck(sender_domain="example.com"), MESSAGE, False),
     (MessageCheck(body_type="8BITMIME"), MESSAGE, False),

@@ -1,0 +1,84 @@
+"""Classes of addresses, as the lesson's scenario defines them, and what a step's command named.
+
+A check never needs the literal address a learner typed: ``foreign`` is any address outside the
+scenario's domains, ``unknown`` any address the scenario's rules refuse as a missing mailbox
+(``nobody@`` in ``realistic``), ``greylisted`` any address its greylisting rule holds back, and
+so on. So every address of the right class counts, whichever the learner picked.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Final
+
+from simulator.protocol import Exchange, MailFrom, Policy, RcptTo
+from simulator.protocol.rules import Event, Scenario, is_local
+
+RULE_CLASSES: Final = {
+    "unknown": "rcpt.user-unknown",
+    "greylisted": "rcpt.greylisted",
+    "full": "rcpt.mailbox-full",
+    "busy": "rcpt.mailbox-busy",
+    "moved": "rcpt.user-moved",
+}
+"""A class made of the addresses a scenario rule on RCPT answers with this reply key."""
+CLASSES: Final = ("local", "foreign", "known", *RULE_CLASSES)
+"""Every class a check may name: ``local`` (one of the scenario's domains or the server's
+name), ``foreign`` (any other), ``known`` (local, and no rule refuses it as unknown)."""
+HOSTNAME: Final = Policy().hostname
+"""The server's own name in a lesson (always a local domain)."""
+
+
+@functools.lru_cache(maxsize=16)
+def scenario_named(name: str) -> Scenario:
+    """The built-in scenario a lesson's setup names (read once)."""
+    from ..scenarios import load_scenario
+
+    return load_scenario(name)
+
+
+def _rule_classes(address: str, scenario: Scenario) -> set[str]:
+    found = set()
+    for rule in scenario.by_event[Event.RCPT]:
+        patterns = rule.match.address
+        if not any(pattern.matches(address) for pattern in patterns):
+            continue
+        found |= {name for name, key in RULE_CLASSES.items() if rule.key == key}
+    return found
+
+
+def in_class(kind: str, address: str, scenario: Scenario) -> bool:
+    """True when ``address`` is of class ``kind`` in ``scenario``."""
+    local = is_local(address, scenario, HOSTNAME)
+    if kind == "local":
+        return local
+    if kind == "foreign":
+        return not local
+    special = _rule_classes(address, scenario)
+    if kind == "known":
+        return local and "unknown" not in special
+    return kind in special
+
+
+def address_of(exchange: Exchange) -> str | None:
+    """The address the client's command named: MAIL's sender or RCPT's recipient."""
+    command = exchange.command
+    if isinstance(command, MailFrom | RcptTo):
+        return command.path
+    return None
+
+
+def parameters_of(exchange: Exchange) -> tuple[str, ...]:
+    """The MAIL FROM parameters the server parsed (``SIZE``, ``BODY``, ``SMTPUTF8``)."""
+    command = exchange.command
+    if not isinstance(command, MailFrom):
+        return ()
+    given = (("SIZE", command.size is not None), ("BODY", command.body is not None),
+             ("SMTPUTF8", command.smtputf8))
+    return tuple(name for name, present in given if present)
+
+
+def same_address(one: str, other: str) -> bool:
+    """Two spellings of one mailbox: the domain is case-insensitive (RFC 5321 §2.4), and the
+    local part is matched without case too, as every mail server in practice does."""
+    return one.lower() == other.lower()

@@ -1,0 +1,159 @@
+"""A check against one Exchange: does it hold, and if not, which condition failed first.
+
+A check reads only what the server produced: the reply (key, code, enhanced code, lines), the
+states, the command it parsed (its address and parameters), the message it accepted, and what
+earlier steps saw (:class:`Seen`). The name of the first failing condition is what the tutor's
+near-miss note explains.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from simulator.protocol import Exchange, ReceivedMessage
+from simulator.protocol.events import Then
+from simulator.protocol.rules import STRICT, Scenario
+
+from .addresses import address_of, in_class, parameters_of, same_address
+from .model import AddressRef, Check, MessageCheck
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What the server read in the exchange that met a step, for later steps to refer to."""
+
+    verb: str
+    address: str | None = None
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may compare with: the scenario in force and what met steps saw."""
+
+    scenario: Scenario = STRICT
+    seen: Mapping[str, Seen] = field(default_factory=dict)
+
+
+EMPTY: Final = Context()
+
+
+def verb_of(exchange: Exchange) -> str:
+    """The first word of the client's line, upper case (``.`` ends a message; empty for a
+    greeting, timeout or shutdown)."""
+    words = exchange.line.split(None, 1)
+    return words[0].decode("ascii", "replace").upper() if words else ""
+
+
+def seen_in(exchange: Exchange) -> Seen:
+    return Seen(verb_of(exchange), address_of(exchange), parameters_of(exchange))
+
+
+def refers_to(check: Check) -> tuple[str, ...]:
+    """The earlier steps a check names (each must be met for it to hold)."""
+    refs = [check.same, check.address.step if check.address else None]
+    if check.message is not None:
+        refs += [ref.step for ref in (check.message.recipient, check.message.not_recipient)
+                 if ref is not None]
+    return tuple(ref for ref in refs if ref)
+
+
+def matches(check: Check, exchange: Exchange, context: Context = EMPTY) -> bool:
+    """True when ``exchange`` holds everything ``check`` asks for."""
+    return first_failure(check, exchange, context) is None
+
+
+def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) -> str | None:
+    """The first condition of ``check`` that ``exchange`` fails (``key``, ``code``...), or None."""
+    reply = exchange.reply
+    tests = (
+        ("key", not check.keys or reply.key in check.keys),
+        ("code", check.code is None or reply.code == check.code),
+        ("enhanced", check.enhanced is None or reply.enhanced == check.enhanced),
+        ("verb", check.verb is None or verb_of(exchange) == check.verb),
+        ("same", check.same is None or _same(check.same, exchange, context)),
+        ("address", check.address is None
+         or _address_is(check.address, address_of(exchange), context)),
+        ("parameter", check.parameter is None or check.parameter in parameters_of(exchange)),
+        ("state", check.state_before is None or exchange.state_before is check.state_before),
+        ("state", check.state_after is None or exchange.state_after is check.state_after),
+        ("lines", check.min_lines is None or len(reply.lines) >= check.min_lines),
+        ("closes", check.closes is None or (exchange.then is Then.CLOSE) is check.closes),
+        ("message", check.message is None or (
+            exchange.message is not None
+            and message_matches(check.message, exchange.message, context))),
+    )
+    return next((name for name, holds in tests if not holds), None)
+
+
+def _same(step: str, exchange: Exchange, context: Context) -> bool:
+    seen = context.seen.get(step)
+    if seen is None:
+        return False
+    now = seen_in(exchange)
+    return now.verb == seen.verb and set(now.parameters) == set(seen.parameters)
+
+
+def _address_is(ref: AddressRef, address: str | None, context: Context) -> bool:
+    if address is None:
+        return False
+    if ref.literal is not None:
+        return same_address(address, ref.literal)
+    if ref.kind is not None:
+        return in_class(ref.kind, address, context.scenario)
+    seen = context.seen.get(ref.step or "")
+    return seen is not None and seen.address is not None and same_address(address, seen.address)
+
+
+def _split_message(content: bytes) -> tuple[bytes, bytes | None]:
+    """The header section and the body (None when there is no empty line)."""
+    head, separator, body = content.partition(b"\r\n\r\n")
+    return (head, body) if separator else (content, None)
+
+
+def _body_lines(body: bytes) -> list[str]:
+    return body.decode("utf-8", "replace").split("\r\n")
+
+
+def message_matches(check: MessageCheck, message: ReceivedMessage,
+                    context: Context = EMPTY) -> bool:
+    """True when the accepted ``message`` holds everything ``check`` asks for."""
+    envelope = message.envelope
+    head, body = _split_message(message.content)
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
+    recipients = envelope.recipients
+    tests = (
+        check.header is None or headers.get(check.header) is not None,
+        not check.body or (body is not None and body.strip() != b""),
+        check.body_line_starts is None or (
+            body is not None and any(line.startswith(check.body_line_starts)
+                                     for line in _body_lines(body))),
+        check.body_contains is None or (
+            body is not None and check.body_contains in body.decode("utf-8", "replace")),
+        not check.utf8 or not message.content.isascii(),
+        check.recipients is None or len(recipients) == check.recipients,
+        check.recipient is None or any(
+            _address_is(check.recipient, address, context) for address in recipients),
+        check.not_recipient is None or not any(
+            _address_is(check.not_recipient, address, context) for address in recipients),
+        check.sender_domain is None
+        or envelope.sender.lower().endswith("@" + check.sender_domain.lower()),
+        check.body_type is None or (envelope.body or "").upper() == check.body_type.upper(),
+        not check.smtputf8 or envelope.smtputf8,
+        not check.declared_8bit or envelope.smtputf8 or envelope.body == "8BITMIME",
+        not check.tls or _came_over_tls(headers.get("Received")),
+    )
+    return all(tests)
+
+
+_TLS_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPSA?|UTF8SMTPSA?)\b")
+
+
+def _came_over_tls(received: str | None) -> bool:
+    """The server's own trace line (the first Received:) names a TLS protocol (RFC 3848)."""
+    return received is not None and _TLS_PROTOCOL.search(received) is not None

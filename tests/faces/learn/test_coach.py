@@ -1,0 +1,53 @@
+"""The coach on screen: a near miss gets its one sentence under the reply, and :hint first
+answers what the learner just did."""
+
+from __future__ import annotations
+
+from simulator.faces.learn.lesson import LessonScreen
+from simulator.lessons.course import default_course_root, load_course
+from simulator.render import to_plain
+
+COURSE = load_course(default_course_root())
+
+
+class Screen:
+    def __init__(self) -> None:
+        self.text = ""
+
+    def __call__(self, fragments: list[tuple[str, str]], *, wrap: bool = True) -> None:
+        self.text += to_plain(fragments)
+
+
+def play(lesson_id: str, lang: str, *lines: str) -> str:
+    lesson = COURSE.find(lesson_id)
+    assert lesson is not None
+    shown = Screen()
+    screen = LessonScreen(COURSE, lesson, lang, shown)
+    screen.begin()
+    for line in lines:
+        screen.handle(line)
+    return shown.text
+
+
+def test_a_near_miss_is_explained_under_the_reply() -> None:
+    text = play("hello", "en", "HELO client.example")
+    assert ("That 250 (session.helo) is not the reply step 2 waits for (session.ehlo). "
+            "What counts: Introduce your client with EHLO") in text
+    assert text.index("<-  250 ") < text.index("That 250 (session.helo)")
+
+
+def test_a_503_for_greeting_first_says_it_is_not_the_one_wanted_in_chinese() -> None:
+    text = play("order", "zh", "RCPT TO:<bob@example.net>")
+    assert "这个 503（sequence.need-helo）不是第 1 步要等的回复" in text
+
+
+def test_no_sentence_when_the_step_is_met() -> None:
+    text = play("hello", "en", "EHLO client.example")
+    assert "✓ Step 2 done" in text and "What counts" not in text
+
+
+def test_hint_answers_the_mechanism_chosen() -> None:
+    text = play("auth", "en", "EHLO client.example", "STARTTLS", "EHLO client.example",
+                "AUTH LOGIN", ":hint")
+    assert "For what you just did: You chose AUTH LOGIN" in text
+    assert "Hint 1/3:" in text
