@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # the engine is imported only when a reply is annotated: `exp
 
 KEY_FIELDS: Final = ("why", "fix", "rfc")
 """The fields of one ``keys.LANG.toml`` entry."""
+KEY_TITLE: Final = "title"
+"""An optional field of a key's entry: the reply's title when the code's own would mislead
+(530 for STARTTLS is no "authentication required"; 550 5.5.2 after the dot is no mailbox)."""
 
 PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit",
                        "challenge", "challenge_b64", "decoded")
@@ -103,8 +106,9 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host, lang=lang, library=lib)
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
+    title = str(entry.get(KEY_TITLE, "")).strip()
     return _undeclared_8bit(dataclasses.replace(
-        base, key=reply.key,
+        base, key=reply.key, title=f"{reply.code} {title}" if title else base.title,
         why=fill(why, fields) if why else base.why,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
