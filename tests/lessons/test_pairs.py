@@ -121,7 +121,7 @@ def test_linter_checks_pair_names_and_fields(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("lang", "shown"), [("en", 'state "greeted"'),
-                                             ("zh", "处于“greeted”（已问候）状态")])
+                                             ("zh", "处于“greeted”（已打招呼）状态")])
 def test_state_names_are_glossed_in_chinese(lang: str, shown: str) -> None:
     [exchange] = send(session_after(b"EHLO c.example\r\n"), "NOOP")
     assert shown in annotate(exchange, lang).fix
