@@ -110,6 +110,8 @@ def test_foreign_reply_with_an_unknown_code_is_explained_by_class(library: Libra
     ("data.line-too-long", "zh", "550 邮件被拒：有一行文字太长", "邮箱"),
     ("data.bare-lf", "en", "550 Message refused: a bare LF", "mailbox"),
     ("data.bare-cr", "zh", "550 邮件被拒：含有裸 CR", "邮箱"),
+    ("data.dmarc-reject", "en", "550 Message refused: the From: domain's DMARC policy says reject",
+     "mailbox"),
 ])
 def test_a_reply_is_titled_for_what_happened(key: str, lang: str, title: str,
                                              never: str) -> None:
