@@ -119,3 +119,12 @@ def test_a_reply_is_titled_for_what_happened(key: str, lang: str, title: str,
                         State.GREETED, State.GREETED)
     shown = annotate(exchange, lang).title
     assert shown == title and never not in shown
+
+
+@pytest.mark.parametrize(("lang", "ready"), [("en", "the greeting answers no command"),
+                                             ("zh", "问候语不是对任何命令的回复")])
+def test_the_greeting_is_not_called_a_command_carried_out(lang: str, ready: str) -> None:
+    """The 220 greeting (and a saved transcript's first line) answers no command."""
+    greeting = Session().greeting()
+    meaning = annotate(greeting, lang).meaning
+    assert ready in meaning and "command was carried out" not in meaning
