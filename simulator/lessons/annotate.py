@@ -41,6 +41,9 @@ if TYPE_CHECKING:  # the engine is imported only when a reply is annotated: `exp
 
 KEY_FIELDS: Final = ("why", "fix", "rfc")
 """The fields of one ``keys.LANG.toml`` entry."""
+KEY_TITLE: Final = "title"
+"""An optional field of a key's entry: the reply's title when the code's own would mislead
+(530 for STARTTLS is no "authentication required"; 550 5.5.2 after the dot is no mailbox)."""
 
 PLACEHOLDERS: Final = ("verb", "argument", "line", "code", "host", "state", "limit",
                        "challenge", "challenge_b64", "decoded")
@@ -103,8 +106,9 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host, lang=lang, library=lib)
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
+    title = str(entry.get(KEY_TITLE, "")).strip()
     return _undeclared_8bit(dataclasses.replace(
-        base, key=reply.key,
+        base, key=reply.key, title=f"{reply.code} {title}" if title else base.title,
         why=fill(why, fields) if why else base.why,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
@@ -112,16 +116,21 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
 
 
 def _undeclared_8bit(annotation: Annotation, exchange: Exchange) -> Annotation:
-    """An accepted message with 8-bit text the client never declared gets a note: it
-    should have sent ``BODY=8BITMIME`` (RFC 6152)."""
-    if exchange.message is None or not exchange.message.undeclared_8bit:
+    """An accepted message with 8-bit text the client never declared gets a note for each
+    part: raw UTF-8 in a header needs SMTPUTF8 or RFC 2047 encoded-words (RFC 6532), an
+    8-bit body needs ``BODY=8BITMIME`` (RFC 6152), whether SMTPUTF8 was given or not."""
+    message = exchange.message
+    if message is None or not message.undeclared_8bit:
         return annotation
     from .ui import text
 
-    note = text("explain.undeclared-8bit", annotation.lang)
-    return dataclasses.replace(annotation, why=f"{annotation.why}\n{note}",
-                               rfc=f"{annotation.rfc}, RFC 6152 §3" if annotation.rfc
-                               else "RFC 6152 §3")
+    notes = [(text(key, annotation.lang), rfc) for key, rfc, found in (
+        ("explain.undeclared-8bit-header", "RFC 6532 §3", message.undeclared_8bit_header),
+        ("explain.undeclared-8bit", "RFC 6152 §3", message.undeclared_8bit_body)) if found]
+    why = "\n".join([annotation.why, *(note for note, _ in notes)])
+    rfcs = ", ".join(rfc for _, rfc in notes)
+    return dataclasses.replace(annotation, why=why,
+                               rfc=f"{annotation.rfc}, {rfcs}" if annotation.rfc else rfcs)
 
 
 def _rule_entry(exchange: Exchange, lang: str) -> Mapping[str, str] | None:

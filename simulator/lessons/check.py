@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from ..protocol.replies import CATALOGUE
 from ..protocol.state import State
-from .annotate import KEY_FIELDS, PLACEHOLDERS
+from .annotate import KEY_FIELDS, KEY_TITLE, PLACEHOLDERS
 from .compose import COMPARISON_FIELDS, COMPOSED_TEMPLATES, REQUIRED_COMPARISONS, part_key
 from .entries import (
     CODE_FIELDS,
@@ -213,12 +213,31 @@ def _check_keys(lint: Linter, lang: str) -> None:
     lint.names(name, doc, CATALOGUE, "catalogue key")
     for key in sorted(set(doc) & set(CATALOGUE)):
         where = f'{name}: ["{key}"]'
-        entry = lint.fields(where, doc[key], KEY_FIELDS, lang)
+        entry = lint.fields(where, doc[key], KEY_FIELDS, lang, allowed=(KEY_TITLE,))
+        _check_key_title(lint, where, key, entry, lang)
         for field in ("why", "fix"):
             _check_placeholders(lint, where, field, entry.get(field), PLACEHOLDERS)
         rfc = entry.get("rfc")
         if isinstance(rfc, str) and rfc.strip() and not is_rfc_reference(rfc):
             lint.report(where, f"rfc {rfc!r} should read like 'RFC 5321 §4.2.4'")
+
+
+def _check_key_title(lint: Linter, where: str, key: str, entry: Mapping[str, Any],
+                     lang: str) -> None:
+    """A key's own title is one line, and given in every language or in none."""
+    title = entry.get(KEY_TITLE)
+    if title is not None and (not isinstance(title, str) or not title.strip()
+                              or "\n" in title.strip()):
+        lint.report(where, "title must be one line of text")
+    for other in LANGS:
+        if other == lang or not lint.lib.exists("keys", other):
+            continue
+        try:
+            twin = lint.lib.document("keys", other).get(key)
+        except LessonDataError:
+            return  # reported where that file is read
+        if isinstance(twin, Mapping) and (KEY_TITLE in twin) != (title is not None):
+            lint.report(where, f"title given in one language only (see keys.{other})")
 
 
 def _check_placeholders(lint: Linter, where: str, field: str, text: object,

@@ -31,7 +31,7 @@ from .ui import text as ui_text
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
                      "rule")
 RULE_KEYS: Final = ("name", "on", "match", "reply", "delay", "disconnect", "explain")
-GLOB_FIELDS: Final = ("address", "sender", "helo", "subject", "body")
+GLOB_FIELDS: Final = ("address", "sender", "helo", "subject", "body", "header_from")
 FLAG_FIELDS: Final = ("local", "authenticated", "helo_fqdn", "no_valid_recipients", "fault",
                       "greylisted", "rate_limited")
 MATCH_FIELDS: Final = (*GLOB_FIELDS, "argument", "nth", "chance", *FLAG_FIELDS)

@@ -9,7 +9,9 @@ code points. Letters in any script, CJK punctuation and emoji stay as typed.
 
 Escapes are Python-style and unambiguous: ``\\t``, ``\\r``, ``\\n``, ``\\\\``, ``\\xNN`` for a
 C0 control or an undecodable byte, ``\\uNNNN`` (C1 controls too) and ``\\UNNNNNNNN`` above
-that. Replies are ASCII (RFC 5321 §4.2), so :func:`quote` escapes every non-ASCII character too.
+that. Replies are ASCII (RFC 5321 §4.2; RFC 6531 §3.7.4 keeps them so even after SMTPUTF8), so
+:func:`quote` shows a non-ASCII letter as ``?``: a learner never reads a ``\\u4f60`` escape
+for the 你 typed, and what can harm or hide is escaped as everywhere.
 
 One truncation rule serves every place that shortens client text: :func:`shorten` keeps whole
 escapes and ends in ``...``.
@@ -38,8 +40,8 @@ def escape_char(char: str, *, ascii_only: bool = False) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
-    if not ascii_only and unicodedata.category(char) not in _HIDDEN:
-        return char
+    if unicodedata.category(char) not in _HIDDEN:
+        return "?" if ascii_only else char  # RFC 6531 §3.7.4: a reply stays ASCII
     if code < 0x80:  # \x80-\xff mean undecodable bytes; a C1 character is \u0080-\u009f
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
@@ -102,7 +104,8 @@ def shorten(shown: str, limit: int) -> str:
 
 
 def quote(raw: str, limit: int = MAX_ECHO) -> str:
-    """Client text made safe to echo in a reply: printable ASCII only, at most ``limit``."""
+    """Client text made safe to echo in a reply: printable ASCII only, at most ``limit``;
+    a letter beyond ASCII is ``?`` (never a Python escape), a harmful character its escape."""
     if len(raw) <= limit and raw.isascii() and raw.isprintable() and "\\" not in raw:
         return raw  # the common case: nothing to escape
     return _joined(_pieces(raw, ascii_only=True), limit)

@@ -33,12 +33,31 @@ class ReceivedMessage:
 
     @property
     def undeclared_8bit(self) -> bool:
-        """8-bit octets in a message the client did not declare as such: no
-        ``BODY=8BITMIME`` (RFC 6152 §3) and no ``SMTPUTF8`` (which implies it, RFC 6531).
-        A lenient server (this one too) accepts it; a strict relay may not."""
-        envelope = self.envelope
-        return (envelope.body != "8BITMIME" and not envelope.smtputf8
-                and not self.content.isascii())
+        """8-bit octets the client did not declare, in the header or the body (see below).
+        A lenient server (this one too) accepts them; a strict relay may not."""
+        return self.undeclared_8bit_header or self.undeclared_8bit_body
+
+    @property
+    def undeclared_8bit_header(self) -> bool:
+        """Raw UTF-8 in the client's header fields without ``SMTPUTF8``: only SMTPUTF8
+        allows it (RFC 6532 §3, RFC 6531); otherwise a header is ASCII, with RFC 2047
+        encoded-words for other text. ``BODY=8BITMIME`` does not cover a header."""
+        return not self.envelope.smtputf8 and not self._client_parts()[0].isascii()
+
+    @property
+    def undeclared_8bit_body(self) -> bool:
+        """8-bit octets in the body without ``BODY=8BITMIME`` (RFC 6152 §3)."""
+        return self.envelope.body != "8BITMIME" and not self._client_parts()[1].isascii()
+
+    def _client_parts(self) -> tuple[bytes, bytes]:
+        """The client's header section and body: the Received: field this server put on top
+        (RFC 5321 §4.4) is skipped; the body follows the first empty line (RFC 5322 §2.1)."""
+        head, _, body = self.content.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        first = 1
+        while first < len(lines) and lines[first][:1] in (b" ", b"\t"):
+            first += 1  # the Received: field's folded lines
+        return b"\r\n".join(lines[first:]), body
 
 
 class Then(enum.Enum):

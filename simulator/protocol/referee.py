@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from .commands import Command, MailFrom, RcptTo
 from .escape import quote
+from .headers import author_address, header_value
 from .memory import Memory
 from .replies import make_reply
 from .rules import Decision, Event, Facts, Scenario, decide
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 EVENTS: Final = {verb: Event.END_OF_DATA if verb is Verb.END_OF_DATA else Event(verb.value.lower())
                  for verb in Verb}
-HEADER_LIMIT: Final = 64 * 1024
-"""Only the first 64 KiB of a message are searched for its Subject: header."""
 
 
 def _no_time() -> float:
@@ -37,20 +36,7 @@ def _no_time() -> float:
 
 def subject_of(message: bytes) -> str | None:
     """The unfolded Subject: header of ``message`` (RFC 5322 §2.2.3), or None."""
-    head = message[:HEADER_LIMIT].split(b"\r\n\r\n", 1)[0]
-    found: list[bytes] | None = None
-    for line in head.split(b"\r\n"):
-        if found is not None and line[:1] in (b" ", b"\t"):
-            found.append(line)
-            continue
-        if found is not None:
-            break
-        name, colon, value = line.partition(b":")
-        if colon and name.strip().lower() == b"subject":
-            found = [value]
-    if found is None:
-        return None
-    return b"".join(found).decode("utf-8", errors="replace").strip()
+    return header_value(message, "Subject")
 
 
 def client_address(peer: str) -> str:
@@ -141,6 +127,7 @@ class Referee:
         sender = session.mail.path if session.mail is not None else None
         facts = Facts(Event.END_OF_DATA, "", recipients, sender, session.helo,
                       subject=subject_of(message), body=message,
+                      header_from=author_address(message),
                       nth=self._count(Event.END_OF_DATA),
                       authenticated=session.authenticated, fault=self._fault())
         return self._ask(session, facts, recipients[0] if recipients else "")
@@ -194,4 +181,5 @@ class Referee:
             "forward": quote(f"{local or address}@new.{domain or session.policy.hostname}", 200),
             "helo": quote(facts.helo or "", 100), "peer": quote(session.peer, 100),
             "wait": math.ceil(self._wait), "limit": self.scenario.rate_limit,
+            "author_domain": quote((facts.header_from or "").rpartition("@")[2].lower(), 100),
         }

@@ -97,13 +97,18 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     # -- the mail transaction ----------------------------------------------------------------
     "mail.accepted": _S(250, "2.1.0", "Sender <{path}> OK"),
     "rcpt.accepted": _S(250, "2.1.5", "Recipient <{path}> OK"),
+    # RFC 6531 §3.7.4: no non-ASCII in a reply but VRFY/EXPN's, so a UTF-8 address is left out.
+    "mail.accepted-utf8": _S(250, "2.1.0", "Sender OK (a UTF-8 address is not repeated in a reply)"),
+    "rcpt.accepted-utf8": _S(250, "2.1.5", "Recipient OK (a UTF-8 address is not repeated in a reply)"),
     "data.start": _S(354, None, "End data with <CR><LF>.<CR><LF>"),
     "data.accepted": _S(250, "2.0.0", "OK: message accepted as {queue_id}"),
     "data.storage-failed": _S(451, "4.3.0", "Local error: the message could not be stored; try again later"),
     "data.storage-full": _S(452, "4.3.1", "Insufficient system storage: the message was not kept; try again later"),
     "data.bare-lf": _S(550, "5.5.2", "Message rejected: it contains a bare LF; end every line with CRLF"),
     "data.bare-cr": _S(550, "5.5.2", "Message rejected: it contains a bare CR; end every line with CRLF"),
-    "data.line-too-long": _S(500, "5.5.2", "Message rejected: a text line is longer than 1000 octets including CRLF"),
+    # RFC 5321 §4.3.2 lists 250, 450-452, 550, 552 and 554 after the final dot (500 is not
+    # among them); a malformed message gets 550 5.5.2, as bare LF and bare CR do.
+    "data.line-too-long": _S(550, "5.5.2", "Message rejected: a text line is longer than 1000 octets including CRLF"),
     # -- informational commands --------------------------------------------------------------
     "vrfy.cannot-verify": _S(252, "2.0.0", "Cannot VRFY {argument}, but send mail and delivery will be attempted"),
     # RFC 5321 §7.3: a server that disables EXPN (or VRFY) must answer 252, not 502 or 550.
@@ -152,7 +157,9 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "rcpt.user-moved": _S(551, "5.1.6", "<{path}>: User not local; please try <{forward}>"),
     "rcpt.greylisted": _S(451, "4.7.1", "<{path}>: Greylisted, please try again in {wait} s"),
     "rcpt.helo-not-fqdn": _S(504, "5.5.2", "<{helo}>: Helo command rejected: need fully-qualified hostname"),
-    "mail.dmarc-reject": _S(550, "5.7.26", "Unauthenticated mail from {domain} is refused: its DMARC policy says reject"),
+    # RFC 7489 §6.6.2: DMARC judges the header From: domain, so it refuses after the final
+    # dot (Gmail's 550 5.7.26 comes there); RFC 7372 §3.4: X.7.26 multiple checks failed.
+    "data.dmarc-reject": _S(550, "5.7.26", "Unauthenticated mail with From: {author_domain} is refused: that domain's DMARC policy says reject"),
     "limits.message-rate": _S(421, "4.7.0", "{host} too many messages from {peer} (at most {limit} a minute), closing connection"),
     "data.spam": _S(554, "5.7.1", "Message rejected as spam"),
     "data.no-valid-recipients": _S(554, "5.5.1", "Error: no valid recipients"),

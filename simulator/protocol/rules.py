@@ -69,6 +69,9 @@ class Match:
     """The message's Subject: header (after the final dot only)."""
     body: tuple[str, ...] = ()
     """Literal texts, any of which the message contains (after the final dot only)."""
+    header_from: tuple[Glob, ...] = ()
+    """The address of the message's header From: (after the final dot only): the author
+    whose domain DMARC judges (RFC 7489 §3.1), not the envelope sender of MAIL FROM."""
     nth: int | None = None
     """The nth time this kind of command reaches the rules in the session (1 = first)."""
     chance: float | None = None
@@ -238,6 +241,8 @@ class Facts:
     helo: str | None = None
     subject: str | None = None
     body: bytes = b""
+    header_from: str | None = None
+    """The header From: address (after the final dot), see :func:`_author_holds`."""
     nth: int = 1
     authenticated: bool = False
     no_valid_recipients: bool = False
@@ -320,9 +325,17 @@ def _flags_hold(match: Match, facts: Facts, scenario: Scenario, hostname: str) -
     return True
 
 
+def _author_holds(match: Match, facts: Facts) -> bool:
+    """``header_from``: the header From: address matches (no From: matches nothing)."""
+    if not match.header_from:
+        return True
+    return any_matches(match.header_from, _given(facts.header_from))
+
+
 def _holds(match: Match, facts: Facts, scenario: Scenario, hostname: str,
            rng: random.Random, found: Callable[[], frozenset[str]]) -> bool:
-    if not (_flags_hold(match, facts, scenario, hostname) and _texts_hold(match, facts, found)):
+    if not (_flags_hold(match, facts, scenario, hostname) and _texts_hold(match, facts, found)
+            and _author_holds(match, facts)):
         return False
     if match.chance is not None and not rng.random() < match.chance:
         return False
@@ -365,5 +378,5 @@ def _decision(rule: Rule, rng: random.Random,
 
 
 RULE_FIELDS: Final = ("host", "path", "local", "domain", "forward", "helo", "peer", "wait",
-                      "limit")
+                      "limit", "author_domain")
 """The template fields a catalogue reply named by a rule may use."""

@@ -262,14 +262,16 @@ class Session:
         if command.size is not None and command.size > limit:
             raise fail("limits.size-declared-too-big", size=command.size, limit=limit)
         self.mail = command
-        return make_reply("mail.accepted", path=quote(command.path, 200))
+        key = "mail.accepted" if command.path.isascii() else "mail.accepted-utf8"  # RFC 6531 §3.7.4
+        return make_reply(key, path=quote(command.path, 200))
 
     def _rcpt_to(self, path: str) -> Reply:
         limit = self.policy.max_recipients
         if len(self.recipients) >= limit:
             raise fail("limits.too-many-recipients", limit=limit)
         self.recipients.append(path)
-        return make_reply("rcpt.accepted", path=quote(path, 200))
+        key = "rcpt.accepted" if path.isascii() else "rcpt.accepted-utf8"  # RFC 6531 §3.7.4
+        return make_reply(key, path=quote(path, 200))
 
     def _reset_transaction(self) -> None:
         self.mail = None

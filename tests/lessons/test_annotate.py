@@ -16,7 +16,7 @@ from tests.dialogue import send, session_after
 SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
-          "helo": "x", "scenario": "realistic"}
+          "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com"}
 
 
 PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")
@@ -97,3 +97,34 @@ def test_foreign_reply_with_an_unknown_code_is_explained_by_class(library: Libra
     assert a.title == "559 Permanent"
     assert a.enhanced_title is None
     assert "Mailboxes." in a.why
+
+
+@pytest.mark.parametrize(("key", "lang", "title", "never"), [
+    # RFC 3207 §4: 530 for a missing STARTTLS is no authentication refusal
+    ("tls.required", "en", "530 STARTTLS required first", "Authentication"),
+    ("tls.required", "zh", "530 必须先发送 STARTTLS", "认证"),
+    ("auth.required", "en", "530 Authentication required", "STARTTLS"),
+    ("auth.required", "zh", "530 需要认证", "STARTTLS"),
+    # RFC 5321 §4.3.2: a malformed message after the dot is 550, and no mailbox is to blame
+    ("data.line-too-long", "en", "550 Message refused: a text line is too long", "mailbox"),
+    ("data.line-too-long", "zh", "550 邮件被拒：有一行文字太长", "邮箱"),
+    ("data.bare-lf", "en", "550 Message refused: a bare LF", "mailbox"),
+    ("data.bare-cr", "zh", "550 邮件被拒：含有裸 CR", "邮箱"),
+    ("data.dmarc-reject", "en", "550 Message refused: the From: domain's DMARC policy says reject",
+     "mailbox"),
+])
+def test_a_reply_is_titled_for_what_happened(key: str, lang: str, title: str,
+                                             never: str) -> None:
+    exchange = Exchange(b"MAIL FROM:<a@b.example>\r\n", None, make_reply(key, **SAMPLE),
+                        State.GREETED, State.GREETED)
+    shown = annotate(exchange, lang).title
+    assert shown == title and never not in shown
+
+
+@pytest.mark.parametrize(("lang", "ready"), [("en", "the greeting answers no command"),
+                                             ("zh", "问候语不是对任何命令的回复")])
+def test_the_greeting_is_not_called_a_command_carried_out(lang: str, ready: str) -> None:
+    """The 220 greeting (and a saved transcript's first line) answers no command."""
+    greeting = Session().greeting()
+    meaning = annotate(greeting, lang).meaning
+    assert ready in meaning and "command was carried out" not in meaning

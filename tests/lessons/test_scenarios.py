@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from simulator.lessons.scenarios import (
 )
 from simulator.protocol import Policy, Session
 from simulator.protocol.memory import Memory
-from simulator.protocol.rules import CustomReply, Event, Scenario
+from simulator.protocol.rules import CustomReply, Event, Facts, Scenario, decide
 from tests.dialogue import IN_MAIL, keys, send
 from tests.lessons.scenario_files import GOOD, RULE, problems, write
 
@@ -118,7 +119,11 @@ REALISTIC_CASES = [
      "554 5.7.1", "data.spam"),
     (("RCPT TO:<bob@example.com>", "DATA", "Subject: [SPAM] buy", ""), ".", "554 5.7.1",
      "data.spam"),
-    (("RSET",), "MAIL FROM:<ann@qq.com>", "550 5.7.26", "mail.dmarc-reject"),
+    # RFC 7489 §3.1: DMARC judges the header From:, after the final dot
+    (("RCPT TO:<bob@example.com>", "DATA", "From: Ann <ann@yahoo.com>", "Subject: hi", "",
+      "hello"), ".", "550 5.7.26", "data.dmarc-reject"),
+    (("RCPT TO:<bob@example.com>", "DATA", "From: ann@AOL.com", ""), ".", "550 5.7.26",
+     "data.dmarc-reject"),
     (("EHLO x", "MAIL FROM:<ann@client.example>"), "RCPT TO:<bob@example.com>", "504 5.5.2",
      "rcpt.helo-not-fqdn"),
 ]
@@ -215,3 +220,29 @@ def test_a_file_loaded_twice_gives_equal_scenarios(tmp_path: Path) -> None:
     path = write(tmp_path, EVIL_REGEX + EVIL_GLOB.replace('"*.*', '"?.*'))
     assert load_scenario(path) == load_scenario(path)
     assert load_scenario("realistic") == load_scenario("realistic")
+
+@pytest.mark.parametrize(("envelope", "author"), [
+    ("someone@yahoo.com", "bob@example.com"),   # the envelope sender is no DMARC author
+    ("someone@gmail.com", "someone@gmail.com"),  # gmail.com publishes p=none
+    ("ann@qq.com", "ann@qq.com"),                # so do qq.com, 163.com, hotmail.com
+    ("ann@163.com", "Ann <ann@163.com>"),
+    ("ann@hotmail.com", "ann@hotmail.com"),
+    ("bob@example.com", ""),                     # no From: at all: nothing for DMARC to judge
+])
+def test_realistic_dmarc_judges_only_a_header_from_of_a_reject_domain(envelope: str,
+                                                                      author: str) -> None:
+    session = Session(Policy(scenario=load_scenario("realistic")))
+    session.greeting()
+    header = (f"From: {author}",) if author else ()
+    exchanges = send(session, "EHLO client.example", f"MAIL FROM:<{envelope}>",
+                     "RCPT TO:<bob@example.com>", "DATA", *header, "Subject: hi", "", "x", ".")
+    assert keys(exchanges)[1:] == ["mail.accepted", "rcpt.accepted", "data.start",
+                                   "data.accepted"]
+
+
+def test_an_authenticated_client_is_not_judged_as_a_stranger() -> None:
+    scenario = load_scenario("realistic")
+    facts = Facts(Event.END_OF_DATA, address=("bob@example.com",), header_from="a@yahoo.com",
+                  authenticated=True)
+    decision = decide(scenario, facts, hostname="mx", rng=random.Random(0), fields=dict)
+    assert decision is None

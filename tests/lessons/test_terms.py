@@ -3,8 +3,10 @@
 Each zh string is checked against its English twin (same file kind, same table path): a
 term may only appear where the English text speaks of the same concept, and the concept's
 term must appear where it does. Relay is 中继 and forward is 转发 (251, 551); octet is 字节
-(glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only; the whole
-message is 邮件内容 and 正文 only its body.
+(glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only and the client
+打招呼 (EHLO, HELO); the whole message is 邮件内容 and 正文 only its body; the header is 邮件头;
+the server that queues and retries is the 发信服务器 (MTA), never the 邮件客户端 (a mail program
+such as Outlook or Foxmail); PIPELINING is 命令流水线; the idle timeout is 空闲超时.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ ONLY_WHERE: Final = (
     ("中继", ("relay",)),
     ("问候语", ("greeting", "220", "banner")),
     ("邮件正文", ("body",)),
+    ("邮件客户端", ("mail client", "user agent", "mail program")),
 )
 # (English word, the Chinese term its twin must contain)
 ALWAYS: Final = (
@@ -89,8 +92,11 @@ ALWAYS: Final = (
     (re.compile(r"\bbare LF\b"), "裸 LF"),
     (re.compile(r"\bbare CR\b"), "裸 CR"),
     (re.compile(r"\boctets?\b"), "字节"),
+    (re.compile(r"\bsending server\b", re.I), "发信服务器"),
+    (re.compile(r"\b[Pp]ipelining\b"), "命令流水线"),  # the concept; the keyword PIPELINING stays
 )
-MESSAGE_TEXT: Final = re.compile(r"\bmessage text\b", re.I)
+MESSAGE_TEXT: Final = re.compile(
+    r"\bmessage text\b|\bDATA, (?:the|your|a few lines of) text\b|\boctet of text\b", re.I)
 """The whole message (邮件内容); 正文 is the body only, after the header and its empty line."""
 
 
@@ -124,9 +130,18 @@ def test_the_whole_message_is_not_called_its_body(zh_file: Path) -> None:
 def test_words_that_are_not_our_terms_are_absent(zh_file: Path) -> None:
     text = "\n".join(zh for _, _, zh in twins(zh_file))
     for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "单独 LF", "单独 CR", "肯定的完成", "肯定的中间",
-                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”"):
+                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”", "闲置", "管道"):
         assert word not in text, word
+    for wrong in NOT_OUR_WORDING:
+        assert wrong.search(text) is None, wrong.pattern
 
+
+NOT_OUR_WORDING: Final = (
+    re.compile(r"(?<!脚本)头部"),  # the message header is 邮件头 (a demo script's header stays)
+    re.compile(r"(?:EHLO|HELO)[^。；，“”]*问候(?!语)|重新问候|你问候|问候服务器|旧式问候|已问候"),
+    # the client 打招呼; 问候 is what the server does with 220
+    re.compile(r"时用 ?[1-5][0-5][0-9]"),  # the server replies 501: the learner picks no code
+)
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_octet_is_glossed_in_every_file_that_counts_them(zh_file: Path) -> None:

@@ -70,7 +70,7 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
      "limits.size-declared-too-big"),
     ((b"HELO client.example\r\n",), "MAIL FROM:<a@b.example> SIZE=10", 555, "5.5.4",
      "syntax.parameters-need-ehlo"),
-    (GREETED, "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250, "2.1.0", "mail.accepted"),
+    (GREETED, "MAIL FROM:<用户@例子.中国> SMTPUTF8", 250, "2.1.0", "mail.accepted-utf8"),
     # RFC 6531 §3.5: non-ASCII without SMTPUTF8 is 550 at MAIL, 553 at RCPT (both 5.6.7)
     (GREETED, "MAIL FROM:<用户@例子.中国>", 550, "5.6.7", "mail.utf8-needs-smtputf8"),
     (GREETED, "MAIL FROM:<jörg@example.org> BODY=8BITMIME", 550, "5.6.7",

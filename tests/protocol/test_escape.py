@@ -46,10 +46,13 @@ def test_undecodable_bytes_and_lone_surrogates() -> None:
     assert show_text("a\ud800b") == "a\\ud800b"
 
 
-def test_quote_is_ascii_and_uses_the_long_form_for_astral_characters() -> None:
-    assert quote("👍") == "\\U0001f44d"
-    assert quote("你好") == "\\u4f60\\u597d"
-    assert quote("é") == "\\u00e9"
+def test_quote_is_ascii_and_shows_letters_beyond_it_as_question_marks() -> None:
+    """RFC 6531 §3.7.4: a reply is ASCII; a Python escape (\\u4f60) is no way to show 你."""
+    assert quote("👍") == "?"
+    assert quote("你好") == "??"
+    assert quote("é") == "?"
+    assert quote("a\u202eb") == "a\\u202eb"  # what can hide text is still escaped
+    assert quote("\U000f0000") == "\\U000f0000"
 
 
 @given(st.text())

@@ -3,6 +3,8 @@ Exchange tells the driver to do next."""
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.protocol import Policy, Session, Then
 from simulator.protocol.events import ReceivedMessage
 from tests.dialogue import GREETED, send, session_after
@@ -20,14 +22,23 @@ def _accepted_message(mail: str, text: bytes) -> ReceivedMessage | None:
     return exchanges[-1].message
 
 
-def test_8bit_text_without_body_8bitmime_is_accepted_and_flagged() -> None:
-    text = "Subject: 你好\r\n\r\n正文".encode()
-    undeclared = _accepted_message("MAIL FROM:<a@a.example>", text)
-    assert undeclared is not None and undeclared.undeclared_8bit
-    declared = _accepted_message("MAIL FROM:<a@a.example> BODY=8BITMIME", text)
-    assert declared is not None and not declared.undeclared_8bit
-    plain = _accepted_message("MAIL FROM:<a@a.example>", b"Subject: hi\r\n\r\nbody")
-    assert plain is not None and not plain.undeclared_8bit
+@pytest.mark.parametrize(("mail", "text", "header", "body"), [
+    ("MAIL FROM:<a@a.example>", "Subject: 你好\r\n\r\n正文", True, True),
+    # BODY=8BITMIME covers the body only (RFC 6152); a raw UTF-8 header needs SMTPUTF8 (RFC 6532)
+    ("MAIL FROM:<a@a.example> BODY=8BITMIME", "Subject: 你好\r\n\r\n正文", True, False),
+    # SMTPUTF8 allows the header; the 8-bit body still wants BODY=8BITMIME
+    ("MAIL FROM:<用户@例子.中国> SMTPUTF8", "Subject: 你好\r\n\r\n正文", False, True),
+    ("MAIL FROM:<用户@例子.中国> SMTPUTF8 BODY=8BITMIME", "Subject: 你好\r\n\r\n正文", False,
+     False),
+    ("MAIL FROM:<a@a.example>", "Subject: =?UTF-8?B?5L2g5aW9?=\r\n\r\n正文", False, True),
+    ("MAIL FROM:<a@a.example>", "Subject: hi\r\n\r\nbody", False, False),
+])
+def test_undeclared_8bit_text_is_accepted_and_flagged_per_part(mail: str, text: str,
+                                                               header: bool, body: bool) -> None:
+    message = _accepted_message(mail, text.encode())
+    assert message is not None
+    assert (message.undeclared_8bit_header, message.undeclared_8bit_body) == (header, body)
+    assert message.undeclared_8bit == (header or body)
 
 
 def test_the_envelope_says_who_the_message_is_from_and_to_as_the_client_said_it() -> None:

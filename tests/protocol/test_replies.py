@@ -14,7 +14,7 @@ from tests import ROOT
 SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
-          "helo": "x", "scenario": "realistic"}
+          "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com"}
 NO_ENHANCED = {"session.greeting", "session.greeting-scenario", "session.helo", "session.ehlo",
                "data.start", "syntax.helo-needs-domain", "syntax.helo-bad-domain",
                # RFC 4954 §4: a 334 carries only the base64 challenge
@@ -64,7 +64,7 @@ def test_multiline_reply_uses_dash_continuations() -> None:
 
 def test_quote_escapes_control_and_non_ascii_and_bounds_length() -> None:
     assert quote("\x1b[31mred") == "\\x1b[31mred"
-    assert quote("中") == "\\u4e2d"
+    assert quote("中") == "?"  # RFC 6531 §3.7.4: ASCII, and never a Python escape
     assert quote("a\\b") == "a\\\\b"
     long = quote("x" * 500)
     assert len(long) == 60 and long.endswith("...")

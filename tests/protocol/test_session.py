@@ -168,7 +168,7 @@ def test_text_line_over_1000_octets_is_rejected_after_the_dot() -> None:
     assert send(session, b"x" * 998 + b"\r\n") == []  # 1000 with CRLF: fine
     assert send(session, b"y" * 999 + b"\r\n") == []  # 1001: too long, but wait for the dot
     exchanges = send(session, ".")
-    assert wire(exchanges).startswith(b"500 5.5.2 Message rejected: a text line is longer")
+    assert wire(exchanges).startswith(b"550 5.5.2 Message rejected: a text line is longer")
     assert exchanges[0].message is None
 
 
@@ -299,3 +299,30 @@ def test_reply_echo_of_hostile_input_is_escaped() -> None:
     assert b"\x1b" not in data and b"\\x1b[2J" in data
 
 
+
+
+@pytest.mark.parametrize(("setup", "line", "key"), [
+    ((), "MAIL FROM:<用户@例子.中国> SMTPUTF8", "mail.accepted-utf8"),
+    ((b"MAIL FROM:<a@b.example> SMTPUTF8\r\n",), "RCPT TO:<jörg@例子.中国>", "rcpt.accepted-utf8"),
+    ((), "MAIL FROM:<\"Ann\\\\Lee\"@b.example>", "mail.accepted"),
+])
+def test_a_reply_stays_ascii_and_shows_no_python_escape(setup: tuple[bytes, ...], line: str,
+                                                        key: str) -> None:
+    """RFC 6531 §3.7.4: no UTF-8 in a reply to MAIL or RCPT, so a UTF-8 address is left out
+    rather than echoed as \\u7528 escapes (a backslash the client typed is its own)."""
+    session = session_after(*(b"EHLO c.example\r\n", *setup))
+    [exchange] = send(session, line)
+    raw = wire([exchange])
+    assert exchange.reply.code == 250 and exchange.reply.key == key
+    assert raw.isascii() and b"\\u" not in raw and b"\\U" not in raw
+
+
+def test_every_reply_after_the_final_dot_is_one_rfc_5321_allows_there() -> None:
+    """RFC 5321 §4.3.2: after the dot only 250, 450, 451, 452, 550, 552 or 554 (no 500)."""
+    from simulator.protocol.replies import CATALOGUE
+    from simulator.protocol.session import _PROBLEM_ORDER
+
+    after_dot = (*_PROBLEM_ORDER, "data.accepted", "data.storage-failed", "data.storage-full",
+                 "data.spam", "data.dmarc-reject")
+    assert {key: CATALOGUE[key].code for key in after_dot
+            if CATALOGUE[key].code not in (250, 450, 451, 452, 550, 552, 554)} == {}

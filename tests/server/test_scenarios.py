@@ -172,8 +172,9 @@ def smtplib_refusals(port: int) -> dict[str, tuple[int, bytes]]:
             client.mail("ann@client.example")
             answers[address] = client.rcpt(address)
         client.rset()
-        answers["gmail"] = client.mail("ann@gmail.com")
-        client.rset()
+        client.mail("ann@gmail.com")  # the envelope sender is no DMARC author
+        client.rcpt("bob@example.com")
+        answers["yahoo"] = client.data(b"From: Ann <ann@yahoo.com>\r\n\r\nHi.\r\n")
         client.mail("ann@client.example")
         client.rcpt("bob@example.com")
         answers["spam"] = client.data(b"Subject: [SPAM] offer\r\n\r\nBuy.\r\n")
@@ -201,8 +202,8 @@ def test_smtplib_meets_every_realistic_refusal() -> None:
         "greylist@example.com": (451, b"4.7.1 <greylist@example.com>: Greylisted, please try "
                                       b"again in 60 s"),
         "eve@elsewhere.example": (554, b"5.7.1 <eve@elsewhere.example>: Relay access denied"),
-        "gmail": (550, b"5.7.26 Unauthenticated mail from gmail.com is refused: its DMARC "
-                       b"policy says reject"),
+        "yahoo": (550, b"5.7.26 Unauthenticated mail with From: yahoo.com is refused: that "
+                       b"domain's DMARC policy says reject"),
         "spam": (554, b"5.7.1 Message rejected as spam"),
         "data": (554, b"5.5.1 Error: no valid recipients"),
         "helo": (504, b"5.5.2 <x>: Helo command rejected: need fully-qualified hostname"),

@@ -10,6 +10,7 @@ from typing import Final
 
 from simulator.client import SessionView
 from simulator.faces.shell.tlsview import security_parts
+from simulator.lessons.entries import state_name
 from simulator.lessons.ui import text
 from simulator.protocol.escape import shorten, show_bytes
 from simulator.protocol.state import State
@@ -18,11 +19,13 @@ from simulator.render.wrap import text_width
 Fragments = list[tuple[str, str]]
 
 
-def state_label(view: SessionView) -> str:
-    """``rcpt (2)`` in RCPT, the state name otherwise."""
+def state_label(view: SessionView, lang: str = "en", *, wide: bool = False) -> str:
+    """``rcpt (2)`` in RCPT, the state name otherwise; on a wide screen as the lessons word
+    it in ``lang`` (zh: “greeted”（已打招呼）, the [states] table of codes.LANG.toml)."""
+    name = state_name(view.state.value, lang) if wide else view.state.value
     if view.state is State.RCPT:
-        return f"{view.state.value} ({view.recipients})"
-    return str(view.state.value)
+        return f"{name} ({view.recipients})"
+    return name
 
 
 WIDE: Final = 100
@@ -52,7 +55,8 @@ def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
 def _line(view: SessionView, sender: str, *, lang: str, eol: str, raw: bool, peer: str,
           width: int) -> Fragments:
     sender = sender if sender == "-" else f"<{sender}>"
-    fields = [("state", state_label(view) + (" TLS" if view.tls else "")), ("from", sender),
+    label = state_label(view, lang, wide=width >= WIDE)
+    fields = [("state", label + (" TLS" if view.tls else "")), ("from", sender),
               ("to", str(view.recipients)), ("accepted", str(view.accepted))]
     if view.errors is not None and view.budget:
         fields.append(("errors", f"{view.errors}/{view.budget}"))

@@ -389,6 +389,8 @@ async def test_8bit_text_without_body_8bitmime_is_accepted_with_a_note(
                            *TRANSACTION[2:4], *body, lang=lang)
     assert "250 2.0.0" in declared.text.split(" -> .")[-1]
     assert note not in declared.text
+    # BODY=8BITMIME covers the body only: Subject: 你好 still needs SMTPUTF8 or RFC 2047
+    assert "=?UTF-8?B?5L2g5aW9?=" in declared.text and "RFC 6532" in declared.text
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

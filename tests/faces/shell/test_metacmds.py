@@ -53,3 +53,20 @@ async def test_save_masks_credentials_as_the_serve_log_does(tmp_path: Path) -> N
         assert secret not in saved
     shown = out.getvalue()
     assert f" -> AUTH PLAIN {PLAIN_CREDENTIALS}" in shown and f" -> {LOGIN_PASSWORD}" in shown
+
+
+async def test_help_lines_up_the_key_table_by_display_width_in_chinese() -> None:
+    """回车 takes four columns, not two: each description starts in the same column."""
+    from simulator.lessons.ui import text
+    from simulator.render.wrap import text_width
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="zh", out=out)
+    await run_meta(ctx, parse_meta(":help"))
+    lines = out.getvalue().splitlines()
+    starts = set()
+    for key in ("tab", "enter", "up", "ctrl-d"):
+        described = text(f"keys.{key}", "zh")[:6]
+        [line] = [line for line in lines if described in line]
+        starts.add(text_width(line[:line.index(described)]))
+    assert len(starts) == 1, starts

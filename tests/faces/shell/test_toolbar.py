@@ -31,7 +31,10 @@ def test_closed_says_how_to_go_on() -> None:
 
 def test_chinese_labels_and_flags() -> None:
     line = plain(SessionView(State.GREETED, None, 0, 0), "zh", eol="lf", raw=True)
-    assert "状态: greeted" in line and "行尾: LF" in line and "zh raw" in line
+    # the state as the lessons word it ([states] of codes.zh.toml), not the English name alone
+    assert "状态: “greeted”（已打招呼）" in line and "行尾: LF" in line and "zh raw" in line
+    narrow = plain(SessionView(State.GREETED, None, 2, 1), "zh", width=80)
+    assert "收件 2" in narrow and "接受 1" in narrow  # no 收 beside 已收 that read alike
 
 
 def test_sender_is_escaped() -> None:

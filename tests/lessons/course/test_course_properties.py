@@ -25,7 +25,7 @@ VERB = re.compile(r"^(EHLO|HELO|MAIL FROM:|RCPT TO:|DATA|RSET|NOOP|QUIT|STARTTLS
 PARAMETER = re.compile(r"\b(SIZE=|BODY=8BITMIME|BODY=7BIT|SMTPUTF8)\b", re.IGNORECASE)
 ADDRESS = re.compile(r"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
 OURS = ("example.com", "example.org", "example.net")
-PROVIDERS = ("gmail.com", "yahoo.com", "outlook.com", "qq.com", "163.com")
+PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.com")
 """Senders at these domains are the DMARC lesson's point: keep the domain."""
 SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student"}
 """Local parts the scenario gives a meaning of their own (or the AUTH account): keep them."""
