@@ -28,6 +28,7 @@ from .commands import (
     fail,
     help_reply,
 )
+from .credentials import hidden
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage, Then
 from .framing import MAX_TEXT_LINE, CommandLine, Framer, TextLine, TextPiece
@@ -66,8 +67,7 @@ class Session:
         self.policy = policy or Policy()
         self.peer = peer
         self.session_id = session_id
-        self._clock = clock
-        self._framer = Framer()
+        self._clock, self._framer = clock, Framer()
         self.state = State.CONNECTED
         self.helo: str | None = None
         self.esmtp = False
@@ -110,8 +110,10 @@ class Session:
                 line = self._framer.next_command_line(security.line_limit(self._framer))
                 if line is None:
                     break
+                secret = security.secret(line)  # asked before the line opens or ends AUTH
                 exchange = (self._receive_command(line) if security.dialogue is None
                             else self._receive_auth_answer(line))
+                exchange = hidden(exchange) if secret else exchange  # credentials.py
             if exchange is not None:
                 out.append(exchange)
                 out.extend(self._spend_error_budget(exchange))
