@@ -10,8 +10,8 @@ line log, ``--log`` JSONL, the dashboard, the demo's screen and its ``--record``
   be a credential typed without its mechanism);
 - a line read by the 334 dialogue (RFC 4954 §4) is ``****`` whole;
 - a line that follows an AUTH line, answered or not (as many as the mechanism would have
-  asked for), and is no command, is ``****`` whole: a credential pasted after a refused
-  AUTH (538, 503, 530) or sent before its 334 came.
+  asked for, until the exchange's verdict), and is no command, is ``****`` whole: a
+  credential pasted after a refused AUTH (538, 503, 530) or sent before its 334 came.
 
 The engine decides it: :class:`CredentialLines` runs in every Session, which sets
 :attr:`Exchange.secret` and keeps the line out of the reply text (:func:`hidden`); every
@@ -30,6 +30,8 @@ from .commands import COMMAND_VERBS
 from .events import Exchange
 from .replies import Reply, make_reply
 
+VERDICTS: Final = frozenset({235, 534, 535})
+"""RFC 4954 §6: the replies that end an AUTH exchange with a verdict on the credentials."""
 MASK: Final = b"****"
 """What a screen shows instead of a credential."""
 MASK_TEXT: Final = MASK.decode("ascii")
@@ -107,6 +109,10 @@ class CredentialLines:
             self._pending = _answers_expected(line)
             return True
         return pending > 0 and not _is_command(line)
+
+    def settle(self) -> None:
+        """The AUTH exchange reached its verdict (235, 535...): what follows is a command."""
+        self._pending = 0
 
     @property
     def expecting(self) -> bool:

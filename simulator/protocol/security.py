@@ -117,6 +117,8 @@ class Security:
 
     def _step(self, dialogue: AuthDialogue, step: Step) -> Reply:
         self.dialogue = None if step.done else dialogue
+        if step.done:
+            self._credentials.settle()  # no more lines of this exchange to come
         if step.user is not None:
             self.user = step.user
         return step.reply

@@ -17,7 +17,13 @@ from typing import Final
 
 from simulator.client import Answer, Step
 from simulator.protocol import Exchange
-from simulator.protocol.credentials import CredentialLines, is_auth_line, masked, shown_line
+from simulator.protocol.credentials import (
+    VERDICTS,
+    CredentialLines,
+    is_auth_line,
+    masked,
+    shown_line,
+)
 from simulator.protocol.framing import RAW_KEEP
 
 _ENGINE_LINE: Final = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+")
@@ -86,6 +92,8 @@ class StepMasker:
             secret = guess or (exchange is not None and exchange.secret)
         if reply is not None:
             self._code, self._in_text = reply.code, reply.code == _GO_AHEAD
+            if reply.code in VERDICTS:
+                self._lines.settle()
         else:
             self._code = 0  # no reply yet: only the first line can answer a 334
         return shown_line(line, secret=secret)

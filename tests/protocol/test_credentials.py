@@ -109,3 +109,13 @@ def test_credential_lines_without_the_engine() -> None:
         b"AUTH LOGIN\r\n", b"dXNlcg==\r\n", b"cGFzcw==\r\n", b"bm90IGEgc2VjcmV0\r\n")]
     assert verdicts == [True, True, True, False]
     assert lines.secret(b"anything\r\n", answering=True)
+
+
+def test_after_a_verdict_the_next_line_is_a_command_again() -> None:
+    """AUTH PLAIN with its credential inline got its 235 (or 535): a typo after it is a typo,
+    shown and quoted as one."""
+    for password in ("hunter2pass", "wrong-one"):
+        plain = base64.b64encode(f"\0alice\0{password}".encode()).decode()
+        verdict, typo = send(greeted(CLEAR), f"AUTH PLAIN {plain}", "MIAL FROM:<a@b.example>")
+        assert verdict.reply.code in (235, 535) and not typo.secret
+        assert '"MIAL"' in typo.reply.text and masked(typo).line.startswith(b"MIAL")
