@@ -12,7 +12,7 @@ from typing import Final
 
 from .auth import MECHANISMS, AuthDialogue, Step
 from .commands import Auth, fail
-from .credentials import CredentialLines
+from .credentials import VERDICTS, CredentialLines
 from .framing import MAX_AUTH_LINE, MAX_COMMAND_LINE, CommandLine, Framer
 from .policy import Policy
 from .replies import Reply, make_reply
@@ -117,8 +117,8 @@ class Security:
 
     def _step(self, dialogue: AuthDialogue, step: Step) -> Reply:
         self.dialogue = None if step.done else dialogue
-        if step.done:
-            self._credentials.settle()  # no more lines of this exchange to come
+        if step.reply.code in VERDICTS:  # judged: no more lines of this exchange to come
+            self._credentials.settle()  # (one cut short, by a bare CR say, may still have)
         if step.user is not None:
             self.user = step.user
         return step.reply

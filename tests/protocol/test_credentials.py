@@ -119,3 +119,12 @@ def test_after_a_verdict_the_next_line_is_a_command_again() -> None:
         verdict, typo = send(greeted(CLEAR), f"AUTH PLAIN {plain}", "MIAL FROM:<a@b.example>")
         assert verdict.reply.code in (235, 535) and not typo.secret
         assert '"MIAL"' in typo.reply.text and masked(typo).line.startswith(b"MIAL")
+
+
+def test_a_dialogue_cut_short_still_masks_the_password_that_follows() -> None:
+    """AUTH LOGIN's user name ended by a bare CR ends the exchange with 500, but the
+    client's password line still comes: it is masked, not quoted."""
+    session = greeted(CLEAR)
+    exchanges = send(session, "AUTH LOGIN", USER_B64.encode() + b"\r", PASS_B64)
+    assert [e.reply.code for e in exchanges] == [334, 500, 500]
+    assert exchanges[2].secret and PASS_B64[:6] not in everything_shown(exchanges)
