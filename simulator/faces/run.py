@@ -26,7 +26,7 @@ from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
-from simulator.render.classroom import StepMasker
+from simulator.render.masking import StepMasker
 from simulator.render.terminal import reader_gone, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text
 

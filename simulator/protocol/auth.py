@@ -3,8 +3,8 @@
 The dialogue is an input mode of the session, beside commands and message text: after a
 334 the next line is not a command but a base64 answer (or ``*`` to cancel), up to 12288
 octets (RFC 4954 §4). :class:`AuthDialogue` holds one such exchange; it is pure, so the
-session stays sans-IO. Credentials never reach a log: :func:`masked_line` is what a screen
-other than the learner's own shows for a line of this module.
+session stays sans-IO. Credentials never reach a log: credentials.py says which lines hold
+one and what a screen other than the learner's own shows of them.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from .commands import Auth, AuthAnswer, Command, ProtocolError, fail
+from .commands import Auth, ProtocolError, fail
+from .credentials import MASK as MASK  # what a screen shows instead (annotate.py)
+from .credentials import shown_mechanism
 from .escape import quote
-from .framing import CommandLine
+from .framing import CommandLine, framing_error
 from .replies import Reply, make_reply
 
 MECHANISMS: Final = ("PLAIN", "LOGIN")
 """Offered in EHLO as ``AUTH PLAIN LOGIN``."""
-MASK: Final = b"****"
-"""What a log shows instead of a credential."""
 CANCEL: Final = "*"
 """RFC 4954 §4: a client ends the dialogue with a line holding only ``*``."""
 APP_PASSWORD_FLAG: Final = "app-password"
@@ -101,17 +101,21 @@ class AuthDialogue:
         """The reply to ``AUTH mechanism [initial-response]``."""
         self._mechanism = command.mechanism
         if command.mechanism not in MECHANISMS:
-            raise fail("auth.unknown-mechanism", argument=quote(command.mechanism, 30))
+            # quoted only when it is a mechanism's name: a credential may stand in its place
+            raise fail("auth.unknown-mechanism",
+                       argument=quote(shown_mechanism(command.mechanism), 30))
         if command.initial is None:
             plain = self._mechanism == "PLAIN"
             key = "auth.plain-challenge" if plain else "auth.username-challenge"
             return Step(make_reply(key), done=False)
         return self.answer(command.initial)
 
-    def receive(self, line: CommandLine) -> Step:
-        """The reply to a line the client sent after a 334 (500 5.5.6 when over-long)."""
-        if line.too_long:
-            return Step(make_reply("auth.line-too-long"), done=True)
+    def receive(self, line: CommandLine, *, accept_bare_lf: bool = False) -> Step:
+        """The reply to a line the client sent after a 334: framed as strictly as a command
+        (500 5.5.6 when over-long, 500 5.5.2 for a bare CR or LF), which ends the exchange."""
+        problem = framing_error(line, accept_bare_lf=accept_bare_lf)
+        if problem is not None:
+            return Step(make_reply(problem), done=True)
         return self.answer(line.content.decode("utf-8", errors="surrogateescape"))
 
     def answer(self, line: str) -> Step:
@@ -146,20 +150,6 @@ class AuthDialogue:
         result = check_password(self._accounts, name, password)
         return Step(make_reply(result.value), done=True,
                     user=name if result is Check.OK else None)
-
-
-def masked_line(line: bytes, command: Command | None) -> bytes:
-    """``line`` as a log may show it: ``AUTH PLAIN ****``, ``****`` for a 334 answer.
-
-    Any line whose verb is AUTH is cut after the mechanism, parsed or not (a mistyped
-    mechanism may still be followed by a password).
-    """
-    if isinstance(command, AuthAnswer):
-        return MASK
-    words = line.split()
-    if len(words) <= 2 or words[0].upper() != b"AUTH":
-        return line
-    return b" ".join([*words[:2], MASK]) + b"\r\n"
 
 
 def parse_account(text: str, app_password: str) -> Account:

@@ -81,6 +81,8 @@ class Exchange:
     ``delay`` is how many seconds the driver waits before sending the reply, and ``hang_up``
     tells it to close without sending it at all (a scenario's silent disconnect; ``then``
     is then CLOSE too). ``rule`` is the scenario rule that decided, if one did.
+    ``secret`` says the line holds a credential (an AUTH line, a 334 answer, a line pasted
+    after an AUTH): a screen other than the learner's own masks it (see credentials.py).
     """
 
     line: bytes
@@ -93,3 +95,4 @@ class Exchange:
     delay: float = 0.0
     hang_up: bool = False
     rule: Rule | None = None
+    secret: bool = False

@@ -51,6 +51,19 @@ class CommandLine:
         return self.length > self.limit
 
 
+def framing_error(line: CommandLine, *, accept_bare_lf: bool) -> str | None:
+    """The reply key a line's framing earns, or None: too long (RFC 5321 §4.5.3.1.4, RFC 4954
+    §4 for AUTH's lines), ended by a bare CR, or by a bare LF unless the server accepts one
+    (§2.3.8). Commands and the 334 dialogue's answers are held to the same rule."""
+    if line.too_long:
+        return "auth.line-too-long" if line.limit == MAX_AUTH_LINE else "limits.line-too-long"
+    if line.ending is Ending.BARE_CR:
+        return "syntax.bare-cr"
+    if line.ending is Ending.BARE_LF and not accept_bare_lf:
+        return "syntax.bare-lf"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class TextPiece:
     """Part of a message text line; ``ends_line`` when the CRLF was reached."""

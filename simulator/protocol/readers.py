@@ -8,7 +8,7 @@ the verb, the characters, the TLS/AUTH gates, the sequence (state.py's table), t
 from __future__ import annotations
 
 from .commands import Command, fail, only_path_is_utf8, parse_arguments, split_verb
-from .framing import MAX_AUTH_LINE, CommandLine, Ending
+from .framing import CommandLine, framing_error
 from .policy import Policy
 from .security import Security, offered
 from .state import State, Verb, next_state
@@ -16,13 +16,9 @@ from .state import State, Verb, next_state
 
 def split_line(line: CommandLine, policy: Policy) -> tuple[Verb, str]:
     """Check the framing and the characters, then find the verb (502 if not offered)."""
-    if line.too_long:
-        raise fail("auth.line-too-long" if line.limit == MAX_AUTH_LINE
-                   else "limits.line-too-long")
-    if line.ending is Ending.BARE_CR:
-        raise fail("syntax.bare-cr")
-    if line.ending is Ending.BARE_LF and not policy.accept_bare_lf:
-        raise fail("syntax.bare-lf")
+    problem = framing_error(line, accept_bare_lf=policy.accept_bare_lf)
+    if problem is not None:
+        raise fail(problem)
     verb, argument = split_verb(line.content.decode("utf-8", errors="surrogateescape"))
     if not offered(policy, verb):
         raise fail("syntax.not-implemented", verb=verb.value)

@@ -12,6 +12,7 @@ from typing import Final
 
 from .auth import MECHANISMS, AuthDialogue, Step
 from .commands import Auth, fail
+from .credentials import VERDICTS, CredentialLines
 from .framing import MAX_AUTH_LINE, MAX_COMMAND_LINE, CommandLine, Framer
 from .policy import Policy
 from .replies import Reply, make_reply
@@ -69,6 +70,12 @@ class Security:
         self.user: str | None = None
         self.dialogue: AuthDialogue | None = None
         """The AUTH exchange waiting for its next 334 answer, if any."""
+        self._credentials = CredentialLines()
+
+    def secret(self, line: CommandLine) -> bool:
+        """True when ``line``, about to be read, holds a credential (credentials.py's rule:
+        an AUTH line, a 334 answer, a non-command line after an AUTH line)."""
+        return self._credentials.secret(line.raw, answering=self.dialogue is not None)
 
     def line_limit(self, framer: Framer) -> int:
         """RFC 4954 §4: AUTH lines and 334 answers may be 12288 octets, others 512."""
@@ -105,10 +112,13 @@ class Security:
     def answer(self, line: CommandLine) -> Reply:
         """The reply to a line sent after a 334."""
         assert self.dialogue is not None
-        return self._step(self.dialogue, self.dialogue.receive(line))
+        return self._step(self.dialogue,
+                          self.dialogue.receive(line, accept_bare_lf=self._policy.accept_bare_lf))
 
     def _step(self, dialogue: AuthDialogue, step: Step) -> Reply:
         self.dialogue = None if step.done else dialogue
+        if step.reply.code in VERDICTS:  # judged: no more lines of this exchange to come
+            self._credentials.settle()  # (one cut short, by a bare CR say, may still have)
         if step.user is not None:
             self.user = step.user
         return step.reply

@@ -28,6 +28,7 @@ from .commands import (
     fail,
     help_reply,
 )
+from .credentials import hidden
 from .errorlimits import ErrorLimits
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage, Then
@@ -64,18 +65,13 @@ class Session:
     ) -> None:
         # memory: shared by one server's sessions, timer: its clock in seconds (see referee);
         # tls_available: False when the driver cannot do a handshake (then STARTTLS is 454)
-        self.policy = policy or Policy()
-        self.peer = peer
-        self.session_id = session_id
-        self._clock = clock
-        self._framer = Framer()
-        self.state = State.CONNECTED
+        self.policy, self.peer, self.session_id = policy or Policy(), peer, session_id
+        self._clock, self._framer = clock, Framer()
+        self.state, self.esmtp = State.CONNECTED, False
         self.helo: str | None = None
-        self.esmtp = False
         self.mail: MailFrom | None = None
         self.recipients: list[str] = []
-        self.messages_accepted = 0
-        self._queued = 0
+        self.messages_accepted = self._queued = 0
         self.limits = ErrorLimits(self.policy)  # errors and junk: delays, then 421
         self._start_text()  # the message text's buffers and counters
         self.security = Security(self.policy, tls_available=tls_available)
@@ -111,8 +107,10 @@ class Session:
                 line = self._framer.next_command_line(security.line_limit(self._framer))
                 if line is None:
                     break
+                secret = security.secret(line)  # asked before the line opens or ends AUTH
                 exchange = (self._receive_command(line) if security.dialogue is None
                             else self._receive_auth_answer(line))
+                exchange = hidden(exchange) if secret else exchange  # credentials.py
             if exchange is not None:
                 out.extend(self._counted(exchange))
         if self.closed or security.handshake_due:

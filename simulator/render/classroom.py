@@ -6,23 +6,21 @@ numbers of the dashboard's table and a bounded transcript; across the class, whi
 reply keys were met by which sessions. Pure and synchronous: the dashboard draws it,
 ``serve`` prints its summary at exit, tests feed it by hand.
 
-Credentials never reach it unmasked: an ``AUTH`` line keeps its mechanism only
-(``AUTH PLAIN ****``), and the lines of an AUTH dialogue (after a 334) are ``****``.
+Credentials never reach it unmasked: what it keeps and hands back is masked by the engine's
+verdict on each line (``Exchange.secret``, see protocol/credentials.py), so an Exchange the
+feed dropped (a 334, say) changes nothing.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from simulator.protocol import Exchange, State
+from simulator.protocol.credentials import masked
 from simulator.protocol.events import Then
-
-if TYPE_CHECKING:  # serve imports this module; the client side is not needed to run it
-    from simulator.client import Step
 
 TRANSCRIPT_LIMIT: Final = 200
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
@@ -31,7 +29,6 @@ SESSION_LIMIT: Final = 2000
 transcripts, at most SESSION_LIMIT x TRANSCRIPT_LIMIT Exchanges are held."""
 LISTED: Final = 200
 """Sessions listed per mistake (they are all counted)."""
-MASK: Final = b"****"
 NOT_MISTAKES: Final = frozenset({
     "session.shutdown", "session.too-many-clients", "data.storage-failed", "data.storage-full",
     "session.hung-up", "fault.closing", "fault.try-again", "fault.mailbox-unavailable",
@@ -46,29 +43,6 @@ class SessionEnd(NamedTuple):
     session_id: str
     peer: str
     state: State
-
-
-def mask_credentials(line: bytes, *, in_auth: bool) -> bytes:
-    """``line`` with any credential replaced by ``****`` (RFC 4954: AUTH's initial response
-    and every line of the 334 dialogue are credentials)."""
-    if b"\n" in line.rstrip(b"\r\n"):  # several lines in one write (pipelined): each alone
-        return b"".join(mask_credentials(one, in_auth=in_auth and index == 0)
-                        for index, one in enumerate(line.splitlines(keepends=True)))
-    if in_auth:
-        return MASK + (b"\r\n" if line.endswith(b"\r\n") else b"")
-    words = line.split(None, 2)
-    if len(words) >= 3 and words[0].upper() == b"AUTH":
-        return b"AUTH " + words[1] + b" " + MASK + (b"\r\n" if line.endswith(b"\r\n") else b"")
-    return line
-
-
-def masked(exchange: Exchange, *, in_auth: bool) -> Exchange:
-    """The Exchange safe to show to others: credentials masked (and the parsed command,
-    which holds them too, dropped)."""
-    line = mask_credentials(exchange.line, in_auth=in_auth)
-    if line == exchange.line:
-        return exchange
-    return dataclasses.replace(exchange, line=line, command=None)
 
 
 def is_mistake(exchange: Exchange) -> bool:
@@ -146,8 +120,7 @@ class ClassModel:
     def observe(self, session_id: str, peer: str, exchange: Exchange, now: float) -> Exchange:
         """Take one Exchange of a session; the Exchange as it may be shown (masked)."""
         record = self._record(session_id, peer, now)
-        in_auth = record.last_code == 334
-        shown = masked(exchange, in_auth=in_auth)
+        shown = masked(exchange)
         if self.transcripts:
             record.transcript.append(shown)
         self.activity += 1
@@ -264,33 +237,3 @@ class SharedClass:
         """The instructor's language (the dashboard's ``l`` changes it; the summary uses it)."""
         self.lock = threading.Lock()
         self.version = 0
-
-
-class StepMasker:
-    """Masks the credentials in a sequence of client Steps, in order: an ``AUTH`` line keeps
-    its mechanism, a line answering a 334 is ``****`` (and the replies' Exchanges, which the
-    explanations quote, are masked alike)."""
-
-    def __init__(self) -> None:
-        self.in_auth = False
-
-    def step(self, step: Step) -> Step:
-        sent = step.sent
-        if sent is not None:
-            sent = mask_credentials(sent, in_auth=self.in_auth)
-        answers = tuple(
-            answer if answer.exchange is None else dataclasses.replace(
-                answer, exchange=masked(answer.exchange, in_auth=self.in_auth))
-            for answer in step.answers)
-        if step.answers:
-            self.in_auth = step.answers[-1].code == 334
-        if sent == step.sent and answers == step.answers:
-            return step
-        return dataclasses.replace(step, sent=sent, answers=answers)
-
-    def typed(self, text: str) -> str:
-        """A line being typed, as it may be shown so far."""
-        if self.in_auth:
-            return "*" * len(text)
-        return mask_credentials(text.encode("utf-8", errors="surrogateescape"),
-                                in_auth=False).decode("utf-8", errors="surrogateescape")

@@ -19,7 +19,7 @@ from simulator.client.demoscript import StepKind
 from simulator.lessons.classroom import say
 from simulator.protocol.escape import show_text
 
-from .classroom import StepMasker
+from .masking import StepMasker
 from .transcript import Fragments, answer_fragments, explanation_fragments, sent_fragments
 from .wrap import text_width, wrap_fragments
 
@@ -88,7 +88,7 @@ def result_fragments(result: StepResult, lang: str, *, explanations: bool,
     out: Fragments = []
     if result.step.kind is StepKind.RECONNECT:
         out.append(("class:dim", say(lang, "demo", "reconnected") + "\n"))
-        masker.in_auth = False
+        masker.reset()
     for step in result.steps:
         out += client_step_fragments(step, lang, explanations=explanations, masker=masker)
     if result.unsent:
@@ -115,7 +115,7 @@ def transcript(view: DemoView) -> Fragments:
                                 masker=masker)
     for line in view.typed:
         out += [("class:dim", " -> "), ("class:demo.typing",
-                                        show_text(masker.typed(line)) + "\n")]
+                                        show_text(masker.typed(line, complete=True)) + "\n")]
     if view.typing is not None:
         out += [("class:dim", " -> "),
                 ("class:demo.typing", show_text(masker.typed(view.typing)) + CURSOR),

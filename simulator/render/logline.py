@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from simulator.protocol import EndOfData, Exchange
-from simulator.protocol.auth import masked_line
+from simulator.protocol.credentials import shown_line
 from simulator.protocol.escape import show_bytes
 
 MAX_SHOWN: Final = 120
@@ -42,8 +42,8 @@ def _client_side(exchange: Exchange) -> str:
         return f". (end of message text, {exchange.command.size} octets)"
     if not exchange.line:
         return WITHOUT_LINE.get(exchange.reply.key, "(nothing)")
-    # No credential on this screen: AUTH PLAIN ****, and **** for a 334 answer.
-    return show_bytes(masked_line(exchange.line, exchange.command), limit=MAX_SHOWN)
+    # No credential on this screen: the engine marked the lines that hold one.
+    return show_bytes(shown_line(exchange.line, secret=exchange.secret), limit=MAX_SHOWN)
 
 
 HUNG_UP: Final = "(nothing: the server closed the connection without a reply)"

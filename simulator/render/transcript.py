@@ -198,7 +198,7 @@ def shared(events: Sequence[Event]) -> list[Event]:
     """``events`` as a file handed to someone else may show them: credentials masked as the
     serve log masks them (``AUTH PLAIN ****``, ``****`` for a line answering a 334), in
     order, since whether a line is a credential depends on the reply before it."""
-    from .classroom import StepMasker
+    from .masking import StepMasker
 
     masker = StepMasker()
     return [masker.step(event) if isinstance(event, Step) else event for event in events]

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.protocol import Policy, Session
-from simulator.protocol.auth import Account, masked_line, parse_account
+from simulator.protocol.auth import Account, parse_account
 from simulator.protocol.commands import AuthAnswer
+from simulator.protocol.credentials import masked, shown_line
 from tests.dialogue import IN_MAIL, keys, send, session_after, wire
 
 ACCOUNTS = (Account("student", "secret"), Account("qq", "web-pass", "abcdefghijklmnop"))
@@ -156,11 +157,12 @@ def test_auth_replies_do_not_depend_on_how_bytes_are_split(cuts: list[int]) -> N
 def test_credentials_are_masked_for_logs() -> None:
     [plain] = send(greeted(), "AUTH PLAIN " + b64("\0student\0secret"))
     challenge, answer = send(greeted(), "AUTH LOGIN", b64("student"))
-    assert masked_line(plain.line, plain.command) == b"AUTH PLAIN ****\r\n"
-    assert masked_line(challenge.line, challenge.command) == b"AUTH LOGIN\r\n"
-    assert masked_line(answer.line, answer.command) == b"****"
-    assert masked_line(b"auth cram-md5 c2VjcmV0\r\n", None) == b"auth cram-md5 ****\r\n"
-    assert masked_line(b"MAIL FROM:<a@b.example>\r\n", None) == b"MAIL FROM:<a@b.example>\r\n"
+    assert masked(plain).line == b"AUTH PLAIN ****\r\n" and masked(plain).command is None
+    assert masked(challenge).line == b"AUTH LOGIN\r\n"
+    assert masked(answer).line == b"****\r\n"
+    assert shown_line(b"auth cram-md5 c2VjcmV0\r\n", secret=True) == b"auth cram-md5 ****\r\n"
+    [mail] = send(greeted(), "MAIL FROM:<a@b.example>")
+    assert masked(mail).line == b"MAIL FROM:<a@b.example>\r\n"
 
 
 def test_parse_account() -> None:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 
-from simulator.protocol import Exchange, Session, State, make_reply
-from simulator.render.classroom import (
-    ClassModel,
-    SessionEnd,
-    mask_credentials,
-)
+from simulator.protocol import Exchange, Policy, Session, State
+from simulator.protocol.auth import Account
+from simulator.render.classroom import ClassModel, SessionEnd
+from simulator.render.dashboard import Choices, table_fragments, transcript_fragments
 from simulator.render.lessonlog import end_line, exchange_record, summary_text
+from simulator.render.logline import format_exchange
 
 
 def feed(model: ClassModel, session_id: str, *lines: bytes, peer: str = "127.0.0.1:1",
-         now: float = 0.0) -> Session:
+         now: float = 0.0, policy: Policy | None = None) -> Session:
     """Run ``lines`` through a real engine session and give every Exchange to the model."""
-    session = Session(session_id=session_id, peer=peer)
+    session = Session(policy, session_id=session_id, peer=peer)
     model.observe(session_id, peer, session.greeting(), now)
     for line in lines:
         for exchange in session.receive_data(line):
@@ -71,31 +69,64 @@ def test_a_client_that_hangs_up_inside_data_lost_its_message() -> None:
 
 
 def test_credentials_are_masked_before_they_are_kept() -> None:
-    assert mask_credentials(b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", in_auth=False) == (
-        b"AUTH PLAIN ****\r\n")
-    assert mask_credentials(b"auth login dXNlcg==\r\n", in_auth=False) == b"AUTH login ****\r\n"
-    assert mask_credentials(b"AUTH LOGIN\r\n", in_auth=False) == b"AUTH LOGIN\r\n"
-    assert mask_credentials(b"c2VjcmV0\r\n", in_auth=True) == b"****\r\n"
     model = ClassModel()
-    auth = Exchange(b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", None,
-                    make_reply("syntax.not-implemented", verb="AUTH"), State.GREETED,
-                    State.GREETED)
-    challenge = dataclasses.replace(auth, line=b"AUTH LOGIN\r\n")
-    challenge = dataclasses.replace(challenge, reply=dataclasses.replace(challenge.reply, code=334))
-    secret = dataclasses.replace(auth, line=b"c2VjcmV0\r\n")
-    shown = [model.observe("S1", "p", item, 0.0) for item in (auth, challenge, secret)]
-    assert [item.line for item in shown] == [b"AUTH PLAIN ****\r\n", b"AUTH LOGIN\r\n", b"****\r\n"]
-    assert b"AGFsaWNl" not in b"".join(e.line for e in model.sessions["S1"].transcript)
-    record = exchange_record(datetime.datetime(2026, 1, 1), "S1", "p", shown[0])
+    feed(model, "S1", b"EHLO a.example\r\n", b"AUTH PLAIN AHN0dWRlbnQAc2VjcmV0\r\n",
+         policy=Policy(auth=True))
+    feed(model, "S2", b"EHLO a.example\r\n", b"AUTH LOGIN\r\n", b"c3R1ZGVudA==\r\n",
+         policy=Policy(auth=True))
+    lines = [e.line for sid in ("S1", "S2") for e in model.sessions[sid].transcript
+             if e.line and not e.line.startswith(b"EHLO")]
+    assert lines == [b"AUTH PLAIN ****\r\n", b"AUTH LOGIN\r\n", b"****\r\n"]
+    shown = model.sessions["S1"].transcript[-1]
+    record = exchange_record(datetime.datetime(2026, 1, 1), "S1", "p", shown)
     assert json.loads(json.dumps(record))["command"] == "AUTH PLAIN ****"
 
 
-def test_pipelined_lines_are_masked_one_by_one() -> None:
-    """``:pipeline`` sends several lines in one write: an AUTH line among them is masked too,
-    and only the first line can be the answer to a 334."""
-    assert mask_credentials(b"EHLO a.example\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nNOOP\r\n",
-                            in_auth=False) == b"EHLO a.example\r\nAUTH PLAIN ****\r\nNOOP\r\n"
-    assert mask_credentials(b"c2VjcmV0\r\nNOOP\r\n", in_auth=True) == b"****\r\nNOOP\r\n"
+ALICE = Policy(auth=True, accounts=(Account("alice", "hunter2pass"),))
+SECRETS = ("YWxpY2U=", "aHVudGVyMnBhc3M=", "AGFsaWNlAGh1bnRlcjJwYXNz")
+"""alice, hunter2pass, and PLAIN's NUL alice NUL hunter2pass, in base64."""
+
+
+def screens(model: ClassModel, shown: list[tuple[str, Exchange]]) -> str:
+    """Every text the instructor gets: log lines, JSONL, the table and each transcript."""
+    when = datetime.datetime(2026, 1, 1)
+    out = [format_exchange(sid, "p", e) for sid, e in shown]
+    out += [json.dumps(exchange_record(when, sid, "p", e)) for sid, e in shown]
+    out.append("".join(t for _, t in table_fragments(model, Choices(), 0.0, 200, 50)))
+    for record in model.sessions.values():
+        out.append("".join(t for _, t in transcript_fragments(record, "en", 200, 400)))
+    return "\n".join(out)
+
+
+def test_a_dropped_334_does_not_unmask_the_answer_after_it() -> None:
+    """The feed is lossy: when the 334 never reaches the model, the line after it is still
+    the answer the engine read, and masked as one."""
+    session = Session(ALICE, session_id="S1")
+    sent = (b"EHLO a.example\r\n", b"AUTH LOGIN\r\n", b"YWxpY2U=\r\n",
+            b"aHVudGVyMnBhc3M=\r\n", b"AUTH PLAIN\r\n", b"AGFsaWNlAGh1bnRlcjJwYXNz\r\n")
+    exchanges = [e for line in sent for e in session.receive_data(line)]
+    kept = [e for e in exchanges if e.reply.code != 334]  # every 334 dropped by the feed
+    model = ClassModel()
+    shown = [("S1", model.observe("S1", "p", e, 0.0)) for e in kept]
+    text = screens(model, shown)
+    assert not any(secret in text for secret in SECRETS)
+    # (the second AUTH is refused with 503, already logged in: its answer is pasted anyway)
+    assert [e.line for _, e in shown[1:]] == [b"****\r\n", b"AUTH PLAIN\r\n", b"****\r\n"]
+
+
+def test_a_credential_in_a_reply_never_reaches_the_last_reply_column() -> None:
+    model = ClassModel()
+    feed(model, "S1", b"EHLO a.example\r\n", b"AUTH\tPLAIN\tAGFsaWNlAGh1bnRlcjJwYXNz\r\n",
+         policy=ALICE)
+    feed(model, "S2", b"EHLO a.example\r\n", b"STARTTLS\r\n", policy=ALICE)
+    tls = Policy(auth=True, tls=True, accounts=ALICE.accounts)
+    feed(model, "S3", b"EHLO a.example\r\n", b"AUTH LOGIN\r\n", b"YWxpY2U=\r\n",
+         b"aHVudGVyMnBhc3M=\r\n", policy=tls)  # 538, then pasted anyway
+    assert model.sessions["S1"].last_reply.startswith("500 5.5.2")
+    assert model.sessions["S3"].last_reply.startswith("500 5.5.2")
+    shown = [(sid, e) for sid in ("S1", "S3") for e in model.sessions[sid].transcript]
+    text = screens(model, shown)
+    assert not any(secret[:8] in text for secret in SECRETS)
 
 
 def test_clear_forgets_closed_rows_but_not_the_tallies() -> None:

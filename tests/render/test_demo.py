@@ -46,7 +46,7 @@ def test_credentials_are_masked_on_the_projector_typed_and_sent() -> None:
     from simulator.client import Answer, Step
     from simulator.client.demoplayer import StepResult
     from simulator.client.demoscript import DemoStep, Line, StepKind
-    from simulator.render.classroom import StepMasker
+    from simulator.render.masking import StepMasker
 
     challenge = Answer(b"334 VXNlcm5hbWU6\r\n", 334, None, ("VXNlcm5hbWU6",), False)
     steps = (Step(b"AUTH PLAIN AHN0dWRlbnQAc2VjcmV0\r\n", ()),
@@ -64,3 +64,36 @@ def test_credentials_are_masked_on_the_projector_typed_and_sent() -> None:
     masker = StepMasker()
     masker.step(steps[1])
     assert masker.typed("c3R1") == "****"
+
+
+ALICE = ("YWxpY2U=", "aHVudGVyMnBhc3M=", "AGFsaWNlAGh1bnRlcjJwYXNz")
+"""alice, hunter2pass, and PLAIN's NUL alice NUL hunter2pass, in base64."""
+PIPELINED_AUTH = (
+    "EHLO client.example\n:pipeline\nAUTH LOGIN\nYWxpY2U=\naHVudGVyMnBhc3M=\n:end\n"
+    ":reconnect\nEHLO client.example\n:pipeline\nAUTH PLAIN\nAGFsaWNlAGh1bnRlcjJwYXNz\n"
+    "NOOP\n:end\n")
+
+
+@pytest.mark.parametrize("upto", [2, 5])
+async def test_a_pipelined_auth_is_masked_on_the_projector(upto: int) -> None:
+    """AUTH LOGIN and its two answers (or AUTH PLAIN and its base64) in one write: each
+    answer is masked, on the frame and while it is typed."""
+    from simulator.client.demoscript import parse_script
+    from simulator.protocol.auth import Account
+
+    script = parse_script(PIPELINED_AUTH)
+    policy = Policy(auth=True, accounts=(Account("alice", "hunter2pass"),))
+    player = DemoPlayer(script, connection_factory(policy))
+    await player.seek(upto)
+    await player.close()
+    assert [a.code for a in player.results[-1].steps[-1].answers][-1] in (235, 250)
+    view = DemoView(title="t", lang="en", greeting=player.greeting,
+                    results=tuple(player.results), total=player.total)
+    text = "".join(t for _, t in demo_screen(view, 100, 400))
+    assert text.count(" -> ****\n") == (2 if upto == 2 else 3)
+    assert not any(secret in text for secret in ALICE)
+    typing = DemoView(title="t", lang="en", greeting=player.greeting, results=(),
+                      total=player.total, typed=("AUTH LOGIN", "YWxpY2U="),
+                      typing="aHVudGVy")
+    text = "".join(t for _, t in demo_screen(typing, 100, 40))
+    assert " -> AUTH LOGIN\n -> ****\n -> ********▌" in text

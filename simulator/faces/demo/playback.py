@@ -16,7 +16,6 @@ from simulator.client.demoplayer import DemoPlayer, StepResult
 from simulator.client.demos import LoadedDemo
 from simulator.client.demoscript import StepKind
 from simulator.render.asciicast import AsciicastWriter, terminal_text
-from simulator.render.classroom import StepMasker
 from simulator.render.demo import (
     DemoView,
     playback_start,
@@ -25,6 +24,7 @@ from simulator.render.demo import (
     sent_lines,
 )
 from simulator.render.fragments import to_ansi, to_plain
+from simulator.render.masking import StepMasker
 from simulator.render.transcript import Fragments, answer_fragments, explanation_fragments
 
 RECORDING_PACE: Final = 2.0
@@ -58,7 +58,7 @@ class CastTimeline:
         head = playback_step(view, StepResult(result.step, ()), number)
         self.show(head)
         if result.step.kind is StepKind.RECONNECT:
-            self.masker.in_auth = False
+            self.masker.reset()
         for step in map(self.masker.step, result.steps):
             self._typed(step)
             for answer in step.answers:

@@ -137,3 +137,23 @@ def test_the_command_line_scenario_applies_to_any_script(
     assert main(["demo", str(script), "--scenario", "realistic"]) == 0
     out = capsys.readouterr().out
     assert "scenario realistic" in out and "<** 554 5.7.1 <x@elsewhere.test>: Relay access denied" in out
+
+
+def test_a_pipelined_auth_never_reaches_the_recording(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The projector's cast and the printed playback mask each answer of a pipelined AUTH
+    (LOGIN with its two answers, PLAIN with its base64), typed out or replied to."""
+    script = tmp_path / "auth.run"
+    script.write_text("EHLO client.example\n:pipeline\nAUTH LOGIN\nYWxpY2U=\n"
+                      "aHVudGVyMnBhc3M=\n:end\n:reconnect\nEHLO client.example\n:pipeline\n"
+                      "AUTH PLAIN\nAGFsaWNlAGh1bnRlcjJwYXNz\n:end\nQUIT\n", encoding="utf-8")
+    cast = tmp_path / "auth.cast"
+    assert main(["demo", str(script), "--auth", "--user", "alice:hunter2pass", "--record",
+                 str(cast), "--typing-speed", "1000", "--pace", "0"]) == 0
+    printed = capsys.readouterr().out
+    events = [json.loads(line) for line in cast.read_text(encoding="utf-8").splitlines()[1:]]
+    recorded = "".join(event[2] for event in events)
+    assert "235 2.7.0" in printed and "235 2.7.0" in recorded
+    assert printed.count(" -> ****") == 3
+    for secret in ("YWxpY2U", "aHVudGVyMnBhc3M", "AGFsaWNlAGh1bnRlcjJwYXNz"):
+        assert secret not in printed and secret not in recorded
