@@ -222,7 +222,7 @@ class Console:
             if not await ctx.open():
                 if ctx.connect_to is None:
                     return 1
-                ctx.say("connect-again")  # the prompt stays: Enter or :reconnect tries again
+                # over --connect the prompt stays: Enter or :reconnect tries again
             elif ctx.guide is None:  # a lesson's goal panel says where to begin
                 ctx.say("start")
             if ctx.connect_to is None and ctx.security is not None:

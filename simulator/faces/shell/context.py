@@ -189,10 +189,13 @@ class ConsoleContext:
             self.connection = None
             message = connect_error(err, getattr(connection, "peer", ""), self.lang)
             self.show([("class:code.4xx", message + "\n")])
+            self.say("connect-again")
             return False
         if step.stopped:  # Ctrl-C while connecting: give the half-open connection up
             self.connection = None
             await connection.aclose()
+            self.say("stopped-connecting")
+            self.say("connect-again")
             return False
         if self.connect_to is not None:
             self.say("connected-to", peer=connection.peer)
@@ -293,8 +296,6 @@ class ConsoleContext:
         step = await self.waiter(send, key)
         if step is None:
             step = Step(data, (), before, stopped=True)
-            if data is None:
-                self.say("stopped-waiting")
         return step
 
     def record(self, step: Step) -> None:

@@ -166,7 +166,7 @@ async def test_ctrl_c_while_connecting_stops_trying_and_the_console_goes_on(
     async def script(console: Console, learner: Learner) -> None:
         await learner.until(lambda: console.waiter.waiting, "the waiting prompt")
         learner.pipe.send_text("\x03")
-        await learner.sees("Not connected.")
+        await learner.sees("Stopped trying to connect.\nNot connected.")
         learner.pipe.send_text("NOOP" + ENTER)
         await learner.sees("Not sent: not connected")
         learner.pipe.send_text(":quit" + ENTER)
