@@ -244,6 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "repl" and not sys.stdin.isatty():
         # ``echo EHLO x | smtp-sim``: no one to type, so play the input as ``smtp-sim run -``.
         command, args.file, args.format = "run", "-", "text"
+        args.program = "smtp-sim"  # its messages name what the user typed, not ``run``
     try:
         if command == "serve":
             from .faces.serve import run_serve

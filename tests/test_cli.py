@@ -73,3 +73,33 @@ def test_a_bad_limit_is_refused_with_what_to_give(option: str, value: str, says:
     assert result.returncode == 2
     assert f"argument {option}: must be" in result.stderr and says in result.stderr
     assert "Traceback" not in result.stderr
+
+def piped(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "simulator", *args], input=stdin,
+                          capture_output=True, text=True, timeout=60,
+                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.parametrize(("argv", "name"), [
+    (["--connect", "127.0.0.1:1"], "smtp-sim: "),  # no run typed: not called run
+    (["--lang", "zh", "--connect", "127.0.0.1:1"], "smtp-sim: "),
+    (["run", "--connect", "127.0.0.1:1"], "smtp-sim run: "),
+])
+def test_piped_input_errors_name_the_command_the_user_typed(argv: list[str], name: str) -> None:
+    result = piped("NOOP\n", *argv)
+    assert result.returncode == 1
+    assert result.stderr.startswith(name + ("cannot connect" if "zh" not in argv else "无法连接"))
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("argv", "start"), [
+    ([], "smtp-sim: the file ended inside DATA"),
+    (["--lang", "zh"], "smtp-sim：文件在 DATA 中途结束"),
+    (["run"], "smtp-sim run: the file ended inside DATA"),
+])
+def test_piped_input_ending_in_data_names_the_command_the_user_typed(
+        argv: list[str], start: str) -> None:
+    result = piped("EHLO x\nMAIL FROM:<a@x.example>\nRCPT TO:<b@y.example>\nDATA\nhi\n",
+                   *argv)
+    assert result.returncode == 1
+    assert result.stderr.startswith(start)

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 REPLY_WAIT: Final = 10.0
 """Seconds to wait for a reply that must come (a command line, the final dot)."""
+CONNECT_WAIT: Final = 30.0
+"""Seconds to open a TCP connection and receive the server's greeting before giving up and
+saying why: Postfix's ``smtp_connect_timeout`` is 30 s. RFC 5321 §4.5.3.2.1 lets a client wait
+five minutes for the greeting, but a learner at a console is told what happened sooner."""
 STRAY_WAIT: Final = 0.05
 """Seconds to listen, on TCP, for replies nobody asked for (message text, extra replies)."""
 
@@ -75,6 +79,8 @@ class SessionView:
     tls: bool = False
     user: str | None = None
     """Who logged in with AUTH ("" when the name is not known)."""
+    connecting: bool = False
+    """Over TCP: the connection is being opened, or the greeting is awaited."""
 
 
 def explain(answer: Answer, lang: str) -> Annotation | None:

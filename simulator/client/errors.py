@@ -16,6 +16,26 @@ REASONS: Final = {
 }
 
 
+class NoGreeting(TimeoutError):
+    """The server took the connection but sent no greeting in time (``connect.no-greeting``)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(errno.ETIMEDOUT, f"no greeting within {seconds:g} s")
+        self.seconds = seconds
+
+
+class ClosedBeforeGreeting(ConnectionResetError):
+    """The server closed the connection before its greeting (``connect.closed-early``)."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.ECONNRESET, "closed before the greeting")
+
+
+def connect_timed_out(seconds: float) -> TimeoutError:
+    """No TCP connection within ``seconds`` (``connect.timed-out``)."""
+    return TimeoutError(errno.ETIMEDOUT, f"no connection within {seconds:g} s")
+
+
 def _root(err: BaseException) -> BaseException:
     """The first concrete error under trio's ``all attempts to connect ... failed``."""
     cause = err.__cause__
@@ -27,6 +47,10 @@ def _root(err: BaseException) -> BaseException:
 def reason_key(err: OSError) -> str:
     """The UI text key (``connect.refused``...) that says why ``err`` happened."""
     root = _root(err)
+    if isinstance(root, NoGreeting):
+        return "connect.no-greeting"
+    if isinstance(root, ClosedBeforeGreeting):
+        return "connect.closed-early"
     if isinstance(root, socket.gaierror):
         return "connect.unknown-host"
     number = getattr(root, "errno", None)
@@ -39,5 +63,6 @@ def connect_error(err: OSError, peer: str, lang: str) -> str:
 
     root = _root(err)
     detail = getattr(root, "strerror", None) or str(root)
-    reason = text(reason_key(err), lang, detail=detail)
+    seconds = f"{root.seconds:g}" if isinstance(root, NoGreeting) else ""
+    reason = text(reason_key(err), lang, detail=detail, seconds=seconds)
     return text("connect.cannot", lang, peer=peer, reason=reason)

@@ -3,10 +3,12 @@ explained by code; STARTTLS upgrades the client side too."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import trio
 
+from simulator.client.errors import ClosedBeforeGreeting, NoGreeting, connect_timed_out
 from simulator.client.tls import (
     TlsInfo,
     handshake,
@@ -21,6 +23,7 @@ from simulator.server.conversation import RECEIVE_SIZE  # one read size, both en
 if TYPE_CHECKING:
     from simulator.server.store import StoredMessage
 
+from . import connection
 from .connection import REPLY_WAIT, STRAY_WAIT, Answer, SessionView, Step
 
 
@@ -28,12 +31,15 @@ class TcpConnection:
     """A real SMTP server over TCP: replies are cut from the byte stream, explained by code."""
 
     def __init__(self, host: str, port: int, *, verify: bool = False,
-                 reply_wait: float | None = None) -> None:
+                 reply_wait: float | None = None, connect_wait: float | None = None) -> None:
         """``verify``: refuse a certificate the system does not trust (else warn, go on);
-        ``reply_wait``: seconds to wait for a reply that must come."""
+        ``reply_wait``: seconds to wait for a reply that must come; ``connect_wait``: for
+        the connection and the greeting (an OSError that says which did not come)."""
         self._host, self._port = host, port
         self._verify = verify
         self._reply_wait = REPLY_WAIT if reply_wait is None else reply_wait
+        self._connect_wait = connection.CONNECT_WAIT if connect_wait is None else connect_wait
+        self._greeted = False
         self.peer = f"{host}:{port}"
         self._stream: trio.abc.Stream | None = None
         self._tls = False
@@ -42,8 +48,22 @@ class TcpConnection:
         self._eof = False
 
     async def start(self) -> Step:
-        self._stream = await trio.open_tcp_stream(self._host, self._port)
-        return await self._collect(None, State.CONNECTED, expect=True)
+        """Connect and read the greeting; an OSError (connect_error() tells it) when there is
+        no connection or no greeting within ``connect_wait`` seconds."""
+        with trio.move_on_after(self._connect_wait):
+            self._stream = await trio.open_tcp_stream(self._host, self._port)
+        if self._stream is None:
+            raise connect_timed_out(self._connect_wait)
+        with trio.move_on_after(self._connect_wait):
+            greeting = await self._next_answer()
+            if greeting is None:
+                await self.aclose()
+                raise ClosedBeforeGreeting()
+            step = await self._collect(None, State.CONNECTED, expect=False)
+            self._greeted = True
+            return dataclasses.replace(step, answers=(greeting, *step.answers))
+        await self.aclose()
+        raise NoGreeting(self._connect_wait)
 
     async def send(self, data: bytes) -> Step:
         before = self._view.state
@@ -149,7 +169,8 @@ class TcpConnection:
         view = self._view
         state = State.CLOSED if self.closed else view.state
         return SessionView(state, view.sender, view.recipients, view.accepted,
-                           tls=self._tls, user=view.user)
+                           tls=self._tls, user=view.user,
+                           connecting=not self._greeted and not self.closed)
 
     def messages(self) -> list[StoredMessage] | None:
         return None

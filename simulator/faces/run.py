@@ -134,8 +134,10 @@ def run_file(args: argparse.Namespace) -> int:
     import trio
 
     lang = args.lang or LANGS[0]
+    # what the user typed: ``echo NOOP | smtp-sim --connect ...`` is run, but not called so
+    program = getattr(args, "program", None) or "smtp-sim run"
     try:
-        player, printer, peer = _prepare(args, lang)
+        player, printer, peer = _prepare(args, lang, program)
     except _UsageError as err:
         print(err, file=sys.stderr)
         return USAGE_ERROR
@@ -147,11 +149,11 @@ def run_file(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return reader_gone()
     except OSError as err:
-        return _failed(err, args.file, peer, lang)
-    return _status(outcome, player.lang)
+        return _failed(err, args.file, peer, lang, program)
+    return _status(outcome, player.lang, program)
 
 
-def _prepare(args: argparse.Namespace, lang: str,
+def _prepare(args: argparse.Namespace, lang: str, program: str,
              ) -> tuple[Player, Printer, tuple[str, int] | None]:
     """Everything checked before any input is read: a bad option stops the run at once."""
     from simulator.lessons.scenarios import ScenarioError, from_arguments
@@ -160,7 +162,7 @@ def _prepare(args: argparse.Namespace, lang: str,
     try:
         scenario = from_arguments(args)
     except ScenarioError as err:
-        raise _UsageError(f"smtp-sim run: {err}") from None
+        raise _UsageError(f"{program}: {err}") from None
     try:
         peer = _peer(args)
     except ValueError:
@@ -169,7 +171,7 @@ def _prepare(args: argparse.Namespace, lang: str,
     try:
         connector = _connector(args, peer, scenario)
     except OptionError as err:
-        raise _UsageError(f"smtp-sim run: {err}") from None
+        raise _UsageError(f"{program}: {err}") from None
     printer = Printer(args.format, sys.stdout, lang=lang,
                       color=wants_color(sys.stdout, no_color=args.no_color))
     player = Player(connector, printer, lang=lang)
@@ -177,24 +179,27 @@ def _prepare(args: argparse.Namespace, lang: str,
     return player, printer, peer
 
 
-def _failed(err: OSError, name: str, peer: tuple[str, int] | None, lang: str) -> int:
+def _failed(err: OSError, name: str, peer: tuple[str, int] | None, lang: str,
+            program: str) -> int:
     """The server could not be reached (status 1), or the file could not be read (2)."""
     if peer is not None and not getattr(err, "filename", None):
         from simulator.client.errors import connect_error
 
-        print("smtp-sim run: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
+        print(f"{program}: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
               file=sys.stderr)
         return INCOMPLETE
-    print(text("run.cannot-read", lang, file=name, error=err.strerror or err), file=sys.stderr)
+    print(text("run.cannot-read", lang, program=program, file=name,
+               error=err.strerror or err), file=sys.stderr)
     return USAGE_ERROR
 
 
 
-def _status(outcome: Outcome, lang: str) -> int:
+def _status(outcome: Outcome, lang: str, program: str) -> int:
     if outcome.unsent:
-        print(text("run.unsent-status", lang, count=outcome.unsent), file=sys.stderr)
+        print(text("run.unsent-status", lang, program=program, count=outcome.unsent),
+              file=sys.stderr)
         return INCOMPLETE
     if outcome.in_data:
-        print(text("run.in-data", lang), file=sys.stderr)
+        print(text("run.in-data", lang, program=program), file=sys.stderr)
         return INCOMPLETE
     return 0

@@ -15,7 +15,6 @@ this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import re
 import signal
@@ -28,6 +27,7 @@ from typing import Final, TextIO
 import trio
 
 from simulator.faces.classlog import Item, Lesson
+from simulator.faces.notices import Notices, routed, say, sentence
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
@@ -214,7 +214,9 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     # trio hands signals still pending when its receiver closes back to the handler that
     # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
     # cannot turn exit status 0 into 130 or 143. The handlers before come back at the end.
-    with signals_ignored(SIGNALS), trio.open_signal_receiver(*SIGNALS) as signals:
+    # Every warning while serving goes through one sink (faces/notices.py): a screen replaces it.
+    with signals_ignored(SIGNALS), routed(_lang(args)) as notices, \
+            trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(args), lesson)
@@ -232,7 +234,7 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(args))
                 if screen is not None and lesson is not None:
-                    inner.start_soon(_show, screen, lesson, url, inner.cancel_scope)
+                    inner.start_soon(_show, screen, lesson, url, inner.cancel_scope, notices)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
@@ -275,9 +277,21 @@ def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:
     return True
 
 
-async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScope) -> None:
-    """The dashboard; when the instructor quits it, the server stops (421 to everyone)."""
-    await screen(lesson.shared, url, lesson.lang)
+async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScope,
+                notices: Notices) -> None:
+    """The dashboard, which shows the server's warnings in its status line meanwhile; when
+    the instructor quits it, the server stops (421 to everyone) and the newest warning, if
+    there was one, is said again on the terminal."""
+    shared = lesson.shared
+    try:
+        with notices.to(shared.warn):
+            await screen(shared, url, lesson.lang)
+    finally:
+        with shared.lock:
+            newest, count = shared.model.warning, shared.model.warnings
+        if newest is not None:
+            say(_words(shared.lang, "dashboard", "warning", count=count,
+                       text=sentence(newest, shared.lang)))
     scope.cancel()
 
 
@@ -309,12 +323,6 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
             say(text("serve.storing-1" if count == 1 else "serve.storing", lang, count=count))
         scope.cancel()
         return
-
-
-def say(text: str) -> None:
-    """A line on stderr, if there still is one (after SIGHUP the terminal may be gone)."""
-    with contextlib.suppress(OSError, ValueError):
-        print(text, file=sys.stderr, flush=True)
 
 
 async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[

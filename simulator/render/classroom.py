@@ -21,6 +21,7 @@ from typing import Final, NamedTuple
 from simulator.protocol import Exchange, State
 from simulator.protocol.credentials import masked
 from simulator.protocol.events import Then
+from simulator.server.notices import Notice
 
 TRANSCRIPT_LIMIT: Final = 200
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
@@ -114,6 +115,10 @@ class ClassModel:
         self.total_sessions = 0
         self.accepted = 0
         self.dropped = 0
+        self.warning: Notice | None = None
+        """The server's newest warning (serve's notices sink, while the dashboard runs)."""
+        self.warnings = 0
+        """How many warnings the server gave while the dashboard ran."""
         self.activity = 0
         self._tallies: dict[str, _Tally] = {}
 
@@ -237,3 +242,11 @@ class SharedClass:
         """The instructor's language (the dashboard's ``l`` changes it; the summary uses it)."""
         self.lock = threading.Lock()
         self.version = 0
+
+    def warn(self, notice: Notice) -> None:
+        """A warning of the server, for the screen's status line (any thread may call this)."""
+        with self.lock:
+            self.model.warning = notice
+            self.model.warnings += 1
+            self.version += 1
+

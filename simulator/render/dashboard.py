@@ -12,6 +12,7 @@ from typing import Final
 
 from simulator.client import Answer, Step
 from simulator.lessons.classroom import columns, mistake_title, say
+from simulator.lessons.ui import text
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.events import Then
@@ -197,8 +198,14 @@ def title_fragments(model: ClassModel, choices: Choices, url: str, width: int) -
 
 
 def status_fragments(model: ClassModel, lang: str, width: int) -> Fragments:
-    """The keys, and how many exchanges the screen missed, if any."""
+    """The server's newest warning (with a count), how many exchanges the screen missed,
+    if any; the keys."""
     out: Fragments = []
+    if model.warning is not None:
+        found = model.warning
+        line = say(lang, "dashboard", "warning", count=model.warnings,
+                   text=show_text(text(found.key, lang, **found.fields), limit=width))
+        out += [("class:code.5xx", fit(line, width)), ("", "\n")]
     if model.dropped:
         out += [("class:code.4xx", fit(say(lang, "dashboard", "dropped", count=model.dropped),
                                        width)), ("", "\n")]

@@ -31,6 +31,7 @@ import trio
 
 from simulator.protocol import Exchange, Session, State, Then
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
+from simulator.server.notices import notice
 from simulator.server.store import Store
 from simulator.server.tls import HandshakeFailed, start_tls
 
@@ -120,9 +121,12 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
         pass  # the client went away; there is nobody left to answer
     except HandshakeFailed as err:  # this connection only: nothing more can be said on it
         log.warning("session %s (%s): TLS handshake failed: %s", session.session_id,
-                    session.peer, err)
+                    session.peer, err, extra=notice("serve.warn-tls", id=session.session_id,
+                                                    peer=session.peer, error=err))
     except Exception:
-        log.exception("session %s (%s) failed", session.session_id, session.peer)
+        log.exception("session %s (%s) failed", session.session_id, session.peer,
+                      extra=notice("serve.warn-failed", id=session.session_id,
+                                   peer=session.peer))
     finally:
         await stream.aclose()  # closes at once, even when cancelled
 
@@ -232,7 +236,9 @@ class _Talk:
             self.stopping.replied(guard)
         if guard.cancelled_caught:
             log.warning("session %s (%s): reply to a stored message not taken in time; "
-                        "disconnected", self.session.session_id, self.session.peer)
+                        "disconnected", self.session.session_id, self.session.peer,
+                        extra=notice("serve.warn-reply-stuck", id=self.session.session_id,
+                                     peer=self.session.peer))
             return False
         return last is None or await self.follow(last)
 
@@ -269,7 +275,10 @@ class _Talk:
                 store.deliver(message)
         except OSError as exc:
             log.error("session %s (%s): could not store message %s: %s",
-                      self.session.session_id, self.session.peer, message.queue_id, exc)
+                      self.session.session_id, self.session.peer, message.queue_id, exc,
+                      extra=notice("serve.warn-store", id=self.session.session_id,
+                                   peer=self.session.peer, queue=message.queue_id,
+                                   error=exc.strerror or exc))
             return self.session.storage_failed(exchange, full=exc.errno in _STORAGE_FULL)
         finally:
             self.stopping.storing -= 1

@@ -22,6 +22,7 @@ from typing import Final
 import trio
 
 from simulator.server.conversation import RECEIVE_SIZE
+from simulator.server.notices import notice
 
 ACCEPT_PAUSE: Final = 0.1
 """Seconds to wait before accepting again when the process is out of file descriptors."""
@@ -202,13 +203,15 @@ class Starved:
 
     def pause(self, exc: OSError) -> None:
         if not self.pauses:
-            log.error("cannot accept clients (%s); pausing until descriptors are free", exc)
+            log.error("cannot accept clients (%s); pausing until descriptors are free", exc,
+                      extra=notice("serve.warn-no-descriptors", error=exc.strerror or exc))
         self.pauses += 1
 
     def accepted(self) -> None:
         if self.pauses:
             log.warning("accepting clients again (after %d pauses of %s s)", self.pauses,
-                        ACCEPT_PAUSE)
+                        ACCEPT_PAUSE, extra=notice("serve.warn-accepting", count=self.pauses,
+                                                   seconds=ACCEPT_PAUSE))
             self.pauses = 0
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 import trio
 
 from simulator.client import TcpConnection, explain
+from simulator.client.errors import connect_error, reason_key
 from simulator.lessons.ui import text
 
 
@@ -56,3 +58,57 @@ async def test_an_endless_reply_is_cut_and_the_client_disconnects(nursery: trio.
     assert len(greeting.answers[0].wire) < 1000
     assert connection.closed
     assert "reply is too long" in text(greeting.answers[0].problem, "en")
+
+
+async def test_no_connection_in_time_is_a_timeout_that_says_so(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host that never answers the SYN (a firewall dropping it): given up after
+    ``connect_wait``, not after the kernel's two minutes."""
+    async def never(host: str, port: int) -> trio.SocketStream:
+        await trio.sleep_forever()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(trio, "open_tcp_stream", never)
+    connection = TcpConnection("192.0.2.1", 25, connect_wait=0.2)
+    with trio.fail_after(5), pytest.raises(OSError) as raised:
+        await connection.start()
+    assert reason_key(raised.value) == "connect.timed-out"
+    assert connect_error(raised.value, connection.peer, "en") == (
+        "cannot connect to 192.0.2.1:25: no answer in time (is the host up, and is a "
+        "firewall in the way?)")
+
+
+@pytest.mark.parametrize(("server_says", "key", "words"), [
+    (None, "connect.no-greeting", "sent no greeting (220) within 0.2 s"),
+    (b"", "connect.closed-early", "closed the connection before its greeting"),
+])
+async def test_a_server_without_a_greeting_is_given_up_and_said(
+        nursery: trio.Nursery, server_says: bytes | None, key: str, words: str) -> None:
+    async def no_greeting(stream: trio.SocketStream) -> None:
+        if server_says is None:
+            await trio.sleep_forever()
+        await stream.aclose()
+
+    listeners = await nursery.start(trio.serve_tcp, no_greeting, 0)
+    port = listeners[0].socket.getsockname()[1]
+    connection = TcpConnection("127.0.0.1", port, connect_wait=0.2)
+    assert connection.view().connecting
+    with trio.fail_after(5), pytest.raises(OSError) as raised:
+        await connection.start()
+    assert reason_key(raised.value) == key
+    assert words in connect_error(raised.value, connection.peer, "en")
+    assert connection.closed and not connection.view().connecting
+    assert connect_error(raised.value, connection.peer, "zh").startswith("无法连接到 127.0.0.1:")
+
+
+async def test_the_view_says_connecting_until_the_greeting(nursery: trio.Nursery) -> None:
+    async def greeter(stream: trio.SocketStream) -> None:
+        await stream.send_all(b"220 ok\r\n")
+        await stream.receive_some(100)
+
+    listeners = await nursery.start(trio.serve_tcp, greeter, 0)
+    connection = TcpConnection("127.0.0.1", listeners[0].socket.getsockname()[1])
+    assert connection.view().connecting
+    await connection.start()
+    assert not connection.view().connecting
+    await connection.aclose()

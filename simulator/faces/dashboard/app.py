@@ -118,7 +118,8 @@ class DashboardApp:
     def _status_height(self) -> int:
         keys = say(self.state.lang, "dashboard", "keys")
         lines = -(-text_width(keys) // max(self._size()[0], 1))  # the keys wrap on a narrow screen
-        return lines + (1 if self.shared.model.dropped else 0)
+        model = self.shared.model
+        return lines + (1 if model.dropped else 0) + (1 if model.warning is not None else 0)
 
     # -- panes ------------------------------------------------------------------------------
     def _title(self) -> StyleAndTextTuples:

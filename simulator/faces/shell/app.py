@@ -31,7 +31,7 @@ from simulator.faces.shell.meta import KNOWN, SPECS, is_known_meta, is_meta, par
 from simulator.faces.shell.metacmds import run_meta, say_goodbye
 from simulator.faces.shell.settings import history_path
 from simulator.faces.shell.toolbar import toolbar_fragments
-from simulator.faces.shell.waiting import Waiter, waiting_bindings
+from simulator.faces.shell.waiting import Waiter
 from simulator.lessons.ui import text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_text
@@ -156,9 +156,9 @@ class Console:
             complete_while_typing=False,
         )
         # a live prompt while a real server is slow to answer, or during :pause (Ctrl-C stops)
-        self.waiter = Waiter(PromptSession(
+        self.waiter = Waiter(lambda bindings: PromptSession(
             input=input, output=output, bottom_toolbar=self._toolbar,
-            key_bindings=waiting_bindings(), style=console_style(),
+            key_bindings=bindings, style=console_style(),
             color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
             erase_when_done=True), lambda: self.ctx.lang)
         if ctx.connect_to is not None:
@@ -181,7 +181,7 @@ class Console:
     def _toolbar(self) -> StyleAndTextTuples:
         """The session's line; with a guide, its line (the lesson, the step) above it."""
         ctx = self.ctx
-        peer = ctx.connection.peer if ctx.connect_to and ctx.connection else ""
+        peer = "" if ctx.connect_to is None else "{}:{}".format(*ctx.connect_to)
         width = self.prompt_session.app.output.get_size().columns
         line: StyleAndTextTuples = list(toolbar_fragments(
             ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw, peer=peer, width=width))
@@ -203,9 +203,11 @@ class Console:
     def _read(self) -> str:
         """Runs in a worker thread: one prompt, one line or a pasted block (EOFError on
         Ctrl-D)."""
+        ahead = self.waiter.take_lines()
+        if ahead:  # typed while a reply was awaited: each line as if typed at a prompt
+            return "\n".join(ahead)
         default, self._leftover = self._leftover, ""
-        if self.waiter is not None:  # typed while a reply was awaited
-            default, self.waiter.typed = default + self.waiter.typed, ""
+        default, self.waiter.typed = default + self.waiter.typed, ""
         # Not prompt_toolkit's own handler: it prints "Unhandled exception" and waits for
         # Enter; here a failure of the input path is reported and a fresh prompt follows.
         return self.prompt_session.prompt(self._message, default=default,
@@ -218,8 +220,10 @@ class Console:
             if ctx.guide is not None:
                 ctx.guide.begin(ctx)
             if not await ctx.open():
-                return 1
-            if ctx.guide is None:  # a lesson's goal panel says where to begin
+                if ctx.connect_to is None:
+                    return 1
+                # over --connect the prompt stays: Enter or :reconnect tries again
+            elif ctx.guide is None:  # a lesson's goal panel says where to begin
                 ctx.say("start")
             if ctx.connect_to is None and ctx.security is not None:
                 from simulator.faces.shell.tlsview import offered_fragments
@@ -275,7 +279,7 @@ class Console:
         if ctx.closed and not is_meta(line):
             if line.strip():
                 self._echo(line)
-                ctx.say("closed-not-sent")
+                ctx.say_not_sent()
             else:
                 await ctx.reconnect()
             return False

@@ -12,7 +12,7 @@ import re
 import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, TextIO
+from typing import TYPE_CHECKING, Final, Protocol, TextIO
 
 import trio
 
@@ -50,8 +50,15 @@ EOLS: Final = {"crlf": b"\r\n", "lf": b"\n"}
 CONNECT_WAIT: Final = 300.0
 """Seconds to wait for a real server's reply when the learner can stop waiting (Ctrl-C):
 RFC 5321 §4.5.3.2's five minutes for a command's reply."""
-Waiter = Callable[[Callable[[], Awaitable[Step]]], Awaitable[Step | None]]
-"""Runs a send with a live "waiting" prompt over it; None when the learner stopped it."""
+class Waiter(Protocol):
+    """Runs a send with a live "waiting" prompt over it (saying the UI text ``key``); None
+    when the learner stopped it."""
+
+    def __call__(self, send: Callable[[], Awaitable[Step]], key: str = ...,
+                 ) -> Awaitable[Step | None]: ...
+
+
+
 Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]]
 """Runs a :pause's wait with the live prompt over it (Ctrl-C ends it early)."""
 MAX_ADDRESSES: Final = 20
@@ -136,6 +143,15 @@ class ConsoleContext:
         """A console notice (never mistaken for server output: no direction marker)."""
         self.show([(style, text(f"console.{key}", self.lang, **fields) + "\n")])
 
+    def say_not_sent(self) -> None:
+        """Why a line was not sent: the server closed the session, or (over ``--connect``)
+        there is no connection at all, and how to get one."""
+        if self.connection is None and self.connect_to is not None:
+            host, port = self.connect_to
+            self.say("not-connected", peer=f"{host}:{port}")
+        else:
+            self.say("closed-not-sent")
+
     # -- the connection ----------------------------------------------------------------------
 
     def _new_connection(self) -> Connection:
@@ -159,17 +175,28 @@ class ConsoleContext:
                                timeouts=timeouts)
 
     async def open(self) -> bool:
-        """Open a session and show its greeting; False (after saying why) if impossible."""
-        connection = self._new_connection()
+        """Open a session and show its greeting; False (after saying why) if impossible.
+
+        While it opens, ``connection`` is the new one (its view says it is connecting, and
+        the toolbar shows that); after a failure, or a Ctrl-C that stopped the wait, it is
+        None: not connected, and Enter or ``:reconnect`` tries again."""
+        connection = self.connection = self._new_connection()
         try:
-            step = await self._waited(connection.start, None)
+            step = await self._waited(connection.start, None, "console.connecting")
         except OSError as err:
             from simulator.client.errors import connect_error
 
+            self.connection = None
             message = connect_error(err, getattr(connection, "peer", ""), self.lang)
             self.show([("class:code.4xx", message + "\n")])
+            self.say("connect-again")
             return False
-        self.connection = connection
+        if step.stopped:  # Ctrl-C while connecting: give the half-open connection up
+            self.connection = None
+            await connection.aclose()
+            self.say("stopped-connecting")
+            self.say("connect-again")
+            return False
         if self.connect_to is not None:
             self.say("connected-to", peer=connection.peer)
         self.record(step)
@@ -212,7 +239,7 @@ class ConsoleContext:
         """Send ``line`` as typed plus the line ending (``:eol``, unless ``eol`` says);
         show the replies and their explanations."""
         if self.connection is None or self.connection.closed:
-            self.say("closed-not-sent")
+            self.say_not_sent()
             return None
         data = encode_line(line) + EOLS[eol or self.eol]
         in_data = self.in_data
@@ -259,17 +286,16 @@ class ConsoleContext:
                 if step.answers:
                     self.record(step)
 
-    async def _waited(self, send: Callable[[], Awaitable[Step]], data: bytes | None) -> Step:
+    async def _waited(self, send: Callable[[], Awaitable[Step]], data: bytes | None,
+                      key: str = "console.waiting") -> Step:
         """``send()``, through the waiter when there is one; a stopped wait is a Step with
         no replies (a late reply shows up with the next one)."""
         if self.waiter is None:
             return await send()
         before = self.view().state if self.connection is not None else State.CONNECTED
-        step = await self.waiter(send)
+        step = await self.waiter(send, key)
         if step is None:
             step = Step(data, (), before, stopped=True)
-            if data is None:
-                self.say("stopped-waiting")
         return step
 
     def record(self, step: Step) -> None:

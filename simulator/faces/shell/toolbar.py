@@ -35,6 +35,8 @@ WIDE: Final = 100
 def toolbar_fragments(view: SessionView, *, lang: str, eol: str, raw: bool,
                       peer: str = "", width: int = WIDE) -> Fragments:
     """The toolbar line for ``view``, fitting ``width`` columns (60 and up)."""
+    if view.connecting:
+        return [("class:toolbar.data", f" {text('bar.connecting', lang, peer=peer)} ")]
     if view.state is State.CLOSED:
         return [("class:toolbar.closed", f" {text('bar.closed', lang)} ")]
     if view.state is State.DATA:

@@ -3,8 +3,10 @@
 The send runs on trio; meanwhile a prompt runs in a worker thread (as every prompt does), so
 the terminal stays in prompt_toolkit's hands: keys are not echoed raw, the toolbar stays, and
 Ctrl-C (the key, or SIGINT in the instant before the prompt takes the terminal) stops
-waiting without leaving the console. Whatever was typed meanwhile becomes the start of the
-next prompt. Nothing is printed while the prompt runs: the transcript is written after it.
+waiting without leaving the console. Each line typed meanwhile (ended with Enter) is kept
+and sent after the reply, in order, as its own line; the rest becomes the start of the next
+prompt. A send that fails (no connection) ends the prompt and its error is raised as is.
+Nothing is printed while the prompt runs: the transcript is written after it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import trio
 from prompt_toolkit import PromptSession
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.keys import Keys
 
 from simulator.lessons.ui import text
 
@@ -26,8 +29,10 @@ STOP = "\x03"
 """The waiting prompt's result when Ctrl-C stopped the wait."""
 
 
-def waiting_bindings() -> KeyBindings:
-    """Ctrl-C stops waiting; Enter does nothing yet (the line waits for the reply)."""
+def waiting_bindings(typed_line: Callable[[str], None]) -> KeyBindings:
+    """Ctrl-C stops waiting; Enter hands the line typed so far to ``typed_line`` (it is sent
+    after the reply, as its own line, as the built-in console would); a pasted block is
+    handed over line by line. Ctrl-D does nothing while waiting."""
     bindings = KeyBindings()
 
     @bindings.add("c-c")
@@ -36,11 +41,23 @@ def waiting_bindings() -> KeyBindings:
 
     @bindings.add("enter")
     def _hold(event: KeyPressEvent) -> None:
-        return None
+        buffer = event.current_buffer
+        typed_line(buffer.text)
+        buffer.reset()
 
     @bindings.add("c-d")
     def _ignore_eof(event: KeyPressEvent) -> None:
         return None
+
+    @bindings.add(Keys.BracketedPaste)
+    def _paste(event: KeyPressEvent) -> None:
+        buffer = event.current_buffer
+        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+        *lines, rest = (buffer.text + data).split("\n")
+        for line in lines:
+            typed_line(line)
+        buffer.text = rest
+        buffer.cursor_position = len(rest)
 
     return bindings
 
@@ -48,15 +65,31 @@ def waiting_bindings() -> KeyBindings:
 class Waiter:
     """Runs one awaited send with the waiting prompt over it."""
 
-    def __init__(self, session: PromptSession[str], lang: Callable[[], str]) -> None:
-        self._session = session
-        self._lang = lang
+    def __init__(self, make_session: Callable[[KeyBindings], PromptSession[str]],
+                 lang: Callable[[], str]) -> None:
+        """``make_session``: the waiting prompt, given its key bindings."""
+        self._lines: list[str] = []
         self._lock = threading.Lock()
+        self._session = make_session(waiting_bindings(self._typed_line))
+        self._lang = lang
         self._answered = False
         self.typed = ""
-        """What was typed while waiting (the next prompt starts with it)."""
+        """What was typed while waiting after the last Enter (the next prompt starts with it)."""
         self.key = "console.waiting"
         """What the waiting prompt says (a :pause says it is pausing)."""
+
+    def take_lines(self) -> list[str]:
+        """The lines typed (ended with Enter) while waiting, oldest first; they are the
+        caller's now."""
+        with self._lock:
+            lines = self._lines[:]
+            self._lines.clear()
+        return lines
+
+    def _typed_line(self, line: str) -> None:
+        """In the prompt's thread: Enter while waiting."""
+        with self._lock:
+            self._lines.append(line)
 
     @property
     def waiting(self) -> bool:
@@ -72,14 +105,19 @@ class Waiter:
         self._answered = False
         self.key = key
         result: list[T] = []
+        failed: list[Exception] = []
         done = trio.Event()
         sending = trio.CancelScope()
 
         async def _send() -> None:
-            with sending:
-                result.append(await send())
-            self._stop_prompt()
-            done.set()
+            try:
+                with sending:
+                    result.append(await send())
+            except Exception as err:  # raised again below as it is, not in the nursery's group
+                failed.append(err)
+            finally:  # whatever happened, the waiting prompt goes away
+                self._stop_prompt()
+                done.set()
 
         async def _prompt() -> None:
             if await trio.to_thread.run_sync(self._prompt) == STOP:
@@ -100,6 +138,8 @@ class Waiter:
                 nursery.start_soon(_sigint)
             await done.wait()
             nursery.cancel_scope.cancel()  # waits for the prompt's thread to end
+        if failed:
+            raise failed[0]
         return result[0] if result else None
 
     def _prompt(self) -> str:
@@ -110,7 +150,7 @@ class Waiter:
                     self._session.app.exit(result="")
 
         try:
-            outcome = self._session.prompt(self.message, pre_run=_started,
+            outcome = self._session.prompt(self.message, pre_run=_started, default=self.typed,
                                            set_exception_handler=False)
         except Exception:  # a broken waiting prompt must not lose the reply
             outcome = ""

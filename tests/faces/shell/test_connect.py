@@ -115,7 +115,8 @@ async def test_nobody_listening_is_reported() -> None:
         ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port))
         assert not await ctx.open()
     assert out.getvalue() == (f"cannot connect to 127.0.0.1:{port}: connection refused "
-                              "(is a server running there?)\n")
+                              "(is a server running there?)\nNot connected. Press Enter on an "
+                              "empty line or type :reconnect to try again; :quit leaves.\n")
 
 
 async def _silent_server(stream: trio.SocketStream) -> None:
