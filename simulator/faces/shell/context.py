@@ -317,11 +317,13 @@ class ConsoleContext:
 
     def explain(self, answer: Answer) -> Annotation | None:
         """The explanation of ``answer``, told from the console's side when the console
-        itself sent the command (the QUIT of Ctrl-D or :quit)."""
+        itself sent the command (the QUIT of Ctrl-D or :quit); the console is exiting then,
+        so the next step is a goodbye, not how to reconnect."""
         annotation = explain(answer, self.lang)
         if annotation is not None and self.leaving and answer.code == 221:
-            why = text(f"console.why-{self.leaving}", self.lang)
-            annotation = dataclasses.replace(annotation, why=why)
+            annotation = dataclasses.replace(
+                annotation, why=text(f"console.why-{self.leaving}", self.lang),
+                fix=text("console.goodbye", self.lang))
         return annotation
 
     def _remember_address(self, line: str, step: Step) -> None:

@@ -419,3 +419,16 @@ async def test_mailbox_says_how_full_the_memory_store_is(
     shown = run.text.split("smtp> :mailbox")[1]
     assert listing in shown
     assert usage.format(used=binary_size(stored.octets)) in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("lines", "keys"), [((":quit",), ""), ((), CTRL_D)])
+async def test_the_221_of_leaving_says_goodbye_not_how_to_reconnect(
+        lang: str, lines: tuple[str, ...], keys: str) -> None:
+    """The console is exiting: the 221's next step is a goodbye, not ``:reconnect``."""
+    from simulator.lessons.ui import text
+
+    run = await drive("EHLO client.example", *lines, keys=keys, lang=lang)
+    leaving = after(run.text, " -> QUIT")
+    assert ":reconnect" not in leaving and "Enter" not in leaving and "回车" not in leaving
+    assert text("console.goodbye", lang) in " ".join(leaving.split())
