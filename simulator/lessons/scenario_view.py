@@ -27,7 +27,8 @@ from .ui import text as ui_text
 
 KIND: Final = "scenario-ui"
 TEXTS: Final = ("start", "greylist_delay", "rate_limit", "fault_rate", "seed", "heading",
-                "rules", "no_rules", "rule", "domains", "reply_key", "delay", "disconnect", "silent", "engine_reply", "waited",
+                "rules", "no_rules", "rule", "domains", "reply_key", "delay", "disconnect",
+                "silent", "engine_reply", "waited",
                 "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option")
 OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limit",
                   "fault": "--fault-rate"}
