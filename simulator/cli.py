@@ -171,6 +171,8 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "run", help="send a file of command lines and print the explained transcript")
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    run.add_argument("--fail-on", choices=("4xx", "5xx"), action="append", default=None,
+                     help="exit with status 1 when a reply of this class came (repeatable)")
     _console_options(run)
 
 
