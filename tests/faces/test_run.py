@@ -362,3 +362,13 @@ def test_fail_on_4xx_names_the_reply_in_the_chosen_language(
     err = capsys.readouterr().err
     assert said in err and "451" in err
     assert err.startswith(text("run.failed-on-1", lang, cls="4xx", reply="")[:12])
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_notice_and_narration_are_escaped_once_for_their_medium(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    status, out = run(tmp_path, capsys, b"# type \\0 for NUL\n:eol lf\n:eol crlf\nQUIT\n", fmt)
+    assert status == 0
+    once = "\\" if fmt == "text" else "\\\\"  # Markdown writes \\ for one backslash
+    assert f"type {once}0 for NUL" in out and f"bare LF ({once}n)" in out
+    assert f"{once}\\0" not in out and f"({once}\\n)" not in out

@@ -432,3 +432,12 @@ async def test_the_221_of_leaving_says_goodbye_not_how_to_reconnect(
     leaving = after(run.text, " -> QUIT")
     assert ":reconnect" not in leaving and "Enter" not in leaving and "回车" not in leaving
     assert text("console.goodbye", lang) in " ".join(leaving.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_console_command_is_echoed_as_typed(lang: str) -> None:
+    """``:b64 \\0student\\0secret`` reads back with single backslashes, as typed."""
+    run = await drive(r":b64 \0student\0secret", ":save /nonexistent\\dir/x.md", lang=lang)
+    assert "smtp> :b64 \\0student\\0secret\n" in run.text
+    assert "smtp> :save /nonexistent\\dir/x.md\n" in run.text
+    assert "\\\\" not in run.text

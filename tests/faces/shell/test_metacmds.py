@@ -53,3 +53,19 @@ async def test_save_masks_credentials_as_the_serve_log_does(tmp_path: Path) -> N
         assert secret not in saved
     shown = out.getvalue()
     assert f" -> AUTH PLAIN {PLAIN_CREDENTIALS}" in shown and f" -> {LOGIN_PASSWORD}" in shown
+
+
+async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) -> None:
+    """``(\\n)`` in a notice is written ``(\\\\n)`` in Markdown, which renders as ``(\\n)``."""
+    from simulator.lessons.ui import text
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    assert await ctx.open()
+    await run_meta(ctx, parse_meta(":eol lf"))
+    target = tmp_path / "eol.md"
+    await run_meta(ctx, parse_meta(f":save {target}"))
+    await ctx.close()
+    saved = target.read_text(encoding="utf-8")
+    assert r"bare LF (\\n)." in saved and r"\\\\n" not in saved
+    assert text("console.eol-lf", "en") in out.getvalue()
