@@ -31,6 +31,8 @@ from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_text
 from simulator.protocol.memory import Memory
 from simulator.render.transcript import (
+    RECEIVED,
+    SENT,
     answer_fragments,
     explanation_fragments,
     notice_fragments,
@@ -119,16 +121,17 @@ class ConsoleContext:
 
     # -- output ------------------------------------------------------------------------------
 
-    def show(self, fragments: Fragments, *, wrap: bool = True) -> None:
+    def show(self, fragments: Fragments, *, wrap: bool = True, hang: int | None = None) -> None:
         """Write fragments to the transcript (coloured when the terminal wants it).
 
-        Wire lines are shown with ``wrap=False``: they stay one line each, as received.
+        Wire lines are shown with ``hang`` set to their marker's width: a long one breaks
+        between words and goes on under its text, so the marker column stays clear.
         """
         from simulator.render import to_ansi, to_plain
         from simulator.render import wrap as wrapped
 
         if self.wrap and wrap:
-            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)
+            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1, hang=hang)
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
         self.out.flush()
 
@@ -276,10 +279,10 @@ class ConsoleContext:
         """Keep ``step`` for :save and :more, and show it."""
         self.steps.append(step)
         if step.sent is not None:
-            self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
+            self.show(sent_fragments(step.sent, raw=self.raw), hang=len(SENT))
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
-            self.show(answer_fragments(answer, raw=self.raw), wrap=False)
+            self.show(answer_fragments(answer, raw=self.raw), hang=len(RECEIVED))
             self.show(self._explanation(self.explain(answer), answer))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])

@@ -46,10 +46,12 @@ def _hanging(term: str, description: str, column: int, width: int) -> Fragments:
     """``term`` then ``description`` wrapped beside it, continuation lines indented to
     ``column``; on a narrow terminal the description goes under the term."""
     from simulator.render import wrap
+    from simulator.render.wrap import text_width
 
-    under = width - column < 30 or len(term) + 4 > column
+    # padded by display width: a Chinese key name (回车) takes two columns a character
+    under = width - column < 30 or text_width(term) + 4 > column
     column = 6 if under else column
-    head = f"  {term}\n" if under else f"  {term:<{column - 2}}"
+    head = f"  {term}\n" if under else f"  {term}{' ' * (column - 2 - text_width(term))}"
     body = "".join(t for _, t in wrap([("", description)], max(width - column, 20)))
     lines = body.rstrip("\n").split("\n")
     pad = " " * column
