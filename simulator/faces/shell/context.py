@@ -141,11 +141,17 @@ class ConsoleContext:
 
     # -- the connection ----------------------------------------------------------------------
 
+    def _retrying(self, problem: str) -> None:
+        """Said before --connect connects again without verification (untrusted certificate)."""
+        self.show([("class:code.4xx",
+                    text("tls.retrying", self.lang, problem=show_text(problem)) + "\n")])
+
     def _new_connection(self) -> Connection:
         self.sessions += 1
         if self.connect_to is not None:
             wait = CONNECT_WAIT if self.waiter is not None else None
-            return TcpConnection(*self.connect_to, verify=self.verify, reply_wait=wait)
+            return TcpConnection(*self.connect_to, verify=self.verify, reply_wait=wait,
+                                 on_retry=self._retrying)
         if self._store is None:
             from simulator.server.store import MemoryStore
 
