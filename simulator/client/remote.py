@@ -4,7 +4,6 @@ explained by code; STARTTLS upgrades the client side too."""
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import TYPE_CHECKING
 
 import trio
