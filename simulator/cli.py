@@ -2,6 +2,11 @@
 
 Faces are imported lazily, inside their handlers, so ``smtp-sim explain 221`` does not pay
 for prompt_toolkit and ``smtp-sim`` starts fast.
+
+Help texts are data (``[cli]`` in ``lessons/ui.LANG.toml``, en and zh), looked up by command
+and option once the parser is built (:func:`localize`): a new option needs its lines there.
+The ``help=`` strings below are only a fallback for an option that has none there yet (a test
+fails then), kept so that options added alongside merge cleanly; they may go once merged.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from .lessons.load import LANGS
+from .lessons.ui import text
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -192,7 +198,9 @@ def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim lessons check``: the authors' linter."""
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
-    lessons.add_argument("action", choices=("check",), help="check: lint the lesson data")
+    # metavar: a missing action is named by its choice ("required: check"), as in the usage
+    lessons.add_argument("action", choices=("check",), metavar="check",
+                         help="check: lint the lesson data")
     lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None,
                          help="check this scenario file instead (may be repeated)")
     lessons.add_argument("--course", metavar="DIR", default=None,
@@ -217,13 +225,29 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "run", help="send a file of command lines and print the explained transcript")
     run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    run.add_argument("--fail-on", choices=("4xx", "5xx"), action="append", default=None,
+                     help="exit with status 1 when a reply of this class came (repeatable)")
     _console_options(run)
     _error_options(run)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout, wrapped by display width at word or ideograph boundaries (its own
+    textwrap counts characters and breaks only at spaces, so Chinese help overflowed)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from .render.wrap import wrap_fragments
+
+        wrapped = wrap_fragments([("", " ".join(text.split()))], max(width, 10))
+        return "".join(part for _, part in wrapped).split("\n")
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
+
+
+def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="smtp-sim",
+        prog="smtp-sim", formatter_class=_Formatter,
         description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
     )
     _console_options(parser, top=True)
@@ -235,11 +259,53 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
                 _run_parser):
         add(sub)
+    localize(parser, lang)
+    # after the subcommands took their prog from the default usage: COMMAND is optional
+    parser.usage = text("cli.usage", lang)
+    parser.description = text("cli.description", lang)
     return parser
 
 
+def _help_text(command: str, dest: str, lang: str) -> str | None:
+    """``[cli] COMMAND-DEST``, else ``DEST`` (shared by every command), else None."""
+    name = dest.replace("_", "-")
+    for key in (f"cli.{command}-{name}", f"cli.{name}")[0 if command else 1:]:
+        try:
+            return text(key, lang)
+        except KeyError:
+            continue
+    return None
+
+
+def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
+    """Every help text of ``parser`` and its subcommands from ``[cli]`` in ``lang``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.help = text("cli.commands", lang)
+            for pseudo in action._choices_actions:
+                pseudo.help = _help_text("command", pseudo.dest, lang) or pseudo.help
+            for name, subparser in action.choices.items():
+                subparser.formatter_class = _Formatter
+                localize(subparser, lang, name)
+        elif action.help is not argparse.SUPPRESS:
+            action.help = _help_text(command, action.dest, lang) or action.help
+
+
+def help_lang(argv: Sequence[str]) -> str:
+    """The language of the help and usage: ``--lang`` anywhere, else the saved setting."""
+    for index, arg in enumerate(argv):
+        value = argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else (
+            arg.partition("=")[2] if arg.startswith("--lang=") else None)
+        if value in LANGS:
+            return str(value)
+    from .client.home import saved_lang
+
+    return saved_lang(LANGS) or LANGS[0]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(help_lang(argv)).parse_args(argv)
     command = args.command or "repl"
     if command == "repl" and not sys.stdin.isatty():
         # ``echo EHLO x | smtp-sim``: no one to type, so play the input as ``smtp-sim run -``.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -103,3 +105,72 @@ def test_piped_input_ending_in_data_names_the_command_the_user_typed(
                    *argv)
     assert result.returncode == 1
     assert result.stderr.startswith(start)
+
+def every_option(parser: argparse.ArgumentParser, command: str = "",
+                 ) -> Iterator[tuple[str, argparse.Action]]:
+    """(command, action) for every option and positional of every command, recursively."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from every_option(sub, name)
+        else:
+            yield command, action
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_option_says_what_it_does_in_each_language_and_its_default(lang: str) -> None:
+    english = dict(((c, a.dest), a.help) for c, a in every_option(build_parser("en")))
+    for command, action in every_option(build_parser(lang)):
+        where = f"{command or 'smtp-sim'} {action.option_strings or action.dest}"
+        assert action.help, where
+        if lang != "en":
+            assert action.help != english[command, action.dest], f"{where}: not translated"
+        if action.default not in (None, False, argparse.SUPPRESS) and action.dest != "help":
+            shown = action.help % {"default": action.default}
+            assert f"{action.default:g}" in shown if isinstance(action.default, float) else (
+                str(action.default) in shown), f"{where}: default {action.default!r} not shown"
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["serve", "--help"], "(default:2525)"),
+    (["--lang", "zh", "serve", "--help"], "（默认：2525）"),
+    (["serve", "--help", "--lang=zh"], "（默认：300）"),
+])
+def test_help_is_in_the_chosen_language_with_its_defaults(argv: list[str], said: str) -> None:
+    result = smtp_sim(*argv)
+    assert result.returncode == 0 and said in "".join(result.stdout.split())
+
+
+def test_the_top_level_usage_shows_the_command_is_optional() -> None:
+    usage = smtp_sim("--help").stdout.split("\n\n")[0]
+    assert "[COMMAND" in usage and " COMMAND ..." not in usage
+
+
+def test_a_missing_choice_is_named_in_the_error() -> None:
+    result = smtp_sim("lessons")
+    assert result.returncode == 2
+    assert "required: check" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_learn_list_ends_by_saying_how_to_start_a_lesson(lang: str) -> None:
+    from simulator.lessons.ui import text
+
+    result = smtp_sim("learn", "list", "--lang", lang)
+    assert result.returncode == 0
+    assert result.stdout.rstrip("\n").splitlines()[-1] == text("learn.list-start", lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("columns", [60, 80])
+def test_help_fits_the_terminal_by_display_width(lang: str, columns: int) -> None:
+    """argparse counts characters; a Chinese line is twice as wide, and must still fit."""
+    from simulator.render.wrap import text_width
+
+    for command in ("serve", "run", "learn"):
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "--lang", lang, command, "--help"],
+            capture_output=True, text=True, timeout=60,
+            env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "COLUMNS": str(columns)})
+        wide = [line for line in result.stdout.splitlines() if text_width(line) > columns]
+        assert result.returncode == 0 and wide == []

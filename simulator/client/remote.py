@@ -4,6 +4,7 @@ explained by code; STARTTLS upgrades the client side too."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import trio
@@ -31,12 +32,16 @@ class TcpConnection:
     """A real SMTP server over TCP: replies are cut from the byte stream, explained by code."""
 
     def __init__(self, host: str, port: int, *, verify: bool = False,
-                 reply_wait: float | None = None, connect_wait: float | None = None) -> None:
+                 reply_wait: float | None = None, connect_wait: float | None = None,
+                 on_retry: Callable[[str], None] | None = None) -> None:
         """``verify``: refuse a certificate the system does not trust (else warn, go on);
         ``reply_wait``: seconds to wait for a reply that must come; ``connect_wait``: for
-        the connection and the greeting (an OSError that says which did not come)."""
+        the connection and the greeting (an OSError that says which did not come);
+        ``on_retry``: told why, before connecting again without verification (so the
+        console says so first)."""
         self._host, self._port = host, port
         self._verify = verify
+        self._on_retry = on_retry
         self._reply_wait = REPLY_WAIT if reply_wait is None else reply_wait
         self._connect_wait = connection.CONNECT_WAIT if connect_wait is None else connect_wait
         self._greeted = False
@@ -107,10 +112,15 @@ class TcpConnection:
         try:
             self._stream, info = await handshake(self._stream, verifying_context(), self._host)
         except trio.BrokenResourceError as err:
+            # Close the failed connection now: left open, the server would wait for the rest
+            # of a handshake that never comes, a phantom session in its log.
+            await trio.aclose_forcefully(self._stream)
             problem = verify_problem(err)
             if problem is None or self._verify:
                 self._eof = True
                 return None, problem or str(err.__cause__ or err)
+            if self._on_retry is not None:
+                self._on_retry(problem)
             return await self._start_unverified(problem), None
         self._tls = True
         return info, None

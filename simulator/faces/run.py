@@ -8,7 +8,8 @@ line, so a file of any size runs in bounded memory.
 Exit status: 0 when every line was sent and the session ended cleanly; 1 when the file
 ended inside DATA, lines were left unsent after the server closed, or the server could not
 be reached; 2 for usage errors (a file that cannot be read, a bad ``--connect``). Error
-replies from the server are the content of a lesson, not failures.
+replies from the server are the content of a lesson, not failures, unless ``--fail-on 4xx``
+or ``--fail-on 5xx`` asks for status 1 when a reply of that class came (for a script or CI).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Final, TextIO
 
 from simulator.client import Connection, LocalConnection, Step, TcpConnection
@@ -28,13 +29,15 @@ from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
 from simulator.render.masking import StepMasker
 from simulator.render.terminal import reader_gone, wants_color
-from simulator.render.transcript import MarkdownWriter, event_json, event_text
+from simulator.render.transcript import MarkdownWriter, event_json, event_text, wire_lines
 
 if TYPE_CHECKING:
     from simulator.protocol.rules import Scenario
 
 USAGE_ERROR: Final = 2
 INCOMPLETE: Final = 1
+FAILED_ON: Final = 1
+"""A reply of a class named by ``--fail-on`` came."""
 
 
 @contextlib.contextmanager
@@ -87,6 +90,8 @@ class Printer:
         self._markdown = MarkdownWriter(lang)
         self._records = 0
         self._masker = StepMasker()  # a transcript is passed on: no credential in it
+        self.replies: dict[str, tuple[int, str]] = {}
+        """Per reply class (``4xx``): how many came, and the first one's line (for --fail-on)."""
 
     @property
     def lang(self) -> str:
@@ -101,6 +106,7 @@ class Printer:
     def __call__(self, event: Event) -> None:
         if isinstance(event, Step):
             event = self._masker.step(event)
+            self._count(event)
         if self.fmt == "json":
             record = json.dumps(event_json(event, self.lang), ensure_ascii=False, indent=2)
             comma = "," if self._records else ""
@@ -111,6 +117,14 @@ class Printer:
             self._write("".join(line + "\n" for line in self._markdown.event(event)))
         else:
             self._write(event_text(event, self.lang, color=self.color))
+
+    def _count(self, step: Step) -> None:
+        for answer in step.answers:
+            if not 1 <= answer.code // 100 <= 5:
+                continue
+            kind = f"{answer.code // 100}xx"
+            count, first = self.replies.get(kind, (0, ""))
+            self.replies[kind] = (count + 1, first or wire_lines(answer.wire)[-1])
 
     def finish(self, outcome: Outcome) -> None:
         if self.fmt == "json":
@@ -150,7 +164,8 @@ def run_file(args: argparse.Namespace) -> int:
         return reader_gone()
     except OSError as err:
         return _failed(err, args.file, peer, lang, program)
-    return _status(outcome, player.lang, program)
+    status = _status(outcome, player.lang, program)
+    return _failed_on(getattr(args, "fail_on", None) or (), printer, player.lang) or status
 
 
 def _prepare(args: argparse.Namespace, lang: str, program: str,
@@ -203,3 +218,16 @@ def _status(outcome: Outcome, lang: str, program: str) -> int:
         print(text("run.in-data", lang, program=program), file=sys.stderr)
         return INCOMPLETE
     return 0
+
+
+def _failed_on(classes: Sequence[str], printer: Printer, lang: str) -> int:
+    """``--fail-on 5xx``: status 1, and why on stderr, when a reply of that class came."""
+    status = 0
+    for kind in dict.fromkeys(classes):
+        count, first = printer.replies.get(kind, (0, ""))
+        if count:
+            key = "run.failed-on-1" if count == 1 else "run.failed-on"
+            print(text(key, lang, count=count, cls=kind, reply=first),
+                  file=sys.stderr)
+            status = FAILED_ON
+    return status

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 from .ui import text as ui_text
 
 KIND: Final = "scenario-ui"
-TEXTS: Final = ("start", "settings", "heading", "rules", "no_rules", "rule", "domains",
-                "reply_key", "delay", "disconnect", "silent", "engine_reply", "waited",
+TEXTS: Final = ("start", "greylist_delay", "rate_limit", "fault_rate", "seed", "heading",
+                "rules", "no_rules", "rule", "domains", "reply_key", "delay", "disconnect",
+                "silent", "engine_reply", "waited",
                 "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option")
 OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limit",
                   "fault": "--fault-rate"}
@@ -41,17 +42,31 @@ def text(entry: str, lang: str, /, **fields: object) -> str:
 
 
 def start_lines(scenario: Scenario, lang: str = "en") -> list[str]:
-    """What ``serve`` prints after its listening line: the scenario and its settings."""
+    """What ``serve`` prints after its listening line: the scenario and the settings its
+    rules use."""
     lines = [text("start", lang, name=scenario.name, title=scenario.title(lang))]
-    if scenario.rules:
-        lines.append(_settings(scenario, lang))
-    return lines
+    settings = _settings(scenario, lang)
+    return [*lines, settings] if settings else lines
 
 
-def _settings(scenario: Scenario, lang: str) -> str:
-    return text("settings", lang, greylist_delay=f"{scenario.greylist_delay:g}",
-                rate_limit=scenario.rate_limit, fault_rate=f"{scenario.fault_rate:g}",
-                seed=scenario.seed)
+def _draws(rule: Rule) -> bool:
+    """Does ``rule`` draw from the session's seeded generator (so ``--seed`` replays it)?"""
+    low, high = rule.delay
+    return rule.match.fault is not None or rule.match.chance is not None or low != high
+
+
+def _settings(scenario: Scenario, lang: str) -> str | None:
+    """Only what the rules really use: realistic greylists and limits rates but draws no
+    random faults, so it shows no fault rate nor seed; None when the rules use none."""
+    uses = {name: any(getattr(rule.match, name) is not None for rule in scenario.rules)
+            for name in OPTIONS}
+    parts = [text(entry, lang, value=f"{value:g}" if isinstance(value, float) else value)
+             for entry, used, value in (
+        ("greylist_delay", uses["greylisted"], scenario.greylist_delay),
+        ("rate_limit", uses["rate_limited"], scenario.rate_limit),
+        ("fault_rate", uses["fault"], scenario.fault_rate),
+        ("seed", any(_draws(rule) for rule in scenario.rules), scenario.seed)) if used]
+    return ui_text("words.list-separator", lang).join(parts) or None
 
 
 def describe(scenario: Scenario, lang: str = "en") -> list[str]:
@@ -61,7 +76,8 @@ def describe(scenario: Scenario, lang: str = "en") -> list[str]:
         return [*lines, text("no_rules", lang)]
     if scenario.local_domains:
         lines.append(text("domains", lang, domains=", ".join(scenario.local_domains)))
-    lines += [_settings(scenario, lang), text("rules", lang)]
+    settings = _settings(scenario, lang)
+    lines += [*([settings] if settings else []), text("rules", lang)]
     for number, rule in enumerate(scenario.rules, 1):
         lines.append(text("rule", lang, number=number, name=rule.name, on=rule.on.value,
                           match=_match(rule.match), action=_action(rule, lang)))

@@ -31,10 +31,10 @@ MAX_ECHO: Final = 60
 """How much of a client's input a reply may quote back, so reply lines stay short."""
 
 
-def escape_char(char: str, *, ascii_only: bool = False) -> str:
+def escape_char(char: str, *, ascii_only: bool = False, keep_backslash: bool = False) -> str:
     """One character as it may be shown: itself, or its escape."""
     if " " <= char <= "~":
-        return "\\\\" if char == "\\" else char
+        return "\\\\" if char == "\\" and not keep_backslash else char
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
@@ -47,8 +47,9 @@ def escape_char(char: str, *, ascii_only: bool = False) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def _pieces(text: str, *, ascii_only: bool) -> Iterable[str]:
-    return (escape_char(char, ascii_only=ascii_only) for char in text)
+def _pieces(text: str, *, ascii_only: bool, keep_backslash: bool = False) -> Iterable[str]:
+    return (escape_char(char, ascii_only=ascii_only, keep_backslash=keep_backslash)
+            for char in text)
 
 
 def _joined(pieces: Iterable[str], limit: int | None) -> str:
@@ -82,6 +83,16 @@ def show_text(text: str, *, limit: int | None = None, ascii_only: bool = False) 
     if text.isascii() and text.isprintable() and "\\" not in text:
         return text if limit is None or len(text) <= limit else shorten(text, limit)
     return _joined(_pieces(text, ascii_only=ascii_only), limit)
+
+
+def show_typed(text: str, *, limit: int | None = None) -> str:
+    """What the learner typed, echoed back to them, or a sentence of our own: only what can
+    harm or hide is escaped, and a backslash stays one backslash (``:b64 \\0student``).
+    Wire lines use :func:`show_bytes`, where ``\\\\`` keeps a typed backslash apart from an
+    escaped byte; a medium with its own escapes (Markdown) adds them once, after this."""
+    if text.isprintable():
+        return text if limit is None or len(text) <= limit else shorten(text, limit)
+    return _joined(_pieces(text, ascii_only=False, keep_backslash=True), limit)
 
 
 def show_bytes(raw: bytes, *, visible_eol: bool = False, limit: int | None = None) -> str:

@@ -17,7 +17,7 @@ from simulator.client import Step, explain
 from simulator.client.demoplayer import StepResult
 from simulator.client.demoscript import StepKind
 from simulator.lessons.classroom import say
-from simulator.protocol.escape import show_text
+from simulator.protocol.escape import show_typed
 
 from .masking import StepMasker
 from .transcript import Fragments, answer_fragments, explanation_fragments, sent_fragments
@@ -115,10 +115,10 @@ def transcript(view: DemoView) -> Fragments:
                                 masker=masker)
     for line in view.typed:
         out += [("class:dim", " -> "), ("class:demo.typing",
-                                        show_text(masker.typed(line, complete=True)) + "\n")]
+                                        show_typed(masker.typed(line, complete=True)) + "\n")]
     if view.typing is not None:
         out += [("class:dim", " -> "),
-                ("class:demo.typing", show_text(masker.typed(view.typing)) + CURSOR),
+                ("class:demo.typing", show_typed(masker.typed(view.typing)) + CURSOR),
                 ("", "\n")]
     return out
 

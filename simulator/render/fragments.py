@@ -216,9 +216,9 @@ def to_ansi(fragments: Iterable[Fragment]) -> str:
     return "".join(out)
 
 
-def wrap(fragments: Iterable[Fragment], width: int) -> Fragments:
+def wrap(fragments: Iterable[Fragment], width: int, *, hang: int | None = None) -> Fragments:
     """The fragments wrapped to ``width`` display columns (see simulator.render.wrap)."""
-    return wrap_fragments(fragments, width)
+    return wrap_fragments(fragments, width, hang=hang)
 
 
 _MD_SPECIAL: Final = re.compile(r"([\\`*_<>\[\]#|])")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from simulator.client import Answer, Step, explain
 from simulator.client.script import Event, Note, Notice
 from simulator.protocol import State
-from simulator.protocol.escape import show_bytes, show_text
+from simulator.protocol.escape import show_bytes, show_typed
 
 from .handshake import tls_fragments
 
@@ -109,9 +109,9 @@ def notice_text(notice: Notice, lang: str) -> str:
 def event_fragments(event: Event, lang: str, *, raw: bool = False) -> Fragments:
     """One script event on screen: a step, narration (``# ...``) or a player's notice."""
     if isinstance(event, Note):
-        return [("class:title", f"# {show_text(event.text)}\n")]
+        return [("class:title", f"# {show_typed(event.text)}\n")]
     if isinstance(event, Notice):
-        return [("class:dim", show_text(notice_text(event, lang)) + "\n")]
+        return [("class:dim", show_typed(notice_text(event, lang)) + "\n")]
     return step_fragments(event, lang, raw=raw)
 
 
@@ -168,7 +168,7 @@ class MarkdownWriter:
         if isinstance(event, Note | Notice):
             shown = event.text if isinstance(event, Note) else notice_text(event, self.lang)
             prefix = "" if isinstance(event, Note) else "*"
-            return [*self.end(), f"{prefix}{md_escape(show_text(shown))}{prefix}", ""]
+            return [*self.end(), f"{prefix}{md_escape(show_typed(shown))}{prefix}", ""]
         out = [] if self._open else [FENCE + "text"]
         self._open = True
         if event.sent is not None:

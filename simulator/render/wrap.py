@@ -4,14 +4,19 @@ Chinese has no spaces, so a line may break between any two ideographs, but not b
 closing punctuation (，。）…) nor after opening punctuation (（“…), the basic line-breaking
 rules of CJK typesetting. Latin words, such as ``MAIL FROM:<a@b>`` inside Chinese text,
 are never split unless one is wider than the whole line. Only spaces at a break vanish;
-every other character is kept.
+every other character is kept. A continuation line keeps the leading indentation of its
+logical line, or hangs under the text after a marker (`` -> ``, ``<-  ``) when asked.
+
+Widths are wcwidth's (prompt_toolkit's own measure, so what is wrapped here is what the
+console's screen counts): CJK and full-width forms take two columns, combining marks none.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Final
+
+from wcwidth import wcwidth
 
 Fragment = tuple[str, str]
 """``(style, text)``, the shape of prompt_toolkit's FormattedText items."""
@@ -25,10 +30,10 @@ _Cell = tuple[str, str]  # (style, one character)
 
 
 def char_width(char: str) -> int:
-    """Columns one character takes: 2 for wide/full-width, 0 for combining marks, else 1."""
-    if unicodedata.combining(char):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    """Columns one character takes: 2 for wide/full-width, 0 for combining marks, else 1
+    (a control character, which is never shown unescaped, counts as 1)."""
+    width = wcwidth(char)
+    return 1 if width < 0 else width
 
 
 def text_width(text: str) -> int:
@@ -63,12 +68,13 @@ def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
     return units
 
 
-def _wrap_cells(cells: Sequence[_Cell], width: int) -> list[list[_Cell]]:
-    """Greedy fill of one logical line; continuation lines keep its leading indentation."""
+def _wrap_cells(cells: Sequence[_Cell], width: int, hang: int | None) -> list[list[_Cell]]:
+    """Greedy fill of one logical line; continuation lines keep its leading indentation,
+    or are indented by ``hang`` columns when given (under the text after a marker)."""
     indent = 0
     while indent < len(cells) and cells[indent][1] == " ":
         indent += 1
-    indent = min(indent, max(width // 3, 0))
+    indent = min(indent if hang is None else hang, max(width // 3, 0))
     lines: list[list[_Cell]] = [[]]
     used = 0
     for unit in _units(cells):
@@ -106,10 +112,13 @@ def _merge(cells: Iterable[_Cell]) -> list[Fragment]:
     return out
 
 
-def wrap_fragments(fragments: Iterable[Fragment], width: int) -> list[Fragment]:
+def wrap_fragments(fragments: Iterable[Fragment], width: int, *,
+                   hang: int | None = None) -> list[Fragment]:
     """The fragments with newlines added so no line is wider than ``width`` columns.
 
-    A width below 10 turns wrapping off (nothing sensible fits).
+    ``hang``: continuation lines are indented by that many columns (a wire line's marker is
+    4 wide), instead of the logical line's own leading spaces. A width below 10 turns
+    wrapping off (nothing sensible fits).
     """
     fragments = list(fragments)
     if width < 10:
@@ -125,7 +134,7 @@ def wrap_fragments(fragments: Iterable[Fragment], width: int) -> list[Fragment]:
     for number, line in enumerate(logical):
         if number:
             cells.append(("", "\n"))
-        for row, wrapped in enumerate(_wrap_cells(line, width)):
+        for row, wrapped in enumerate(_wrap_cells(line, width, hang)):
             if row:
                 cells.append(("", "\n"))
             cells.extend(wrapped)

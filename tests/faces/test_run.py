@@ -342,3 +342,48 @@ def test_run_waits_for_error_replies_only_when_asked(tmp_path: Path) -> None:
 
     slowed = elapsed("--soft-error-limit", "1", "--error-sleep", "0.5")
     assert slowed >= 1.0 and slowed > elapsed() + 0.8
+
+@pytest.mark.parametrize(("options", "status"), [
+    ((), 0), (("--fail-on", "5xx"), 1), (("--fail-on", "4xx"), 0),
+    (("--fail-on", "4xx", "--fail-on", "5xx"), 1),
+])
+def test_fail_on_a_reply_class_gives_status_1_for_a_script_or_ci(
+        tmp_path: Path, options: tuple[str, ...], status: int) -> None:
+    """``FOO`` gets 500: a lesson by default (status 0), a failure with --fail-on 5xx."""
+    path = tmp_path / "homework.smtp"
+    path.write_bytes(b"EHLO client.example\nFOO\nQUIT\n")
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", str(path), *options],
+                          capture_output=True, text=True, timeout=60,
+                          env={"SMTP_SIM_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == status
+    if status:
+        assert "5xx" in done.stderr and "500" in done.stderr and "FOO" in done.stderr
+    else:
+        assert done.stderr == ""
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "--fail-on 4xx"), ("zh", "--fail-on 4xx")])
+def test_fail_on_4xx_names_the_reply_in_the_chosen_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str) -> None:
+    from simulator.lessons.ui import text
+
+    path = tmp_path / "limit.smtp"
+    path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\n"
+                     b"RCPT TO:<greylist@smtp-sim.localhost>\nQUIT\n")
+    args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
+                              accept_bare_lf=False, fail_on=["4xx"], connect=None,
+                              scenario="realistic")
+    assert run_file(args) == 1
+    err = capsys.readouterr().err
+    assert said in err and "451" in err
+    assert err.startswith(text("run.failed-on-1", lang, cls="4xx", reply="")[:12])
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_notice_and_narration_are_escaped_once_for_their_medium(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    status, out = run(tmp_path, capsys, b"# type \\0 for NUL\n:eol lf\n:eol crlf\nQUIT\n", fmt)
+    assert status == 0
+    once = "\\" if fmt == "text" else "\\\\"  # Markdown writes \\ for one backslash
+    assert f"type {once}0 for NUL" in out and f"bare LF ({once}n)" in out
+    assert f"{once}\\0" not in out and f"({once}\\n)" not in out

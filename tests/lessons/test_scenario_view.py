@@ -48,3 +48,33 @@ def test_who_sends_a_code_names_the_scenarios_rules_and_options() -> None:
     assert "--greylist-delay" in greylisted and "data.storage-failed" in greylisted
     assert sent_by(250).startswith("smtp-sim sends 250 in every scenario (")
     assert "never sends 599" in sent_by(599)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("name", "shown", "hidden"), [
+    ("realistic", ("60", "30"), ("0.1", "4242424")),
+    ("chaos", ("0.1", "4242424"), ("60", "30")),
+])
+def test_the_settings_shown_are_only_those_the_scenarios_rules_use(
+        lang: str, name: str, shown: tuple[str, ...], hidden: tuple[str, ...]) -> None:
+    """Realistic draws no random faults, so it shows no fault rate nor seed; chaos has no
+    greylisting, so no greylist delay; serve's start line and :scenario alike."""
+    scenario = dataclasses.replace(load_scenario(name), greylist_delay=60, rate_limit=30,
+                                   fault_rate=0.1, seed=4242424)
+    settings = [line for line in (start_lines(scenario, lang)[1], *describe(scenario, lang))
+                if any(value in line for value in (*shown, *hidden))]
+    assert len(settings) == 2
+    for line in settings:
+        assert all(value in line for value in shown)
+        assert not any(value in line for value in hidden)
+
+
+def test_a_rule_file_drawing_nothing_shows_no_settings_line() -> None:
+    from simulator.protocol.rules import Rule
+
+    realistic = load_scenario("realistic")
+    fixed = [rule for rule in realistic.rules if rule.match.greylisted is None
+             and rule.match.rate_limited is None and rule.match.chance is None
+             and rule.delay[0] == rule.delay[1]]
+    plain = dataclasses.replace(realistic, rules=tuple[Rule, ...](fixed))
+    assert start_lines(plain) == start_lines(plain)[:1]

@@ -68,3 +68,20 @@ def test_the_escape_of_bytes_is_unambiguous(one: bytes, other: bytes) -> None:
     if one != other:
         assert show_bytes(one, visible_eol=True) != show_bytes(other, visible_eol=True)
     assert show_bytes(b"\xc2\x80") != show_bytes(b"\x80")
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    (r":b64 \0student\0secret", r":b64 \0student\0secret"),
+    ("C:\\mail\\out.md", "C:\\mail\\out.md"),
+    ("a\x1b[2Jb\\n", "a\\x1b[2Jb\\n"),      # the control is still escaped, the backslash kept
+    ("zero\u200bwidth\\", "zero\\u200bwidth\\"),
+])
+def test_typed_text_keeps_its_backslashes_and_still_escapes_what_harms(
+        typed: str, shown: str) -> None:
+    """What the learner typed is shown back as typed: a backslash is escaped only where an
+    escape must be told from a byte (wire lines), not when it is echoed."""
+    from simulator.protocol.escape import show_typed
+
+    assert show_typed(typed) == shown
+    assert show_typed(typed * 20, limit=30).endswith("...")
+    assert len(show_typed(typed * 20, limit=30)) <= 30

@@ -49,3 +49,18 @@ def test_widths_of_wide_narrow_and_combining_characters() -> None:
     assert text_width("描述") == 4
     assert text_width("ｓ") == 2  # full-width Latin
     assert text_width("e\u0301") == 1  # e + combining acute accent
+
+
+def test_a_hanging_indent_puts_continuations_under_the_text_after_the_marker() -> None:
+    line = "<-  220 smtp-sim.localhost ESMTP smtp-sim ready (a teaching server; no mail leaves)"
+    lines = to_plain(wrap_fragments([("", line)], 40, hang=4)).split("\n")
+    assert all(text_width(row) <= 40 for row in lines)
+    assert all(row.startswith("    ") and row[4] != " " for row in lines[1:])
+    assert " ".join(row.strip() for row in lines) == line  # broken only between words
+
+
+def test_wide_characters_are_measured_as_the_terminal_does() -> None:
+    from wcwidth import wcswidth
+
+    for text in ("回车键", "ＦＵＬＬ", "e\u0301te", "👍 ok", "a\u200bb"):
+        assert text_width(text) == wcswidth(text)

@@ -66,6 +66,7 @@ def run_learn(args: argparse.Namespace) -> int:
     if target == "list":
         current = resume_point(course, saved)
         show(panel.list_fragments(course, saved.done, current.id if current else None, lang))
+        show([("class:dim", say("list-start", lang) + "\n")])
         return 0
     if target == "reset":
         return _reset(course, store, extra, lang)

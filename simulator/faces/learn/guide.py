@@ -15,7 +15,7 @@ from simulator.faces.prompt.spec import MetaSpec
 from simulator.faces.shell.context import ConsoleContext
 from simulator.lessons.course import Course, Lesson
 from simulator.lessons.course.words import say
-from simulator.protocol.escape import show_text
+from simulator.protocol.escape import show_typed
 
 from .coach import Action, Coach
 from .progress import ProgressStore
@@ -87,7 +87,7 @@ class LessonGuide:
             ctx.say("usage", "class:code.5xx", usage=spec.usage)
             return False
         prompt = "data> " if ctx.in_data else "smtp> "  # the erased prompt, kept visible
-        ctx.show([("class:dim", f"{prompt}{show_text(line.strip())}\n")])
+        ctx.show([("class:dim", f"{prompt}{show_typed(line.strip())}\n")])
         if spec.name == "restart":
             coach.say("restarted")
             self.action = Action.RESTART

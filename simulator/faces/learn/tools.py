@@ -9,7 +9,7 @@ import contextlib
 from simulator.client import Step, explain
 from simulator.lessons.course import Lesson, LessonRun
 from simulator.lessons.course.words import say
-from simulator.protocol.escape import show_bytes, show_text
+from simulator.protocol.escape import show_bytes, show_typed
 
 Fragments = list[tuple[str, str]]
 TOOL_COMMANDS = (":explain", ":more", ":state", ":mailbox")
@@ -93,6 +93,6 @@ def save_transcript(path: str, steps: list[Step], lesson: Lesson, lang: str,
         Path(path).expanduser().write_text(format_markdown(steps, lang, title=title),
                                            encoding="utf-8")
     except OSError as err:
-        return "save-failed", "class:code.5xx", {"path": show_text(path),
+        return "save-failed", "class:code.5xx", {"path": show_typed(path),
                                                   "error": err.strerror or err}
-    return "saved", "class:dim", {"path": show_text(path), "count": len(steps)}
+    return "saved", "class:dim", {"path": show_typed(path), "count": len(steps)}

@@ -26,7 +26,7 @@ from prompt_toolkit.styles import Style
 
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
-from simulator.faces.shell.context import ConsoleContext, encode_line
+from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.meta import KNOWN, SPECS, is_known_meta, is_meta, parse_meta
 from simulator.faces.shell.metacmds import run_meta, say_goodbye
 from simulator.faces.shell.settings import history_path
@@ -34,7 +34,7 @@ from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.faces.shell.waiting import Waiter
 from simulator.lessons.ui import text
 from simulator.protocol import State
-from simulator.protocol.escape import show_bytes, show_text
+from simulator.protocol.escape import show_text, show_typed
 
 PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
 TOOLBAR_STYLE: Final = (
@@ -296,4 +296,4 @@ class Console:
         """The prompt is erased after Enter; keep a line that was not sent visible, dimmed
         and without a direction marker (it never went on the wire)."""
         prompt = PROMPTS.get(self.ctx.view().state, "smtp> ")
-        self.ctx.show([("class:dim", prompt + show_bytes(encode_line(line)) + "\n")])
+        self.ctx.show([("class:dim", prompt + show_typed(line) + "\n")])

@@ -31,6 +31,8 @@ from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_text
 from simulator.protocol.memory import Memory
 from simulator.render.transcript import (
+    RECEIVED,
+    SENT,
     answer_fragments,
     explanation_fragments,
     notice_fragments,
@@ -126,16 +128,17 @@ class ConsoleContext:
 
     # -- output ------------------------------------------------------------------------------
 
-    def show(self, fragments: Fragments, *, wrap: bool = True) -> None:
+    def show(self, fragments: Fragments, *, wrap: bool = True, hang: int | None = None) -> None:
         """Write fragments to the transcript (coloured when the terminal wants it).
 
-        Wire lines are shown with ``wrap=False``: they stay one line each, as received.
+        Wire lines are shown with ``hang`` set to their marker's width: a long one breaks
+        between words and goes on under its text, so the marker column stays clear.
         """
         from simulator.render import to_ansi, to_plain
         from simulator.render import wrap as wrapped
 
         if self.wrap and wrap:
-            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)
+            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1, hang=hang)
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
         self.out.flush()
 
@@ -154,11 +157,17 @@ class ConsoleContext:
 
     # -- the connection ----------------------------------------------------------------------
 
+    def _retrying(self, problem: str) -> None:
+        """Said before --connect connects again without verification (untrusted certificate)."""
+        self.show([("class:code.4xx",
+                    text("tls.retrying", self.lang, problem=show_text(problem)) + "\n")])
+
     def _new_connection(self) -> Connection:
         self.sessions += 1
         if self.connect_to is not None:
             wait = CONNECT_WAIT if self.waiter is not None else None
-            return TcpConnection(*self.connect_to, verify=self.verify, reply_wait=wait)
+            return TcpConnection(*self.connect_to, verify=self.verify, reply_wait=wait,
+                                 on_retry=self._retrying)
         if self._store is None:
             from simulator.server.store import MemoryStore
 
@@ -302,10 +311,10 @@ class ConsoleContext:
         """Keep ``step`` for :save and :more, and show it."""
         self.steps.append(step)
         if step.sent is not None:
-            self.show(sent_fragments(step.sent, raw=self.raw), wrap=False)
+            self.show(sent_fragments(step.sent, raw=self.raw), hang=len(SENT))
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
-            self.show(answer_fragments(answer, raw=self.raw), wrap=False)
+            self.show(answer_fragments(answer, raw=self.raw), hang=len(RECEIVED))
             self.show(self._explanation(self.explain(answer), answer))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
@@ -343,11 +352,13 @@ class ConsoleContext:
 
     def explain(self, answer: Answer) -> Annotation | None:
         """The explanation of ``answer``, told from the console's side when the console
-        itself sent the command (the QUIT of Ctrl-D or :quit)."""
+        itself sent the command (the QUIT of Ctrl-D or :quit); the console is exiting then,
+        so the next step is a goodbye, not how to reconnect."""
         annotation = explain(answer, self.lang)
         if annotation is not None and self.leaving and answer.code == 221:
-            why = text(f"console.why-{self.leaving}", self.lang)
-            annotation = dataclasses.replace(annotation, why=why)
+            annotation = dataclasses.replace(
+                annotation, why=text(f"console.why-{self.leaving}", self.lang),
+                fix=text("console.goodbye", self.lang))
         return annotation
 
     def _remember_address(self, line: str, step: Step) -> None:

@@ -19,7 +19,7 @@ from simulator.faces.shell.meta import SPECS, MetaCommand, MetaError
 from simulator.faces.shell.settings import Settings, save_settings
 from simulator.lessons.ui import text
 from simulator.protocol import State
-from simulator.protocol.escape import show_bytes, show_text
+from simulator.protocol.escape import show_bytes, show_typed
 
 Fragments = list[tuple[str, str]]
 Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
@@ -30,7 +30,7 @@ async def run_meta(ctx: ConsoleContext, parsed: MetaCommand | MetaError) -> bool
     """Carry out a parsed meta-command, or explain what was wrong with it."""
     if isinstance(parsed, MetaError):
         if parsed.spec is None:
-            ctx.say("unknown-meta", "class:code.5xx", name=show_text(parsed.name, limit=40),
+            ctx.say("unknown-meta", "class:code.5xx", name=show_typed(parsed.name, limit=40),
                     names=" ".join(_names(ctx)))
         else:
             ctx.say("usage", "class:code.5xx", usage=parsed.spec.usage)
@@ -87,7 +87,7 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
         name = args[0].lower().lstrip(":")
         spec = next((s for s in _specs(ctx) if s.name == name), None)
         if spec is None:
-            ctx.say("unknown-meta", "class:code.5xx", name=show_text(args[0], limit=40),
+            ctx.say("unknown-meta", "class:code.5xx", name=show_typed(args[0], limit=40),
                     names=" ".join(_names(ctx)))
             return False
         ctx.show(_hanging(spec.usage, _describe(ctx, spec), len(spec.usage) + 4, width),
@@ -263,7 +263,7 @@ async def _save(ctx: ConsoleContext, args: tuple[str, ...], *, force: bool = Fal
     from simulator.render.transcript import format_markdown
 
     path = Path(args[0]).expanduser()
-    shown = show_text(str(path))
+    shown = show_typed(str(path))
     if path.exists() and not force:
         ctx.say("save-exists", "class:code.4xx", path=shown)
         return False

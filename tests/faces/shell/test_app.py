@@ -421,3 +421,81 @@ async def test_mailbox_says_how_full_the_memory_store_is(
     shown = run.text.split("smtp> :mailbox")[1]
     assert listing in shown
     assert usage.format(used=binary_size(stored.octets)) in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("lines", "keys"), [((":quit",), ""), ((), CTRL_D)])
+async def test_the_221_of_leaving_says_goodbye_not_how_to_reconnect(
+        lang: str, lines: tuple[str, ...], keys: str) -> None:
+    """The console is exiting: the 221's next step is a goodbye, not ``:reconnect``."""
+    from simulator.lessons.ui import text
+
+    run = await drive("EHLO client.example", *lines, keys=keys, lang=lang)
+    leaving = after(run.text, " -> QUIT")
+    assert ":reconnect" not in leaving and "Enter" not in leaving and "回车" not in leaving
+    assert text("console.goodbye", lang) in " ".join(leaving.split())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_console_command_is_echoed_as_typed(lang: str) -> None:
+    """``:b64 \\0student\\0secret`` reads back with single backslashes, as typed."""
+    run = await drive(r":b64 \0student\0secret", ":save /nonexistent\\dir/x.md", lang=lang)
+    assert "smtp> :b64 \\0student\\0secret\n" in run.text
+    assert "smtp> :save /nonexistent\\dir/x.md\n" in run.text
+    assert "\\\\" not in run.text
+
+
+def screen_rows(text: str, width: int) -> list[str]:
+    """What a ``width``-column terminal shows of ``text`` (pyte wraps as a terminal does)."""
+    import pyte
+
+    screen = pyte.Screen(width, text.count("\n") * 3 + 10)
+    pyte.Stream(screen).feed(text.replace("\n", "\r\n"))
+    rows = [row.rstrip() for row in screen.display]
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def wire_line_on_screen(rows: list[str], start: str) -> str:
+    """The wire line whose first row starts with ``start``, its hanging rows joined."""
+    first = next(index for index, row in enumerate(rows) if row.startswith(start))
+    parts = [rows[first]]
+    for row in rows[first + 1:]:
+        if not row.startswith("    ") or row[4] == " ":
+            break
+        parts.append(row[4:])
+    return " ".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [60, 80])
+async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
+        monkeypatch: pytest.MonkeyPatch, lang: str, width: int) -> None:
+    """Wire lines break between words, continued under their text (not under the marker);
+    no line is wider than the terminal, so none wraps mid-word or leaves one ideograph
+    alone at the margin (the :help key list in Chinese)."""
+    import os
+    import shutil
+
+    from simulator.render.wrap import text_width
+
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((width, 24)))
+    out = io.StringIO()
+    ctx = ConsoleContext(lang=lang, out=out, wrap=True)
+    host = "client.example.org.with.a.rather.long.name"
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        pipe.send_text(f"EHLO {host}\r:help\r" + CTRL_D)
+        assert await console.run() == 0
+    text = out.getvalue()
+    assert all(text_width(line) < width for line in text.splitlines())
+    rows = screen_rows(text, width)
+    banner = CATALOGUE["session.greeting"].template.format(host="smtp-sim.localhost")
+    assert wire_line_on_screen(rows, "<-  220 ") == f"<-  220 {banner}"
+    hello = next(line for line in Session().receive_data(f"EHLO {host}\r\n".encode())[0]
+                 .reply.wire_lines())
+    assert wire_line_on_screen(rows, "<-  250-") == f"<-  {hello}"
+    assert not [row for row in rows if len(row) == 1 and text_width(row) == 2]
+    keys = rows[rows.index(next(r for r in rows if r.startswith(("Keys:", "按键：")))) + 1:]
+    assert all(row.startswith("  ") for row in keys[:6])  # hanging, never at the margin

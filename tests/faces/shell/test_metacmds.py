@@ -70,3 +70,18 @@ async def test_help_lines_up_the_key_table_by_display_width_in_chinese() -> None
         [line] = [line for line in lines if described in line]
         starts.add(text_width(line[:line.index(described)]))
     assert len(starts) == 1, starts
+
+async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) -> None:
+    """``(\\n)`` in a notice is written ``(\\\\n)`` in Markdown, which renders as ``(\\n)``."""
+    from simulator.lessons.ui import text
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    assert await ctx.open()
+    await run_meta(ctx, parse_meta(":eol lf"))
+    target = tmp_path / "eol.md"
+    await run_meta(ctx, parse_meta(f":save {target}"))
+    await ctx.close()
+    saved = target.read_text(encoding="utf-8")
+    assert r"bare LF (\\n)." in saved and r"\\\\n" not in saved
+    assert text("console.eol-lf", "en") in out.getvalue()

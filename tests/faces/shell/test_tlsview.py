@@ -133,3 +133,25 @@ async def test_connect_verify_refuses_an_untrusted_certificate(tls_port: int) ->
         assert ctx.closed
     finally:
         await ctx.close()
+
+
+async def test_connect_says_it_connects_again_first_and_leaves_no_half_open_session(
+        tls_port: int, caplog: pytest.LogCaptureFixture) -> None:
+    """The notice comes before the handshake's result, and the server's first session ends
+    at once (the connection is closed), instead of waiting 10 s for a handshake."""
+    from simulator.lessons.ui import text
+
+    with caplog.at_level("WARNING", logger="simulator.server.conversation"):
+        ctx, out = await connect(tls_port, verify=False)
+        try:
+            shown = out.getvalue()
+            notice = text("tls.retrying", "en", problem="unable to get local issuer certificate")
+            assert notice in shown
+            assert shown.index(notice) < shown.index("TLS established: TLSv1.")
+            with trio.move_on_after(5):
+                while not [r for r in caplog.records if "TLS handshake failed" in r.message]:
+                    await trio.sleep(0.05)
+            [ended] = [r.message for r in caplog.records if "TLS handshake failed" in r.message]
+            assert "no handshake within" not in ended
+        finally:
+            await ctx.close()
