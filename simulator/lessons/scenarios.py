@@ -14,12 +14,17 @@ import random
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from simulator.protocol.rules import Scenario
+from simulator.server.files import FileRefused, read_toml
 
-from .load import data_root
+from .load import LANGS, data_root
+from .refusals import say
 from .scenario_check import NAME_RE, Checker
+
+MAX_SCENARIO_FILE: Final = 1024 * 1024
+"""The largest scenario file read, in octets (the shipped ones are under 20 kB)."""
 
 
 class ScenarioError(Exception):
@@ -100,11 +105,11 @@ def check_file(path: str) -> list[str]:
 
 def _read(path: Path) -> Mapping[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return read_toml(path, MAX_SCENARIO_FILE)
     except OSError as err:
         raise ScenarioError(f"{path}: cannot read it: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not UTF-8 text") from None
+    except FileRefused as refused:  # not a regular file, too large, too deep, not UTF-8
+        raise ScenarioError(say(refused, LANGS[0])) from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
 

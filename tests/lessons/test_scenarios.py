@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.lessons.scenarios import (
+    MAX_SCENARIO_FILE,
     ScenarioError,
     builtin_names,
     check_file,
@@ -19,6 +21,7 @@ from simulator.protocol import Policy, Session
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import CustomReply, Event, Scenario
 from tests.dialogue import IN_MAIL, keys, send
+from tests.hostile_files import KINDS, make
 from tests.lessons.scenario_files import GOOD, RULE, problems, write
 
 
@@ -167,3 +170,21 @@ def test_scenarios_give_the_same_replies_however_the_bytes_are_split() -> None:
         assert _scenario_replies(scenario, chunks) == _scenario_replies(scenario, [data])
 
     check()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_scenario_that_is_not_a_small_toml_file_is_refused_at_once_naming_it(
+        tmp_path: Path, kind: str) -> None:
+    path = make(kind, tmp_path / "teacher.toml")
+    started = time.monotonic()
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert time.monotonic() - started < 2
+    assert str(caught.value).startswith(f"{path}")
+
+
+def test_a_scenario_file_past_the_limit_is_refused_with_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "teacher.toml"
+    path.write_text("# padding\n" * (MAX_SCENARIO_FILE // 10 + 1))
+    with pytest.raises(ScenarioError, match=f"larger than {MAX_SCENARIO_FILE} octets"):
+        load_scenario(str(path))
