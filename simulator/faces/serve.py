@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import gc
 import os
-import re
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,7 +35,7 @@ from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
-from simulator.server.addresses import is_loopback, url_host
+from simulator.server.addresses import is_loopback, url_host, valid_hostname
 from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import OptionError, Prepared, prepare, read_options
 from simulator.server.store import MaildirStore, MemoryStore, Store
@@ -63,8 +62,6 @@ SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
 SCENARIO_OPTIONS: Final = ("scenario", "greylist_delay", "rate_limit", "fault_rate", "seed")
-HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
-"""What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -184,7 +181,7 @@ def _check_options(args: argparse.Namespace) -> str | None:
         return text("serve.bad-memory-limit", lang)
     if args.max_size is not None and args.max_size < 1:
         return text("serve.bad-max-size", lang)
-    if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
+    if args.hostname is not None and not valid_hostname(args.hostname):
         return text("serve.bad-hostname", lang)
     return None
 
