@@ -101,10 +101,17 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         status = _run(args, security, store, lesson, screen)
+        lesson.close_log()  # a full disk fails here too: said below, never a traceback
+        news = lesson.log_news()
+        if news:
+            say(news)
         if status == 0:  # the server ran (it could not listen otherwise: nothing to sum up)
             from simulator.render.lessonlog import summary_text
 
             sys.stdout.write(summary_text(shared.model, shared.lang))
+            stopped = lesson.log_stopped()
+            if stopped:
+                print(stopped)
         return status
 
 
@@ -336,6 +343,9 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
             if lesson is not None:
                 count = 0 if drops is None else drops.count
                 batch = await trio.to_thread.run_sync(lesson.take, lines, count)
+                news = lesson.log_news()  # --log stopped (a full disk): said once
+                if news:
+                    say(news)
             else:
                 batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
                                 for i in lines if isinstance(i, PeerExchange))
