@@ -291,6 +291,9 @@ def security_lines(security: Prepared, host: str, implicit: list[int],
         key = "serve.tls-generated" if security.generated else "serve.tls-offered"
         lines.append(text(key, lang, cert=files.cert, ca=files.ca))
         lines.append(text("serve.fingerprint", lang, fingerprint=security.fingerprint))
+        if files.remade:
+            lines.append(text("files.tls-remade", lang, file=files.remade,
+                              folder=files.cert.parent))
     lines.extend(text("serve.implicit-tls", lang, host=host, port=port) for port in implicit)
     for account in security.accounts:
         key = "serve.account-app" if account.app_password else "serve.account"
