@@ -16,6 +16,7 @@ import errno
 import fcntl
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +30,8 @@ SETTINGS_FILE: Final = "settings.json"
 MAX_STATE_FILE: Final = 4 * 1024 * 1024
 """The largest settings or progress file read, in octets (a whole course's progress is a few
 kilobytes)."""
+MAX_HISTORY_FILE: Final = 16 * 1024 * 1024
+"""The largest prompt history read back (years of typing are a megabyte)."""
 LOCK_SECONDS: Final = 5.0
 """How long to wait for another process's write (each takes milliseconds) before giving up."""
 
@@ -98,6 +101,19 @@ def update_json(path: Path, change: Callable[[Any], Any]) -> None:
         except (OSError, ValueError):
             current = None
         write_atomically(path, json.dumps(change(current), indent=2, ensure_ascii=False))
+
+
+def history_file(path: Path) -> Path:
+    """``path`` for a prompt history (prompt_toolkit reads it whole, line by line): absent,
+    or a regular file of at most MAX_HISTORY_FILE octets; OSError otherwise (a FIFO would
+    hang the prompt, /dev/zero fill the memory), and the prompt keeps its history in memory."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return path
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_HISTORY_FILE:
+        raise OSError(errno.EINVAL, "not a usable history file", str(path))
+    return path
 
 
 def saved_lang(langs: tuple[str, ...]) -> str | None:

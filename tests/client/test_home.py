@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.client.home import data_dir, saved_lang, write_atomically
-from tests.hostile_files import DEEP_JSON, KINDS, make
+from simulator.client.home import data_dir, history_file, saved_lang, write_atomically
+from tests.hostile_files import DEEP_JSON, KINDS, NOT_FILES, make
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +69,18 @@ def test_each_writer_has_its_own_temporary(home: Path) -> None:
     (home / f".settings.json.{os.getpid()}.tmp").mkdir()  # what an earlier writer left
     write_atomically(target, "mine")
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_a_history_that_is_not_a_file_is_not_read_back(home: Path, kind: str) -> None:
+    home.mkdir()
+    path = NOT_FILES[kind](home / "history")
+    with pytest.raises(OSError, match="not a usable history file"):
+        history_file(path)
+
+
+def test_a_history_file_or_none_yet_is_used(home: Path) -> None:
+    home.mkdir()
+    assert history_file(home / "history") == home / "history"
+    (home / "history").write_text("\n# 2026\n+EHLO a.example\n")
+    assert history_file(home / "history") == home / "history"

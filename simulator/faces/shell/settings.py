@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Final
 
-from simulator.client.home import read_state, update_json
+from simulator.client.home import history_file, read_state, update_json
 from simulator.lessons.load import LANGS
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
@@ -38,10 +38,11 @@ def data_dir() -> Path:
 
 
 def history_path() -> Path:
-    """The prompt history file; its directory is created so prompt_toolkit can append."""
+    """The prompt history file; its directory is created so prompt_toolkit can append.
+    OSError when what is there is not a file to read back (see ``home.history_file``)."""
     directory = data_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    return directory / HISTORY_FILE
+    return history_file(directory / HISTORY_FILE)
 
 
 def load_settings() -> Settings:

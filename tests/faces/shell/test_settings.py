@@ -16,7 +16,7 @@ from simulator.faces.shell.settings import (
     load_settings,
     save_settings,
 )
-from tests.hostile_files import DEEP_JSON, KINDS, make
+from tests.hostile_files import DEEP_JSON, KINDS, NOT_FILES, make
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +78,15 @@ def test_saving_over_settings_that_are_not_json_replaces_them(home: Path) -> Non
     (home / "settings.json").write_text(DEEP_JSON, encoding="utf-8")
     assert save_settings(Settings(lang="zh")) is True
     assert load_settings() == Settings(lang="zh")
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_a_history_that_is_not_a_file_leaves_the_console_a_history_in_memory(
+        home: Path, kind: str) -> None:
+    from prompt_toolkit.history import InMemoryHistory
+
+    from simulator.faces.shell.app import _history
+
+    home.mkdir(parents=True)
+    NOT_FILES[kind](home / "history")
+    assert isinstance(_history(), InMemoryHistory)
