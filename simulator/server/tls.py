@@ -89,14 +89,21 @@ def generated_certificate(hostname: str, directory: Path | None = None) -> Certi
     leaf = ca.issue_cert(hostname, "localhost", "127.0.0.1", "::1", common_name=hostname,
                          organization_name="smtp-sim", organization_unit_name="teaching server",
                          not_before=now - datetime.timedelta(hours=1), not_after=now + VALIDITY)
-    folder.mkdir(parents=True, exist_ok=True)
-    for private in (folder.parent, folder):  # the user's alone, whatever the umask
-        os.chmod(private, 0o700)
+    _private_folder(folder)
     _write_private(folder / "ca.pem", ca.cert_pem.bytes())
     _write_private(files.cert, leaf.cert_chain_pems[0].bytes())
     _write_private(files.key, leaf.private_key_pem.bytes())
     unusable = problem[0] if problem is not None and problem[1] != EXPIRED else None
     return replace(files, remade=None if unusable is None else unusable.name)
+
+
+def _private_folder(folder: Path) -> None:
+    """``folder`` made if missing; it, ``tls/`` and any folder made for them are the user's
+    alone (0700), whatever the umask (a folder the user already had keeps its mode)."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in {folder, folder.parent, *made}:
+        os.chmod(path, 0o700)
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -240,11 +240,12 @@ def test_a_generated_key_that_is_not_a_file_is_made_again_at_once(tmp_path: Path
 def test_generated_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
-        files = generated_certificate("mail.example", tmp_path)
+        files = generated_certificate("mail.example", tmp_path / "home")
     finally:
         os.umask(old)
     folder = files.cert.parent
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+    for made in (folder, folder.parent, tmp_path / "home"):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o700
+    assert stat.S_IMODE(tmp_path.stat().st_mode) != 0o700  # the user's own: left as it was
     for path in (files.cert, files.key, files.ca):
         assert path is not None and stat.S_IMODE(path.stat().st_mode) == 0o600
