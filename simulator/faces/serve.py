@@ -162,7 +162,7 @@ def _scenario(args: argparse.Namespace) -> Scenario | str:
     try:
         return from_arguments(args)
     except ScenarioError as err:
-        return str(err)
+        return err.text(_lang(args))
 
 
 def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:

@@ -28,7 +28,18 @@ MAX_SCENARIO_FILE: Final = 1024 * 1024
 
 
 class ScenarioError(Exception):
-    """A scenario file that cannot be used; the message names file, rule and field."""
+    """A scenario file that cannot be used; the message names file, rule and field.
+
+    ``refused``: the reader's refusal when the file was not read at all (a FIFO, too large,
+    nested too deep), which :meth:`text` says in the user's language."""
+
+    def __init__(self, message: str, refused: FileRefused | None = None) -> None:
+        super().__init__(message)
+        self.refused = refused
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (the checker's problems are English, as the file's keys)."""
+        return str(self) if self.refused is None else say(self.refused, lang)
 
 
 def builtin_dir() -> Path:
@@ -109,7 +120,7 @@ def _read(path: Path) -> Mapping[str, Any]:
     except OSError as err:
         raise ScenarioError(f"{path}: cannot read it: {err.strerror or err}") from None
     except FileRefused as refused:  # not a regular file, too large, too deep, not UTF-8
-        raise ScenarioError(say(refused, LANGS[0])) from None
+        raise ScenarioError(say(refused, LANGS[0]), refused) from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
 

@@ -188,3 +188,11 @@ def test_a_scenario_file_past_the_limit_is_refused_with_the_limit(tmp_path: Path
     path.write_text("# padding\n" * (MAX_SCENARIO_FILE // 10 + 1))
     with pytest.raises(ScenarioError, match=f"larger than {MAX_SCENARIO_FILE} octets"):
         load_scenario(str(path))
+
+
+def test_a_refused_scenario_file_is_said_in_the_users_language(tmp_path: Path) -> None:
+    path = make("fifo", tmp_path / "teacher.toml")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert caught.value.text("zh").startswith(f"{path} 不是普通文件")
+    assert caught.value.text("en") == str(caught.value)
