@@ -65,6 +65,8 @@ def demo_scenario(header: Mapping[str, Any]) -> Scenario | None:
         return load_scenario(str(name), overrides={"seed": seed if isinstance(seed, int)
                                                   else DEMO_SEED})
     except ScenarioError as err:
+        if err.refused is not None:  # said in the presenter's language
+            raise DemoScriptError.refused(err.refused) from err
         raise DemoScriptError("scenario", error=err) from err
 
 

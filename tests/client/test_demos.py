@@ -66,3 +66,12 @@ def test_a_header_max_size_that_is_not_a_positive_number_is_refused(size: object
 def test_a_good_header_setup_is_used() -> None:
     policy = demo_policy({"hostname": "mx.school.example", "max_size": 2000})
     assert (policy.hostname, policy.max_message_size) == ("mx.school.example", 2000)
+
+
+def test_a_header_scenario_that_is_a_fifo_is_refused_in_the_presenters_language(
+        tmp_path: Path) -> None:
+    path = make("fifo", tmp_path / "rules.toml")
+    with pytest.raises(DemoScriptError) as caught:
+        demo_policy({"scenario": str(path)})
+    assert caught.value.text("zh").startswith(f"{path} 不是普通文件")
+    assert caught.value.text("en").startswith(f"{path} is not a regular file")
