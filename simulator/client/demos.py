@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from simulator.files import FileRefused, read_text
 from simulator.lessons.classroom import demo_names, demo_texts
 from simulator.lessons.scenarios import ScenarioError, load_scenario
 from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
 from simulator.server.addresses import valid_hostname
-from simulator.server.files import FileRefused, read_text
 
 from .demoscript import DemoScript, DemoScriptError, header_text, parse_script, same_actions
 

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from simulator.files import FileRefused, parse_toml
 from simulator.lessons import script as reader
 from simulator.lessons.load import LANGS
 from simulator.lessons.script import CRLF as CRLF
 from simulator.lessons.script import EOLS as EOLS
 from simulator.lessons.script import LF as LF
 from simulator.lessons.ui import text as ui_text
-from simulator.server.files import FileRefused, parse_toml
 
 SETUP_KEYS: Final = ("accept_bare_lf", "max_size", "scenario", "seed", "tls", "auth", "hostname")
 """What a header may ask of the built-in server."""

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
-from simulator.server.files import read_json
+from simulator.files import read_json
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
 SETTINGS_FILE: Final = "settings.json"

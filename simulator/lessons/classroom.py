@@ -67,7 +67,7 @@ def demo_names(library: Library | None = None) -> tuple[str, ...]:
 
 
 def _order(lib: Library, name: str) -> int:
-    from simulator.server.files import parse_toml
+    from simulator.files import parse_toml
 
     path = lib.root / DEMO_DIR / f"{name}.toml"
     value = parse_toml(read_data(path, MAX_DATA_FILE), str(path)).get("order", 99)

@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import simulator
-from simulator.server.files import FileRefused, parse_toml, read_text
+from simulator.files import FileRefused, parse_toml, read_text
 
 LANGS: Final = ("en", "zh")
 """The languages every text exists in: English and simplified Chinese (zh-CN). The one list:

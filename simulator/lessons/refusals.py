@@ -1,12 +1,12 @@
-"""A refused file (:class:`simulator.server.files.FileRefused`) said in the user's language.
+"""A refused file (:class:`simulator.files.FileRefused`) said in the user's language.
 
-The reader sits in the server layer, below the lesson data, so it carries only a reason and
+The reader sits below the lesson data (``simulator/files.py``), so it carries only a reason and
 the file's name; the sentence is ``files.REASON`` in ``ui.LANG.toml``.
 """
 
 from __future__ import annotations
 
-from simulator.server.files import FileRefused
+from simulator.files import FileRefused
 
 from .ui import text
 

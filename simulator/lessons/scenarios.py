@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from simulator.files import FileRefused, read_toml
 from simulator.protocol.rules import Scenario
-from simulator.server.files import FileRefused, read_toml
 
 from .load import LANGS, data_root
 from .refusals import say

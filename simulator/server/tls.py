@@ -30,9 +30,8 @@ from typing import Final
 
 import trio
 
+from simulator.files import FileRefused, read_bytes
 from simulator.protocol import Session
-
-from .files import FileRefused, read_bytes
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
 """Overrides the user's data directory (as for the console's settings)."""

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from simulator.files import FileRefused, parse_toml, read_text
 from simulator.protocol import State
-from simulator.server.files import FileRefused, parse_toml, read_text
 
 from ..load import LANGS
 from ..refusals import say

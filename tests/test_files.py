@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.lessons.refusals import say
-from simulator.server.files import (
+from simulator.files import (
     MAX_DEPTH,
     FileRefused,
     parse_json,
@@ -19,6 +18,7 @@ from simulator.server.files import (
     read_text,
     read_toml,
 )
+from simulator.lessons.refusals import say
 from tests.hostile_files import DEEP_JSON, DEEP_TOML, NOT_FILES
 
 
@@ -86,3 +86,15 @@ def test_nesting_the_parser_survives_is_still_bounded(tmp_path: Path) -> None:
         read_json(path, 1000)
     with pytest.raises(tomllib.TOMLDecodeError):
         parse_toml("x = = 1", "bad.toml")
+
+
+def test_reading_lesson_data_loads_no_trio() -> None:
+    """The reader is below the server package: ``smtp-sim explain`` and the lessons stay
+    free of trio (and its startup time) though they read through it."""
+    import subprocess
+    import sys
+
+    code = "import sys, simulator.lessons.scenarios, simulator.files; print('trio' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False"]
