@@ -13,7 +13,9 @@ import pytest
 
 from tests import ROOT
 
-LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "protocol")
+LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "files", "protocol")
+MODULE_LAYERS = ("cli", "files")
+"""The layers that are one module (``cli.py``, ``files.py``), not a package."""
 FACES = ("console", "dashboard", "demo", "explain", "learn", "lessons_check", "run", "serve",
          "classlog", "shell", "prompt")
 
@@ -33,9 +35,9 @@ def fake_tree(tmp_path: Path, wrong: dict[str, str]) -> Path:
     root = tmp_path / "fake"
     package = root / "simulator"
     for layer in LAYERS:
-        if layer == "cli":
-            (package / "cli.py").parent.mkdir(parents=True, exist_ok=True)
-            (package / "cli.py").write_text("")
+        if layer in MODULE_LAYERS:
+            package.mkdir(parents=True, exist_ok=True)
+            (package / f"{layer}.py").write_text("")
         else:
             (package / layer).mkdir(parents=True, exist_ok=True)
             (package / layer / "__init__.py").write_text("")
@@ -65,6 +67,7 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("module", "source", "contract"), [
     ("server/up.py", "import simulator.faces\n", "Layers, cli down to protocol"),
     ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
+    ("files.py", "import simulator.server\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/shell/peek.py", "import simulator.faces.learn\n", "The shared prompt imports no face"),

@@ -7,21 +7,26 @@ feature this build lacks (then the demo says so instead of playing something els
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from simulator.files import FileRefused, read_text
 from simulator.lessons.classroom import demo_names, demo_texts
 from simulator.lessons.scenarios import ScenarioError, load_scenario
 from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
+from simulator.server.addresses import valid_hostname
 
 from .demoscript import DemoScript, DemoScriptError, header_text, parse_script, same_actions
 
 FEATURES: dict[str, str] = {}
 """Header keys that need a server feature this build does not have yet, and its name (none
 since STARTTLS and AUTH landed; a future feature is listed here until it does)."""
+MAX_DEMO_FILE: Final = 1024 * 1024
+"""The largest script or companion file read, in octets (a long demo is a few kilobytes)."""
 DEMO_SEED = 1
 """The seed of a scenario's randomness in a demo: a step back replays the very same replies."""
 
@@ -60,6 +65,8 @@ def demo_scenario(header: Mapping[str, Any]) -> Scenario | None:
         return load_scenario(str(name), overrides={"seed": seed if isinstance(seed, int)
                                                   else DEMO_SEED})
     except ScenarioError as err:
+        if err.refused is not None:  # said in the presenter's language
+            raise DemoScriptError.refused(err.refused) from err
         raise DemoScriptError("scenario", error=err) from err
 
 
@@ -72,9 +79,13 @@ def demo_policy(header: Mapping[str, Any], base: Policy | None = None,
     if feature is not None:
         raise DemoScriptError("needs", feature=feature)
     base = base or Policy()
+    hostname = header.get("hostname", base.hostname)
+    if not isinstance(hostname, str) or not valid_hostname(hostname):
+        raise DemoScriptError("bad-hostname", value=repr(hostname))
     size = header.get("max_size", base.max_message_size)
-    return Policy(hostname=str(header.get("hostname", base.hostname)),
-                  max_message_size=int(size) if isinstance(size, int) else base.max_message_size,
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise DemoScriptError("bad-max-size", value=repr(size))
+    return Policy(hostname=hostname, max_message_size=size,
                   accept_bare_lf=bool(header.get("accept_bare_lf", base.accept_bare_lf)),
                   scenario=scenario or demo_scenario(header) or base.scenario)
 
@@ -109,14 +120,24 @@ def builtin_names(*, playable: bool | None = None) -> tuple[str, ...]:
 
 
 def load_demo(source: str) -> LoadedDemo | None:
-    """A script file (with its companion ``.toml``, if any), else a built-in demo by name."""
+    """A script file (with its companion ``.toml``, if any), else a built-in demo by name.
+
+    Whatever is at ``source`` is read as a script, through the bounded reader (a FIFO or
+    /dev/zero is refused, naming it); only a folder, or nothing, may be a built-in's name.
+    Raises DemoScriptError, or OSError when the file cannot be opened."""
     path = Path(source)
-    if path.is_file():
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    if not os.path.lexists(path) or path.is_dir():
+        found = builtin_demo(source)
+        if found is not None or not path.is_dir():
+            return found
+    try:
+        text = read_text(path, MAX_DEMO_FILE, errors="surrogateescape")
         companion_path = path.with_suffix(".toml")
         companion = None
-        if companion_path != path and companion_path.is_file():
-            companion = companion_path.read_text(encoding="utf-8")
-        script = parse_script(text, where=str(path), companion=companion)
-        return LoadedDemo(path.stem, {"any": script}, builtin=False)
-    return builtin_demo(source)
+        if companion_path != path and os.path.lexists(companion_path):
+            companion = read_text(companion_path, MAX_DEMO_FILE)
+    except FileRefused as refused:
+        raise DemoScriptError.refused(refused) from None
+    script = parse_script(text, where=str(path), companion=companion,
+                          companion_where=str(companion_path))
+    return LoadedDemo(path.stem, {"any": script}, builtin=False)

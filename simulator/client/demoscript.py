@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from simulator.files import FileRefused, parse_toml
 from simulator.lessons import script as reader
 from simulator.lessons.load import LANGS
 from simulator.lessons.script import CRLF as CRLF
@@ -45,7 +46,8 @@ HEADER_KEYS: Final = ("title", "summary", "order", *SETUP_KEYS)
 class DemoScriptError(ValueError):
     """A script that cannot be played: says which line and what is wrong with it.
 
-    ``key`` names the sentence in ``ui.LANG.toml`` [demoscript], ``fields`` fill it;
+    ``key`` names the sentence in ``ui.LANG.toml`` [demoscript] (or, with a dot, any table's:
+    ``files.too-large`` for a file the bounded reader refused), ``fields`` fill it;
     :meth:`text` says it in the presenter's language, ``str()`` in English."""
 
     def __init__(self, key: str, /, **fields: object) -> None:
@@ -55,7 +57,13 @@ class DemoScriptError(ValueError):
         super().__init__(self.text(LANGS[0]))
 
     def text(self, lang: str) -> str:
-        return ui_text(f"demoscript.{self.key}", lang, **self.fields)
+        key = self.key if "." in self.key else f"demoscript.{self.key}"
+        return ui_text(key, lang, **self.fields)
+
+    @classmethod
+    def refused(cls, refused: FileRefused) -> DemoScriptError:
+        """The demo's error for a file (script, companion, header) the reader refused."""
+        return cls(f"files.{refused.reason}", **refused.fields)
 
 
 class StepKind(enum.Enum):
@@ -125,9 +133,11 @@ def header_text(header: Mapping[str, Any], name: str, lang: str) -> str:
 def parse_header(text: str, where: str) -> Mapping[str, Any]:
     """A TOML header (from ``#:`` lines or a companion file), checked for unknown keys."""
     try:
-        header = tomllib.loads(text)
+        header = parse_toml(text, where)
     except tomllib.TOMLDecodeError as err:
         raise DemoScriptError("header-not-toml", where=where, error=err) from err
+    except FileRefused as refused:  # nested past any header's need
+        raise DemoScriptError.refused(refused) from None
     unknown = sorted(set(header) - set(HEADER_KEYS))
     if unknown:
         raise DemoScriptError("unknown-header-keys", where=where, keys=", ".join(unknown),
@@ -202,9 +212,10 @@ class _Parser:
             self.flush_step(StepKind.NOTE, ())
 
 
-def parse_script(text: str, *, where: str = "script",
-                 companion: str | None = None) -> DemoScript:
-    """Parse a script's text; ``companion`` is the text of its ``.toml`` file, if any."""
+def parse_script(text: str, *, where: str = "script", companion: str | None = None,
+                 companion_where: str | None = None) -> DemoScript:
+    """Parse a script's text; ``companion`` is the text of its ``.toml`` file, if any
+    (``companion_where``: that file's name, for messages)."""
     header_lines: list[str] = []
     parser = _Parser(where)
     lines = text.split("\n")
@@ -229,7 +240,7 @@ def parse_script(text: str, *, where: str = "script",
     parser.finish(len(lines))
     header: dict[str, Any] = {}
     if companion is not None:
-        header.update(parse_header(companion, f"{where} (companion .toml)"))
+        header.update(parse_header(companion, companion_where or f"{where} (companion .toml)"))
     if header_lines:
         header.update(parse_header("\n".join(header_lines), where))
     return DemoScript(tuple(parser.steps), MappingProxyType(header))

@@ -32,6 +32,8 @@ class Lesson:
         self.jsonl, self.receipts, self.clock = jsonl, receipts, clock
         self.monotonic = monotonic or time.monotonic
         self.jsonl_failed: OSError | None = None
+        """Why ``--log`` stopped (a full disk: ENOSPC); nothing more is written to it."""
+        self._failure_told = False
 
     def take(self, items: Sequence[Item], dropped: int = 0) -> str:
         """Record ``items`` (``dropped``: how many the feed had no room for so far); the
@@ -81,3 +83,29 @@ class Lesson:
             self.jsonl.flush()
         except OSError as err:
             self.jsonl_failed = err
+
+    def close_log(self) -> None:
+        """Close ``--log``'s file (again: nothing); its last lines failing to reach the disk
+        is the log stopping too, never a traceback at exit."""
+        if self.jsonl is None:
+            return
+        try:
+            self.jsonl.close()
+        except OSError as err:
+            self.jsonl_failed = self.jsonl_failed or err
+
+    def log_stopped(self) -> str | None:
+        """The sentence saying that ``--log`` stopped and why; None while it is writing."""
+        if self.jsonl is None or self.jsonl_failed is None:
+            return None
+        from simulator.lessons.ui import text
+
+        error = self.jsonl_failed
+        return text("files.log-stopped", self.lang, path=getattr(self.jsonl, "name", "--log"),
+                    error=error.strerror or error)
+
+    def log_news(self) -> str | None:
+        """:meth:`log_stopped` the first time it is not None, then None: said once."""
+        stopped = None if self._failure_told else self.log_stopped()
+        self._failure_told = self._failure_told or stopped is not None
+        return stopped

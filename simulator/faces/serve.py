@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -35,7 +34,7 @@ from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
-from simulator.server.addresses import is_loopback, url_host
+from simulator.server.addresses import is_loopback, url_host, valid_hostname
 from simulator.server.options import per_client_limit
 from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.receipts import ReceiptStore
@@ -64,8 +63,6 @@ SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
 SCENARIO_OPTIONS: Final = ("scenario", "greylist_delay", "rate_limit", "fault_rate", "seed")
-HOSTNAME: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
-"""What --hostname may be: it is sent in replies, so letters, digits, dots and hyphens only."""
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -107,10 +104,15 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
             status = _run(args, security, store, lesson, screen)
+            lesson.close_log()  # a full disk fails here too: said below, never a traceback
+            if news := lesson.log_news():
+                say(news)
             if status == 0:  # the server ran (it could not listen otherwise: no summary)
                 from simulator.render.lessonlog import summary_text
 
                 sys.stdout.write(summary_text(shared.model, shared.lang))
+                if stopped := lesson.log_stopped():
+                    print(stopped)
         return status
 
 
@@ -160,7 +162,7 @@ def _scenario(args: argparse.Namespace) -> Scenario | str:
     try:
         return from_arguments(args)
     except ScenarioError as err:
-        return str(err)
+        return err.text(_lang(args))
 
 
 def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
@@ -188,7 +190,7 @@ def _check_options(args: argparse.Namespace) -> str | None:
         return text("serve.bad-memory-limit", lang)
     if args.max_size is not None and args.max_size < 1:
         return text("serve.bad-max-size", lang)
-    if args.hostname is not None and not HOSTNAME.fullmatch(args.hostname):
+    if args.hostname is not None and not valid_hostname(args.hostname):
         return text("serve.bad-hostname", lang)
     return None
 
@@ -305,6 +307,9 @@ def security_lines(security: Prepared, host: str, implicit: list[int],
         key = "serve.tls-generated" if security.generated else "serve.tls-offered"
         lines.append(text(key, lang, cert=files.cert, ca=files.ca))
         lines.append(text("serve.fingerprint", lang, fingerprint=security.fingerprint))
+        if files.remade:
+            lines.append(text("files.tls-remade", lang, file=files.remade,
+                              folder=files.cert.parent))
     lines.extend(text("serve.implicit-tls", lang, host=host, port=port) for port in implicit)
     for account in security.accounts:
         key = "serve.account-app" if account.app_password else "serve.account"
@@ -346,6 +351,8 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
             if lesson is not None:
                 count = 0 if drops is None else drops.count
                 batch = await trio.to_thread.run_sync(lesson.take, lines, count)
+                if news := lesson.log_news():  # --log stopped (a full disk): said once
+                    say(news)
             else:
                 batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
                                 for i in lines if isinstance(i, PeerExchange))

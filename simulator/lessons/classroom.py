@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from .load import LANGS, Library, check_lang, default_library
+from .load import LANGS, MAX_DATA_FILE, Library, check_lang, default_library, read_data
 from .templates import fill
 
 KIND: Final = "classroom"
@@ -67,10 +67,10 @@ def demo_names(library: Library | None = None) -> tuple[str, ...]:
 
 
 def _order(lib: Library, name: str) -> int:
-    import tomllib
+    from simulator.files import parse_toml
 
-    text = (lib.root / DEMO_DIR / f"{name}.toml").read_text(encoding="utf-8")
-    value = tomllib.loads(text).get("order", 99)
+    path = lib.root / DEMO_DIR / f"{name}.toml"
+    value = parse_toml(read_data(path, MAX_DATA_FILE), str(path)).get("order", 99)
     return value if isinstance(value, int) else 99
 
 
@@ -82,6 +82,6 @@ def demo_texts(name: str, library: Library | None = None,
     companion = folder / f"{name}.toml"
     if "/" in name or not companion.is_file():
         return None
-    runs = {lang: (folder / f"{name}.{lang}.run").read_text(encoding="utf-8")
+    runs = {lang: read_data(folder / f"{name}.{lang}.run", MAX_DATA_FILE)
             for lang in LANGS if (folder / f"{name}.{lang}.run").is_file()}
-    return runs, companion.read_text(encoding="utf-8")
+    return runs, read_data(companion, MAX_DATA_FILE)

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import simulator
+from simulator.files import FileRefused, parse_toml, read_text
 
 LANGS: Final = ("en", "zh")
 """The languages every text exists in: English and simplified Chinese (zh-CN). The one list:
@@ -29,6 +30,8 @@ KINDS: Final = ("codes", "keys", "compare", "ui")
 and ``ui.LANG.toml`` (the faces' own words)."""
 
 _EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+MAX_DATA_FILE: Final = 4 * 1024 * 1024
+"""The largest lesson data file read, in octets (the largest shipped one is under 200 kB)."""
 
 
 class LessonDataError(Exception):
@@ -88,9 +91,17 @@ class Library:
         if not path.is_file():
             return _EMPTY
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
+            return parse_toml(read_data(path, MAX_DATA_FILE), name)
+        except (tomllib.TOMLDecodeError, FileRefused) as err:
             raise LessonDataError(f"{name}: {err}") from err
+
+
+def read_data(path: Traversable, limit: int) -> str:
+    """A data file's text, through the bounded reader when it is on disk (an installed
+    package's resources may be elsewhere: a zip, read whole by importlib)."""
+    if isinstance(path, Path):
+        return read_text(path, limit)
+    return path.read_text(encoding="utf-8")
 
 
 @functools.cache

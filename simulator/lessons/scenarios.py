@@ -16,18 +16,30 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from simulator.files import FileRefused, read_toml
 from simulator.protocol.rules import Scenario
 
 from .load import LANGS, data_root
+from .refusals import say
 from .scenario_check import NAME_RE, Checker
-from .ui import text as ui_text
 
 MAX_FILE: Final = 8 << 20
 """Octets of a scenario file: 10,000 rules with their explanations fit in a few."""
 
 
 class ScenarioError(Exception):
-    """A scenario file that cannot be used; the message names file, rule and field."""
+    """A scenario file that cannot be used; the message names file, rule and field.
+
+    ``refused``: the reader's refusal when the file was not read at all (a FIFO, too large,
+    nested too deep), which :meth:`text` says in the user's language."""
+
+    def __init__(self, message: str, refused: FileRefused | None = None) -> None:
+        super().__init__(message)
+        self.refused = refused
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (the checker's problems are English, as the file's keys)."""
+        return str(self) if self.refused is None else say(self.refused, lang)
 
 
 def builtin_dir() -> Path:
@@ -105,24 +117,16 @@ def check_file(path: str, lang: str = LANGS[0]) -> list[str]:
 
 
 def _read(path: Path, lang: str) -> Mapping[str, Any]:
-    """The parsed file; at most MAX_FILE octets are read (a device or a huge file is
-    refused, not swallowed)."""
+    """The parsed file, through the one bounded reader (simulator/files.py): at most
+    MAX_FILE octets, a regular file, nested at most so deep."""
     try:
-        with path.open("rb") as file:
-            raw = file.read(MAX_FILE + 1)
-        if len(raw) > MAX_FILE:
-            size = max(len(raw), path.stat().st_size)
-            raise ScenarioError(f"{path}: " + ui_text("scenario-file.file-too-large", lang,
-                                                      size=size, limit=MAX_FILE))
-        return tomllib.loads(raw.decode("utf-8"))
+        return read_toml(path, MAX_FILE)
     except OSError as err:
         raise ScenarioError(f"{path}: cannot read it: {err.strerror or err}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not UTF-8 text") from None
+    except FileRefused as refused:  # not a regular file, too large, too deep, not UTF-8
+        raise ScenarioError(say(refused, lang), refused) from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise ScenarioError(f"{path}: " + ui_text("scenario-file.too-deep", lang)) from None
 
 
 def _load(path: Path, *, depth: int, lang: str) -> Scenario:

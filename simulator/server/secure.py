@@ -20,9 +20,12 @@ from typing import Final
 from simulator.protocol import Policy
 from simulator.protocol.auth import DEFAULT_ACCOUNTS, Account, parse_account
 from simulator.server.tls import (
+    EXPIRED,
+    MAX_PEM_FILE,
     CertificateFiles,
     fingerprint,
     generated_certificate,
+    pem_problem,
     server_context,
 )
 
@@ -127,9 +130,38 @@ def with_certificate(policy: Policy, files: CertificateFiles | None = None, *,
     """``policy`` served with ``files``, or with a certificate generated for its hostname
     (``--tls`` alone, or a lesson whose server offers STARTTLS); OptionError if unusable."""
     generated = files is None
+    if files is not None:
+        _check_own(files)
     try:
         files = files or generated_certificate(policy.hostname, directory)
         context = server_context(files)
+        return Prepared(policy, context, files, generated, fingerprint(files.cert))
     except (OSError, ssl.SSLError, ValueError) as err:
         raise OptionError(f"cannot use the TLS certificate: {err}") from None
-    return Prepared(policy, context, files, generated, fingerprint(files.cert))
+
+
+OWN_FILE_PROBLEMS: Final = {
+    "not-a-file": "not a regular file (a folder, a pipe or a device); name the PEM file itself",
+    "too-large": f"larger than {MAX_PEM_FILE} octets, which no certificate or key is; name the "
+                 "PEM file itself",
+    "not-certificate": "not a PEM certificate; give the certificate chain in PEM form "
+                       "(-----BEGIN CERTIFICATE-----), the server's own certificate first",
+    "not-key": "not a PEM private key, or one locked with a passphrase; give the key in PEM "
+               "form without a passphrase (-----BEGIN PRIVATE KEY-----)",
+}
+"""What is wrong with a user's own ``--cert``/``--key`` file, and what to do."""
+
+
+def _check_own(files: CertificateFiles) -> None:
+    """OptionError naming the option and the file of ``--cert``/``--key`` that cannot serve,
+    with what to do (an expired certificate of the user's is theirs to use)."""
+    found = pem_problem(files)
+    if found is None or found[1] == EXPIRED:
+        return
+    path, problem = found
+    option = "--cert" if path == files.cert else "--key"
+    if problem == "mismatch":
+        raise OptionError(f"cannot use the TLS certificate: --key {files.key} is not the key "
+                          f"of --cert {files.cert}; name the key the certificate was made for")
+    what = OWN_FILE_PROBLEMS.get(problem, f"cannot read it ({problem}); name a file you may read")
+    raise OptionError(f"cannot use the TLS certificate: {option} {path}: {what}")

@@ -10,7 +10,10 @@ same upgrade done before the greeting.
 Without ``--cert``/``--key`` a certificate is made for the server's host name at first use
 with ``trustme`` (a small CA and a leaf certificate signed by it), kept in the user's data
 directory and reused: the CA file lets a learner's client verify the chain
-(``curl --cacert``, ``swaks --tls-ca-path``).
+(``curl --cacert``, ``swaks --tls-ca-path``). Its folder is the user's alone (0700, files
+0600, whatever the umask), and a file there that cannot be used (corrupt, replaced by a key
+of another certificate, not a file at all) is made again with the rest, and the faces say so.
+Every PEM file, generated or the user's, is read through the bounded reader.
 """
 
 from __future__ import annotations
@@ -18,13 +21,16 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import shutil
 import ssl
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 import trio
 
+from simulator.files import FileRefused, read_bytes
 from simulator.protocol import Session
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
@@ -35,6 +41,10 @@ HANDSHAKE_SECONDS: Final = 10.0
 """How long a client may take over the TLS handshake."""
 CLOSE_NOTIFY_SECONDS: Final = 0.5
 """How long the TLS goodbye (close_notify) may take before the socket is closed anyway."""
+MAX_PEM_FILE: Final = 1024 * 1024
+"""The largest certificate or key file read, in octets (a long chain is a few kilobytes)."""
+EXPIRED: Final = "expired"
+"""What :func:`pem_problem` says of a certificate past its end (made again without a word)."""
 
 
 class HandshakeFailed(Exception):
@@ -48,6 +58,8 @@ class CertificateFiles:
     cert: Path
     key: Path
     ca: Path | None = None
+    remade: str | None = None
+    """The generated file that could not be used (``key.pem``...), so all were made again."""
 
 
 def data_directory() -> Path:
@@ -61,11 +73,13 @@ def data_directory() -> Path:
 
 
 def generated_certificate(hostname: str, directory: Path | None = None) -> CertificateFiles:
-    """The certificate made for ``hostname``, made now if missing or expired."""
+    """The certificate made for ``hostname``: made now if missing, expired or unusable."""
     folder = (directory or data_directory()) / "tls" / hostname
+    names = ("cert.pem", "key.pem", "ca.pem")
     files = CertificateFiles(folder / "cert.pem", folder / "key.pem", folder / "ca.pem")
-    if files.cert.exists() and files.key.exists() and folder.joinpath("ca.pem").exists() \
-            and _still_valid(files):
+    first_use = not any(os.path.lexists(folder / name) for name in names)
+    problem = None if first_use else pem_problem(files)
+    if not first_use and problem is None:
         return files
     import trustme  # only when a certificate is made: it loads cryptography
 
@@ -74,29 +88,78 @@ def generated_certificate(hostname: str, directory: Path | None = None) -> Certi
     leaf = ca.issue_cert(hostname, "localhost", "127.0.0.1", "::1", common_name=hostname,
                          organization_name="smtp-sim", organization_unit_name="teaching server",
                          not_before=now - datetime.timedelta(hours=1), not_after=now + VALIDITY)
+    _private_folder(folder)
+    _write_private(folder / "ca.pem", ca.cert_pem.bytes())
+    _write_private(files.cert, leaf.cert_chain_pems[0].bytes())
+    _write_private(files.key, leaf.private_key_pem.bytes())
+    unusable = problem[0] if problem is not None and problem[1] != EXPIRED else None
+    return replace(files, remade=None if unusable is None else unusable.name)
+
+
+def _private_folder(folder: Path) -> None:
+    """``folder`` made if missing; it, ``tls/`` and any folder made for them are the user's
+    alone (0700), whatever the umask (a folder the user already had keeps its mode)."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
     folder.mkdir(parents=True, exist_ok=True)
-    ca.cert_pem.write_to_path(str(files.ca))
-    leaf.cert_chain_pems[0].write_to_path(str(files.cert))
-    key = leaf.private_key_pem.bytes()
-    descriptor = os.open(files.key, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(key)
-    return files
+    for path in {folder, folder.parent, *made}:
+        os.chmod(path, 0o700)
 
 
-def _still_valid(files: CertificateFiles) -> bool:
-    from cryptography import x509
-
+def _write_private(path: Path, data: bytes) -> None:
+    """``path`` replaced by ``data`` at once, readable by the user alone (0600)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)  # (inside the generated folder: nothing of the user's)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.replace(name, path)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def pem_problem(files: CertificateFiles) -> tuple[Path, str] | None:
+    """The first file of ``files`` that cannot serve, and why; None when all can.
+
+    Why is an OSError's words, a :class:`FileRefused` reason (``not-a-file``,
+    ``too-large``), ``not-certificate``, ``not-key`` (or one protected by a passphrase),
+    ``mismatch`` (the key of another certificate) or :data:`EXPIRED`.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    read: dict[Path, bytes] = {}
+    for path in (files.cert, files.key, *((files.ca,) if files.ca else ())):
+        try:
+            read[path] = read_bytes(path, MAX_PEM_FILE)
+        except FileRefused as refused:
+            return path, refused.reason
+        except OSError as err:
+            return path, str(err.strerror or err)
+    try:
+        cert = x509.load_pem_x509_certificate(read[files.cert])
     except ValueError:
-        return False
-    return cert.not_valid_after_utc > datetime.datetime.now(datetime.UTC)
+        return files.cert, "not-certificate"
+    if files.ca is not None:
+        try:
+            x509.load_pem_x509_certificate(read[files.ca])
+        except ValueError:
+            return files.ca, "not-certificate"
+    try:
+        key = serialization.load_pem_private_key(read[files.key], password=None)
+    except (ValueError, TypeError):
+        return files.key, "not-key"
+    public = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    if key.public_key().public_bytes(*public) != cert.public_key().public_bytes(*public):
+        return files.key, "mismatch"
+    if cert.not_valid_after_utc <= datetime.datetime.now(datetime.UTC):
+        return files.cert, EXPIRED
+    return None
 
 
 def fingerprint(cert: Path) -> str:
     """SHA-256 of the (first) certificate in ``cert``, as ``AB:CD:...`` (what browsers show)."""
-    pem = cert.read_text("ascii")
+    pem = read_bytes(cert, MAX_PEM_FILE).decode("ascii")
     end = pem.index("-----END CERTIFICATE-----") + len("-----END CERTIFICATE-----")
     digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem[:end])).hexdigest().upper()
     return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))

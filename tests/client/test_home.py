@@ -3,11 +3,14 @@ and the console's saved language is read back only when it is one we know."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from simulator.client.home import data_dir, saved_lang, write_atomically
+from simulator.client.home import data_dir, history_file, saved_lang, write_atomically
+from tests.hostile_files import DEEP_JSON, KINDS, NOT_FILES, make
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +52,35 @@ def test_the_saved_language_only_when_known(home: Path, content: str, lang: str 
     assert saved_lang(("en", "zh")) is None  # nothing saved yet
     write_atomically(home / "settings.json", content)
     assert saved_lang(("en", "zh")) == lang
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_saved_language_from_a_file_that_is_not_small_json(home: Path, kind: str) -> None:
+    home.mkdir(parents=True)
+    make(kind, home / "settings.json", DEEP_JSON)
+    started = time.monotonic()
+    assert saved_lang(("en", "zh")) is None
+    assert time.monotonic() - started < 2
+
+
+def test_each_writer_has_its_own_temporary(home: Path) -> None:
+    target = home / "settings.json"
+    home.mkdir()
+    (home / f".settings.json.{os.getpid()}.tmp").mkdir()  # what an earlier writer left
+    write_atomically(target, "mine")
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_a_history_that_is_not_a_file_is_not_read_back(home: Path, kind: str) -> None:
+    home.mkdir()
+    path = NOT_FILES[kind](home / "history")
+    with pytest.raises(OSError, match="not a usable history file"):
+        history_file(path)
+
+
+def test_a_history_file_or_none_yet_is_used(home: Path) -> None:
+    home.mkdir()
+    assert history_file(home / "history") == home / "history"
+    (home / "history").write_text("\n# 2026\n+EHLO a.example\n")
+    assert history_file(home / "history") == home / "history"

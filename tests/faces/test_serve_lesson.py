@@ -4,6 +4,8 @@ and --dashboard without a terminal."""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import re
 import signal
@@ -11,9 +13,11 @@ import smtplib
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from simulator.lessons.classroom import say
+from simulator.lessons.ui import text
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process
 
@@ -92,3 +96,67 @@ def test_dashboard_without_a_terminal_says_so_and_exits_2() -> None:
                             stdin=subprocess.DEVNULL)
     assert result.returncode == 2 and result.stdout == b""
     assert say("en", "dashboard", "not-a-terminal").encode() in result.stderr
+
+
+def test_a_log_on_a_full_disk_is_said_once_and_in_the_summary_and_exit_is_0() -> None:
+    with serve_process("--log", "/dev/full") as (proc, port):
+        mail(port)
+        mistakes(port)
+        out, err = stop_after_the_log(proc)
+    assert proc.returncode == 0, err
+    stopped = text("files.log-stopped", "en", path="/dev/full", error="No space left on device")
+    assert err.decode("utf-8").count(stopped) == 1 and b"Traceback" not in err
+    summary = out.decode("utf-8")[out.decode("utf-8").index("Class summary"):]
+    assert summary.startswith("Class summary: 2 session(s), 1 message(s) accepted.")
+    assert summary.rstrip().endswith(stopped)
+
+
+def stop_after_the_log(proc: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
+    time.sleep(0.3)  # (the log writes every 0.05 s; said at once or at exit, it is said once)
+    proc.send_signal(signal.SIGTERM)
+    return proc.communicate(timeout=GUARD)
+
+
+class FillingDisk(io.StringIO):
+    """A log file whose disk fills after ``room`` flushes."""
+
+    name = "class.jsonl"
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def flush(self) -> None:
+        if self.room == 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= 1
+
+    def close(self) -> None:
+        self.flush()
+
+
+def test_the_log_stopping_is_news_once_and_closing_it_never_raises() -> None:
+    from simulator.faces.classlog import Lesson
+    from simulator.protocol import State
+    from simulator.render.classroom import SessionEnd, SharedClass
+
+    lesson = Lesson(SharedClass(), jsonl=FillingDisk(room=1))
+    lesson.take([SessionEnd("S1", "127.0.0.1:1", State.CLOSED)])
+    assert lesson.log_news() is None and lesson.log_stopped() is None
+    lesson.take([SessionEnd("S2", "127.0.0.1:2", State.CLOSED)])
+    news = lesson.log_news()
+    assert news == text("files.log-stopped", "en", path="class.jsonl",
+                        error="No space left on device")
+    assert lesson.log_news() is None and lesson.log_stopped() == news
+    lesson.close_log()
+    assert lesson.log_stopped() == news
+
+
+def test_a_log_that_fails_only_at_close_is_said_too() -> None:
+    from simulator.faces.classlog import Lesson
+    from simulator.render.classroom import SharedClass
+
+    lesson = Lesson(SharedClass(), jsonl=FillingDisk(room=0), lang="zh")
+    lesson.close_log()
+    assert lesson.log_news() == text("files.log-stopped", "zh", path="class.jsonl",
+                                     error="No space left on device")

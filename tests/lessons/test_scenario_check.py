@@ -143,14 +143,22 @@ def test_each_unsafe_or_unbounded_pattern_names_file_rule_and_field(tmp_path: Pa
                                                               "1000"),
     ('domains = ["' + "a" * 256 + '"]', "domains: a domain of 256 characters"),
     ('title = "' + "t" * 2001 + '"', "title: 2001 characters; at most 2000"),
-    ("x = " + "[" * 50_000 + "]" * 50_000, "the TOML is nested too deeply to read"),
-    ("#" * (8 << 20), "the file is 8388609 bytes; a scenario file may be at most 8388608"),
 ])
 def test_each_oversized_file_is_refused_with_its_field(tmp_path: Path, text: str,
                                                        message: str) -> None:
     found = problems(tmp_path, text + "\n")
     assert len(found) == 1, found
     assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: {message}"), found[0]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("x = " + "[" * 50_000 + "]" * 50_000, " is not usable TOML: its values are nested more than"),
+    ("#" * (8 << 20), " is larger than 8388608 octets, the most smtp-sim reads from a file of its"),
+])
+def test_a_file_too_deep_or_too_large_is_refused_by_the_reader(tmp_path: Path, text: str,
+                                                               message: str) -> None:
+    found = problems(tmp_path, text + "\n")
+    assert found == [found[0]] and found[0].startswith(f"{tmp_path / 'teacher.toml'}{message}")
 
 
 def test_ten_thousand_rules_are_allowed(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.lessons.scenarios import (
+    MAX_FILE,
     ScenarioError,
     builtin_names,
     check_file,
@@ -21,6 +22,7 @@ from simulator.protocol import Policy, Session
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import CustomReply, Event, Facts, Scenario, decide
 from tests.dialogue import IN_MAIL, keys, send
+from tests.hostile_files import KINDS, make
 from tests.lessons.scenario_files import GOOD, RULE, problems, write
 
 
@@ -246,3 +248,28 @@ def test_an_authenticated_client_is_not_judged_as_a_stranger() -> None:
                   authenticated=True)
     decision = decide(scenario, facts, hostname="mx", rng=random.Random(0), fields=dict)
     assert decision is None
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_scenario_that_is_not_a_small_toml_file_is_refused_at_once_naming_it(
+        tmp_path: Path, kind: str) -> None:
+    path = make(kind, tmp_path / "teacher.toml")
+    started = time.monotonic()
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert time.monotonic() - started < 2
+    assert str(caught.value).startswith(f"{path}")
+
+
+def test_a_scenario_file_past_the_limit_is_refused_with_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "teacher.toml"
+    path.write_text("# padding\n" * (MAX_FILE // 10 + 1))
+    with pytest.raises(ScenarioError, match=f"larger than {MAX_FILE} octets"):
+        load_scenario(str(path))
+
+
+def test_a_refused_scenario_file_is_said_in_the_users_language(tmp_path: Path) -> None:
+    path = make("fifo", tmp_path / "teacher.toml")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(str(path))
+    assert caught.value.text("zh").startswith(f"{path} 不是普通文件")
+    assert caught.value.text("en") == str(caught.value)

@@ -4,12 +4,15 @@ says, and what ``prepare`` hands the server."""
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 import pytest
 
 from simulator.protocol import Policy
 from simulator.server.secure import OptionError, SecurityOptions, prepare, read_options
+from simulator.server.tls import generated_certificate
+from tests.hostile_files import NOT_FILES
 
 
 def test_options_imply_each_other_and_bad_ones_say_what_to_do(tmp_path: Path) -> None:
@@ -51,3 +54,66 @@ def test_without_tls_or_auth_the_policy_keeps_its_own_settings() -> None:
     assert prepared.context is None and prepared.fingerprint is None and prepared.accounts == ()
     assert (prepared.policy.hostname, prepared.policy.max_recipients) == ("mx.example", 5)
     assert not (prepared.policy.tls or prepared.policy.auth)
+
+
+def _own(tmp_path: Path) -> tuple[Path, Path]:
+    """A user's own certificate and key (copied from a generated pair)."""
+    made = generated_certificate("own.example", tmp_path / "made")
+    cert, key = tmp_path / "server.crt", tmp_path / "server.key"
+    cert.write_bytes(made.cert.read_bytes())
+    key.write_bytes(made.key.read_bytes())
+    return cert, key
+
+
+def _refusal(cert: Path, key: Path) -> str:
+    started = time.monotonic()
+    with pytest.raises(OptionError) as caught:
+        prepare(SecurityOptions(tls=True, cert=cert, key=key), Policy())
+    assert time.monotonic() - started < 10
+    return str(caught.value)
+
+
+def test_a_users_own_certificate_is_used_as_given(tmp_path: Path) -> None:
+    cert, key = _own(tmp_path)
+    prepared = prepare(SecurityOptions(tls=True, cert=cert, key=key), Policy())
+    assert prepared.files is not None and prepared.files.cert == cert and not prepared.generated
+
+
+@pytest.mark.parametrize("which", ["cert", "key"])
+def test_a_users_broken_file_is_named_with_what_to_do(tmp_path: Path, which: str) -> None:
+    cert, key = _own(tmp_path)
+    broken = cert if which == "cert" else key
+    broken.write_bytes(b"not PEM at all\n")
+    message = _refusal(cert, key)
+    assert f"--{which} {broken}" in message
+    assert ("PEM certificate" if which == "cert" else "PEM private key") in message
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_a_users_key_that_is_not_a_file_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    cert, key = _own(tmp_path)
+    key.unlink()
+    NOT_FILES[kind](key)
+    assert f"--key {key}: not a regular file" in _refusal(cert, key)
+
+
+def test_a_users_key_of_another_certificate_names_both(tmp_path: Path) -> None:
+    cert, key = _own(tmp_path)
+    other = generated_certificate("other.example", tmp_path / "other")
+    key.write_bytes(other.key.read_bytes())
+    message = _refusal(cert, key)
+    assert f"--key {key}" in message and f"--cert {cert}" in message
+
+
+def test_serve_says_a_remade_certificate(tmp_path: Path) -> None:
+    from simulator.faces.serve import security_lines
+    from simulator.lessons.ui import text
+
+    first = prepare(SecurityOptions(tls=True), Policy(), directory=tmp_path)
+    assert first.files is not None
+    first.files.key.write_bytes(b"garbage")
+    again = prepare(SecurityOptions(tls=True), Policy(), directory=tmp_path)
+    assert again.files is not None and again.files.remade == "key.pem"
+    for lang in ("en", "zh"):
+        said = text("files.tls-remade", lang, file="key.pem", folder=again.files.cert.parent)
+        assert said in security_lines(again, "127.0.0.1", [], lang)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import ssl
+import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from simulator.server.tls import (
     generated_certificate,
     server_context,
 )
+from tests.hostile_files import NOT_FILES
 
 HOST = "smtp-sim.localhost"
 
@@ -201,3 +205,48 @@ async def test_the_upgradable_stream_keeps_trios_stream_contract(certificate: Pa
         return UpgradableStream(left, context), UpgradableStream(right, context)
 
     await trio.testing.check_half_closeable_stream(pair, None)
+
+
+@pytest.mark.parametrize("name", ["cert.pem", "key.pem", "ca.pem"])
+def test_a_corrupt_generated_file_is_made_again_and_says_which(tmp_path: Path, name: str) -> None:
+    first = generated_certificate("mail.example", tmp_path)
+    before = fingerprint(first.cert)
+    (first.cert.parent / name).write_bytes(b"-----BEGIN GARBAGE-----\n")
+    again = generated_certificate("mail.example", tmp_path)
+    assert again.remade == name and fingerprint(again.cert) != before
+    assert server_context(again) is not None
+    assert generated_certificate("mail.example", tmp_path).remade is None  # kept from now on
+
+
+def test_a_key_of_another_certificate_is_made_again(tmp_path: Path) -> None:
+    mine = generated_certificate("mail.example", tmp_path)
+    other = generated_certificate("other.example", tmp_path)
+    mine.key.write_bytes(other.key.read_bytes())
+    assert generated_certificate("mail.example", tmp_path).remade == "key.pem"
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_a_generated_key_that_is_not_a_file_is_made_again_at_once(tmp_path: Path,
+                                                                   kind: str) -> None:
+    files = generated_certificate("mail.example", tmp_path)
+    files.key.unlink()
+    NOT_FILES[kind](files.key)
+    started = time.monotonic()
+    again = generated_certificate("mail.example", tmp_path)
+    assert time.monotonic() - started < 10
+    assert again.remade == "key.pem" and again.key.is_file() and not again.key.is_symlink()
+
+
+def test_generated_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    tmp_path.chmod(0o755)
+    old = os.umask(0)
+    try:
+        files = generated_certificate("mail.example", tmp_path / "home")
+    finally:
+        os.umask(old)
+    folder = files.cert.parent
+    for made in (folder, folder.parent, tmp_path / "home"):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o700
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755  # the user's own: left as it was
+    for path in (files.cert, files.key, files.ca):
+        assert path is not None and stat.S_IMODE(path.stat().st_mode) == 0o600

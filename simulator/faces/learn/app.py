@@ -32,12 +32,12 @@ HISTORY_FILE: Final = "learn-history"
 
 def _history() -> History:
     """The lesson prompt's own history file in the data directory (in memory if unwritable)."""
-    from simulator.client.home import data_dir
+    from simulator.client.home import data_dir, history_file
 
     try:
         directory = data_dir()
         directory.mkdir(parents=True, exist_ok=True)
-        return FileHistory(str(directory / HISTORY_FILE))
+        return FileHistory(str(history_file(directory / HISTORY_FILE)))
     except OSError:
         return InMemoryHistory()
 

@@ -1,20 +1,23 @@
 """The learner's progress, kept in ``learn.json`` in the data directory.
 
 ``{"version": 1, "courses": {KEY: {"done": {ID: {"hints": N}}, "current": ID}}}``: KEY is
-``course`` for the shipped course and the folder's path for a teacher's. Every write is atomic
-(see :func:`simulator.client.home.write_atomically`). A file that cannot be understood is moved
-aside (``learn.json.corrupt``, ``.corrupt-2``...), reported once, and progress starts afresh:
-it never stops a lesson.
+``course`` for the shipped course and the folder's path for a teacher's. Every change is made
+to the file as it is on disk at that moment, under its lock, then written atomically (see
+:func:`simulator.client.home.update_json`): two ``smtp-sim learn`` at once each add their own
+lessons, and neither loses the other's. A file that cannot be understood (not JSON, not ours,
+nested too deep, not a small regular file) is moved aside (``learn.json.corrupt``,
+``.corrupt-2``...), reported once, and progress starts afresh: it never stops a lesson.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from simulator.client.home import data_dir, write_atomically
+from simulator.client.home import data_dir, read_state, update_json
 
 PROGRESS_FILE: Final = "learn.json"
 VERSION: Final = 1
@@ -63,13 +66,10 @@ class ProgressStore:
     def load(self) -> CourseProgress:
         self.moved_to = None
         try:
-            raw = self.path.read_bytes()
+            self._courses = _parse(read_state(self.path))
         except OSError:  # none yet, or unreadable: start afresh, do not stop the lesson
             self._courses = {}
-            return self._mine()
-        try:
-            self._courses = _parse(json.loads(raw.decode("utf-8")))
-        except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors
+        except ValueError:  # not JSON, not ours, or refused by the reader (FileRefused)
             self._courses = {}
             self.moved_to = self._set_aside()
         return self._mine()
@@ -89,35 +89,49 @@ class ProgressStore:
                 return target
         return None
 
-    def save(self) -> str | None:
-        """Write every course's progress; the error text when it could not be written."""
-        document: dict[str, Any] = {"version": VERSION, "courses": {
-            key: {"done": {lesson: {"hints": hints} for lesson, hints in entry.done.items()},
-                  "current": entry.current}
-            for key, entry in self._courses.items()}}
+    def _change(self, change: Callable[[CourseProgress], None]) -> str | None:
+        """Apply ``change`` to this course's progress as the file holds it now (another
+        process may have written since :meth:`load`) and write it; the error text when it
+        could not be written. Unreadable on disk, the progress known here is the base."""
+        def changed(current: object) -> dict[str, Any]:
+            with contextlib.suppress(ValueError):  # none, or not ours: ours is the base
+                self._courses = _parse(current)
+            change(self._mine())
+            return self._document()
+
         try:
-            write_atomically(self.path, json.dumps(document, indent=2, ensure_ascii=False))
+            update_json(self.path, changed)
         except OSError as err:
             return str(err.strerror or err)
         return None
 
+    def _document(self) -> dict[str, Any]:
+        return {"version": VERSION, "courses": {
+            key: {"done": {lesson: {"hints": hints} for lesson, hints in entry.done.items()},
+                  "current": entry.current}
+            for key, entry in self._courses.items()}}
+
     def mark_done(self, lesson_id: str, hints: int, next_id: str | None) -> str | None:
-        mine = self._mine()
-        mine.done[lesson_id] = hints
-        mine.current = next_id
-        return self.save()
+        def done(mine: CourseProgress) -> None:
+            mine.done[lesson_id] = hints
+            mine.current = next_id
+
+        return self._change(done)
 
     def set_current(self, lesson_id: str | None) -> str | None:
-        self._mine().current = lesson_id
-        return self.save()
+        def current(mine: CourseProgress) -> None:
+            mine.current = lesson_id
+
+        return self._change(current)
 
     def reset(self, lesson_id: str | None = None) -> str | None:
-        mine = self._mine()
-        if lesson_id is None:
-            mine.done.clear()
-            mine.current = None
-        else:
-            mine.done.pop(lesson_id, None)
-            if mine.current == lesson_id:
+        def forget(mine: CourseProgress) -> None:
+            if lesson_id is None:
+                mine.done.clear()
                 mine.current = None
-        return self.save()
+            else:
+                mine.done.pop(lesson_id, None)
+                if mine.current == lesson_id:
+                    mine.current = None
+
+        return self._change(forget)

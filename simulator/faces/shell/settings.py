@@ -7,12 +7,12 @@ A broken or unwritable settings file never stops the console: it falls back to d
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Final
 
+from simulator.client.home import history_file, read_state, update_json
 from simulator.lessons.load import LANGS
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
@@ -38,16 +38,17 @@ def data_dir() -> Path:
 
 
 def history_path() -> Path:
-    """The prompt history file; its directory is created so prompt_toolkit can append."""
+    """The prompt history file; its directory is created so prompt_toolkit can append.
+    OSError when what is there is not a file to read back (see ``home.history_file``)."""
     directory = data_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    return directory / HISTORY_FILE
+    return history_file(directory / HISTORY_FILE)
 
 
 def load_settings() -> Settings:
     """The saved settings, or the defaults when there are none or they cannot be read."""
     try:
-        raw = json.loads((data_dir() / SETTINGS_FILE).read_text(encoding="utf-8"))
+        raw = read_state(data_dir() / SETTINGS_FILE)
     except (OSError, ValueError):
         return Settings()
     settings = Settings()
@@ -57,13 +58,16 @@ def load_settings() -> Settings:
 
 
 def save_settings(settings: Settings) -> bool:
-    """Write the settings; False (and nothing raised) when the directory is not writable."""
-    directory = data_dir()
+    """Write the settings; False (and nothing raised) when the directory is not writable.
+
+    Under the file's lock, so a setting another process saved meanwhile (or a newer
+    version's key) is kept: only this process's own fields change."""
+    def merged(current: object) -> dict[str, object]:
+        kept = dict(current) if isinstance(current, dict) else {}
+        return {**kept, **asdict(settings)}
+
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        temporary = directory / (SETTINGS_FILE + ".tmp")
-        temporary.write_text(json.dumps(asdict(settings)), encoding="utf-8")
-        temporary.replace(directory / SETTINGS_FILE)
+        update_json(data_dir() / SETTINGS_FILE, merged)
     except OSError:
         return False
     return True

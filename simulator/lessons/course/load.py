@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from simulator.files import FileRefused, parse_toml, read_text
 from simulator.protocol import State
 
 from ..load import LANGS
+from ..refusals import say
 from .addresses import CLASSES
 from .checks import refers_to
 from .model import (
@@ -260,10 +262,12 @@ def parse_lesson(name: str, text: str) -> tuple[Lesson | None, list[str]]:
         p.add("", "the file name must be NN-ID.toml (two digits, a dash, a lower-case id)")
         return None, p.found
     try:
-        doc = tomllib.loads(text)
+        doc = parse_toml(text, name)
     except tomllib.TOMLDecodeError as err:
         p.add("", f"not valid TOML ({err})")
         return None, p.found
+    except FileRefused as refused:  # nested past what a lesson may be
+        return None, [say(refused, LANGS[0])]
     p.unknown("", doc, LESSON_FIELDS)
     if doc.get("id") != match["id"]:
         p.add("id", f"must be {match['id']!r}, as in the file name")
@@ -290,12 +294,12 @@ def load_course(root: Path) -> Course:
         return Course(str(root), (), (f"{root}: cannot read the course folder ({err.strerror})",))
     for path in paths:
         try:
-            if path.stat().st_size > MAX_LESSON_FILE:
-                problems.append(f"{path.name}: larger than {MAX_LESSON_FILE} octets")
-                continue
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            problems.append(f"{path.name}: cannot be read ({err})")
+            text = read_text(path, MAX_LESSON_FILE)
+        except OSError as err:
+            problems.append(f"{path.name}: cannot be read ({err.strerror or err})")
+            continue
+        except FileRefused as refused:  # a FIFO, /dev/zero, a folder, too large, not UTF-8
+            problems.append(say(refused, LANGS[0], path=path.name))
             continue
         lesson, found = parse_lesson(path.name, text)
         problems += found

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from simulator.faces.learn.progress import PROGRESS_FILE, ProgressStore
+from tests.hostile_files import DEEP_JSON, KINDS, make
 
 
 def test_progress_round_trips(home: Path) -> None:
@@ -43,7 +47,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     monkeypatch.setattr(os, "replace", broken_replace)
     assert store.mark_done("crlf", 0, "order") == "No space left on device"
     assert (home / PROGRESS_FILE).read_text() == before
-    assert sorted(path.name for path in home.iterdir()) == [PROGRESS_FILE]
+    assert sorted(path.name for path in home.iterdir()) == [PROGRESS_FILE, PROGRESS_FILE + ".lock"]
 
 
 @pytest.mark.parametrize("content", [b"{not json", b'{"version": 7}', b"\xff\xfe",
@@ -76,3 +80,58 @@ def test_an_unwritable_home_is_an_error_message(tmp_path: Path,
     store = ProgressStore()
     store.load()
     assert store.mark_done("hello", 0, None)  # an error text, not an exception
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_progress_file_that_is_not_a_small_json_file_is_set_aside_at_once(
+        home: Path, kind: str) -> None:
+    home.mkdir(parents=True)
+    make(kind, home / PROGRESS_FILE, DEEP_JSON)
+    started = time.monotonic()
+    store = ProgressStore()
+    assert store.load().done == {}
+    assert time.monotonic() - started < 2
+    assert store.moved_to == home / (PROGRESS_FILE + ".corrupt")
+    assert store.mark_done("hello", 0, None) is None
+    assert ProgressStore().load().done == {"hello": 0}
+
+
+def test_two_learners_saving_at_once_keep_both_lessons(home: Path) -> None:
+    one, two = ProgressStore(), ProgressStore()
+    one.load()
+    two.load()  # both read the empty file before either writes
+    assert one.mark_done("hello", 1, "crlf") is None
+    assert two.mark_done("order", 0, "addresses") is None
+    assert one.set_current("crlf") is None
+    assert ProgressStore().load().done == {"hello": 1, "order": 0}
+
+
+def test_a_reset_in_one_process_is_not_undone_by_another(home: Path) -> None:
+    first = ProgressStore()
+    first.load()
+    first.mark_done("hello", 0, None)
+    other = ProgressStore()
+    other.load()
+    assert other.reset() is None
+    assert first.mark_done("crlf", 2, None) is None
+    assert ProgressStore().load().done == {"crlf": 2}
+
+
+WRITER = """
+import sys
+from simulator.faces.learn.progress import ProgressStore
+store = ProgressStore()
+store.load()
+for number in range(int(sys.argv[2])):
+    assert store.mark_done(f"{sys.argv[1]}-{number}", 0, None) is None
+"""
+
+
+def test_two_processes_saving_progress_lose_nothing(home: Path) -> None:
+    env = {**os.environ, "SMTP_SIM_HOME": str(home)}
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, name, "40"], env=env)
+               for name in ("a", "b")]
+    assert [writer.wait(timeout=60) for writer in writers] == [0, 0]
+    done = ProgressStore().load().done
+    assert sorted(done) == sorted(f"{name}-{n}" for name in "ab" for n in range(40))
+    assert sorted(path.name for path in home.iterdir()) == [PROGRESS_FILE, PROGRESS_FILE + ".lock"]
