@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Final
 
 from .lessons.load import LANGS
 from .lessons.ui import text
@@ -303,6 +305,59 @@ def help_lang(argv: Sequence[str]) -> str:
     return saved_lang(LANGS) or LANGS[0]
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .faces.serve import run_serve
+
+    if args.dashboard:
+        from .faces.dashboard import show_dashboard
+
+        return run_serve(args, screen=show_dashboard)
+    return run_serve(args)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .faces.demo import run_demo
+
+    return run_demo(args)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .faces.explain import run_explain
+
+    return run_explain(args)
+
+
+def _lessons(args: argparse.Namespace) -> int:
+    from .faces.lessons_check import run_check
+
+    return run_check(args)
+
+
+def _learn(args: argparse.Namespace) -> int:
+    from .faces.learn import run_learn
+
+    return run_learn(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .faces.run import run_file
+
+    return run_file(args)
+
+
+def _console(args: argparse.Namespace) -> int:
+    from .faces.console import run_console
+
+    return run_console(args)
+
+
+FACES: Final[Mapping[str, Callable[[argparse.Namespace], int]]] = MappingProxyType({
+    "serve": _serve, "demo": _demo, "explain": _explain, "lessons": _lessons, "learn": _learn,
+    "run": _run, "repl": _console,
+})
+"""Each subcommand's face, imported only when it runs (the serve path never loads the console)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(help_lang(argv)).parse_args(argv)
@@ -312,37 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command, args.file, args.format = "run", "-", "text"
         args.program = "smtp-sim"  # its messages name what the user typed, not ``run``
     try:
-        if command == "serve":
-            from .faces.serve import run_serve
-
-            if args.dashboard:
-                from .faces.dashboard import show_dashboard
-
-                return run_serve(args, screen=show_dashboard)
-            return run_serve(args)
-        if command == "demo":
-            from .faces.demo import run_demo
-
-            return run_demo(args)
-        if command == "explain":
-            from .faces.explain import run_explain
-
-            return run_explain(args)
-        if command == "lessons":
-            from .faces.lessons_check import run_check
-
-            return run_check(args)
-        if command == "learn":
-            from .faces.learn import run_learn
-
-            return run_learn(args)
-        if command == "run":
-            from .faces.run import run_file
-
-            return run_file(args)
-        from .faces.console import run_console
-
-        return run_console(args)
+        return FACES.get(command, _console)(args)
     except KeyboardInterrupt:
         return 130
 

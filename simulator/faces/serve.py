@@ -27,18 +27,17 @@ import trio
 
 from simulator.faces.classlog import Item, Lesson
 from simulator.faces.notices import Notices, routed, say, sentence
+from simulator.faces.serveoptions import prepared, tcp_options
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.protocol import Policy, State
-from simulator.protocol.rules import STRICT, Scenario
+from simulator.protocol import State
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
-from simulator.server import PeerExchange, Stopping, TcpOptions, Timeouts, serve_tcp
-from simulator.server.addresses import is_loopback, url_host, valid_hostname
-from simulator.server.options import per_client_limit
+from simulator.server import PeerExchange, Stopping, serve_tcp
+from simulator.server.addresses import is_loopback, url_host
 from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.receipts import ReceiptStore
-from simulator.server.secure import OptionError, Prepared, prepare, read_options
+from simulator.server.secure import Prepared
 from simulator.server.store import MaildirStore, MemoryStore, Store
 from simulator.server.tcp import ListenError
 
@@ -62,7 +61,6 @@ meanwhile (``serve.dropped-1`` for one line)."""
 SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
-SCENARIO_OPTIONS: Final = ("scenario", "greylist_delay", "rate_limit", "fault_rate", "seed")
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -71,21 +69,11 @@ def _lang(args: argparse.Namespace) -> str:
 
 def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
-    problem = _check_options(args)
     lang = _lang(args)
-    if not problem and screen is not None and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        problem = _words(lang, "dashboard", "not-a-terminal")
-    if problem:
-        print(text("serve.error", _lang(args), error=problem), file=sys.stderr)
-        return 2
-    scenario = _scenario(args)
-    if isinstance(scenario, str):
-        print(text("serve.error", _lang(args), error=scenario), file=sys.stderr)
-        return 2
-    try:
-        security = prepare(read_options(args), make_policy(args, scenario))
-    except OptionError as err:
-        print(text("serve.error", _lang(args), error=err), file=sys.stderr)
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    security = prepared(args, lang, dashboard_without_terminal=screen is not None and not terminal)
+    if isinstance(security, str):
+        print(text("serve.error", lang, error=security), file=sys.stderr)
         return 2
     store = _open_store(args)
     if store is None:
@@ -104,16 +92,22 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
             status = _run(args, security, store, lesson, screen)
-            lesson.close_log()  # a full disk fails here too: said below, never a traceback
-            if news := lesson.log_news():
-                say(news)
-            if status == 0:  # the server ran (it could not listen otherwise: no summary)
-                from simulator.render.lessonlog import summary_text
-
-                sys.stdout.write(summary_text(shared.model, shared.lang))
-                if stopped := lesson.log_stopped():
-                    print(stopped)
+            _finish(lesson, shared, summary=status == 0)
         return status
+
+
+def _finish(lesson: Lesson, shared: SharedClass, *, summary: bool) -> None:
+    """After serving: the log closed (a full disk fails here too: said once, never a
+    traceback), then the class summary when the server ran (it could not listen otherwise)."""
+    lesson.close_log()
+    if news := lesson.log_news():
+        say(news)
+    if summary:
+        from simulator.render.lessonlog import summary_text
+
+        sys.stdout.write(summary_text(shared.model, shared.lang))
+        if stopped := lesson.log_stopped():
+            print(stopped)
 
 
 def _open_store(args: argparse.Namespace) -> ReceiptStore | None:
@@ -149,50 +143,6 @@ def _run(args: argparse.Namespace, security: Prepared, store: Store, lesson: Les
         sys.stderr.flush()
         os._exit(status)
     return status
-
-
-def _scenario(args: argparse.Namespace) -> Scenario | str:
-    """The scenario asked for, or what is wrong with it. Without any scenario option it is
-    the engine's strict default as it is: reading strict.toml, and importing the lessons
-    package to do so, cost every start of the default server a sixth of its own startup."""
-    if all(getattr(args, name, None) is None for name in SCENARIO_OPTIONS):
-        return STRICT
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-
-    try:
-        return from_arguments(args)
-    except ScenarioError as err:
-        return err.text(_lang(args))
-
-
-def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy:
-    """The server's Policy from the command line; the engine's defaults for what is not given."""
-    defaults = Policy()
-    return Policy(hostname=args.hostname or defaults.hostname,
-                  max_message_size=args.max_size or defaults.max_message_size,
-                  accept_bare_lf=args.accept_bare_lf, scenario=scenario,
-                  soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep,
-                  junk_command_limit=args.junk_command_limit)
-
-
-
-def _check_options(args: argparse.Namespace) -> str | None:
-    """What is wrong with the options, in the chosen language; None when nothing is."""
-    lang = _lang(args)
-    if not 0 <= args.port <= 65535:
-        return text("serve.bad-port", lang, port=args.port)
-    if args.max_clients < 1:
-        return text("serve.bad-max-clients", lang)
-    for option in ("timeout", "data_block_timeout", "data_timeout"):
-        if not getattr(args, option) > 0:
-            return text("serve.bad-seconds", lang, option=f"--{option.replace('_', '-')}")
-    if args.memory_limit < 1:
-        return text("serve.bad-memory-limit", lang)
-    if args.max_size is not None and args.max_size < 1:
-        return text("serve.bad-max-size", lang)
-    if args.hostname is not None and not valid_hostname(args.hostname):
-        return text("serve.bad-hostname", lang)
-    return None
 
 
 class LogDrops:
@@ -240,14 +190,6 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
     return 0
-
-
-def tcp_options(args: argparse.Namespace, security: Prepared) -> TcpOptions:
-    """Where and how the server listens, as the command line says."""
-    return TcpOptions(host=args.host, port=args.port, max_clients=args.max_clients,
-                      timeouts=Timeouts(args.timeout, args.data_block_timeout, args.data_timeout),
-                      tls=security.context, tls_port=args.tls_port,
-                      max_per_client=per_client_limit(args.host, args.max_per_client))
 
 
 def _announce(args: argparse.Namespace, security: Prepared, port: int,

@@ -367,7 +367,7 @@ def test_on_loopback_sixty_connections_from_one_address_are_all_served() -> None
     (["--host", "0.0.0.0", "--max-per-client", "5"], 5), (["--max-per-client", "2"], 2)])
 def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], cap: int) -> None:
     from simulator.cli import build_parser
-    from simulator.faces.serve import make_policy, tcp_options
+    from simulator.faces.serveoptions import make_policy, tcp_options
     from simulator.server.secure import prepare, read_options
 
     args = build_parser().parse_args(["serve", *argv])
