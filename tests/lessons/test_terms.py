@@ -6,7 +6,8 @@ term must appear where it does. Relay is 中继 and forward is 转发 (251, 551)
 (glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only and the client
 打招呼 (EHLO, HELO); the whole message is 邮件内容 and 正文 only its body; the header is 邮件头;
 the server that queues and retries is the 发信服务器 (MTA), never the 邮件客户端 (a mail program
-such as Outlook or Foxmail); PIPELINING is 命令流水线; the idle timeout is 空闲超时.
+such as Outlook or Foxmail); PIPELINING is 命令流水线; the idle timeout is 空闲超时; an app
+password is an 应用专用密码, and 授权码 only where the text speaks of QQ Mail's or 163's.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ ONLY_WHERE: Final = (
     ("邮件正文", ("body",)),
     ("邮件客户端", ("mail client", "user agent", "mail program")),
     ("发信服务器", ("sending server", "mta", "sending side")),  # 502 comes from the server asked
+    ("授权码", ("授权码",)),  # QQ Mail's and 163's own name, said where the English names it
 )
 # (English word, the Chinese term its twin must contain)
 ALWAYS: Final = (
@@ -107,6 +109,7 @@ ALWAYS: Final = (
     (re.compile(r"\boctets?\b"), "字节"),
     (re.compile(r"\bsending server\b", re.I), "发信服务器"),
     (re.compile(r"\b[Pp]ipelining\b"), "命令流水线"),  # the concept; the keyword PIPELINING stays
+    (re.compile(r"\bapp passwords?\b", re.I), "应用专用密码"),  # 授权码 is only QQ's and 163's
 )
 MESSAGE_TEXT: Final = re.compile(
     r"\bmessage text\b|\bDATA, (?:the|your|a few lines of) text\b|\boctet of text\b", re.I)
@@ -143,7 +146,8 @@ def test_the_whole_message_is_not_called_its_body(zh_file: Path) -> None:
 def test_words_that_are_not_our_terms_are_absent(zh_file: Path) -> None:
     text = "\n".join(zh for _, _, zh in twins(zh_file))
     for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "单独 LF", "单独 CR", "肯定的完成", "肯定的中间",
-                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”", "闲置", "管道"):
+                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”", "闲置", "管道",
+                 "账户"):  # an account is 账号
         assert word not in text, word
     for wrong in NOT_OUR_WORDING:
         assert wrong.search(text) is None, wrong.pattern
