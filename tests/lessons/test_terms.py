@@ -77,8 +77,8 @@ def run_twins(zh_run: Path) -> list[tuple[str, str, str]]:
     def narration(path: Path) -> list[str]:
         return [line[2:] for line in path.read_text("utf-8").splitlines() if line.startswith("# ")]
 
-    en = narration(zh_run.with_name(zh_run.name.replace(".zh.", ".en.")))
-    return [(f"narration {n}", e, z) for n, (e, z) in enumerate(zip(en, narration(zh_run)))]
+    en, zh = narration(zh_run.with_name(zh_run.name.replace(".zh.", ".en."))), narration(zh_run)
+    return [(f"narration {n}", e, z) for n, (e, z) in enumerate(zip(en, zh, strict=True))]
 
 
 FILES: Final = sorted(
