@@ -270,6 +270,8 @@ FACTS_20_SECOND: Final[list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[s
     # RFC 5321 §4.5.3.2.5-6 time the client's waits; the server's DATA limits are its policy
     ("ui", ("cli", "serve-data-block-timeout"), ("this server's policy",), ("本服务器",),
      ("RFC 5321's 3 minutes",)),
+    # the EHLO explanation holds under --tls and --auth too, where the list is longer
+    ("keys", ("session.ehlo",), ("STARTTLS or AUTH",), ("STARTTLS 或 AUTH",), ()),
     ("ui", ("cli", "serve-data-timeout"), ("this server's policy",), ("本服务器",),
      ("RFC 5321's 10 minutes",)),
 ]
@@ -297,6 +299,9 @@ SECOND_LESSON_FACTS: Final[list[tuple[str, str | tuple[int, str], tuple[str, ...
      ("every spam filter",)),
     # RFC 3207 §4.2: the client SHOULD send EHLO first after the handshake
     ("15-starttls.toml", (2, "hints"), ("should", "503"), ("应当", "503"), ("must send EHLO",)),
+    # the summary holds whichever Subject the learner wrote: raw needs SMTPUTF8, else RFC 2047
+    ("18-international.toml", "summary", ("SMTPUTF8 (RFC 6532)", "encoded-word"),
+     ("SMTPUTF8（RFC 6532）", "编码字"), ("the Subject travelled as an encoded-word",)),
 ]
 
 
