@@ -270,6 +270,9 @@ FACTS_20_SECOND: Final[list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[s
     # RFC 5321 §4.5.3.2.5-6 time the client's waits; the server's DATA limits are its policy
     ("ui", ("cli", "serve-data-block-timeout"), ("this server's policy",), ("本服务器",),
      ("RFC 5321's 3 minutes",)),
+    # the recipient limit is a setting (lesson 10 uses 3), 100 only its default
+    ("classroom", ("mistakes", "limits.too-many-recipients"), ("one message",), ("一封邮件",),
+     ("100",)),
     # the EHLO explanation holds under --tls and --auth too, where the list is longer
     ("keys", ("session.ehlo",), ("STARTTLS or AUTH",), ("STARTTLS 或 AUTH",), ()),
     ("ui", ("cli", "serve-data-timeout"), ("this server's policy",), ("本服务器",),
