@@ -172,3 +172,13 @@ def test_octet_is_glossed_in_every_file_that_counts_them(zh_file: Path) -> None:
 def test_class_titles_are_the_standard_chinese_ones() -> None:
     codes = tomllib.loads((LESSONS / "codes.zh.toml").read_text("utf-8"))
     assert {d: t["title"] for d, t in codes["classes"]["first"].items()} == CLASS_TITLES
+
+
+MACHINE_WORDING: Final = ("失败退信", "客户端地址开始的", "已经为你的地址保持了")
+"""Phrasings a Chinese textbook would not use (a teacher's reading of issue 20)."""
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_chinese_reads_as_written_not_translated(zh_file: Path) -> None:
+    text = "\n".join(zh for _, _, zh in twins(zh_file))
+    assert [words for words in MACHINE_WORDING if words in text] == []
