@@ -302,6 +302,9 @@ SECOND_LESSON_FACTS: Final[list[tuple[str, str | tuple[int, str], tuple[str, ...
      ("every spam filter",)),
     # RFC 3207 §4.2: the client SHOULD send EHLO first after the handshake
     ("15-starttls.toml", (2, "hints"), ("should", "503"), ("应当", "503"), ("must send EHLO",)),
+    # every SMTP client stuffs dots, the sending server (MTA) as much as a mail program
+    ("06-dot-stuffing.toml", "summary", ("every SMTP client", "sending server"),
+     ("每个 SMTP 客户端", "发信服务器"), ("real mail clients always",)),
     # the summary holds whichever Subject the learner wrote: raw needs SMTPUTF8, else RFC 2047
     ("18-international.toml", "summary", ("SMTPUTF8 (RFC 6532)", "encoded-word"),
      ("SMTPUTF8（RFC 6532）", "编码字"), ("the Subject travelled as an encoded-word",)),
