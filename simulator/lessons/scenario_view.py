@@ -29,10 +29,21 @@ KIND: Final = "scenario-ui"
 TEXTS: Final = ("start", "greylist_delay", "rate_limit", "fault_rate", "seed", "heading",
                 "rules", "no_rules", "rule", "domains", "reply_key", "delay", "disconnect",
                 "silent", "engine_reply", "waited",
-                "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option")
+                "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option",
+                "sent_feature")
 OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limit",
                   "fault": "--fault-rate"}
 """The command-line option that tunes each memory or chance condition."""
+FEATURE_OPTIONS: Final = (("tls.required", "--require-tls"), ("auth.required", "--require-auth"),
+                          ("tls.", "--tls"), ("sequence.starttls-", "--tls"),
+                          ("auth.", "--auth"), ("sequence.auth-", "--auth"))
+"""(reply key or key prefix, the option without which no scenario sends it): STARTTLS (RFC
+3207) and AUTH (RFC 4954) are offered only when smtp-sim is started with them; the first
+match decides."""
+
+
+def _feature_option(key: str) -> str | None:
+    return next((option for prefix, option in FEATURE_OPTIONS if key.startswith(prefix)), None)
 
 
 def text(entry: str, lang: str, /, **fields: object) -> str:
@@ -151,7 +162,13 @@ def sent_by(code: int, lang: str = "en") -> str:
     always = sorted(key for key, spec in CATALOGUE.items()
                     if spec.code == code and key not in scenario_keys
                     and key != "session.hung-up")
-    sentences = [text("sent_strict", lang, code=code, keys=", ".join(always))] if always else []
+    plain = [key for key in always if _feature_option(key) is None]
+    sentences = [text("sent_strict", lang, code=code, keys=", ".join(plain))] if plain else []
+    for option in dict.fromkeys(o for _, o in FEATURE_OPTIONS):
+        gated = [key for key in always if _feature_option(key) == option]
+        if gated:
+            sentences.append(text("sent_feature", lang, code=code, option=option,
+                                  keys=", ".join(gated)))
     for scenario in _builtins():
         rules = _scenario_codes(scenario).get(code, [])
         if not rules:

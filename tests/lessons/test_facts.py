@@ -248,3 +248,81 @@ def test_no_mail_client_keeps_a_retry_queue_anywhere() -> None:
     found = [(path.name, match.group(0)) for path in (ROOT / "lessons").rglob("*.toml")
              for match in wrong.finditer(path.read_text("utf-8"))]
     assert found == []
+
+
+# A second, independent reading of issue 20's classes (RFC 5321 §3.8, §4.5.3.1.10, §4.5.3.2,
+# §4.5.4.1; RFC 3207 §4.2; SpamAssassin's GTUBE): the same slips, found elsewhere.
+FACTS_20_SECOND: Final[list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                                  tuple[str, ...]]]] = [
+    # the retrying party is the sending server (MTA), never "a real client"
+    ("keys", ("fault.closing",), ("sending server",), ("发信服务器",), ("real client",)),
+    ("keys", ("fault.try-again",), ("sending server",), ("发信服务器",), ("real client",)),
+    # RFC 5321 §3.8: a lost connection is treated as if 451 had come
+    ("keys", ("session.hung-up",), ("sending server", "451"), ("发信服务器", "451"),
+     ("Real clients",)),
+    # RFC 5321 §4.5.3.1.10: the SMTP client (the sending server) sends the rest later
+    ("keys", ("limits.too-many-recipients",), ("sending server",), ("发信服务器",),
+     ("Mail programs",)),
+    ("codes", ("pairs", "452 4.5.3"), ("sending server",), ("发信服务器",), ("Mail programs",)),
+    # [SPAM] in a Subject is a tag filters add, refused only by smtp-sim's realistic scenario
+    ("codes", ("pairs", "554 5.7.1"), ("GTUBE", "SpamAssassin", "realistic scenario"),
+     ("GTUBE", "SpamAssassin", "realistic 场景"), ("(a test string such as GTUBE, [SPAM]",)),
+    # RFC 5321 §4.5.3.2.5-6 time the client's waits; the server's DATA limits are its policy
+    ("ui", ("cli", "serve-data-block-timeout"), ("this server's policy",), ("本服务器",),
+     ("RFC 5321's 3 minutes",)),
+    # the recipient limit is a setting (lesson 10 uses 3), 100 only its default
+    ("classroom", ("mistakes", "limits.too-many-recipients"), ("one message",), ("一封邮件",),
+     ("100",)),
+    # the EHLO explanation holds under --tls and --auth too, where the list is longer
+    ("keys", ("session.ehlo",), ("STARTTLS or AUTH",), ("STARTTLS 或 AUTH",), ()),
+    ("ui", ("cli", "serve-data-timeout"), ("this server's policy",), ("本服务器",),
+     ("RFC 5321's 10 minutes",)),
+]
+
+
+@pytest.mark.parametrize(("kind", "path", "en", "zh", "never"), FACTS_20_SECOND,
+                         ids=[f"{f[0]}:{'.'.join(f[1])}" for f in FACTS_20_SECOND])
+def test_second_reading_fact_stays_fixed(kind: str, path: tuple[str, ...], en: tuple[str, ...],
+                                         zh: tuple[str, ...], never: tuple[str, ...]) -> None:
+    test_fixed_fact_stays_fixed(kind, path, en, zh, never)
+
+
+def test_the_chinese_502_is_about_the_server_that_answers() -> None:
+    """502 comes from the server the client talks to, not from a sending server."""
+    assert "发信服务器" not in text("codes", "zh", "codes", "502")
+
+
+SECOND_LESSON_FACTS: Final[list[tuple[str, str | tuple[int, str], tuple[str, ...],
+                                       tuple[str, ...], tuple[str, ...]]]] = [
+    # 452 4.5.3 is no reason to wait: the rest go in the next transaction at once
+    ("10-recipients.toml", "intro", ("right after",), ("不必等待",), ("try\nthe rest later",)),
+    ("10-recipients.toml", (1, "hints"), ("sending server",), ("发信服务器",), ("a real client",)),
+    # GTUBE is SpamAssassin's test string (Rspamd knows it too), not every filter's
+    ("17-spam-and-dmarc.toml", (0, "hints"), ("SpamAssassin",), ("SpamAssassin",),
+     ("every spam filter",)),
+    # RFC 3207 §4.2: the client SHOULD send EHLO first after the handshake
+    ("15-starttls.toml", (2, "hints"), ("should", "503"), ("应当", "503"), ("must send EHLO",)),
+    # every SMTP client stuffs dots, the sending server (MTA) as much as a mail program
+    ("06-dot-stuffing.toml", "summary", ("every SMTP client", "sending server"),
+     ("每个 SMTP 客户端", "发信服务器"), ("real mail clients always",)),
+    # the summary holds whichever Subject the learner wrote: raw needs SMTPUTF8, else RFC 2047
+    ("18-international.toml", "summary", ("SMTPUTF8 (RFC 6532)", "encoded-word"),
+     ("SMTPUTF8（RFC 6532）", "编码字"), ("the Subject travelled as an encoded-word",)),
+]
+
+
+@pytest.mark.parametrize(("name", "where", "en", "zh", "never"), SECOND_LESSON_FACTS,
+                         ids=[f"{f[0]}:{f[1]}" for f in SECOND_LESSON_FACTS])
+def test_second_reading_lesson_fact(name: str, where: str | tuple[int, str], en: tuple[str, ...],
+                                    zh: tuple[str, ...], never: tuple[str, ...]) -> None:
+    test_lesson_fact_stays_fixed(name, where, en, zh, never)
+
+
+def test_no_client_but_the_sending_server_retries_anywhere() -> None:
+    """The class of issue 20's retry slip, in every wording: "a real client retries"."""
+    import re
+
+    wrong = re.compile(r"\breal clients? (?:would |will )?(?:retr|send|queue|treat)", re.I)
+    found = [(path.name, match.group(0)) for path in (ROOT / "lessons").rglob("*.toml")
+             for match in wrong.finditer(path.read_text("utf-8"))]
+    assert found == []

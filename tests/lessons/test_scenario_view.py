@@ -78,3 +78,16 @@ def test_a_rule_file_drawing_nothing_shows_no_settings_line() -> None:
              and rule.delay[0] == rule.delay[1]]
     plain = dataclasses.replace(realistic, rules=tuple[Rule, ...](fixed))
     assert start_lines(plain) == start_lines(plain)[:1]
+
+
+@pytest.mark.parametrize(("code", "said"), [
+    # 334 comes only from a server started with --auth: "in every scenario" alone misled
+    (334, "With --auth, smtp-sim sends 334 in every scenario (auth.password-challenge"),
+    (530, "With --require-tls, smtp-sim sends 530 in every scenario (tls.required). With "
+          "--require-auth, smtp-sim sends 530 in every scenario (auth.required)."),
+    (220, "smtp-sim sends 220 in every scenario (session.greeting, session.greeting-scenario). "
+          "With --tls, smtp-sim sends 220 in every scenario (tls.ready)."),
+])
+def test_a_reply_that_needs_an_option_names_it(code: int, said: str) -> None:
+    assert sent_by(code).startswith(said)
+    assert "--" in sent_by(code, "zh")

@@ -6,7 +6,8 @@ term must appear where it does. Relay is 中继 and forward is 转发 (251, 551)
 (glossed 字节（octet，8 位）); bare LF is 裸 LF; 问候语 is the 220 greeting only and the client
 打招呼 (EHLO, HELO); the whole message is 邮件内容 and 正文 only its body; the header is 邮件头;
 the server that queues and retries is the 发信服务器 (MTA), never the 邮件客户端 (a mail program
-such as Outlook or Foxmail); PIPELINING is 命令流水线; the idle timeout is 空闲超时.
+such as Outlook or Foxmail); PIPELINING is 命令流水线; the idle timeout is 空闲超时; an app
+password is an 应用专用密码, and 授权码 only where the text speaks of QQ Mail's or 163's.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def read(path: Path) -> Mapping[str, Any]:
 def twins(path: Path) -> list[tuple[str, str, str]]:
     """(where, English text, Chinese text) for every text ``path`` holds in both languages:
     against its ``.en.`` file for a ``.zh.`` file, else the en/zh parts inside the file."""
+    if path.suffix == ".run":
+        return run_twins(path)
     if ".zh." in path.name:
         en = dict(leaves(read(path.with_name(path.name.replace(".zh.", ".en.")))))
         zh = dict(leaves(read(path)))
@@ -68,14 +71,24 @@ def twins(path: Path) -> list[tuple[str, str, str]]:
     return list(inline_twins(read(path)))
 
 
+def run_twins(zh_run: Path) -> list[tuple[str, str, str]]:
+    """(where, English, Chinese) for each narration line of a demo script: the languages'
+    scripts hold the same commands (smtp-sim lessons check), so the n-th ``#`` lines are twins."""
+    def narration(path: Path) -> list[str]:
+        return [line[2:] for line in path.read_text("utf-8").splitlines() if line.startswith("# ")]
+
+    en, zh = narration(zh_run.with_name(zh_run.name.replace(".zh.", ".en."))), narration(zh_run)
+    return [(f"narration {n}", e, z) for n, (e, z) in enumerate(zip(en, zh, strict=True))]
+
+
 FILES: Final = sorted(
     path for path in LESSONS.rglob("*.toml")
     if ".en." not in path.name and not (".zh." in path.name and not
                                         path.with_name(path.name.replace(".zh.", ".en.")).is_file())
     and twins(path)
-)
-"""Every lesson file with Chinese text to check: zh files with an en twin, and files that
-carry both languages inside (scenarios, course steps, demos)."""
+) + sorted(LESSONS.glob("demos/*.zh.run"))
+"""Every lesson file with Chinese text to check: zh files with an en twin, files that
+carry both languages inside (scenarios, course steps, demos), and the demos' zh narrations."""
 
 
 # (Chinese term, English words one of which its twin must contain)
@@ -85,6 +98,8 @@ ONLY_WHERE: Final = (
     ("问候语", ("greeting", "220", "banner")),
     ("邮件正文", ("body",)),
     ("邮件客户端", ("mail client", "user agent", "mail program")),
+    ("发信服务器", ("sending server", "mta", "sending side")),  # 502 comes from the server asked
+    ("授权码", ("授权码",)),  # QQ Mail's and 163's own name, said where the English names it
 )
 # (English word, the Chinese term its twin must contain)
 ALWAYS: Final = (
@@ -94,6 +109,7 @@ ALWAYS: Final = (
     (re.compile(r"\boctets?\b"), "字节"),
     (re.compile(r"\bsending server\b", re.I), "发信服务器"),
     (re.compile(r"\b[Pp]ipelining\b"), "命令流水线"),  # the concept; the keyword PIPELINING stays
+    (re.compile(r"\bapp passwords?\b", re.I), "应用专用密码"),  # 授权码 is only QQ's and 163's
 )
 MESSAGE_TEXT: Final = re.compile(
     r"\bmessage text\b|\bDATA, (?:the|your|a few lines of) text\b|\boctet of text\b", re.I)
@@ -130,7 +146,8 @@ def test_the_whole_message_is_not_called_its_body(zh_file: Path) -> None:
 def test_words_that_are_not_our_terms_are_absent(zh_file: Path) -> None:
     text = "\n".join(zh for _, _, zh in twins(zh_file))
     for word in ("八位组", "八位字节", "单独的 LF", "单独的 CR", "单独 LF", "单独 CR", "肯定的完成", "肯定的中间",
-                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”", "闲置", "管道"):
+                 "肯定的初步", "暂时性否定", "永久性否定", "“{state}”", "闲置", "管道",
+                 "账户"):  # an account is 账号
         assert word not in text, word
     for wrong in NOT_OUR_WORDING:
         assert wrong.search(text) is None, wrong.pattern
@@ -141,6 +158,8 @@ NOT_OUR_WORDING: Final = (
     re.compile(r"(?:EHLO|HELO)[^。；，“”]*问候(?!语)|重新问候|你问候|问候服务器|旧式问候|已问候"),
     # the client 打招呼; 问候 is what the server does with 220
     re.compile(r"时用 ?[1-5][0-5][0-9]"),  # the server replies 501: the learner picks no code
+    re.compile(r"(?<!服务器)问候(?!语)|问好"),  # 问候语 (220) or 服务器问候; the client 打招呼
+    re.compile(r'"[^"\n]*[\u4e00-\u9fff][^"\n]*"'),  # Chinese is quoted with “”, not ASCII "
 )
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
@@ -153,3 +172,13 @@ def test_octet_is_glossed_in_every_file_that_counts_them(zh_file: Path) -> None:
 def test_class_titles_are_the_standard_chinese_ones() -> None:
     codes = tomllib.loads((LESSONS / "codes.zh.toml").read_text("utf-8"))
     assert {d: t["title"] for d, t in codes["classes"]["first"].items()} == CLASS_TITLES
+
+
+MACHINE_WORDING: Final = ("失败退信", "客户端地址开始的", "已经为你的地址保持了")
+"""Phrasings a Chinese textbook would not use (a teacher's reading of issue 20)."""
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_chinese_reads_as_written_not_translated(zh_file: Path) -> None:
+    text = "\n".join(zh for _, _, zh in twins(zh_file))
+    assert [words for words in MACHINE_WORDING if words in text] == []

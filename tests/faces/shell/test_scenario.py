@@ -125,8 +125,10 @@ async def test_greylisting_survives_reconnect(autojump_clock: trio.testing.MockC
                          "realistic, option --greylist-delay)."),
     (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay, "
                                           "no-valid-recipients, gtube, spam-subject；"),
-    (["explain", "503"], "smtp-sim sends 503 in every scenario (auth.already-authenticated, "
-                         "sequence.auth-in-transaction, sequence.data-before-mail"),
+    (["explain", "503"], "smtp-sim sends 503 in every scenario (sequence.data-before-mail, "
+                         "sequence.data-before-rcpt"),
+    (["explain", "503"], "With --auth, smtp-sim sends 503 in every scenario "
+                         "(auth.already-authenticated, sequence.auth-in-transaction)."),
 ])
 def test_explain_says_who_sends_a_code(capsys: pytest.CaptureFixture[str], argv: list[str],
                                        said: str) -> None:
