@@ -270,7 +270,7 @@ def _hop(received: str) -> str:
     by = re.search(r"\bby\s+(\S+)", words)
     if by is None:
         return ""
-    return f"{source.group(1) if source else '?'} -> {by.group(1)}"
+    return f"{source.group(1).rstrip(';,') if source else '?'} -> {by.group(1).rstrip(';,')}"
 
 
 def _looks_like_swaks(text: str) -> bool:
