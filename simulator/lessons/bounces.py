@@ -55,7 +55,7 @@ bounce(5) text ("host mx.example.net[192.0.2.7] said: 550 ...")."""
 
 class NotABounce(ValueError):
     """The input holds no failed recipient in any shape we know; ``reason`` names the
-    sentence (``bounce.too-deep``, ``bounce.not-a-bounce``)."""
+    sentence (``bounce.too-deep``, ``bounce.not-a-bounce``, ``bounce.unreadable``)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -103,9 +103,15 @@ def read_bounce(data: bytes) -> Bounce:
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
         parts = list(_walk(message))
+        bounce = _from_dsn(message, parts) or _from_text(message, parts)
     except RecursionError:
         raise NotABounce("too-deep") from None
-    bounce = _from_dsn(message, parts) or _from_text(message, parts)
+    except NotABounce:
+        raise
+    except (ValueError, LookupError, TypeError, IndexError, AttributeError):
+        # The email package parses leniently but raises these on some broken parts (a NUL
+        # in a charset parameter: ValueError); the file is then no bounce we can read.
+        raise NotABounce("unreadable") from None
     if bounce is None or not bounce.failures:
         raise NotABounce("not-a-bounce")
     return bounce
@@ -142,8 +148,16 @@ def _human_text(parts: list[Message]) -> str:
         if part.get_content_type() == "text/plain":
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
-                return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+                return _decode(payload, part.get_content_charset())
     return ""
+
+
+def _decode(raw: bytes, charset: str | None) -> str:
+    """``raw`` in the charset its part names, or UTF-8 when it names none we know."""
+    try:
+        return raw.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # charset="bogus": read it as UTF-8 rather than fail
+        return raw.decode("utf-8", errors="replace")
 
 
 def _field_blocks(part: Message) -> list[Message]:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Final
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.lessons.bounces import MAX_PARTS, NotABounce, read_bounce
 
@@ -115,3 +117,41 @@ def test_a_bounce_inside_a_bounce_reports_the_outer_one() -> None:
     outer = sample("rfc3464.eml").replace(
         b"Content-Type: text/rfc822-headers\n", b"Content-Type: message/rfc822\n\n" + inner, 1)
     assert read_bounce(outer).reporting_mta == "relay.example.org"
+
+
+def test_a_part_the_email_package_cannot_decode_is_unreadable() -> None:
+    data = (b"Content-Type: multipart/report; boundary=x\n\n--x\nContent-Type: text/plain;"
+            b" charset=\"a\x00b\"\n\nThe response from the remote server was: 550 5.1.1\n--x--\n")
+    with pytest.raises(NotABounce) as refused:
+        read_bounce(data)
+    assert refused.value.reason == "unreadable"
+
+
+def test_an_unknown_charset_is_read_as_utf8() -> None:
+    data = (b'From: m@googlemail.com\nX-Failed-Recipients: a@example.net\nContent-Type: '
+            b'text/plain; charset="bogus-x"\n\nThe response from the remote server was:\n'
+            b"550 5.1.1 no such user\n")
+    assert [(f.recipient, f.code) for f in read_bounce(data).failures] == [
+        ("a@example.net", 550)]
+
+
+PIECES = (b"Content-Type: multipart/report; boundary=x\n", b"--x\n", b"--x--\n", b"\n",
+          b"Content-Type: message/delivery-status\n", b"Final-Recipient: rfc822; a@b.c\n",
+          b"Diagnostic-Code: smtp; 550 5.1.1 no\n", b"Status: 9.9\n", b"Action: failed\n",
+          b" -> RCPT TO:<a@b.c>\n", b"<** 550-5.1.1 x\n", b"<** 4\n", b"Received: by\n",
+          b"Content-Type: message/rfc822\n", b"Content-Transfer-Encoding: base64\n", b"=\xff",
+          b'Content-Type: text/plain; charset="bogus-x"\n', b"From: m@googlemail.com\n",
+          b"The response from the remote server was:\n550 5.1.1 no\n",
+          b"Content-Type: text/rfc822-headers\n", b'; charset="\x00"\n')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.binary(max_size=40), max_size=40))
+def test_any_input_is_a_bounce_or_refused_never_an_error(pieces: list[bytes]) -> None:
+    """The fuzz invariant: read it, or say why not; never another exception."""
+    try:
+        bounce = read_bounce(b"".join(pieces))
+    except NotABounce as refused:
+        assert refused.reason in ("not-a-bounce", "too-deep")
+    else:
+        assert bounce.failures
