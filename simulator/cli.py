@@ -190,9 +190,10 @@ def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     explain = sub.add_parser(
         "explain", help="explain one or more reply codes (several are compared), enhanced "
                         "status codes and classes")
-    explain.add_argument("codes", nargs="+", metavar="CODE",
+    explain.add_argument("codes", nargs="+", metavar="CODE|FILE",
                          help="one or more: 221; 221 500 (compared); 550 5.1.1 (a reply with "
-                              "its enhanced code); 5.7.1; a class such as 2xx, 5 or x5z")
+                              "its enhanced code); 5.7.1; a class such as 2xx, 5 or x5z; or "
+                              "one bounce, FILE.eml or -")
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _common(explain)
 

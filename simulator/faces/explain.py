@@ -1,5 +1,7 @@
 """``smtp-sim explain CODE [CODE...]``: reply codes explained (compared when several),
 enhanced status codes (read with their reply code as one pair), and class digits.
+``smtp-sim explain FILE.eml`` (or ``-``, standard input): a bounce explained, recipient by
+recipient (simulator/lessons/bounces.py reads it, bounce_view.py explains it).
 
 Text on a terminal (coloured unless NO_COLOR or --no-color, wrapped to the terminal
 width), Markdown for handouts, JSON for tools. A malformed or unknown code is a usage
@@ -10,9 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from simulator.lessons import CodeEntry
 from simulator.lessons.lookup import ExplainError, Request, parse_request
@@ -20,7 +23,11 @@ from simulator.lessons.scenario_view import sent_by
 from simulator.lessons.ui import text
 from simulator.render.terminal import wants_color
 
+if TYPE_CHECKING:
+    from simulator.lessons.bounce_view import BounceView
+
 USAGE_ERROR: Final = 2
+BOUNCE_SUFFIXES: Final = (".eml", ".txt", ".msg", ".mbox", ".log")
 
 
 def as_json(request: Request) -> str:
@@ -76,9 +83,21 @@ def _write(text: str) -> None:
     sys.stdout.flush()
 
 
+def is_bounce_argument(words: list[str]) -> bool:
+    """One argument that names a file (``-``, an existing path, ``x.eml``), not a code."""
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return word == "-" or os.sep in word or word.lower().endswith(BOUNCE_SUFFIXES) \
+        or (os.path.exists(word) and not word.replace(".", "").isdigit())
+
+
 def run_explain(args: argparse.Namespace) -> int:
-    """Entry point of ``smtp-sim explain``; 0 on success, 2 for a code it cannot explain."""
+    """Entry point of ``smtp-sim explain``; 0 on success, 2 for a code it cannot explain
+    or a file that is no readable bounce."""
     lang = args.lang or "en"
+    if is_bounce_argument(list(args.codes)):
+        return _explain_bounce(args.codes[0], args, lang)
     try:
         request = parse_request(list(args.codes), lang)
     except ExplainError as err:
@@ -88,3 +107,55 @@ def run_explain(args: argparse.Namespace) -> int:
     width = shutil.get_terminal_size().columns
     _write(render(request, args.format, color=color, width=width))
     return 0
+
+
+def _read_input(path: str) -> bytes:
+    """The bounce's octets: standard input or a regular file, at most LIMIT (files.py)."""
+    from simulator.files import FileRefused, read_bytes
+    from simulator.lessons.bounces import LIMIT
+
+    if path != "-":
+        return read_bytes(path, LIMIT)
+    data = sys.stdin.buffer.read(LIMIT + 1)
+    if len(data) > LIMIT:
+        raise FileRefused("too-large", "-", limit=LIMIT)
+    return data
+
+
+def _explain_bounce(path: str, args: argparse.Namespace, lang: str) -> int:
+    """``smtp-sim explain FILE.eml``: read, recognise, explain; exit 2 with one sentence for
+    a file that cannot be read or holds no bounce."""
+    from simulator.files import FileRefused
+    from simulator.lessons.bounce_view import explain_bounce
+    from simulator.lessons.bounces import NotABounce, read_bounce
+    from simulator.lessons.refusals import say
+
+    shown = text("bounce.stdin", lang) if path == "-" else path
+    try:
+        bounce = read_bounce(_read_input(path))
+    except FileRefused as refused:
+        error = say(refused, lang, path=shown)
+    except OSError as err:
+        error = text("bounce.cannot-read", lang, path=shown, error=err.strerror or err)
+    except NotABounce as err:
+        error = text(f"bounce.{err.reason}", lang, path=shown)
+    else:
+        _write(render_bounce(explain_bounce(bounce, lang), args.format,
+                             color=wants_color(sys.stdout, no_color=args.no_color),
+                             width=shutil.get_terminal_size().columns))
+        return 0
+    print(text("bounce.error", lang, error=error), file=sys.stderr)
+    return USAGE_ERROR
+
+
+def render_bounce(view: BounceView, fmt: str, *, color: bool, width: int) -> str:
+    """The explained bounce in format ``fmt`` (text, markdown or json)."""
+    from simulator.render import to_ansi, to_plain, wrap
+    from simulator.render.bounce import bounce_fragments, bounce_json, bounce_markdown
+
+    if fmt == "json":
+        return bounce_json(view)
+    if fmt == "markdown":
+        return bounce_markdown(view)
+    fragments = wrap(bounce_fragments(view), width)
+    return (to_ansi(fragments) if color else to_plain(fragments)).rstrip("\n") + "\n"

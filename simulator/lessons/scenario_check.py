@@ -25,11 +25,12 @@ from simulator.protocol.rules import (
 
 from .annotate import PLACEHOLDERS
 from .load import LANGS
+from .scenario_later import later_of
 from .templates import placeholders
 from .ui import text as ui_text
 
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
-                     "rule")
+                     "rule", "later")
 RULE_KEYS: Final = ("name", "on", "match", "reply", "delay", "disconnect", "explain")
 GLOB_FIELDS: Final = ("address", "sender", "helo", "subject", "body", "header_from")
 FLAG_FIELDS: Final = ("local", "authenticated", "helo_fqdn", "no_valid_recipients", "fault",
@@ -93,6 +94,7 @@ class Checker:
                                        0, 86400),
             rate_limit=int(self.number("", "rate_limit", doc, defaults.rate_limit, 1, 10**6)),
             fault_rate=self.number("", "fault_rate", doc, defaults.fault_rate, 0, 1),
+            later=later_of(self, doc.get("later")),
         )
 
     def rules(self, rules_doc: object) -> tuple[Rule, ...]:

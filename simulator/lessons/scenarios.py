@@ -155,5 +155,7 @@ def _on_top_of(base: Scenario, own: Scenario, doc: Mapping[str, Any]) -> Scenari
                 ("greylist_delay", "rate_limit", "fault_rate") if field in doc}
     if "domains" in doc:
         settings["local_domains"] = own.local_domains
+    if "later" in doc:
+        settings["later"] = own.later
     return dataclasses.replace(base, name=own.name, titles=own.titles or base.titles,
                                rules=rules, **settings)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from .later import Later
 from .patterns import Glob, Regex, TextSearch, any_matches, index_keys
 from .replies import Reply, make_reply
 
@@ -158,6 +159,8 @@ class Scenario:
     """Messages (MAIL FROM) per client address per minute."""
     fault_rate: float = 0.1
     seed: int = 0
+    later: Later = field(default_factory=Later)
+    """Recipients accepted with 250 whose delivery fails afterwards (a report follows)."""
 
     by_event: Mapping[Event, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     """The rules asked at each event, in order (worked out once, not per command)."""

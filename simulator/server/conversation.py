@@ -29,7 +29,8 @@ from typing import Final, TypeVar
 
 import trio
 
-from simulator.protocol import Exchange, Session, State, Then
+from simulator.protocol import Exchange, ReceivedMessage, Session, State, Then
+from simulator.protocol.dsn import later_report
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.notices import notice
 from simulator.server.store import Store
@@ -265,14 +266,11 @@ class _Talk:
     async def keep(self, exchange: Exchange) -> Exchange:
         """Store the message of ``exchange``; on failure the engine's 452 or 451 replaces
         the 250 (452 4.3.1 when the store is full, RFC 3463), and one line is logged."""
-        message, store = exchange.message, self.store
+        message = exchange.message
         assert message is not None
         self.stopping.storing += 1
         try:
-            if store.blocking:
-                await trio.to_thread.run_sync(store.deliver, message)
-            else:
-                store.deliver(message)
+            await self._store(message)
         except OSError as exc:
             log.error("session %s (%s): could not store message %s: %s",
                       self.session.session_id, self.session.peer, message.queue_id, exc,
@@ -282,7 +280,35 @@ class _Talk:
             return self.session.storage_failed(exchange, full=exc.errno in _STORAGE_FULL)
         finally:
             self.stopping.storing -= 1
+        await self._report_later(message)
         return exchange
+
+    async def _store(self, message: ReceivedMessage) -> None:
+        if self.store.blocking:
+            await trio.to_thread.run_sync(self.store.deliver, message)
+        else:
+            self.store.deliver(message)
+
+    async def _report_later(self, message: ReceivedMessage) -> None:
+        """The bounce for recipients the scenario fails after the 250 (protocol/dsn.py),
+        kept in the same store; the message itself is already kept, so a report that cannot
+        be stored is logged and the 250 stands."""
+        policy = self.session.policy
+        report = later_report(message, policy.scenario.later, hostname=policy.hostname,
+                              moment=local_clock())
+        if report is None:
+            return
+        self.stopping.storing += 1
+        try:
+            await self._store(report)
+        except OSError as exc:
+            log.error("session %s (%s): could not store the report on message %s: %s",
+                      self.session.session_id, self.session.peer, message.queue_id, exc,
+                      extra=notice("serve.warn-store", id=self.session.session_id,
+                                   peer=self.session.peer, queue=report.queue_id,
+                                   error=exc.strerror or exc))
+        finally:
+            self.stopping.storing -= 1
 
 
 Segments = list[tuple[float, bytes]]

@@ -3,15 +3,20 @@ has headings, JSON parses, colour only on a terminal, bad codes exit 2 with a me
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
 
 from simulator.cli import main
+from simulator.lessons.bounces import LIMIT, read_bounce
+from simulator.lessons.ui import text
 from simulator.render.wrap import text_width
+from tests.hostile_files import NOT_FILES
 
 SECTIONS = {
     "en": ("Description", "When it appears", "How to fix", "Key difference",
@@ -168,3 +173,88 @@ def test_help_says_one_or_more(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["explain", "--help"])
     assert "one or more" in capsys.readouterr().out
+
+
+# -- bounce mode: smtp-sim explain FILE.eml (or -) ----------------------------------------
+
+BOUNCES = Path(__file__).resolve().parent.parent / "lessons" / "bounces"
+BOUNCE_SAMPLES = ("rfc3464.eml", "postfix.eml", "gmail.eml", "microsoft.eml", "swaks.txt")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", BOUNCE_SAMPLES)
+def test_a_bounce_file_is_explained_recipient_by_recipient(
+        capsys: pytest.CaptureFixture[str], name: str, lang: str) -> None:
+    status, out, err = explain(capsys, str(BOUNCES / name), "--lang", lang, "--no-color")
+    assert status == 0 and err == ""
+    for heading in ("said", "meaning", "who", "retry"):
+        assert f"  {text(f'bounce.{heading}', lang)}\n" in out, heading
+    bounce = read_bounce((BOUNCES / name).read_bytes())
+    for failure in bounce.failures:
+        assert f"{failure.recipient} · " in out
+
+
+def test_standard_input_is_read_with_a_dash(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
+        (BOUNCES / "postfix.eml").read_bytes())))
+    status, out, _ = explain(capsys, "-", "--format", "json", "--lang", "zh")
+    assert status == 0
+    document = json.loads(out)
+    assert document["kind"] == "postfix" and document["lang"] == "zh"
+    assert [r["recipient"] for r in document["recipients"]] == ["dave@yahoo.example"]
+    assert document["recipients"][0]["retry_later"] is False
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_bounce_as_markdown_has_a_heading_per_recipient(
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    status, out, _ = explain(capsys, str(BOUNCES / "rfc3464.eml"), "--format", "markdown",
+                             "--lang", lang)
+    assert status == 0 and out.startswith("# ")
+    assert [line.split(":")[0] for line in out.splitlines() if line.startswith("## ")] == [
+        "## bob@example.net", "## carol@example.com"]
+    assert f"### {text('bounce.fix', lang)}" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_file_that_is_no_bounce_exits_2_with_a_sentence(
+        capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    path = str(BOUNCES / "not-a-bounce.eml")
+    status, out, err = explain(capsys, path, "--lang", lang)
+    assert (status, out) == (2, "")
+    assert err == text("bounce.error", lang,
+                       error=text("bounce.not-a-bounce", lang, path=path)) + "\n"
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_FILES))
+def test_what_is_not_a_file_exits_2_naming_it(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path, kind: str) -> None:
+    path = NOT_FILES[kind](tmp_path / "bounce.eml")
+    status, out, err = explain(capsys, str(path))
+    assert (status, out) == (2, "")
+    assert err == text("bounce.error", "en",
+                       error=text("files.not-a-file", "en", path=str(path))) + "\n"
+
+
+def test_a_missing_file_exits_2_naming_it(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    status, _, err = explain(capsys, str(tmp_path / "gone.eml"))
+    assert status == 2
+    assert err.startswith(f"smtp-sim explain: cannot read {tmp_path / 'gone.eml'}: ")
+
+
+def test_a_too_large_input_is_refused(capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * (LIMIT + 10))))
+    status, _, err = explain(capsys, "-")
+    assert status == 2 and str(LIMIT) in err
+
+
+def test_deeply_nested_mime_exits_2(capsys: pytest.CaptureFixture[str],
+                                    tmp_path: Path) -> None:
+    path = tmp_path / "deep.eml"
+    path.write_bytes(b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n'
+                              % (i, i) for i in range(3000)))
+    status, _, err = explain(capsys, str(path))
+    assert status == 2 and "MIME" in err

@@ -15,12 +15,13 @@ import pytest
 import trio
 import trio.testing
 
+from simulator.lessons.bounces import read_bounce
 from simulator.lessons.scenarios import from_options, load_scenario
 from simulator.protocol import Exchange, Policy
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import Event, Match, Rule, Scenario
 from simulator.server import open_local_session
-from simulator.server.store import MemoryStore
+from simulator.server.store import MaildirStore, MemoryStore
 from tests.replies_reader import ReplyReader
 from tests.smtp_client import GUARD, read_line, serve_process
 
@@ -280,3 +281,41 @@ async def test_a_bystanders_noop_is_answered_while_a_teachers_regex_is_matched(
                 moments.append(time.perf_counter())
     longest = max(later - earlier for earlier, later in itertools.pairwise(moments))
     assert longest < 1.0  # generous: a NOOP takes well under a millisecond
+
+
+LATER_SESSION = (b"EHLO client.example\r\nMAIL FROM:<ann@client.example>\r\n"
+                 b"RCPT TO:<gone@example.com>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n"
+                 b"Subject: lunch\r\n\r\nhi\r\n.\r\n")
+
+
+@pytest.mark.parametrize("kind", ["memory", "maildir"])
+async def test_a_recipient_failing_after_the_250_bounces_into_the_store(
+        tmp_path: Path, kind: str) -> None:
+    """The realistic scenario accepts gone@ with 250, then reports it failed (RFC 3464),
+    as an MX in front of a mail store does; the report lands beside the message."""
+    store = MemoryStore() if kind == "memory" else MaildirStore(tmp_path / "Maildir")
+    async with open_local_session(policy=REALISTIC, store=store) as local:
+        reader = ReplyReader(local.client)
+        await reader.reply()
+        await local.client.send_all(LATER_SESSION)
+        replies = [await reader.reply() for _ in range(6)]
+    assert [reply[:3] for reply in replies] == [b"250", b"250", b"250", b"250", b"354", b"250"]
+    kept, report = (stored.message for stored in store.messages())
+    assert kept.envelope.recipients == ("gone@example.com", "bob@example.com")
+    assert (report.envelope.sender, report.envelope.recipients) == ("", ("ann@client.example",))
+    bounce = read_bounce(report.content)
+    assert [(f.recipient, f.code, f.status, f.remote_mta) for f in bounce.failures] == [
+        ("gone@example.com", 550, "5.1.1", "mailstore.internal")]
+
+
+async def test_no_bounce_for_a_null_sender_or_the_strict_scenario() -> None:
+    for policy, session in ((REALISTIC, LATER_SESSION.replace(b"<ann@client.example>", b"<>")),
+                            (Policy(), LATER_SESSION)):
+        store = MemoryStore()
+        async with open_local_session(policy=policy, store=store) as local:
+            reader = ReplyReader(local.client)
+            await reader.reply()
+            await local.client.send_all(session)
+            replies = [await reader.reply() for _ in range(6)]
+        assert replies[-1].startswith(b"250 2.0.0 OK")
+        assert len(store.messages()) == 1
