@@ -66,6 +66,7 @@ Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]
 MAX_ADDRESSES: Final = 20
 LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""
+_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
 _ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
@@ -125,6 +126,8 @@ class ConsoleContext:
     """How :pause waits (the console's live prompt, so Ctrl-C stops it); None: quietly."""
     guide: Guide | None = None
     """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
+    pipeline: list[bytes] | None = None
+    """Between ``:pipeline`` and ``:end``: the lines held, to leave in one write (RFC 2920)."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -267,6 +270,15 @@ class ConsoleContext:
             self.say("no-reply")
         return step
 
+    async def send_data(self, data: bytes) -> Step:
+        """Send ``data`` as it is, in one write (a ``:pipeline`` group of lines), and show
+        every reply, each explained."""
+        connection = self.connection
+        assert connection is not None
+        step = await self._waited(lambda: connection.send(data), data)
+        self.record(step)
+        return step
+
     async def pause(self, seconds: float) -> None:
         """Let ``seconds`` pass; a reply the server sends meanwhile (an idle timeout's 421)
         ends the pause and is shown."""
@@ -311,7 +323,8 @@ class ConsoleContext:
         """Keep ``step`` for :save and :more, and show it."""
         self.steps.append(step)
         if step.sent is not None:
-            self.show(sent_fragments(step.sent, raw=self.raw), hang=len(SENT))
+            for line in _LINE.findall(step.sent):  # a pipelined write holds several
+                self.show(sent_fragments(line, raw=self.raw), hang=len(SENT))
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), hang=len(RECEIVED))
