@@ -74,7 +74,7 @@ class LessonGuide:
         if ctx.leaving:
             return  # the QUIT of Ctrl-D or :quit is the console's, not a step the learner took
         exchanges = [answer.exchange for answer in step.answers if answer.exchange is not None]
-        self._coach(ctx).after(exchanges, observe=True)
+        self._coach(ctx).after(exchanges)
 
     def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
         coach = self._coach(ctx)

@@ -27,7 +27,7 @@ from prompt_toolkit.styles import Style
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.faces.shell.context import ConsoleContext
-from simulator.faces.shell.lines import PROMPTS, handle_line, open_console
+from simulator.faces.shell.lines import handle_line, open_console, prompt_for
 from simulator.faces.shell.meta import KNOWN, SPECS, is_meta
 from simulator.faces.shell.metacmds import say_goodbye
 from simulator.faces.shell.settings import history_path
@@ -195,7 +195,7 @@ class Console:
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state
         style = {State.DATA: "class:prompt.data", State.CLOSED: "class:prompt.closed"}
-        return [(style.get(state, "class:prompt"), PROMPTS.get(state, "smtp> "))]
+        return [(style.get(state, "class:prompt"), prompt_for(self.ctx))]
 
     def _pasted(self, rest: str) -> None:
         self._leftover = rest

@@ -66,7 +66,6 @@ Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]
 MAX_ADDRESSES: Final = 20
 LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""
-_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
 _ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
@@ -323,8 +322,7 @@ class ConsoleContext:
         """Keep ``step`` for :save and :more, and show it."""
         self.steps.append(step)
         if step.sent is not None:
-            for line in _LINE.findall(step.sent):  # a pipelined write holds several
-                self.show(sent_fragments(line, raw=self.raw), hang=len(SENT))
+            self.show(sent_fragments(step.sent, raw=self.raw), hang=len(SENT))
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), hang=len(RECEIVED))

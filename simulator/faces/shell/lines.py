@@ -18,6 +18,7 @@ from .meta import is_known_meta, is_meta, parse_meta
 from .metacmds import run_meta
 
 PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
+PIPE_PROMPT: Final = "pipe> "
 
 
 async def open_console(ctx: ConsoleContext) -> bool:
@@ -53,7 +54,7 @@ async def handle_line(ctx: ConsoleContext, line: str) -> bool:
             await ctx.reconnect()
         return False
     if ctx.pipeline is not None:  # held until :end sends the group in one write
-        echo(ctx, line, prompt="pipe> ")
+        echo(ctx, line)
         ctx.pipeline.append(encode_line(line) + EOLS[ctx.eol])
         return False
     if not line and not ctx.in_data:
@@ -63,8 +64,14 @@ async def handle_line(ctx: ConsoleContext, line: str) -> bool:
     return False
 
 
-def echo(ctx: ConsoleContext, line: str, *, prompt: str | None = None) -> None:
+def prompt_for(ctx: ConsoleContext) -> str:
+    """``smtp> ``, ``data> ``, ``closed> ``, or ``pipe> `` while a group is held."""
+    if ctx.pipeline is not None:
+        return PIPE_PROMPT
+    return PROMPTS.get(ctx.view().state, "smtp> ")
+
+
+def echo(ctx: ConsoleContext, line: str) -> None:
     """The prompt is erased after Enter; keep a line that was not sent visible, dimmed
     and without a direction marker (it never went on the wire)."""
-    shown = prompt or PROMPTS.get(ctx.view().state, "smtp> ")
-    ctx.show([("class:dim", shown + show_typed(line) + "\n")])
+    ctx.show([("class:dim", prompt_for(ctx) + show_typed(line) + "\n")])

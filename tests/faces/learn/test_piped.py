@@ -181,3 +181,27 @@ def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
     assert result.returncode == 1  # the lesson wants EHLO; this only shows the notices
     assert "(the server waited 4.5 s before answering)" in result.stdout  # seeded: replayable
     assert "(the server closed the connection without a reply)" in result.stdout
+
+
+def test_a_piped_starttls_lesson_does_the_real_handshake(home: Path) -> None:
+    """The piped lesson takes the typed lesson's road: a real TLS handshake, shown as the
+    console shows it."""
+    lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "STARTTLS",
+             "EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
+             "DATA", "Subject: Private", "", "Sent over TLS.", "."]
+    result = learn("starttls", stdin="\n".join(lines) + "\n", home=home)
+    assert result.returncode == 0, result.stdout[-600:]
+    out = result.stdout
+    assert out.index("<-  220 2.0.0") < out.index("TLS established: TLSv1.3") < out.index(
+        " -> EHLO client.example", out.index("<-  220 2.0.0"))
+
+
+def test_a_pipelined_group_in_a_piped_lesson(home: Path) -> None:
+    script = ("EHLO client.example\n:pipeline\nMAIL FROM:<alice@example.org>\n"
+              "RCPT TO:<bob@example.net>\nRCPT TO:<carol@example.net>\n"
+              "RCPT TO:<dave@example.net>\nRCPT TO:<erin@example.net>\n:end\n")
+    result = learn("recipients", stdin=script, home=home)
+    out = result.stdout
+    assert "pipe> RCPT TO:<erin@example.net>" in out
+    assert out.index(" -> RCPT TO:<erin@example.net>") < out.index("<-  250 2.1.0")
+    assert out.index("<** 452 4.5.3") < out.index("✓ Step 1 done")
