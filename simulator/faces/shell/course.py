@@ -25,7 +25,7 @@ from simulator.faces.prompt.spec import MetaSpec
 from simulator.lessons.course import Lesson, Replayed, Tutor
 from simulator.lessons.course.setup import policy_for
 from simulator.lessons.ui import text
-from simulator.protocol import Exchange
+from simulator.protocol import Exchange, Policy
 from simulator.protocol.escape import show_text
 from simulator.server.secure import Prepared
 
@@ -57,14 +57,22 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
                           security=security, idle_timeout=setup.idle_timeout, guide=guide)
 
 
-def _certificate(policy: object) -> Prepared:
-    from simulator.protocol import Policy
-    from simulator.server.secure import with_certificate
+def _certificate(policy: Policy) -> Prepared:
+    """The lesson server's certificate: generated once into the data directory, or, when
+    that cannot be written (a read-only home), into a private temporary folder."""
+    from simulator.server.secure import OptionError, with_certificate
 
-    assert isinstance(policy, Policy)
     prepared = _CERTIFICATES.get(policy.hostname)
     if prepared is None:
-        prepared = _CERTIFICATES[policy.hostname] = with_certificate(policy)
+        try:
+            prepared = with_certificate(policy)
+        except OptionError:
+            import tempfile
+            from pathlib import Path
+
+            prepared = with_certificate(policy, directory=Path(tempfile.mkdtemp(
+                prefix="smtp-sim-tls-")))
+        _CERTIFICATES[policy.hostname] = prepared
     return replace(prepared, policy=policy)
 
 
