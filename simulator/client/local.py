@@ -99,8 +99,10 @@ class LocalConnection:
         if self._closed:
             return Step(data, earlier, before)
         end = b"\n" if self._policy.accept_bare_lf else b"\r\n"
-        ends_message = data.removesuffix(end).removesuffix(b"\r") == b"." and data.endswith(end)
-        expect = state is not State.DATA or (ends_message and self._line_start)
+        *earlier_lines, last = data.removesuffix(end).split(b"\n")  # several when pipelined
+        ends_message = (last.removesuffix(b"\r") == b"." and data.endswith(end)
+                        and (bool(earlier_lines) or self._line_start))
+        expect = state is not State.DATA or ends_message
         self._line_start = state is not State.DATA or data.endswith(end)
         try:
             await self._client().send_all(data)

@@ -4,10 +4,11 @@
 the ``demo`` and ``learn`` faces reuse the format. A script line is one of:
 
 - ``# text``: narration. Never sent; shown in the transcript (JSON: a ``"note"`` step).
-- ``:eol crlf|lf``, ``:pause SECONDS``, ``:reconnect``, ``:lang LANG``: the console's
-  meta-commands that make sense in a script. Outside DATA any other ``:`` line is refused
-  (a notice, nothing sent); inside DATA a line that is not one of these is message text,
-  as in the console.
+- ``:eol crlf|lf``, ``:pause SECONDS``, ``:reconnect``, ``:lang LANG``, ``:pipeline`` ...
+  ``:end``: the console's meta-commands that make sense in a script (the lines between
+  ``:pipeline`` and ``:end`` leave in one write, RFC 2920). Outside DATA any other ``:``
+  line is refused (a notice, nothing sent); inside DATA a line that is not one of these is
+  message text, as in the console.
 - anything else: sent as written plus the line ending (CRLF unless ``:eol lf``).
 
 Lines are read by the one script reader, :mod:`simulator.lessons.script` (its ``RUN``
@@ -47,8 +48,8 @@ class Send:
 Note = reader.Narration
 """Narration: shown, never sent (``Note.text``)."""
 Meta = reader.Directive
-"""A well-formed script meta-command: ``eol``, ``pause``, ``reconnect`` or ``lang``, and its
-argument (``Meta.argument``)."""
+"""A well-formed script meta-command: ``eol``, ``pause``, ``reconnect``, ``lang``,
+``pipeline`` or ``end``, and its argument (``Meta.argument``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,8 @@ class Outcome:
 
     unsent: int = 0
     in_data: bool = False
+    held: int = 0
+    """Lines of a ``:pipeline`` group the file never closed with ``:end`` (never sent)."""
 
 
 class Player:
@@ -119,6 +122,8 @@ class Player:
         self.eol = "crlf"
         self.outcome = Outcome()
         self._connection: Connection | None = None
+        self._held: list[bytes] | None = None
+        """Between ``:pipeline`` and ``:end``: the lines to send in one write."""
 
     async def play(self, lines: Iterable[Send]) -> Outcome:
         """Open a session, play every line, close; OSError when the server cannot be reached."""
@@ -126,6 +131,9 @@ class Player:
             await self._open()
             for line in lines:
                 await self._item(parse_line(line, in_data=self._in_data()))
+            if self._held:  # the file ended inside a group: say so; nothing was sent
+                self._emit(Notice("run.pipeline-open", (("count", str(len(self._held))),)))
+                self.outcome.held = len(self._held)
         finally:
             await self._close()
         return self.outcome
@@ -166,6 +174,9 @@ class Player:
         if item.dropped:
             self._emit(Notice("script.line-cut", (("kept", str(len(item.line))),
                                                   ("dropped", str(item.dropped)))))
+        if self._held is not None:
+            self._held.append(item.line + EOLS[self.eol])
+            return
         in_data = self._in_data()
         self._step(await self._connection.send(item.line + EOLS[self.eol]))
         if (in_data and item.line.startswith(b".") and not item.line.startswith(b"..")
@@ -180,6 +191,8 @@ class Player:
         elif item.name == "lang":
             self.lang = item.argument
             self._emit(Notice("console.lang-set"))
+        elif item.name in ("pipeline", "end"):
+            await self._pipeline(item.name)
         elif item.name == "pause":
             self._emit(Notice("script.pause", (("seconds", item.argument),)))
             await trio.sleep(float(item.argument))
@@ -187,6 +200,26 @@ class Player:
             await self._close()
             await self._open()
             self._emit(Notice("console.reconnected"))
+
+
+    async def _pipeline(self, name: str) -> None:
+        """``:pipeline`` holds the lines that follow; ``:end`` sends them in one write and
+        the replies come back in order (RFC 2920 §3.2)."""
+        held = self._held
+        if name == "pipeline":
+            self._held = held if held is not None else []
+            self._emit(Notice("console.pipeline-already" if held is not None
+                              else "console.pipeline-on"))
+            return
+        self._held = None
+        if held is None:
+            self._emit(Notice("console.pipeline-none"))
+        elif not held:
+            self._emit(Notice("console.pipeline-empty"))
+        elif self._connection is not None and self._connection.closed:
+            self.outcome.unsent += len(held)
+        elif self._connection is not None:
+            self._step(await self._connection.send(b"".join(held)))
 
 
 def _names() -> str:

@@ -1,7 +1,8 @@
 """``smtp-sim lessons check``: the lesson authors' linter, printed.
 
 Without options it lints all the shipped data (explanations, the learn face's words, and the
-course, whose every reference solution and wrong attempt is replayed through the engine);
+course, whose every solution and wrong attempt is replayed on the learner's own road: the
+console's context, connection and server, on a virtual clock, see faces/shell/course.py);
 ``--course DIR`` checks a teacher's own course folder instead.
 """
 
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from simulator.faces.shell.course import replay
 from simulator.lessons import LANGS, REQUIRED_CODES, REQUIRED_COMPARISONS, default_library
 from simulator.lessons.check import check_library
 from simulator.lessons.course import default_course_root, load_course
@@ -28,12 +30,12 @@ def run_check(args: argparse.Namespace) -> int:
     course_dir = getattr(args, "course", None)
     if course_dir:
         root = Path(course_dir)
-        problems = check_course(root)
+        problems = check_course(root, replay)
         where = str(root)
     else:
         library = default_library()
         root = default_course_root()
-        problems = check_library(library)
+        problems = check_library(library, replay)
         where = str(library.root)
     for problem in problems:
         print(problem)

@@ -214,6 +214,10 @@ def _status(outcome: Outcome, lang: str, program: str) -> int:
         print(text("run.unsent-status", lang, program=program, count=outcome.unsent),
               file=sys.stderr)
         return INCOMPLETE
+    if outcome.held:
+        print(text("run.pipeline-open-status", lang, program=program, count=outcome.held),
+              file=sys.stderr)
+        return INCOMPLETE
     if outcome.in_data:
         print(text("run.in-data", lang, program=program), file=sys.stderr)
         return INCOMPLETE

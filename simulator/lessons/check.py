@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..protocol.replies import CATALOGUE
 from ..protocol.state import State
@@ -31,6 +31,9 @@ from .load import KINDS, LANGS, LessonDataError, Library
 from .rules import PROSE_FIELDS, is_rfc_reference, reads_as_chinese, reads_as_english
 from .templates import placeholders
 from .ui import ui_keys
+
+if TYPE_CHECKING:
+    from .course.replay import Replayer
 
 CODES_TABLES: Final = ("codes", "classes", "enhanced", "pairs", "states", "labels", "after")
 AFTER_FIELDS: Final = ("why", "fix")
@@ -85,8 +88,10 @@ class Linter:
             self.report(where, f"unknown {what} {name}")
 
 
-def check_library(library: Library) -> list[str]:
-    """Every problem in the lesson data of ``library``; empty when it is complete."""
+def check_library(library: Library, replay: Replayer | None = None) -> list[str]:
+    """Every problem in the lesson data of ``library``; empty when it is complete. The
+    course's solutions and wrong attempts are replayed with ``replay`` when one is given
+    (``lessons check`` hands in the learner's road; see course/replay.py)."""
     lint = Linter(library)
     usable: list[tuple[str, str]] = []
     for lang in LANGS:
@@ -112,7 +117,7 @@ def check_library(library: Library) -> list[str]:
 
         from .course.lint import check_course
 
-        lint.problems += check_course(Path(str(course)))
+        lint.problems += check_course(Path(str(course)), replay)
     return lint.problems
 
 

@@ -79,10 +79,12 @@ class Dialect:
 
 RUN: Final = Dialect(
     takes=MappingProxyType({"eol": Argument.EOL, "pause": Argument.SECONDS,
-                            "reconnect": Argument.NONE, "lang": Argument.LANG}),
+                            "reconnect": Argument.NONE, "lang": Argument.LANG,
+                            "pipeline": Argument.NONE, "end": Argument.NONE}),
     in_data=frozenset({"eol", "pause", "reconnect", "lang"}),
     fold_names=True, fold_arguments=True, loose_in_data=True)
-"""``smtp-sim run`` and piped console input: a wrong ``:`` line is refused with a notice."""
+"""``smtp-sim run`` and piped console input: ``:pipeline`` ... ``:end`` too (the console's
+commands); a wrong ``:`` line is refused with a notice."""
 DEMO: Final = Dialect(
     takes=MappingProxyType({"eol": Argument.EOL, "pause": Argument.SECONDS_OR_NONE,
                             "lang": Argument.ANY, "reconnect": Argument.NONE,
@@ -92,7 +94,8 @@ DEMO: Final = Dialect(
 """``smtp-sim demo``: ``:pipeline`` ... ``:end`` too; a wrong ``:`` line stops the script."""
 COURSE: Final = Dialect(
     takes=MappingProxyType({"eol": Argument.EOL, "pause": Argument.SECONDS,
-                            "reconnect": Argument.NONE}),
+                            "reconnect": Argument.NONE, "pipeline": Argument.NONE,
+                            "end": Argument.NONE}),
     in_data=frozenset({"eol", "pause", "reconnect"}),
     unknown_is_text=True, loose=frozenset({"reconnect"}))
 """``smtp-sim learn``: other ``:`` lines are the lesson's own commands, or sent as typed."""

@@ -50,8 +50,20 @@ def sent_text(sent: bytes, *, raw: bool = False) -> str:
     return show_bytes(sent, visible_eol=raw, limit=SHOWN_LIMIT)
 
 
+_WRITTEN_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
+
+
+def written_lines(sent: bytes) -> list[bytes]:
+    """The lines of one write, each with its ending (a ``:pipeline`` group holds several)."""
+    return _WRITTEN_LINE.findall(sent) or [sent]
+
+
 def sent_fragments(sent: bytes, *, raw: bool = False) -> Fragments:
-    return [("class:dim", SENT), ("class:sent", sent_text(sent, raw=raw) + "\n")]
+    """One `` -> `` line per line sent."""
+    out: Fragments = []
+    for line in written_lines(sent):
+        out += [("class:dim", SENT), ("class:sent", sent_text(line, raw=raw) + "\n")]
+    return out
 
 
 def answer_fragments(answer: Answer, *, raw: bool = False) -> Fragments:
@@ -172,7 +184,7 @@ class MarkdownWriter:
         out = [] if self._open else [FENCE + "text"]
         self._open = True
         if event.sent is not None:
-            out.append(SENT + sent_text(event.sent))
+            out += [SENT + sent_text(line) for line in written_lines(event.sent)]
         if not event.answers and event.state_before is State.DATA:
             return out  # message text: the block stays open for the next line
         for answer in event.answers:

@@ -66,3 +66,23 @@ async def test_a_script_that_stops_in_data() -> None:
     _, outcome = await play([b"EHLO a", b"MAIL FROM:<a@b.example>", b"RCPT TO:<c@d.example>",
                              b"DATA", b"hello"], connect=_connect)
     assert outcome.in_data and outcome.unsent == 0
+
+
+async def test_a_pipelined_group_is_one_write_with_its_replies_in_order() -> None:
+    """RFC 2920: ``:pipeline`` ... ``:end`` send the lines between in one write."""
+    events, outcome = await play([b"EHLO a.example", b":PIPELINE", b"MAIL FROM:<a@b.example>",
+                                  b"RCPT TO:<c@d.example>", b"DATA", b":end", b"hi", b"."],
+                                 connect=_connect)
+    steps = [e for e in events if isinstance(e, Step) and e.sent is not None]
+    assert steps[1].sent == b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+    assert [a.code for a in steps[1].answers] == [250, 250, 354]
+    assert steps[-1].answers[0].code == 250 and outcome.unsent == 0 and not outcome.in_data
+    assert [e.key for e in events if isinstance(e, Notice)] == ["console.pipeline-on"]
+
+
+async def test_a_group_the_file_never_ends_is_never_sent_and_said() -> None:
+    events, outcome = await play([b"EHLO a.example", b":pipeline", b"NOOP", b"NOOP"],
+                                 connect=_connect)
+    assert [e.sent for e in events if isinstance(e, Step)] == [None, b"EHLO a.example\r\n"]
+    assert events[-1] == Notice("run.pipeline-open", (("count", "2"),))
+    assert outcome.held == 2

@@ -387,3 +387,27 @@ def test_a_notice_and_narration_are_escaped_once_for_their_medium(
     once = "\\" if fmt == "text" else "\\\\"  # Markdown writes \\ for one backslash
     assert f"type {once}0 for NUL" in out and f"bare LF ({once}n)" in out
     assert f"{once}\\0" not in out and f"({once}\\n)" not in out
+
+
+def test_a_pipelined_group_is_shown_line_by_line_then_its_replies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = (b"EHLO c.example\n:pipeline\nMAIL FROM:<a@x.org>\nRCPT TO:<b@y.org>\nDATA\n:end\n"
+              b"hi\n.\nQUIT\n")
+    status, out = run(tmp_path, capsys, script)
+    assert status == 0
+    group = out[out.index(f"{SENT}MAIL FROM:<a@x.org>\n"):out.index(f"{SENT}hi")]
+    assert f"{SENT}RCPT TO:<b@y.org>\n{SENT}DATA\n" in group  # one line each, not escaped
+    assert group.index(f"{SENT}DATA") < group.index(f"{RECEIVED}250 2.1.0")
+    assert group.index(f"{RECEIVED}250 2.1.5") < group.index(f"{RECEIVED}354")
+
+
+def test_a_file_ending_inside_a_group_exits_1_and_says_why(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "open.smtp"
+    path.write_bytes(b"EHLO c.example\n:pipeline\nNOOP\n")
+    args = argparse.Namespace(file=str(path), format="text", lang=None, no_color=False,
+                              accept_bare_lf=False)
+    assert run_file(args) == 1
+    captured = capsys.readouterr()
+    assert "its 1 line(s) were never sent; close the group with :end" in captured.out
+    assert "smtp-sim run: the file ended inside a :pipeline group" in captured.err

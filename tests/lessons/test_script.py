@@ -45,7 +45,10 @@ UNKNOWN, BAD = Problem.UNKNOWN, Problem.BAD_ARGUMENT
      TEXT),
     (":lang zh", Directive("lang", "zh"), Directive("lang", "zh"), TEXT),
     (":lang xx", Malformed("lang", "xx", BAD), Directive("lang", "xx"), TEXT),
-    (":pipeline", Malformed("pipeline", "", UNKNOWN), Directive("pipeline"), TEXT),
+    (":pipeline", Directive("pipeline"), Directive("pipeline"), Directive("pipeline")),
+    (":END", Directive("end"), Malformed("END", "", UNKNOWN), TEXT),
+    (":end now", Malformed("end", "now", BAD), Malformed("end", "now", BAD),
+     Malformed("end", "now", BAD)),
     (":hint", Malformed("hint", "", UNKNOWN), Malformed("hint", "", UNKNOWN), TEXT),
     (":", Malformed("", "", UNKNOWN), Malformed("", "", UNKNOWN), TEXT),
 ])

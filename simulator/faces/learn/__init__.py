@@ -84,7 +84,13 @@ def run_learn(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty():
         from .piped import run_piped
 
-        return run_piped(course, lesson, lang=lang, store=store, show=show)
+        try:
+            return run_piped(course, lesson, lang=lang, store=store, out=sys.stdout,
+                             color=color)
+        except BrokenPipeError:  # ``learn ID < script | head``
+            from simulator.render.terminal import reader_gone
+
+            return reader_gone()
     from .app import run_interactive
 
     return run_interactive(course, lesson, lang=lang, store=store, color=color)

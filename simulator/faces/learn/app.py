@@ -19,8 +19,8 @@ from prompt_toolkit.output import Output
 
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.course import lesson_context
 from simulator.lessons.course import Course, Lesson
-from simulator.lessons.course.replay import policy_for
 
 from . import panel
 from .coach import Action
@@ -40,20 +40,6 @@ def _history() -> History:
         return FileHistory(str(history_file(directory / HISTORY_FILE)))
     except OSError:
         return InMemoryHistory()
-
-
-def lesson_context(lesson: Lesson, guide: LessonGuide, *, lang: str, out: TextIO,
-                   color: bool, wrap: bool) -> ConsoleContext:
-    """A console context whose built-in server is the one ``lesson`` sets up."""
-    setup = lesson.setup
-    policy = policy_for(setup)
-    security = None
-    if setup.tls is not None:
-        from simulator.server.secure import with_certificate
-
-        security = with_certificate(policy)
-    return ConsoleContext(lang=lang, out=out, color=color, wrap=wrap, policy=policy,
-                          security=security, idle_timeout=setup.idle_timeout, guide=guide)
 
 
 class LessonApp:

@@ -1,10 +1,9 @@
 """What a lesson says around the server's replies: the goal panel, ticks, hints, the summary.
 
-One :class:`Coach` per lesson attempt, shared by the interactive lesson (which runs in the
-console, see ``guide.py``) and the piped one (``lesson.py``): both hand it the Exchanges the
-server produced, after they were shown with their explanations, and it ticks the goals the
-tutor reports, answers ``:goal``, ``:hint``, ``:skip`` and ``:lessons``, and saves progress
-when the last step is met.
+One :class:`Coach` per lesson attempt, the console's guide's (``guide.py``), typed or piped:
+it is handed the Exchanges the server produced, after they were shown with their
+explanations, and it ticks the goals the tutor reports, answers ``:goal``, ``:hint``,
+``:skip`` and ``:lessons``, and saves progress when the last step is met.
 """
 
 from __future__ import annotations
@@ -49,11 +48,10 @@ class Coach:
     """The lesson's side of one attempt; ``lang`` may change between lines (``:lang``)."""
 
     def __init__(self, course: Course, lesson: Lesson, lang: str, show: Show, *,
-                 store: ProgressStore | None = None, interactive: bool = False,
-                 tutor: Tutor | None = None) -> None:
+                 store: ProgressStore | None = None, interactive: bool = False) -> None:
         self.course, self.lesson, self.lang, self.show = course, lesson, lang, show
         self.store, self.interactive = store, interactive
-        self.tutor = tutor or Tutor(lesson)
+        self.tutor = Tutor(lesson)
         self.finished = False
         self.switch_to: Lesson | None = None
 
@@ -63,17 +61,18 @@ class Coach:
             self.store.set_current(self.lesson.id)
         self.show(panel.goal_panel(self.lesson, self.tutor.progress, self.lang))
 
-    def after(self, exchanges: Iterable[Exchange], *, observe: bool = False) -> None:
-        """The ticks for ``exchanges`` (fed to the tutor first when ``observe``), a word when
-        an accepted message met no step, and the summary when the last step is met."""
+    def after(self, exchanges: Iterable[Exchange]) -> None:
+        """Each of ``exchanges`` to the tutor, and after each its ticks or why it nearly
+        counted (a pipelined group brings several replies at once: each may meet a step),
+        a word when an accepted message met no step, and the summary when the last step is
+        met."""
         exchanges = tuple(exchanges)
         if not exchanges:
             return
-        if observe:
-            for exchange in exchanges:
-                self.tutor.observe(exchange)
-        self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
-        self._near_miss()
+        for exchange in exchanges:
+            self.tutor.observe(exchange)
+            self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
+            self._near_miss()
         self._message_without_goal(exchanges)
         if self.tutor.complete and not self.finished:
             self._finish()

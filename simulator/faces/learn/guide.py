@@ -39,8 +39,11 @@ class LessonGuide:
     specs: Final = SPECS
 
     def __init__(self, course: Course, lesson: Lesson, *, store: ProgressStore | None,
-                 lang: str) -> None:
+                 lang: str, interactive: bool = True) -> None:
         self.course, self.lesson, self.store = course, lesson, store
+        self.interactive = interactive
+        """False for a lesson played from a script: the closing words say how to go on
+        from a shell, not "press Enter"."""
         self.coach: Coach | None = None
         self._lang = lang
         self.action = Action.QUIT
@@ -60,7 +63,7 @@ class LessonGuide:
     def _coach(self, ctx: ConsoleContext) -> Coach:
         if self.coach is None:
             self.coach = Coach(self.course, self.lesson, ctx.lang, ctx.show, store=self.store,
-                               interactive=True)
+                               interactive=self.interactive)
         self.coach.lang = ctx.lang  # :lang may have changed it
         return self.coach
 
@@ -71,7 +74,7 @@ class LessonGuide:
         if ctx.leaving:
             return  # the QUIT of Ctrl-D or :quit is the console's, not a step the learner took
         exchanges = [answer.exchange for answer in step.answers if answer.exchange is not None]
-        self._coach(ctx).after(exchanges, observe=True)
+        self._coach(ctx).after(exchanges)
 
     def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
         coach = self._coach(ctx)

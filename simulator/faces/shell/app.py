@@ -27,16 +27,16 @@ from prompt_toolkit.styles import Style
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.faces.shell.context import ConsoleContext
-from simulator.faces.shell.meta import KNOWN, SPECS, is_known_meta, is_meta, parse_meta
-from simulator.faces.shell.metacmds import run_meta, say_goodbye
+from simulator.faces.shell.lines import handle_line, open_console, prompt_for
+from simulator.faces.shell.meta import KNOWN, SPECS, is_meta
+from simulator.faces.shell.metacmds import say_goodbye
 from simulator.faces.shell.settings import history_path
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.faces.shell.waiting import Waiter
 from simulator.lessons.ui import text
 from simulator.protocol import State
-from simulator.protocol.escape import show_text, show_typed
+from simulator.protocol.escape import show_text
 
-PROMPTS: Final = {State.DATA: "data> ", State.CLOSED: "closed> "}
 TOOLBAR_STYLE: Final = (
     ("bottom-toolbar", "noreverse bg:#303030 #d0d0d0"),
     ("toolbar.value", "bold"),
@@ -195,7 +195,7 @@ class Console:
     def _message(self) -> StyleAndTextTuples:
         state = self.ctx.view().state
         style = {State.DATA: "class:prompt.data", State.CLOSED: "class:prompt.closed"}
-        return [(style.get(state, "class:prompt"), PROMPTS.get(state, "smtp> "))]
+        return [(style.get(state, "class:prompt"), prompt_for(self.ctx))]
 
     def _pasted(self, rest: str) -> None:
         self._leftover = rest
@@ -217,18 +217,8 @@ class Console:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
         ctx = self.ctx
         try:
-            if ctx.guide is not None:
-                ctx.guide.begin(ctx)
-            if not await ctx.open():
-                if ctx.connect_to is None:
-                    return 1
-                # over --connect the prompt stays: Enter or :reconnect tries again
-            elif ctx.guide is None:  # a lesson's goal panel says where to begin
-                ctx.say("start")
-            if ctx.connect_to is None and ctx.security is not None:
-                from simulator.faces.shell.tlsview import offered_fragments
-
-                ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
+            if not await open_console(ctx) and ctx.connect_to is None:
+                return 1  # over --connect the prompt stays: Enter or :reconnect tries again
             while True:
                 try:
                     typed = await trio.to_thread.run_sync(self._read)
@@ -270,30 +260,5 @@ class Console:
                         text("app.internal-error", self.ctx.lang, error=shown) + "\n")])
 
     async def handle(self, line: str) -> bool:
-        """Act on one typed line; True means leave."""
-        ctx = self.ctx
-        if ctx.guide is not None:
-            verdict = ctx.guide.handle(ctx, line)
-            if verdict is not None:
-                return verdict
-        if ctx.closed and not is_meta(line):
-            if line.strip():
-                self._echo(line)
-                ctx.say_not_sent()
-            else:
-                await ctx.reconnect()
-            return False
-        if is_meta(line) and (not ctx.in_data or is_known_meta(line)):
-            self._echo(line)
-            return await run_meta(ctx, parse_meta(line))
-        if not line and not ctx.in_data:
-            await ctx.unsolicited()  # after a long silence: did the server hang up?
-            return False  # an empty Enter sends nothing (in DATA it separates header and body)
-        await ctx.send_line(line)
-        return False
-
-    def _echo(self, line: str) -> None:
-        """The prompt is erased after Enter; keep a line that was not sent visible, dimmed
-        and without a direction marker (it never went on the wire)."""
-        prompt = PROMPTS.get(self.ctx.view().state, "smtp> ")
-        self.ctx.show([("class:dim", prompt + show_typed(line) + "\n")])
+        """Act on one typed line; True means leave (see :func:`handle_line`)."""
+        return await handle_line(self.ctx, line)

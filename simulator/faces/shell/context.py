@@ -125,6 +125,8 @@ class ConsoleContext:
     """How :pause waits (the console's live prompt, so Ctrl-C stops it); None: quietly."""
     guide: Guide | None = None
     """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
+    pipeline: list[bytes] | None = None
+    """Between ``:pipeline`` and ``:end``: the lines held, to leave in one write (RFC 2920)."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -265,6 +267,15 @@ class ConsoleContext:
             self.say("stopped-waiting")
         elif not step.answers and not in_data:
             self.say("no-reply")
+        return step
+
+    async def send_data(self, data: bytes) -> Step:
+        """Send ``data`` as it is, in one write (a ``:pipeline`` group of lines), and show
+        every reply, each explained."""
+        connection = self.connection
+        assert connection is not None
+        step = await self._waited(lambda: connection.send(data), data)
+        self.record(step)
         return step
 
     async def pause(self, seconds: float) -> None:

@@ -21,6 +21,8 @@ SPECS: Final = (
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),
     MetaSpec("reconnect", ":reconnect"),
     MetaSpec("pause", ":pause SECONDS", 1, 1),
+    MetaSpec("pipeline", ":pipeline"),
+    MetaSpec("end", ":end"),
     MetaSpec("lang", ":lang " + "|".join(LANGS), 1, 1, LANGS),
     MetaSpec("eol", ":eol crlf|lf", 1, 1, ("crlf", "lf")),
     MetaSpec("raw", ":raw [on|off]", 0, 1, ("on", "off")),

@@ -231,6 +231,31 @@ async def _pause(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
+async def _pipeline(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """Hold the lines that follow until ``:end`` (RFC 2920 §3.1: a client may send a group
+    of commands without waiting, the group ending with a command such as DATA)."""
+    if ctx.pipeline is not None:
+        ctx.say("pipeline-already")
+    else:
+        ctx.pipeline = []
+        ctx.say("pipeline-on")
+    return False
+
+
+async def _end(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """Send the held lines in one write; the replies come back in order (RFC 2920 §3.2)."""
+    held, ctx.pipeline = ctx.pipeline, None
+    if held is None:
+        ctx.say("pipeline-none", "class:code.5xx")
+    elif not held:
+        ctx.say("pipeline-empty")
+    elif ctx.closed:
+        ctx.say_not_sent()
+    else:
+        await ctx.send_data(b"".join(held))
+    return False
+
+
 async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.lang = args[0]
     ctx.say("lang-set")
@@ -309,6 +334,7 @@ HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
     "reconnect": _reconnect, "pause": _pause, "lang": _lang, "eol": _eol, "raw": _raw,
+    "pipeline": _pipeline, "end": _end,
     "detail": _detail,
     "save": _save,
     "save!": _save_force,

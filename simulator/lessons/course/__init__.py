@@ -1,5 +1,5 @@
 """The course: lessons as data, the pure tutor that ticks their goals from the server's
-Exchanges, the replay that ``lessons check`` and ``smtp-sim learn`` share, and the linter."""
+Exchanges, and the linter (handed the replay, which runs on the console's road above)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,12 @@ from .model import (
     Setup,
     StepText,
 )
-from .replay import LessonRun, Outcome, replay
+from .replay import Replayed, Replayer
 from .tutor import Progress, Tutor, current_goal, is_complete, matches, missing_goals, observe
 
 __all__ = [
-    "AddressRef", "Check", "Course", "Goal", "Lesson", "LessonRun", "LessonText", "MessageCheck",
-    "Outcome", "Progress", "Scope", "Setup", "StepText", "Tutor", "current_goal",
+    "AddressRef", "Check", "Course", "Goal", "Lesson", "LessonText", "MessageCheck",
+    "Progress", "Replayed", "Replayer", "Scope", "Setup", "StepText", "Tutor", "current_goal",
     "default_course_root",
     "is_complete", "load_course", "matches", "missing_goals", "observe", "parse_lesson",
-    "replay",
 ]

@@ -2,7 +2,8 @@
 
 ``# text`` is narration (never sent, in DATA too, as ``smtp-sim run`` reads it), ``:eol lf`` /
 ``:eol crlf`` switch the line ending, ``:pause SECONDS`` waits (on the lesson's clock, so an
-idle timeout or a greylisting delay can pass), ``:reconnect`` opens a new session. Anything
+idle timeout or a greylisting delay can pass), ``:reconnect`` opens a new session, and the
+lines between ``:pipeline`` and ``:end`` leave in one write (RFC 2920). Anything
 else is sent as typed plus the line ending. Lines are read by the one script reader,
 :mod:`simulator.lessons.script` (its ``COURSE`` dialect); this module says what each means to
 a lesson.
@@ -77,9 +78,17 @@ def parse_directive(line: str, *, in_data: bool = False) -> Directive:
 def check_script(lines: tuple[str, ...]) -> list[str]:
     """The problems in a script's directives (by line number), without running it."""
     problems = []
+    group: int | None = None
+    """The line of a ``:pipeline`` not yet closed by ``:end``."""
     for number, line in enumerate(lines, 1):
         try:
             parse_directive(line)
         except ScriptError as err:
             problems.append(text("script.lint-line", "en", number=number, problem=err))
+        reading = reader.read_line(line, reader.COURSE)
+        if isinstance(reading, reader.Directive) and reading.name in ("pipeline", "end"):
+            group = number if reading.name == "pipeline" else None
+    if group is not None:
+        problems.append(text("script.lint-line", "en", number=group,
+                             problem=text("script.lint-pipeline-open", "en")))
     return problems

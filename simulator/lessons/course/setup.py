@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Final
 from .model import Setup
 
 if TYPE_CHECKING:
+    from simulator.protocol import Policy
+
     from .load import Problems
 
 ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic", "tls",
@@ -98,3 +100,29 @@ def needs(setup: Setup) -> tuple[str, ...]:
         "auth": bool(setup.auth),
     }
     return tuple(name for name, asked in wanted.items() if asked and name not in ENGINE_FEATURES)
+
+
+LESSON_SEED: Final = 1
+"""The scenario's seed: a lesson plays the same way every time."""
+
+
+def policy_for(setup: Setup) -> Policy:
+    """The engine's policy for a lesson's setup (only what the engine supports)."""
+    from simulator.protocol import Policy
+    from simulator.protocol.auth import Account
+
+    from ..scenarios import from_options
+
+    base = Policy()
+    scenario = from_options(setup.scenario, greylist_delay=setup.greylist_delay,
+                            seed=LESSON_SEED)
+    return Policy(
+        max_message_size=setup.max_size or base.max_message_size,
+        max_recipients=setup.max_recipients or base.max_recipients,
+        accept_bare_lf=setup.accept_bare_lf,
+        scenario=scenario,
+        tls=setup.tls is not None, require_tls=setup.tls == "required",
+        auth=bool(setup.auth),
+        accounts=tuple(Account(user, password) for user, password in setup.auth)
+        or base.accounts,
+    )

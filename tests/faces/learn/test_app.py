@@ -261,3 +261,61 @@ def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
     from simulator.render.wrap import text_width
 
     assert text_width("".join(text for _, text in guide.toolbar(ctx, 60))) <= 59
+
+
+def _ticks(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"✓ Step (\d+) done", text)
+
+
+def _piped(lesson_id: str, lines: tuple[str, ...]) -> str:
+    from simulator.faces.learn.piped import run_piped
+
+    lesson = COURSE.find(lesson_id)
+    assert lesson is not None
+    store = ProgressStore()
+    store.load()
+    out = io.StringIO()
+    run_piped(COURSE, lesson, lang="en", store=store, out=out,
+              data="".join(f"{line}\n" for line in lines).encode())
+    return out.getvalue()
+
+
+TYPED = [(lesson.id, index, attempt.lines) for lesson in COURSE.available
+         for index, attempt in enumerate(lesson.solutions)
+         if not any(line.startswith(":pause") for line in attempt.lines)]
+"""Every solution a learner can type without waiting for real (a :pause would take its
+seconds at the prompt: the idle timeout and greylisting lessons are compared piped and
+replayed below, and their typed timeout is tested above on a mock clock)."""
+
+
+@pytest.mark.parametrize(("lesson_id", "index", "lines"), TYPED,
+                         ids=[f"{lesson_id}-{index}" for lesson_id, index, _ in TYPED])
+async def test_a_solution_ticks_the_same_steps_typed_and_piped(
+        lesson_id: str, index: int, lines: tuple[str, ...]) -> None:
+    typed_lines = [line for line in lines if not line.startswith("#")]  # narration: not typed
+    typed = await drive(*typed_lines, lesson=lesson_id)
+    piped = await trio.to_thread.run_sync(_piped, lesson_id, lines)  # its own trio.run
+    lesson = COURSE.find(lesson_id)
+    assert lesson is not None
+    assert _ticks(typed) == _ticks(piped)
+    assert sorted(set(_ticks(piped)), key=int) == [str(n) for n in
+                                                   range(1, len(lesson.goals) + 1)]
+    assert f"Lesson {lesson.number} complete" in typed
+    assert ("TLS established" in typed) is ("TLS established" in piped)
+
+
+@pytest.mark.parametrize("lesson", COURSE.available, ids=lambda lesson: lesson.id)
+def test_every_solution_ticks_the_same_steps_piped_and_replayed(lesson: object) -> None:
+    """``learn ID < script`` and ``lessons check`` take one road: the same steps met in the
+    same order."""
+    from simulator.faces.shell.course import replay
+    from simulator.lessons.course import Lesson
+
+    assert isinstance(lesson, Lesson)
+    numbers = {goal.id: str(n) for n, goal in enumerate(lesson.goals, 1)}
+    for attempt in lesson.solutions:
+        replayed = replay(lesson, attempt.lines)
+        piped = _ticks(_piped(lesson.id, attempt.lines))
+        assert list(dict.fromkeys(piped)) == [numbers[goal] for goal in replayed.progress.met]

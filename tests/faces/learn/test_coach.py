@@ -3,30 +3,25 @@ answers what the learner just did."""
 
 from __future__ import annotations
 
-from simulator.faces.learn.lesson import LessonScreen
+import io
+
+from simulator.faces.learn.piped import run_piped
+from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import default_course_root, load_course
-from simulator.render import to_plain
 
 COURSE = load_course(default_course_root())
 
 
-class Screen:
-    def __init__(self) -> None:
-        self.text = ""
-
-    def __call__(self, fragments: list[tuple[str, str]], *, wrap: bool = True) -> None:
-        self.text += to_plain(fragments)
-
-
 def play(lesson_id: str, lang: str, *lines: str) -> str:
+    """The lesson played from ``lines`` as ``learn ID < script`` plays it: the console's road."""
     lesson = COURSE.find(lesson_id)
     assert lesson is not None
-    shown = Screen()
-    screen = LessonScreen(COURSE, lesson, lang, shown)
-    screen.begin()
-    for line in lines:
-        screen.handle(line)
-    return shown.text
+    out = io.StringIO()
+    store = ProgressStore()
+    store.load()
+    run_piped(COURSE, lesson, lang=lang, store=store, out=out,
+              data="".join(line + "\n" for line in lines).encode())
+    return out.getvalue()
 
 
 def test_a_near_miss_is_explained_under_the_reply() -> None:

@@ -85,3 +85,48 @@ async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) ->
     saved = target.read_text(encoding="utf-8")
     assert r"bare LF (\\n)." in saved and r"\\\\n" not in saved
     assert text("console.eol-lf", "en") in out.getvalue()
+
+
+async def test_a_pipelined_group_leaves_in_one_write_and_its_replies_follow_in_order() -> None:
+    """RFC 2920: the lines between :pipeline and :end are held, then sent together; every
+    reply is shown after the group, each with its explanation."""
+    from simulator.faces.shell.lines import handle_line
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    assert await ctx.open()
+    writes: list[bytes] = []
+    assert ctx.connection is not None
+    send = ctx.connection.send
+
+    async def counted(data: bytes) -> object:
+        writes.append(data)
+        return await send(data)
+
+    ctx.connection.send = counted  # type: ignore[method-assign,assignment]
+    for line in ("EHLO c.example", ":pipeline", "MAIL FROM:<a@x.org>", "RCPT TO:<nobody@y.org>",
+                 "RCPT TO:<b@y.org>", "DATA", ":end", "Subject: hi", "", "hello", "."):
+        assert not await handle_line(ctx, line)
+    await ctx.close()
+    assert writes[1] == (b"MAIL FROM:<a@x.org>\r\nRCPT TO:<nobody@y.org>\r\n"
+                         b"RCPT TO:<b@y.org>\r\nDATA\r\n")
+    shown = out.getvalue()
+    assert "pipe> RCPT TO:<b@y.org>" in shown and "pipe> :end" in shown
+    group = shown[shown.index("pipe> :end"):shown.index(" -> Subject: hi")]
+    assert group.index(" -> DATA") < group.index("<-  250 2.1.0") < group.index("<-  354")
+    assert group.count("Why:") == 4  # each reply explained
+    assert "<-  250 2.0.0" in shown  # the message itself went through
+
+
+async def test_end_without_a_group_says_how_to_start_one() -> None:
+    from simulator.faces.shell.lines import handle_line
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="zh", out=out)
+    assert await ctx.open()
+    await handle_line(ctx, ":end")
+    await handle_line(ctx, ":pipeline")
+    await handle_line(ctx, ":end")
+    shown = out.getvalue()
+    assert "没有可结束的组：先输入 :pipeline" in shown and "这一组是空的" in shown
+    await ctx.close()

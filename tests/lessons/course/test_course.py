@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.lessons.course import default_course_root, load_course, missing_goals, replay
+from simulator.faces.shell.course import replay
+from simulator.lessons.course import default_course_root, load_course, missing_goals
 
 COURSE = load_course(default_course_root())
 RUNNABLE = len(COURSE.available)
@@ -109,5 +110,5 @@ def test_lessons_check_fails_when_any_solution_does_not_complete(tmp_path: Path)
     (folder / "02-crlf.toml").write_text(text, encoding="utf-8")
     from simulator.lessons.course.lint import check_course
 
-    assert check_course(folder) == [
+    assert check_course(folder, replay) == [
         "02-crlf.toml: solutions[0]: does not complete the lesson (steps not met: crlf)"]

@@ -12,10 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.lessons.course import Lesson, default_course_root, load_course, missing_goals
+from simulator.faces.shell.course import replay
+from simulator.lessons.course import (
+    Lesson,
+    Replayed,
+    default_course_root,
+    load_course,
+    missing_goals,
+)
 from simulator.lessons.course.model import Attempt
-from simulator.lessons.course.replay import LessonRun
-from simulator.lessons.course.script import Send, parse_directive
 
 COURSE = load_course(default_course_root())
 CASES = [(lesson, attempt) for lesson in COURSE.available for attempt in lesson.solutions]
@@ -104,28 +109,25 @@ def vary_auth(draw: Draw, lines: list[str]) -> list[str]:
     return out
 
 
-def play(lesson: Lesson, lines: list[str], *, pipelined: bool) -> LessonRun:
-    """The lines through the lesson's run; pipelined: runs of MAIL, RCPT, RSET and NOOP go to
-    the server in one write, as a pipelining client sends them."""
-    run = LessonRun(lesson)
+def play(lesson: Lesson, lines: list[str], *, pipelined: bool) -> Replayed:
+    """The lines on the learner's road; pipelined: runs of MAIL, RCPT, RSET and NOOP go to
+    the server in one write (``:pipeline`` ... ``:end``), as a pipelining client sends them."""
+    script: list[str] = []
     batch: list[str] = []
 
     def flush() -> None:
-        if batch:
-            run.apply(Send("\r\n".join(batch)))
-            batch.clear()
+        script.extend([":pipeline", *batch, ":end"] if len(batch) > 1 else batch)
+        batch.clear()
 
-    for line in lines:
-        directive = parse_directive(line, in_data=run.in_data)
-        can_batch = (pipelined and isinstance(directive, Send) and not run.in_data
-                     and run.eol == "crlf" and line.split(" ", 1)[0].upper() in PIPELINABLE)
-        if can_batch:
+    for index, command in _commands(tuple(lines)):
+        line = lines[index]
+        if pipelined and command and line.split(" ", 1)[0].upper() in PIPELINABLE:
             batch.append(line)
             continue
         flush()
-        run.apply(directive)
+        script.append(line)
     flush()
-    return run
+    return replay(lesson, script)
 
 
 @pytest.mark.parametrize(("lesson", "attempt"), CASES,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.faces.shell.course import replay
 from simulator.lessons.course.lint import check_course
 from tests.lessons.course.sample import GOOD, write
 
@@ -21,7 +22,7 @@ def test_lessons_check_course_dir(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_a_solution_that_does_not_complete_is_reported(tmp_path: Path) -> None:
     folder = write(tmp_path, GOOD.replace('solution = ["EHLO client.example"]',
                                           'solution = ["HELO client.example"]'))
-    assert check_course(folder) == [
+    assert check_course(folder, replay) == [
         "01-demo.toml: solution: does not complete the lesson (steps not met: ehlo)"]
 
 
@@ -77,17 +78,17 @@ def test_a_wrong_attempt_that_completes_is_reported(tmp_path: Path,
 def test_a_broken_lesson_names_file_and_field(tmp_path: Path, old: str, new: str,
                                               problem: str) -> None:
     assert old in GOOD
-    problems = check_course(write(tmp_path, GOOD.replace(old, new)))
+    problems = check_course(write(tmp_path, GOOD.replace(old, new)), replay)
     assert any(found.startswith(problem) for found in problems), problems
 
 
 def test_ids_and_numbers_are_unique(tmp_path: Path) -> None:
     write(tmp_path, GOOD)
     folder = write(tmp_path, GOOD.replace('id = "demo"', 'id = "demo-two"'), "01-demo-two.toml")
-    problems = check_course(folder)
+    problems = check_course(folder, replay)
     assert problems == ["01-demo.toml: number 01 is also used by 01-demo-two.toml"]
 
 
 def test_a_bad_file_name_is_refused(tmp_path: Path) -> None:
-    assert check_course(write(tmp_path, GOOD, "demo.toml"))[0].startswith(
+    assert check_course(write(tmp_path, GOOD, "demo.toml"), replay)[0].startswith(
         "demo.toml: the file name must be NN-ID.toml")

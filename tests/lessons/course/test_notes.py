@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.lessons.course import default_course_root, load_course, replay
+from simulator.faces.shell.course import replay
+from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.notes import near_note, reaction
 
 COURSE = load_course(default_course_root())

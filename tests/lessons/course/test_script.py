@@ -60,6 +60,14 @@ def test_check_script_reports_each_bad_line_by_number() -> None:
     assert check_script(("EHLO a.example", ":pause 5")) == []
 
 
+def test_check_script_reports_a_pipeline_never_ended_and_a_bad_end() -> None:
+    assert check_script(("EHLO a.example", ":pipeline", "NOOP", ":end", ":pipeline", "NOOP")) == [
+        "line 5: :pipeline is never closed by :end, so its lines would never be sent"]
+    assert check_script((":pipeline", "NOOP", ":end now")) == [
+        "line 3: :end takes nothing after it, not 'now'",
+        "line 1: :pipeline is never closed by :end, so its lines would never be sent"]
+
+
 def test_the_linters_words_for_a_bad_directive_are_data_in_every_language() -> None:
     from simulator.lessons.ui import text
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.faces.shell.course import replay
 from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.lint import check_course
 from tests.lessons.course.sample import GOOD, write
@@ -49,4 +50,17 @@ def test_a_lesson_needing_what_the_engine_lacks_is_kept_but_not_offered(
     course = load_course(folder)
     assert course.problems == () and course.lessons[0].needs == ("tls",)
     assert course.available == ()
-    assert check_course(folder) == []
+    assert check_course(folder, replay) == []
+
+
+def test_a_lesson_setup_becomes_the_engine_policy() -> None:
+    from simulator.lessons.course import Setup
+    from simulator.lessons.course.setup import policy_for
+
+    policy = policy_for(Setup(max_size=2000, max_recipients=3, accept_bare_lf=True,
+                              tls="required", auth=(("alice", "secret"),)))
+    assert (policy.max_message_size, policy.max_recipients) == (2000, 3)
+    assert policy.accept_bare_lf and policy.tls and policy.require_tls and policy.auth
+    assert [(a.name, a.password) for a in policy.accounts] == [("alice", "secret")]
+    plain = policy_for(Setup())
+    assert not (plain.tls or plain.require_tls or plain.auth or plain.accept_bare_lf)

@@ -1,0 +1,142 @@
+"""A lesson on the console's road: its server, and its script played on a virtual clock.
+
+Typed (``smtp-sim learn``), piped (``learn ID < script``) or replayed (``lessons check``), a
+lesson's lines go through the same :class:`ConsoleContext`, the same built-in connection
+(``LocalConnection`` over ``serve_stream``, STARTTLS with a real handshake) and the same
+server, set up by :func:`lesson_context`. Only the clock differs where time must pass quickly:
+a script runs on trio's :class:`~trio.testing.MockClock` with autojump, so ``:pause 21`` passes
+at once and an idle timeout fires on that clock. (Autojump is safe there: a script has no
+prompt thread, and the server does nothing in threads.)
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TextIO, TypeVar
+
+import trio
+import trio.testing
+
+from simulator.client import Step
+from simulator.faces.prompt.spec import MetaSpec
+from simulator.lessons.course import Lesson, Replayed, Tutor
+from simulator.lessons.course.setup import policy_for
+from simulator.lessons.ui import text
+from simulator.protocol import Exchange, Policy
+from simulator.protocol.escape import show_text
+from simulator.server.secure import Prepared
+
+from .context import ConsoleContext
+from .guide import Guide
+from .lines import handle_line, open_console
+
+Fragments = list[tuple[str, str]]
+T = TypeVar("T")
+MAX_KEPT = 2000
+"""Exchanges a replay keeps (a script of any length stays bounded)."""
+
+_policy = functools.lru_cache(maxsize=32)(policy_for)
+"""A lesson's policy, made once a process (immutable; the scenario file is read once)."""
+_CERTIFICATES: dict[str, Prepared] = {}
+"""The generated certificate per hostname, loaded once a process (``lessons check`` replays
+the TLS lessons many times)."""
+
+
+def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextIO,
+                   color: bool = False, wrap: bool = False) -> ConsoleContext:
+    """A console context whose built-in server is the one ``lesson`` sets up."""
+    setup = lesson.setup
+    policy = _policy(setup)
+    security = None
+    if setup.tls is not None:
+        security = _certificate(policy)
+    return ConsoleContext(lang=lang, out=out, color=color, wrap=wrap, policy=policy,
+                          security=security, idle_timeout=setup.idle_timeout, guide=guide)
+
+
+def _certificate(policy: Policy) -> Prepared:
+    """The lesson server's certificate: generated once into the data directory, or, when
+    that cannot be written (a read-only home), into a private temporary folder."""
+    from simulator.server.secure import OptionError, with_certificate
+
+    prepared = _CERTIFICATES.get(policy.hostname)
+    if prepared is None:
+        try:
+            prepared = with_certificate(policy)
+        except OptionError:
+            import tempfile
+            from pathlib import Path
+
+            prepared = with_certificate(policy, directory=Path(tempfile.mkdtemp(
+                prefix="smtp-sim-tls-")))
+        _CERTIFICATES[policy.hostname] = prepared
+    return replace(prepared, policy=policy)
+
+
+def on_virtual_clock(play: Callable[[], Awaitable[T]]) -> T:
+    """Run ``play`` under trio on a clock that jumps over every wait at once."""
+    return trio.run(play, clock=trio.testing.MockClock(autojump_threshold=0))
+
+
+async def play_script(ctx: ConsoleContext, lines: Iterable[str]) -> bool:
+    """The greeting, then each line as if typed at the console (``# text`` is narration,
+    shown, never sent); True when a line left the console (``:quit``, a guide's command).
+    The session is closed at the end without a QUIT: the script did not type one."""
+    try:
+        if not await open_console(ctx):
+            return False
+        for line in lines:
+            if line.strip().startswith("#"):
+                ctx.show([("class:dim", text("learn.narration", ctx.lang,
+                                             text=show_text(line.strip()[1:].strip())) + "\n")])
+            elif await handle_line(ctx, line):
+                return True
+        return False
+    finally:
+        await ctx.close()
+
+
+@dataclass
+class Recorder:
+    """A guide that only watches: every Exchange the console shows goes to the lesson's tutor
+    (the same :meth:`Tutor.observe` the interactive lesson's coach calls)."""
+
+    tutor: Tutor
+    exchanges: list[Exchange] = field(default_factory=list)
+    specs: tuple[MetaSpec, ...] = ()
+    done: bool = False
+
+    def help_text(self, name: str, lang: str) -> str:
+        return name
+
+    def begin(self, ctx: ConsoleContext) -> None:
+        return None
+
+    def observe(self, ctx: ConsoleContext, step: Step) -> None:
+        if ctx.leaving:
+            return
+        for answer in step.answers:
+            if answer.exchange is not None:
+                self.tutor.observe(answer.exchange)
+                if len(self.exchanges) < MAX_KEPT:
+                    self.exchanges.append(answer.exchange)
+
+    def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
+        return None
+
+    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+        return []
+
+
+def replay(lesson: Lesson, lines: Sequence[str], *, lang: str = "en",
+           out: TextIO | None = None) -> Replayed:
+    """Play ``lines`` through a fresh run of ``lesson`` on the learner's road; what the
+    tutor made of it and the server's Exchanges. The transcript goes to ``out`` (by default
+    nowhere: ``lessons check`` reads only the result)."""
+    recorder = Recorder(Tutor(lesson))
+    ctx = lesson_context(lesson, recorder, lang=lang, out=out or io.StringIO())
+    on_virtual_clock(lambda: play_script(ctx, lines))
+    return Replayed(recorder.tutor.progress, tuple(recorder.exchanges))
