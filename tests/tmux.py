@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 SMTP_SIM = Path(sys.executable).with_name("smtp-sim")
-TIMEOUT = 15.0
+TIMEOUT = 30.0
+"""Seconds a screen may take to show what is awaited (generous: the suite runs on a busy
+2-core machine; a pass takes well under one)."""
 
 
 class Pane:

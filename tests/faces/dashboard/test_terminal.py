@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import random
-import shutil
 import socket
 import subprocess
 from pathlib import Path
-
-import pytest
 
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD
 from tests.tmux import pane
 
 
-@pytest.mark.skipif(shutil.which("swaks") is None, reason="swaks is not installed")
 def test_the_dashboard_with_nc_and_swaks(tmp_path: Path) -> None:
     port = random.randint(20000, 60000)
     with pane(tmp_path, "serve", "--dashboard", "--port", str(port), width=120,
