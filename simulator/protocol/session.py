@@ -76,8 +76,8 @@ class Session:
         self._start_text()  # the message text's buffers and counters
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
-        self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
-            self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
+        self.referee = Referee.of(self.policy, session_id=session_id, memory=memory,
+                                  timer=timer, rng=rng)  # None for the strict default
 
     # -- what the driver calls ------------------------------------------------------------
 
@@ -377,7 +377,8 @@ class Session:
         header = received_header(queue_id, envelope, esmtp=self.esmtp,
                                  hostname=self.policy.hostname, moment=self._clock(),
                                  tls=self.security.tls, authenticated=self.authenticated)
-        return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
+        stamp = self.referee.stamp(self.policy.hostname) if self.referee else b""  # RFC 8601
+        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text))
 
     # -- closing --------------------------------------------------------------------------
 
@@ -389,8 +390,7 @@ class Session:
         return [exchange]
 
     def _close(self, key: str) -> Exchange:
-        before = self.state
-        self.state = State.CLOSED
+        before, self.state = self.state, State.CLOSED
         self._framer.clear()
         reply = make_reply(key, host=self.policy.hostname)
         return Exchange(b"", None, reply, before, State.CLOSED, Then.CLOSE)
