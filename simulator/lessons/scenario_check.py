@@ -27,14 +27,15 @@ from .annotate import PLACEHOLDERS
 from .load import LANGS
 from .templates import placeholders
 from .ui import text as ui_text
+from .zone_check import AUTH_FIELDS, read_auth, read_client_address, read_zone
 
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
-                     "rule")
+                     "rule", "dns", "client_address")
 RULE_KEYS: Final = ("name", "on", "match", "reply", "delay", "disconnect", "explain")
 GLOB_FIELDS: Final = ("address", "sender", "helo", "subject", "body", "header_from")
 FLAG_FIELDS: Final = ("local", "authenticated", "helo_fqdn", "no_valid_recipients", "fault",
                       "greylisted", "rate_limited")
-MATCH_FIELDS: Final = (*GLOB_FIELDS, "argument", "nth", "chance", *FLAG_FIELDS)
+MATCH_FIELDS: Final = (*GLOB_FIELDS, "argument", "nth", "chance", *FLAG_FIELDS, *AUTH_FIELDS)
 REPLY_FIELDS: Final = ("code", "enhanced", "text")
 EXPLAIN_FIELDS: Final = ("why", "fix")
 MAX_DELAY: Final = 10.0
@@ -93,6 +94,10 @@ class Checker:
                                        0, 86400),
             rate_limit=int(self.number("", "rate_limit", doc, defaults.rate_limit, 1, 10**6)),
             fault_rate=self.number("", "fault_rate", doc, defaults.fault_rate, 0, 1),
+            zone=read_zone(self, doc.get("dns", {})),
+            client_address=read_client_address(
+                self, doc.get("client_address", defaults.client_address),
+                defaults.client_address),
         )
 
     def rules(self, rules_doc: object) -> tuple[Rule, ...]:
@@ -220,7 +225,7 @@ class Checker:
                     fields[field] = table[field]
                 else:
                     self.report(rule, f"match.{field}", "must be true or false")
-        return Match(**fields)
+        return Match(**fields, auth=read_auth(self, rule, table))
 
     def globs(self, rule: str, field: str, value: object) -> tuple[Glob, ...]:
         """The field's globs, compiled (``match.body``'s texts are read the same way)."""
