@@ -26,16 +26,23 @@ from simulator.protocol.zone import (
 if TYPE_CHECKING:
     from .scenario_check import Checker
 
+from .ui import text
+
 VERDICT_FIELDS: Final = {"spf": spf.RESULTS, "dkim": ("pass", "fail", "none"),
                          "dmarc": dmarc.RESULTS, "dmarc_policy": dmarc.POLICIES}
 AUTH_FLAGS: Final = ("null_mx", "fcrdns")
 AUTH_FIELDS: Final = (*VERDICT_FIELDS, *AUTH_FLAGS)
 
 
+def _say(checker: Checker, rule: str, field: str, key: str, **fields: object) -> None:
+    """Report a zone problem in the checker's language (``zone.KEY`` of the UI texts)."""
+    checker.report(rule, field, text(f"zone.{key}", checker.lang, **fields))
+
+
 def read_zone(checker: Checker, value: object) -> Zone:
     """The ``[dns]`` table: ``"name" = { TYPE = ["record", ...] }``."""
     if not isinstance(value, Mapping):
-        checker.say("", "dns", "zone.not-table")
+        _say(checker, "", "dns", "not-table")
         return Zone()
     if len(value) > MAX_NAMES:
         checker.say("", "dns", "too-many-domains", count=len(value), limit=MAX_NAMES)
@@ -44,9 +51,9 @@ def read_zone(checker: Checker, value: object) -> Zone:
     for name, types in value.items():
         field = f"dns.{name!r}"
         if name_problem(name) is not None:
-            checker.say("", field, "zone.bad-name")
+            _say(checker, "", field, "bad-name")
         elif not isinstance(types, Mapping):
-            checker.say("", field, "zone.not-types", types=", ".join(RECORD_TYPES))
+            _say(checker, "", field, "not-types", types=", ".join(RECORD_TYPES))
         else:
             table[name] = _records(checker, field, types)
     return zone_of(table)
@@ -57,20 +64,20 @@ def _records(checker: Checker, field: str, types: Mapping[str, Any]) -> dict[str
     for rtype, records in types.items():
         where = f"{field}.{rtype}"
         if rtype not in RECORD_TYPES:
-            checker.say("", where, "zone.bad-type", types=", ".join(RECORD_TYPES))
+            _say(checker, "", where, "bad-type", types=", ".join(RECORD_TYPES))
             continue
         if isinstance(records, str):
             records = [records]
         if not isinstance(records, list) or not all(isinstance(r, str) for r in records):
-            checker.say("", where, "zone.not-list")
+            _say(checker, "", where, "not-list")
             continue
         if len(records) > MAX_RECORDS:
-            checker.say("", where, "too-many-patterns", count=len(records), limit=MAX_RECORDS)
+            _say(checker, "", where, "too-many-records", count=len(records), limit=MAX_RECORDS)
             continue
         for record in records:
             problem = record_problem(rtype, record)
             if problem is not None:
-                checker.say("", where, f"zone.{problem}", record=repr(record)[:120])
+                _say(checker, "", where, f"{problem}", record=repr(record)[:120])
         found[rtype] = tuple(records)
     return found
 
@@ -80,7 +87,7 @@ def read_client_address(checker: Checker, value: object, default: str) -> str:
     try:
         return str(ipaddress.ip_address(value if isinstance(value, str) else "?"))
     except ValueError:
-        checker.say("", "client_address", "zone.bad-client", value=repr(value)[:60])
+        _say(checker, "", "client_address", "bad-client", value=repr(value)[:60])
         return default
 
 
@@ -95,7 +102,7 @@ def read_auth(checker: Checker, rule: str, table: Mapping[str, Any]) -> AuthMatc
         given = table[field]
         values = [given] if isinstance(given, str) else given
         if not isinstance(values, list) or not values or any(v not in allowed for v in values):
-            checker.say(rule, f"match.{field}", "zone.bad-verdict", allowed=", ".join(allowed))
+            _say(checker, rule, f"match.{field}", "bad-verdict", allowed=", ".join(allowed))
         else:
             fields[field] = tuple(values)
     for field in AUTH_FLAGS:

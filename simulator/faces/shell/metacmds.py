@@ -305,6 +305,16 @@ async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
     await ctx.send_line("QUIT", eol="crlf")
 
 
+async def _dig(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """The scenario zone's answer for NAME and TYPE, like dig, each record explained."""
+    from simulator.lessons.dig import dig_lines
+
+    name, rtype = args[0], args[1] if len(args) > 1 else None
+    lines = dig_lines(ctx.policy.scenario.zone, name, rtype, ctx.lang)
+    ctx.show([("", show_typed(line, limit=4200) + "\n") for line in lines])
+    return False
+
+
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
@@ -313,5 +323,6 @@ HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "save": _save,
     "save!": _save_force,
     "b64": _b64,
+    "dig": _dig,
     "quit": _quit,
 })
