@@ -22,8 +22,11 @@ TTL: Final = 3600
 def dig_lines(zone: Zone, name: str, rtype: str | None, lang: str) -> list[str]:
     """The answer to ``dig NAME TYPE`` from ``zone``: header, records, explanations.
 
-    An IP address with no TYPE asks for its PTR, as ``dig -x`` does; no TYPE is A.
+    An IP address with no TYPE asks for its PTR, as ``dig -x`` does; no TYPE is A. As with
+    dig, the type may come first (``TXT example.org``).
     """
+    if rtype is not None and name.upper() in RECORD_TYPES and rtype.upper() not in RECORD_TYPES:
+        name, rtype = rtype, name
     rtype = (rtype or "").upper() or None
     name = name.strip()
     if rtype is None:
