@@ -85,3 +85,19 @@ async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) ->
     saved = target.read_text(encoding="utf-8")
     assert r"bare LF (\\n)." in saved and r"\\\\n" not in saved
     assert text("console.eol-lf", "en") in out.getvalue()
+
+
+async def test_dig_answers_from_the_scenarios_zone_and_explains_the_record() -> None:
+    from simulator.lessons.scenarios import load_scenario
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=load_scenario("realistic")))
+    await run_meta(ctx, parse_meta(":dig bank.example TXT"))
+    await run_meta(ctx, parse_meta(":dig nowhere.example"))
+    shown = out.getvalue()
+    assert 'bank.example.  3600  IN  TXT  "v=spf1 ip4:198.51.100.0/24 -all"' in shown
+    assert "any address it does not list fails SPF" in shown
+    assert "NXDOMAIN" in shown
+    strict = io.StringIO()
+    await run_meta(ConsoleContext(lang="zh", out=strict), parse_meta(":dig example.org MX"))
+    assert "区域中根本没有 example.org" in strict.getvalue()
