@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 from .ui import text
 
-VERDICT_FIELDS: Final = {"spf": spf.RESULTS, "dkim": ("pass", "fail", "none"),
+VERDICT_FIELDS: Final = {"spf": spf.RESULTS, "dkim": ("pass", "fail", "none", "permerror"),
                          "dmarc": dmarc.RESULTS, "dmarc_policy": dmarc.POLICIES}
 AUTH_FLAGS: Final = ("null_mx", "fcrdns")
 AUTH_FIELDS: Final = (*VERDICT_FIELDS, *AUTH_FLAGS)

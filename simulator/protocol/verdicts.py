@@ -53,7 +53,9 @@ def fcrdns(zone: Zone, client: str) -> bool:
 def dkim_summary(results: Iterable[DkimResult]) -> str:
     """One word for the rules: pass if any signature verified, else fail, else none."""
     found = [result.result for result in results]
-    return "pass" if "pass" in found else "fail" if found else "none"
+    if "pass" in found or not found:
+        return "pass" if found else "none"
+    return "fail" if "fail" in found else "permerror"
 
 
 @dataclass(frozen=True, slots=True)
