@@ -41,14 +41,16 @@ def verify(message: bytes, zone: Zone) -> tuple[DkimResult, ...]:
     try:
         signed = dkim.DKIM(message, logger=_QUIET)
         count = sum(1 for name, _ in signed.headers if name.lower() == b"dkim-signature")
-    except Exception:
+    except Exception:  # a message dkimpy cannot parse has no verdict, never a crash
         return ()
     results = []
     for index in range(min(count, MAX_SIGNATURES)):
         signed.domain = signed.selector = None
         try:
             result = "pass" if signed.verify(index, dnsfunc=txt) else "fail"
-        except Exception:
+        except dkim.ValidationError as err:  # a changed body fails verification (§6.1.3)
+            result = "fail" if "body hash mismatch" in str(err) else "permerror"
+        except Exception:  # a malformed signature is a permerror (RFC 8601 §2.7.1)
             result = "permerror"
         results.append(DkimResult(result, _text(signed.domain), _text(signed.selector)))
     return tuple(results)

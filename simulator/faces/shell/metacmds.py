@@ -315,6 +315,34 @@ async def _dig(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     return False
 
 
+async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """``:dkim sign SELECTOR DOMAIN`` signs each following message with the lab's key;
+    ``:dkim tamper`` changes one character after signing; ``:dkim off`` stops."""
+    import dataclasses
+
+    from simulator.client.dkimsign import lab_signer
+
+    action = args[0].lower()
+    signer = ctx.signing.signer
+    if action == "sign" and len(args) == 3:
+        signer = lab_signer(args[1], args[2])
+        if signer is None:
+            ctx.say("dkim-no-key", "class:code.5xx", selector=show_typed(args[1], limit=63),
+                    domain=show_typed(args[2], limit=100))
+            return False
+        ctx.signing.signer = signer
+        ctx.say("dkim-on", selector=signer.selector, domain=signer.domain)
+    elif action == "tamper" and len(args) == 1 and signer is not None:
+        ctx.signing.signer = dataclasses.replace(signer, tamper=not signer.tamper)
+        ctx.say("dkim-tamper-on" if not signer.tamper else "dkim-tamper-off")
+    elif action == "off" and len(args) == 1:
+        ctx.signing.signer = None
+        ctx.say("dkim-off")
+    else:
+        ctx.say("dkim-usage", "class:code.5xx")
+    return False
+
+
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
@@ -324,5 +352,6 @@ HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "save!": _save_force,
     "b64": _b64,
     "dig": _dig,
+    "dkim": _dkim,
     "quit": _quit,
 })
