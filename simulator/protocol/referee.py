@@ -166,11 +166,6 @@ class Referee:
         elif verb in (Verb.MAIL, Verb.RSET, Verb.HELO, Verb.EHLO, Verb.END_OF_DATA):
             self.refused = 0
 
-    def stamp(self, hostname: str) -> bytes:
-        """The Authentication-Results field of the message just accepted (RFC 8601 §5:
-        added by the receiver that judged it), empty for a scenario without a zone."""
-        return b"" if self.verdicts is None else self.verdicts.header(hostname)
-
     # -- mail authentication against the scenario's zone ----------------------------------
 
     def _client(self, session: Session) -> str:

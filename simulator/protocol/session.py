@@ -63,8 +63,7 @@ class Session:
         timer: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        # memory: shared by one server's sessions, timer: its clock in seconds (see referee);
-        # tls_available: False when the driver cannot do a handshake (then STARTTLS is 454)
+        # memory, timer: one server's, for the referee; tls_available False: STARTTLS is 454
         self.policy, self.peer, self.session_id = policy or Policy(), peer, session_id
         self._clock, self._framer = clock, Framer()
         self.state, self.esmtp = State.CONNECTED, False
@@ -377,8 +376,9 @@ class Session:
         header = received_header(queue_id, envelope, esmtp=self.esmtp,
                                  hostname=self.policy.hostname, moment=self._clock(),
                                  tls=self.security.tls, authenticated=self.authenticated)
-        stamp = self.referee.stamp(self.policy.hostname) if self.referee else b""  # RFC 8601
-        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text))
+        verdicts = self.referee.verdicts if self.referee else None
+        stamp = verdicts.header(self.policy.hostname) if verdicts else b""  # RFC 8601 §5
+        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text), verdicts)
 
     # -- closing --------------------------------------------------------------------------
 

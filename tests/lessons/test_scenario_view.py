@@ -78,3 +78,13 @@ def test_a_rule_file_drawing_nothing_shows_no_settings_line() -> None:
              and rule.delay[0] == rule.delay[1]]
     plain = dataclasses.replace(realistic, rules=tuple[Rule, ...](fixed))
     assert start_lines(plain) == start_lines(plain)[:1]
+
+
+def test_the_authentication_conditions_are_listed() -> None:
+    from simulator.lessons.scenario_view import describe
+    from simulator.lessons.scenarios import load_scenario
+
+    lines = "\n".join(describe(load_scenario("realistic"), "en"))
+    assert "dmarc: on end-of-data (authenticated = false; dmarc = fail; dmarc_policy = reject)" in lines
+    assert "spf-fail: on rcpt (authenticated = false; spf = fail)" in lines
+    assert "null-mx: on rcpt (null_mx = true)" in lines

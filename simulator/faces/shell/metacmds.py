@@ -192,10 +192,15 @@ async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     elif not (args[0].isascii() and args[0].isdigit()) or not 1 <= int(args[0]) <= len(messages):
         ctx.say("mailbox-missing", "class:code.5xx", number=show_bytes(args[0].encode()))
     else:
-        content = messages[int(args[0]) - 1].message.content
-        lines = content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter (header/body)
+        message = messages[int(args[0]) - 1].message
+        lines = message.content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter
         # Tabs (folded Received: lines) are shown as spaces, not as an escaped \t.
         ctx.show([("", show_bytes(line.replace(b"\t", b"    ")) + "\n") for line in lines])
+        if message.verdicts is not None:  # a scenario with a zone judged it
+            from simulator.lessons.verdicts import verdict_lines
+
+            ctx.show([("class:why", show_typed(line, limit=600) + "\n")
+                      for line in verdict_lines(message.verdicts, ctx.lang)])
     return False
 
 

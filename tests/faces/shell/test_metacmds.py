@@ -124,6 +124,9 @@ async def _sign_and_tamper(ctx: ConsoleContext, out: io.StringIO) -> None:
     step = await ctx.send_line(".")
     assert step is not None and step.answers[-1].code == 250
     assert " -> DKIM-Signature: v=1;" in out.getvalue()
+    await run_meta(ctx, parse_meta(":mailbox 1"))
+    assert "dkim=pass: the signature of example.org (selector s1) verifies" in out.getvalue()
+    assert "dmarc=pass: the header From: domain example.org is vouched for by dkim" in out.getvalue()
     await run_meta(ctx, parse_meta(":dkim tamper"))
     for line in ("MAIL FROM:<ann@example.net>", "RCPT TO:<bob@example.com>", "DATA",
                  "From: ann@example.org", "", "hi"):
