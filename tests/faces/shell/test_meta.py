@@ -45,7 +45,8 @@ def test_known_name_with_wrong_arguments_carries_its_usage(line: str) -> None:
 def test_every_meta_command_the_issue_names_exists() -> None:
     wanted = {":help", ":explain", ":more", ":state", ":mailbox", ":reconnect", ":lang", ":eol",
               ":raw", ":save", ":save!", ":quit", ":scenario", ":detail", ":b64",  # :b64: issue 11
-              ":pause"}  # issue 12: lessons 13 and 14 ask for it
+              ":pause",  # issue 12: lessons 13 and 14 ask for it
+              ":dig", ":dkim"}  # issue 21: the mail-authentication lab
     assert wanted == set(NAMES)
 
 
