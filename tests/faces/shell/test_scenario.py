@@ -58,9 +58,9 @@ def slow_policy(tmp_path: Path) -> Policy:
 
 @pytest.mark.parametrize(("lang", "heading", "rule"), [
     ("en", "Scenario realistic: Realistic: a mail exchanger",
-     "4. nobody: on rcpt (address = nobody@*) -> 550 5.1.1 (rcpt.user-unknown)"),
+     "6. nobody: on rcpt (address = nobody@*) -> 550 5.1.1 (rcpt.user-unknown)"),
     ("zh", "场景 realistic：仿真：",
-     "4. nobody：在 rcpt (address = nobody@*) 时 -> 550 5.1.1（rcpt.user-unknown）"),
+     "6. nobody：在 rcpt (address = nobody@*) 时 -> 550 5.1.1（rcpt.user-unknown）"),
 ])
 async def test_scenario_lists_the_active_rules(lang: str, heading: str, rule: str) -> None:
     ctx, out = await opened(Policy(scenario=from_options("realistic", seed=4)), lang)
