@@ -67,7 +67,7 @@ async def test_scenario_lists_the_active_rules(lang: str, heading: str, rule: st
     assert "scenario realistic" in out.getvalue().splitlines()[0]
     await run_meta(ctx, parse_meta(":scenario"))
     shown = out.getvalue()
-    assert heading in shown and rule in shown and "12. spam-subject" in shown
+    assert heading in shown and rule in shown and "14. spam-subject" in shown
     # realistic draws nothing at random: its greylist delay, but no fault rate nor seed
     assert ("greylist delay 60 s" if lang == "en" else "灰名单延迟 60 秒") in shown
     assert "seed" not in shown and "种子" not in shown and "fault" not in shown
