@@ -13,6 +13,7 @@ import logging
 from typing import Final
 
 from simulator.protocol import Policy
+from simulator.protocol.headers import HEADER_LIMIT
 from simulator.protocol.verdicts import DkimResult
 from simulator.protocol.zone import Zone
 
@@ -32,6 +33,9 @@ def with_dkim(policy: Policy) -> Policy:
 
 def verify(message: bytes, zone: Zone) -> tuple[DkimResult, ...]:
     """The verdict of each DKIM-Signature of ``message`` (the client's text), in order."""
+    head = message[:HEADER_LIMIT].split(b"\r\n\r\n", 1)[0].lower()
+    if not head.startswith(b"dkim-signature:") and b"\ndkim-signature:" not in head:
+        return ()  # unsigned: the common case costs no parse (and no import)
     import dkim  # type: ignore[import-untyped]  # imported on first use: it is not needed by a scenario without a zone
 
     def txt(name: bytes, timeout: float = 5) -> bytes | None:

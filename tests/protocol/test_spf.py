@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from simulator.protocol.spf import check_host
+from simulator.protocol.spf import RESULTS, check_host
 from simulator.protocol.zone import Zone, zone_of
 
 # RFC 7208 Appendix A: the zone its examples are evaluated in (the CNAME left out).
@@ -125,3 +127,20 @@ def test_ipv6_clients_match_ip6_and_aaaa() -> None:
     assert check_host(zone, "2001:db8::25", "a@six.example", "x").result == "pass"
     assert check_host(zone, "2001:db9::ffff", "a@six.example", "x").result == "pass"
     assert check_host(zone, "2001:dba::1", "a@six.example", "x").result == "fail"
+
+
+TERMS = ("a", "mx", "ptr", "all", "-all", "~all", "?all", "+a/24", "mx//64", "ip4:192.0.2.0/24",
+         "ip6:2001:db8::/32", "include:l1.example", "exists:%{i}.%{d}", "redirect=l1.example",
+         "a:%{l}.%{o}", "%{z}", "ip4:", "include:", "=", "exp=x", "a/99", "ip4:1.2.3.4/40",
+         "%{ir10r.-}.x", "mx:l1.example/0")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TERMS), max_size=8), st.lists(st.sampled_from(TERMS), max_size=4),
+       st.sampled_from(["192.0.2.1", "2001:db8::1"]))
+def test_any_record_gives_a_result_never_an_exception(terms: list[str], other: list[str],
+                                                       client: str) -> None:
+    zone = zone_of({"l0.example": {"TXT": ("v=spf1 " + " ".join(terms),), "A": ("192.0.2.1",),
+                                   "MX": ("10 l1.example",)},
+                    "l1.example": {"TXT": ("v=spf1 " + " ".join(other),), "AAAA": ("2001:db8::1",)}})
+    assert check_host(zone, client, "ann@l0.example", "helo.example").result in RESULTS
