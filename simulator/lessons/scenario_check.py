@@ -28,14 +28,15 @@ from .load import LANGS
 from .scenario_later import later_of
 from .templates import placeholders
 from .ui import text as ui_text
+from .zone_check import AUTH_FIELDS, read_auth, read_client_address, read_zone
 
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
-                     "rule", "later")
+                     "rule", "later", "dns", "client_address")
 RULE_KEYS: Final = ("name", "on", "match", "reply", "delay", "disconnect", "explain")
 GLOB_FIELDS: Final = ("address", "sender", "helo", "subject", "body", "header_from")
 FLAG_FIELDS: Final = ("local", "authenticated", "helo_fqdn", "no_valid_recipients", "fault",
                       "greylisted", "rate_limited")
-MATCH_FIELDS: Final = (*GLOB_FIELDS, "argument", "nth", "chance", *FLAG_FIELDS)
+MATCH_FIELDS: Final = (*GLOB_FIELDS, "argument", "nth", "chance", *FLAG_FIELDS, *AUTH_FIELDS)
 REPLY_FIELDS: Final = ("code", "enhanced", "text")
 EXPLAIN_FIELDS: Final = ("why", "fix")
 MAX_DELAY: Final = 10.0
@@ -95,6 +96,10 @@ class Checker:
             rate_limit=int(self.number("", "rate_limit", doc, defaults.rate_limit, 1, 10**6)),
             fault_rate=self.number("", "fault_rate", doc, defaults.fault_rate, 0, 1),
             later=later_of(self, doc.get("later")),
+            zone=read_zone(self, doc.get("dns", {})),
+            client_address=read_client_address(
+                self, doc.get("client_address", defaults.client_address),
+                defaults.client_address),
         )
 
     def rules(self, rules_doc: object) -> tuple[Rule, ...]:
@@ -222,7 +227,7 @@ class Checker:
                     fields[field] = table[field]
                 else:
                     self.report(rule, f"match.{field}", "must be true or false")
-        return Match(**fields)
+        return Match(**fields, auth=read_auth(self, rule, table))
 
     def globs(self, rule: str, field: str, value: object) -> tuple[Glob, ...]:
         """The field's globs, compiled (``match.body``'s texts are read the same way)."""

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
+from simulator.protocol.authmatch import AuthMatch
 from simulator.protocol.replies import CATALOGUE
 from simulator.protocol.rules import CustomReply, Match, Rule, Scenario
 
@@ -19,6 +20,7 @@ from .load import default_library
 from .scenario_check import FLAG_FIELDS, GLOB_FIELDS
 from .scenarios import builtin_names, load_scenario
 from .templates import fill
+from .zone_check import AUTH_FIELDS
 
 if TYPE_CHECKING:
     from simulator.protocol.events import Exchange
@@ -105,7 +107,21 @@ def _match(match: Match) -> str:
               if value is not None]
     parts += [f"{name} = {str(getattr(match, name)).lower()}" for name in FLAG_FIELDS
               if getattr(match, name) is not None]
+    auth = match.auth
+    if auth is not None:  # the verdicts against the zone (zone_check.AUTH_FIELDS)
+        parts += [f"{name} = {value}" for name, value in _auth_parts(auth)]
     return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _auth_parts(auth: AuthMatch) -> list[tuple[str, object]]:
+    found: list[tuple[str, object]] = []
+    for name in AUTH_FIELDS:
+        value = getattr(auth, name)
+        if isinstance(value, tuple) and value:
+            found.append((name, ", ".join(value)))
+        elif isinstance(value, bool):
+            found.append((name, str(value).lower()))
+    return found
 
 
 def _action(rule: Rule, lang: str) -> str:

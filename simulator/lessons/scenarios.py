@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from simulator.files import FileRefused, read_toml
 from simulator.protocol.rules import Scenario
+from simulator.protocol.zone import zone_of
 
 from .load import LANGS, data_root
 from .refusals import say
@@ -152,7 +153,9 @@ def _on_top_of(base: Scenario, own: Scenario, doc: Mapping[str, Any]) -> Scenari
     names = {rule.name for rule in own.rules}
     rules = own.rules + tuple(rule for rule in base.rules if rule.name not in names)
     settings = {field: getattr(own, field) for field in
-                ("greylist_delay", "rate_limit", "fault_rate") if field in doc}
+                ("greylist_delay", "rate_limit", "fault_rate", "client_address") if field in doc}
+    if "dns" in doc:  # the file's names replace the base's, the others are kept
+        settings["zone"] = zone_of({**base.zone.records, **own.zone.records})
     if "domains" in doc:
         settings["local_domains"] = own.local_domains
     if "later" in doc:

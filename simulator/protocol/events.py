@@ -9,6 +9,7 @@ from .commands import Command
 from .replies import Reply
 from .rules import Rule
 from .state import State
+from .verdicts import Verdicts
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,9 @@ class ReceivedMessage:
     queue_id: str
     envelope: Envelope
     content: bytes
+    verdicts: Verdicts | None = None
+    """SPF, DKIM and DMARC's verdicts, for a scenario with a zone (also in the content's
+    Authentication-Results field)."""
 
     @property
     def undeclared_8bit(self) -> bool:

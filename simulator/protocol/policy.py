@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .auth import DEFAULT_ACCOUNTS, Account
 from .rules import STRICT, Scenario
+from .verdicts import DkimVerifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +49,6 @@ class Policy:
     """MAIL, RCPT and DATA before a successful AUTH get 530 5.7.0 (RFC 4954 §6)."""
     scenario: Scenario = STRICT
     """The rules that make the server realistic, chaotic or a teacher's own (none: strict)."""
+    dkim: DkimVerifier | None = None
+    """Verifies DKIM signatures with the scenario zone's keys; handed in by the driver, as
+    the library that does it imports DNS modules the engine does not (see verdicts.py)."""

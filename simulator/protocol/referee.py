@@ -14,16 +14,21 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
+from .authmatch import AuthFacts
 from .commands import Command, MailFrom, RcptTo
+from .dmarc import evaluate
 from .escape import quote
 from .headers import author_address, header_value
 from .memory import Memory
 from .replies import make_reply
 from .rules import Decision, Event, Facts, Scenario, decide
+from .spf import SpfResult, check_host
 from .state import Verb
+from .verdicts import DkimVerifier, Verdicts, client_ip, dkim_summary, fcrdns
 
 if TYPE_CHECKING:
     from .events import Exchange
+    from .policy import Policy
     from .session import Session
 
 EVENTS: Final = {verb: Event.END_OF_DATA if verb is Verb.END_OF_DATA else Event(verb.value.lower())
@@ -53,8 +58,14 @@ class Referee:
     """Asks the session's scenario at every event; remembers what the rules count."""
 
     def __init__(self, scenario: Scenario, *, session_id: str, memory: Memory | None,
-                 timer: Callable[[], float] | None, rng: random.Random | None) -> None:
+                 timer: Callable[[], float] | None, rng: random.Random | None,
+                 dkim: DkimVerifier | None = None) -> None:
         self.scenario = scenario
+        self.spf: SpfResult | None = None
+        """SPF's verdict on the open transaction's MAIL FROM (a zone's scenario only)."""
+        self.verdicts: Verdicts | None = None
+        """The verdicts on the message just judged after its final dot."""
+        self._dkim = dkim
         self.memory = memory if memory is not None else Memory()
         self.timer = timer or _no_time
         self._rng = rng
@@ -65,6 +76,17 @@ class Referee:
         self._faults = any(rule.match.fault is not None for rule in scenario.rules)
         self._rates = any(rule.match.rate_limited is not None for rule in scenario.rules)
         self._wait = 0.0
+
+    @classmethod
+    def of(cls, policy: Policy, *, session_id: str, memory: Memory | None,
+           timer: Callable[[], float] | None, rng: random.Random | None) -> Referee | None:
+        """The referee of a session under ``policy``; None when there is nothing to judge
+        (no rules, no zone: the strict default's hot path pays nothing)."""
+        scenario = policy.scenario
+        if not (scenario.rules or scenario.zone):
+            return None
+        return cls(scenario, session_id=session_id, memory=memory, timer=timer, rng=rng,
+                   dkim=policy.dkim)
 
     @property
     def rng(self) -> random.Random:
@@ -107,9 +129,13 @@ class Referee:
         elif verb in (Verb.HELO, Verb.EHLO):
             helo = argument
         limited = self._rate_limited(session) if event is Event.MAIL else False
+        if isinstance(command, MailFrom) and self.scenario.zone:
+            self.spf = check_host(self.scenario.zone, self._client(session), command.path,
+                                  session.helo or "")
         facts = Facts(event, argument, address, sender, helo, nth=self._count(event),
                       authenticated=session.authenticated, fault=self._fault(),
-                      greylisted=self._greylist(session, sender), rate_limited=limited)
+                      greylisted=self._greylist(session, sender), rate_limited=limited,
+                      auth=self._auth_facts(session, address))
         return self._ask(session, facts, address[0] if address else "")
 
     def at_empty_data(self, session: Session) -> Decision | None:
@@ -125,11 +151,12 @@ class Referee:
     def at_end_of_data(self, session: Session, message: bytes) -> Decision | None:
         recipients = tuple(session.recipients)
         sender = session.mail.path if session.mail is not None else None
+        author = author_address(message)
         facts = Facts(Event.END_OF_DATA, "", recipients, sender, session.helo,
-                      subject=subject_of(message), body=message,
-                      header_from=author_address(message),
+                      subject=subject_of(message), body=message, header_from=author,
                       nth=self._count(Event.END_OF_DATA),
-                      authenticated=session.authenticated, fault=self._fault())
+                      authenticated=session.authenticated, fault=self._fault(),
+                      auth=self._judge_message(session, message, author))
         return self._ask(session, facts, recipients[0] if recipients else "")
 
     def noted(self, verb: Verb | None, code: int) -> None:
@@ -138,6 +165,38 @@ class Referee:
             self.refused += 1
         elif verb in (Verb.MAIL, Verb.RSET, Verb.HELO, Verb.EHLO, Verb.END_OF_DATA):
             self.refused = 0
+
+    # -- mail authentication against the scenario's zone ----------------------------------
+
+    def _client(self, session: Session) -> str:
+        return client_ip(session.peer, self.scenario.client_address)
+
+    def _auth_facts(self, session: Session, address: tuple[str, ...]) -> AuthFacts:
+        zone = self.scenario.zone
+        if not zone:
+            return AuthFacts()
+        null_mx = any(zone.null_mx(a.rpartition("@")[2]) for a in address if "@" in a)
+        return AuthFacts(spf=self.spf.result if self.spf else None, null_mx=null_mx,
+                         fcrdns=fcrdns(zone, self._client(session)))
+
+    def _judge_message(self, session: Session, message: bytes,
+                       author: str | None) -> AuthFacts:
+        """DKIM and DMARC after the final dot (RFC 7489 §6.6.2), kept for the header."""
+        zone = self.scenario.zone
+        if not zone:
+            self.verdicts = None
+            return AuthFacts()
+        dkim = self._dkim(message, zone) if self._dkim is not None else ()
+        spf = self.spf
+        dmarc = None if author is None else evaluate(
+            zone, author.rpartition("@")[2],
+            spf_pass=spf.domain if spf and spf.result == "pass" else None,
+            dkim_pass=[d.domain for d in dkim if d.result == "pass"])
+        self.verdicts = Verdicts(spf, dkim, dmarc)
+        return AuthFacts(spf=spf.result if spf else None, dkim=dkim_summary(dkim),
+                         dmarc=dmarc.result if dmarc else "none",
+                         dmarc_policy=dmarc.policy if dmarc else None,
+                         fcrdns=fcrdns(zone, self._client(session)))
 
     # -- the facts that need the generator or the memory ---------------------------------
 
@@ -182,4 +241,6 @@ class Referee:
             "helo": quote(facts.helo or "", 100), "peer": quote(session.peer, 100),
             "wait": math.ceil(self._wait), "limit": self.scenario.rate_limit,
             "author_domain": quote((facts.header_from or "").rpartition("@")[2].lower(), 100),
+            "client": self._client(session),
+            "sender_domain": quote(self.spf.domain if self.spf else "", 100),
         }

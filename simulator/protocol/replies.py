@@ -157,6 +157,13 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "rcpt.user-moved": _S(551, "5.1.6", "<{path}>: User not local; please try <{forward}>"),
     "rcpt.greylisted": _S(451, "4.7.1", "<{path}>: Greylisted, please try again in {wait} s"),
     "rcpt.helo-not-fqdn": _S(504, "5.5.2", "<{helo}>: Helo command rejected: need fully-qualified hostname"),
+    # RFC 7208 §8.4 with RFC 7372 §3.2's 5.7.23: refused at RCPT, as Postfix's policy-spf does
+    # (the sender is judged at MAIL, the refusal waits for a recipient, so it can be logged).
+    "rcpt.spf-fail": _S(550, "5.7.23", "<{path}>: Recipient address rejected: SPF fail: {sender_domain} does not authorise {client} to send its mail"),
+    # RFC 7372 §3.3: X.7.25 reverse DNS validation failed (Gmail's 550 5.7.25).
+    "rcpt.no-reverse-dns": _S(550, "5.7.25", "<{path}>: Recipient address rejected: the address {client} has no reverse DNS name that points back to it"),
+    # RFC 7505 §4.1 and RFC 7504: 556 5.1.10 for a domain whose null MX says it takes no mail.
+    "rcpt.null-mx": _S(556, "5.1.10", "<{path}>: Recipient address rejected: Domain {domain} does not accept mail (nullMX)"),
     # RFC 7489 §6.6.2: DMARC judges the header From: domain, so it refuses after the final
     # dot (Gmail's 550 5.7.26 comes there); RFC 7372 §3.4: X.7.26 multiple checks failed.
     "data.dmarc-reject": _S(550, "5.7.26", "Unauthenticated mail with From: {author_domain} is refused: that domain's DMARC policy says reject"),

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from .authmatch import AuthFacts, AuthMatch
 from .later import Later
 from .patterns import Glob, Regex, TextSearch, any_matches, index_keys
 from .replies import Reply, make_reply
+from .zone import EMPTY, Zone
 
 
 class Event(enum.Enum):
@@ -90,6 +92,8 @@ class Match:
     """The (client address, sender, recipient) triplet is still greylisted."""
     rate_limited: bool | None = None
     """The client address sent more than the rate limit of messages in the last minute."""
+    auth: AuthMatch | None = None
+    """SPF, DKIM, DMARC, null MX and reverse DNS verdicts against the scenario's zone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +165,10 @@ class Scenario:
     seed: int = 0
     later: Later = field(default_factory=Later)
     """Recipients accepted with 250 whose delivery fails afterwards (a report follows)."""
+    zone: Zone = EMPTY
+    """The scenario's DNS (its ``[dns]`` table): all SPF, DKIM and DMARC ever ask."""
+    client_address: str = "192.0.2.1"
+    """The client's address for sessions that have none (in-process: console, learn...)."""
 
     by_event: Mapping[Event, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     """The rules asked at each event, in order (worked out once, not per command)."""
@@ -233,6 +241,9 @@ HUNG_UP: Final = "session.hung-up"
 """The key of a silent disconnect: the reply that the driver does not send."""
 
 
+NO_VERDICTS: Final = AuthFacts()
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What the session knows at one event, for the conditions to test."""
@@ -253,6 +264,7 @@ class Facts:
     greylisted: Callable[[str], bool] | None = None
     """Asked per recipient address; records the triplet (so asked last)."""
     rate_limited: bool = False
+    auth: AuthFacts = NO_VERDICTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +341,10 @@ def _flags_hold(match: Match, facts: Facts, scenario: Scenario, hostname: str) -
 
 
 def _author_holds(match: Match, facts: Facts) -> bool:
-    """``header_from``: the header From: address matches (no From: matches nothing)."""
+    """``header_from``: the header From: address matches (no From: matches nothing);
+    and the authentication verdicts asked for."""
+    if match.auth is not None and not match.auth.holds(facts.auth):
+        return False
     if not match.header_from:
         return True
     return any_matches(match.header_from, _given(facts.header_from))
@@ -381,5 +396,5 @@ def _decision(rule: Rule, rng: random.Random,
 
 
 RULE_FIELDS: Final = ("host", "path", "local", "domain", "forward", "helo", "peer", "wait",
-                      "limit", "author_domain")
+                      "limit", "author_domain", "client", "sender_domain")
 """The template fields a catalogue reply named by a rule may use."""

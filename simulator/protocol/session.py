@@ -63,8 +63,7 @@ class Session:
         timer: Callable[[], float] | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        # memory: shared by one server's sessions, timer: its clock in seconds (see referee);
-        # tls_available: False when the driver cannot do a handshake (then STARTTLS is 454)
+        # memory, timer: one server's, for the referee; tls_available False: STARTTLS is 454
         self.policy, self.peer, self.session_id = policy or Policy(), peer, session_id
         self._clock, self._framer = clock, Framer()
         self.state, self.esmtp = State.CONNECTED, False
@@ -76,8 +75,8 @@ class Session:
         self._start_text()  # the message text's buffers and counters
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
-        self.referee = None if not self.policy.scenario.rules else Referee(  # None: strict
-            self.policy.scenario, session_id=session_id, memory=memory, timer=timer, rng=rng)
+        self.referee = Referee.of(self.policy, session_id=session_id, memory=memory,
+                                  timer=timer, rng=rng)  # None for the strict default
 
     # -- what the driver calls ------------------------------------------------------------
 
@@ -377,7 +376,9 @@ class Session:
         header = received_header(queue_id, envelope, esmtp=self.esmtp,
                                  hostname=self.policy.hostname, moment=self._clock(),
                                  tls=self.security.tls, authenticated=self.authenticated)
-        return ReceivedMessage(queue_id, envelope, header + bytes(self._text))
+        verdicts = self.referee.verdicts if self.referee else None
+        stamp = verdicts.header(self.policy.hostname) if verdicts else b""  # RFC 8601 §5
+        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text), verdicts)
 
     # -- closing --------------------------------------------------------------------------
 
@@ -389,8 +390,7 @@ class Session:
         return [exchange]
 
     def _close(self, key: str) -> Exchange:
-        before = self.state
-        self.state = State.CLOSED
+        before, self.state = self.state, State.CLOSED
         self._framer.clear()
         reply = make_reply(key, host=self.policy.hostname)
         return Exchange(b"", None, reply, before, State.CLOSED, Then.CLOSE)

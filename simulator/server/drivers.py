@@ -28,6 +28,7 @@ from simulator.protocol.memory import Memory
 from simulator.protocol.referee import client_address
 from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
 from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
+from simulator.server.dkimcheck import with_dkim
 from simulator.server.memstream import stream_pair
 from simulator.server.options import StreamOptions, TcpOptions
 from simulator.server.store import MemoryStore, Store
@@ -72,8 +73,9 @@ async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
 
 def _new_session(policy: Policy, peer: str, session_id: str, memory: Memory | None,
                  tls: ssl.SSLContext | None) -> Session:
-    """An engine on the server's clocks (the local time, trio's time for its limits)."""
-    return Session(policy, peer=peer, session_id=session_id, clock=local_clock,
+    """An engine on the server's clocks (the local time, trio's time for its limits), with
+    DKIM verified against the scenario's zone (dkimcheck.py)."""
+    return Session(with_dkim(policy), peer=peer, session_id=session_id, clock=local_clock,
                    memory=memory, timer=trio.current_time, tls_available=tls is not None)
 
 

@@ -16,7 +16,8 @@ from tests.dialogue import send, session_after
 SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
-          "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com"}
+          "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
+          "client": "192.0.2.1", "sender_domain": "bank.example"}
 
 
 PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")

@@ -91,3 +91,12 @@ def test_a_rule_file_drawing_nothing_shows_no_settings_line() -> None:
 def test_a_reply_that_needs_an_option_names_it(code: int, said: str) -> None:
     assert sent_by(code).startswith(said)
     assert "--" in sent_by(code, "zh")
+
+def test_the_authentication_conditions_are_listed() -> None:
+    from simulator.lessons.scenario_view import describe
+    from simulator.lessons.scenarios import load_scenario
+
+    lines = "\n".join(describe(load_scenario("realistic"), "en"))
+    assert "dmarc: on end-of-data (authenticated = false; dmarc = fail; dmarc_policy = reject)" in lines
+    assert "spf-fail: on rcpt (authenticated = false; spf = fail)" in lines
+    assert "null-mx: on rcpt (null_mx = true)" in lines

@@ -128,6 +128,12 @@ REALISTIC_CASES = [
      "data.dmarc-reject"),
     (("EHLO x", "MAIL FROM:<ann@client.example>"), "RCPT TO:<bob@example.com>", "504 5.5.2",
      "rcpt.helo-not-fqdn"),
+    # the zone: bank.example's SPF (-all) does not list 192.0.2.1, nomail.example has a null MX
+    (("RSET", "MAIL FROM:<ann@bank.example>"), "RCPT TO:<bob@example.com>", "550 5.7.23",
+     "rcpt.spf-fail"),
+    ((), "RCPT TO:<bob@nomail.example>", "556 5.1.10", "rcpt.null-mx"),
+    (("RCPT TO:<bob@example.com>", "DATA", "From: boss@bank.example", ""), ".", "550 5.7.26",
+     "data.dmarc-reject"),
 ]
 
 
@@ -273,3 +279,25 @@ def test_a_refused_scenario_file_is_said_in_the_users_language(tmp_path: Path) -
         load_scenario(str(path))
     assert caught.value.text("zh").startswith(f"{path} 不是普通文件")
     assert caught.value.text("en") == str(caught.value)
+
+
+def test_realistic_dmarc_follows_the_zone_a_teacher_edits(tmp_path: Path) -> None:
+    text = ('base = "realistic"\n[dns]\n"_dmarc.yahoo.com" = { TXT = ["v=DMARC1; p=none"] }\n'
+            '"_dmarc.gmail.com" = { TXT = ["v=DMARC1; p=reject"] }\n')
+    session = Session(Policy(scenario=load_scenario(write(tmp_path, text))))
+    session.greeting()
+    for author, key in (("ann@yahoo.com", "data.accepted"), ("ann@gmail.com", "data.dmarc-reject")):
+        exchanges = send(session, "EHLO client.example", "MAIL FROM:<x@example.net>",
+                         "RCPT TO:<bob@example.com>", "DATA", f"From: {author}", "", "x", ".")
+        assert keys(exchanges)[-1] == key, author
+
+
+def test_realistic_accepts_mail_from_its_own_domain_with_the_verdicts() -> None:
+    session = Session(Policy(scenario=load_scenario("realistic")))
+    session.greeting()
+    exchanges = send(session, "EHLO client.example", "MAIL FROM:<ann@example.org>",
+                     "RCPT TO:<bob@example.com>", "DATA", "From: ann@example.org", "", "x", ".")
+    kept = exchanges[-1].message
+    assert kept is not None
+    assert b"spf=pass smtp.mailfrom=example.org (client 192.0.2.1)" in kept.content
+    assert b"dmarc=pass (p=reject) header.from=example.org" in kept.content

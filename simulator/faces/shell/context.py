@@ -8,6 +8,7 @@ stream, with ANSI colours or plain.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import shutil
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,7 @@ from simulator.client import (
     explain,
 )
 from simulator.client.script import Notice
+from simulator.faces.shell.signing import Signing
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
 from simulator.protocol.escape import show_text
@@ -127,6 +129,8 @@ class ConsoleContext:
     """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
     pipeline: list[bytes] | None = None
     """Between ``:pipeline`` and ``:end``: the lines held, to leave in one write (RFC 2920)."""
+    signing: Signing = field(default_factory=Signing)
+    """``:dkim sign``: the signer, and the message lines held until the dot."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -252,9 +256,18 @@ class ConsoleContext:
         if self.connection is None or self.connection.closed:
             self.say_not_sent()
             return None
-        data = encode_line(line) + EOLS[eol or self.eol]
         in_data = self.in_data
+        data = encode_line(line) + EOLS[eol or self.eol]
         connection = self.connection
+        if in_data and self.signing.signer is not None:  # :dkim sign (signing.py)
+            signed = self.signing.take(line)
+            if signed is None:
+                if len(self.signing.held) == 1:
+                    self.say("dkim-holding")
+                return None
+            for text_line in signed:  # shown line by line, as if typed
+                self.record(await self._waited(functools.partial(connection.send, text_line),
+                                               text_line))
         step = await self._waited(lambda: connection.send(data), data)
         if not in_data:
             self._remember_address(line, step)

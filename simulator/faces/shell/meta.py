@@ -30,6 +30,8 @@ SPECS: Final = (
     MetaSpec("save", ":save FILE", 1, 1),
     MetaSpec("save!", ":save! FILE", 1, 1),
     MetaSpec("b64", ":b64 [-d] TEXT", 1, 1),
+    MetaSpec("dig", ":dig NAME [TYPE]", 1, 2),
+    MetaSpec("dkim", ":dkim sign SELECTOR DOMAIN|tamper|off", 1, 3),
     MetaSpec("quit", ":quit"),
 )
 """Every meta-command, in the order :help lists them."""

@@ -192,10 +192,15 @@ async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     elif not (args[0].isascii() and args[0].isdigit()) or not 1 <= int(args[0]) <= len(messages):
         ctx.say("mailbox-missing", "class:code.5xx", number=show_bytes(args[0].encode()))
     else:
-        content = messages[int(args[0]) - 1].message.content
-        lines = content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter (header/body)
+        message = messages[int(args[0]) - 1].message
+        lines = message.content.removesuffix(b"\r\n").split(b"\r\n")  # blank lines matter
         # Tabs (folded Received: lines) are shown as spaces, not as an escaped \t.
         ctx.show([("", show_bytes(line.replace(b"\t", b"    ")) + "\n") for line in lines])
+        if message.verdicts is not None:  # a scenario with a zone judged it
+            from simulator.lessons.verdicts import verdict_lines
+
+            ctx.show([("class:why", show_typed(line, limit=600) + "\n")
+                      for line in verdict_lines(message.verdicts, ctx.lang)])
     return False
 
 
@@ -330,6 +335,44 @@ async def say_goodbye(ctx: ConsoleContext, *, by_key: bool = False) -> None:
     await ctx.send_line("QUIT", eol="crlf")
 
 
+async def _dig(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """The scenario zone's answer for NAME and TYPE, like dig, each record explained."""
+    from simulator.lessons.dig import dig_lines
+
+    name, rtype = args[0], args[1] if len(args) > 1 else None
+    lines = dig_lines(ctx.policy.scenario.zone, name, rtype, ctx.lang)
+    ctx.show([("", show_typed(line, limit=4200) + "\n") for line in lines])
+    return False
+
+
+async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
+    """``:dkim sign SELECTOR DOMAIN`` signs each following message with the lab's key;
+    ``:dkim tamper`` changes one character after signing; ``:dkim off`` stops."""
+    import dataclasses
+
+    from simulator.client.dkimsign import lab_signer
+
+    action = args[0].lower()
+    signer = ctx.signing.signer
+    if action == "sign" and len(args) == 3:
+        signer = lab_signer(args[1], args[2])
+        if signer is None:
+            ctx.say("dkim-no-key", "class:code.5xx", selector=show_typed(args[1], limit=63),
+                    domain=show_typed(args[2], limit=100))
+            return False
+        ctx.signing.signer = signer
+        ctx.say("dkim-on", selector=signer.selector, domain=signer.domain)
+    elif action == "tamper" and len(args) == 1 and signer is not None:
+        ctx.signing.signer = dataclasses.replace(signer, tamper=not signer.tamper)
+        ctx.say("dkim-tamper-on" if not signer.tamper else "dkim-tamper-off")
+    elif action == "off" and len(args) == 1:
+        ctx.signing.signer = None
+        ctx.say("dkim-off")
+    else:
+        ctx.say("dkim-usage", "class:code.5xx")
+    return False
+
+
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
     "mailbox": _mailbox,
@@ -339,5 +382,7 @@ HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "save": _save,
     "save!": _save_force,
     "b64": _b64,
+    "dig": _dig,
+    "dkim": _dkim,
     "quit": _quit,
 })

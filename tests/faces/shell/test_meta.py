@@ -46,7 +46,8 @@ def test_every_meta_command_the_issue_names_exists() -> None:
     wanted = {":help", ":explain", ":more", ":state", ":mailbox", ":reconnect", ":lang", ":eol",
               ":raw", ":save", ":save!", ":quit", ":scenario", ":detail", ":b64",  # :b64: issue 11
               ":pause",  # issue 12: lessons 13 and 14 ask for it
-              ":pipeline", ":end"}  # issue 19: RFC 2920 practised in the console
+              ":pipeline", ":end",  # issue 19: RFC 2920 practised in the console
+              ":dig", ":dkim"}  # issue 21: the mail-authentication lab
     assert wanted == set(NAMES)
 
 

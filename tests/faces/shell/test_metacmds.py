@@ -130,3 +130,57 @@ async def test_end_without_a_group_says_how_to_start_one() -> None:
     shown = out.getvalue()
     assert "没有可结束的组：先输入 :pipeline" in shown and "这一组是空的" in shown
     await ctx.close()
+
+async def test_dig_answers_from_the_scenarios_zone_and_explains_the_record() -> None:
+    from simulator.lessons.scenarios import load_scenario
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=load_scenario("realistic")))
+    await run_meta(ctx, parse_meta(":dig bank.example TXT"))
+    await run_meta(ctx, parse_meta(":dig nowhere.example"))
+    shown = out.getvalue()
+    assert 'bank.example.  3600  IN  TXT  "v=spf1 ip4:198.51.100.0/24 -all"' in shown
+    assert "any address it does not list fails SPF" in shown
+    assert "NXDOMAIN" in shown
+    strict = io.StringIO()
+    await run_meta(ConsoleContext(lang="zh", out=strict), parse_meta(":dig example.org MX"))
+    assert "区域中根本没有 example.org" in strict.getvalue()
+
+
+async def test_dkim_sign_holds_the_text_and_sends_it_signed_at_the_dot() -> None:
+    from simulator.lessons.scenarios import load_scenario
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=load_scenario("realistic")))
+    assert await ctx.open()
+    try:
+        await _sign_and_tamper(ctx, out)
+    finally:
+        await ctx.close()
+
+
+async def _sign_and_tamper(ctx: ConsoleContext, out: io.StringIO) -> None:
+    await run_meta(ctx, parse_meta(":dkim sign s1 example.org"))
+    for line in ("EHLO client.example", "MAIL FROM:<ann@example.net>",
+                 "RCPT TO:<bob@example.com>", "DATA", "From: ann@example.org", "", "hi"):
+        await ctx.send_line(line)
+    assert "Held for signing" in out.getvalue() and "-> hi" not in out.getvalue()
+    step = await ctx.send_line(".")
+    assert step is not None and step.answers[-1].code == 250
+    assert " -> DKIM-Signature: v=1;" in out.getvalue()
+    await run_meta(ctx, parse_meta(":mailbox 1"))
+    assert "dkim=pass: the signature of example.org (selector s1) verifies" in out.getvalue()
+    assert "dmarc=pass: the header From: domain example.org is vouched for by dkim" in out.getvalue()
+    await run_meta(ctx, parse_meta(":dkim tamper"))
+    for line in ("MAIL FROM:<ann@example.net>", "RCPT TO:<bob@example.com>", "DATA",
+                 "From: ann@example.org", "", "hi"):
+        await ctx.send_line(line)
+    step = await ctx.send_line(".")
+    assert step is not None and (step.answers[-1].code, step.answers[-1].enhanced) == (
+        550, "5.7.26")
+    await run_meta(ctx, parse_meta(":dkim off"))
+    await run_meta(ctx, parse_meta(":dkim sign s9 example.org"))
+    await run_meta(ctx, parse_meta(":dkim tamper"))
+    shown = out.getvalue()
+    assert "Signing is off" in shown and "no private key for s9._domainkey.example.org" in shown
+    assert "Usage: :dkim sign SELECTOR DOMAIN" in shown

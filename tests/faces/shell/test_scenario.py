@@ -58,16 +58,16 @@ def slow_policy(tmp_path: Path) -> Policy:
 
 @pytest.mark.parametrize(("lang", "heading", "rule"), [
     ("en", "Scenario realistic: Realistic: a mail exchanger",
-     "4. nobody: on rcpt (address = nobody@*) -> 550 5.1.1 (rcpt.user-unknown)"),
+     "6. nobody: on rcpt (address = nobody@*) -> 550 5.1.1 (rcpt.user-unknown)"),
     ("zh", "场景 realistic：仿真：",
-     "4. nobody：在 rcpt (address = nobody@*) 时 -> 550 5.1.1（rcpt.user-unknown）"),
+     "6. nobody：在 rcpt (address = nobody@*) 时 -> 550 5.1.1（rcpt.user-unknown）"),
 ])
 async def test_scenario_lists_the_active_rules(lang: str, heading: str, rule: str) -> None:
     ctx, out = await opened(Policy(scenario=from_options("realistic", seed=4)), lang)
     assert "scenario realistic" in out.getvalue().splitlines()[0]
     await run_meta(ctx, parse_meta(":scenario"))
     shown = out.getvalue()
-    assert heading in shown and rule in shown and "12. spam-subject" in shown
+    assert heading in shown and rule in shown and "14. spam-subject" in shown
     # realistic draws nothing at random: its greylist delay, but no fault rate nor seed
     assert ("greylist delay 60 s" if lang == "en" else "灰名单延迟 60 秒") in shown
     assert "seed" not in shown and "种子" not in shown and "fault" not in shown

@@ -1,0 +1,44 @@
+"""``:dig``: the zone's answer laid out like dig, each record explained, in en and zh."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.lessons.dig import dig_lines
+from simulator.lessons.scenarios import load_scenario
+
+ZONE = load_scenario("realistic").zone
+
+
+def test_a_txt_record_is_shown_like_dig_and_explained() -> None:
+    lines = dig_lines(ZONE, "_dmarc.yahoo.com", "TXT", "en")
+    assert lines[0] == ";; QUESTION: _dmarc.yahoo.com. IN TXT"
+    assert '_dmarc.yahoo.com.  3600  IN  TXT  "v=DMARC1; p=reject; pct=100"' in lines
+    assert any("refused (p=reject, 550 5.7.26)" in line for line in lines)
+    assert lines[-1].startswith(";; answered from the scenario's own zone")
+
+
+@pytest.mark.parametrize(("args", "wanted"), [
+    (("TXT", "bank.example"), "ending in -all"),               # dig's own order works too
+    (("bank.example", "txt"), "ending in -all"),
+    (("yahoo.com", "TXT"), "the addresses allowed to send"),
+    (("_spf.google.com", "TXT"), "ending in ~all"),
+    (("nomail.example", "MX"), "a null MX (RFC 7505)"),
+    (("example.org", "MX"), "mail for example.org goes to mx.example.org"),
+    (("192.0.2.1", None), "the reverse name of this address is client.example"),
+    (("client.example", None), "the address of client.example is 192.0.2.1"),
+    (("_dmarc.shop.example", "TXT"), "p=quarantine"),
+    (("_dmarc.gmail.com", "TXT"), "only watches"),
+    (("nowhere.example", "A"), "NXDOMAIN"),
+    (("example.org", "AAAA"), "NOERROR, no answer"),
+    (("example.org", "SOA"), "hold no SOA records"),
+    (("bad name", None), "is not a domain name"),
+])
+def test_each_kind_of_answer(args: tuple[str, str | None], wanted: str) -> None:
+    assert wanted in "\n".join(dig_lines(ZONE, *args, "en"))
+
+
+def test_the_explanations_are_in_chinese_too() -> None:
+    text = "\n".join(dig_lines(ZONE, "_dmarc.yahoo.com", "TXT", "zh"))
+    assert "DMARC 策略" in text and "拒收" in text and "从不查询互联网" in text
+    assert "不是域名" in "\n".join(dig_lines(ZONE, "bad name", None, "zh"))
