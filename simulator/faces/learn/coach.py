@@ -101,13 +101,15 @@ class Coach:
         progress = self.tutor.progress
         self.show([("", "\n"), *panel.summary_fragments(self.lesson, progress, self.lang)])
         upcoming = panel.next_lesson(self.course, self.lesson)
+        done: Iterable[str] = ()
         if self.store is not None:
             error = self.store.mark_done(self.lesson.id, progress.hints_used,
                                          upcoming.id if upcoming else None)
             if error:
                 self.say("progress-unsaved", error=error)
+            done = self.store.load().done
         self.show(panel.next_fragments(self.course, self.lesson, self.lang,
-                                       piped=not self.interactive))
+                                       piped=not self.interactive, done=done))
 
     # -- the lesson's commands ---------------------------------------------------------------
 

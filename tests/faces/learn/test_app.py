@@ -261,3 +261,42 @@ def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
     from simulator.render.wrap import text_width
 
     assert text_width("".join(text for _, text in guide.toolbar(ctx, 60))) <= 59
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_last_lesson_does_not_offer_a_next_one(lang: str) -> None:
+    """Lesson 18 is the last: no "Enter starts the next lesson" on the toolbar or under the
+    summary, but how to leave; Enter then is an ordinary empty line, and the console stays."""
+    from simulator.faces.learn.guide import LessonGuide
+    from simulator.faces.shell.context import ConsoleContext
+    from simulator.lessons.course.words import say
+
+    last = COURSE.available[-1]
+    assert last.solution
+    text = await drive(*last.solution.lines, "", ":explain 221", lesson=last.id, lang=lang)
+    summary = text[text.index(say("complete", lang, number=last.number,
+                                  title=last.text(lang).title)):]
+    first = COURSE.available[0]  # nothing else is done yet: the summary points back to it
+    assert say("course-left", lang, number=1, title=first.text(lang).title) in summary
+    for key in ("course-left", "course-done", "bar-last"):
+        assert ":quit" in say(key, lang) and "Ctrl-D" in say(key, lang)
+    from simulator.faces.learn.panel import next_fragments
+
+    everything = [lesson.id for lesson in COURSE.available]
+    assert next_fragments(COURSE, last, lang, piped=False, done=everything) == [
+        ("class:title", say("course-done", lang) + "\n")]
+    assert say("bar-next", lang) not in text
+    assert "221" in summary.split(":explain 221", 1)[1]  # the console went on after Enter
+    guide = LessonGuide(COURSE, last, store=None, lang=lang)
+    ctx = ConsoleContext(lang=lang, out=io.StringIO(), guide=guide)
+    guide.begin(ctx)
+    assert guide.coach is not None
+    guide.coach.finished = True
+    bar = "".join(part for _, part in guide.toolbar(ctx, 120))
+    assert say("bar-last", lang) in bar and say("bar-next", lang) not in bar
+    assert guide.handle(ctx, "") is None  # Enter is not taken as "next lesson"
+    opening = LessonGuide(COURSE, first, store=None, lang=lang)
+    opening.begin(ctx)
+    assert opening.coach is not None
+    opening.coach.finished = True
+    assert say("bar-next", lang) in "".join(part for _, part in opening.toolbar(ctx, 120))
