@@ -117,6 +117,8 @@ class LessonGuide:
                       title=self.lesson.text(ctx.lang).title)
         after = say("bar-next" if self.has_next else "bar-last", ctx.lang)
         step = after if coach.finished else coach.step_line()
+        if text_width(f" {heading} · {step}") > width - 1:  # the title gives way first
+            heading = say("bar-lesson", ctx.lang, number=self.lesson.number)
         room = width - 1 - text_width(f" {heading} · ")
         while step and text_width(step) > room:
             step = step[:-2] + "…"

@@ -255,7 +255,7 @@ def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
     guide = LessonGuide(COURSE, target, store=None, lang="en")
     ctx = ConsoleContext(lang="en", out=io.StringIO(), guide=guide)
     line = "".join(text for _, text in guide.toolbar(ctx, 60))
-    assert line.startswith(" Lesson 1: Hello, server · 1/3 Connect") and line.endswith("…")
+    assert line.startswith(" Lesson 1 · 1/3 220 Connect") and line.endswith("…")
     assert len(line) <= 59
     ctx.lang = "zh"
     from simulator.render.wrap import text_width
@@ -300,3 +300,29 @@ async def test_the_last_lesson_does_not_offer_a_next_one(lang: str) -> None:
     assert opening.coach is not None
     opening.coach.finished = True
     assert say("bar-next", lang) in "".join(part for _, part in opening.toolbar(ctx, 120))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_toolbar_keeps_the_steps_code_whatever_the_width(lang: str, width: int) -> None:
+    """Issue 19: "End the session politely: the server answers 22…" lost the code it ends
+    with. The step's number and the code it waits for come first, then its words; a long
+    lesson title gives way before them."""
+    from simulator.faces.learn.guide import LessonGuide
+    from simulator.faces.shell.context import ConsoleContext
+    from simulator.lessons.course import Progress
+    from simulator.render.wrap import text_width
+
+    for lesson in COURSE.available:
+        guide = LessonGuide(COURSE, lesson, store=None, lang=lang)
+        ctx = ConsoleContext(lang=lang, out=io.StringIO(), guide=guide)
+        guide.begin(ctx)
+        assert guide.coach is not None
+        for index, goal in enumerate(lesson.goals, 1):
+            guide.coach.tutor.progress = Progress(met=tuple(
+                g.id for g in lesson.goals[:index - 1]))
+            bar = "".join(part for _, part in guide.toolbar(ctx, width))
+            assert text_width(bar) <= width - 1, bar
+            code = "" if goal.check.code is None else f" {goal.check.code}"
+            assert f"{index}/{len(lesson.goals)}{code} " in bar, bar
+            assert f"{lesson.number}" in bar, bar
