@@ -87,7 +87,9 @@ async def test_a_whole_transaction_then_ctrl_d_says_quit() -> None:
     assert " -> QUIT\n" in text
     assert reply_line("session.quit", host="smtp-sim.localhost") in text
     assert run.status == 0
-    assert text.count("Why:") == text.count("<-  ") + text.count("<** ") - 6  # one per reply (EHLO has 7 lines)
+    replies = text.count("<-  ") + text.count("<** ") - 6  # EHLO's reply has 7 lines
+    assert text.count("Next:") + text.count("How to fix:") == replies  # one per reply
+    assert text.count("Why:") == replies - 1  # the long EHLO reply is brief: its next step
 
 
 def after(text: str, marker: str) -> str:
@@ -363,11 +365,11 @@ async def test_detail_levels() -> None:
                       ":detail brief", "RSET")
     noops = run.text.split(" -> NOOP\n")[1:]
     assert "Next:" in noops[0]  # first time: in full
-    assert "Why:" in noops[1] and "Next:" not in noops[1].split(" -> ")[0]  # then brief
-    assert "Why:" not in noops[2].split("smtp> :detail full")[0]  # hidden
-    assert "Next:" in noops[3]
+    assert "Next:" in noops[1] and "Why:" not in noops[1].split(" -> ")[0]  # then brief
+    assert "Next:" not in noops[2].split("smtp> :detail full")[0]  # hidden
+    assert "Why:" in noops[3]
     rset = run.text.split(" -> RSET\n")[1].split(" -> ")[0]
-    assert "Why:" in rset and "Next:" not in rset
+    assert "Next:" in rset and "Why:" not in rset
 
 
 async def test_only_accepted_addresses_are_remembered_for_completion() -> None:
@@ -499,3 +501,17 @@ async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
     assert not [row for row in rows if len(row) == 1 and text_width(row) == 2]
     keys = rows[rows.index(next(r for r in rows if r.startswith(("Keys:", "按键：")))) + 1:]
     assert all(row.startswith("  ") for row in keys[:6])  # hanging, never at the margin
+
+
+@pytest.mark.parametrize(("lang", "why", "fix"), [("en", "Why:", "How to fix:"),
+                                                 ("zh", "原因：", "如何修复：")])
+async def test_a_mistake_made_again_still_says_how_to_fix_it(lang: str, why: str,
+                                                            fix: str) -> None:
+    """Issue 19: the second time a reply is explained it is brief, and brief keeps the fix."""
+    run = await drive("FOO", "FOO", "RCPT TO:<bob@example.net>", "RCPT TO:<bob@example.net>",
+                      lang=lang)
+    for sent in ("FOO", "RCPT TO:<bob@example.net>"):
+        first, again = (part.split(" -> ")[0] for part in run.text.split(f" -> {sent}\n")[1:3])
+        assert why in first and fix in first
+        assert fix in again and why not in again
+        assert len(again.strip().splitlines()) == 3  # the reply, its title, how to fix
