@@ -325,7 +325,10 @@ class ConsoleContext:
         if self.guide is not None:
             self.guide.observe(self, step)
         if step.answers and self.closed and not self.leaving and not self._guide_done():
-            self.say("closed", "class:code.4xx")
+            if step.answers[-1].code == 221:  # the learner's own QUIT: how to go on or leave
+                self.say("closed-quit")
+            else:
+                self.say("closed", "class:code.4xx")
 
     def _guide_done(self) -> bool:
         """A finished lesson: Enter is the guide's (the next lesson), not a reconnect."""

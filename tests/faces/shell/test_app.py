@@ -19,6 +19,7 @@ from simulator.client.script import Notice
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
 from simulator.lessons import labels
+from simulator.lessons.ui import text
 from simulator.protocol import CATALOGUE, Session, State
 from simulator.render.transcript import received_marker
 
@@ -136,7 +137,7 @@ async def test_ctrl_d_in_data_abandons_the_message_without_quit() -> None:
 async def test_after_quit_the_console_says_so_and_enter_reconnects() -> None:
     run = await drive("QUIT", "NOOP", "", "EHLO again.example")
     text = run.text
-    assert "The server closed the connection" in text
+    assert "the server closed the connection" in text
     assert "Not sent: the connection is closed" in text
     assert " -> NOOP" not in text
     assert text.count(reply_line("session.greeting", host="smtp-sim.localhost")) == 2
@@ -515,3 +516,18 @@ async def test_a_mistake_made_again_still_says_how_to_fix_it(lang: str, why: str
         assert why in first and fix in first
         assert fix in again and why not in again
         assert len(again.strip().splitlines()) == 3  # the reply, its title, how to fix
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_after_quit_the_console_says_how_to_leave_and_how_to_start_again(
+        lang: str) -> None:
+    """Issue 19: after the 221 the learner is left at a closed> prompt; the console says
+    :quit or Ctrl-D leaves, and Enter or :reconnect opens a new session."""
+    run = await drive("EHLO client.example", "QUIT", lang=lang)
+    after_quit = run.text.split(" -> QUIT\n")[1]
+    said = text("console.closed-quit", lang)
+    assert said in after_quit
+    for words in (":quit", "Ctrl-D", ":reconnect"):
+        assert words in said
+    assert text("console.closed", lang) not in run.text
+    assert run.text.count(" -> QUIT\n") == 1  # Ctrl-D at closed> sends no second QUIT
