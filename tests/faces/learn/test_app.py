@@ -138,8 +138,10 @@ async def test_the_timeout_lesson_closes_a_silent_session_for_real(
     assert text.count("<-  220 ") == 2  # :reconnect opened a new session
 
 
-async def test_an_empty_enter_after_a_silence_shows_the_servers_421(
+async def test_the_servers_421_shows_while_the_learner_sits_at_the_prompt(
         mock_clock: trio.testing.MockClock) -> None:
+    """Issue 19: the idle timeout's 421 is shown when it comes, above the prompt, not on the
+    learner's next Enter; it ticks the lesson's step, and a line half typed is kept."""
     out = io.StringIO()
     with create_pipe_input() as pipe:
         app = lesson_app("timeouts", "en", out, pipe)
@@ -147,13 +149,14 @@ async def test_an_empty_enter_after_a_silence_shows_the_servers_421(
             nursery.start_soon(app.run)
             pipe.send_text("EHLO client.example" + ENTER)
             where = await shown(out, "<-  250 ")
-            mock_clock.jump(30)
-            await trio.testing.wait_all_tasks_blocked()  # the server has said its 421
-            assert "<** 421" not in out.getvalue()  # not shown until the learner acts
-            pipe.send_text(ENTER)
-            await shown(out, "<** 421 4.4.2", after=where)
+            pipe.send_text("NOO")  # typing, no Enter yet
+            mock_clock.jump(30)  # past lesson 14's 20 s idle timeout
+            where = await shown(out, "✓ Step 1 done", after=where)  # no key pressed
+            assert "<** 421 4.4.2" in out.getvalue()
+            pipe.send_text("P" + ENTER)
+            await shown(out, "closed> NOOP", after=where)  # the half-typed line was kept
             pipe.send_text(CTRL_D)
-    assert "✓ Step 1 done" in out.getvalue()
+    assert " -> NOOP" not in out.getvalue()
 
 
 async def test_a_lesson_in_chinese() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import trio
+import trio.testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.history import InMemoryHistory
@@ -531,3 +532,30 @@ async def test_after_quit_the_console_says_how_to_leave_and_how_to_start_again(
         assert words in said
     assert text("console.closed", lang) not in run.text
     assert run.text.count(" -> QUIT\n") == 1  # Ctrl-D at closed> sends no second QUIT
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_reply_the_server_sends_unasked_shows_at_once(
+        lang: str, mock_clock: trio.testing.MockClock) -> None:
+    """The idle timeout's 421 is shown when the server sends it, while the console waits at
+    its prompt, explained, with what to do next; no key is needed to see it."""
+    from tests.faces.learn.test_app import shown
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang=lang, out=out, idle_timeout=60)
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(console.run)
+            pipe.send_text("EHLO client.example" + ENTER)
+            where = await shown(out, "<-  250 ")
+            mock_clock.jump(59)
+            await trio.testing.wait_all_tasks_blocked()
+            assert "<** 421" not in out.getvalue()  # not yet: 60 s of silence
+            mock_clock.jump(2)
+            where = await shown(out, "<** 421 4.4.2", after=where)
+            await shown(out, text("console.closed", lang), after=where)
+            pipe.send_text(ENTER)  # Enter on the closed session: a new one
+            await shown(out, "<-  220 ", after=where)
+            pipe.send_text(CTRL_D)
+    assert out.getvalue().count("<** 421") == 1
