@@ -34,6 +34,7 @@ from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.meta import KNOWN, SPECS, is_known_meta, is_meta, parse_meta
 from simulator.faces.shell.metacmds import run_meta, say_goodbye
+from simulator.faces.shell.pager import Pager
 from simulator.faces.shell.settings import history_path
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.faces.shell.waiting import Waiter
@@ -175,6 +176,11 @@ class Console:
             erase_when_done=True), lambda: self.ctx.lang)
         if ctx.connect_to is not None:
             ctx.waiter = self.waiter.run
+        ctx.pager = Pager(lambda page: self.ctx.show(page, wrap=False), lambda: self.ctx.lang,
+                          lambda bindings: PromptSession(
+                              input=input, output=output, key_bindings=bindings,
+                              style=console_style(), erase_when_done=True,
+                              color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT))
         waiter = self.waiter
         ctx.pauser = lambda wait: waiter.run(wait, "console.paused-waiting")
 

@@ -63,6 +63,8 @@ class Waiter(Protocol):
 
 Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]]
 """Runs a :pause's wait with the live prompt over it (Ctrl-C ends it early)."""
+Pager = Callable[[list[tuple[str, str]]], Awaitable[None]]
+"""Shows output a screenful at a time ("-- more --"), see faces/shell/pager.py."""
 MAX_ADDRESSES: Final = 20
 LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""
@@ -125,6 +127,8 @@ class ConsoleContext:
     """How :pause waits (the console's live prompt, so Ctrl-C stops it); None: quietly."""
     guide: Guide | None = None
     """A lesson's guide (see guide.py): it sees every step shown and adds its commands."""
+    pager: Pager | None = None
+    """How long output (:help, :state) is shown on a terminal; None: all at once."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -141,6 +145,18 @@ class ConsoleContext:
             fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1, hang=hang)
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
         self.out.flush()
+
+    async def page(self, fragments: Fragments, *, wrap: bool = True) -> None:
+        """Show ``fragments`` as :meth:`show` does, a screenful at a time when taller than
+        the screen and the console has a pager."""
+        from simulator.render import wrap as wrapped
+
+        if self.wrap and wrap:
+            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)
+        if self.pager is None:
+            self.show(fragments, wrap=False)
+        else:
+            await self.pager(fragments)
 
     def say(self, key: str, style: str = "class:dim", **fields: object) -> None:
         """A console notice (never mistaken for server output: no direction marker)."""
