@@ -12,6 +12,7 @@ import trio
 import trio.testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -349,7 +350,8 @@ async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.Monk
     ctx = ConsoleContext(lang="en", out=out, wrap=True)
     with create_pipe_input() as pipe:
         console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
-        pipe.send_text(":help\r:help save\r:help nope\r" + CTRL_D)
+        # 56 lines at 60 columns: two pages on the 40-row DummyOutput, Space shows the second
+        pipe.send_text(":help\r :help save\r:help nope\r" + CTRL_D)
         assert await console.run() == 0
     text = out.getvalue()
     assert "Keys:" in text and "Ctrl-R" in text and "Tab" in text
@@ -472,6 +474,13 @@ def wire_line_on_screen(rows: list[str], start: str) -> str:
     return " ".join(parts)
 
 
+class TallOutput(DummyOutput):
+    """A terminal high enough for any :help (the pager is tested in test_pager.py)."""
+
+    def get_size(self) -> Size:
+        return Size(rows=500, columns=80)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("width", [60, 80])
 async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
@@ -489,8 +498,8 @@ async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
     ctx = ConsoleContext(lang=lang, out=out, wrap=True)
     host = "client.example.org.with.a.rather.long.name"
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
-        pipe.send_text(f"EHLO {host}\r:help\r" + CTRL_D)
+        console = Console(ctx, input=pipe, output=TallOutput(), history=InMemoryHistory())
+        pipe.send_text(f"EHLO {host}\r:help\r" + CTRL_D)  # :help whole, no pager
         assert await console.run() == 0
     text = out.getvalue()
     assert all(text_width(line) < width for line in text.splitlines())
