@@ -282,8 +282,6 @@ class Console:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
         ctx = self.ctx
         try:
-            if ctx.guide is not None:
-                ctx.guide.begin(ctx)
             if not await ctx.open():
                 if ctx.connect_to is None:
                     return 1
@@ -294,6 +292,8 @@ class Console:
                 from simulator.faces.shell.tlsview import offered_fragments
 
                 ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
+            if ctx.guide is not None:  # last, right above the prompt: the first screen
+                ctx.guide.begin(ctx)  # keeps a lesson's title and intro (at 80x24)
             while True:
                 try:
                     typed = await self._prompt()

@@ -47,11 +47,11 @@ async def drive(*lines: str, lesson: str = "hello", lang: str = "en",
 
 async def test_the_goal_panel_ticks_as_the_server_answers() -> None:
     text = await drive("EHLO client.example")
-    panel = text[:text.index("<-  220")]
-    assert "Lesson 1: Hello, server" in panel
-    assert "  ▸ 1. Connect and read the server's 220 greeting banner. (now)" in panel
-    assert "    2. Introduce your client with EHLO" in panel
-    assert text.index("<-  220") < text.index("✓ Step 1 done") < text.index(" -> EHLO")
+    # the greeting, its tick, then the panel right above the prompt (the first screen)
+    assert text.index("<-  220") < text.index("✓ Step 1 done") < text.index("Lesson 1: Hello")
+    panel = text[text.index("Lesson 1: Hello, server"):text.index(" -> EHLO")]
+    assert "  ✓ 1. Connect and read the server's 220 greeting banner." in panel
+    assert "  ▸ 2. Introduce your client with EHLO" in panel and "(now)" in panel
     assert text.index(" -> EHLO client.example") < text.index("✓ Step 2 done")
     again = await drive("EHLO client.example", ":goal")
     last_panel = again[again.rindex("Lesson 1: Hello, server"):]
@@ -85,7 +85,7 @@ async def test_restart_skip_and_lessons() -> None:
     text = await drive("EHLO client.example", ":restart", ":skip", ":lessons", ":lessons 5", ":quit")
     assert "Lesson restarted: a new session, no step met yet." in text
     restarted = text[text.index("Lesson restarted"):]
-    assert "  ▸ 1. Connect and read" in restarted and "✓ Step 1 done" in restarted
+    assert "  ✓ 1. Connect and read" in restarted and "✓ Step 1 done" in restarted
     assert "Lesson 1 skipped (not marked done)." in text
     assert "Lesson 2: Every line ends with CRLF" in text
     assert f"The course (0 of {len(COURSE.available)} done):" in text and "  ▸  2  crlf" in text
@@ -240,12 +240,12 @@ async def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
 
 async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -> None:
     text = await drive("EHLO client.example", "QUIT", "")
-    first = text[:text.index("Lesson 2: Every line ends with CRLF")]
-    second = text[text.index("Lesson 2: Every line ends with CRLF"):]
+    start = "Press Enter to start it"  # then lesson 2 opens its session
+    first, second = text[:text.index(start)], text[text.index(start):]
     assert "Rule: RFC 5321 §3.1" in first  # the 220 in full, the first time
     assert "<-  220 " in second and "Rule: RFC 5321 §3.1" not in second  # brief after
     quiet = await drive(":detail none", "EHLO client.example", "QUIT", "")
-    second = quiet[quiet.index("Lesson 2: Every line ends with CRLF"):]
+    second = quiet[quiet.index(start):]
     assert "<-  220 " in second and "Why:" not in second
 
 
@@ -329,3 +329,36 @@ def test_the_toolbar_keeps_the_steps_code_whatever_the_width(lang: str, width: i
             code = "" if goal.check.code is None else f" {goal.check.code}"
             assert f"{index}/{len(lesson.goals)}{code} " in bar, bar
             assert f"{lesson.number}" in bar, bar
+
+
+FIRST_SCREEN_ROWS = 24 - 3
+"""An 80x24 terminal less the prompt's line and the lesson's two toolbar lines."""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_title_and_first_intro_line_are_on_the_first_screen(
+        lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19: at 80x24 the lesson's title had scrolled away before the learner typed
+    anything. What is on screen when the first prompt comes holds the title and the
+    start of the introduction, for every lesson."""
+    from simulator.faces.learn.panel import reflow
+    from simulator.lessons.course.words import say
+    from simulator.render import to_plain, wrap
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for lesson in COURSE.available:
+        out = io.StringIO()
+        with create_pipe_input() as pipe:
+            store = ProgressStore()
+            store.load()
+            app = LessonApp(COURSE, lesson, lang=lang, store=store, out=out, input=pipe,
+                            output=DummyOutput(), history=InMemoryHistory(), wrap=True)
+            pipe.send_text(":quit" + ENTER)
+            assert await app.run() == 0
+        before_prompt = out.getvalue().split("smtp> :quit", 1)[0]
+        screen = before_prompt.splitlines()[-FIRST_SCREEN_ROWS:]
+        text = lesson.text(lang)
+        heading = say("lesson-heading", lang, number=lesson.number, title=text.title)
+        intro = to_plain(wrap([("", reflow(text.intro))], 79)).splitlines()[0]
+        assert heading in screen, (lesson.id, screen)
+        assert screen.index(intro) == screen.index(heading) + 1, (lesson.id, screen)
