@@ -70,12 +70,18 @@ def why_label(a: Annotation) -> str:
 
 
 def short_annotation_fragments(a: Annotation) -> Fragments:
-    """``:detail brief``: the title and the first sentence of why, two lines."""
+    """``:detail brief`` (and a reply explained once already): two lines, the title and the
+    first line of "How to fix" ("Next" for a success), the part a learner needs most once
+    the why is known; the first sentence of why only when there is no fix."""
     words = labels(a.lang)
+    out: Fragments = [("", INDENT), (code_style(a.code), a.title), ("", "\n")]
+    fix = a.fix.strip().splitlines()[0] if a.fix.strip() else ""
+    if fix:
+        label = f"{fix_label(words, a.code)}{words['colon']}"
+        return [*out, ("", INDENT), ("class:heading", label), ("class:fix", fix.strip() + "\n")]
     first = a.why.splitlines()[0] if a.why else ""
     cut = re.search(r"(?<=[.!?])\s|(?<=[。！？])", first)
     sentence = first[: cut.start()] if cut else first
-    out: Fragments = [("", INDENT), (code_style(a.code), a.title), ("", "\n")]
     if sentence:
         out += [("", INDENT), ("class:heading", f"{why_label(a)}{words['colon']}"),
                 ("class:why", sentence.strip() + "\n")]

@@ -137,3 +137,31 @@ def test_success_says_next_and_failure_says_how_to_fix(lang: str, success: str,
     shown_typo = to_plain(annotation_fragments(annotate(typo, lang)))
     assert success in shown_ok and failure not in shown_ok
     assert failure in shown_typo and success not in shown_typo
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("code", "enhanced"), [(550, "5.1.1"), (503, "5.5.1"), (500, None),
+                                                (421, "4.4.2"), (250, None)])
+def test_brief_keeps_the_fix_line_and_drops_the_rest(lang: str, code: int,
+                                                     enhanced: str | None) -> None:
+    """An explanation already shown once: its title and the first line of "How to fix"
+    (for a success, "Next"), the part a learner needs most; no why, no rule."""
+    from simulator.render.fragments import fix_label, labels, short_annotation_fragments
+
+    a = annotate_reply(code, enhanced, "text", lang)
+    assert a.fix
+    words = labels(lang)
+    brief = to_plain(short_annotation_fragments(a)).splitlines()
+    assert brief[0].strip() == a.title
+    assert brief[1].strip() == f"{fix_label(words, code)}{words['colon']}{a.fix.splitlines()[0]}"
+    assert len(brief) == 2
+
+
+def test_brief_without_a_fix_says_why() -> None:
+    import dataclasses
+
+    from simulator.render.fragments import short_annotation_fragments
+
+    a = dataclasses.replace(annotate_reply(550, "5.1.1", "text", "en"), fix="")
+    brief = to_plain(short_annotation_fragments(a)).splitlines()
+    assert len(brief) == 2 and brief[1].strip().startswith("What it usually means: ")

@@ -14,14 +14,16 @@ from pathlib import Path
 
 from simulator.client.home import saved_lang
 from simulator.lessons import LANGS
-from simulator.lessons.course import Course, Lesson, default_course_root, load_course
+from simulator.lessons.course import Course, default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 
 from . import panel
 from .output import printer
-from .progress import SHIPPED, CourseProgress, ProgressStore
+from .progress import SHIPPED, ProgressStore, resume_point
+
+__all__ = ["resume_point", "run_learn"]
 
 Fragments = list[tuple[str, str]]
 
@@ -36,17 +38,6 @@ def _course(args: argparse.Namespace, lang: str) -> tuple[Course, str] | None:
         return None
     key = SHIPPED if not getattr(args, "course", None) else str(root.resolve())
     return course, key
-
-
-def resume_point(course: Course, saved: CourseProgress) -> Lesson | None:
-    """The saved current lesson if unfinished, else the first unfinished, else the first."""
-    lessons = course.available
-    current = course.find(saved.current) if saved.current else None
-    if current is not None and current.id not in saved.done:
-        return current
-    unfinished = [lesson for lesson in lessons if lesson.id not in saved.done]
-    pool = unfinished or list(lessons)
-    return pool[0] if pool else None
 
 
 def run_learn(args: argparse.Namespace) -> int:

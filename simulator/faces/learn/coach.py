@@ -100,13 +100,15 @@ class Coach:
         progress = self.tutor.progress
         self.show([("", "\n"), *panel.summary_fragments(self.lesson, progress, self.lang)])
         upcoming = panel.next_lesson(self.course, self.lesson)
+        done: Iterable[str] = ()
         if self.store is not None:
             error = self.store.mark_done(self.lesson.id, progress.hints_used,
                                          upcoming.id if upcoming else None)
             if error:
                 self.say("progress-unsaved", error=error)
+            done = self.store.load().done
         self.show(panel.next_fragments(self.course, self.lesson, self.lang,
-                                       piped=not self.interactive))
+                                       piped=not self.interactive, done=done))
 
     # -- the lesson's commands ---------------------------------------------------------------
 
@@ -154,12 +156,16 @@ class Coach:
         return tuple(goal.id for goal in missing_goals(self.lesson, self.tutor.progress))
 
     def step_line(self) -> str:
-        """``2/3 Introduce your client...``, or ✓ when every step is met (the toolbar)."""
+        """``3/3 221 End the session politely...``: the step, the reply code it waits for
+        (first, so a narrow toolbar cuts the words, not the code), its goal; ✓ when every
+        step is met (the toolbar)."""
         goal = current_goal(self.lesson, self.tutor.progress)
         if goal is None:
             return "✓"
         index = self.lesson.goals.index(goal) + 1
-        return f"{index}/{len(self.lesson.goals)} {self.lesson.text(self.lang).steps[goal.id].goal}"
+        code = "" if goal.check.code is None else f" {goal.check.code}"
+        words = self.lesson.text(self.lang).steps[goal.id].goal
+        return f"{index}/{len(self.lesson.goals)}{code} {words}"
 
     def say(self, key: str, style: str = "class:dim", /, **fields: object) -> None:
         self.show([(style, say(key, self.lang, **fields) + "\n")])

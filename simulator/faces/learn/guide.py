@@ -50,8 +50,22 @@ class LessonGuide:
         """Why the console was left: QUIT unless a lesson command said otherwise."""
 
     @property
-    def done(self) -> bool:
+    def complete(self) -> bool:
+        """Every step of the lesson is met."""
         return self.coach is not None and self.coach.finished
+
+    @property
+    def done(self) -> bool:
+        """The lesson is complete and another follows: Enter starts it. After the last
+        lesson Enter stays the console's (the summary says how to leave)."""
+        return self.complete and self.has_next
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a lesson follows this one (after the last, Enter is an ordinary line)."""
+        from .panel import next_lesson
+
+        return next_lesson(self.course, self.lesson) is not None
 
     @property
     def switch_to(self) -> Lesson | None:
@@ -78,7 +92,7 @@ class LessonGuide:
 
     def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
         coach = self._coach(ctx)
-        if not line.strip() and coach.finished and not ctx.in_data:
+        if not line.strip() and self.done and not ctx.in_data:
             self.action = Action.NEXT  # "Press Enter to start it"
             return True
         name, _, argument = line.strip().partition(" ")
@@ -109,7 +123,10 @@ class LessonGuide:
         coach = self._coach(ctx)
         heading = say("lesson-heading", ctx.lang, number=self.lesson.number,
                       title=self.lesson.text(ctx.lang).title)
-        step = say("bar-next", ctx.lang) if coach.finished else coach.step_line()
+        after = say("bar-next" if self.has_next else "bar-last", ctx.lang)
+        step = after if coach.finished else coach.step_line()
+        if text_width(f" {heading} · {step}") > width - 1:  # the title gives way first
+            heading = say("bar-lesson", ctx.lang, number=self.lesson.number)
         room = width - 1 - text_width(f" {heading} · ")
         while step and text_width(step) > room:
             step = step[:-2] + "…"

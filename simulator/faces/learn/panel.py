@@ -94,9 +94,17 @@ def summary_fragments(lesson: Lesson, progress: Progress, lang: str) -> Fragment
     ]
 
 
-def next_fragments(course: Course, lesson: Lesson, lang: str, *, piped: bool) -> Fragments:
+def next_fragments(course: Course, lesson: Lesson, lang: str, *, piped: bool,
+                   done: Iterable[str] = ()) -> Fragments:
+    """What comes after ``lesson``: the next one (Enter starts it); after the last, how to
+    leave, and the first lesson not in ``done`` if one is left."""
     upcoming = next_lesson(course, lesson)
     if upcoming is None:
+        finished = {*done, lesson.id}
+        left = [other for other in course.available if other.id not in finished]
+        if left:
+            return [("class:title", say("course-left", lang, number=left[0].number,
+                                        title=left[0].text(lang).title) + "\n")]
         return [("class:title", say("course-done", lang) + "\n")]
     key = "next-piped" if piped else "next"
     return [("class:title", say(key, lang, number=upcoming.number, id=upcoming.id,

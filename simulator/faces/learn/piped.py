@@ -33,7 +33,7 @@ def run_piped(course: Course, lesson: Lesson, *, lang: str, store: ProgressStore
     stream: IO[bytes] = sys.stdin.buffer if data is None else io.BytesIO(data)
     lines = (send.line.decode("utf-8", "surrogateescape") for send in read_lines(stream))
     guide, ctx = _play(course, lesson, lines, lang=lang, store=store, out=out, color=color)
-    if guide.done:
+    if guide.complete:
         return 0
     missing = () if guide.coach is None else guide.coach.missing()
     ctx.show(panel.missing_fragments(lesson, missing, ctx.lang))

@@ -15,9 +15,12 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from simulator.client.home import data_dir, read_state, update_json
+
+if TYPE_CHECKING:
+    from simulator.lessons.course import Course, Lesson
 
 PROGRESS_FILE: Final = "learn.json"
 VERSION: Final = 1
@@ -30,6 +33,16 @@ class CourseProgress:
 
     done: dict[str, int] = field(default_factory=dict)
     current: str | None = None
+
+
+def resume_point(course: Course, saved: CourseProgress) -> Lesson | None:
+    """Where ``smtp-sim learn`` goes on: the first lesson, in course order, not done yet (the
+    first lesson once all are done). Not the lesson opened last: a learner who looked ahead
+    at lesson 16 and left still has lesson 4 to do."""
+    lessons = course.available
+    unfinished = [lesson for lesson in lessons if lesson.id not in saved.done]
+    pool = unfinished or list(lessons)
+    return pool[0] if pool else None
 
 
 def _parse(raw: object) -> dict[str, CourseProgress]:

@@ -3,11 +3,15 @@
 trio owns the main thread; each prompt runs in a worker thread
 (``trio.to_thread.run_sync``), so the in-process server keeps running on trio while the
 learner types. The loop is strictly: prompt -> send -> show replies -> prompt, so printing
-never races the prompt.
+never races the prompt. A reply the built-in server sends on its own while the learner is
+at the prompt (the idle timeout's 421) is watched for on trio beside it: it ends that
+prompt (keeping what was typed), is shown like any reply, and a new prompt follows.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -24,12 +28,14 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
+from simulator.client import LocalConnection, Step
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.lines import handle_line, open_console, prompt_for
 from simulator.faces.shell.meta import KNOWN, SPECS, is_meta
 from simulator.faces.shell.metacmds import say_goodbye
+from simulator.faces.shell.pager import Pager
 from simulator.faces.shell.settings import history_path
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.faces.shell.waiting import Waiter
@@ -123,6 +129,10 @@ def _history() -> History:
         return InMemoryHistory()
 
 
+class _Woken(Exception):
+    """Ends a prompt because the server said something unasked (never leaves the console)."""
+
+
 def console_style() -> Style:
     from simulator.render import STYLE
 
@@ -140,6 +150,9 @@ class Console:
         self.ctx = ctx
         self._leftover = ""
         """The part of a paste after its last line break: the next prompt starts with it."""
+        self._wake = threading.Event()
+        """Set (on trio) when the server spoke unasked: the prompt ends, the reply is shown."""
+        self._arrived: Step | None = None
         self.history = ConsoleHistory(history if history is not None else _history(),
                                       lambda _: not self.ctx.in_data)
         self.prompt_session: PromptSession[str] = PromptSession(
@@ -163,6 +176,11 @@ class Console:
             erase_when_done=True), lambda: self.ctx.lang)
         if ctx.connect_to is not None:
             ctx.waiter = self.waiter.run
+        ctx.pager = Pager(lambda page: self.ctx.show(page, wrap=False), lambda: self.ctx.lang,
+                          lambda bindings: PromptSession(
+                              input=input, output=output, key_bindings=bindings,
+                              style=console_style(), erase_when_done=True,
+                              color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT))
         waiter = self.waiter
         ctx.pauser = lambda wait: waiter.run(wait, "console.paused-waiting")
 
@@ -211,7 +229,54 @@ class Console:
         # Not prompt_toolkit's own handler: it prints "Unhandled exception" and waits for
         # Enter; here a failure of the input path is reported and a fresh prompt follows.
         return self.prompt_session.prompt(self._message, default=default,
-                                          set_exception_handler=False)
+                                          set_exception_handler=False,
+                                          pre_run=self._exit_if_woken)
+
+    def _exit_if_woken(self) -> None:
+        """In the prompt's thread: end the prompt if the server has spoken, keeping the
+        line typed so far for the next one (also run as the prompt starts, in case the
+        reply came before it did)."""
+        app = self.prompt_session.app
+        if self._wake.is_set() and app.is_running and not app.is_done:
+            self._leftover = app.current_buffer.text
+            app.exit(exception=_Woken())
+
+    async def _prompt(self) -> str | None:
+        """One prompt, with the server watched meanwhile; None when a reply the server sent
+        unasked ended it (that reply is shown; prompt again). A reply that came while a line
+        was being entered is shown before the line is sent."""
+        self._wake.clear()
+        self._arrived = None
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(self._watch)
+            try:
+                typed: str | Exception = await trio.to_thread.run_sync(self._read)
+            except Exception as err:  # Ctrl-D, a wake, a bug: raised once the watch is over
+                typed = err
+            nursery.cancel_scope.cancel()
+        if self._arrived is not None:
+            self.ctx.record(self._arrived)
+        if isinstance(typed, _Woken):
+            return None
+        if isinstance(typed, Exception):
+            raise typed
+        return typed
+
+    async def _watch(self) -> None:
+        """On trio, beside the prompt: wait for the built-in server to speak unasked, then
+        end the prompt (from its own thread's event loop, the only safe way in)."""
+        connection = self.ctx.connection
+        if not isinstance(connection, LocalConnection) or connection.closed:
+            return
+        try:
+            self._arrived = await connection.wait_unsolicited()
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            return  # the session is gone: the next line says so, as without the watch
+        self._wake.set()
+        loop = self.prompt_session.app.loop
+        if loop is not None:  # not yet running: the prompt's pre_run sees the wake
+            with contextlib.suppress(RuntimeError):  # that prompt's loop has just closed
+                loop.call_soon_threadsafe(self._exit_if_woken)
 
     async def run(self) -> int:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
@@ -221,14 +286,14 @@ class Console:
                 return 1  # over --connect the prompt stays: Enter or :reconnect tries again
             while True:
                 try:
-                    typed = await trio.to_thread.run_sync(self._read)
+                    typed = await self._prompt()
                 except EOFError:
                     await say_goodbye(ctx, by_key=True)
                     return 0
                 except Exception as err:  # a bug in the input path: report it, prompt again
                     self._internal_error(err)
                     continue
-                if await self.lines(typed):
+                if typed is not None and await self.lines(typed):
                     return 0
         finally:
             await ctx.close()

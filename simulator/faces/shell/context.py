@@ -7,7 +7,6 @@ stream, with ANSI colours or plain.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 import shutil
@@ -24,9 +23,9 @@ from simulator.client import (
     SessionView,
     Step,
     TcpConnection,
-    explain,
 )
 from simulator.client.script import Notice
+from simulator.faces.shell.detail import console_annotation, explanation_at
 from simulator.faces.shell.signing import Signing
 from simulator.lessons.ui import text
 from simulator.protocol import Policy, State
@@ -36,13 +35,11 @@ from simulator.render.transcript import (
     RECEIVED,
     SENT,
     answer_fragments,
-    explanation_fragments,
     notice_fragments,
     sent_fragments,
 )
 
 if TYPE_CHECKING:
-    from simulator.lessons import Annotation
     from simulator.server.secure import Prepared
     from simulator.server.store import MemoryStore, Usage
 
@@ -65,9 +62,9 @@ class Waiter(Protocol):
 
 Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]]
 """Runs a :pause's wait with the live prompt over it (Ctrl-C ends it early)."""
+Pager = Callable[[list[tuple[str, str]]], Awaitable[None]]
+"""Shows output a screenful at a time ("-- more --"), see faces/shell/pager.py."""
 MAX_ADDRESSES: Final = 20
-LONG_REPLY: Final = 3
-"""Reply lines past which the first explanation is brief (``:more`` has the rest)."""
 _ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
@@ -131,6 +128,8 @@ class ConsoleContext:
     """Between ``:pipeline`` and ``:end``: the lines held, to leave in one write (RFC 2920)."""
     signing: Signing = field(default_factory=Signing)
     """``:dkim sign``: the signer, and the message lines held until the dot."""
+    pager: Pager | None = None
+    """How long output (:help, :state) is shown on a terminal; None: all at once."""
 
     # -- output ------------------------------------------------------------------------------
 
@@ -147,6 +146,18 @@ class ConsoleContext:
             fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1, hang=hang)
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))
         self.out.flush()
+
+    async def page(self, fragments: Fragments, *, wrap: bool = True) -> None:
+        """Show ``fragments`` as :meth:`show` does, a screenful at a time when taller than
+        the screen and the console has a pager."""
+        from simulator.render import wrap as wrapped
+
+        if self.wrap and wrap:
+            fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)
+        if self.pager is None:
+            self.show(fragments, wrap=False)
+        else:
+            await self.pager(fragments)
 
     def say(self, key: str, style: str = "class:dim", **fields: object) -> None:
         """A console notice (never mistaken for server output: no direction marker)."""
@@ -339,7 +350,7 @@ class ConsoleContext:
         for answer in step.answers:
             self.show(notice_fragments(answer, self.lang))
             self.show(answer_fragments(answer, raw=self.raw), hang=len(RECEIVED))
-            self.show(self._explanation(self.explain(answer), answer))
+            self.show(explanation_at(self, console_annotation(self, answer), answer))
             if answer.problem:
                 self.show([("class:code.5xx", text(answer.problem, self.lang) + "\n")])
         if step.tls is not None or step.tls_refused is not None:
@@ -349,41 +360,14 @@ class ConsoleContext:
         if self.guide is not None:
             self.guide.observe(self, step)
         if step.answers and self.closed and not self.leaving and not self._guide_done():
-            self.say("closed", "class:code.4xx")
+            if step.answers[-1].code == 221:  # the learner's own QUIT: how to go on or leave
+                self.say("closed-quit")
+            else:
+                self.say("closed", "class:code.4xx")
 
     def _guide_done(self) -> bool:
         """A finished lesson: Enter is the guide's (the next lesson), not a reconnect."""
         return self.guide is not None and self.guide.done
-
-    def _explanation(self, annotation: Annotation | None, answer: Answer) -> Fragments:
-        """The explanation at the level ``:detail`` asks for. A long multi-line reply (an
-        EHLO's extension list) is itself most of a 24-line screen, so by default its
-        explanation is brief even the first time, with a pointer to :more."""
-        from simulator.render.fragments import short_annotation_fragments
-
-        if annotation is None or self.detail == "none":
-            return []
-        # a foreign reply has no key: its code and the command it answers stand for one
-        key = annotation.key or f"{answer.after} {annotation.code}"
-        seen = key in self.explained
-        self.explained.add(key)
-        if self.detail == "brief" or (self.detail == "auto" and seen):
-            return short_annotation_fragments(annotation)
-        if self.detail == "auto" and len(answer.lines) > LONG_REPLY:
-            hint = text("console.more-hint", self.lang)
-            return [*short_annotation_fragments(annotation), ("class:dim", f"  {hint}\n")]
-        return explanation_fragments(annotation)
-
-    def explain(self, answer: Answer) -> Annotation | None:
-        """The explanation of ``answer``, told from the console's side when the console
-        itself sent the command (the QUIT of Ctrl-D or :quit); the console is exiting then,
-        so the next step is a goodbye, not how to reconnect."""
-        annotation = explain(answer, self.lang)
-        if annotation is not None and self.leaving and answer.code == 221:
-            annotation = dataclasses.replace(
-                annotation, why=text(f"console.why-{self.leaving}", self.lang),
-                fix=text("console.goodbye", self.lang))
-        return annotation
 
     def _remember_address(self, line: str, step: Step) -> None:
         """Keep an address the server accepted, as a sender or as a recipient."""

@@ -22,11 +22,10 @@ PIPE_PROMPT: Final = "pipe> "
 
 
 async def open_console(ctx: ConsoleContext) -> bool:
-    """The guide's opening (a lesson's goal panel), the session and its greeting, and what
-    the built-in server offers for TLS; False when the session could not be opened (why is
-    said)."""
-    if ctx.guide is not None:
-        ctx.guide.begin(ctx)
+    """The session and its greeting, what the built-in server offers for TLS, then the
+    guide's opening (a lesson's goal panel: last, right above the prompt, so the first screen
+    keeps the lesson's title and intro at 80x24); False when the session could not be opened
+    (why is said)."""
     opened = await ctx.open()
     if opened and ctx.guide is None:  # a lesson's goal panel says where to begin
         ctx.say("start")
@@ -34,6 +33,8 @@ async def open_console(ctx: ConsoleContext) -> bool:
         from .tlsview import offered_fragments
 
         ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
+    if ctx.guide is not None:
+        ctx.guide.begin(ctx)
     return opened
 
 

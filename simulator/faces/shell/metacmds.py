@@ -101,8 +101,10 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     for key in KEYS:
         lines += _hanging(text(f"keys.{key}-name", ctx.lang), text(f"keys.{key}", ctx.lang),
                           column, width)
-    ctx.show(lines, wrap=False)
-    ctx.show([("class:dim", text("console.help-smtp", ctx.lang) + "\n")])
+    from simulator.render import wrap
+
+    lines += wrap([("class:dim", text("console.help-smtp", ctx.lang) + "\n")], width)
+    await ctx.page(lines, wrap=False)  # taller than a 24-line screen: a page at a time
     return False
 
 
@@ -150,7 +152,7 @@ async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator.render.statediagram import diagram
 
     width = shutil.get_terminal_size().columns if ctx.wrap else 200
-    ctx.show(diagram(ctx.view().state, ctx.lang, width=width - 1))
+    await ctx.page(diagram(ctx.view().state, ctx.lang, width=width - 1))
     if ctx.connect_to is not None:
         ctx.say("state-foreign", peer=ctx.connection.peer if ctx.connection else "")
     return False

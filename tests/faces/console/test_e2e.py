@@ -99,7 +99,7 @@ def test_a_learner_session_in_a_real_terminal(terminal: Terminal, tmp_path: Path
     assert "Why:" in explanation and "How to fix:" in explanation
     terminal.type("QUIT")
     terminal.wait_for("<-  221 2.0.0 smtp-sim.localhost closing connection")
-    terminal.wait_for("The server closed the connection")
+    terminal.wait_for("Session over: you sent QUIT")
     terminal.key("C-d")
     done = terminal.done
     deadline = time.monotonic() + TIMEOUT

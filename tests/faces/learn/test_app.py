@@ -47,11 +47,11 @@ async def drive(*lines: str, lesson: str = "hello", lang: str = "en",
 
 async def test_the_goal_panel_ticks_as_the_server_answers() -> None:
     text = await drive("EHLO client.example")
-    panel = text[:text.index("<-  220")]
-    assert "Lesson 1: Hello, server" in panel
-    assert "  ▸ 1. Connect and read the server's 220 greeting banner. (now)" in panel
-    assert "    2. Introduce your client with EHLO" in panel
-    assert text.index("<-  220") < text.index("✓ Step 1 done") < text.index(" -> EHLO")
+    # the greeting, its tick, then the panel right above the prompt (the first screen)
+    assert text.index("<-  220") < text.index("✓ Step 1 done") < text.index("Lesson 1: Hello")
+    panel = text[text.index("Lesson 1: Hello, server"):text.index(" -> EHLO")]
+    assert "  ✓ 1. Connect and read the server's 220 greeting banner." in panel
+    assert "  ▸ 2. Introduce your client with EHLO" in panel and "(now)" in panel
     assert text.index(" -> EHLO client.example") < text.index("✓ Step 2 done")
     again = await drive("EHLO client.example", ":goal")
     last_panel = again[again.rindex("Lesson 1: Hello, server"):]
@@ -85,7 +85,7 @@ async def test_restart_skip_and_lessons() -> None:
     text = await drive("EHLO client.example", ":restart", ":skip", ":lessons", ":lessons 5", ":quit")
     assert "Lesson restarted: a new session, no step met yet." in text
     restarted = text[text.index("Lesson restarted"):]
-    assert "  ▸ 1. Connect and read" in restarted and "✓ Step 1 done" in restarted
+    assert "  ✓ 1. Connect and read" in restarted and "✓ Step 1 done" in restarted
     assert "Lesson 1 skipped (not marked done)." in text
     assert "Lesson 2: Every line ends with CRLF" in text
     assert f"The course (0 of {len(COURSE.available)} done):" in text and "  ▸  2  crlf" in text
@@ -138,8 +138,10 @@ async def test_the_timeout_lesson_closes_a_silent_session_for_real(
     assert text.count("<-  220 ") == 2  # :reconnect opened a new session
 
 
-async def test_an_empty_enter_after_a_silence_shows_the_servers_421(
+async def test_the_servers_421_shows_while_the_learner_sits_at_the_prompt(
         mock_clock: trio.testing.MockClock) -> None:
+    """Issue 19: the idle timeout's 421 is shown when it comes, above the prompt, not on the
+    learner's next Enter; it ticks the lesson's step, and a line half typed is kept."""
     out = io.StringIO()
     with create_pipe_input() as pipe:
         app = lesson_app("timeouts", "en", out, pipe)
@@ -147,13 +149,14 @@ async def test_an_empty_enter_after_a_silence_shows_the_servers_421(
             nursery.start_soon(app.run)
             pipe.send_text("EHLO client.example" + ENTER)
             where = await shown(out, "<-  250 ")
-            mock_clock.jump(30)
-            await trio.testing.wait_all_tasks_blocked()  # the server has said its 421
-            assert "<** 421" not in out.getvalue()  # not shown until the learner acts
-            pipe.send_text(ENTER)
-            await shown(out, "<** 421 4.4.2", after=where)
+            pipe.send_text("NOO")  # typing, no Enter yet
+            mock_clock.jump(30)  # past lesson 14's 20 s idle timeout
+            where = await shown(out, "✓ Step 1 done", after=where)  # no key pressed
+            assert "<** 421 4.4.2" in out.getvalue()
+            pipe.send_text("P" + ENTER)
+            await shown(out, "closed> NOOP", after=where)  # the half-typed line was kept
             pipe.send_text(CTRL_D)
-    assert "✓ Step 1 done" in out.getvalue()
+    assert " -> NOOP" not in out.getvalue()
 
 
 async def test_a_lesson_in_chinese() -> None:
@@ -237,12 +240,12 @@ async def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
 
 async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -> None:
     text = await drive("EHLO client.example", "QUIT", "")
-    first = text[:text.index("Lesson 2: Every line ends with CRLF")]
-    second = text[text.index("Lesson 2: Every line ends with CRLF"):]
+    start = "Press Enter to start it"  # then lesson 2 opens its session
+    first, second = text[:text.index(start)], text[text.index(start):]
     assert "Rule: RFC 5321 §3.1" in first  # the 220 in full, the first time
     assert "<-  220 " in second and "Rule: RFC 5321 §3.1" not in second  # brief after
     quiet = await drive(":detail none", "EHLO client.example", "QUIT", "")
-    second = quiet[quiet.index("Lesson 2: Every line ends with CRLF"):]
+    second = quiet[quiet.index(start):]
     assert "<-  220 " in second and "Why:" not in second
 
 
@@ -255,7 +258,7 @@ def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
     guide = LessonGuide(COURSE, target, store=None, lang="en")
     ctx = ConsoleContext(lang="en", out=io.StringIO(), guide=guide)
     line = "".join(text for _, text in guide.toolbar(ctx, 60))
-    assert line.startswith(" Lesson 1: Hello, server · 1/3 Connect") and line.endswith("…")
+    assert line.startswith(" Lesson 1 · 1/3 220 Connect") and line.endswith("…")
     assert len(line) <= 59
     ctx.lang = "zh"
     from simulator.render.wrap import text_width
@@ -319,3 +322,100 @@ def test_every_solution_ticks_the_same_steps_piped_and_replayed(lesson: object) 
         replayed = replay(lesson, attempt.lines)
         piped = _ticks(_piped(lesson.id, attempt.lines))
         assert list(dict.fromkeys(piped)) == [numbers[goal] for goal in replayed.progress.met]
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_last_lesson_does_not_offer_a_next_one(lang: str) -> None:
+    """Lesson 18 is the last: no "Enter starts the next lesson" on the toolbar or under the
+    summary, but how to leave; Enter then is an ordinary empty line, and the console stays."""
+    from simulator.faces.learn.guide import LessonGuide
+    from simulator.faces.shell.context import ConsoleContext
+    from simulator.lessons.course.words import say
+
+    last = COURSE.available[-1]
+    assert last.solution
+    text = await drive(*last.solution.lines, "", ":explain 221", lesson=last.id, lang=lang)
+    summary = text[text.index(say("complete", lang, number=last.number,
+                                  title=last.text(lang).title)):]
+    first = COURSE.available[0]  # nothing else is done yet: the summary points back to it
+    assert say("course-left", lang, number=1, title=first.text(lang).title) in summary
+    for key in ("course-left", "course-done", "bar-last"):
+        assert ":quit" in say(key, lang) and "Ctrl-D" in say(key, lang)
+    from simulator.faces.learn.panel import next_fragments
+
+    everything = [lesson.id for lesson in COURSE.available]
+    assert next_fragments(COURSE, last, lang, piped=False, done=everything) == [
+        ("class:title", say("course-done", lang) + "\n")]
+    assert say("bar-next", lang) not in text
+    assert "221" in summary.split(":explain 221", 1)[1]  # the console went on after Enter
+    guide = LessonGuide(COURSE, last, store=None, lang=lang)
+    ctx = ConsoleContext(lang=lang, out=io.StringIO(), guide=guide)
+    guide.begin(ctx)
+    assert guide.coach is not None
+    guide.coach.finished = True
+    bar = "".join(part for _, part in guide.toolbar(ctx, 120))
+    assert say("bar-last", lang) in bar and say("bar-next", lang) not in bar
+    assert guide.handle(ctx, "") is None  # Enter is not taken as "next lesson"
+    opening = LessonGuide(COURSE, first, store=None, lang=lang)
+    opening.begin(ctx)
+    assert opening.coach is not None
+    opening.coach.finished = True
+    assert say("bar-next", lang) in "".join(part for _, part in opening.toolbar(ctx, 120))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_toolbar_keeps_the_steps_code_whatever_the_width(lang: str, width: int) -> None:
+    """Issue 19: "End the session politely: the server answers 22…" lost the code it ends
+    with. The step's number and the code it waits for come first, then its words; a long
+    lesson title gives way before them."""
+    from simulator.faces.learn.guide import LessonGuide
+    from simulator.faces.shell.context import ConsoleContext
+    from simulator.lessons.course import Progress
+    from simulator.render.wrap import text_width
+
+    for lesson in COURSE.available:
+        guide = LessonGuide(COURSE, lesson, store=None, lang=lang)
+        ctx = ConsoleContext(lang=lang, out=io.StringIO(), guide=guide)
+        guide.begin(ctx)
+        assert guide.coach is not None
+        for index, goal in enumerate(lesson.goals, 1):
+            guide.coach.tutor.progress = Progress(met=tuple(
+                g.id for g in lesson.goals[:index - 1]))
+            bar = "".join(part for _, part in guide.toolbar(ctx, width))
+            assert text_width(bar) <= width - 1, bar
+            code = "" if goal.check.code is None else f" {goal.check.code}"
+            assert f"{index}/{len(lesson.goals)}{code} " in bar, bar
+            assert f"{lesson.number}" in bar, bar
+
+
+FIRST_SCREEN_ROWS = 24 - 3
+"""An 80x24 terminal less the prompt's line and the lesson's two toolbar lines."""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_the_title_and_first_intro_line_are_on_the_first_screen(
+        lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19: at 80x24 the lesson's title had scrolled away before the learner typed
+    anything. What is on screen when the first prompt comes holds the title and the
+    start of the introduction, for every lesson."""
+    from simulator.faces.learn.panel import reflow
+    from simulator.lessons.course.words import say
+    from simulator.render import to_plain, wrap
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for lesson in COURSE.available:
+        out = io.StringIO()
+        with create_pipe_input() as pipe:
+            store = ProgressStore()
+            store.load()
+            app = LessonApp(COURSE, lesson, lang=lang, store=store, out=out, input=pipe,
+                            output=DummyOutput(), history=InMemoryHistory(), wrap=True)
+            pipe.send_text(":quit" + ENTER)
+            assert await app.run() == 0
+        before_prompt = out.getvalue().split("smtp> :quit", 1)[0]
+        screen = before_prompt.splitlines()[-FIRST_SCREEN_ROWS:]
+        text = lesson.text(lang)
+        heading = say("lesson-heading", lang, number=lesson.number, title=text.title)
+        intro = to_plain(wrap([("", reflow(text.intro))], 79)).splitlines()[0]
+        assert heading in screen, (lesson.id, screen)
+        assert screen.index(intro) == screen.index(heading) + 1, (lesson.id, screen)

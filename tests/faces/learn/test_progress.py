@@ -135,3 +135,48 @@ def test_two_processes_saving_progress_lose_nothing(home: Path) -> None:
     done = ProgressStore().load().done
     assert sorted(done) == sorted(f"{name}-{n}" for name in "ab" for n in range(40))
     assert sorted(path.name for path in home.iterdir()) == [PROGRESS_FILE, PROGRESS_FILE + ".lock"]
+
+
+def _resumed(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The lines ``smtp-sim learn list`` marks as where ``smtp-sim learn`` goes on."""
+    from simulator.cli import main
+
+    assert main(["learn", "list"]) == 0
+    return [line.split()[1:3] for line in capsys.readouterr().out.splitlines()
+            if line.startswith("  ▸")]
+
+
+@pytest.mark.parametrize(("done", "visited", "resumed"), [
+    (["hello", "crlf", "order", "greylisting"], "auth", ["4", "addresses"]),  # issue 19
+    (["hello", "crlf", "order", "greylisting"], None, ["4", "addresses"]),
+    (["crlf"], "spam-and-dmarc", ["1", "hello"]),
+    ([], "international", ["1", "hello"]),
+])
+def test_learn_resumes_at_the_first_unfinished_lesson(
+        home: Path, capsys: pytest.CaptureFixture[str], done: list[str], visited: str | None,
+        resumed: list[str]) -> None:
+    """Lessons done out of order, and a later lesson opened and left: ``learn`` goes back to
+    the first lesson not done, not to the one looked at last."""
+    store = ProgressStore()
+    store.load()
+    for lesson in done:
+        store.mark_done(lesson, 0, None)
+    store.set_current(visited)
+    assert _resumed(capsys) == [resumed]
+
+
+def test_with_every_lesson_done_learn_starts_at_the_first(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.lessons.course import default_course_root, load_course
+
+    store = ProgressStore()
+    store.load()
+    for lesson in load_course(default_course_root()).available:
+        store.mark_done(lesson.id, 0, None)
+    store.set_current("auth")
+    assert _resumed(capsys) == []  # every line is ✓ ...
+    from simulator.faces.learn import resume_point
+
+    course = load_course(default_course_root())
+    first = resume_point(course, ProgressStore().load())
+    assert first is not None and first.id == "hello"  # ... and learn begins again at 1

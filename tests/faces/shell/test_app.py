@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 import trio
+import trio.testing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -19,6 +21,7 @@ from simulator.client.script import Notice
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
 from simulator.lessons import labels
+from simulator.lessons.ui import text
 from simulator.protocol import CATALOGUE, Session, State
 from simulator.render.transcript import received_marker
 
@@ -87,7 +90,9 @@ async def test_a_whole_transaction_then_ctrl_d_says_quit() -> None:
     assert " -> QUIT\n" in text
     assert reply_line("session.quit", host="smtp-sim.localhost") in text
     assert run.status == 0
-    assert text.count("Why:") == text.count("<-  ") + text.count("<** ") - 6  # one per reply (EHLO has 7 lines)
+    replies = text.count("<-  ") + text.count("<** ") - 6  # EHLO's reply has 7 lines
+    assert text.count("Next:") + text.count("How to fix:") == replies  # one per reply
+    assert text.count("Why:") == replies - 1  # the long EHLO reply is brief: its next step
 
 
 def after(text: str, marker: str) -> str:
@@ -134,7 +139,7 @@ async def test_ctrl_d_in_data_abandons_the_message_without_quit() -> None:
 async def test_after_quit_the_console_says_so_and_enter_reconnects() -> None:
     run = await drive("QUIT", "NOOP", "", "EHLO again.example")
     text = run.text
-    assert "The server closed the connection" in text
+    assert "the server closed the connection" in text
     assert "Not sent: the connection is closed" in text
     assert " -> NOOP" not in text
     assert text.count(reply_line("session.greeting", host="smtp-sim.localhost")) == 2
@@ -345,7 +350,8 @@ async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.Monk
     ctx = ConsoleContext(lang="en", out=out, wrap=True)
     with create_pipe_input() as pipe:
         console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
-        pipe.send_text(":help\r:help save\r:help nope\r" + CTRL_D)
+        # 56 lines at 60 columns: two pages on the 40-row DummyOutput, Space shows the second
+        pipe.send_text(":help\r :help save\r:help nope\r" + CTRL_D)
         assert await console.run() == 0
     text = out.getvalue()
     assert "Keys:" in text and "Ctrl-R" in text and "Tab" in text
@@ -363,11 +369,11 @@ async def test_detail_levels() -> None:
                       ":detail brief", "RSET")
     noops = run.text.split(" -> NOOP\n")[1:]
     assert "Next:" in noops[0]  # first time: in full
-    assert "Why:" in noops[1] and "Next:" not in noops[1].split(" -> ")[0]  # then brief
-    assert "Why:" not in noops[2].split("smtp> :detail full")[0]  # hidden
-    assert "Next:" in noops[3]
+    assert "Next:" in noops[1] and "Why:" not in noops[1].split(" -> ")[0]  # then brief
+    assert "Next:" not in noops[2].split("smtp> :detail full")[0]  # hidden
+    assert "Why:" in noops[3]
     rset = run.text.split(" -> RSET\n")[1].split(" -> ")[0]
-    assert "Why:" in rset and "Next:" not in rset
+    assert "Next:" in rset and "Why:" not in rset
 
 
 async def test_only_accepted_addresses_are_remembered_for_completion() -> None:
@@ -468,6 +474,13 @@ def wire_line_on_screen(rows: list[str], start: str) -> str:
     return " ".join(parts)
 
 
+class TallOutput(DummyOutput):
+    """A terminal high enough for any :help (the pager is tested in test_pager.py)."""
+
+    def get_size(self) -> Size:
+        return Size(rows=500, columns=80)
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("width", [60, 80])
 async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
@@ -485,8 +498,8 @@ async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
     ctx = ConsoleContext(lang=lang, out=out, wrap=True)
     host = "client.example.org.with.a.rather.long.name"
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
-        pipe.send_text(f"EHLO {host}\r:help\r" + CTRL_D)
+        console = Console(ctx, input=pipe, output=TallOutput(), history=InMemoryHistory())
+        pipe.send_text(f"EHLO {host}\r:help\r" + CTRL_D)  # :help whole, no pager
         assert await console.run() == 0
     text = out.getvalue()
     assert all(text_width(line) < width for line in text.splitlines())
@@ -499,3 +512,59 @@ async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
     assert not [row for row in rows if len(row) == 1 and text_width(row) == 2]
     keys = rows[rows.index(next(r for r in rows if r.startswith(("Keys:", "按键：")))) + 1:]
     assert all(row.startswith("  ") for row in keys[:6])  # hanging, never at the margin
+
+
+@pytest.mark.parametrize(("lang", "why", "fix"), [("en", "Why:", "How to fix:"),
+                                                 ("zh", "原因：", "如何修复：")])
+async def test_a_mistake_made_again_still_says_how_to_fix_it(lang: str, why: str,
+                                                            fix: str) -> None:
+    """Issue 19: the second time a reply is explained it is brief, and brief keeps the fix."""
+    run = await drive("FOO", "FOO", "RCPT TO:<bob@example.net>", "RCPT TO:<bob@example.net>",
+                      lang=lang)
+    for sent in ("FOO", "RCPT TO:<bob@example.net>"):
+        first, again = (part.split(" -> ")[0] for part in run.text.split(f" -> {sent}\n")[1:3])
+        assert why in first and fix in first
+        assert fix in again and why not in again
+        assert len(again.strip().splitlines()) == 3  # the reply, its title, how to fix
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_after_quit_the_console_says_how_to_leave_and_how_to_start_again(
+        lang: str) -> None:
+    """Issue 19: after the 221 the learner is left at a closed> prompt; the console says
+    :quit or Ctrl-D leaves, and Enter or :reconnect opens a new session."""
+    run = await drive("EHLO client.example", "QUIT", lang=lang)
+    after_quit = run.text.split(" -> QUIT\n")[1]
+    said = text("console.closed-quit", lang)
+    assert said in after_quit
+    for words in (":quit", "Ctrl-D", ":reconnect"):
+        assert words in said
+    assert text("console.closed", lang) not in run.text
+    assert run.text.count(" -> QUIT\n") == 1  # Ctrl-D at closed> sends no second QUIT
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_reply_the_server_sends_unasked_shows_at_once(
+        lang: str, mock_clock: trio.testing.MockClock) -> None:
+    """The idle timeout's 421 is shown when the server sends it, while the console waits at
+    its prompt, explained, with what to do next; no key is needed to see it."""
+    from tests.faces.learn.test_app import shown
+
+    out = io.StringIO()
+    ctx = ConsoleContext(lang=lang, out=out, idle_timeout=60)
+    with create_pipe_input() as pipe:
+        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(console.run)
+            pipe.send_text("EHLO client.example" + ENTER)
+            where = await shown(out, "<-  250 ")
+            mock_clock.jump(59)
+            await trio.testing.wait_all_tasks_blocked()
+            assert "<** 421" not in out.getvalue()  # not yet: 60 s of silence
+            mock_clock.jump(2)
+            where = await shown(out, "<** 421 4.4.2", after=where)
+            await shown(out, text("console.closed", lang), after=where)
+            pipe.send_text(ENTER)  # Enter on the closed session: a new one
+            await shown(out, "<-  220 ", after=where)
+            pipe.send_text(CTRL_D)
+    assert out.getvalue().count("<** 421") == 1

@@ -76,7 +76,7 @@ async def test_against_smtp_sim_serve(smtp_sim_port: int) -> None:
     assert f"Connected to 127.0.0.1:{smtp_sim_port}" in text
     assert "<-  250-classmate.example Hello client.example" in text
     assert "<-  221 2.0.0 classmate.example closing connection" in text
-    assert "The server closed the connection" in text
+    assert "the server closed the connection" in text
     assert ctx.closed
     typo = ctx.steps[9].answers[0]
     assert typo.exchange is None and typo.enhanced == "5.5.2"
