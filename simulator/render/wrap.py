@@ -113,12 +113,13 @@ def _merge(cells: Iterable[_Cell]) -> list[Fragment]:
 
 
 def wrap_fragments(fragments: Iterable[Fragment], width: int, *,
-                   hang: int | None = None) -> list[Fragment]:
+                   hang: int | None = None, markers: Sequence[str] = ()) -> list[Fragment]:
     """The fragments with newlines added so no line is wider than ``width`` columns.
 
     ``hang``: continuation lines are indented by that many columns (a wire line's marker is
-    4 wide), instead of the logical line's own leading spaces. A width below 10 turns
-    wrapping off (nothing sensible fits).
+    4 wide), instead of the logical line's own leading spaces. ``markers``: a logical line
+    that starts with one of them hangs under the text after it (a whole transcript at once).
+    A width below 10 turns wrapping off (nothing sensible fits).
     """
     fragments = list(fragments)
     if width < 10:
@@ -134,7 +135,10 @@ def wrap_fragments(fragments: Iterable[Fragment], width: int, *,
     for number, line in enumerate(logical):
         if number:
             cells.append(("", "\n"))
-        for row, wrapped in enumerate(_wrap_cells(line, width, hang)):
+        text = "".join(char for _, char in line)
+        marker = next((m for m in markers if text.startswith(m)), None)
+        line_hang = hang if marker is None else text_width(marker)
+        for row, wrapped in enumerate(_wrap_cells(line, width, line_hang)):
             if row:
                 cells.append(("", "\n"))
             cells.extend(wrapped)
