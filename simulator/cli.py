@@ -12,9 +12,10 @@ fails then), kept so that options added alongside merge cleanly; they may go onc
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
-from typing import cast
+from typing import Final, cast
 
 from .lessons.load import LANGS
 from .lessons.ui import text
@@ -74,28 +75,30 @@ def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> 
                         help="chaos: seed of the random faults, to replay a run")
 
 
-def _whole_number(value: str) -> int:
+def _whole_number(value: str, lang: str = LANGS[0]) -> int:
     """A count of 0 or more (0 switches the limit off)."""
     if not value.strip().isdigit():
-        raise argparse.ArgumentTypeError(_limit_words("limits.bad-count", value))
+        raise argparse.ArgumentTypeError(_limit_words("limits.bad-count", value, lang))
     return int(value)
 
 
-def _error_seconds(value: str) -> float:
+def _error_seconds(value: str, lang: str = LANGS[0]) -> float:
     """Seconds from 0 to 60: an error reply waiting longer would only hold a connection."""
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 60:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(_limit_words("limits.bad-seconds", value))
+        raise argparse.ArgumentTypeError(_limit_words("limits.bad-seconds", value, lang))
     return seconds
 
 
-def _limit_words(key: str, value: str) -> str:
-    from .lessons.ui import text  # only when an option is wrong
+def _limit_words(key: str, value: str, lang: str) -> str:
+    return text(key, lang, value=value[:40])
 
-    return text(key, LANGS[0], value=value[:40])
+
+_SAID_IN_LANG: Final = (_whole_number, _error_seconds)
+"""Option types whose refusal is our own sentence: :func:`localize` gives them the language."""
 
 
 def _error_options(parser: argparse.ArgumentParser, *, top: bool = False,
@@ -283,8 +286,11 @@ def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> N
             for name, subparser in action.choices.items():
                 subparser.formatter_class = HelpFormatter
                 localize(subparser, lang, name)
-        elif action.help is not argparse.SUPPRESS:
-            action.help = _help_text(command, action.dest, lang) or action.help
+        else:
+            if action.type in _SAID_IN_LANG:
+                action.type = functools.partial(action.type, lang=lang)
+            if action.help is not argparse.SUPPRESS:
+                action.help = _help_text(command, action.dest, lang) or action.help
 
 
 def help_lang(argv: Sequence[str]) -> str:
