@@ -75,7 +75,8 @@ def describe(scenario: Scenario, lang: str = "en") -> list[str]:
     if not scenario.rules:
         return [*lines, text("no_rules", lang)]
     if scenario.local_domains:
-        lines.append(text("domains", lang, domains=", ".join(scenario.local_domains)))
+        listed = ui_text("words.name-separator", lang).join(scenario.local_domains)
+        lines.append(text("domains", lang, domains=listed))
     settings = _settings(scenario, lang)
     lines += [*([settings] if settings else []), text("rules", lang)]
     for number, rule in enumerate(scenario.rules, 1):

@@ -13,6 +13,7 @@ console's screen counts): CJK and full-width forms take two columns, combining m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -27,6 +28,8 @@ NO_LINE_END: Final = frozenset("（【「『《〈“‘([{")
 """Characters that must not end a line: they stick to what follows them."""
 
 _Cell = tuple[str, str]  # (style, one character)
+_LIST_ITEM: Final = re.compile(r" *(?:\d{1,3}\.|[-•]) (?=\S)")
+"""A numbered or bulleted item: its continuation lines stand under its text."""
 
 
 def char_width(char: str) -> int:
@@ -69,9 +72,11 @@ def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
 
 
 def _wrap_cells(cells: Sequence[_Cell], width: int, hang: int | None) -> list[list[_Cell]]:
-    """Greedy fill of one logical line; continuation lines keep its leading indentation,
-    or are indented by ``hang`` columns when given (under the text after a marker)."""
-    indent = 0
+    """Greedy fill of one logical line; continuation lines keep its leading indentation
+    (under the text of a list item: ``  12. ``, ``  - ``), or are indented by ``hang``
+    columns when given (under the text after a marker)."""
+    item = _LIST_ITEM.match("".join(char for _, char in cells[:12]))
+    indent = item.end() if item else 0
     while indent < len(cells) and cells[indent][1] == " ":
         indent += 1
     indent = min(indent if hang is None else hang, max(width // 3, 0))
