@@ -152,7 +152,8 @@ def sent_by(code: int, lang: str = "en") -> str:
     always = sorted(key for key, spec in CATALOGUE.items()
                     if spec.code == code and key not in scenario_keys
                     and key != "session.hung-up")
-    sentences = [text("sent_strict", lang, code=code, keys=", ".join(always))] if always else []
+    names = ui_text("words.name-separator", lang)  # 、 in Chinese
+    sentences = [text("sent_strict", lang, code=code, keys=names.join(always))] if always else []
     for scenario in _builtins():
         rules = _scenario_codes(scenario).get(code, [])
         if not rules:
@@ -161,7 +162,7 @@ def sent_by(code: int, lang: str = "en") -> str:
                           if getattr(rule.match, name) is not None})
         sentences.append(text(
             "sent_scenario", lang, code=code, scenario=scenario.name,
-            rules=", ".join(rule.name for rule in rules),
+            rules=names.join(rule.name for rule in rules),
             options="".join(text("option", lang, option=option) for option in options)))
     joined = ui_text("words.sentence-separator", lang).join(sentences)
     return joined or text("sent_never", lang, code=code)

@@ -78,3 +78,13 @@ def test_a_rule_file_drawing_nothing_shows_no_settings_line() -> None:
              and rule.delay[0] == rule.delay[1]]
     plain = dataclasses.replace(realistic, rules=tuple[Rule, ...](fixed))
     assert start_lines(plain) == start_lines(plain)[:1]
+
+
+@pytest.mark.parametrize(("lang", "keys", "rules"), [
+    ("en", "(data.bare-cr, data.bare-lf, ", "(rule nobody, dmarc;"),
+    ("zh", "（data.bare-cr、data.bare-lf、", "（规则 nobody、dmarc；"),
+])
+def test_who_sends_a_code_lists_names_as_the_language_does(lang: str, keys: str,
+                                                            rules: str) -> None:
+    said = sent_by(550, lang)
+    assert keys in said and rules in said

@@ -124,8 +124,8 @@ async def test_greylisting_survives_reconnect(autojump_clock: trio.testing.MockC
     (["explain", "211"], "smtp-sim itself never sends 211: you meet it from real servers"),
     (["explain", "451"], "The realistic scenario sends 451 (rule greylist; smtp-sim --scenario "
                          "realistic, option --greylist-delay)."),
-    (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay, "
-                                          "no-valid-recipients, gtube, spam-subject；"),
+    (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay、"
+                                          "no-valid-recipients、gtube、spam-subject；"),
     (["explain", "503"], "smtp-sim sends 503 in every scenario (auth.already-authenticated, "
                          "sequence.auth-in-transaction, sequence.data-before-mail"),
 ])
