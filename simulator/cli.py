@@ -12,13 +12,15 @@ fails then), kept so that options added alongside merge cleanly; they may go onc
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Final
+from typing import Final, cast
 
 from .lessons.load import LANGS
 from .lessons.ui import text
+from .render.helptext import HelpFormatter, Parser
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -74,28 +76,30 @@ def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> 
                         help="chaos: seed of the random faults, to replay a run")
 
 
-def _whole_number(value: str) -> int:
+def _whole_number(value: str, lang: str = LANGS[0]) -> int:
     """A count of 0 or more (0 switches the limit off)."""
     if not value.strip().isdigit():
-        raise argparse.ArgumentTypeError(_limit_words("limits.bad-count", value))
+        raise argparse.ArgumentTypeError(_limit_words("limits.bad-count", value, lang))
     return int(value)
 
 
-def _error_seconds(value: str) -> float:
+def _error_seconds(value: str, lang: str = LANGS[0]) -> float:
     """Seconds from 0 to 60: an error reply waiting longer would only hold a connection."""
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 60:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(_limit_words("limits.bad-seconds", value))
+        raise argparse.ArgumentTypeError(_limit_words("limits.bad-seconds", value, lang))
     return seconds
 
 
-def _limit_words(key: str, value: str) -> str:
-    from .lessons.ui import text  # only when an option is wrong
+def _limit_words(key: str, value: str, lang: str) -> str:
+    return text(key, lang, value=value[:40])
 
-    return text(key, LANGS[0], value=value[:40])
+
+_SAID_IN_LANG: Final = (_whole_number, _error_seconds)
+"""Option types whose refusal is our own sentence: :func:`localize` gives them the language."""
 
 
 def _error_options(parser: argparse.ArgumentParser, *, top: bool = False,
@@ -156,11 +160,12 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve = sub.add_parser("serve", help="serve real SMTP clients over TCP, for a classroom")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
     serve.add_argument("--port", type=int, default=2525, help="TCP port; 0 picks a free one")
-    serve.add_argument("--hostname", default=None, help="server name in the greeting")
+    serve.add_argument("--hostname", default=None, metavar="NAME",
+                       help="server name in the greeting")
     serve.add_argument("--maildir", default=None, metavar="DIR",
                        help="store accepted messages in this Maildir (default: memory)")
-    serve.add_argument("--max-clients", type=int, default=200)
-    serve.add_argument("--timeout", type=float, default=300.0,
+    serve.add_argument("--max-clients", type=int, default=200, metavar="N")
+    serve.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
                        help="idle timeout in seconds; also the most one command line may take")
     serve.add_argument("--data-block-timeout", type=float, default=180.0, metavar="SECONDS",
                        help="in DATA, longest pause in the message text (RFC 5321: 3 min)")
@@ -226,7 +231,8 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """``smtp-sim run FILE``: a script played, the transcript printed."""
     run = sub.add_parser(
         "run", help="send a file of command lines and print the explained transcript")
-    run.add_argument("file", nargs="?", default="-", help="command file (default: stdin)")
+    run.add_argument("file", nargs="?", default="-", metavar="FILE",
+                     help="command file (default: stdin)")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     run.add_argument("--fail-on", choices=("4xx", "5xx"), action="append", default=None,
                      help="exit with status 1 when a reply of this class came (repeatable)")
@@ -234,28 +240,15 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     _error_options(run)
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's layout, wrapped by display width at word or ideograph boundaries (its own
-    textwrap counts characters and breaks only at spaces, so Chinese help overflowed)."""
-
-    def _split_lines(self, text: str, width: int) -> list[str]:
-        from .render.wrap import wrap_fragments
-
-        wrapped = wrap_fragments([("", " ".join(text.split()))], max(width, 10))
-        return "".join(part for _, part in wrapped).split("\n")
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
-
-
 def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="smtp-sim", formatter_class=_Formatter,
+    parser = Parser(
+        prog="smtp-sim", formatter_class=HelpFormatter,
         description="Learn SMTP by typing it: a strict RFC 5321 server that explains every reply.",
     )
     _console_options(parser, top=True)
     _error_options(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = cast("argparse._SubParsersAction[argparse.ArgumentParser]",
+               parser.add_subparsers(dest="command", metavar="COMMAND"))
     repl = sub.add_parser("repl", help="the interactive console (the default)")
     _console_options(repl)
     _error_options(repl)
@@ -281,17 +274,25 @@ def _help_text(command: str, dest: str, lang: str) -> str | None:
 
 
 def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
-    """Every help text of ``parser`` and its subcommands from ``[cli]`` in ``lang``."""
+    """Every help text of ``parser`` and its subcommands from ``[cli]`` in ``lang``, and
+    argparse's own words from ``[argparse]``."""
+    if isinstance(parser, Parser):
+        parser.lang = lang
+    parser._positionals.title = text("argparse.positionals", lang)
+    parser._optionals.title = text("argparse.optionals", lang)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.help = text("cli.commands", lang)
             for pseudo in action._choices_actions:
                 pseudo.help = _help_text("command", pseudo.dest, lang) or pseudo.help
             for name, subparser in action.choices.items():
-                subparser.formatter_class = _Formatter
+                subparser.formatter_class = HelpFormatter
                 localize(subparser, lang, name)
-        elif action.help is not argparse.SUPPRESS:
-            action.help = _help_text(command, action.dest, lang) or action.help
+        else:
+            if action.type in _SAID_IN_LANG:
+                action.type = functools.partial(action.type, lang=lang)
+            if action.help is not argparse.SUPPRESS:
+                action.help = _help_text(command, action.dest, lang) or action.help
 
 
 def help_lang(argv: Sequence[str]) -> str:

@@ -174,3 +174,55 @@ def test_help_fits_the_terminal_by_display_width(lang: str, columns: int) -> Non
             env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "COLUMNS": str(columns)})
         wide = [line for line in result.stdout.splitlines() if text_width(line) > columns]
         assert result.returncode == 0 and wide == []
+
+
+@pytest.mark.parametrize(("argv", "usage", "said"), [
+    (["serve", "--port", "abc"], "usage: smtp-sim serve",
+     "smtp-sim serve: error: argument --port: 'abc' is not a whole number"),
+    (["--lang", "zh", "serve", "--port", "abc"], "用法：smtp-sim serve",
+     "smtp-sim serve：错误：参数 --port：'abc' 不是整数"),
+    (["serve", "--timeout", "soon", "--lang", "zh"], "用法：smtp-sim serve",
+     "smtp-sim serve：错误：参数 --timeout：'soon' 不是数字"),
+    (["--lang", "zh", "lessons"], "用法：smtp-sim lessons", "smtp-sim lessons：错误：缺少必需的参数：check"),
+    (["--lang", "zh", "run", "--fail-on", "3xx"], "用法：smtp-sim run",
+     "smtp-sim run：错误：参数 --fail-on：无效的选择：'3xx'（可选：'4xx', '5xx'）"),
+    (["--lang", "zh", "--version"], "用法：smtp-sim [选项...]",
+     "smtp-sim：错误：无法识别的参数：--version"),
+    (["--lang", "zh", "explain"], "用法：smtp-sim explain", "smtp-sim explain：错误：缺少必需的参数：CODE|FILE"),
+    (["--lang", "zh", "serve", "--soft-error-limit", "-3"], "用法：smtp-sim serve",
+     "smtp-sim serve：错误：参数 --soft-error-limit：必须是 0 或更大的整数，而不是 -3"),
+    (["run", "--error-sleep", "99", "--lang", "zh"], "用法：smtp-sim run",
+     "smtp-sim run：错误：参数 --error-sleep：必须是 0 到 60 之间的秒数，而不是 99"),
+])
+def test_a_command_line_mistake_is_said_in_the_chosen_language(argv: list[str], usage: str,
+                                                               said: str) -> None:
+    result = smtp_sim(*argv)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(usage)
+    assert result.stderr.rstrip("\n").splitlines()[-1] == said
+
+
+@pytest.mark.parametrize("command", ["", "repl", "serve", "demo", "explain", "lessons", "learn",
+                                     "run"])
+def test_chinese_help_has_no_english_headings(command: str) -> None:
+    """argparse's own words (usage:, options:, positional arguments:) follow --lang too,
+    and the usage's later lines stand under the program's name, by display width."""
+    from simulator.render.wrap import text_width
+
+    out = smtp_sim("--lang", "zh", *([command] if command else []), "--help").stdout
+    assert out.startswith("用法：smtp-sim") and "\n选项：\n" in out
+    for english in ("usage:", "options:", "positional arguments:"):
+        assert english not in out
+    usage = out.split("\n\n")[0].splitlines()
+    name = text_width(f"用法：smtp-sim {command} " if command else "用法：smtp-sim ")
+    assert all(line[:name].isspace() and not line[name].isspace() for line in usage[1:])
+
+
+def test_a_number_option_shows_what_kind_of_number_it_takes() -> None:
+    """``--timeout SECONDS``, ``--max-clients N``: never argparse's ``TIMEOUT`` or
+    ``MAX_CLIENTS`` made from the option's name."""
+    placeholders = {"N", "SECONDS", "MIB", "BYTES", "PORT", "CHARS", "P"}
+    for command, action in every_option(build_parser()):
+        if action.option_strings and action.type not in (None, str):
+            shown = action.metavar or action.dest.upper()
+            assert shown in placeholders, f"{command} {action.option_strings[0]} {shown}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -31,6 +32,10 @@ class Pane:
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "pane")
+
+    def history(self) -> str:
+        """The whole pane, the lines scrolled off the top included."""
+        return self.tmux("capture-pane", "-p", "-t", "pane", "-S", "-")
 
     def wait_for(self, text: str) -> str:
         deadline = time.monotonic() + TIMEOUT
@@ -62,3 +67,19 @@ def pane(tmp_path: Path, *args: str, width: int = 120, height: int = 35) -> Iter
     finally:
         subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True,
                        check=False)
+
+
+_ASCII_RUN = re.compile(r"[!-~]+")
+
+
+def assert_wrapped(screen: str, unwrapped: str, *, starts: tuple[str, ...]) -> None:
+    """``screen`` is ``unwrapped`` wrapped as a reader wants it: every line begins with one of
+    ``starts`` (a marker or an indent, never a word's tail at column 0), and every run of
+    printable ASCII on it (a word, an address, a command) is whole, as in ``unwrapped``."""
+    whole = set(_ASCII_RUN.findall(unwrapped))
+    for line in screen.splitlines():
+        if not line.strip():
+            continue
+        assert line.startswith(starts), f"starts at column 0: {line!r}\n{screen}"
+        cut = [run for run in _ASCII_RUN.findall(line) if run not in whole]
+        assert not cut, f"a word cut in two: {cut} in {line!r}\n{screen}"

@@ -109,7 +109,8 @@ def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
     if verb is None:
         return annotation
     hint = text("explain.did-you-mean", annotation.lang, verb=verb)
-    return dataclasses.replace(annotation, why=f"{hint} {annotation.why}")
+    gap = text("words.sentence-separator", annotation.lang)  # none after Chinese "？"
+    return dataclasses.replace(annotation, why=f"{hint}{gap}{annotation.why}")
 
 
 class Connection(Protocol):

@@ -1,5 +1,6 @@
 """Near misses: ``EHLLO``, ``MIAL``, ``RCTP`` get the strict 500 on the wire, and the
-explanation adds ``Did you mean EHLO?`` (an edit distance of 1 or 2 to one known verb)."""
+explanation adds ``Did you mean EHLO?`` (an edit distance of 1 to one known verb, or 2 for a
+word of five letters or more)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from simulator.protocol.state import Verb
 
 VERBS: Final = tuple(v.value for v in Verb if v.value.isalpha())
 MAX_DISTANCE: Final = 2
+SHORT_WORD: Final = 4
+"""A word this short may be one edit from a verb: two edits would change half of it, and
+``USER`` (POP3), ``RETR`` or ``TEST`` are no typo of ``RSET``, nor ``FOO`` of ``NOOP``."""
 
 
 def distance(a: str, b: str) -> int:
@@ -26,12 +30,14 @@ def distance(a: str, b: str) -> int:
 
 
 def suggest(word: str) -> str | None:
-    """The one known verb closest to ``word`` within :data:`MAX_DISTANCE`, if any."""
+    """The one known verb closest to ``word`` within :data:`MAX_DISTANCE` (1 for a word of
+    :data:`SHORT_WORD` letters or fewer), if any."""
     if not word.isascii() or not word.isalpha() or len(word) > 8:
         return None
     upper = word.upper()
     scored = sorted((distance(upper, verb), verb) for verb in VERBS)
     best, verb = scored[0]
-    if best == 0 or best > MAX_DISTANCE or (len(scored) > 1 and scored[1][0] == best):
+    most = 1 if len(upper) <= SHORT_WORD else MAX_DISTANCE
+    if best == 0 or best > most or (len(scored) > 1 and scored[1][0] == best):
         return None
     return verb

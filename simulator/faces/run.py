@@ -28,7 +28,7 @@ from simulator.lessons.ui import text
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
 from simulator.render.masking import StepMasker
-from simulator.render.terminal import reader_gone, wants_color
+from simulator.render.terminal import reader_gone, terminal_width, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text, wire_lines
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ class Printer:
 
     def __init__(self, fmt: str, out: TextIO, *, color: bool, lang: str) -> None:
         self.fmt, self.out, self.color = fmt, out, color
+        self.width = terminal_width(out)  # text on a terminal wraps as the console's does
         self.player: Player | None = None
         self._markdown = MarkdownWriter(lang)
         self._records = 0
@@ -116,7 +117,7 @@ class Printer:
             self._markdown.lang = self.lang
             self._write("".join(line + "\n" for line in self._markdown.event(event)))
         else:
-            self._write(event_text(event, self.lang, color=self.color))
+            self._write(event_text(event, self.lang, color=self.color, width=self.width))
 
     def _count(self, step: Step) -> None:
         for answer in step.answers:

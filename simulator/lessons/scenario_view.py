@@ -32,7 +32,7 @@ TEXTS: Final = ("start", "greylist_delay", "rate_limit", "fault_rate", "seed", "
                 "rules", "no_rules", "rule", "domains", "reply_key", "delay", "disconnect",
                 "silent", "engine_reply", "waited",
                 "hung_up", "remote", "sent_never", "sent_strict", "sent_scenario", "option",
-                "sent_feature")
+                "sent_feature", "sent_teacher")
 OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limit",
                   "fault": "--fault-rate"}
 """The command-line option that tunes each memory or chance condition."""
@@ -88,7 +88,8 @@ def describe(scenario: Scenario, lang: str = "en") -> list[str]:
     if not scenario.rules:
         return [*lines, text("no_rules", lang)]
     if scenario.local_domains:
-        lines.append(text("domains", lang, domains=", ".join(scenario.local_domains)))
+        listed = ui_text("words.name-separator", lang).join(scenario.local_domains)
+        lines.append(text("domains", lang, domains=listed))
     settings = _settings(scenario, lang)
     lines += [*([settings] if settings else []), text("rules", lang)]
     for number, rule in enumerate(scenario.rules, 1):
@@ -170,6 +171,11 @@ def _scenario_codes(scenario: Scenario) -> Mapping[int, list[Rule]]:
     return found
 
 
+RULE_ONLY: Final = frozenset({"rcpt.no-reverse-dns"})
+"""Catalogue replies only a rule sends that no built-in scenario turns on (reverse DNS is
+left to a teacher: a classroom's own machines seldom have it)."""
+
+
 def sent_by(code: int, lang: str = "en") -> str:
     """Who sends ``code``: every scenario, some built-in scenarios (which rule and option),
     or nobody here (a code learners meet only from real servers)."""
@@ -177,14 +183,15 @@ def sent_by(code: int, lang: str = "en") -> str:
                      if isinstance(rule.reply, str)}
     always = sorted(key for key, spec in CATALOGUE.items()
                     if spec.code == code and key not in scenario_keys
-                    and key != "session.hung-up")
+                    and key != "session.hung-up" and key not in RULE_ONLY)
+    names = ui_text("words.name-separator", lang)  # 、 in Chinese
     plain = [key for key in always if _feature_option(key) is None]
-    sentences = [text("sent_strict", lang, code=code, keys=", ".join(plain))] if plain else []
+    sentences = [text("sent_strict", lang, code=code, keys=names.join(plain))] if plain else []
     for option in dict.fromkeys(o for _, o in FEATURE_OPTIONS):
         gated = [key for key in always if _feature_option(key) == option]
         if gated:
             sentences.append(text("sent_feature", lang, code=code, option=option,
-                                  keys=", ".join(gated)))
+                                  keys=names.join(gated)))
     for scenario in _builtins():
         rules = _scenario_codes(scenario).get(code, [])
         if not rules:
@@ -193,7 +200,11 @@ def sent_by(code: int, lang: str = "en") -> str:
                           if getattr(rule.match, name) is not None})
         sentences.append(text(
             "sent_scenario", lang, code=code, scenario=scenario.name,
-            rules=", ".join(rule.name for rule in rules),
+            rules=names.join(rule.name for rule in rules),
             options="".join(text("option", lang, option=option) for option in options)))
+    teacher = [key for key in sorted(RULE_ONLY) if CATALOGUE[key].code == code
+               and key not in scenario_keys]
+    if teacher:
+        sentences.append(text("sent_teacher", lang, code=code, keys=names.join(teacher)))
     joined = ui_text("words.sentence-separator", lang).join(sentences)
     return joined or text("sent_never", lang, code=code)

@@ -15,6 +15,18 @@ def wants_color(stream: TextIO, *, no_color: bool = False) -> bool:
     return bool(isatty and isatty())
 
 
+def terminal_width(stream: TextIO) -> int | None:
+    """The columns text written to ``stream`` may fill (one short of the terminal's width,
+    as the console leaves, so a full line never makes the terminal wrap on its own), or
+    None when it is not a terminal: a file or a pipe keeps one line per logical line."""
+    try:
+        if not stream.isatty():
+            return None
+        return os.get_terminal_size(stream.fileno()).columns - 1
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 SIGPIPE_STATUS = 128 + 13
 """The exit status of a Unix tool whose reader went away (``| head``)."""
 

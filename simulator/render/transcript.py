@@ -30,6 +30,8 @@ RECEIVED: Final = "<-  "
 """A 1xx, 2xx or 3xx reply line (swaks' markers: an error must stand out without colour)."""
 RECEIVED_ERROR: Final = "<** "
 """A 4xx or 5xx reply line (and bytes that are no SMTP reply)."""
+NARRATION: Final = "# "
+"""A script's narration line (a demo's caption) starts with this."""
 SHOWN_LIMIT: Final = 1024
 """Characters of one sent line shown; a longer line is cut (the server refuses past 512)."""
 _WIRE_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
@@ -121,16 +123,34 @@ def notice_text(notice: Notice, lang: str) -> str:
 def event_fragments(event: Event, lang: str, *, raw: bool = False) -> Fragments:
     """One script event on screen: a step, narration (``# ...``) or a player's notice."""
     if isinstance(event, Note):
-        return [("class:title", f"# {show_typed(event.text)}\n")]
+        return [("class:title", f"{NARRATION}{show_typed(event.text)}\n")]
     if isinstance(event, Notice):
         return [("class:dim", show_typed(notice_text(event, lang)) + "\n")]
     return step_fragments(event, lang, raw=raw)
 
 
-def event_text(event: Event, lang: str, *, color: bool, raw: bool = False) -> str:
+MARKERS: Final = (SENT, RECEIVED, RECEIVED_ERROR, NARRATION)
+"""The markers a transcript line may start with: a long one goes on under its text, the
+marker column clear."""
+
+
+def for_width(fragments: Fragments, width: int | None) -> Fragments:
+    """A transcript wrapped for a terminal ``width`` columns wide, as the console wraps it:
+    at word (or ideograph) boundaries, explanations keeping their indent, wire lines hanging
+    under their text. ``None`` (a file or a pipe) leaves one line per logical line."""
+    if width is None:
+        return fragments
+    from .wrap import wrap_fragments
+
+    return wrap_fragments(fragments, width, markers=MARKERS)
+
+
+def event_text(event: Event, lang: str, *, color: bool, raw: bool = False,
+               width: int | None = None) -> str:
+    """One event as text; wrapped to ``width`` columns when it goes to a terminal."""
     from .fragments import to_ansi, to_plain
 
-    fragments = event_fragments(event, lang, raw=raw)
+    fragments = for_width(event_fragments(event, lang, raw=raw), width)
     return to_ansi(fragments) if color else to_plain(fragments)
 
 

@@ -13,6 +13,7 @@ console's screen counts): CJK and full-width forms take two columns, combining m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -27,6 +28,8 @@ NO_LINE_END: Final = frozenset("（【「『《〈“‘([{")
 """Characters that must not end a line: they stick to what follows them."""
 
 _Cell = tuple[str, str]  # (style, one character)
+_LIST_ITEM: Final = re.compile(r" *(?:\d{1,3}\.|[-•]) (?=\S)")
+"""A numbered or bulleted item: its continuation lines stand under its text."""
 
 
 def char_width(char: str) -> int:
@@ -69,9 +72,11 @@ def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
 
 
 def _wrap_cells(cells: Sequence[_Cell], width: int, hang: int | None) -> list[list[_Cell]]:
-    """Greedy fill of one logical line; continuation lines keep its leading indentation,
-    or are indented by ``hang`` columns when given (under the text after a marker)."""
-    indent = 0
+    """Greedy fill of one logical line; continuation lines keep its leading indentation
+    (under the text of a list item: ``  12. ``, ``  - ``), or are indented by ``hang``
+    columns when given (under the text after a marker)."""
+    item = _LIST_ITEM.match("".join(char for _, char in cells[:12]))
+    indent = item.end() if item else 0
     while indent < len(cells) and cells[indent][1] == " ":
         indent += 1
     indent = min(indent if hang is None else hang, max(width // 3, 0))
@@ -113,12 +118,13 @@ def _merge(cells: Iterable[_Cell]) -> list[Fragment]:
 
 
 def wrap_fragments(fragments: Iterable[Fragment], width: int, *,
-                   hang: int | None = None) -> list[Fragment]:
+                   hang: int | None = None, markers: Sequence[str] = ()) -> list[Fragment]:
     """The fragments with newlines added so no line is wider than ``width`` columns.
 
     ``hang``: continuation lines are indented by that many columns (a wire line's marker is
-    4 wide), instead of the logical line's own leading spaces. A width below 10 turns
-    wrapping off (nothing sensible fits).
+    4 wide), instead of the logical line's own leading spaces. ``markers``: a logical line
+    that starts with one of them hangs under the text after it (a whole transcript at once).
+    A width below 10 turns wrapping off (nothing sensible fits).
     """
     fragments = list(fragments)
     if width < 10:
@@ -134,7 +140,10 @@ def wrap_fragments(fragments: Iterable[Fragment], width: int, *,
     for number, line in enumerate(logical):
         if number:
             cells.append(("", "\n"))
-        for row, wrapped in enumerate(_wrap_cells(line, width, hang)):
+        text = "".join(char for _, char in line)
+        marker = next((m for m in markers if text.startswith(m)), None)
+        line_hang = hang if marker is None else text_width(marker)
+        for row, wrapped in enumerate(_wrap_cells(line, width, line_hang)):
             if row:
                 cells.append(("", "\n"))
             cells.extend(wrapped)

@@ -411,3 +411,26 @@ def test_a_file_ending_inside_a_group_exits_1_and_says_why(
     captured = capsys.readouterr()
     assert "its 1 line(s) were never sent; close the group with :end" in captured.out
     assert "smtp-sim run: the file ended inside a :pipeline group" in captured.err
+
+HOMEWORK = b"EHLO client.example.com\nFOO\nMAIL FROM:<alice@example.org>\nRCPT TO:<bob@example.net>\nQUIT\n"
+
+
+@pytest.mark.parametrize(("width", "lang"), [(60, "en"), (60, "zh"), (80, "en"), (80, "zh")])
+def test_run_on_a_terminal_wraps_between_words_under_its_markers(
+        tmp_path: Path, width: int, lang: str) -> None:
+    """Printed to a terminal, the transcript wraps as the console's does: at word (or
+    ideograph) boundaries, explanations indented, a wire line hanging under its text; to a
+    pipe it stays one line per logical line, for grep and handouts."""
+    from tests.tmux import assert_wrapped, pane
+
+    script = tmp_path / "homework.smtp"
+    script.write_bytes(HOMEWORK)
+    piped = subprocess.run([sys.executable, "-m", "simulator", "run", str(script),
+                            "--lang", lang], capture_output=True, text=True, check=True,
+                           env={"SMTP_SIM_HOME": str(tmp_path / "home"), "PATH": ""}).stdout
+    assert max(len(line) for line in piped.splitlines()) > width  # it would need wrapping
+    with pane(tmp_path, "run", str(script), "--lang", lang, width=width, height=60) as term:
+        assert term.status() == "0"
+        screen = term.history()
+    assert_wrapped(screen, piped, starts=(SENT, RECEIVED, RECEIVED_ERROR, "  "))
+    assert "<-  221 2.0.0 smtp-sim.localhost closing connection" in screen

@@ -100,3 +100,22 @@ def test_the_authentication_conditions_are_listed() -> None:
     assert "dmarc: on end-of-data (authenticated = false; dmarc = fail; dmarc_policy = reject)" in lines
     assert "spf-fail: on rcpt (authenticated = false; spf = fail)" in lines
     assert "null-mx: on rcpt (null_mx = true)" in lines
+
+@pytest.mark.parametrize(("lang", "keys", "rules"), [
+    ("en", "(data.bare-cr, data.bare-lf, ", "nobody, dmarc;"),
+    ("zh", "（data.bare-cr、data.bare-lf、", "nobody、dmarc；"),
+])
+def test_who_sends_a_code_lists_names_as_the_language_does(lang: str, keys: str,
+                                                            rules: str) -> None:
+    said = sent_by(550, lang)
+    assert keys in said and rules in said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_reply_only_a_teachers_rule_sends_is_not_said_to_come_always(lang: str) -> None:
+    """550 5.7.25 (no reverse DNS) comes only from a rule no built-in scenario turns on."""
+    said = sent_by(550, lang)
+    first = said.split("rcpt.no-reverse-dns")[0]
+    assert "rcpt.no-reverse-dns" in said and "data.bare-lf" in first
+    assert said.index("rcpt.no-reverse-dns") > said.index("dmarc")
+    assert "rcpt.no-reverse-dns" not in sent_by(550, lang).split("。" if lang == "zh" else ". ")[0]

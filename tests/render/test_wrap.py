@@ -64,3 +64,12 @@ def test_wide_characters_are_measured_as_the_terminal_does() -> None:
 
     for text in ("回车键", "ＦＵＬＬ", "e\u0301te", "👍 ok", "a\u200bb"):
         assert text_width(text) == wcswidth(text)
+
+
+def test_a_line_starting_with_a_marker_hangs_under_its_text() -> None:
+    """A whole transcript wrapped at once: each wire line hangs under the text after its
+    marker; an explanation line keeps its own indent."""
+    text = "<-  250 a b c d e f g h\n  Why: one two three four\n"
+    out = "".join(part for _, part in wrap_fragments([("", text)], 12, markers=("<-  ",)))
+    assert out.split("\n") == ["<-  250 a b", "    c d e f", "    g h",
+                               "  Why: one", "  two three", "  four", ""]

@@ -29,7 +29,9 @@ from simulator.lessons.scenarios import ScenarioError, from_options
 from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
 from simulator.render.asciicast import AsciicastWriter
-from simulator.render.terminal import reader_gone, wants_color
+from simulator.render.fragments import to_plain
+from simulator.render.terminal import reader_gone, terminal_width, wants_color
+from simulator.render.transcript import for_width
 from simulator.server.secure import OptionError
 
 from .controller import DemoController
@@ -49,12 +51,14 @@ def _error(text: str) -> int:
 
 def list_demos(lang: str, out: TextIO) -> int:
     """``smtp-sim demo list``: each playable built-in demo with its title and summary."""
-    out.write(say(lang, "demo", "list-heading") + "\n")
+    lines = [say(lang, "demo", "list-heading")]
     for name in builtin_names(playable=True):
         demo = builtin_demo(name)
         assert demo is not None
         script = demo.script(lang)
-        out.write(f"  {name:<14} {script.title(lang)}\n  {'':<14} {demo.summary(lang)}\n")
+        lines += [f"  {name:<14} {script.title(lang)}", f"  {'':<14} {demo.summary(lang)}"]
+    # on a terminal, a long summary goes on under itself, broken between words
+    out.write(to_plain(for_width([("", "\n".join(lines) + "\n")], terminal_width(out))))
     return 0
 
 
@@ -172,7 +176,7 @@ def _unattended(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
         playback = trio.run(lambda: play_unattended(
             demo, player, sys.stdout, lang=lang, color=color,
             cast=None if cast is None else cast[1], speed=args.speed,
-            pace=args.pace or 0.0))
+            pace=args.pace or 0.0, width=terminal_width(sys.stdout)))
     finally:
         if cast is not None:
             cast[0].close()

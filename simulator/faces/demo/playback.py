@@ -25,7 +25,12 @@ from simulator.render.demo import (
 )
 from simulator.render.fragments import to_ansi, to_plain
 from simulator.render.masking import StepMasker
-from simulator.render.transcript import Fragments, answer_fragments, explanation_fragments
+from simulator.render.transcript import (
+    Fragments,
+    answer_fragments,
+    explanation_fragments,
+    for_width,
+)
 
 RECORDING_PACE: Final = 2.0
 """Seconds between steps in a recording made with ``--pace 0`` (no pause would be unwatchable)."""
@@ -87,8 +92,9 @@ class CastTimeline:
 async def play_unattended(demo: LoadedDemo, player: DemoPlayer, out: TextIO, *, lang: str,
                           color: bool, explanations: bool = True,
                           cast: AsciicastWriter | None = None, speed: float = 20.0,
-                          pace: float = 0.0) -> Playback:
-    """Play every step and print each as it is played; a recording too when ``cast``."""
+                          pace: float = 0.0, width: int | None = None) -> Playback:
+    """Play every step and print each as it is played; a recording too when ``cast``.
+    ``width``: the terminal's, to wrap what is printed as the console does (None: a pipe)."""
     render = to_ansi if color else to_plain
     cast_render = to_ansi
     script = demo.script(lang)
@@ -99,14 +105,14 @@ async def play_unattended(demo: LoadedDemo, player: DemoPlayer, out: TextIO, *, 
         timeline = None if cast is None else CastTimeline(cast, cast_render, speed=speed,
                                                           pace=pace)
         start = playback_start(view)
-        out.write(render(start))
+        out.write(render(for_width(start, width)))
         if timeline is not None:
             timeline.show(start)
         number, masker = 0, StepMasker()
         while (result := await player.forward()) is not None:
             number += 1
             shown = StepResult(script.steps[number - 1], result.steps, result.unsent)
-            out.write(render(playback_step(view, shown, number, masker)))
+            out.write(render(for_width(playback_step(view, shown, number, masker), width)))
             if timeline is not None:
                 timeline.step(view, shown, number)
         out.flush()

@@ -118,6 +118,8 @@ class ConsoleContext:
     waiter: Waiter | None = None
     """Over ``--connect``: how a send waits (see faces/shell/waiting.py); None waits
     quietly (the built-in server answers at once, and tests drive the context directly)."""
+    held: list[Fragments] = field(default_factory=list)
+    """Said during a send while the waiting prompt is up: shown when it is gone."""
     idle_timeout: float | None = None
     """The built-in server's idle timeout in seconds (a lesson's); None waits for ever."""
     pauser: Pauser | None = None
@@ -175,9 +177,15 @@ class ConsoleContext:
     # -- the connection ----------------------------------------------------------------------
 
     def _retrying(self, problem: str) -> None:
-        """Said before --connect connects again without verification (untrusted certificate)."""
-        self.show([("class:code.4xx",
-                    text("tls.retrying", self.lang, problem=show_text(problem)) + "\n")])
+        """Said before --connect connects again without verification (untrusted certificate);
+        while the waiting prompt holds the terminal, as soon as it is gone (written under
+        it, the sentence ran on from the prompt's line and wrapped mid-word)."""
+        said = [("class:code.4xx", text("tls.retrying", self.lang, problem=show_text(problem))
+                 + "\n")]
+        if self.waiter is not None:
+            self.held.append(said)
+        else:
+            self.show(said)
 
     def _new_connection(self) -> Connection:
         self.sessions += 1
@@ -337,7 +345,12 @@ class ConsoleContext:
         if self.waiter is None:
             return await send()
         before = self.view().state if self.connection is not None else State.CONNECTED
-        step = await self.waiter(send, key)
+        try:
+            step = await self.waiter(send, key)
+        finally:  # what the send had to say while the waiting prompt was up
+            for said in self.held:
+                self.show(said)
+            self.held.clear()
         if step is None:
             step = Step(data, (), before, stopped=True)
         return step

@@ -34,3 +34,29 @@ def test_the_demo_on_a_projector_with_a_recording(tmp_path: Path, width: int,
     times = [json.loads(line)[0] for line in lines[1:]]
     assert times and times == sorted(times)
     assert any("QUT" in json.loads(line)[2] for line in lines[1:])
+
+
+@pytest.mark.parametrize(("width", "lang"), [(60, "en"), (60, "zh"), (80, "en"), (80, "zh")])
+def test_demo_list_and_unattended_play_wrap_on_a_terminal(tmp_path: Path, width: int,
+                                                          lang: str) -> None:
+    """``demo list`` and ``demo NAME --pace 0`` printed to a terminal wrap between words,
+    a summary under its summary, a wire line under its text (not mid-word at column 0)."""
+    import subprocess
+    import sys
+
+    from simulator.render.wrap import text_width
+    from tests.tmux import assert_wrapped
+
+    home = {"SMTP_SIM_HOME": str(tmp_path / "home"), "PATH": ""}
+    for args, starts in ((["list"], ("Built-in", "内置", "  ")),
+                         (["bounces", "--pace", "0"], (" -> ", "<-  ", "<** ", "# ", "  ", "──", "Bounces",
+                                                       "退信", "("))):
+        piped = subprocess.run([sys.executable, "-m", "simulator", "demo", *args, "--lang",
+                                lang], capture_output=True, text=True, check=True,
+                               env=home).stdout
+        assert max(text_width(line) for line in piped.splitlines()) > width
+        place = tmp_path / args[0]  # a pane of its own: its own exit-status file
+        place.mkdir()
+        with pane(place, "demo", *args, "--lang", lang, width=width, height=60) as term:
+            assert term.status() == "0"
+            assert_wrapped(term.history(), piped, starts=starts)

@@ -5,6 +5,9 @@ session closed."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
+
+import pytest
 
 from simulator.faces.shell.context import ConsoleContext, encode_line
 from simulator.lessons.ui import text
@@ -59,3 +62,39 @@ async def test_nothing_is_sent_after_the_session_closed() -> None:
     said = out.getvalue()[len(before):]
     assert said.startswith(CLOSED_NOT_SENT) and "NOOP" not in said
     await ctx.close()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "The system does not trust"),
+                                             ("zh", "系统不信任这台服务器的证书")])
+def test_the_reconnect_notice_has_lines_of_its_own_under_the_waiting_prompt(
+        tmp_path: Path, lang: str, said: str) -> None:
+    """--connect to an untrusted certificate: the notice that the console connects again is
+    written once the waiting prompt is gone, from the start of a line and wrapped there
+    (written while the prompt was up, it ran on from the prompt's own line, mid-word)."""
+    import subprocess
+    import sys
+
+    from tests.tmux import pane
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "serve", "--port", "0", "--tls"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={"SMTP_SIM_HOME": str(tmp_path / "server"), "PATH": ""})
+    try:
+        assert server.stdout is not None
+        port = server.stdout.readline().rsplit(":", 1)[1].strip()
+        with pane(tmp_path, "--connect", f"127.0.0.1:{port}", "--lang", lang, width=60,
+                  height=40) as term:
+            term.wait_for("smtp>")
+            for line in ("EHLO client.example", "STARTTLS"):
+                term.key("-l", line)
+                term.key("Enter")
+            term.wait_for("TLS established" if lang == "en" else "TLS 已建立")
+            screen = term.history()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lines = [line for line in screen.splitlines() if said in line]
+    assert len(lines) == 1 and lines[0].startswith(said), screen
+    waiting = "Waiting for the server's reply" if lang == "en" else "正在等待服务器回复"
+    assert waiting not in screen.split(" -> STARTTLS")[0].rsplit(" -> EHLO", 1)[1], screen

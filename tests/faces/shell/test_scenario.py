@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,8 +124,8 @@ async def test_greylisting_survives_reconnect(autojump_clock: trio.testing.MockC
     (["explain", "211"], "smtp-sim itself never sends 211: you meet it from real servers"),
     (["explain", "451"], "The realistic scenario sends 451 (rule greylist; smtp-sim --scenario "
                          "realistic, option --greylist-delay)."),
-    (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay, "
-                                          "no-valid-recipients, gtube, spam-subject；"),
+    (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay、"
+                                          "no-valid-recipients、gtube、spam-subject；"),
     (["explain", "503"], "smtp-sim sends 503 in every scenario (sequence.data-before-mail, "
                          "sequence.data-before-rcpt"),
     (["explain", "503"], "With --auth, smtp-sim sends 503 in every scenario "
@@ -164,3 +165,29 @@ def test_lessons_check_a_teachers_file(capsys: pytest.CaptureFixture[str],
                    'text = "x" }\n')
     assert main(["lessons", "check", "--scenario", str(bad)]) == 1
     assert "reply.enhanced: class 5 does not match code 450" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("columns", [60, 80])
+async def test_scenario_rules_wrap_under_their_text(monkeypatch: pytest.MonkeyPatch,
+                                                    lang: str, columns: int) -> None:
+    """On a narrow terminal a long rule goes on under its own text, not under its number,
+    and Chinese lists the domains with its own separator."""
+    monkeypatch.setenv("COLUMNS", str(columns + 1))
+    ctx, out = await opened(Policy(scenario=from_options("realistic", seed=4)), lang)
+    ctx.wrap = True
+    start = len(out.getvalue())
+    await run_meta(ctx, parse_meta(":scenario"))
+    await ctx.close()
+    lines = out.getvalue()[start:].splitlines()
+    numbered = [i for i, line in enumerate(lines) if re.match(r" *\d+\. ", line)]
+    assert len(numbered) == len(from_options("realistic", seed=4).rules)  # one line a rule
+    for first, after in zip(numbered, [*numbered[1:], len(lines)], strict=True):
+        hang = len(lines[first]) - len(lines[first].lstrip(" 0123456789."))
+        for line in lines[first + 1:after]:
+            if line.startswith("smtp>"):
+                break
+            assert line[:hang].isspace() and not line[hang].isspace(), "\n".join(lines)
+    if lang == "zh":
+        said = "".join(line.strip() for line in lines)
+        assert "接收以下域名的邮件：example.com、example.org、example.net、localhost" in said

@@ -1,0 +1,117 @@
+"""The command line's help and errors as a reader wants them: wrapped by display width,
+and argparse's own words (``usage:``, ``options:``, its error messages) in the language of
+``--lang`` (``[argparse]`` in ``lessons/ui.LANG.toml``).
+
+argparse offers no hook for its words but gettext, whose catalogue is process-wide; so the
+usage prefix and headings are set per parser, and an error's English is matched against
+argparse's own message ids and said again from the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Final, NoReturn
+
+from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text
+
+ARGPARSE_SAYS: Final = tuple((key, re.compile(pattern)) for key, pattern in (
+    ("argument", r"argument (?P<argument_name>.+?): (?P<message>.*)"),
+    ("required", r"the following arguments are required: (?P<args>.*)"),
+    ("unrecognized", r"unrecognized arguments: (?P<args>.*)"),
+    ("not-allowed", r"not allowed with argument (?P<other>.*)"),
+    ("ignored", r"ignored explicit argument (?P<value>.*)"),
+    ("one-required", r"one of the arguments (?P<args>.*) is required"),
+    ("expected-one", r"expected one argument"),
+    ("expected-at-most-one", r"expected at most one argument"),
+    ("expected-at-least-one", r"expected at least one argument"),
+    ("ambiguous", r"ambiguous option: (?P<option>.*) could match (?P<matches>.*)"),
+    ("invalid-type", r"invalid (?P<type>\w+) value: (?P<value>.*)"),
+    ("invalid-choice", r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)"),
+))
+"""argparse's error messages (its gettext message ids, Python 3.11), each with its
+``[argparse]`` key: argparse offers no other hook than gettext, whose catalogue is
+process-wide, so its English is matched and said again in the user's language."""
+
+
+def in_lang(message: str, lang: str) -> str:
+    """argparse's ``message`` in ``lang``; one it does not know (an option's own refusal)
+    is kept as it is."""
+    for key, pattern in ARGPARSE_SAYS:
+        match = pattern.fullmatch(message)
+        if match is None:
+            continue
+        fields = match.groupdict()
+        if "message" in fields:
+            fields["message"] = in_lang(fields["message"], lang)
+        if fields.get("type") in ("int", "float"):
+            fields["type"] = text(f"argparse.{fields['type']}", lang)
+        return text(f"argparse.{key}", lang, **fields)
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser speaking the user's language: the usage line, the headings and
+    the errors (``smtp-sim serve --port abc``) are ``[argparse]`` data too."""
+
+    lang: str = LANGS[0]
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter = super()._get_formatter()
+        if isinstance(formatter, HelpFormatter):
+            formatter.prefix = text("argparse.usage-prefix", self.lang)
+        return formatter
+
+    def format_help(self) -> str:
+        """argparse's help, its headings ended as the language ends them (``选项：``)."""
+        out = super().format_help()
+        for group in self._action_groups:
+            if group.title:
+                heading = text("argparse.heading", self.lang, title=group.title)
+                out = out.replace(f"\n{group.title}:\n", f"\n{heading}\n")
+        return out
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        said = text("argparse.error", self.lang, prog=self.prog,
+                    message=in_lang(message, self.lang))
+        self.exit(2, said + "\n")
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's layout, wrapped by display width at word or ideograph boundaries (its own
+    textwrap counts characters and breaks only at spaces, so Chinese help overflowed)."""
+
+    prefix: str | None = None
+    """``usage: `` in the help's language."""
+
+    def add_usage(self, usage: str | None, actions: object, groups: object,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups,  # type: ignore[arg-type]
+                          self.prefix if prefix is None else prefix)
+
+    def _format_usage(self, usage: str | None, actions: object, groups: object,
+                      prefix: str | None) -> str:
+        """argparse indents the usage's later lines by the prefix's length in characters;
+        ``用法：`` is wider than it is long, so they are moved under the program's name."""
+        from .wrap import text_width
+
+        extra = text_width(prefix) - len(prefix) if prefix else 0
+        self._width -= extra
+        try:
+            out: str = super()._format_usage(usage, actions, groups,  # type: ignore[arg-type]
+                                             prefix)
+        finally:
+            self._width += extra
+        return out.replace("\n ", "\n" + " " * (extra + 1)) if extra > 0 else out
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from .wrap import wrap_fragments
+
+        wrapped = wrap_fragments([("", " ".join(text.split()))], max(width, 10))
+        return "".join(part for _, part in wrapped).split("\n")
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
