@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 
 from simulator.client import Step, explain
+from simulator.files import FileRefused, open_output
 from simulator.lessons.course import Lesson, LessonRun
 from simulator.lessons.course.words import say
+from simulator.lessons.refusals import say as refusal
 from simulator.protocol.escape import show_bytes, show_typed
 
 Fragments = list[tuple[str, str]]
@@ -90,8 +92,11 @@ def save_transcript(path: str, steps: list[Step], lesson: Lesson, lang: str,
         return "save-usage", "class:code.5xx", {}
     title = say("lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
     try:
-        Path(path).expanduser().write_text(format_markdown(steps, lang, title=title),
-                                           encoding="utf-8")
+        with open_output(Path(path).expanduser()) as out:  # a FIFO nobody reads: refused
+            out.write(format_markdown(steps, lang, title=title))
+    except FileRefused as err:
+        return "save-failed", "class:code.5xx", {"path": show_typed(path),
+                                                  "error": refusal(err, lang)}
     except OSError as err:
         return "save-failed", "class:code.5xx", {"path": show_typed(path),
                                                   "error": err.strerror or err}

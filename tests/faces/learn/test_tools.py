@@ -3,12 +3,15 @@ learner sees, escaped, and a clear message for a wrong argument."""
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 from simulator.faces.learn.tools import save_transcript, tool_fragments
 from simulator.lessons.course import Check, Goal
 from simulator.lessons.course.replay import replay
 from simulator.render import to_plain
+from tests.hostile_files import fifo
 from tests.lessons.course.sample import lesson
 
 TARGET = lesson(Goal("sent", Check(keys=("data.accepted",))))
@@ -40,3 +43,19 @@ def test_save_writes_markdown_and_reports_a_failure(tmp_path: Path) -> None:
     assert key == "saved" and fields["count"] == 0
     assert "Lesson 1: Title" in (tmp_path / "lesson.md").read_text(encoding="utf-8")
     assert save_transcript(str(tmp_path / "none" / "x.md"), [], TARGET, "en")[0] == "save-failed"
+
+
+def test_save_to_a_fifo_nobody_reads_says_so_at_once(tmp_path: Path) -> None:
+    """``:save`` onto a FIFO with no reader waited in open() for ever, with the lesson's screen
+    frozen (held-out attack on issue 18)."""
+    pipe = fifo(tmp_path / "lesson.md")
+    said: list[tuple[str, str, dict[str, object]]] = []
+    worker = threading.Thread(target=lambda: said.append(save_transcript(str(pipe), [], TARGET,
+                                                                         "en")), daemon=True)
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # let the stuck writer go, so the test ends
+        os.close(os.open(pipe, os.O_RDONLY | os.O_NONBLOCK))
+    assert said, "save_transcript waited on the FIFO"
+    key, _, fields = said[0]
+    assert key == "save-failed" and "no program reads" in str(fields["error"])
