@@ -127,20 +127,24 @@ def open_output(path: str | os.PathLike[str], *, append: bool = False) -> TextIO
     terminal or /dev/stdout is written as before: the descriptor is made blocking again
     once open, so no line is dropped. OSError as open() raises it otherwise.
     """
-    flags = (os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
-             | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        descriptor = os.open(path, flags, 0o666)
+        return open(path, "a" if append else "w", encoding="utf-8", opener=_without_waiting)
     except OSError as err:
         if err.errno == errno.ENXIO:
             raise FileRefused("no-reader", path) from None
         raise
+
+
+def _without_waiting(path: str, flags: int) -> int:
+    """open()'s opener: the file opened non-blocking (ENXIO for a FIFO without a reader),
+    then made blocking again; the handle keeps ``path`` as its name."""
+    descriptor = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o666)
     try:
         os.set_blocking(descriptor, True)
     except OSError:
         os.close(descriptor)
         raise
-    return open(descriptor, "a" if append else "w", encoding="utf-8")
+    return descriptor
 
 
 def _check_depth(document: object, where: str | os.PathLike[str], kind: str) -> None:

@@ -128,6 +128,7 @@ def test_a_fifo_with_a_reader_and_a_regular_file_are_written(tmp_path: Path) -> 
     plain = tmp_path / "plain.txt"
     plain.write_text("old\n")
     with open_output(plain, append=True) as out:
+        assert out.name == str(plain)  # the log says which file stopped by this name
         out.write("new\n")
     with open_output(tmp_path / "fresh.txt") as out:
         out.write("ü")
