@@ -178,7 +178,10 @@ class Player:
             self._held.append(item.line + EOLS[self.eol])
             return
         in_data = self._in_data()
-        self._step(await self._connection.send(item.line + EOLS[self.eol]))
+        step = await self._connection.send(item.line + EOLS[self.eol])
+        self._step(step)
+        if not step.answers and not in_data and not self._connection.closed:
+            self._emit(Notice("console.no-reply"))  # as the console says it: never silence
         if (in_data and item.line.startswith(b".") and not item.line.startswith(b"..")
                 and item.line != b"." and self.eol == "crlf"):
             shown = item.line[1:].decode("utf-8", "replace")[:60]

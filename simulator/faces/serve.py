@@ -28,6 +28,7 @@ import trio
 from simulator.faces.classlog import Item, Lesson
 from simulator.faces.notices import Notices, routed, say, sentence
 from simulator.faces.serveoptions import prepared, tcp_options
+from simulator.files import FileRefused, open_output
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import State
@@ -81,10 +82,11 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     with ExitStack() as files:
         try:
             jsonl = None if not getattr(args, "log", None) else files.enter_context(
-                open(args.log, "a", encoding="utf-8"))
-        except OSError as err:
-            print(_words(lang, "serve", "log-failed", path=args.log,
-                         error=err.strerror or err), file=sys.stderr)
+                open_output(args.log, append=True))
+        except (FileRefused, OSError) as err:  # FileRefused: a FIFO no program reads
+            print(text(f"files.{err.reason}", lang, **err.fields) if isinstance(
+                err, FileRefused) else _words(lang, "serve", "log-failed", path=args.log,
+                                              error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,

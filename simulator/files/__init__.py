@@ -6,6 +6,7 @@ from __future__ import annotations
 from .bounded import (
     MAX_DEPTH,
     FileRefused,
+    open_output,
     parse_json,
     parse_toml,
     read_bytes,
@@ -14,5 +15,5 @@ from .bounded import (
     read_toml,
 )
 
-__all__ = ["MAX_DEPTH", "FileRefused", "parse_json", "parse_toml", "read_bytes", "read_json",
-           "read_text", "read_toml"]
+__all__ = ["MAX_DEPTH", "FileRefused", "open_output", "parse_json", "parse_toml", "read_bytes",
+           "read_json", "read_text", "read_toml"]

@@ -15,13 +15,14 @@ A file that is not there, or that the user may not read, is still an OSError: ca
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
 import tomllib
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 MAX_DEPTH: Final = 32
 """How deeply a TOML or JSON file's values may nest (arrays in tables in arrays...). Our own
@@ -35,8 +36,9 @@ O_NOCTTY: a terminal device named by mistake never becomes our controlling termi
 
 
 class FileRefused(ValueError):
-    """A file that is not read, and why: ``reason`` names the sentence ``files.REASON``
-    (``not-a-file``, ``too-large``, ``too-deep``, ``not-utf8``); ``fields`` fill it, with
+    """A file that is not read (or written), and why: ``reason`` names the sentence
+    ``files.REASON`` (``not-a-file``, ``too-large``, ``too-deep``, ``not-utf8``,
+    ``no-reader``); ``fields`` fill it, with
     ``path`` always among them. A ValueError: like a parse error, it is about what the file
     is, not about whether it could be opened."""
 
@@ -114,6 +116,35 @@ def read_toml(path: str | os.PathLike[str], limit: int) -> dict[str, Any]:
 def read_json(path: str | os.PathLike[str], limit: int) -> Any:
     """A JSON file read and parsed within ``limit`` octets and :data:`MAX_DEPTH` levels."""
     return parse_json(read_bytes(path, limit), path)
+
+
+def open_output(path: str | os.PathLike[str], *, append: bool = False) -> TextIO:
+    """``path`` opened to write UTF-8 text (made when missing; emptied unless ``append``).
+
+    A FIFO that no program reads makes a plain open() for writing wait for ever (``serve
+    --log``, ``demo --record`` and ``:save`` hung on one): it is opened without waiting, and
+    the kernel's ENXIO becomes FileRefused (``no-reader``). A pipe that has a reader, a
+    terminal or /dev/stdout is written as before: the descriptor is made blocking again
+    once open, so no line is dropped. OSError as open() raises it otherwise.
+    """
+    try:
+        return open(path, "a" if append else "w", encoding="utf-8", opener=_without_waiting)
+    except OSError as err:
+        if err.errno == errno.ENXIO:
+            raise FileRefused("no-reader", path) from None
+        raise
+
+
+def _without_waiting(path: str, flags: int) -> int:
+    """open()'s opener: the file opened non-blocking (ENXIO for a FIFO without a reader),
+    then made blocking again; the handle keeps ``path`` as its name."""
+    descriptor = os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o666)
+    try:
+        os.set_blocking(descriptor, True)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 def _check_depth(document: object, where: str | os.PathLike[str], kind: str) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from simulator.protocol.headers import HEADER_LIMIT
 from simulator.protocol.patterns import MAX_PATTERN, Glob, PatternError, Regex
 from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE
 from simulator.protocol.rules import (
@@ -51,6 +52,17 @@ MAX_REGEXES: Final = 100
 """Rules with ``match.argument`` in one file: a regular expression is asked at every
 command of its event and cannot be filed by address; each search costs about 10 µs, so
 100 keep a command under a millisecond (bench/bench_rules.py)."""
+MAX_COST: Final = 500_000
+"""The summed :attr:`~simulator.protocol.patterns.Glob.cost` of a file's patterns, each unit
+at most about 0.1 µs (0.05 measured for RE2 programs, 0.1 to 0.2 for glob pieces on a busy
+two-core machine): a command that meets every rule is matched in about 50 ms, so a
+bystander's NOOP still comes back within 100 ms. 10,000 indexed address rules cost 30,000,
+a hundred everyday regular expressions about 150,000, a Subject glob with ``?`` about
+180,000 (8 ms on a 64 KiB Subject, measured); 100 expressions of ``(.*){1000}z`` (2.7 s per
+command, measured) or 9,000 rules of a hundred ``*N*x`` HELO globs (0.7 s) do not fit."""
+HEADER_COST: Final = HEADER_LIMIT // MAX_PATTERN
+"""A Subject or header From glob is matched against up to HEADER_LIMIT octets of the
+message's header, not a command's 512: its cost counts that many times more."""
 MAX_TEXTS: Final = 100
 """Different ``match.body`` texts in one file, all searched for in one pass per message."""
 MAX_PROSE: Final = 2_000
@@ -119,6 +131,10 @@ class Checker:
         if regexes > MAX_REGEXES:
             self.say("", "match.argument", "too-many-regexes", count=regexes,
                      limit=MAX_REGEXES)
+        costs = [_cost(rule.match) for rule in rules]
+        if sum(costs) > MAX_COST:
+            self.say("", "match", "too-costly", rules=sum(map(bool, costs)), cost=sum(costs),
+                     limit=MAX_COST)
         texts = len({text for rule in rules for text in rule.match.body})
         if texts > MAX_TEXTS:
             self.say("", "match.body", "too-many-texts", count=texts, limit=MAX_TEXTS)
@@ -372,3 +388,11 @@ class Checker:
                 self.prose(rule, f"explain.{lang}.{field}", value)
             found.append(Explanation(lang, why.strip(), fix.strip()))
         return tuple(found)
+
+
+def _cost(match: Match) -> int:
+    """The most matching work one event may spend on this rule's patterns (see MAX_COST)."""
+    command = sum(glob.cost for glob in (*match.address, *match.sender, *match.helo))
+    header = sum(glob.cost for glob in (*match.subject, *match.header_from))
+    regex = 0 if match.argument is None else match.argument.cost
+    return command + HEADER_COST * header + regex

@@ -104,6 +104,8 @@ class CredentialLines:
         """True when ``line`` holds a credential (see the module's rule)."""
         pending, self._pending = self._pending, max(self._pending - 1, 0)
         if answering:
+            if line.strip() == b"*":  # RFC 4954 §4: a cancel (501), none of the lines asked
+                self._pending = pending  # for: the credential may still be typed after it
             return True
         if is_auth_line(line):
             self._pending = _answers_expected(line)

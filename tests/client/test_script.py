@@ -86,3 +86,32 @@ async def test_a_group_the_file_never_ends_is_never_sent_and_said() -> None:
     assert [e.sent for e in events if isinstance(e, Step)] == [None, b"EHLO a.example\r\n"]
     assert events[-1] == Notice("run.pipeline-open", (("count", "2"),))
     assert outcome.held == 2
+
+class _Mute(LocalConnection):
+    """A server that greets and answers, except that NOOP gets no reply (a remote server that
+    hangs, or one that sends half a reply)."""
+
+    async def send(self, data: bytes) -> Step:
+        if data.startswith(b"NOOP"):
+            return Step(data, ())
+        return await super().send(data)
+
+
+async def test_a_command_the_server_does_not_answer_is_said() -> None:
+    """``run --connect`` to a server that never answered showed the line sent and nothing
+    else, then exited 0, as if all was well (held-out attack on issue 18); the console says
+    no-reply in the same case."""
+    events, _ = await play([b"EHLO a.example", b"NOOP", b"QUIT"],
+                           connect=lambda: _Mute(policy=Policy(), store=MemoryStore()))
+    notices = [e.key for e in events if isinstance(e, Notice)]
+    assert notices == ["console.no-reply"]
+    position = next(i for i, e in enumerate(events) if isinstance(e, Notice))
+    assert getattr(events[position - 1], "sent", None) == b"NOOP\r\n"
+
+
+async def test_message_text_and_a_closed_session_are_not_said_as_unanswered() -> None:
+    events, outcome = await play([b"EHLO a", b"MAIL FROM:<a@b.example>", b"RCPT TO:<c@d.example>",
+                                  b"DATA", b"Subject: x", b"", b"text", b".", b"QUIT"],
+                                 connect=_connect)
+    assert not [e for e in events if isinstance(e, Notice)]
+    assert outcome.unsent == 0

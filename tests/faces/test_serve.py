@@ -374,3 +374,16 @@ def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], ca
     security = prepare(read_options(args), make_policy(args))
     assert tcp_options(args, security).max_per_client == cap
     assert (security.policy.error_sleep, security.policy.soft_error_limit) == (1.0, 10)
+
+
+
+def test_a_log_fifo_nobody_reads_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """``--log`` opened plainly waited for a reader for ever (held-out attack on issue 18);
+    now serve stops at once with status 2 and says what to do."""
+    pipe = tmp_path / "log.jsonl"
+    os.mkfifo(pipe)
+    done = subprocess.run([sys.executable, "-m", "simulator", "serve", "--port", "0", "--log",
+                           str(pipe)], capture_output=True, text=True, timeout=30,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done
+    assert f"{pipe} is a pipe (FIFO) that no program reads" in done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import tomllib
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from simulator.files import (
     MAX_DEPTH,
     FileRefused,
+    open_output,
     parse_json,
     parse_toml,
     read_bytes,
@@ -19,7 +21,7 @@ from simulator.files import (
     read_toml,
 )
 from simulator.lessons.refusals import say
-from tests.hostile_files import DEEP_JSON, DEEP_TOML, NOT_FILES
+from tests.hostile_files import DEEP_JSON, DEEP_TOML, NOT_FILES, fifo
 
 
 def test_a_small_file_is_read_whole(tmp_path: Path) -> None:
@@ -98,3 +100,37 @@ def test_reading_lesson_data_loads_no_trio() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["False"]
+
+
+def test_a_fifo_nobody_reads_is_refused_for_writing_at_once(tmp_path: Path) -> None:
+    """``serve --log``, ``demo --record`` and ``:save`` opened their file plainly: a FIFO
+    with no reader made open() wait for ever (held-out attack on issue 18)."""
+    path = fifo(tmp_path / "log.jsonl")
+    started = time.monotonic()
+    with pytest.raises(FileRefused) as caught:
+        open_output(path, append=True)
+    assert time.monotonic() - started < 1
+    assert caught.value.reason == "no-reader"
+    assert say(caught.value, "en").startswith(f"{path} is a pipe (FIFO) that no program reads")
+    assert str(path) in say(caught.value, "zh") and "FIFO" in say(caught.value, "zh")
+
+
+def test_a_fifo_with_a_reader_and_a_regular_file_are_written(tmp_path: Path) -> None:
+    path = fifo(tmp_path / "pipe")
+    reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        with open_output(path) as out:
+            assert os.get_blocking(out.fileno())  # written as any pipe is, not dropped
+            out.write("line\n")
+        assert os.read(reader, 100) == b"line\n"
+    finally:
+        os.close(reader)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("old\n")
+    with open_output(plain, append=True) as out:
+        assert out.name == str(plain)  # the log says which file stopped by this name
+        out.write("new\n")
+    with open_output(tmp_path / "fresh.txt") as out:
+        out.write("ü")
+    assert plain.read_text() == "old\nnew\n"
+    assert (tmp_path / "fresh.txt").read_text(encoding="utf-8") == "ü"

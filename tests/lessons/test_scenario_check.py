@@ -171,3 +171,38 @@ def test_the_refusal_is_in_the_teachers_language(tmp_path: Path) -> None:
     [zh] = check_file(path, lang="zh")
     assert zh.startswith(f"{path}: rule 'r': match.argument: 该正则表达式使用了环视或反向引用"), zh
     assert "线性时间" in zh
+
+
+HELO_GLOBS = "match = {{ helo = [" + ", ".join(f'"*{j}*x"' for j in range(100)) + "] }}"
+
+
+@pytest.mark.parametrize(("text", "rules"), [
+    # 100 regular expressions RE2 can only run as an NFA over ~9,000 instructions: about
+    # 20 ms each on a 500-octet argument, so 2.7 s per command while every client waited
+    (many_rules(100, "match = {{ argument = '(.*){{{{1000}}}}z{i}' }}"), 100),
+    (many_rules(30, "match = {{ argument = '(?:a?){{{{1000}}}}z{i}' }}"), 30),
+    # 2,000 rules of 100 unindexed HELO globs: 200,000 matches a command (9,000: 0.7 s)
+    (many_rules(2_000, HELO_GLOBS), 2_000),
+    # a glob with ? runs on RE2: '*a?' x 170 takes 1.4 ms on 500 octets, 215 ms on a Subject
+    # of 64 KiB (the header is read that far)
+    (many_rules(100, "match = {{ address = '" + "*a?" * 170 + "' }}"), 100),
+    (many_rules(1, "match = {{ subject = ['" + "*a?" * 170 + "'] }}"), 1),
+])
+def test_a_file_whose_patterns_cost_too_much_per_command_is_refused(tmp_path: Path, text: str,
+                                                                     rules: int) -> None:
+    found = problems(tmp_path, text)
+    assert len(found) == 1, found[:3]
+    assert found[0].startswith(f"{tmp_path / 'teacher.toml'}: match: the patterns of {rules} "
+                               "rules would take up to"), found[0]
+
+
+def test_a_large_file_of_ordinary_patterns_stays_within_the_cost(tmp_path: Path) -> None:
+    """9,799 indexed address rules, 100 everyday regular expressions, 100 Subject globs
+    and one with ``?``: what a teacher writes is not refused for its cost."""
+    text = (many_rules(9_799, "match = {{ address = '*@d{i}.example' }}")
+            .replace('name = "r', 'name = "a')
+            + many_rules(100, "match = {{ argument = '<(\\\\w+\\\\.?)+@school{i}\\\\.example>' }}")
+            + many_rules(100, "match = {{ subject = '*[SPAM{i}]*' }}")
+            .replace('name = "r', 'name = "s')
+            + many_rules(1, "match = {{ subject = '*win ? prize*' }}").replace('"r0"', '"w"'))
+    assert problems(tmp_path, text) == []

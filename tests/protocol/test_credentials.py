@@ -128,3 +128,21 @@ def test_a_dialogue_cut_short_still_masks_the_password_that_follows() -> None:
     exchanges = send(session, "AUTH LOGIN", USER_B64.encode() + b"\r", PASS_B64)
     assert [e.reply.code for e in exchanges] == [334, 500, 500]
     assert exchanges[2].secret and PASS_B64[:6] not in everything_shown(exchanges)
+
+
+@pytest.mark.parametrize(("lines", "pasted"), [
+    # a "*" cancels the exchange (501) but answers none of the lines the mechanism asked for:
+    # the credential typed after it was logged, put on the dashboard, the demo screen and
+    # its cast, and quoted by the 500 (held-out attack on issue 18)
+    (["AUTH PLAIN", "*", PLAIN_B64], [PLAIN_B64]),
+    (["AUTH LOGIN", USER_B64, "*", PASS_B64], [USER_B64, PASS_B64]),
+    (["AUTH LOGIN", "*", USER_B64, PASS_B64], [USER_B64, PASS_B64]),
+])
+def test_a_credential_sent_after_a_cancelled_auth_is_masked_and_not_quoted(
+        lines: list[str], pasted: list[str]) -> None:
+    exchanges = send(greeted(CLEAR), *lines, "NOOP")
+    assert "501" in {str(e.reply.code) for e in exchanges}
+    assert all(e.secret for e in exchanges[:-1]) and not exchanges[-1].secret
+    shown = everything_shown(exchanges)
+    assert not any(secret[:6] in shown for secret in pasted), shown
+    assert masked(exchanges[-1]).line == b"NOOP\r\n"

@@ -7,7 +7,7 @@ import json
 
 from simulator.protocol import Exchange, Policy, Session, State
 from simulator.protocol.auth import Account
-from simulator.render.classroom import ClassModel, SessionEnd
+from simulator.render.classroom import KEPT_TEXT, ClassModel, SessionEnd
 from simulator.render.dashboard import Choices, table_fragments, transcript_fragments
 from simulator.render.lessonlog import end_line, exchange_record, summary_text
 from simulator.render.logline import format_exchange
@@ -172,3 +172,40 @@ def test_a_mistake_lists_a_bounded_number_of_sessions_but_counts_them_all() -> N
     (mistake,) = model.mistakes()
     assert (mistake.count, mistake.times, len(mistake.sessions)) == (250, 500, 200)
     assert mistake.sessions[:2] == ("S1", "S2")
+
+
+def _big_message(header: bytes, body: bytes) -> tuple[bytes, ...]:
+    return (b"EHLO laptop.example\r\n", b"MAIL FROM:<a@b.example>\r\n",
+            b"RCPT TO:<c@d.example>\r\n", b"DATA\r\n", header + b"\r\n" + body + b".\r\n")
+
+
+def test_a_transcript_keeps_a_bounded_part_of_each_message() -> None:
+    """Every accepted message's whole content stayed in the dashboard's transcripts: with
+    --maildir, 60 messages of 5 MB grew the server by 315 MB (held-out attack on issue 18);
+    200 Exchanges of 2,000 sessions at 10 MiB each have no practical bound."""
+    model = ClassModel()
+    line = b"x" * 998 + b"\r\n"
+    feed(model, "S1", *_big_message(b"Subject: big\r\n", line * 4000),
+         policy=Policy(max_message_size=20_000_000))
+    [kept] = [e.message for e in model.sessions["S1"].transcript if e.message is not None]
+    assert kept is not None and len(kept.content) <= 2 * KEPT_TEXT + 8
+    assert not kept.undeclared_8bit  # what the transcript's note says is unchanged
+
+
+FOLDED = b"X-Long: y\r\n" + (b" " + b"y" * 990 + b"\r\n") * 100
+"""A header field of about 100 kB, folded into lines of the allowed length."""
+
+
+def test_the_undeclared_8bit_notes_survive_the_cut() -> None:
+    line = b"x" * 998 + b"\r\n"
+    policy = Policy(max_message_size=20_000_000)
+    for header, body, in_header, in_body in [
+        (b"Subject: big\r\n", line * 400 + "é\r\n".encode(), False, True),
+        (b"Subject: big\r\n" + FOLDED + " é\r\n".encode(), b"text\r\n", True, False),
+        (b"Subject: big\r\n" + FOLDED, line * 400, False, False),
+    ]:
+        model = ClassModel()
+        feed(model, "S1", *_big_message(header, body), policy=policy)
+        [kept] = [e.message for e in model.sessions["S1"].transcript if e.message is not None]
+        assert kept is not None and len(kept.content) <= 2 * KEPT_TEXT + 8
+        assert (kept.undeclared_8bit_header, kept.undeclared_8bit_body) == (in_header, in_body)

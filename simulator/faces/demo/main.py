@@ -24,9 +24,12 @@ from simulator.client.demos import (
     missing_feature,
 )
 from simulator.client.demoscript import DemoScriptError
+from simulator.files import FileRefused, open_output
 from simulator.lessons.classroom import say
+from simulator.lessons.refusals import say as refusal
 from simulator.lessons.scenarios import ScenarioError, from_options
 from simulator.protocol import Policy
+from simulator.protocol.escape import show_typed
 from simulator.protocol.rules import Scenario
 from simulator.render.asciicast import AsciicastWriter
 from simulator.render.fragments import to_plain
@@ -80,6 +83,8 @@ def run_demo(args: argparse.Namespace) -> int:
         if unattended:
             return _unattended(args, demo, player, lang)
         return _interactive(args, demo, player, lang)
+    except _Refused as err:
+        return _error(str(err))
     except BrokenPipeError:
         return reader_gone()
     except OSError as err:
@@ -160,18 +165,27 @@ def _cli_scenario(args: argparse.Namespace) -> Scenario | None:
                         seed=getattr(args, "seed", None) or DEMO_SEED)
 
 
-def _open_cast(args: argparse.Namespace, title: str) -> tuple[TextIO, AsciicastWriter] | None:
+def _open_cast(args: argparse.Namespace, title: str,
+               lang: str) -> tuple[TextIO, AsciicastWriter] | None:
+    """The --record file and its writer; _Refused when it cannot be written (never said as
+    a server that could not be reached, nor waited on when it is a FIFO nobody reads)."""
     if not args.record:
         return None
     size = _screen_size()
-    handle = open(args.record, "w", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+    try:
+        handle = open_output(args.record)  # closed by the caller
+    except FileRefused as err:
+        raise _Refused(refusal(err, lang)) from None
+    except OSError as err:
+        raise _Refused(say(lang, "demo", "record-failed", path=show_typed(args.record),
+                           error=err.strerror or err)) from None
     return handle, AsciicastWriter(handle, width=size.columns, height=size.lines, title=title)
 
 
 def _unattended(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
                 lang: str) -> int:
     color = wants_color(sys.stdout, no_color=args.no_color)
-    cast = _open_cast(args, demo.script(lang).title(lang))
+    cast = _open_cast(args, demo.script(lang).title(lang), lang)
     try:
         playback = trio.run(lambda: play_unattended(
             demo, player, sys.stdout, lang=lang, color=color,
@@ -222,7 +236,7 @@ def _interactive(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
 
     controller = DemoController(demo, player, lang=lang, speed=args.speed,
                                 pace=args.pace or DEFAULT_PACE, autoplay=args.autoplay)
-    cast = _open_cast(args, demo.script(lang).title(lang))
+    cast = _open_cast(args, demo.script(lang).title(lang), lang)
     color = wants_color(sys.stdout, no_color=args.no_color)
     try:
         trio.run(lambda: run_fullscreen(controller, output=_output(

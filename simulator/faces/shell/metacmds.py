@@ -17,6 +17,8 @@ from simulator.faces.prompt.spec import MetaSpec
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.meta import SPECS, MetaCommand, MetaError
 from simulator.faces.shell.settings import Settings, save_settings
+from simulator.files import FileRefused, open_output
+from simulator.lessons.refusals import say as refusal
 from simulator.lessons.ui import text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_typed
@@ -300,7 +302,11 @@ async def _save(ctx: ConsoleContext, args: tuple[str, ...], *, force: bool = Fal
         ctx.say("save-exists", "class:code.4xx", path=shown)
         return False
     try:
-        path.write_text(format_markdown(ctx.steps, ctx.lang) + "\n", encoding="utf-8")
+        with open_output(path) as out:  # a FIFO nobody reads is refused, never waited on
+            out.write(format_markdown(ctx.steps, ctx.lang) + "\n")
+    except FileRefused as err:
+        ctx.say("save-failed", "class:code.5xx", path=shown, error=refusal(err, ctx.lang))
+        return False
     except OSError as err:
         ctx.say("save-failed", "class:code.5xx", path=shown, error=err.strerror or err)
         return False

@@ -4,7 +4,10 @@ recordings play it: what the audience would see, the exit status, the asciicast 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +160,25 @@ def test_a_pipelined_auth_never_reaches_the_recording(tmp_path: Path,
     assert printed.count(" -> ****") == 3
     for secret in ("YWxpY2U", "aHVudGVyMnBhc3M", "AGFsaWNlAGh1bnRlcjJwYXNz"):
         assert secret not in printed and secret not in recorded
+
+
+def test_a_recording_to_a_fifo_nobody_reads_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """``--record`` opened plainly waited for a reader for ever (held-out attack on issue 18)."""
+    pipe = tmp_path / "demo.cast"
+    os.mkfifo(pipe)
+    done = subprocess.run([sys.executable, "-m", "simulator", "demo", "first-mail", "--pace",
+                           "0", "--record", str(pipe)], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done
+    assert f"{pipe} is a pipe (FIFO) that no program reads" in done.stderr
+
+
+def test_a_recording_that_cannot_be_written_does_not_blame_the_server(tmp_path: Path) -> None:
+    """A --record path in a missing folder was said as "Could not connect to the built-in
+    server: No such file or directory"."""
+    cast = tmp_path / "missing-folder" / "demo.cast"
+    done = subprocess.run([sys.executable, "-m", "simulator", "--lang", "zh", "demo",
+                           "first-mail", "--pace", "0", "--record", str(cast)],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done
+    assert "服务器" not in done.stderr and f"{cast}" in done.stderr, done.stderr

@@ -185,3 +185,20 @@ async def _sign_and_tamper(ctx: ConsoleContext, out: io.StringIO) -> None:
     shown = out.getvalue()
     assert "Signing is off" in shown and "no private key for s9._domainkey.example.org" in shown
     assert "Usage: :dkim sign SELECTOR DOMAIN" in shown
+
+
+async def test_save_onto_a_fifo_nobody_reads_is_refused_at_once(tmp_path: Path) -> None:
+    """``:save!`` onto a FIFO with no reader waited in open() for ever, the console frozen
+    (held-out attack on issue 18); a lesson's :save is this same command."""
+    import trio
+
+    from tests.hostile_files import fifo
+
+    pipe = fifo(tmp_path / "lesson.md")
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out)
+    assert await ctx.open()
+    with trio.fail_after(10):
+        await run_meta(ctx, parse_meta(f":save! {pipe}"))
+    await ctx.close()
+    assert "no program reads" in out.getvalue()
