@@ -1,0 +1,83 @@
+"""A student's mail client (the Kurose-Ross lab) with raw sockets, and its usual mistakes.
+
+``python client.py [MISTAKE]``: no mistake sends the rubric's message by the rules; each
+mistake breaks one (bare-lf, no-brackets, no-wait-354, no-stuffing, no-quit, early-close,
+ignore-4xx, data-after-refusal, talk-first, crash, hang). Host, port and message come from
+the environment smtp-sim grade sets (SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_TO, SMTP_MESSAGE).
+"""
+
+import os
+import socket
+import sys
+import time
+
+MISTAKE = sys.argv[1] if len(sys.argv) > 1 else ""
+EOL = b"\n" if MISTAKE == "bare-lf" else b"\r\n"
+
+
+def reply(sock, buffer=[b""]):
+    """Read one whole reply (up to the line with a space after the code)."""
+    while True:
+        while b"\r\n" not in buffer[0]:
+            chunk = sock.recv(4096)
+            if not chunk:
+                return ""
+            buffer[0] += chunk
+        line, buffer[0] = buffer[0].split(b"\r\n", 1)
+        if line[3:4] != b"-":
+            return line.decode()
+
+
+def command(sock, line):
+    sock.sendall(line.encode() + EOL)
+    return reply(sock)
+
+
+def main():
+    sock = socket.create_connection((os.environ["SMTP_HOST"], int(os.environ["SMTP_PORT"])))
+    if MISTAKE == "talk-first":
+        sock.sendall(b"EHLO student.example\r\n")
+    print(reply(sock))
+    if MISTAKE != "talk-first":
+        command(sock, "EHLO student.example")
+    else:
+        reply(sock)
+    if MISTAKE == "crash":
+        raise SystemExit("the program crashed")
+    if MISTAKE == "hang":
+        time.sleep(600)
+    sender, recipients = os.environ["SMTP_FROM"], os.environ["SMTP_TO"].split(",")
+    if MISTAKE == "no-brackets":
+        command(sock, f"MAIL FROM: {sender}")
+    else:
+        command(sock, f"MAIL FROM:<{sender}>")
+    for rcpt in recipients:
+        target = "nobody@invalid.example" if MISTAKE == "data-after-refusal" else rcpt
+        if MISTAKE == "no-brackets":
+            answer = command(sock, f"RCPT TO: {target}")
+        else:
+            answer = command(sock, f"RCPT TO:<{target}>")
+    lines = os.environ["SMTP_MESSAGE"].split("\n")
+    if MISTAKE != "no-stuffing":
+        lines = ["." + line if line.startswith(".") else line for line in lines]
+    text = b"".join(line.encode() + EOL for line in lines) + b"." + EOL
+    if MISTAKE == "no-wait-354":
+        sock.sendall(b"DATA" + EOL)
+        sock.sendall(text)
+        reply(sock)
+    else:
+        command(sock, "DATA")
+        sock.sendall(text)
+    print(reply(sock))
+    if MISTAKE == "no-quit":
+        sock.close()
+        return
+    if MISTAKE == "early-close":
+        sock.sendall(b"QUIT\r\n")
+        sock.close()
+        return
+    print(command(sock, "QUIT"))
+    sock.close()
+
+
+main()
