@@ -26,16 +26,15 @@ import trio
 from simulator.lessons.course.replay import policy_for
 from simulator.lessons.grading import Rubric, RubricError, Session, judge, load_rubric
 from simulator.lessons.grading.rubric import default_rubric, shipped_rubrics
+from simulator.lessons.grading.words import say
 from simulator.lessons.load import LANGS
 from simulator.protocol import Exchange, State
-from simulator.render.grade import FORMATS, gradescope_json, report
+from simulator.render.grade import gradescope_json, report
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Timeouts
 from simulator.server.options import TcpOptions
 from simulator.server.store import MemoryStore
 from simulator.server.tcp import ListenError
-
-from simulator.lessons.grading.words import say
 
 HOST: Final = "127.0.0.1"
 WATCH_SECONDS: Final = 0.15

@@ -215,7 +215,7 @@ class _Talk:
         some came (or the client hung up): the client did not wait for the reply. What came
         is kept in ``carried``, to be read next."""
         with trio.move_on_after(self.watch):
-            self.carried = await self.stream.receive_some(RECEIVE_SIZE)
+            self.carried = bytes(await self.stream.receive_some(RECEIVE_SIZE))
         return self.carried is not None
 
     async def mark_ahead(self, exchanges: list[Exchange], data: bytes) -> list[Exchange]:

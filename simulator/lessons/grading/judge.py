@@ -9,6 +9,7 @@ failed, the Exchange that shows it (the line the program sent and what the serve
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -152,7 +153,7 @@ def waits_for_replies(sessions: Sessions, rubric: Rubric) -> Finding:
     for session in sessions:
         pipelining = _pipelining(session)
         commands = list(_commands(session))
-        for exchange, after in zip(commands, commands[1:], strict=False):
+        for exchange, after in itertools.pairwise(commands):
             verb = verb_of(exchange)
             if not exchange.sent_ahead or verb in ("DATA", "QUIT"):
                 continue  # DATA and QUIT have their own items

@@ -15,7 +15,10 @@ MISTAKE = sys.argv[1] if len(sys.argv) > 1 else ""
 EOL = b"\n" if MISTAKE == "bare-lf" else b"\r\n"
 
 
-def reply(sock, buffer=[b""]):
+BUFFER = [b""]
+
+
+def reply(sock, buffer=BUFFER):
     """Read one whole reply (up to the line with a space after the code)."""
     while True:
         while b"\r\n" not in buffer[0]:
@@ -54,9 +57,9 @@ def main():
     for rcpt in recipients:
         target = "nobody@invalid.example" if MISTAKE == "data-after-refusal" else rcpt
         if MISTAKE == "no-brackets":
-            answer = command(sock, f"RCPT TO: {target}")
+            command(sock, f"RCPT TO: {target}")
         else:
-            answer = command(sock, f"RCPT TO:<{target}>")
+            command(sock, f"RCPT TO:<{target}>")
     lines = os.environ["SMTP_MESSAGE"].split("\n")
     if MISTAKE != "no-stuffing":
         lines = ["." + line if line.startswith(".") else line for line in lines]
