@@ -180,3 +180,17 @@ def test_wait_for_smtplib(capfd: pytest.CaptureFixture[str]) -> None:
         sender.join()
     assert status == 0
     assert "[PASS] message-accepted" in out and "[PASS] quits" in out
+
+
+@pytest.mark.parametrize(("mistake", "verdict", "status"), [
+    ("robust", "passed", 0), ("ignore-4xx", "failed", 1), ("retry-at-once", "failed", 1),
+])
+def test_the_robust_rubric_wants_temporary_failures_retried_later(
+        capfd: pytest.CaptureFixture[str], mistake: str, verdict: str, status: int) -> None:
+    got, items = verdicts(capfd, mistake, "--rubric", "robust")
+    assert got == status
+    assert items["handles-4xx"]["verdict"] == verdict
+    keys = [e["key"] for s in items[""]["sessions"] for e in s["transcript"]]
+    assert "rcpt.greylisted" in keys and "limits.too-many-recipients" in keys
+    if verdict == "failed":
+        assert items["handles-4xx"]["evidence"]["key"] == "rcpt.greylisted"

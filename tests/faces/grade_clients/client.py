@@ -2,7 +2,9 @@
 
 ``python client.py [MISTAKE]``: no mistake sends the rubric's message by the rules; each
 mistake breaks one (bare-lf, no-brackets, no-wait-354, no-stuffing, no-quit, early-close,
-ignore-4xx, data-after-refusal, talk-first, crash, hang). Host, port and message come from
+data-after-refusal, talk-first, crash, hang). ``robust`` retries what got a 4xx in a later
+transaction, after the greylisting delay; ``ignore-4xx`` never retries, ``retry-at-once``
+retries without waiting (four times). Host, port and message come from
 the environment smtp-sim grade sets (SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_TO, SMTP_MESSAGE).
 """
 
@@ -36,6 +38,36 @@ def command(sock, line):
     return reply(sock)
 
 
+def transaction(sock, sender, recipients, text):
+    """One transaction; the recipients refused for now (4xx), to try again later."""
+    command(sock, f"MAIL FROM:<{sender}>")
+    later = []
+    taken = 0
+    for rcpt in recipients:
+        answer = command(sock, f"RCPT TO:<{rcpt}>")
+        if answer.startswith("4"):
+            later.append(rcpt)
+        taken += answer.startswith("2")
+    if not taken:
+        command(sock, "RSET")
+        return later
+    command(sock, "DATA")
+    sock.sendall(text)
+    reply(sock)
+    return later
+
+
+def robust(sock, sender, recipients, text):
+    """Robust: what got 4xx goes again in a new transaction, after the greylisting delay
+    when the server asked for it; ignore-4xx sends once and gives up."""
+    pending = recipients
+    for _ in range(4):
+        pending = transaction(sock, sender, pending, text)
+        if not pending or MISTAKE == "ignore-4xx":
+            return
+        time.sleep(0 if MISTAKE == "retry-at-once" else 6)
+
+
 def main():
     sock = socket.create_connection((os.environ["SMTP_HOST"], int(os.environ["SMTP_PORT"])))
     if MISTAKE == "talk-first":
@@ -50,6 +82,12 @@ def main():
     if MISTAKE == "hang":
         time.sleep(600)
     sender, recipients = os.environ["SMTP_FROM"], os.environ["SMTP_TO"].split(",")
+    if MISTAKE in ("robust", "ignore-4xx", "retry-at-once"):
+        lines = [("." + line if line.startswith(".") else line)
+                 for line in os.environ["SMTP_MESSAGE"].split("\n")]
+        robust(sock, sender, recipients, b"".join(line.encode() + EOL for line in lines) + b".\r\n")
+        command(sock, "QUIT")
+        return
     if MISTAKE == "no-brackets":
         command(sock, f"MAIL FROM: {sender}")
     else:
