@@ -51,10 +51,10 @@ def evidence_lines(result: ItemResult, lang: str) -> list[str]:
         lines += [say(lang, "report", "server-said"), *_reply_lines(exchange)]
         why = annotate(exchange, lang).why
         if why:
-            lines.append(f"{say(lang, 'report', 'why')} {why}")
+            lines.append(say(lang, "report", "why", text=why))
     fix = item_text(result.item, lang, "fix")
     if fix:
-        lines.append(f"{say(lang, 'report', 'how')} {fix}")
+        lines.append(say(lang, "report", "how", text=fix))
     return lines
 
 
