@@ -34,6 +34,12 @@ def verdicts(capfd: pytest.CaptureFixture[str], mistake: str = "",
     return status, {item["id"]: item for item in document["items"]} | {"": document}
 
 
+def verdicts_of(capfd: pytest.CaptureFixture[str], *command: str
+                ) -> tuple[int, dict[str, Any]]:
+    status, out, _ = grade(capfd, "--format", "json", "--", *command)
+    return status, {item["id"]: item for item in json.loads(out)["items"]}
+
+
 def test_a_good_client_passes_every_item(capfd: pytest.CaptureFixture[str]) -> None:
     status, items = verdicts(capfd)
     assert status == 0
@@ -147,11 +153,27 @@ zh.fix = "被拒绝之后就停下。"
     assert items["stops-on-5xx"]["evidence"]["sent"] == "DATA\\r\\n"
 
 
-def test_swaks_is_a_good_client(capfd: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = grade(capfd, "--", "swaks", "--server", "{host}:{port}",
-                           "--to", "bob@example.com", "--from", "alice@example.org")
-    assert status == 0
-    assert "[PASS] waits-for-replies" in out and "[PASS] message-accepted" in out
+def test_swaks_and_curl_sending_the_rubrics_message_pass(
+        capfd: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    swaks = ('swaks --server "$SMTP_HOST:$SMTP_PORT" --to "$SMTP_TO" --from "$SMTP_FROM" '
+             '--pipeline --data "$SMTP_MESSAGE"')
+    status, out, _ = grade(capfd, "--", "sh", "-c", swaks)
+    assert status == 0, out
+    assert "[PASS] waits-for-replies" in out and "[PASS] dot-stuffing" in out
+    message = tmp_path / "message.txt"
+    curl = (f'printf "%s\\n" "$SMTP_MESSAGE" | sed "s/$/\\r/" > {message}; curl -s '
+            f'smtp://$SMTP_HOST:$SMTP_PORT/client.example --mail-from "$SMTP_FROM" '
+            f'--mail-rcpt "$SMTP_TO" -T {message}')
+    status, out, _ = grade(capfd, "--", "sh", "-c", curl)
+    assert status == 0, out
+
+
+def test_swaks_with_its_own_message_fails_only_dot_stuffing(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    status, items = verdicts_of(capfd, "swaks", "--server", "{host}:{port}",
+                                "--to", "bob@example.com", "--from", "alice@example.org")
+    assert status == 1
+    assert [k for k, i in items.items() if k and i["verdict"] == "failed"] == ["dot-stuffing"]
 
 
 def test_wait_for_smtplib(capfd: pytest.CaptureFixture[str]) -> None:
