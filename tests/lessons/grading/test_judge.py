@@ -156,3 +156,21 @@ def test_starttls_and_auth_apply_only_when_the_rubric_asks() -> None:
         scenario="strict", items='[[items]]\nid = "starttls"\n[[items]]\nid = "auth"\n'))
     grade = judge(rubric, [session(GOOD)])
     assert {r.verdict for r in grade.results} == {Verdict.NOT_APPLICABLE}
+
+
+def test_starttls_then_auth_passes_and_auth_in_the_clear_fails() -> None:
+    rubric = parse_rubric("t.toml", RUBRIC.format(
+        scenario="strict", items='[[items]]\nid = "starttls"\n[[items]]\nid = "auth"\n'
+    ).replace('[setup]\n', '[setup]\ntls = "offered"\nauth = [{ user = "student", '
+              'password = "secret" }]\n'))
+    engine = Engine(policy_for(rubric.setup), tls_available=True)
+    exchanges = [engine.greeting(), *engine.receive_data(b"EHLO me.example\r\nSTARTTLS\r\n")]
+    engine.tls_started()  # the driver's handshake
+    exchanges += engine.receive_data(b"EHLO me.example\r\nAUTH PLAIN AHN0dWRlbnQAc2VjcmV0\r\n")
+    assert exchanges[-1].reply.key == "auth.succeeded"
+    upgraded = Session("S1", "p", tuple(exchanges))
+    assert {r.verdict for r in judge(rubric, [upgraded]).results} == {Verdict.PASSED}
+    clear = session([b"EHLO me.example\r\n", b"MAIL FROM:<a@example.org>\r\n"],
+                    policy=policy_for(rubric.setup))
+    grade = judge(rubric, [clear])
+    assert [r.verdict for r in grade.results] == [Verdict.FAILED, Verdict.FAILED]
