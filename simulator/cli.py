@@ -213,6 +213,27 @@ def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                          help="check this scenario file instead (may be repeated)")
     lessons.add_argument("--course", metavar="DIR", default=None,
                          help="check a course folder of NN-ID.toml lessons instead")
+    lessons.add_argument("--rubric", metavar="FILE.toml", default=None,
+                         help="check this grading rubric instead")
+
+
+def _grade_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim grade -- COMMAND``: a student's client program run and graded."""
+    grade = sub.add_parser("grade", help="run a student's SMTP client program and grade it")
+    grade.add_argument("--rubric", metavar="FILE.toml", default=None,
+                       help="the rubric (a file, or basic or robust; default: basic)")
+    grade.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    grade.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="stop the program after S seconds (default 60)")
+    grade.add_argument("--wait", action="store_true", default=False,
+                       help="wait for the program to connect instead of starting it")
+    grade.add_argument("--port", type=int, default=None, metavar="N",
+                       help="the port to listen on (default: any free one)")
+    grade.add_argument("--gradescope", metavar="FILE", default=None,
+                       help="also write Gradescope's results.json to FILE")
+    grade.add_argument("program", nargs=argparse.REMAINDER, metavar="-- COMMAND",
+                       help="the program to run, with {host} and {port} replaced")
+    _common(grade)
 
 
 def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -253,7 +274,7 @@ def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
     _console_options(repl)
     _error_options(repl)
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
-                _run_parser):
+                _run_parser, _grade_parser):
         add(sub)
     localize(parser, lang)
     # after the subcommands took their prog from the default usage: COMMAND is optional
@@ -347,6 +368,12 @@ def _run(args: argparse.Namespace) -> int:
     return run_file(args)
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from .faces.grade import run_grade
+
+    return run_grade(args)
+
+
 def _console(args: argparse.Namespace) -> int:
     from .faces.console import run_console
 
@@ -355,7 +382,7 @@ def _console(args: argparse.Namespace) -> int:
 
 FACES: Final[Mapping[str, Callable[[argparse.Namespace], int]]] = MappingProxyType({
     "serve": _serve, "demo": _demo, "explain": _explain, "lessons": _lessons, "learn": _learn,
-    "run": _run, "repl": _console,
+    "run": _run, "repl": _console, "grade": _grade,
 })
 """Each subcommand's face, imported only when it runs (the serve path never loads the console)."""
 

@@ -24,6 +24,10 @@ from simulator.protocol.replies import CATALOGUE
 def run_check(args: argparse.Namespace) -> int:
     """Lint the lesson data (or ``--course DIR``, ``--scenario FILE``); print the problems;
     0 when clean, 1 otherwise."""
+    if rubric := getattr(args, "rubric", None):
+        from simulator.lessons.grading.rubric import check_rubric
+
+        return check_rubric(rubric)
     files: list[str] | None = getattr(args, "scenario", None)
     if files:
         return check_scenarios(files, lang=str(getattr(args, "lang", None) or LANGS[0]))

@@ -87,6 +87,9 @@ class Exchange:
     is then CLOSE too). ``rule`` is the scenario rule that decided, if one did.
     ``secret`` says the line holds a credential (an AUTH line, a 334 answer, a line pasted
     after an AUTH): a screen other than the learner's own masks it (see credentials.py).
+    ``sent_ahead`` is the driver's, never the engine's: the client had already sent more
+    (or hung up) when this reply was written, so it did not wait for it (only a driver told
+    to watch for that sets it: ``smtp-sim grade``).
     """
 
     line: bytes
@@ -100,3 +103,4 @@ class Exchange:
     hang_up: bool = False
     rule: Rule | None = None
     secret: bool = False
+    sent_ahead: bool = False

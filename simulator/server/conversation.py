@@ -19,6 +19,7 @@ holds every other client. The public faces of this loop are in :mod:`simulator.s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import errno
 import functools
@@ -96,7 +97,8 @@ def _ignore(exchange: Exchange) -> None:
 
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
                 *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
-                drain: bool = False, implicit_tls: bool = False) -> None:
+                drain: bool = False, implicit_tls: bool = False,
+                watch_ahead: float = 0.0) -> None:
     """Hold the conversation of ``session`` on ``stream``, then close the stream.
 
     ``timeouts`` bound the client's time (421 4.4.2 when one runs out). ``stopping`` is the
@@ -104,8 +106,11 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
     ``drain`` is for TCP: before closing after a 421, read what the client still sends, so
     the close is a FIN and not a reset that could destroy the 421 (see :func:`_linger`).
     ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
+    ``watch_ahead``: seconds to wait before each reply for input that should not be there
+    yet (see :meth:`_Talk.ahead`).
     """
     talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
+    talk.watch = watch_ahead
     try:
         try:
             if implicit_tls:
@@ -135,7 +140,8 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
 class _Talk:
     """One conversation's loop and what it needs (one object, not eight arguments each)."""
 
-    __slots__ = ("deadline", "drain", "publish", "session", "stopping", "store", "stream")
+    __slots__ = ("carried", "deadline", "drain", "publish", "session", "stopping", "store",
+                 "stream", "watch")
 
     def __init__(self, stream: trio.abc.Stream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,
@@ -147,6 +153,9 @@ class _Talk:
         self.deadline = Deadline(timeouts)
         self.stopping = stopping
         self.drain = drain
+        self.watch = 0.0
+        self.carried: bytes | None = None
+        """Input read while watching (b"": the client hung up), to be fed next."""
 
     async def converse(self) -> None:
         """Greeting, then receive -> engine -> reply until the engine closes.
@@ -157,6 +166,8 @@ class _Talk:
         """
         session = self.session
         greeting = session.greeting()
+        if self.watch and await self.ahead():
+            greeting = dataclasses.replace(greeting, sent_ahead=True)
         self.publish(greeting)
         await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())])
         if greeting.then is Then.CLOSE:  # a scenario refused the connection (421, 554)
@@ -181,10 +192,13 @@ class _Talk:
         """
         stream, session, deadline = self.stream, self.session, self.deadline
         while True:
-            data = await stream.receive_some(RECEIVE_SIZE)
+            data, self.carried = (self.carried if self.carried is not None
+                                  else await stream.receive_some(RECEIVE_SIZE)), None
             if not data:
                 return None  # the client hung up: whatever it was sending is dropped
             exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
+            if self.watch and exchanges:
+                exchanges = await self.mark_ahead(exchanges, bytes(data))
             deadline.renew(waiting, session, exchanges)
             for exchange in exchanges:
                 if exchange.message is not None:
@@ -196,6 +210,22 @@ class _Talk:
             await self.send(segments)
             if last is not None and not await self.follow(last):
                 return None
+
+    async def ahead(self) -> bool:
+        """Wait up to ``watch`` seconds for input before a reply is written; True when
+        some came (or the client hung up): the client did not wait for the reply. What came
+        is kept in ``carried``, to be read next."""
+        with trio.move_on_after(self.watch):
+            self.carried = bytes(await self.stream.receive_some(RECEIVE_SIZE))
+        return self.carried is not None
+
+    async def mark_ahead(self, exchanges: list[Exchange], data: bytes) -> list[Exchange]:
+        """``exchanges`` with ``sent_ahead`` on each whose reply the client did not wait
+        for: a line after it came in the same read, or more input came while watching."""
+        last = exchanges[-1]
+        more = not data.endswith(last.line) or await self.ahead()
+        return [dataclasses.replace(exchange, sent_ahead=True)
+                if exchange is not last or more else exchange for exchange in exchanges]
 
     async def send(self, segments: Segments) -> None:
         """Send replies; each segment after its delay (a scenario rule asked the server to

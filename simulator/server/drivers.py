@@ -199,6 +199,7 @@ class _Clients:
         self.tls = options.tls
         self.memory = options.memory if options.memory is not None else Memory()
         self.stopping = stopping
+        self.watch_ahead = options.watch_ahead
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
@@ -230,7 +231,8 @@ class _Clients:
             if self.tls is not None:
                 stream = UpgradableStream(connection, self.tls)
             await drive(stream, session, self.store, publish, timeouts=self.timeouts,
-                        stopping=self.stopping, drain=True, implicit_tls=implicit)
+                        stopping=self.stopping, drain=True, implicit_tls=implicit,
+                        watch_ahead=self.watch_ahead)
         finally:
             self.active -= 1
             self._left(address)

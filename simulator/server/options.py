@@ -77,3 +77,8 @@ class TcpOptions:
     the greeting, as on port 465). 0: any free port."""
     memory: Memory | None = None
     """What the scenario remembers across the sessions; None: a new memory for this server."""
+    watch_ahead: float = 0.0
+    """Seconds to wait before the greeting and each reply, to see whether the client sends
+    before it was answered (``Exchange.sent_ahead``), as Postfix's postscreen waits before
+    its greeting to catch clients that talk first (its "pregreet" test). 0: never waits
+    (``serve``); ``grade`` sets it."""

@@ -16,8 +16,9 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.protocol import Policy, ReceivedMessage
+from simulator.protocol import Exchange, Policy, ReceivedMessage, Session
 from simulator.server import StreamOptions, Timeouts, serve_stream
+from simulator.server.conversation import drive, publisher
 from simulator.server.deadlines import REPLY_SECONDS
 from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
@@ -232,3 +233,41 @@ async def test_the_servers_own_waiting_is_not_the_clients_idle_time(
         assert trio.current_time() - start == 8.0
         assert await reader.reply() == wire("session.timeout")  # then 5 s of real silence
         assert trio.current_time() - start == 13.0
+
+
+async def _watched(chunks: list[bytes], *, read_between: bool) -> list[Exchange]:
+    """The Exchanges a driver watching for early input publishes for a client that sends
+    ``chunks`` (reading a reply before each when ``read_between``)."""
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    send, receive = trio.open_memory_channel[Exchange](100)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(partial(drive, server, Session(POLICY), MemoryStore(),
+                                   publisher(send), watch_ahead=0.2))
+        for chunk in chunks:
+            if read_between:
+                await reader.reply()
+            await client.send_all(chunk)
+        if read_between:
+            await reader.reply()  # the 221, before closing
+        else:
+            await trio.sleep(1)  # replies unread, but the connection kept open meanwhile
+        await client.aclose()
+    return [receive.receive_nowait() for _ in range(receive.statistics().current_buffer_used)]
+
+
+async def test_a_watching_driver_marks_replies_the_client_did_not_wait_for(
+        autojump_clock: trio.testing.MockClock) -> None:
+    lines = [b"EHLO a.example\r\n", b"MAIL FROM:<a@example.org>\r\n", b"QUIT\r\n"]
+    patient = await _watched(lines, read_between=True)
+    assert [e.sent_ahead for e in patient] == [False, False, False, False]
+    # All at once, before the greeting: every reply but the last came too late.
+    hasty = await _watched([b"".join(lines)], read_between=False)
+    assert [e.sent_ahead for e in hasty] == [True, True, True, False]
+    # The message text right behind DATA, in the same read: the 354 was not waited for.
+    early = await _watched([b"EHLO a\r\n", b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>"
+                            b"\r\n", b"DATA\r\nSubject: x\r\n", b"\r\nbody\r\n.\r\nQUIT\r\n"],
+                           read_between=True)
+    assert [(e.reply.code, e.sent_ahead) for e in early] == [
+        (220, False), (250, False), (250, True), (250, False), (354, True), (250, True),
+        (221, True)]  # it read one reply per chunk, so it closed before the 221 came
