@@ -28,8 +28,9 @@ NO_LINE_END: Final = frozenset("（【「『《〈“‘([{")
 """Characters that must not end a line: they stick to what follows them."""
 
 _Cell = tuple[str, str]  # (style, one character)
-_LIST_ITEM: Final = re.compile(r" *(?:\d{1,3}\.|[-•]) (?=\S)")
-"""A numbered or bulleted item: its continuation lines stand under its text."""
+_LIST_ITEM: Final = re.compile(r" *(?:[▸✓✗] *)?(?:\d{1,3}\.|[-•]) (?=\S)")
+"""A numbered or bulleted item (a lesson step may carry ▸ or ✓ before its number): its
+continuation lines stand under its text."""
 
 
 def char_width(char: str) -> int:

@@ -73,3 +73,12 @@ def test_a_line_starting_with_a_marker_hangs_under_its_text() -> None:
     out = "".join(part for _, part in wrap_fragments([("", text)], 12, markers=("<-  ",)))
     assert out.split("\n") == ["<-  250 a b", "    c d e f", "    g h",
                                "  Why: one", "  two three", "  four", ""]
+
+
+def test_a_lesson_step_with_its_mark_hangs_under_its_text() -> None:
+    """The goal panel's current (▸) and met (✓) steps go on under their words, as the
+    plain ones do (at 80 columns step 2 of lesson 1 wraps)."""
+    for mark in ("▸ ", "✓ ", "  "):
+        line = f"  {mark}2. Introduce your client with EHLO and get a multi-line 250 listing the extensions. (now)\n"
+        rows = to_plain(wrap_fragments([("", line)], 79)).splitlines()
+        assert len(rows) == 2 and rows[1].startswith(" " * 7 + "extensions"), rows
