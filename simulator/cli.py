@@ -5,8 +5,8 @@ for prompt_toolkit and ``smtp-sim`` starts fast.
 
 Help texts are data (``[cli]`` in ``lessons/ui.LANG.toml``, en and zh), looked up by command
 and option once the parser is built (:func:`localize`): a new option needs its lines there.
-The ``help=`` strings below are only a fallback for an option that has none there yet (a test
-fails then), kept so that options added alongside merge cleanly; they may go once merged.
+An option's help is there only (a test fails for an option without it); a subcommand keeps
+its English ``help=`` because argparse lists only subcommands that have one.
 """
 
 from __future__ import annotations
@@ -27,11 +27,9 @@ def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     # Subcommands repeat the top-level options with SUPPRESS defaults, so an option given
     # before the subcommand (``smtp-sim --lang zh explain 221``) is not overwritten.
     unset = None if top else argparse.SUPPRESS
-    parser.add_argument("--lang", choices=LANGS, default=unset,
-                        help="language of the explanations (default: en, or the saved setting)")
+    parser.add_argument("--lang", choices=LANGS, default=unset)
     parser.add_argument("--no-color", action="store_true",
-                        default=False if top else argparse.SUPPRESS,
-                        help="plain text, no colours (also when NO_COLOR is set or not a tty)")
+                        default=False if top else argparse.SUPPRESS)
 
 
 def _security_options(parser: argparse.ArgumentParser, *, top: bool = False,
@@ -39,41 +37,27 @@ def _security_options(parser: argparse.ArgumentParser, *, top: bool = False,
     """TLS and AUTH of the server (the built-in one, or serve's): the same for every face."""
     unset = None if top or serve else argparse.SUPPRESS
     off = False if top or serve else argparse.SUPPRESS
-    parser.add_argument("--tls", action="store_true", default=off,
-                        help="offer STARTTLS (a certificate is made if --cert is not given)")
+    parser.add_argument("--tls", action="store_true", default=off)
     if serve:
-        parser.add_argument("--tls-port", type=int, default=None, metavar="PORT",
-                            help="also listen with implicit TLS on PORT (as port 465)")
-    parser.add_argument("--cert", default=unset, metavar="FILE",
-                        help="the server's certificate chain (PEM), with --key")
-    parser.add_argument("--key", default=unset, metavar="FILE", help="its private key (PEM)")
-    parser.add_argument("--auth", action="store_true", default=off,
-                        help="offer AUTH PLAIN and LOGIN (after STARTTLS when --tls)")
+        parser.add_argument("--tls-port", type=int, default=None, metavar="PORT")
+    parser.add_argument("--cert", default=unset, metavar="FILE")
+    parser.add_argument("--key", default=unset, metavar="FILE")
+    parser.add_argument("--auth", action="store_true", default=off)
     parser.add_argument("--user", action="append", default=unset,
-                        metavar="NAME:PASSWORD[:app-password]",
-                        help="an account for AUTH (repeatable; default student:secret)")
-    parser.add_argument("--require-tls", action="store_true", default=off,
-                        help="refuse MAIL, RCPT, DATA and AUTH before STARTTLS (530)")
-    parser.add_argument("--require-auth", action="store_true", default=off,
-                        help="refuse MAIL before a successful AUTH (530)")
+                        metavar="NAME:PASSWORD[:app-password]")
+    parser.add_argument("--require-tls", action="store_true", default=off)
+    parser.add_argument("--require-auth", action="store_true", default=off)
     if not serve:
-        parser.add_argument("--verify", action="store_true", default=off,
-                            help="with --connect: refuse a certificate the system does not trust")
+        parser.add_argument("--verify", action="store_true", default=off)
 
 
 def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     unset = None if top else argparse.SUPPRESS
-    parser.add_argument("--scenario", metavar="NAME|FILE.toml", default=unset,
-                        help="how the built-in server behaves: strict (default), realistic, "
-                             "chaos, or a rule file")
-    parser.add_argument("--greylist-delay", type=float, metavar="SECONDS", default=unset,
-                        help="realistic: how long a greylisted sender must wait (default 60)")
-    parser.add_argument("--rate-limit", type=int, metavar="N", default=unset,
-                        help="realistic: messages per client address per minute (default 30)")
-    parser.add_argument("--fault-rate", type=float, metavar="P", default=unset,
-                        help="chaos: probability of a fault on each command (default 0.1)")
-    parser.add_argument("--seed", type=int, metavar="N", default=unset,
-                        help="chaos: seed of the random faults, to replay a run")
+    parser.add_argument("--scenario", metavar="NAME|FILE.toml", default=unset)
+    parser.add_argument("--greylist-delay", type=float, metavar="SECONDS", default=unset)
+    parser.add_argument("--rate-limit", type=int, metavar="N", default=unset)
+    parser.add_argument("--fault-rate", type=float, metavar="P", default=unset)
+    parser.add_argument("--seed", type=int, metavar="N", default=unset)
 
 
 def _whole_number(value: str, lang: str = LANGS[0]) -> int:
@@ -108,82 +92,56 @@ def _error_options(parser: argparse.ArgumentParser, *, top: bool = False,
     a client down past 10 errors by default; the console and run only when asked."""
     unset = argparse.SUPPRESS
     parser.add_argument("--soft-error-limit", type=_whole_number, metavar="N",
-                        default=10 if serve or top else unset,
-                        help="errors in a session before each further error reply waits "
-                             "--error-sleep (default 10; the 20th error closes with 421)")
+                        default=10 if serve or top else unset)
     parser.add_argument("--error-sleep", type=_error_seconds, metavar="SECONDS",
-                        default=1.0 if serve else 0.0 if top else unset,
-                        help="seconds an error reply past --soft-error-limit waits "
-                             f"(0 to 60; default {'1' if serve else '0, no wait'})")
+                        default=1.0 if serve else 0.0 if top else unset)
 
 
 def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     _common(parser, top=top)
     _security_options(parser, top=top)
     parser.add_argument("--connect", metavar="HOST:PORT",
-                        default=None if top else argparse.SUPPRESS,
-                        help="talk to a real SMTP server instead of the built-in one")
+                        default=None if top else argparse.SUPPRESS)
     parser.add_argument("--accept-bare-lf", action="store_true",
-                        default=False if top else argparse.SUPPRESS,
-                        help="let the built-in server accept lines ended by a bare LF")
+                        default=False if top else argparse.SUPPRESS)
     _scenario_options(parser, top=top)
 
 
 def _lesson_options(serve: argparse.ArgumentParser) -> None:
     """serve's options for a whole lesson: the dashboard, the JSON log, the line log's form."""
-    serve.add_argument("--dashboard", action="store_true",
-                       help="the instructor's live full-screen view instead of the line log")
-    serve.add_argument("--log", metavar="FILE.jsonl", default=None,
-                       help="append one JSON object per exchange to this file")
-    serve.add_argument("--no-timestamps", action="store_true",
-                       help="line log without the time at the start of each line")
-    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                       help="language of the dashboard and the class summary")
+    serve.add_argument("--dashboard", action="store_true")
+    serve.add_argument("--log", metavar="FILE.jsonl", default=None)
+    serve.add_argument("--no-timestamps", action="store_true")
+    serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
 
 
 def _demo_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="play a script for a projector, step by step")
-    demo.add_argument("script", metavar="SCRIPT|NAME|list",
-                      help="a run file, a built-in demo's name, or list")
+    demo.add_argument("script", metavar="SCRIPT|NAME|list")
     demo.add_argument("--typing-speed", dest="speed", type=float, default=18.0,
-                      metavar="CHARS", help="characters typed per second (default 18)")
-    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS",
-                      help="seconds between steps in autoplay (default 3); 0 plays unattended")
-    demo.add_argument("--autoplay", action="store_true", help="start with autoplay on")
-    demo.add_argument("--record", metavar="FILE.cast", default=None,
-                      help="write an asciicast v2 recording of what the audience saw")
+                      metavar="CHARS")
+    demo.add_argument("--pace", type=float, default=None, metavar="SECONDS")
+    demo.add_argument("--autoplay", action="store_true")
+    demo.add_argument("--record", metavar="FILE.cast", default=None)
     _console_options(demo)
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim serve``: the classroom server and its bounds."""
     serve = sub.add_parser("serve", help="serve real SMTP clients over TCP, for a classroom")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
-    serve.add_argument("--port", type=int, default=2525, help="TCP port; 0 picks a free one")
-    serve.add_argument("--hostname", default=None, metavar="NAME",
-                       help="server name in the greeting")
-    serve.add_argument("--maildir", default=None, metavar="DIR",
-                       help="store accepted messages in this Maildir (default: memory)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=2525)
+    serve.add_argument("--hostname", default=None, metavar="NAME")
+    serve.add_argument("--maildir", default=None, metavar="DIR")
     serve.add_argument("--max-clients", type=int, default=200, metavar="N")
-    serve.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
-                       help="idle timeout in seconds; also the most one command line may take")
-    serve.add_argument("--data-block-timeout", type=float, default=180.0, metavar="SECONDS",
-                       help="in DATA, longest pause in the message text (RFC 5321: 3 min)")
-    serve.add_argument("--data-timeout", type=float, default=600.0, metavar="SECONDS",
-                       help="longest time for a whole message text (RFC 5321: 10 min)")
-    serve.add_argument("--memory-limit", type=int, default=256, metavar="MIB",
-                       help="message content kept in memory at most, in MiB; then 452 "
-                            "(default 256; --maildir keeps everything)")
-    serve.add_argument("--max-size", type=int, default=None, metavar="BYTES",
-                       help="largest message accepted (advertised as SIZE)")
-    serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS,
-                       help="accept lines ended by a bare LF (for nc without -C)")
-    serve.add_argument("--max-per-client", type=_whole_number, default=None, metavar="N",
-                       help="connections one client address may hold; over it 421 (default "
-                            "50 with a non-loopback --host, none on loopback; 0: none)")
-    serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N",
-                       help="NOOP, RSET, VRFY, EXPN and HELP allowed without a message "
-                            "before each counts as an error (default 100; 0: no limit)")
+    serve.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
+    serve.add_argument("--data-block-timeout", type=float, default=180.0, metavar="SECONDS")
+    serve.add_argument("--data-timeout", type=float, default=600.0, metavar="SECONDS")
+    serve.add_argument("--memory-limit", type=int, default=256, metavar="MIB")
+    serve.add_argument("--max-size", type=int, default=None, metavar="BYTES")
+    serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS)
+    serve.add_argument("--max-per-client", type=_whole_number, default=None, metavar="N")
+    serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N")
     _error_options(serve, serve=True)
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
@@ -195,10 +153,7 @@ def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     explain = sub.add_parser(
         "explain", help="explain one or more reply codes (several are compared), enhanced "
                         "status codes and classes")
-    explain.add_argument("codes", nargs="+", metavar="CODE|FILE",
-                         help="one or more: 221; 221 500 (compared); 550 5.1.1 (a reply with "
-                              "its enhanced code); 5.7.1; a class such as 2xx, 5 or x5z; or "
-                              "one bounce, FILE.eml or -")
+    explain.add_argument("codes", nargs="+", metavar="CODE|FILE")
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _common(explain)
 
@@ -207,44 +162,31 @@ def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """``smtp-sim lessons check``: the authors' linter."""
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
     # metavar: a missing action is named by its choice ("required: check"), as in the usage
-    lessons.add_argument("action", choices=("check",), metavar="check",
-                         help="check: lint the lesson data")
-    lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None,
-                         help="check this scenario file instead (may be repeated)")
-    lessons.add_argument("--course", metavar="DIR", default=None,
-                         help="check a course folder of NN-ID.toml lessons instead")
-    lessons.add_argument("--rubric", metavar="FILE.toml", default=None,
-                         help="check this grading rubric instead")
+    lessons.add_argument("action", choices=("check",), metavar="check")
+    lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None)
+    lessons.add_argument("--course", metavar="DIR", default=None)
+    lessons.add_argument("--rubric", metavar="FILE.toml", default=None)
 
 
 def _grade_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim grade -- COMMAND``: a student's client program run and graded."""
     grade = sub.add_parser("grade", help="run a student's SMTP client program and grade it")
-    grade.add_argument("--rubric", metavar="FILE.toml", default=None,
-                       help="the rubric (a file, or basic or robust; default: basic)")
+    grade.add_argument("--rubric", metavar="FILE.toml", default=None)
     grade.add_argument("--format", choices=("text", "json", "junit"), default="text")
-    grade.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                       help="stop the program after S seconds (default 60)")
-    grade.add_argument("--wait", action="store_true", default=False,
-                       help="wait for the program to connect instead of starting it")
-    grade.add_argument("--port", type=int, default=None, metavar="N",
-                       help="the port to listen on (default: any free one)")
-    grade.add_argument("--gradescope", metavar="FILE", default=None,
-                       help="also write Gradescope's results.json to FILE")
-    grade.add_argument("program", nargs=argparse.REMAINDER, metavar="-- COMMAND",
-                       help="the program to run, with {host} and {port} replaced")
+    grade.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
+    grade.add_argument("--wait", action="store_true", default=False)
+    grade.add_argument("--port", type=int, default=None, metavar="N")
+    grade.add_argument("--gradescope", metavar="FILE", default=None)
+    grade.add_argument("program", nargs=argparse.REMAINDER, metavar="-- COMMAND")
     _common(grade)
 
 
 def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim learn``: the course."""
     learn = sub.add_parser("learn", help="the course: lessons the server's replies check")
-    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset",
-                       help="a lesson to start, 'list', or 'reset' (default: resume)")
-    learn.add_argument("lesson", nargs="?", default=None, metavar="ID",
-                       help="with reset: the one lesson to clear")
-    learn.add_argument("--course", metavar="DIR", default=None,
-                       help="a teacher's course folder (NN-ID.toml lessons)")
+    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset")
+    learn.add_argument("lesson", nargs="?", default=None, metavar="ID")
+    learn.add_argument("--course", metavar="DIR", default=None)
     _common(learn)
 
 
@@ -252,11 +194,9 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     """``smtp-sim run FILE``: a script played, the transcript printed."""
     run = sub.add_parser(
         "run", help="send a file of command lines and print the explained transcript")
-    run.add_argument("file", nargs="?", default="-", metavar="FILE",
-                     help="command file (default: stdin)")
+    run.add_argument("file", nargs="?", default="-", metavar="FILE")
     run.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    run.add_argument("--fail-on", choices=("4xx", "5xx"), action="append", default=None,
-                     help="exit with status 1 when a reply of this class came (repeatable)")
+    run.add_argument("--fail-on", choices=("4xx", "5xx"), action="append", default=None)
     _console_options(run)
     _error_options(run)
 
