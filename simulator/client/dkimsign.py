@@ -2,13 +2,15 @@
 
 The lab ships one key pair per zone entry it signs for: the private half is
 ``lessons/dkim/SELECTOR._domainkey.DOMAIN.pem``, the public half the zone's TXT record at that
-name, so a message signed here verifies at the receiver (dkimpy on both sides). ``tamper``
-changes one character after signing, as a mailing list that edits the Subject does, so the
-learner sees ``dkim=fail`` and the DMARC verdict that follows.
+name, so a message signed here verifies at the receiver (dkimpy on both sides); a teacher's
+scenario may name its own keys (``[dkim]``, lessons/dkim_keys.py). ``tamper`` changes one
+character after signing, as a mailing list that edits the Subject does, so the learner sees
+``dkim=fail`` and the DMARC verdict that follows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -29,6 +31,8 @@ class Signer:
     domain: str
     key: bytes
     tamper: bool = False
+    algorithm: str = "rsa-sha256"
+    """``rsa-sha256`` (RFC 6376 §3.3) or ``ed25519-sha256`` (RFC 8463 §3)."""
 
     def sign(self, text: bytes) -> bytes:
         """``text`` (the message, CRLF lines, not dot-stuffed) with a DKIM-Signature on top,
@@ -38,7 +42,8 @@ class Signer:
         head = b"\r\n" + text.split(b"\r\n\r\n", 1)[0].lower()
         wanted = [h for h in SIGNED_HEADERS if b"\r\n" + h + b":" in head]
         signature: bytes = dkim.sign(text, self.selector.encode(), self.domain.encode(), self.key,
-                                     include_headers=wanted or [b"from"])
+                                     include_headers=wanted or [b"from"],
+                                     signature_algorithm=self.algorithm.encode())
         return signature + (_tampered(text) if self.tamper else text)
 
 
@@ -64,8 +69,14 @@ def key_path(selector: str, domain: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def lab_signer(selector: str, domain: str) -> Signer | None:
-    """A Signer with the lab's key for that selector and domain, or None when there is none."""
+def lab_signer(selector: str, domain: str,
+               own: Iterable[tuple[str, str, bytes]] = ()) -> Signer | None:
+    """A Signer with the key for that selector and domain, or None when there is none: the
+    scenario's own key (``own``: its ``[dkim]`` table, checked at load) first, else the lab's."""
+    name = normal_name(f"{selector}._domainkey.{domain}")
+    for key_name, algorithm, key in own:
+        if key_name == name:
+            return Signer(normal_name(selector), normal_name(domain), key, algorithm=algorithm)
     path = key_path(selector, domain)
     if path is None:
         return None

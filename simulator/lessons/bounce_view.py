@@ -9,7 +9,7 @@ the enhanced code each (an enhanced code without an entry falls back to its subj
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from simulator.protocol.escape import show_typed
 
@@ -27,6 +27,11 @@ TEXT_KINDS = ("gmail", "microsoft", "report")
 """Reports read from their words for people, which quote the receiving server's reply."""
 SHOWN_LIMIT = 600
 """Characters of a quoted server reply shown (a report may quote a long one)."""
+MICROSOFT_CODES = {"5.1.10": 550}
+"""Enhanced codes Microsoft 365 sends with its own meaning, and the reply code that meaning
+goes with: Microsoft's documented list of Exchange Online NDR codes gives 5.1.10 to
+RESOLVER.ADR.RecipientNotFound (sent as 550), while RFC 7505 §4 registers 5.1.10 for a
+null MX (sent as 556). A Microsoft report that quotes only the status is read so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,9 @@ def explain_bounce(bounce: Bounce, lang: str) -> BounceView:
 
 
 def _recipient(failure: Failure, bounce: Bounce, lang: str) -> RecipientView:
-    title, meaning, fix = _reply_words(failure, lang)
+    as_sent = MICROSOFT_CODES.get(failure.status) if bounce.kind == "microsoft" else None
+    read_as = replace(failure, code=as_sent) if as_sent and failure.code is None else failure
+    title, meaning, fix = _reply_words(read_as, lang)
     later = _class(failure) == 4 or failure.action == "delayed"
     recipient = show_typed(failure.recipient, limit=200) or text("bounce.whole-message", lang)
     return RecipientView(recipient, failure.action, failure.status, failure.code,

@@ -25,6 +25,7 @@ from simulator.protocol.rules import (
 )
 
 from .annotate import PLACEHOLDERS
+from .dkim_keys import read_dkim_keys
 from .load import LANGS
 from .scenario_later import later_of
 from .templates import placeholders
@@ -32,7 +33,7 @@ from .ui import text as ui_text
 from .zone_check import AUTH_FIELDS, read_auth, read_client_address, read_zone
 
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
-                     "rule", "later", "dns", "client_address")
+                     "rule", "later", "dns", "client_address", "dkim")
 RULE_KEYS: Final = ("name", "on", "match", "reply", "delay", "disconnect", "explain")
 GLOB_FIELDS: Final = ("address", "sender", "helo", "subject", "body", "header_from")
 FLAG_FIELDS: Final = ("local", "authenticated", "helo_fqdn", "no_valid_recipients", "fault",
@@ -99,7 +100,7 @@ class Checker:
     def scenario(self, name: str, doc: Mapping[str, Any]) -> Scenario:
         self.unknown("", "", doc, TOP_FIELDS)
         defaults = Scenario()
-        rules = self.rules(doc.get("rule", []))
+        rules, zone = self.rules(doc.get("rule", [])), read_zone(self, doc.get("dns", {}))
         return Scenario(
             name=name, titles=self.titles(doc.get("title")), rules=rules,
             local_domains=self.domains(doc.get("domains", [])),
@@ -108,7 +109,7 @@ class Checker:
             rate_limit=int(self.number("", "rate_limit", doc, defaults.rate_limit, 1, 10**6)),
             fault_rate=self.number("", "fault_rate", doc, defaults.fault_rate, 0, 1),
             later=later_of(self, doc.get("later")),
-            zone=read_zone(self, doc.get("dns", {})),
+            zone=zone, dkim_keys=read_dkim_keys(self, doc.get("dkim"), zone),
             client_address=read_client_address(
                 self, doc.get("client_address", defaults.client_address),
                 defaults.client_address),

@@ -160,5 +160,7 @@ def _on_top_of(base: Scenario, own: Scenario, doc: Mapping[str, Any]) -> Scenari
         settings["local_domains"] = own.local_domains
     if "later" in doc:
         settings["later"] = own.later
+    if "dkim" in doc:
+        settings["dkim_keys"] = own.dkim_keys
     return dataclasses.replace(base, name=own.name, titles=own.titles or base.titles,
                                rules=rules, **settings)

@@ -169,6 +169,9 @@ class Scenario:
     """The scenario's DNS (its ``[dns]`` table): all SPF, DKIM and DMARC ever ask."""
     client_address: str = "192.0.2.1"
     """The client's address for sessions that have none (in-process: console, learn...)."""
+    dkim_keys: tuple[tuple[str, str, bytes], ...] = ()
+    """A teacher's own keys for the console's ``:dkim sign`` (``[dkim]``): name, algorithm,
+    key. The engine never signs; it only carries them from the file to the console."""
 
     by_event: Mapping[Event, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     """The rules asked at each event, in order (worked out once, not per command)."""

@@ -85,3 +85,38 @@ def test_control_characters_from_the_file_are_escaped() -> None:
     shown = [view.summary, view.route, *(getattr(view.recipients[0], f) for f in
                                          ("recipient", "said", "who"))]
     assert not any("\x1b" in part or "\x07" in part for part in shown)
+
+
+MS_TEXT: Final = (SAMPLES / "microsoft.eml").read_bytes()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("quoted", [b"'550 5.1.10 ", b"'5.1.10 "])
+def test_microsoft_5_1_10_is_a_recipient_not_found_not_a_null_mx(lang: str, quoted: bytes) -> None:
+    """Microsoft's documented Exchange Online NDR codes: 5.1.10 is RESOLVER.ADR.
+    RecipientNotFound (550), not RFC 7505 §4's null MX (556), also when only the status
+    is quoted."""
+    data = MS_TEXT.replace(b"'550 5.1.10 ", quoted)
+    (grace,) = explain_bounce(read_bounce(data), lang).recipients
+    pair = pair_entry(550, "5.1.10", lang)
+    assert (grace.title, grace.meaning, grace.fix) == (pair.heading, pair.description, pair.fix)
+    words = {"en": ("Recipient not found (Microsoft 365)", "RFC 7505 §4", "typo"),
+             "zh": ("找不到收件人（Microsoft 365）", "RFC 7505 §4", "拼错")}[lang]
+    assert words[0] in grace.title and all(w in grace.meaning + grace.fix for w in words[1:])
+    assert pair_entry(556, "5.1.10", lang).title not in grace.title
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_null_mx_556_5_1_10_is_still_a_null_mx(lang: str) -> None:
+    data = MS_TEXT.replace(b"'550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found",
+                           b"'556 5.1.10 Recipient address has null MX; domain does not accept")
+    (grace,) = explain_bounce(read_bounce(data), lang).recipients
+    assert grace.title == pair_entry(556, "5.1.10", lang).heading
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_enhanced_code_5_1_10_says_both_meanings(lang: str) -> None:
+    entry = enhanced_entry("5.1.10", lang)
+    assert "RFC 7505 §4" in entry.description and "556" in entry.description
+    assert "Microsoft 365" in entry.title and "RESOLVER.ADR.RecipientNotFound" in entry.description
+    assert "550" in entry.description

@@ -354,7 +354,8 @@ async def _dig(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    """``:dkim sign SELECTOR DOMAIN`` signs each following message with the lab's key;
+    """``:dkim sign SELECTOR DOMAIN`` signs each following message with the scenario's key
+    for that name, else the lab's;
     ``:dkim tamper`` changes one character after signing; ``:dkim off`` stops."""
     import dataclasses
 
@@ -363,7 +364,7 @@ async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     action = args[0].lower()
     signer = ctx.signing.signer
     if action == "sign" and len(args) == 3:
-        signer = lab_signer(args[1], args[2])
+        signer = lab_signer(args[1], args[2], ctx.policy.scenario.dkim_keys)
         if signer is None:
             ctx.say("dkim-no-key", "class:code.5xx", selector=show_typed(args[1], limit=63),
                     domain=show_typed(args[2], limit=100))

@@ -202,3 +202,34 @@ async def test_save_onto_a_fifo_nobody_reads_is_refused_at_once(tmp_path: Path) 
         await run_meta(ctx, parse_meta(f":save! {pipe}"))
     await ctx.close()
     assert "no program reads" in out.getvalue()
+
+
+async def test_dkim_sign_uses_a_teachers_own_key_from_the_scenario(tmp_path: Path) -> None:
+    """``[dkim]`` of a teacher's scenario: the console signs with that key, the server's
+    Authentication-Results says dkim=pass, and dkim=fail once tampered (issue 21)."""
+    from simulator.lessons.scenarios import load_scenario
+    from tests.lessons.test_dkim_keys import new_key, teacher
+
+    scenario = load_scenario(teacher(tmp_path, new_key("ed25519")))
+    out = io.StringIO()
+    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=scenario))
+    assert await ctx.open()
+    try:
+        await run_meta(ctx, parse_meta(":dkim sign s1 school.example"))
+        for tamper in (False, True):
+            if tamper:
+                await run_meta(ctx, parse_meta(":dkim tamper"))
+            for line in ("EHLO client.example", "MAIL FROM:<ann@school.example>",
+                         "RCPT TO:<bob@example.com>", "DATA", "From: ann@school.example", "",
+                         "hi"):
+                await ctx.send_line(line)
+            step = await ctx.send_line(".")
+            assert step is not None and step.answers[-1].code == 250
+        await run_meta(ctx, parse_meta(":mailbox 1"))
+        await run_meta(ctx, parse_meta(":mailbox 2"))
+    finally:
+        await ctx.close()
+    shown = out.getvalue()
+    assert "no private key" not in shown and "the scenario's own, else the lab's" in shown
+    assert "dkim=pass header.d=school.example header.s=s1" in shown
+    assert "dkim=fail header.d=school.example header.s=s1" in shown
