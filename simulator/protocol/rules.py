@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import enum
 import functools
-import heapq
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
 from .authmatch import AuthFacts, AuthMatch
 from .later import Later
-from .patterns import Glob, Regex, TextSearch, any_matches, index_keys
+from .patterns import Glob, Regex, TextSearch, any_matches
 from .replies import Reply, make_reply
+from .ruleindex import RuleIndex
 from .zone import EMPTY, Zone
 
 
@@ -191,52 +191,6 @@ class Scenario:
         """The title in ``lang`` (else English, else the name)."""
         found = dict(self.titles)
         return found.get(lang) or found.get("en") or self.name
-
-
-@dataclass(frozen=True, slots=True)
-class RuleIndex:
-    """The rules asked at one event, filed so a command meets only those that may match.
-
-    A rule whose address globs each end in ``@`` and a literal domain (``*@partner.example``)
-    or begin with a literal local part and ``@`` (``nobody@*``) can only match an address
-    with that domain or local part, so it is filed under those (Glob.index_key); the others
-    are asked always. The candidates come out in file order (a merge of sorted positions),
-    and a rule left out could not have held, so the first rule that holds is the one a
-    walk over every rule would find, and the seeded generator is drawn from identically.
-    """
-
-    rules: tuple[Rule, ...]
-    always: tuple[int, ...]
-    """Positions of the rules asked whatever the address."""
-    filed: Mapping[str, tuple[int, ...]]
-    """Positions of the rules filed under each key (``@domain``, ``local@``; folded)."""
-
-    @classmethod
-    def build(cls, rules: tuple[Rule, ...]) -> RuleIndex:
-        always: list[int] = []
-        filed: dict[str, list[int]] = {}
-        for position, rule in enumerate(rules):
-            keys = {glob.index_key for glob in rule.match.address}
-            if not rule.match.address or None in keys:
-                always.append(position)
-                continue
-            for key in keys:
-                filed.setdefault(str(key), []).append(position)
-        return cls(rules, tuple(always),
-                   MappingProxyType({key: tuple(p) for key, p in filed.items()}))
-
-    def candidates(self, addresses: tuple[str, ...]) -> Iterator[Rule]:
-        """The rules that may hold for a command with these addresses, in file order."""
-        if not self.filed:
-            yield from self.rules
-            return
-        keys = {key for address in addresses for key in index_keys(address)}
-        lists = [self.filed.get(key, ()) for key in keys]
-        previous = -1
-        for position in heapq.merge(self.always, *lists):
-            if position != previous:  # a rule filed under two of the addresses' keys
-                yield self.rules[position]
-                previous = position
 
 
 STRICT: Final = Scenario()

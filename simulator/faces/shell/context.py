@@ -95,8 +95,8 @@ class ConsoleContext:
     """The built-in server's TLS certificate (``--tls``); its policy is ``policy``."""
     verify: bool = False
     """With --connect: refuse a certificate the system does not trust."""
-    eol: str = "crlf"
-    raw: bool = False
+    eol: str = "crlf"  # how typed lines end (:eol)
+    raw: bool = False  # :raw shows CR and LF
     steps: list[Step | Notice] = field(default_factory=list)
     """The session for :save and :more: steps, and notices such as a change of :eol."""
     senders: list[str] = field(default_factory=list)
@@ -132,8 +132,6 @@ class ConsoleContext:
     """``:dkim sign``: the signer, and the message lines held until the dot."""
     pager: Pager | None = None
     """How long output (:help, :state) is shown on a terminal; None: all at once."""
-
-    # -- output ------------------------------------------------------------------------------
 
     def show(self, fragments: Fragments, *, wrap: bool = True, hang: int | None = None) -> None:
         """Write fragments to the transcript (coloured when the terminal wants it).
