@@ -63,14 +63,7 @@ def run_learn(args: argparse.Namespace) -> int:
         return _reset(course, store, extra, lang)
     lesson = resume_point(course, saved) if target is None else course.find(target)
     if lesson is None:
-        ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.available)
-        waiting = course.find(target, include_unavailable=True) if target else None
-        if waiting is not None:
-            print(say("unavailable-lesson", lang, number=waiting.number, id=waiting.id,
-                      needs=", ".join(waiting.needs), ids=ids), file=sys.stderr)
-        else:
-            print(say("unknown-lesson", lang, wanted=show_text(target or "", limit=40),
-                      ids=ids), file=sys.stderr)
+        _not_found(course, target, lang)
         return 2
     if not sys.stdin.isatty():
         from .piped import run_piped
@@ -85,6 +78,19 @@ def run_learn(args: argparse.Namespace) -> int:
     from .app import run_interactive
 
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _not_found(course: Course, target: str | None, lang: str) -> None:
+    """Say that ``target`` names no lesson here (or one this server cannot run), and list
+    the lessons there are."""
+    ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.available)
+    waiting = course.find(target, include_unavailable=True) if target else None
+    if waiting is not None:
+        print(say("unavailable-lesson", lang, number=waiting.number, id=waiting.id,
+                  needs=", ".join(waiting.needs), ids=ids), file=sys.stderr)
+    else:
+        print(say("unknown-lesson", lang, wanted=show_text(target or "", limit=40),
+                  ids=ids), file=sys.stderr)
 
 
 def _reset(course: Course, store: ProgressStore, wanted: str | None, lang: str) -> int:

@@ -124,23 +124,24 @@ class Waiter:
                 sending.cancel()
                 done.set()
 
-        async def _sigint() -> None:
-            with trio.open_signal_receiver(signal.SIGINT) as signals:
-                async for _ in signals:
-                    sending.cancel()
-                    self._stop_prompt()
-                    done.set()
-
         async with trio.open_nursery() as nursery:
             nursery.start_soon(_send)
             nursery.start_soon(_prompt)
             if threading.current_thread() is threading.main_thread():
-                nursery.start_soon(_sigint)
+                nursery.start_soon(self._stop_on_sigint, sending, done)
             await done.wait()
             nursery.cancel_scope.cancel()  # waits for the prompt's thread to end
         if failed:
             raise failed[0]
         return result[0] if result else None
+
+    async def _stop_on_sigint(self, sending: trio.CancelScope, done: trio.Event) -> None:
+        """SIGINT in the instant before the prompt takes the terminal stops waiting too."""
+        with trio.open_signal_receiver(signal.SIGINT) as signals:
+            async for _ in signals:
+                sending.cancel()
+                self._stop_prompt()
+                done.set()
 
     def _prompt(self) -> str:
         """In the worker thread: STOP when Ctrl-C stopped the wait."""

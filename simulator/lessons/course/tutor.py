@@ -87,22 +87,48 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     """The progress after the server sent ``exchange``."""
     met, open_, counts = list(progress.met), set(progress.open), dict(progress.counts)
     seen = dict(progress.seen)
+    undone = _undo_thrown_away(exchange, met, open_, seen)
+    if is_greeting(exchange):
+        for goal in lesson.goals:  # a new session: per-session counters start again
+            if goal.scope is Scope.SESSION and goal.id not in met:
+                counts.pop(goal.id, None)
+    context = Context(scenario_named(lesson.setup.scenario), dict(seen))
+    ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen)
+    codes = progress.codes
+    if exchange.reply.code not in codes:
+        codes = (*codes, exchange.reply.code)
+    near = None
+    if not ticked and not counted:
+        near = near_miss(lesson, met, exchange, context)
+    return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
+                   codes=codes, ticked=tuple(ticked), undone=tuple(undone),
+                   counted=tuple(counted), seen=tuple(seen.items()),
+                   last_key=exchange.reply.key, near=near)
+
+
+def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
+                      seen: dict[str, Seen]) -> list[str]:
+    """A delivered message keeps its transaction's goals; a transaction thrown away (RSET,
+    a new greeting...) undoes them: ``met``, ``open_`` and ``seen`` change in place."""
     undone: list[str] = []
     if exchange.message is not None:
         open_.clear()  # the transaction delivered: its goals stay met
     elif _throws_away_transaction(exchange):
         undone = [goal_id for goal_id in met if goal_id in open_]
-        met = [goal_id for goal_id in met if goal_id not in open_]
+        met[:] = [goal_id for goal_id in met if goal_id not in open_]
         for goal_id in undone:
             seen.pop(goal_id, None)
         open_.clear()
-    if is_greeting(exchange):
-        for goal in lesson.goals:  # a new session: per-session counters start again
-            if goal.scope is Scope.SESSION and goal.id not in met:
-                counts.pop(goal.id, None)
+    return undone
+
+
+def _tick(lesson: Lesson, exchange: Exchange, context: Context, met: list[str],
+          open_: set[str], counts: dict[str, int],
+          seen: dict[str, Seen]) -> tuple[list[str], list[str]]:
+    """The goals ``exchange`` meets (ticked) or brings closer (counted); the lists and maps
+    given change in place."""
     ticked: list[str] = []
     counted: list[str] = []
-    context = Context(scenario_named(lesson.setup.scenario), dict(seen))
     for goal in lesson.goals:
         if not ready(goal, met) or not matches(goal.check, exchange, context):
             continue
@@ -118,16 +144,7 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
                 open_.add(goal.id)
         else:
             counted.append(goal.id)
-    codes = progress.codes
-    if exchange.reply.code not in codes:
-        codes = (*codes, exchange.reply.code)
-    near = None
-    if not ticked and not counted:
-        near = near_miss(lesson, met, exchange, context)
-    return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
-                   codes=codes, ticked=tuple(ticked), undone=tuple(undone),
-                   counted=tuple(counted), seen=tuple(seen.items()),
-                   last_key=exchange.reply.key, near=near)
+    return ticked, counted
 
 
 def ready(goal: Goal, met: list[str] | tuple[str, ...]) -> bool:
