@@ -184,6 +184,10 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N",
                        help="NOOP, RSET, VRFY, EXPN and HELP allowed without a message "
                             "before each counts as an error (default 100; 0: no limit)")
+    serve.add_argument("--auth-failure-limit", type=_whole_number, default=10, metavar="N",
+                       help="failed AUTH attempts one client address may make in a minute, "
+                            "over all its connections, before each further one waits "
+                            "--error-sleep (default 10; 0: no limit)")
     _error_options(serve, serve=True)
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
