@@ -48,8 +48,8 @@ JUNK_VERBS: Final = frozenset({Verb.NOOP, Verb.RSET, Verb.VRFY, Verb.EXPN, Verb.
 error already), and HELP and EXPN ask as VRFY does without moving a message on."""
 
 REFUSED_CREDENTIALS: Final = frozenset({"auth.failed", "auth.app-password-required"})
-"""Reply keys of an AUTH whose credentials were tried and refused (RFC 4954 §6: 535 5.7.8;
-534 5.7.9 for a right user's wrong kind of password): each is one guess."""
+"""Reply keys of an AUTH whose credentials were tried and refused (RFC 4954 §6; the second is
+a right user's wrong kind of password, RFC 4954 §6's 534 code): each is one guess."""
 
 
 class ErrorLimits:
