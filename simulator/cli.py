@@ -142,6 +142,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS)
     serve.add_argument("--max-per-client", type=_whole_number, default=None, metavar="N")
     serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N")
+    serve.add_argument("--auth-failure-limit", type=_whole_number, default=10, metavar="N")
     _error_options(serve, serve=True)
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)

@@ -54,7 +54,7 @@ def test_python_dash_m_and_help_work() -> None:
 def test_serve_slows_errors_down_by_default_and_the_console_and_run_do_not() -> None:
     serve = build_parser().parse_args(["serve"])
     assert (serve.soft_error_limit, serve.error_sleep, serve.max_per_client) == (10, 1.0, None)
-    assert serve.junk_command_limit == 100
+    assert (serve.junk_command_limit, serve.auth_failure_limit) == (100, 10)
     for argv in ([], ["repl"], ["run"]):
         args = build_parser().parse_args(argv)
         assert (args.soft_error_limit, args.error_sleep) == (10, 0.0)

@@ -66,7 +66,8 @@ def make_policy(args: argparse.Namespace, scenario: Scenario = STRICT) -> Policy
                   max_message_size=args.max_size or defaults.max_message_size,
                   accept_bare_lf=args.accept_bare_lf, scenario=scenario,
                   soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep,
-                  junk_command_limit=args.junk_command_limit)
+                  junk_command_limit=args.junk_command_limit,
+                  auth_failure_limit=args.auth_failure_limit)
 
 
 def _check_options(args: argparse.Namespace) -> str | None:

@@ -18,6 +18,13 @@ guess passwords or send junk as fast as the server can answer:
   HELO, MAIL or RCPT in between does not start the run over (else a client could alternate
   them with junk for ever).
 
+One setting of Postfix's anvil(8) is kept across sessions, in the server's
+:class:`~simulator.protocol.memory.Memory` (else a guesser reconnects after ten failures and
+is never slowed down): past :attr:`Policy.auth_failure_limit` failed AUTH attempts from one
+client address in a minute (smtpd_client_auth_rate_limit per anvil_rate_time_unit, here
+counting failures only, so a user who logs in right is never held up), each further failure
+from that address waits ``error_sleep`` in any session, from its first failure on.
+
 An error is a reply of 500 or more (RFC 5321 §4.2.1: a permanent negative reply; a failed
 AUTH is 535 5.7.8, RFC 4954 §6, so every wrong password counts), or a junk command past
 the junk limit, whose reply (250, 252, 214) is unchanged.
@@ -26,25 +33,36 @@ the junk limit, whose reply (250, 252, 214) is unchanged.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Final
 
 from .commands import Query, Simple
 from .events import Exchange
+from .memory import Memory
 from .policy import Policy
+from .referee import client_address
 from .state import Verb
 
 JUNK_VERBS: Final = frozenset({Verb.NOOP, Verb.RSET, Verb.VRFY, Verb.EXPN, Verb.HELP})
 """Postfix's junk commands are NOOP, VRFY, ETRN and RSET; ETRN is not offered here (502, an
 error already), and HELP and EXPN ask as VRFY does without moving a message on."""
 
+REFUSED_CREDENTIALS: Final = frozenset({"auth.failed", "auth.app-password-required"})
+"""Reply keys of an AUTH whose credentials were tried and refused (RFC 4954 §6; the second is
+a right user's wrong kind of password, RFC 4954 §6's 534 code): each is one guess."""
+
 
 class ErrorLimits:
     """Counts one session's errors and junk commands against its policy's limits."""
 
-    __slots__ = ("errors", "junk", "policy")
+    __slots__ = ("client", "errors", "junk", "memory", "policy", "timer")
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, *, memory: Memory | None = None,
+                 timer: Callable[[], float] | None = None, peer: str = "unknown") -> None:
         self.policy = policy
+        self.memory, self.timer = memory, timer
+        """The server's memory and clock (both needed to count AUTH failures across sessions)."""
+        self.client = client_address(peer)
         self.errors = 0
         """Errors so far in the session (the console's toolbar shows them)."""
         self.junk = 0
@@ -59,9 +77,18 @@ class ErrorLimits:
             return exchange, False
         self.errors += 1
         policy = self.policy
-        if policy.error_sleep and self.errors > policy.soft_error_limit:
+        guessing = self._too_many_auth_failures(exchange)
+        if policy.error_sleep and (guessing or self.errors > policy.soft_error_limit):
             exchange = dataclasses.replace(exchange, delay=exchange.delay + policy.error_sleep)
         return exchange, bool(policy.error_budget) and self.errors >= policy.error_budget
+
+    def _too_many_auth_failures(self, exchange: Exchange) -> bool:
+        """Count a refused AUTH against the client's address; whether it is past the limit."""
+        limit = self.policy.auth_failure_limit
+        if (not limit or self.memory is None or self.timer is None
+                or exchange.reply.key not in REFUSED_CREDENTIALS):
+            return False
+        return self.memory.count_auth_failure(self.client, self.timer(), limit=limit) > limit
 
     def _is_error(self, exchange: Exchange) -> bool:
         command = exchange.command

@@ -30,6 +30,11 @@ class Policy:
     """Seconds an error reply past ``soft_error_limit`` waits (smtpd_error_sleep_time): an
     instruction to the driver, the Exchange's delay. 0, the default, never waits: the console
     and the course do not slow a learner down; ``smtp-sim serve`` waits 1 s by default."""
+    auth_failure_limit: int = 0
+    """Failed AUTH attempts one client address may make in a minute, over all its sessions;
+    past that, each further failure waits ``error_sleep`` from the session's first (a new
+    connection no longer starts the count over; Postfix's anvil, smtpd_client_auth_rate_limit).
+    0, the default, does not count: ``smtp-sim serve`` counts 10."""
     junk_command_limit: int = 100
     """NOOP, RSET, VRFY, EXPN and HELP are free this many times until a message is accepted;
     each one after that counts as an error (smtpd_junk_command_limit); 0 disables."""

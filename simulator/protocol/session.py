@@ -71,7 +71,7 @@ class Session:
         self.mail: MailFrom | None = None
         self.recipients: list[str] = []
         self.messages_accepted = self._queued = 0
-        self.limits = ErrorLimits(self.policy)  # errors and junk: delays, then 421
+        self.limits = ErrorLimits(self.policy, memory=memory, timer=timer, peer=peer)  # delays, 421
         self._start_text()  # the message text's buffers and counters
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""

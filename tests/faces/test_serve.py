@@ -374,6 +374,16 @@ def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], ca
     security = prepare(read_options(args), make_policy(args))
     assert tcp_options(args, security).max_per_client == cap
     assert (security.policy.error_sleep, security.policy.soft_error_limit) == (1.0, 10)
+    assert security.policy.auth_failure_limit == 10
+
+
+@pytest.mark.parametrize(("argv", "limit"), [([], 10), (["--auth-failure-limit", "3"], 3),
+                                             (["--auth-failure-limit", "0"], 0)])
+def test_serve_counts_auth_failures_per_address_by_default(argv: list[str], limit: int) -> None:
+    from simulator.cli import build_parser
+    from simulator.faces.serveoptions import make_policy
+
+    assert make_policy(build_parser().parse_args(["serve", *argv])).auth_failure_limit == limit
 
 
 

@@ -4,10 +4,13 @@ on the Exchange, never a sleep), junk commands past their limit count, the hard 
 from __future__ import annotations
 
 import base64
+import dataclasses
 
 import pytest
 
-from simulator.protocol import Exchange, Policy, Then
+from simulator.protocol import Exchange, Policy, Session, Then
+from simulator.protocol.auth import Account
+from simulator.protocol.memory import Memory
 from tests.dialogue import GREETED, IN_MAIL, codes, keys, send, session_after
 
 SLOW = Policy(error_sleep=1.0)
@@ -122,3 +125,81 @@ def test_a_hundred_thousand_pipelined_noops_end_at_the_hard_limit() -> None:
     assert len(exchanges) == 121 and exchanges[-1].reply.key == "session.too-many-errors"
     assert session.closed and session.receive_data(b"NOOP\r\n") == []
 
+
+
+# -- AUTH failures per client address, across sessions (Postfix's anvil) --------------------
+
+class FakeTimer:
+    """The server's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+GUARDED = Policy(auth=True, error_sleep=1.0, auth_failure_limit=3,
+                 accounts=(Account("student", "secret"), Account("alice", "web", "app")))
+"""serve's error slowdown, with the AUTH failure limit at 3 failures a minute."""
+
+
+def connect(memory: Memory, timer: FakeTimer, peer: str = "192.0.2.7:40001",
+            policy: Policy = GUARDED) -> Session:
+    session = Session(policy, peer=peer, memory=memory, timer=timer)
+    session.greeting()
+    send(session, "EHLO guesser.example")
+    return session
+
+
+def test_a_new_connection_does_not_start_the_auth_failure_count_over() -> None:
+    memory, timer = Memory(), FakeTimer()
+    first = send(connect(memory, timer), *[guess(f"g{n}") for n in range(3)])
+    assert delays(first) == [0.0, 0.0, 0.0]
+    again = send(connect(memory, timer, peer="192.0.2.7:40002"), guess("g3"), guess("g4"))
+    assert keys(again) == ["auth.failed", "auth.failed"]
+    assert delays(again) == [1.0, 1.0]  # the new session's first failure already waits
+
+
+def test_another_address_is_not_slowed_down_by_a_guesser() -> None:
+    memory, timer = Memory(), FakeTimer()
+    send(connect(memory, timer), *[guess(f"g{n}") for n in range(5)])
+    assert delays(send(connect(memory, timer, peer="198.51.100.9:5000"), guess("typo"))) == [0.0]
+    assert keys(send(connect(memory, timer), "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0")) == [
+        "auth.succeeded"]  # the guesser's right password is not refused, and not delayed
+
+
+def test_the_count_forgets_failures_older_than_a_minute() -> None:
+    memory, timer = Memory(), FakeTimer()
+    send(connect(memory, timer), *[guess(f"g{n}") for n in range(3)])
+    timer.now += 59.0
+    assert delays(send(connect(memory, timer), guess("g3"))) == [1.0]
+    timer.now += 60.0  # all four are now a minute old or more
+    assert delays(send(connect(memory, timer), guess("g4"))) == [0.0]
+
+
+def test_a_right_user_with_the_wrong_kind_of_password_is_a_guess_too() -> None:
+    memory, timer = Memory(), FakeTimer()
+    alice = "AUTH PLAIN " + base64.b64encode(b"\0alice\0web").decode()
+    exchanges = send(connect(memory, timer), *[alice] * 3, guess("g"))
+    assert keys(exchanges) == ["auth.app-password-required"] * 3 + ["auth.failed"]
+    assert delays(exchanges) == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_other_errors_are_not_counted_across_sessions() -> None:
+    memory, timer = Memory(), FakeTimer()
+    send(connect(memory, timer), *["BOGUS"] * 5, "AUTH PLAIN !!!!", "AUTH NOSUCH")
+    assert delays(send(connect(memory, timer), guess("g"))) == [0.0]
+
+
+@pytest.mark.parametrize("policy", [
+    dataclasses.replace(GUARDED, auth_failure_limit=0), dataclasses.replace(GUARDED, error_sleep=0)])
+def test_no_limit_or_no_sleep_never_delays(policy: Policy) -> None:
+    memory, timer = Memory(), FakeTimer()
+    send(connect(memory, timer, policy=policy), *[guess(f"g{n}") for n in range(5)])
+    assert delays(send(connect(memory, timer, policy=policy), guess("g"))) == [0.0]
+
+
+def test_without_a_server_memory_each_session_counts_alone() -> None:
+    session = session_after(*GREETED, policy=GUARDED)  # the console: no timer, no memory
+    assert delays(send(session, *[guess(f"g{n}") for n in range(10)])) == [0.0] * 10

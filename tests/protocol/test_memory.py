@@ -55,3 +55,20 @@ def test_messages_are_counted_in_a_sliding_minute_and_the_table_is_bounded(
     for n in range(4):
         memory.count_message(f"198.51.100.{n}", 61, limit=30)
     assert len(memory._recent) == 2
+
+
+def test_auth_failures_are_counted_per_address_in_a_sliding_minute_and_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    memory = Memory()
+    counts = [memory.count_auth_failure("192.0.2.1", t, limit=10) for t in (0, 30, 59.9)]
+    assert counts == [1, 2, 3]
+    assert memory.count_auth_failure("192.0.2.2", 60, limit=10) == 1  # another address
+    assert memory.count_auth_failure("192.0.2.1", 60, limit=10) == 3  # the one at 0 s fell out
+    assert memory.count_message("192.0.2.1", 60, limit=10) == 1  # messages are counted apart
+    assert [memory.count_auth_failure("192.0.2.3", 61, limit=2) for _ in range(5)] == [
+        1, 2, 3, 3, 3]  # no more than limit + 1 times kept for one address
+    monkeypatch.setattr(memory_module, "MAX_CLIENTS", 2)
+    for n in range(5):
+        memory.count_auth_failure(f"198.51.100.{n}", 62, limit=10)
+    assert len(memory._auth_failures) == 2
+    assert memory.count_auth_failure("198.51.100.0", 63, limit=10) == 1  # forgotten

@@ -17,6 +17,7 @@ import trio
 import trio.testing
 
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session
+from simulator.protocol.memory import Memory
 from simulator.server import StreamOptions, Timeouts, serve_stream
 from simulator.server.conversation import drive, publisher
 from simulator.server.deadlines import REPLY_SECONDS
@@ -215,6 +216,35 @@ async def test_a_bystander_is_not_delayed_by_a_slowed_down_session(
         assert set(replies) == {wire("syntax.unknown-command", verb="BOGUS")}
         assert trio.current_time() - start == 14.0
         nursery.cancel_scope.cancel()
+
+
+async def _guess_once(memory: Memory, peer: str, policy: Policy) -> float:
+    """Connect as ``peer``, send one wrong password: seconds its 535 took to come."""
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    options = StreamOptions(memory=memory, peer=peer)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(partial(serve_stream, server, policy=policy, store=MemoryStore(),
+                                   options=options))
+        assert await reader.reply() == wire("session.greeting")
+        await client.send_all(b"EHLO guesser.example\r\n")
+        assert (await reader.reply()).startswith(b"250-")
+        await client.send_all(b"AUTH PLAIN AHN0dWRlbnQAd3Jvbmc=\r\n")  # student / wrong
+        start = trio.current_time()
+        assert await reader.reply() == wire("auth.failed")
+        nursery.cancel_scope.cancel()
+    return trio.current_time() - start
+
+
+async def test_a_guesser_that_reconnects_waits_from_its_first_failure_past_the_limit(
+        autojump_clock: trio.testing.MockClock) -> None:
+    policy = Policy(auth=True, error_sleep=1.0, auth_failure_limit=2)
+    memory = Memory()
+    waited = [await _guess_once(memory, f"192.0.2.7:{port}", policy) for port in range(4)]
+    assert waited == [0.0, 0.0, 1.0, 1.0]  # a new connection each time, as the bench's guesser
+    assert await _guess_once(memory, "198.51.100.9:4000", policy) == 0.0  # someone else
+    await trio.sleep(60)
+    assert await _guess_once(memory, "192.0.2.7:5000", policy) == 0.0  # a minute later
 
 
 async def test_the_servers_own_waiting_is_not_the_clients_idle_time(
