@@ -243,10 +243,10 @@ def test_the_robust_rubric_closes_a_session_with_421_midway(
     if verdict == "not-applicable":
         assert items["handles-421"]["points"] == items["handles-421"]["max_points"]
         return
-    closed = [e for e in sessions[0]["transcript"] if e["key"] == "fault.closing"]
+    closed = [e for e in sessions[0]["transcript"] if e["key"] == "rule.close-midway"]
     assert closed and closed[0]["sent"].startswith("MAIL FROM:")
     if verdict == "passed":
         assert len(sessions) >= 2 and items["quits"]["verdict"] == "passed"
     else:
-        assert len(sessions) == 1 and items["handles-421"]["evidence"]["key"] == "fault.closing"
+        assert len(sessions) == 1 and items["handles-421"]["evidence"]["key"] == "rule.close-midway"
         assert items["handles-421"]["points"] == 0
