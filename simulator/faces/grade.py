@@ -23,9 +23,8 @@ from typing import Final
 
 import trio
 
-from simulator.lessons.course.setup import policy_for
 from simulator.lessons.grading import Rubric, RubricError, Session, judge, load_rubric
-from simulator.lessons.grading.rubric import default_rubric, shipped_rubrics
+from simulator.lessons.grading.rubric import default_rubric, server_policy, shipped_rubrics
 from simulator.lessons.grading.words import say
 from simulator.lessons.load import LANGS
 from simulator.protocol import Exchange, State
@@ -54,9 +53,10 @@ COULD_NOT_RUN: Final = 3
 
 @dataclass
 class Collected:
-    """What the server saw: each session's Exchanges, in the order the sessions began."""
+    """What the server saw: each session's Exchanges and when each reply was given (trio's
+    clock, for the greylisting delay), in the order the sessions began."""
 
-    sessions: dict[str, tuple[str, list[Exchange]]] = field(default_factory=dict)
+    sessions: dict[str, tuple[str, list[tuple[Exchange, float]]]] = field(default_factory=dict)
     ended: set[str] = field(default_factory=set)
     kept: int = 0
 
@@ -64,7 +64,8 @@ class Collected:
         if self.kept >= MAX_EXCHANGES:
             return
         self.kept += 1
-        self.sessions.setdefault(item.session_id, (item.peer, []))[1].append(item.exchange)
+        self.sessions.setdefault(item.session_id, (item.peer, []))[1].append(
+            (item.exchange, item.at))
 
     def end(self, session_id: str, peer: str, state: State) -> None:
         self.ended.add(session_id)
@@ -74,8 +75,8 @@ class Collected:
         return bool(set(self.sessions) - self.ended)
 
     def judged(self) -> list[Session]:
-        return [Session(sid, peer, tuple(exchanges))
-                for sid, (peer, exchanges) in self.sessions.items()]
+        return [Session(sid, peer, tuple(e for e, _ in timed), tuple(at for _, at in timed))
+                for sid, (peer, timed) in self.sessions.items()]
 
 
 @dataclass
@@ -153,7 +154,7 @@ def _write(path: str, text: str, lang: str) -> bool:
 async def _grade(rubric: Rubric, args: argparse.Namespace, command: list[str],
                  collected: Collected, ran: Ran, lang: str) -> int:
     """Serve until the program is done; the port served."""
-    policy = policy_for(rubric.setup)
+    policy = server_policy(rubric)
     tls = None
     if rubric.setup.tls is not None:
         from simulator.server.secure import with_certificate

@@ -207,6 +207,7 @@ def test_wait_for_smtplib(capfd: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("mistake", "verdict", "status"), [
     ("robust", "passed", 0), ("ignore-4xx", "failed", 1), ("retry-at-once", "failed", 1),
+    ("retry-then-wait", "failed", 1),
 ])
 def test_the_robust_rubric_wants_temporary_failures_retried_later(
         capfd: pytest.CaptureFixture[str], mistake: str, verdict: str, status: int) -> None:
@@ -217,3 +218,35 @@ def test_the_robust_rubric_wants_temporary_failures_retried_later(
     assert "rcpt.greylisted" in keys and "limits.too-many-recipients" in keys
     if verdict == "failed":
         assert items["handles-4xx"]["evidence"]["key"] == "rcpt.greylisted"
+
+
+def test_a_retry_before_the_greylisting_delay_fails_even_if_a_later_one_passes(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    _, items = verdicts(capfd, "retry-then-wait", "--rubric", "robust")
+    assert items["message-accepted"]["verdict"] == "passed"  # it did get through at last
+    greylisted = [e for s in items[""]["sessions"] for e in s["transcript"]
+                  if e["key"] == "rcpt.greylisted"]
+    assert len(greylisted) == 2  # the first refusal and the retry that came too soon
+    assert items["handles-4xx"]["evidence"]["sent"] == greylisted[1]["sent"]
+    assert items["handles-4xx"]["points"] == 0
+
+
+@pytest.mark.parametrize(("mistake", "verdict", "status"), [
+    ("robust", "passed", 0), ("gives-up-421", "failed", 1), ("ignore-4xx", "not-applicable", 1),
+])
+def test_the_robust_rubric_closes_a_session_with_421_midway(
+        capfd: pytest.CaptureFixture[str], mistake: str, verdict: str, status: int) -> None:
+    got, items = verdicts(capfd, mistake, "--rubric", "robust")
+    assert got == status
+    assert items["handles-421"]["verdict"] == verdict
+    sessions = items[""]["sessions"]
+    if verdict == "not-applicable":
+        assert items["handles-421"]["points"] == items["handles-421"]["max_points"]
+        return
+    closed = [e for e in sessions[0]["transcript"] if e["key"] == "rule.close-midway"]
+    assert closed and closed[0]["sent"].startswith("MAIL FROM:")
+    if verdict == "passed":
+        assert len(sessions) >= 2 and items["quits"]["verdict"] == "passed"
+    else:
+        assert len(sessions) == 1 and items["handles-421"]["evidence"]["key"] == "rule.close-midway"
+        assert items["handles-421"]["points"] == 0

@@ -19,7 +19,7 @@ from simulator.protocol import Exchange, State
 
 from ..course.checks import matches, verb_of
 from ..course.model import Check
-from .rubric import Item, Rubric
+from .rubric import Item, Rubric, server_policy
 
 
 class Verdict(enum.Enum):
@@ -36,6 +36,8 @@ class Session:
     id: str
     peer: str
     exchanges: tuple[Exchange, ...]
+    times: tuple[float, ...] = ()
+    """When each Exchange's reply was given (the driver's clock, seconds), when recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,8 @@ CRLF_KEYS: Final = frozenset({"syntax.bare-lf", "syntax.bare-cr", "data.bare-lf"
                               "data.bare-cr"})
 BRACKET_KEYS: Final = frozenset({"syntax.path-no-brackets", "syntax.space-after-colon"})
 
-SITUATIONAL: Final = frozenset({"stops-on-5xx", "handles-4xx", "starttls", "auth"})
+SITUATIONAL: Final = frozenset({"stops-on-5xx", "handles-4xx", "handles-421", "starttls",
+                                "auth"})
 """Items about a situation that may not arise (no refusal, no TLS asked): not applicable,
 they earn their points; any other item earns them only by passing."""
 
@@ -242,6 +245,8 @@ def handles_4xx(sessions: Sessions, rubric: Rubric) -> Finding:
                 if verb_of(e) == "RCPT" and e.reply.code == 250}
     delivered = any(e.message is not None and e.reply.code == 250
                     for s in sessions for e in s.exchanges)
+    if early := _too_soon(sessions, rubric):
+        return early
     applied = False
     for session in sessions:
         for exchange in _commands(session):
@@ -254,6 +259,44 @@ def handles_4xx(sessions: Sessions, rubric: Rubric) -> Finding:
             if not retried:
                 return _failed(session, exchange)
     return PASSED if applied else NOT_APPLICABLE
+
+
+CLOCK_SLACK: Final = 0.05  # s: a reply is stamped a little after greylisting read the clock
+
+
+def _too_soon(sessions: Sessions, rubric: Rubric) -> Finding | None:
+    """FAILED at the first retry of a greylisted recipient sent before the delay the
+    server asked for (RFC 6647 §2.1: the retry must come after it), when times were kept."""
+    first: dict[str, float] = {}
+    for session in sessions:
+        for exchange, at in zip(session.exchanges, session.times, strict=False):
+            path = getattr(exchange.command, "path", None)
+            if verb_of(exchange) != "RCPT" or not isinstance(path, str):
+                continue
+            path = path.lower()
+            if path in first and at - first.pop(path) < _greylist_delay(rubric) - CLOCK_SLACK:
+                return _failed(session, exchange)
+            elif exchange.reply.key == "rcpt.greylisted":
+                first[path] = at
+    return None
+
+
+def _greylist_delay(rubric: Rubric) -> float:
+    return rubric.setup.greylist_delay or server_policy(rubric).scenario.greylist_delay
+
+
+def handles_421(sessions: Sessions, rubric: Rubric) -> Finding:
+    """RFC 5321 §3.8: a server may close a session with 421 at any time; the client
+    connects again later and delivers the message in a new session."""
+    for number, session in enumerate(sessions):
+        closing = next((e for e in _commands(session) if e.reply.code == 421), None)
+        if closing is None:
+            continue
+        later = (e for s in sessions[number + 1:] for e in s.exchanges)
+        if any(e.message is not None and e.reply.code == 250 for e in later):
+            return PASSED
+        return _failed(session, closing)
+    return NOT_APPLICABLE
 
 
 def stops_on_5xx(sessions: Sessions, rubric: Rubric) -> Finding:
@@ -319,8 +362,8 @@ BUILTIN_ITEMS: Final[Mapping[str, ItemJudge]] = MappingProxyType({
     "angle-brackets": angle_brackets, "waits-for-replies": waits_for_replies,
     "waits-for-354": waits_for_354, "dot-stuffing": dot_stuffing, "ends-data": ends_data,
     "message-accepted": message_accepted, "quits": quits, "waits-for-221": waits_for_221,
-    "handles-4xx": handles_4xx, "stops-on-5xx": stops_on_5xx, "starttls": starttls,
-    "auth": auth,
+    "handles-4xx": handles_4xx, "handles-421": handles_421, "stops-on-5xx": stops_on_5xx,
+    "starttls": starttls, "auth": auth,
 })
 """Every built-in item by its stable id (graders' scripts read these ids)."""
 

@@ -4,23 +4,28 @@ language. A bad rubric is refused whole, each problem naming the file and the fi
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from simulator.files import FileRefused, parse_toml, read_text
 
 from ..course.load import Problems, _check
 from ..course.model import Check, Setup
-from ..course.setup import parse_setup
+from ..course.setup import LESSON_SEED, parse_setup, policy_for
 from ..load import LANGS, data_root
+from ..scenarios import check_file, load_scenario
+
+if TYPE_CHECKING:
+    from simulator.protocol import Policy
 
 RUBRIC_DIR: Final = "rubrics"
 MAX_RUBRIC_FILE: Final = 256 * 1024
 MAX_POINTS: Final = 1000
-RUBRIC_FIELDS: Final = frozenset({"setup", "message", "items", *LANGS})
+RUBRIC_FIELDS: Final = frozenset({"setup", "scenario", "message", "items", *LANGS})
 ITEM_FIELDS: Final = frozenset({"id", "points", "required", "seen", "not_seen", *LANGS})
 MESSAGE_FIELDS: Final = frozenset({"from", "to", "lines"})
 
@@ -64,6 +69,9 @@ class Rubric:
     message: Message
     items: tuple[Item, ...]
     titles: Mapping[str, str]
+    scenario: Path | None = None
+    """A scenario file (``scenario``, beside the rubric) played instead of the setup's
+    built-in one: the server's own rules for this rubric (robust's 421 midway)."""
 
     @property
     def max_points(self) -> int:
@@ -138,9 +146,22 @@ def _item(p: Problems, index: int, table: object, builtin: frozenset[str]) -> It
     return Item(item_id, points, required, seen, not_seen, texts)
 
 
-def parse_rubric(name: str, text: str) -> Rubric:
-    """The rubric in ``text`` (read from the file ``name``); RubricError naming every
-    problem (``name: field: what is wrong``)."""
+def _scenario(p: Problems, value: object, folder: Path) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.endswith(".toml"):
+        p.add("scenario", "expected a scenario file name, such as scenarios/robust.toml")
+        return None
+    path = folder / value
+    for problem in check_file(str(path)):
+        p.add("scenario", problem)
+    return path
+
+
+def parse_rubric(name: str, text: str, folder: Path | None = None) -> Rubric:
+    """The rubric in ``text`` (read from the file ``name``, in ``folder``, where its
+    ``scenario`` file is found); RubricError naming every problem (``name: field: what is
+    wrong``)."""
     from .judge import BUILTIN_ITEMS
 
     p = Problems(name)
@@ -164,9 +185,10 @@ def parse_rubric(name: str, text: str) -> Rubric:
     titles = {lang: _text_table(p, lang, doc.get(lang), ("title",)).get("title", name)
               for lang in LANGS}
     message = _message(p, doc.get("message"))
+    scenario = _scenario(p, doc.get("scenario"), folder or Path(name).parent)
     if p.found:
         raise RubricError(list(p.found))
-    return Rubric(Path(name).stem, setup, message, items, titles)
+    return Rubric(Path(name).stem, setup, message, items, titles, scenario)
 
 
 def load_rubric(path: Path) -> Rubric:
@@ -175,13 +197,25 @@ def load_rubric(path: Path) -> Rubric:
         text = read_text(path, MAX_RUBRIC_FILE)
     except (OSError, FileRefused) as err:
         raise RubricError([f"{path}: {getattr(err, 'strerror', None) or err}"]) from err
-    return parse_rubric(str(path), text)
+    return parse_rubric(str(path), text, path.parent)
 
 
 def default_rubric(name: str = "basic") -> Rubric:
     """A rubric shipped under ``lessons/rubrics/`` (``basic``, ``robust``)."""
-    path = data_root() / RUBRIC_DIR / f"{name}.toml"
-    return parse_rubric(f"{name}.toml", path.read_text(encoding="utf-8"))
+    folder = Path(str(data_root() / RUBRIC_DIR))
+    return parse_rubric(f"{name}.toml", (folder / f"{name}.toml").read_text(encoding="utf-8"),
+                        folder)
+
+
+def server_policy(rubric: Rubric) -> Policy:
+    """The engine's policy for the rubric: its setup, with its own scenario file if any
+    (the setup's greylisting delay still applies)."""
+    policy = policy_for(rubric.setup)
+    if rubric.scenario is None:
+        return policy
+    scenario = load_scenario(str(rubric.scenario), overrides={
+        "greylist_delay": rubric.setup.greylist_delay, "seed": LESSON_SEED})
+    return dataclasses.replace(policy, scenario=scenario)
 
 
 def shipped_rubrics() -> tuple[str, ...]:

@@ -3,8 +3,9 @@
 ``python client.py [MISTAKE]``: no mistake sends the rubric's message by the rules; each
 mistake breaks one (bare-lf, no-brackets, no-wait-354, no-stuffing, no-quit, early-close,
 data-after-refusal, talk-first, crash, hang). ``robust`` retries what got a 4xx in a later
-transaction, after the greylisting delay; ``ignore-4xx`` never retries, ``retry-at-once``
-retries without waiting (four times). Host, port and message come from
+transaction, after the greylisting delay, and connects again after a 421; ``ignore-4xx`` never
+retries, ``retry-at-once`` retries without waiting (four times), ``retry-then-wait`` retries
+once at once and then after the delay, ``gives-up-421`` stops at a 421. Host, port and message come from
 the environment smtp-sim grade sets (SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_TO, SMTP_MESSAGE).
 """
 
@@ -39,8 +40,10 @@ def command(sock, line):
 
 
 def transaction(sock, sender, recipients, text):
-    """One transaction; the recipients refused for now (4xx), to try again later."""
-    command(sock, f"MAIL FROM:<{sender}>")
+    """One transaction; the recipients refused for now (4xx), to try again later, and
+    whether the server closed the session (421)."""
+    if not command(sock, f"MAIL FROM:<{sender}>").startswith("250"):
+        return recipients, True  # 421: the server closes the session
     later = []
     taken = 0
     for rcpt in recipients:
@@ -50,22 +53,39 @@ def transaction(sock, sender, recipients, text):
         taken += answer.startswith("2")
     if not taken:
         command(sock, "RSET")
-        return later
+        return later, False
     command(sock, "DATA")
     sock.sendall(text)
     reply(sock)
-    return later
+    return later, False
+
+
+def connect():
+    BUFFER[0] = b""
+    sock = socket.create_connection((os.environ["SMTP_HOST"], int(os.environ["SMTP_PORT"])))
+    reply(sock)
+    command(sock, "EHLO student.example")
+    return sock
 
 
 def robust(sock, sender, recipients, text):
     """Robust: what got 4xx goes again in a new transaction, after the greylisting delay
-    when the server asked for it; ignore-4xx sends once and gives up."""
+    when the server asked for it, in a new session after a 421; ignore-4xx sends once and
+    gives up. Returns the socket still open, or None."""
     pending = recipients
-    for _ in range(4):
-        pending = transaction(sock, sender, pending, text)
+    for attempt in range(6):
+        pending, closed = transaction(sock, sender, pending, text)
         if not pending or MISTAKE == "ignore-4xx":
-            return
-        time.sleep(0 if MISTAKE == "retry-at-once" else 6)
+            return sock
+        if closed:
+            sock.close()
+            if MISTAKE == "gives-up-421":
+                return None
+            sock = connect()
+            continue
+        at_once = MISTAKE == "retry-at-once" or (MISTAKE == "retry-then-wait" and attempt == 0)
+        time.sleep(0 if at_once else 6)
+    return sock
 
 
 def main():
@@ -82,11 +102,13 @@ def main():
     if MISTAKE == "hang":
         time.sleep(600)
     sender, recipients = os.environ["SMTP_FROM"], os.environ["SMTP_TO"].split(",")
-    if MISTAKE in ("robust", "ignore-4xx", "retry-at-once"):
+    if MISTAKE in ("robust", "ignore-4xx", "retry-at-once", "retry-then-wait", "gives-up-421"):
         lines = [("." + line if line.startswith(".") else line)
                  for line in os.environ["SMTP_MESSAGE"].split("\n")]
-        robust(sock, sender, recipients, b"".join(line.encode() + EOL for line in lines) + b".\r\n")
-        command(sock, "QUIT")
+        sock = robust(sock, sender, recipients,
+                      b"".join(line.encode() + EOL for line in lines) + b".\r\n")
+        if sock is not None:
+            command(sock, "QUIT")
         return
     if MISTAKE == "no-brackets":
         command(sock, f"MAIL FROM: {sender}")

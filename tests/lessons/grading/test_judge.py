@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from simulator.lessons.course.setup import policy_for
 from simulator.lessons.grading import Session, Verdict, default_rubric, judge, parse_rubric
 from simulator.lessons.grading.rubric import Rubric
-from simulator.protocol import Exchange, Policy
+from simulator.protocol import Exchange, Policy, State
 from simulator.protocol import Session as Engine
+from simulator.protocol.replies import make_reply
 
 GOOD = [b"EHLO me.example\r\n", b"MAIL FROM:<alice@example.org>\r\n",
         b"RCPT TO:<bob@example.com>\r\n", b"DATA\r\n",
@@ -120,6 +123,59 @@ def test_a_temporary_refusal_must_be_retried_until_taken() -> None:
     assert verdict("handles-4xx", first, later, rubric=rubric)[0] is Verdict.PASSED
     assert verdict("handles-4xx", session(GOOD), rubric=rubric)[0] is Verdict.NOT_APPLICABLE
 
+
+
+def _timed(chunks: list[bytes], times: list[float], policy: Policy, sid: str = "S1") -> Session:
+    """The engine's Exchanges for ``chunks``, each stamped as the driver stamps them."""
+    engine = Engine(policy)
+    exchanges = [engine.greeting()]
+    for chunk in chunks:
+        exchanges += engine.receive_data(chunk)
+    return Session(sid, "127.0.0.1:4000", tuple(exchanges), tuple(times))
+
+
+GREYLIST = '[setup]\nscenario = "realistic"\ngreylist_delay = 5\n'
+
+
+@pytest.mark.parametrize(("retried_after", "found"), [
+    (0.01, Verdict.FAILED), (4.9, Verdict.FAILED), (5.0, Verdict.PASSED), (7.0, Verdict.PASSED),
+])
+def test_a_greylisted_recipient_is_judged_on_when_it_was_first_retried(
+        retried_after: float, found: Verdict) -> None:
+    rubric = parse_rubric("t.toml", RUBRIC.format(
+        scenario="realistic", items='[[items]]\nid = "handles-4xx"\n').replace(
+        '[setup]\nscenario = "realistic"\n', GREYLIST))
+    policy = policy_for(rubric.setup)
+    grey = [GOOD[0], GOOD[1], b"RCPT TO:<greylist@example.com>\r\n", b"QUIT\r\n"]
+    first = _timed(grey, [0.0, 0.1, 0.2, 0.3, 0.4], policy)
+    # a retry at once (still refused), then one after the delay (taken): the first decides
+    early = _timed(grey, [0.5, 0.5, 0.5, 0.3 + retried_after, 0.6 + retried_after],
+                   policy, "S2")
+    late = session([GOOD[0], GOOD[1], b"RCPT TO:<greylist@example.com>\r\n"])  # taken
+    got, evidence = verdict("handles-4xx", first, early, late, rubric=rubric)
+    assert got is found
+    if found is Verdict.FAILED:
+        assert evidence is not None and evidence.line == grey[2]
+    # without times (a recording that has none) only the retry itself is judged
+    untimed = Session("S2", "p", early.exchanges)
+    assert verdict("handles-4xx", first, untimed, late, rubric=rubric)[0] is Verdict.PASSED
+
+
+def test_after_a_421_the_program_must_deliver_in_a_new_session() -> None:
+    rubric = parse_rubric("t.toml", RUBRIC.format(
+        scenario="strict", items='[[items]]\nid = "handles-421"\npoints = 10\n'))
+    closed = dataclasses.replace(session(GOOD[:2]), exchanges=(
+        *session(GOOD[:1]).exchanges,
+        dataclasses.replace(session(GOOD[:2]).exchanges[-1], reply=make_reply(
+            "fault.closing", host="mx"), state_after=State.CLOSED)))
+    found, evidence = verdict("handles-421", closed, rubric=rubric)
+    assert found is Verdict.FAILED and evidence is not None
+    assert evidence.reply.key == "fault.closing"
+    again = dataclasses.replace(session(GOOD), id="S2")
+    assert verdict("handles-421", closed, again, rubric=rubric)[0] is Verdict.PASSED
+    assert verdict("handles-421", again, closed, rubric=rubric)[0] is Verdict.FAILED
+    grade = judge(rubric, [session(GOOD)])
+    assert grade.results[0].verdict is Verdict.NOT_APPLICABLE and grade.score == 10
 
 RUBRIC = """
 en.title = "T"

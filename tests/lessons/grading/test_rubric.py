@@ -10,7 +10,7 @@ import pytest
 from simulator.cli import main
 from simulator.lessons.grading import RubricError, default_rubric, load_rubric, parse_rubric
 from simulator.lessons.grading.judge import BUILTIN_ITEMS
-from simulator.lessons.grading.rubric import shipped_rubrics
+from simulator.lessons.grading.rubric import server_policy, shipped_rubrics
 
 
 def test_the_shipped_rubrics_load() -> None:
@@ -60,3 +60,31 @@ def test_lessons_check_rubric(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     bad.write_text('[[items]]\nid = "crlf"\n')
     assert main(["lessons", "check", "--rubric", str(bad)]) == 1
     assert "bad.toml: en: missing" in capsys.readouterr().out
+
+
+def test_a_rubric_may_bring_its_own_scenario_file(tmp_path: Path) -> None:
+    robust = default_rubric("robust")
+    assert robust.scenario is not None
+    rules = server_policy(robust).scenario
+    assert rules.greylist_delay == 5  # the setup's delay over the scenario's own
+    assert "close-midway" in {rule.name for rule in rules.rules}
+    assert "greylist" in {rule.name for rule in rules.rules}  # on top of realistic
+    rubric = tmp_path / "own.toml"
+    rubric.write_text('en.title = "t"\nzh.title = "t"\nscenario = "rules/mine.toml"\n'
+                      '[[items]]\nid = "crlf"\n')
+    with pytest.raises(RubricError) as caught:
+        load_rubric(rubric)
+    assert any(p.startswith(f"{rubric}: scenario:") and "mine.toml" in p
+               for p in caught.value.problems), caught.value.problems
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "mine.toml").write_text(
+        '[[rule]]\nname = "x"\non = "mail"\nreply = "no.such-key"\n')
+    with pytest.raises(RubricError) as caught:
+        load_rubric(rubric)
+    assert any("no.such-key" in p for p in caught.value.problems), caught.value.problems
+    (tmp_path / "rules" / "mine.toml").write_text(
+        '[[rule]]\nname = "x"\non = "mail"\nreply = "fault.closing"\n')
+    assert server_policy(load_rubric(rubric)).scenario.rules[0].name == "x"
+    with pytest.raises(RubricError, match="scenario: expected a scenario file"):
+        parse_rubric("r.toml", 'en.title = "t"\nzh.title = "t"\nscenario = 3\n'
+                     '[[items]]\nid = "crlf"\n')
