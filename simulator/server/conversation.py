@@ -298,26 +298,31 @@ class _Talk:
         the 250 (452 4.3.1 when the store is full, RFC 3463), and one line is logged."""
         message = exchange.message
         assert message is not None
-        self.stopping.storing += 1
-        try:
-            await self._store(message)
-        except OSError as exc:
-            log.error("session %s (%s): could not store message %s: %s",
-                      self.session.session_id, self.session.peer, message.queue_id, exc,
-                      extra=notice("serve.warn-store", id=self.session.session_id,
-                                   peer=self.session.peer, queue=message.queue_id,
-                                   error=exc.strerror or exc))
-            return self.session.storage_failed(exchange, full=exc.errno in _STORAGE_FULL)
-        finally:
-            self.stopping.storing -= 1
+        failed = await self._kept(message, f"message {message.queue_id}")
+        if failed is not None:
+            return self.session.storage_failed(exchange, full=failed.errno in _STORAGE_FULL)
         await self._report_later(message)
         return exchange
 
-    async def _store(self, message: ReceivedMessage) -> None:
-        if self.store.blocking:
-            await trio.to_thread.run_sync(self.store.deliver, message)
-        else:
-            self.store.deliver(message)
+    async def _kept(self, message: ReceivedMessage, what: str) -> OSError | None:
+        """Store ``message``, counted as being written (shutdown waits for it); the error,
+        logged once, when the store failed."""
+        self.stopping.storing += 1
+        try:
+            if self.store.blocking:
+                await trio.to_thread.run_sync(self.store.deliver, message)
+            else:
+                self.store.deliver(message)
+        except OSError as exc:
+            log.error("session %s (%s): could not store %s: %s", self.session.session_id,
+                      self.session.peer, what, exc,
+                      extra=notice("serve.warn-store", id=self.session.session_id,
+                                   peer=self.session.peer, queue=message.queue_id,
+                                   error=exc.strerror or exc))
+            return exc
+        finally:
+            self.stopping.storing -= 1
+        return None
 
     async def _report_later(self, message: ReceivedMessage) -> None:
         """The bounce for recipients the scenario fails after the 250 (protocol/dsn.py),
@@ -326,19 +331,8 @@ class _Talk:
         policy = self.session.policy
         report = later_report(message, policy.scenario.later, hostname=policy.hostname,
                               moment=local_clock())
-        if report is None:
-            return
-        self.stopping.storing += 1
-        try:
-            await self._store(report)
-        except OSError as exc:
-            log.error("session %s (%s): could not store the report on message %s: %s",
-                      self.session.session_id, self.session.peer, message.queue_id, exc,
-                      extra=notice("serve.warn-store", id=self.session.session_id,
-                                   peer=self.session.peer, queue=report.queue_id,
-                                   error=exc.strerror or exc))
-        finally:
-            self.stopping.storing -= 1
+        if report is not None:
+            await self._kept(report, f"the report on message {message.queue_id}")
 
 
 Segments = list[tuple[float, bytes]]
