@@ -51,6 +51,11 @@ class CommandLine:
         return self.length > self.limit
 
 
+TLS_HANDSHAKE_RECORD: Final = b"\x16\x03"
+"""How a TLS record carrying a handshake starts (content type 22, version 3.x: RFC 8446
+§5.1); no SMTP command can, as its first octet is a control character."""
+
+
 def framing_error(line: CommandLine, *, accept_bare_lf: bool) -> str | None:
     """The reply key a line's framing earns, or None: too long (RFC 5321 §4.5.3.1.4, RFC 4954
     §4 for AUTH's lines), ended by a bare CR, or by a bare LF unless the server accepts one

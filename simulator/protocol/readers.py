@@ -8,7 +8,7 @@ the verb, the characters, the TLS/AUTH gates, the sequence (state.py's table), t
 from __future__ import annotations
 
 from .commands import Command, fail, only_path_is_utf8, parse_arguments, split_verb
-from .framing import CommandLine, framing_error
+from .framing import TLS_HANDSHAKE_RECORD, CommandLine, framing_error
 from .policy import Policy
 from .security import Security, offered
 from .state import State, Verb, next_state
@@ -16,6 +16,8 @@ from .state import State, Verb, next_state
 
 def split_line(line: CommandLine, policy: Policy) -> tuple[Verb, str]:
     """Check the framing and the characters, then find the verb (502 if not offered)."""
+    if line.raw.startswith(TLS_HANDSHAKE_RECORD):
+        raise fail("tls.spoken-on-plain-port", host=policy.hostname)
     problem = framing_error(line, accept_bare_lf=policy.accept_bare_lf)
     if problem is not None:
         raise fail(problem)

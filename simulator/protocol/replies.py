@@ -187,6 +187,13 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "tls.not-available": _S(454, "4.7.0", "TLS not available: the server has no certificate to offer; try again later"),
     "tls.already-active": _S(503, "5.5.1", "Bad sequence of commands: TLS is already active"),
     "tls.required": _S(530, "5.7.0", "Must issue a STARTTLS command first"),
+    # A TLS ClientHello where a command belongs (openssl s_client without -starttls): one
+    # error, then close, since everything after it is binary (RFC 5321 §3.8 for the 421).
+    "tls.spoken-on-plain-port": _S(421, "4.7.0", "{host} a TLS handshake arrived on a plain SMTP port: send EHLO, then STARTTLS; closing connection"),
+    # The handshake itself failed: nothing can be said on the connection any more, so these
+    # are shown in transcripts only, like session.hung-up.
+    "tls.certificate-refused": _S(421, "4.7.0", "(no reply: the client refused the server's certificate during the TLS handshake)"),
+    "tls.handshake-failed": _S(421, "4.7.0", "(no reply: the TLS handshake did not complete)"),
     # -- AUTH (RFC 4954) ---------------------------------------------------------------------
     "auth.succeeded": _S(235, "2.7.0", "Authentication successful"),
     "auth.plain-challenge": _S(334, None, ""),

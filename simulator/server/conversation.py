@@ -30,7 +30,7 @@ from typing import Final, TypeVar
 
 import trio
 
-from simulator.protocol import Exchange, ReceivedMessage, Session, State, Then
+from simulator.protocol import Exchange, ReceivedMessage, Session, State, Then, make_reply
 from simulator.protocol.dsn import later_report
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.notices import notice
@@ -126,6 +126,7 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
     except (trio.BrokenResourceError, trio.ClosedResourceError):
         pass  # the client went away; there is nobody left to answer
     except HandshakeFailed as err:  # this connection only: nothing more can be said on it
+        publish(_handshake_failed(session, err.key))
         log.warning("session %s (%s): TLS handshake failed: %s", session.session_id,
                     session.peer, err, extra=notice("serve.warn-tls", id=session.session_id,
                                                     peer=session.peer, error=err))
@@ -135,6 +136,11 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
                                    peer=session.peer))
     finally:
         await stream.aclose()  # closes at once, even when cancelled
+
+
+def _handshake_failed(session: Session, key: str) -> Exchange:
+    """What a failed handshake shows in the student's transcript (no reply was sent)."""
+    return Exchange(b"", None, make_reply(key), session.state, State.CLOSED, Then.CLOSE)
 
 
 class _Talk:

@@ -48,7 +48,12 @@ EXPIRED: Final = "expired"
 
 
 class HandshakeFailed(Exception):
-    """The TLS handshake did not complete; ``str()`` says why (for the server's log)."""
+    """The TLS handshake did not complete; ``str()`` says why (for the server's log), and
+    ``key`` names the transcript's pseudo-reply for it (see :func:`failure_key`)."""
+
+    def __init__(self, why: str, key: str = "tls.handshake-failed") -> None:
+        super().__init__(why)
+        self.key = key
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +212,7 @@ class UpgradableStream(trio.abc.HalfCloseableStream):
         except trio.TooSlowError:
             raise HandshakeFailed(f"no handshake within {HANDSHAKE_SECONDS:g} s") from None
         except trio.BrokenResourceError as err:
-            raise HandshakeFailed(_reason(err)) from err
+            raise HandshakeFailed(_reason(err), failure_key(err)) from err
         self._stream = self.tls = ssl_stream
 
     async def receive_some(self, max_bytes: int | None = None) -> bytes:
@@ -242,6 +247,19 @@ REASONS: Final = {
     "TLSV1_ALERT_UNKNOWN_CA": "the client does not trust the certificate (unknown CA)",
 }
 """OpenSSL's reason codes, said in words for the server's log (the code follows)."""
+
+
+REFUSALS: Final = frozenset({"SSLV3_ALERT_BAD_CERTIFICATE", "TLSV1_ALERT_UNKNOWN_CA",
+                              "SSLV3_ALERT_CERTIFICATE_UNKNOWN"})
+"""The alerts a client sends when it does not trust the server's certificate (RFC 8446
+§6.2): the usual cause is a client not given the lab's CA file."""
+
+
+def failure_key(err: BaseException) -> str:
+    """The pseudo-reply key for a failed handshake: the certificate refused, or another cause."""
+    cause = err.__cause__
+    refused = isinstance(cause, ssl.SSLError) and cause.reason in REFUSALS
+    return "tls.certificate-refused" if refused else "tls.handshake-failed"
 
 
 def _reason(err: BaseException) -> str:

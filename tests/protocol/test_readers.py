@@ -89,3 +89,25 @@ def test_the_tls_gate_comes_before_the_sequence() -> None:
     security = Security(Policy(tls=True, require_tls=True), tls_available=True)
     assert refusal(parse_line, Verb.RCPT, "TO:<b@c.example>", state=State.GREETED,
                    security=security, smtputf8=False) == "tls.required"
+
+
+CLIENT_HELLO = b"\x16\x03\x01\x01$\x01\x00\x01 \x03\x03\xd8\x96\n\xc0\x14\x009\xc0\t\n\x00*\x00(\n"
+"""The start of openssl's ClientHello: binary, with bare LFs in it."""
+
+
+def test_a_tls_client_hello_on_the_plain_port_is_one_reply_and_the_end() -> None:
+    session = session_after()
+    exchanges = send(session, CLIENT_HELLO)
+    assert [e.reply.key for e in exchanges] == ["tls.spoken-on-plain-port"]
+    [exchange] = exchanges
+    assert (exchange.reply.code, exchange.reply.enhanced) == (421, "4.7.0")
+    assert exchange.reply.lines[0].startswith(f"{session.policy.hostname} a TLS handshake")
+    assert session.closed and exchange.then.value == "close"
+    assert send(session, b"EHLO late.example\r\n") == []
+
+
+def test_a_client_hello_inside_the_auth_dialogue_is_refused_without_a_crash() -> None:
+    session = session_after(b"EHLO c.example\r\n", policy=Policy(auth=True))
+    send(session, b"AUTH LOGIN\r\n")
+    [exchange] = send(session, CLIENT_HELLO[:14])
+    assert exchange.reply.code == 500  # framed as a command: a bare LF

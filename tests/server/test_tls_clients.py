@@ -258,3 +258,39 @@ async def test_serve_uses_the_named_certificate(tmp_path: Path) -> None:
         proc.kill()
         proc.wait()
     assert not (tmp_path / "home" / "tls").exists()
+
+
+async def replies_until(server: TlsServer, key: str) -> list[str]:
+    """The keys of the replies the server published, up to the one with ``key``."""
+    keys: list[str] = []
+    with trio.fail_after(GUARD):
+        while key not in keys:
+            item = await server.feed.receive()
+            keys.append(item.exchange.reply.key)
+    return keys
+
+
+async def test_tls_spoken_on_the_plain_port_is_one_error_then_the_end(tmp_path: Path) -> None:
+    async with tls_server(tmp_path) as server:
+        result = await run("openssl", "s_client", "-connect", f"127.0.0.1:{server.port}",
+                           stdin=b"")
+        assert result.returncode != 0  # it read our 220 as a TLS record
+        keys = await replies_until(server, "tls.spoken-on-plain-port")
+    assert keys == ["session.greeting", "tls.spoken-on-plain-port"]
+
+
+async def test_a_client_without_the_ca_is_told_apart_from_other_failures(
+        tmp_path: Path) -> None:
+    async with tls_server(tmp_path) as server:
+        refused = await run("curl", "--silent", "--max-time", "10", "--ssl-reqd",
+                            f"smtp://127.0.0.1:{server.port}/client.example",
+                            "--mail-from", "ann@example.org", "--mail-rcpt", "b@example.net",
+                            "--upload-file", "/dev/null")
+        assert refused.returncode == 60  # curl: peer certificate cannot be authenticated
+        keys = await replies_until(server, "tls.certificate-refused")
+        assert keys[-2:] == ["tls.ready", "tls.certificate-refused"]
+        old = await run("openssl", "s_client", "-starttls", "smtp", "-connect",
+                        f"127.0.0.1:{server.port}", "-tls1_1", stdin=b"")
+        assert old.returncode != 0
+        keys = await replies_until(server, "tls.handshake-failed")
+        assert "tls.certificate-refused" not in keys
