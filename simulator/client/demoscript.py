@@ -99,6 +99,17 @@ class DemoStep:
     """Autoplay stops before this step."""
     pipelined: bool = False
 
+    def marker(self, number: int) -> str:
+        """The step's name in a recording's list of markers: its number and the first line of
+        its narration (never a sent line: it may hold a password the projector masks)."""
+        lines = self.caption.strip().splitlines()
+        name = f"{number}. {lines[0]}" if lines else str(number)
+        return name if len(name) <= MARKER_LENGTH else name[:MARKER_LENGTH - 1] + "…"
+
+
+MARKER_LENGTH: Final = 72
+"""Characters of a marker's name (asciinema's player lists them in a narrow menu)."""
+
 
 @dataclass(frozen=True, slots=True)
 class DemoScript:

@@ -194,7 +194,7 @@ class Session:
     def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
                  decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
-        if decision is not None and decision.close or reply.code == 421:
+        if (decision is not None and decision.close) or reply.code == 421:
             self.state = State.CLOSED  # RFC 5321 §3.8: 421 closes the channel
         then = (Then.CLOSE if self.state is State.CLOSED
                 else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)

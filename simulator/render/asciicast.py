@@ -3,7 +3,10 @@
 The format (https://docs.asciinema.org/manual/asciicast/v2/): a first line holding a JSON
 header (``version`` 2, ``width``, ``height``, optional ``title``...), then one JSON array per
 line, ``[seconds, "o", text]``, seconds since the start, never decreasing. Text is what the
-terminal received, so line breaks are ``\\r\\n`` and colours are ANSI sequences.
+terminal received, so line breaks are ``\\r\\n`` and colours are ANSI sequences. A marker,
+``[seconds, "m", label]``, is a point asciinema's player lists, jumps to and can pause at: one
+per demo step. ``idle_time_limit`` in the header tells the player to shorten any pause longer
+than that (a presenter talking over a step).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ class AsciicastWriter:
     the same instant), as the format requires.
     """
 
-    def __init__(self, out: TextIO, *, width: int, height: int, title: str = "") -> None:
+    def __init__(self, out: TextIO, *, width: int, height: int, title: str = "",
+                 idle_time_limit: float | None = None) -> None:
         self.out = out
         self.width, self.height = width, height
         self.events = 0
@@ -34,6 +38,8 @@ class AsciicastWriter:
         header: dict[str, object] = {"version": VERSION, "width": width, "height": height}
         if title:
             header["title"] = title
+        if idle_time_limit is not None:
+            header["idle_time_limit"] = idle_time_limit
         header["env"] = {"TERM": "xterm-256color"}
         out.write(json.dumps(header, ensure_ascii=False) + "\n")
 
@@ -44,6 +50,11 @@ class AsciicastWriter:
         self.last = max(self.last, round(seconds, 6))
         self.out.write(json.dumps([self.last, "o", text], ensure_ascii=False) + "\n")
         self.events += 1
+
+    def marker(self, seconds: float, label: str) -> None:
+        """A marker named ``label`` at ``seconds`` (a step's start)."""
+        self.last = max(self.last, round(seconds, 6))
+        self.out.write(json.dumps([self.last, "m", label], ensure_ascii=False) + "\n")
 
     def flush(self) -> None:
         self.out.flush()

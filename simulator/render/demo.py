@@ -21,7 +21,7 @@ from simulator.protocol.escape import show_typed
 
 from .masking import StepMasker
 from .transcript import Fragments, answer_fragments, explanation_fragments, sent_fragments
-from .wrap import text_width, wrap_fragments
+from .wrap import cut, text_width, wrap_fragments
 
 CURSOR: Final = "▌"
 DEMO_STYLE: Final = (
@@ -138,6 +138,10 @@ def split_lines(fragments: Sequence[tuple[str, str]]) -> list[Fragments]:
     return lines
 
 
+MIN_TITLE: Final = 12
+"""Columns of the header's title and step below which the mode is dropped instead."""
+
+
 def _header(view: DemoView, width: int) -> Fragments:
     title = view.title or say(view.lang, "demo", "untitled")
     n = min(len(view.results) + (view.typing is not None), view.total)
@@ -149,10 +153,12 @@ def _header(view: DemoView, width: int) -> Fragments:
     else:
         mode = say(view.lang, "demo", "manual")
     right = f"{mode} · {say(view.lang, 'demo', 'speed', speed=f'{view.speed:g}')} "
-    gap = width - text_width(left) - text_width(right)
-    if gap < 1:
-        right = ""
-        gap = max(width - text_width(left), 0)
+    if text_width(left) + text_width(right) >= width:  # narrow: only a pause is still said
+        right = f"{mode} " if view.waiting else ""
+    if text_width(left) + text_width(right) >= width:  # then both are cut to fit
+        right = cut(right, max(width - MIN_TITLE, width // 2))
+        left = cut(left, max(width - text_width(right) - 1, 0))
+    gap = max(width - text_width(left) - text_width(right), 0)
     return [("class:demo.header", left + " " * gap + right)]
 
 

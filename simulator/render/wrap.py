@@ -53,6 +53,19 @@ def text_width(text: str) -> int:
     return sum(char_width(char) for char in text)
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns; when it had to be cut it ends with ``…``."""
+    if text_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += char_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…" if width > 0 else ""
+
+
 def _units(cells: Sequence[_Cell]) -> list[list[_Cell]]:
     """Cut one line into unbreakable units: space runs, Latin words, single ideographs.
 

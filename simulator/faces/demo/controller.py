@@ -44,7 +44,8 @@ class DemoController:
 
     def __init__(self, demo: LoadedDemo, player: DemoPlayer, *, lang: str, speed: float,
                  pace: float, autoplay: bool = False,
-                 on_change: Callable[[], None] = lambda: None) -> None:
+                 on_change: Callable[[], None] = lambda: None,
+                 on_step: Callable[[str], None] = lambda label: None) -> None:
         self.demo = demo
         self.player = player
         self.lang = lang
@@ -54,6 +55,8 @@ class DemoController:
         self.explanations = True
         self.waiting = False
         self.on_change = on_change
+        self.on_step = on_step
+        """Told each step's marker name as the step begins (a recording's markers)."""
         self._typing: str | None = None
         self._partial: StepResult | None = None
         self._typed: list[str] = []
@@ -141,6 +144,7 @@ class DemoController:
             self.on_change()
             return
         self._skip, self._typed = False, []
+        self.on_step(upcoming.marker(self.player.done + 1))
         try:
             await self.player.forward(self._type_line)
         finally:

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from prompt_toolkit.output import Output
 
 DEFAULT_PACE = 3.0
+IDLE_TIME_LIMIT = 3.0
+"""A recording's longest pause when played back (a presenter who talked over a step for a
+minute is not watched for a minute): asciicast's ``idle_time_limit``."""
 DEFAULT_SPEED = 18.0
 
 
@@ -179,7 +182,8 @@ def _open_cast(args: argparse.Namespace, title: str,
     except OSError as err:
         raise _Refused(say(lang, "demo", "record-failed", path=show_typed(args.record),
                            error=err.strerror or err)) from None
-    return handle, AsciicastWriter(handle, width=size.columns, height=size.lines, title=title)
+    return handle, AsciicastWriter(handle, width=size.columns, height=size.lines, title=title,
+                                   idle_time_limit=IDLE_TIME_LIMIT)
 
 
 def _unattended(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
@@ -211,6 +215,9 @@ class _Tee:
         self.cast.output(time.monotonic() - self.start, text)
         return self.out.write(text)
 
+    def marker(self, label: str) -> None:
+        self.cast.marker(time.monotonic() - self.start, label)
+
     def flush(self) -> None:
         self.out.flush()
         self.cast.flush()
@@ -222,25 +229,26 @@ class _Tee:
         return self.out.isatty()
 
 
-def _output(cast: AsciicastWriter | None) -> Output | None:
-    if cast is None:
+def _output(tee: _Tee | None) -> Output | None:
+    if tee is None:
         return None
     from prompt_toolkit.output.vt100 import Vt100_Output
 
-    return Vt100_Output.from_pty(_Tee(sys.stdout, cast))  # type: ignore[arg-type]
+    return Vt100_Output.from_pty(tee)  # type: ignore[arg-type]
 
 
 def _interactive(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
                  lang: str) -> int:
     from .app import run_fullscreen
 
-    controller = DemoController(demo, player, lang=lang, speed=args.speed,
-                                pace=args.pace or DEFAULT_PACE, autoplay=args.autoplay)
     cast = _open_cast(args, demo.script(lang).title(lang), lang)
+    tee = None if cast is None else _Tee(sys.stdout, cast[1])
+    controller = DemoController(demo, player, lang=lang, speed=args.speed,
+                                pace=args.pace or DEFAULT_PACE, autoplay=args.autoplay,
+                                on_step=(lambda label: None) if tee is None else tee.marker)
     color = wants_color(sys.stdout, no_color=args.no_color)
     try:
-        trio.run(lambda: run_fullscreen(controller, output=_output(
-            None if cast is None else cast[1]), color=color))
+        trio.run(lambda: run_fullscreen(controller, output=_output(tee), color=color))
     finally:
         if cast is not None:
             cast[0].close()

@@ -60,6 +60,7 @@ class CastTimeline:
     def step(self, view: DemoView, result: StepResult, number: int) -> None:
         """A rule and the narration; each sent line typed out; each reply at once."""
         self.now += self.pace
+        self.writer.marker(self.now, result.step.marker(number))
         head = playback_step(view, StepResult(result.step, ()), number)
         self.show(head)
         if result.step.kind is StepKind.RECONNECT:

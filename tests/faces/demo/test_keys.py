@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 import trio
 import trio.testing
 from prompt_toolkit.input import create_pipe_input
@@ -131,6 +132,38 @@ async def test_autoplay_steps_by_itself_and_stops_at_a_pause(
         assert ctl.player.finished and "End of the demo" in screen(ctl)
 
     await run_with(ctl, script)
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+async def test_the_pause_indicator_stays_on_a_narrow_projector(
+        autojump_clock: trio.testing.MockClock, width: int) -> None:
+    ctl = controller(autoplay=True, pace=2.0)
+
+    async def script(send: trio.MemorySendChannel[Key]) -> None:
+        await trio.sleep(60)
+        assert ctl.waiting
+        header = to_plain(demo_screen(ctl.view(), width, HEIGHT)).splitlines()[0]
+        assert "autoplay paused here" in header, header
+
+    await run_with(ctl, script)
+
+
+async def test_each_step_names_its_marker_as_it_begins(
+        autojump_clock: trio.testing.MockClock) -> None:
+    labels: list[str] = []
+    ctl = controller("221-vs-500")
+    ctl.on_step = labels.append
+
+    async def script(send: trio.MemorySendChannel[Key]) -> None:
+        for _ in range(2):
+            await press(send, Key.NEXT)
+            await trio.sleep(5)
+        await press(send, Key.BACK)  # a step back replays; it begins no new step
+
+    await run_with(ctl, script)
+    steps = ctl.demo.script("en").steps
+    assert labels == [steps[0].marker(1), steps[1].marker(2)]
+    assert labels[0].startswith("1. ") and labels[1].startswith("2. ")
 
 
 async def wait_for(condition: Callable[[], bool]) -> None:

@@ -107,10 +107,20 @@ def test_record_writes_a_valid_asciicast_v2(tmp_path: Path, monkeypatch: pytest.
     header = json.loads(lines[0])
     assert header["version"] == 2 and (header["width"], header["height"]) == (90, 25)
     assert header["title"] == "Your first mail, by hand"
-    events = [json.loads(line) for line in lines[1:]]
-    times = [event[0] for event in events]
-    assert all(kind == "o" and isinstance(text, str) for _, kind, text in events)
+    assert header["idle_time_limit"] == 3.0  # a long pause plays back short
+    every = [json.loads(line) for line in lines[1:]]
+    times = [event[0] for event in every]
     assert times == sorted(times) and times[-1] > 5  # typed at 10 chars/s, 2 s between steps
+    events = [event for event in every if event[1] == "o"]
+    markers = [event[2] for event in every if event[1] == "m"]
+    assert all(isinstance(text, str) for _, _, text in events)
+    demo = builtin_demo("first-mail")
+    assert demo is not None
+    steps = demo.script("en").steps
+    assert len(markers) == len(steps)  # one marker per step, for the player's navigation
+    first = "1. " + steps[0].caption.strip().splitlines()[0]
+    assert markers[0] == (first if len(first) <= 72 else first[:71] + "…")
+    assert [label.split(".")[0] for label in markers] == [str(n) for n in range(1, len(steps) + 1)]
     text = "".join(event[2] for event in events)
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     assert wire("data.accepted", queue_id="S1-1").decode().strip() in text
