@@ -191,6 +191,15 @@ def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _common(learn)
 
 
+def _report_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``smtp-sim report class.jsonl``: the gradebook from serve's --log."""
+    report = sub.add_parser("report", help="the class's gradebook from serve --log's file")
+    report.add_argument("file", metavar="FILE.jsonl")
+    report.add_argument("--format", choices=("text", "csv", "markdown", "json"),
+                        default="text")
+    _common(report)
+
+
 def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim run FILE``: a script played, the transcript printed."""
     run = sub.add_parser(
@@ -215,7 +224,7 @@ def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
     _console_options(repl)
     _error_options(repl)
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
-                _run_parser, _grade_parser):
+                _run_parser, _grade_parser, _report_parser):
         add(sub)
     localize(parser, lang)
     # after the subcommands took their prog from the default usage: COMMAND is optional
@@ -315,6 +324,12 @@ def _grade(args: argparse.Namespace) -> int:
     return run_grade(args)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .faces.report import run_report
+
+    return run_report(args)
+
+
 def _console(args: argparse.Namespace) -> int:
     from .faces.console import run_console
 
@@ -323,7 +338,7 @@ def _console(args: argparse.Namespace) -> int:
 
 FACES: Final[Mapping[str, Callable[[argparse.Namespace], int]]] = MappingProxyType({
     "serve": _serve, "demo": _demo, "explain": _explain, "lessons": _lessons, "learn": _learn,
-    "run": _run, "repl": _console, "grade": _grade,
+    "run": _run, "repl": _console, "grade": _grade, "report": _report,
 })
 """Each subcommand's face, imported only when it runs (the serve path never loads the console)."""
 
