@@ -151,9 +151,18 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         not check.starttls or (_came_over_tls(headers.get("Received"))
                                and not _implicit(headers.get("Received"))),
         not check.implicit_tls or _implicit(headers.get("Received")),
+        not check.authenticated or _came_authenticated(headers.get("Received")),
         not check.best_mx or _by_best_mx(headers.get("Received"), recipients, context),
     )
     return all(tests)
+
+
+_AUTH_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPS?A|UTF8SMTPS?A)\b")
+
+
+def _came_authenticated(received: str | None) -> bool:
+    """The server's own trace line names an authenticated protocol (RFC 3848: ESMTPA...)."""
+    return received is not None and _AUTH_PROTOCOL.search(received) is not None
 
 
 _BY_HOST: Final = re.compile(r"\bby\s+(\S+)")
