@@ -385,8 +385,8 @@ async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
-    "mailbox": _mailbox,
-    "reconnect": _reconnect, "connect": connect, "pause": _pause, "lang": _lang, "eol": _eol, "raw": _raw,
+    "mailbox": _mailbox, "connect": connect,
+    "reconnect": _reconnect, "pause": _pause, "lang": _lang, "eol": _eol, "raw": _raw,
     "pipeline": _pipeline, "end": _end,
     "detail": _detail,
     "save": _save,
