@@ -76,3 +76,12 @@ def test_submission_ports_starttls_on_25_is_no_submission(home: Path) -> None:
     assert "Nothing listens on port 2525 of smtp.example.org" in out
     assert "✓ Step 1 done" in out and "✓ Step 2 done" in out
     assert "Steps still missing: 3." in out and "4. On port 465" in out
+
+
+def test_submission_ports_the_530_of_465_is_not_the_one_of_587(home: Path) -> None:
+    """On 465 TLS is on from the start, so its 530 asks only for AUTH: step 2 wants 587's."""
+    lines = [":connect smtp.example.org:465", "EHLO client.example", MESSAGE[0], ":goal"]
+    result = learn("20", stdin=script(*lines), home=home)
+    assert result.returncode == 1
+    assert "<** 530 5.7.0 Authentication required" in result.stdout
+    assert "✓ Step 2 done" not in result.stdout
