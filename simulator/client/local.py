@@ -4,6 +4,7 @@ TLS over them when the server offers it)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import ssl
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,13 @@ class LocalConnection:
             policy=self._policy, store=self._store, session_id=self._session_id,
             memory=self._memory, tls=self._tls, timeouts=self._timeouts))
         self._stream = self._local.client
-        return await self._collect(None, State.CONNECTED, expect=True)
+        tls = None
+        if self._policy.implicit_tls and self._tls is not None:
+            tls = await self._start_tls()  # RFC 8314 §3.3: TLS from the first byte
+            if tls is None:
+                return Step(None, (), State.CONNECTED)
+        step = await self._collect(None, State.CONNECTED, expect=True)
+        return step if tls is None else dataclasses.replace(step, tls=tls)
 
     async def send(self, data: bytes) -> Step:
         """Send ``data``; the Step holds its replies, after any the server sent unasked

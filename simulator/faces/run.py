@@ -32,6 +32,7 @@ from simulator.render.terminal import reader_gone, terminal_width, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text, wire_lines
 
 if TYPE_CHECKING:
+    from simulator.client.labhosts import Target
     from simulator.protocol.rules import Scenario
 
 USAGE_ERROR: Final = 2
@@ -60,8 +61,9 @@ def _peer(args: argparse.Namespace) -> tuple[str, int] | None:
 
 
 def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
-               scenario: Scenario) -> Callable[[], Connection]:
-    """The connection maker; OptionError when the TLS/AUTH options do not fit."""
+               scenario: Scenario, lab: Target | None = None) -> Callable[[], Connection]:
+    """The connection maker; OptionError when the TLS/AUTH options do not fit. ``lab``: the
+    host of the scenario's zone that ``--connect`` named, played by the built-in server."""
     if peer is not None:
         verify = bool(getattr(args, "verify", False))
         return lambda: TcpConnection(*peer, verify=verify)
@@ -73,7 +75,13 @@ def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
                     scenario=scenario,
                     soft_error_limit=getattr(args, "soft_error_limit", engine.soft_error_limit),
                     error_sleep=getattr(args, "error_sleep", engine.error_sleep))
-    security = prepare(read_options(args), policy)
+    if lab is None:
+        security = prepare(read_options(args), policy)
+    else:  # its own name in the greeting and on its certificate
+        from simulator.client.labhosts import lab_policy
+        from simulator.server.secure import with_certificate
+
+        security = with_certificate(lab_policy(policy, lab))
     files = security.files
     ca = None if files is None else str(files.ca or files.cert)
     store = MemoryStore()  # kept across :reconnect, as in the console
@@ -184,8 +192,15 @@ def _prepare(args: argparse.Namespace, lang: str, program: str,
     except ValueError:
         raise _UsageError(text("run.bad-peer", lang,
                                given=show_text(args.connect, limit=80))) from None
+    from simulator.client.labhosts import Refusal, named_host
+
+    lab = None if peer is None else named_host(scenario.zone, *peer)
+    if isinstance(lab, Refusal):  # a lab name, but no zone or no such port: say what to do
+        raise _UsageError(text(f"console.{lab.key}", lang, **lab.fields))
+    if lab is not None:  # a host of the scenario's zone: played in-process, not the network
+        peer = None
     try:
-        connector = _connector(args, peer, scenario)
+        connector = _connector(args, peer, scenario, lab)
     except OptionError as err:
         raise _UsageError(f"{program}: {err}") from None
     printer = Printer(args.format, sys.stdout, lang=lang,

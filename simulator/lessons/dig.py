@@ -50,19 +50,32 @@ def dig_lines(zone: Zone, name: str, rtype: str | None, lang: str) -> list[str]:
     for record in records:
         shown = f'"{record}"' if rtype == "TXT" else record
         lines.append(f"{name}.  {TTL}  IN  {rtype}  {shown}")
-    lines += [f"  {explain(name, rtype, record, lang)}" for record in records]
+    lowest = _ranked_lowest(records) if rtype == "MX" else None
+    lines += [f"  {explain(name, rtype, record, lang, lowest=lowest)}" for record in records]
     lines.append(text("zone.dig-source", lang))
     return lines
 
 
-def explain(name: str, rtype: str, record: str, lang: str) -> str:
-    """One sentence on what a record means for mail."""
+def _ranked_lowest(records: tuple[str, ...]) -> int | None:
+    """The lowest preference of MX records that differ in preference (None when they do not:
+    then no host is a backup of another)."""
+    preferences = {int(record.split()[0]) for record in records
+                   if record.split()[-1] != "." and record.split()[0].isdigit()}
+    return min(preferences) if len(preferences) > 1 else None
+
+
+def explain(name: str, rtype: str, record: str, lang: str, *, lowest: int | None = None) -> str:
+    """One sentence on what a record means for mail; ``lowest``: the lowest preference of an
+    MX set whose preferences differ, so each host is named best or backup (RFC 5321 §5.1)."""
     match rtype:
         case "MX":
             preference, _, host = record.strip().partition(" ")
             if host.strip() == ".":
                 return text("zone.dig-null-mx", lang, name=name)
-            return text("zone.dig-mx", lang, name=name, host=host.strip(), pref=preference)
+            key = "dig-mx"
+            if lowest is not None:
+                key = "dig-mx-best" if int(preference) == lowest else "dig-mx-backup"
+            return text(f"zone.{key}", lang, name=name, host=host.strip(), pref=preference)
         case "PTR":
             return text("zone.dig-ptr", lang, name=name, host=record)
         case "A" | "AAAA":

@@ -57,3 +57,6 @@ class Policy:
     dkim: DkimVerifier | None = None
     """Verifies DKIM signatures with the scenario zone's keys; handed in by the driver, as
     the library that does it imports DNS modules the engine does not (see verdicts.py)."""
+    implicit_tls: bool = False
+    """This server plays an implicit-TLS port (RFC 8314 §3.3, port 465): the driver makes the
+    handshake before the greeting, and the Received: line says so (see trace.py)."""

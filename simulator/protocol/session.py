@@ -373,9 +373,9 @@ class Session:
         assert self.mail is not None and self.helo is not None
         envelope = Envelope(self.mail.path, tuple(self.recipients), self.helo, self.peer,
                             smtputf8=self.mail.smtputf8, body=self.mail.body)
-        header = received_header(queue_id, envelope, esmtp=self.esmtp,
-                                 hostname=self.policy.hostname, moment=self._clock(),
-                                 tls=self.security.tls, authenticated=self.authenticated)
+        header = received_header(queue_id, envelope, esmtp=self.esmtp, policy=self.policy,
+                                 moment=self._clock(), tls=self.security.tls,
+                                 authenticated=self.authenticated)
         verdicts = self.referee.verdicts if self.referee else None
         stamp = verdicts.header(self.policy.hostname) if verdicts else b""  # RFC 8601 §5
         return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text), verdicts)

@@ -94,6 +94,20 @@ class Zone:
     def addresses(self, name: str) -> tuple[str, ...]:
         return self.lookup(name, "A") + self.lookup(name, "AAAA")
 
+    def mx_domains(self, host: str) -> tuple[str, ...]:
+        """The domains whose MX records name ``host``: the mail it is an exchanger for
+        (RFC 5321 §5.1), at any preference, sorted."""
+        host = normal_name(host)
+        return tuple(sorted(name for name in self.records
+                            if any(mx == host for _, mx in self.mx_hosts(name))))
+
+    def best_mx(self, domain: str) -> tuple[str, ...]:
+        """The hosts of ``domain``'s lowest MX preference, the ones a sender tries first
+        (RFC 5321 §5.1; several when they share it); none for no MX or the null MX."""
+        hosts = [(preference, host) for preference, host in self.mx_hosts(domain)
+                 if host != "."]
+        return tuple(host for preference, host in hosts if preference == hosts[0][0])
+
 
 def reverse_name(address: str) -> str:
     """The PTR name of an IP address: ``192.0.2.10`` -> ``10.2.0.192.in-addr.arpa``."""

@@ -29,7 +29,8 @@ def tls_fragments(step: Step, lang: str) -> Fragments:
     if step.tls is None:
         return []
     info = step.tls
-    out: Fragments = [("class:code.2xx", text("established", lang, version=info.version,
+    key = "established" if step.sent is not None else "established-implicit"  # RFC 8314 §3.3
+    out: Fragments = [("class:code.2xx", text(key, lang, version=info.version,
                                               cipher=info.cipher) + "\n")]
     if info.certificate is not None:
         out += certificate_fragments(info.certificate, lang)

@@ -67,7 +67,8 @@ async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         await drive(stream, session, store, publisher(feed), timeouts=options.timeouts,
-                    stopping=stopping, drain=drain)
+                    stopping=stopping, drain=drain,
+                    implicit_tls=policy.implicit_tls and options.tls is not None)
         nursery.cancel_scope.cancel()
 
 

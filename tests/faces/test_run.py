@@ -439,3 +439,24 @@ def test_run_on_a_terminal_wraps_between_words_under_its_markers(
         screen = term.history()
     assert_wrapped(screen, piped, starts=(SENT, RECEIVED, RECEIVED_ERROR, "  "))
     assert "<-  221 2.0.0 smtp-sim.localhost closing connection" in screen
+
+
+def test_connect_to_a_host_of_the_zone_plays_it_in_process(tmp_path: Path) -> None:
+    """``--connect`` with a name of the scenario's zone: the lab host, never the network."""
+    def run_lab(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "simulator", "run", "--format", "json",
+                               *args, "-"], input=b"EHLO client.example\nMAIL FROM:<a@example.org>\n",
+                              capture_output=True, env={"SMTP_SIM_HOME": str(tmp_path)},
+                              check=False)
+
+    result = run_lab("--scenario", "realistic", "--connect", "smtp.example.org:587")
+    assert result.returncode == 0, result.stderr
+    steps = json.loads(result.stdout)["steps"]
+    assert [reply["key"] for step in steps for reply in step["replies"]] == [
+        "session.greeting-scenario", "session.ehlo", "tls.required"]
+    assert steps[0]["replies"][0]["wire"][0].startswith("220 smtp.example.org ESMTP")
+    bad_port = run_lab("--scenario", "realistic", "--connect", "mx1.campus.example:2525")
+    assert bad_port.returncode == 2 and b"Nothing listens on port 2525" in bad_port.stderr
+    no_zone = run_lab("--connect", "mx1.campus.example")
+    assert no_zone.returncode == 2
+    assert b"add --scenario realistic" in no_zone.stderr and not no_zone.stdout

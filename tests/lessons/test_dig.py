@@ -42,3 +42,14 @@ def test_the_explanations_are_in_chinese_too() -> None:
     text = "\n".join(dig_lines(ZONE, "_dmarc.yahoo.com", "TXT", "zh"))
     assert "DMARC 策略" in text and "拒收" in text and "从不查询互联网" in text
     assert "不是域名" in "\n".join(dig_lines(ZONE, "bad name", None, "zh"))
+
+
+def test_an_mx_set_names_the_best_host_and_the_backup() -> None:
+    """RFC 5321 §5.1: the lowest preference is tried first, whatever order dig lists them in;
+    each record of campus.example (20 listed before 10) says which one it is."""
+    en = "\n".join(dig_lines(ZONE, "campus.example", "MX", "en"))
+    assert "mail for campus.example goes first to mx1.campus.example: its preference, 10" in en
+    assert "mx2.campus.example is a backup for campus.example: its preference, 20" in en
+    assert "(20) is tried first" not in en
+    zh = "\n".join(dig_lines(ZONE, "campus.example", "MX", "zh"))
+    assert "首先交给 mx1.campus.example" in zh and "mx2.campus.example 是 campus.example 的备用主机" in zh

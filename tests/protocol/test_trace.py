@@ -35,3 +35,18 @@ def test_clock_is_injected_for_the_received_header() -> None:
 def test_the_received_date_is_rfc_5322_as_email_utils_writes_it(
         moment: datetime.datetime) -> None:
     assert date_header(moment) == email.utils.format_datetime(moment)
+
+
+def test_an_implicit_tls_port_says_so_in_the_received_comment() -> None:
+    """Port 465 (RFC 8314 §3.3): RFC 3848 has no protocol name for it, so the comment says it."""
+    from simulator.protocol import Policy
+
+    lines = [line.decode().rstrip() for line in IN_DATA]
+    for policy, comment in ((Policy(hostname="smtp.example.org"), b"(smtp-sim)"),
+                            (Policy(hostname="smtp.example.org", implicit_tls=True),
+                             b"(smtp-sim, implicit TLS)")):
+        session = Session(policy)
+        session.greeting()
+        message = send(session, *lines, ".")[-1].message
+        assert message is not None
+        assert b"by smtp.example.org " + comment + b" with ESMTP id" in message.content

@@ -43,3 +43,22 @@ def test_lookups_ignore_case_and_the_final_dot() -> None:
 def test_reverse_names() -> None:
     assert reverse_name("192.0.2.10") == "10.2.0.192.in-addr.arpa"
     assert reverse_name("2001:db8::1").endswith(".8.b.d.0.1.0.0.2.ip6.arpa")
+
+
+def test_the_domains_a_host_is_an_mx_for_at_any_preference() -> None:
+    zone = zone_of({"campus.example": {"MX": ("20 mx2.campus.example", "10 MX1.campus.example.")},
+                    "other.example": {"MX": ("5 mx2.campus.example",)},
+                    "mx1.campus.example": {"A": ("192.0.2.41",)}})
+    assert zone.mx_domains("mx1.campus.example") == ("campus.example",)
+    assert zone.mx_domains("MX2.Campus.Example.") == ("campus.example", "other.example")
+    assert zone.mx_domains("smtp.example.org") == ()
+
+
+def test_the_best_mx_is_the_lowest_preference_ties_included() -> None:
+    """RFC 5321 §5.1: the lowest preference first; hosts that share it are equally good."""
+    zone = zone_of({"a.example": {"MX": ("20 b.example", "10 c.example", "10 d.example")},
+                    "nomail.example": {"MX": ("0 .",)},
+                    "bare.example": {"A": ("192.0.2.1",)}})
+    assert zone.best_mx("a.example") == ("c.example", "d.example")
+    assert zone.best_mx("nomail.example") == ()  # RFC 7505: the null MX names no host
+    assert zone.best_mx("bare.example") == ()

@@ -40,10 +40,21 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"smtp-sim: {err}", file=sys.stderr)
         return 2
     lang = choose_lang(args.lang)
+    from simulator.client.labhosts import Refusal, named_host
+    from simulator.faces.shell.connect import play_host
+
+    lab = None if connect_to is None else named_host(security.policy.scenario.zone, *connect_to)
+    if isinstance(lab, Refusal):  # a lab name, but no zone or no such port: say what to do
+        print(text(f"console.{lab.key}", lang, **lab.fields), file=sys.stderr)
+        return 2
     ctx = ConsoleContext(
         lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
-        wrap=sys.stdout.isatty(), policy=security.policy, connect_to=connect_to,
+        wrap=sys.stdout.isatty(), policy=security.policy,
+        connect_to=None if lab else connect_to,
         security=security, verify=bool(getattr(args, "verify", False)))
+    if lab is not None:  # a host of the scenario's zone: played in-process, never the network
+        play_host(ctx, lab)
+        ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
     console = Console(ctx)
     status: int = trio.run(console.run)
     return status

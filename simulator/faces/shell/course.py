@@ -52,12 +52,12 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
     policy = _policy(setup)
     security = None
     if setup.tls is not None:
-        security = _certificate(policy)
+        security = certificate_for(policy)
     return ConsoleContext(lang=lang, out=out, color=color, wrap=wrap, policy=policy,
                           security=security, idle_timeout=setup.idle_timeout, guide=guide)
 
 
-def _certificate(policy: Policy) -> Prepared:
+def certificate_for(policy: Policy) -> Prepared:
     """The lesson server's certificate: generated once into the data directory, or, when
     that cannot be written (a read-only home), into a private temporary folder."""
     from simulator.server.secure import OptionError, with_certificate

@@ -20,6 +20,7 @@ SPECS: Final = (
     MetaSpec("scenario", ":scenario"),
     MetaSpec("mailbox", ":mailbox [N]", 0, 1),
     MetaSpec("reconnect", ":reconnect"),
+    MetaSpec("connect", ":connect HOST[:PORT]", 1, 1),
     MetaSpec("pause", ":pause SECONDS", 1, 1),
     MetaSpec("pipeline", ":pipeline"),
     MetaSpec("end", ":end"),

@@ -14,6 +14,7 @@ from typing import Final
 from simulator.client import Step
 from simulator.client.script import Notice
 from simulator.faces.prompt.spec import MetaSpec
+from simulator.faces.shell.connect import connect
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.meta import SPECS, MetaCommand, MetaError
 from simulator.faces.shell.settings import Settings, save_settings
@@ -384,7 +385,7 @@ async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 HANDLERS: Final[Mapping[str, Handler]] = MappingProxyType({
     "help": _help, "explain": _explain, "more": _more, "state": _state, "scenario": _scenario,
-    "mailbox": _mailbox,
+    "mailbox": _mailbox, "connect": connect,
     "reconnect": _reconnect, "pause": _pause, "lang": _lang, "eol": _eol, "raw": _raw,
     "pipeline": _pipeline, "end": _end,
     "detail": _detail,

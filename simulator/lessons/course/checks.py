@@ -18,6 +18,7 @@ from typing import Final
 from simulator.protocol import Exchange, ReceivedMessage
 from simulator.protocol.events import Then
 from simulator.protocol.rules import STRICT, Scenario
+from simulator.protocol.trace import IMPLICIT_COMMENT
 
 from .addresses import address_of, in_class, parameters_of, same_address
 from .model import AddressRef, Check, MessageCheck
@@ -147,8 +148,40 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         not check.smtputf8 or envelope.smtputf8,
         not check.declared_8bit or envelope.smtputf8 or envelope.body == "8BITMIME",
         not check.tls or _came_over_tls(headers.get("Received")),
+        not check.starttls or (_came_over_tls(headers.get("Received"))
+                               and not _implicit(headers.get("Received"))),
+        not check.implicit_tls or _implicit(headers.get("Received")),
+        not check.authenticated or _came_authenticated(headers.get("Received")),
+        not check.best_mx or _by_best_mx(headers.get("Received"), recipients, context),
     )
     return all(tests)
+
+
+_AUTH_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPS?A|UTF8SMTPS?A)\b")
+
+
+def _came_authenticated(received: str | None) -> bool:
+    """The server's own trace line names an authenticated protocol (RFC 3848: ESMTPA...)."""
+    return received is not None and _AUTH_PROTOCOL.search(received) is not None
+
+
+_BY_HOST: Final = re.compile(r"\bby\s+(\S+)")
+
+
+def _implicit(received: str | None) -> bool:
+    """The server's own trace line says the session was implicit TLS (port 465)."""
+    return received is not None and f"({IMPLICIT_COMMENT})" in received
+
+
+def _by_best_mx(received: str | None, recipients: tuple[str, ...], context: Context) -> bool:
+    """The host that wrote the first Received: line is a lowest-preference MX of every
+    recipient's domain in the scenario's zone (RFC 5321 §5.1)."""
+    found = None if received is None else _BY_HOST.search(received)
+    if found is None or not recipients:
+        return False
+    zone = context.scenario.zone
+    host = found.group(1).lower()
+    return all(host in zone.best_mx(address.rpartition("@")[2]) for address in recipients)
 
 
 _TLS_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPSA?|UTF8SMTPSA?)\b")

@@ -47,7 +47,8 @@ _CHECK_INT: Final = ("code", "min_lines")
 _MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "sender_domain",
                        "body_type")
 _MESSAGE_ADDRESS: Final = ("recipient", "not_recipient")
-_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls")
+_MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls", "starttls",
+                        "implicit_tls", "authenticated", "best_mx")
 _STATES: Final = {state.value: state for state in State}
 
 

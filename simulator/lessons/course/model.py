@@ -67,6 +67,16 @@ class MessageCheck:
     it (RFC 6531 §3.1)."""
     tls: bool = False
     """It came over TLS: the server's Received: line says ESMTPS or ESMTPSA (RFC 3848)."""
+    starttls: bool = False
+    """It came over TLS begun with STARTTLS (RFC 3207), as on port 587: TLS, and not implicit."""
+    implicit_tls: bool = False
+    """It came over implicit TLS (RFC 8314 §3.3, port 465): the server's Received: comment."""
+    authenticated: bool = False
+    """The client had logged in with AUTH: the Received: protocol ends in A (RFC 3848)."""
+    best_mx: bool = False
+    """The server that accepted it is a best MX of every recipient's domain: its name (the
+    Received: line's ``by``) is among the lowest-preference MX hosts in the scenario's zone
+    (RFC 5321 §5.1). A backup MX accepts too, as real ones do, but does not count."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,12 @@ Reply = tuple[int, "str | None"]
 
 _PAIR: Final = re.compile(r"(?<![\d.§])([2-5]\d\d) ([245]\.\d{1,3}\.\d{1,3})(?![\d.]\d)")
 _CODE: Final = re.compile(r"(?<![\d.§A-Za-z])([2-5]\d\d)(?![\d.]\d|\d)")
+_PORTS: Final = re.compile(
+    r"(?i)\bports?\s+\d+(?:(?:,\s*|\s+(?:and|or)\s+)\d+)*"  # port 587, ports 25, 587 and 465
+    r"|[A-Za-z0-9]:\d+\b"                                     # smtp.example.org:587
+    r"|\d+(?:\s*[\u3001\u548c\u6216]\s*\d+)*\s*\u7aef\u53e3|\u7aef\u53e3\s*\d+")
+"""Port numbers, which are no reply codes (25, 587, 465 look like codes to :data:`_CODE`); the
+last line is the Chinese "587 port", escaped (the code holds no sentence of a language)."""
 
 
 def named_by(check: Check) -> set[Reply]:
@@ -58,7 +64,7 @@ def _wrong_quotes(value: str, allowed: set[Reply], *, goal_text: bool) -> list[s
                 if (int(code), enhanced) not in allowed]
     if goal_text:
         codes = {code for code, _ in allowed}
-        lone = _PAIR.sub("", value)  # a pair is judged whole above
+        lone = _PORTS.sub("", _PAIR.sub("", value))  # a pair is judged whole above
         problems += [code for code in _CODE.findall(lone) if int(code) not in codes]
     return problems
 

@@ -47,7 +47,8 @@ def test_every_meta_command_the_issue_names_exists() -> None:
               ":raw", ":save", ":save!", ":quit", ":scenario", ":detail", ":b64",  # :b64: issue 11
               ":pause",  # issue 12: lessons 13 and 14 ask for it
               ":pipeline", ":end",  # issue 19: RFC 2920 practised in the console
-              ":dig", ":dkim"}  # issue 21: the mail-authentication lab
+              ":dig", ":dkim",  # issue 21: the mail-authentication lab
+              ":connect"}  # issue 22: the lab's named hosts (lessons 19 and 20)
     assert wanted == set(NAMES)
 
 

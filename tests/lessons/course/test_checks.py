@@ -118,3 +118,46 @@ def test_message_recipients_by_class_and_by_step() -> None:
 ])
 def test_the_first_failing_condition_is_named(check: Check, reason: str | None) -> None:
     assert first_failure(check, exchanges("HELO c.example")[-1]) == reason
+
+
+def accepted_by(host: str, recipient: str, *, port: int = 25) -> Exchange:
+    """The 250 at the dot of a message to ``recipient`` that the lab host ``host`` took on
+    ``port`` (587 after STARTTLS and AUTH, 465 over implicit TLS and AUTH)."""
+    from simulator.client.labhosts import Target, lab_policy
+
+    policy = lab_policy(Policy(scenario=scenario_named("realistic")), Target(host, port))
+    session = Session(policy)
+    out = [session.greeting()]
+    if port != 25:
+        if port == 587:
+            out += session.receive_data(b"EHLO c.example\r\nSTARTTLS\r\n")
+        session.tls_started()
+    for line in ("EHLO c.example", *(["AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"] if port != 25 else []),
+                 "MAIL FROM:<alice@example.org>", f"RCPT TO:<{recipient}>", "DATA", "", "hi",
+                 "."):
+        out += session.receive_data(line.encode() + b"\r\n")
+    assert out[-1].reply.key == "data.accepted", out[-1].reply
+    return out[-1]
+
+
+def test_best_mx_holds_for_the_lowest_preference_only() -> None:
+    """RFC 5321 §5.1: mx1 (10) is campus.example's best; mx2 (20) is a backup, which accepts
+    (as real backup MX hosts do) but does not count."""
+    best = Check(keys=("data.accepted",), message=MessageCheck(best_mx=True))
+    assert matches(best, accepted_by("mx1.campus.example", "bob@campus.example"), REALISTIC)
+    assert not matches(best, accepted_by("mx2.campus.example", "bob@campus.example"), REALISTIC)
+    assert matches(best, accepted_by("mx.example.org", "bob@example.org"), REALISTIC)
+    assert not matches(best, accepted_by("smtp.example.org", "bob@campus.example", port=587),
+                       REALISTIC)  # a submission server relayed it: no MX of that domain
+
+
+def test_the_tls_of_a_message_starttls_or_implicit_and_its_login() -> None:
+    on_587 = accepted_by("smtp.example.org", "bob@example.com", port=587)
+    on_465 = accepted_by("smtp.example.org", "bob@example.com", port=465)
+    on_25 = accepted_by("mx1.campus.example", "bob@campus.example")
+    starttls = Check(message=MessageCheck(starttls=True, authenticated=True))
+    implicit = Check(message=MessageCheck(implicit_tls=True, authenticated=True))
+    assert [matches(starttls, e) for e in (on_587, on_465, on_25)] == [True, False, False]
+    assert [matches(implicit, e) for e in (on_587, on_465, on_25)] == [False, True, False]
+    tls = Check(message=MessageCheck(tls=True))
+    assert [matches(tls, e) for e in (on_587, on_465, on_25)] == [True, True, False]

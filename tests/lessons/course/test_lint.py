@@ -92,3 +92,17 @@ def test_ids_and_numbers_are_unique(tmp_path: Path) -> None:
 def test_a_bad_file_name_is_refused(tmp_path: Path) -> None:
     assert check_course(write(tmp_path, GOOD, "demo.toml"), replay)[0].startswith(
         "demo.toml: the file name must be NN-ID.toml")
+
+
+@pytest.mark.parametrize("goal", [
+    'en.goal = "Say EHLO on port 587."',
+    'en.goal = "Say EHLO to smtp.example.org:465."',
+    'en.goal = "Say EHLO: ports 25, 587 and 465 all greet."',
+])
+def test_a_port_in_a_goal_is_no_reply_code(tmp_path: Path, goal: str) -> None:
+    """Lesson 20 names ports 25, 587 and 465; the linter takes none of them for a code."""
+    zh = 'zh.goal = "在 587 端口和 465 端口上发 EHLO。"'
+    text = GOOD.replace('en.goal = "Say EHLO."', goal).replace('zh.goal = "发 EHLO。"', zh)
+    assert check_course(write(tmp_path, text), replay) == []
+    bare = GOOD.replace('en.goal = "Say EHLO."', 'en.goal = "Say EHLO: 587."')
+    assert any("quotes 587" in problem for problem in check_course(write(tmp_path, bare), replay))
