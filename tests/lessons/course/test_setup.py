@@ -10,6 +10,7 @@ import pytest
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.lint import check_course
+from simulator.protocol.auth import Account
 from tests.lessons.course.sample import GOOD, write
 
 COURSE = load_course(default_course_root())
@@ -58,7 +59,7 @@ def test_a_lesson_setup_becomes_the_engine_policy() -> None:
     from simulator.lessons.course.setup import policy_for
 
     policy = policy_for(Setup(max_size=2000, max_recipients=3, accept_bare_lf=True,
-                              tls="required", auth=(("alice", "secret"),)))
+                              tls="required", auth=(Account("alice", "secret"),)))
     assert (policy.max_message_size, policy.max_recipients) == (2000, 3)
     assert policy.accept_bare_lf and policy.tls and policy.require_tls and policy.auth
     assert [(a.name, a.password) for a in policy.accounts] == [("alice", "secret")]
