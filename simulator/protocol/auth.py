@@ -39,7 +39,7 @@ class AppStyle(enum.Enum):
     """Code 534, enhanced X.7.9, asking for an application-specific password (RFC 4954 §6,
     RFC 3463 X.7.9; Google's documented reply): ``auth.app-password-required``."""
     QQ = "authorization-code"
-    """Code 535, enhanced X.7.8, with a text asking for the authorization code (授权码), as
+    """Code 535, enhanced X.7.8, with a text asking for the authorization code, as
     QQ Mail and 163 do: the code says only that the credentials failed, the text says why
     (``auth.authorization-code-required``)."""
 

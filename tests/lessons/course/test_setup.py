@@ -18,7 +18,8 @@ COURSE = load_course(default_course_root())
 
 NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting": ("realistic",),
          "starttls": ("tls",), "auth": ("realistic", "tls", "auth"),
-         "spam-and-dmarc": ("realistic",)}
+         "spam-and-dmarc": ("realistic",), "app-password": ("realistic", "tls", "auth"),
+         "sender-mismatch": ("realistic", "tls", "auth")}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
 
 
