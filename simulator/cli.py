@@ -44,9 +44,10 @@ def _security_options(parser: argparse.ArgumentParser, *, top: bool = False,
     parser.add_argument("--key", default=unset, metavar="FILE")
     parser.add_argument("--auth", action="store_true", default=off)
     parser.add_argument("--user", action="append", default=unset,
-                        metavar="NAME:PASSWORD[:app-password]")
+                        metavar="NAME:PASSWORD[:STYLE]")
     parser.add_argument("--require-tls", action="store_true", default=off)
     parser.add_argument("--require-auth", action="store_true", default=off)
+    parser.add_argument("--sender-login-match", action="store_true", default=off)
     if not serve:
         parser.add_argument("--verify", action="store_true", default=off)
 

@@ -27,18 +27,39 @@ MECHANISMS: Final = ("PLAIN", "LOGIN")
 """Offered in EHLO as ``AUTH PLAIN LOGIN``."""
 CANCEL: Final = "*"
 """RFC 4954 §4: a client ends the dialogue with a line holding only ``*``."""
-APP_PASSWORD_FLAG: Final = "app-password"
-"""The third field of ``--user NAME:PASSWORD:app-password``."""
+
+
+class AppStyle(enum.Enum):
+    """How a server refuses an account's own (web) password when it wants the app password.
+
+    Both are RFC 4954 §6 verdicts; the providers differ in the code they choose.
+    """
+
+    GMAIL = "app-password"
+    """Code 534, enhanced X.7.9, asking for an application-specific password (RFC 4954 §6,
+    RFC 3463 X.7.9; Google's documented reply): ``auth.app-password-required``."""
+    QQ = "authorization-code"
+    """Code 535, enhanced X.7.8, with a text asking for the authorization code, as
+    QQ Mail and 163 do: the code says only that the credentials failed, the text says why
+    (``auth.authorization-code-required``)."""
+
+
+APP_STYLES: Final = {style.value: style for style in AppStyle}
+"""The third field of ``--user NAME:PASSWORD:STYLE`` and a lesson account's ``style``."""
 
 
 @dataclass(frozen=True, slots=True)
 class Account:
     """One login. With ``app_password`` set, ``password`` is the account's own (web)
-    password, refused with 534 5.7.9, and only the app password (授权码) logs in."""
+    password, refused as ``app_style`` says, and only the app password (授权码) logs in.
+    ``addresses`` are the sender addresses it owns besides its name, when that is an
+    address (see senders.py)."""
 
     name: str
     password: str
     app_password: str | None = None
+    app_style: AppStyle = AppStyle.GMAIL
+    addresses: tuple[str, ...] = ()
 
 
 DEFAULT_ACCOUNTS: Final = (Account("student", "secret"),)
@@ -51,10 +72,16 @@ class Check(enum.Enum):
     OK = "auth.succeeded"
     WRONG = "auth.failed"
     NEEDS_APP_PASSWORD = "auth.app-password-required"
+    NEEDS_AUTHORIZATION_CODE = "auth.authorization-code-required"
+
+
+_REFUSALS: Final = {AppStyle.GMAIL: Check.NEEDS_APP_PASSWORD,
+                    AppStyle.QQ: Check.NEEDS_AUTHORIZATION_CODE}
 
 
 def check_password(accounts: Sequence[Account], name: str, password: str) -> Check:
-    """RFC 4954 §6: 235 for a match, 534 when the account wants its app password, else 535."""
+    """RFC 4954 §6: 235 for a match; for the web password of an account that wants its
+    app password, 534 or 535 as its provider's style says; else 535."""
     for account in accounts:
         if account.name != name:
             continue
@@ -62,7 +89,7 @@ def check_password(accounts: Sequence[Account], name: str, password: str) -> Che
             return Check.OK if password == account.password else Check.WRONG
         if password == account.app_password:
             return Check.OK
-        return Check.NEEDS_APP_PASSWORD if password == account.password else Check.WRONG
+        return _REFUSALS[account.app_style] if password == account.password else Check.WRONG
     return Check.WRONG
 
 
@@ -153,15 +180,18 @@ class AuthDialogue:
 
 
 def parse_account(text: str, app_password: str) -> Account:
-    """``NAME:PASSWORD`` or ``NAME:PASSWORD:app-password`` (``--user``); ValueError if bad.
+    """``NAME:PASSWORD``, ``NAME:PASSWORD:app-password`` (534, as Gmail) or
+    ``NAME:PASSWORD:authorization-code`` (535, as QQ Mail) (``--user``); ValueError if bad.
 
     ``app_password`` is the app password such an account gets (the caller makes one up).
     """
     name, colon, rest = text.partition(":")
-    flag = rest.endswith(":" + APP_PASSWORD_FLAG)
-    password = rest.removesuffix(":" + APP_PASSWORD_FLAG)
+    style = next((s for flag, s in APP_STYLES.items() if rest.endswith(":" + flag)), None)
+    password = rest.removesuffix(":" + style.value) if style else rest
     if not (name and colon and password) or ":" in name:
         raise ValueError(text)
     if not (name.isascii() and name.isprintable() and password.isprintable()):
         raise ValueError(text)
-    return Account(name, password, app_password if flag else None)
+    if style is None:
+        return Account(name, password)
+    return Account(name, password, app_password, style)

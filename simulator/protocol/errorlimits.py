@@ -47,9 +47,10 @@ JUNK_VERBS: Final = frozenset({Verb.NOOP, Verb.RSET, Verb.VRFY, Verb.EXPN, Verb.
 """Postfix's junk commands are NOOP, VRFY, ETRN and RSET; ETRN is not offered here (502, an
 error already), and HELP and EXPN ask as VRFY does without moving a message on."""
 
-REFUSED_CREDENTIALS: Final = frozenset({"auth.failed", "auth.app-password-required"})
-"""Reply keys of an AUTH whose credentials were tried and refused (RFC 4954 §6; the second is
-a right user's wrong kind of password, RFC 4954 §6's 534 code): each is one guess."""
+REFUSED_CREDENTIALS: Final = frozenset({"auth.failed", "auth.app-password-required",
+                                        "auth.authorization-code-required"})
+"""Reply keys of an AUTH whose credentials were tried and refused (RFC 4954 §6; the last two
+are a right user's wrong kind of password, 534 as Gmail, 535 as QQ Mail): each is one guess."""
 
 
 class ErrorLimits:

@@ -52,6 +52,10 @@ class Policy:
     """Who may log in (``--user``)."""
     require_auth: bool = False
     """MAIL, RCPT and DATA before a successful AUTH get 530 5.7.0 (RFC 4954 §6)."""
+    sender_login_match: bool = False
+    """MAIL FROM must name an address the logged-in account owns (553 5.7.1 otherwise), and
+    an owned address needs its owner logged in (Postfix's reject_sender_login_mismatch; the
+    owners come from ``accounts``, see senders.py)."""
     scenario: Scenario = STRICT
     """The rules that make the server realistic, chaotic or a teacher's own (none: strict)."""
     dkim: DkimVerifier | None = None

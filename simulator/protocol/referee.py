@@ -22,6 +22,7 @@ from .headers import author_address, header_value
 from .memory import Memory
 from .replies import make_reply
 from .rules import Decision, Event, Facts, Scenario, decide
+from .senders import sender_refusal
 from .spf import SpfResult, check_host
 from .state import Verb
 from .verdicts import DkimVerifier, Verdicts, client_ip, dkim_summary, fcrdns
@@ -83,7 +84,7 @@ class Referee:
         """The referee of a session under ``policy``; None when there is nothing to judge
         (no rules, no zone: the strict default's hot path pays nothing)."""
         scenario = policy.scenario
-        if not (scenario.rules or scenario.zone):
+        if not (scenario.rules or scenario.zone or policy.sender_login_match):
             return None
         return cls(scenario, session_id=session_id, memory=memory, timer=timer, rng=rng,
                    dkim=policy.dkim)
@@ -98,8 +99,11 @@ class Referee:
 
     def greeting(self, session: Session) -> Exchange:
         """The greeting, naming the scenario, or what a rule at connect says instead."""
-        reply = make_reply("session.greeting-scenario", host=session.policy.hostname,
-                           scenario=quote(self.scenario.name, 40))
+        host = session.policy.hostname
+        reply = (make_reply("session.greeting-scenario", host=host,
+                            scenario=quote(self.scenario.name, 40))
+                 if self.scenario.rules or self.scenario.zone
+                 else make_reply("session.greeting", host=host))
         decision = self.at_connect(session)
         if decision is not None and decision.reply is not None:
             reply = decision.reply
@@ -114,7 +118,13 @@ class Referee:
 
     def at_command(self, session: Session, verb: Verb, argument: str,
                    command: Command) -> Decision | None:
-        """Asked after the engine's own checks passed, before the command takes effect."""
+        """Asked after the engine's own checks passed, before the command takes effect;
+        raises the sender login check's 553 (senders.py) before any rule is asked."""
+        if isinstance(command, MailFrom) and session.policy.sender_login_match:
+            refusal = sender_refusal(session.policy.accounts, session.security.user,
+                                     command.path)
+            if refusal is not None:
+                raise refusal
         event = EVENTS[verb]
         sender = session.mail.path if session.mail is not None else None
         address: tuple[str, ...] = ()

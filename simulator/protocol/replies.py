@@ -139,6 +139,9 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "syntax.unknown-parameter": _S(555, "5.5.4", "{verb} parameter {argument} not recognized"),
     "syntax.parameters-need-ehlo": _S(555, "5.5.4", "MAIL FROM parameter {argument} needs EHLO; after HELO no parameters are allowed"),
     "syntax.bad-parameter-value": _S(501, "5.5.4", "Bad value for {argument}"),
+    # Postfix's reject_sender_login_mismatch (smtpd_sender_login_maps): see senders.py.
+    "mail.sender-not-owned": _S(553, "5.7.1", "<{path}>: Sender address rejected: not owned by the user logged in"),
+    "mail.sender-needs-login": _S(553, "5.7.1", "<{path}>: Sender address rejected: not logged in"),
     # RFC 6531 §3.5: a non-ASCII address without SMTPUTF8 is 550 5.6.7 at MAIL, 553 5.6.7 at RCPT.
     "mail.utf8-needs-smtputf8": _S(550, "5.6.7", "Sender address contains non-ASCII characters; add SMTPUTF8 to MAIL FROM"),
     "rcpt.utf8-needs-smtputf8": _S(553, "5.6.7", "Recipient address contains non-ASCII characters; this message needs SMTPUTF8 in its MAIL FROM"),
@@ -201,6 +204,8 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "auth.password-challenge": _S(334, None, "UGFzc3dvcmQ6"),
     "auth.failed": _S(535, "5.7.8", "Authentication credentials invalid"),
     "auth.app-password-required": _S(534, "5.7.9", "Application-specific password required: log in with this account's app password"),
+    # QQ Mail and 163 refuse the web password with 535 and ask for the 授权码 in the text.
+    "auth.authorization-code-required": _S(535, "5.7.8", "Login refused: this account sends mail with its authorization code, not its web password"),
     "auth.bad-base64": _S(501, "5.5.2", "Cannot decode the response: it is not valid base64"),
     "auth.bad-plain": _S(501, "5.5.2", "Bad PLAIN response: send base64 of authzid NUL user NUL password"),
     "auth.cancelled": _S(501, "5.0.0", "Authentication cancelled"),

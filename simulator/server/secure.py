@@ -1,6 +1,7 @@
 """From the TLS and AUTH options of every face to what the server needs.
 
-``--tls --cert --key --tls-port --auth --user --require-tls --require-auth`` mean the same
+``--tls --cert --key --tls-port --auth --user --require-tls --require-auth
+--sender-login-match`` mean the same
 for ``serve``, the console and ``run``: :func:`read_options` checks them once, and
 :func:`prepare` turns them into the Policy fields, the accounts and the server's SSL
 context (a generated certificate when none is named).
@@ -48,6 +49,8 @@ class SecurityOptions:
     users: tuple[str, ...] = ()
     require_tls: bool = False
     require_auth: bool = False
+    sender_login_match: bool = False
+    """MAIL FROM only with an address the logged-in account owns (senders.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,8 @@ class Prepared:
 def read_options(args: argparse.Namespace) -> SecurityOptions:
     """The options from ``args`` (missing ones are off); OptionError when they do not fit.
 
-    ``--require-tls`` and ``--tls-port`` imply ``--tls``; ``--user`` and ``--require-auth``
-    imply ``--auth``.
+    ``--require-tls`` and ``--tls-port`` imply ``--tls``; ``--user``, ``--require-auth`` and
+    ``--sender-login-match`` imply ``--auth``.
     """
     def get(name: str, default: object = None) -> object:
         return getattr(args, name, default)
@@ -83,12 +86,13 @@ def read_options(args: argparse.Namespace) -> SecurityOptions:
     if tls_port is not None and not 0 <= int(str(tls_port)) <= 65535:
         raise OptionError(f"--tls-port must be between 0 and 65535, not {tls_port}")
     tls = bool(get("tls", False) or get("require_tls", False) or tls_port is not None or cert)
-    auth = bool(get("auth", False) or users or get("require_auth", False))
+    sender_login_match = bool(get("sender_login_match", False))
+    auth = bool(get("auth", False) or users or get("require_auth", False) or sender_login_match)
     return SecurityOptions(
         tls=tls, tls_port=None if tls_port is None else int(str(tls_port)),
         cert=Path(str(cert)) if cert else None, key=Path(str(key)) if key else None,
         auth=auth, users=users, require_tls=bool(get("require_tls", False)),
-        require_auth=bool(get("require_auth", False)))
+        require_auth=bool(get("require_auth", False)), sender_login_match=sender_login_match)
 
 
 def new_app_password() -> str:
@@ -116,7 +120,7 @@ def prepare(options: SecurityOptions, policy: Policy, *,
     policy = dataclasses.replace(
         policy, tls=options.tls, require_tls=options.require_tls, auth=options.auth,
         accounts=accounts(options.users) if options.auth else policy.accounts,
-        require_auth=options.require_auth)
+        require_auth=options.require_auth, sender_login_match=options.sender_login_match)
     if not options.tls:
         return Prepared(policy, None, None, False, None)
     files = None

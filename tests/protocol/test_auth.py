@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.protocol import Policy, Session
-from simulator.protocol.auth import Account, parse_account
+from simulator.protocol.auth import Account, AppStyle, parse_account
 from simulator.protocol.commands import AuthAnswer
 from simulator.protocol.credentials import masked, shown_line
 from tests.dialogue import IN_MAIL, keys, send, session_after, wire
@@ -165,10 +165,36 @@ def test_credentials_are_masked_for_logs() -> None:
     assert masked(mail).line == b"MAIL FROM:<a@b.example>\r\n"
 
 
+def test_a_qq_style_account_refuses_its_web_password_with_535_asking_for_the_code() -> None:
+    qq = Account("qq", "web-pass", "abcdefghijklmnop", AppStyle.QQ)
+    session = greeted(Policy(auth=True, accounts=(qq,)))
+    [web] = send(session, "AUTH PLAIN " + b64("\0qq\0web-pass"))
+    assert wire([web]) == (b"535 5.7.8 Login refused: this account sends mail with its "
+                           b"authorization code, not its web password\r\n")
+    assert web.reply.key == "auth.authorization-code-required" and not session.authenticated
+    assert keys(send(session, "AUTH PLAIN " + b64("\0qq\0guess"))) == ["auth.failed"]
+    assert keys(send(session, "AUTH LOGIN", b64("qq"), b64("abcdefghijklmnop"))) == [
+        "auth.username-challenge", "auth.password-challenge", "auth.succeeded"]
+
+
+def test_each_style_counts_as_a_refused_guess_and_stays_masked() -> None:
+    for style in AppStyle:
+        account = Account("qq", "web-pass", "code", style)
+        policy = Policy(auth=True, accounts=(account,), error_budget=2)
+        session = greeted(policy)
+        exchanges = send(session, "AUTH LOGIN", b64("qq"), b64("web-pass"),
+                         "AUTH PLAIN " + b64("\0qq\0web-pass"))
+        assert exchanges[-1].reply.key == "session.too-many-errors"
+        assert [masked(e).line for e in exchanges[:4]] == [
+            b"AUTH LOGIN\r\n", b"****\r\n", b"****\r\n", b"AUTH PLAIN ****\r\n"]
+
+
 def test_parse_account() -> None:
     assert parse_account("ann:pw", "code") == Account("ann", "pw")
     assert parse_account("ann:p:w:app-password", "code") == Account("ann", "p:w", "code")
-    for bad in ("ann", "ann:", ":pw", "ann:app-password"[:4]):
+    assert parse_account("ann:pw:authorization-code", "code") == Account(
+        "ann", "pw", "code", AppStyle.QQ)
+    for bad in ("ann", "ann:", ":pw", "ann:app-password"[:4], ":pw:authorization-code"):
         with pytest.raises(ValueError):
             parse_account(bad, "code")
 

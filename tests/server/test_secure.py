@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.protocol import Policy
+from simulator.protocol.auth import AppStyle
 from simulator.server.secure import OptionError, SecurityOptions, prepare, read_options
 from simulator.server.tls import generated_certificate
 from tests.hostile_files import NOT_FILES
@@ -47,6 +48,18 @@ def test_an_app_password_account_gets_a_fresh_app_password() -> None:
     assert ann.app_password is not None and len(ann.app_password) == 16
     assert ann.app_password.isalpha() and ann.app_password.islower()
     assert bob.app_password is None
+
+
+def test_an_authorization_code_account_and_the_sender_login_check() -> None:
+    options = read_options(argparse.Namespace(
+        user=["qq@example.com:web:authorization-code"], sender_login_match=True))
+    assert options.auth and options.sender_login_match
+    prepared = prepare(options, Policy())
+    [qq] = prepared.accounts
+    assert (qq.name, qq.password, qq.app_style) == ("qq@example.com", "web", AppStyle.QQ)
+    assert qq.app_password is not None and prepared.policy.sender_login_match
+    assert read_options(argparse.Namespace(sender_login_match=True)).auth  # implies --auth
+    assert not prepare(SecurityOptions(auth=True), Policy()).policy.sender_login_match
 
 
 def test_without_tls_or_auth_the_policy_keeps_its_own_settings() -> None:

@@ -22,9 +22,13 @@ RULE_CLASSES: Final = {
     "moved": "rcpt.user-moved",
 }
 """A class made of the addresses a scenario rule on RCPT answers with this reply key."""
-CLASSES: Final = ("local", "foreign", "known", *RULE_CLASSES)
+CLASSES: Final = ("local", "foreign", "known", "a-label", *RULE_CLASSES)
 """Every class a check may name: ``local`` (one of the scenario's domains or the server's
-name), ``foreign`` (any other), ``known`` (local, and no rule refuses it as unknown)."""
+name), ``foreign`` (any other), ``known`` (local, and no rule refuses it as unknown),
+``a-label`` (a domain with an internationalized label in its ASCII form, ``xn--``...)."""
+ACE_PREFIX: Final = "xn--"
+"""RFC 5890 §2.3.2.1: an A-label is the ASCII-compatible encoding of a U-label, starting
+with this prefix; a domain written so is plain ASCII and needs no SMTPUTF8."""
 HOSTNAME: Final = Policy().hostname
 """The server's own name in a lesson (always a local domain)."""
 
@@ -49,6 +53,10 @@ def _rule_classes(address: str, scenario: Scenario) -> set[str]:
 
 def in_class(kind: str, address: str, scenario: Scenario) -> bool:
     """True when ``address`` is of class ``kind`` in ``scenario``."""
+    if kind == "a-label":
+        domain = address.rpartition("@")[2].lower()
+        return domain.isascii() and any(label.startswith(ACE_PREFIX)
+                                        for label in domain.split("."))
     local = is_local(address, scenario, HOSTNAME)
     if kind == "local":
         return local

@@ -8,6 +8,7 @@ near-miss note explains.
 
 from __future__ import annotations
 
+import email.header
 import email.parser
 import email.policy
 import re
@@ -153,6 +154,7 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         not check.implicit_tls or _implicit(headers.get("Received")),
         not check.authenticated or _came_authenticated(headers.get("Received")),
         not check.best_mx or _by_best_mx(headers.get("Received"), recipients, context),
+        check.header_text is None or _header_text(check.header_text, head, envelope.smtputf8),
     )
     return all(tests)
 
@@ -182,6 +184,28 @@ def _by_best_mx(received: str | None, recipients: tuple[str, ...], context: Cont
     zone = context.scenario.zone
     host = found.group(1).lower()
     return all(host in zone.best_mx(address.rpartition("@")[2]) for address in recipients)
+
+_ENCODED_WORD: Final = re.compile(rb"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
+"""RFC 2047 §2: ``=?charset?encoding?encoded-text?=``."""
+
+
+def _decodes_beyond_ascii(word: bytes) -> bool:
+    try:
+        parts = email.header.decode_header(word.decode("ascii"))
+        text = "".join(part.decode(charset or "ascii") if isinstance(part, bytes) else part
+                       for part, charset in parts)
+    except (LookupError, UnicodeDecodeError, ValueError):
+        return False
+    return not text.isascii()
+
+
+def _header_text(kind: str, head: bytes, smtputf8: bool) -> bool:
+    """The header carries non-ASCII text raw without SMTPUTF8 (RFC 6532 §3 asks for it),
+    or in ASCII as an RFC 2047 encoded-word that decodes to non-ASCII text."""
+    if kind == "8bit-undeclared":
+        return not head.isascii() and not smtputf8
+    return head.isascii() and any(_decodes_beyond_ascii(word.group())
+                                  for word in _ENCODED_WORD.finditer(head))
 
 
 _TLS_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPSA?|UTF8SMTPSA?)\b")

@@ -45,7 +45,9 @@ MAX_LESSON_FILE: Final = 256 * 1024
 _CHECK_STR: Final = ("enhanced", "verb", "parameter", "same")
 _CHECK_INT: Final = ("code", "min_lines")
 _MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "sender_domain",
-                       "body_type")
+                       "body_type", "header_text")
+HEADER_TEXTS: Final = ("8bit-undeclared", "encoded-word")
+"""The values of a message check's ``header_text`` (see MessageCheck)."""
 _MESSAGE_ADDRESS: Final = ("recipient", "not_recipient")
 _MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls", "starttls",
                         "implicit_tls", "authenticated", "best_mx")
@@ -126,6 +128,9 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
             p.add(f"{where}.{name}", "expected true or false")
         fields[name] = bool(value)
     fields["recipients"] = _integer(p, f"{where}.recipients", table.get("recipients"))
+    if fields["header_text"] not in (None, *HEADER_TEXTS):
+        p.add(f"{where}.header_text", f"expected one of {', '.join(HEADER_TEXTS)}")
+        fields["header_text"] = None
     return MessageCheck(**fields)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from simulator.protocol import State
+from simulator.protocol.auth import Account
 
 
 class Scope(enum.Enum):
@@ -77,6 +78,11 @@ class MessageCheck:
     """The server that accepted it is a best MX of every recipient's domain: its name (the
     Received: line's ``by``) is among the lowest-preference MX hosts in the scenario's zone
     (RFC 5321 §5.1). A backup MX accepts too, as real ones do, but does not count."""
+
+    header_text: str | None = None
+    """How its header carries text beyond ASCII: ``8bit-undeclared`` (raw UTF-8 although
+    MAIL FROM did not say SMTPUTF8, which RFC 6532 §3 requires for it) or ``encoded-word``
+    (all ASCII, with an RFC 2047 encoded-word that decodes to non-ASCII text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +156,12 @@ class Setup:
     scenario: str = "strict"
     tls: str | None = None
     """``offered`` or ``required`` (STARTTLS)."""
-    auth: tuple[tuple[str, str], ...] = ()
-    """AUTH accounts, (user, password)."""
+    auth: tuple[Account, ...] = ()
+    """AUTH accounts: user, password, and optionally an app password, the provider style
+    refusing the web password, and the addresses (aliases) it owns besides its name."""
     greylist_delay: float | None = None
+    sender_login_match: bool = False
+    """MAIL FROM must be an address the logged-in account owns (553 5.7.1; senders.py)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from simulator.protocol.auth import APP_STYLES, Account, AppStyle
+
 from .model import Setup
 
 if TYPE_CHECKING:
@@ -25,7 +27,12 @@ ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realist
 
 TLS_MODES: Final = ("offered", "required")
 SETUP_FIELDS: Final = frozenset({"scenario", "max_size", "max_recipients", "idle_timeout",
-                                 "accept_bare_lf", "tls", "auth", "greylist_delay"})
+                                 "accept_bare_lf", "tls", "auth", "greylist_delay",
+                                 "sender_login_match"})
+ACCOUNT_FIELDS: Final = frozenset({"user", "password", "app_password", "style", "addresses"})
+ACCOUNT_SHAPE: Final = ('expected a list of {user = "...", password = "..."}, each optionally with '
+                        'app_password = "...", style = "app-password" (534, as Gmail) or '
+                        '"authorization-code" (535, as QQ Mail), addresses = ["..."]')
 MAX_SECONDS: Final = 3600.0
 
 
@@ -48,16 +55,41 @@ def _positive(p: Problems, where: str, value: object) -> int | None:
     return value
 
 
-def _accounts(p: Problems, value: object) -> tuple[tuple[str, str], ...]:
+def _account(entry: object) -> Account | None:
+    """One ``auth`` entry, or None when it is not of :data:`ACCOUNT_SHAPE`."""
+    if not isinstance(entry, Mapping) or not set(entry) <= ACCOUNT_FIELDS:
+        return None
+    user, password = entry.get("user"), entry.get("password")
+    app, style = entry.get("app_password"), entry.get("style", AppStyle.GMAIL.value)
+    addresses = entry.get("addresses", [])
+    if not (isinstance(user, str) and isinstance(password, str) and user and password):
+        return None
+    if app is not None and not (isinstance(app, str) and app):
+        return None
+    if style not in APP_STYLES or (app is None and "style" in entry):
+        return None
+    if not (isinstance(addresses, list) and all(isinstance(a, str) and "@" in a
+                                                for a in addresses)):
+        return None
+    return Account(user, password, app, APP_STYLES[style], tuple(addresses))
+
+
+def _accounts(p: Problems, value: object) -> tuple[Account, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(
-            isinstance(a, Mapping) and isinstance(a.get("user"), str)
-            and isinstance(a.get("password"), str) and set(a) == {"user", "password"}
-            for a in value):
-        p.add("setup.auth", 'expected a list of {user = "...", password = "..."}')
+    accounts = [_account(entry) for entry in value] if isinstance(value, list) else [None]
+    if None in accounts:
+        p.add("setup.auth", ACCOUNT_SHAPE)
         return ()
-    return tuple((str(a["user"]), str(a["password"])) for a in value)
+    return tuple(account for account in accounts if account is not None)
+
+
+def _flag(p: Problems, doc: Mapping[str, Any], name: str) -> bool:
+    value = doc.get(name, False)
+    if not isinstance(value, bool):
+        p.add(f"setup.{name}", "expected true or false")
+        return False
+    return value
 
 
 def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
@@ -77,17 +109,14 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
     if tls is not None and tls not in TLS_MODES:
         p.add("setup.tls", f"expected one of {', '.join(TLS_MODES)}")
         tls = None
-    bare_lf = doc.get("accept_bare_lf", False)
-    if not isinstance(bare_lf, bool):
-        p.add("setup.accept_bare_lf", "expected true or false")
-        bare_lf = False
     setup = Setup(
         max_size=_positive(p, "setup.max_size", doc.get("max_size")),
         max_recipients=_positive(p, "setup.max_recipients", doc.get("max_recipients")),
         idle_timeout=_seconds(p, "setup.idle_timeout", doc.get("idle_timeout")),
-        accept_bare_lf=bare_lf, scenario=str(scenario), tls=tls,
+        accept_bare_lf=_flag(p, doc, "accept_bare_lf"), scenario=str(scenario), tls=tls,
         auth=_accounts(p, doc.get("auth")),
         greylist_delay=_seconds(p, "setup.greylist_delay", doc.get("greylist_delay")),
+        sender_login_match=_flag(p, doc, "sender_login_match"),
     )
     return setup, needs(setup)
 
@@ -109,7 +138,6 @@ LESSON_SEED: Final = 1
 def policy_for(setup: Setup) -> Policy:
     """The engine's policy for a lesson's setup (only what the engine supports)."""
     from simulator.protocol import Policy
-    from simulator.protocol.auth import Account
 
     from ..scenarios import from_options
 
@@ -123,6 +151,6 @@ def policy_for(setup: Setup) -> Policy:
         scenario=scenario,
         tls=setup.tls is not None, require_tls=setup.tls == "required",
         auth=bool(setup.auth),
-        accounts=tuple(Account(user, password) for user, password in setup.auth)
-        or base.accounts,
+        accounts=setup.auth or base.accounts,
+        sender_login_match=setup.sender_login_match,
     )

@@ -94,6 +94,42 @@ def test_utf8_text_declared_either_way_counts(mail: str, body: str, expected: bo
     assert matches(check, delivered(mail, body)) is expected
 
 
+def with_subject(mail: str, subject: str) -> Exchange:
+    return exchanges("EHLO c.example", mail, "RCPT TO:<b@x.org>", "DATA", f"Subject: {subject}",
+                     "", "text", ".")[-1]
+
+
+@pytest.mark.parametrize(("mail", "subject", "kind", "expected"), [
+    ("MAIL FROM:<a@x.org>", "你好", "8bit-undeclared", True),
+    ("MAIL FROM:<a@x.org> BODY=8BITMIME", "你好", "8bit-undeclared", True),  # body only
+    ("MAIL FROM:<a@x.org> SMTPUTF8", "你好", "8bit-undeclared", False),  # RFC 6532 allows it
+    ("MAIL FROM:<a@x.org>", "=?UTF-8?B?5L2g5aW9?=", "8bit-undeclared", False),
+    ("MAIL FROM:<a@x.org>", "=?UTF-8?B?5L2g5aW9?=", "encoded-word", True),
+    ("MAIL FROM:<a@x.org>", "=?utf-8?q?=E4=BD=A0=E5=A5=BD?=", "encoded-word", True),
+    ("MAIL FROM:<a@x.org>", "=?gb2312?B?xOO6ww==?=", "encoded-word", True),
+    ("MAIL FROM:<a@x.org>", "=?UTF-8?B?aGVsbG8=?=", "encoded-word", False),  # plain hello
+    ("MAIL FROM:<a@x.org>", "=?no-such-charset?B?5L2g5aW9?=", "encoded-word", False),
+    ("MAIL FROM:<a@x.org>", "=?UTF-8?B?5L2g5aW9?= 你好", "encoded-word", False),  # raw too
+    ("MAIL FROM:<a@x.org>", "hello", "encoded-word", False),
+])
+def test_how_the_header_carries_text_beyond_ascii(mail: str, subject: str, kind: str,
+                                                 expected: bool) -> None:
+    check = Check(message=MessageCheck(header_text=kind))
+    assert matches(check, with_subject(mail, subject)) is expected
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("alice@xn--fsqu00a.xn--fiqs8s", True),
+    ("alice@mail.XN--FIQS8S", True),
+    ("alice@example.org", False),
+    ("xn--alice@example.org", False),  # a local part is no label
+])
+def test_an_a_label_domain_is_a_class(address: str, expected: bool) -> None:
+    [mail] = exchanges("EHLO c.example", f"MAIL FROM:<{address}>")[-1:]
+    assert mail.reply.code == 250
+    assert matches(Check(address=AddressRef(kind="a-label")), mail) is expected
+
+
 def test_message_recipients_by_class_and_by_step() -> None:
     message = exchanges("EHLO c.example", "MAIL FROM:<carol@example.org>",
                         "RCPT TO:<nobody@example.com>", "RCPT TO:<dave@example.net>", "DATA",

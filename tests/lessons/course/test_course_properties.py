@@ -34,8 +34,12 @@ PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.
 """Senders at these domains are the DMARC lesson's point: keep the domain."""
 LAB = ("campus.example", "nomail.example")
 """The MX lesson's domains (a best and a backup MX; a null MX): its point, so keep the domain."""
-SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student"}
-"""Local parts the scenario gives a meaning of their own (or the AUTH account): keep them."""
+SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student", "teacher",
+           "s.student"}
+"""Local parts the scenario gives a meaning of their own (or the AUTH accounts and their
+aliases, which the sender login check of lesson 22 ties to their owners): keep them."""
+A_LABEL = "xn--"
+"""A domain in its A-label form (RFC 5890) is a class of its own (lesson 24): keep it."""
 NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 FOREIGN = ("friend@elsewhere.example", "pal@far-away.example", "someone@school.example")
 PIPELINABLE = ("MAIL", "RCPT", "RSET", "NOOP")
@@ -78,7 +82,7 @@ def vary_addresses(draw: Draw, lines: list[str]) -> list[str]:
     def other(match: re.Match[str]) -> str:
         local, domain = match.group(1), match.group(2)
         address = match.group(0)
-        if local.lower() in SPECIAL:
+        if local.lower() in SPECIAL or A_LABEL in domain.lower():
             return address
         if address.lower() not in mapping:
             if domain.lower() in (*OURS, *PROVIDERS, *LAB):

@@ -10,6 +10,7 @@ import pytest
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.lint import check_course
+from simulator.protocol.auth import Account
 from tests.lessons.course.sample import GOOD, write
 
 COURSE = load_course(default_course_root())
@@ -18,7 +19,9 @@ COURSE = load_course(default_course_root())
 NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting": ("realistic",),
          "starttls": ("tls",), "auth": ("realistic", "tls", "auth"),
          "spam-and-dmarc": ("realistic",), "mx-lookup": ("realistic",),
-         "submission-ports": ("realistic", "auth")}
+         "submission-ports": ("realistic", "auth"),
+         "app-password": ("realistic", "tls", "auth"),
+         "sender-mismatch": ("realistic", "tls", "auth")}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
 
 
@@ -59,9 +62,51 @@ def test_a_lesson_setup_becomes_the_engine_policy() -> None:
     from simulator.lessons.course.setup import policy_for
 
     policy = policy_for(Setup(max_size=2000, max_recipients=3, accept_bare_lf=True,
-                              tls="required", auth=(("alice", "secret"),)))
+                              tls="required", auth=(Account("alice", "secret"),)))
     assert (policy.max_message_size, policy.max_recipients) == (2000, 3)
     assert policy.accept_bare_lf and policy.tls and policy.require_tls and policy.auth
     assert [(a.name, a.password) for a in policy.accounts] == [("alice", "secret")]
     plain = policy_for(Setup())
     assert not (plain.tls or plain.require_tls or plain.auth or plain.accept_bare_lf)
+
+
+def test_lesson_accounts_take_an_app_password_its_style_and_aliases() -> None:
+    from simulator.lessons.course.load import Problems
+    from simulator.lessons.course.setup import parse_setup, policy_for
+    from simulator.protocol.auth import AppStyle
+
+    problems = Problems("21-x.toml")
+    setup, _ = parse_setup(problems, {"auth": [
+        {"user": "qq", "password": "web", "app_password": "code", "style": "authorization-code"},
+        {"user": "g", "password": "web", "app_password": "app"},
+        {"user": "ann@example.com", "password": "pw", "addresses": ["sales@example.com"]},
+    ], "sender_login_match": True})
+    assert problems.found == []
+    policy = policy_for(setup)
+    assert [(a.name, a.app_password, a.app_style) for a in policy.accounts] == [
+        ("qq", "code", AppStyle.QQ), ("g", "app", AppStyle.GMAIL),
+        ("ann@example.com", None, AppStyle.GMAIL)]
+    assert policy.accounts[2].addresses == ("sales@example.com",) and policy.sender_login_match
+    assert not policy_for(parse_setup(Problems("x"), {})[0]).sender_login_match
+
+
+@pytest.mark.parametrize("entry", [
+    {"user": "qq", "password": "web", "style": "authorization-code"},  # a style, no app password
+    {"user": "qq", "password": "web", "app_password": "c", "style": "outlook"},
+    {"user": "qq", "password": "web", "app_password": ""},
+    {"user": "qq", "password": "web", "addresses": "ann@example.com"},
+    {"user": "qq", "password": "web", "addresses": ["not-an-address"]},
+    {"user": "qq", "password": "web", "colour": "red"},
+    {"user": "", "password": "web"},
+    "qq:web",
+])
+def test_a_bad_lesson_account_is_a_problem_naming_the_field(entry: object) -> None:
+    from simulator.lessons.course.load import Problems
+    from simulator.lessons.course.setup import parse_setup
+
+    problems = Problems("21-x.toml")
+    setup, _ = parse_setup(problems, {"auth": [entry], "sender_login_match": "yes"})
+    assert setup.auth == () and not setup.sender_login_match
+    assert [line.split(": ")[1] for line in problems.found] == [
+        "setup.auth", "setup.sender_login_match"]
+    assert "style = \"app-password\" (534, as Gmail)" in problems.found[0]

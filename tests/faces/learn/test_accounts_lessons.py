@@ -1,0 +1,89 @@
+"""Lessons 21 (app-password), 22 (sender-mismatch) and 24 (encoded-words) on the learner's
+road: ``smtp-sim learn ID`` with a script piped in, as a learner would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from tests import ROOT
+
+COURSE = ROOT / "lessons" / "course"
+
+
+def learn(lesson: str, lines: list[str], *, home: Path,
+          lang: str = "en") -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SMTP_SIM_HOME=str(home), NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "simulator", "learn", lesson, "--lang", lang],
+                          input="\n".join(lines) + "\n", capture_output=True, text=True,
+                          env=env, cwd=ROOT, check=False, timeout=60)
+
+
+def solution(name: str) -> list[str]:
+    return list(tomllib.loads((COURSE / name).read_text("utf-8"))["solution"])
+
+
+def test_app_password_shows_both_providers_refusals_then_logs_in(home: Path) -> None:
+    result = learn("app-password", solution("21-app-password.toml"), home=home)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert ("<** 535 5.7.8 Login refused: this account sends mail with its authorization code, "
+            "not its web password") in out
+    assert "this account sends mail only with its authorization code (授权码)" in out  # Why:
+    assert out.index("✓ Step 1 done") < out.index("<** 534 5.7.9") < out.index("✓ Step 2 done")
+    assert out.index("<-  235 2.7.0") < out.index("✓ Step 3 done") < out.index("✓ Step 4 done")
+    assert "Lesson 21 complete" in out
+
+
+def test_app_password_a_wrong_password_is_not_the_providers_refusal(home: Path) -> None:
+    lines = ["EHLO client.example", "STARTTLS", "EHLO client.example",
+             "AUTH PLAIN AHFxAHdyb25n", "AUTH PLAIN AGdtYWlsAHdlYjEyMw=="]
+    result = learn("21", lines, home=home, lang="zh")
+    assert result.returncode == 1
+    assert "<** 535 5.7.8 Authentication credentials invalid" in result.stdout
+    assert "✓ 第 2 步完成" in result.stdout and "✓ 第 1 步完成" not in result.stdout
+
+
+def test_sender_mismatch_refuses_another_users_address_then_sends_as_oneself(
+        home: Path) -> None:
+    result = learn("sender-mismatch", solution("22-sender-mismatch.toml"), home=home)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    refused = ("<** 553 5.7.1 <teacher@example.com>: Sender address rejected: not owned by the "
+               "user logged in")
+    assert out.index("✓ Step 1 done") < out.index(refused) < out.index("✓ Step 2 done")
+    assert "reject_sender_login_mismatch" in out  # the explanation under the 553
+    assert out.index("<-  250 2.1.0 Sender <student@example.com> OK") < out.index(
+        "✓ Step 3 done") < out.index("Lesson 22 complete")
+
+
+def test_sender_mismatch_before_login_is_the_other_refusal(home: Path) -> None:
+    lines = ["EHLO client.example", "MAIL FROM:<teacher@example.com>"]
+    result = learn("22", lines, home=home, lang="zh")
+    assert result.returncode == 1
+    assert "<** 553 5.7.1 <teacher@example.com>: Sender address rejected: not logged in" in (
+        result.stdout)
+    assert "先以这个地址主人的身份登录" in result.stdout  # the zh explanation's fix
+
+
+def test_encoded_words_raw_then_encoded_then_the_two_forms_of_a_domain(home: Path) -> None:
+    result = learn("encoded-words", solution("24-encoded-words.toml"), home=home)
+    assert result.returncode == 0, result.stdout
+    out = result.stdout
+    assert out.index(" -> Subject: 你好") < out.index("✓ Step 1 done") < out.index(
+        " -> Subject: =?UTF-8?B?5L2g5aW9?=") < out.index("✓ Step 2 done")
+    assert "holds raw UTF-8, but MAIL FROM did not say SMTPUTF8" in out  # the receiver's note
+    assert out.index("<** 550 5.6.7") < out.index("✓ Step 3 done") < out.index(
+        "<-  250 2.1.0 Sender <alice@xn--fsqu00a.xn--fiqs8s> OK") < out.index("✓ Step 4 done")
+
+
+def test_encoded_words_an_encoded_word_of_ascii_text_does_not_count(home: Path) -> None:
+    lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
+             "DATA", "Subject: 你好", "", "x", ".", "MAIL FROM:<alice@example.org>",
+             "RCPT TO:<bob@example.net>", "DATA", "Subject: =?UTF-8?B?aGVsbG8=?=", "", "x", "."]
+    result = learn("24", lines, home=home)
+    assert result.returncode == 1
+    assert "✓ Step 1 done" in result.stdout and "✓ Step 2 done" not in result.stdout
