@@ -143,6 +143,8 @@ class Setup:
     auth: tuple[tuple[str, str], ...] = ()
     """AUTH accounts, (user, password)."""
     greylist_delay: float | None = None
+    required_headers: tuple[str, ...] = ()
+    """Header fields every message must carry (From, Date, Message-ID): 550 5.7.1 else."""
 
 
 @dataclass(frozen=True, slots=True)
