@@ -67,6 +67,16 @@ class MessageCheck:
     it (RFC 6531 §3.1)."""
     tls: bool = False
     """It came over TLS: the server's Received: line says ESMTPS or ESMTPSA (RFC 3848)."""
+    bcc: bool = False
+    """An envelope recipient that no To: or Cc: field names: a blind copy (RFC 5322 §3.6.3)."""
+    named_not_sent: bool = False
+    """A To: or Cc: address that is no envelope recipient: named, never sent to."""
+    spf: str | None = None
+    """The receiver's SPF verdict on MAIL FROM (RFC 7208 §2.6): ``pass``, ``softfail``..."""
+    dkim: str | None = None
+    """DKIM's verdict (RFC 6376): ``pass`` when a signature verified, ``fail``, ``none``."""
+    dmarc: str | None = None
+    """DMARC's verdict on the From: domain (RFC 7489): ``pass``, ``fail``, ``none``."""
 
 
 @dataclass(frozen=True, slots=True)
