@@ -32,6 +32,8 @@ ADDRESS = re.compile(r"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
 OURS = ("example.com", "example.org", "example.net")
 PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.com")
 """Senders at these domains are the DMARC lesson's point: keep the domain."""
+ZONED = ("bank.example", "shop.example", "nomail.example")
+"""Domains the realistic zone gives an SPF record or a null MX of their own: keep the domain."""
 SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student"}
 """Local parts the scenario gives a meaning of their own (or the AUTH account): keep them."""
 NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
@@ -79,7 +81,7 @@ def vary_addresses(draw: Draw, lines: list[str]) -> list[str]:
         if local.lower() in SPECIAL:
             return address
         if address.lower() not in mapping:
-            if domain.lower() in OURS or domain.lower() in PROVIDERS:
+            if domain.lower() in (*OURS, *PROVIDERS, *ZONED):
                 new = f"{next(names)}@{_case(draw, domain)}"
             else:
                 new = draw(st.sampled_from(FOREIGN))  # type: ignore[assignment]

@@ -17,7 +17,8 @@ COURSE = load_course(default_course_root())
 
 NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting": ("realistic",),
          "starttls": ("tls",), "auth": ("realistic", "tls", "auth"),
-         "spam-and-dmarc": ("realistic",)}
+         "spam-and-dmarc": ("realistic",), "pipelining": ("realistic",), "spf": ("realistic",),
+         "dkim-and-dmarc": ("realistic",), "required-headers": ("required-headers",)}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
 
 
