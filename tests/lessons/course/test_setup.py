@@ -65,3 +65,24 @@ def test_a_lesson_setup_becomes_the_engine_policy() -> None:
     assert [(a.name, a.password) for a in policy.accounts] == [("alice", "secret")]
     plain = policy_for(Setup())
     assert not (plain.tls or plain.require_tls or plain.auth or plain.accept_bare_lf)
+
+
+def test_required_headers_become_the_policy_and_a_bad_list_is_named(tmp_path: Path) -> None:
+    from simulator.lessons.course import Setup
+    from simulator.lessons.course.setup import policy_for
+
+    wanted = ("From", "Date", "Message-ID")
+    assert policy_for(Setup(required_headers=wanted)).required_headers == wanted
+    assert policy_for(Setup()).required_headers == ()
+    for bad in ('"From"', '["Subject"]', "[]", '["From", 3]'):
+        course = load_course(write(tmp_path, GOOD + f"\n[setup]\nrequired_headers = {bad}\n"))
+        assert course.problems == ("01-demo.toml: setup.required_headers: expected a list of "
+                                   "From, Date, Message-ID",), bad
+
+
+def test_a_message_check_asking_for_an_unknown_verdict_is_named(tmp_path: Path) -> None:
+    text = GOOD.replace('check = { verb = "EHLO", code = 250 }',
+                        'check = { code = 250, message = { dkim = "passed", spf = "pass" } }')
+    course = load_course(write(tmp_path, text))
+    assert course.problems == ("01-demo.toml: steps[0].check.message.dkim: expected one of "
+                               "pass, fail, permerror, none",)
