@@ -42,3 +42,14 @@ def test_the_explanations_are_in_chinese_too() -> None:
     text = "\n".join(dig_lines(ZONE, "_dmarc.yahoo.com", "TXT", "zh"))
     assert "DMARC 策略" in text and "拒收" in text and "从不查询互联网" in text
     assert "不是域名" in "\n".join(dig_lines(ZONE, "bad name", None, "zh"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_explanation_of_the_realistic_zone_is_filled_in(lang: str) -> None:
+    """A DMARC record's line names its domain and alignment, no {placeholder} left over."""
+    for name in ("_dmarc.example.org", "_dmarc.shop.example", "_dmarc.gmail.com", "example.org",
+                 "s1._domainkey.example.org", "mx.example.org", "1.2.0.192.in-addr.arpa"):
+        text = "\n".join(dig_lines(ZONE, name, None, lang))
+        assert "{" not in text and "}" not in text, (name, text)
+    reject = "\n".join(dig_lines(ZONE, "_dmarc.example.org", "TXT", "en"))
+    assert "From: is in example.org" in reject and "adkim=r, aspf=r" in reject
