@@ -4,10 +4,13 @@ message without From:, Date: or Message-ID: after the final dot, and only when s
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.protocol import Policy, Session
 from simulator.protocol.compliance import REQUIRABLE, header_problem
 from tests.dialogue import send
+from tests.protocol.test_session_properties import replies_for, split_at
 
 ALL = REQUIRABLE
 WHOLE = (b"From: Bob <bob@example.com>\r\nDate: Mon, 7 Dec 2026 08:00:00 +0000\r\n"
@@ -61,3 +64,21 @@ def test_a_header_line_in_the_body_or_a_folded_line_does_not_count() -> None:
     assert header_problem(folded, ALL) is None
     assert header_problem(WHOLE, ALL) is None
     assert header_problem(b"", ()) is None
+
+
+HEADER_LINES = [b"From: a@b.example", b"from:a@b.example", b"From: Bob", b"Date: x",
+                b"Message-ID: <1@b>", b" folded", b"\tfolded", b"Subject: x", b"From:",
+                b"X: \xff\xfe", b"", b"Date", b"message-id: <2@b>", b"To: c@d.example"]
+
+
+@given(st.lists(st.sampled_from(HEADER_LINES), max_size=12), st.lists(st.integers(min_value=0),
+                                                                      max_size=15))
+def test_any_header_gets_250_or_a_550_5_7_1_and_the_same_however_it_is_split(
+        lines: list[bytes], cuts: list[int]) -> None:
+    policy = Policy(required_headers=ALL)
+    data = (b"EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+            + b"".join(line + b"\r\n" for line in lines) + b"\r\nbody\r\n.\r\nQUIT\r\n")
+    whole = replies_for([data], policy)
+    assert replies_for(split_at(data, cuts), policy) == whole
+    last = whole[-2]
+    assert last.startswith((b"250 2.0.0 OK", b"550 5.7.1 Message"))
