@@ -38,6 +38,18 @@ def header_value(message: bytes, name: str) -> str | None:
     return b"".join(found).decode("utf-8", errors="replace").strip()
 
 
+def header_names(message: bytes) -> list[str]:
+    """The names of ``message``'s header fields in order, lower-cased (one per field, however
+    it is folded); the header ends at the first empty line (RFC 5322 §2.1)."""
+    head = message[:HEADER_LIMIT].split(b"\r\n\r\n", 1)[0]
+    names: list[str] = []
+    for line in head.split(b"\r\n"):
+        field, colon, _ = line.partition(b":")
+        if colon and line[:1] not in (b" ", b"\t"):
+            names.append(field.strip().decode("ascii", errors="replace").lower())
+    return names
+
+
 def author_address(message: bytes) -> str | None:
     """The address of the header ``From:`` (RFC 5322 §3.6.2), or None when there is none.
 

@@ -58,6 +58,10 @@ class Policy:
     owners come from ``accounts``, see senders.py)."""
     scenario: Scenario = STRICT
     """The rules that make the server realistic, chaotic or a teacher's own (none: strict)."""
+    required_headers: tuple[str, ...] = ()
+    """Header fields a message must carry, of ``compliance.REQUIRABLE`` (From, Date,
+    Message-ID): one missing or repeated is refused with 550 5.7.1 after the final dot
+    (RFC 5322 §3.6; Gmail's policy). Empty, the default, judges no header."""
     dkim: DkimVerifier | None = None
     """Verifies DKIM signatures with the scenario zone's keys; handed in by the driver, as
     the library that does it imports DNS modules the engine does not (see verdicts.py)."""

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Final
 
 from .authmatch import AuthFacts
 from .commands import Command, MailFrom, RcptTo
+from .compliance import header_problem
 from .dmarc import evaluate
 from .escape import quote
 from .headers import author_address, header_value
 from .memory import Memory
 from .replies import make_reply
-from .rules import Decision, Event, Facts, Scenario, decide
+from .rules import Decision, Event, Facts, Rule, Scenario, decide
 from .senders import sender_refusal
 from .spf import SpfResult, check_host
 from .state import Verb
@@ -60,8 +61,11 @@ class Referee:
 
     def __init__(self, scenario: Scenario, *, session_id: str, memory: Memory | None,
                  timer: Callable[[], float] | None, rng: random.Random | None,
-                 dkim: DkimVerifier | None = None) -> None:
+                 dkim: DkimVerifier | None = None,
+                 required_headers: tuple[str, ...] = ()) -> None:
         self.scenario = scenario
+        self.required_headers = required_headers
+        """The header fields every message must carry (Policy.required_headers)."""
         self.spf: SpfResult | None = None
         """SPF's verdict on the open transaction's MAIL FROM (a zone's scenario only)."""
         self.verdicts: Verdicts | None = None
@@ -82,12 +86,13 @@ class Referee:
     def of(cls, policy: Policy, *, session_id: str, memory: Memory | None,
            timer: Callable[[], float] | None, rng: random.Random | None) -> Referee | None:
         """The referee of a session under ``policy``; None when there is nothing to judge
-        (no rules, no zone: the strict default's hot path pays nothing)."""
+        (no rules, no zone, no required header: the strict default's hot path pays nothing)."""
         scenario = policy.scenario
-        if not (scenario.rules or scenario.zone or policy.sender_login_match):
+        if not (scenario.rules or scenario.zone or policy.sender_login_match
+                or policy.required_headers):
             return None
         return cls(scenario, session_id=session_id, memory=memory, timer=timer, rng=rng,
-                   dkim=policy.dkim)
+                   dkim=policy.dkim, required_headers=policy.required_headers)
 
     @property
     def rng(self) -> random.Random:
@@ -159,6 +164,13 @@ class Referee:
         return self._ask(session, facts, "")
 
     def at_end_of_data(self, session: Session, message: bytes) -> Decision | None:
+        """Asked after the final dot: the required header fields first (a message that is
+        not one is judged by nothing else), then the rules."""
+        refusal = header_problem(message, self.required_headers)
+        if refusal is not None:
+            self.verdicts = None
+            return Decision(Rule("required-headers", Event.END_OF_DATA, reply=refusal.key),
+                            refusal, 0.0, False, False)
         recipients = tuple(session.recipients)
         sender = session.mail.path if session.mail is not None else None
         author = author_address(message)

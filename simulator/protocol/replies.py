@@ -171,6 +171,14 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     # dot (Gmail's 550 5.7.26 comes there); RFC 7372 §3.4: X.7.26 multiple checks failed.
     "data.dmarc-reject": _S(550, "5.7.26", "Unauthenticated mail with From: {author_domain} is refused: that domain's DMARC policy says reject"),
     "limits.message-rate": _S(421, "4.7.0", "{host} too many messages from {peer} (at most {limit} a minute), closing connection"),
+    # RFC 5322 §3.6: exactly one Date: and one From:, at most one Message-ID:. Refusing a
+    # message that breaks it is a receiver's choice; Gmail makes it with 550 5.7.1 "not RFC
+    # 5322 compliant" (a missing or repeated From:, or one with no valid address). Requiring
+    # Message-ID: is a provider's policy (Gmail's sender guidelines), not the RFC's rule.
+    "data.header-missing": _S(550, "5.7.1", "Message is not RFC 5322 compliant: the {field}: header field is missing"),
+    "data.header-repeated": _S(550, "5.7.1", "Message is not RFC 5322 compliant: more than one {field}: header field"),
+    "data.from-invalid": _S(550, "5.7.1", "Message is not RFC 5322 compliant: the From: header field has no valid address"),
+    "data.message-id-missing": _S(550, "5.7.1", "Messages without a Message-ID: header field are not accepted here"),
     "data.spam": _S(554, "5.7.1", "Message rejected as spam"),
     "data.no-valid-recipients": _S(554, "5.5.1", "Error: no valid recipients"),
     "fault.closing": _S(421, "4.3.2", "{host} service temporarily unavailable, closing connection"),

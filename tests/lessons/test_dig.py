@@ -53,3 +53,13 @@ def test_an_mx_set_names_the_best_host_and_the_backup() -> None:
     assert "(20) is tried first" not in en
     zh = "\n".join(dig_lines(ZONE, "campus.example", "MX", "zh"))
     assert "首先交给 mx1.campus.example" in zh and "mx2.campus.example 是 campus.example 的备用主机" in zh
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_explanation_of_the_realistic_zone_is_filled_in(lang: str) -> None:
+    """A DMARC record's line names its domain and alignment, no {placeholder} left over."""
+    for name in ("_dmarc.example.org", "_dmarc.shop.example", "_dmarc.gmail.com", "example.org",
+                 "s1._domainkey.example.org", "mx.example.org", "1.2.0.192.in-addr.arpa"):
+        text = "\n".join(dig_lines(ZONE, name, None, lang))
+        assert "{" not in text and "}" not in text, (name, text)
+    reject = "\n".join(dig_lines(ZONE, "_dmarc.example.org", "TXT", "en"))
+    assert "From: is in example.org" in reject and "adkim=r, aspf=r" in reject

@@ -11,7 +11,7 @@ from simulator.protocol.escape import quote
 from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, make_reply
 from tests import ROOT
 
-SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
+SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",

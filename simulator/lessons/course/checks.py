@@ -9,8 +9,10 @@ near-miss note explains.
 from __future__ import annotations
 
 import email.header
+import email.message
 import email.parser
 import email.policy
+import email.utils
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from simulator.protocol import Exchange, ReceivedMessage
 from simulator.protocol.events import Then
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.protocol.trace import IMPLICIT_COMMENT
+from simulator.protocol.verdicts import Verdicts, dkim_summary
 
 from .addresses import address_of, in_class, parameters_of, same_address
 from .model import AddressRef, Check, MessageCheck
@@ -155,6 +158,9 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         not check.authenticated or _came_authenticated(headers.get("Received")),
         not check.best_mx or _by_best_mx(headers.get("Received"), recipients, context),
         check.header_text is None or _header_text(check.header_text, head, envelope.smtputf8),
+        not check.bcc or bool(set(map(str.lower, recipients)) - _named(headers)),
+        not check.named_not_sent or bool(_named(headers) - set(map(str.lower, recipients))),
+        _verdicts_hold(check, message.verdicts),
     )
     return all(tests)
 
@@ -206,6 +212,22 @@ def _header_text(kind: str, head: bytes, smtputf8: bool) -> bool:
         return not head.isascii() and not smtputf8
     return head.isascii() and any(_decodes_beyond_ascii(word.group())
                                   for word in _ENCODED_WORD.finditer(head))
+def _named(headers: email.message.Message) -> set[str]:
+    """The addresses the To: and Cc: fields name, lower-cased (RFC 5322 §3.6.3)."""
+    fields = [*(headers.get_all("To") or ()), *(headers.get_all("Cc") or ())]
+    return {address.lower() for _, address in email.utils.getaddresses(fields) if address}
+
+
+def _verdicts_hold(check: MessageCheck, verdicts: Verdicts | None) -> bool:
+    """The receiver's SPF, DKIM and DMARC verdicts, as its Authentication-Results says."""
+    if check.spf is None and check.dkim is None and check.dmarc is None:
+        return True
+    if verdicts is None:
+        return False
+    spf = verdicts.spf.result if verdicts.spf else "none"
+    dmarc = verdicts.dmarc.result if verdicts.dmarc else "none"
+    return all((check.spf in (None, spf), check.dkim in (None, dkim_summary(verdicts.dkim)),
+                check.dmarc in (None, dmarc)))
 
 
 _TLS_PROTOCOL: Final = re.compile(r"\bwith\s+(?:ESMTPSA?|UTF8SMTPSA?)\b")

@@ -50,7 +50,13 @@ HEADER_TEXTS: Final = ("8bit-undeclared", "encoded-word")
 """The values of a message check's ``header_text`` (see MessageCheck)."""
 _MESSAGE_ADDRESS: Final = ("recipient", "not_recipient")
 _MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls", "starttls",
-                        "implicit_tls", "authenticated", "best_mx")
+                        "implicit_tls", "authenticated", "best_mx", "bcc", "named_not_sent")
+_MESSAGE_VERDICTS: Final = {
+    "spf": ("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"),
+    "dkim": ("pass", "fail", "permerror", "none"),
+    "dmarc": ("pass", "fail", "none", "permerror"),
+}
+"""The Authentication-Results verdicts a message check may ask for (RFC 8601 §2.7)."""
 _STATES: Final = {state.value: state for state in State}
 
 
@@ -116,7 +122,7 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
         p.add(where, "expected a table")
         return None
     p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_ADDRESS, *_MESSAGE_BOOL,
-                                       "recipients"}))
+                                       *_MESSAGE_VERDICTS, "recipients"}))
     fields: dict[str, Any] = {}
     for name in _MESSAGE_STR:
         fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
@@ -127,6 +133,11 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
         if not isinstance(value, bool):
             p.add(f"{where}.{name}", "expected true or false")
         fields[name] = bool(value)
+    for name, words in _MESSAGE_VERDICTS.items():
+        verdict = table.get(name)
+        if verdict is not None and verdict not in words:
+            p.add(f"{where}.{name}", f"expected one of {', '.join(words)}")
+        fields[name] = verdict if verdict in words else None
     fields["recipients"] = _integer(p, f"{where}.recipients", table.get("recipients"))
     if fields["header_text"] not in (None, *HEADER_TEXTS):
         p.add(f"{where}.header_text", f"expected one of {', '.join(HEADER_TEXTS)}")

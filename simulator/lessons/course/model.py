@@ -83,6 +83,16 @@ class MessageCheck:
     """How its header carries text beyond ASCII: ``8bit-undeclared`` (raw UTF-8 although
     MAIL FROM did not say SMTPUTF8, which RFC 6532 §3 requires for it) or ``encoded-word``
     (all ASCII, with an RFC 2047 encoded-word that decodes to non-ASCII text)."""
+    bcc: bool = False
+    """An envelope recipient that no To: or Cc: field names: a blind copy (RFC 5322 §3.6.3)."""
+    named_not_sent: bool = False
+    """A To: or Cc: address that is no envelope recipient: named, never sent to."""
+    spf: str | None = None
+    """The receiver's SPF verdict on MAIL FROM (RFC 7208 §2.6): ``pass``, ``softfail``..."""
+    dkim: str | None = None
+    """DKIM's verdict (RFC 6376): ``pass`` when a signature verified, ``fail``, ``none``."""
+    dmarc: str | None = None
+    """DMARC's verdict on the From: domain (RFC 7489): ``pass``, ``fail``, ``none``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +172,8 @@ class Setup:
     greylist_delay: float | None = None
     sender_login_match: bool = False
     """MAIL FROM must be an address the logged-in account owns (553 5.7.1; senders.py)."""
+    required_headers: tuple[str, ...] = ()
+    """Header fields every message must carry (From, Date, Message-ID): 550 5.7.1 else."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     from .load import Problems
 
 ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic", "tls",
-                                   "auth"})
+                                   "auth", "required-headers"})
 """What the engine in this tree can set up for a lesson."""
 
 TLS_MODES: Final = ("offered", "required")
 SETUP_FIELDS: Final = frozenset({"scenario", "max_size", "max_recipients", "idle_timeout",
                                  "accept_bare_lf", "tls", "auth", "greylist_delay",
-                                 "sender_login_match"})
+                                 "sender_login_match", "required_headers"})
 ACCOUNT_FIELDS: Final = frozenset({"user", "password", "app_password", "style", "addresses"})
 ACCOUNT_SHAPE: Final = ('expected a list of {user = "...", password = "..."}, each optionally with '
                         'app_password = "...", style = "app-password" (534, as Gmail) or '
@@ -92,6 +92,17 @@ def _flag(p: Problems, doc: Mapping[str, Any], name: str) -> bool:
     return value
 
 
+def _headers(p: Problems, value: object) -> tuple[str, ...]:
+    from simulator.protocol.compliance import REQUIRABLE
+
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value or not all(v in REQUIRABLE for v in value):
+        p.add("setup.required_headers", f"expected a list of {', '.join(REQUIRABLE)}")
+        return ()
+    return tuple(str(v) for v in value)
+
+
 def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
     """The Setup of ``[setup]`` and the features it needs that the engine lacks."""
     if not isinstance(table, Mapping):
@@ -117,6 +128,7 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
         auth=_accounts(p, doc.get("auth")),
         greylist_delay=_seconds(p, "setup.greylist_delay", doc.get("greylist_delay")),
         sender_login_match=_flag(p, doc, "sender_login_match"),
+        required_headers=_headers(p, doc.get("required_headers")),
     )
     return setup, needs(setup)
 
@@ -127,6 +139,7 @@ def needs(setup: Setup) -> tuple[str, ...]:
         "realistic": setup.scenario == "realistic" or setup.greylist_delay is not None,
         "tls": setup.tls is not None,
         "auth": bool(setup.auth),
+        "required-headers": bool(setup.required_headers),
     }
     return tuple(name for name, asked in wanted.items() if asked and name not in ENGINE_FEATURES)
 
@@ -153,4 +166,5 @@ def policy_for(setup: Setup) -> Policy:
         auth=bool(setup.auth),
         accounts=setup.auth or base.accounts,
         sender_login_match=setup.sender_login_match,
+        required_headers=setup.required_headers,
     )

@@ -197,3 +197,47 @@ def test_the_tls_of_a_message_starttls_or_implicit_and_its_login() -> None:
     assert [matches(implicit, e) for e in (on_587, on_465, on_25)] == [False, True, False]
     tls = Check(message=MessageCheck(tls=True))
     assert [matches(tls, e) for e in (on_587, on_465, on_25)] == [True, True, False]
+
+def _stored(*header: str, sender: str = "carol@example.org", to: tuple[str, ...] = (
+        "bob@example.com",), realistic: bool = True) -> Exchange:
+    rcpts = [f"RCPT TO:<{address}>" for address in to]
+    return exchanges("EHLO client.example", f"MAIL FROM:<{sender}>", *rcpts, "DATA", *header,
+                     "", "text", ".", realistic=realistic)[-1]
+
+
+@pytest.mark.parametrize(("header", "to", "bcc", "named_not_sent"), [
+    (("To: bob@example.com",), ("bob@example.com", "dave@example.com"), True, False),
+    (("To: Bob <BOB@example.com>", "Cc: dave@example.com"), ("bob@example.com", "dave@example.com"),
+     False, False),
+    (("To: bob@example.com, erin@example.com",), ("bob@example.com",), False, True),
+    (("Cc: erin@example.com",), ("bob@example.com",), True, True),
+])
+def test_a_blind_copy_and_an_address_named_but_never_sent_to(
+        header: tuple[str, ...], to: tuple[str, ...], bcc: bool, named_not_sent: bool) -> None:
+    message = _stored(*header, to=to, realistic=False)
+    assert message.reply.key == "data.accepted"
+    assert matches(Check(message=MessageCheck(bcc=True)), message) is bcc
+    assert matches(Check(message=MessageCheck(named_not_sent=True)), message) is named_not_sent
+
+
+@pytest.mark.parametrize(("sender", "spf", "dmarc"), [
+    ("carol@example.org", "pass", "pass"),    # example.org's SPF lists 192.0.2.0/24
+    ("bob@example.com", "softfail", "fail"),  # ~all, and example.com's DMARC is p=none
+    ("erin@example.net", "none", "none"),     # no SPF record, no DMARC record
+])
+def test_the_verdicts_are_those_of_authentication_results(sender: str, spf: str,
+                                                         dmarc: str) -> None:
+    message = _stored(f"From: {sender}", sender=sender)
+    assert message.message is not None
+    assert f"spf={spf} ".encode() in message.message.content
+    assert f"dmarc={dmarc}".encode() in message.message.content
+    assert matches(Check(message=MessageCheck(spf=spf, dkim="none", dmarc=dmarc)), message)
+    for wrong in (MessageCheck(spf="fail"), MessageCheck(dkim="pass"),
+                  MessageCheck(dmarc="fail" if dmarc != "fail" else "pass")):
+        assert not matches(Check(message=wrong), message)
+
+
+def test_a_verdict_asked_of_a_message_the_strict_server_judged_not_at_all() -> None:
+    message = _stored("From: someone@example.com", realistic=False)
+    assert not matches(Check(message=MessageCheck(spf="none")), message)
+    assert matches(Check(message=MessageCheck(bcc=False)), message)

@@ -32,8 +32,9 @@ ADDRESS = re.compile(r"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
 OURS = ("example.com", "example.org", "example.net")
 PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.com")
 """Senders at these domains are the DMARC lesson's point: keep the domain."""
-LAB = ("campus.example", "nomail.example")
-"""The MX lesson's domains (a best and a backup MX; a null MX): its point, so keep the domain."""
+LAB = ("campus.example", "nomail.example", "bank.example", "shop.example")
+"""Domains the lessons give a meaning of their own: the MX lesson's (a best and a backup MX;
+a null MX), and those the realistic zone gives an SPF record: keep the domain."""
 SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student", "teacher",
            "s.student"}
 """Local parts the scenario gives a meaning of their own (or the AUTH accounts and their

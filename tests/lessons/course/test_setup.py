@@ -21,7 +21,9 @@ NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting":
          "spam-and-dmarc": ("realistic",), "mx-lookup": ("realistic",),
          "submission-ports": ("realistic", "auth"),
          "app-password": ("realistic", "tls", "auth"),
-         "sender-mismatch": ("realistic", "tls", "auth")}
+         "sender-mismatch": ("realistic", "tls", "auth"), "pipelining": ("realistic",),
+         "spf": ("realistic",), "dkim-and-dmarc": ("realistic",),
+         "required-headers": ("required-headers",)}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
 
 
@@ -110,3 +112,24 @@ def test_a_bad_lesson_account_is_a_problem_naming_the_field(entry: object) -> No
     assert [line.split(": ")[1] for line in problems.found] == [
         "setup.auth", "setup.sender_login_match"]
     assert "style = \"app-password\" (534, as Gmail)" in problems.found[0]
+
+
+def test_required_headers_become_the_policy_and_a_bad_list_is_named(tmp_path: Path) -> None:
+    from simulator.lessons.course import Setup
+    from simulator.lessons.course.setup import policy_for
+
+    wanted = ("From", "Date", "Message-ID")
+    assert policy_for(Setup(required_headers=wanted)).required_headers == wanted
+    assert policy_for(Setup()).required_headers == ()
+    for bad in ('"From"', '["Subject"]', "[]", '["From", 3]'):
+        course = load_course(write(tmp_path, GOOD + f"\n[setup]\nrequired_headers = {bad}\n"))
+        assert course.problems == ("01-demo.toml: setup.required_headers: expected a list of "
+                                   "From, Date, Message-ID",), bad
+
+
+def test_a_message_check_asking_for_an_unknown_verdict_is_named(tmp_path: Path) -> None:
+    text = GOOD.replace('check = { verb = "EHLO", code = 250 }',
+                        'check = { code = 250, message = { dkim = "passed", spf = "pass" } }')
+    course = load_course(write(tmp_path, text))
+    assert course.problems == ("01-demo.toml: steps[0].check.message.dkim: expected one of "
+                               "pass, fail, permerror, none",)
