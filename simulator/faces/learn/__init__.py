@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 from simulator.client.home import saved_lang
 from simulator.lessons import LANGS
 from simulator.lessons.course import Course, default_course_root, load_course
 from simulator.lessons.course.words import say
+from simulator.lessons.ui import text
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 
 from . import panel
-from .output import printer
+from .output import Printer, printer
 from .progress import SHIPPED, ProgressStore, resume_point
 
 __all__ = ["resume_point", "run_learn"]
@@ -61,6 +63,8 @@ def run_learn(args: argparse.Namespace) -> int:
         return 0
     if target == "reset":
         return _reset(course, store, extra, lang)
+    if target is None and not _resume(course, saved.done, show, lang):
+        return 0
     lesson = resume_point(course, saved) if target is None else course.find(target)
     if lesson is None:
         _not_found(course, target, lang)
@@ -78,6 +82,20 @@ def run_learn(args: argparse.Namespace) -> int:
     from .app import run_interactive
 
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _resume(course: Course, done: Collection[str], show: Printer, lang: str) -> bool:
+    """Say where ``smtp-sim learn`` goes on (True), or that every lesson is done and show the
+    list (False: nothing to resume)."""
+    left = [lesson for lesson in course.available if lesson.id not in done]
+    if left or not course.available:
+        if left:
+            show([("class:dim", text("course.resuming", lang, number=left[0].number,
+                                     title=left[0].text(lang).title) + "\n")])
+        return True
+    show([("class:title", text("course.all-done", lang) + "\n")])
+    show(panel.list_fragments(course, done, None, lang))
+    return False
 
 
 def _not_found(course: Course, target: str | None, lang: str) -> None:

@@ -22,6 +22,7 @@ from .model import Course, Lesson
 from .quoted import literal_addresses, quoted_codes
 from .replay import Replayer
 from .script import check_script
+from .sequences import membership
 from .tutor import missing_goals
 
 _PROSE_CHECK: Final = {"zh": (reads_as_chinese, "has no Chinese text"),
@@ -31,7 +32,8 @@ _PROSE_CHECK: Final = {"zh": (reads_as_chinese, "has no Chinese text"),
 def check_course(root: Path, replay: Replayer | None) -> list[str]:
     """Every problem of the course folder ``root``; empty when it is sound."""
     course = load_course(root)
-    return [*course.problems, *lint_lessons(course, replay)]
+    return [*course.problems, *membership(course.lessons, course.sequences),
+            *lint_lessons(course, replay)]
 
 
 def lint_lessons(course: Course, replay: Replayer | None) -> list[str]:

@@ -32,6 +32,7 @@ from .model import (
     Scope,
     StepText,
 )
+from .sequences import SEQUENCES_FILE, in_course_order, load_sequences, whole_course
 from .setup import parse_setup
 
 FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.toml")
@@ -285,11 +286,13 @@ def parse_lesson(name: str, text: str) -> tuple[Lesson | None, list[str]]:
 
 
 def load_course(root: Path) -> Course:
-    """Every lesson file of ``root``, in file-name order; refused files become problems."""
+    """Every lesson file of ``root``, in course order (``sequences.toml``'s, else by number);
+    refused files become problems."""
     problems: list[str] = []
     lessons: list[Lesson] = []
     try:
-        paths = sorted(path for path in root.iterdir() if path.suffix == ".toml")
+        paths = sorted(path for path in root.iterdir()
+                       if path.suffix == ".toml" and path.name != SEQUENCES_FILE)
     except OSError as err:
         return Course(str(root), (), (f"{root}: cannot read the course folder ({err.strerror})",))
     for path in paths:
@@ -308,7 +311,11 @@ def load_course(root: Path) -> Course:
     _check_unique(lessons, problems)
     if not lessons and not problems:
         problems.append(f"{root}: no lesson files (NN-ID.toml)")
-    return Course(str(root), tuple(lessons), tuple(problems))
+    sequences, found = load_sequences(root)
+    problems += found
+    if not sequences:
+        sequences = (whole_course(),)
+    return Course(str(root), in_course_order(lessons, sequences), tuple(problems), sequences)
 
 
 def _check_unique(lessons: list[Lesson], problems: list[str]) -> None:

@@ -189,12 +189,40 @@ class Lesson:
 
 
 @dataclass(frozen=True, slots=True)
+class CourseSequence:
+    """A run of lessons under one title (``sequences.toml``), as learngitbranching groups its
+    levels: the course is its sequences in order."""
+
+    id: str
+    lessons: tuple[str, ...]
+    """Lesson ids, in the order a learner takes them (empty: every lesson, by number)."""
+    titles: Mapping[str, str]
+    summaries: Mapping[str, str]
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or next(iter(self.titles.values()))
+
+    def summary(self, lang: str) -> str:
+        return self.summaries.get(lang) or next(iter(self.summaries.values()))
+
+    def holds(self, lesson: Lesson) -> bool:
+        return not self.lessons or lesson.id in self.lessons
+
+
+@dataclass(frozen=True, slots=True)
 class Course:
-    """Every lesson of a course folder, in order, and the problems found reading it."""
+    """Every lesson of a course folder, in course order (the sequences'), and the problems
+    found reading it."""
 
     root: str
     lessons: tuple[Lesson, ...]
     problems: tuple[str, ...] = ()
+    sequences: tuple[CourseSequence, ...] = ()
+    """The course's sequences, in order (one for a folder without ``sequences.toml``)."""
+
+    def sequence_of(self, lesson: Lesson) -> CourseSequence | None:
+        """The first sequence holding ``lesson`` (None when it is in none)."""
+        return next((sequence for sequence in self.sequences if sequence.holds(lesson)), None)
 
     @property
     def available(self) -> tuple[Lesson, ...]:
