@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from simulator.lessons.course import Course, Lesson, Progress, current_goal
+from simulator.lessons.course import Course, Goal, Lesson, Progress, current_goal
 from simulator.lessons.course.words import say
+from simulator.lessons.ui import text
 from simulator.render.wrap import char_width
 
 from .listing import list_fragments as list_fragments
@@ -53,10 +54,20 @@ def goal_panel(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
             out.append((DONE, f"  ✓ {index}. {step}\n"))
         elif current is not None and goal.id == current.id:
             out.append((CURRENT, f"  ▸ {index}. {step}{say('step-current', lang)}\n"))
+            if goal.quiz is not None:
+                out.append(("", f"       {reflow(text.steps[goal.id].question)}\n"))
         else:
             out.append(("", f"    {index}. {step}\n"))
     out.append(("", "\n"))
     return out
+
+
+def question_fragments(lesson: Lesson, goal: Goal, lang: str) -> Fragments:
+    """A quiz step's question, and how to answer it."""
+    step = lesson.text(lang).steps[goal.id]
+    return [("class:title", text("course.question", lang, index=lesson.index(goal.id),
+                                 question=reflow(step.question)) + "\n"),
+            ("class:dim", text("course.answer-how", lang) + "\n")]
 
 
 def tick_fragments(lesson: Lesson, progress: Progress, lang: str) -> Fragments:

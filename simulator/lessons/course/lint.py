@@ -62,7 +62,10 @@ def _prose(lesson: Lesson) -> list[str]:
                 out.append(f"{lesson.path}: {lang}.{name}: {what}")
         for index, goal in enumerate(lesson.goals):
             step = text.steps[goal.id]
-            for name, value in (("goal", step.goal), ("hints[0]", step.hints[0])):
+            parts = [("goal", step.goal), ("hints[0]", step.hints[0])]
+            if goal.quiz is not None:
+                parts.append(("question", step.question))
+            for name, value in parts:
                 if not test(value):
                     out.append(f"{lesson.path}: steps[{index}].{lang}.{name}: {what}")
     return out
@@ -78,6 +81,8 @@ def _keys(lesson: Lesson) -> list[str]:
            if key not in CATALOGUE]
     for lang, text in lesson.texts.items():
         for index, goal in enumerate(lesson.goals):
+            if goal.quiz is not None:
+                continue  # a quiz step reacts to known wrong answers, not to reply keys
             out += [f"{lesson.path}: steps[{index}].{lang}.react: {key!r} is not a reply key "
                     "of this server" for key in text.steps[goal.id].react if key not in CATALOGUE]
     return out

@@ -96,6 +96,17 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class Quiz:
+    """A step that teaches reading rather than sending (``kind = "quiz"``): the learner
+    answers its question with ``:answer TEXT``, compared with :attr:`answers` normalized
+    (case, surrounding space, ``<>`` around an address; see :mod:`.quiz`)."""
+
+    answers: tuple[str, ...]
+    enhanced_optional: bool = False
+    """An answer ``550 5.1.1`` also accepts the bare code ``550``."""
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     """One step of a lesson: what must happen, how often, after which other steps."""
 
@@ -105,6 +116,8 @@ class Goal:
     """Steps that must already be met ("then" ordering)."""
     count: int = 1
     scope: Scope = Scope.LESSON
+    quiz: Quiz | None = None
+    """A quiz step: met by a right ``:answer``, never by a reply (its check is empty)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +128,10 @@ class StepText:
     hints: tuple[str, ...]
     react: Mapping[str, str] = field(default_factory=dict)
     """A hint that fits what the learner just did, by the reply key they last got
-    (``auth.username-challenge``: they chose LOGIN); ``:hint`` shows it first."""
+    (``auth.username-challenge``: they chose LOGIN); ``:hint`` shows it first. For a quiz
+    step, by a known wrong answer: shown when the learner gives it."""
+    question: str = ""
+    """A quiz step's question (shown under its goal while it is the current step)."""
 
 
 @dataclass(frozen=True, slots=True)

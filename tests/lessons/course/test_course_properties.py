@@ -32,7 +32,7 @@ ADDRESS = re.compile(r"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
 OURS = ("example.com", "example.org", "example.net")
 PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.com")
 """Senders at these domains are the DMARC lesson's point: keep the domain."""
-SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student"}
+SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student", "gone"}
 """Local parts the scenario gives a meaning of their own (or the AUTH account): keep them."""
 NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
 FOREIGN = ("friend@elsewhere.example", "pal@far-away.example", "someone@school.example")

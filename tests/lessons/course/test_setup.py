@@ -17,7 +17,7 @@ COURSE = load_course(default_course_root())
 
 NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting": ("realistic",),
          "starttls": ("tls",), "auth": ("realistic", "tls", "auth"),
-         "spam-and-dmarc": ("realistic",)}
+         "spam-and-dmarc": ("realistic",), "reading-a-bounce": ("realistic",)}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
 
 
