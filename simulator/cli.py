@@ -162,8 +162,9 @@ def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim lessons check``: the authors' linter."""
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
-    # metavar: a missing action is named by its choice ("required: check"), as in the usage
-    lessons.add_argument("action", choices=("check",), metavar="check")
+    # metavar: a missing action is named by its choices ("required: check|new"), as in the usage
+    lessons.add_argument("action", choices=("check", "new"), metavar="check|new")
+    lessons.add_argument("name", nargs="?", default=None, metavar="ID")
     lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None)
     lessons.add_argument("--course", metavar="DIR", default=None)
     lessons.add_argument("--rubric", metavar="FILE.toml", default=None)

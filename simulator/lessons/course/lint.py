@@ -21,6 +21,7 @@ from .load import load_course
 from .model import Course, Lesson
 from .quoted import literal_addresses, quoted_codes
 from .replay import Replayer
+from .scaffold import placeholders
 from .script import check_script
 from .sequences import membership
 from .tutor import missing_goals
@@ -43,6 +44,7 @@ def lint_lessons(course: Course, replay: Replayer | None) -> list[str]:
         problems += _keys(lesson)
         problems += _scripts(lesson)
         problems += literal_addresses(lesson)
+        problems += placeholders(lesson)
         if lesson.available and not problems and replay is not None:
             problems += _replays(lesson, replay)
     return problems
