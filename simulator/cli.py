@@ -186,8 +186,8 @@ def _grade_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim learn``: the course."""
     learn = sub.add_parser("learn", help="the course: lessons the server's replies check")
-    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset")
-    learn.add_argument("lesson", nargs="?", default=None, metavar="ID")
+    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset|export")
+    learn.add_argument("lesson", nargs="?", default=None, metavar="ID|FILE")
     learn.add_argument("--course", metavar="DIR", default=None)
     _common(learn)
 

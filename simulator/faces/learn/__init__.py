@@ -1,7 +1,8 @@
 """``smtp-sim learn``: the course. Lessons whose goals the server's own replies tick.
 
 ``learn`` resumes at the first unfinished lesson, ``learn list`` lists them, ``learn ID|NUMBER``
-starts one, ``learn reset [ID]`` clears progress (asking first on a terminal). With standard
+starts one, ``learn reset [ID]`` clears progress (asking first on a terminal), ``learn export
+[FILE|-]`` writes it as JSON for a teacher. With standard
 input not a terminal, the lesson reads command lines from it as ``smtp-sim run`` does and the
 exit status says whether it was completed (0), not (1), or the command was wrong (2).
 """
@@ -63,6 +64,10 @@ def run_learn(args: argparse.Namespace) -> int:
         return 0
     if target == "reset":
         return _reset(course, store, extra, lang)
+    if target == "export":
+        from .export import run_export
+
+        return run_export(course, saved, key, extra, lang)
     if target is None and not _resume(course, saved.done, show, lang):
         return 0
     lesson = resume_point(course, saved) if target is None else course.find(target)

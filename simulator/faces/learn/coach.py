@@ -74,6 +74,7 @@ class Coach:
         asking = current_goal(self.lesson, self.tutor.progress)
         for exchange in exchanges:
             self.tutor.observe(exchange)
+            self._record_ticks()
             self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
             self._near_miss()
         self._message_without_goal(exchanges)
@@ -97,6 +98,7 @@ class Coach:
                          index=self.lesson.index(goal.id), goal=words)
             return
         if verdict.right:
+            self._record_ticks()
             self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
             self._ask(asking)
             if self.tutor.complete and not self.finished:
@@ -106,6 +108,18 @@ class Coach:
         self.show([("class:code.4xx", (react or say("answer-wrong", self.lang)) + "\n")])
         if self.tutor.progress.hints_shown(verdict.goal) == 0:
             self._hint()  # the first hint, once: later ones are :hint's to give
+
+    def _record_ticks(self) -> None:
+        """The steps just met, with the hints shown for each, into the saved progress (a
+        teacher's ``learn export`` reads them)."""
+        if self.store is None:
+            return
+        progress = self.tutor.progress
+        for goal_id in progress.ticked:
+            error = self.store.step_done(self.lesson.id, goal_id, progress.hints_shown(goal_id))
+            if error:
+                self.say("progress-unsaved", error=error)
+                return
 
     def _ask(self, before: Goal | None) -> None:
         """A quiz step just became the current one: its question, and how to answer."""
