@@ -5,11 +5,12 @@
 and the folder's path for a teacher's; TIME is when (UTC, ISO 8601) the lesson was completed
 or the step met, and a step's hints are those shown for it by then (``learn export`` gives
 them to a teacher). ``at`` and ``steps`` came later: a file without them is read as before.
-Every change is made to the file as it is on disk at that moment, under its lock, then written atomically (see
-:func:`simulator.client.home.update_json`): two ``smtp-sim learn`` at once each add their own
-lessons, and neither loses the other's. A file that cannot be understood (not JSON, not ours,
-nested too deep, not a small regular file) is moved aside (``learn.json.corrupt``,
-``.corrupt-2``...), reported once, and progress starts afresh: it never stops a lesson.
+Every change is made to the file as it is on disk at that moment, under its lock, then
+written atomically (see :func:`simulator.client.home.update_json`): two ``smtp-sim learn`` at
+once each add their own lessons, and neither loses the other's. A file that cannot be
+understood (not JSON, not ours, nested too deep, not a small regular file) is moved aside
+(``learn.json.corrupt``, ``.corrupt-2``...), reported once, and progress starts afresh: it
+never stops a lesson.
 """
 
 from __future__ import annotations
