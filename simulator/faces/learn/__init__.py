@@ -23,7 +23,8 @@ from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 
 from . import panel
-from .output import Printer, printer
+from .listing import WIDTH
+from .output import Printer, printer, terminal_width
 from .progress import SHIPPED, ProgressStore, resume_point
 
 __all__ = ["resume_point", "run_learn"]
@@ -59,7 +60,9 @@ def run_learn(args: argparse.Namespace) -> int:
     show = printer(sys.stdout, color=color)
     if target == "list":
         current = resume_point(course, saved)
-        show(panel.list_fragments(course, saved.done, current.id if current else None, lang))
+        width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
+        show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
+                                  max(width, 40)))
         show([("class:dim", say("list-start", lang) + "\n")])
         return 0
     if target == "reset":
