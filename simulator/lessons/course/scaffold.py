@@ -2,7 +2,7 @@
 rustlings' ``dev new`` starts an exercise.
 
 The file is ``NN-ID.toml`` in the course folder, NN the number after the folder's highest;
-its texts are placeholders (``TODO`` in English, ``待写`` in Chinese) that ``lessons check``
+its texts are placeholders (``course.placeholder`` of each ``ui.LANG.toml``) that ``lessons check``
 names until they are written (:func:`placeholders`). The template is data:
 ``lessons/templates/new-lesson.toml.in``.
 """
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from ..load import LANGS
+from ..ui import text
 from .model import Lesson
 
 LESSON_ID: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID: Final = 40
-MARKERS: Final = ("TODO", "待写")
-"""What a placeholder of the template begins with, in every language."""
 _NUMBERED: Final = re.compile(r"(\d{2})-(.+)\.toml")
 
 
@@ -58,11 +58,11 @@ def fill(template: str, ident: str, number: int) -> str:
 def placeholders(lesson: Lesson) -> list[str]:
     """Texts and script lines still holding the template's placeholders."""
     found: list[tuple[str, str]] = []
-    for lang, text in lesson.texts.items():
+    for lang, words in lesson.texts.items():
         found += [(f"{lang}.{name}", value) for name, value in
-                  (("title", text.title), ("intro", text.intro), ("summary", text.summary))]
+                  (("title", words.title), ("intro", words.intro), ("summary", words.summary))]
         for index, goal in enumerate(lesson.goals):
-            step = text.steps[goal.id]
+            step = words.steps[goal.id]
             found += [(f"steps[{index}].{lang}.goal", step.goal),
                       (f"steps[{index}].{lang}.question", step.question)]
             found += [(f"steps[{index}].{lang}.hints[{i}]", hint)
@@ -70,8 +70,9 @@ def placeholders(lesson: Lesson) -> list[str]:
     found += _lines("solution", lesson.solution.lines)
     for index, attempt in enumerate(lesson.wrong):
         found += _lines(f"wrong[{index}]", attempt.lines)
+    markers = {text("course.placeholder", lang) for lang in LANGS}  # TODO, and in Chinese
     return [f"{lesson.path}: {where}: still the placeholder of smtp-sim lessons new; write it"
-            for where, value in found if any(marker in value for marker in MARKERS)]
+            for where, value in found if any(marker in value for marker in markers)]
 
 
 def _lines(where: str, lines: Iterable[str]) -> list[tuple[str, str]]:

@@ -46,7 +46,7 @@ def test_new_makes_the_next_numbered_file_that_loads_and_check_flags_its_placeho
 
 @pytest.mark.parametrize(("ident", "said"), [
     ("demo", "already has a lesson demo"),
-    ("Reading_A_Bounce", "'Reading_A_Bounce' is not a lesson id"),
+    ("Reading_A_Bounce", "Reading_A_Bounce is not a lesson id"),
     ("two--dashes", "is not a lesson id"),
     ("../escape", "is not a lesson id"),
 ])
