@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from simulator.lessons.course import Course, Lesson
+from simulator.lessons.course.model import CourseSequence
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text
 from simulator.render.wrap import char_width, text_width
@@ -38,21 +39,19 @@ def fit(line: str, width: int) -> str:
     return out + "…"
 
 
-def groups(course: Course) -> list[tuple[str, str, tuple[Lesson, ...]]]:
-    """(title key, sequence id, lessons) per sequence, in course order; lessons in no
-    sequence last under their own heading."""
+def groups(course: Course) -> list[tuple[CourseSequence | None, tuple[Lesson, ...]]]:
+    """Each sequence with the lessons it offers, in course order; lessons in no sequence last
+    (None: their own heading)."""
     lessons = course.available
-    out = []
+    out: list[tuple[CourseSequence | None, tuple[Lesson, ...]]] = []
     placed: set[str] = set()
     for sequence in course.sequences:
         held = tuple(lesson for lesson in lessons if sequence.holds(lesson)
                      and lesson.id not in placed)
         placed |= {lesson.id for lesson in held}
-        out.append((sequence.id, sequence.id, held))
-    rest = tuple(lesson for lesson in lessons if lesson.id not in placed)
-    if rest:
-        out.append(("", "", rest))
-    return [group for group in out if group[2]]
+        out.append((sequence, held))
+    out.append((None, tuple(lesson for lesson in lessons if lesson.id not in placed)))
+    return [(sequence, held) for sequence, held in out if held]
 
 
 def list_fragments(course: Course, done: Iterable[str], current: str | None, lang: str,
@@ -64,9 +63,7 @@ def list_fragments(course: Course, done: Iterable[str], current: str | None, lan
     out: Fragments = [("class:title", fit(say("list-heading", lang, done=finished,
                                               total=len(lessons)), width) + "\n")]
     id_width = min(max((len(lesson.id) for lesson in lessons), default=0), ID_COLUMN)
-    by_id = {sequence.id: sequence for sequence in course.sequences}
-    for name, _, held in groups(course):
-        sequence = by_id.get(name)
+    for sequence, held in groups(course):
         title = sequence.title(lang) if sequence else text("course.other-title", lang)
         count = sum(1 for lesson in held if lesson.id in done_set)
         heading = text("course.sequence-heading", lang, title=title, done=count,
