@@ -163,8 +163,9 @@ def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _lessons_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim lessons check``: the authors' linter."""
     lessons = sub.add_parser("lessons", help="lesson authoring tools")
-    # metavar: a missing action is named by its choice ("required: check"), as in the usage
-    lessons.add_argument("action", choices=("check",), metavar="check")
+    # metavar: a missing action is named by its choices ("required: check|new"), as in the usage
+    lessons.add_argument("action", choices=("check", "new"), metavar="check|new")
+    lessons.add_argument("name", nargs="?", default=None, metavar="ID")
     lessons.add_argument("--scenario", metavar="FILE.toml", action="append", default=None)
     lessons.add_argument("--course", metavar="DIR", default=None)
     lessons.add_argument("--rubric", metavar="FILE.toml", default=None)
@@ -186,8 +187,8 @@ def _grade_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _learn_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``smtp-sim learn``: the course."""
     learn = sub.add_parser("learn", help="the course: lessons the server's replies check")
-    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset")
-    learn.add_argument("lesson", nargs="?", default=None, metavar="ID")
+    learn.add_argument("target", nargs="?", default=None, metavar="ID|NUMBER|list|reset|export")
+    learn.add_argument("lesson", nargs="?", default=None, metavar="ID|FILE")
     learn.add_argument("--course", metavar="DIR", default=None)
     _common(learn)
 

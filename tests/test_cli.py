@@ -183,7 +183,7 @@ def test_help_fits_the_terminal_by_display_width(lang: str, columns: int) -> Non
      "smtp-sim serve：错误：参数 --port：'abc' 不是整数"),
     (["serve", "--timeout", "soon", "--lang", "zh"], "用法：smtp-sim serve",
      "smtp-sim serve：错误：参数 --timeout：'soon' 不是数字"),
-    (["--lang", "zh", "lessons"], "用法：smtp-sim lessons", "smtp-sim lessons：错误：缺少必需的参数：check"),
+    (["--lang", "zh", "lessons"], "用法：smtp-sim lessons", "smtp-sim lessons：错误：缺少必需的参数：check|new"),
     (["--lang", "zh", "run", "--fail-on", "3xx"], "用法：smtp-sim run",
      "smtp-sim run：错误：参数 --fail-on：无效的选择：'3xx'（可选：'4xx', '5xx'）"),
     (["--lang", "zh", "--version"], "用法：smtp-sim [选项...]",

@@ -24,6 +24,13 @@ from simulator.protocol.replies import CATALOGUE
 def run_check(args: argparse.Namespace) -> int:
     """Lint the lesson data (or ``--course DIR``, ``--scenario FILE``); print the problems;
     0 when clean, 1 otherwise."""
+    if getattr(args, "action", "check") == "new":
+        return run_new(args)
+    if getattr(args, "name", None):  # an ID is new's, never check's
+        from simulator.lessons.ui import text
+
+        print(text("course.check-no-id", LANGS[0]), file=sys.stderr)
+        return 2
     if rubric := getattr(args, "rubric", None):
         from simulator.lessons.grading.rubric import check_rubric
 
@@ -65,4 +72,37 @@ def check_scenarios(files: list[str], lang: str = LANGS[0]) -> int:
         print(f"lessons check: {len(problems)} problem(s) in {', '.join(files)}", file=sys.stderr)
         return 1
     print(f"lessons check: clean ({', '.join(files)})")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """``lessons new ID [--course DIR]``: a new lesson file from the template, every field
+    there and every text a placeholder ``lessons check`` names until written; 0 when made,
+    2 when refused (the id is taken or not lower-case-with-dashes)."""
+    from simulator.client.home import saved_lang
+    from simulator.lessons.course.scaffold import fill, plan
+    from simulator.lessons.load import data_root
+    from simulator.lessons.ui import text
+    from simulator.protocol.escape import show_text
+
+    lang = str(getattr(args, "lang", None) or saved_lang(LANGS) or LANGS[0])
+    ident = str(getattr(args, "name", None) or "")
+    if not ident:
+        print(text("course.new-no-id", lang), file=sys.stderr)
+        return 2
+    root = Path(args.course) if getattr(args, "course", None) else default_course_root()
+    planned = plan(root, ident)
+    if planned.path is None:
+        print(text(f"course.new-{planned.refused}", lang, id=show_text(ident, limit=60),
+                   root=root), file=sys.stderr)
+        return 2
+    template = (data_root() / "templates" / "new-lesson.toml.in").read_text("utf-8")
+    try:
+        with planned.path.open("x", encoding="utf-8") as out:
+            out.write(fill(template, ident, planned.number))
+    except OSError as err:
+        print(text("course.new-failed", lang, path=planned.path, error=err.strerror or err),
+              file=sys.stderr)
+        return 1
+    print(text("course.new-made", lang, path=planned.path, id=ident, root=root))
     return 0

@@ -1,7 +1,8 @@
 """``smtp-sim learn``: the course. Lessons whose goals the server's own replies tick.
 
 ``learn`` resumes at the first unfinished lesson, ``learn list`` lists them, ``learn ID|NUMBER``
-starts one, ``learn reset [ID]`` clears progress (asking first on a terminal). With standard
+starts one, ``learn reset [ID]`` clears progress (asking first on a terminal), ``learn export
+[FILE|-]`` writes it as JSON for a teacher. With standard
 input not a terminal, the lesson reads command lines from it as ``smtp-sim run`` does and the
 exit status says whether it was completed (0), not (1), or the command was wrong (2).
 """
@@ -10,17 +11,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 from simulator.client.home import saved_lang
 from simulator.lessons import LANGS
 from simulator.lessons.course import Course, default_course_root, load_course
 from simulator.lessons.course.words import say
+from simulator.lessons.ui import text
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 
 from . import panel
-from .output import printer
+from .listing import WIDTH
+from .output import Printer, printer, terminal_width
 from .progress import SHIPPED, ProgressStore, resume_point
 
 __all__ = ["resume_point", "run_learn"]
@@ -56,11 +60,19 @@ def run_learn(args: argparse.Namespace) -> int:
     show = printer(sys.stdout, color=color)
     if target == "list":
         current = resume_point(course, saved)
-        show(panel.list_fragments(course, saved.done, current.id if current else None, lang))
+        width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
+        show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
+                                  max(width, 40)))
         show([("class:dim", say("list-start", lang) + "\n")])
         return 0
     if target == "reset":
         return _reset(course, store, extra, lang)
+    if target == "export":
+        from .export import run_export
+
+        return run_export(course, saved, key, extra, lang)
+    if target is None and not _resume(course, saved.done, show, lang):
+        return 0
     lesson = resume_point(course, saved) if target is None else course.find(target)
     if lesson is None:
         _not_found(course, target, lang)
@@ -78,6 +90,20 @@ def run_learn(args: argparse.Namespace) -> int:
     from .app import run_interactive
 
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _resume(course: Course, done: Collection[str], show: Printer, lang: str) -> bool:
+    """Say where ``smtp-sim learn`` goes on (True), or that every lesson is done and show the
+    list (False: nothing to resume)."""
+    left = [lesson for lesson in course.available if lesson.id not in done]
+    if left or not course.available:
+        if left:
+            show([("class:dim", text("course.resuming", lang, number=left[0].number,
+                                     title=left[0].text(lang).title) + "\n")])
+        return True
+    show([("class:title", text("course.all-done", lang) + "\n")])
+    show(panel.list_fragments(course, done, None, lang))
+    return False
 
 
 def _not_found(course: Course, target: str | None, lang: str) -> None:

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from simulator.lessons.course import Course, Lesson, Tutor, current_goal
+from simulator.lessons.course.model import Goal
 from simulator.lessons.course.notes import near_note, reaction
+from simulator.lessons.course.quiz import reaction_to
 from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange
@@ -69,13 +71,62 @@ class Coach:
         exchanges = tuple(exchanges)
         if not exchanges:
             return
+        asking = current_goal(self.lesson, self.tutor.progress)
         for exchange in exchanges:
             self.tutor.observe(exchange)
+            self._record_ticks()
             self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
             self._near_miss()
         self._message_without_goal(exchanges)
+        self._ask(asking)
         if self.tutor.complete and not self.finished:
             self._finish()
+
+    def answer(self, given: str) -> None:
+        """The learner's ``:answer``: ticked when right; when wrong, the author's words for
+        that answer (or "not this one") and a hint; when no question is asked now, which
+        step is."""
+        asking = current_goal(self.lesson, self.tutor.progress)
+        verdict = self.tutor.answer(given).answered
+        if verdict is None or not verdict.goal:
+            goal = current_goal(self.lesson, self.tutor.progress)
+            words = self.lesson.text(self.lang).steps[goal.id].goal if goal else ""
+            if goal is None:
+                self.say("hint-none")
+            else:
+                self.say("answer-no-question", "class:code.4xx",
+                         index=self.lesson.index(goal.id), goal=words)
+            return
+        if verdict.right:
+            self._record_ticks()
+            self.show(panel.tick_fragments(self.lesson, self.tutor.progress, self.lang))
+            self._ask(asking)
+            if self.tutor.complete and not self.finished:
+                self._finish()
+            return
+        react = reaction_to(self.lesson, verdict, self.lang)
+        self.show([("class:code.4xx", (react or say("answer-wrong", self.lang)) + "\n")])
+        if self.tutor.progress.hints_shown(verdict.goal) == 0:
+            self._hint()  # the first hint, once: later ones are :hint's to give
+
+    def _record_ticks(self) -> None:
+        """The steps just met, with the hints shown for each, into the saved progress (a
+        teacher's ``learn export`` reads them)."""
+        if self.store is None:
+            return
+        progress = self.tutor.progress
+        for goal_id in progress.ticked:
+            error = self.store.step_done(self.lesson.id, goal_id, progress.hints_shown(goal_id))
+            if error:
+                self.say("progress-unsaved", error=error)
+                return
+
+    def _ask(self, before: Goal | None) -> None:
+        """A quiz step just became the current one: its question, and how to answer."""
+        goal = current_goal(self.lesson, self.tutor.progress)
+        if goal is None or goal.quiz is None or goal == before:
+            return
+        self.show(panel.question_fragments(self.lesson, goal, self.lang))
 
     def _near_miss(self) -> None:
         """A reply of the kind the step waits for that did not count: say why, and what would."""

@@ -14,6 +14,7 @@ from simulator.client import Step
 from simulator.faces.prompt.spec import MetaSpec
 from simulator.faces.shell.context import ConsoleContext
 from simulator.lessons.course import Course, Lesson
+from simulator.lessons.course.quiz import answer_text
 from simulator.lessons.course.words import say
 from simulator.protocol.escape import show_typed
 
@@ -28,6 +29,7 @@ SPECS: Final[tuple[MetaSpec, ...]] = (
     MetaSpec("restart", ":restart"),
     MetaSpec("skip", ":skip"),
     MetaSpec("lessons", ":lessons [ID]", 0, 1),
+    MetaSpec("answer", ":answer TEXT", 1, 1),
 )
 """The lesson's own commands, beside the console's."""
 _NAMES: Final = {f":{spec.name}": spec for spec in SPECS}
@@ -100,6 +102,8 @@ class LessonGuide:
         if spec is None:
             return None
         argument = argument.strip()
+        if spec.name == "answer":  # TEXT is the rest of the line: "550 5.1.1", "no retry"
+            return self._answer(ctx, coach, line)
         if (argument and spec.max_args == 0) or " " in argument:
             ctx.say("usage", "class:code.5xx", usage=spec.usage)
             return False
@@ -114,6 +118,16 @@ class LessonGuide:
             return False
         self.action = action
         return True
+
+    def _answer(self, ctx: ConsoleContext, coach: Coach, line: str) -> bool:
+        given = answer_text(line) or ""
+        if not given:
+            ctx.say("usage", "class:code.5xx", usage=":answer TEXT")
+            return False
+        prompt = "data> " if ctx.in_data else "smtp> "
+        ctx.show([("class:dim", f"{prompt}{show_typed(line.strip())}\n")])
+        coach.answer(given)
+        return False
 
     def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
         """`` Lesson 3: title · 2/4 the current step``, cut to ``width`` columns; once the

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from simulator.lessons.course import Course, Lesson, Progress, current_goal
+from simulator.lessons.course import Course, Goal, Lesson, Progress, current_goal
 from simulator.lessons.course.words import say
+from simulator.lessons.ui import text
 from simulator.render.wrap import char_width
+
+from .listing import list_fragments as list_fragments
 
 Fragments = list[tuple[str, str]]
 
@@ -51,10 +54,20 @@ def goal_panel(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
             out.append((DONE, f"  ✓ {index}. {step}\n"))
         elif current is not None and goal.id == current.id:
             out.append((CURRENT, f"  ▸ {index}. {step}{say('step-current', lang)}\n"))
+            if goal.quiz is not None:
+                out.append(("", f"       {reflow(text.steps[goal.id].question)}\n"))
         else:
             out.append(("", f"    {index}. {step}\n"))
     out.append(("", "\n"))
     return out
+
+
+def question_fragments(lesson: Lesson, goal: Goal, lang: str) -> Fragments:
+    """A quiz step's question, and how to answer it."""
+    step = lesson.text(lang).steps[goal.id]
+    return [("class:title", text("course.question", lang, index=lesson.index(goal.id),
+                                 question=reflow(step.question)) + "\n"),
+            ("class:dim", text("course.answer-how", lang) + "\n")]
 
 
 def tick_fragments(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
@@ -112,8 +125,13 @@ def next_fragments(course: Course, lesson: Lesson, lang: str, *, piped: bool,
 
 
 def next_lesson(course: Course, lesson: Lesson) -> Lesson | None:
-    later = [other for other in course.available if other.number > lesson.number]
-    return later[0] if later else None
+    """The lesson after ``lesson`` in course order (the sequences'), None after the last."""
+    order = [other.id for other in course.available]
+    if lesson.id not in order:  # not offered here: the next by number
+        return next((other for other in course.available if other.number > lesson.number),
+                    None)
+    index = order.index(lesson.id) + 1
+    return course.available[index] if index < len(order) else None
 
 
 def missing_fragments(lesson: Lesson, missing: Iterable[str], lang: str) -> Fragments:
@@ -121,20 +139,3 @@ def missing_fragments(lesson: Lesson, missing: Iterable[str], lang: str) -> Frag
     index = {goal.id: number for number, goal in enumerate(lesson.goals, 1)}
     steps = "; ".join(f"{index[goal_id]}. {text.steps[goal_id].goal}" for goal_id in missing)
     return [(UNDONE, say("incomplete", lang, number=lesson.number, steps=steps) + "\n")]
-
-
-def list_fragments(course: Course, done: Iterable[str], current: str | None,
-                   lang: str) -> Fragments:
-    """Every lesson the course offers: ✓ done, ▸ current, number, id, title."""
-    done_set = set(done)
-    lessons = course.available
-    finished = sum(1 for lesson in lessons if lesson.id in done_set)
-    out: Fragments = [("class:title", say("list-heading", lang, done=finished,
-                                          total=len(lessons)) + "\n")]
-    width = max((len(lesson.id) for lesson in lessons), default=0)
-    for lesson in lessons:
-        mark, style = ("✓", DONE) if lesson.id in done_set else ("▸", CURRENT) if (
-            lesson.id == current) else (" ", "")
-        out.append((style, f"  {mark} {lesson.number:2d}  {lesson.id:<{width}}  "
-                           f"{lesson.text(lang).title}\n"))
-    return out

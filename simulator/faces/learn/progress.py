@@ -1,12 +1,16 @@
 """The learner's progress, kept in ``learn.json`` in the data directory.
 
-``{"version": 1, "courses": {KEY: {"done": {ID: {"hints": N}}, "current": ID}}}``: KEY is
-``course`` for the shipped course and the folder's path for a teacher's. Every change is made
-to the file as it is on disk at that moment, under its lock, then written atomically (see
-:func:`simulator.client.home.update_json`): two ``smtp-sim learn`` at once each add their own
-lessons, and neither loses the other's. A file that cannot be understood (not JSON, not ours,
-nested too deep, not a small regular file) is moved aside (``learn.json.corrupt``,
-``.corrupt-2``...), reported once, and progress starts afresh: it never stops a lesson.
+``{"version": 1, "courses": {KEY: {"done": {ID: {"hints": N, "at": TIME}}, "current": ID,
+"steps": {ID: {STEP: {"at": TIME, "hints": N}}}}}}``: KEY is ``course`` for the shipped course
+and the folder's path for a teacher's; TIME is when (UTC, ISO 8601) the lesson was completed
+or the step met, and a step's hints are those shown for it by then (``learn export`` gives
+them to a teacher). ``at`` and ``steps`` came later: a file without them is read as before.
+Every change is made to the file as it is on disk at that moment, under its lock, then
+written atomically (see :func:`simulator.client.home.update_json`): two ``smtp-sim learn`` at
+once each add their own lessons, and neither loses the other's. A file that cannot be
+understood (not JSON, not ours, nested too deep, not a small regular file) is moved aside
+(``learn.json.corrupt``, ``.corrupt-2``...), reported once, and progress starts afresh: it
+never stops a lesson.
 """
 
 from __future__ import annotations
@@ -27,12 +31,31 @@ VERSION: Final = 1
 SHIPPED: Final = "course"
 
 
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """A step met: when, and how many hints were shown for it by then."""
+
+    at: str
+    hints: int
+
+
 @dataclass
 class CourseProgress:
-    """One course's progress: lessons done (with the hints they took) and the current one."""
+    """One course's progress: lessons done (with the hints they took, and when), the current
+    one, and each lesson's steps met."""
 
     done: dict[str, int] = field(default_factory=dict)
     current: str | None = None
+    finished: dict[str, str] = field(default_factory=dict)
+    """When each lesson done was completed (absent in files written before it was kept)."""
+    steps: dict[str, dict[str, StepRecord]] = field(default_factory=dict)
+
+
+def now() -> str:
+    """The time kept with progress: UTC, ISO 8601, to the second."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def resume_point(course: Course, saved: CourseProgress) -> Lesson | None:
@@ -62,7 +85,27 @@ def _parse(raw: object) -> dict[str, CourseProgress]:
                  for lesson, value in done.items()}
         if not all(isinstance(count, int) for count in hints.values()):
             raise ValueError(f"course {key!r} has a malformed lesson")
-        out[str(key)] = CourseProgress({k: int(v or 0) for k, v in hints.items()}, current)
+        finished = {str(lesson): value["at"] for lesson, value in done.items()
+                    if isinstance(value.get("at"), str)}
+        out[str(key)] = CourseProgress({k: int(v or 0) for k, v in hints.items()}, current,
+                                       finished, _steps(entry.get("steps", {}), key))
+    return out
+
+
+def _steps(raw: object, key: str) -> dict[str, dict[str, StepRecord]]:
+    """The steps met per lesson (``{}`` in a file from before they were kept)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"course {key!r} has malformed steps")
+    out: dict[str, dict[str, StepRecord]] = {}
+    for lesson, steps in raw.items():
+        if not isinstance(steps, dict):
+            raise ValueError(f"course {key!r} has malformed steps")
+        for step, record in steps.items():
+            at = record.get("at") if isinstance(record, dict) else None
+            hints = record.get("hints", 0) if isinstance(record, dict) else None
+            if not isinstance(at, str) or not isinstance(hints, int):
+                raise ValueError(f"course {key!r} has a malformed step")
+            out.setdefault(str(lesson), {})[str(step)] = StepRecord(at, hints)
     return out
 
 
@@ -120,16 +163,24 @@ class ProgressStore:
 
     def _document(self) -> dict[str, Any]:
         return {"version": VERSION, "courses": {
-            key: {"done": {lesson: {"hints": hints} for lesson, hints in entry.done.items()},
-                  "current": entry.current}
-            for key, entry in self._courses.items()}}
+            key: _entry(entry) for key, entry in self._courses.items()}}
 
-    def mark_done(self, lesson_id: str, hints: int, next_id: str | None) -> str | None:
+    def mark_done(self, lesson_id: str, hints: int, next_id: str | None,
+                  at: str | None = None) -> str | None:
         def done(mine: CourseProgress) -> None:
             mine.done[lesson_id] = hints
+            mine.finished[lesson_id] = at or now()
             mine.current = next_id
 
         return self._change(done)
+
+    def step_done(self, lesson_id: str, step_id: str, hints: int,
+                  at: str | None = None) -> str | None:
+        """Step ``step_id`` of ``lesson_id`` met now, after ``hints`` hints."""
+        def met(mine: CourseProgress) -> None:
+            mine.steps.setdefault(lesson_id, {})[step_id] = StepRecord(at or now(), hints)
+
+        return self._change(met)
 
     def set_current(self, lesson_id: str | None) -> str | None:
         def current(mine: CourseProgress) -> None:
@@ -141,10 +192,29 @@ class ProgressStore:
         def forget(mine: CourseProgress) -> None:
             if lesson_id is None:
                 mine.done.clear()
+                mine.finished.clear()
+                mine.steps.clear()
                 mine.current = None
             else:
                 mine.done.pop(lesson_id, None)
+                mine.finished.pop(lesson_id, None)
+                mine.steps.pop(lesson_id, None)
                 if mine.current == lesson_id:
                     mine.current = None
 
         return self._change(forget)
+
+
+def _entry(entry: CourseProgress) -> dict[str, Any]:
+    """One course as the file holds it (``at`` and ``steps`` only where there are some)."""
+    done: dict[str, dict[str, Any]] = {}
+    for lesson, hints in entry.done.items():
+        done[lesson] = {"hints": hints}
+        if lesson in entry.finished:
+            done[lesson]["at"] = entry.finished[lesson]
+    out: dict[str, Any] = {"done": done, "current": entry.current}
+    if entry.steps:
+        out["steps"] = {lesson: {step: {"at": record.at, "hints": record.hints}
+                                 for step, record in steps.items()}
+                        for lesson, steps in entry.steps.items()}
+    return out

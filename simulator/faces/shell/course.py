@@ -23,6 +23,7 @@ import trio.testing
 from simulator.client import Step
 from simulator.faces.prompt.spec import MetaSpec
 from simulator.lessons.course import Lesson, Replayed, Tutor
+from simulator.lessons.course.quiz import answer_text
 from simulator.lessons.course.setup import policy_for
 from simulator.lessons.ui import text
 from simulator.protocol import Exchange, Policy
@@ -106,7 +107,7 @@ class Recorder:
 
     tutor: Tutor
     exchanges: list[Exchange] = field(default_factory=list)
-    specs: tuple[MetaSpec, ...] = ()
+    specs: tuple[MetaSpec, ...] = (MetaSpec("answer", ":answer TEXT", 1, 1),)
     done: bool = False
 
     def help_text(self, name: str, lang: str) -> str:
@@ -125,7 +126,11 @@ class Recorder:
                     self.exchanges.append(answer.exchange)
 
     def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
-        return None
+        given = answer_text(line)  # a quiz step's answer: the same road as the learner's
+        if given is None:
+            return None
+        self.tutor.answer(given)
+        return False
 
     def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
         return []

@@ -8,10 +8,12 @@ from .model import (
     AddressRef,
     Check,
     Course,
+    CourseSequence,
     Goal,
     Lesson,
     LessonText,
     MessageCheck,
+    Quiz,
     Scope,
     Setup,
     StepText,
@@ -20,8 +22,8 @@ from .replay import Replayed, Replayer
 from .tutor import Progress, Tutor, current_goal, is_complete, matches, missing_goals, observe
 
 __all__ = [
-    "AddressRef", "Check", "Course", "Goal", "Lesson", "LessonText", "MessageCheck",
-    "Progress", "Replayed", "Replayer", "Scope", "Setup", "StepText", "Tutor", "current_goal",
-    "default_course_root",
-    "is_complete", "load_course", "matches", "missing_goals", "observe", "parse_lesson",
+    "AddressRef", "Check", "Course", "CourseSequence", "Goal", "Lesson", "LessonText",
+    "MessageCheck", "Progress", "Quiz", "Replayed", "Replayer", "Scope", "Setup", "StepText",
+    "Tutor", "current_goal", "default_course_root", "is_complete", "load_course", "matches",
+    "missing_goals", "observe", "parse_lesson",
 ]

@@ -21,7 +21,9 @@ from .load import load_course
 from .model import Course, Lesson
 from .quoted import literal_addresses, quoted_codes
 from .replay import Replayer
+from .scaffold import placeholders
 from .script import check_script
+from .sequences import membership
 from .tutor import missing_goals
 
 _PROSE_CHECK: Final = {"zh": (reads_as_chinese, "has no Chinese text"),
@@ -31,7 +33,8 @@ _PROSE_CHECK: Final = {"zh": (reads_as_chinese, "has no Chinese text"),
 def check_course(root: Path, replay: Replayer | None) -> list[str]:
     """Every problem of the course folder ``root``; empty when it is sound."""
     course = load_course(root)
-    return [*course.problems, *lint_lessons(course, replay)]
+    return [*course.problems, *membership(course.lessons, course.sequences),
+            *lint_lessons(course, replay)]
 
 
 def lint_lessons(course: Course, replay: Replayer | None) -> list[str]:
@@ -41,6 +44,7 @@ def lint_lessons(course: Course, replay: Replayer | None) -> list[str]:
         problems += _keys(lesson)
         problems += _scripts(lesson)
         problems += literal_addresses(lesson)
+        problems += placeholders(lesson)
         if lesson.available and not problems and replay is not None:
             problems += _replays(lesson, replay)
     return problems
@@ -60,7 +64,10 @@ def _prose(lesson: Lesson) -> list[str]:
                 out.append(f"{lesson.path}: {lang}.{name}: {what}")
         for index, goal in enumerate(lesson.goals):
             step = text.steps[goal.id]
-            for name, value in (("goal", step.goal), ("hints[0]", step.hints[0])):
+            parts = [("goal", step.goal), ("hints[0]", step.hints[0])]
+            if goal.quiz is not None:
+                parts.append(("question", step.question))
+            for name, value in parts:
                 if not test(value):
                     out.append(f"{lesson.path}: steps[{index}].{lang}.{name}: {what}")
     return out
@@ -76,6 +83,8 @@ def _keys(lesson: Lesson) -> list[str]:
            if key not in CATALOGUE]
     for lang, text in lesson.texts.items():
         for index, goal in enumerate(lesson.goals):
+            if goal.quiz is not None:
+                continue  # a quiz step reacts to known wrong answers, not to reply keys
             out += [f"{lesson.path}: steps[{index}].{lang}.react: {key!r} is not a reply key "
                     "of this server" for key in text.steps[goal.id].react if key not in CATALOGUE]
     return out

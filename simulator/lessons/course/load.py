@@ -29,15 +29,20 @@ from .model import (
     Lesson,
     LessonText,
     MessageCheck,
+    Quiz,
     Scope,
     StepText,
 )
+from .sequences import SEQUENCES_FILE, in_course_order, load_sequences, whole_course
 from .setup import parse_setup
 
 FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.toml")
 LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "solutions", "wrong",
                                   *LANGS})
-STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", *LANGS})
+STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", "kind", "answers",
+                                "enhanced_optional", *LANGS})
+KINDS: Final = ("reply", "quiz")
+"""A step met by the server's reply (the default), or by the learner's ``:answer``."""
 TEXT_FIELDS: Final = ("title", "intro", "summary")
 MIN_HINTS: Final = 3
 MAX_LESSON_FILE: Final = 256 * 1024
@@ -176,12 +181,13 @@ def _check(p: Problems, where: str, table: object) -> Check:
     return Check(**fields)
 
 
-def _step_text(p: Problems, where: str, table: object) -> StepText | None:
+def _step_text(p: Problems, where: str, table: object, *, quiz: bool) -> StepText | None:
     if not isinstance(table, Mapping):
         p.add(where, "missing (every step needs its goal and hints in every language)")
         return None
-    p.unknown(where, table, frozenset({"goal", "hints", "react"}))
+    p.unknown(where, table, frozenset({"goal", "hints", "react", *(("question",) if quiz else ())}))
     goal = _string(p, f"{where}.goal", table.get("goal"))
+    question = _string(p, f"{where}.question", table.get("question")) if quiz else ""
     react = table.get("react", {})
     if not isinstance(react, Mapping) or not all(
             isinstance(v, str) and v.strip() for v in react.values()):
@@ -193,7 +199,9 @@ def _step_text(p: Problems, where: str, table: object) -> StepText | None:
         p.add(f"{where}.hints", f"expected at least {MIN_HINTS} hints (a nudge, a stronger "
                                 "pointer, then the exact line)")
         return None
-    return StepText(goal, tuple(hints), dict(react)) if goal else None
+    if goal is None or question is None:
+        return None
+    return StepText(goal, tuple(hints), dict(react), question)
 
 
 def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepText]] | None:
@@ -203,7 +211,8 @@ def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepT
         return None
     p.unknown(where, table, STEP_FIELDS)
     goal_id = _string(p, f"{where}.id", table.get("id"))
-    check = _check(p, f"{where}.check", table.get("check"))
+    quiz = _quiz(p, where, table)
+    check = Check() if quiz else _check(p, f"{where}.check", table.get("check"))
     after = table.get("after", [])
     if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
         p.add(f"{where}.after", "expected a list of step ids")
@@ -213,11 +222,35 @@ def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepT
     scopes = {scope.value: scope for scope in Scope}
     if scope_name not in scopes:
         p.add(f"{where}.scope", f"expected one of {', '.join(scopes)}")
-    texts = {lang: _step_text(p, f"{where}.{lang}", table.get(lang)) for lang in LANGS}
+    texts = {lang: _step_text(p, f"{where}.{lang}", table.get(lang), quiz=quiz is not None)
+             for lang in LANGS}
     if goal_id is None:
         return None
-    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON))
+    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON), quiz)
     return goal, {lang: text for lang, text in texts.items() if text is not None}
+
+
+def _quiz(p: Problems, where: str, table: Mapping[str, Any]) -> Quiz | None:
+    """``kind = "quiz"``: its accepted ``answers`` (and no check); None for a reply step."""
+    kind = table.get("kind", KINDS[0])
+    if kind not in KINDS:
+        p.add(f"{where}.kind", f"expected one of {', '.join(KINDS)}")
+    if kind != "quiz":
+        for name in ("answers", "enhanced_optional"):
+            if name in table:
+                p.add(f"{where}.{name}", 'only a quiz step (kind = "quiz") has it')
+        return None
+    if "check" in table:
+        p.add(f"{where}.check", "a quiz step is met by the learner's :answer, not a check")
+    answers = table.get("answers")
+    if (not isinstance(answers, list) or not answers
+            or not all(isinstance(a, str) and a.strip() for a in answers)):
+        p.add(f"{where}.answers", "expected a non-empty list of accepted answers")
+        answers = []
+    optional = table.get("enhanced_optional", False)
+    if not isinstance(optional, bool):
+        p.add(f"{where}.enhanced_optional", "expected true or false")
+    return Quiz(tuple(answers), optional is True)
 
 
 def _goals(p: Problems, steps: object) -> tuple[tuple[Goal, ...], dict[str, dict[str, StepText]]]:
@@ -302,11 +335,13 @@ def parse_lesson(name: str, text: str) -> tuple[Lesson | None, list[str]]:
 
 
 def load_course(root: Path) -> Course:
-    """Every lesson file of ``root``, in file-name order; refused files become problems."""
+    """Every lesson file of ``root``, in course order (``sequences.toml``'s, else by number);
+    refused files become problems."""
     problems: list[str] = []
     lessons: list[Lesson] = []
     try:
-        paths = sorted(path for path in root.iterdir() if path.suffix == ".toml")
+        paths = sorted(path for path in root.iterdir()
+                       if path.suffix == ".toml" and path.name != SEQUENCES_FILE)
     except OSError as err:
         return Course(str(root), (), (f"{root}: cannot read the course folder ({err.strerror})",))
     for path in paths:
@@ -325,7 +360,11 @@ def load_course(root: Path) -> Course:
     _check_unique(lessons, problems)
     if not lessons and not problems:
         problems.append(f"{root}: no lesson files (NN-ID.toml)")
-    return Course(str(root), tuple(lessons), tuple(problems))
+    sequences, found = load_sequences(root)
+    problems += found
+    if not sequences:
+        sequences = (whole_course(),)
+    return Course(str(root), in_course_order(lessons, sequences), tuple(problems), sequences)
 
 
 def _check_unique(lessons: list[Lesson], problems: list[str]) -> None:

@@ -122,6 +122,17 @@ class Check:
 
 
 @dataclass(frozen=True, slots=True)
+class Quiz:
+    """A step that teaches reading rather than sending (``kind = "quiz"``): the learner
+    answers its question with ``:answer TEXT``, compared with :attr:`answers` normalized
+    (case, surrounding space, ``<>`` around an address; see :mod:`.quiz`)."""
+
+    answers: tuple[str, ...]
+    enhanced_optional: bool = False
+    """An answer ``550 5.1.1`` also accepts the bare code ``550``."""
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     """One step of a lesson: what must happen, how often, after which other steps."""
 
@@ -131,6 +142,8 @@ class Goal:
     """Steps that must already be met ("then" ordering)."""
     count: int = 1
     scope: Scope = Scope.LESSON
+    quiz: Quiz | None = None
+    """A quiz step: met by a right ``:answer``, never by a reply (its check is empty)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +154,10 @@ class StepText:
     hints: tuple[str, ...]
     react: Mapping[str, str] = field(default_factory=dict)
     """A hint that fits what the learner just did, by the reply key they last got
-    (``auth.username-challenge``: they chose LOGIN); ``:hint`` shows it first."""
+    (``auth.username-challenge``: they chose LOGIN); ``:hint`` shows it first. For a quiz
+    step, by a known wrong answer: shown when the learner gives it."""
+    question: str = ""
+    """A quiz step's question (shown under its goal while it is the current step)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,12 +236,40 @@ class Lesson:
 
 
 @dataclass(frozen=True, slots=True)
+class CourseSequence:
+    """A run of lessons under one title (``sequences.toml``), as learngitbranching groups its
+    levels: the course is its sequences in order."""
+
+    id: str
+    lessons: tuple[str, ...]
+    """Lesson ids, in the order a learner takes them (empty: every lesson, by number)."""
+    titles: Mapping[str, str]
+    summaries: Mapping[str, str]
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or next(iter(self.titles.values()))
+
+    def summary(self, lang: str) -> str:
+        return self.summaries.get(lang) or next(iter(self.summaries.values()))
+
+    def holds(self, lesson: Lesson) -> bool:
+        return not self.lessons or lesson.id in self.lessons
+
+
+@dataclass(frozen=True, slots=True)
 class Course:
-    """Every lesson of a course folder, in order, and the problems found reading it."""
+    """Every lesson of a course folder, in course order (the sequences'), and the problems
+    found reading it."""
 
     root: str
     lessons: tuple[Lesson, ...]
     problems: tuple[str, ...] = ()
+    sequences: tuple[CourseSequence, ...] = ()
+    """The course's sequences, in order (one for a folder without ``sequences.toml``)."""
+
+    def sequence_of(self, lesson: Lesson) -> CourseSequence | None:
+        """The first sequence holding ``lesson`` (None when it is in none)."""
+        return next((sequence for sequence in self.sequences if sequence.holds(lesson)), None)
 
     @property
     def available(self) -> tuple[Lesson, ...]:

@@ -55,7 +55,7 @@ def near_miss(lesson: Lesson, met: Sequence[str], exchange: Exchange,
     """Why ``exchange`` nearly met a step and did not (None when it was not near one)."""
     if not exchange.line:
         return None  # a greeting, a timeout: nothing the learner did
-    unmet = [goal for goal in lesson.goals if goal.id not in met]
+    unmet = [goal for goal in lesson.goals if goal.id not in met and goal.quiz is None]
     for goal in unmet:
         if first_failure(goal.check, exchange, context) is None:
             waiting = next(other for other in (*goal.after, *refers_to(goal.check))

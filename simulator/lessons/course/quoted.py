@@ -15,7 +15,7 @@ from typing import Final
 
 from simulator.protocol import CATALOGUE
 
-from .model import AddressRef, Check, Lesson
+from .model import AddressRef, Check, Goal, Lesson
 
 Reply = tuple[int, "str | None"]
 
@@ -38,17 +38,28 @@ def named_by(check: Check) -> set[Reply]:
     return pairs
 
 
+def named_by_goal(goal: Goal) -> set[Reply]:
+    """What a step names: its check's replies, or the codes a quiz step's answers hold (the
+    bounce the learner reads quotes them; the server never answered them to a command)."""
+    if goal.quiz is None:
+        return named_by(goal.check)
+    pairs = [_PAIR.search(right) for right in goal.quiz.answers]
+    found: set[Reply] = {(int(pair[1]), pair[2]) for pair in pairs if pair}
+    return found | {(code, None) for code, _ in found}
+
+
 def quoted_codes(lesson: Lesson, produced: Iterable[Reply]) -> list[str]:
     """Codes the texts quote that neither the step's check nor the lesson's runs produce."""
-    produced = set(produced)
-    lesson_wide = produced.union(*(named_by(goal.check) for goal in lesson.goals))
+    produced = set(produced).union(*(named_by_goal(goal) for goal in lesson.goals
+                                     if goal.quiz is not None))  # the bounce's codes
+    lesson_wide = produced.union(*(named_by_goal(goal) for goal in lesson.goals))
     out = []
     for lang, text in lesson.texts.items():
         fields = [(f"{lang}.summary", text.summary, lesson_wide),
                   (f"{lang}.intro", text.intro, lesson_wide)]
         for index, goal in enumerate(lesson.goals):
             step = text.steps[goal.id]
-            allowed = produced | named_by(goal.check)
+            allowed = produced | named_by_goal(goal)
             fields.append((f"steps[{index}].{lang}.goal", step.goal, allowed))
             fields += [(f"steps[{index}].{lang}.hints[{i}]", hint, allowed)
                        for i, hint in enumerate(step.hints)]

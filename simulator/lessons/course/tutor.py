@@ -24,6 +24,16 @@ _NO_TRANSACTION: Final = frozenset({State.CONNECTED, State.GREETED, State.CLOSED
 
 
 @dataclass(frozen=True, slots=True)
+class Answered:
+    """The learner's last ``:answer``: to which quiz step (empty when no question was asked
+    at that moment), as compared (normalized), and whether it was right."""
+
+    goal: str
+    given: str
+    right: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """Where the learner is in one lesson."""
 
@@ -48,6 +58,8 @@ class Progress:
     """The reply key of the last Exchange (hints react to it)."""
     near: NearMiss | None = None
     """Why the last reply nearly counted for the current step but did not."""
+    answered: Answered | None = None
+    """The last ``:answer`` (see :mod:`.quiz`); None once a reply came after it."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -103,7 +115,7 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
                    counted=tuple(counted), seen=tuple(seen.items()),
-                   last_key=exchange.reply.key, near=near)
+                   last_key=exchange.reply.key, near=near, answered=None)
 
 
 def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
@@ -130,6 +142,8 @@ def _tick(lesson: Lesson, exchange: Exchange, context: Context, met: list[str],
     ticked: list[str] = []
     counted: list[str] = []
     for goal in lesson.goals:
+        if goal.quiz is not None:
+            continue  # met by the learner's :answer, never by a reply
         if not ready(goal, met) or not matches(goal.check, exchange, context):
             continue
         if goal.id in met:
@@ -175,6 +189,13 @@ class Tutor:
         self.progress = observe(self.lesson, self.progress, exchange)
         return self.progress
 
+    def answer(self, given: str) -> Progress:
+        """The learner's ``:answer`` to the current quiz step."""
+        from .quiz import answer
+
+        self.progress = answer(self.lesson, self.progress, given)
+        return self.progress
+
     @property
     def current(self) -> Goal | None:
         return current_goal(self.lesson, self.progress)
@@ -186,5 +207,6 @@ class Tutor:
 
 # -- the checks live in checks.py; these names stay importable from here ------------------
 
-__all__ = ["NearMiss", "Progress", "Tutor", "current_goal", "is_complete", "is_greeting",
+__all__ = ["Answered", "NearMiss", "Progress", "Tutor", "current_goal", "is_complete",
+           "is_greeting",
            "matches", "message_matches", "missing_goals", "observe", "verb_of", "with_hint"]

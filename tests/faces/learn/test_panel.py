@@ -15,8 +15,9 @@ def test_the_list_marks_done_and_current(lang: str) -> None:
 
     course = load_course(default_course_root())
     text = to_plain(list_fragments(course, ["hello"], "crlf", lang))
-    assert text.splitlines()[1].startswith("  ✓  1  hello")
-    assert text.splitlines()[2].startswith("  ▸  2  crlf")
+    lines = text.splitlines()  # the heading, a blank line, the first sequence and its summary
+    assert lines[4].startswith("  ✓  1  hello")
+    assert lines[5].startswith("  ▸  2  crlf")
 
 
 def _two_step_lesson() -> tuple[object, object]:

@@ -36,7 +36,7 @@ LAB = ("campus.example", "nomail.example", "bank.example", "shop.example")
 """Domains the lessons give a meaning of their own: the MX lesson's (a best and a backup MX;
 a null MX), and those the realistic zone gives an SPF record: keep the domain."""
 SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student", "teacher",
-           "s.student"}
+           "s.student", "gone"}
 """Local parts the scenario gives a meaning of their own (or the AUTH accounts and their
 aliases, which the sender login check of lesson 22 ties to their owners): keep them."""
 A_LABEL = "xn--"

@@ -23,7 +23,7 @@ NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting":
          "app-password": ("realistic", "tls", "auth"),
          "sender-mismatch": ("realistic", "tls", "auth"), "pipelining": ("realistic",),
          "spf": ("realistic",), "dkim-and-dmarc": ("realistic",),
-         "required-headers": ("required-headers",)}
+         "required-headers": ("required-headers",), "reading-a-bounce": ("realistic",)}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
 
 

@@ -1,0 +1,72 @@
+"""``learn list`` grouped under the sequences' titles, and what ``smtp-sim learn`` says when it
+resumes or when every lesson is done (issue 22)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.cli import main
+from simulator.faces.learn.progress import ProgressStore
+from simulator.lessons.course import default_course_root, load_course
+from simulator.render.wrap import text_width
+from tests.lessons.course.test_sequences import course_dir
+
+
+def listed(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
+    assert main(["learn", "list", "--no-color", *args]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
+def test_learn_list_groups_the_lessons_under_their_sequences(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = course_dir(tmp_path)
+    store = ProgressStore(str(folder.resolve()))
+    store.load()
+    store.mark_done("alpha", 0, None)
+    lines = listed(capsys, "--course", str(folder))
+    assert lines[:8] == [
+        "The course (1 of 3 done):", "",
+        "First steps (1/2)", "  The start.",
+        "  ▸  3  gamma  Demo",  # the current one: the first not done, in course order
+        "  ✓  1  alpha  Demo", "",
+        "Next steps (0/1)",
+    ]
+    zh = listed(capsys, "--course", str(folder), "--lang", "zh")
+    assert "第一步（1/2）" in zh and "下一步（0/1）" in zh
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_shipped_list_fits_60_columns(capsys: pytest.CaptureFixture[str],
+                                          lang: str) -> None:
+    lines = listed(capsys, "--lang", lang)
+    assert max(text_width(line) for line in lines) <= 60
+    titles = {"en": ("Basics (0/6)", "Refusals (0/"), "zh": ("基础（0/6）", "拒绝（0/")}[lang]
+    assert lines[2] == titles[0] and any(line.startswith(titles[1]) for line in lines)
+
+
+def test_learn_says_where_it_resumes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("simulator.faces.learn.app.run_interactive",
+                        lambda course, lesson, **_: started.append(lesson.id) or 0)
+    folder = course_dir(tmp_path)
+    ProgressStore(str(folder.resolve())).mark_done("gamma", 0, None)
+    assert main(["learn", "--no-color", "--course", str(folder)]) == 0
+    assert started == ["alpha"]
+    assert capsys.readouterr().out.startswith(
+        "Going on at lesson 1, Demo: the first one in course order you have not finished")
+
+
+def test_with_every_lesson_done_learn_says_so_and_lists_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    store = ProgressStore()
+    store.load()
+    for lesson in load_course(default_course_root()).available:
+        store.mark_done(lesson.id, 0, None)
+    assert main(["learn", "--no-color", "--lang", "zh"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("整个课程的每一课你都已学完。")
+    assert lines[1].startswith("课程（已完成 ") and "  ✓  1  hello" in "\n".join(lines)
