@@ -20,6 +20,8 @@ RECIPIENT_LIMIT: Final = 100
 SUBJECT_LIMIT: Final = 200
 HEADER_LIMIT: Final = 64 * 1024
 """Octets of a message read for its Subject: field."""
+FOLLOWED: Final = 4000
+"""Sessions followed at most: one whose end never came (the feed was full) is let go."""
 
 
 class MessageNote(NamedTuple):
@@ -51,7 +53,11 @@ class ClassMessages:
         self._envelopes: dict[str, _Envelope] = {}
 
     def observe(self, session_id: str, exchange: Exchange) -> MessageNote | None:
-        envelope = self._envelopes.setdefault(session_id, _Envelope())
+        envelope = self._envelopes.get(session_id)
+        if envelope is None:
+            envelope = self._envelopes[session_id] = _Envelope()
+            if len(self._envelopes) > FOLLOWED:
+                del self._envelopes[next(iter(self._envelopes))]
         command, code = exchange.command, exchange.reply.code
         if isinstance(command, MailFrom) and code == 250:
             envelope.sender, envelope.recipients = command.path, []

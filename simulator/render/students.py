@@ -8,7 +8,8 @@ name goes on where they left off. What a session does before it has a name (its 
 a command sent too early) is kept and given to the student's tutor once the name is known;
 a later AUTH renames the session, and its Exchanges so far are given to that user's tutor.
 Bounded: STUDENT_LIMIT students (the longest idle forgotten first), REPLAY_LIMIT Exchanges
-kept per open session.
+kept per open session,
+SEAT_LIMIT open sessions.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ STUDENT_LIMIT: Final = 1000
 """Students whose progress is kept; past that the one idle longest is forgotten."""
 REPLAY_LIMIT: Final = 200
 """Exchanges an open session keeps for its student's tutor (before a name, for a rename)."""
+SEAT_LIMIT: Final = 4000
+"""Open sessions followed at most: one whose end never came (the feed was full) is let go."""
 NAME_LIMIT: Final = 64
 """Characters of a student's name kept (escaped: a name is client text)."""
 
@@ -89,6 +92,8 @@ class Students:
         seat = self._seats.get(record.session_id)
         if seat is None:
             seat = self._seats[record.session_id] = _Seat()
+            if len(self._seats) > SEAT_LIMIT:
+                self.ended(next(iter(self._seats)))
             record.steps_total, record.last_step = self.total, record.started
         if seat.said_goodbye and exchange.reply.key in QUIT_KEYS:
             return []  # farewell() gave it to the tutor already

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.protocol import Policy, Session
+from simulator.render import classmessages
 from simulator.render.classmessages import ClassMessages, MessageNote
 
 ENVELOPE = (b"EHLO a.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
@@ -45,3 +48,10 @@ def test_a_hang_up_inside_data_discards_the_message_without_a_reason() -> None:
 def test_a_reset_transaction_is_no_message() -> None:
     messages, found = notes(*ENVELOPE[:3], b"RSET\r\n")
     assert found == [] and messages.ended("S1", inside_data=False) is None
+
+
+def test_sessions_whose_end_never_came_are_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classmessages, "FOLLOWED", 1)
+    messages, _ = notes(*ENVELOPE)  # S1, inside DATA; its end is lost with the feed full
+    messages.observe("S2", Session(session_id="S2").greeting())
+    assert messages.ended("S1", inside_data=True) is None
