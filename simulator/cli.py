@@ -114,6 +114,8 @@ def _lesson_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--log", metavar="FILE.jsonl", default=None)
     serve.add_argument("--no-timestamps", action="store_true")
     serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
+    serve.add_argument("--lesson", metavar="ID|NUMBER", default=None)
+    serve.add_argument("--course", metavar="DIR", default=None)
 
 
 def _demo_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

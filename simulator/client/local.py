@@ -17,7 +17,7 @@ from simulator.client.tls import (
 )
 from simulator.protocol import Exchange, Policy, State, Then
 from simulator.protocol.memory import Memory
-from simulator.server.conversation import RECEIVE_SIZE  # one read size, both ends
+from simulator.server.closing import RECEIVE_SIZE  # one read size, both ends
 from simulator.server.deadlines import NO_LIMITS, Timeouts
 
 if TYPE_CHECKING:

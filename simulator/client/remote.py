@@ -19,7 +19,7 @@ from simulator.client.tls import (
 )
 from simulator.client.wire import ClientView, ReplyParser, ReplyTooLong, WireReply
 from simulator.protocol import State
-from simulator.server.conversation import RECEIVE_SIZE  # one read size, both ends
+from simulator.server.closing import RECEIVE_SIZE  # one read size, both ends
 
 if TYPE_CHECKING:
     from simulator.server.store import StoredMessage

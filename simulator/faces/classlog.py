@@ -1,5 +1,7 @@
 """``serve`` for a whole lesson: each batch of what the server published goes into the
-class model, the JSON Lines log (``--log``) and the line log's text.
+class model, the JSON Lines log (``--log``) and the line log's text; with ``--lesson``, into
+each student's tutor too (:mod:`simulator.render.students`), which also answers the
+questions the server asks at a QUIT (:class:`FarewellAsk`: how many steps are done).
 
 Runs in a worker thread (file writes, the model's lock), never on trio's: a slow disk or a
 screen busy drawing never holds up a client. Used by ``faces/serve.py`` only.
@@ -9,14 +11,34 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
 
-from simulator.render.classroom import SessionEnd, SharedClass
+from simulator.protocol import Exchange
+from simulator.render.classroom import SessionEnd, SessionRecord, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange
 from simulator.server.receipts import ReceiptStore
 
-Item = PeerExchange | SessionEnd
+if TYPE_CHECKING:
+    from simulator.render.classmessages import MessageNote
+    from simulator.render.students import Event, Students
+
+
+@dataclass(slots=True)
+class FarewellAsk:
+    """The server's question at a session's QUIT, put on the feed behind the session's
+    Exchanges: how many steps its student has done (``answer``: None when it has no name).
+    The QUIT itself goes to the tutor here; its reply comes later, as usual."""
+
+    session_id: str
+    exchange: Exchange
+    wake: Callable[[], None]
+    """Called on trio's thread once the batch holding this question is recorded."""
+    answer: int | None = None
+
+
+Item = PeerExchange | SessionEnd | FarewellAsk
 
 
 class Lesson:
@@ -25,8 +47,11 @@ class Lesson:
     def __init__(self, shared: SharedClass, *, lang: str = "en", timestamps: bool = True,
                  jsonl: TextIO | None = None, receipts: ReceiptStore | None = None,
                  clock: Callable[[], datetime.datetime] = datetime.datetime.now,
-                 monotonic: Callable[[], float] | None = None) -> None:
+                 monotonic: Callable[[], float] | None = None,
+                 students: Students | None = None) -> None:
         import time
+
+        from simulator.render.classmessages import ClassMessages
 
         self.shared, self.lang, self.timestamps = shared, lang, timestamps
         self.jsonl, self.receipts, self.clock = jsonl, receipts, clock
@@ -34,18 +59,15 @@ class Lesson:
         self.jsonl_failed: OSError | None = None
         """Why ``--log`` stopped (a full disk: ENOSPC); nothing more is written to it."""
         self._failure_told = False
+        self.students = students
+        """Each student's progress (``serve --lesson``); None: no lesson."""
+        self.messages = ClassMessages()
 
     def take(self, items: Sequence[Item], dropped: int = 0) -> str:
         """Record ``items`` (``dropped``: how many the feed had no room for so far); the
         line log's text for them."""
         # Imported on first use (in the log's thread): serve starts without the lessons.
-        from simulator.render.lessonlog import (
-            end_line,
-            end_record,
-            exchange_record,
-            stored_line,
-            timestamp,
-        )
+        from simulator.render.lessonlog import end_line, end_record, timestamp
 
         when, now = self.clock().astimezone(), self.monotonic()
         stamp = f"{timestamp(when)} " if self.timestamps else ""
@@ -55,23 +77,81 @@ class Lesson:
             model = self.shared.model
             model.dropped = dropped
             for item in items:
-                if isinstance(item, SessionEnd):
+                if isinstance(item, FarewellAsk):
+                    self._farewell(item, now, when, stamp, lines, records)
+                elif isinstance(item, SessionEnd):
                     record = model.ended(item, now)
                     lines.append(stamp + end_line(record, self.lang))
                     records.append(end_record(when, record))
-                    continue
-                shown = model.observe(item.session_id, item.peer, item.exchange, now)
-                lines.append(stamp + format_exchange(item.session_id, item.peer, shown))
-                records.append(exchange_record(when, item.session_id, item.peer, shown))
-                message = item.exchange.message
-                if message is not None and self.receipts is not None:
-                    where = self.receipts.take(message.queue_id)
-                    if where is not None and item.exchange.reply.code == 250:
-                        lines.append(stamp + stored_line(item.session_id, item.peer,
-                                                         message.queue_id, where, self.lang))
+                    self._ended(record, when, records)
+                else:
+                    self._exchange(item, now, when, stamp, lines, records)
             self.shared.version += 1
         self._write_jsonl(records)
         return "".join(line + "\n" for line in lines)
+
+    def _exchange(self, item: PeerExchange, now: float, when: datetime.datetime, stamp: str,
+                  lines: list[str], records: list[dict[str, object]]) -> None:
+        from simulator.render.lessonlog import exchange_record, stored_line
+
+        model = self.shared.model
+        shown = model.observe(item.session_id, item.peer, item.exchange, now)
+        lines.append(stamp + format_exchange(item.session_id, item.peer, shown))
+        records.append(exchange_record(when, item.session_id, item.peer, shown))
+        message = item.exchange.message
+        where = None
+        if message is not None and self.receipts is not None:
+            where = self.receipts.take(message.queue_id)
+            if where is not None and item.exchange.reply.code == 250:
+                lines.append(stamp + stored_line(item.session_id, item.peer,
+                                                 message.queue_id, where, self.lang))
+        note = self.messages.observe(item.session_id, item.exchange)
+        if note is not None:
+            self._message(note, item.peer, where, when, records)
+        if self.students is not None:
+            record = model.sessions[item.session_id]
+            events = self.students.observe(record, item.exchange, item.user, now)
+            self._events(record, events, when, stamp, lines, records)
+
+    def _farewell(self, ask: FarewellAsk, now: float, when: datetime.datetime, stamp: str,
+                  lines: list[str], records: list[dict[str, object]]) -> None:
+        record = self.shared.model.sessions.get(ask.session_id)
+        if self.students is None or record is None:
+            return
+        found = self.students.farewell(record, ask.exchange, now)
+        if found is not None:
+            ask.answer, events = found
+            self._events(record, events, when, stamp, lines, records)
+
+    def _ended(self, record: SessionRecord, when: datetime.datetime,
+               records: list[dict[str, object]]) -> None:
+        note = self.messages.ended(record.session_id, record.discarded)
+        if note is not None:
+            self._message(note, record.peer, None, when, records)
+        if self.students is not None:
+            self.students.ended(record.session_id)
+
+    def _message(self, note: MessageNote, peer: str, where: str | None,
+                 when: datetime.datetime, records: list[dict[str, object]]) -> None:
+        from simulator.render.lessonlog import message_record
+
+        records.append(message_record(when, peer, note, where))
+
+    def _events(self, record: SessionRecord, events: list[Event], when: datetime.datetime,
+                stamp: str, lines: list[str], records: list[dict[str, object]]) -> None:
+        """The lines and records of what the tutor said about ``record``'s student."""
+        from simulator.render.lessonlog import step_line, step_record, student_line, student_record
+        from simulator.render.students import Named
+
+        assert self.students is not None
+        lesson = self.students.lesson.id
+        for event in events:
+            if isinstance(event, Named):
+                lines.append(stamp + student_line(record, event.done, self.lang))
+                records.append(student_record(when, record, lesson))
+            else:
+                lines.append(stamp + step_line(record, event.step, event.done, self.lang))
+                records.append(step_record(when, record, lesson, event.step, event.done))
 
     def _write_jsonl(self, records: list[dict[str, object]]) -> None:
         if self.jsonl is None or self.jsonl_failed is not None:

@@ -21,17 +21,17 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack
 from functools import partial
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 import trio
 
-from simulator.faces.classlog import Item, Lesson
+from simulator.faces.classlog import FarewellAsk, Item, Lesson
 from simulator.faces.notices import Notices, routed, say, sentence
 from simulator.faces.serveoptions import prepared, tcp_options
 from simulator.files import FileRefused, open_output
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.protocol import State
+from simulator.protocol import Exchange, Policy, State
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, serve_tcp
@@ -41,6 +41,11 @@ from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import Prepared
 from simulator.server.store import MaildirStore, MemoryStore, Store
 from simulator.server.tcp import ListenError
+
+if TYPE_CHECKING:
+    from simulator.faces.servelesson import LessonServer
+    from simulator.lessons.course import Lesson as CourseLesson
+    from simulator.render.students import Students
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
 """A full-screen view of the class (``--dashboard``): given the shared model, the server's
@@ -72,7 +77,12 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     lang = _lang(args)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    security = prepared(args, lang, dashboard_without_terminal=screen is not None and not terminal)
+    taught = _lesson_server(args, lang)
+    if isinstance(taught, str):
+        print(taught, file=sys.stderr)
+        return 2
+    security = prepared(args, lang, dashboard_without_terminal=screen is not None and not terminal,
+                        lesson=None if taught is None else taught.security)
     if isinstance(security, str):
         print(text("serve.error", lang, error=security), file=sys.stderr)
         return 2
@@ -90,7 +100,8 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
-                        timestamps=not getattr(args, "no_timestamps", False))
+                        timestamps=not getattr(args, "no_timestamps", False),
+                        students=None if taught is None else _students(taught.lesson))
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
             status = _run(args, security, store, lesson, screen)
@@ -108,8 +119,30 @@ def _finish(lesson: Lesson, shared: SharedClass, *, summary: bool) -> None:
         from simulator.render.lessonlog import summary_text
 
         sys.stdout.write(summary_text(shared.model, shared.lang))
+        if lesson.students is not None:
+            from simulator.render.lessonlog import lesson_summary
+
+            with shared.lock:
+                finished, unfinished = lesson.students.finished()
+            sys.stdout.write(lesson_summary(lesson.students.lesson.id, finished, unfinished,
+                                            shared.lang))
         if stopped := lesson.log_stopped():
             print(stopped)
+
+
+def _lesson_server(args: argparse.Namespace, lang: str) -> LessonServer | str | None:
+    """``--lesson``'s server (None without one); imported only then."""
+    if getattr(args, "lesson", None) is None and getattr(args, "course", None) is None:
+        return None
+    from simulator.faces.servelesson import lesson_server
+
+    return lesson_server(args, lang)
+
+
+def _students(lesson: CourseLesson) -> Students:
+    from simulator.render.students import Students
+
+    return Students(lesson)
 
 
 def _open_store(args: argparse.Namespace) -> ReceiptStore | None:
@@ -164,6 +197,7 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     policy = security.policy
     implicit: list[int] = []
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
+    taught = None if lesson is None or lesson.students is None else lesson.students.lesson
     drops, stopping = LogDrops(), Stopping()
     # trio hands signals still pending when its receiver closes back to the handler that
     # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
@@ -175,9 +209,12 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(args), lesson)
             async with send, trio.open_nursery() as inner:
+                idle = None if taught is None else taught.setup.idle_timeout
                 serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,
-                                options=tcp_options(args, security), feed=send, on_drop=drops.add,
-                                on_end=partial(_ended, send, drops), on_tls_port=implicit.append)
+                                options=tcp_options(args, security, idle), feed=send,
+                                on_drop=drops.add, on_end=partial(_ended, send, drops),
+                                on_tls_port=implicit.append,
+                                farewell=_farewell(send, policy, taught))
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
@@ -185,6 +222,10 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                                port=err.port, error=err.strerror or err), file=sys.stderr)
                     return 1
                 url = _announce(args, security, port, implicit)
+                if taught is not None:
+                    from simulator.faces.servelesson import start_line
+
+                    print(start_line(taught, _lang(args)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(args))
                 if screen is not None and lesson is not None:
@@ -213,6 +254,17 @@ def _ended(send: trio.MemorySendChannel[Item], drops: LogDrops, session_id: str,
     """A session is over: a note for the log, behind its last Exchange."""
     if not _offer(send, SessionEnd(session_id, peer, state)):
         drops.add()
+
+
+def _farewell(send: trio.MemorySendChannel[Item], policy: Policy,
+              taught: CourseLesson | None) -> Callable[[str, Exchange], Awaitable[Exchange]] | None:
+    """With a lesson: the 221 to QUIT names the steps the student has done."""
+    if taught is None:
+        return None
+    from simulator.faces.servelesson import farewell
+
+    return partial(farewell, partial(_offer, send), policy.hostname, taught.id,
+                   len(taught.goals))
 
 
 def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:
@@ -295,6 +347,9 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
             if lesson is not None:
                 count = 0 if drops is None else drops.count
                 batch = await trio.to_thread.run_sync(lesson.take, lines, count)
+                for asked in lines:  # the QUITs waiting for their 221 (servelesson.py)
+                    if isinstance(asked, FarewellAsk):
+                        asked.wake()
                 if news := lesson.log_news():  # --log stopped (a full disk): said once
                     say(news)
             else:

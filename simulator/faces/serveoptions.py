@@ -26,9 +26,10 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def prepared(args: argparse.Namespace, lang: str, *,
-             dashboard_without_terminal: bool = False) -> Prepared | str:
+             dashboard_without_terminal: bool = False,
+             lesson: Prepared | None = None) -> Prepared | str:
     """The server the options describe (policy, scenario, TLS, AUTH), or what is wrong with
-    them, in ``lang``."""
+    them, in ``lang``; ``lesson``: the server a lesson set up (``--lesson``) instead."""
     problem = _check_options(args)
     if not problem and dashboard_without_terminal:
         from simulator.lessons.classroom import say as classroom_say
@@ -36,6 +37,8 @@ def prepared(args: argparse.Namespace, lang: str, *,
         problem = classroom_say(lang, "dashboard", "not-a-terminal")
     if problem:
         return problem
+    if lesson is not None:
+        return lesson
     scenario = _scenario(args)
     if isinstance(scenario, str):
         return scenario
@@ -89,9 +92,12 @@ def _check_options(args: argparse.Namespace) -> str | None:
     return None
 
 
-def tcp_options(args: argparse.Namespace, security: Prepared) -> TcpOptions:
-    """Where and how the server listens, as the command line says."""
+def tcp_options(args: argparse.Namespace, security: Prepared,
+                idle: float | None = None) -> TcpOptions:
+    """Where and how the server listens, as the command line says (``idle``: a lesson's
+    idle timeout instead of ``--timeout``)."""
     return TcpOptions(host=args.host, port=args.port, max_clients=args.max_clients,
-                      timeouts=Timeouts(args.timeout, args.data_block_timeout, args.data_timeout),
+                      timeouts=Timeouts(idle or args.timeout, args.data_block_timeout,
+                                        args.data_timeout),
                       tls=security.context, tls_port=args.tls_port,
                       max_per_client=per_client_limit(args.host, args.max_per_client))

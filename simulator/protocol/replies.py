@@ -86,6 +86,7 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     "session.helo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.ehlo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.quit": _S(221, "2.0.0", "{host} closing connection, goodbye"),
+    "session.quit-lesson": _S(221, "2.0.0", "{host} closing connection, goodbye: lesson {lesson}, {done} of {total} steps done"),
     "session.noop": _S(250, "2.0.0", "OK"),
     "session.rset": _S(250, "2.0.0", "OK: transaction reset"),
     "session.timeout": _S(421, "4.4.2", "{host} idle too long, closing connection"),

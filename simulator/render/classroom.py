@@ -22,6 +22,7 @@ from typing import Final, NamedTuple
 from simulator.protocol import Exchange, State
 from simulator.protocol.credentials import masked
 from simulator.protocol.events import Then
+from simulator.protocol.farewell import QUIT_KEYS
 from simulator.server.notices import Notice
 
 TRANSCRIPT_LIMIT: Final = 200
@@ -80,6 +81,15 @@ class SessionRecord:
     """It ended inside DATA: the message being sent was thrown away."""
     transcript: deque[Exchange] = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
     mistakes: dict[str, int] = field(default_factory=dict)
+    student: str = ""
+    """Who the lesson knows this session as: the AUTH user, else the HELO name ("" before
+    either)."""
+    steps_done: tuple[str, ...] = ()
+    """The ids of the lesson's steps this student has done, in the order they were ticked."""
+    steps_total: int = 0
+    """How many steps the lesson has (0: serve runs no lesson)."""
+    last_step: float = 0.0
+    """The model's time (monotonic) of the last tick, or of the session's start."""
 
     @property
     def number(self) -> int:
@@ -144,7 +154,7 @@ class ClassModel:
             self._note_mistake(record, exchange)
         if exchange.then is Then.CLOSE:
             record.closed = True
-            record.ended = record.ended or ("quit" if reply.key == "session.quit" else "server")
+            record.ended = record.ended or ("quit" if reply.key in QUIT_KEYS else "server")
         return shown
 
     def _record(self, session_id: str, peer: str, now: float) -> SessionRecord:

@@ -15,6 +15,7 @@ from simulator.lessons.classroom import mistake_title, say
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_bytes
 
+from .classmessages import MessageNote
 from .classroom import ClassModel, SessionRecord
 
 SUMMARY_MISTAKES: Final = 5
@@ -81,3 +82,65 @@ def summary_text(model: ClassModel, lang: str) -> str:
 def timestamp(when: datetime.datetime) -> str:
     """The line log's time stamp: local wall-clock time to the second."""
     return when.strftime("%H:%M:%S")
+
+
+# -- serve --lesson: students, their steps, the messages -----------------------------------
+
+UNFINISHED_LISTED: Final = 10
+"""Names of students who did not finish that the summary lists; the rest are counted."""
+
+
+def _head(when: datetime.datetime, session_id: str, peer: str) -> dict[str, object]:
+    return {"time": when.isoformat(timespec="milliseconds"), "session": session_id,
+            "client": peer}
+
+
+def student_record(when: datetime.datetime, record: SessionRecord,
+                   lesson: str) -> dict[str, object]:
+    """The session became known as a student (a later AUTH: again, by the new name)."""
+    return {**_head(when, record.session_id, record.peer), "event": "student",
+            "student": record.student, "lesson": lesson, "total": record.steps_total}
+
+
+def step_record(when: datetime.datetime, record: SessionRecord, lesson: str, step: str,
+                done: int) -> dict[str, object]:
+    """A step the session's student did."""
+    return {**_head(when, record.session_id, record.peer), "event": "step",
+            "student": record.student, "lesson": lesson, "step": step, "done": done,
+            "total": record.steps_total}
+
+
+def message_record(when: datetime.datetime, peer: str, note: MessageNote,
+                   stored: str | None) -> dict[str, object]:
+    """A message accepted at the dot (``stored``: where), refused there, or lost."""
+    return {**_head(when, note.session_id, peer), "event": "message", "status": note.status,
+            "from": note.sender, "to": list(note.recipients), "subject": note.subject,
+            "size": note.size, "stored": stored, "reason": note.reason}
+
+
+def student_line(record: SessionRecord, done: int, lang: str) -> str:
+    return say(lang, "serve", "student", id=record.session_id, peer=record.peer,
+               student=record.student, done=done, total=record.steps_total)
+
+
+def step_line(record: SessionRecord, step: str, done: int, lang: str) -> str:
+    return say(lang, "serve", "step", id=record.session_id, peer=record.peer,
+               student=record.student, step=step, done=done, total=record.steps_total)
+
+
+def lesson_summary(lesson: str, finished: list[str], unfinished: list[str],
+                   lang: str) -> str:
+    """How many students finished the lesson, and the first UNFINISHED_LISTED of those
+    who did not (the rest counted)."""
+    students = len(finished) + len(unfinished)
+    if not students:
+        return say(lang, "serve", "lesson-nobody", lesson=lesson) + "\n"
+    lines = [say(lang, "serve", "lesson-summary", lesson=lesson, finished=len(finished),
+                 students=students)]
+    if unfinished:
+        names = ", ".join(unfinished[:UNFINISHED_LISTED])
+        if len(unfinished) > UNFINISHED_LISTED:
+            names = say(lang, "serve", "lesson-more", names=names,
+                        more=len(unfinished) - UNFINISHED_LISTED)
+        lines.append(say(lang, "serve", "lesson-unfinished", names=names))
+    return "\n".join(lines) + "\n"

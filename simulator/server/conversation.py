@@ -25,31 +25,33 @@ import errno
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Final, TypeVar
 
 import trio
 
 from simulator.protocol import Exchange, ReceivedMessage, Session, State, Then, make_reply
 from simulator.protocol.dsn import later_report
+from simulator.protocol.farewell import QUIT, QUIT_KEYS
+from simulator.server.closing import (
+    FAREWELL_SECONDS,
+    LINGER_SECONDS,
+    RECEIVE_SIZE,
+    linger,
+    say_last,
+)
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.notices import notice
 from simulator.server.store import Store
 from simulator.server.tls import HandshakeFailed, start_tls
 
-RECEIVE_SIZE: Final = 16 * 1024
-"""Octets read per receive: bounds what one read can add to a session's memory. The one
-size for the server's streams (SocketConnection reads this much when asked for no size)."""
-FAREWELL_SECONDS: Final = 1.0
-"""At shutdown, how long a client gets to take its 421 before the socket is closed anyway."""
-LINGER_SECONDS: Final = 2.0
-"""After a closing reply, at most this long is spent draining the client's last bytes so the
-close is a FIN (a reply followed by a reset can be lost in the client's kernel)..."""
-QUIET_SECONDS: Final = 0.1
-"""...and the draining stops as soon as the client has been silent this long."""
 _STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 Publish = Callable[[Exchange], None]
+Farewell = Callable[[Exchange], Awaitable[Exchange]]
+"""The 221 to QUIT -> the 221 to send (``serve --lesson``'s names the steps done)."""
+ASK_SECONDS: Final = 1.0
+"""How long a Farewell may take; past it the plain 221 goes out."""
 T = TypeVar("T")
 
 log = logging.getLogger(__name__)
@@ -98,19 +100,20 @@ def _ignore(exchange: Exchange) -> None:
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
                 *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
                 drain: bool = False, implicit_tls: bool = False,
-                watch_ahead: float = 0.0) -> None:
+                watch_ahead: float = 0.0, farewell: Farewell | None = None) -> None:
     """Hold the conversation of ``session`` on ``stream``, then close the stream.
 
     ``timeouts`` bound the client's time (421 4.4.2 when one runs out). ``stopping`` is the
     server's shutdown state (see :class:`Stopping`; by default one that never stops).
     ``drain`` is for TCP: before closing after a 421, read what the client still sends, so
-    the close is a FIN and not a reset that could destroy the 421 (see :func:`_linger`).
+    the close is a FIN and not a reset that could destroy the 421 (see :func:`linger`).
     ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
     ``watch_ahead``: seconds to wait before each reply for input that should not be there
-    yet (see :meth:`_Talk.ahead`).
+    yet (see :meth:`_Talk.ahead`). ``farewell`` may change the 221 to QUIT (see
+    :meth:`_Talk.answer`).
     """
     talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
-    talk.watch = watch_ahead
+    talk.watch, talk.farewell = watch_ahead, farewell
     try:
         try:
             if implicit_tls:
@@ -119,8 +122,8 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
         except trio.Cancelled:
             if session.state is State.CLOSED:
                 raise  # already said goodbye (221 or 421); just close
-            with trio.CancelScope(shield=True) as farewell:
-                farewell.deadline = trio.current_time() + FAREWELL_SECONDS
+            with trio.CancelScope(shield=True) as last_word:
+                last_word.deadline = trio.current_time() + FAREWELL_SECONDS
                 await say_last(stream, session.shutdown(), publish, drain)
             raise
     except (trio.BrokenResourceError, trio.ClosedResourceError):
@@ -146,8 +149,8 @@ def _handshake_failed(session: Session, key: str) -> Exchange:
 class _Talk:
     """One conversation's loop and what it needs (one object, not eight arguments each)."""
 
-    __slots__ = ("carried", "deadline", "drain", "publish", "session", "stopping", "store",
-                 "stream", "watch")
+    __slots__ = ("carried", "deadline", "drain", "farewell", "publish", "session", "stopping",
+                 "store", "stream", "watch")
 
     def __init__(self, stream: trio.abc.Stream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,
@@ -160,6 +163,7 @@ class _Talk:
         self.stopping = stopping
         self.drain = drain
         self.watch = 0.0
+        self.farewell: Farewell | None = None
         self.carried: bytes | None = None
         """Input read while watching (b"": the client hung up), to be fed next."""
 
@@ -209,7 +213,8 @@ class _Talk:
             for exchange in exchanges:
                 if exchange.message is not None:
                     return exchanges
-            segments, last = _replies(exchanges, self.publish)
+            segments, last = (_replies(exchanges, self.publish) if self.farewell is None
+                              else await self.answer(exchanges))
             waited = sum(delay for delay, _ in segments)
             if waited:  # the server's own waiting (a rule's, the error slowdown's) is not
                 waiting.deadline += waited  # the client's silence
@@ -232,6 +237,19 @@ class _Talk:
         more = not data.endswith(last.line) or await self.ahead()
         return [dataclasses.replace(exchange, sent_ahead=True)
                 if exchange is not last or more else exchange for exchange in exchanges]
+
+    async def answer(self, exchanges: list[Exchange]) -> tuple[Segments, Exchange | None]:
+        """:func:`_replies`, a 221 to QUIT at the end changed by ``farewell`` once all before
+        it is published; shielded (the engine has closed: a cancelled QUIT gets no reply)."""
+        if self.farewell is None or not exchanges or exchanges[-1].reply.key != QUIT or any(
+                exchange.then is not Then.CONTINUE for exchange in exchanges[:-1]):
+            return _replies(exchanges, self.publish)
+        *head, quit_ = exchanges
+        segments, _ = _replies(head, self.publish)
+        with trio.CancelScope(shield=True, deadline=trio.current_time() + ASK_SECONDS):
+            quit_ = await self.farewell(quit_)
+        tail, last = _replies([quit_], self.publish)
+        return segments + tail, last
 
     async def send(self, segments: Segments) -> None:
         """Send replies; each segment after its delay (a scenario rule asked the server to
@@ -264,7 +282,8 @@ class _Talk:
                 answered.append(exchange)
                 if exchange.then is not Then.CONTINUE:
                     break
-        segments, last = _replies(answered, self.publish)
+        segments, last = (_replies(answered, self.publish) if self.farewell is None
+                          else await self.answer(answered))
         guard = self.stopping.replying(self.deadline.idle)
         try:
             with guard:
@@ -287,15 +306,15 @@ class _Talk:
         object stays the same (server/tls.py's UpgradableStream), so timeouts and draining
         work unchanged on TLS. CLOSE: after the 221 to QUIT the socket closes at once: the
         client asked to end and sends nothing more (RFC 5321 §4.1.1.10). After a 421 the
-        client may still be sending, so its input is drained first (:func:`_linger`). (A
+        client may still be sending, so its input is drained first (:func:`linger`). (A
         scenario's delay is waited for in :meth:`send`.)
         """
         if exchange.then is Then.START_TLS:
             await start_tls(self.stream, self.session)
             return True
         if exchange.then is Then.CLOSE:
-            if self.drain and exchange.reply.key != "session.quit":
-                await _linger(self.stream, LINGER_SECONDS)
+            if self.drain and exchange.reply.key not in QUIT_KEYS:
+                await linger(self.stream, LINGER_SECONDS)
             return False
         return True
 
@@ -371,29 +390,3 @@ def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exc
         if exchange.then is not Then.CONTINUE:
             return segments, exchange
     return segments, None
-
-
-async def say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Publish,
-                   drain: bool) -> None:
-    """Send a closing reply (421) and close gracefully, within FAREWELL_SECONDS."""
-    publish(exchange)
-    with trio.move_on_after(FAREWELL_SECONDS):
-        await stream.send_all(exchange.reply.to_bytes())
-        if drain:
-            await _linger(stream, FAREWELL_SECONDS)
-
-
-async def _linger(stream: trio.abc.Stream, seconds: float) -> None:
-    """Half-close, then read and drop what the client still sends until it is quiet.
-
-    Closing a TCP socket with unread input sends a reset, which can destroy the reply the
-    client has not read yet; draining first makes the close an orderly FIN.
-    """
-    with trio.move_on_after(seconds):
-        if isinstance(stream, trio.abc.HalfCloseableStream):
-            await stream.send_eof()
-        while True:
-            with trio.move_on_after(QUIET_SECONDS) as quiet:
-                data = await stream.receive_some(RECEIVE_SIZE)
-            if quiet.cancelled_caught or not data:
-                return

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import ssl
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, NamedTuple
 
 import trio
@@ -26,7 +27,8 @@ import trio
 from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
 from simulator.protocol.memory import Memory
 from simulator.protocol.referee import client_address
-from simulator.server.conversation import Publish, drive, local_clock, offer, publisher, say_last
+from simulator.server.closing import say_last
+from simulator.server.conversation import Publish, drive, local_clock, offer, publisher
 from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
 from simulator.server.dkimcheck import with_dkim
 from simulator.server.memstream import stream_pair
@@ -142,6 +144,9 @@ class PeerExchange(NamedTuple):
     exchange: Exchange
     at: float = 0.0
     """trio's clock when the reply was given (the grader judges a greylisting retry by it)."""
+    user: str | None = None
+    """Who had logged in with AUTH when the reply was given (``serve --lesson`` knows a
+    student by it)."""
 
 
 async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASSROOM,
@@ -150,6 +155,7 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
                     on_end: Callable[[str, str, State], None] | None = None,
                     on_tls_port: Callable[[int], None] | None = None,
                     stopping: Stopping | None = None,
+                    farewell: Callable[[str, Exchange], Awaitable[Exchange]] | None = None,
                     task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
     """Accept SMTP clients where ``options`` say until cancelled; one session per connection.
 
@@ -162,6 +168,8 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
     watcher never slows a client) and ``on_drop`` is called, so the watcher can say it
     missed some. ``on_end(session_id, peer, state)`` is called when a session is over, with
     the engine's state then (DATA: the client left in the middle of a message).
+    ``farewell(session_id, exchange)`` may change a session's 221 to QUIT (drive's
+    ``farewell``: ``serve --lesson`` names the steps done).
     """
     listeners = await open_listeners(options.host, options.port)
     try:
@@ -173,6 +181,7 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
         raise
     stopping = stopping or Stopping()
     clients = _Clients(policy, store, options, stopping, feed, on_drop, on_end)
+    clients.farewell = farewell
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         for listener in listeners:
@@ -206,6 +215,7 @@ class _Clients:
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
+        self.farewell: Callable[[str, Exchange], Awaitable[Exchange]] | None = None
         self.active = 0
         self.connections = 0
 
@@ -229,13 +239,16 @@ class _Clients:
         self.active += 1
         self.per_address[address] = held + 1
         session = _new_session(self.policy, peer, session_id, self.memory, self.tls)
+        if self.feed is not None and self.policy.auth:
+            publish = self._publisher(session_id, peer, session)
+        farewell = None if self.farewell is None else partial(self.farewell, session_id)
         try:
             stream: trio.abc.Stream = connection
             if self.tls is not None:
                 stream = UpgradableStream(connection, self.tls)
             await drive(stream, session, self.store, publish, timeouts=self.timeouts,
                         stopping=self.stopping, drain=True, implicit_tls=implicit,
-                        watch_ahead=self.watch_ahead)
+                        watch_ahead=self.watch_ahead, farewell=farewell)
         finally:
             self.active -= 1
             self._left(address)
@@ -262,14 +275,16 @@ class _Clients:
         finally:
             await trio.aclose_forcefully(connection)
 
-    def _publisher(self, session_id: str, peer: str) -> Publish:
+    def _publisher(self, session_id: str, peer: str, session: Session | None = None) -> Publish:
+        """Each Exchange onto the feed, tagged (with ``session``: and with who logged in)."""
         feed, on_drop = self.feed, self.on_drop
         if feed is None:
             return _ignore
 
         def publish(exchange: Exchange) -> None:
-            if not offer(feed, PeerExchange(session_id, peer, exchange,
-                                                trio.current_time())) and on_drop:
+            user = None if session is None else session.security.user
+            if not offer(feed, PeerExchange(session_id, peer, exchange, trio.current_time(),
+                                            user)) and on_drop:
                 on_drop()
 
         return publish

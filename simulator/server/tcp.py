@@ -21,7 +21,7 @@ from typing import Final
 
 import trio
 
-from simulator.server.conversation import RECEIVE_SIZE
+from simulator.server.closing import RECEIVE_SIZE
 from simulator.server.notices import notice
 
 ACCEPT_PAUSE: Final = 0.1

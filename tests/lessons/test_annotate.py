@@ -17,7 +17,8 @@ SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": 
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
-          "client": "192.0.2.1", "sender_domain": "bank.example"}
+          "client": "192.0.2.1", "sender_domain": "bank.example", "lesson": "hello",
+          "done": 2, "total": 3}
 
 
 PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")

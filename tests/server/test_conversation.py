@@ -301,3 +301,65 @@ async def test_a_watching_driver_marks_replies_the_client_did_not_wait_for(
     assert [(e.reply.code, e.sent_ahead) for e in early] == [
         (220, False), (250, False), (250, True), (250, False), (354, True), (250, True),
         (221, True)]  # it read one reply per chunk, so it closed before the 221 came
+
+
+# -- a farewell: serve --lesson changes the 221 to QUIT -----------------------------------------
+
+async def _farewell_run(chunk: bytes, answer: bool) -> tuple[bytes, list[str], list[str]]:
+    """A client sends ``chunk`` then reads to the end; what it read, the keys published, and
+    the keys published by the time the farewell was asked."""
+    from simulator.protocol.farewell import with_progress
+
+    client, server = trio.testing.memory_stream_pair()
+    send_, receive = trio.open_memory_channel[Exchange](100)
+    seen_at_ask: list[str] = []
+
+    async def farewell(exchange: Exchange) -> Exchange:
+        seen_at_ask.extend(e.reply.key for e in _drained(receive))
+        if not answer:
+            await trio.sleep_forever()  # bounded by the driver
+        return with_progress(exchange, host="h", lesson="hello", done=3, total=3)
+
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(partial(drive, server, Session(POLICY), MemoryStore(),
+                                   publisher(send_), farewell=farewell))
+        await client.send_all(chunk)
+        data = b""
+        while more := await client.receive_some():
+            data += more
+    return data, seen_at_ask + [e.reply.key for e in _drained(receive)], seen_at_ask
+
+
+def _drained(receive: trio.MemoryReceiveChannel[Exchange]) -> list[Exchange]:
+    return [receive.receive_nowait() for _ in range(receive.statistics().current_buffer_used)]
+
+
+@pytest.mark.parametrize("chunk", [b"EHLO a.example\r\nNOOP\r\nQUIT\r\n",
+                                   b"EHLO a.example\r\nMAIL FROM:<a@b.example>\r\n"
+                                   b"RCPT TO:<c@d.example>\r\nDATA\r\nhi\r\n.\r\nQUIT\r\n"])
+async def test_a_farewell_is_asked_after_all_before_the_quit_is_published(
+        autojump_clock: trio.testing.MockClock, chunk: bytes) -> None:
+    data, published, at_ask = await _farewell_run(chunk, answer=True)
+    assert data.endswith(b"221 2.0.0 h closing connection, goodbye: lesson hello, "
+                         b"3 of 3 steps done\r\n")
+    assert at_ask[-1] in ("session.noop", "data.accepted") and "session.quit" not in at_ask
+    assert published[-1] == "session.quit-lesson" and published[:-1] == at_ask
+
+
+async def test_a_farewell_that_does_not_answer_in_time_leaves_the_plain_221(
+        autojump_clock: trio.testing.MockClock) -> None:
+    start = trio.current_time()
+    data, published, _ = await _farewell_run(b"EHLO a.example\r\nQUIT\r\n", answer=False)
+    assert data.endswith(wire("session.quit")) and published[-1] == "session.quit"
+    assert trio.current_time() - start <= 2
+
+
+async def test_without_a_farewell_the_221_is_the_plain_one() -> None:
+    client, server = trio.testing.memory_stream_pair()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(partial(drive, server, Session(POLICY), MemoryStore(),
+                                   publisher(None)))
+        reader = ReplyReader(client)
+        assert await reader.reply() == wire("session.greeting")
+        await client.send_all(b"QUIT\r\n")
+        assert await reader.reply() == wire("session.quit")
