@@ -54,6 +54,7 @@ class Lesson:
         with self.shared.lock:
             model = self.shared.model
             model.dropped = dropped
+            model.clock = timestamp(when)  # the messages pane's time
             for item in items:
                 if isinstance(item, SessionEnd):
                     record = model.ended(item, now)
@@ -67,6 +68,7 @@ class Lesson:
                 if message is not None and self.receipts is not None:
                     where = self.receipts.take(message.queue_id)
                     if where is not None and item.exchange.reply.code == 250:
+                        model.messages.stored(message.queue_id, where)
                         lines.append(stamp + stored_line(item.session_id, item.peer,
                                                          message.queue_id, where, self.lang))
             self.shared.version += 1
