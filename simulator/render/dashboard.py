@@ -21,7 +21,7 @@ from .classroom import SORTS, ClassModel, Mistake, SessionRecord
 from .dashgoals import goal_fragments, side_by_side, step_goal
 from .demo import split_lines
 from .transcript import Fragments, step_fragments
-from .wrap import char_width, wrap_fragments
+from .wrap import char_width, text_width, wrap_fragments
 
 WIDTHS: Final = (5, 21, 16, 10, 5, 5, 5, 0, 6, 4, 5, 9)
 """Column widths; 0 is the one that takes what is left (the last reply)."""
@@ -33,7 +33,7 @@ DROP_ORDER: Final = (1, 10, 9, 4, 8, 6, 3, 11, 2)
 """On a narrow screen, the columns left out first: the client's address (the name says
 who it is), AUTH, TLS, commands, idle, messages, state, steps, HELO. The id, errors and
 last reply always stay."""
-MIN_REPLY: Final = 16
+MIN_REPLY: Final = 20
 CUT: Final = "…"
 """The end of a cell cut to fit."""
 DASH_STYLE: Final = (
@@ -207,7 +207,7 @@ def mistake_fragments(model: ClassModel, choices: Choices, width: int) -> Fragme
     if choices.step:
         heading = say(lang, "dashboard", "mistakes-at-step", step=choices.step,
                       goal=step_goal(model, choices.step, lang))
-    out: Fragments = [("class:dash.heading", fit(heading, width)), ("", "\n")]
+    out = wrap_fragments([("class:dash.heading", heading + "\n")], width)
     found = model.mistakes(step=choices.step)
     if not found:
         return [*out, ("class:dim", say(lang, "dashboard", "no-mistakes") + "\n")]
@@ -246,8 +246,10 @@ def title_fragments(model: ClassModel, choices: Choices, url: str, width: int) -
                                                                 f"sort-{choices.sort}")))
     if model.discarded:
         flags.append(say(lang, "dashboard", "discarded-count", count=model.discarded))
-    if flags:
-        text += " · " + " · ".join(flags)
+    if flags:  # the flags stay in sight: on a narrow screen the title gives way first
+        shown = " · " + " · ".join(flags)
+        room = max(width - text_width(shown), width // 3)
+        text = (text if text_width(text) <= room else fit(text, room)) + shown
     return [("class:dash.title", fit(text, width))]
 
 

@@ -16,7 +16,7 @@ from .wrap import wrap_fragments
 
 FIXED: Final = (4, 8, 7)
 """Widths of the number, the time and the size."""
-SHARES: Final = (0.18, 0.3, 0.24, 0.28)
+SHARES: Final = (0.16, 0.26, 0.22, 0.36)
 """How the rest is shared: student, envelope, Subject, where (or why discarded)."""
 
 
@@ -54,8 +54,12 @@ def _widths(width: int) -> tuple[int, ...]:
 
 
 def _line(cells: tuple[str, ...], width: int) -> str:
-    return _fit(" ".join(_fit(cell, w) for cell, w in zip(cells, _widths(width), strict=True)),
-                width)
+    widths = list(_widths(width))
+    if not cells[4] and cells[5] == "" and len(cells) == 7 and cells[0] != "#":
+        # no Subject, no size (a message lost before its text): why takes their room
+        cells = (*cells[:4], cells[6])
+        widths = [*widths[:4], widths[4] + widths[5] + widths[6] + 2]
+    return _fit(" ".join(_fit(cell, w) for cell, w in zip(cells, widths, strict=True)), width)
 
 
 def messages_fragments(log: MessageLog, lang: str, width: int, height: int,
@@ -124,7 +128,8 @@ def message_lines(message: MessageRecord, lang: str, width: int, *,
     lines += para("class:dash.heading", say(lang, "dashboard", "message-header"))
     lines += [line for raw_line in head.split(b"\r\n") for line in para("", show_bytes(raw_line))]
     lines += para("class:dash.heading", say(lang, "dashboard", "message-body"))
-    lines += [line for raw_line in body.split(b"\r\n") for line in para("", show_bytes(raw_line))]
+    lines += [line for raw_line in body.removesuffix(b"\r\n").split(b"\r\n")
+              for line in para("", show_bytes(raw_line))]
     return lines
 
 
