@@ -34,6 +34,10 @@ DROP_ORDER: Final = (1, 10, 9, 4, 8, 6, 3, 11, 2)
 who it is), AUTH, TLS, commands, idle, messages, state, steps, HELO. The id, errors and
 last reply always stay."""
 MIN_REPLY: Final = 20
+WIDE_REPLY: Final = 40
+"""Past this width of the last reply, the name column takes the rest (up to MAX_NAME)."""
+NAME: Final = 2
+MAX_NAME: Final = 40
 CUT: Final = "…"
 """The end of a cell cut to fit."""
 DASH_STYLE: Final = (
@@ -137,7 +141,10 @@ def _layout(width: int, lesson: bool = False) -> tuple[tuple[int, ...], tuple[in
         if column in shown:
             shown.remove(column)
     fixed = sum(WIDTHS[i] + 1 for i in shown)
-    widths = tuple(WIDTHS[i] if WIDTHS[i] else max(width - fixed, MIN_REPLY) for i in shown)
+    # A wide screen gives the name room first: a HELO name is longer than a reply's title.
+    wider = min(max(width - fixed - WIDE_REPLY, 0), MAX_NAME - WIDTHS[NAME]) if NAME in shown else 0
+    widths = tuple(WIDTHS[i] + (wider if i == NAME else 0) if WIDTHS[i]
+                   else max(width - fixed - wider, MIN_REPLY) for i in shown)
     return tuple(shown), widths
 
 

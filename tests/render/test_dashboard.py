@@ -138,7 +138,7 @@ def test_on_a_narrow_screen_the_address_goes_before_the_name() -> None:
 def test_a_cell_cut_to_fit_ends_with_an_ellipsis() -> None:
     model = ClassModel()
     feed(model, "S1", b"EHLO a-very-long-client-name.students.example\r\n")
-    cell = row(table(model, 200), "S1").split()[2]
+    cell = row(table(model, 120), "S1").split()[2]
     assert cell == "a-very-long-cli…"
     assert fit("abcdef", 4) == "abc…" and fit("abc", 4) == "abc "
     assert fit("中文名字很长", 7) == "中文名…" and fit("中文名字很长", 8) == "中文名… "
@@ -196,3 +196,11 @@ def test_the_spotlight_shows_the_goal_panel_beside_the_transcript() -> None:
     plain = ClassModel()
     feed(plain, "S1", *MESSAGE)  # no lesson: the transcript alone
     assert "│" not in to_plain(spotlight_fragments(plain.sessions["S1"], "en", 120, 30, plain))
+
+
+def test_a_wide_screen_gives_the_name_room_before_the_last_reply() -> None:
+    model = ClassModel()
+    feed(model, "S1", b"EHLO a-very-long-client-name.students.example\r\n")
+    assert "a-very-long-client-name.students.example" in row(table(model, 200), "S1")
+    assert "a-very-long-client-name… " in row(table(model, 140), "S1")
+    assert "a-very-long-cli… " in row(table(model, 120), "S1")  # the reply keeps its room
