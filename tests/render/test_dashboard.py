@@ -202,5 +202,5 @@ def test_a_wide_screen_gives_the_name_room_before_the_last_reply() -> None:
     model = ClassModel()
     feed(model, "S1", b"EHLO a-very-long-client-name.students.example\r\n")
     assert "a-very-long-client-name.students.example" in row(table(model, 200), "S1")
-    assert "a-very-long-client-name… " in row(table(model, 140), "S1")
+    assert "a-very-long-client-nam… " in row(table(model, 140), "S1")
     assert "a-very-long-cli… " in row(table(model, 120), "S1")  # the reply keeps its room
