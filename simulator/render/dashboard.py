@@ -155,9 +155,13 @@ def _row(cells: Sequence[str], shown: Sequence[int], widths: Sequence[int]) -> s
 def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
                     height: int) -> Fragments:
     """The heading and the rows that fit, scrolled so the selected row shows."""
-    shown, widths = _layout(width, has_lesson(model))
-    out: Fragments = [("class:dash.heading",
-                       fit(_row(columns(choices.lang), shown, widths), width)), ("", "\n")]
+    lesson = has_lesson(model)
+    shown, widths = _layout(width, lesson)
+    headings = list(columns(choices.lang))
+    if lesson:  # the lesson knows each student by name (the AUTH user, else the HELO name)
+        headings[NAME] = say(choices.lang, "dashboard", "student-column")
+    out: Fragments = [("class:dash.heading", fit(_row(headings, shown, widths), width)),
+                      ("", "\n")]
     rows = model.rows(text=choices.filter_text, errors_only=choices.errors_only,
                       sort=choices.sort)
     if not rows:
