@@ -16,6 +16,8 @@ from .wrap import wrap_fragments
 
 FIXED: Final = (4, 8, 7)
 """Widths of the number, the time and the size."""
+NARROW: Final = 100
+"""Below this many columns the time and the size are left out (the rest is worth more)."""
 SHARES: Final = (0.16, 0.26, 0.22, 0.36)
 """How the rest is shared: student, envelope, Subject, where (or why discarded)."""
 
@@ -47,19 +49,22 @@ def envelope(message: MessageRecord) -> str:
 
 
 def _widths(width: int) -> tuple[int, ...]:
-    rest = max(width - sum(FIXED) - 6, 4 * 6)
+    """The seven columns' widths; 0 for one left out on a narrow screen."""
+    number, clock, size = FIXED if width >= NARROW else (FIXED[0], 0, 0)
+    rest = max(width - number - clock - size - (6 if width >= NARROW else 4), 4 * 6)
     shares = [max(int(rest * share), 6) for share in SHARES]
     shares[-1] += rest - sum(shares)
-    return (FIXED[0], FIXED[1], shares[0], shares[1], shares[2], FIXED[2], max(shares[3], 6))
+    return (number, clock, shares[0], shares[1], shares[2], size, shares[3])
 
 
 def _line(cells: tuple[str, ...], width: int) -> str:
     widths = list(_widths(width))
-    if not cells[4] and cells[5] == "" and len(cells) == 7 and cells[0] != "#":
+    if not cells[4] and cells[5] == "" and cells[0] != "#":
         # no Subject, no size (a message lost before its text): why takes their room
-        cells = (*cells[:4], cells[6])
-        widths = [*widths[:4], widths[4] + widths[5] + widths[6] + 2]
-    return _fit(" ".join(_fit(cell, w) for cell, w in zip(cells, widths, strict=True)), width)
+        widths[6] += widths[4] + 1 + (widths[5] + 1 if widths[5] else 0)
+        widths[4] = widths[5] = 0
+    return _fit(" ".join(_fit(cell, w) for cell, w in zip(cells, widths, strict=True) if w),
+                width)
 
 
 def messages_fragments(log: MessageLog, lang: str, width: int, height: int,
