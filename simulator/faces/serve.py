@@ -89,6 +89,7 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
                                               error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
+        shared.model.stuck_minutes = getattr(args, "stuck_minutes", None)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         # a signal once the server has stopped (while the summary prints) changes nothing

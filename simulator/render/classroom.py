@@ -43,7 +43,8 @@ NOT_MISTAKES: Final = frozenset({
 """Error replies that are the server's doing (shutdown, a failing or full store, the chaos
 scenario's seeded faults), not the student's."""
 STUCK_MINUTES: Final = 5
-"""A student with a lesson step still to do and no new step for this long is marked stuck."""
+"""A student with a lesson step still to do and no new step for this long is marked stuck
+(``serve --stuck-minutes`` changes it)."""
 STUCK_REPEATS: Final = 3
 """...and so is one who got the same error reply this many times in a row."""
 SORTS: Final = ("connected", "activity", "name", "steps", "errors")
@@ -163,6 +164,8 @@ class ClassModel:
         self.activity = 0
         self.discarded = 0
         """Messages thrown away because their client hung up inside DATA."""
+        self.stuck_minutes: int | None = None
+        """``--stuck-minutes`` (None: STUCK_MINUTES; 0: time alone never marks anyone)."""
         self.lesson_steps: tuple[LessonStep, ...] = ()
         """The lesson's steps in order (serve --lesson sets them; empty: only the counts)."""
         self.messages = MessageLog()
@@ -253,7 +256,8 @@ class ClassModel:
         same error STUCK_REPEATS times in a row."""
         if record.closed or len(record.steps_done) >= record.steps_total:
             return False  # no lesson (0 steps), or every step done
-        return (now - record.last_step >= STUCK_MINUTES * 60
+        minutes = STUCK_MINUTES if self.stuck_minutes is None else self.stuck_minutes
+        return ((minutes > 0 and now - record.last_step >= minutes * 60)
                 or record.repeats >= STUCK_REPEATS)
 
     def ended(self, end: SessionEnd, now: float) -> SessionRecord:

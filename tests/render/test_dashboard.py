@@ -205,3 +205,15 @@ def test_a_wide_screen_gives_the_name_room_before_the_last_reply() -> None:
     assert "a-very-long-client-name.students.example" in row(table(model, 200), "S1")
     assert "a-very-long-client-nam… " in row(table(model, 140), "S1")
     assert "a-very-long-cli… " in row(table(model, 120), "S1")  # the reply keeps its room
+
+
+def test_stuck_minutes_change_when_time_alone_marks_a_student() -> None:
+    from simulator.cli import build_parser
+
+    assert build_parser().parse_args(["serve", "--stuck-minutes", "2"]).stuck_minutes == 2
+    model = lesson_class()
+    model.stuck_minutes = 2
+    assert "stuck" in row(table(model, now=30.0 + 120), "S2")
+    assert "stuck" not in row(table(model, now=30.0 + 119), "S2")
+    model.stuck_minutes = 0  # off: only the same error three times in a row
+    assert "stuck" not in row(table(model, now=1e6), "S2")
