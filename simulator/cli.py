@@ -112,7 +112,7 @@ def _lesson_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--dashboard", action="store_true")
     serve.add_argument("--log", metavar="FILE.jsonl", default=None)
     serve.add_argument("--no-timestamps", action="store_true")
-    serve.add_argument("--stuck-minutes", type=_whole_number, default=None, metavar="MINUTES")
+    serve.add_argument("--stuck-minutes", type=_whole_number, default=None, metavar="N")
     serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
 
 
