@@ -113,6 +113,7 @@ def _lesson_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--dashboard", action="store_true")
     serve.add_argument("--log", metavar="FILE.jsonl", default=None)
     serve.add_argument("--no-timestamps", action="store_true")
+    serve.add_argument("--stuck-minutes", type=_whole_number, default=None, metavar="N")
     serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     serve.add_argument("--lesson", metavar="ID|NUMBER", default=None)
     serve.add_argument("--course", metavar="DIR", default=None)

@@ -69,7 +69,8 @@ def test_error_sleep_is_taken_before_or_after_the_subcommand(argv: list[str]) ->
 @pytest.mark.parametrize(("option", "value", "says"), [
     ("--error-sleep", "-1", "from 0 to 60"), ("--error-sleep", "61", "from 0 to 60"),
     ("--error-sleep", "inf", "from 0 to 60"), ("--error-sleep", "soon", "from 0 to 60"),
-    ("--soft-error-limit", "-2", "0 or more"), ("--max-per-client", "1.5", "0 or more")])
+    ("--soft-error-limit", "-2", "0 or more"), ("--max-per-client", "1.5", "0 or more"),
+    ("--stuck-minutes", "soon", "0 or more")])
 def test_a_bad_limit_is_refused_with_what_to_give(option: str, value: str, says: str) -> None:
     result = smtp_sim("serve", "--port", "0", option, value)
     assert result.returncode == 2

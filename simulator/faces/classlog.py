@@ -76,6 +76,7 @@ class Lesson:
         with self.shared.lock:
             model = self.shared.model
             model.dropped = dropped
+            model.clock = timestamp(when)  # the messages pane's time
             for item in items:
                 if isinstance(item, FarewellAsk):
                     self._farewell(item, now, when, stamp, lines, records)
@@ -103,6 +104,7 @@ class Lesson:
         if message is not None and self.receipts is not None:
             where = self.receipts.take(message.queue_id)
             if where is not None and item.exchange.reply.code == 250:
+                model.messages.stored(message.queue_id, where)
                 lines.append(stamp + stored_line(item.session_id, item.peer,
                                                  message.queue_id, where, self.lang))
         note = self.messages.observe(item.session_id, item.exchange)

@@ -45,7 +45,6 @@ from simulator.server.tcp import ListenError
 if TYPE_CHECKING:
     from simulator.faces.servelesson import LessonServer
     from simulator.lessons.course import Lesson as CourseLesson
-    from simulator.render.students import Students
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
 """A full-screen view of the class (``--dashboard``): given the shared model, the server's
@@ -99,9 +98,12 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
                                               error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
+        shared.model.stuck_minutes = getattr(args, "stuck_minutes", None)
+        if taught is not None:
+            shared.model.lesson_steps = taught.steps()
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False),
-                        students=None if taught is None else _students(taught.lesson))
+                        students=None if taught is None else taught.students())
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
             status = _run(args, security, store, lesson, screen)
@@ -137,12 +139,6 @@ def _lesson_server(args: argparse.Namespace, lang: str) -> LessonServer | str | 
     from simulator.faces.servelesson import lesson_server
 
     return lesson_server(args, lang)
-
-
-def _students(lesson: CourseLesson) -> Students:
-    from simulator.render.students import Students
-
-    return Students(lesson)
 
 
 def _open_store(args: argparse.Namespace) -> ReceiptStore | None:

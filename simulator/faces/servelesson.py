@@ -25,6 +25,8 @@ from simulator.lessons.course import Lesson, default_course_root, load_course
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.farewell import with_progress
+from simulator.render.classroom import LessonStep
+from simulator.render.students import Students
 from simulator.server.secure import OptionError, Prepared, with_certificate
 
 SET_BY_LESSON: Final = (
@@ -42,6 +44,17 @@ class LessonServer:
 
     lesson: Lesson
     security: Prepared
+
+    def steps(self) -> tuple[LessonStep, ...]:
+        """The lesson's steps as the dashboard names them: each goal in every language."""
+        texts = self.lesson.texts.items()
+        return tuple(LessonStep(goal.id, {lang: text.steps[goal.id].goal for lang, text in texts
+                                          if goal.id in text.steps})
+                     for goal in self.lesson.goals)
+
+    def students(self) -> Students:
+        """Each student's progress through the lesson, for one serve run."""
+        return Students(self.lesson)
 
 
 def lesson_server(args: argparse.Namespace, lang: str) -> LessonServer | str | None:

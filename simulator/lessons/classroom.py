@@ -12,7 +12,7 @@ from .load import LANGS, MAX_DATA_FILE, Library, check_lang, default_library, re
 from .templates import fill
 
 KIND: Final = "classroom"
-SECTIONS: Final = ("demo", "dashboard", "serve", "mistakes")
+SECTIONS: Final = ("demo", "dashboard", "serve", "mistakes", "replies")
 DEMO_DIR: Final = "demos"
 """Built-in demos: ``NAME.LANG.run`` per language (the same commands, narration in that
 language) and ``NAME.toml`` (title, summary, server setup)."""
@@ -53,6 +53,13 @@ def mistake_title(key: str, code: int, lang: str) -> str:
         return code_entry(code, lang).title
     except UnknownCodeError:
         return key
+
+
+def reply_title(key: str, code: int, lang: str) -> str:
+    """The short title of any reply key: a mistake's (``[mistakes]``), else the other
+    replies' (``[replies]``), else the title of its reply code (a rule file's own key)."""
+    title = words(lang, "replies").get(key)
+    return title if isinstance(title, str) else mistake_title(key, code, lang)
 
 
 def demo_names(library: Library | None = None) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
@@ -24,6 +25,8 @@ from simulator.protocol.credentials import masked
 from simulator.protocol.events import Then
 from simulator.protocol.farewell import QUIT_KEYS
 from simulator.server.notices import Notice
+
+from .classmail import MessageLog
 
 TRANSCRIPT_LIMIT: Final = 200
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
@@ -40,6 +43,22 @@ NOT_MISTAKES: Final = frozenset({
     "tls.not-available"})
 """Error replies that are the server's doing (shutdown, a failing or full store, the chaos
 scenario's seeded faults), not the student's."""
+STUCK_MINUTES: Final = 5
+"""A student with a lesson step still to do and no new step for this long is marked stuck
+(``serve --stuck-minutes`` changes it)."""
+STUCK_REPEATS: Final = 3
+"""...and so is one who got the same error reply this many times in a row."""
+SORTS: Final = ("connected", "activity", "name", "steps", "errors")
+"""The orders the sessions table cycles through (the first is the default)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LessonStep:
+    """One step of the lesson ``serve --lesson`` runs, as the dashboard names it."""
+
+    id: str
+    goals: Mapping[str, str]
+    """The step's goal sentence per language."""
 
 
 class SessionEnd(NamedTuple):
@@ -79,6 +98,14 @@ class SessionRecord:
     """How it ended: ``quit``, ``server`` (a 421 or the like), ``client`` (hung up)."""
     discarded: bool = False
     """It ended inside DATA: the message being sent was thrown away."""
+    last_key: str = ""
+    """The reply key of the last reply (the table shows its short title)."""
+    repeats: int = 0
+    """How many times in a row the last reply was the same error (0: the last was no error)."""
+    repeated: str = ""
+    """That error's reply key."""
+    mistake_steps: set[tuple[str, int]] = field(default_factory=set)
+    """(reply key, lesson step) pairs this session met (each counted once per step)."""
     transcript: deque[Exchange] = field(default_factory=lambda: deque(maxlen=TRANSCRIPT_LIMIT))
     mistakes: dict[str, int] = field(default_factory=dict)
     student: str = ""
@@ -108,6 +135,8 @@ class Mistake:
     times: int
     count: int
     """How many sessions met it."""
+    steps: tuple[int, ...] = ()
+    """The lesson steps (1 = the first) the students were on when they met it."""
 
 
 @dataclass(slots=True)
@@ -116,6 +145,7 @@ class _Tally:
     sessions: list[str] = field(default_factory=list)
     count: int = 0
     times: int = 0
+    by_step: dict[int, _Tally] = field(default_factory=dict)
 
 
 class ClassModel:
@@ -133,6 +163,15 @@ class ClassModel:
         self.warnings = 0
         """How many warnings the server gave while the dashboard ran."""
         self.activity = 0
+        self.discarded = 0
+        """Messages thrown away because their client hung up inside DATA."""
+        self.stuck_minutes: int | None = None
+        """``--stuck-minutes`` (None: STUCK_MINUTES; 0: time alone never marks anyone)."""
+        self.lesson_steps: tuple[LessonStep, ...] = ()
+        """The lesson's steps in order (serve --lesson sets them; empty: only the counts)."""
+        self.messages = MessageLog()
+        self.clock = ""
+        """The wall-clock time (HH:MM:SS) of what is being fed (the feeder sets it)."""
         self._tallies: dict[str, _Tally] = {}
 
     def observe(self, session_id: str, peer: str, exchange: Exchange, now: float) -> Exchange:
@@ -147,9 +186,12 @@ class ClassModel:
         reply = exchange.reply
         record.last_code = reply.code
         record.last_reply = reply.wire_lines()[-1]
+        record.last_key = reply.key
         if exchange.line:
             record.commands += 1
         self._note_progress(record, exchange)
+        self.messages.observe(session_id, who(record), exchange, self.clock)
+        _note_repeats(record, exchange)
         if is_mistake(exchange):
             self._note_mistake(record, exchange)
         if exchange.then is Then.CLOSE:
@@ -160,7 +202,8 @@ class ClassModel:
     def _record(self, session_id: str, peer: str, now: float) -> SessionRecord:
         record = self.sessions.get(session_id)
         if record is None:
-            record = SessionRecord(session_id, peer, started=now, last_activity=now)
+            record = SessionRecord(session_id, peer, started=now, last_activity=now,
+                                   last_step=now)
             self.sessions[session_id] = record
             self.total_sessions += 1
             self._forget_old()
@@ -189,7 +232,34 @@ class ClassModel:
             tally.count += 1
             if len(tally.sessions) < LISTED:
                 tally.sessions.append(record.session_id)
+        step = self.step_on(record)
+        if step:
+            at_step = tally.by_step.setdefault(step, _Tally(exchange.reply.code))
+            at_step.times += 1
+            if (key, step) not in record.mistake_steps:
+                record.mistake_steps.add((key, step))
+                at_step.count += 1
+                if len(at_step.sessions) < LISTED:
+                    at_step.sessions.append(record.session_id)
         record.mistakes[key] = record.mistakes.get(key, 0) + 1
+
+    def step_on(self, record: SessionRecord) -> int:
+        """The lesson step (1 = the first) the student is on: the first not yet done, in the
+        lesson's order; 0 without a lesson or with every step done."""
+        done = set(record.steps_done)
+        if self.lesson_steps:
+            return next((n for n, step in enumerate(self.lesson_steps, 1)
+                         if step.id not in done), 0)
+        return len(done) + 1 if len(done) < record.steps_total else 0
+
+    def stuck(self, record: SessionRecord, now: float) -> bool:
+        """A student with steps left who made no step for STUCK_MINUTES, or who got the
+        same error STUCK_REPEATS times in a row."""
+        if record.closed or len(record.steps_done) >= record.steps_total:
+            return False  # no lesson (0 steps), or every step done
+        minutes = STUCK_MINUTES if self.stuck_minutes is None else self.stuck_minutes
+        return ((minutes > 0 and now - record.last_step >= minutes * 60)
+                or record.repeats >= STUCK_REPEATS)
 
     def ended(self, end: SessionEnd, now: float) -> SessionRecord:
         """A session is over: how (from what it last said) and whether a message was lost."""
@@ -198,6 +268,10 @@ class ClassModel:
             record.closed = True
             record.ended = "server" if end.state is State.CLOSED else "client"
             record.discarded = end.state is State.DATA
+            if record.discarded:
+                self.discarded += 1
+                self.messages.hung_up(record.session_id, who(record), self.clock)
+        self.messages.forget(record.session_id)
         record.state = State.CLOSED
         self.activity += 1
         record.activity, record.last_activity = self.activity, now
@@ -219,10 +293,13 @@ class ClassModel:
                 if len(self.sessions) <= SESSION_LIMIT:
                     return
 
-    def mistakes(self, limit: int | None = None) -> list[Mistake]:
-        """Error keys by how many sessions met them (then how often), most first."""
-        found = [Mistake(key, t.code, tuple(t.sessions), t.times, t.count)
-                 for key, t in self._tallies.items()]
+    def mistakes(self, limit: int | None = None, *, step: int = 0) -> list[Mistake]:
+        """Error keys by how many sessions met them (then how often), most first; with
+        ``step``, only what students met while on that lesson step."""
+        tallies = ((key, t.by_step.get(step) if step else t, t) for key, t in self._tallies.items())
+        found = [Mistake(key, t.code, tuple(t.sessions), t.times, t.count,
+                         tuple(sorted(whole.by_step)))
+                 for key, t, whole in tallies if t is not None]
         found.sort(key=lambda m: (-m.count, -m.times, m.key))
         return found[:limit] if limit is not None else found
 
@@ -230,18 +307,44 @@ class ClassModel:
     def open_sessions(self) -> int:
         return sum(not record.closed for record in self.sessions.values())
 
-    def rows(self, *, text: str = "", errors_only: bool = False) -> list[SessionRecord]:
-        """The table's sessions in the order they connected, filtered by address or HELO."""
+    def rows(self, *, text: str = "", errors_only: bool = False,
+             sort: str = SORTS[0]) -> list[SessionRecord]:
+        """The table's sessions in the order ``sort`` names (see SORTS), filtered by address,
+        HELO name or student name."""
         wanted = text.lower()
-        return [record for record in sorted(self.sessions.values(), key=lambda r: r.number)
-                if (not errors_only or record.errors)
-                and (not wanted or wanted in record.peer.lower()
-                     or wanted in record.helo.lower())]
+        found = [record for record in sorted(self.sessions.values(), key=lambda r: r.number)
+                 if (not errors_only or record.errors)
+                 and (not wanted or wanted in record.peer.lower()
+                      or wanted in record.helo.lower() or wanted in record.student.lower())]
+        orders = {"activity": lambda r: (-r.activity,),
+                  "name": lambda r: (who(r).lower(),),
+                  "steps": lambda r: (len(r.steps_done), -r.errors),
+                  "errors": lambda r: (-r.errors,)}
+        if sort in orders:
+            found.sort(key=orders[sort])  # stable: ties stay in connection order
+        return found
 
     def newest(self) -> SessionRecord | None:
         """The session with the most recent activity."""
         return max(self.sessions.values(), key=lambda r: r.activity, default=None)
 
+
+
+def who(record: SessionRecord) -> str:
+    """A session as the class knows it: the student's name, else the HELO name, else the
+    client's address (client text: the screen escapes it)."""
+    return record.student or record.helo or record.peer
+
+
+def _note_repeats(record: SessionRecord, exchange: Exchange) -> None:
+    """Count the same error reply in a row (what a stuck student keeps getting)."""
+    key = exchange.reply.key
+    if not is_mistake(exchange):
+        record.repeats, record.repeated = 0, ""
+    elif key == record.repeated:
+        record.repeats += 1
+    else:
+        record.repeats, record.repeated = 1, key
 
 
 class SharedClass:

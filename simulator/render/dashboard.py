@@ -11,23 +11,35 @@ from dataclasses import dataclass
 from typing import Final
 
 from simulator.client import Answer, Step
-from simulator.lessons.classroom import columns, mistake_title, say
+from simulator.lessons.classroom import columns, mistake_title, reply_title, say
 from simulator.lessons.ui import text
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.events import Then
 
-from .classroom import ClassModel, Mistake, SessionRecord
+from .classroom import SORTS, ClassModel, Mistake, SessionRecord
+from .dashgoals import goal_fragments, side_by_side, step_goal
 from .demo import split_lines
 from .transcript import Fragments, step_fragments
-from .wrap import char_width, wrap_fragments
+from .wrap import char_width, text_width, wrap_fragments
 
-WIDTHS: Final = (5, 21, 16, 10, 5, 5, 5, 0, 6, 4, 5)
+WIDTHS: Final = (5, 21, 16, 10, 5, 5, 5, 0, 6, 4, 5, 9)
 """Column widths; 0 is the one that takes what is left (the last reply)."""
-DROP_ORDER: Final = (10, 9, 4, 8, 6, 3, 2)
-"""On a narrow screen, the columns left out first: AUTH, TLS, commands, idle, messages,
-state, HELO. The id, client, errors and last reply always stay."""
-MIN_REPLY: Final = 16
+ORDER: Final = (0, 1, 2, 11, 3, 4, 5, 6, 7, 8, 9, 10)
+"""The columns left to right (the lesson's steps after the name)."""
+STEPS: Final = 11
+"""The steps column: shown only when serve runs a lesson."""
+DROP_ORDER: Final = (1, 10, 9, 4, 8, 6, 3, 11, 2)
+"""On a narrow screen, the columns left out first: the client's address (the name says
+who it is), AUTH, TLS, commands, idle, messages, state, steps, HELO. The id, errors and
+last reply always stay."""
+MIN_REPLY: Final = 20
+WIDE_REPLY: Final = 40
+"""Past this width of the last reply, the name column takes the rest (up to MAX_NAME)."""
+NAME: Final = 2
+MAX_NAME: Final = 40
+CUT: Final = "…"
+"""The end of a cell cut to fit."""
 DASH_STYLE: Final = (
     ("dash.title", "reverse bold"),
     ("dash.heading", "bold underline"),
@@ -50,20 +62,29 @@ class Choices:
     filter_text: str = ""
     errors_only: bool = False
     follow: bool = False
+    sort: str = SORTS[0]
+    step: int = 0
+    """The lesson step the common mistakes are narrowed to (0: every step)."""
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut or padded to exactly ``width`` columns (wide characters count two)."""
+    """``text`` cut or padded to exactly ``width`` columns (wide characters count two); a
+    text cut to fit ends with ``…``."""
     if text.isascii():
-        return text[:width].ljust(width)
+        if len(text) <= width:
+            return text.ljust(width)
+        return text[:width - 1] + CUT if width > 0 else ""
+    if sum(char_width(char) for char in text) <= width:
+        return text + " " * (width - sum(char_width(char) for char in text))
     out, used = [], 0
     for char in text:
         size = char_width(char)
-        if used + size > width:
+        if used + size > width - 1:
             break
         out.append(char)
         used += size
-    return "".join(out) + " " * (width - used)
+    cut = CUT if width > 0 else ""
+    return "".join(out) + cut + " " * (width - used - len(cut))
 
 
 def idle(seconds: float) -> str:
@@ -75,24 +96,55 @@ def idle(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
 
 
-def _cells(record: SessionRecord, lang: str, now: float) -> tuple[str, ...]:
+def _cells(record: SessionRecord, model: ClassModel, lang: str,
+           now: float) -> tuple[str, ...]:
     yes, no = say(lang, "dashboard", "yes"), say(lang, "dashboard", "no")
-    state = say(lang, "dashboard", "closed") if record.closed else record.state.value
-    return (record.session_id, record.peer, show_text(record.helo), state,
+    state = (say(lang, "dashboard", "discarded") if record.discarded else
+             say(lang, "dashboard", "closed") if record.closed else record.state.value)
+    return (record.session_id, record.peer, show_text(record.student or record.helo), state,
             str(record.commands), str(record.errors), str(record.accepted),
-            show_text(record.last_reply), "" if record.closed else idle(now - record.last_activity),
-            yes if record.tls else no, yes if record.auth else no)
+            last_reply(record, lang),
+            "" if record.closed else idle(now - record.last_activity),
+            yes if record.tls else no, yes if record.auth else no,
+            steps_cell(record, model, lang, now))
 
 
-def _layout(width: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def last_reply(record: SessionRecord, lang: str) -> str:
+    """The last reply as the teacher reads it: its code and its key's short title."""
+    if not record.last_code:
+        return ""
+    return f"{record.last_code} {reply_title(record.last_key, record.last_code, lang)}"
+
+
+def steps_cell(record: SessionRecord, model: ClassModel, lang: str, now: float) -> str:
+    """``2/3`` (``✓`` when every step is done), marked when the student seems stuck."""
+    if not record.steps_total:
+        return ""
+    done = len(record.steps_done)
+    cell = "✓" if done >= record.steps_total else f"{done}/{record.steps_total}"
+    if model.stuck(record, now):
+        cell += " " + say(lang, "dashboard", "stuck")
+    return cell
+
+
+def has_lesson(model: ClassModel) -> bool:
+    """Serve runs a lesson: the lesson's columns and panes show."""
+    return bool(model.lesson_steps) or any(r.steps_total for r in model.sessions.values())
+
+
+def _layout(width: int, lesson: bool = False) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Which columns fit in ``width``, and their widths (the last reply takes the rest)."""
-    shown = list(range(len(WIDTHS)))
+    shown = [i for i in ORDER if lesson or i != STEPS]
     for column in DROP_ORDER:
         if sum(WIDTHS[i] + 1 for i in shown) + MIN_REPLY <= width:
             break
-        shown.remove(column)
+        if column in shown:
+            shown.remove(column)
     fixed = sum(WIDTHS[i] + 1 for i in shown)
-    widths = tuple(WIDTHS[i] if WIDTHS[i] else max(width - fixed, MIN_REPLY) for i in shown)
+    # A wide screen gives the name room first: a HELO name is longer than a reply's title.
+    wider = min(max(width - fixed - WIDE_REPLY, 0), MAX_NAME - WIDTHS[NAME]) if NAME in shown else 0
+    widths = tuple(WIDTHS[i] + (wider if i == NAME else 0) if WIDTHS[i]
+                   else max(width - fixed - wider, MIN_REPLY) for i in shown)
     return tuple(shown), widths
 
 
@@ -103,10 +155,15 @@ def _row(cells: Sequence[str], shown: Sequence[int], widths: Sequence[int]) -> s
 def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
                     height: int) -> Fragments:
     """The heading and the rows that fit, scrolled so the selected row shows."""
-    shown, widths = _layout(width)
-    out: Fragments = [("class:dash.heading",
-                       fit(_row(columns(choices.lang), shown, widths), width)), ("", "\n")]
-    rows = model.rows(text=choices.filter_text, errors_only=choices.errors_only)
+    lesson = has_lesson(model)
+    shown, widths = _layout(width, lesson)
+    headings = list(columns(choices.lang))
+    if lesson:  # the lesson knows each student by name (the AUTH user, else the HELO name)
+        headings[NAME] = say(choices.lang, "dashboard", "student-column")
+    out: Fragments = [("class:dash.heading", fit(_row(headings, shown, widths), width)),
+                      ("", "\n")]
+    rows = model.rows(text=choices.filter_text, errors_only=choices.errors_only,
+                      sort=choices.sort)
     if not rows:
         return out
     newest = model.newest()
@@ -119,7 +176,7 @@ def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
             style = "class:dash.newest"
         if record.session_id == choices.selected:
             style += " class:dash.selected"
-        text = fit(_row(_cells(record, choices.lang, now), shown, widths), width)
+        text = fit(_row(_cells(record, model, choices.lang, now), shown, widths), width)
         out += [(style.strip(), text), ("", "\n")]
     return out
 
@@ -157,9 +214,12 @@ def mistake_fragments(model: ClassModel, choices: Choices, width: int) -> Fragme
     """"Common mistakes": each key's short title and how many sessions met it; the
     selected one's sessions under it."""
     lang = choices.lang
-    out: Fragments = [("class:dash.heading", fit(say(lang, "dashboard", "mistakes"), width)),
-                      ("", "\n")]
-    found = model.mistakes()
+    heading = say(lang, "dashboard", "mistakes")
+    if choices.step:
+        heading = say(lang, "dashboard", "mistakes-at-step", step=choices.step,
+                      goal=step_goal(model, choices.step, lang))
+    out = wrap_fragments([("class:dash.heading", heading + "\n")], width)
+    found = model.mistakes(step=choices.step)
     if not found:
         return [*out, ("class:dim", say(lang, "dashboard", "no-mistakes") + "\n")]
     for mistake in found:
@@ -192,8 +252,15 @@ def title_fragments(model: ClassModel, choices: Choices, url: str, width: int) -
         flags.append(say(lang, "dashboard", "errors-only"))
     if choices.filter_text:
         flags.append(say(lang, "dashboard", "filter", text=show_text(choices.filter_text)))
-    if flags:
-        text += " · " + " · ".join(flags)
+    if choices.sort != SORTS[0]:
+        flags.append(say(lang, "dashboard", "sorted", order=say(lang, "dashboard",
+                                                                f"sort-{choices.sort}")))
+    if model.discarded:
+        flags.append(say(lang, "dashboard", "discarded-count", count=model.discarded))
+    if flags:  # the flags stay in sight: on a narrow screen the title gives way first
+        shown = " · " + " · ".join(flags)
+        room = max(width - text_width(shown), width // 3)
+        text = (text if text_width(text) <= room else fit(text, room)) + shown
     return [("class:dash.title", fit(text, width))]
 
 
@@ -214,13 +281,19 @@ def status_fragments(model: ClassModel, lang: str, width: int) -> Fragments:
 
 
 def spotlight_fragments(record: SessionRecord | None, lang: str, width: int,
-                        height: int) -> Fragments:
-    """One session full screen for the projector: its transcript, nothing else."""
+                        height: int, model: ClassModel | None = None) -> Fragments:
+    """One session full screen for the projector: its transcript and, in a lesson, the
+    student's goals beside it."""
     if record is None:
         return [("class:dim", say(lang, "dashboard", "no-selection") + "\n")]
     head = say(lang, "dashboard", "spotlight", id=record.session_id, peer=record.peer)
-    body = transcript_fragments(record, lang, width, height - 1)[2:]
-    return [("class:dash.title", fit(" " + head, width)), ("", "\n"), *body]
+    title: Fragments = [("class:dash.title", fit(" " + head, width)), ("", "\n")]
+    if model is None or not record.steps_total:
+        return [*title, *transcript_fragments(record, lang, width, height - 1)[2:]]
+    side = min(max(width // 3, 24), width // 2)
+    left = transcript_fragments(record, lang, width - side - 3, height - 1)[2:]
+    right = goal_fragments(model, record, lang, side)
+    return [*title, *side_by_side(left, right, width - side - 3, height - 1)]
 
 
 def empty_fragments(lang: str, url: str) -> Fragments:

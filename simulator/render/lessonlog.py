@@ -69,6 +69,8 @@ def summary_text(model: ClassModel, lang: str) -> str:
     """The class summary: sessions, messages accepted, the most common mistakes."""
     lines = [say(lang, "serve", "summary", sessions=model.total_sessions,
                  accepted=model.accepted)]
+    if model.discarded:
+        lines.append(say(lang, "serve", "discarded-summary", count=model.discarded))
     mistakes = model.mistakes(SUMMARY_MISTAKES)
     if not mistakes:
         lines.append(say(lang, "serve", "no-mistakes"))

@@ -76,9 +76,10 @@ def test_log_jsonl_round_trips_and_the_summary_counts_match(tmp_path: Path) -> N
                for line in lines)
     summary = text[text.index("Class summary"):].splitlines()
     assert summary[0] == "Class summary: 3 session(s), 1 message(s) accepted."
-    assert summary[2].split() == ["1", "syntax.space-after-colon", "space", "around", "the",
+    assert summary[1] == "1 message(s) discarded: the client hung up inside DATA."
+    assert summary[3].split() == ["1", "syntax.space-after-colon", "space", "around", "the",
                                   "colon"]
-    assert summary[3].split()[:2] == ["1", "syntax.unknown-command"]
+    assert summary[4].split()[:2] == ["1", "syntax.unknown-command"]
 
 
 def test_no_timestamps_gives_the_old_line_form() -> None:

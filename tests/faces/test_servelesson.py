@@ -170,3 +170,18 @@ def test_in_process_a_student_and_the_summary(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "fay.example 完成了步骤 quit（已完成 3/3 步）" in out
     assert "第 hello 课：1 名学生中有 1 名学完了这一课。" in out
+
+
+def test_the_dashboard_is_told_each_step_s_goal_in_every_language() -> None:
+    """The spotlight's goal panel names the steps (not only their ids) under --lesson."""
+    from simulator.cli import build_parser
+    from simulator.faces.servelesson import LessonServer, lesson_server
+
+    taught = lesson_server(build_parser().parse_args(["serve", "--lesson", "first-mail"]), "en")
+    assert isinstance(taught, LessonServer)
+    steps = taught.steps()
+    assert [step.id for step in steps] == [goal.id for goal in taught.lesson.goals]
+    for step in steps:
+        assert step.goals["en"] == taught.lesson.text("en").steps[step.id].goal
+        assert step.goals["zh"] == taught.lesson.text("zh").steps[step.id].goal
+    assert taught.students().lesson is taught.lesson

@@ -37,6 +37,7 @@ from simulator.render.dashboard import (
     title_fragments,
     transcript_fragments,
 )
+from simulator.render.dashmail import message_fragments, messages_fragments
 from simulator.render.wrap import text_width, wrap_fragments
 
 from .state import Dashboard, Focus
@@ -62,7 +63,10 @@ class DashboardApp:
         self.filter_buffer = Buffer(multiline=False, accept_handler=self._filter_done)
         filtering = Condition(lambda: self.state.filtering)
         confirming = Condition(lambda: self.state.confirming)
-        spotlight = Condition(lambda: self.state.spotlight)
+        spotlight = Condition(lambda: self.state.spotlight and not self.state.messages)
+        messages = Condition(lambda: self.state.messages)
+        self._message_key: object = None
+        self._message_cache: StyleAndTextTuples = []
         main = HSplit([
             Window(FormattedTextControl(self._title), height=1),
             Window(FormattedTextControl(self._table), height=self._table_height),
@@ -77,7 +81,10 @@ class DashboardApp:
             ConditionalContainer(Window(FormattedTextControl(self._spotlight),
                                         height=lambda: self._size()[1] - self._prompt_height()),
                                  spotlight),
-            ConditionalContainer(main, ~spotlight),
+            ConditionalContainer(Window(FormattedTextControl(self._messages),
+                                        height=lambda: self._size()[1] - self._prompt_height()),
+                                 messages),
+            ConditionalContainer(main, ~spotlight & ~messages),
             ConditionalContainer(Window(FormattedTextControl(
                 lambda: [("class:dash.prompt", say(self.state.lang, "dashboard",
                                                    "quit-confirm"))]), height=1), confirming),
@@ -163,7 +170,27 @@ class DashboardApp:
         width, rows = self._size()
         with self.shared.lock:
             return list(spotlight_fragments(self.state.selected_record(), self.state.lang,
-                                            width, rows - self._prompt_height()))
+                                            width, rows - self._prompt_height(),
+                                            self.shared.model))
+
+    def _messages(self) -> StyleAndTextTuples:
+        """The messages pane (``m``), or the message opened in it."""
+        width, rows = self._size()
+        height = rows - self._prompt_height()
+        state = self.state
+        with self.shared.lock:
+            if not state.message_open:
+                return list(messages_fragments(self.shared.model.messages, state.lang, width,
+                                               height, state.message))
+            message = state.selected_message()
+            # A message is up to 256 KiB: wrapped once, not ten times a second.
+            key = (message, state.lang, width, height, state.message_scroll, state.message_raw)
+            if key != self._message_key:
+                self._message_key = key
+                self._message_cache = list(message_fragments(
+                    message, state.lang, width, height, scroll=state.message_scroll,
+                    raw=state.message_raw))
+            return self._message_cache
 
     # -- keys -------------------------------------------------------------------------------
     def _filter_done(self, buffer: Buffer) -> bool:
@@ -182,7 +209,8 @@ class DashboardApp:
                             ("f", "follow"), ("e", "errors"), ("s", "spotlight"),
                             ("escape", "escape"), ("l", "language"), ("c", "clear"),
                             ("q", "quit"), ("c-c", "quit"), ("pageup", "pageup"),
-                            ("pagedown", "pagedown")):
+                            ("pagedown", "pagedown"), ("m", "messages"), ("o", "sort"),
+                            ("n", "step"), ("r", "raw")):
             bindings.add(key, filter=idle)(lambda event, action=action: act(event, action))
 
         @bindings.add("/", filter=idle)

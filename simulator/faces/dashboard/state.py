@@ -10,7 +10,8 @@ import enum
 from collections.abc import Callable
 
 from simulator.lessons import LANGS
-from simulator.render.classroom import ClassModel, SessionRecord
+from simulator.render.classmail import MessageRecord
+from simulator.render.classroom import SORTS, ClassModel, SessionRecord
 from simulator.render.dashboard import Choices
 
 PAGE = 10
@@ -45,13 +46,33 @@ class Dashboard:
         self.confirming = False
         self.filtering = False
         self.scroll = 0
+        self.sort = SORTS[0]
+        self.step = 0
+        """The lesson step the common mistakes are narrowed to (0: all)."""
+        self.messages = False
+        """The messages pane shows (``m``)."""
+        self.message = 0
+        """The selected message's number (0: the newest)."""
+        self.message_open = False
+        self.message_raw = False
+        self.message_scroll = 0
 
     def choices(self) -> Choices:
         return Choices(self.lang, self.selected, self.mistake, self.filter_text,
-                       self.errors_only, self.follow)
+                       self.errors_only, self.follow, self.sort, self.step)
 
     def rows(self) -> list[SessionRecord]:
-        return self.model.rows(text=self.filter_text, errors_only=self.errors_only)
+        return self.model.rows(text=self.filter_text, errors_only=self.errors_only,
+                               sort=self.sort)
+
+    def selected_message(self) -> MessageRecord | None:
+        """The message the messages pane points at (the newest when none was chosen)."""
+        held = self.model.messages.messages
+        found = next((m for m in held if m.number == self.message), None)
+        if found is None and held:
+            found = held[-1]
+            self.message = found.number
+        return found
 
     def selected_record(self) -> SessionRecord | None:
         if self.selected is None or self.selected not in self.model.sessions:
@@ -71,14 +92,59 @@ class Dashboard:
 
     def act(self, action: str) -> None:
         """One key's action (see the face's bindings for which key is which)."""
+        if self.messages and self._act_on_messages(action):
+            return
         handlers: dict[str, Callable[[], None]] = {
             "up": lambda: self._move(-1), "down": lambda: self._move(1),
             "enter": self._enter, "escape": self._escape, "follow": self._toggle_follow,
             "errors": self._toggle_errors, "spotlight": self._toggle_spotlight,
             "language": self._next_language, "clear": self._clear, "quit": self._quit,
             "pageup": lambda: self._scroll(PAGE), "pagedown": lambda: self._scroll(-PAGE),
+            "sort": self._next_sort, "step": self._next_step, "messages": self._toggle_messages,
+            "raw": lambda: None,
         }
         handlers[action]()
+
+    def _act_on_messages(self, action: str) -> bool:
+        """A key in the messages pane: select, open, scroll, raw, back; False: not its key."""
+        if self.message_open:
+            moves = {"up": -1, "down": 1, "pageup": -PAGE, "pagedown": PAGE}
+            if action in moves:
+                self.message_scroll = max(self.message_scroll + moves[action], 0)
+            elif action == "raw":
+                self.message_raw, self.message_scroll = not self.message_raw, 0
+            elif action in ("escape", "messages"):
+                self.message_open = False
+            else:
+                return action in ("enter",)
+            return True
+        if action in ("up", "down", "pageup", "pagedown"):
+            step = {"up": -1, "down": 1, "pageup": -PAGE, "pagedown": PAGE}[action]
+            numbers = [m.number for m in self.model.messages.messages]
+            if numbers:
+                self.selected_message()
+                index = numbers.index(self.message) + step if self.message in numbers else 0
+                self.message = numbers[min(max(index, 0), len(numbers) - 1)]
+        elif action == "enter":
+            self.message_open = self.selected_message() is not None
+            self.message_scroll, self.message_raw = 0, False
+        elif action in ("escape", "messages"):
+            self.messages = False
+        else:
+            return False
+        return True
+
+    def _toggle_messages(self) -> None:
+        self.messages, self.message_open, self.spotlight = True, False, False
+
+    def _next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+
+    def _next_step(self) -> None:
+        """Narrow the common mistakes to the next lesson step (after the last: every step)."""
+        steps = len(self.model.lesson_steps) or max(
+            (r.steps_total for r in self.model.sessions.values()), default=0)
+        self.step = (self.step + 1) % (steps + 1) if steps else 0
 
     def set_filter(self, text: str) -> None:
         self.filter_text, self.filtering = text.strip(), False

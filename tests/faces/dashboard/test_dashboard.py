@@ -182,3 +182,59 @@ async def test_filter_by_address_and_errors_only() -> None:
     assert state.selected == "S1"
     state.act("down")
     assert state.selected == "S2"
+
+
+async def test_keys_for_messages_sort_and_mistakes_by_step() -> None:
+    """m lists the messages, Enter opens one, r shows it raw, Esc goes back; o cycles the
+    table's order; n narrows the common mistakes to one lesson step."""
+    from simulator.render.classroom import LessonStep, SessionEnd
+    from tests.render.test_classroom import MESSAGE, feed
+
+    shared = SharedClass()
+    model = shared.model
+    model.lesson_steps = (LessonStep("greet", {"en": "Say EHLO", "zh": "打招呼"}),
+                          LessonStep("send", {"en": "Send a message", "zh": "发一封邮件"}))
+    feed(model, "S1", *MESSAGE)
+    session = feed(model, "S2", b"QUT\r\n", *MESSAGE[:4], b"Subject: half\r\n")
+    model.ended(SessionEnd("S2", "127.0.0.1:1", session.state), 1.0)
+    for record in model.sessions.values():
+        record.steps_total = 2
+    found: list[DashboardApp] = []
+    with create_pipe_input() as pipe:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(lambda: show_dashboard(shared, "smtp://127.0.0.1:2525", "en",
+                                                      input=pipe, output=DummyOutput(),
+                                                      started=found.append))
+            await wait_for(lambda: bool(found))
+            dash = found[0]
+            pipe.send_text("m")
+            await wait_for(lambda: dash.state.messages)
+            listed = text(dash._messages())
+            assert "Messages: 2 listed" in listed and "hung up inside DATA" in listed
+            pipe.send_text(DOWN + "\x1b[A\r")  # the newest, back up to the first, open it
+            await wait_for(lambda: dash.state.message_open)
+            assert dash.state.message == 1
+            assert "Message 1 from laptop.example (S1)" in text(dash._messages())
+            pipe.send_text("r")
+            await wait_for(lambda: dash.state.message_raw)
+            assert "hello\\r\\n" in text(dash._messages())
+            pipe.send_text("\x1b")
+            await wait_for(lambda: not dash.state.message_open)
+            pipe.send_text("m")
+            await wait_for(lambda: not dash.state.messages)
+            assert "S1" in text(dash._table())
+
+            pipe.send_text("oo")
+            await wait_for(lambda: dash.state.sort == "name")
+            assert "sorted by name" in text(dash._title())
+            pipe.send_text("n")
+            await wait_for(lambda: dash.state.step == 1)
+            narrowed = " ".join(text(dash._mistakes()).split())  # the pane wraps
+            assert narrowed.startswith("Common mistakes at step 1: Say EHLO")
+            assert "unknown command" in text(dash._mistakes())
+            pipe.send_text("n")
+            await wait_for(lambda: dash.state.step == 2)
+            assert "No mistakes yet." in text(dash._mistakes())
+            pipe.send_text("n")
+            await wait_for(lambda: dash.state.step == 0)
+            pipe.send_text("qy")
