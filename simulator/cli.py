@@ -15,11 +15,24 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, cast
+from typing import Any, Final, cast
 
+from . import cliargs
 from .lessons.load import LANGS
 from .lessons.ui import text
+from .options import (
+    ConsoleOptions,
+    DemoOptions,
+    ExplainOptions,
+    GradeOptions,
+    LearnOptions,
+    LessonsOptions,
+    ReportOptions,
+    RunOptions,
+    ServeOptions,
+)
 from .render.helptext import HelpFormatter, Parser
 
 
@@ -283,81 +296,108 @@ def help_lang(argv: Sequence[str]) -> str:
     return saved_lang(LANGS) or LANGS[0]
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(options: ServeOptions) -> int:
     from .faces.serve import run_serve
 
-    if args.dashboard:
+    if options.dashboard:
         from .faces.dashboard import show_dashboard
 
-        return run_serve(args, screen=show_dashboard)
-    return run_serve(args)
+        return run_serve(options, screen=show_dashboard)
+    return run_serve(options)
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo(options: DemoOptions) -> int:
     from .faces.demo import run_demo
 
-    return run_demo(args)
+    return run_demo(options)
 
 
-def _explain(args: argparse.Namespace) -> int:
+def _explain(options: ExplainOptions) -> int:
     from .faces.explain import run_explain
 
-    return run_explain(args)
+    return run_explain(options)
 
 
-def _lessons(args: argparse.Namespace) -> int:
+def _lessons(options: LessonsOptions) -> int:
     from .faces.lessons_check import run_check
 
-    return run_check(args)
+    return run_check(options)
 
 
-def _learn(args: argparse.Namespace) -> int:
+def _learn(options: LearnOptions) -> int:
     from .faces.learn import run_learn
 
-    return run_learn(args)
+    return run_learn(options)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(options: RunOptions) -> int:
     from .faces.run import run_file
 
-    return run_file(args)
+    return run_file(options)
 
 
-def _grade(args: argparse.Namespace) -> int:
+def _grade(options: GradeOptions) -> int:
     from .faces.grade import run_grade
 
-    return run_grade(args)
+    return run_grade(options)
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report(options: ReportOptions) -> int:
     from .faces.report import run_report
 
-    return run_report(args)
+    return run_report(options)
 
 
-def _console(args: argparse.Namespace) -> int:
+def _console(options: ConsoleOptions) -> int:
     from .faces.console import run_console
 
-    return run_console(args)
+    return run_console(options)
 
 
-FACES: Final[Mapping[str, Callable[[argparse.Namespace], int]]] = MappingProxyType({
-    "serve": _serve, "demo": _demo, "explain": _explain, "lessons": _lessons, "learn": _learn,
-    "run": _run, "repl": _console, "grade": _grade, "report": _report,
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A subcommand: its option record built from argparse, and its face, which imports
+    the face's module only when it runs (the serve path never loads the console)."""
+
+    options: Callable[[argparse.Namespace], Any]
+    face: Callable[[Any], int]
+
+
+COMMANDS: Final[Mapping[str, Command]] = MappingProxyType({
+    "serve": Command(cliargs.serve_options, _serve),
+    "demo": Command(cliargs.demo_options, _demo),
+    "explain": Command(cliargs.explain_options, _explain),
+    "lessons": Command(cliargs.lessons_options, _lessons),
+    "learn": Command(cliargs.learn_options, _learn),
+    "run": Command(cliargs.run_options, _run),
+    "repl": Command(cliargs.console_options, _console),
+    "grade": Command(cliargs.grade_options, _grade),
+    "report": Command(cliargs.report_options, _report),
 })
-"""Each subcommand's face, imported only when it runs (the serve path never loads the console)."""
+"""Each subcommand by name; ``smtp-sim`` alone is ``repl``."""
+
+
+def _chosen(args: argparse.Namespace, *, piped: bool) -> tuple[Command, object]:
+    """The command to run and its options; ``piped``: no one types at the console
+    (``echo EHLO x | smtp-sim``), so the input is played as ``smtp-sim run -``."""
+    name = args.command or "repl"
+    if name == "repl" and piped:
+        return COMMANDS["run"], cliargs.run_options(args, piped=True)
+    command = COMMANDS[name]
+    return command, command.options(args)
+
+
+def parse_options(argv: Sequence[str], *, piped: bool = False) -> object:
+    """The option record ``smtp-sim ARGV`` runs with (what tests and benchmarks start from)."""
+    return _chosen(build_parser(help_lang(argv)).parse_args(argv), piped=piped)[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(help_lang(argv)).parse_args(argv)
-    command = args.command or "repl"
-    if command == "repl" and not sys.stdin.isatty():
-        # ``echo EHLO x | smtp-sim``: no one to type, so play the input as ``smtp-sim run -``.
-        command, args.file, args.format = "run", "-", "text"
-        args.program = "smtp-sim"  # its messages name what the user typed, not ``run``
+    command, options = _chosen(args, piped=not sys.stdin.isatty())
     try:
-        return FACES.get(command, _console)(args)
+        return command.face(options)
     except KeyboardInterrupt:
         return 130
 

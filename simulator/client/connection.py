@@ -18,7 +18,7 @@ from simulator.client.tls import (
 from simulator.protocol import Exchange, State
 
 if TYPE_CHECKING:
-    from simulator.lessons import Annotation
+    from simulator.lessons.annotate import Annotation
     from simulator.server.store import StoredMessage
 
 REPLY_WAIT: Final = 10.0
@@ -85,7 +85,7 @@ class SessionView:
 
 def explain(answer: Answer, lang: str) -> Annotation | None:
     """The explanation of ``answer``: by reply key when the engine sent it, else by code."""
-    from simulator.lessons import annotate, annotate_reply
+    from simulator.lessons.annotate import annotate, annotate_reply
 
     if answer.exchange is not None:
         return _near_miss(annotate(answer.exchange, lang), answer.exchange)

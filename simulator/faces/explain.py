@@ -17,7 +17,7 @@ import shutil
 import sys
 from typing import TYPE_CHECKING, Final
 
-from simulator.lessons import CodeEntry
+from simulator.lessons.entries import CodeEntry
 from simulator.lessons.lookup import ExplainError, Request, parse_request
 from simulator.lessons.scenario_view import sent_by
 from simulator.lessons.ui import text
@@ -59,7 +59,7 @@ def as_json(request: Request) -> str:
 
 def render(request: Request, fmt: str, *, color: bool, width: int) -> str:
     """The text to print for ``request`` in format ``fmt`` (text, markdown or json)."""
-    from simulator.render import explain_fragments, to_ansi, to_markdown, to_plain, wrap
+    from simulator.render.fragments import explain_fragments, to_ansi, to_markdown, to_plain, wrap
 
     if fmt == "json":
         return as_json(request)
@@ -150,7 +150,7 @@ def _explain_bounce(path: str, args: argparse.Namespace, lang: str) -> int:
 
 def render_bounce(view: BounceView, fmt: str, *, color: bool, width: int) -> str:
     """The explained bounce in format ``fmt`` (text, markdown or json)."""
-    from simulator.render import to_ansi, to_plain, wrap
+    from simulator.render.fragments import to_ansi, to_plain, wrap
     from simulator.render.bounce import bounce_fragments, bounce_json, bounce_markdown
 
     if fmt == "json":

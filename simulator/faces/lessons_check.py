@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 from simulator.faces.shell.course import replay
-from simulator.lessons import LANGS, REQUIRED_CODES, REQUIRED_COMPARISONS, default_library
+from simulator.lessons.compose import REQUIRED_COMPARISONS
+from simulator.lessons.entries import REQUIRED_CODES
+from simulator.lessons.load import LANGS, default_library
 from simulator.lessons.check import check_library
 from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.lint import check_course, course_summary

@@ -14,7 +14,6 @@ this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
@@ -31,6 +30,7 @@ from simulator.faces.serveoptions import prepared, tcp_options
 from simulator.files import FileRefused, open_output
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
+from simulator.options import ServeOptions
 from simulator.protocol import Exchange, Policy, State
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.logline import format_exchange
@@ -68,45 +68,45 @@ SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 MIB: Final = 1024 * 1024
 
 
-def _lang(args: argparse.Namespace) -> str:
-    return str(getattr(args, "lang", None) or LANGS[0])
+def _lang(options: ServeOptions) -> str:
+    return options.lang or LANGS[0]
 
 
-def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
+def run_serve(options: ServeOptions, screen: Screen | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
-    lang = _lang(args)
+    lang = _lang(options)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    taught = _lesson_server(args, lang)
+    taught = _lesson_server(options, lang)
     if isinstance(taught, str):
         print(taught, file=sys.stderr)
         return 2
-    security = prepared(args, lang, dashboard_without_terminal=screen is not None and not terminal,
+    security = prepared(options, lang, dashboard_without_terminal=screen is not None and not terminal,
                         lesson=None if taught is None else taught.security)
     if isinstance(security, str):
         print(text("serve.error", lang, error=security), file=sys.stderr)
         return 2
-    store = _open_store(args)
+    store = _open_store(options)
     if store is None:
         return 2
     with ExitStack() as files:
         try:
-            jsonl = None if not getattr(args, "log", None) else files.enter_context(
-                open_output(args.log, append=True))
+            jsonl = None if not options.log else files.enter_context(
+                open_output(options.log, append=True))
         except (FileRefused, OSError) as err:  # FileRefused: a FIFO no program reads
             print(text(f"files.{err.reason}", lang, **err.fields) if isinstance(
-                err, FileRefused) else _words(lang, "serve", "log-failed", path=args.log,
+                err, FileRefused) else _words(lang, "serve", "log-failed", path=options.log,
                                               error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None, lang=lang)
-        shared.model.stuck_minutes = getattr(args, "stuck_minutes", None)
+        shared.model.stuck_minutes = options.stuck_minutes
         if taught is not None:
             shared.model.lesson_steps = taught.steps()
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
-                        timestamps=not getattr(args, "no_timestamps", False),
+                        timestamps=not options.no_timestamps,
                         students=None if taught is None else taught.students())
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
-            status = _run(args, security, store, lesson, screen)
+            status = _run(options, security, store, lesson, screen)
             _finish(lesson, shared, summary=status == 0)
         return status
 
@@ -132,23 +132,23 @@ def _finish(lesson: Lesson, shared: SharedClass, *, summary: bool) -> None:
             print(stopped)
 
 
-def _lesson_server(args: argparse.Namespace, lang: str) -> LessonServer | str | None:
+def _lesson_server(options: ServeOptions, lang: str) -> LessonServer | str | None:
     """``--lesson``'s server (None without one); imported only then."""
-    if getattr(args, "lesson", None) is None and getattr(args, "course", None) is None:
+    if options.lesson is None and options.course is None:
         return None
     from simulator.faces.servelesson import lesson_server
 
-    return lesson_server(args, lang)
+    return lesson_server(options, lang)
 
 
-def _open_store(args: argparse.Namespace) -> ReceiptStore | None:
+def _open_store(options: ServeOptions) -> ReceiptStore | None:
     """Where accepted messages go (a Maildir, or memory up to the limit); None, after saying
     why, when the Maildir cannot be used."""
     try:
-        return ReceiptStore(MaildirStore(args.maildir) if args.maildir
-                            else MemoryStore(limit=args.memory_limit * MIB))
+        return ReceiptStore(MaildirStore(options.maildir) if options.maildir
+                            else MemoryStore(limit=options.memory_limit * MIB))
     except OSError as err:
-        print(text("serve.bad-maildir", _lang(args), path=args.maildir, error=err),
+        print(text("serve.bad-maildir", _lang(options), path=options.maildir, error=err),
               file=sys.stderr)
         return None
 
@@ -160,14 +160,14 @@ def _words(lang: str, section: str, entry: str, **fields: object) -> str:
     return classroom_say(lang, section, entry, **fields)
 
 
-def _run(args: argparse.Namespace, security: Prepared, store: Store, lesson: Lesson,
+def _run(options: ServeOptions, security: Prepared, store: Store, lesson: Lesson,
          screen: Screen | None) -> int:
-    if not is_loopback(args.host):
-        print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
+    if not is_loopback(options.host):
+        print(text("serve.open-host", _lang(options), host=options.host), file=sys.stderr)
     output = LogOutput(sys.stdout)
     # the modules and objects of startup live forever: never scan them again
     with gc_tuned(GC_THRESHOLD):
-        status: int = trio.run(_serve, args, security, store, output, lesson, screen)
+        status: int = trio.run(_serve, options, security, store, output, lesson, screen)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -187,7 +187,7 @@ class LogDrops:
         self.count += 1
 
 
-async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
+async def _serve(options: ServeOptions, security: Prepared, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
                  screen: Screen | None = None) -> int:
     policy = security.policy
@@ -199,31 +199,31 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
     # cannot turn exit status 0 into 130 or 143. The handlers before come back at the end.
     # Every warning while serving goes through one sink (faces/notices.py): a screen replaces it.
-    with signals_ignored(SIGNALS), routed(_lang(args)) as notices, \
+    with signals_ignored(SIGNALS), routed(_lang(options)) as notices, \
             trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
-                             _lang(args), lesson)
+                             _lang(options), lesson)
             async with send, trio.open_nursery() as inner:
                 idle = None if taught is None else taught.setup.idle_timeout
                 serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,
-                                options=tcp_options(args, security, idle), feed=send,
+                                options=tcp_options(options, security, idle), feed=send,
                                 on_drop=drops.add, on_end=partial(_ended, send, drops),
                                 on_tls_port=implicit.append,
                                 farewell=_farewell(send, policy, taught))
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
-                    print(text("serve.cannot-listen", _lang(args), host=err.host,
+                    print(text("serve.cannot-listen", _lang(options), host=err.host,
                                port=err.port, error=err.strerror or err), file=sys.stderr)
                     return 1
-                url = _announce(args, security, port, implicit)
+                url = _announce(options, security, port, implicit)
                 if taught is not None:
                     from simulator.faces.servelesson import start_line
 
-                    print(start_line(taught, _lang(args)), flush=True)
+                    print(start_line(taught, _lang(options)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
-                                 _lang(args))
+                                 _lang(options))
                 if screen is not None and lesson is not None:
                     inner.start_soon(_show, screen, lesson, url, inner.cancel_scope, notices)
             # The sessions are over: the log gets a moment to finish, not forever.
@@ -231,12 +231,12 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
     return 0
 
 
-def _announce(args: argparse.Namespace, security: Prepared, port: int,
+def _announce(options: ServeOptions, security: Prepared, port: int,
               implicit: list[int]) -> str:
     """The start lines: where the server listens, its TLS and AUTH, its scenario; the URL."""
-    host = url_host(args.host)
-    print(text("serve.listening", _lang(args), host=host, port=port), flush=True)
-    for line in security_lines(security, host, implicit, _lang(args)):
+    host = url_host(options.host)
+    print(text("serve.listening", _lang(options), host=host, port=port), flush=True)
+    for line in security_lines(security, host, implicit, _lang(options)):
         print(line, flush=True)
     if security.policy.scenario.rules:  # the strict default prints what it always did
         from simulator.lessons.scenario_view import start_lines

@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from simulator.files import FileRefused, read_toml
+from simulator.options import OptionError, ScenarioOptions
 from simulator.protocol.rules import Scenario
 from simulator.protocol.zone import zone_of
 
 from .load import LANGS, data_root
 from .refusals import say
 from .scenario_check import NAME_RE, Checker
+from .ui import text
 
 MAX_FILE: Final = 8 << 20
 """Octets of a scenario file: 10,000 rules with their explanations fit in a few."""
@@ -58,9 +60,8 @@ def resolve(name_or_path: str) -> Path:
     if NAME_RE.fullmatch(name_or_path) and name_or_path in builtin_names():
         return builtin_dir() / f"{name_or_path}.toml"
     if not name_or_path.endswith(".toml"):
-        known = ", ".join(builtin_names())
-        raise ScenarioError(f"--scenario {name_or_path}: no such scenario; give one of "
-                            f"{known}, or a FILE.toml")
+        raise OptionError("unknown-scenario", name=name_or_path,
+                          known=", ".join(builtin_names()))
     return Path(name_or_path)
 
 
@@ -83,14 +84,15 @@ def from_options(name: str | None, *, greylist_delay: float | None = None,
     """The scenario of ``--scenario`` and its options (``strict`` when none is given).
 
     Without ``--seed`` a seed is picked at random (and shown by serve and ``:scenario``,
-    so a run worth repeating can be replayed). Raises ScenarioError.
+    so a run worth repeating can be replayed). Raises OptionError for an option out of its
+    range or an unknown name, ScenarioError for a file that cannot be used.
     """
     if greylist_delay is not None and not 0 <= greylist_delay <= 86400:
-        raise ScenarioError(f"--greylist-delay must be 0 to 86400 seconds, not {greylist_delay:g}")
+        raise OptionError("bad-greylist-delay", value=f"{greylist_delay:g}")
     if rate_limit is not None and rate_limit < 1:
-        raise ScenarioError(f"--rate-limit must be at least 1 message a minute, not {rate_limit}")
+        raise OptionError("bad-rate-limit", value=rate_limit)
     if fault_rate is not None and not 0 <= fault_rate <= 1:
-        raise ScenarioError(f"--fault-rate must be a probability from 0 to 1, not {fault_rate:g}")
+        raise OptionError("bad-fault-rate", value=f"{fault_rate:g}")
     if seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
     return load_scenario(name or "strict", lang=lang, overrides={
@@ -98,14 +100,13 @@ def from_options(name: str | None, *, greylist_delay: float | None = None,
         "seed": seed})
 
 
-def from_arguments(args: object) -> Scenario:
-    """:func:`from_options` for parsed command-line arguments (absent ones are defaults)."""
-    return from_options(getattr(args, "scenario", None),
-                        greylist_delay=getattr(args, "greylist_delay", None),
-                        rate_limit=getattr(args, "rate_limit", None),
-                        fault_rate=getattr(args, "fault_rate", None),
-                        seed=getattr(args, "seed", None),
-                        lang=str(getattr(args, "lang", None) or LANGS[0]))
+def chosen(options: ScenarioOptions, *, lang: str = LANGS[0],
+           seed: int | None = None) -> Scenario:
+    """:func:`from_options` for the command line's record; ``seed``: the face's own when
+    ``--seed`` is not given (a demo plays the same way each time)."""
+    return from_options(options.name, greylist_delay=options.greylist_delay,
+                        rate_limit=options.rate_limit, fault_rate=options.fault_rate,
+                        seed=options.seed if options.seed is not None else seed, lang=lang)
 
 
 def check_file(path: str, lang: str = LANGS[0]) -> list[str]:
@@ -114,6 +115,8 @@ def check_file(path: str, lang: str = LANGS[0]) -> list[str]:
         _load(resolve(path), depth=0, lang=lang)
     except ScenarioError as err:
         return str(err).splitlines()
+    except OptionError as err:
+        return [text(f"options.{err.key}", lang, **err.fields)]
     return []
 
 

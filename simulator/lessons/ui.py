@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from simulator.options import OptionError
+
 from .load import LANGS, Library, default_library
 from .templates import fill
 
@@ -48,3 +50,8 @@ def ui_keys(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
             continue
         for name, value in entries.items():
             yield f"{table}.{name}", value
+
+
+def option_text(err: OptionError, lang: str) -> str:
+    """What is wrong with an option, in ``lang`` (its sentence under ``[options]``)."""
+    return text(f"options.{err.key}", lang, **err.fields)

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
-from simulator.lessons import Annotation, ClassInfo, CodeEntry, Comparison, EnhancedEntry, labels
+from simulator.lessons.annotate import Annotation
+from simulator.lessons.compose import Comparison
+from simulator.lessons.entries import ClassInfo, CodeEntry, EnhancedEntry, labels
 from simulator.render.wrap import Fragment, wrap_fragments
 
 Fragments = list[Fragment]

@@ -13,7 +13,7 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Final
 
-from simulator.lessons import annotate
+from simulator.lessons.annotate import annotate
 from simulator.lessons.grading import Grade, ItemResult, Verdict
 from simulator.lessons.grading.words import item_text, say
 from simulator.protocol import Exchange

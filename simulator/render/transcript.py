@@ -21,7 +21,7 @@ from simulator.protocol.escape import show_bytes, show_typed
 from .handshake import tls_fragments
 
 if TYPE_CHECKING:
-    from simulator.lessons import Annotation
+    from simulator.lessons.annotate import Annotation
 
 Fragments = list[tuple[str, str]]
 
@@ -161,7 +161,7 @@ def format_text(steps: Sequence[Event], lang: str, *, color: bool, raw: bool = F
 
 def _markdown_explanation(annotation: Annotation) -> list[str]:
     """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
-    from simulator.lessons import labels
+    from simulator.lessons.entries import labels
 
     from .fragments import fix_label, md_escape, why_label
 

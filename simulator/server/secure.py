@@ -2,14 +2,14 @@
 
 ``--tls --cert --key --tls-port --auth --user --require-tls --require-auth
 --sender-login-match`` mean the same
-for ``serve``, the console and ``run``: :func:`read_options` checks them once, and
+for ``serve``, the console and ``run`` (a :class:`SecurityOptions` record, which the
+command line builds): :func:`read_options` checks them once, and
 :func:`prepare` turns them into the Policy fields, the accounts and the server's SSL
 context (a generated certificate when none is named).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import secrets
 import ssl
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from simulator.options import OptionError, SecurityOptions
 from simulator.protocol import Policy
 from simulator.protocol.auth import DEFAULT_ACCOUNTS, Account, parse_account
 from simulator.server.tls import (
@@ -31,26 +32,6 @@ from simulator.server.tls import (
 )
 
 APP_PASSWORD_LENGTH: Final = 16  # like the authorization codes of QQ Mail and 163
-
-
-class OptionError(ValueError):
-    """A bad combination of options; ``str()`` names the option and what to do."""
-
-
-@dataclass(frozen=True, slots=True)
-class SecurityOptions:
-    """The TLS and AUTH options as given (a face's argparse result, checked)."""
-
-    tls: bool = False
-    tls_port: int | None = None
-    cert: Path | None = None
-    key: Path | None = None
-    auth: bool = False
-    users: tuple[str, ...] = ()
-    require_tls: bool = False
-    require_auth: bool = False
-    sender_login_match: bool = False
-    """MAIL FROM only with an address the logged-in account owns (senders.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,31 +49,19 @@ class Prepared:
         return self.policy.accounts if self.policy.auth else ()
 
 
-def read_options(args: argparse.Namespace) -> SecurityOptions:
-    """The options from ``args`` (missing ones are off); OptionError when they do not fit.
+def read_options(given: SecurityOptions) -> SecurityOptions:
+    """The options as given, checked and completed; OptionError when they do not fit.
 
-    ``--require-tls`` and ``--tls-port`` imply ``--tls``; ``--user``, ``--require-auth`` and
-    ``--sender-login-match`` imply ``--auth``.
+    ``--require-tls``, ``--tls-port`` and ``--cert`` imply ``--tls``; ``--user``,
+    ``--require-auth`` and ``--sender-login-match`` imply ``--auth``.
     """
-    def get(name: str, default: object = None) -> object:
-        return getattr(args, name, default)
-
-    tls_port = get("tls_port")
-    cert, key = get("cert"), get("key")
-    given = get("user")
-    users = tuple(str(user) for user in given) if isinstance(given, list | tuple) else ()
-    if (cert is None) != (key is None):
-        raise OptionError("--cert and --key go together: name both files, or neither")
-    if tls_port is not None and not 0 <= int(str(tls_port)) <= 65535:
-        raise OptionError(f"--tls-port must be between 0 and 65535, not {tls_port}")
-    tls = bool(get("tls", False) or get("require_tls", False) or tls_port is not None or cert)
-    sender_login_match = bool(get("sender_login_match", False))
-    auth = bool(get("auth", False) or users or get("require_auth", False) or sender_login_match)
-    return SecurityOptions(
-        tls=tls, tls_port=None if tls_port is None else int(str(tls_port)),
-        cert=Path(str(cert)) if cert else None, key=Path(str(key)) if key else None,
-        auth=auth, users=users, require_tls=bool(get("require_tls", False)),
-        require_auth=bool(get("require_auth", False)), sender_login_match=sender_login_match)
+    if (given.cert is None) != (given.key is None):
+        raise OptionError("cert-without-key")
+    if given.tls_port is not None and not 0 <= given.tls_port <= 65535:
+        raise OptionError("bad-tls-port", port=given.tls_port)
+    tls = given.tls or given.require_tls or given.tls_port is not None or given.cert is not None
+    auth = given.auth or bool(given.users) or given.require_auth or given.sender_login_match
+    return dataclasses.replace(given, tls=tls, auth=auth)
 
 
 def new_app_password() -> str:
@@ -108,9 +77,7 @@ def accounts(users: tuple[str, ...]) -> tuple[Account, ...]:
         try:
             out.append(parse_account(user, new_app_password()))
         except ValueError:
-            raise OptionError(f"--user {user!r}: write NAME:PASSWORD, or "
-                              "NAME:PASSWORD:app-password for an account that needs an app "
-                              "password") from None
+            raise OptionError("bad-user", user=user) from None
     return tuple(out)
 
 
@@ -141,19 +108,12 @@ def with_certificate(policy: Policy, files: CertificateFiles | None = None, *,
         context = server_context(files)
         return Prepared(policy, context, files, generated, fingerprint(files.cert))
     except (OSError, ssl.SSLError, ValueError) as err:
-        raise OptionError(f"cannot use the TLS certificate: {err}") from None
+        raise OptionError("certificate-unusable", error=err) from None
 
 
-OWN_FILE_PROBLEMS: Final = {
-    "not-a-file": "not a regular file (a folder, a pipe or a device); name the PEM file itself",
-    "too-large": f"larger than {MAX_PEM_FILE} octets, which no certificate or key is; name the "
-                 "PEM file itself",
-    "not-certificate": "not a PEM certificate; give the certificate chain in PEM form "
-                       "(-----BEGIN CERTIFICATE-----), the server's own certificate first",
-    "not-key": "not a PEM private key, or one locked with a passphrase; give the key in PEM "
-               "form without a passphrase (-----BEGIN PRIVATE KEY-----)",
-}
-"""What is wrong with a user's own ``--cert``/``--key`` file, and what to do."""
+OWN_FILE_PROBLEMS: Final = frozenset({"not-a-file", "too-large", "not-certificate", "not-key"})
+"""What can be wrong with a user's own ``--cert``/``--key`` file: each the ``[options]``
+sentence ``own-PROBLEM``, which says what to do."""
 
 
 def _check_own(files: CertificateFiles) -> None:
@@ -165,7 +125,7 @@ def _check_own(files: CertificateFiles) -> None:
     path, problem = found
     option = "--cert" if path == files.cert else "--key"
     if problem == "mismatch":
-        raise OptionError(f"cannot use the TLS certificate: --key {files.key} is not the key "
-                          f"of --cert {files.cert}; name the key the certificate was made for")
-    what = OWN_FILE_PROBLEMS.get(problem, f"cannot read it ({problem}); name a file you may read")
-    raise OptionError(f"cannot use the TLS certificate: {option} {path}: {what}")
+        raise OptionError("key-mismatch", key=files.key, cert=files.cert)
+    if problem in OWN_FILE_PROBLEMS:
+        raise OptionError(f"own-{problem}", option=option, path=path, limit=MAX_PEM_FILE)
+    raise OptionError("own-unreadable", option=option, path=path, problem=problem)

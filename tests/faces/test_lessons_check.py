@@ -6,9 +6,7 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.lessons import (
-    Library,
-)
+from simulator.lessons.load import Library
 
 
 def test_lessons_check_passes_on_the_real_data(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.lessons import (
-    Library,
-)
+from simulator.lessons.load import Library
 
 FIXTURE_CODES = """
 [labels]

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.lessons import (
-    LANGS,
-    Library,
-    annotate,
-    annotate_reply,
-    code_entry,
-)
+from simulator.lessons.annotate import annotate, annotate_reply
+from simulator.lessons.entries import code_entry
+from simulator.lessons.load import LANGS, Library
 from simulator.protocol import CATALOGUE, Exchange, Session, State, make_reply
 from tests.dialogue import send, session_after
 

@@ -6,12 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.lessons import (
-    LANGS,
-    Library,
-    default_library,
-    enhanced_entry,
-)
+from simulator.lessons.entries import enhanced_entry
+from simulator.lessons.load import LANGS, Library, default_library
 from simulator.lessons.check import catalogue_enhanced, check_library
 
 

@@ -3,14 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.lessons import (
-    LANGS,
-    REQUIRED_COMPARISONS,
-    code_entry,
-    compare,
-    compare_entries,
-    pair_entry,
-)
+from simulator.lessons.compose import REQUIRED_COMPARISONS, compare, compare_entries
+from simulator.lessons.entries import code_entry, pair_entry
+from simulator.lessons.load import LANGS
 
 
 @pytest.mark.parametrize("lang", LANGS)

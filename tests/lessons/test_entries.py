@@ -3,13 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.lessons import (
-    LANGS,
-    REQUIRED_CODES,
-    Library,
-    UnknownCodeError,
-    code_entry,
-)
+from simulator.lessons.entries import REQUIRED_CODES, UnknownCodeError, code_entry
+from simulator.lessons.load import LANGS, Library
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -14,7 +14,8 @@ from typing import Any, Final
 
 import pytest
 
-from simulator.lessons import LANGS, PLACEHOLDERS
+from simulator.lessons.annotate import PLACEHOLDERS
+from simulator.lessons.load import LANGS
 from simulator.lessons.rules import is_rfc_reference, reads_as_chinese, reads_as_english
 from simulator.protocol import CATALOGUE
 from tests import ROOT

@@ -9,17 +9,9 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.lessons import (
-    LANGS,
-    REQUIRED_PAIRS,
-    Library,
-    UnknownCodeError,
-    annotate,
-    annotate_reply,
-    code_entry,
-    default_library,
-    pair_entry,
-)
+from simulator.lessons.annotate import annotate, annotate_reply
+from simulator.lessons.entries import REQUIRED_PAIRS, UnknownCodeError, code_entry, pair_entry
+from simulator.lessons.load import LANGS, Library, default_library
 from simulator.lessons.check import check_library
 from simulator.lessons.lookup import parse_request
 from tests.dialogue import send, session_after

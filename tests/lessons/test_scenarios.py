@@ -7,6 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+from simulator.lessons.ui import option_text
+from simulator.options import OptionError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,22 +68,27 @@ def test_options_override_the_file_and_a_seed_is_picked_when_none_is_given() -> 
     assert from_options("chaos").seed > 0
 
 
-@pytest.mark.parametrize(("option", "message"), [
-    ({"greylist_delay": -1}, "--greylist-delay must be 0 to 86400 seconds, not -1"),
-    ({"rate_limit": 0}, "--rate-limit must be at least 1 message a minute, not 0"),
-    ({"fault_rate": 1.5}, "--fault-rate must be a probability from 0 to 1, not 1.5"),
+@pytest.mark.parametrize(("option", "key", "value", "zh"), [
+    ({"greylist_delay": -1}, "bad-greylist-delay", "-1", "--greylist-delay 必须是 0 到 86400 秒"),
+    ({"rate_limit": 0}, "bad-rate-limit", 0, "--rate-limit 至少是每分钟 1 封邮件"),
+    ({"fault_rate": 1.5}, "bad-fault-rate", "1.5", "--fault-rate 必须是 0 到 1 之间的概率"),
 ])
-def test_bad_options_are_refused(option: dict[str, float], message: str) -> None:
-    with pytest.raises(ScenarioError) as caught:
+def test_bad_options_are_refused_in_the_users_language(option: dict[str, float], key: str,
+                                                       value: object, zh: str) -> None:
+    with pytest.raises(OptionError) as caught:
         from_options("chaos", **option)  # type: ignore[arg-type]
-    assert str(caught.value) == message
+    assert (caught.value.key, caught.value.fields) == (key, {"value": value})
+    assert option_text(caught.value, "zh").startswith(zh)
+    assert f"not {value}" in option_text(caught.value, "en")
 
 
 def test_an_unknown_scenario_name_lists_the_known_ones() -> None:
-    with pytest.raises(ScenarioError) as caught:
+    with pytest.raises(OptionError) as caught:
         load_scenario("realistc")
-    assert str(caught.value) == ("--scenario realistc: no such scenario; give one of strict, "
-                                 "chaos, realistic, or a FILE.toml")
+    assert caught.value.key == "unknown-scenario"
+    assert caught.value.fields == {"name": "realistc", "known": "strict, chaos, realistic"}
+    assert "realistc" in option_text(caught.value, "zh")
+    assert check_file("realistc", "zh") == [option_text(caught.value, "zh")]
 
 
 def test_a_missing_file_and_bad_toml(tmp_path: Path) -> None:
@@ -141,7 +149,8 @@ REALISTIC_CASES = [
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_each_realistic_case_is_refused_and_explained(setup: tuple[str, ...], line: str,
                                                       code: str, key: str, lang: str) -> None:
-    from simulator.lessons import annotate, code_entry
+    from simulator.lessons.annotate import annotate
+    from simulator.lessons.entries import code_entry
 
     session = Session(Policy(scenario=load_scenario("realistic")))
     session.greeting()

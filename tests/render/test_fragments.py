@@ -9,14 +9,11 @@ import sys
 
 import pytest
 
-from simulator.lessons import (
-    LANGS,
-    REQUIRED_CODES,
-    annotate_reply,
-    code_entry,
-    compare_codes,
-)
-from simulator.render import (
+from simulator.lessons.annotate import annotate_reply
+from simulator.lessons.compose import compare_codes
+from simulator.lessons.entries import REQUIRED_CODES, code_entry
+from simulator.lessons.load import LANGS
+from simulator.render.fragments import (
     STYLE,
     annotation_fragments,
     explain_fragments,
@@ -127,9 +124,9 @@ def test_markdown_keeps_angle_brackets_literal() -> None:
                                                            ("zh", "下一步：", "如何修复：")])
 def test_success_says_next_and_failure_says_how_to_fix(lang: str, success: str,
                                                        failure: str) -> None:
-    from simulator.lessons import annotate
+    from simulator.lessons.annotate import annotate
     from simulator.protocol import Session
-    from simulator.render import annotation_fragments, to_plain
+    from simulator.render.fragments import annotation_fragments, to_plain
 
     session = Session()
     ok, typo = session.receive_data(b"NOOP\r\nHELOO\r\n")

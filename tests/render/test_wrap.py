@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.render import to_plain
+from simulator.render.fragments import to_plain
 from simulator.render.wrap import text_width, wrap_fragments
 
 

@@ -25,7 +25,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from simulator.lessons.classroom import say
-from simulator.render import STYLE
+from simulator.render.fragments import STYLE
 from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import (
     DASH_STYLE,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 
-from simulator.lessons import LANGS
+from simulator.lessons.load import LANGS
 from simulator.render.classmail import MessageRecord
 from simulator.render.classroom import SORTS, ClassModel, SessionRecord
 from simulator.render.dashboard import Choices

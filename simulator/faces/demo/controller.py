@@ -17,7 +17,7 @@ import trio
 from simulator.client.demoplayer import DemoPlayer, StepResult
 from simulator.client.demos import LoadedDemo
 from simulator.client.demoscript import Line
-from simulator.lessons import LANGS
+from simulator.lessons.load import LANGS
 from simulator.render.demo import DemoView
 
 MIN_SPEED: Final = 2.0

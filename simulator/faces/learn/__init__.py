@@ -15,7 +15,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from simulator.client.home import saved_lang
-from simulator.lessons import LANGS
+from simulator.lessons.load import LANGS
 from simulator.lessons.course import Course, default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text

@@ -18,8 +18,8 @@ class Printer:
         self.out, self.color, self.width = out, color, width
 
     def __call__(self, fragments: Fragments, *, wrap: bool = True) -> None:
-        from simulator.render import to_ansi, to_plain
-        from simulator.render import wrap as wrapped
+        from simulator.render.fragments import to_ansi, to_plain
+        from simulator.render.fragments import wrap as wrapped
 
         if wrap and self.width is not None:
             fragments = wrapped(fragments, self.width())

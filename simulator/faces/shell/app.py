@@ -134,7 +134,7 @@ class _Woken(Exception):
 
 
 def console_style() -> Style:
-    from simulator.render import STYLE
+    from simulator.render.fragments import STYLE
 
     rules = dict(STYLE)
     rules.update(INPUT_STYLE)

@@ -139,8 +139,8 @@ class ConsoleContext:
         Wire lines are shown with ``hang`` set to their marker's width: a long one breaks
         between words and goes on under its text, so the marker column stays clear.
         """
-        from simulator.render import to_ansi, to_plain
-        from simulator.render import wrap as wrapped
+        from simulator.render.fragments import to_ansi, to_plain
+        from simulator.render.fragments import wrap as wrapped
 
         if self.wrap and wrap:
             fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1, hang=hang)
@@ -150,7 +150,7 @@ class ConsoleContext:
     async def page(self, fragments: Fragments, *, wrap: bool = True) -> None:
         """Show ``fragments`` as :meth:`show` does, a screenful at a time when taller than
         the screen and the console has a pager."""
-        from simulator.render import wrap as wrapped
+        from simulator.render.fragments import wrap as wrapped
 
         if self.wrap and wrap:
             fragments = wrapped(fragments, shutil.get_terminal_size().columns - 1)

@@ -11,7 +11,7 @@ from simulator.lessons.ui import text
 from simulator.render.transcript import explanation_fragments
 
 if TYPE_CHECKING:
-    from simulator.lessons import Annotation
+    from simulator.lessons.annotate import Annotation
 
 Fragments = list[tuple[str, str]]
 

@@ -48,7 +48,7 @@ KEYS: Final = ("tab", "enter", "up", "ctrl-r", "ctrl-c", "ctrl-d")
 def _hanging(term: str, description: str, column: int, width: int) -> Fragments:
     """``term`` then ``description`` wrapped beside it, continuation lines indented to
     ``column``; on a narrow terminal the description goes under the term."""
-    from simulator.render import wrap
+    from simulator.render.fragments import wrap
     from simulator.render.wrap import text_width
 
     columns = text_width(term)  # a key's zh name (上箭头) takes two columns a character
@@ -104,7 +104,7 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     for key in KEYS:
         lines += _hanging(text(f"keys.{key}-name", ctx.lang), text(f"keys.{key}", ctx.lang),
                           column, width)
-    from simulator.render import wrap
+    from simulator.render.fragments import wrap
 
     lines += wrap([("class:dim", text("console.help-smtp", ctx.lang) + "\n")], width)
     await ctx.page(lines, wrap=False)  # taller than a 24-line screen: a page at a time
@@ -114,7 +114,7 @@ async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     """The same explanation as ``smtp-sim explain`` (codes, comparisons, enhanced codes)."""
     from simulator.lessons.lookup import ExplainError, parse_request
-    from simulator.render import explain_fragments
+    from simulator.render.fragments import explain_fragments
 
     try:
         request = parse_request(list(args), ctx.lang)
@@ -132,9 +132,9 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator import render
+    from simulator.render import fragments as render
     from simulator.client import explain
-    from simulator.lessons import UnknownCodeError, code_entry
+    from simulator.lessons.entries import UnknownCodeError, code_entry
     from simulator.render.transcript import explanation_fragments
 
     answer = ctx.last_answer()

@@ -400,7 +400,7 @@ async def test_the_title_and_first_intro_line_are_on_the_first_screen(
     start of the introduction, for every lesson."""
     from simulator.faces.learn.panel import reflow
     from simulator.lessons.course.words import say
-    from simulator.render import to_plain, wrap
+    from simulator.render.fragments import to_plain, wrap
 
     monkeypatch.setenv("COLUMNS", "80")
     for lesson in COURSE.available:

@@ -11,7 +11,7 @@ from simulator.faces.learn.panel import list_fragments
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_list_marks_done_and_current(lang: str) -> None:
     from simulator.lessons.course import default_course_root, load_course
-    from simulator.render import to_plain
+    from simulator.render.fragments import to_plain
 
     course = load_course(default_course_root())
     text = to_plain(list_fragments(course, ["hello"], "crlf", lang))
@@ -36,7 +36,7 @@ def _two_step_lesson() -> tuple[object, object]:
 
 def test_the_goal_panel_ticks_what_is_met_and_points_at_the_next_step() -> None:
     from simulator.faces.learn.panel import goal_panel, tick_fragments
-    from simulator.render import to_plain
+    from simulator.render.fragments import to_plain
 
     target, progress = _two_step_lesson()
     shown = to_plain(goal_panel(target, progress, "en"))  # type: ignore[arg-type]
@@ -46,7 +46,7 @@ def test_the_goal_panel_ticks_what_is_met_and_points_at_the_next_step() -> None:
 
 def test_a_hint_level_is_kept_within_the_hints_there_are() -> None:
     from simulator.faces.learn.panel import hint_fragments
-    from simulator.render import to_plain
+    from simulator.render.fragments import to_plain
 
     target, _ = _two_step_lesson()
     first = to_plain(hint_fragments(target, "noop", 0, "en"))  # type: ignore[arg-type]

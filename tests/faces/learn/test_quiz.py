@@ -83,7 +83,7 @@ def test_answer_is_a_lesson_command_for_help_and_completion() -> None:
 def test_the_goal_panel_shows_the_question_of_the_current_quiz_step(lang: str) -> None:
     from simulator.faces.learn.panel import goal_panel
     from simulator.lessons.course import Progress
-    from simulator.render import to_plain
+    from simulator.render.fragments import to_plain
 
     lesson = COURSE.find("reading-a-bounce")
     assert lesson is not None

@@ -20,7 +20,7 @@ from prompt_toolkit.output import DummyOutput
 from simulator.client.script import Notice
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
-from simulator.lessons import labels
+from simulator.lessons.entries import labels
 from simulator.lessons.ui import text
 from simulator.protocol import CATALOGUE, Session, State
 from simulator.render.transcript import received_marker

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.lessons import default_library
+from simulator.lessons.load import default_library
 
 
 def test_the_learn_words_exist_in_every_language() -> None:
