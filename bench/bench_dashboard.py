@@ -17,6 +17,7 @@ the class makes ``--rate`` exchanges per second. Reported:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import trio
 
+from simulator.options import ServeOptions
 from simulator.server.secure import Prepared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,17 +92,19 @@ def plain_server() -> Prepared:
     from simulator.protocol import Policy
     from simulator.server.secure import prepare, read_options
 
-    return prepare(read_options(serve_args()), Policy())
+    return prepare(read_options(serve_args().security), Policy())
 
 
-def serve_args() -> argparse.Namespace:
+def serve_args() -> ServeOptions:
     """``serve --port 0`` as the command line gives it (the other options at their default)."""
-    from simulator.cli import build_parser
+    from simulator.cli import parse_options
 
     # --error-sleep 0: a third of COMMANDS are errors, and the bench times the dashboard,
     # not the slowdown a real class would meet past ten errors
-    return build_parser().parse_args(["serve", "--port", "0", "--max-clients", "1000",
-                                      "--error-sleep", "0"])
+    options = parse_options(["serve", "--port", "0", "--max-clients", "1000",
+                             "--error-sleep", "0"])
+    assert isinstance(options, ServeOptions)
+    return options
 
 
 async def with_dashboard(args: argparse.Namespace) -> None:
@@ -176,10 +180,9 @@ async def with_line_log(args: argparse.Namespace) -> None:
 
     shared = SharedClass()
     devnull = open(os.devnull, "w")  # noqa: SIM115
-    port_args = serve_args()
     with trio.socket.socket() as probe:
         await probe.bind(("127.0.0.1", 0))
-        port_args.port = probe.getsockname()[1]
+        port_args = dataclasses.replace(serve_args(), port=probe.getsockname()[1])
     async with trio.open_nursery() as nursery:
         nursery.start_soon(_serve, port_args, plain_server(), ReceiptStore(MemoryStore()),
                            LogOutput(devnull), Lesson(shared), None)

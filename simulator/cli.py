@@ -297,13 +297,19 @@ def help_lang(argv: Sequence[str]) -> str:
 
 
 def _serve(options: ServeOptions) -> int:
-    from .faces.serve import run_serve
+    from .faces.serve import Screen, Teaching, run_serve
 
+    screen: Screen | None = None
+    teaching: Teaching | None = None
     if options.dashboard:
         from .faces.dashboard import show_dashboard
 
-        return run_serve(options, screen=show_dashboard)
-    return run_serve(options)
+        screen = show_dashboard
+    if options.lesson or options.course or options.scenario.given:  # reads lesson data
+        from .faces.servelesson import TEACHING
+
+        teaching = TEACHING
+    return run_serve(options, screen=screen, teaching=teaching)
 
 
 def _demo(options: DemoOptions) -> int:

@@ -23,7 +23,7 @@ class OptionError(ValueError):
     ``key``: the sentence under ``[options]`` in ``ui.LANG.toml``; ``fields``: its
     placeholders. A face says it with ``text(f"options.{err.key}", lang, **err.fields)``."""
 
-    def __init__(self, key: str, **fields: object) -> None:
+    def __init__(self, key: str, /, **fields: object) -> None:
         super().__init__(key, fields)
         self.key = key
         self.fields = fields

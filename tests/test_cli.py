@@ -9,7 +9,18 @@ from collections.abc import Iterator
 
 import pytest
 
-from simulator.cli import build_parser
+from simulator.cli import build_parser, parse_options
+from simulator.options import (
+    ConsoleOptions,
+    DemoOptions,
+    ErrorLimits,
+    ExplainOptions,
+    RunOptions,
+    ScenarioOptions,
+    SecurityOptions,
+    ServeOptions,
+    SessionOptions,
+)
 
 
 def smtp_sim(*args: str) -> subprocess.CompletedProcess[str]:
@@ -33,15 +44,18 @@ def test_connect_before_run_reaches_for_the_real_server_not_the_built_in_one() -
 
 
 def test_defaults_without_a_subcommand_open_the_console() -> None:
-    args = build_parser().parse_args([])
-    assert (args.command, args.lang, args.no_color, args.connect) == (None, None, False, None)
+    assert parse_options([]) == ConsoleOptions()
+    assert parse_options([], piped=True) == RunOptions(program="smtp-sim")  # echo ... | smtp-sim
 
 
 def test_subcommand_options_keep_their_defaults() -> None:
-    args = build_parser().parse_args(["run"])
-    assert (args.file, args.format, args.lang, args.accept_bare_lf) == ("-", "text", None, False)
-    serve = build_parser().parse_args(["serve"])
-    assert (serve.host, serve.port, serve.accept_bare_lf) == ("127.0.0.1", 2525, False)
+    assert parse_options(["run"]) == RunOptions()
+    assert parse_options(["serve"]) == ServeOptions()
+    assert parse_options(["--lang", "zh", "serve", "--tls-port", "2465", "--user", "a:b"]) == \
+        ServeOptions(lang="zh", security=SecurityOptions(tls_port=2465, users=("a:b",)))
+    assert parse_options(["explain", "221", "--lang", "zh"]) == ExplainOptions(("221",), "zh")
+    assert parse_options(["demo", "x", "--scenario", "chaos", "--seed", "3"]) == DemoOptions(
+        "x", session=SessionOptions(scenario=ScenarioOptions("chaos", seed=3)))
 
 
 def test_python_dash_m_and_help_work() -> None:
@@ -52,18 +66,22 @@ def test_python_dash_m_and_help_work() -> None:
 
 
 def test_serve_slows_errors_down_by_default_and_the_console_and_run_do_not() -> None:
-    serve = build_parser().parse_args(["serve"])
-    assert (serve.soft_error_limit, serve.error_sleep, serve.max_per_client) == (10, 1.0, None)
+    serve = parse_options(["serve"])
+    assert isinstance(serve, ServeOptions)
+    assert serve.errors == ErrorLimits(10, 1.0) and serve.max_per_client is None
     assert (serve.junk_command_limit, serve.auth_failure_limit) == (100, 10)
     for argv in ([], ["repl"], ["run"]):
-        args = build_parser().parse_args(argv)
-        assert (args.soft_error_limit, args.error_sleep) == (10, 0.0)
+        options = parse_options(argv)
+        assert isinstance(options, ConsoleOptions | RunOptions)
+        assert options.session.errors == ErrorLimits(10, 0.0)
 
 
 @pytest.mark.parametrize("argv", [["--error-sleep", "2.5", "run"], ["run", "--error-sleep", "2.5"],
                                   ["repl", "--error-sleep", "2.5"]])
 def test_error_sleep_is_taken_before_or_after_the_subcommand(argv: list[str]) -> None:
-    assert build_parser().parse_args(argv).error_sleep == 2.5
+    options = parse_options(argv)
+    assert isinstance(options, ConsoleOptions | RunOptions)
+    assert options.session.errors.error_sleep == 2.5
 
 
 @pytest.mark.parametrize(("option", "value", "says"), [

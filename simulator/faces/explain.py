@@ -10,17 +10,23 @@ error: a message on stderr and exit status 2, like argparse's own errors.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import sys
 from typing import TYPE_CHECKING, Final
 
+from simulator.files import FileRefused, read_bytes
+from simulator.lessons.bounce_view import explain_bounce
+from simulator.lessons.bounces import LIMIT, NotABounce, read_bounce
 from simulator.lessons.entries import CodeEntry
 from simulator.lessons.lookup import ExplainError, Request, parse_request
+from simulator.lessons.refusals import say
 from simulator.lessons.scenario_view import sent_by
 from simulator.lessons.ui import text
+from simulator.options import ExplainOptions
+from simulator.render.bounce import bounce_fragments, bounce_json, bounce_markdown
+from simulator.render.fragments import explain_fragments, to_ansi, to_markdown, to_plain, wrap
 from simulator.render.terminal import wants_color
 
 if TYPE_CHECKING:
@@ -59,8 +65,6 @@ def as_json(request: Request) -> str:
 
 def render(request: Request, fmt: str, *, color: bool, width: int) -> str:
     """The text to print for ``request`` in format ``fmt`` (text, markdown or json)."""
-    from simulator.render.fragments import explain_fragments, to_ansi, to_markdown, to_plain, wrap
-
     if fmt == "json":
         return as_json(request)
     senders = [sent_by(entry.code, request.lang) for entry in request.entries]
@@ -92,28 +96,25 @@ def is_bounce_argument(words: list[str]) -> bool:
         or (os.path.exists(word) and not word.replace(".", "").isdigit())
 
 
-def run_explain(args: argparse.Namespace) -> int:
+def run_explain(options: ExplainOptions) -> int:
     """Entry point of ``smtp-sim explain``; 0 on success, 2 for a code it cannot explain
     or a file that is no readable bounce."""
-    lang = args.lang or "en"
-    if is_bounce_argument(list(args.codes)):
-        return _explain_bounce(args.codes[0], args, lang)
+    lang = options.lang or "en"
+    if is_bounce_argument(list(options.codes)):
+        return _explain_bounce(options.codes[0], options, lang)
     try:
-        request = parse_request(list(args.codes), lang)
+        request = parse_request(list(options.codes), lang)
     except ExplainError as err:
         print(text("explain.error", lang, error=err), file=sys.stderr)
         return USAGE_ERROR
-    color = wants_color(sys.stdout, no_color=args.no_color)
+    color = wants_color(sys.stdout, no_color=options.no_color)
     width = shutil.get_terminal_size().columns
-    _write(render(request, args.format, color=color, width=width))
+    _write(render(request, options.format, color=color, width=width))
     return 0
 
 
 def _read_input(path: str) -> bytes:
     """The bounce's octets: standard input or a regular file, at most LIMIT (files.py)."""
-    from simulator.files import FileRefused, read_bytes
-    from simulator.lessons.bounces import LIMIT
-
     if path != "-":
         return read_bytes(path, LIMIT)
     data = sys.stdin.buffer.read(LIMIT + 1)
@@ -122,14 +123,9 @@ def _read_input(path: str) -> bytes:
     return data
 
 
-def _explain_bounce(path: str, args: argparse.Namespace, lang: str) -> int:
+def _explain_bounce(path: str, options: ExplainOptions, lang: str) -> int:
     """``smtp-sim explain FILE.eml``: read, recognise, explain; exit 2 with one sentence for
     a file that cannot be read or holds no bounce."""
-    from simulator.files import FileRefused
-    from simulator.lessons.bounce_view import explain_bounce
-    from simulator.lessons.bounces import NotABounce, read_bounce
-    from simulator.lessons.refusals import say
-
     shown = text("bounce.stdin", lang) if path == "-" else path
     try:
         bounce = read_bounce(_read_input(path))
@@ -140,8 +136,8 @@ def _explain_bounce(path: str, args: argparse.Namespace, lang: str) -> int:
     except NotABounce as err:
         error = text(f"bounce.{err.reason}", lang, path=shown)
     else:
-        _write(render_bounce(explain_bounce(bounce, lang), args.format,
-                             color=wants_color(sys.stdout, no_color=args.no_color),
+        _write(render_bounce(explain_bounce(bounce, lang), options.format,
+                             color=wants_color(sys.stdout, no_color=options.no_color),
                              width=shutil.get_terminal_size().columns))
         return 0
     print(text("bounce.error", lang, error=error), file=sys.stderr)
@@ -150,9 +146,6 @@ def _explain_bounce(path: str, args: argparse.Namespace, lang: str) -> int:
 
 def render_bounce(view: BounceView, fmt: str, *, color: bool, width: int) -> str:
     """The explained bounce in format ``fmt`` (text, markdown or json)."""
-    from simulator.render.fragments import to_ansi, to_plain, wrap
-    from simulator.render.bounce import bounce_fragments, bounce_json, bounce_markdown
-
     if fmt == "json":
         return bounce_json(view)
     if fmt == "markdown":

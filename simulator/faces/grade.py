@@ -12,7 +12,6 @@ failed, 2 usage (a bad rubric), 3 the program could not be run or ran out of tim
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -27,11 +26,13 @@ from simulator.lessons.grading import Rubric, RubricError, Session, judge, load_
 from simulator.lessons.grading.rubric import default_rubric, server_policy, shipped_rubrics
 from simulator.lessons.grading.words import say
 from simulator.lessons.load import LANGS
+from simulator.options import GradeOptions
 from simulator.protocol import Exchange, State
 from simulator.render.grade import gradescope_json, report
 from simulator.server import PeerExchange, serve_tcp
 from simulator.server.deadlines import Timeouts
 from simulator.server.options import TcpOptions
+from simulator.server.secure import with_certificate
 from simulator.server.store import MemoryStore
 from simulator.server.tcp import ListenError
 
@@ -88,8 +89,8 @@ class Ran:
     timed_out: bool = False
 
 
-def _rubric(args: argparse.Namespace) -> Rubric:
-    name = getattr(args, "rubric", None)
+def _rubric(options: GradeOptions) -> Rubric:
+    name = options.rubric
     if name is None:
         return default_rubric()
     if not Path(name).exists() and name in shipped_rubrics():
@@ -97,35 +98,35 @@ def _rubric(args: argparse.Namespace) -> Rubric:
     return load_rubric(Path(name))
 
 
-def _command(args: argparse.Namespace) -> list[str]:
-    command = list(getattr(args, "program", None) or [])
+def _command(options: GradeOptions) -> list[str]:
+    command = list(options.program or [])
     return command[1:] if command[:1] == ["--"] else command
 
 
-def run_grade(args: argparse.Namespace) -> int:
+def run_grade(options: GradeOptions) -> int:
     """Entry point of ``smtp-sim grade``; returns the exit status."""
-    lang = str(getattr(args, "lang", None) or LANGS[0])
+    lang = options.lang or LANGS[0]
     try:
-        rubric = _rubric(args)
+        rubric = _rubric(options)
     except RubricError as err:
         print(say(lang, "errors", "bad-rubric"), *err.problems, sep="\n", file=sys.stderr)
         return 2
-    command = _command(args)
-    if not command and not args.wait:
+    command = _command(options)
+    if not command and not options.wait:
         print(say(lang, "errors", "no-command"), file=sys.stderr)
         return 2
     collected, ran = Collected(), Ran()
     try:
-        port = trio.run(_grade, rubric, args, command, collected, ran, lang)
+        port = trio.run(_grade, rubric, options, command, collected, ran, lang)
     except ListenError as err:
         print(say(lang, "errors", "cannot-listen", host=err.host, port=err.port,
                   error=err.strerror or err), file=sys.stderr)
         return 2
     grade = judge(rubric, collected.judged())
-    _say_ran(ran, args, command, lang)
-    sys.stdout.write(report(grade, args.format, lang, host=HOST, port=port,
+    _say_ran(ran, options, command, lang)
+    sys.stdout.write(report(grade, options.format, lang, host=HOST, port=port,
                             status=ran.status))
-    if getattr(args, "gradescope", None) and not _write(args.gradescope,
+    if options.gradescope and not _write(options.gradescope,
                                                         gradescope_json(grade, lang), lang):
         return 2
     if ran.error is not None or ran.timed_out:
@@ -133,12 +134,12 @@ def run_grade(args: argparse.Namespace) -> int:
     return 0 if grade.passed else 1
 
 
-def _say_ran(ran: Ran, args: argparse.Namespace, command: list[str], lang: str) -> None:
+def _say_ran(ran: Ran, options: GradeOptions, command: list[str], lang: str) -> None:
     if ran.error is not None:
         print(say(lang, "errors", "cannot-run", command=" ".join(command), error=ran.error),
               file=sys.stderr)
     if ran.timed_out:
-        print(say(lang, "errors", "timed-out", seconds=args.timeout), file=sys.stderr)
+        print(say(lang, "errors", "timed-out", seconds=options.timeout), file=sys.stderr)
 
 
 def _write(path: str, text: str, lang: str) -> bool:
@@ -151,33 +152,31 @@ def _write(path: str, text: str, lang: str) -> bool:
     return True
 
 
-async def _grade(rubric: Rubric, args: argparse.Namespace, command: list[str],
+async def _grade(rubric: Rubric, options: GradeOptions, command: list[str],
                  collected: Collected, ran: Ran, lang: str) -> int:
     """Serve until the program is done; the port served."""
     policy = server_policy(rubric)
     tls = None
     if rubric.setup.tls is not None:
-        from simulator.server.secure import with_certificate
-
         tls = with_certificate(policy).context
-    options = TcpOptions(host=HOST, port=getattr(args, "port", None) or 0, tls=tls,
-                         timeouts=Timeouts(rubric.setup.idle_timeout or IDLE_SECONDS),
-                         watch_ahead=WATCH_SECONDS)
+    listen = TcpOptions(host=HOST, port=options.port or 0, tls=tls,
+                        timeouts=Timeouts(rubric.setup.idle_timeout or IDLE_SECONDS),
+                        watch_ahead=WATCH_SECONDS)
     send, receive = trio.open_memory_channel[PeerExchange](MAX_EXCHANGES)
     async with trio.open_nursery() as outer:
         outer.start_soon(_collect, receive, collected)
         async with send, trio.open_nursery() as nursery:
             port: int = await nursery.start(partial(
-                serve_tcp, policy=policy, store=MemoryStore(), options=options, feed=send,
+                serve_tcp, policy=policy, store=MemoryStore(), options=listen, feed=send,
                 on_end=collected.end))
-            if args.wait:
+            if options.wait:
                 print(say(lang, "errors", "waiting", host=HOST, port=port), file=sys.stderr,
                       flush=True)
-                with trio.move_on_after(args.timeout) as scope:
+                with trio.move_on_after(options.timeout) as scope:
                     await _until_quiet(collected)
                 ran.timed_out = scope.cancelled_caught
             else:
-                await _run_program(command, _environment(rubric, port), args.timeout, ran, port)
+                await _run_program(command, _environment(rubric, port), options.timeout, ran, port)
                 with trio.move_on_after(SETTLE_SECONDS):
                     while collected.open:
                         await trio.sleep(0.02)

@@ -8,39 +8,39 @@ console's context, connection and server, on a virtual clock, see faces/shell/co
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from simulator.client.home import saved_lang
 from simulator.faces.shell.course import replay
-from simulator.lessons.compose import REQUIRED_COMPARISONS
-from simulator.lessons.entries import REQUIRED_CODES
-from simulator.lessons.load import LANGS, default_library
 from simulator.lessons.check import check_library
+from simulator.lessons.compose import REQUIRED_COMPARISONS
 from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.lint import check_course, course_summary
+from simulator.lessons.course.scaffold import fill, plan
+from simulator.lessons.entries import REQUIRED_CODES
+from simulator.lessons.grading.rubric import check_rubric
+from simulator.lessons.load import LANGS, data_root, default_library
 from simulator.lessons.scenarios import check_file
+from simulator.lessons.ui import text
+from simulator.options import LessonsOptions
+from simulator.protocol.escape import show_text
 from simulator.protocol.replies import CATALOGUE
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(options: LessonsOptions) -> int:
     """Lint the lesson data (or ``--course DIR``, ``--scenario FILE``); print the problems;
     0 when clean, 1 otherwise."""
-    if getattr(args, "action", "check") == "new":
-        return run_new(args)
-    if getattr(args, "name", None):  # an ID is new's, never check's
-        from simulator.lessons.ui import text
-
+    if options.action == "new":
+        return run_new(options)
+    if options.name:  # an ID is new's, never check's
         print(text("course.check-no-id", LANGS[0]), file=sys.stderr)
         return 2
-    if rubric := getattr(args, "rubric", None):
-        from simulator.lessons.grading.rubric import check_rubric
-
+    if rubric := options.rubric:
         return check_rubric(rubric)
-    files: list[str] | None = getattr(args, "scenario", None)
-    if files:
-        return check_scenarios(files, lang=str(getattr(args, "lang", None) or LANGS[0]))
-    course_dir = getattr(args, "course", None)
+    if options.scenarios:
+        return check_scenarios(list(options.scenarios), lang=options.lang or LANGS[0])
+    course_dir = options.course
     if course_dir:
         root = Path(course_dir)
         problems = check_course(root, replay)
@@ -77,22 +77,16 @@ def check_scenarios(files: list[str], lang: str = LANGS[0]) -> int:
     return 0
 
 
-def run_new(args: argparse.Namespace) -> int:
+def run_new(options: LessonsOptions) -> int:
     """``lessons new ID [--course DIR]``: a new lesson file from the template, every field
     there and every text a placeholder ``lessons check`` names until written; 0 when made,
     2 when refused (the id is taken or not lower-case-with-dashes)."""
-    from simulator.client.home import saved_lang
-    from simulator.lessons.course.scaffold import fill, plan
-    from simulator.lessons.load import data_root
-    from simulator.lessons.ui import text
-    from simulator.protocol.escape import show_text
-
-    lang = str(getattr(args, "lang", None) or saved_lang(LANGS) or LANGS[0])
-    ident = str(getattr(args, "name", None) or "")
+    lang = options.lang or saved_lang(LANGS) or LANGS[0]
+    ident = str(options.name or "")
     if not ident:
         print(text("course.new-no-id", lang), file=sys.stderr)
         return 2
-    root = Path(args.course) if getattr(args, "course", None) else default_course_root()
+    root = Path(options.course) if options.course else default_course_root()
     planned = plan(root, ident)
     if planned.path is None:
         print(text(f"course.new-{planned.refused}", lang, id=show_text(ident, limit=60),

@@ -8,7 +8,6 @@ cut short: a line that is not a whole record is skipped and counted, never a tra
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from typing import BinaryIO, Final
 from simulator.files import FileRefused
 from simulator.lessons.classroom import say
 from simulator.lessons.refusals import say as refusal
+from simulator.options import ReportOptions
 from simulator.protocol.escape import show_typed
 from simulator.render.gradebook import collect
 from simulator.render.report import report
@@ -29,21 +29,21 @@ LINE_LIMIT: Final = 1024 * 1024
 """Octets of one log line read (serve writes a few hundred); a longer one is skipped."""
 
 
-def run_report(args: argparse.Namespace) -> int:
+def run_report(options: ReportOptions) -> int:
     """Entry point: print the gradebook; 2 when the log cannot be read."""
-    lang = args.lang or "en"
+    lang = options.lang or "en"
     try:
-        with _open(args.file) as handle:
+        with _open(options.file) as handle:
             book = collect(records(handle))
     except FileRefused as err:
         print(refusal(err, lang), file=sys.stderr)
         return USAGE_ERROR
     except OSError as err:
-        print(say(lang, "report", "cannot-read", path=show_typed(args.file),
+        print(say(lang, "report", "cannot-read", path=show_typed(options.file),
                   error=err.strerror or err), file=sys.stderr)
         return USAGE_ERROR
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    sys.stdout.write(report(book, args.format, lang, width))
+    sys.stdout.write(report(book, options.format, lang, width))
     return 0
 
 

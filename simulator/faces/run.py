@@ -14,26 +14,30 @@ or ``--fail-on 5xx`` asks for status 1 when a reply of that class came (for a sc
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Final, TextIO
+from typing import IO, Final, TextIO
 
-from simulator.client import Connection, LocalConnection, Step, TcpConnection
+import trio
+
+from simulator.client import Connection, LocalConnection, Step, TcpConnection, parse_peer
+from simulator.client.errors import connect_error
+from simulator.client.labhosts import Refusal, Target, lab_policy, named_host
 from simulator.client.script import Event, Outcome, Player, read_lines
 from simulator.lessons.load import LANGS
-from simulator.lessons.ui import text
+from simulator.lessons.scenarios import ScenarioError, chosen
+from simulator.lessons.ui import option_text, text
+from simulator.options import OptionError, RunOptions, SessionOptions
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
+from simulator.protocol.rules import Scenario
 from simulator.render.masking import StepMasker
 from simulator.render.terminal import reader_gone, terminal_width, wants_color
 from simulator.render.transcript import MarkdownWriter, event_json, event_text, wire_lines
-
-if TYPE_CHECKING:
-    from simulator.client.labhosts import Target
-    from simulator.protocol.rules import Scenario
+from simulator.server.secure import prepare, read_options, with_certificate
+from simulator.server.store import MemoryStore
 
 USAGE_ERROR: Final = 2
 INCOMPLETE: Final = 1
@@ -50,37 +54,24 @@ def _opened(name: str) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def _peer(args: argparse.Namespace) -> tuple[str, int] | None:
+def _peer(session: SessionOptions) -> tuple[str, int] | None:
     """The ``--connect`` peer, if any; ValueError when it is malformed."""
-    peer: tuple[str, int] | None = getattr(args, "connect_to", None)
-    if peer is None and getattr(args, "connect", None):
-        from simulator.client import parse_peer
-
-        peer = parse_peer(args.connect)
-    return peer
+    return None if not session.connect else parse_peer(session.connect)
 
 
-def _connector(args: argparse.Namespace, peer: tuple[str, int] | None,
+def _connector(session: SessionOptions, peer: tuple[str, int] | None,
                scenario: Scenario, lab: Target | None = None) -> Callable[[], Connection]:
     """The connection maker; OptionError when the TLS/AUTH options do not fit. ``lab``: the
     host of the scenario's zone that ``--connect`` named, played by the built-in server."""
     if peer is not None:
-        verify = bool(getattr(args, "verify", False))
+        verify = session.verify
         return lambda: TcpConnection(*peer, verify=verify)
-    from simulator.server.secure import prepare, read_options
-    from simulator.server.store import MemoryStore
-
-    engine = Policy()  # --soft-error-limit and --error-sleep are off unless given
-    policy = Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)),
-                    scenario=scenario,
-                    soft_error_limit=getattr(args, "soft_error_limit", engine.soft_error_limit),
-                    error_sleep=getattr(args, "error_sleep", engine.error_sleep))
+    policy = Policy(accept_bare_lf=session.accept_bare_lf, scenario=scenario,
+                    soft_error_limit=session.errors.soft_error_limit,
+                    error_sleep=session.errors.error_sleep)
     if lab is None:
-        security = prepare(read_options(args), policy)
+        security = prepare(read_options(session.security), policy)
     else:  # its own name in the greeting and on its certificate
-        from simulator.client.labhosts import lab_policy
-        from simulator.server.secure import with_certificate
-
         security = with_certificate(lab_policy(policy, lab))
     files = security.files
     ca = None if files is None else str(files.ca or files.cert)
@@ -152,59 +143,55 @@ class _UsageError(Exception):
     """What to say on stderr before exiting with the usage status."""
 
 
-def run_file(args: argparse.Namespace) -> int:
+def run_file(options: RunOptions) -> int:
     """``smtp-sim run FILE``: print the explained transcript; see the module for the status."""
-    import trio
-
-    lang = args.lang or LANGS[0]
+    lang = options.lang or LANGS[0]
     # what the user typed: ``echo NOOP | smtp-sim --connect ...`` is run, but not called so
-    program = getattr(args, "program", None) or "smtp-sim run"
+    program = options.program
     try:
-        player, printer, peer = _prepare(args, lang, program)
+        player, printer, peer = _prepare(options, lang, program)
     except _UsageError as err:
         print(err, file=sys.stderr)
         return USAGE_ERROR
     try:
-        with _opened(args.file) as stream:
+        with _opened(options.file) as stream:
             printer.start()
             outcome = trio.run(player.play, read_lines(stream))
         printer.finish(outcome)
     except BrokenPipeError:
         return reader_gone()
     except OSError as err:
-        return _failed(err, args.file, peer, lang, program)
+        return _failed(err, options.file, peer, lang, program)
     status = _status(outcome, player.lang, program)
-    return _failed_on(getattr(args, "fail_on", None) or (), printer, player.lang) or status
+    return _failed_on(options.fail_on, printer, player.lang) or status
 
 
-def _prepare(args: argparse.Namespace, lang: str, program: str,
+def _prepare(options: RunOptions, lang: str, program: str,
              ) -> tuple[Player, Printer, tuple[str, int] | None]:
     """Everything checked before any input is read: a bad option stops the run at once."""
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-    from simulator.server.secure import OptionError
-
+    session = options.session
     try:
-        scenario = from_arguments(args)
+        scenario = chosen(session.scenario, lang=lang)
     except ScenarioError as err:
-        raise _UsageError(f"{program}: {err}") from None
+        raise _UsageError(f"{program}: {err.text(lang)}") from None
+    except OptionError as err:
+        raise _UsageError(f"{program}: {option_text(err, lang)}") from None
     try:
-        peer = _peer(args)
+        peer = _peer(session)
     except ValueError:
         raise _UsageError(text("run.bad-peer", lang,
-                               given=show_text(args.connect, limit=80))) from None
-    from simulator.client.labhosts import Refusal, named_host
-
+                               given=show_text(session.connect or "", limit=80))) from None
     lab = None if peer is None else named_host(scenario.zone, *peer)
     if isinstance(lab, Refusal):  # a lab name, but no zone or no such port: say what to do
         raise _UsageError(text(f"console.{lab.key}", lang, **lab.fields))
     if lab is not None:  # a host of the scenario's zone: played in-process, not the network
         peer = None
     try:
-        connector = _connector(args, peer, scenario, lab)
+        connector = _connector(session, peer, scenario, lab)
     except OptionError as err:
-        raise _UsageError(f"{program}: {err}") from None
-    printer = Printer(args.format, sys.stdout, lang=lang,
-                      color=wants_color(sys.stdout, no_color=args.no_color))
+        raise _UsageError(f"{program}: {option_text(err, lang)}") from None
+    printer = Printer(options.format, sys.stdout, lang=lang,
+                      color=wants_color(sys.stdout, no_color=options.no_color))
     player = Player(connector, printer, lang=lang)
     printer.player = player
     return player, printer, peer
@@ -213,9 +200,7 @@ def _prepare(args: argparse.Namespace, lang: str, program: str,
 def _failed(err: OSError, name: str, peer: tuple[str, int] | None, lang: str,
             program: str) -> int:
     """The server could not be reached (status 1), or the file could not be read (2)."""
-    if peer is not None and not getattr(err, "filename", None):
-        from simulator.client.errors import connect_error
-
+    if peer is not None and not err.filename:
         print(f"{program}: " + connect_error(err, f"{peer[0]}:{peer[1]}", lang),
               file=sys.stderr)
         return INCOMPLETE

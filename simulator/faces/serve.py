@@ -20,7 +20,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack
 from functools import partial
-from typing import TYPE_CHECKING, Final, TextIO
+from typing import TYPE_CHECKING, Final, Protocol, TextIO
 
 import trio
 
@@ -28,11 +28,14 @@ from simulator.faces.classlog import FarewellAsk, Item, Lesson
 from simulator.faces.notices import Notices, routed, say, sentence
 from simulator.faces.serveoptions import prepared, tcp_options
 from simulator.files import FileRefused, open_output
+from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.options import ServeOptions
+from simulator.options import ScenarioOptions, ServeOptions
 from simulator.protocol import Exchange, Policy, State
+from simulator.protocol.rules import STRICT
 from simulator.render.classroom import SessionEnd, SharedClass
+from simulator.render.lessonlog import lesson_summary, summary_text
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange, Stopping, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
@@ -45,6 +48,30 @@ from simulator.server.tcp import ListenError
 if TYPE_CHECKING:
     from simulator.faces.servelesson import LessonServer
     from simulator.lessons.course import Lesson as CourseLesson
+    from simulator.protocol.rules import Scenario
+
+
+class Teaching(Protocol):
+    """What serve needs of the lesson data for ``--lesson``, ``--course`` and ``--scenario``
+    (:mod:`simulator.faces.servelesson` has it). The command line hands it in only when the
+    options ask for one of them, as it hands in the dashboard: plain ``smtp-sim serve``
+    imports none of the lesson modules and reads no lesson file, only the UI's sentences."""
+
+    def lesson_server(self, options: ServeOptions, lang: str) -> LessonServer | str | None:
+        """The lesson's server, what is wrong in ``lang``, or None without ``--lesson``."""
+
+    def scenario(self, options: ScenarioOptions, lang: str) -> Scenario | str:
+        """The scenario the options name, or what is wrong with them in ``lang``."""
+
+    def scenario_lines(self, scenario: Scenario) -> list[str]:
+        """What serve says at start about a scenario with rules."""
+
+    def start_line(self, lesson: CourseLesson, lang: str) -> str:
+        """What serve says at start about the lesson."""
+
+    async def farewell(self, offer: Callable[[FarewellAsk], bool], host: str, lesson: str,
+                       total: int, session_id: str, exchange: Exchange) -> Exchange:
+        """The 221 to QUIT, naming the steps the session's student has done."""
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
 """A full-screen view of the class (``--dashboard``): given the shared model, the server's
@@ -72,15 +99,23 @@ def _lang(options: ServeOptions) -> str:
     return options.lang or LANGS[0]
 
 
-def run_serve(options: ServeOptions, screen: Screen | None = None) -> int:
-    """Entry point of ``smtp-sim serve``; returns the process exit status."""
+def run_serve(options: ServeOptions, screen: Screen | None = None,
+              teaching: Teaching | None = None) -> int:
+    """Entry point of ``smtp-sim serve``; returns the process exit status. ``teaching``:
+    the lesson data's part, which the command line hands in when the options name a lesson,
+    a course or a scenario."""
     lang = _lang(options)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    taught = _lesson_server(options, lang)
+    taught = None if teaching is None else teaching.lesson_server(options, lang)
     if isinstance(taught, str):
         print(taught, file=sys.stderr)
         return 2
-    security = prepared(options, lang, dashboard_without_terminal=screen is not None and not terminal,
+    scenario = STRICT if teaching is None else teaching.scenario(options.scenario, lang)
+    if isinstance(scenario, str):
+        print(text("serve.error", lang, error=scenario), file=sys.stderr)
+        return 2
+    security = prepared(options, lang, scenario,
+                        dashboard_without_terminal=screen is not None and not terminal,
                         lesson=None if taught is None else taught.security)
     if isinstance(security, str):
         print(text("serve.error", lang, error=security), file=sys.stderr)
@@ -106,7 +141,7 @@ def run_serve(options: ServeOptions, screen: Screen | None = None) -> int:
                         students=None if taught is None else taught.students())
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
-            status = _run(options, security, store, lesson, screen)
+            status = _run(options, security, store, lesson, screen, teaching)
             _finish(lesson, shared, summary=status == 0)
         return status
 
@@ -118,27 +153,14 @@ def _finish(lesson: Lesson, shared: SharedClass, *, summary: bool) -> None:
     if news := lesson.log_news():
         say(news)
     if summary:
-        from simulator.render.lessonlog import summary_text
-
         sys.stdout.write(summary_text(shared.model, shared.lang))
         if lesson.students is not None:
-            from simulator.render.lessonlog import lesson_summary
-
             with shared.lock:
                 finished, unfinished = lesson.students.finished()
             sys.stdout.write(lesson_summary(lesson.students.lesson.id, finished, unfinished,
                                             shared.lang))
         if stopped := lesson.log_stopped():
             print(stopped)
-
-
-def _lesson_server(options: ServeOptions, lang: str) -> LessonServer | str | None:
-    """``--lesson``'s server (None without one); imported only then."""
-    if options.lesson is None and options.course is None:
-        return None
-    from simulator.faces.servelesson import lesson_server
-
-    return lesson_server(options, lang)
 
 
 def _open_store(options: ServeOptions) -> ReceiptStore | None:
@@ -154,20 +176,18 @@ def _open_store(options: ServeOptions) -> ReceiptStore | None:
 
 
 def _words(lang: str, section: str, entry: str, **fields: object) -> str:
-    # Imported on use: the lessons package is not needed to start serving.
-    from simulator.lessons.classroom import say as classroom_say
-
     return classroom_say(lang, section, entry, **fields)
 
 
 def _run(options: ServeOptions, security: Prepared, store: Store, lesson: Lesson,
-         screen: Screen | None) -> int:
+         screen: Screen | None, teaching: Teaching | None) -> int:
     if not is_loopback(options.host):
         print(text("serve.open-host", _lang(options), host=options.host), file=sys.stderr)
     output = LogOutput(sys.stdout)
     # the modules and objects of startup live forever: never scan them again
     with gc_tuned(GC_THRESHOLD):
-        status: int = trio.run(_serve, options, security, store, output, lesson, screen)
+        status: int = trio.run(_serve, options, security, store, output, lesson, screen,
+                               teaching)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -189,7 +209,7 @@ class LogDrops:
 
 async def _serve(options: ServeOptions, security: Prepared, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
-                 screen: Screen | None = None) -> int:
+                 screen: Screen | None = None, teaching: Teaching | None = None) -> int:
     policy = security.policy
     implicit: list[int] = []
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
@@ -210,18 +230,16 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
                                 options=tcp_options(options, security, idle), feed=send,
                                 on_drop=drops.add, on_end=partial(_ended, send, drops),
                                 on_tls_port=implicit.append,
-                                farewell=_farewell(send, policy, taught))
+                                farewell=_farewell(send, policy, taught, teaching))
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
                     print(text("serve.cannot-listen", _lang(options), host=err.host,
                                port=err.port, error=err.strerror or err), file=sys.stderr)
                     return 1
-                url = _announce(options, security, port, implicit)
-                if taught is not None:
-                    from simulator.faces.servelesson import start_line
-
-                    print(start_line(taught, _lang(options)), flush=True)
+                url = _announce(options, security, port, implicit, teaching)
+                if taught is not None and teaching is not None:
+                    print(teaching.start_line(taught, _lang(options)), flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(options))
                 if screen is not None and lesson is not None:
@@ -232,16 +250,14 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
 
 
 def _announce(options: ServeOptions, security: Prepared, port: int,
-              implicit: list[int]) -> str:
+              implicit: list[int], teaching: Teaching | None = None) -> str:
     """The start lines: where the server listens, its TLS and AUTH, its scenario; the URL."""
     host = url_host(options.host)
     print(text("serve.listening", _lang(options), host=host, port=port), flush=True)
     for line in security_lines(security, host, implicit, _lang(options)):
         print(line, flush=True)
-    if security.policy.scenario.rules:  # the strict default prints what it always did
-        from simulator.lessons.scenario_view import start_lines
-
-        print("\n".join(start_lines(security.policy.scenario)), flush=True)
+    if security.policy.scenario.rules and teaching is not None:  # strict has no rules
+        print("\n".join(teaching.scenario_lines(security.policy.scenario)), flush=True)
     return f"smtp://{host}:{port}"
 
 
@@ -253,13 +269,12 @@ def _ended(send: trio.MemorySendChannel[Item], drops: LogDrops, session_id: str,
 
 
 def _farewell(send: trio.MemorySendChannel[Item], policy: Policy,
-              taught: CourseLesson | None) -> Callable[[str, Exchange], Awaitable[Exchange]] | None:
+              taught: CourseLesson | None, teaching: Teaching | None,
+              ) -> Callable[[str, Exchange], Awaitable[Exchange]] | None:
     """With a lesson: the 221 to QUIT names the steps the student has done."""
-    if taught is None:
+    if taught is None or teaching is None:
         return None
-    from simulator.faces.servelesson import farewell
-
-    return partial(farewell, partial(_offer, send), policy.hostname, taught.id,
+    return partial(teaching.farewell, partial(_offer, send), policy.hostname, taught.id,
                    len(taught.goals))
 
 

@@ -10,7 +10,6 @@ QUIT the server asks how many (:func:`farewell`) and says it in the 221.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,20 +21,32 @@ import trio
 from simulator.faces.classlog import FarewellAsk
 from simulator.lessons.classroom import say
 from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course.setup import policy_for
+from simulator.lessons.scenario_view import start_lines
+from simulator.lessons.scenarios import ScenarioError, chosen
+from simulator.lessons.ui import option_text
+from simulator.options import OptionError, ScenarioOptions, ServeOptions
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.farewell import with_progress
+from simulator.protocol.rules import STRICT, Scenario
 from simulator.render.classroom import LessonStep
 from simulator.render.students import Students
-from simulator.server.secure import OptionError, Prepared, with_certificate
+from simulator.server.secure import Prepared, with_certificate
 
-SET_BY_LESSON: Final = (
-    ("scenario", "--scenario"), ("greylist_delay", "--greylist-delay"),
-    ("rate_limit", "--rate-limit"), ("fault_rate", "--fault-rate"), ("seed", "--seed"),
-    ("max_size", "--max-size"), ("accept_bare_lf", "--accept-bare-lf"), ("tls", "--tls"),
-    ("tls_port", "--tls-port"), ("cert", "--cert"), ("key", "--key"), ("auth", "--auth"),
-    ("user", "--user"), ("require_tls", "--require-tls"), ("require_auth", "--require-auth"))
-"""Options that set what a lesson sets itself (attribute, option): refused beside --lesson."""
+SET_BY_LESSON: Final[tuple[tuple[str, Callable[[ServeOptions], object]], ...]] = (
+    ("--scenario", lambda o: o.scenario.name),
+    ("--greylist-delay", lambda o: o.scenario.greylist_delay),
+    ("--rate-limit", lambda o: o.scenario.rate_limit),
+    ("--fault-rate", lambda o: o.scenario.fault_rate), ("--seed", lambda o: o.scenario.seed),
+    ("--max-size", lambda o: o.max_size), ("--accept-bare-lf", lambda o: o.accept_bare_lf),
+    ("--tls", lambda o: o.security.tls), ("--tls-port", lambda o: o.security.tls_port),
+    ("--cert", lambda o: o.security.cert), ("--key", lambda o: o.security.key),
+    ("--auth", lambda o: o.security.auth), ("--user", lambda o: o.security.users),
+    ("--require-tls", lambda o: o.security.require_tls),
+    ("--require-auth", lambda o: o.security.require_auth))
+"""Options that set what a lesson sets itself (the option, where its record holds it):
+refused beside --lesson."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +68,14 @@ class LessonServer:
         return Students(self.lesson)
 
 
-def lesson_server(args: argparse.Namespace, lang: str) -> LessonServer | str | None:
+def lesson_server(options: ServeOptions, lang: str) -> LessonServer | str | None:
     """The lesson ``--lesson`` names and its server; what is wrong, in ``lang``; None when
     serve runs no lesson."""
-    wanted, folder = getattr(args, "lesson", None), getattr(args, "course", None)
+    wanted, folder = options.lesson, options.course
     if wanted is None:
         return None if folder is None else say(lang, "serve", "lesson-missing")
-    for name, option in SET_BY_LESSON:
-        if getattr(args, name, None) not in (None, False):
+    for option, given in SET_BY_LESSON:
+        if given(options) not in (None, False, ()):
             return say(lang, "serve", "lesson-conflict", lesson=show_text(wanted, limit=40),
                        option=option)
     root = Path(folder) if folder else default_course_root()
@@ -82,22 +93,20 @@ def lesson_server(args: argparse.Namespace, lang: str) -> LessonServer | str | N
         return say(lang, "serve", "lesson-unknown", wanted=show_text(wanted, limit=40),
                    ids=ids)
     try:
-        return LessonServer(lesson, _prepared(lesson, args))
+        return LessonServer(lesson, _prepared(lesson, options))
     except OptionError as err:
-        return str(err)
+        return option_text(err, lang)
 
 
-def _prepared(lesson: Lesson, args: argparse.Namespace) -> Prepared:
+def _prepared(lesson: Lesson, options: ServeOptions) -> Prepared:
     """The lesson's policy (as the console sets it up) with serve's hostname and error
     limits, and a generated certificate when it offers STARTTLS."""
-    from simulator.lessons.course.setup import policy_for
-
     policy = policy_for(lesson.setup)
     policy = dataclasses.replace(
-        policy, hostname=args.hostname or policy.hostname,
-        soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep,
-        junk_command_limit=args.junk_command_limit,
-        auth_failure_limit=args.auth_failure_limit)
+        policy, hostname=options.hostname or policy.hostname,
+        soft_error_limit=options.errors.soft_error_limit, error_sleep=options.errors.error_sleep,
+        junk_command_limit=options.junk_command_limit,
+        auth_failure_limit=options.auth_failure_limit)
     if lesson.setup.tls is None:
         return Prepared(policy, None, None, False, None)
     return with_certificate(policy)
@@ -123,3 +132,36 @@ async def farewell(offer: Callable[[FarewellAsk], bool], host: str, lesson: str,
     if ask.answer is None:
         return exchange
     return with_progress(exchange, host=host, lesson=lesson, done=ask.answer, total=total)
+
+
+class Teaching:
+    """serve's use of the lesson data (:class:`simulator.faces.serve.Teaching`): the lesson
+    of ``--lesson``, the scenario of ``--scenario``, and what serve says about them."""
+
+    def lesson_server(self, options: ServeOptions, lang: str) -> LessonServer | str | None:
+        return lesson_server(options, lang)
+
+    def scenario(self, options: ScenarioOptions, lang: str) -> Scenario | str:
+        """The scenario the options name (the engine's strict default, no file read, when
+        none is named), or what is wrong with them in ``lang``."""
+        if not options.given:
+            return STRICT
+        try:
+            return chosen(options, lang=lang)
+        except ScenarioError as err:
+            return err.text(lang)
+        except OptionError as err:
+            return option_text(err, lang)
+
+    def scenario_lines(self, scenario: Scenario) -> list[str]:
+        return start_lines(scenario)
+
+    def start_line(self, lesson: Lesson, lang: str) -> str:
+        return start_line(lesson, lang)
+
+    async def farewell(self, offer: Callable[[FarewellAsk], bool], host: str, lesson: str,
+                       total: int, session_id: str, exchange: Exchange) -> Exchange:
+        return await farewell(offer, host, lesson, total, session_id, exchange)
+
+
+TEACHING: Final = Teaching()

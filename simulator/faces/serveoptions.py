@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
-from simulator.lessons.scenarios import ScenarioError, chosen
 from simulator.lessons.ui import option_text, text
 from simulator.options import OptionError, ServeOptions
 from simulator.protocol import Policy
@@ -23,11 +22,11 @@ def _lang(options: ServeOptions) -> str:
     return options.lang or LANGS[0]
 
 
-def prepared(options: ServeOptions, lang: str, *,
+def prepared(options: ServeOptions, lang: str, scenario: Scenario = STRICT, *,
              dashboard_without_terminal: bool = False,
              lesson: Prepared | None = None) -> Prepared | str:
-    """The server the options describe (policy, scenario, TLS, AUTH), or what is wrong with
-    them, in ``lang``; ``lesson``: the server a lesson set up (``--lesson``) instead."""
+    """The server the options describe (policy, ``scenario``, TLS, AUTH), or what is wrong
+    with them, in ``lang``; ``lesson``: the server a lesson set up (``--lesson``) instead."""
     problem = _check_options(options)
     if not problem and dashboard_without_terminal:
         problem = classroom_say(lang, "dashboard", "not-a-terminal")
@@ -36,19 +35,9 @@ def prepared(options: ServeOptions, lang: str, *,
     if lesson is not None:
         return lesson
     try:
-        return prepare(read_options(options.security), make_policy(options, _scenario(options)))
-    except ScenarioError as err:
-        return err.text(lang)
+        return prepare(read_options(options.security), make_policy(options, scenario))
     except OptionError as err:
         return option_text(err, lang)
-
-
-def _scenario(options: ServeOptions) -> Scenario:
-    """The scenario asked for; without any scenario option, the engine's strict default as
-    it is (no file read). ScenarioError, OptionError when it cannot be used."""
-    if not options.scenario.given:
-        return STRICT
-    return chosen(options.scenario, lang=_lang(options))
 
 
 def make_policy(options: ServeOptions, scenario: Scenario = STRICT) -> Policy:

@@ -125,7 +125,7 @@ def _check_own(files: CertificateFiles) -> None:
     path, problem = found
     option = "--cert" if path == files.cert else "--key"
     if problem == "mismatch":
-        raise OptionError("key-mismatch", key=files.key, cert=files.cert)
+        raise OptionError("key-mismatch", key_file=files.key, cert_file=files.cert)
     if problem in OWN_FILE_PROBLEMS:
         raise OptionError(f"own-{problem}", option=option, path=path, limit=MAX_PEM_FILE)
     raise OptionError("own-unreadable", option=option, path=path, problem=problem)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 
 from simulator.client.script import split_lines
 from simulator.faces.run import run_file
+from simulator.options import RunOptions, ScenarioOptions, SessionOptions
 from simulator.protocol import Exchange, Session
 from simulator.render.transcript import RECEIVED, RECEIVED_ERROR, SENT
 
@@ -45,8 +45,7 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], script: bytes = SCRI
         fmt: str = "text", lang: str | None = None) -> tuple[int, str]:
     path = tmp_path / "script.smtp"
     path.write_bytes(script)
-    args = argparse.Namespace(file=str(path), format=fmt, lang=lang, no_color=False,
-                              accept_bare_lf=False)
+    args = RunOptions(file=str(path), format=fmt, lang=lang, no_color=False)
     status = run_file(args)
     return status, capsys.readouterr().out
 
@@ -112,8 +111,7 @@ def test_crlf_file_and_stdin(monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
     stdin = io.TextIOWrapper(io.BytesIO(b"EHLO a.example\r\nNOOP\r\n"))
     monkeypatch.setattr(sys, "stdin", stdin)
-    args = argparse.Namespace(file="-", format="json", lang="en", no_color=True,
-                              accept_bare_lf=False)
+    args = RunOptions(file="-", format="json", lang="en", no_color=True)
     assert run_file(args) == 0
     data = json.loads(capsys.readouterr().out)
     assert [s["sent"] for s in data["steps"]] == [None, "EHLO a.example", "NOOP"]
@@ -127,8 +125,8 @@ def test_control_bytes_in_a_script_are_escaped(
 
 
 def test_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = argparse.Namespace(file=str(tmp_path / "missing"), format="text", lang=None,
-                              no_color=True, accept_bare_lf=False)
+    args = RunOptions(file=str(tmp_path / "missing"), format="text", lang=None,
+                              no_color=True)
     assert run_file(args) == 2
     assert "cannot read" in capsys.readouterr().err
 
@@ -156,8 +154,7 @@ def test_a_file_that_stops_inside_data_says_the_message_was_not_sent(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str) -> None:
     path = tmp_path / "cut.smtp"
     path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\nhello\n")
-    args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
-                              accept_bare_lf=False)
+    args = RunOptions(file=str(path), format="text", lang=lang, no_color=True)
     assert run_file(args) == 1
     captured = capsys.readouterr()
     assert said in captured.err
@@ -169,8 +166,7 @@ def test_a_finished_file_says_nothing_on_stderr(tmp_path: Path,
     path = tmp_path / "whole.smtp"
     path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\nDATA\n"
                      b"hello\n.\nQUIT\n")
-    args = argparse.Namespace(file=str(path), format="text", lang="en", no_color=True,
-                              accept_bare_lf=False)
+    args = RunOptions(file=str(path), format="text", lang="en", no_color=True)
     assert run_file(args) == 0
     assert capsys.readouterr().err == ""
 
@@ -242,8 +238,8 @@ def test_an_unreachable_server_is_status_1_in_the_chosen_language(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str) -> None:
     path = tmp_path / "s.smtp"
     path.write_bytes(b"NOOP\n")
-    args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
-                              connect_to=("127.0.0.1", 1))
+    args = RunOptions(file=str(path), format="text", lang=lang, no_color=True,
+                              session=SessionOptions(connect="127.0.0.1:1"))
     assert run_file(args) == 1
     assert said in capsys.readouterr().err
 
@@ -252,7 +248,7 @@ def test_unsent_lines_say_so_on_stderr_with_status_1(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "s.smtp"
     path.write_bytes(b"QUIT\nNOOP\nNOOP\n")
-    args = argparse.Namespace(file=str(path), format="text", lang="zh", no_color=True)
+    args = RunOptions(file=str(path), format="text", lang="zh", no_color=True)
     assert run_file(args) == 1
     assert "还有 2 行没有发送" in capsys.readouterr().err
 
@@ -375,9 +371,8 @@ def test_fail_on_4xx_names_the_reply_in_the_chosen_language(
     path = tmp_path / "limit.smtp"
     path.write_bytes(b"EHLO a.example\nMAIL FROM:<a@b.example>\n"
                      b"RCPT TO:<greylist@smtp-sim.localhost>\nQUIT\n")
-    args = argparse.Namespace(file=str(path), format="text", lang=lang, no_color=True,
-                              accept_bare_lf=False, fail_on=["4xx"], connect=None,
-                              scenario="realistic")
+    args = RunOptions(file=str(path), format="text", lang=lang, no_color=True, fail_on=("4xx",),
+                      session=SessionOptions(scenario=ScenarioOptions("realistic")))
     assert run_file(args) == 1
     err = capsys.readouterr().err
     assert said in err and "451" in err
@@ -410,8 +405,7 @@ def test_a_file_ending_inside_a_group_exits_1_and_says_why(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "open.smtp"
     path.write_bytes(b"EHLO c.example\n:pipeline\nNOOP\n")
-    args = argparse.Namespace(file=str(path), format="text", lang=None, no_color=False,
-                              accept_bare_lf=False)
+    args = RunOptions(file=str(path), format="text", lang=None, no_color=False)
     assert run_file(args) == 1
     captured = capsys.readouterr()
     assert "its 1 line(s) were never sent; close the group with :end" in captured.out

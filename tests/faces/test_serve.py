@@ -19,6 +19,7 @@ import pytest
 import trio
 
 from simulator.faces.serve import SIGNALS, _stop_on_signal
+from simulator.options import ServeOptions
 from simulator.server.deadlines import Stopping
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process, smtplib_send
@@ -366,13 +367,14 @@ def test_on_loopback_sixty_connections_from_one_address_are_all_served() -> None
     (["--host", "0.0.0.0"], 50), (["--host", "::"], 50), ([], 0),
     (["--host", "0.0.0.0", "--max-per-client", "5"], 5), (["--max-per-client", "2"], 2)])
 def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], cap: int) -> None:
-    from simulator.cli import build_parser
+    from simulator.cli import parse_options
     from simulator.faces.serveoptions import make_policy, tcp_options
     from simulator.server.secure import prepare, read_options
 
-    args = build_parser().parse_args(["serve", *argv])
-    security = prepare(read_options(args), make_policy(args))
-    assert tcp_options(args, security).max_per_client == cap
+    options = parse_options(["serve", *argv])
+    assert isinstance(options, ServeOptions)
+    security = prepare(read_options(options.security), make_policy(options))
+    assert tcp_options(options, security).max_per_client == cap
     assert (security.policy.error_sleep, security.policy.soft_error_limit) == (1.0, 10)
     assert security.policy.auth_failure_limit == 10
 
@@ -380,10 +382,12 @@ def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], ca
 @pytest.mark.parametrize(("argv", "limit"), [([], 10), (["--auth-failure-limit", "3"], 3),
                                              (["--auth-failure-limit", "0"], 0)])
 def test_serve_counts_auth_failures_per_address_by_default(argv: list[str], limit: int) -> None:
-    from simulator.cli import build_parser
+    from simulator.cli import parse_options
     from simulator.faces.serveoptions import make_policy
 
-    assert make_policy(build_parser().parse_args(["serve", *argv])).auth_failure_limit == limit
+    options = parse_options(["serve", *argv])
+    assert isinstance(options, ServeOptions)
+    assert make_policy(options).auth_failure_limit == limit
 
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.lessons.check import catalogue_enhanced, check_library
 from simulator.lessons.entries import enhanced_entry
 from simulator.lessons.load import LANGS, Library, default_library
-from simulator.lessons.check import catalogue_enhanced, check_library
 
 
 @pytest.mark.parametrize("lang", LANGS)

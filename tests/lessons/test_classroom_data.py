@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from simulator.lessons.load import LANGS
 from simulator.lessons.classroom import SECTIONS, columns, mistake_title, reply_title, words
+from simulator.lessons.load import LANGS
 from simulator.lessons.rules import reads_as_chinese
 from simulator.lessons.templates import placeholders
 from simulator.protocol import CATALOGUE

@@ -10,9 +10,9 @@ import pytest
 
 from simulator.cli import main
 from simulator.lessons.annotate import annotate, annotate_reply
+from simulator.lessons.check import check_library
 from simulator.lessons.entries import REQUIRED_PAIRS, UnknownCodeError, code_entry, pair_entry
 from simulator.lessons.load import LANGS, Library, default_library
-from simulator.lessons.check import check_library
 from simulator.lessons.lookup import parse_request
 from tests.dialogue import send, session_after
 

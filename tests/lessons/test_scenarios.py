@@ -7,9 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-from simulator.lessons.ui import option_text
-from simulator.options import OptionError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +18,8 @@ from simulator.lessons.scenarios import (
     from_options,
     load_scenario,
 )
+from simulator.lessons.ui import option_text
+from simulator.options import OptionError
 from simulator.protocol import Policy, Session
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import CustomReply, Event, Facts, Scenario, decide

@@ -3,41 +3,56 @@ says, and what ``prepare`` hands the server."""
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
 import pytest
 
+from simulator.lessons.ui import option_text
+from simulator.options import OptionError, SecurityOptions
 from simulator.protocol import Policy
 from simulator.protocol.auth import AppStyle
-from simulator.server.secure import OptionError, SecurityOptions, prepare, read_options
+from simulator.server.secure import prepare, read_options
 from simulator.server.tls import generated_certificate
 from tests.hostile_files import NOT_FILES
 
 
+def said(err: OptionError) -> tuple[str, str]:
+    """What the user reads, in English and in Chinese."""
+    return option_text(err, "en"), option_text(err, "zh")
+
+
 def test_options_imply_each_other_and_bad_ones_say_what_to_do(tmp_path: Path) -> None:
 
-    options = read_options(argparse.Namespace(require_tls=True, user=["ann:pw"]))
+    options = read_options(SecurityOptions(require_tls=True, users=("ann:pw",)))
     assert options == SecurityOptions(tls=True, auth=True, users=("ann:pw",),
                                       require_tls=True)
-    with pytest.raises(OptionError, match="--cert and --key go together"):
-        read_options(argparse.Namespace(cert="a.pem"))
-    with pytest.raises(OptionError, match="NAME:PASSWORD"):
+    with pytest.raises(OptionError) as caught:
+        read_options(SecurityOptions(cert=Path("a.pem")))
+    assert said(caught.value) == ("--cert and --key go together: name both files, or neither.",
+                                  "--cert 和 --key 必须一起使用：要么两个文件都指定，要么都不指定。")
+    with pytest.raises(OptionError) as caught:
         prepare(SecurityOptions(auth=True, users=("nopassword",)), Policy())
-    with pytest.raises(OptionError, match="cannot use the TLS certificate"):
+    assert caught.value.fields == {"user": "nopassword"}
+    assert all("NAME:PASSWORD" in words for words in said(caught.value))
+    with pytest.raises(OptionError) as caught:
         prepare(SecurityOptions(tls=True, cert=tmp_path / "x", key=tmp_path / "y"), Policy())
+    en, zh = said(caught.value)
+    assert en.startswith("cannot use the TLS certificate: --cert ")
+    assert zh.startswith("无法使用 TLS 证书：--cert ")
     prepared = prepare(SecurityOptions(tls=True, auth=True), Policy(), directory=tmp_path)
     assert prepared.policy.tls and prepared.policy.auth and prepared.context is not None
     assert [a.name for a in prepared.accounts] == ["student"]
 
 
 def test_a_tls_port_implies_tls_and_must_be_a_port() -> None:
-    assert read_options(argparse.Namespace(tls_port=2465)) == SecurityOptions(tls=True,
-                                                                              tls_port=2465)
-    with pytest.raises(OptionError, match="--tls-port must be between 0 and 65535, not 70000"):
-        read_options(argparse.Namespace(tls_port=70000))
-    assert read_options(argparse.Namespace()) == SecurityOptions()
+    assert read_options(SecurityOptions(tls_port=2465)) == SecurityOptions(tls=True,
+                                                                           tls_port=2465)
+    with pytest.raises(OptionError) as caught:
+        read_options(SecurityOptions(tls_port=70000))
+    assert said(caught.value) == ("--tls-port must be between 0 and 65535, not 70000.",
+                                  "--tls-port 必须在 0 到 65535 之间，而不是 70000。")
+    assert read_options(SecurityOptions()) == SecurityOptions()
 
 
 def test_an_app_password_account_gets_a_fresh_app_password() -> None:
@@ -51,14 +66,14 @@ def test_an_app_password_account_gets_a_fresh_app_password() -> None:
 
 
 def test_an_authorization_code_account_and_the_sender_login_check() -> None:
-    options = read_options(argparse.Namespace(
-        user=["qq@example.com:web:authorization-code"], sender_login_match=True))
+    options = read_options(SecurityOptions(
+        users=("qq@example.com:web:authorization-code",), sender_login_match=True))
     assert options.auth and options.sender_login_match
     prepared = prepare(options, Policy())
     [qq] = prepared.accounts
     assert (qq.name, qq.password, qq.app_style) == ("qq@example.com", "web", AppStyle.QQ)
     assert qq.app_password is not None and prepared.policy.sender_login_match
-    assert read_options(argparse.Namespace(sender_login_match=True)).auth  # implies --auth
+    assert read_options(SecurityOptions(sender_login_match=True)).auth  # implies --auth
     assert not prepare(SecurityOptions(auth=True), Policy()).policy.sender_login_match
 
 
@@ -83,7 +98,8 @@ def _refusal(cert: Path, key: Path) -> str:
     with pytest.raises(OptionError) as caught:
         prepare(SecurityOptions(tls=True, cert=cert, key=key), Policy())
     assert time.monotonic() - started < 10
-    return str(caught.value)
+    assert option_text(caught.value, "zh").startswith("无法使用 TLS 证书：")
+    return option_text(caught.value, "en")
 
 
 def test_a_users_own_certificate_is_used_as_given(tmp_path: Path) -> None:

@@ -2,56 +2,49 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import trio
 
+from simulator.client import parse_peer
+from simulator.client.labhosts import Refusal, named_host
 from simulator.faces.shell.app import Console
+from simulator.faces.shell.connect import play_host
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.settings import choose_lang
-from simulator.lessons.ui import text
+from simulator.lessons.scenarios import ScenarioError, chosen
+from simulator.lessons.ui import option_text, text
+from simulator.options import ConsoleOptions, OptionError
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
+from simulator.server.secure import Prepared, prepare, read_options
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
-    from simulator.client import parse_peer
-
+def run_console(options: ConsoleOptions) -> int:
+    """``smtp-sim`` / ``smtp-sim repl``: the interactive console; the exit status."""
+    session = options.session
+    lang = choose_lang(options.lang)
     connect_to = None
-    if args.connect:
+    if session.connect:
         try:
-            connect_to = parse_peer(args.connect)
+            connect_to = parse_peer(session.connect)
         except ValueError:
-            print(text("run.bad-peer", choose_lang(args.lang),
-                       given=show_text(args.connect, limit=80)), file=sys.stderr)
+            print(text("run.bad-peer", lang, given=show_text(session.connect, limit=80)),
+                  file=sys.stderr)
             return 2
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-    from simulator.server.secure import OptionError, prepare, read_options
-
-    try:
-        scenario = from_arguments(args)
-        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario,
-                        soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep)
-        security = prepare(read_options(args), policy)
-    except (ScenarioError, OptionError) as err:
-        print(f"smtp-sim: {err}", file=sys.stderr)
+    security = _security(options, lang)
+    if isinstance(security, str):
+        print(f"smtp-sim: {security}", file=sys.stderr)
         return 2
-    lang = choose_lang(args.lang)
-    from simulator.client.labhosts import Refusal, named_host
-    from simulator.faces.shell.connect import play_host
-
     lab = None if connect_to is None else named_host(security.policy.scenario.zone, *connect_to)
     if isinstance(lab, Refusal):  # a lab name, but no zone or no such port: say what to do
         print(text(f"console.{lab.key}", lang, **lab.fields), file=sys.stderr)
         return 2
     ctx = ConsoleContext(
-        lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
+        lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=options.no_color),
         wrap=sys.stdout.isatty(), policy=security.policy,
-        connect_to=None if lab else connect_to,
-        security=security, verify=bool(getattr(args, "verify", False)))
+        connect_to=None if lab else connect_to, security=security, verify=session.verify)
     if lab is not None:  # a host of the scenario's zone: played in-process, never the network
         play_host(ctx, lab)
         ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
@@ -59,3 +52,17 @@ def run_app(args: argparse.Namespace) -> int:
     status: int = trio.run(console.run)
     return status
 
+
+def _security(options: ConsoleOptions, lang: str) -> Prepared | str:
+    """The built-in server the options describe, or what is wrong with them in ``lang``."""
+    session = options.session
+    try:
+        policy = Policy(accept_bare_lf=session.accept_bare_lf,
+                        scenario=chosen(session.scenario, lang=lang),
+                        soft_error_limit=session.errors.soft_error_limit,
+                        error_sleep=session.errors.error_sleep)
+        return prepare(read_options(session.security), policy)
+    except ScenarioError as err:
+        return err.text(lang)
+    except OptionError as err:
+        return option_text(err, lang)

@@ -25,7 +25,6 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from simulator.lessons.classroom import say
-from simulator.render.fragments import STYLE
 from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import (
     DASH_STYLE,
@@ -38,6 +37,7 @@ from simulator.render.dashboard import (
     transcript_fragments,
 )
 from simulator.render.dashmail import message_fragments, messages_fragments
+from simulator.render.fragments import STYLE
 from simulator.render.wrap import text_width, wrap_fragments
 
 from .state import Dashboard, Focus

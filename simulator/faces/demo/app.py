@@ -22,8 +22,8 @@ from prompt_toolkit.layout.controls import FormattedTextControl
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
-from simulator.render.fragments import STYLE
 from simulator.render.demo import DEMO_STYLE, demo_screen
+from simulator.render.fragments import STYLE
 
 from .controller import DemoController, Key
 

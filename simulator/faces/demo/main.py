@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import shutil
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import trio
 
+from simulator.client import parse_peer
 from simulator.client.demoplayer import ConnectionFactory, DemoPlayer, connection_factory
 from simulator.client.demos import (
     DEMO_SEED,
@@ -27,15 +27,17 @@ from simulator.client.demoscript import DemoScriptError
 from simulator.files import FileRefused, open_output
 from simulator.lessons.classroom import say
 from simulator.lessons.refusals import say as refusal
-from simulator.lessons.scenarios import ScenarioError, from_options
+from simulator.lessons.scenarios import ScenarioError, chosen
+from simulator.lessons.ui import option_text, text
+from simulator.options import DemoOptions, OptionError
 from simulator.protocol import Policy
-from simulator.protocol.escape import show_typed
+from simulator.protocol.escape import show_text, show_typed
 from simulator.protocol.rules import Scenario
 from simulator.render.asciicast import AsciicastWriter
 from simulator.render.fragments import to_plain
 from simulator.render.terminal import reader_gone, terminal_width, wants_color
 from simulator.render.transcript import for_width
-from simulator.server.secure import OptionError
+from simulator.server.secure import prepare, read_options
 
 from .controller import DemoController
 from .playback import play_unattended
@@ -72,62 +74,63 @@ class _Refused(Exception):
     """A demo that cannot start: the message to print, then the usage status."""
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def run_demo(options: DemoOptions) -> int:
     """Entry point of ``smtp-sim demo``; the exit status."""
-    lang = args.lang or "en"
-    if args.script == "list":
+    lang = options.lang or "en"
+    if options.script == "list":
         return list_demos(lang, sys.stdout)
     try:
-        demo, player = _prepare(args, lang)
+        demo, player = _prepare(options, lang)
     except _Refused as err:
         return _error(str(err))
-    unattended = args.pace == 0 or not (sys.stdin.isatty() and sys.stdout.isatty())
+    unattended = options.pace == 0 or not (sys.stdin.isatty() and sys.stdout.isatty())
     try:
         if unattended:
-            return _unattended(args, demo, player, lang)
-        return _interactive(args, demo, player, lang)
+            return _unattended(options, demo, player, lang)
+        return _interactive(options, demo, player, lang)
     except _Refused as err:
         return _error(str(err))
     except BrokenPipeError:
         return reader_gone()
     except OSError as err:
-        peer = args.connect or say(lang, "demo", "built-in-server")
+        peer = options.session.connect or say(lang, "demo", "built-in-server")
         return _error(say(lang, "demo", "connect-failed", peer=peer,
                           error=err.strerror or err))
 
 
-def _prepare(args: argparse.Namespace, lang: str) -> tuple[LoadedDemo, DemoPlayer]:
+def _prepare(options: DemoOptions, lang: str) -> tuple[LoadedDemo, DemoPlayer]:
     """The demo and its player, every option checked first; _Refused says what is wrong."""
     try:
-        demo = load_demo(args.script)
+        demo = load_demo(options.script)
     except DemoScriptError as err:
         raise _Refused(err.text(lang)) from None
     except (OSError, UnicodeDecodeError) as err:
         raise _Refused(str(err)) from None
     if demo is None:
-        raise _Refused(say(lang, "demo", "not-found", name=args.script))
+        raise _Refused(say(lang, "demo", "not-found", name=options.script))
     header = demo.script(lang).header
     feature = missing_feature(header)
-    if feature is not None and args.connect is None:
+    if feature is not None and options.session.connect is None:
         raise _Refused(say(lang, "demo", "needs", feature=feature))
     connect_to = None
-    if args.connect:
-        from simulator.client import parse_peer
-
+    if options.session.connect:
         try:
-            connect_to = parse_peer(args.connect)
-        except ValueError as err:
-            raise _Refused(f"--connect: {err}") from None
-    if args.speed <= 0 or (args.pace is not None and args.pace < 0):
+            connect_to = parse_peer(options.session.connect)
+        except ValueError:
+            raise _Refused(text("run.bad-peer", lang,
+                                given=show_text(options.session.connect, limit=80))) from None
+    if options.speed <= 0 or (options.pace is not None and options.pace < 0):
         raise _Refused(say(lang, "demo", "bad-timing"))
     try:
-        policy = demo_policy({} if feature else header, _base_policy(args),
-                             _cli_scenario(args))
-        connect = _secured(args, header, policy, connect_to)
+        policy = demo_policy({} if feature else header, _base_policy(options),
+                             _cli_scenario(options, lang))
+        connect = _secured(options, header, policy, connect_to)
     except DemoScriptError as err:
         raise _Refused(err.text(lang)) from None
-    except (ScenarioError, OptionError) as err:
-        raise _Refused(str(err)) from None
+    except ScenarioError as err:
+        raise _Refused(err.text(lang)) from None
+    except OptionError as err:
+        raise _Refused(option_text(err, lang)) from None
     return demo, DemoPlayer(demo.script(lang), connect)
 
 
@@ -139,67 +142,62 @@ def _screen_size() -> os.terminal_size:
         return shutil.get_terminal_size((100, 30))
 
 
-def _secured(args: argparse.Namespace, header: Mapping[str, Any], policy: Policy,
+def _secured(options: DemoOptions, header: Mapping[str, Any], policy: Policy,
              connect_to: tuple[str, int] | None) -> ConnectionFactory:
     """The connections to play on, with STARTTLS and AUTH when the header or the command line
     asks (a certificate is made as the console makes one); OptionError when they do not fit."""
-    from simulator.server.secure import prepare, read_options
-
-    options = read_options(args)
-    options = dataclasses.replace(options, tls=options.tls or bool(header.get("tls")),
-                                  auth=options.auth or bool(header.get("auth")))
-    security = prepare(options, policy)
-    files = security.files
+    security = read_options(options.session.security)
+    security = dataclasses.replace(security, tls=security.tls or bool(header.get("tls")),
+                                   auth=security.auth or bool(header.get("auth")))
+    prepared = prepare(security, policy)
+    files = prepared.files
     ca = None if files is None else str(files.ca or files.cert)
-    return connection_factory(security.policy, connect_to, tls=security.context, ca=ca)
+    return connection_factory(prepared.policy, connect_to, tls=prepared.context, ca=ca)
 
 
-def _base_policy(args: argparse.Namespace) -> Policy:
-    return Policy(accept_bare_lf=bool(getattr(args, "accept_bare_lf", False)))
+def _base_policy(options: DemoOptions) -> Policy:
+    return Policy(accept_bare_lf=options.session.accept_bare_lf)
 
 
-def _cli_scenario(args: argparse.Namespace) -> Scenario | None:
+def _cli_scenario(options: DemoOptions, lang: str) -> Scenario | None:
     """``--scenario`` and its options, seeded for replay unless ``--seed`` says otherwise."""
-    if not getattr(args, "scenario", None):
+    if not options.session.scenario.name:
         return None
-    return from_options(args.scenario, greylist_delay=getattr(args, "greylist_delay", None),
-                        rate_limit=getattr(args, "rate_limit", None),
-                        fault_rate=getattr(args, "fault_rate", None),
-                        seed=getattr(args, "seed", None) or DEMO_SEED)
+    return chosen(options.session.scenario, lang=lang, seed=DEMO_SEED)
 
 
-def _open_cast(args: argparse.Namespace, title: str,
+def _open_cast(options: DemoOptions, title: str,
                lang: str) -> tuple[TextIO, AsciicastWriter] | None:
     """The --record file and its writer; _Refused when it cannot be written (never said as
     a server that could not be reached, nor waited on when it is a FIFO nobody reads)."""
-    if not args.record:
+    if not options.record:
         return None
     size = _screen_size()
     try:
-        handle = open_output(args.record)  # closed by the caller
+        handle = open_output(options.record)  # closed by the caller
     except FileRefused as err:
         raise _Refused(refusal(err, lang)) from None
     except OSError as err:
-        raise _Refused(say(lang, "demo", "record-failed", path=show_typed(args.record),
+        raise _Refused(say(lang, "demo", "record-failed", path=show_typed(options.record),
                            error=err.strerror or err)) from None
     return handle, AsciicastWriter(handle, width=size.columns, height=size.lines, title=title,
                                    idle_time_limit=IDLE_TIME_LIMIT)
 
 
-def _unattended(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
+def _unattended(options: DemoOptions, demo: LoadedDemo, player: DemoPlayer,
                 lang: str) -> int:
-    color = wants_color(sys.stdout, no_color=args.no_color)
-    cast = _open_cast(args, demo.script(lang).title(lang), lang)
+    color = wants_color(sys.stdout, no_color=options.no_color)
+    cast = _open_cast(options, demo.script(lang).title(lang), lang)
     try:
         playback = trio.run(lambda: play_unattended(
             demo, player, sys.stdout, lang=lang, color=color,
-            cast=None if cast is None else cast[1], speed=args.speed,
-            pace=args.pace or 0.0, width=terminal_width(sys.stdout)))
+            cast=None if cast is None else cast[1], speed=options.speed,
+            pace=options.pace or 0.0, width=terminal_width(sys.stdout)))
     finally:
         if cast is not None:
             cast[0].close()
     if cast is not None:
-        print(say(lang, "demo", "recorded", path=args.record, events=cast[1].events,
+        print(say(lang, "demo", "recorded", path=options.record, events=cast[1].events,
                   seconds=f"{cast[1].last:.1f}"), file=sys.stderr)
     return 1 if playback.unsent else 0
 
@@ -237,16 +235,16 @@ def _output(tee: _Tee | None) -> Output | None:
     return Vt100_Output.from_pty(tee)  # type: ignore[arg-type]
 
 
-def _interactive(args: argparse.Namespace, demo: LoadedDemo, player: DemoPlayer,
+def _interactive(options: DemoOptions, demo: LoadedDemo, player: DemoPlayer,
                  lang: str) -> int:
     from .app import run_fullscreen
 
-    cast = _open_cast(args, demo.script(lang).title(lang), lang)
+    cast = _open_cast(options, demo.script(lang).title(lang), lang)
     tee = None if cast is None else _Tee(sys.stdout, cast[1])
-    controller = DemoController(demo, player, lang=lang, speed=args.speed,
-                                pace=args.pace or DEFAULT_PACE, autoplay=args.autoplay,
+    controller = DemoController(demo, player, lang=lang, speed=options.speed,
+                                pace=options.pace or DEFAULT_PACE, autoplay=options.autoplay,
                                 on_step=(lambda label: None) if tee is None else tee.marker)
-    color = wants_color(sys.stdout, no_color=args.no_color)
+    color = wants_color(sys.stdout, no_color=options.no_color)
     try:
         trio.run(lambda: run_fullscreen(controller, output=_output(tee), color=color))
     finally:

@@ -9,18 +9,21 @@ exit status says whether it was completed (0), not (1), or the command was wrong
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Collection
 from pathlib import Path
 
 from simulator.client.home import saved_lang
-from simulator.lessons.load import LANGS
+from simulator.faces.learn.app import run_interactive
+from simulator.faces.learn.export import run_export
+from simulator.faces.learn.piped import run_piped
 from simulator.lessons.course import Course, default_course_root, load_course
 from simulator.lessons.course.words import say
+from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
+from simulator.options import LearnOptions
 from simulator.protocol.escape import show_text
-from simulator.render.terminal import wants_color
+from simulator.render.terminal import reader_gone, wants_color
 
 from . import panel
 from .listing import WIDTH
@@ -32,21 +35,21 @@ __all__ = ["resume_point", "run_learn"]
 Fragments = list[tuple[str, str]]
 
 
-def _course(args: argparse.Namespace, lang: str) -> tuple[Course, str] | None:
-    root = Path(args.course) if getattr(args, "course", None) else default_course_root()
+def _course(options: LearnOptions, lang: str) -> tuple[Course, str] | None:
+    root = Path(options.course) if options.course else default_course_root()
     course = load_course(root)
     if course.problems:
         print(say("course-problems", lang, root=root), file=sys.stderr)
         for problem in course.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
-    key = SHIPPED if not getattr(args, "course", None) else str(root.resolve())
+    key = SHIPPED if not options.course else str(root.resolve())
     return course, key
 
 
-def run_learn(args: argparse.Namespace) -> int:
-    lang = args.lang or saved_lang(LANGS) or LANGS[0]
-    loaded = _course(args, lang)
+def run_learn(options: LearnOptions) -> int:
+    lang = options.lang or saved_lang(LANGS) or LANGS[0]
+    loaded = _course(options, lang)
     if loaded is None:
         return 2
     course, key = loaded
@@ -55,8 +58,8 @@ def run_learn(args: argparse.Namespace) -> int:
     if store.moved_to is not None:
         print(say("progress-corrupt", lang, path=store.path, moved=store.moved_to),
               file=sys.stderr)
-    target, extra = args.target, args.lesson
-    color = wants_color(sys.stdout, no_color=args.no_color)
+    target, extra = options.target, options.lesson
+    color = wants_color(sys.stdout, no_color=options.no_color)
     show = printer(sys.stdout, color=color)
     if target == "list":
         current = resume_point(course, saved)
@@ -68,8 +71,6 @@ def run_learn(args: argparse.Namespace) -> int:
     if target == "reset":
         return _reset(course, store, extra, lang)
     if target == "export":
-        from .export import run_export
-
         return run_export(course, saved, key, extra, lang)
     if target is None and not _resume(course, saved.done, show, lang):
         return 0
@@ -78,17 +79,11 @@ def run_learn(args: argparse.Namespace) -> int:
         _not_found(course, target, lang)
         return 2
     if not sys.stdin.isatty():
-        from .piped import run_piped
-
         try:
             return run_piped(course, lesson, lang=lang, store=store, out=sys.stdout,
                              color=color)
         except BrokenPipeError:  # ``learn ID < script | head``
-            from simulator.render.terminal import reader_gone
-
             return reader_gone()
-    from .app import run_interactive
-
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
 
 

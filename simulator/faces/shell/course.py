@@ -61,7 +61,8 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
 def certificate_for(policy: Policy) -> Prepared:
     """The lesson server's certificate: generated once into the data directory, or, when
     that cannot be written (a read-only home), into a private temporary folder."""
-    from simulator.server.secure import OptionError, with_certificate
+    from simulator.options import OptionError
+    from simulator.server.secure import with_certificate
 
     prepared = _CERTIFICATES.get(policy.hostname)
     if prepared is None:

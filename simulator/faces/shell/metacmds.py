@@ -132,9 +132,9 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator.render import fragments as render
     from simulator.client import explain
     from simulator.lessons.entries import UnknownCodeError, code_entry
+    from simulator.render import fragments as render
     from simulator.render.transcript import explanation_fragments
 
     answer = ctx.last_answer()

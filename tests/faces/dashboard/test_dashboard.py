@@ -3,7 +3,6 @@ mistakes), the dashboard driven through prompt_toolkit's pipe input."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import smtplib
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.dashboard.state import Focus
 from simulator.faces.serve import LogOutput, _serve
+from simulator.options import ServeOptions
 from simulator.protocol import Policy
 from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import table_fragments
@@ -34,14 +34,16 @@ def plain_server() -> Prepared:
     """The strict server without TLS or AUTH, as ``serve`` prepares it."""
     from simulator.server.secure import prepare, read_options
 
-    return prepare(read_options(serve_args()), Policy())
+    return prepare(read_options(serve_args().security), Policy())
 
 
-def serve_args() -> argparse.Namespace:
+def serve_args() -> ServeOptions:
     """``serve --port 0`` as the command line gives it (every option at its default)."""
-    from simulator.cli import build_parser
+    from simulator.cli import parse_options
 
-    return build_parser().parse_args(["serve", "--port", "0", "--max-clients", "1000"])
+    options = parse_options(["serve", "--port", "0", "--max-clients", "1000"])
+    assert isinstance(options, ServeOptions)
+    return options
 
 
 async def wait_for(condition: Callable[[], bool]) -> None:
