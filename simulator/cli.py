@@ -244,10 +244,7 @@ def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
                 _run_parser, _grade_parser, _report_parser):
         add(sub)
-    localize(parser, lang)
-    # after the subcommands took their prog from the default usage: COMMAND is optional
-    parser.usage = text("cli.usage", lang)
-    parser.description = text("cli.description", lang)
+    in_lang(parser, lang)
     return parser
 
 
@@ -262,26 +259,38 @@ def _help_text(command: str, dest: str, lang: str) -> str | None:
     return None
 
 
-def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
-    """Every help text of ``parser`` and its subcommands from ``[cli]`` in ``lang``, and
-    argparse's own words from ``[argparse]``."""
+def in_lang(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
+    """``parser`` and its subcommands set to speak ``lang``: the option types that say their
+    own refusal get the language now, the help texts (:func:`localize`) on first need, so
+    a command line parsed without a mistake reads no text at start-up."""
     if isinstance(parser, Parser):
         parser.lang = lang
+        parser.words = functools.partial(localize, parser, lang, command)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                subparser.formatter_class = HelpFormatter
+                in_lang(subparser, lang, name)
+        elif action.type in _SAID_IN_LANG:
+            action.type = functools.partial(action.type, lang=lang)
+
+
+def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
+    """Every help text of ``parser`` from ``[cli]`` in ``lang`` (its subcommands' one-line
+    help too), and argparse's own words from ``[argparse]``."""
     parser._positionals.title = text("argparse.positionals", lang)
     parser._optionals.title = text("argparse.optionals", lang)
+    if not command:
+        # after the subcommands took their prog from the default usage: COMMAND is optional
+        parser.usage = text("cli.usage", lang)
+        parser.description = text("cli.description", lang)
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.help = text("cli.commands", lang)
             for pseudo in action._choices_actions:
                 pseudo.help = _help_text("command", pseudo.dest, lang) or pseudo.help
-            for name, subparser in action.choices.items():
-                subparser.formatter_class = HelpFormatter
-                localize(subparser, lang, name)
-        else:
-            if action.type in _SAID_IN_LANG:
-                action.type = functools.partial(action.type, lang=lang)
-            if action.help is not argparse.SUPPRESS:
-                action.help = _help_text(command, action.dest, lang) or action.help
+        elif action.help is not argparse.SUPPRESS:
+            action.help = _help_text(command, action.dest, lang) or action.help
 
 
 def help_lang(argv: Sequence[str]) -> str:

@@ -127,7 +127,9 @@ def test_piped_input_ending_in_data_names_the_command_the_user_typed(
 
 def every_option(parser: argparse.ArgumentParser, command: str = "",
                  ) -> Iterator[tuple[str, argparse.Action]]:
-    """(command, action) for every option and positional of every command, recursively."""
+    """(command, action) for every option and positional of every command, recursively,
+    each parser's help first put in words, as ``--help`` does."""
+    parser.format_help()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
@@ -158,6 +160,19 @@ def test_every_option_says_what_it_does_in_each_language_and_its_default(lang: s
 def test_help_is_in_the_chosen_language_with_its_defaults(argv: list[str], said: str) -> None:
     result = smtp_sim(*argv)
     assert result.returncode == 0 and said in "".join(result.stdout.split())
+
+
+def test_a_command_line_without_a_mistake_reads_no_text_at_start() -> None:
+    """The help's texts are read when help, usage or an error needs them (start-up time of
+    serve); a wrong option still says so in the chosen language."""
+    code = ("import sys; from simulator import cli; from simulator.lessons import load; "
+            "cli.parse_options(['--lang', 'zh', 'serve', '--port', '0']); "
+            "print(load.default_library.cache_info().currsize)")
+    started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=60, check=True)
+    assert started.stdout.split() == ["0"]
+    wrong = smtp_sim("--lang", "zh", "serve", "--port", "abc")
+    assert wrong.returncode == 2 and "用法：smtp-sim serve" in wrong.stderr
 
 
 def test_the_top_level_usage_shows_the_command_is_optional() -> None:

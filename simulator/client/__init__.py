@@ -1,11 +1,7 @@
-"""The client side every face uses: the built-in server or a real one over TCP, the reply
-parser, and scripts of command lines played against either."""
+"""The client side every face uses: the built-in server (:mod:`.local`) or a real one over
+TCP (:mod:`.remote`), the reply parser (:mod:`.connection`), and scripts of command lines
+played against either (:mod:`.script`).
 
-from __future__ import annotations
-
-from .connection import Answer, Connection, SessionView, Step, explain, parse_peer
-from .local import LocalConnection
-from .remote import TcpConnection
-
-__all__ = ["Answer", "Connection", "LocalConnection", "SessionView", "Step", "TcpConnection",
-           "explain", "parse_peer"]
+This package imports nothing itself: a face imports the modules it uses, so reading the
+saved settings (:mod:`.home`, which every command line does) loads no trio and no server.
+"""

@@ -22,9 +22,11 @@ from typing import IO, Final, TextIO
 
 import trio
 
-from simulator.client import Connection, LocalConnection, Step, TcpConnection, parse_peer
+from simulator.client.connection import Connection, Step, parse_peer
 from simulator.client.errors import connect_error
 from simulator.client.labhosts import Refusal, Target, lab_policy, named_host
+from simulator.client.local import LocalConnection
+from simulator.client.remote import TcpConnection
 from simulator.client.script import Event, Outcome, Player, read_lines
 from simulator.lessons.load import LANGS
 from simulator.lessons.scenarios import ScenarioError, chosen

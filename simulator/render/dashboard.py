@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from simulator.client import Answer, Step
+from simulator.client.connection import Answer, Step
 from simulator.lessons.classroom import columns, mistake_title, reply_title, say
 from simulator.lessons.ui import text
 from simulator.protocol import Exchange

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from simulator.client import Step, explain
+from simulator.client.connection import Step, explain
 from simulator.client.demoplayer import StepResult
 from simulator.client.demoscript import StepKind
 from simulator.lessons.classroom import say

@@ -7,7 +7,7 @@ Shared by the console (faces/shell) and the transcripts ``smtp-sim run`` prints 
 
 from __future__ import annotations
 
-from simulator.client import Step
+from simulator.client.connection import Step
 from simulator.client.tls import CertificateInfo
 from simulator.protocol.escape import show_bytes
 

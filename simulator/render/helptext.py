@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from typing import Final, NoReturn
 
 from simulator.lessons.load import LANGS
@@ -57,15 +58,28 @@ class Parser(argparse.ArgumentParser):
     the errors (``smtp-sim serve --port abc``) are ``[argparse]`` data too."""
 
     lang: str = LANGS[0]
+    words: Callable[[], None] | None = None
+    """Puts this parser's help texts in its language; run once, on first need (help,
+    usage, an error), so a command line parsed without a mistake reads no text file."""
+
+    def _in_words(self) -> None:
+        if self.words is not None:
+            words, self.words = self.words, None
+            words()
+
+    def format_usage(self) -> str:
+        self._in_words()
+        return super().format_usage()
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         formatter = super()._get_formatter()
         if isinstance(formatter, HelpFormatter):
-            formatter.prefix = text("argparse.usage-prefix", self.lang)
+            formatter.lang = self.lang  # its words read only if it writes a usage
         return formatter
 
     def format_help(self) -> str:
         """argparse's help, its headings ended as the language ends them (``选项：``)."""
+        self._in_words()
         out = super().format_help()
         for group in self._action_groups:
             if group.title:
@@ -74,6 +88,7 @@ class Parser(argparse.ArgumentParser):
         return out
 
     def error(self, message: str) -> NoReturn:
+        self._in_words()
         self.print_usage(sys.stderr)
         said = text("argparse.error", self.lang, prog=self.prog,
                     message=in_lang(message, self.lang))
@@ -84,13 +99,14 @@ class HelpFormatter(argparse.HelpFormatter):
     """argparse's layout, wrapped by display width at word or ideograph boundaries (its own
     textwrap counts characters and breaks only at spaces, so Chinese help overflowed)."""
 
-    prefix: str | None = None
-    """``usage: `` in the help's language."""
+    lang: str | None = None
+    """The help's language, for ``usage: `` (argparse's own word when None)."""
 
     def add_usage(self, usage: str | None, actions: object, groups: object,
                   prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups,  # type: ignore[arg-type]
-                          self.prefix if prefix is None else prefix)
+        if prefix is None and self.lang is not None:
+            prefix = text("argparse.usage-prefix", self.lang)
+        super().add_usage(usage, actions, groups, prefix)  # type: ignore[arg-type]
 
     def _format_usage(self, usage: str | None, actions: object, groups: object,
                       prefix: str | None) -> str:

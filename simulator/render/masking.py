@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from simulator.client import Answer, Step
+from simulator.client.connection import Answer, Step
 from simulator.protocol import Exchange
 from simulator.protocol.credentials import (
     VERDICTS,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-from simulator.client import Answer, Step, explain
+from simulator.client.connection import Answer, Step, explain
 from simulator.client.script import Event, Note, Notice
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_typed

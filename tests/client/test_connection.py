@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from simulator.client import parse_peer
+from simulator.client.connection import parse_peer
 
 
 def test_client_and_transcript_do_not_import_the_console() -> None:

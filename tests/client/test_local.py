@@ -6,7 +6,8 @@ from __future__ import annotations
 import trio
 import trio.testing
 
-from simulator.client import LocalConnection, Step
+from simulator.client.connection import Step
+from simulator.client.local import LocalConnection
 from simulator.protocol import Policy, State
 from simulator.server import Timeouts
 from simulator.server.store import MemoryStore

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.client import LocalConnection, Step
+from simulator.client.connection import Step
+from simulator.client.local import LocalConnection
 from simulator.client.nearmiss import distance, suggest
 from simulator.client.script import play
 from simulator.protocol import Policy

@@ -6,8 +6,9 @@ import contextlib
 import pytest
 import trio
 
-from simulator.client import TcpConnection, explain
+from simulator.client.connection import explain
 from simulator.client.errors import connect_error, reason_key
+from simulator.client.remote import TcpConnection
 from simulator.lessons.ui import text
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 import trio
 
-from simulator.client import LocalConnection, Step
+from simulator.client.connection import Step
+from simulator.client.local import LocalConnection
 from simulator.client.script import (
     Meta,
     Note,

@@ -43,7 +43,7 @@ async def test_the_end_says_so_and_only_the_newest_step_is_explained() -> None:
 
 
 def test_credentials_are_masked_on_the_projector_typed_and_sent() -> None:
-    from simulator.client import Answer, Step
+    from simulator.client.connection import Answer, Step
     from simulator.client.demoplayer import StepResult
     from simulator.client.demoscript import DemoStep, Line, StepKind
     from simulator.render.masking import StepMasker

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from simulator.client import Step
+from simulator.client.connection import Step
 from simulator.client.tls import CertificateInfo, TlsInfo
 from simulator.render.handshake import tls_fragments
 

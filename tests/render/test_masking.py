@@ -10,7 +10,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.client import Answer, Step
+from simulator.client.connection import Answer, Step
 from simulator.protocol import Exchange, Policy, Session, Then
 from simulator.protocol.auth import Account
 from simulator.render.classroom import ClassModel

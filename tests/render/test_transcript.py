@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.client import LocalConnection
+from simulator.client.local import LocalConnection
 from simulator.client.script import Event, Note, play
 from simulator.lessons.ui import text
 from simulator.protocol import Policy

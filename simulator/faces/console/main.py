@@ -6,7 +6,7 @@ import sys
 
 import trio
 
-from simulator.client import parse_peer
+from simulator.client.connection import parse_peer
 from simulator.client.labhosts import Refusal, named_host
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.connect import play_host

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import trio
 
-from simulator.client import parse_peer
+from simulator.client.connection import parse_peer
 from simulator.client.demoplayer import ConnectionFactory, DemoPlayer, connection_factory
 from simulator.client.demos import (
     DEMO_SEED,

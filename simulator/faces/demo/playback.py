@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, TextIO
 
-from simulator.client import Step, explain
+from simulator.client.connection import Step, explain
 from simulator.client.demoplayer import DemoPlayer, StepResult
 from simulator.client.demos import LoadedDemo
 from simulator.client.demoscript import StepKind

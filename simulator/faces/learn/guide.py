@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from simulator.client import Step
+from simulator.client.connection import Step
 from simulator.faces.prompt.spec import MetaSpec
 from simulator.faces.shell.context import ConsoleContext
 from simulator.lessons.course import Course, Lesson

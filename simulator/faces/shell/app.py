@@ -28,7 +28,8 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
-from simulator.client import LocalConnection, Step
+from simulator.client.connection import Step
+from simulator.client.local import LocalConnection
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.faces.shell.context import ConsoleContext

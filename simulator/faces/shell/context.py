@@ -16,14 +16,9 @@ from typing import TYPE_CHECKING, Final, Protocol, TextIO
 
 import trio
 
-from simulator.client import (
-    Answer,
-    Connection,
-    LocalConnection,
-    SessionView,
-    Step,
-    TcpConnection,
-)
+from simulator.client.connection import Answer, Connection, SessionView, Step
+from simulator.client.local import LocalConnection
+from simulator.client.remote import TcpConnection
 from simulator.client.script import Notice
 from simulator.faces.shell.detail import console_annotation, explanation_at
 from simulator.faces.shell.signing import Signing

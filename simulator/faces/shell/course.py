@@ -20,7 +20,7 @@ from typing import TextIO, TypeVar
 import trio
 import trio.testing
 
-from simulator.client import Step
+from simulator.client.connection import Step
 from simulator.faces.prompt.spec import MetaSpec
 from simulator.lessons.course import Lesson, Replayed, Tutor
 from simulator.lessons.course.quiz import answer_text

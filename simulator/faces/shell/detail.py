@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Final, Protocol
 
-from simulator.client import Answer, explain
+from simulator.client.connection import Answer, explain
 from simulator.lessons.ui import text
 from simulator.render.transcript import explanation_fragments
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from simulator.client import Step
+from simulator.client.connection import Step
 from simulator.faces.prompt.spec import MetaSpec
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from simulator.client import Step
+from simulator.client.connection import Step
 from simulator.client.script import Notice
 from simulator.faces.prompt.spec import MetaSpec
 from simulator.faces.shell.connect import connect
@@ -132,7 +132,7 @@ async def _explain(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    from simulator.client import explain
+    from simulator.client.connection import explain
     from simulator.lessons.entries import UnknownCodeError, code_entry
     from simulator.render import fragments as render
     from simulator.render.transcript import explanation_fragments

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from simulator.client import SessionView
+from simulator.client.connection import SessionView
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_bytes
 from simulator.render.handshake import certificate_fragments, text, tls_fragments

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from simulator.client import SessionView
+from simulator.client.connection import SessionView
 from simulator.faces.shell.tlsview import security_parts
 from simulator.lessons.entries import state_name
 from simulator.lessons.ui import text

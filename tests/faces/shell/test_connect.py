@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 import trio
 
-from simulator.client import explain
+from simulator.client.connection import explain
 from simulator.faces.shell.context import ConsoleContext
 from simulator.protocol import Policy, State
 from simulator.server import TcpOptions, serve_tcp

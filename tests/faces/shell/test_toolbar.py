@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.client import SessionView
+from simulator.client.connection import SessionView
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.protocol import State
 

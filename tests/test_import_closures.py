@@ -1,0 +1,74 @@
+"""What each face's start-up imports, seen in a fresh interpreter (not timed: the modules
+themselves). The command line imports a face only at its dispatch, and the layers below
+are cheap to import, so ``smtp-sim serve`` loads no explanation, no console and no
+prompt_toolkit, and ``smtp-sim explain`` no trio.
+
+serve does read sentences at start (``listening on ...``): the UI and classroom readers
+(``lessons.ui``, ``lessons.classroom`` with ``load`` and ``templates``) are the only lesson
+modules it may import; they read their TOML on first use, not on import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Final
+
+SENTENCE_READERS: Final = frozenset({
+    "simulator.lessons", "simulator.lessons.load", "simulator.lessons.templates",
+    "simulator.lessons.ui", "simulator.lessons.classroom"})
+
+
+def imported(tmp_path: Path, code: str) -> set[str]:
+    """The modules loaded after running ``code`` in a fresh interpreter (no saved settings)."""
+    probe = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, check=True, env={"SMTP_SIM_HOME": str(tmp_path),
+                                                       "PATH": "/usr/bin:/bin"})
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def started(face: str, argv: list[str]) -> str:
+    """The command line's own start (settings, parser, options), then the face's module."""
+    return (f"from simulator import cli\ncli.parse_options({argv!r})\n"
+            f"import simulator.faces.{face}")
+
+
+def test_serve_imports_no_explanations_console_or_prompt_toolkit(tmp_path: Path) -> None:
+    modules = imported(tmp_path, started("serve", ["serve"]))
+    lessons = {name for name in modules if name.startswith("simulator.lessons")}
+    assert lessons <= SENTENCE_READERS, sorted(lessons - SENTENCE_READERS)
+    assert not any(name.startswith(("prompt_toolkit", "simulator.faces.console",
+                                    "simulator.faces.shell", "simulator.faces.dashboard",
+                                    "simulator.faces.servelesson"))
+                   for name in modules)
+    # of the client side, only the saved settings (the help's language)
+    assert {name for name in modules if name.startswith("simulator.client")} <= {
+        "simulator.client", "simulator.client.home"}
+    assert "trio" in modules  # the probe does see what serve needs
+
+
+def test_explain_imports_no_trio(tmp_path: Path) -> None:
+    modules = imported(tmp_path, "import contextlib, io\nfrom simulator import cli\n"
+                                 "with contextlib.redirect_stdout(io.StringIO()):\n"
+                                 "    cli.main(['explain', '221', '550'])")
+    assert not any(name.startswith(("trio", "prompt_toolkit", "simulator.server"))
+                   for name in modules)
+    assert "simulator.lessons.annotate" in modules or "simulator.lessons.entries" in modules
+
+
+def test_the_command_line_alone_imports_no_face_trio_or_explanations(tmp_path: Path) -> None:
+    modules = imported(tmp_path, "from simulator import cli\ncli.parse_options(['run'])")
+    assert not any(name.startswith(("trio", "prompt_toolkit", "simulator.faces.",
+                                    "simulator.server", "simulator.lessons.annotate"))
+                   for name in modules)
+
+
+def test_run_and_report_import_no_prompt_toolkit(tmp_path: Path) -> None:
+    for face, argv in (("run", ["run"]), ("report", ["report", "x.jsonl"]),
+                       ("grade", ["grade"])):
+        modules = imported(tmp_path, started(face, argv))
+        assert not any(name.startswith(("prompt_toolkit", "simulator.faces.console"))
+                       for name in modules), face
