@@ -1,7 +1,10 @@
 """The ``smtp-sim`` command: argparse entry that dispatches to each face.
 
-Faces are imported lazily, inside their handlers, so ``smtp-sim explain 221`` does not pay
-for prompt_toolkit and ``smtp-sim`` starts fast.
+argparse's result becomes the subcommand's frozen option record (:mod:`.cliargs`), which is
+all the face receives. Faces are imported at their dispatch (one import per face, the only
+function-local imports the command line needs), so ``smtp-sim explain 221`` does not pay
+for trio or prompt_toolkit and ``smtp-sim serve`` none for the console or the explanations
+(tests/test_import_closures.py holds this).
 
 Help texts are data (``[cli]`` in ``lessons/ui.LANG.toml``, en and zh), looked up by command
 and option once the parser is built (:func:`localize`): a new option needs its lines there.
@@ -20,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, Final, cast
 
 from . import cliargs
+from .client.home import saved_lang
 from .lessons.load import LANGS
 from .lessons.ui import text
 from .options import (
@@ -300,8 +304,6 @@ def help_lang(argv: Sequence[str]) -> str:
             arg.partition("=")[2] if arg.startswith("--lang=") else None)
         if value in LANGS:
             return str(value)
-    from .client.home import saved_lang
-
     return saved_lang(LANGS) or LANGS[0]
 
 

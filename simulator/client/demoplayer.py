@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from simulator.protocol import Policy
+from simulator.server.store import MemoryStore
 
 from .connection import Connection, Step
 from .demoscript import DemoScript, DemoStep, Line, StepKind
@@ -43,8 +44,6 @@ def connection_factory(policy: Policy, connect_to: tuple[str, int] | None = None
         return lambda: TcpConnection(host, port)
 
     def local() -> Connection:
-        from simulator.server.store import MemoryStore
-
         return LocalConnection(policy=policy, store=MemoryStore(), tls=tls, ca=ca)
 
     return local

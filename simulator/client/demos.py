@@ -16,6 +16,7 @@ from typing import Any, Final
 from simulator.files import FileRefused, read_text
 from simulator.lessons.classroom import demo_names, demo_texts
 from simulator.lessons.scenarios import ScenarioError, load_scenario
+from simulator.options import OptionError
 from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
 from simulator.server.addresses import valid_hostname
@@ -68,6 +69,8 @@ def demo_scenario(header: Mapping[str, Any]) -> Scenario | None:
         if err.refused is not None:  # said in the presenter's language
             raise DemoScriptError.refused(err.refused) from err
         raise DemoScriptError("scenario", error=err) from err
+    except OptionError as err:  # no such built-in scenario: said in the presenter's language
+        raise DemoScriptError(f"options.{err.key}", **err.fields) from err
 
 
 def demo_policy(header: Mapping[str, Any], base: Policy | None = None,

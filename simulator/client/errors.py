@@ -7,6 +7,8 @@ import errno
 import socket
 from typing import Final
 
+from simulator.lessons.ui import text
+
 REASONS: Final = {
     errno.ECONNREFUSED: "refused",
     errno.ETIMEDOUT: "timed-out",
@@ -59,8 +61,6 @@ def reason_key(err: OSError) -> str:
 
 def connect_error(err: OSError, peer: str, lang: str) -> str:
     """The whole sentence for a failed connection to ``peer``."""
-    from simulator.lessons.ui import text
-
     root = _root(err)
     detail = getattr(root, "strerror", None) or str(root)
     seconds = f"{root.seconds:g}" if isinstance(root, NoGreeting) else ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Final
 
+from simulator.lessons.scenarios import from_options
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_typed
 from simulator.protocol.zone import Zone, name_problem, normal_name
@@ -69,8 +70,6 @@ def named_host(zone: Zone, host: str, port: int) -> Target | Refusal | None:
     exists only in the lab (``.example``, RFC 2606), never on the internet."""
     if zone:
         return lab_target(zone, f"{host}:{port}") if zone.addresses(host) else None
-    from simulator.lessons.scenarios import from_options
-
     if from_options("realistic").zone.addresses(host):
         return Refusal("connect-lab-hint", {"host": normal_name(host)})
     return None

@@ -17,6 +17,7 @@ from simulator.client.tls import (
 )
 from simulator.protocol import Exchange, Policy, State, Then
 from simulator.protocol.memory import Memory
+from simulator.server import open_local_session
 from simulator.server.closing import RECEIVE_SIZE  # one read size, both ends
 from simulator.server.deadlines import NO_LIMITS, Timeouts
 
@@ -73,8 +74,6 @@ class LocalConnection:
         """Sends under way or waiting for their turn (wait_unsolicited lets them go first)."""
 
     async def start(self) -> Step:
-        from simulator.server import open_local_session
-
         self._local = await self._stack.enter_async_context(open_local_session(
             policy=self._policy, store=self._store, session_id=self._session_id,
             memory=self._memory, tls=self._tls, timeouts=self._timeouts))

@@ -8,6 +8,8 @@ state from the commands sent and the codes received, for the toolbar.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 from typing import Final
@@ -221,9 +223,6 @@ class ClientView:
 
 def login_name(lines: list[bytes]) -> str:
     """The user name in an AUTH PLAIN or LOGIN exchange (``AUTH`` line first), or ""."""
-    import base64
-    import binascii
-
     words = lines[0].split()
     mechanism = words[1].upper() if len(words) > 1 else b""
     sent = words[2:3] + lines[1:2]

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
+
+from simulator.lessons.course.lint import check_course
+from simulator.lessons.scenario_view import KIND, TEXTS
+from simulator.lessons.scenarios import builtin_names, check_file, resolve
 
 from ..protocol.replies import CATALOGUE
 from ..protocol.state import State
@@ -113,9 +118,6 @@ def check_library(library: Library, replay: Replayer | None = None) -> list[str]
     _check_scenarios(lint)
     course = library.root / "course"
     if course.is_dir():  # the course: lessons/course/NN-ID.toml (see course/lint.py)
-        from pathlib import Path
-
-        from .course.lint import check_course
 
         lint.problems += check_course(Path(str(course)), replay)
     return lint.problems
@@ -123,9 +125,6 @@ def check_library(library: Library, replay: Replayer | None = None) -> list[str]
 
 def _check_scenarios(lint: Linter) -> None:
     """Every shipped scenario file loads, and the scenario sentences exist in every language."""
-    from .scenario_view import KIND, TEXTS
-    from .scenarios import builtin_names, check_file, resolve
-
     for name in builtin_names():
         for problem in check_file(str(resolve(name))):
             lint.problems.append(problem)

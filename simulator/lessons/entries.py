@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from simulator.lessons.ui import template
+
 from .load import Library, default_library
 
 REQUIRED_CODES: Final = (
@@ -203,8 +205,6 @@ def state_name(state: str, lang: str = "en", *, library: Library | None = None) 
 
 def _own_meaning(code: int, lang: str) -> str:
     """The UI table ``meaning`` overrides the class line for codes it does not fit."""
-    from .ui import template
-
     try:
         return template(f"meaning.{code}", lang)
     except KeyError:

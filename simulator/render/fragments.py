@@ -16,6 +16,7 @@ from typing import Final
 from simulator.lessons.annotate import Annotation
 from simulator.lessons.compose import Comparison
 from simulator.lessons.entries import ClassInfo, CodeEntry, EnhancedEntry, labels
+from simulator.lessons.ui import text as ui_text
 from simulator.render.wrap import Fragment, wrap_fragments
 
 Fragments = list[Fragment]
@@ -66,9 +67,7 @@ def why_label(a: Annotation) -> str:
     code is known, so the text says what it usually means."""
     if a.key is not None:
         return labels(a.lang)["why"]
-    from simulator.lessons.ui import text
-
-    return text("explain.usually", a.lang)
+    return ui_text("explain.usually", a.lang)
 
 
 def short_annotation_fragments(a: Annotation) -> Fragments:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from simulator.client.connection import Step
 from simulator.client.tls import CertificateInfo
+from simulator.lessons.ui import text as ui_text
 from simulator.protocol.escape import show_bytes
 
 Fragments = list[tuple[str, str]]
@@ -16,8 +17,6 @@ Fragments = list[tuple[str, str]]
 
 def text(key: str, lang: str, **fields: object) -> str:
     """The ``tls.`` UI string ``key`` (lessons/ui.LANG.toml)."""
-    from simulator.lessons.ui import text as ui_text
-
     return ui_text(f"tls.{key}", lang, **fields)
 
 

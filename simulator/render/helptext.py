@@ -17,6 +17,7 @@ from typing import Final, NoReturn
 
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
+from simulator.render.wrap import text_width, wrap_fragments
 
 ARGPARSE_SAYS: Final = tuple((key, re.compile(pattern)) for key, pattern in (
     ("argument", r"argument (?P<argument_name>.+?): (?P<message>.*)"),
@@ -112,8 +113,6 @@ class HelpFormatter(argparse.HelpFormatter):
                       prefix: str | None) -> str:
         """argparse indents the usage's later lines by the prefix's length in characters;
         ``用法：`` is wider than it is long, so they are moved under the program's name."""
-        from .wrap import text_width
-
         extra = text_width(prefix) - len(prefix) if prefix else 0
         self._width -= extra
         try:
@@ -124,8 +123,6 @@ class HelpFormatter(argparse.HelpFormatter):
         return out.replace("\n ", "\n" + " " * (extra + 1)) if extra > 0 else out
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        from .wrap import wrap_fragments
-
         wrapped = wrap_fragments([("", " ".join(text.split()))], max(width, 10))
         return "".join(part for _, part in wrapped).split("\n")
 

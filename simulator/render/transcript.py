@@ -15,8 +15,22 @@ from typing import TYPE_CHECKING, Final
 
 from simulator.client.connection import Answer, Step, explain
 from simulator.client.script import Event, Note, Notice
+from simulator.lessons.entries import labels
+from simulator.lessons.scenario_view import notice
+from simulator.lessons.ui import text as ui_text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_typed
+from simulator.render.fragments import (
+    annotation_fragments,
+    code_style,
+    fix_label,
+    md_escape,
+    to_ansi,
+    to_plain,
+    why_label,
+)
+from simulator.render.masking import StepMasker
+from simulator.render.wrap import wrap_fragments
 
 from .handshake import tls_fragments
 
@@ -69,8 +83,6 @@ def sent_fragments(sent: bytes, *, raw: bool = False) -> Fragments:
 
 
 def answer_fragments(answer: Answer, *, raw: bool = False) -> Fragments:
-    from .fragments import code_style
-
     style = code_style(answer.code) if answer.code else "class:dim"
     marker = received_marker(answer.code)
     out: Fragments = []
@@ -84,8 +96,6 @@ def notice_fragments(answer: Answer, lang: str) -> Fragments:
     ``(the server closed the connection without a reply)`` in place of one never sent."""
     if answer.exchange is None:
         return []
-    from simulator.lessons.scenario_view import notice
-
     said = notice(answer.exchange, lang)
     return [] if said is None else [("class:dim", said + "\n")]
 
@@ -94,8 +104,6 @@ def explanation_fragments(annotation: Annotation | None, *, brief: bool = True) 
     """The explanation under a reply, indented by render; nothing for non-SMTP bytes."""
     if annotation is None:
         return []
-    from .fragments import annotation_fragments
-
     return list(annotation_fragments(annotation, brief=brief))
 
 
@@ -108,16 +116,12 @@ def step_fragments(step: Step, lang: str, *, raw: bool = False, brief: bool = Tr
         out += answer_fragments(answer, raw=raw)
         out += explanation_fragments(explain(answer, lang), brief=brief)
         if answer.problem:
-            from simulator.lessons.ui import text
-
-            out.append(("class:code.5xx", text(answer.problem, lang) + "\n"))
+            out.append(("class:code.5xx", ui_text(answer.problem, lang) + "\n"))
     return out + tls_fragments(step, lang)  # after STARTTLS's 220: the handshake, as the console
 
 
 def notice_text(notice: Notice, lang: str) -> str:
-    from simulator.lessons.ui import text
-
-    return text(notice.key, lang, **dict(notice.fields))
+    return ui_text(notice.key, lang, **dict(notice.fields))
 
 
 def event_fragments(event: Event, lang: str, *, raw: bool = False) -> Fragments:
@@ -140,16 +144,12 @@ def for_width(fragments: Fragments, width: int | None) -> Fragments:
     under their text. ``None`` (a file or a pipe) leaves one line per logical line."""
     if width is None:
         return fragments
-    from .wrap import wrap_fragments
-
     return wrap_fragments(fragments, width, markers=MARKERS)
 
 
 def event_text(event: Event, lang: str, *, color: bool, raw: bool = False,
                width: int | None = None) -> str:
     """One event as text; wrapped to ``width`` columns when it goes to a terminal."""
-    from .fragments import to_ansi, to_plain
-
     fragments = for_width(event_fragments(event, lang, raw=raw), width)
     return to_ansi(fragments) if color else to_plain(fragments)
 
@@ -161,9 +161,6 @@ def format_text(steps: Sequence[Event], lang: str, *, color: bool, raw: bool = F
 
 def _markdown_explanation(annotation: Annotation) -> list[str]:
     """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
-    from simulator.lessons.entries import labels
-
-    from .fragments import fix_label, md_escape, why_label
 
     words = labels(annotation.lang)
     lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
@@ -190,13 +187,9 @@ class MarkdownWriter:
         self._open = False
 
     def header(self, title: str | None = None) -> list[str]:
-        from simulator.lessons.ui import text
-
-        return [f"# {title or text('transcript.title', self.lang)}", ""]
+        return [f"# {title or ui_text('transcript.title', self.lang)}", ""]
 
     def event(self, event: Event) -> list[str]:
-        from .fragments import md_escape
-
         if isinstance(event, Note | Notice):
             shown = event.text if isinstance(event, Note) else notice_text(event, self.lang)
             prefix = "" if isinstance(event, Note) else "*"
@@ -230,8 +223,6 @@ def shared(events: Sequence[Event]) -> list[Event]:
     """``events`` as a file handed to someone else may show them: credentials masked as the
     serve log masks them (``AUTH PLAIN ****``, ``****`` for a line answering a 334), in
     order, since whether a line is a credential depends on the reply before it."""
-    from .masking import StepMasker
-
     masker = StepMasker()
     return [masker.step(event) if isinstance(event, Step) else event for event in events]
 

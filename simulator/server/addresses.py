@@ -5,6 +5,7 @@ The simulator binds loopback unless told otherwise; ``serve`` warns when it is n
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Final
 
@@ -23,8 +24,6 @@ def is_loopback(host: str) -> bool:
     """True for 127.0.0.0/8, ::1 and ``localhost``: addresses only this machine can reach."""
     if host.lower() in ("localhost", "127.0.0.1", "::1"):
         return True
-    import ipaddress  # only for other addresses: every start would pay for it
-
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

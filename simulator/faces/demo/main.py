@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 import trio
+from prompt_toolkit.output.vt100 import Vt100_Output
 
 from simulator.client.connection import parse_peer
 from simulator.client.demoplayer import ConnectionFactory, DemoPlayer, connection_factory
@@ -24,6 +25,7 @@ from simulator.client.demos import (
     missing_feature,
 )
 from simulator.client.demoscript import DemoScriptError
+from simulator.faces.demo.app import run_fullscreen
 from simulator.files import FileRefused, open_output
 from simulator.lessons.classroom import say
 from simulator.lessons.refusals import say as refusal
@@ -230,15 +232,11 @@ class _Tee:
 def _output(tee: _Tee | None) -> Output | None:
     if tee is None:
         return None
-    from prompt_toolkit.output.vt100 import Vt100_Output
-
     return Vt100_Output.from_pty(tee)  # type: ignore[arg-type]
 
 
 def _interactive(options: DemoOptions, demo: LoadedDemo, player: DemoPlayer,
                  lang: str) -> int:
-    from .app import run_fullscreen
-
     cast = _open_cast(options, demo.script(lang).title(lang), lang)
     tee = None if cast is None else _Tee(sys.stdout, cast[1])
     controller = DemoController(demo, player, lang=lang, speed=options.speed,

@@ -7,6 +7,9 @@ import shutil
 from collections.abc import Callable
 from typing import TextIO
 
+from simulator.render.fragments import to_ansi, to_plain
+from simulator.render.fragments import wrap as wrapped
+
 Fragments = list[tuple[str, str]]
 
 
@@ -18,9 +21,6 @@ class Printer:
         self.out, self.color, self.width = out, color, width
 
     def __call__(self, fragments: Fragments, *, wrap: bool = True) -> None:
-        from simulator.render.fragments import to_ansi, to_plain
-        from simulator.render.fragments import wrap as wrapped
-
         if wrap and self.width is not None:
             fragments = wrapped(fragments, self.width())
         self.out.write(to_ansi(fragments) if self.color else to_plain(fragments))

@@ -18,6 +18,7 @@ from prompt_toolkit.document import Document
 
 from simulator.faces.prompt.lexer import VERBS
 from simulator.faces.prompt.spec import MetaSpec
+from simulator.lessons.ui import text
 from simulator.protocol.replies import CATALOGUE
 
 HELO_DOMAINS: Final = ("client.example", "localhost", "[127.0.0.1]")
@@ -102,8 +103,6 @@ def _argument_suggestions(verb: str, argument: str, context: CompletionContext,
 def _paths(verb: str, typed: str, context: CompletionContext) -> list[Suggestion]:
     """Whole ``<address>`` arguments (the bracket typed or not), each with where it is from:
     accepted earlier in this session, or an example; MAIL also offers the null path <>."""
-    from simulator.lessons.ui import text
-
     accepted = context.senders if verb == "MAIL" else context.recipients
     kind = "sender" if verb == "MAIL" else "recipient"
     seen = list(accepted or ())
@@ -152,6 +151,4 @@ class SmtpCompleter(Completer):
 
 def _verb_meaning(verb: str, lang: str) -> str:
     """What a command does, in the learner's language (shown beside it in the menu)."""
-    from simulator.lessons.ui import text
-
     return text(f"complete.verb-{verb.lower()}", lang)

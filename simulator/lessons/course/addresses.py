@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from typing import Final
 
+from simulator.lessons.scenarios import load_scenario
 from simulator.protocol import Exchange, MailFrom, Policy, RcptTo
 from simulator.protocol.rules import Event, Scenario, is_local
 
@@ -36,8 +37,6 @@ HOSTNAME: Final = Policy().hostname
 @functools.lru_cache(maxsize=16)
 def scenario_named(name: str) -> Scenario:
     """The built-in scenario a lesson's setup names (read once)."""
-    from ..scenarios import load_scenario
-
     return load_scenario(name)
 
 

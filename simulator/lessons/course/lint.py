@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
+from simulator.lessons.annotate import annotate
 from simulator.protocol import CATALOGUE, Exchange
 
 from ..load import LANGS
@@ -123,8 +124,6 @@ def _replays(lesson: Lesson, replay: Replayer) -> list[str]:
 
 
 def _explained(lesson: Lesson, where: str, exchanges: Iterable[Exchange]) -> list[str]:
-    from ..annotate import annotate
-
     out = []
     for lang in LANGS:
         for exchange in exchanges:

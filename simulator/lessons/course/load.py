@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from simulator.files import FileRefused, parse_toml, read_text
+from simulator.lessons.load import data_root
 from simulator.protocol import State
 
 from ..load import LANGS
@@ -382,6 +383,4 @@ def _check_unique(lessons: list[Lesson], problems: list[str]) -> None:
 
 def default_course_root() -> Path:
     """The shipped course: ``lessons/course`` (or the installed copy)."""
-    from ..load import data_root
-
     return Path(str(data_root() / "course"))

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from simulator.lessons.scenarios import builtin_names, from_options
+from simulator.protocol import Policy
 from simulator.protocol.auth import APP_STYLES, Account, AppStyle
+from simulator.protocol.compliance import REQUIRABLE
 
 from .model import Setup
 
@@ -93,8 +96,6 @@ def _flag(p: Problems, doc: Mapping[str, Any], name: str) -> bool:
 
 
 def _headers(p: Problems, value: object) -> tuple[str, ...]:
-    from simulator.protocol.compliance import REQUIRABLE
-
     if value is None:
         return ()
     if not isinstance(value, list) or not value or not all(v in REQUIRABLE for v in value):
@@ -110,8 +111,6 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
         return Setup(), ()
     doc: Mapping[str, Any] = table
     p.unknown("setup", doc, SETUP_FIELDS)
-    from ..scenarios import builtin_names
-
     scenario = doc.get("scenario", "strict")
     if scenario not in builtin_names():
         p.add("setup.scenario", f"expected one of {', '.join(builtin_names())}")
@@ -150,9 +149,6 @@ LESSON_SEED: Final = 1
 
 def policy_for(setup: Setup) -> Policy:
     """The engine's policy for a lesson's setup (only what the engine supports)."""
-    from simulator.protocol import Policy
-
-    from ..scenarios import from_options
 
     base = Policy()
     scenario = from_options(setup.scenario, greylist_delay=setup.greylist_delay,
