@@ -10,6 +10,7 @@ argparse's own message ids and said again from the data.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -17,9 +18,8 @@ from typing import Final, NoReturn
 
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.render.wrap import text_width, wrap_fragments
 
-ARGPARSE_SAYS: Final = tuple((key, re.compile(pattern)) for key, pattern in (
+ARGPARSE_SAYS: Final = (
     ("argument", r"argument (?P<argument_name>.+?): (?P<message>.*)"),
     ("required", r"the following arguments are required: (?P<args>.*)"),
     ("unrecognized", r"unrecognized arguments: (?P<args>.*)"),
@@ -32,16 +32,22 @@ ARGPARSE_SAYS: Final = tuple((key, re.compile(pattern)) for key, pattern in (
     ("ambiguous", r"ambiguous option: (?P<option>.*) could match (?P<matches>.*)"),
     ("invalid-type", r"invalid (?P<type>\w+) value: (?P<value>.*)"),
     ("invalid-choice", r"invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)"),
-))
+)
 """argparse's error messages (its gettext message ids, Python 3.11), each with its
 ``[argparse]`` key: argparse offers no other hook than gettext, whose catalogue is
-process-wide, so its English is matched and said again in the user's language."""
+process-wide, so its English is matched and said again in the user's language. Compiled
+on the first error (:func:`_patterns`), not at every start."""
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((key, re.compile(pattern)) for key, pattern in ARGPARSE_SAYS)
 
 
 def in_lang(message: str, lang: str) -> str:
     """argparse's ``message`` in ``lang``; one it does not know (an option's own refusal)
     is kept as it is."""
-    for key, pattern in ARGPARSE_SAYS:
+    for key, pattern in _patterns():
         match = pattern.fullmatch(message)
         if match is None:
             continue
@@ -113,6 +119,8 @@ class HelpFormatter(argparse.HelpFormatter):
                       prefix: str | None) -> str:
         """argparse indents the usage's later lines by the prefix's length in characters;
         ``用法：`` is wider than it is long, so they are moved under the program's name."""
+        from .wrap import text_width  # wcwidth's import: only a help or usage pays it
+
         extra = text_width(prefix) - len(prefix) if prefix else 0
         self._width -= extra
         try:
@@ -123,6 +131,8 @@ class HelpFormatter(argparse.HelpFormatter):
         return out.replace("\n ", "\n" + " " * (extra + 1)) if extra > 0 else out
 
     def _split_lines(self, text: str, width: int) -> list[str]:
+        from .wrap import wrap_fragments  # wcwidth's import: only a help pays it
+
         wrapped = wrap_fragments([("", " ".join(text.split()))], max(width, 10))
         return "".join(part for _, part in wrapped).split("\n")
 

@@ -18,8 +18,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
-from wcwidth import wcwidth
-
 Fragment = tuple[str, str]
 """``(style, text)``, the shape of prompt_toolkit's FormattedText items."""
 
@@ -38,6 +36,8 @@ continuation lines stand under its text."""
 def _wcwidth() -> Callable[[str], int]:
     """wcwidth, imported on first use: the package's import costs about 36 ms, which
     ``smtp-sim serve`` and ``explain`` would otherwise pay at every start for a help text."""
+    from wcwidth import wcwidth
+
     return wcwidth
 
 
