@@ -42,7 +42,7 @@ from simulator.server.closing import (
 )
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.notices import notice
-from simulator.server.store import Store
+from simulator.server.store import MemoryFull, Store
 from simulator.server.tls import HandshakeFailed, start_tls
 
 _STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -339,11 +339,15 @@ class _Talk:
             else:
                 self.store.deliver(message)
         except OSError as exc:
+            said = notice("serve.warn-store", id=self.session.session_id,
+                          peer=self.session.peer, queue=message.queue_id,
+                          error=exc.strerror or exc)
+            if isinstance(exc, MemoryFull):  # what to do is to raise serve's --memory-limit
+                said = notice("options.memory-store-full", id=self.session.session_id,
+                              peer=self.session.peer, queue=message.queue_id, kept=exc.kept,
+                              limit=exc.limit)
             log.error("session %s (%s): could not store %s: %s", self.session.session_id,
-                      self.session.peer, what, exc,
-                      extra=notice("serve.warn-store", id=self.session.session_id,
-                                   peer=self.session.peer, queue=message.queue_id,
-                                   error=exc.strerror or exc))
+                      self.session.peer, what, exc, extra=said)
             return exc
         finally:
             self.stopping.storing -= 1

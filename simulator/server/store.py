@@ -78,6 +78,16 @@ class Usage:
         return None if not self.limit else self.octets / self.limit
 
 
+class MemoryFull(OSError):
+    """The memory store has no room for a message: ENOSPC, ``kept`` of ``limit`` octets in
+    use. The server layer builds no sentence for it: serve says it from ``[options]``
+    (``memory-store-full``), naming the option that raises the limit."""
+
+    def __init__(self, kept: int, limit: int) -> None:
+        super().__init__(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.kept, self.limit = kept, limit
+
+
 class MemoryStore:
     """The default store: messages live in a list for as long as the process runs.
 
@@ -98,8 +108,7 @@ class MemoryStore:
         size = len(message.content)
         with self._lock:
             if self.limit is not None and self._octets + size > self.limit:
-                raise OSError(errno.ENOSPC, f"the memory store is full ({self._octets} of "
-                                            f"{self.limit} octets kept; see --memory-limit)")
+                raise MemoryFull(self._octets, self.limit)
             key = str(len(self._messages) + 1)
             self._messages.append(StoredMessage(key, message))
             self._octets += size

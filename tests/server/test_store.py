@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from simulator.lessons.ui import text
 from simulator.protocol import Envelope, ReceivedMessage
-from simulator.server.store import MaildirStore, MemoryStore, StoredMessage, Usage, parse_stored
+from simulator.server.store import (
+    MaildirStore,
+    MemoryFull,
+    MemoryStore,
+    StoredMessage,
+    Usage,
+    parse_stored,
+)
 
 CONTENT = (b"Received: from client.example (127.0.0.1:5555)\r\n"
            b"\tby smtp-sim.localhost (smtp-sim) with ESMTP id S1-1; Thu, 1 Jan 1970 00:00:00 +0000\r\n"
@@ -43,9 +51,15 @@ def test_memory_store_refuses_what_does_not_fit_and_keeps_the_rest() -> None:
     store = MemoryStore(limit=len(CONTENT) * 2)
     store.deliver(message("S1-1"))
     store.deliver(message("S1-2"))
-    with pytest.raises(OSError, match="memory store is full") as refused:
+    with pytest.raises(MemoryFull) as refused:
         store.deliver(message("S1-3"))
     assert refused.value.errno == errno.ENOSPC
+    assert (refused.value.kept, refused.value.limit) == (len(CONTENT) * 2, len(CONTENT) * 2)
+    assert "--memory-limit" not in str(refused.value)  # the server layer names no option
+    said = {lang: text("options.memory-store-full", lang, id="S1", peer="p", queue="S1-3",
+                       kept=refused.value.kept, limit=refused.value.limit)
+            for lang in ("en", "zh")}
+    assert "--memory-limit" in said["en"] and "内存存储已满" in said["zh"]
     assert [m.message.queue_id for m in store.messages()] == ["S1-1", "S1-2"]
     assert store.usage() == Usage(2, len(CONTENT) * 2, len(CONTENT) * 2)
     assert store.usage().share == 1.0
