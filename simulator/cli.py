@@ -7,7 +7,8 @@ for trio or prompt_toolkit and ``smtp-sim serve`` none for the console or the ex
 (tests/test_import_closures.py holds this).
 
 Help texts are data (``[cli]`` in ``lessons/ui.LANG.toml``, en and zh), looked up by command
-and option once the parser is built (:func:`localize`): a new option needs its lines there.
+and option when help, a usage line or an error first needs them (``render.helptext.localize``):
+a new option needs its lines there.
 An option's help is there only (a test fails for an option without it); a subcommand keeps
 its English ``help=`` because argparse lists only subcommands that have one.
 """
@@ -15,7 +16,6 @@ its English ``help=`` because argparse lists only subcommands that have one.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +37,7 @@ from .options import (
     RunOptions,
     ServeOptions,
 )
-from .render.helptext import HelpFormatter, Parser
+from .render.helptext import HelpFormatter, Parser, speak
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -101,7 +101,7 @@ def _limit_words(key: str, value: str, lang: str) -> str:
 
 
 _SAID_IN_LANG: Final = (_whole_number, _error_seconds)
-"""Option types whose refusal is our own sentence: :func:`localize` gives them the language."""
+"""Option types whose refusal is our own sentence: ``speak`` gives them the language."""
 
 
 def _error_options(parser: argparse.ArgumentParser, *, top: bool = False,
@@ -248,53 +248,8 @@ def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
                 _run_parser, _grade_parser, _report_parser):
         add(sub)
-    in_lang(parser, lang)
+    speak(parser, lang, _SAID_IN_LANG)
     return parser
-
-
-def _help_text(command: str, dest: str, lang: str) -> str | None:
-    """``[cli] COMMAND-DEST``, else ``DEST`` (shared by every command), else None."""
-    name = dest.replace("_", "-")
-    for key in (f"cli.{command}-{name}", f"cli.{name}")[0 if command else 1:]:
-        try:
-            return text(key, lang)
-        except KeyError:
-            continue
-    return None
-
-
-def in_lang(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
-    """``parser`` and its subcommands set to speak ``lang``: the option types that say their
-    own refusal get the language now, the help texts (:func:`localize`) on first need, so
-    a command line parsed without a mistake reads no text at start-up."""
-    if isinstance(parser, Parser):
-        parser.lang = lang
-        parser.words = functools.partial(localize, parser, lang, command)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, subparser in action.choices.items():
-                subparser.formatter_class = HelpFormatter
-                in_lang(subparser, lang, name)
-        elif action.type in _SAID_IN_LANG:
-            action.type = functools.partial(action.type, lang=lang)
-
-
-def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
-    """Every help text of ``parser`` from ``[cli]`` in ``lang`` (its subcommands' one-line
-    help too), and argparse's own words from ``[argparse]``."""
-    parser._positionals.title = text("argparse.positionals", lang)
-    parser._optionals.title = text("argparse.optionals", lang)
-    if not command:
-        # after the subcommands took their prog from the default usage: COMMAND is optional
-        parser.usage = text("cli.usage", lang)
-        parser.description = text("cli.description", lang)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            action.help = text("cli.commands", lang)
-            for pseudo in action._choices_actions:
-                pseudo.help = _help_text("command", pseudo.dest, lang) or pseudo.help
-        elif action.help is not argparse.SUPPRESS:
-            action.help = _help_text(command, action.dest, lang) or action.help
 
 
 def help_lang(argv: Sequence[str]) -> str:
@@ -308,7 +263,8 @@ def help_lang(argv: Sequence[str]) -> str:
 
 
 def _serve(options: ServeOptions) -> int:
-    from .faces.serve import Screen, Teaching, run_serve
+    from .faces.serve import Screen, run_serve
+    from .faces.serveoptions import Teaching
 
     screen: Screen | None = None
     teaching: Teaching | None = None

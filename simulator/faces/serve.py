@@ -20,18 +20,18 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack
 from functools import partial
-from typing import TYPE_CHECKING, Final, Protocol, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 import trio
 
 from simulator.faces.classlog import FarewellAsk, Item, Lesson
 from simulator.faces.notices import Notices, routed, say, sentence
-from simulator.faces.serveoptions import prepared, tcp_options
+from simulator.faces.serveoptions import Teaching, prepared, tcp_options
 from simulator.files import FileRefused, open_output
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.options import ScenarioOptions, ServeOptions
+from simulator.options import ServeOptions
 from simulator.protocol import Exchange, Policy, State
 from simulator.protocol.rules import STRICT
 from simulator.render.classroom import SessionEnd, SharedClass
@@ -46,32 +46,7 @@ from simulator.server.store import MaildirStore, MemoryStore, Store
 from simulator.server.tcp import ListenError
 
 if TYPE_CHECKING:
-    from simulator.faces.servelesson import LessonServer
     from simulator.lessons.course import Lesson as CourseLesson
-    from simulator.protocol.rules import Scenario
-
-
-class Teaching(Protocol):
-    """What serve needs of the lesson data for ``--lesson``, ``--course`` and ``--scenario``
-    (:mod:`simulator.faces.servelesson` has it). The command line hands it in only when the
-    options ask for one of them, as it hands in the dashboard: plain ``smtp-sim serve``
-    imports none of the lesson modules and reads no lesson file, only the UI's sentences."""
-
-    def lesson_server(self, options: ServeOptions, lang: str) -> LessonServer | str | None:
-        """The lesson's server, what is wrong in ``lang``, or None without ``--lesson``."""
-
-    def scenario(self, options: ScenarioOptions, lang: str) -> Scenario | str:
-        """The scenario the options name, or what is wrong with them in ``lang``."""
-
-    def scenario_lines(self, scenario: Scenario) -> list[str]:
-        """What serve says at start about a scenario with rules."""
-
-    def start_line(self, lesson: CourseLesson, lang: str) -> str:
-        """What serve says at start about the lesson."""
-
-    async def farewell(self, offer: Callable[[FarewellAsk], bool], host: str, lesson: str,
-                       total: int, session_id: str, exchange: Exchange) -> Exchange:
-        """The 221 to QUIT, naming the steps the session's student has done."""
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
 """A full-screen view of the class (``--dashboard``): given the shared model, the server's

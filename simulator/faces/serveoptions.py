@@ -6,16 +6,24 @@ is one job, serving another.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from simulator.faces.classlog import FarewellAsk
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import option_text, text
-from simulator.options import OptionError, ServeOptions
-from simulator.protocol import Policy
+from simulator.options import OptionError, ScenarioOptions, ServeOptions
+from simulator.protocol import Exchange, Policy
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.server import TcpOptions, Timeouts
 from simulator.server.addresses import valid_hostname
 from simulator.server.options import per_client_limit
 from simulator.server.secure import Prepared, prepare, read_options
+
+if TYPE_CHECKING:
+    from simulator.faces.servelesson import LessonServer
+    from simulator.lessons.course import Lesson as CourseLesson
 
 
 def _lang(options: ServeOptions) -> str:
@@ -82,3 +90,26 @@ def tcp_options(options: ServeOptions, security: Prepared,
                                         options.data_timeout),
                       tls=security.context, tls_port=options.security.tls_port,
                       max_per_client=per_client_limit(options.host, options.max_per_client))
+
+
+class Teaching(Protocol):
+    """What serve needs of the lesson data for ``--lesson``, ``--course`` and ``--scenario``
+    (:mod:`simulator.faces.servelesson` has it). The command line hands it in only when the
+    options ask for one of them, as it hands in the dashboard: plain ``smtp-sim serve``
+    imports none of the lesson modules and reads no lesson file, only the UI's sentences."""
+
+    def lesson_server(self, options: ServeOptions, lang: str) -> LessonServer | str | None:
+        """The lesson's server, what is wrong in ``lang``, or None without ``--lesson``."""
+
+    def scenario(self, options: ScenarioOptions, lang: str) -> Scenario | str:
+        """The scenario the options name, or what is wrong with them in ``lang``."""
+
+    def scenario_lines(self, scenario: Scenario) -> list[str]:
+        """What serve says at start about a scenario with rules."""
+
+    def start_line(self, lesson: CourseLesson, lang: str) -> str:
+        """What serve says at start about the lesson."""
+
+    async def farewell(self, offer: Callable[[FarewellAsk], bool], host: str, lesson: str,
+                       total: int, session_id: str, exchange: Exchange) -> Exchange:
+        """The 221 to QUIT, naming the steps the session's student has done."""

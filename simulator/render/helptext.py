@@ -102,6 +102,54 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, said + "\n")
 
 
+def _help_text(command: str, dest: str, lang: str) -> str | None:
+    """``[cli] COMMAND-DEST``, else ``DEST`` (shared by every command), else None."""
+    name = dest.replace("_", "-")
+    for key in (f"cli.{command}-{name}", f"cli.{name}")[0 if command else 1:]:
+        try:
+            return text(key, lang)
+        except KeyError:
+            continue
+    return None
+
+
+def speak(parser: argparse.ArgumentParser, lang: str,
+          said_in_lang: tuple[Callable[..., object], ...], command: str = "") -> None:
+    """``parser`` and its subcommands set to speak ``lang``: the option types in
+    ``said_in_lang`` (those that say their own refusal) get the language now, the help
+    texts (:func:`localize`) on first need, so a command line parsed without a mistake
+    reads no text at start-up."""
+    if isinstance(parser, Parser):
+        parser.lang = lang
+        parser.words = functools.partial(localize, parser, lang, command)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                subparser.formatter_class = HelpFormatter
+                speak(subparser, lang, said_in_lang, name)
+        elif action.type in said_in_lang:
+            said: Callable[..., object] = action.type
+            action.type = functools.partial(said, lang=lang)
+
+
+def localize(parser: argparse.ArgumentParser, lang: str, command: str = "") -> None:
+    """Every help text of ``parser`` from ``[cli]`` in ``lang`` (its subcommands' one-line
+    help too), and argparse's own words from ``[argparse]``."""
+    parser._positionals.title = text("argparse.positionals", lang)
+    parser._optionals.title = text("argparse.optionals", lang)
+    if not command:
+        # after the subcommands took their prog from the default usage: COMMAND is optional
+        parser.usage = text("cli.usage", lang)
+        parser.description = text("cli.description", lang)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            action.help = text("cli.commands", lang)
+            for pseudo in action._choices_actions:
+                pseudo.help = _help_text("command", pseudo.dest, lang) or pseudo.help
+        elif action.help is not argparse.SUPPRESS:
+            action.help = _help_text(command, action.dest, lang) or action.help
+
+
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's layout, wrapped by display width at word or ideograph boundaries (its own
     textwrap counts characters and breaks only at spaces, so Chinese help overflowed)."""
