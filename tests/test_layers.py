@@ -13,9 +13,10 @@ import pytest
 
 from tests import ROOT
 
-LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "files", "protocol")
-MODULE_LAYERS = ("cli", "files")
-"""The layers that are one module (``cli.py``, ``files.py``), not a package."""
+LAYERS = ("cli", "cliargs", "faces", "render", "client", "lessons", "server", "files", "protocol",
+          "options")
+MODULE_LAYERS = ("cli", "cliargs", "files", "options")
+"""The layers that are one module (``cli.py``, ``files.py``...), not a package."""
 FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report", "run",
          "serve", "classlog", "shell", "prompt")
 
@@ -68,6 +69,9 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     ("server/up.py", "import simulator.faces\n", "Layers, cli down to protocol"),
     ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
     ("files.py", "import simulator.server\n", "Layers, cli down to protocol"),
+    # the option records are below everything; argparse's reader above every face
+    ("options.py", "import simulator.protocol\n", "Layers, cli down to protocol"),
+    ("faces/run/args.py", "import simulator.cliargs\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/shell/peek.py", "import simulator.faces.learn\n", "The shared prompt imports no face"),
