@@ -4,6 +4,7 @@ the terminal under it (the screen rendered with pyte, the real stderr captured).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import io
 import logging
@@ -68,8 +69,7 @@ async def test_warnings_while_the_dashboard_runs_go_to_its_status_line_not_the_t
     urls: list[str] = []
     written = io.StringIO()
     output = Vt100_Output(written, lambda: Size(rows=ROWS, columns=COLUMNS), term="xterm")
-    args = serve_args()
-    args.lang = lang
+    args = dataclasses.replace(serve_args(), lang=lang)
     with create_pipe_input() as pipe:
 
         async def screen(shared: SharedClass, url: str, lang: str) -> None:
