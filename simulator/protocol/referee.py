@@ -98,8 +98,7 @@ class Referee:
 
     def greeting(self, session: Session) -> Exchange:
         """The greeting, naming the scenario, or what a rule at connect says instead."""
-        reply = make_reply("session.greeting-scenario", host=session.policy.hostname,
-                           scenario=quote(self.scenario.name, 40))
+        reply = session.ready_reply(quote(self.scenario.name, 40))
         decision = self.at_connect(session)
         if decision is not None and decision.reply is not None:
             reply = decision.reply
