@@ -138,6 +138,28 @@ async def test_the_feed_names_peer_and_session() -> None:
             "session.greeting", "session.quit"]
 
 
+async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None:
+    """serve --web: every connection asks for its own page; the greeting names it."""
+    asked: list[str] = []
+
+    def watch(session_id: str) -> str:
+        asked.append(session_id)
+        return f"http://127.0.0.1:8025/s/page-{len(asked)}"
+
+    async with trio.open_nursery() as nursery:
+        port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                           options=TcpOptions(port=0, watch=watch)))
+        greetings = []
+        for _ in range(2):
+            client = await Client.connect(port)
+            greetings.append(await client.reply())
+            await client.command(b"QUIT\r\n")
+        nursery.cancel_scope.cancel()
+    assert asked == ["S1", "S2"]
+    assert greetings[1].endswith(b"ready; watch this session explained at "
+                                 b"http://127.0.0.1:8025/s/page-2\r\n")
+
+
 async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
     drops = LogDrops()
     send, receive = trio.open_memory_channel[PeerExchange](2)  # room for two log lines
