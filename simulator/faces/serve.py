@@ -15,13 +15,14 @@ this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack
 from functools import partial
-from typing import Final, TextIO
+from typing import Final, Protocol, TextIO
 
 import trio
 
@@ -64,11 +65,27 @@ SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 MIB: Final = 1024 * 1024
 
 
+class Site(Protocol):
+    """The running web server of ``--web`` (handed in by the command line, as the dashboard
+    is): each session's page, its start lines, its stop."""
+
+    def watch(self, session_id: str) -> str: ...
+    def announce(self, smtp_host: str, smtp_port: int) -> list[str]: ...
+    def stop(self) -> None: ...
+
+
+Web = Callable[..., Awaitable[None]]
+"""``--web``: started as ``nursery.start(web, shared)``, it serves the pages until stopped
+or cancelled and hands back its :class:`Site` once its port is bound (a
+:class:`ListenError` when it cannot be)."""
+
+
 def _lang(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", None) or LANGS[0])
 
 
-def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
+def run_serve(args: argparse.Namespace, screen: Screen | None = None,
+              web: Web | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status."""
     lang = _lang(args)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
@@ -88,12 +105,12 @@ def run_serve(args: argparse.Namespace, screen: Screen | None = None) -> int:
                 err, FileRefused) else _words(lang, "serve", "log-failed", path=args.log,
                                               error=err.strerror or err), file=sys.stderr)
             return 2
-        shared = SharedClass(transcripts=screen is not None, lang=lang)
+        shared = SharedClass(transcripts=screen is not None or web is not None, lang=lang)
         lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
                         timestamps=not getattr(args, "no_timestamps", False))
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
-            status = _run(args, security, store, lesson, screen)
+            status = _run(args, security, store, lesson, screen, web)
             _finish(lesson, shared, summary=status == 0)
         return status
 
@@ -132,13 +149,13 @@ def _words(lang: str, section: str, entry: str, **fields: object) -> str:
 
 
 def _run(args: argparse.Namespace, security: Prepared, store: Store, lesson: Lesson,
-         screen: Screen | None) -> int:
+         screen: Screen | None, web: Web | None = None) -> int:
     if not is_loopback(args.host):
         print(text("serve.open-host", _lang(args), host=args.host), file=sys.stderr)
     output = LogOutput(sys.stdout)
     # the modules and objects of startup live forever: never scan them again
     with gc_tuned(GC_THRESHOLD):
-        status: int = trio.run(_serve, args, security, store, output, lesson, screen)
+        status: int = trio.run(_serve, args, security, store, output, lesson, screen, web)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -160,7 +177,7 @@ class LogDrops:
 
 async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
-                 screen: Screen | None = None) -> int:
+                 screen: Screen | None = None, web: Web | None = None) -> int:
     policy = security.policy
     implicit: list[int] = []
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
@@ -174,24 +191,50 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(args), lesson)
+            options = tcp_options(args, security)
+            site = None if web is None or lesson is None else await _web(outer, web, lesson, args)
+            if site is not None:
+                options = dataclasses.replace(options, watch=site.watch)
+            elif web is not None:
+                return 2
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,
-                                options=tcp_options(args, security), feed=send, on_drop=drops.add,
+                                options=options, feed=send, on_drop=drops.add,
                                 on_end=partial(_ended, send, drops), on_tls_port=implicit.append)
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
-                    print(text("serve.cannot-listen", _lang(args), host=err.host,
-                               port=err.port, error=err.strerror or err), file=sys.stderr)
+                    _cannot_listen(args, err)
                     return 1
                 url = _announce(args, security, port, implicit)
+                for line in [] if site is None else site.announce(url_host(args.host), port):
+                    print(line, flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(args))
                 if screen is not None and lesson is not None:
                     inner.start_soon(_show, screen, lesson, url, inner.cancel_scope, notices)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
+            if site is not None:
+                site.stop()
     return 0
+
+
+def _cannot_listen(args: argparse.Namespace, err: ListenError) -> None:
+    print(text("serve.cannot-listen", _lang(args), host=err.host, port=err.port,
+               error=err.strerror or err), file=sys.stderr)
+
+
+async def _web(nursery: trio.Nursery, web: Web, lesson: Lesson,
+               args: argparse.Namespace) -> Site | None:
+    """The web server started (before any SMTP client, whose greeting names its page);
+    None, after saying why, when its port cannot be bound."""
+    try:
+        site: Site = await nursery.start(web, lesson.shared)
+    except ListenError as err:
+        _cannot_listen(args, err)
+        return None
+    return site
 
 
 def _announce(args: argparse.Namespace, security: Prepared, port: int,

@@ -20,7 +20,6 @@ from .dmarc import evaluate
 from .escape import quote
 from .headers import author_address, header_value
 from .memory import Memory
-from .replies import make_reply
 from .rules import Decision, Event, Facts, Scenario, decide
 from .spf import SpfResult, check_host
 from .state import Verb
