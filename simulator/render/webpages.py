@@ -161,7 +161,7 @@ def session_rows(model: ClassModel, lang: str, now: float) -> list[dict[str, obj
 
 def mistake_items(model: ClassModel, lang: str) -> list[Item]:
     """"Common mistakes": each key's title, how many sessions met it, and which."""
-    return [Item(text("web.mistake-line", lang,
+    return [Item(text("web.mistake-line-one" if m.count == 1 else "web.mistake-line", lang,
                       title=f"{m.code} {mistake_title(m.key, m.code, lang)}", count=m.count,
                       ids=", ".join(m.sessions))) for m in model.mistakes()]
 
