@@ -195,7 +195,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             site = None if web is None or lesson is None else await _web(outer, web, lesson, args)
             if site is not None:
                 options = dataclasses.replace(options, watch=site.watch)
-            elif web is not None:
+            elif web is not None:  # its port could not be bound: nothing was served
+                outer.cancel_scope.cancel()
                 return 2
             async with send, trio.open_nursery() as inner:
                 serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,

@@ -122,7 +122,7 @@ def _record(site: Site, session_id: str | None) -> SessionRecord | None:
 async def student_page(site: Site, request: Request, lang: str) -> Response:
     token = request.path_params["token"]
     return _transcript_page(site, request, lang, site.pages.session(token), f"/s/{token}",
-                            f"/s/{token}/m/")
+                            f"/s/{token}/m/", early=True)
 
 
 async def teacher_session(site: Site, request: Request, lang: str) -> Response:
@@ -131,10 +131,15 @@ async def teacher_session(site: Site, request: Request, lang: str) -> Response:
 
 
 def _transcript_page(site: Site, request: Request, lang: str, sid: str | None, here: str,
-                     messages: str) -> Response:
+                     messages: str, *, early: bool = False) -> Response:
+    """A session's page; ``early``: a student's page may be opened before the class model
+    has the session's greeting (the log thread takes it in a batch), so a session the
+    token names shows empty and fills in live."""
     number = _number(request.query_params.get("page"))
     with site.shared.lock:
         record = _record(site, sid)
+        if record is None and early and sid is not None:
+            record = SessionRecord(sid, "", started=0.0)
         if record is None:
             return _not_found(lang)
         body, shown, end = webpages.transcript_body(record, lang, number, here, messages)
@@ -159,9 +164,8 @@ async def teacher_session_events(site: Site, request: Request, lang: str) -> Res
 
 def _stream(site: Site, request: Request, lang: str, sid: str | None,
             messages: str) -> Response:
-    with site.shared.lock:
-        if _record(site, sid) is None or sid is None:
-            return _not_found(lang)
+    if sid is None:
+        return _not_found(lang)
     if site.streams >= site.max_streams:
         return _refused(lang, 503, "web.not-found-title", "web.busy", limit=site.max_streams)
     shown = _number(request.query_params.get("shown"))
@@ -194,8 +198,8 @@ async def _transcript_events(site: Site, sid: str, lang: str, window: tuple[int,
             with site.shared.lock:
                 version = site.shared.version
                 record = _record(site, sid)
-                if record is None:
-                    return
+                if record is None:  # not yet in the model (a page opened early), or forgotten
+                    continue
                 new, outcome = follow.new(list(record.transcript))
                 status = webpages.status_text(record, lang)
                 items = [i.data() for i in webpages.session_items(record, lang, messages)]

@@ -82,20 +82,21 @@ async def run_web(shared: SharedClass, *, host: str, port: int = DEFAULT_PORT,
     config.graceful_timeout = GRACE_SECONDS
     # Starlette is an ASGI 3 app; hypercorn's types spell the same protocol differently
     app = cast(Any, make_app(site))
+    bound: list[WebSite] = []
     try:
         async with trio.open_nursery() as nursery:
-            try:
-                binds = await nursery.start(partial(serve, app, config,
-                                                    shutdown_trigger=site.closing.wait))
-            except BaseException as err:
-                if (found := _os_error(err)) is not None:
-                    raise ListenError(host, port, found) from err
-                raise
-            bound = int(str(binds[0]).rsplit(":", 1)[1])
-            base = f"http://{public_host(host)}:{bound}"
+            binds = await nursery.start(partial(serve, app, config,
+                                                shutdown_trigger=site.closing.wait))
+            base = f"http://{public_host(host)}:{int(str(binds[0]).rsplit(':', 1)[1])}"
             site.pages.base_url = base
-            task_status.started(WebSite(site, base))
+            bound.append(WebSite(site, base))
+            task_status.started(bound[0])
             await site.closing.wait()  # then hypercorn shuts down too (its trigger)
+    except BaseException as err:
+        found = None if bound else _os_error(err)
+        if found is None:
+            raise
+        raise ListenError(host, port, found) from None  # the port: before anything started
     finally:
         site.closing.set()
 
