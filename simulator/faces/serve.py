@@ -69,7 +69,7 @@ class Site(Protocol):
     """The running web server of ``--web`` (handed in by the command line, as the dashboard
     is): each session's page, its start lines, its stop."""
 
-    def watch(self, session_id: str) -> str: ...
+    def watch(self, session_id: str, peer: str) -> str: ...
     def announce(self, smtp_host: str, smtp_port: int) -> list[str]: ...
     def stop(self) -> None: ...
 
@@ -208,7 +208,7 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
                     _cannot_listen(args, err)
                     return 1
                 url = _announce(args, security, port, implicit)
-                for line in [] if site is None else site.announce(url_host(args.host), port):
+                for line in [] if site is None else site.announce(args.host, port):
                     print(line, flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(args))

@@ -60,7 +60,8 @@ def page(title: str, lang: str, body: str, *, events: str = "", here: str = "") 
     return (f'<!doctype html><html lang="{_e(lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(title)}</title>"
-            '<link rel="stylesheet" href="/static/web.css"></head>'
+            '<link rel="icon" href="data:,"><link rel="stylesheet" href="/static/web.css">'
+            "</head>"
             f"<body{live}><header><h1>{_e(title)}</h1>"
             f'<nav class="langs" aria-label="{_e(text("web.lang-switch", lang))}">{switch}</nav>'
             f'</header><main>{body}</main><script src="/static/web.js"></script></body></html>')
@@ -211,3 +212,16 @@ def refusal(lang: str, title_key: str, key: str, **fields: object) -> str:
     """A page that says no (no such session, the teacher's token, too many open pages)."""
     return page(text(title_key, lang), lang,
                 f'<p class="status">{_e(text(key, lang, **fields))}</p>')
+
+
+def console_body(lang: str) -> str:
+    """The browser console: its status, the session explained, the line to type."""
+    return (f'<p id="status" class="status" role="status" aria-live="polite" '
+            f'data-closed="{_e(text("web.console-closed", lang))}">'
+            f"{_e(text('web.console-connecting', lang))}</p>"
+            '<section id="transcript" class="transcript" aria-live="polite"></section>'
+            f'<form id="console" class="console" data-lang="{_e(lang)}" autocomplete="off">'
+            f'<label for="line">{_e(text("web.console-label", lang))}</label>'
+            '<input id="line" name="line" maxlength="4096" spellcheck="false" '
+            'autocapitalize="off" autofocus>'
+            f'<button type="submit">{_e(text("web.console-send", lang))}</button></form>')

@@ -229,7 +229,7 @@ class _Clients:
             return
         self.active += 1
         self.per_address[address] = held + 1
-        watch_url = None if self.watch is None else self.watch(session_id)
+        watch_url = None if self.watch is None else self.watch(session_id, peer)
         session = _new_session(self.policy, peer, session_id, self.memory, self.tls, watch_url)
         try:
             stream: trio.abc.Stream = connection

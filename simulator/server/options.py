@@ -83,6 +83,7 @@ class TcpOptions:
     before it was answered (``Exchange.sent_ahead``), as Postfix's postscreen waits before
     its greeting to catch clients that talk first (its "pregreet" test). 0: never waits
     (``serve``); ``grade`` sets it."""
-    watch: Callable[[str], str] | None = None
-    """``serve --web``: the address of a session's own web page, by session id (the page is
-    made when this is called); the greeting names it. None: the plain greeting."""
+    watch: Callable[[str, str], str] | None = None
+    """``serve --web``: the address of a session's own web page, given its session id and
+    client address (the page is made when this is called); the greeting names it. None: the
+    plain greeting."""

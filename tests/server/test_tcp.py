@@ -141,9 +141,11 @@ async def test_the_feed_names_peer_and_session() -> None:
 async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None:
     """serve --web: every connection asks for its own page; the greeting names it."""
     asked: list[str] = []
+    peers: list[str] = []
 
-    def watch(session_id: str) -> str:
+    def watch(session_id: str, peer: str) -> str:
         asked.append(session_id)
+        peers.append(peer)
         return f"http://127.0.0.1:8025/s/page-{len(asked)}"
 
     async with trio.open_nursery() as nursery:
@@ -155,7 +157,7 @@ async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None
             greetings.append(await client.reply())
             await client.command(b"QUIT\r\n")
         nursery.cancel_scope.cancel()
-    assert asked == ["S1", "S2"]
+    assert asked == ["S1", "S2"] and all(p.startswith("127.0.0.1:") for p in peers)
     assert greetings[1].endswith(b"ready; watch this session explained at "
                                  b"http://127.0.0.1:8025/s/page-2\r\n")
 

@@ -18,13 +18,14 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Final
 
 import trio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from simulator.lessons.load import LANGS
@@ -60,6 +61,9 @@ class Site:
     teacher_token: str | None
     """Required on the teacher's pages (a server beyond loopback); None: not needed."""
     smtp: tuple[str, int] = ("127.0.0.1", 2525)
+    """The SMTP server as students are told to reach it (host as in a URL, port)."""
+    smtp_connect: tuple[str, int] = ("127.0.0.1", 2525)
+    """Where a browser console connects to it (loopback when it listens everywhere)."""
     closing: trio.Event = field(default_factory=trio.Event)
     streams: int = 0
     clock: Callable[[], float] = time.monotonic
@@ -67,6 +71,8 @@ class Site:
 
 def make_app(site: Site) -> Starlette:
     """The app: its routes over ``site``."""
+    from .console import console_socket  # it uses this module's Site
+
     return Starlette(routes=[
         Route("/", lambda request: RedirectResponse("/teacher", 303)),
         Route("/s/{token}", partial_of(site, student_page)),
@@ -77,7 +83,8 @@ def make_app(site: Site) -> Starlette:
         Route("/teacher/s/{sid}", partial_of(site, teacher_session, teacher=True)),
         Route("/teacher/s/{sid}/events", partial_of(site, teacher_session_events, teacher=True)),
         Route("/teacher/m/{queue}", partial_of(site, teacher_message, teacher=True)),
-        # /console (a browser console, one in-process session per tab) would mount here.
+        Route("/console", partial_of(site, console_page)),
+        WebSocketRoute("/console/ws", partial(console_socket, site)),
         Mount("/static", StaticFiles(packages=[("simulator.faces.web", "static")])),
     ])
 
@@ -309,3 +316,9 @@ def _message_page(site: Site, lang: str, queue: str, sid: str | None, back: str)
     title = view.subject or text("web.no-subject", lang)
     body = webpages.message_body(view, lang, f"{back}?lang={lang}")
     return HTMLResponse(webpages.page(title, lang, body, here=f"{back}/m/{queue}"))
+
+
+async def console_page(site: Site, request: Request, lang: str) -> Response:
+    """A console in the browser: a line to type, the session explained under it."""
+    return HTMLResponse(webpages.page(text("web.console-title", lang), lang,
+                                      webpages.console_body(lang), here="/console"))

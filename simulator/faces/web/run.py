@@ -45,14 +45,16 @@ class WebSite:
         once its SMTP sessions are over)."""
         self.site.closing.set()
 
-    def watch(self, session_id: str) -> str:
+    def watch(self, session_id: str, peer: str = "") -> str:
         """The address of a new page for ``session_id`` (its greeting names it)."""
-        return self.site.pages.watch(session_id)
+        return self.site.pages.watch(session_id, peer)
 
     def announce(self, smtp_host: str, smtp_port: int) -> list[str]:
         """The lines serve prints at start: where the pages are, the teacher's address
         (with its token when the server listens beyond loopback)."""
-        self.site.smtp = (smtp_host, smtp_port)
+        self.site.smtp = (public_host(smtp_host), smtp_port)
+        loopback = "::1" if ":" in smtp_host else "127.0.0.1"
+        self.site.smtp_connect = (loopback if smtp_host in WILDCARDS else smtp_host, smtp_port)
         lang = self.site.lang
         host, _, port = self.base_url.removeprefix("http://").rpartition(":")
         teacher = f"{self.base_url}/teacher"

@@ -159,3 +159,37 @@ async def test_open_streams_are_bounded() -> None:
             await first.aiter_lines().__anext__()
             second = await client.get(page + "/events")
             assert second.status_code == 503 and "at most 1" in second.text
+
+
+def _handshake(port: int, origin: str) -> bytes:
+    """The status line of a WebSocket opening handshake to /console/ws (RFC 6455 §4.1)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(f"GET /console/ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                     "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n".encode())
+        return sock.recv(4096).split(b"\r\n", 1)[0]
+
+
+async def test_the_browser_console_accepts_only_its_own_origin() -> None:
+    async with web() as (site, client, _):
+        port = int(site.base_url.rsplit(":", 1)[1])
+        page = await client.get("/console")
+        assert page.status_code == 200 and 'id="line"' in page.text
+        evil = await trio.to_thread.run_sync(_handshake, port, "http://evil.example")
+        assert b" 403" in evil
+        own = await trio.to_thread.run_sync(_handshake, port, f"http://127.0.0.1:{port}")
+        assert b" 101" in own
+
+
+async def test_the_browser_consoles_count_among_the_open_streams() -> None:
+    async with web(max_streams=1) as (site, client, shared):
+        port = int(site.base_url.rsplit(":", 1)[1])
+        page = path_of(site.watch("S1"))
+        feed(shared, Session(Policy()))
+        async with client.stream("GET", page + "/events") as first:
+            await first.aiter_lines().__anext__()
+            refused = await trio.to_thread.run_sync(_handshake, port, f"http://127.0.0.1:{port}")
+            assert b" 101" not in refused

@@ -146,3 +146,21 @@ def test_the_teacher_needs_the_token_off_loopback(browser: webdriver.Chrome) -> 
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_the_browser_console_is_a_session_of_the_same_server(browser: webdriver.Chrome) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    with serve_process("--web", "0") as (proc, _):
+        web_port, teacher = _teacher(proc)
+        browser.get(f"http://127.0.0.1:{web_port}/console")
+        _wait_for(browser, "transcript", "220 ")  # the greeting, explained
+        line = browser.find_element(By.ID, "line")
+        line.send_keys("MAIL FROM:<a@b.example>", Keys.ENTER)
+        _wait_for(browser, "transcript", "503 5.5.1", seconds=1.0)
+        assert "How to fix" in browser.find_element(By.ID, "transcript").text
+        log = read_line(proc).decode() + read_line(proc).decode()  # serve's own log lines:
+        assert " S1 127.0.0.1:" in log and "-> MAIL FROM:<a@b.example>" in log, log  # any session
+        browser.get(teacher)
+        _wait_for(browser, "sessions", "S1")
+        assert "MAIL before EHLO" in browser.find_element(By.ID, "mistakes").text

@@ -3,8 +3,6 @@
 // a student's bytes can never become markup or script here.
 "use strict";
 (function () {
-  var source = document.body.getAttribute("data-events");
-  if (!source || !window.EventSource) { return; }
 
   function safeHref(href) {
     // only this server's own paths ("/teacher/m/S1-1"), never another scheme or host
@@ -61,25 +59,64 @@
     if (empty) { empty.hidden = (data.rows || []).length > 0; }
   }
 
-  var stream = new EventSource(source);
-  stream.addEventListener("exchange", function (event) {
-    var data = JSON.parse(event.data);
-    var block = document.createElement("div");
-    block.className = data.error ? "exchange error" : "exchange";
-    (data.fragments || []).forEach(function (pair) { block.appendChild(span(pair)); });
-    var transcript = document.getElementById("transcript");
-    transcript.appendChild(block);
-    block.scrollIntoView({block: "end", behavior: "smooth"});
-  });
-  stream.addEventListener("status", function (event) {
+  // Follow a live stream; onReset: what to do when the page no longer matches the server
+  // (by default reload it).
+  function follow(source, onReset) {
+    var stream = new EventSource(source);
+    stream.addEventListener("exchange", function (event) {
+      var data = JSON.parse(event.data);
+      var block = document.createElement("div");
+      block.className = data.error ? "exchange error" : "exchange";
+      (data.fragments || []).forEach(function (pair) { block.appendChild(span(pair)); });
+      document.getElementById("transcript").appendChild(block);
+      block.scrollIntoView({block: "end"});
+    });
+    stream.addEventListener("status", function (event) {
+      var status = document.getElementById("status");
+      if (status) { status.textContent = String(JSON.parse(event.data).text); }
+    });
+    stream.addEventListener("list", function (event) { replaceList(JSON.parse(event.data)); });
+    stream.addEventListener("rows", function (event) { replaceRows(JSON.parse(event.data)); });
+    stream.addEventListener("more", function () {
+      var more = document.getElementById("more");
+      if (more) { more.hidden = false; }
+    });
+    stream.addEventListener("reset", function () {
+      stream.close();
+      if (onReset) { onReset(); } else { window.location.reload(); }
+    });
+    return stream;
+  }
+
+  // The browser console: each line typed goes to the server over a WebSocket; the session's
+  // own page stream shows it explained.
+  function console_(form) {
+    var input = document.getElementById("line");
     var status = document.getElementById("status");
-    if (status) { status.textContent = String(JSON.parse(event.data).text); }
-  });
-  stream.addEventListener("list", function (event) { replaceList(JSON.parse(event.data)); });
-  stream.addEventListener("rows", function (event) { replaceRows(JSON.parse(event.data)); });
-  stream.addEventListener("more", function () {
-    var more = document.getElementById("more");
-    if (more) { more.hidden = false; }
-  });
-  stream.addEventListener("reset", function () { stream.close(); window.location.reload(); });
+    var lang = form.getAttribute("data-lang") || "en";
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/console/ws");
+    var page = "";
+    function start() {
+      document.getElementById("transcript").replaceChildren();
+      follow(page + "/events?lang=" + encodeURIComponent(lang) + "&shown=0&end=99999", start);
+    }
+    socket.addEventListener("message", function (event) {
+      var data = JSON.parse(event.data);
+      if (!page && safeHref(data.page)) { page = safeHref(data.page); start(); }
+    });
+    socket.addEventListener("close", function () {
+      status.textContent = status.getAttribute("data-closed") || "";
+      input.disabled = true;
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (socket.readyState === WebSocket.OPEN) { socket.send(input.value); input.value = ""; }
+    });
+  }
+
+  var form = document.getElementById("console");
+  var source = document.body.getAttribute("data-events");
+  if (form && window.WebSocket && window.EventSource) { console_(form); }
+  else if (source && window.EventSource) { follow(source, null); }
 })();
