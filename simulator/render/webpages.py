@@ -23,6 +23,7 @@ from simulator.lessons.classroom import columns, mistake_title
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import ReceivedMessage
+from simulator.protocol.escape import show_text
 
 from .classroom import KEPT_TEXT, ClassModel, SessionRecord
 from .dashboard import _cells as dashboard_cells
@@ -72,10 +73,24 @@ def pages(count: int) -> int:
 
 
 def status_text(record: SessionRecord, lang: str) -> str:
-    """What the line over a transcript says: live, or over."""
+    """What the line over a transcript says: live, or over; and the lesson's steps, for a
+    session that has them (``serve --lesson``)."""
     if record.closed:
-        return text("web.ended", lang)
-    return text("web.live", lang) if record.transcript else text("web.nothing-yet", lang)
+        said = text("web.ended", lang)
+    else:
+        said = text("web.live", lang) if record.transcript else text("web.nothing-yet", lang)
+    steps = steps_text(record, lang)
+    return f"{said} {steps}" if steps else said
+
+
+def steps_text(record: SessionRecord, lang: str) -> str:
+    """``Lesson: 2 of 5 steps done (last: ...)`` when the class model counts the session's
+    steps; nothing otherwise."""
+    total = getattr(record, "steps_total", 0)
+    if not isinstance(total, int) or total <= 0:
+        return ""
+    done, last = getattr(record, "steps_done", 0), getattr(record, "last_step", "")
+    return text("web.steps", lang, done=done, total=total, last=show_text(str(last or "-")))
 
 
 def transcript_body(record: SessionRecord, lang: str, number: int, here: str,
