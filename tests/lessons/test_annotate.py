@@ -17,7 +17,8 @@ SAMPLE = {"host": "mx.example", "domain": "c.example", "path": "a@b.example", "v
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
-          "client": "192.0.2.1", "sender_domain": "bank.example"}
+          "client": "192.0.2.1", "sender_domain": "bank.example",
+          "url": "http://mx.example:8025/s/tok"}
 
 
 PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")

@@ -81,7 +81,7 @@ def _assert_inert(document: str) -> None:
     for name, value in parsed.attributes:
         assert not name.startswith("on"), (name, value)
         if name in ("href", "src"):
-            assert value == "data:," or value is not None and value.startswith(("/", "?")), value
+            assert value == "data:," or (value is not None and value.startswith(("/", "?"))), value
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", document)
 
 
