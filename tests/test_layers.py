@@ -17,7 +17,7 @@ LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "files", "pro
 MODULE_LAYERS = ("cli", "files")
 """The layers that are one module (``cli.py``, ``files.py``), not a package."""
 FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "run",
-         "serve", "classlog", "shell", "prompt")
+         "serve", "classlog", "web", "shell", "prompt")
 
 
 def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:
