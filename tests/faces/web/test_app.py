@@ -156,7 +156,8 @@ async def test_open_streams_are_bounded() -> None:
         feed(shared, Session(Policy()))
         async with client.stream("GET", page + "/events") as first:
             assert first.status_code == 200
-            await first.aiter_lines().__anext__()
+            lines = first.aiter_lines()  # kept: a dropped iterator closes the response
+            await lines.__anext__()
             second = await client.get(page + "/events")
             assert second.status_code == 503 and "at most 1" in second.text
 
@@ -190,6 +191,7 @@ async def test_the_browser_consoles_count_among_the_open_streams() -> None:
         page = path_of(site.watch("S1"))
         feed(shared, Session(Policy()))
         async with client.stream("GET", page + "/events") as first:
-            await first.aiter_lines().__anext__()
+            lines = first.aiter_lines()  # kept: a dropped iterator closes the response
+            await lines.__anext__()
             refused = await trio.to_thread.run_sync(_handshake, port, f"http://127.0.0.1:{port}")
             assert b" 101" not in refused
