@@ -111,6 +111,7 @@ def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
 def _lesson_options(serve: argparse.ArgumentParser) -> None:
     """serve's options for a whole lesson: the dashboard, the JSON log, the line log's form."""
     serve.add_argument("--dashboard", action="store_true")
+    serve.add_argument("--web", type=int, nargs="?", const=8025, default=None, metavar="PORT")
     serve.add_argument("--log", metavar="FILE.jsonl", default=None)
     serve.add_argument("--no-timestamps", action="store_true")
     serve.add_argument("--stuck-minutes", type=_whole_number, default=None, metavar="N")
@@ -286,11 +287,23 @@ def help_lang(argv: Sequence[str]) -> str:
 def _serve(args: argparse.Namespace) -> int:
     from .faces.serve import run_serve
 
+    web = None
+    if args.web is not None:
+        from functools import partial
+
+        from .faces.web import run_web
+
+        web = partial(run_web, host=args.host, port=args.web, lang=_serve_lang(args),
+                      max_streams=args.max_clients)
     if args.dashboard:
         from .faces.dashboard import show_dashboard
 
-        return run_serve(args, screen=show_dashboard)
-    return run_serve(args)
+        return run_serve(args, screen=show_dashboard, web=web)
+    return run_serve(args, web=web)
+
+
+def _serve_lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", None) or LANGS[0])
 
 
 def _demo(args: argparse.Namespace) -> int:

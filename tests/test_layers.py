@@ -16,8 +16,8 @@ from tests import ROOT
 LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "files", "protocol")
 MODULE_LAYERS = ("cli", "files")
 """The layers that are one module (``cli.py``, ``files.py``), not a package."""
-FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report", "run",
-         "serve", "classlog", "shell", "prompt")
+FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report",
+         "run", "serve", "classlog", "web", "shell", "prompt")
 
 
 def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -21,7 +21,6 @@ from .dmarc import evaluate
 from .escape import quote
 from .headers import author_address, header_value
 from .memory import Memory
-from .replies import make_reply
 from .rules import Decision, Event, Facts, Rule, Scenario, decide
 from .senders import sender_refusal
 from .spf import SpfResult, check_host
@@ -104,11 +103,8 @@ class Referee:
 
     def greeting(self, session: Session) -> Exchange:
         """The greeting, naming the scenario, or what a rule at connect says instead."""
-        host = session.policy.hostname
-        reply = (make_reply("session.greeting-scenario", host=host,
-                            scenario=quote(self.scenario.name, 40))
-                 if self.scenario.rules or self.scenario.zone
-                 else make_reply("session.greeting", host=host))
+        named = self.scenario.rules or self.scenario.zone  # else the plain 220 (a sender check)
+        reply = session.ready_reply(quote(self.scenario.name, 40) if named else None)
         decision = self.at_connect(session)
         if decision is not None and decision.reply is not None:
             reply = decision.reply

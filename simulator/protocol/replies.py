@@ -83,6 +83,8 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     # -- the session: greeting, hello, goodbye ---------------------------------------------
     "session.greeting": _S(220, None, "{host} ESMTP smtp-sim ready (a teaching server; no mail leaves)"),
     "session.greeting-scenario": _S(220, None, "{host} ESMTP smtp-sim ready, scenario {scenario} (a teaching server; no mail leaves)"),
+    # serve --web: the greeting names the student's own page (the URL is handed in by the driver)
+    "session.greeting-watch": _S(220, None, "{host} ESMTP smtp-sim ready; watch this session explained at {url}"),
     "session.helo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.ehlo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.quit": _S(221, "2.0.0", "{host} closing connection, goodbye"),

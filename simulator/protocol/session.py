@@ -62,6 +62,7 @@ class Session:
         memory: Memory | None = None,
         timer: Callable[[], float] | None = None,
         rng: random.Random | None = None,
+        watch_url: str | None = None,
     ) -> None:
         # memory, timer: one server's, for the referee; tls_available False: STARTTLS is 454
         self.policy, self.peer, self.session_id = policy or Policy(), peer, session_id
@@ -75,6 +76,8 @@ class Session:
         self._start_text()  # the message text's buffers and counters
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
+        self.watch_url = watch_url
+        """Where this session is shown explained (``serve --web``): the greeting names it."""
         self.referee = Referee.of(self.policy, session_id=session_id, memory=memory,
                                   timer=timer, rng=rng)  # None for the strict default
 
@@ -83,9 +86,18 @@ class Session:
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
         if self.referee is None:
-            return self.decided(b"", None, make_reply("session.greeting",
-                                                       host=self.policy.hostname), self.state, None)
+            return self.decided(b"", None, self.ready_reply(None), self.state, None)
         return self.referee.greeting(self)
+
+    def ready_reply(self, scenario: str | None) -> Reply:
+        """The 220 of a server ready to talk (RFC 5321 §4.2: the text after the code is free):
+        it names the session's web page when there is one, else the ``scenario`` played."""
+        host = self.policy.hostname
+        if self.watch_url is not None:
+            return make_reply("session.greeting-watch", host=host, url=self.watch_url)
+        if scenario is not None:
+            return make_reply("session.greeting-scenario", host=host, scenario=scenario)
+        return make_reply("session.greeting", host=host)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""

@@ -75,11 +75,12 @@ async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
 
 
 def _new_session(policy: Policy, peer: str, session_id: str, memory: Memory | None,
-                 tls: ssl.SSLContext | None) -> Session:
+                 tls: ssl.SSLContext | None, watch_url: str | None = None) -> Session:
     """An engine on the server's clocks (the local time, trio's time for its limits), with
     DKIM verified against the scenario's zone (dkimcheck.py)."""
     return Session(with_dkim(policy), peer=peer, session_id=session_id, clock=local_clock,
-                   memory=memory, timer=trio.current_time, tls_available=tls is not None)
+                   memory=memory, timer=trio.current_time, tls_available=tls is not None,
+                   watch_url=watch_url)
 
 
 @dataclass
@@ -212,6 +213,7 @@ class _Clients:
         self.memory = options.memory if options.memory is not None else Memory()
         self.stopping = stopping
         self.watch_ahead = options.watch_ahead
+        self.watch = options.watch
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
@@ -238,7 +240,8 @@ class _Clients:
             return
         self.active += 1
         self.per_address[address] = held + 1
-        session = _new_session(self.policy, peer, session_id, self.memory, self.tls)
+        watch_url = None if self.watch is None else self.watch(session_id, peer)
+        session = _new_session(self.policy, peer, session_id, self.memory, self.tls, watch_url)
         if self.feed is not None and self.policy.auth:
             publish = self._publisher(session_id, peer, session)
         farewell = None if self.farewell is None else partial(self.farewell, session_id)

@@ -18,7 +18,7 @@ SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": 
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
           "client": "192.0.2.1", "sender_domain": "bank.example", "lesson": "hello",
-          "done": 2, "total": 3}
+          "done": 2, "total": 3, "url": "http://mx.example:8025/s/tok"}
 
 
 PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")

@@ -16,8 +16,9 @@ SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": 
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
           "client": "192.0.2.1", "sender_domain": "bank.example", "lesson": "hello",
-          "done": 2, "total": 3}
-NO_ENHANCED = {"session.greeting", "session.greeting-scenario", "session.helo", "session.ehlo",
+          "done": 2, "total": 3, "url": "http://mx.example:8025/s/tok"}
+NO_ENHANCED = {"session.greeting", "session.greeting-scenario", "session.greeting-watch",
+               "session.helo", "session.ehlo",
                "data.start", "syntax.helo-needs-domain", "syntax.helo-bad-domain",
                # RFC 4954 §4: a 334 carries only the base64 challenge
                "auth.plain-challenge", "auth.username-challenge", "auth.password-challenge"}

@@ -51,6 +51,31 @@ def test_greeting_is_220_with_hostname_and_no_enhanced_code() -> None:
     assert greeting.state_after is State.CONNECTED and greeting.then is Then.CONTINUE
 
 
+URL = "http://192.0.2.7:8025/s/Zq3"
+
+
+@pytest.mark.parametrize("scenario", [None, "realistic"])
+def test_a_watched_session_greets_with_the_address_of_its_page(scenario: str | None) -> None:
+    """serve --web: the 220 names the student's page (handed in: the engine knows no web)."""
+    from simulator.protocol.rules import Scenario
+
+    policy = Policy(hostname="mx.school.test", scenario=Scenario(scenario or "strict")) \
+        if scenario else Policy(hostname="mx.school.test")
+    greeting = Session(policy, watch_url=URL).greeting()
+    assert greeting.reply.to_bytes() == (b"220 mx.school.test ESMTP smtp-sim ready; "
+                                         b"watch this session explained at " + URL.encode() + b"\r\n")
+    assert greeting.reply.key == "session.greeting-watch" and greeting.then is Then.CONTINUE
+
+
+def test_a_rule_at_connect_still_refuses_a_watched_session() -> None:
+    from simulator.protocol.rules import CustomReply, Event, Match, Rule, Scenario
+
+    scenario = Scenario("t", rules=(Rule("no", Event.CONNECT, Match(),
+                                         CustomReply(554, "5.7.1", "Go away")),))
+    greeting = Session(Policy(scenario=scenario), watch_url=URL).greeting()
+    assert greeting.reply.code == 554 and greeting.then is Then.CLOSE
+
+
 def test_ehlo_advertises_exactly_what_the_server_does() -> None:
     reply = send(Session(Policy(max_message_size=5000)), "EHLO client.example")[0].reply
     assert reply.wire_lines()[1:] == ["250-PIPELINING", "250-SIZE 5000", "250-8BITMIME",

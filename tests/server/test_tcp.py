@@ -18,7 +18,7 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.faces.serve import LogDrops, print_log
+from simulator.faces.servelog import LogDrops, print_log
 from simulator.protocol import Policy, Session
 from simulator.server import PeerExchange, TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
@@ -136,6 +136,30 @@ async def test_the_feed_names_peer_and_session() -> None:
         assert (first.session_id, first.peer) == ("S1", f"127.0.0.1:{local_port}")
         assert [first.exchange.reply.key, second.exchange.reply.key] == [
             "session.greeting", "session.quit"]
+
+
+async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None:
+    """serve --web: every connection asks for its own page; the greeting names it."""
+    asked: list[str] = []
+    peers: list[str] = []
+
+    def watch(session_id: str, peer: str) -> str:
+        asked.append(session_id)
+        peers.append(peer)
+        return f"http://127.0.0.1:8025/s/page-{len(asked)}"
+
+    async with trio.open_nursery() as nursery:
+        port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                           options=TcpOptions(port=0, watch=watch)))
+        greetings = []
+        for _ in range(2):
+            client = await Client.connect(port)
+            greetings.append(await client.reply())
+            await client.command(b"QUIT\r\n")
+        nursery.cancel_scope.cancel()
+    assert asked == ["S1", "S2"] and all(p.startswith("127.0.0.1:") for p in peers)
+    assert greetings[1].endswith(b"ready; watch this session explained at "
+                                 b"http://127.0.0.1:8025/s/page-2\r\n")
 
 
 async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
