@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,9 +13,15 @@ import pytest
 from simulator.cli import build_parser
 
 
+def clean_env(**more: str) -> dict[str, str]:
+    """No colour, no user settings: the tests' own data folder (see conftest.py)."""
+    return {"NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+            "SMTP_SIM_HOME": os.environ["SMTP_SIM_HOME"], **more}
+
+
 def smtp_sim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
-                          text=True, timeout=60, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+                          text=True, timeout=60, env=clean_env())
 
 
 @pytest.mark.parametrize("argv", [["--lang", "zh", "explain", "221"],
@@ -80,7 +87,7 @@ def test_a_bad_limit_is_refused_with_what_to_give(option: str, value: str, says:
 def piped(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "simulator", *args], input=stdin,
                           capture_output=True, text=True, timeout=60,
-                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+                          env=clean_env())
 
 
 @pytest.mark.parametrize(("argv", "name"), [
@@ -172,7 +179,7 @@ def test_help_fits_the_terminal_by_display_width(lang: str, columns: int) -> Non
         result = subprocess.run(
             [sys.executable, "-m", "simulator", "--lang", lang, command, "--help"],
             capture_output=True, text=True, timeout=60,
-            env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "COLUMNS": str(columns)})
+            env=clean_env(COLUMNS=str(columns)))
         wide = [line for line in result.stdout.splitlines() if text_width(line) > columns]
         assert result.returncode == 0 and wide == []
 
