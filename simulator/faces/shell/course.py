@@ -54,7 +54,8 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
     if setup.tls is not None:
         security = _certificate(policy)
     return ConsoleContext(lang=lang, out=out, color=color, wrap=wrap, policy=policy,
-                          security=security, idle_timeout=setup.idle_timeout, guide=guide)
+                          security=security, idle_timeout=setup.idle_timeout, guide=guide,
+                          detail=setup.detail or "auto")
 
 
 def _certificate(policy: Policy) -> Prepared:

@@ -147,6 +147,7 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         not check.smtputf8 or envelope.smtputf8,
         not check.declared_8bit or envelope.smtputf8 or envelope.body == "8BITMIME",
         not check.tls or _came_over_tls(headers.get("Received")),
+        check.bare_lf is None or message.bare_lf is check.bare_lf,
     )
     return all(tests)
 

@@ -37,7 +37,7 @@ from .setup import parse_setup
 FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\.toml")
 LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "solutions", "wrong",
                                   *LANGS})
-STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", *LANGS})
+STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", "despite", *LANGS})
 TEXT_FIELDS: Final = ("title", "intro", "summary")
 MIN_HINTS: Final = 3
 MAX_LESSON_FILE: Final = 256 * 1024
@@ -113,7 +113,7 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
         p.add(where, "expected a table")
         return None
     p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_ADDRESS, *_MESSAGE_BOOL,
-                                       "recipients"}))
+                                       "recipients", "bare_lf"}))
     fields: dict[str, Any] = {}
     for name in _MESSAGE_STR:
         fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
@@ -125,6 +125,10 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
             p.add(f"{where}.{name}", "expected true or false")
         fields[name] = bool(value)
     fields["recipients"] = _integer(p, f"{where}.recipients", table.get("recipients"))
+    bare_lf = table.get("bare_lf")
+    if bare_lf is not None and not isinstance(bare_lf, bool):
+        p.add(f"{where}.bare_lf", "expected true or false")
+    fields["bare_lf"] = bare_lf if isinstance(bare_lf, bool) else None
     return MessageCheck(**fields)
 
 
@@ -199,7 +203,9 @@ def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepT
     texts = {lang: _step_text(p, f"{where}.{lang}", table.get(lang)) for lang in LANGS}
     if goal_id is None:
         return None
-    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON))
+    despite = _check(p, f"{where}.despite", table["despite"]) if "despite" in table else None
+    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON),
+                despite)
     return goal, {lang: text for lang, text in texts.items() if text is not None}
 
 

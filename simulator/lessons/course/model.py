@@ -67,6 +67,9 @@ class MessageCheck:
     it (RFC 6531 §3.1)."""
     tls: bool = False
     """It came over TLS: the server's Received: line says ESMTPS or ESMTPSA (RFC 3848)."""
+    bare_lf: bool | None = None
+    """True: some line of its text ended with a bare LF that the server read as CRLF (an
+    ``accept_bare_lf`` setup); False: every line ended with CRLF."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,9 @@ class Goal:
     """Steps that must already be met ("then" ordering)."""
     count: int = 1
     scope: Scope = Scope.LESSON
+    despite: Check | None = None
+    """A failure the learner must meet first: the step counts only after an earlier
+    Exchange held this check (the refusal), so "got the message through despite it"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +149,11 @@ class Setup:
     auth: tuple[tuple[str, str], ...] = ()
     """AUTH accounts, (user, password)."""
     greylist_delay: float | None = None
+    rate_limit: int | None = None
+    """Messages a minute the scenario's rate limit allows (its ``rate_limited`` rules)."""
+    detail: str | None = None
+    """The console's ``:detail`` the lesson starts with (``none``: no explanation until the
+    learner asks with :more, :explain or explain); None keeps the learner's own."""
 
 
 @dataclass(frozen=True, slots=True)

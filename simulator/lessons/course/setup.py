@@ -25,7 +25,10 @@ ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realist
 
 TLS_MODES: Final = ("offered", "required")
 SETUP_FIELDS: Final = frozenset({"scenario", "max_size", "max_recipients", "idle_timeout",
-                                 "accept_bare_lf", "tls", "auth", "greylist_delay"})
+                                 "accept_bare_lf", "tls", "auth", "greylist_delay",
+                                 "rate_limit", "detail"})
+DETAILS: Final = ("full", "brief", "none")
+"""The console's :detail levels a lesson may start with."""
 MAX_SECONDS: Final = 3600.0
 
 
@@ -81,6 +84,10 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
     if not isinstance(bare_lf, bool):
         p.add("setup.accept_bare_lf", "expected true or false")
         bare_lf = False
+    detail = doc.get("detail")
+    if detail is not None and detail not in DETAILS:
+        p.add("setup.detail", f"expected one of {', '.join(DETAILS)}")
+        detail = None
     setup = Setup(
         max_size=_positive(p, "setup.max_size", doc.get("max_size")),
         max_recipients=_positive(p, "setup.max_recipients", doc.get("max_recipients")),
@@ -88,6 +95,8 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
         accept_bare_lf=bare_lf, scenario=str(scenario), tls=tls,
         auth=_accounts(p, doc.get("auth")),
         greylist_delay=_seconds(p, "setup.greylist_delay", doc.get("greylist_delay")),
+        rate_limit=_positive(p, "setup.rate_limit", doc.get("rate_limit")),
+        detail=detail,
     )
     return setup, needs(setup)
 
@@ -95,7 +104,8 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
 def needs(setup: Setup) -> tuple[str, ...]:
     """The features ``setup`` asks for that :data:`ENGINE_FEATURES` lacks, in a fixed order."""
     wanted = {
-        "realistic": setup.scenario == "realistic" or setup.greylist_delay is not None,
+        "realistic": (setup.scenario == "realistic" or setup.greylist_delay is not None
+                      or setup.rate_limit is not None),
         "tls": setup.tls is not None,
         "auth": bool(setup.auth),
     }
@@ -115,7 +125,7 @@ def policy_for(setup: Setup) -> Policy:
 
     base = Policy()
     scenario = from_options(setup.scenario, greylist_delay=setup.greylist_delay,
-                            seed=LESSON_SEED)
+                            rate_limit=setup.rate_limit, seed=LESSON_SEED)
     return Policy(
         max_message_size=setup.max_size or base.max_message_size,
         max_recipients=setup.max_recipients or base.max_recipients,

@@ -48,6 +48,8 @@ class Progress:
     """The reply key of the last Exchange (hints react to it)."""
     near: NearMiss | None = None
     """Why the last reply nearly counted for the current step but did not."""
+    faced: tuple[str, ...] = ()
+    """Goals whose ``despite`` failure the learner has met (they may count from now on)."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -93,7 +95,11 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
     context = Context(scenario_named(lesson.setup.scenario), dict(seen))
-    ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen)
+    ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen,
+                            progress.faced)
+    faced = progress.faced + tuple(
+        goal.id for goal in lesson.goals if goal.despite is not None
+        and goal.id not in progress.faced and matches(goal.despite, exchange, context))
     codes = progress.codes
     if exchange.reply.code not in codes:
         codes = (*codes, exchange.reply.code)
@@ -103,7 +109,7 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
                    counted=tuple(counted), seen=tuple(seen.items()),
-                   last_key=exchange.reply.key, near=near)
+                   last_key=exchange.reply.key, near=near, faced=faced)
 
 
 def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
@@ -124,12 +130,15 @@ def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
 
 def _tick(lesson: Lesson, exchange: Exchange, context: Context, met: list[str],
           open_: set[str], counts: dict[str, int],
-          seen: dict[str, Seen]) -> tuple[list[str], list[str]]:
+          seen: dict[str, Seen], faced: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """The goals ``exchange`` meets (ticked) or brings closer (counted); the lists and maps
-    given change in place."""
+    given change in place. A goal with a ``despite`` counts only once an earlier Exchange
+    met that failure (``faced``)."""
     ticked: list[str] = []
     counted: list[str] = []
     for goal in lesson.goals:
+        if goal.despite is not None and goal.id not in faced:
+            continue
         if not ready(goal, met) or not matches(goal.check, exchange, context):
             continue
         if goal.id in met:
