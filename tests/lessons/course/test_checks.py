@@ -118,3 +118,21 @@ def test_message_recipients_by_class_and_by_step() -> None:
 ])
 def test_the_first_failing_condition_is_named(check: Check, reason: str | None) -> None:
     assert first_failure(check, exchanges("HELO c.example")[-1]) == reason
+
+
+def test_a_message_check_tells_bare_lf_text_from_crlf_text() -> None:
+    def message(eol: bytes) -> Exchange:
+        session = Session(Policy(accept_bare_lf=True))
+        out = [session.greeting()]
+        for line in ("EHLO c.example", "MAIL FROM:<a@x.org>", "RCPT TO:<b@x.org>", "DATA"):
+            out += session.receive_data(line.encode() + b"\r\n")
+        return session.receive_data(b"Subject: s\r\n\r\nHi" + eol + b"MAIL FROM:<c@x.org>\r\n"
+                                    b".\r\n")[-1]
+
+    lf, crlf = message(b"\n"), message(b"\r\n")
+    smuggled = Check(message=MessageCheck(bare_lf=True, body_line_starts="MAIL FROM:"))
+    assert matches(smuggled, lf) and not matches(smuggled, crlf)
+    assert first_failure(smuggled, crlf) == "message"
+    clean = Check(message=MessageCheck(bare_lf=False))
+    assert matches(clean, crlf) and not matches(clean, lf)
+    assert matches(Check(message=MessageCheck()), lf) and matches(Check(message=MessageCheck()), crlf)
