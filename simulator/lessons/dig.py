@@ -80,7 +80,7 @@ def _explain_txt(name: str, record: str, lang: str) -> str:
         parsed = parse_record(record)
         if parsed is None:
             return text("zone.dig-dmarc-bad", lang, name=name)
-        return text(f"zone.dig-dmarc-{parsed.policy}", lang, name=name.removeprefix("_dmarc."),
+        return text(f"zone.dig-dmarc-{parsed.policy}", lang, domain=name.removeprefix("_dmarc."),
                     adkim=parsed.adkim, aspf=parsed.aspf)
     if "._domainkey." in name:
         selector, _, domain = name.partition("._domainkey.")

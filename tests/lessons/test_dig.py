@@ -42,3 +42,15 @@ def test_the_explanations_are_in_chinese_too() -> None:
     text = "\n".join(dig_lines(ZONE, "_dmarc.yahoo.com", "TXT", "zh"))
     assert "DMARC 策略" in text and "拒收" in text and "从不查询互联网" in text
     assert "不是域名" in "\n".join(dig_lines(ZONE, "bad name", None, "zh"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_explanation_of_any_record_in_the_zone_leaves_a_placeholder(lang: str) -> None:
+    """Every record the realistic zone holds, each type asked: the explanation names the
+    domain and the alignment (a DMARC policy's said ``{domain}`` and ``{adkim}``)."""
+    for name in ZONE.records:
+        for rtype in ("A", "AAAA", "MX", "TXT", "PTR"):
+            text = "\n".join(dig_lines(ZONE, name, rtype, lang))
+            assert "{" not in text, (name, rtype, text)
+    dmarc = "\n".join(dig_lines(ZONE, "_dmarc.bank.example", "TXT", lang))
+    assert "bank.example" in dmarc.split("\n", 3)[3] and "adkim=s" in dmarc
