@@ -66,8 +66,14 @@ class Progress:
 
 
 def current_goal(lesson: Lesson, progress: Progress) -> Goal | None:
-    """The first goal, in the lesson's order, not met yet (None when complete)."""
-    return next((goal for goal in lesson.goals if not progress.is_met(goal.id)), None)
+    """The first goal, in the lesson's order, not met yet (None when complete); but when
+    unmet goals wait ``despite`` failures the learner has met, the one met last: its hints
+    are about the refusal the learner is looking at."""
+    unmet = [goal for goal in lesson.goals if not progress.is_met(goal.id)]
+    faced = [goal for goal in unmet if goal.id in progress.faced]
+    if faced:
+        return max(faced, key=lambda goal: progress.faced.index(goal.id))
+    return unmet[0] if unmet else None
 
 
 def is_complete(lesson: Lesson, progress: Progress) -> bool:

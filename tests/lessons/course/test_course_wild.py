@@ -142,3 +142,18 @@ def test_the_capstone_explains_nothing_until_asked(lang: str) -> None:
     assert out.count(why) == 1 and why in out[asked:reset]
     assert "SPF" in out[asked:reset]
     assert "<** 556 5.1.10" in out[reset:] and why not in out[reset:]
+
+
+def test_the_capstone_works_on_the_refusal_met_last() -> None:
+    """All three steps tick at one 250, so the step the panel calls current (and :hint
+    explains) is the one whose refusal the learner met last, not always the first."""
+    from simulator.lessons.course import current_goal
+
+    lesson = find("capstone")
+    run = [*TICKET]
+    assert current_goal(lesson, replay(lesson, run).progress).id == "sender"
+    run += ["RSET", "MAIL FROM:<alerts@example.org>", "RCPT TO:<oncall@nomail.example>"]
+    assert current_goal(lesson, replay(lesson, run).progress).id == "recipient"
+    run += ["RCPT TO:<oncall@example.net>", "DATA", "From: alerts@bank.example", "", "x", "."]
+    assert current_goal(lesson, replay(lesson, run).progress).id == "author"
+    assert current_goal(lesson, replay(lesson, ["EHLO client.example"]).progress).id == "sender"
