@@ -157,3 +157,15 @@ def test_the_capstone_works_on_the_refusal_met_last() -> None:
     run += ["RCPT TO:<oncall@example.net>", "DATA", "From: alerts@bank.example", "", "x", "."]
     assert current_goal(lesson, replay(lesson, run).progress).id == "author"
     assert current_goal(lesson, replay(lesson, ["EHLO client.example"]).progress).id == "sender"
+
+
+async def test_the_capstones_detail_none_is_its_own_typed() -> None:
+    """Typed in the lesson app: the capstone starts with explanations off whatever the
+    learner had, and the lesson taken after it explains again."""
+    from tests.faces.learn.test_app import drive
+
+    text = await drive("EHLO client.example", ":lessons 1", "EHLO client.example",
+                       lesson="capstone")
+    switched = text.index("<-  220", 1)  # lesson 1's own greeting
+    assert "  Next: " not in text[:switched]
+    assert "  Next: " in text[switched:]
