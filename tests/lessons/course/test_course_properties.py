@@ -30,8 +30,10 @@ VERB = re.compile(r"^(EHLO|HELO|MAIL FROM:|RCPT TO:|DATA|RSET|NOOP|QUIT|STARTTLS
 PARAMETER = re.compile(r"\b(SIZE=|BODY=8BITMIME|BODY=7BIT|SMTPUTF8)\b", re.IGNORECASE)
 ADDRESS = re.compile(r"([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
 OURS = ("example.com", "example.org", "example.net")
-PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.com")
-"""Senders at these domains are the DMARC lesson's point: keep the domain."""
+PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.com",
+             "bank.example", "nomail.example")
+"""Addresses at these domains are the point of the DMARC lesson and of the capstone (its SPF
+record, DMARC policy and null MX): keep the domain."""
 SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student"}
 """Local parts the scenario gives a meaning of their own (or the AUTH account): keep them."""
 NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi")
@@ -48,11 +50,17 @@ def _case(draw: Draw, text: str) -> str:
 
 
 def _commands(lines: tuple[str, ...]) -> Iterator[tuple[int, bool]]:
-    """Each line's index and whether it is a command (not message text, not a directive)."""
-    in_data = False
+    """Each line's index and whether it is a command (not message text, not a directive).
+    Only a dot sent with CRLF after a line ended with CRLF ends the text (RFC 5321 §4.1.1.4):
+    under ``:eol lf``, or right after a line sent so, a dot is text (the smuggling lesson)."""
+    in_data = eol_lf = after_lf = False
     for index, line in enumerate(lines):
+        if line.lower().startswith(":eol"):
+            eol_lf = line.split()[-1].lower() == "lf"
         if in_data:
-            in_data = line != "."
+            if not line.startswith((":", "#")):
+                in_data = line != "." or eol_lf or after_lf
+                after_lf = eol_lf
             yield index, False
             continue
         yield index, not line.startswith((":", "#"))
