@@ -5,6 +5,7 @@ until asked."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,13 @@ from simulator.faces.shell.course import replay
 from simulator.lessons.course import Lesson, default_course_root, load_course
 
 COURSE = load_course(default_course_root())
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Progress (the piped runs save it) goes to a data directory of the test's own."""
+    monkeypatch.setenv("SMTP_SIM_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
 T = ["EHLO client.example", "MAIL FROM:<carol@example.org>"]
 BODY = ["DATA", "Subject: Hi", "", "Text.", "."]
 FOUR = [*T, "RSET", *T[1:], "RSET", *T[1:], "RSET", *T[1:]]
