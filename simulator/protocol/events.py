@@ -34,6 +34,10 @@ class ReceivedMessage:
     verdicts: Verdicts | None = None
     """SPF, DKIM and DMARC's verdicts, for a scenario with a zone (also in the content's
     Authentication-Results field)."""
+    bare_lf: bool = False
+    """Some text line ended with a bare LF, which a server that accepts bare LFs read as
+    CRLF (Postfix's smtpd_forbid_bare_newline = normalize): kept as text, never an end of
+    the message (RFC 5321 §4.1.1.4 ends it only at <CRLF>.<CRLF>)."""
 
     @property
     def undeclared_8bit(self) -> bool:

@@ -283,17 +283,16 @@ class Session:
         return make_reply(key, path=quote(path, 200))
 
     def _reset_transaction(self) -> None:
-        self.mail = None
-        self.recipients = []
+        self.mail, self.recipients = None, []
 
     # -- message text ----------------------------------------------------------------------
 
     def _start_text(self) -> None:
         self._text = bytearray()
-        self._text_size = 0
-        self._line_size = 0
+        self._text_size = self._line_size = 0
         self._text_line = TextLine(bare_lf_ends=self.policy.accept_bare_lf)
         self._text_problems: list[str] = []
+        self._bare_lf_read = False  # accept_bare_lf turned a bare LF into CRLF (normalize)
 
     def _receive_text(self, piece: TextPiece) -> Exchange | None:
         """Take one piece of message text; at the lone ``.`` line, answer for the message."""
@@ -310,7 +309,7 @@ class Session:
             self._note_problem("data.bare-cr")
         if b"\n" in content:
             if self.policy.accept_bare_lf:
-                content = content.replace(b"\n", b"\r\n")
+                content, self._bare_lf_read = content.replace(b"\n", b"\r\n"), True
             else:
                 self._note_problem("data.bare-lf")
         if piece.ends_line:
@@ -390,7 +389,8 @@ class Session:
                                  authenticated=self.authenticated)
         verdicts = self.referee.verdicts if self.referee else None
         stamp = verdicts.header(self.policy.hostname) if verdicts else b""  # RFC 8601 §5
-        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text), verdicts)
+        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text), verdicts,
+                               bare_lf=self._bare_lf_read)
 
     # -- closing --------------------------------------------------------------------------
 

@@ -156,6 +156,25 @@ def test_bare_lf_normalized_when_policy_accepts_it() -> None:
     assert exchanges[0].message.content.endswith(b"\r\none\r\ntwo\r\n")
 
 
+def test_an_accepted_message_says_whether_a_bare_lf_was_read_as_crlf() -> None:
+    """A smuggled "<CRLF>.<LF>MAIL FROM" stays text on a server that normalizes bare LFs, and
+    the message says so (Postfix 3.9's smtpd_forbid_bare_newline = normalize)."""
+    for text, bare_lf in ((b"Hi\r\n.\nMAIL FROM:<ceo@example.org>\r\n", True),
+                          (b"Hi\n.\r\nMAIL FROM:<ceo@example.org>\r\n", True),
+                          (b"Hi\r\nMAIL FROM:<ceo@example.org>\r\n", False)):
+        session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+        exchanges = send(session, text + b".\r\n")
+        assert keys(exchanges) == ["data.accepted"], text
+        message = exchanges[0].message
+        assert message is not None and message.bare_lf is bare_lf, text
+        assert b"\r\nMAIL FROM:<ceo@example.org>\r\n" in message.content
+    session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+    exchanges = send(session, b"one\r\n.\r\n")
+    assert exchanges[0].message is not None and not exchanges[0].message.bare_lf
+    assert keys(send(session, b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\n"
+                              b"DATA\r\nplain\r\n.\r\n"))[-1] == "data.accepted"
+
+
 def test_accepted_bare_lf_lines_are_each_counted_on_their_own() -> None:
     session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
     short_lines = b"a short line of text\n" * 100  # 2100 octets before the first CRLF

@@ -59,16 +59,19 @@ class LessonApp:
     async def run(self) -> int:
         lesson: Lesson | None = self.lesson
         previous: ConsoleContext | None = None
+        setup_detail: str | None = None  # the :detail the previous lesson set, if it did
         while lesson is not None:
             guide = LessonGuide(self.course, lesson, store=self.store, lang=self.lang)
             self.ctx = lesson_context(lesson, guide, lang=self.lang, out=self.out,
                                       color=self.color, wrap=self.wrap)
             if previous is not None:  # replies explained in full once stay brief after
-                self.ctx.explained, self.ctx.detail = previous.explained, previous.detail
+                self.ctx.explained = previous.explained
+                if not lesson.setup.detail and not setup_detail:  # a lesson's :detail is its own
+                    self.ctx.detail = previous.detail
             console = Console(self.ctx, input=self.input, output=self.output,
                               history=self.history)
             status = await console.run()
-            previous = self.ctx
+            previous, setup_detail = self.ctx, lesson.setup.detail
             self.lang = self.ctx.lang  # :lang in a lesson carries over (and is saved)
             if status != 0 or guide.action is Action.QUIT:
                 return status

@@ -55,7 +55,8 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
     if setup.tls is not None:
         security = certificate_for(policy)
     return ConsoleContext(lang=lang, out=out, color=color, wrap=wrap, policy=policy,
-                          security=security, idle_timeout=setup.idle_timeout, guide=guide)
+                          security=security, idle_timeout=setup.idle_timeout, guide=guide,
+                          detail=setup.detail or "auto")
 
 
 def certificate_for(policy: Policy) -> Prepared:

@@ -161,6 +161,7 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         not check.bcc or bool(set(map(str.lower, recipients)) - _named(headers)),
         not check.named_not_sent or bool(_named(headers) - set(map(str.lower, recipients))),
         _verdicts_hold(check, message.verdicts),
+        check.bare_lf is None or message.bare_lf is check.bare_lf,
     )
     return all(tests)
 

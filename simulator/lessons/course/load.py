@@ -40,7 +40,7 @@ FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)
 LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "solutions", "wrong",
                                   *LANGS})
 STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", "kind", "answers",
-                                "enhanced_optional", *LANGS})
+                                "enhanced_optional", "despite", *LANGS})
 KINDS: Final = ("reply", "quiz")
 """A step met by the server's reply (the default), or by the learner's ``:answer``."""
 TEXT_FIELDS: Final = ("title", "intro", "summary")
@@ -127,7 +127,7 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
         p.add(where, "expected a table")
         return None
     p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_ADDRESS, *_MESSAGE_BOOL,
-                                       *_MESSAGE_VERDICTS, "recipients"}))
+                                       *_MESSAGE_VERDICTS, "recipients", "bare_lf"}))
     fields: dict[str, Any] = {}
     for name in _MESSAGE_STR:
         fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
@@ -147,6 +147,10 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
     if fields["header_text"] not in (None, *HEADER_TEXTS):
         p.add(f"{where}.header_text", f"expected one of {', '.join(HEADER_TEXTS)}")
         fields["header_text"] = None
+    bare_lf = table.get("bare_lf")
+    if bare_lf is not None and not isinstance(bare_lf, bool):
+        p.add(f"{where}.bare_lf", "expected true or false")
+    fields["bare_lf"] = bare_lf if isinstance(bare_lf, bool) else None
     return MessageCheck(**fields)
 
 
@@ -226,7 +230,9 @@ def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepT
              for lang in LANGS}
     if goal_id is None:
         return None
-    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON), quiz)
+    despite = _check(p, f"{where}.despite", table["despite"]) if "despite" in table else None
+    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON),
+                quiz=quiz, despite=despite)
     return goal, {lang: text for lang, text in texts.items() if text is not None}
 
 

@@ -93,6 +93,9 @@ class MessageCheck:
     """DKIM's verdict (RFC 6376): ``pass`` when a signature verified, ``fail``, ``none``."""
     dmarc: str | None = None
     """DMARC's verdict on the From: domain (RFC 7489): ``pass``, ``fail``, ``none``."""
+    bare_lf: bool | None = None
+    """True: some line of its text ended with a bare LF that the server read as CRLF (an
+    ``accept_bare_lf`` setup); False: every line ended with CRLF."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,9 @@ class Goal:
     scope: Scope = Scope.LESSON
     quiz: Quiz | None = None
     """A quiz step: met by a right ``:answer``, never by a reply (its check is empty)."""
+    despite: Check | None = None
+    """A failure the learner must meet first: the step counts only after an earlier
+    Exchange held this check (the refusal), so "got the message through despite it"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +196,11 @@ class Setup:
     """MAIL FROM must be an address the logged-in account owns (553 5.7.1; senders.py)."""
     required_headers: tuple[str, ...] = ()
     """Header fields every message must carry (From, Date, Message-ID): 550 5.7.1 else."""
+    rate_limit: int | None = None
+    """Messages a minute the scenario's rate limit allows (its ``rate_limited`` rules)."""
+    detail: str | None = None
+    """The console's ``:detail`` the lesson starts with (``none``: no explanation until the
+    learner asks with :more, :explain or explain); None keeps the learner's own."""
 
 
 @dataclass(frozen=True, slots=True)

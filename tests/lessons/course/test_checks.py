@@ -241,3 +241,20 @@ def test_a_verdict_asked_of_a_message_the_strict_server_judged_not_at_all() -> N
     message = _stored("From: someone@example.com", realistic=False)
     assert not matches(Check(message=MessageCheck(spf="none")), message)
     assert matches(Check(message=MessageCheck(bcc=False)), message)
+
+def test_a_message_check_tells_bare_lf_text_from_crlf_text() -> None:
+    def message(eol: bytes) -> Exchange:
+        session = Session(Policy(accept_bare_lf=True))
+        out = [session.greeting()]
+        for line in ("EHLO c.example", "MAIL FROM:<a@x.org>", "RCPT TO:<b@x.org>", "DATA"):
+            out += session.receive_data(line.encode() + b"\r\n")
+        return session.receive_data(b"Subject: s\r\n\r\nHi" + eol + b"MAIL FROM:<c@x.org>\r\n"
+                                    b".\r\n")[-1]
+
+    lf, crlf = message(b"\n"), message(b"\r\n")
+    smuggled = Check(message=MessageCheck(bare_lf=True, body_line_starts="MAIL FROM:"))
+    assert matches(smuggled, lf) and not matches(smuggled, crlf)
+    assert first_failure(smuggled, crlf) == "message"
+    clean = Check(message=MessageCheck(bare_lf=False))
+    assert matches(clean, crlf) and not matches(clean, lf)
+    assert matches(Check(message=MessageCheck()), lf) and matches(Check(message=MessageCheck()), crlf)
