@@ -202,7 +202,8 @@ class LocalConnection:
         del self._buffer[:size]
         reply = exchange.reply
         closes = exchange.then is Then.CLOSE
-        return Answer(wire, reply.code, reply.enhanced, reply.lines, closes, exchange)
+        return Answer(wire, reply.code, reply.enhanced, reply.lines, closes, exchange,
+                      host=self._policy.hostname)
 
     async def _hang_up(self) -> None:
         """After 221/421 the server closes; so does the client, as a TCP client would."""

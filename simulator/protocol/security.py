@@ -25,9 +25,11 @@ NEED_AUTH: Final = frozenset({Verb.MAIL, Verb.RCPT, Verb.DATA})
 
 
 def offered(policy: Policy, verb: Verb) -> bool:
-    """False for STARTTLS and AUTH on a server that does not offer them (then 502)."""
+    """False for STARTTLS and AUTH on a server that does not offer them (then 502). On an
+    implicit-TLS port STARTTLS is known but TLS is already on: 503 (RFC 3207 §4.2, as
+    Postfix's smtps answers "TLS already active"), never "not implemented"."""
     if verb is Verb.STARTTLS:
-        return policy.tls
+        return policy.tls or policy.implicit_tls
     if verb is Verb.AUTH:
         return policy.auth
     return True

@@ -160,6 +160,7 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         check.header_text is None or _header_text(check.header_text, head, envelope.smtputf8),
         not check.bcc or bool(set(map(str.lower, recipients)) - _named(headers)),
         not check.named_not_sent or bool(_named(headers) - set(map(str.lower, recipients))),
+        not check.returnable or envelope.sender != "",
         _verdicts_hold(check, message.verdicts),
         check.bare_lf is None or message.bare_lf is check.bare_lf,
     )

@@ -55,7 +55,8 @@ HEADER_TEXTS: Final = ("8bit-undeclared", "encoded-word")
 """The values of a message check's ``header_text`` (see MessageCheck)."""
 _MESSAGE_ADDRESS: Final = ("recipient", "not_recipient")
 _MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls", "starttls",
-                        "implicit_tls", "authenticated", "best_mx", "bcc", "named_not_sent")
+                        "implicit_tls", "authenticated", "best_mx", "bcc", "named_not_sent",
+                        "returnable")
 _MESSAGE_VERDICTS: Final = {
     "spf": ("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"),
     "dkim": ("pass", "fail", "permerror", "none"),

@@ -87,6 +87,9 @@ class MessageCheck:
     """An envelope recipient that no To: or Cc: field names: a blind copy (RFC 5322 §3.6.3)."""
     named_not_sent: bool = False
     """A To: or Cc: address that is no envelope recipient: named, never sent to."""
+    returnable: bool = False
+    """MAIL FROM named an address, not the null reverse-path <>: a failure found after the
+    250 can come back to it as a bounce (RFC 5321 §4.5.5, §6.1: a bounce is never sent to <>)."""
     spf: str | None = None
     """The receiver's SPF verdict on MAIL FROM (RFC 7208 §2.6): ``pass``, ``softfail``..."""
     dkim: str | None = None
