@@ -169,6 +169,7 @@ NOT_OUR_WORDING: Final = (
     re.compile(r"(?<!邮件)提交服务器"),  # the submission server (RFC 6409) is the 邮件提交服务器
     re.compile(r"端口 ?[0-9{]"),  # 25 端口, as a Chinese textbook writes it, not 端口 25
     re.compile(r"\bNote\b"),  # the console's note begins 注意： in Chinese
+    re.compile(r"(?<!网页)登录密码|账号密码"),  # the account's own password is its 网页登录密码
 )
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
