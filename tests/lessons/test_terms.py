@@ -170,6 +170,7 @@ NOT_OUR_WORDING: Final = (
     re.compile(r"端口 ?[0-9{]"),  # 25 端口, as a Chinese textbook writes it, not 端口 25
     re.compile(r"\bNote\b"),  # the console's note begins 注意： in Chinese
     re.compile(r"(?<!网页)登录密码|账号密码"),  # the account's own password is its 网页登录密码
+    re.compile(r"(?<!增强)状态码"),  # a reply code is a 回复码; 增强状态码 is the enhanced code
 )
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
