@@ -112,6 +112,12 @@ ALWAYS: Final = (
     (re.compile(r"\bsending server\b", re.I), "发信服务器"),
     (re.compile(r"\b[Pp]ipelining\b"), "命令流水线"),  # the concept; the keyword PIPELINING stays
     (re.compile(r"\bapp passwords?\b", re.I), "应用专用密码"),  # 授权码 is only QQ's and 163's
+    (re.compile(r"\bweb password\b", re.I), "网页登录密码"),
+    (re.compile(r"\bsubmission server\b", re.I), "邮件提交服务器"),
+    (re.compile(r"\bvouch", re.I), "担保"),
+    (re.compile(r"\bimplicit TLS\b", re.I), "隐式 TLS"),
+    (re.compile(r"\bencoded-words?\b", re.I), "编码字"),
+    (re.compile(r"\bmail store\b", re.I), "邮件存储服务器"),
 )
 MESSAGE_TEXT: Final = re.compile(
     r"\bmessage text\b|\bDATA, (?:the|your|a few lines of) text\b|\boctet of text\b", re.I)
