@@ -209,6 +209,9 @@ class _Talk:
             exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
             if self.watch and exchanges:
                 exchanges = await self.mark_ahead(exchanges, bytes(data))
+            elif len(exchanges) > 1:  # pipelined (RFC 2920): all but the last came unanswered
+                exchanges = [dataclasses.replace(e, sent_ahead=True) for e in exchanges[:-1]
+                             ] + exchanges[-1:]
             deadline.renew(waiting, session, exchanges)
             for exchange in exchanges:
                 if exchange.message is not None:

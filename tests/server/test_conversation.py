@@ -363,3 +363,36 @@ async def test_without_a_farewell_the_221_is_the_plain_one() -> None:
         assert await reader.reply() == wire("session.greeting")
         await client.send_all(b"QUIT\r\n")
         assert await reader.reply() == wire("session.quit")
+
+
+async def test_commands_in_one_read_are_marked_sent_ahead_all_but_the_last() -> None:
+    """RFC 2920: a client that sends MAIL and RCPT in one write did not wait for MAIL's
+    reply; the driver marks it (lesson 26 checks it), a command sent alone is not marked."""
+    send, receive = trio.open_memory_channel[Exchange](100)
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
+                                                feed=send))
+        await reader.reply()
+        await client.send_all(b"EHLO c.example\r\n")
+        await reader.reply()
+        await client.send_all(b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n")
+        await reader.reply()
+        await reader.reply()
+        await client.send_all(b"NOOP\r\n")
+        await reader.reply()
+        nursery.cancel_scope.cancel()  # the shutdown's 421 comes last
+    marks = _drain(receive)
+    assert marks[1:5] == [("session.ehlo", False), ("mail.accepted", True),
+                          ("rcpt.accepted", False), ("session.noop", False)]
+
+
+def _drain(receive: trio.MemoryReceiveChannel[Exchange]) -> list[tuple[str, bool]]:
+    out = []
+    while True:
+        try:
+            exchange = receive.receive_nowait()
+        except trio.WouldBlock:
+            return out
+        out.append((exchange.reply.key, exchange.sent_ahead))

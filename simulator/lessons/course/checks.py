@@ -89,6 +89,7 @@ def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) ->
         ("state", check.state_after is None or exchange.state_after is check.state_after),
         ("lines", check.min_lines is None or len(reply.lines) >= check.min_lines),
         ("closes", check.closes is None or (exchange.then is Then.CLOSE) is check.closes),
+        ("pipelined", check.pipelined is None or exchange.sent_ahead is check.pipelined),
         ("message", check.message is None or (
             exchange.message is not None
             and message_matches(check.message, exchange.message, context))),

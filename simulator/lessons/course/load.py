@@ -160,7 +160,7 @@ def _check(p: Problems, where: str, table: object) -> Check:
         p.add(where, "expected a table with at least one condition")
         return Check()
     known = {*_CHECK_STR, *_CHECK_INT, "key", "state_before", "state_after", "closes", "message",
-             "address"}
+             "address", "pipelined"}
     p.unknown(where, table, frozenset(known))
     key = table.get("key")
     keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
@@ -176,10 +176,11 @@ def _check(p: Problems, where: str, table: object) -> Check:
         if value is not None and value not in _STATES:
             p.add(f"{where}.{name}", f"expected one of {', '.join(_STATES)}")
         fields[name] = _STATES.get(value) if isinstance(value, str) else None
-    closes = table.get("closes")
-    if closes is not None and not isinstance(closes, bool):
-        p.add(f"{where}.closes", "expected true or false")
-    fields["closes"] = closes if isinstance(closes, bool) else None
+    for name in ("closes", "pipelined"):
+        flag = table.get(name)
+        if flag is not None and not isinstance(flag, bool):
+            p.add(f"{where}.{name}", "expected true or false")
+        fields[name] = flag if isinstance(flag, bool) else None
     fields["address"] = _address(p, f"{where}.address", table.get("address"))
     if "message" in table:
         fields["message"] = _message_check(p, f"{where}.message", table["message"])

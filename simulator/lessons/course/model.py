@@ -118,6 +118,9 @@ class Check:
     min_lines: int | None = None
     """At least this many reply lines (a multi-line 250 to EHLO)."""
     closes: bool | None = None
+    pipelined: bool | None = None
+    """True: the client sent its next line before this reply came, without waiting for it
+    (RFC 2920: pipelining, the server's driver sees it as more input in the same read)."""
     address: AddressRef | None = None
     """The address the command named (MAIL's sender, RCPT's recipient) is of this kind."""
     same: str | None = None
