@@ -76,7 +76,7 @@ def publisher(feed: trio.MemorySendChannel[Exchange] | None) -> Publish:
     session; a watcher that went away is ignored.
     """
     if feed is None:
-        return _ignore
+        return ignore
 
     def publish(exchange: Exchange) -> None:
         offer(feed, exchange)
@@ -93,7 +93,8 @@ def offer(feed: trio.MemorySendChannel[T], item: T) -> bool:
     return True
 
 
-def _ignore(exchange: Exchange) -> None:
+def ignore(exchange: Exchange) -> None:
+    """A Publish that keeps nothing."""
     del exchange
 
 

@@ -28,7 +28,7 @@ from simulator.protocol import Exchange, Policy, Session, State, Then, make_repl
 from simulator.protocol.memory import Memory
 from simulator.protocol.referee import client_address
 from simulator.server.closing import say_last
-from simulator.server.conversation import Publish, drive, local_clock, offer, publisher
+from simulator.server.conversation import Publish, drive, ignore, local_clock, offer, publisher
 from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
 from simulator.server.dkimcheck import with_dkim
 from simulator.server.memstream import stream_pair
@@ -282,7 +282,7 @@ class _Clients:
         """Each Exchange onto the feed, tagged (with ``session``: and with who logged in)."""
         feed, on_drop = self.feed, self.on_drop
         if feed is None:
-            return _ignore
+            return ignore
 
         def publish(exchange: Exchange) -> None:
             user = None if session is None else session.security.user
@@ -291,7 +291,3 @@ class _Clients:
                 on_drop()
 
         return publish
-
-
-def _ignore(exchange: Exchange) -> None:
-    del exchange
