@@ -9,8 +9,10 @@ where it helps). The time limits themselves are tested in test_deadlines.py.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from functools import partial
+from pathlib import Path
 
 import pytest
 import trio
@@ -383,16 +385,6 @@ async def test_commands_in_one_read_are_marked_sent_ahead_all_but_the_last() -> 
         await client.send_all(b"NOOP\r\n")
         await reader.reply()
         nursery.cancel_scope.cancel()  # the shutdown's 421 comes last
-    marks = _drain(receive)
+    marks = [(e.reply.key, e.sent_ahead) for e in _drained(receive)]
     assert marks[1:5] == [("session.ehlo", False), ("mail.accepted", True),
                           ("rcpt.accepted", False), ("session.noop", False)]
-
-
-def _drain(receive: trio.MemoryReceiveChannel[Exchange]) -> list[tuple[str, bool]]:
-    out = []
-    while True:
-        try:
-            exchange = receive.receive_nowait()
-        except trio.WouldBlock:
-            return out
-        out.append((exchange.reply.key, exchange.sent_ahead))
