@@ -10,7 +10,7 @@ from simulator.protocol.commands import MailFrom, ProtocolError
 from simulator.protocol.framing import CommandLine, Ending
 from simulator.protocol.readers import parse_line, split_line
 from simulator.protocol.security import Security
-from tests.dialogue import GREETED, IN_RCPT, send, session_after
+from tests.dialogue import GREETED, IN_RCPT, first_reply, send, session_after
 
 # (setup, line sent, expected code, expected enhanced code, expected key)
 DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
@@ -49,9 +49,7 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
 
 
 def line(content: bytes, ending: Ending = Ending.CRLF, length: int | None = None) -> CommandLine:

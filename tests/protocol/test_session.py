@@ -11,6 +11,7 @@ from tests.dialogue import (
     IN_MAIL,
     IN_RCPT,
     codes,
+    first_reply,
     keys,
     send,
     session_after,
@@ -40,9 +41,7 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
 
 
 def test_greeting_is_220_with_hostname_and_no_enhanced_code() -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from simulator.protocol import Policy, Session, State, Verb
 from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS
-from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, send, session_after
+from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, first_reply
 
 SETUP = {
     State.CONNECTED: [],
@@ -85,6 +85,4 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
