@@ -388,3 +388,32 @@ async def test_commands_in_one_read_are_marked_sent_ahead_all_but_the_last() -> 
     marks = [(e.reply.key, e.sent_ahead) for e in _drained(receive)]
     assert marks[1:5] == [("session.ehlo", False), ("mail.accepted", True),
                           ("rcpt.accepted", False), ("session.noop", False)]
+
+
+async def test_the_250_leaves_only_after_the_message_and_its_name_are_fsynced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 250 promises the message survives a crash (RFC 5321 §6.1): the Maildir file and the
+    new/ directory holding its name are both fsynced before the reply is sent."""
+    from simulator.server.store import MaildirStore
+
+    events: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+        events.append("fsync dir" if os.path.isdir(where) else "fsync file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store = MaildirStore(tmp_path / "mail")
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store))
+        await start_message(client, reader)
+        await client.send_all(TEXT)
+        assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+        events.append("250")
+        nursery.cancel_scope.cancel()
+    assert events == ["fsync file", "fsync dir", "250"]
+    assert len(store.messages()) == 1
