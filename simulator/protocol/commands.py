@@ -244,7 +244,7 @@ def parse_path(verb: Verb, text: str, *, smtputf8: bool) -> tuple[str, str]:
     if rest and not rest.startswith(" "):
         raise _bad_address(verb, text[: end + 1 + len(rest.split(" ")[0])])
     if len(path.encode()) + 2 > MAX_PATH:
-        raise fail("limits.path-too-long")
+        raise fail("limits.path-too-long", limit=MAX_PATH)
     mailbox = _SOURCE_ROUTE_RE.sub("", path, count=1) if path.startswith("@") else path
     check_mailbox(verb, mailbox, smtputf8=smtputf8)
     return mailbox, rest.strip(" ")
@@ -271,7 +271,7 @@ def check_mailbox(verb: Verb, mailbox: str, *, smtputf8: bool) -> None:
     if not at or not local:
         raise _bad_address(verb, f"<{mailbox}>")
     if len(local.encode()) > MAX_LOCAL_PART:
-        raise fail("limits.local-part-too-long")
+        raise fail("limits.local-part-too-long", limit=MAX_LOCAL_PART)
     dot_string = _UTF8_DOT_STRING_RE if non_ascii else _DOT_STRING_RE
     local_ok = dot_string.fullmatch(local) or _QUOTED_STRING_RE.fullmatch(local)
     domain_ok = is_domain(domain, utf8=non_ascii) or is_address_literal(domain)
