@@ -49,8 +49,11 @@ EMPTY: Final = Context()
 
 
 def verb_of(exchange: Exchange) -> str:
-    """The first word of the client's line, upper case (``.`` ends a message; empty for a
-    greeting, timeout or shutdown)."""
+    """The verb the engine read (``.`` ends a message), even in a refused line; for a line
+    it read no verb in (a typo, a line too long, an AUTH answer) the first word, upper case;
+    empty for a greeting, timeout or shutdown."""
+    if exchange.verb is not None:
+        return exchange.verb.value
     words = exchange.line.split(None, 1)
     return words[0].decode("ascii", "replace").upper() if words else ""
 
