@@ -9,6 +9,9 @@ checked, so every Exchange past :func:`split_line` carries it, refused or not.
 
 from __future__ import annotations
 
+import enum
+from typing import Final
+
 from .commands import (
     Command,
     ProtocolError,
@@ -23,6 +26,27 @@ from .security import Security, offered
 from .state import State, Verb, next_state
 
 
+class Mode(enum.Enum):
+    """What the next input is; the session picks its reader by it (``session.READERS``)."""
+
+    __hash__ = object.__hash__  # as State's: looked up for every input
+
+    COMMAND = "command"
+    TEXT = "text"
+    """The message text, between 354 and the lone ``.`` line (RFC 5321 §4.1.1.4)."""
+    AUTH_ANSWER = "auth-answer"
+    """A line answering AUTH's 334 (RFC 4954 §4): never a command, whatever it says."""
+
+
+class NeedData(enum.Enum):
+    """A reader's answer when the framer holds no complete input for it yet."""
+
+    NEED_DATA = "need-data"
+
+
+NEED_DATA: Final = NeedData.NEED_DATA
+
+
 def split_line(line: CommandLine, policy: Policy) -> tuple[Verb, str]:
     """Check the framing, then find the verb and its argument text."""
     if line.raw.startswith(TLS_HANDSHAKE_RECORD):
@@ -34,9 +58,9 @@ def split_line(line: CommandLine, policy: Policy) -> tuple[Verb, str]:
 
 
 def parse_line(verb: Verb, argument: str, *, state: State, policy: Policy,
-               security: Security, smtputf8: bool) -> Command:
+               security: Security, smtputf8: bool) -> tuple[Command, State]:
     """Check that the verb is offered (502), the characters, the gates, the sequence, then
-    the arguments."""
+    the arguments. Returns the command and the state it leads to (state.py's table)."""
     if not offered(policy, verb):
         raise fail("syntax.not-implemented", verb=verb.value)
     if not argument.isascii() and not only_path_is_utf8(verb, argument):
@@ -46,7 +70,7 @@ def parse_line(verb: Verb, argument: str, *, state: State, policy: Policy,
     after = next_state(state, verb)
     if isinstance(after, str):
         raise fail(after)
-    return parse_arguments(verb, argument, smtputf8=smtputf8)
+    return parse_arguments(verb, argument, smtputf8=smtputf8), after
 
 
 def command_of(line: str, *, smtputf8: bool = True) -> Command | None:

@@ -14,7 +14,6 @@ dialogue. The state changes only through state.py's tables (:func:`~.state.advan
 from __future__ import annotations
 
 import datetime
-import enum
 import random
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -42,7 +41,7 @@ from .framing import CommandLine, Framer
 from .memory import Memory
 from .messagetext import MessageText
 from .policy import Policy
-from .readers import parse_line, split_line
+from .readers import NEED_DATA, Mode, NeedData, parse_line, split_line
 from .referee import Referee, SessionFacts
 from .replies import Reply, make_reply
 from .rules import Decision
@@ -53,23 +52,12 @@ from .trace import fixed_clock, received_header
 EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
                           "SMTPUTF8", "HELP")
 _END_OF_DATA_LINE: Final = b".\r\n"
-
-
-class Mode(enum.Enum):
-    """What the next input is: it chooses the reader (see :data:`READERS`)."""
-
-    COMMAND = "command"
-    TEXT = "text"
-    """The message text, between 354 and the lone ``.`` line (RFC 5321 §4.1.1.4)."""
-    AUTH_ANSWER = "auth-answer"
-    """A line answering AUTH's 334 (RFC 4954 §4): never a command, whatever it says."""
-
-
-class _NeedData:
-    """A reader's answer when the framer holds no complete input for it."""
-
-
-NEED_DATA: Final = _NeedData()
+# The input loop's constants, read as module globals: cheaper than an enum's attributes.
+_CLOSED: Final = State.CLOSED
+_DATA: Final = State.DATA
+_COMMAND: Final = Mode.COMMAND
+_TEXT: Final = Mode.TEXT
+_AUTH_ANSWER: Final = Mode.AUTH_ANSWER
 
 
 class Session:
@@ -96,7 +84,8 @@ class Session:
         self.recipients: list[str] = []
         self.messages_accepted = self._queued = 0
         self.limits = ErrorLimits(self.policy, memory=memory, timer=timer, peer=peer)  # delays, 421
-        self._text = self._new_text()
+        self._text: MessageText | None = None
+        """The message text being received (after 354 only)."""
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
         self.referee = Referee.of(self.policy, session_id=session_id, memory=memory,
@@ -119,13 +108,13 @@ class Session:
         self._framer.feed(data)
         out: list[Exchange] = []
         security = self.security
-        while self.state is not State.CLOSED and not security.handshake_due:
-            mode = (Mode.TEXT if self.state is State.DATA
-                    else Mode.COMMAND if security.dialogue is None else Mode.AUTH_ANSWER)
+        while self.state is not _CLOSED and not security.handshake_due:
+            mode = (_TEXT if self.state is _DATA
+                    else _COMMAND if security.dialogue is None else _AUTH_ANSWER)
             exchange = READERS[mode](self)
             if exchange is NEED_DATA:
                 break
-            if isinstance(exchange, Exchange):
+            if exchange is not None:
                 out.extend(self._counted(exchange))
         if self.closed or security.handshake_due:
             # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
@@ -179,28 +168,27 @@ class Session:
 
     # -- the readers, one per input mode --------------------------------------------------
 
-    def _read_command(self) -> Exchange | _NeedData:
-        security = self.security
-        line = self._framer.next_command_line(security.line_limit(self._framer))
+    def _read_command(self) -> Exchange | NeedData:
+        line = self._framer.next_command_line(self.security.line_limit(self._framer))
         if line is None:
             return NEED_DATA
-        secret = security.secret(line)  # asked before the line opens or ends AUTH
+        secret = self.security.secret(line)  # asked before the line opens or ends AUTH
         exchange = self._receive_command(line)
         return hidden(exchange) if secret else exchange  # credentials.py
 
-    def _read_auth_answer(self) -> Exchange | _NeedData:
+    def _read_auth_answer(self) -> Exchange | NeedData:
         """One line of the 334 dialogue (RFC 4954 §4): never a command, whatever it says."""
-        security = self.security
-        line = self._framer.next_command_line(security.line_limit(self._framer))
+        line = self._framer.next_command_line(self.security.line_limit(self._framer))
         if line is None:
             return NEED_DATA
-        secret = security.secret(line)
-        reply = security.answer(line)
-        exchange = Exchange(line.raw, AuthAnswer(), reply, self.state, self.state)
+        secret = self.security.secret(line)
+        exchange = Exchange(line.raw, AuthAnswer(), self.security.answer(line), self.state,
+                            self.state)
         return hidden(exchange) if secret else exchange
 
-    def _read_text(self) -> Exchange | _NeedData | None:
+    def _read_text(self) -> Exchange | NeedData | None:
         """Message text: nothing to answer until the lone ``.`` line."""
+        assert self._text is not None  # DATA's 354 started it
         end = self._text.read(self._framer)
         if end is None:
             return NEED_DATA
@@ -216,15 +204,15 @@ class Session:
         try:
             verb, argument = split_line(line, self.policy)
             smtputf8 = self.mail is not None and self.mail.smtputf8
-            command = parse_line(verb, argument, state=self.state, policy=self.policy,
-                                 security=self.security, smtputf8=smtputf8)
+            command, after = parse_line(verb, argument, state=self.state, policy=self.policy,
+                                        security=self.security, smtputf8=smtputf8)
             if self.referee is not None:
                 decision = self.referee.at_command(self._facts(), verb, argument, command)
             if decision is not None and decision.reply is not None:
                 reply = decision.reply  # a rule refused it: the command has no effect
             else:
                 reply = self._execute(command)
-                self.state = advance(self.state, verb)
+                self.state = after  # state.py's TRANSITIONS, looked up by parse_line
         except ProtocolError as err:
             reply = err.reply
             if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
@@ -266,7 +254,8 @@ class Session:
             case RcptTo(path=path):
                 return self._rcpt_to(path)
             case Simple(verb=Verb.DATA):
-                self._text = self._new_text()
+                self._text = MessageText(max_size=self.policy.max_message_size,
+                                         accept_bare_lf=self.policy.accept_bare_lf)
                 return make_reply("data.start")
             case Simple(verb=Verb.RSET):
                 self._reset_transaction()
@@ -324,12 +313,9 @@ class Session:
 
     # -- message text (messagetext.py) ---------------------------------------------------
 
-    def _new_text(self) -> MessageText:
-        return MessageText(max_size=self.policy.max_message_size,
-                           accept_bare_lf=self.policy.accept_bare_lf)
-
     def _end_of_text(self) -> Exchange:
         before, text = self.state, self._text
+        assert text is not None
         message: ReceivedMessage | None = None
         decision: Decision | None = None  # a rule's verdict on the whole message
         reply = text.refusal()
@@ -342,7 +328,7 @@ class Session:
                 message = self._accept_message(text.content)
                 reply = make_reply("data.accepted", queue_id=message.queue_id)
         self._reset_transaction()
-        self._text = self._new_text()
+        self._text = None  # its memory goes with it
         self.state = advance(self.state, Verb.END_OF_DATA)
         if self.referee is not None:
             self.referee.noted(Verb.END_OF_DATA, reply.code)
@@ -379,7 +365,7 @@ class Session:
         return Exchange(b"", None, reply, before, self.state, Then.CLOSE)
 
 
-READERS: Final[Mapping[Mode, Callable[[Session], Exchange | _NeedData | None]]] = \
+READERS: Final[Mapping[Mode, Callable[[Session], Exchange | NeedData | None]]] = \
     MappingProxyType({
         Mode.COMMAND: Session._read_command,
         Mode.TEXT: Session._read_text,

@@ -18,6 +18,10 @@ from typing import Final
 class State(enum.Enum):
     """Where an SMTP session is."""
 
+    __hash__ = object.__hash__
+    """Members are singletons: hashed by identity, in C (Enum's own hash is Python code
+    hashing the name), as every command looks its move up in the tables below."""
+
     CONNECTED = "connected"
     """Greeting sent; the client has not said HELO or EHLO yet."""
     GREETED = "greeted"
@@ -34,6 +38,8 @@ class State(enum.Enum):
 
 class Verb(enum.Enum):
     """The commands the engine implements, plus the end of the message text."""
+
+    __hash__ = object.__hash__  # as State's
 
     HELO = "HELO"
     EHLO = "EHLO"

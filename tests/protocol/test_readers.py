@@ -78,7 +78,7 @@ def test_a_verb_the_server_does_not_offer_is_502() -> None:
     assert refusal(parse_line, Verb.STARTTLS, "", state=State.GREETED, policy=Policy(),
                    security=security, smtputf8=False) == "syntax.not-implemented"
     assert parse_line(Verb.STARTTLS, "", state=State.GREETED, policy=Policy(tls=True),
-                      security=security, smtputf8=False) == Simple(Verb.STARTTLS)
+                      security=security, smtputf8=False) == (Simple(Verb.STARTTLS), State.CONNECTED)
 
 
 def test_the_sequence_is_judged_before_the_arguments() -> None:
@@ -86,7 +86,7 @@ def test_the_sequence_is_judged_before_the_arguments() -> None:
     assert refusal(parse_line, Verb.RCPT, "TO:bad", state=State.GREETED, policy=Policy(),
                    security=security, smtputf8=False) == "sequence.rcpt-before-mail"
     assert parse_line(Verb.MAIL, "FROM:<a@b.example>", state=State.GREETED, policy=Policy(),
-                      security=security, smtputf8=False) == MailFrom("a@b.example")
+                      security=security, smtputf8=False) == (MailFrom("a@b.example"), State.MAIL)
 
 
 def test_the_tls_gate_comes_before_the_sequence() -> None:
