@@ -163,6 +163,16 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
             return Query(verb, argument)
 
 
+def check_parameters(command: MailFrom, *, esmtp: bool, max_size: int) -> None:
+    """Raise the refusal of MAIL FROM's parameters in this session, if any."""
+    if not esmtp and (command.size is not None or command.body or command.smtputf8):
+        # RFC 5321 §4.1.1.2: parameters exist only for extensions EHLO announced.
+        first = "SIZE" if command.size is not None else ("BODY" if command.body else "SMTPUTF8")
+        raise fail("syntax.parameters-need-ehlo", argument=first)
+    if command.size is not None and command.size > max_size:  # RFC 1870 §6
+        raise fail("limits.size-declared-too-big", size=command.size, limit=max_size)
+
+
 def parse_auth(argument: str) -> Auth:
     """RFC 4954 §4: ``AUTH mechanism [initial-response]``; ``=`` is an empty response."""
     words = argument.split(" ")

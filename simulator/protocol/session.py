@@ -30,6 +30,7 @@ from .commands import (
     Query,
     RcptTo,
     Simple,
+    check_parameters,
     fail,
     help_reply,
 )
@@ -49,8 +50,6 @@ from .security import Security
 from .state import State, Turn, Verb, advance
 from .trace import fixed_clock, received_header
 
-EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
-                          "SMTPUTF8", "HELP")
 _END_OF_DATA_LINE: Final = b".\r\n"
 # The input loop's constants, read as module globals: cheaper than an enum's attributes.
 _CLOSED: Final = State.CLOSED
@@ -282,19 +281,10 @@ class Session:
         fields = {"host": self.policy.hostname, "domain": quote(domain)}
         if verb is Verb.HELO:
             return make_reply("session.helo", **fields)
-        size = self.policy.max_message_size
-        keywords = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
-        keywords = keywords[:3] + self.security.extensions() + keywords[3:]
-        return make_reply("session.ehlo", **fields).with_lines(keywords)
+        return make_reply("session.ehlo", **fields).with_lines(self.security.ehlo_keywords())
 
     def _mail_from(self, command: MailFrom) -> Reply:
-        if not self.esmtp and (command.size is not None or command.body or command.smtputf8):
-            # RFC 5321 §4.1.1.2: parameters exist only for extensions EHLO announced.
-            first = "SIZE" if command.size is not None else ("BODY" if command.body else "SMTPUTF8")
-            raise fail("syntax.parameters-need-ehlo", argument=first)
-        limit = self.policy.max_message_size
-        if command.size is not None and command.size > limit:
-            raise fail("limits.size-declared-too-big", size=command.size, limit=limit)
+        check_parameters(command, esmtp=self.esmtp, max_size=self.policy.max_message_size)
         self.mail = command
         key = "mail.accepted" if command.path.isascii() else "mail.accepted-utf8"  # RFC 6531 §3.7.4
         return make_reply(key, path=quote(command.path, 200))
