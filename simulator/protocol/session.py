@@ -57,6 +57,7 @@ _DATA: Final = State.DATA
 _COMMAND: Final = Mode.COMMAND
 _TEXT: Final = Mode.TEXT
 _AUTH_ANSWER: Final = Mode.AUTH_ANSWER
+_HELLOS: Final = frozenset({Verb.HELO, Verb.EHLO})
 
 
 class Session:
@@ -217,7 +218,7 @@ class Session:
             if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
                 decision = self.referee.at_empty_data(self._facts())
                 reply = decision.reply if decision and decision.reply else reply
-        if verb in (Verb.HELO, Verb.EHLO):
+        if verb in _HELLOS:
             reply = reply.without_enhanced()  # RFC 2034 §3
         if self.referee is not None:
             self.referee.noted(verb, reply.code)
@@ -234,7 +235,7 @@ class Session:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
         if (decision is not None and decision.close) or reply.code == 421:
             self.state = advance(self.state, Turn.CLOSE)  # RFC 5321 §3.8
-        then = (Then.CLOSE if self.state is State.CLOSED
+        then = (Then.CLOSE if self.state is _CLOSED
                 else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)
         if decision is None:
             return Exchange(line, command, reply, before, self.state, then, message=message,
