@@ -107,8 +107,7 @@ def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
     from simulator.client.nearmiss import suggest
     from simulator.lessons.ui import text
 
-    words = exchange.line.split(None, 1) if exchange.line else []
-    verb = suggest(words[0].decode("ascii", "replace")) if words else None
+    verb = suggest(exchange.reply.fact("verb"))  # the word the engine did not know
     if verb is None:
         return annotation
     hint = text("explain.did-you-mean", annotation.lang, verb=verb)

@@ -8,7 +8,6 @@ stream, with ANSI colours or plain.
 from __future__ import annotations
 
 import functools
-import re
 import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -28,9 +27,10 @@ from simulator.client.script import Notice
 from simulator.faces.shell.detail import console_annotation, explanation_at
 from simulator.faces.shell.signing import Signing
 from simulator.lessons.ui import text
-from simulator.protocol import Policy, State
+from simulator.protocol import MailFrom, Policy, RcptTo, State
 from simulator.protocol.escape import show_text
 from simulator.protocol.memory import Memory
+from simulator.protocol.readers import command_of
 from simulator.render.transcript import (
     RECEIVED,
     SENT,
@@ -65,7 +65,6 @@ Pauser = Callable[[Callable[[], Awaitable[Step | None]]], Awaitable[Step | None]
 Pager = Callable[[list[tuple[str, str]]], Awaitable[None]]
 """Shows output a screenful at a time ("-- more --"), see faces/shell/pager.py."""
 MAX_ADDRESSES: Final = 20
-_ADDRESS: Final = re.compile(r"(?i)^\s*(MAIL\s+FROM|RCPT\s+TO):\s*<([^<>\s]+)>")
 
 
 def encode_line(line: str) -> bytes:
@@ -382,11 +381,14 @@ class ConsoleContext:
 
     def _remember_address(self, line: str, step: Step) -> None:
         """Keep an address the server accepted, as a sender or as a recipient."""
-        match = _ADDRESS.match(line)
-        if match is None or not step.answers or step.answers[0].code not in (250, 251):
+        if not step.answers or step.answers[0].code not in (250, 251):
             return
-        address = match.group(2)
-        found = self.senders if match.group(1).upper().startswith("MAIL") else self.recipients
+        exchange = step.answers[0].exchange  # the engine's parse; a remote server sends none
+        command = exchange.command if exchange is not None else command_of(line)
+        if not isinstance(command, MailFrom | RcptTo) or not command.path:
+            return
+        address = command.path
+        found = self.senders if isinstance(command, MailFrom) else self.recipients
         if address in found:
             found.remove(address)
         found.insert(0, address)

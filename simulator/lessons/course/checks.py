@@ -49,8 +49,14 @@ EMPTY: Final = Context()
 
 
 def verb_of(exchange: Exchange) -> str:
-    """The first word of the client's line, upper case (``.`` ends a message; empty for a
-    greeting, timeout or shutdown)."""
+    """The verb the engine read (``.`` ends a message), even in a refused line; else the
+    word it refused as no command, or for a line it never split (a bare LF, a line too
+    long, an AUTH answer) the first word; upper case; empty for a greeting or a timeout."""
+    if exchange.verb is not None:
+        return exchange.verb.value
+    unknown = exchange.reply.fact("verb")  # quoted by the engine's 500 or 502
+    if unknown:
+        return unknown.upper()
     words = exchange.line.split(None, 1)
     return words[0].decode("ascii", "replace").upper() if words else ""
 

@@ -39,6 +39,20 @@ async def test_accepted_addresses_are_remembered_newest_first() -> None:
     await ctx.close()
 
 
+@pytest.mark.parametrize(("line", "remembered"), [
+    ("MAIL FROM:<@relay.example:ann@a.example>", "ann@a.example"),  # RFC 5321 §4.1.1.3
+    ('MAIL FROM:<"ann lee"@a.example> BODY=8BITMIME', '"ann lee"@a.example'),
+    ("mail from:<ANN@a.example> SIZE=100", "ANN@a.example"),
+])
+async def test_the_sender_remembered_is_the_path_the_server_accepted(line: str,
+                                                                    remembered: str) -> None:
+    ctx, _ = await opened()
+    for sent in ("EHLO c.example", line, "RSET", "MAIL FROM:<>"):
+        await ctx.send_line(sent)
+    assert ctx.senders == [remembered]  # the null sender <> is nobody to complete
+    await ctx.close()
+
+
 async def test_a_dot_at_the_start_of_a_text_line_is_explained() -> None:
     ctx, out = await opened()
     for line in ("EHLO c.example", "MAIL FROM:<a@a.example>", "RCPT TO:<b@b.example>", "DATA"):

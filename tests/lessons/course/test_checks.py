@@ -67,6 +67,18 @@ def test_the_same_command_is_the_same_verb_and_parameters_as_the_step_saw() -> N
     assert first_failure(check, exchanges("NOOP")[-1], Context()) == "same"
 
 
+@pytest.mark.parametrize(("line", "verb"), [
+    ("MAIL FROM:bob@b.example", "MAIL"),  # 501: refused, yet a MAIL all the same
+    ("rcpt to:<c@d.example>", "RCPT"),  # 503 before MAIL
+    ("MAIL\tFROM:<a@b.example>", "MAIL\\TFROM:<A@B.EXAMPLE>"),  # no MAIL: a 500 for the word
+    ("EHLLO c.example", "EHLLO"),
+])
+def test_the_verb_a_check_sees_is_the_one_the_engine_read(line: str, verb: str) -> None:
+    exchange = exchanges("EHLO c.example", line)[-1]
+    assert exchange.reply.code >= 500 and seen_in(exchange).verb == verb
+    assert matches(Check(verb="MAIL"), exchange) is (verb == "MAIL")
+
+
 def test_the_same_mail_from_keeps_its_parameters() -> None:
     refused = exchanges("HELO c.example", "MAIL FROM:<a@x.org> BODY=8BITMIME")[-1]
     assert refused.reply.key == "syntax.parameters-need-ehlo"
