@@ -128,8 +128,9 @@ def _record(site: Site, session_id: str | None) -> SessionRecord | None:
 
 async def student_page(site: Site, request: Request, lang: str) -> Response:
     token = request.path_params["token"]
-    return _transcript_page(site, request, lang, site.pages.session(token), f"/s/{token}",
-                            f"/s/{token}/m/", early=True)
+    sid, peer = site.pages.named(token) or (None, "")
+    return _transcript_page(site, request, lang, sid, f"/s/{token}", f"/s/{token}/m/",
+                            early=peer)
 
 
 async def teacher_session(site: Site, request: Request, lang: str) -> Response:
@@ -138,15 +139,16 @@ async def teacher_session(site: Site, request: Request, lang: str) -> Response:
 
 
 def _transcript_page(site: Site, request: Request, lang: str, sid: str | None, here: str,
-                     messages: str, *, early: bool = False) -> Response:
+                     messages: str, *, early: str | None = None) -> Response:
     """A session's page; ``early``: a student's page may be opened before the class model
     has the session's greeting (the log thread takes it in a batch), so a session the
-    token names shows empty and fills in live."""
+    token names shows empty, its client address ``early`` (the page knows it from the
+    connection), and fills in live."""
     number = _number(request.query_params.get("page"))
     with site.shared.lock:
         record = _record(site, sid)
-        if record is None and early and sid is not None:
-            record = SessionRecord(sid, "", started=0.0)
+        if record is None and early is not None and sid is not None:
+            record = SessionRecord(sid, early, started=0.0)
         if record is None:
             return _not_found(lang)
         body, shown, end = webpages.transcript_body(record, lang, number, here, messages)
