@@ -151,7 +151,9 @@ def _transcript_page(site: Site, request: Request, lang: str, sid: str | None, h
             record = SessionRecord(sid, early, started=0.0)
         if record is None:
             return _not_found(lang)
-        body, shown, end = webpages.transcript_body(record, lang, number, here, messages)
+        steps = webpages.step_items(site.shared.model, record, lang)
+        body, shown, end = webpages.transcript_body(record, lang, number, here, messages,
+                                                    steps)
         title = text("web.student-title", lang, id=record.session_id, peer=record.peer)
     events = f"{here}/events?lang={lang}&shown={shown}&end={end}"
     return HTMLResponse(webpages.page(title, lang, body, events=events, here=here))
@@ -202,6 +204,7 @@ async def _transcript_events(site: Site, sid: str, lang: str, window: tuple[int,
     shown, end = window
     follow = _Follow(shown, end)
     version, said, listed = -1, None, None
+    stepped: list[dict[str, str]] = []  # no lesson: no steps sent
     while not site.closing.is_set():
         if site.shared.version != version:
             with site.shared.lock:
@@ -212,6 +215,7 @@ async def _transcript_events(site: Site, sid: str, lang: str, window: tuple[int,
                 new, outcome = follow.new(list(record.transcript))
                 status = webpages.status_text(record, lang)
                 items = [i.data() for i in webpages.session_items(record, lang, messages)]
+                steps = [i.data() for i in webpages.step_items(site.shared.model, record, lang)]
             for exchange in new:
                 yield "exchange", {"fragments": fragments_data(exchange_fragments(exchange, lang)),
                                    "error": exchange.reply.code >= 400}
@@ -223,6 +227,9 @@ async def _transcript_events(site: Site, sid: str, lang: str, window: tuple[int,
             if items != listed:
                 listed = items
                 yield "list", {"id": "messages", "items": items}
+            if steps != stepped:
+                stepped = steps
+                yield "list", {"id": "steps", "items": steps}
         await trio.sleep(POLL_SECONDS)
 
 

@@ -17,8 +17,13 @@
     return node;
   }
 
+  var MARKS = {done: "step-done", now: "step-now"};
+
   function item(entry) {
     var li = document.createElement("li");
+    if (Object.prototype.hasOwnProperty.call(MARKS, entry.mark)) {
+      li.className = MARKS[entry.mark];
+    }
     var href = safeHref(entry.href);
     var node = li;
     if (href) { node = document.createElement("a"); node.href = href; li.appendChild(node); }
