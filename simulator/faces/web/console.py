@@ -22,7 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from simulator.server.tcp import peer_name
 
-from .app import Site
+from .site import Site
 
 LINE_LIMIT: Final = 4096
 """Characters of one browser message passed on (the server refuses lines past 512 octets
