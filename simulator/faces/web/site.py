@@ -38,6 +38,9 @@ class Site:
     closing: trio.Event = field(default_factory=trio.Event)
     streams: int = 0
     clock: Callable[[], float] = time.monotonic
+    consoles: dict[str, str] = field(default_factory=dict)
+    """The browser consoles' connections to the SMTP server: local ``host:port`` -> the
+    address of the browser it is for (what the server counts it against)."""
     renderers: trio.CapacityLimiter = field(
         default_factory=lambda: trio.CapacityLimiter(RENDER_THREADS))
 
