@@ -188,7 +188,7 @@ async def open_pages(web_port: int, count: int, pages: list[str], measured: Meas
 def start(argv: list[str], port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", str(port),
                              "--max-clients", "1000", *argv],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + GUARD
     while time.monotonic() < deadline:
         try:
@@ -198,7 +198,8 @@ def start(argv: list[str], port: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.05)
     proc.kill()
-    raise RuntimeError(f"serve did not greet on port {port}")
+    _, said = proc.communicate()
+    raise RuntimeError(f"serve did not greet on port {port}: {said.decode(errors='replace')}")
 
 
 def measure(web: bool, args: argparse.Namespace) -> Measured:
