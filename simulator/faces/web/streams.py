@@ -65,14 +65,25 @@ async def transcript_events(site: Site, sid: str, lang: str, window: tuple[int, 
     line, the messages, the lesson's steps; ``reset`` when what the page shows is no
     longer kept."""
     follow, shown = _Follow(*window), _Shown(steps=[])  # no lesson: no steps sent
-    version = -1
+    version, seen = -1, object()  # (drawn once at the start: the page may be behind)
     while not site.closing.is_set():
         if site.shared.version != version:
-            version = site.shared.version
-            for event in await site.render(partial(_transcript_now, site, sid, lang, follow,
-                                                   messages, shown)):
-                yield event
+            version, mark = site.shared.version, _mark(site, sid)
+            if mark != seen:  # this session moved (not just the class)
+                seen = mark
+                for event in await site.render(partial(_transcript_now, site, sid, lang,
+                                                       follow, messages, shown)):
+                    yield event
         await trio.sleep(POLL_SECONDS)
+
+
+def _mark(site: Site, sid: str) -> tuple[int, bool, tuple[str, ...]] | None:
+    """What tells that a session moved: its activity count, whether it is over, its steps.
+    Read without the model's lock (a dict lookup and three attributes, each whole under the
+    interpreter's lock): a read in the middle of a batch only means the page is drawn once
+    more when the batch is done, under the lock."""
+    record = site.shared.model.sessions.get(sid)
+    return None if record is None else (record.activity, record.closed, record.steps_done)
 
 
 def _transcript_now(site: Site, sid: str, lang: str, follow: _Follow, messages: str,
