@@ -8,8 +8,8 @@ message, RSET), a think time between commands (``--think`` seconds, jittered), t
 With ``--web``, ``--pages`` pages (30) are opened and held: the first students' own pages and
 /teacher (the HTML, then its Server-Sent Events stream, read as it comes). Every command's
 round trip is timed (send to the last line of the reply). Printed per run: median, p99 and max
-for each server, the events the pages read; then the median of the runs and the ratio of the
-p99s (the target of issue 25: with --web within 2x of without).
+for each server, its CPU seconds, the events the pages read; then the median of the runs and
+the ratios (the target of issue 25: the p99 with --web within 2x of without).
 
     .venv/bin/python bench/bench_web.py                  # 3 runs, about 3 minutes
     .venv/bin/python bench/bench_web.py --runs 1 --students 50 --transactions 1   # a quick look
@@ -20,6 +20,7 @@ Everything stays on 127.0.0.1 (free ports) and is bounded in count and time.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import socket
@@ -46,6 +47,9 @@ class Measured:
     times: list[float] = field(default_factory=list)
     events: int = 0
     failures: int = 0
+    cpu: float = 0.0
+    """CPU seconds the server process used while the class ran (steadier than the tail
+    when other work shares the machine)."""
 
     def quantile(self, share: float) -> float:
         ordered = sorted(self.times)
@@ -57,7 +61,8 @@ class Measured:
         pages = f", {self.events} events read by the pages" if self.events else ""
         return (f"{self.name:12} median {statistics.median(self.times) * 1000:7.2f} ms  "
                 f"p99 {self.quantile(0.99) * 1000:7.2f} ms  max {max(self.times) * 1000:7.2f} ms"
-                f"  (n={len(self.times)}, {self.failures} students failed{pages})")
+                f"  server CPU {self.cpu:5.2f} s  (n={len(self.times)}, {self.failures} "
+                f"students failed{pages})")
 
 
 def free_port() -> int:
@@ -202,12 +207,21 @@ def start(argv: list[str], port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"serve did not greet on port {port}: {said.decode(errors='replace')}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process (/proc/PID/stat, fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(web: bool, args: argparse.Namespace) -> Measured:
     port, web_port = free_port(), free_port() if web else None
     proc = start([] if web_port is None else ["--web", str(web_port)], port)
     measured = Measured("with --web" if web else "without")
     try:
+        before = cpu_seconds(proc.pid)
         trio.run(class_at, port, web_port, args, measured)
+        measured.cpu = cpu_seconds(proc.pid) - before
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -244,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:12} median {statistics.median(medians):7.2f} ms  "
               f"p99 {statistics.median(p99s):7.2f} ms  (p99 per run: "
               + ", ".join(f"{p:.2f}" for p in p99s) + ")")
+    cpu = [pair[1].cpu / pair[0].cpu for pair in rows if pair[0].cpu]
+    print(f"  server CPU with --web / without {statistics.median(cpu or [0.0]):.2f}x (runs: "
+          + ", ".join(f"{c:.2f}x" for c in cpu) + ")")
     ratios = [pair[1].quantile(0.99) / pair[0].quantile(0.99) for pair in rows]
     print(f"  p99 ratio {statistics.median(ratios):.2f}x (runs: "
           + ", ".join(f"{r:.2f}x" for r in ratios) + "; target <= 2.0x)")
