@@ -11,7 +11,6 @@ which port, and exits 2).
 from __future__ import annotations
 
 import socket
-import sys
 from functools import partial
 from typing import Any, Final, cast
 
@@ -32,11 +31,6 @@ GRACE_SECONDS: Final = 0.5
 """How long open pages get to finish at shutdown (their live streams end at once)."""
 WILDCARDS: Final = frozenset({"0.0.0.0", "::", ""})
 TEACHER_TOKEN_BYTES: Final = 16
-SWITCH_INTERVAL: Final = 0.0005
-"""Seconds a thread may hold the GIL while another waits for it, while the pages are served
-(Python's default: 0.005). Pages are drawn in worker threads; with the default, each time
-the SMTP loop wakes for a client it could wait that long for a drawing thread, several times
-per round trip (the dashboard's reason too; ``bench/bench_web.py`` measures it)."""
 
 
 class WebSite:
@@ -96,8 +90,6 @@ async def run_web(shared: SharedClass, *, host: str, port: int = DEFAULT_PORT,
     # Starlette is an ASGI 3 app; hypercorn's types spell the same protocol differently
     app = cast(Any, make_app(site))
     bound: list[WebSite] = []
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         async with trio.open_nursery() as nursery:
             binds = await nursery.start(partial(serve, app, config,
@@ -114,7 +106,6 @@ async def run_web(shared: SharedClass, *, host: str, port: int = DEFAULT_PORT,
         raise ListenError(host, port, found) from None  # the port: before anything started
     finally:
         site.closing.set()
-        sys.setswitchinterval(previous)
 
 
 def teacher_token() -> str:
