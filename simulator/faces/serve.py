@@ -69,6 +69,7 @@ class Site(Protocol):
     is): each session's page, its start lines, its stop."""
 
     def watch(self, session_id: str, peer: str) -> str: ...
+    def counted_as(self, peer: str) -> str | None: ...
     def announce(self, smtp_host: str, smtp_port: int) -> list[str]: ...
     def stop(self) -> None: ...
 
@@ -209,7 +210,8 @@ async def _serve(args: argparse.Namespace, security: Prepared, store: Store,
             options = tcp_options(args, security, idle)
             site = None if web is None or lesson is None else await _web(outer, web, lesson, args)
             if site is not None:
-                options = dataclasses.replace(options, watch=site.watch)
+                options = dataclasses.replace(options, watch=site.watch,
+                                              counted_as=site.counted_as)
             elif web is not None:  # its port could not be bound: nothing was served
                 outer.cancel_scope.cancel()
                 return 2

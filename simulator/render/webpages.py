@@ -16,6 +16,7 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 from urllib.parse import quote, urlencode
 
@@ -27,7 +28,8 @@ from simulator.protocol.escape import show_text
 
 from .classroom import KEPT_TEXT, ClassModel, SessionRecord
 from .dashboard import cells as dashboard_cells
-from .html import MessageView, exchange_html, message_html, session_messages
+from .dashgoals import DONE, NOW, step_goal
+from .html import MessageView, exchange_html, message_html, message_view, session_messages
 
 PAGE_SIZE: Final = 50
 """Exchanges per page of a transcript; past that, the page links to the next one."""
@@ -41,9 +43,11 @@ class Item:
 
     text: str
     href: str = ""
+    mark: str = ""
+    """A lesson step's mark: ``done``, ``now`` (the step the student is on) or nothing."""
 
     def data(self) -> dict[str, str]:
-        return {"text": self.text, "href": self.href}
+        return {"text": self.text, "href": self.href, "mark": self.mark}
 
 
 def _e(value: str) -> str:
@@ -84,19 +88,42 @@ def status_text(record: SessionRecord, lang: str) -> str:
 
 
 def steps_text(record: SessionRecord, lang: str) -> str:
-    """``Lesson: 2 of 5 steps done (last: ...)`` when the class model counts the session's
-    steps; nothing otherwise."""
-    total = getattr(record, "steps_total", 0)
-    if not isinstance(total, int) or total <= 0:
+    """``Lesson: 2 of 5 steps done.`` when the class model counts the session's steps
+    (``serve --lesson``); nothing otherwise."""
+    if record.steps_total <= 0:
         return ""
-    done, last = getattr(record, "steps_done", 0), getattr(record, "last_step", "")
-    return text("web.steps", lang, done=done, total=total, last=show_text(str(last or "-")))
+    return text("web.steps", lang, done=len(record.steps_done), total=record.steps_total)
+
+
+def step_items(model: ClassModel, record: SessionRecord, lang: str) -> list[Item]:
+    """The lesson's steps as the dashboard's goal panel shows them: each goal, ticked when
+    done, the one the student is on marked; nothing without a lesson."""
+    if not model.lesson_steps and record.steps_total <= 0:
+        return []
+    current = model.step_on(record)
+    if not model.lesson_steps:  # only the ids serve ticked, and the step they are on
+        done = [Item(f"{DONE} {show_text(step_id)}", mark="done")
+                for step_id in record.steps_done]
+        return done + ([Item(f"{NOW} {step_goal(model, current, lang)}", mark="now")]
+                       if current else [])
+    ticked = set(record.steps_done)
+    out: list[Item] = []
+    for number, step in enumerate(model.lesson_steps, 1):
+        goal = step_goal(model, number, lang)
+        if step.id in ticked:
+            out.append(Item(f"{DONE} {goal}", mark="done"))
+        elif number == current:
+            out.append(Item(f"{NOW} {goal}", mark="now"))
+        else:
+            out.append(Item(goal))
+    return out
 
 
 def transcript_body(record: SessionRecord, lang: str, number: int, here: str,
-                    messages_base: str) -> tuple[str, int, int]:
-    """The status line, the page ``number`` of the transcript (the last one when 0 or past
-    the end), the links to the others and the session's messages; and how many
+                    messages_base: str, steps: Sequence[Item] = ()) -> tuple[str, int, int]:
+    """The status line, the lesson's ``steps`` (when there are), the page ``number`` of the
+    transcript (the last one when 0 or past the end), the links to the others and the
+    session's messages; and how many
     exchanges come before the end of what the page shows (where its live stream goes on)
     and where the page ends (its stream adds no more than that)."""
     exchanges = list(record.transcript)
@@ -110,7 +137,7 @@ def transcript_body(record: SessionRecord, lang: str, number: int, here: str,
                      _messages(record, lang, messages_base), text("web.no-messages", lang))
     body = (f'<p id="status" class="status" role="status" aria-live="polite">'
             f"{_e(status_text(record, lang))}</p>"
-            f"{_page_links(number, total, here, lang)}"
+            f"{_steps(steps, lang)}{_page_links(number, total, here, lang)}"
             f'<section id="transcript" class="transcript" aria-live="polite">{blocks}</section>'
             f'<p id="more" class="more"{"" if full else " hidden"}>'
             f'<a href="{_e(_page_href(here, number + 1, lang))}">'
@@ -136,26 +163,44 @@ def _page_links(number: int, total: int, here: str, lang: str) -> str:
     return f'<nav class="pages">{" ".join(links)}</nav>'
 
 
-def _list(ident: str, heading: str, items: Sequence[Item], empty: str) -> str:
-    entries = "".join(
-        f'<li><a href="{_e(i.href)}">{_e(i.text)}</a></li>' if i.href else f"<li>{_e(i.text)}</li>"
-        for i in items)
+def _steps(steps: Sequence[Item], lang: str) -> str:
+    if not steps:
+        return ""
+    return _list("steps", text("web.steps-heading", lang), steps, "", tag="ol")
+
+
+def _list(ident: str, heading: str, items: Sequence[Item], empty: str, *,
+          tag: str = "ul") -> str:
+    entries = "".join(f"<li{_mark(i)}>{_link(i)}</li>" for i in items)
     return (f'<section class="list"><h2>{_e(heading)}</h2>'
-            f'<ul id="{ident}" data-empty="{_e(empty)}">{entries or f"<li>{_e(empty)}</li>"}'
-            "</ul></section>")
+            f'<{tag} id="{ident}" data-empty="{_e(empty)}">{entries or f"<li>{_e(empty)}</li>"}'
+            f"</{tag}></section>")
+
+
+def _mark(item: Item) -> str:
+    return f' class="step-{_e(item.mark)}"' if item.mark else ""
+
+
+def _link(item: Item) -> str:
+    return f'<a href="{_e(item.href)}">{_e(item.text)}</a>' if item.href else _e(item.text)
 
 
 def message_items(messages: Sequence[ReceivedMessage], lang: str, base: str) -> list[Item]:
     """A line per message: subject, sender, recipients; linking to ``base`` + queue id."""
-    from .html import message_view
-
     out: list[Item] = []
     for message in messages:
-        view = message_view(message)
+        view = _summary(message)
         subject = view.subject or text("web.no-subject", lang)
         out.append(Item(f"{view.queue_id} · {subject} · {view.sender} → "
                         f"{', '.join(view.recipients)}", base + quote(message.queue_id)))
     return out
+
+
+@lru_cache(maxsize=2 * LISTED_MESSAGES)
+def _summary(message: ReceivedMessage) -> MessageView:
+    """A message as its line shows it, parsed once: the live streams list the same messages
+    a few times a second, and parsing a header takes about a millisecond."""
+    return message_view(message)
 
 
 def _messages(record: SessionRecord, lang: str, base: str) -> list[Item]:

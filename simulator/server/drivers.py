@@ -214,6 +214,7 @@ class _Clients:
         self.stopping = stopping
         self.watch_ahead = options.watch_ahead
         self.watch = options.watch
+        self.counted_as = options.counted_as
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
@@ -230,7 +231,7 @@ class _Clients:
         self.connections += 1
         session_id = f"S{self.connections}"
         publish = self._publisher(session_id, peer)
-        address = client_address(peer)
+        address = (self.counted_as and self.counted_as(peer)) or client_address(peer)
         held = self.per_address.get(address, 0)
         if self.active >= self.max_clients:
             await self._refuse(connection, publish, "session.too-many-clients")

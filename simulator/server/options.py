@@ -87,3 +87,7 @@ class TcpOptions:
     """``serve --web``: the address of a session's own web page, given its session id and
     client address (the page is made when this is called); the greeting names it. None: the
     plain greeting."""
+    counted_as: Callable[[str], str | None] | None = None
+    """``serve --web``: the client address a connection counts against for
+    ``max_per_client`` when it is not its own, given its ``host:port`` (a browser console
+    connects from this machine for a browser elsewhere); None, or None back: its own."""

@@ -168,18 +168,35 @@ def test_a_long_transcript_is_paginated() -> None:
     assert "page=2" in first and 'id="more" class="more">' in first
 
 
-def test_a_sessions_lesson_steps_show_when_the_model_counts_them() -> None:
-    from simulator.render.webpages import status_text
+def test_a_sessions_lesson_steps_show_with_their_goals_ticked() -> None:
+    from simulator.render.classroom import LessonStep
+    from simulator.render.webpages import status_text, step_items
 
-    _, record = _model(b"NOOP\r\n")
-    assert "steps" not in status_text(record, "en")
+    model, record = _model(b"NOOP\r\n")
+    assert "Lesson" not in status_text(record, "en") and step_items(model, record, "en") == []
+    model.lesson_steps = (LessonStep("greet", {"en": "Say <EHLO>", "zh": "发送 EHLO"}),
+                          LessonStep("mail", {"en": "Start a mail", "zh": "开始一封邮件"}),
+                          LessonStep("end", {"en": "Say goodbye", "zh": "道别"}))
+    record.steps_total, record.steps_done = 3, ("greet",)  # as serve --lesson sets them
+    assert status_text(record, "en").endswith("Lesson: 1 of 3 steps done.")
+    steps = step_items(model, record, "en")
+    assert [(i.text, i.mark) for i in steps] == [
+        ("✓ Say <EHLO>", "done"), ("▶ Start a mail", "now"), ("Say goodbye", "")]
+    body, _, _ = transcript_body(record, "zh", 0, "/s/t", "/s/t/m/",
+                                 step_items(model, record, "zh"))
+    assert "3 步中已完成 1 步" in body and "本课的步骤" in body
+    assert '<li class="step-done">✓ 发送 EHLO</li>' in body
+    assert '<li class="step-now">▶ 开始一封邮件</li><li>道别</li>' in body
+    english, _, _ = transcript_body(record, "en", 0, "/s/t", "/s/t/m/", steps)
+    assert "✓ Say &lt;EHLO&gt;" in english  # a goal is text, escaped
 
-    class WithSteps(SessionRecord):  # the fields serve --lesson adds to the model
-        pass
 
-    stepped = WithSteps("S1", "p", 0.0)
-    stepped.transcript.extend(record.transcript)
-    stepped.steps_total, stepped.steps_done, stepped.last_step = 5, 2, "<b>greet</b>"  # type: ignore[attr-defined]
-    assert status_text(stepped, "en").endswith("Lesson: 2 of 5 steps done (last: <b>greet</b>).")
-    body, _, _ = transcript_body(stepped, "zh", 0, "/s/t", "/s/t/m/")
-    assert "5 步中已完成 2 步" in body and "&lt;b&gt;greet" in body
+def test_the_steps_without_the_lessons_words_are_the_ids_ticked_and_the_next_number() -> None:
+    from simulator.render.webpages import step_items
+
+    model, record = _model()
+    record.steps_total, record.steps_done = 4, ("greet", "mail")
+    assert [(i.text, i.mark) for i in step_items(model, record, "en")] == [
+        ("✓ greet", "done"), ("✓ mail", "done"), ("▶ step 3", "now")]
+    record.steps_done = ("a", "b", "c", "d")
+    assert [i.mark for i in step_items(model, record, "en")] == ["done"] * 4

@@ -2,9 +2,11 @@
 streams, the static files.
 
 Every page is drawn from the class model the dashboard draws (``SharedClass``), by
-:mod:`simulator.render.webpages`; the live streams are Server-Sent Events (plain HTTP, so
-they pass proxies; the browser reconnects by itself) that look at the model's version a few
-times a second and send what is new as JSON the page's script sets as ``textContent``.
+:mod:`simulator.render.webpages`, in a worker thread (:meth:`Site.render`: never on the loop
+the SMTP sessions run on); the live streams (:mod:`.streams`) are Server-Sent Events (plain
+HTTP, so they pass proxies; the browser reconnects by itself) that look at the model's
+version a few times a second and send what is new as JSON the page's script sets as
+``textContent``.
 Bounded: at most ``max_streams`` streams at once (``--max-clients``; one more is told 503),
 a transcript page holds PAGE_SIZE exchanges. The teacher's pages need the token printed at
 start when the server listens beyond loopback (``?token=`` once, then a cookie); a
@@ -13,65 +15,34 @@ student's page is named by its own unguessable token.
 
 from __future__ import annotations
 
-import json
 import secrets
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Final
 
-import trio
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.protocol import Exchange
 from simulator.render import webpages
-from simulator.render.classroom import SessionRecord, SharedClass
-from simulator.render.html import (
-    exchange_fragments,
-    fragments_data,
-    message_view,
-    session_messages,
-)
+from simulator.render.classroom import SessionRecord
+from simulator.render.html import message_view, session_messages
 
-from .pages import Pages
+from .site import Site
+from .streams import class_events, sse, transcript_events
 
-POLL_SECONDS: Final = 0.2
-"""How often a live stream looks at the model's version (a student sees a reply explained
-within a second)."""
-REFRESH_SECONDS: Final = 5.0
-"""How often the teacher's table is sent even when nothing changed (the idle column)."""
+__all__ = ["Site", "make_app"]
+
 COOKIE: Final = "smtp_sim_teacher"
-
-
-@dataclass
-class Site:
-    """What the app serves from, shared by its requests."""
-
-    shared: SharedClass
-    pages: Pages
-    lang: str
-    max_streams: int
-    teacher_token: str | None
-    """Required on the teacher's pages (a server beyond loopback); None: not needed."""
-    smtp: tuple[str, int] = ("127.0.0.1", 2525)
-    """The SMTP server as students are told to reach it (host as in a URL, port)."""
-    smtp_connect: tuple[str, int] = ("127.0.0.1", 2525)
-    """Where a browser console connects to it (loopback when it listens everywhere)."""
-    closing: trio.Event = field(default_factory=trio.Event)
-    streams: int = 0
-    clock: Callable[[], float] = time.monotonic
 
 
 def make_app(site: Site) -> Starlette:
     """The app: its routes over ``site``."""
-    from .console import console_socket  # it uses this module's Site
+    from .console import console_socket
 
     return Starlette(routes=[
         Route("/", lambda request: RedirectResponse("/teacher", 303)),
@@ -128,28 +99,33 @@ def _record(site: Site, session_id: str | None) -> SessionRecord | None:
 
 async def student_page(site: Site, request: Request, lang: str) -> Response:
     token = request.path_params["token"]
-    return _transcript_page(site, request, lang, site.pages.session(token), f"/s/{token}",
-                            f"/s/{token}/m/", early=True)
+    sid, peer = site.pages.named(token) or (None, "")
+    return await site.render(partial(_transcript_page, site, request, lang, sid, f"/s/{token}",
+                                     f"/s/{token}/m/", early=peer))
 
 
 async def teacher_session(site: Site, request: Request, lang: str) -> Response:
     sid = request.path_params["sid"]
-    return _transcript_page(site, request, lang, sid, f"/teacher/s/{sid}", "/teacher/m/")
+    return await site.render(partial(_transcript_page, site, request, lang, sid,
+                                     f"/teacher/s/{sid}", "/teacher/m/"))
 
 
 def _transcript_page(site: Site, request: Request, lang: str, sid: str | None, here: str,
-                     messages: str, *, early: bool = False) -> Response:
+                     messages: str, *, early: str | None = None) -> Response:
     """A session's page; ``early``: a student's page may be opened before the class model
     has the session's greeting (the log thread takes it in a batch), so a session the
-    token names shows empty and fills in live."""
+    token names shows empty, its client address ``early`` (the page knows it from the
+    connection), and fills in live."""
     number = _number(request.query_params.get("page"))
     with site.shared.lock:
         record = _record(site, sid)
-        if record is None and early and sid is not None:
-            record = SessionRecord(sid, "", started=0.0)
+        if record is None and early is not None and sid is not None:
+            record = SessionRecord(sid, early, started=0.0)
         if record is None:
             return _not_found(lang)
-        body, shown, end = webpages.transcript_body(record, lang, number, here, messages)
+        steps = webpages.step_items(site.shared.model, record, lang)
+        body, shown, end = webpages.transcript_body(record, lang, number, here, messages,
+                                                    steps)
         title = text("web.student-title", lang, id=record.session_id, peer=record.peer)
     events = f"{here}/events?lang={lang}&shown={shown}&end={end}"
     return HTMLResponse(webpages.page(title, lang, body, events=events, here=here))
@@ -177,90 +153,14 @@ def _stream(site: Site, request: Request, lang: str, sid: str | None,
         return _refused(lang, 503, "web.not-found-title", "web.busy", limit=site.max_streams)
     shown = _number(request.query_params.get("shown"))
     end = _number(request.query_params.get("end")) or webpages.PAGE_SIZE
-    return _sse(site, _transcript_events(site, sid, lang, (shown, end), messages))
-
-
-def _sse(site: Site, events: AsyncIterator[tuple[str, object]]) -> StreamingResponse:
-    async def body() -> AsyncIterator[str]:
-        site.streams += 1
-        try:
-            async for name, data in events:
-                yield f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-        finally:
-            site.streams -= 1
-
-    return StreamingResponse(body(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
-
-
-async def _transcript_events(site: Site, sid: str, lang: str, window: tuple[int, int],
-                             messages: str) -> AsyncIterator[tuple[str, object]]:
-    """What changes on a transcript page: new exchanges (up to the page's end), the status
-    line, the messages; ``reset`` when what the page shows is no longer kept."""
-    shown, end = window
-    follow = _Follow(shown, end)
-    version, said, listed = -1, None, None
-    while not site.closing.is_set():
-        if site.shared.version != version:
-            with site.shared.lock:
-                version = site.shared.version
-                record = _record(site, sid)
-                if record is None:  # not yet in the model (a page opened early), or forgotten
-                    continue
-                new, outcome = follow.new(list(record.transcript))
-                status = webpages.status_text(record, lang)
-                items = [i.data() for i in webpages.session_items(record, lang, messages)]
-            for exchange in new:
-                yield "exchange", {"fragments": fragments_data(exchange_fragments(exchange, lang)),
-                                   "error": exchange.reply.code >= 400}
-            if outcome:
-                yield outcome, {}
-            if status != said:
-                said = status
-                yield "status", {"text": status}
-            if items != listed:
-                listed = items
-                yield "list", {"id": "messages", "items": items}
-        await trio.sleep(POLL_SECONDS)
-
-
-class _Follow:
-    """Which exchanges of a transcript a page has not shown yet: the page knows the first
-    ``shown``; the one it saw last is found again by identity (the transcript is a bounded
-    deque, so its indices move once it is full)."""
-
-    def __init__(self, shown: int, end: int) -> None:
-        self.shown, self.end = shown, end
-        self.last: Exchange | None = None
-        self.started = False
-        self.told_more = False
-
-    def new(self, kept: list[Exchange]) -> tuple[list[Exchange], str]:
-        """The exchanges to send now, and ``more`` (the page is full: a newer page exists)
-        or ``reset`` (the page no longer matches what is kept: it should reload)."""
-        if not self.started:
-            self.started = True
-            if self.shown > len(kept):
-                return [], "reset"
-            self.last = kept[self.shown - 1] if self.shown else None
-        start = 0
-        if self.last is not None:
-            found = next((i for i in range(len(kept) - 1, -1, -1) if kept[i] is self.last), None)
-            if found is None or found != self.shown - 1:
-                return [], "reset"
-            start = found + 1
-        fresh = kept[start:]
-        room = max(self.end - self.shown, 0)
-        taken = fresh[:room]
-        if taken:
-            self.last, self.shown = taken[-1], self.shown + len(taken)
-        if len(fresh) > room and not self.told_more:
-            self.told_more = True
-            return taken, "more"
-        return taken, ""
+    return sse(site, transcript_events(site, sid, lang, (shown, end), messages))
 
 
 async def teacher_page(site: Site, request: Request, lang: str) -> Response:
+    return await site.render(partial(_teacher_page, site, lang))
+
+
+def _teacher_page(site: Site, lang: str) -> Response:
     with site.shared.lock:
         body = webpages.teacher_body(site.shared.model, lang, site.clock(), site.smtp)
     events = f"/teacher/events?lang={lang}"
@@ -271,36 +171,19 @@ async def teacher_page(site: Site, request: Request, lang: str) -> Response:
 async def teacher_events(site: Site, request: Request, lang: str) -> Response:
     if site.streams >= site.max_streams:
         return _refused(lang, 503, "web.not-found-title", "web.busy", limit=site.max_streams)
-    return _sse(site, _class_events(site, lang))
-
-
-async def _class_events(site: Site, lang: str) -> AsyncIterator[tuple[str, object]]:
-    """The class as it changes: the table's rows, the mistakes, the messages."""
-    version, sent_at = -1, -REFRESH_SECONDS
-    while not site.closing.is_set():
-        now = trio.current_time()
-        if site.shared.version != version or now - sent_at >= REFRESH_SECONDS:
-            with site.shared.lock:
-                model = site.shared.model
-                version, sent_at = site.shared.version, now
-                rows = webpages.session_rows(model, lang, site.clock())
-                mistakes = [i.data() for i in webpages.mistake_items(model, lang)]
-                messages = [i.data() for i in webpages.message_items(
-                    webpages.class_messages(model), lang, "/teacher/m/")]
-            yield "rows", {"id": "sessions", "rows": rows}
-            yield "list", {"id": "mistakes", "items": mistakes}
-            yield "list", {"id": "messages", "items": messages}
-        await trio.sleep(POLL_SECONDS)
+    return sse(site, class_events(site, lang))
 
 
 async def student_message(site: Site, request: Request, lang: str) -> Response:
     token = request.path_params["token"]
     sid = site.pages.session(token)
-    return _message_page(site, lang, request.path_params["queue"], sid, f"/s/{token}")
+    return await site.render(partial(_message_page, site, lang, request.path_params["queue"],
+                                     sid, f"/s/{token}"))
 
 
 async def teacher_message(site: Site, request: Request, lang: str) -> Response:
-    return _message_page(site, lang, request.path_params["queue"], None, "/teacher")
+    return await site.render(partial(_message_page, site, lang, request.path_params["queue"],
+                                     None, "/teacher"))
 
 
 def _message_page(site: Site, lang: str, queue: str, sid: str | None, back: str) -> Response:

@@ -2,7 +2,10 @@
 
 Each tab's WebSocket becomes one client of the classroom server: a loopback connection to
 the SMTP port, so the session is numbered, limited, logged, explained and shown on the
-dashboard and the teacher's page like any student's (its client address is this machine's).
+dashboard and the teacher's page like any student's (its client address is this machine's,
+but it counts against ``--max-per-client`` as a connection from the browser's address: the
+server asks :meth:`Site.counted_as`, so the consoles of a class behind one address on this
+machine do not share 127.0.0.1's limit, and one browser cannot open more than a client may).
 The tab is told its session's page (found by the connection's own address, the one the
 server was given) and follows it like a student's page; the lines typed go to the server
 with CRLF. Guarded: the Origin must be this server's (another site's page cannot drive a
@@ -13,7 +16,9 @@ one message from the browser is at most LINE_LIMIT characters.
 from __future__ import annotations
 
 import json
-from contextlib import suppress
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -22,7 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from simulator.server.tcp import peer_name
 
-from .app import Site
+from .site import Site
 
 LINE_LIMIT: Final = 4096
 """Characters of one browser message passed on (the server refuses lines past 512 octets
@@ -54,8 +59,8 @@ async def console_socket(site: Site, websocket: WebSocket) -> None:
     site.streams += 1
     try:
         await websocket.accept()
-        stream = await trio.open_tcp_stream(*site.smtp_connect)
-        async with stream, trio.open_nursery() as nursery:
+        browser = websocket.client.host if websocket.client is not None else ""
+        async with _connected(site, browser) as stream, trio.open_nursery() as nursery:
             nursery.start_soon(_replies, site, stream, websocket, nursery.cancel_scope)
             await _lines(websocket, stream)
             nursery.cancel_scope.cancel()
@@ -63,6 +68,28 @@ async def console_socket(site: Site, websocket: WebSocket) -> None:
         pass  # the tab closed before the server answered, or the server is not there
     finally:
         site.streams -= 1
+
+
+@asynccontextmanager
+async def _connected(site: Site, browser: str) -> AsyncIterator[trio.SocketStream]:
+    """A connection to the SMTP server that it counts as ``browser``'s: the local address
+    is bound and noted before the connection is made, so the server knows it when it
+    accepts (:attr:`Site.consoles`), and forgotten when the session is over."""
+    host, port = site.smtp_connect
+    sock = trio.socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
+                              socket.SOCK_STREAM)
+    local = ""
+    try:
+        await sock.bind((host, 0))
+        local = peer_name(sock.getsockname())
+        if browser:
+            site.consoles[local] = browser
+        await sock.connect((host, port))
+        async with trio.SocketStream(sock) as stream:
+            yield stream
+    finally:
+        sock.close()
+        site.consoles.pop(local, None)
 
 
 async def _lines(websocket: WebSocket, stream: trio.SocketStream) -> None:

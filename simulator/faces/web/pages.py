@@ -24,7 +24,8 @@ class Pages:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
         """``http://HOST:PORT``, as students reach the web server."""
-        self._sessions: OrderedDict[str, str] = OrderedDict()
+        self._sessions: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        """Token -> (session id, client address)."""
         self._by_peer: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -33,7 +34,7 @@ class Pages:
         with the client's address: a browser console finds its own session's page by it)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._lock:
-            self._sessions[token] = session_id
+            self._sessions[token] = (session_id, peer)
             self._by_peer[peer] = token
             while len(self._sessions) > TOKEN_LIMIT:
                 self._sessions.popitem(last=False)
@@ -48,5 +49,11 @@ class Pages:
 
     def session(self, token: str) -> str | None:
         """The session the token names; None for a token never given (or forgotten)."""
+        found = self.named(token)
+        return None if found is None else found[0]
+
+    def named(self, token: str) -> tuple[str, str] | None:
+        """The session the token names and its client address (known from the connection,
+        before the class model has the session's first Exchange)."""
         with self._lock:
             return self._sessions.get(token)

@@ -49,6 +49,11 @@ class WebSite:
         """The address of a new page for ``session_id`` (its greeting names it)."""
         return self.site.pages.watch(session_id, peer)
 
+    def counted_as(self, peer: str) -> str | None:
+        """The browser's address when ``peer`` is a browser console's connection (it counts
+        against that address's ``--max-per-client``); None for any other client."""
+        return self.site.consoles.get(peer)
+
     def announce(self, smtp_host: str, smtp_port: int) -> list[str]:
         """The lines serve prints at start: where the pages are, the teacher's address
         (with its token when the server listens beyond loopback)."""

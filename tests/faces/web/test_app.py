@@ -195,3 +195,15 @@ async def test_the_browser_consoles_count_among_the_open_streams() -> None:
             await lines.__anext__()
             refused = await trio.to_thread.run_sync(_handshake, port, f"http://127.0.0.1:{port}")
             assert b" 101" not in refused
+
+
+async def test_a_page_opened_before_the_model_has_the_session_names_its_client() -> None:
+    async with web() as (site, client, shared):
+        page = path_of(site.watch("S1", PEER))  # the greeting names it; the model has nothing yet
+        early = await client.get(page)
+        assert early.status_code == 200
+        assert f"<title>Session S1 from {PEER}, explained</title>" in early.text
+        assert f"<h1>Session S1 from {PEER}, explained</h1>" in early.text
+        feed(shared, Session(Policy()))
+        later = await client.get(page)
+        assert f"<h1>Session S1 from {PEER}, explained</h1>" in later.text

@@ -85,3 +85,26 @@ def test_a_web_port_in_use_is_a_clear_error() -> None:
     assert proc.returncode == 2
     assert proc.stderr.decode().startswith(f"smtp-sim serve: cannot listen on 127.0.0.1:{busy}: ")
     assert b"Traceback" not in proc.stderr and b"listening on" not in proc.stdout
+
+
+def test_with_a_lesson_a_students_page_shows_its_steps_ticked() -> None:
+    with serve_process("--web", "0", "--lesson", "5") as (proc, port):
+        while not read_line(proc).startswith(b"web pages on"):
+            pass  # the lesson's start line comes first
+        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
+            reader = sock.makefile("rb")
+            url = PAGE.search(reader.readline().decode().strip())
+            assert url is not None
+            for command in (b"EHLO pc.example", b"MAIL FROM:<a@school.example>",
+                            b"RCPT TO:<b@school.example>", b"DATA"):
+                sock.sendall(command + b"\r\n")
+                while reader.readline()[3:4] == b"-":
+                    pass
+            page, deadline = _page(url[1]), time.monotonic() + GUARD
+            while "Lesson: 1 of" not in page and time.monotonic() < deadline:
+                time.sleep(0.1)
+                page = _page(url[1])
+        assert '<li class="step-done">✓ Open a transaction (sender, recipient) and send DATA' in page
+        assert '<li class="step-now">▶ Type a From: header' in page
+        zh = _page(url[1] + "?lang=zh")
+        assert "本课的步骤" in zh and "✓ 开启事务" in zh

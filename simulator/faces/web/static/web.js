@@ -17,8 +17,13 @@
     return node;
   }
 
+  var MARKS = {done: "step-done", now: "step-now"};
+
   function item(entry) {
     var li = document.createElement("li");
+    if (Object.prototype.hasOwnProperty.call(MARKS, entry.mark)) {
+      li.className = MARKS[entry.mark];
+    }
     var href = safeHref(entry.href);
     var node = li;
     if (href) { node = document.createElement("a"); node.href = href; li.appendChild(node); }
@@ -85,6 +90,7 @@
       stream.close();
       if (onReset) { onReset(); } else { window.location.reload(); }
     });
+    held.push(stream);
     return stream;
   }
 
@@ -96,6 +102,7 @@
     var lang = form.getAttribute("data-lang") || "en";
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + "/console/ws");
+    held.push(socket);
     var page = "";
     function start() {
       document.getElementById("transcript").replaceChildren();
@@ -114,6 +121,17 @@
       if (socket.readyState === WebSocket.OPEN) { socket.send(input.value); input.value = ""; }
     });
   }
+
+  // A page left (a link, the back button) lets go of its streams at once: a browser keeps
+  // at most six connections to one server, and a page kept for the back button would hold
+  // its stream open, so the seventh page visited would never load. Back again, it reloads.
+  var held = [];
+  window.addEventListener("pagehide", function () {
+    held.forEach(function (stream) { stream.close(); });
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
 
   var form = document.getElementById("console");
   var source = document.body.getAttribute("data-events");
