@@ -92,6 +92,12 @@ class Waiter:
             self._lines.append(line)
 
     @property
+    def being_typed(self) -> str:
+        """The line at the waiting prompt now, not yet ended with Enter (what the learner
+        sees after the waiting sentence)."""
+        return self._session.default_buffer.text
+
+    @property
     def waiting(self) -> bool:
         """Whether the waiting prompt is on screen."""
         return self._session.app.is_running

@@ -11,7 +11,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from simulator.faces.shell.app import Console
-from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.pager import pages, split_lines
 from simulator.lessons.ui import text
 
@@ -44,11 +44,11 @@ def test_pages_keep_every_line_and_fit_the_screen(count: int, rows: int) -> None
 async def typed(keys: str, *, lang: str = "en", rows: int = 24) -> tuple[str, str]:
     """The console on a ``rows``-high terminal, ``keys`` typed: (transcript, terminal)."""
     out, screen = io.StringIO(), io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, wrap=True)  # to COLUMNS, 80 here
+    settings = ConsoleSettings(lang=lang, wrap=True)  # to COLUMNS, 80 here
     terminal = Vt100_Output(screen, lambda: Size(rows=rows, columns=80), term="xterm",
                             enable_cpr=False)
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=terminal, history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=terminal, history=InMemoryHistory())
         pipe.send_text(keys + CTRL_D)
         assert await console.run() == 0
     return out.getvalue(), screen.getvalue()

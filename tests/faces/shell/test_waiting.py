@@ -55,7 +55,7 @@ async def test_lines_typed_while_waiting_are_kept_each_on_its_own() -> None:
 
         async def send() -> str:
             pipe.send_text("NOOP\rRSET\r\x1b[200~HELP\nVRFY x\nEX\x1b[201~PN")
-            while waiter._session.default_buffer.text != "EXPN":
+            while waiter.being_typed != "EXPN":
                 await trio.sleep(0.01)
             return "reply"
 
