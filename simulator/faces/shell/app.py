@@ -23,7 +23,6 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
@@ -38,6 +37,7 @@ from simulator.faces.shell.lines import handle_line, open_console, prompt_for
 from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.meta import KNOWN, SPECS, is_meta
 from simulator.faces.shell.metacmds import say_goodbye
+from simulator.faces.shell.mouse import guard_mouse
 from simulator.faces.shell.pager import Pager
 from simulator.faces.shell.settings import history_path
 from simulator.faces.shell.terminal import Live
@@ -72,20 +72,8 @@ def key_bindings(pasted: Callable[[str], None]) -> KeyBindings:
     def _accept_completion(event: KeyPressEvent) -> None:
         event.current_buffer.complete_state = None
 
-    mouse = load_mouse_bindings().get_bindings_for_keys((Keys.Vt100MouseEvent,))
-
-    @bindings.add(Keys.Vt100MouseEvent)
-    def _mouse(event: KeyPressEvent) -> object:
-        """prompt_toolkit's handler, but a malformed mouse report is ignored, not fatal."""
-        for binding in mouse:
-            try:
-                return binding.handler(event)
-            except (ValueError, IndexError, KeyError):
-                return None
-        return None
-
     bindings.add(Keys.BracketedPaste)(lambda event: _paste(event, pasted))
-    return bindings
+    return guard_mouse(bindings)
 
 
 def _paste(event: KeyPressEvent, pasted: Callable[[str], None]) -> None:

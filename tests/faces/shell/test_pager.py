@@ -83,3 +83,14 @@ async def test_short_output_is_not_paged() -> None:
     transcript, terminal = await typed(f":help save{ENTER}NOOP{ENTER}")
     assert ":save FILE" in transcript and " -> NOOP" in transcript
     assert text("console.more-above", "en") not in terminal
+
+
+@pytest.mark.parametrize("report", ["\x1b[31m", "\x1b[<0;10;5m\x1b[31m"])
+async def test_a_malformed_mouse_report_at_the_more_prompt_is_ignored(report: str) -> None:
+    """Bytes the terminal parser takes for a mouse report, arriving at "-- more --", do not
+    break :help (prompt_toolkit's own handler raised on them: "internal error"); Ctrl-C
+    then stops the pager as usual."""
+    transcript, _ = await typed(":help" + ENTER + report + "\x03")
+    assert "internal error" not in transcript
+    assert text("console.help-title", "en") in transcript
+    assert ":quit" not in shown_for(transcript, ":help")[-1]  # stopped after a page
