@@ -8,7 +8,7 @@ import sys
 import trio
 
 from simulator.faces.shell.app import Console
-from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.settings import choose_lang
 from simulator.lessons.ui import text
 from simulator.protocol import Policy
@@ -41,21 +41,21 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     lang = choose_lang(args.lang)
     from simulator.client.labhosts import Refusal, named_host
-    from simulator.faces.shell.connect import play_host
+    from simulator.faces.shell.connect import lab_server
 
     lab = None if connect_to is None else named_host(security.policy.scenario.zone, *connect_to)
     if isinstance(lab, Refusal):  # a lab name, but no zone or no such port: say what to do
         print(text(f"console.{lab.key}", lang, **lab.fields), file=sys.stderr)
         return 2
-    ctx = ConsoleContext(
-        lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=args.no_color),
-        wrap=sys.stdout.isatty(), policy=security.policy,
-        connect_to=None if lab else connect_to,
-        security=security, verify=bool(getattr(args, "verify", False)))
+    policy, prepared = security.policy, security
     if lab is not None:  # a host of the scenario's zone: played in-process, never the network
-        play_host(ctx, lab)
-        ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
-    console = Console(ctx)
+        policy, prepared = lab_server(policy, lab)
+    settings = ConsoleSettings(
+        lang=lang, color=wants_color(sys.stdout, no_color=args.no_color),
+        wrap=sys.stdout.isatty(), policy=policy, security=prepared,
+        connect_to=None if lab else connect_to, verify=bool(getattr(args, "verify", False)))
+    console = Console(settings, sys.stdout)
+    if lab is not None:
+        console.ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
     status: int = trio.run(console.run)
     return status
-

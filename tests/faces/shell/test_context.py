@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.faces.shell.context import ConsoleContext, encode_line
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.lessons.ui import text
 from simulator.protocol import State
 
@@ -18,7 +19,7 @@ CLOSED_NOT_SENT = text("console.closed-not-sent", "en")
 
 async def opened() -> tuple[ConsoleContext, io.StringIO]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     assert await ctx.open()
     return ctx, out
 
