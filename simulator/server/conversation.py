@@ -147,14 +147,7 @@ class _Talk:
         (see :meth:`deliver`); a fresh deadline starts after each message.
         """
         session = self.session
-        greeting = session.greeting()
-        if self.watch and await self.ahead():
-            greeting = dataclasses.replace(greeting, sent_ahead=True)
-        self.publish(greeting)
-        await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())],
-                         receive_next=greeting.then is Then.CONTINUE)
-        if greeting.then is Then.CLOSE:  # a scenario refused the connection (421, 554)
-            await self.follow(greeting)
+        if not await self.greet():
             return
         while True:
             with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
@@ -167,6 +160,20 @@ class _Talk:
                 return
             if pending is None or not await self.deliver(pending):
                 return
+
+    async def greet(self) -> bool:
+        """Send the greeting; False when a scenario refused the connection (421, 554). (Its
+        own method: the greeting is not kept alive while the client is silent.)"""
+        greeting = self.session.greeting()
+        if self.watch and await self.ahead():
+            greeting = dataclasses.replace(greeting, sent_ahead=True)
+        self.publish(greeting)
+        await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())],
+                        receive_next=greeting.then is Then.CONTINUE)
+        if greeting.then is Then.CLOSE:
+            await self.follow(greeting)
+            return False
+        return True
 
     async def until_message(self, waiting: trio.CancelScope) -> list[Exchange] | None:
         """Answer commands until a chunk completes a message; that chunk's Exchanges,
