@@ -21,8 +21,9 @@ import trio.testing
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session
 from simulator.protocol.memory import Memory
 from simulator.server import StreamOptions, Timeouts, serve_stream
-from simulator.server.conversation import drive, publisher
+from simulator.server.conversation import drive
 from simulator.server.deadlines import REPLY_SECONDS
+from simulator.server.feeds import publisher
 from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
