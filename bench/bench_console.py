@@ -30,6 +30,7 @@ import pexpect
 import trio
 
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.protocol import Policy, Session
 
 SMTP_SIM = str(Path(sys.executable).with_name("smtp-sim"))
@@ -77,8 +78,8 @@ def startup(runs: int) -> dict[str, float]:
 async def console_latencies(count: int) -> list[float]:
     """Per-line seconds through ConsoleContext.send_line: send, reply, explanation shown."""
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, color=True, wrap=True,
-                         policy=Policy(error_budget=0))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", color=True, wrap=True,
+                                         policy=Policy(error_budget=0)), out)
     await ctx.open()
     await ctx.send_line("EHLO client.example")
     times = []

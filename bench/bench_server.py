@@ -1,6 +1,6 @@
 """Side-by-side benchmark: ``smtp-sim serve`` against aiosmtpd's Sink, same load, one run.
 
-Both servers run as separate processes on 127.0.0.1 and get the same treatment:
+The servers run as separate processes on 127.0.0.1 and get the same treatment:
 
 - startup: time from spawning the process to the first 220 greeting read (median of several);
 - burst: BURST connections opened at once on a fresh server: how many are greeted, and the
@@ -11,9 +11,10 @@ Both servers run as separate processes on 127.0.0.1 and get the same treatment:
 - latency: NOOP round trips on one connection after EHLO: median and 99th percentile
   (in blocks, the servers taking turns, so a noisy moment hits them alike).
 
-Startup is also compared with a bare trio server started the same way (``noop_floor.py``:
-Python, ``import trio``, bind, greet), the fair reference: importing trio alone outweighs
-aiosmtpd's whole start on asyncio.
+A bare trio server (``noop_floor.py``: Python, ``import trio``, bind, greet, one reply per
+command line) gets the same load: it is the fair reference for startup (importing trio alone
+outweighs aiosmtpd's whole start on asyncio), and issue 26 compares smtp-sim's server CPU per
+session, NOOP round trip and memory per idle connection with it too.
 
 Then, for smtp-sim only: SIGTERM with the burst still connected: how many clients got
 421 4.3.2 and how long the process took to exit; and the abuse runs of ``abuse_runs.py``
@@ -61,7 +62,6 @@ server warm, many enough that a burst of noise from other work on the machine hi
 class Result:
     name: str
     startup: float = float("nan")
-    bare_trio_startup: float = float("nan")
     greeted: int = 0
     rss_per_connection: float = float("nan")
     sessions_per_second: float = float("nan")
@@ -93,8 +93,9 @@ def servers(burst: int) -> tuple[Server, Server]:
 
 FLOOR = Server("trio floor", (sys.executable, os.path.join(os.path.dirname(__file__),
                                                            "noop_floor.py"), "{port}",
-                              make_reply("session.greeting", host="floor.localhost")
-                              .to_bytes().hex(), make_reply("session.noop").to_bytes().hex()))
+                              *(make_reply(key, host="floor.localhost").to_bytes().hex()
+                                for key in ("session.greeting", "session.noop", "data.start",
+                                            "session.quit"))))
 
 
 def free_port() -> int:
@@ -251,55 +252,63 @@ class NoopProbe:
         return statistics.median(times), times[int(len(times) * 0.99)]
 
 
-def run(both: tuple[Server, Server], args: argparse.Namespace) -> tuple[Result, Result]:
-    """Every measure for both servers; rounds alternate so drift hits both alike."""
-    results = tuple(Result(server.name) for server in both)
-    startups: list[list[float]] = [[], [], []]
+def run(both: tuple[Server, Server], args: argparse.Namespace) -> tuple[Result, ...]:
+    """Every measure for both servers and the bare trio server; rounds alternate so drift
+    hits all alike."""
+    every = (*both, FLOOR)
+    results = tuple(Result(server.name) for server in every)
+    startups: list[list[float]] = [[] for _ in every]
     for _ in range(args.startup_rounds):
-        for n, server in enumerate((*both, FLOOR)):
+        for n, server in enumerate(every):
             startups[n].append(measure_startup(server))
-    for result, times in zip(results, startups, strict=False):
+    for result, times in zip(results, startups, strict=True):
         result.startup = statistics.median(times)
-    results[0].bare_trio_startup = statistics.median(startups[2])
-    for server, result in zip(both, results, strict=True):
+    for server, result in zip(every, results, strict=True):
         measure_burst(server, args.burst, result)
-    ports = [free_port() for _ in both]
-    procs = [spawn(server, port) for server, port in zip(both, ports, strict=True)]
+    ports = [free_port() for _ in every]
+    procs = [spawn(server, port) for server, port in zip(every, ports, strict=True)]
     try:
         for port in ports:
             wait_for_greeting(port, time.perf_counter())
-        rates: list[list[tuple[float, float]]] = [[], []]
+        rates: list[list[tuple[float, float]]] = [[] for _ in every]
         for _ in range(args.rounds):
             for n, (port, proc) in enumerate(zip(ports, procs, strict=True)):
                 rates[n].append(measure_throughput(port, proc.pid, args.sessions,
                                                    args.concurrency))
-        floor_port = free_port()
-        procs.append(spawn(FLOOR, floor_port))
-        wait_for_greeting(floor_port, time.perf_counter())
-        probes = [NoopProbe(port) for port in (*ports, floor_port)]
+        probes = [NoopProbe(port) for port in ports]
         for _ in range(NOOP_BLOCKS):  # interleaved blocks: a noisy moment hits all alike
             for probe in probes:
                 probe.measure(args.noops // NOOP_BLOCKS)
-        for n, (result, probe) in enumerate(zip(results, probes[:2], strict=True)):
+        for n, (result, probe) in enumerate(zip(results, probes, strict=True)):
             result.sessions_per_second = max(wall for wall, _ in rates[n])
             result.sessions_per_cpu_second = statistics.median(cpu for _, cpu in rates[n])
             result.noop_median, result.noop_p99 = probe.result()
-        floor, _ = probes[2].result()
-        results[0].notes.append(
-            f"trio floor (bench/noop_floor.py: bare trio sockets, no engine): NOOP median "
-            f"{floor:.1f} us = {floor / results[1].noop_median:.2f}x aiosmtpd")
     finally:
         for proc in procs:
             stop(proc)
-    return results[0], results[1]
+    return results
 
 
-def ratios(ours: Result, theirs: Result, args: argparse.Namespace) -> list[tuple[str, float,
-                                                                            float, float, str]]:
-    """(measure, smtp-sim, reference, ratio, target) rows of one run."""
+Row = tuple[str, float, float, float, str]
+"""(measure, smtp-sim, reference, ratio, target) of one run."""
+
+
+def ratios(ours: Result, theirs: Result, floor: Result, args: argparse.Namespace) -> list[Row]:
+    """The rows of one run: issue 26's targets against the bare trio server first, then
+    issue 14's against aiosmtpd."""
+    def kib(result: Result) -> float:
+        return result.rss_per_connection / 1024
+
     return [
         ("startup to first 220 (ms, median), against a bare trio server", ours.startup * 1e3,
-         ours.bare_trio_startup * 1e3, ours.startup / ours.bare_trio_startup, "<= 1.15"),
+         floor.startup * 1e3, ours.startup / floor.startup, "<= 1.15"),
+        ("server CPU per full session (us, median), against a bare trio server",
+         1e6 / ours.sessions_per_cpu_second, 1e6 / floor.sessions_per_cpu_second,
+         floor.sessions_per_cpu_second / ours.sessions_per_cpu_second, "<= 1.5"),
+        ("NOOP round trip (us, median), against a bare trio server", ours.noop_median,
+         floor.noop_median, ours.noop_median / floor.noop_median, "<= 1.1"),
+        ("RSS per idle connection (KiB), against a bare trio server", kib(ours), kib(floor),
+         kib(ours) / kib(floor), "<= 6 KiB"),
         ("startup to first 220 (ms, median), against aiosmtpd", ours.startup * 1e3,
          theirs.startup * 1e3, ours.startup / theirs.startup, ""),
         (f"full sessions/s, {args.concurrency} clients (smtp-source)", ours.sessions_per_second,
@@ -314,20 +323,19 @@ def ratios(ours: Result, theirs: Result, args: argparse.Namespace) -> list[tuple
          ours.noop_p99 / theirs.noop_p99, ""),
         (f"greeted of {args.burst} opened at once", ours.greeted, theirs.greeted,
          ours.greeted / max(theirs.greeted, 1), f"all {args.burst}"),
-        ("RSS per idle connection (KiB)", ours.rss_per_connection / 1024,
-         theirs.rss_per_connection / 1024, ours.rss_per_connection / theirs.rss_per_connection,
+        ("RSS per idle connection (KiB)", kib(ours), kib(theirs), kib(ours) / kib(theirs),
          "<= 8 KiB"),
     ]
 
 
-def table(rows: list[tuple[str, float, float, float, str]], notes: Sequence[str]) -> str:
+def table(rows: list[Row], notes: Sequence[str]) -> str:
     lines = ["| measure | smtp-sim | reference | ratio | target |", "|---|---:|---:|---:|---|"]
     lines += [f"| {name} | {a:,.1f} | {b:,.1f} | {r:.2f}x | {goal} |"
               for name, a, b, r, goal in rows]
     return "\n".join([*lines, "", *notes])
 
 
-def median_table(runs: list[list[tuple[str, float, float, float, str]]]) -> str:
+def median_table(runs: list[list[Row]]) -> str:
     lines = ["| measure | smtp-sim (median) | median ratio | ratio in each run | target |",
              "|---|---:|---:|---|---|"]
     for n, (name, *_, goal) in enumerate(runs[0]):
@@ -392,11 +400,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     compileall.compile_dir(os.path.dirname(simulator.__file__), quiet=1)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"{args.sessions} sessions x {args.rounds} rounds, {args.noops} NOOPs; reference: "
-          f"the bare trio server for the first row, aiosmtpd for the others", flush=True)
+          f"the bare trio server for the first four rows, aiosmtpd for the others", flush=True)
     runs = []
     for number in range(1, args.runs + 1):
-        ours, theirs = run(servers(args.burst), args)
-        runs.append(ratios(ours, theirs, args))
+        ours, theirs, floor = run(servers(args.burst), args)
+        runs.append(ratios(ours, theirs, floor, args))
         print(f"\n## run {number}\n\n{table(runs[-1], ours.notes)}", flush=True)
     print(f"\n## median of {args.runs} runs\n\n{median_table(runs)}", flush=True)
     if not args.no_abuse:

@@ -128,6 +128,7 @@ def _console_options(parser: argparse.ArgumentParser, *, top: bool = False) -> N
 def _lesson_options(serve: argparse.ArgumentParser) -> None:
     """serve's options for a whole lesson: the dashboard, the JSON log, the line log's form."""
     serve.add_argument("--dashboard", action="store_true")
+    serve.add_argument("--web", type=int, nargs="?", const=8025, default=None, metavar="PORT")
     serve.add_argument("--log", metavar="FILE.jsonl", default=None)
     serve.add_argument("--no-timestamps", action="store_true")
     serve.add_argument("--stuck-minutes", type=_whole_number, default=None, metavar="N")
@@ -268,6 +269,14 @@ def _serve(options: ServeOptions) -> int:
 
     screen: Screen | None = None
     teaching: Teaching | None = None
+    web = None
+    if options.web is not None:
+        from functools import partial
+
+        from .faces.web import run_web
+
+        web = partial(run_web, host=options.host, port=options.web,
+                      lang=options.lang or LANGS[0], max_streams=options.max_clients)
     if options.dashboard:
         from .faces.dashboard import show_dashboard
 
@@ -276,7 +285,7 @@ def _serve(options: ServeOptions) -> int:
         from .faces.servelesson import TEACHING
 
         teaching = TEACHING
-    return run_serve(options, screen=screen, teaching=teaching)
+    return run_serve(options, screen=screen, teaching=teaching, web=web)
 
 
 def _demo(options: DemoOptions) -> int:

@@ -99,7 +99,7 @@ def serve_options(args: argparse.Namespace) -> ServeOptions:
         junk_command_limit=args.junk_command_limit, auth_failure_limit=args.auth_failure_limit,
         errors=ErrorLimits(args.soft_error_limit, args.error_sleep),
         security=security_options(args), scenario=scenario_options(args),
-        dashboard=args.dashboard, log=args.log, no_timestamps=args.no_timestamps,
+        dashboard=args.dashboard, web=args.web, log=args.log, no_timestamps=args.no_timestamps,
         stuck_minutes=args.stuck_minutes, lesson=args.lesson, course=args.course)
 
 

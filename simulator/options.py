@@ -145,6 +145,7 @@ class ServeOptions:
     security: SecurityOptions = field(default_factory=SecurityOptions)
     scenario: ScenarioOptions = field(default_factory=ScenarioOptions)
     dashboard: bool = False
+    web: int | None = None
     log: str | None = None
     no_timestamps: bool = False
     stuck_minutes: int | None = None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 import trio
 from hypothesis import settings
@@ -10,6 +13,24 @@ from hypothesis import settings
 # because one example happened to run slowly.
 settings.register_profile("smtp-sim", deadline=None)
 settings.load_profile("smtp-sim")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _a_home_of_the_tests_own() -> object:
+    """smtp-sim keeps settings (the language), history, progress and certificates in the
+    user's data folder: the tests get one of their own, so a person who chose Chinese in
+    their console (or a test that saves a setting) never changes what another test reads.
+    A test that needs a fresh one sets SMTP_SIM_HOME itself."""
+    saved = os.environ.get("SMTP_SIM_HOME")
+    with tempfile.TemporaryDirectory(prefix="smtp-sim-tests-") as home:
+        os.environ["SMTP_SIM_HOME"] = home
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop("SMTP_SIM_HOME", None)
+            else:
+                os.environ["SMTP_SIM_HOME"] = saved
 
 
 @pytest.fixture(autouse=True)

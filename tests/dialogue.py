@@ -40,3 +40,10 @@ GREETED = (b"EHLO client.example\r\n",)
 IN_MAIL = (*GREETED, b"MAIL FROM:<alice@example.org>\r\n")
 IN_RCPT = (*IN_MAIL, b"RCPT TO:<bob@example.net>\r\n")
 IN_DATA = (*IN_RCPT, b"DATA\r\n")
+
+
+def first_reply(setup: tuple[bytes, ...], line: str | bytes) -> tuple[int, str | None, str]:
+    """The code, enhanced code and key of the first reply to ``line`` after ``setup``: the
+    row the DIALOGUES tables of the protocol tests hold."""
+    reply = send(session_after(*setup), line)[0].reply
+    return reply.code, reply.enhanced, reply.key

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,9 +25,15 @@ from simulator.options import (
 )
 
 
+def clean_env(**more: str) -> dict[str, str]:
+    """No colour, no user settings: the tests' own data folder (see conftest.py)."""
+    return {"NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+            "SMTP_SIM_HOME": os.environ["SMTP_SIM_HOME"], **more}
+
+
 def smtp_sim(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
-                          text=True, timeout=60, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+                          text=True, timeout=60, env=clean_env())
 
 
 @pytest.mark.parametrize("argv", [["--lang", "zh", "explain", "221"],
@@ -56,6 +64,47 @@ def test_subcommand_options_keep_their_defaults() -> None:
     assert parse_options(["explain", "221", "--lang", "zh"]) == ExplainOptions(("221",), "zh")
     assert parse_options(["demo", "x", "--scenario", "chaos", "--seed", "3"]) == DemoOptions(
         "x", session=SessionOptions(scenario=ScenarioOptions("chaos", seed=3)))
+
+
+def test_web_is_a_field_of_the_serve_record() -> None:
+    assert parse_options(["serve"]) == ServeOptions(web=None)
+    assert parse_options(["serve", "--web"]) == ServeOptions(web=8025)
+    assert parse_options(["serve", "--web", "9000", "--host", "0.0.0.0"]) == \
+        ServeOptions(web=9000, host="0.0.0.0")
+
+
+@pytest.mark.parametrize(("argv", "lang"), [(["serve", "--web", "9000"], "en"),
+                                            (["--lang", "zh", "serve", "--web"], "zh")])
+def test_serve_hands_run_serve_the_web_pages_the_record_names(
+        monkeypatch: pytest.MonkeyPatch, argv: list[str], lang: str) -> None:
+    from simulator import cli
+    from simulator.faces import serve
+
+    seen: dict[str, object] = {}
+
+    def fake(options: ServeOptions, **parts: object) -> int:
+        seen.update(parts, options=options)
+        return 0
+
+    monkeypatch.setattr(serve, "run_serve", fake)
+    options = parse_options([*argv, "--max-clients", "7"])
+    assert isinstance(options, ServeOptions)
+    assert cli._serve(options) == 0
+    web = seen["web"]
+    assert isinstance(web, functools.partial)
+    assert web.keywords == {"host": "127.0.0.1", "port": options.web, "lang": lang,
+                            "max_streams": 7}
+    assert seen["options"] is options
+
+
+def test_serve_without_web_hands_run_serve_no_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator import cli
+    from simulator.faces import serve
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(serve, "run_serve", lambda options, **parts: seen.update(parts) or 0)
+    assert cli._serve(ServeOptions()) == 0
+    assert seen["web"] is None
 
 
 def test_python_dash_m_and_help_work() -> None:
@@ -98,7 +147,7 @@ def test_a_bad_limit_is_refused_with_what_to_give(option: str, value: str, says:
 def piped(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "simulator", *args], input=stdin,
                           capture_output=True, text=True, timeout=60,
-                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+                          env=clean_env())
 
 
 @pytest.mark.parametrize(("argv", "name"), [
@@ -205,7 +254,7 @@ def test_help_fits_the_terminal_by_display_width(lang: str, columns: int) -> Non
         result = subprocess.run(
             [sys.executable, "-m", "simulator", "--lang", lang, command, "--help"],
             capture_output=True, text=True, timeout=60,
-            env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "COLUMNS": str(columns)})
+            env=clean_env(COLUMNS=str(columns)))
         wide = [line for line in result.stdout.splitlines() if text_width(line) > columns]
         assert result.returncode == 0 and wide == []
 

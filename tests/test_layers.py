@@ -17,8 +17,10 @@ LAYERS = ("cli", "cliargs", "faces", "render", "client", "lessons", "server", "f
           "options")
 MODULE_LAYERS = ("cli", "cliargs", "files", "options")
 """The layers that are one module (``cli.py``, ``files.py``...), not a package."""
-FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report", "run",
-         "serve", "classlog", "shell", "prompt")
+FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report",
+         "run", "serve", "classlog", "web", "shell", "prompt")
+MODULES = ("protocol/referee.py", "protocol/session.py")
+"""Modules a contract names by themselves."""
 
 
 def lint_imports(where: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -46,6 +48,8 @@ def fake_tree(tmp_path: Path, wrong: dict[str, str]) -> Path:
     for face in FACES:
         (package / "faces" / face).mkdir(exist_ok=True)
         (package / "faces" / face / "__init__.py").write_text("")
+    for module in MODULES:
+        (package / module).write_text("")
     for module, source in wrong.items():
         target = package / module
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +86,8 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     ("protocol/through.py", "import simulator.protocol.helper\n", "The engine is sans-IO"),
     ("lessons/loop.py", "import trio\n", "The lessons are pure"),
     ("render/ui.py", "import prompt_toolkit\n", "prompt_toolkit only under faces"),
+    ("protocol/referee.py", "from simulator.protocol import session\n",
+     "The referee sees facts, not the session"),
 ])
 def test_a_wrong_import_breaks_its_contract(tmp_path: Path, module: str, source: str,
                                             contract: str) -> None:

@@ -81,3 +81,12 @@ def test_installed_copy_teaches_the_course(wheel: Path, tmp_path: Path) -> None:
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "Lesson 1 complete: Hello, server" in result.stdout
+
+
+def test_wheel_ships_the_web_pages_static_files(wheel: Path) -> None:
+    """serve --web's CSS and script are package data (no CDN, no build step)."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    static = ROOT / "simulator" / "faces" / "web" / "static"
+    shipped = {f"simulator/faces/web/static/{path.name}" for path in static.iterdir()}
+    assert {"simulator/faces/web/static/web.css", "simulator/faces/web/static/web.js"} <= shipped
+    assert shipped <= names

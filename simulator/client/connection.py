@@ -47,6 +47,9 @@ class Answer:
     """A UI text key when the client gave up on this reply (``connect.reply-too-long``)."""
     after: str = ""
     """Over TCP: the verb of the command this reply answers (``MAIL``, ``DOT``), if known."""
+    host: str | None = None
+    """The built-in server's name, for ``{host}`` in the explanation: after ``:connect`` a
+    lab host's (smtp.example.org), which a reply that does not name it cannot tell."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,7 @@ def explain(answer: Answer, lang: str) -> Annotation | None:
     from simulator.lessons.annotate import annotate, annotate_reply
 
     if answer.exchange is not None:
-        return _near_miss(annotate(answer.exchange, lang), answer.exchange)
+        return _near_miss(annotate(answer.exchange, lang, host=answer.host), answer.exchange)
     if answer.code == 0:
         return None
     return annotate_reply(answer.code, answer.enhanced, "\n".join(answer.lines), lang,
@@ -104,8 +107,7 @@ def _near_miss(annotation: Annotation, exchange: Exchange) -> Annotation:
     from simulator.client.nearmiss import suggest
     from simulator.lessons.ui import text
 
-    words = exchange.line.split(None, 1) if exchange.line else []
-    verb = suggest(words[0].decode("ascii", "replace")) if words else None
+    verb = suggest(exchange.reply.fact("verb"))  # the word the engine did not know
     if verb is None:
         return annotation
     hint = text("explain.did-you-mean", annotation.lang, verb=verb)

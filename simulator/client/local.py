@@ -104,12 +104,13 @@ class LocalConnection:
         before = _state_before(earlier, state)
         if self._closed:
             return Step(data, earlier, before)
-        end = b"\n" if self._policy.accept_bare_lf else b"\r\n"
-        *earlier_lines, last = data.removesuffix(end).split(b"\n")  # several when pipelined
-        ends_message = (last.removesuffix(b"\r") == b"." and data.endswith(end)
+        # Only <CRLF>.<CRLF> ends a message (RFC 5321 §4.1.1.4), on a server that accepts
+        # bare LFs too: a dot after or before a bare LF is text, and gets no reply.
+        *earlier_lines, last = data.removesuffix(b"\r\n").split(b"\r\n")  # pipelined
+        ends_message = (last == b"." and data.endswith(b"\r\n")
                         and (bool(earlier_lines) or self._line_start))
         expect = state is not State.DATA or ends_message
-        self._line_start = state is not State.DATA or data.endswith(end)
+        self._line_start = state is not State.DATA or data.endswith(b"\r\n")
         try:
             await self._client().send_all(data)
         except (trio.BrokenResourceError, trio.ClosedResourceError):
@@ -200,7 +201,8 @@ class LocalConnection:
         del self._buffer[:size]
         reply = exchange.reply
         closes = exchange.then is Then.CLOSE
-        return Answer(wire, reply.code, reply.enhanced, reply.lines, closes, exchange)
+        return Answer(wire, reply.code, reply.enhanced, reply.lines, closes, exchange,
+                      host=self._policy.hostname)
 
     async def _hang_up(self) -> None:
         """After 221/421 the server closes; so does the client, as a TCP client would."""

@@ -38,14 +38,6 @@ class TlsInfo:
     certificate: CertificateInfo | None
 
 
-class CertificateRefused(Exception):
-    """``--verify`` and a certificate the system does not trust; ``problem`` says why."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
 def describe_certificate(der: bytes | None, *, trusted: bool,
                          problem: str | None = None) -> CertificateInfo | None:
     """Subject, issuer and validity of a DER certificate (None when there is none)."""

@@ -14,18 +14,20 @@ this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack
 from functools import partial
-from typing import TYPE_CHECKING, Final, TextIO
+from typing import TYPE_CHECKING, Final, Protocol
 
 import trio
 
-from simulator.faces.classlog import FarewellAsk, Item, Lesson
+from simulator.faces.classlog import Item, Lesson
 from simulator.faces.notices import Notices, routed, say, sentence
+from simulator.faces.servelog import LogDrops, LogOutput, print_log
 from simulator.faces.serveoptions import Teaching, prepared, tcp_options
 from simulator.files import FileRefused, open_output
 from simulator.lessons.classroom import say as classroom_say
@@ -36,8 +38,7 @@ from simulator.protocol import Exchange, Policy, State
 from simulator.protocol.rules import STRICT
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.lessonlog import lesson_summary, summary_text
-from simulator.render.logline import format_exchange
-from simulator.server import PeerExchange, Stopping, serve_tcp
+from simulator.server import Stopping, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
 from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.receipts import ReceiptStore
@@ -58,16 +59,27 @@ LOG_BUFFER: Final = 10_000
 GC_THRESHOLD: Final = 20_000
 """Allocations between young-generation collections (Python's default is 700): a session
 makes hundreds of short-lived objects, nearly none in reference cycles."""
-LOG_INTERVAL: Final = 0.05
-"""Seconds between writes of the log: lines are written in batches, not one wake-up each."""
 LOG_FLUSH_SECONDS: Final = 0.5
 """At exit, how long the log may take to print its last lines before it is given up."""
-DROPPED: Final = "serve.dropped"
-"""The UI text printed after a batch when the buffer was full and exchanges went unlogged
-meanwhile (``serve.dropped-1`` for one line)."""
 SIGNALS: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 """Each stops the server the same way (SIGHUP: the terminal that ran it was closed)."""
 MIB: Final = 1024 * 1024
+
+
+class Site(Protocol):
+    """The running web server of ``--web`` (handed in by the command line, as the dashboard
+    is): each session's page, its start lines, its stop."""
+
+    def watch(self, session_id: str, peer: str) -> str: ...
+    def counted_as(self, peer: str) -> str | None: ...
+    def announce(self, smtp_host: str, smtp_port: int) -> list[str]: ...
+    def stop(self) -> None: ...
+
+
+Web = Callable[..., Awaitable[None]]
+"""``--web``: started as ``nursery.start(web, shared)``, it serves the pages until stopped
+or cancelled and hands back its :class:`Site` once its port is bound (a
+:class:`ListenError` when it cannot be)."""
 
 
 def _lang(options: ServeOptions) -> str:
@@ -75,10 +87,10 @@ def _lang(options: ServeOptions) -> str:
 
 
 def run_serve(options: ServeOptions, screen: Screen | None = None,
-              teaching: Teaching | None = None) -> int:
+              teaching: Teaching | None = None, web: Web | None = None) -> int:
     """Entry point of ``smtp-sim serve``; returns the process exit status. ``teaching``:
     the lesson data's part, which the command line hands in when the options name a lesson,
-    a course or a scenario."""
+    a course or a scenario; ``web``: the pages of ``--web``."""
     lang = _lang(options)
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     taught = None if teaching is None else teaching.lesson_server(options, lang)
@@ -107,7 +119,7 @@ def run_serve(options: ServeOptions, screen: Screen | None = None,
                 err, FileRefused) else _words(lang, "serve", "log-failed", path=options.log,
                                               error=err.strerror or err), file=sys.stderr)
             return 2
-        shared = SharedClass(transcripts=screen is not None, lang=lang)
+        shared = SharedClass(transcripts=screen is not None or web is not None, lang=lang)
         shared.model.stuck_minutes = options.stuck_minutes
         if taught is not None:
             shared.model.lesson_steps = taught.steps()
@@ -116,7 +128,7 @@ def run_serve(options: ServeOptions, screen: Screen | None = None,
                         students=None if taught is None else taught.students())
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
-            status = _run(options, security, store, lesson, screen, teaching)
+            status = _run(options, security, store, lesson, screen, teaching, web)
             _finish(lesson, shared, summary=status == 0)
         return status
 
@@ -155,14 +167,14 @@ def _words(lang: str, section: str, entry: str, **fields: object) -> str:
 
 
 def _run(options: ServeOptions, security: Prepared, store: Store, lesson: Lesson,
-         screen: Screen | None, teaching: Teaching | None) -> int:
+         screen: Screen | None, teaching: Teaching | None, web: Web | None = None) -> int:
     if not is_loopback(options.host):
         print(text("serve.open-host", _lang(options), host=options.host), file=sys.stderr)
     output = LogOutput(sys.stdout)
     # the modules and objects of startup live forever: never scan them again
     with gc_tuned(GC_THRESHOLD):
         status: int = trio.run(_serve, options, security, store, output, lesson, screen,
-                               teaching)
+                               teaching, web)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
         # its thread, holding stdout: a normal exit would wait on it forever.
@@ -171,20 +183,10 @@ def _run(options: ServeOptions, security: Prepared, store: Store, lesson: Lesson
     return status
 
 
-class LogDrops:
-    """How many exchanges found the log buffer full and were never printed."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def add(self) -> None:
-        """Count one more (the server calls this for each exchange it could not queue)."""
-        self.count += 1
-
-
 async def _serve(options: ServeOptions, security: Prepared, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
-                 screen: Screen | None = None, teaching: Teaching | None = None) -> int:
+                 screen: Screen | None = None, teaching: Teaching | None = None,
+                 web: Web | None = None) -> int:
     policy = security.policy
     implicit: list[int] = []
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
@@ -199,29 +201,56 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(options), lesson)
+            idle = None if taught is None else taught.setup.idle_timeout
+            tcp = tcp_options(options, security, idle)
+            site = None if web is None or lesson is None else await _web(outer, web, lesson,
+                                                                         options)
+            if site is not None:
+                tcp = dataclasses.replace(tcp, watch=site.watch, counted_as=site.counted_as)
+            elif web is not None:  # its port could not be bound: nothing was served
+                outer.cancel_scope.cancel()
+                return 2
             async with send, trio.open_nursery() as inner:
-                idle = None if taught is None else taught.setup.idle_timeout
                 serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,
-                                options=tcp_options(options, security, idle), feed=send,
-                                on_drop=drops.add, on_end=partial(_ended, send, drops),
-                                on_tls_port=implicit.append,
+                                options=tcp, feed=send, on_drop=drops.add,
+                                on_end=partial(_ended, send, drops), on_tls_port=implicit.append,
                                 farewell=_farewell(send, policy, taught, teaching))
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
-                    print(text("serve.cannot-listen", _lang(options), host=err.host,
-                               port=err.port, error=err.strerror or err), file=sys.stderr)
+                    _cannot_listen(options, err)
                     return 1
                 url = _announce(options, security, port, implicit, teaching)
                 if taught is not None and teaching is not None:
                     print(teaching.start_line(taught, _lang(options)), flush=True)
+                for line in [] if site is None else site.announce(options.host, port):
+                    print(line, flush=True)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(options))
                 if screen is not None and lesson is not None:
                     inner.start_soon(_show, screen, lesson, url, inner.cancel_scope, notices)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
+            if site is not None:
+                site.stop()
     return 0
+
+
+def _cannot_listen(options: ServeOptions, err: ListenError) -> None:
+    print(text("serve.cannot-listen", _lang(options), host=err.host, port=err.port,
+               error=err.strerror or err), file=sys.stderr)
+
+
+async def _web(nursery: trio.Nursery, web: Web, lesson: Lesson,
+               options: ServeOptions) -> Site | None:
+    """The web server started (before any SMTP client, whose greeting names its page);
+    None, after saying why, when its port cannot be bound."""
+    try:
+        site: Site = await nursery.start(web, lesson.shared)
+    except ListenError as err:
+        _cannot_listen(options, err)
+        return None
+    return site
 
 
 def _announce(options: ServeOptions, security: Prepared, port: int,
@@ -310,75 +339,3 @@ async def _stop_on_signal(signals: AsyncIterator[int], scope: trio.CancelScope,
             say(text("serve.storing-1" if count == 1 else "serve.storing", lang, count=count))
         scope.cancel()
         return
-
-
-async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
-                        PeerExchange], out: TextIO | LogOutput | None,
-                    drops: LogDrops | None = None, lang: str = LANGS[0],
-                    lesson: Lesson | None = None) -> None:
-    """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
-
-    Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
-    they came after, as one DROPPED line. (Every drop is reported: one happens only while
-    the buffer is full, and a full buffer is the next batch, after which the count is read.)
-    If the output goes away (a closed pipe), the log stops and the server goes on. With a
-    ``lesson``, each batch also goes into the class model and ``--log`` (in a worker thread),
-    lines get time stamps and session ends; with no ``out`` (the dashboard) nothing is printed.
-    """
-    output = None if out is None else out if isinstance(out, LogOutput) else LogOutput(out)
-    writable, reported = output is not None, 0
-    async with receive:
-        async for item in receive:
-            lines: list[Item] = [item, *_waiting(receive)]
-            if lesson is not None:
-                count = 0 if drops is None else drops.count
-                batch = await trio.to_thread.run_sync(lesson.take, lines, count)
-                for asked in lines:  # the QUITs waiting for their 221 (servelesson.py)
-                    if isinstance(asked, FarewellAsk):
-                        asked.wake()
-                if news := lesson.log_news():  # --log stopped (a full disk): said once
-                    say(news)
-            else:
-                batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                                for i in lines if isinstance(i, PeerExchange))
-            if not writable or output is None:
-                await trio.sleep(LOG_INTERVAL)
-                continue
-            if drops is not None and drops.count > reported:
-                missed, reported = drops.count - reported, drops.count
-                batch += text(DROPPED + ("-1" if missed == 1 else ""), lang, count=missed)
-                batch += "\n"
-            # In a worker thread: a terminal that stops reading (Ctrl-S, a paused pager)
-            # must not stop the server. The batch is abandoned at shutdown if it is stuck.
-            writable = await trio.to_thread.run_sync(output.write, batch, abandon_on_cancel=True)
-            await trio.sleep(LOG_INTERVAL)
-
-
-class LogOutput:
-    """Where the log goes; ``busy`` stays true while a write is stuck (nobody reads)."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.busy = False
-
-    def write(self, text: str) -> bool:
-        """Write one batch of log lines; False once the output is gone (a closed pipe)."""
-        self.busy = True
-        try:
-            self.out.write(text)
-            self.out.flush()
-        except (OSError, ValueError):
-            return False
-        finally:
-            self.busy = False
-        return True
-
-
-def _waiting(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
-             PeerExchange]) -> list[Item]:
-    items: list[Item] = []
-    while True:
-        try:
-            items.append(receive.receive_nowait())
-        except (trio.WouldBlock, trio.EndOfChannel):
-            return items

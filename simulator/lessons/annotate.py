@@ -1,8 +1,9 @@
 """Annotations: what a reply means, why this input produced it, and what to do next.
 
 For a reply of the built-in engine the explanation comes from the reply *key*
-(``keys.LANG.toml``), with placeholders filled from the Exchange: two 500s for different
-reasons get different lessons. A reply from another server has no key, so the explanation
+(``keys.LANG.toml``), with placeholders filled from the Exchange (its verb, and the facts
+the reply was built from, ``Reply.fields``): two 500s for different reasons get different
+lessons. A reply from another server has no key, so the explanation
 falls back to the reply code and the enhanced status code (RFC 3463).
 """
 
@@ -11,12 +12,8 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import functools
-import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
 from simulator.protocol.auth import MASK
@@ -37,7 +34,6 @@ from .templates import fill
 
 if TYPE_CHECKING:  # the engine is imported only when a reply is annotated: `explain` is faster
     from ..protocol.events import Exchange
-    from ..protocol.replies import Reply
 
 KEY_FIELDS: Final = ("why", "fix", "rfc")
 """The fields of one ``keys.LANG.toml`` entry."""
@@ -53,21 +49,6 @@ SHOWN_VERB: Final = 30
 SHOWN_ARGUMENT: Final = 60
 SHOWN_LINE: Final = 80
 """How much of the learner's input an explanation quotes, so it stays readable."""
-
-
-@functools.cache
-def static_limits() -> Mapping[str, int]:
-    """Limits fixed by the RFC, for replies whose text does not carry the number."""
-    from ..protocol.commands import MAX_LOCAL_PART, MAX_PATH
-    from ..protocol.framing import MAX_AUTH_LINE, MAX_COMMAND_LINE, MAX_TEXT_LINE
-
-    return MappingProxyType({
-        "limits.line-too-long": MAX_COMMAND_LINE,  # RFC 5321 §4.5.3.1.4
-        "auth.line-too-long": MAX_AUTH_LINE,  # RFC 4954 §4
-        "data.line-too-long": MAX_TEXT_LINE,  # RFC 5321 §4.5.3.1.6
-        "limits.local-part-too-long": MAX_LOCAL_PART,  # RFC 5321 §4.5.3.1.1
-        "limits.path-too-long": MAX_PATH,  # RFC 5321 §4.5.3.1.3
-    })
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +76,8 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
              library: Library | None = None) -> Annotation:
     """Explain the reply of ``exchange`` from its key, in terms of what the learner typed.
 
-    ``host`` is the server's name for ``{host}``; by default it is read back from the
-    reply text, or the default policy's hostname.
+    ``host`` is the server's name for ``{host}``; by default the one the reply was built
+    with, or the default policy's hostname.
     """
     lib = library if library is not None else default_library()
     reply = exchange.reply
@@ -235,38 +216,40 @@ def exchange_fields(exchange: Exchange, *, host: str | None = None, lang: str | 
                     library: Library | None = None) -> dict[str, str]:
     """The placeholder values for one Exchange, every piece of client input escaped.
 
-    ``verb`` is the first word (upper-cased when it is a known command, else as typed);
+    ``verb`` is the verb the engine read (``MAIL``), else the first word as typed;
     ``argument`` the rest of the line;
-    ``line`` the whole line; ``limit`` the limit the reply is about, else empty;
+    ``line`` the whole line; ``limit`` the limit the reply is about, else empty (``host``
+    and ``limit`` are the reply's own fields, as the engine or the rule filled them);
     ``state`` the state's name, as ``lang``'s ``[states]`` table words it when given.
     for AUTH replies, ``challenge_b64`` and ``challenge`` the 334 text and what it decodes
     to, ``decoded`` what the learner's base64 decodes to (the learner's own screen only).
     """
     raw = exchange.line.removesuffix(b"\n").removesuffix(b"\r").strip(b" ")
     word, _, rest = raw.partition(b" ")
-    recovered = reply_fields(exchange.reply)
-    limit = recovered.get("limit") or str(static_limits().get(exchange.reply.key, ""))
+    reply = exchange.reply
+    verb = exchange.verb.value.encode() if exchange.verb is not None else word
     return {
-        "verb": show_bytes(_known_verb_upper(word), limit=SHOWN_VERB),
+        "verb": show_bytes(verb, limit=SHOWN_VERB),
         "argument": show_bytes(rest.strip(b" "), limit=SHOWN_ARGUMENT),
         "line": show_bytes(raw, limit=SHOWN_LINE),
-        "code": str(exchange.reply.code),
-        "host": host or recovered.get("host") or _default_hostname(),
+        "code": str(reply.code),
+        "host": host or reply.fact("host") or _default_hostname(),
         "state": (state_name(exchange.state_before.value, lang, library=library)
                   if lang else exchange.state_before.value),
-        "limit": limit,
-        **_auth_fields(exchange, word, raw),
+        "limit": reply.fact("limit"),
+        **_auth_fields(exchange, raw),
     }
 
 
-def _auth_fields(exchange: Exchange, word: bytes, raw: bytes) -> dict[str, str]:
+def _auth_fields(exchange: Exchange, raw: bytes) -> dict[str, str]:
     """The base64 of an AUTH step, decoded: base64 is an encoding, not encryption."""
     reply = exchange.reply
     if not reply.key.startswith("auth."):
         return {"challenge": "", "challenge_b64": "", "decoded": ""}
     challenge = reply.lines[0] if reply.code == 334 else ""
     words = raw.split()
-    sent = words[-1] if words and (word.upper() != b"AUTH" or len(words) > 2) else b""
+    auth_line = exchange.verb is not None and exchange.verb.value == "AUTH"
+    sent = words[-1] if words and (not auth_line or len(words) > 2) else b""
     return {
         "challenge": show_bytes(_unbase64(challenge.encode()), limit=SHOWN_ARGUMENT),
         "challenge_b64": show_bytes(challenge.encode(), limit=SHOWN_ARGUMENT),
@@ -282,41 +265,7 @@ def _unbase64(text: bytes) -> bytes:
         return b""
 
 
-def _known_verb_upper(word: bytes) -> bytes:
-    """``mail`` -> ``MAIL``; an unknown word stays exactly as typed (``heloo``)."""
-    from ..protocol.commands import COMMAND_VERBS
-
-    upper = word.upper()
-    return upper if upper.decode("latin-1") in COMMAND_VERBS else word
-
-
 def _default_hostname() -> str:
     from ..protocol.policy import Policy
 
     return Policy().hostname
-
-
-def reply_fields(reply: Reply) -> dict[str, str]:
-    """The template fields read back from a catalogue reply's text (``host``, ``limit``...)."""
-    from ..protocol.replies import CATALOGUE
-
-    spec = CATALOGUE.get(reply.key)
-    if spec is None:
-        return {}
-    count = spec.template.count("\n") + 1
-    match = _template_pattern(spec.template).fullmatch("\n".join(reply.lines[:count]))
-    return dict(match.groupdict()) if match else {}
-
-
-@functools.cache
-def _template_pattern(template: str) -> re.Pattern[str]:
-    """A regular expression matching what ``template`` produces, one group per field."""
-    parts: list[str] = []
-    seen: set[str] = set()
-    for literal, name, _, _ in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if name is None:
-            continue
-        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
-        seen.add(name)
-    return re.compile("".join(parts), re.DOTALL)

@@ -38,10 +38,11 @@ OPTIONS: Final = {"greylisted": "--greylist-delay", "rate_limited": "--rate-limi
 """The command-line option that tunes each memory or chance condition."""
 FEATURE_OPTIONS: Final = (("tls.required", "--require-tls"), ("auth.required", "--require-auth"),
                           ("tls.", "--tls"), ("sequence.starttls-", "--tls"),
-                          ("auth.", "--auth"), ("sequence.auth-", "--auth"))
+                          ("auth.", "--auth"), ("sequence.auth-", "--auth"),
+                          ("session.greeting-watch", "--web"))
 """(reply key or key prefix, the option without which no scenario sends it): STARTTLS (RFC
-3207) and AUTH (RFC 4954) are offered only when smtp-sim is started with them; the first
-match decides."""
+3207) and AUTH (RFC 4954) are offered only when smtp-sim is started with them, the greeting
+naming a web page only by ``serve --web``; the first match decides."""
 
 
 def _feature_option(key: str) -> str | None:

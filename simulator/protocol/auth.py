@@ -20,7 +20,7 @@ from .commands import Auth, ProtocolError, fail
 from .credentials import MASK as MASK  # what a screen shows instead (annotate.py)
 from .credentials import shown_mechanism
 from .escape import quote
-from .framing import CommandLine, framing_error
+from .framing import CommandLine, framing_error, framing_fields
 from .replies import Reply, make_reply
 
 MECHANISMS: Final = ("PLAIN", "LOGIN")
@@ -142,7 +142,7 @@ class AuthDialogue:
         (500 5.5.6 when over-long, 500 5.5.2 for a bare CR or LF), which ends the exchange."""
         problem = framing_error(line, accept_bare_lf=accept_bare_lf)
         if problem is not None:
-            return Step(make_reply(problem), done=True)
+            return Step(make_reply(problem, **framing_fields(line)), done=True)
         return self.answer(line.content.decode("utf-8", errors="surrogateescape"))
 
     def answer(self, line: str) -> Step:

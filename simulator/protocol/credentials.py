@@ -147,8 +147,26 @@ def hidden(exchange: Exchange) -> Exchange:
 
 def masked(exchange: Exchange, *, own: bool = False) -> Exchange:
     """``exchange`` as a screen other than the learner's own shows it: the line masked and
-    the parsed command, which holds the credential too, dropped."""
+    the parsed command, which holds the credential too, dropped; a greeting's page token
+    masked (see :func:`shown_reply`)."""
+    reply = exchange.reply if own else shown_reply(exchange.reply)
     line = shown_line(exchange.line, secret=exchange.secret, own=own)
-    if line == exchange.line:
+    if line == exchange.line and reply is exchange.reply:
         return exchange
-    return dataclasses.replace(exchange, line=line, command=None)
+    if line == exchange.line:
+        return dataclasses.replace(exchange, reply=reply)
+    return dataclasses.replace(exchange, line=line, command=None, reply=reply)
+
+
+PAGE_TOKEN: Final = re.compile(r"(/s/)[A-Za-z0-9_-]+")
+"""The token in a student's page address (``serve --web``): whoever reads it can open the page."""
+
+
+def shown_reply(reply: Reply) -> Reply:
+    """``reply`` as a screen other than the student's own shows it: a greeting naming the
+    student's web page has its token masked, so a projected dashboard or a shared log never
+    lets one student open another's page."""
+    if reply.key != "session.greeting-watch":
+        return reply
+    return dataclasses.replace(reply, lines=tuple(PAGE_TOKEN.sub(r"\g<1>" + MASK_TEXT, line)
+                                                  for line in reply.lines))

@@ -94,7 +94,7 @@ class ErrorLimits:
     def _is_error(self, exchange: Exchange) -> bool:
         command = exchange.command
         over_junk_limit = False
-        if isinstance(command, Simple | Query) and command.verb in JUNK_VERBS:
+        if isinstance(command, (Simple, Query)) and command.verb in JUNK_VERBS:
             self.junk += 1
             limit = self.policy.junk_command_limit
             over_junk_limit = bool(limit) and self.junk > limit

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .commands import Command
 from .replies import Reply
 from .rules import Rule
-from .state import State
+from .state import State, Verb
 from .verdicts import Verdicts
 
 
@@ -34,6 +34,10 @@ class ReceivedMessage:
     verdicts: Verdicts | None = None
     """SPF, DKIM and DMARC's verdicts, for a scenario with a zone (also in the content's
     Authentication-Results field)."""
+    bare_lf: bool = False
+    """Some text line ended with a bare LF, which a server that accepts bare LFs read as
+    CRLF (Postfix's smtpd_forbid_bare_newline = normalize): kept as text, never an end of
+    the message (RFC 5321 §4.1.1.4 ends it only at <CRLF>.<CRLF>)."""
 
     @property
     def undeclared_8bit(self) -> bool:
@@ -90,6 +94,9 @@ class Exchange:
     ``sent_ahead`` is the driver's, never the engine's: the client had already sent more
     (or hung up) when this reply was written, so it did not wait for it (only a driver told
     to watch for that sets it: ``smtp-sim grade``).
+    ``verb`` is the command's verb as soon as the engine recognised it, even when the rest
+    of the line was refused (``MAIL`` for a 501 to ``MAIL FROM:bob``); ``END_OF_DATA`` for the
+    final dot; None for a line without a known verb, a 334 answer, or no line at all.
     """
 
     line: bytes
@@ -104,3 +111,4 @@ class Exchange:
     rule: Rule | None = None
     secret: bool = False
     sent_ahead: bool = False
+    verb: Verb | None = None

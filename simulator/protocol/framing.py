@@ -69,6 +69,11 @@ def framing_error(line: CommandLine, *, accept_bare_lf: bool) -> str | None:
     return None
 
 
+def framing_fields(line: CommandLine) -> dict[str, object]:
+    """What a framing refusal's reply is about: the limit a line too long went past."""
+    return {"limit": line.limit} if line.too_long else {}
+
+
 @dataclass(frozen=True, slots=True)
 class TextPiece:
     """Part of a message text line; ``ends_line`` when the CRLF was reached."""

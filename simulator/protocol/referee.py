@@ -4,6 +4,10 @@ One Referee per Session. It holds what the rules need and the engine does not: t
 generator, the count of each kind of command, the recipients refused in the open
 transaction, and the shared :class:`~simulator.protocol.memory.Memory` with its clock. The
 strict default (no rules) has no Referee at all, so its hot path pays nothing.
+
+It never sees the Session: at each event the session hands it a frozen
+:class:`SessionFacts`, and it returns a :class:`~simulator.protocol.rules.Decision` (or
+raises the refusal) that the session applies.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import dataclasses
 import math
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from dataclasses import dataclass
+from typing import Final
 
 from .authmatch import AuthFacts
 from .commands import Command, MailFrom, RcptTo
@@ -21,17 +26,13 @@ from .dmarc import evaluate
 from .escape import quote
 from .headers import author_address, header_value
 from .memory import Memory
-from .replies import make_reply
-from .rules import Decision, Event, Facts, Rule, Scenario, decide
+from .policy import Policy
+from .replies import Reply, make_reply
+from .rules import Decision, Event, Facts, Rule, decide
 from .senders import sender_refusal
 from .spf import SpfResult, check_host
 from .state import Verb
-from .verdicts import DkimVerifier, Verdicts, client_ip, dkim_summary, fcrdns
-
-if TYPE_CHECKING:
-    from .events import Exchange
-    from .policy import Policy
-    from .session import Session
+from .verdicts import Verdicts, client_ip, dkim_summary, fcrdns
 
 EVENTS: Final = {verb: Event.END_OF_DATA if verb is Verb.END_OF_DATA else Event(verb.value.lower())
                  for verb in Verb}
@@ -56,21 +57,38 @@ def client_address(peer: str) -> str:
     return host if colon and port.isdigit() and ":" not in host else peer
 
 
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """What the referee may know of its session at one event, as the session says it."""
+
+    peer: str
+    helo: str | None
+    """The HELO/EHLO domain, once given."""
+    sender: str | None
+    """The open transaction's reverse-path (MAIL FROM), if any."""
+    recipients: tuple[str, ...]
+    """The recipients accepted in the open transaction."""
+    user: str | None
+    """Who logged in with AUTH, if anyone."""
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user is not None
+
+
 class Referee:
     """Asks the session's scenario at every event; remembers what the rules count."""
 
-    def __init__(self, scenario: Scenario, *, session_id: str, memory: Memory | None,
-                 timer: Callable[[], float] | None, rng: random.Random | None,
-                 dkim: DkimVerifier | None = None,
-                 required_headers: tuple[str, ...] = ()) -> None:
-        self.scenario = scenario
-        self.required_headers = required_headers
-        """The header fields every message must carry (Policy.required_headers)."""
+    def __init__(self, policy: Policy, *, session_id: str, memory: Memory | None,
+                 timer: Callable[[], float] | None, rng: random.Random | None) -> None:
+        self.policy = policy
+        """The session's server (hostname, accounts, required header fields...)."""
+        scenario = self.scenario = policy.scenario
         self.spf: SpfResult | None = None
         """SPF's verdict on the open transaction's MAIL FROM (a zone's scenario only)."""
         self.verdicts: Verdicts | None = None
         """The verdicts on the message just judged after its final dot."""
-        self._dkim = dkim
+        self._dkim = policy.dkim
         self.memory = memory if memory is not None else Memory()
         self.timer = timer or _no_time
         self._rng = rng
@@ -91,8 +109,7 @@ class Referee:
         if not (scenario.rules or scenario.zone or policy.sender_login_match
                 or policy.required_headers):
             return None
-        return cls(scenario, session_id=session_id, memory=memory, timer=timer, rng=rng,
-                   dkim=policy.dkim, required_headers=policy.required_headers)
+        return cls(policy, session_id=session_id, memory=memory, timer=timer, rng=rng)
 
     @property
     def rng(self) -> random.Random:
@@ -102,9 +119,10 @@ class Referee:
             self._rng = random.Random(self._seed)
         return self._rng
 
-    def greeting(self, session: Session) -> Exchange:
-        """The greeting, naming the scenario, or what a rule at connect says instead."""
-        host = session.policy.hostname
+    def greeting(self, session: SessionFacts) -> tuple[Reply, Decision | None]:
+        """The greeting naming the scenario, or what a rule at connect says instead, and
+        that rule's decision."""
+        host = self.policy.hostname
         reply = (make_reply("session.greeting-scenario", host=host,
                             scenario=quote(self.scenario.name, 40))
                  if self.scenario.rules or self.scenario.zone
@@ -112,26 +130,25 @@ class Referee:
         decision = self.at_connect(session)
         if decision is not None and decision.reply is not None:
             reply = decision.reply
-        return session.decided(b"", None, reply, session.state, decision)
+        return reply, decision
 
-    def at_connect(self, session: Session) -> Decision | None:
+    def at_connect(self, session: SessionFacts) -> Decision | None:
         """Asked before the greeting; a rule's refusal (421, 554) there always closes."""
         decision = self._ask(session, Facts(Event.CONNECT, fault=self._fault()), "")
         if decision is not None and decision.reply is not None:
             return dataclasses.replace(decision, close=True)
         return decision
 
-    def at_command(self, session: Session, verb: Verb, argument: str,
+    def at_command(self, session: SessionFacts, verb: Verb, argument: str,
                    command: Command) -> Decision | None:
         """Asked after the engine's own checks passed, before the command takes effect;
         raises the sender login check's 553 (senders.py) before any rule is asked."""
-        if isinstance(command, MailFrom) and session.policy.sender_login_match:
-            refusal = sender_refusal(session.policy.accounts, session.security.user,
-                                     command.path)
+        if isinstance(command, MailFrom) and self.policy.sender_login_match:
+            refusal = sender_refusal(self.policy.accounts, session.user, command.path)
             if refusal is not None:
                 raise refusal
         event = EVENTS[verb]
-        sender = session.mail.path if session.mail is not None else None
+        sender = session.sender
         address: tuple[str, ...] = ()
         helo = session.helo
         if isinstance(command, MailFrom):
@@ -140,7 +157,7 @@ class Referee:
         elif isinstance(command, RcptTo):
             address = (command.path,)
         elif verb is Verb.DATA:
-            address = tuple(session.recipients)
+            address = session.recipients
         elif verb in (Verb.HELO, Verb.EHLO):
             helo = argument
         limited = self._rate_limited(session) if event is Event.MAIL else False
@@ -153,28 +170,26 @@ class Referee:
                       auth=self._auth_facts(session, address))
         return self._ask(session, facts, address[0] if address else "")
 
-    def at_empty_data(self, session: Session) -> Decision | None:
+    def at_empty_data(self, session: SessionFacts) -> Decision | None:
         """DATA with no accepted recipient: a rule may answer instead of the 503."""
         if not self.refused:
             return None
-        sender = session.mail.path if session.mail is not None else None
-        facts = Facts(Event.DATA, "", (), sender, session.helo, nth=self._count(Event.DATA),
+        facts = Facts(Event.DATA, "", (), session.sender, session.helo, nth=self._count(Event.DATA),
                       authenticated=session.authenticated, no_valid_recipients=True,
                       fault=self._fault())
         return self._ask(session, facts, "")
 
-    def at_end_of_data(self, session: Session, message: bytes) -> Decision | None:
+    def at_end_of_data(self, session: SessionFacts, message: bytes) -> Decision | None:
         """Asked after the final dot: the required header fields first (a message that is
         not one is judged by nothing else), then the rules."""
-        refusal = header_problem(message, self.required_headers)
+        refusal = header_problem(message, self.policy.required_headers)
         if refusal is not None:
             self.verdicts = None
             return Decision(Rule("required-headers", Event.END_OF_DATA, reply=refusal.key),
                             refusal, 0.0, False, False)
-        recipients = tuple(session.recipients)
-        sender = session.mail.path if session.mail is not None else None
+        recipients = session.recipients
         author = author_address(message)
-        facts = Facts(Event.END_OF_DATA, "", recipients, sender, session.helo,
+        facts = Facts(Event.END_OF_DATA, "", recipients, session.sender, session.helo,
                       subject=subject_of(message), body=message, header_from=author,
                       nth=self._count(Event.END_OF_DATA),
                       authenticated=session.authenticated, fault=self._fault(),
@@ -190,10 +205,10 @@ class Referee:
 
     # -- mail authentication against the scenario's zone ----------------------------------
 
-    def _client(self, session: Session) -> str:
+    def _client(self, session: SessionFacts) -> str:
         return client_ip(session.peer, self.scenario.client_address)
 
-    def _auth_facts(self, session: Session, address: tuple[str, ...]) -> AuthFacts:
+    def _auth_facts(self, session: SessionFacts, address: tuple[str, ...]) -> AuthFacts:
         zone = self.scenario.zone
         if not zone:
             return AuthFacts()
@@ -201,7 +216,7 @@ class Referee:
         return AuthFacts(spf=self.spf.result if self.spf else None, null_mx=null_mx,
                          fcrdns=fcrdns(zone, self._client(session)))
 
-    def _judge_message(self, session: Session, message: bytes,
+    def _judge_message(self, session: SessionFacts, message: bytes,
                        author: str | None) -> AuthFacts:
         """DKIM and DMARC after the final dot (RFC 7489 §6.6.2), kept for the header."""
         zone = self.scenario.zone
@@ -229,14 +244,14 @@ class Referee:
     def _fault(self) -> bool:
         return self._faults and self.rng.random() < self.scenario.fault_rate
 
-    def _rate_limited(self, session: Session) -> bool:
+    def _rate_limited(self, session: SessionFacts) -> bool:
         if not self._rates:
             return False
         limit = self.scenario.rate_limit
         return self.memory.count_message(client_address(session.peer), self.timer(),
                                          limit=limit) > limit
 
-    def _greylist(self, session: Session, sender: str | None) -> Callable[[str], bool]:
+    def _greylist(self, session: SessionFacts, sender: str | None) -> Callable[[str], bool]:
         def listed(recipient: str) -> bool:
             triplet = (client_address(session.peer), sender or "", recipient)
             self._wait = self.memory.greylist_wait(
@@ -246,20 +261,20 @@ class Referee:
 
         return listed
 
-    def _ask(self, session: Session, facts: Facts, address: str) -> Decision | None:
+    def _ask(self, session: SessionFacts, facts: Facts, address: str) -> Decision | None:
         def fields() -> dict[str, object]:
             return self._fields(session, facts, address)
 
-        return decide(self.scenario, facts, hostname=session.policy.hostname, rng=self.rng,
+        return decide(self.scenario, facts, hostname=self.policy.hostname, rng=self.rng,
                       fields=fields)
 
-    def _fields(self, session: Session, facts: Facts, address: str) -> dict[str, object]:
+    def _fields(self, session: SessionFacts, facts: Facts, address: str) -> dict[str, object]:
         """What a catalogue reply named by a rule may say (see rules.RULE_FIELDS)."""
         local, _, domain = address.rpartition("@")
         return {
-            "host": session.policy.hostname, "path": quote(address, 200),
+            "host": self.policy.hostname, "path": quote(address, 200),
             "local": quote(local or address, 64), "domain": quote(domain, 100),
-            "forward": quote(f"{local or address}@new.{domain or session.policy.hostname}", 200),
+            "forward": quote(f"{local or address}@new.{domain or self.policy.hostname}", 200),
             "helo": quote(facts.helo or "", 100), "peer": quote(session.peer, 100),
             "wait": math.ceil(self._wait), "limit": self.scenario.rate_limit,
             "author_domain": quote((facts.header_from or "").rpartition("@")[2].lower(), 100),

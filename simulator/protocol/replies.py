@@ -13,22 +13,40 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
 MAX_REPLY_LINE: Final = 512
 """RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets including the code and CRLF."""
 
+NO_FIELDS: Final[Mapping[str, object]] = MappingProxyType({})
+
+
+def _no_fields() -> Mapping[str, object]:
+    return NO_FIELDS
+
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One server reply: a code, an optional enhanced status code, one or more text lines."""
+    """One server reply: a code, an optional enhanced status code, one or more text lines.
+
+    ``fields`` are the facts the reply was built from (``host``, ``limit``, ``path``...), kept
+    read-only beside the text so an explanation reads them instead of parsing the text back;
+    they may name more than the text shows (the limit of a line too long). Two replies with
+    the same code and text are equal whatever their fields.
+    """
 
     code: int
     enhanced: str | None
     lines: tuple[str, ...]
     key: str
+    fields: Mapping[str, object] = field(default_factory=_no_fields, compare=False)
+
+    def fact(self, name: str) -> str:
+        """The field ``name`` as text, or "" when the reply was not built with it."""
+        value = self.fields.get(name)
+        return "" if value is None else str(value)
 
     @property
     def text(self) -> str:
@@ -37,11 +55,11 @@ class Reply:
 
     def with_lines(self, extra: tuple[str, ...]) -> Reply:
         """The same reply with more lines after its text (EHLO's extension keywords)."""
-        return Reply(self.code, self.enhanced, self.lines + extra, self.key)
+        return Reply(self.code, self.enhanced, self.lines + extra, self.key, self.fields)
 
     def without_enhanced(self) -> Reply:
         """The same reply with no enhanced status code (RFC 2034 §3: none for HELO/EHLO)."""
-        return Reply(self.code, None, self.lines, self.key)
+        return Reply(self.code, None, self.lines, self.key, self.fields)
 
     def wire_lines(self) -> list[str]:
         """The lines exactly as sent, without CRLF: ``250-...`` for all but the last."""
@@ -83,6 +101,8 @@ CATALOGUE: Final[Mapping[str, ReplySpec]] = MappingProxyType({
     # -- the session: greeting, hello, goodbye ---------------------------------------------
     "session.greeting": _S(220, None, "{host} ESMTP smtp-sim ready (a teaching server; no mail leaves)"),
     "session.greeting-scenario": _S(220, None, "{host} ESMTP smtp-sim ready, scenario {scenario} (a teaching server; no mail leaves)"),
+    # serve --web: the greeting names the student's own page (the URL is handed in by the driver)
+    "session.greeting-watch": _S(220, None, "{host} ESMTP smtp-sim ready; watch this session explained at {url}"),
     "session.helo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.ehlo": _S(250, None, "{host} Hello {domain}, pleased to meet you"),
     "session.quit": _S(221, "2.0.0", "{host} closing connection, goodbye"),
@@ -244,7 +264,8 @@ HELP_TOPICS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType({
 
 
 def make_reply(key: str, /, **fields: object) -> Reply:
-    """Build the catalogue reply ``key``, filling its template with ``fields``.
+    """Build the catalogue reply ``key``, filling its template with ``fields``, and keep
+    ``fields`` in the reply (a template may leave some out: they are facts all the same).
 
     String fields taken from client input must already be passed through :func:`quote`.
     Raises KeyError for a key that is not in the catalogue.
@@ -253,7 +274,9 @@ def make_reply(key: str, /, **fields: object) -> Reply:
         return _FIXED[key]
     spec = CATALOGUE[key]
     text = spec.template.format(**fields)
-    return Reply(spec.code, spec.enhanced, tuple(text.split("\n")), key)
+    # fields is this call's own dict: the proxy makes it read-only without a copy
+    return Reply(spec.code, spec.enhanced, tuple(text.split("\n")), key,
+                 MappingProxyType(fields))
 
 
 _FIXED: Final[Mapping[str, Reply]] = MappingProxyType({

@@ -347,7 +347,9 @@ def _decision(rule: Rule, rng: random.Random,
         reply = make_reply(HUNG_UP)  # never sent: it tells the lessons what happened
     elif rule.reply is not None:
         custom = rule.reply
-        reply = Reply(custom.code, custom.enhanced, (custom.text,), f"rule.{rule.name}")
+        # the rule's own text, with the facts a catalogue reply would have been built from
+        reply = Reply(custom.code, custom.enhanced, (custom.text,), f"rule.{rule.name}",
+                      MappingProxyType(fields()))
     close = rule.disconnect or (reply is not None and reply.code == 421)
     return Decision(rule, reply, delay, close, silent=rule.disconnect and rule.reply is None)
 

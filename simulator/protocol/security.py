@@ -22,12 +22,17 @@ NEED_TLS: Final = frozenset({Verb.MAIL, Verb.RCPT, Verb.DATA, Verb.AUTH})
 """Commands refused before STARTTLS when TLS is required (RFC 3207 §4)."""
 NEED_AUTH: Final = frozenset({Verb.MAIL, Verb.RCPT, Verb.DATA})
 """Commands refused before AUTH when authentication is required (RFC 4954 §6)."""
+EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
+                          "SMTPUTF8", "HELP")
+"""The keywords EHLO always lists (STARTTLS and AUTH go after the third, when offered)."""
 
 
 def offered(policy: Policy, verb: Verb) -> bool:
-    """False for STARTTLS and AUTH on a server that does not offer them (then 502)."""
+    """False for STARTTLS and AUTH on a server that does not offer them (then 502). On an
+    implicit-TLS port STARTTLS is known but TLS is already on: 503 (RFC 3207 §4.2, as
+    Postfix's smtps answers "TLS already active"), never "not implemented"."""
     if verb is Verb.STARTTLS:
-        return policy.tls
+        return policy.tls or policy.implicit_tls
     if verb is Verb.AUTH:
         return policy.auth
     return True
@@ -89,6 +94,12 @@ class Security:
 
     def extensions(self) -> tuple[str, ...]:
         return extensions(self._policy, tls=self.tls)
+
+    def ehlo_keywords(self) -> tuple[str, ...]:
+        """Every line of the EHLO reply after the greeting line (RFC 5321 §4.1.1.1)."""
+        size = self._policy.max_message_size
+        keywords = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
+        return keywords[:3] + self.extensions() + keywords[3:]
 
     def starttls(self) -> Reply:
         """RFC 3207 §4: 220, then the handshake; 503 when already on TLS, 454 without means."""

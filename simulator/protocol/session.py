@@ -5,13 +5,18 @@ The driver calls :meth:`Session.greeting` once, feeds whatever bytes arrive to
 go on, close, or start TLS and call :meth:`Session.tls_started`. No sockets, no clock (the
 driver may pass one for the Received: header), no threads: the same bytes give the same
 Exchanges however they are split.
+
+The input is read in one of three modes (:data:`READERS`, as h11 picks a reader by state):
+command lines, the message text after 354 (messagetext.py), the answers of AUTH's 334
+dialogue. The state changes only through state.py's tables (:func:`~.state.advance`).
 """
 
 from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Final
 
 from .commands import (
@@ -25,6 +30,7 @@ from .commands import (
     Query,
     RcptTo,
     Simple,
+    check_parameters,
     fail,
     help_reply,
 )
@@ -32,20 +38,26 @@ from .credentials import hidden
 from .errorlimits import ErrorLimits
 from .escape import quote
 from .events import Envelope, Exchange, ReceivedMessage, Then
-from .framing import MAX_TEXT_LINE, CommandLine, Framer, TextLine, TextPiece
+from .framing import CommandLine, Framer
 from .memory import Memory
+from .messagetext import MessageText
 from .policy import Policy
-from .readers import parse_line, split_line
-from .referee import Referee
+from .readers import NEED_DATA, Mode, NeedData, parse_line, split_line
+from .referee import Referee, SessionFacts
 from .replies import Reply, make_reply
 from .rules import Decision
 from .security import Security
-from .state import State, Verb
+from .state import State, Turn, Verb, advance
 from .trace import fixed_clock, received_header
 
-EHLO_EXTENSIONS: Final = ("PIPELINING", "SIZE {size}", "8BITMIME", "ENHANCEDSTATUSCODES",
-                          "SMTPUTF8", "HELP")
 _END_OF_DATA_LINE: Final = b".\r\n"
+# The input loop's constants, read as module globals: cheaper than an enum's attributes.
+_CLOSED: Final = State.CLOSED
+_DATA: Final = State.DATA
+_COMMAND: Final = Mode.COMMAND
+_TEXT: Final = Mode.TEXT
+_AUTH_ANSWER: Final = Mode.AUTH_ANSWER
+_HELLOS: Final = frozenset({Verb.HELO, Verb.EHLO})
 
 
 class Session:
@@ -62,6 +74,7 @@ class Session:
         memory: Memory | None = None,
         timer: Callable[[], float] | None = None,
         rng: random.Random | None = None,
+        watch_url: str | None = None,
     ) -> None:
         # memory, timer: one server's, for the referee; tls_available False: STARTTLS is 454
         self.policy, self.peer, self.session_id = policy or Policy(), peer, session_id
@@ -72,9 +85,12 @@ class Session:
         self.recipients: list[str] = []
         self.messages_accepted = self._queued = 0
         self.limits = ErrorLimits(self.policy, memory=memory, timer=timer, peer=peer)  # delays, 421
-        self._start_text()  # the message text's buffers and counters
+        self._text: MessageText | None = None
+        """The message text being received (after 354 only)."""
         self.security = Security(self.policy, tls_available=tls_available)
         """TLS and AUTH: ``security.tls``, ``security.user`` (who logged in)."""
+        self.watch_url = watch_url
+        """Where this session is shown explained (``serve --web``): the greeting names it."""
         self.referee = Referee.of(self.policy, session_id=session_id, memory=memory,
                                   timer=timer, rng=rng)  # None for the strict default
 
@@ -83,9 +99,21 @@ class Session:
     def greeting(self) -> Exchange:
         """The 220 the server sends when a client connects."""
         if self.referee is None:
-            return self.decided(b"", None, make_reply("session.greeting",
-                                                       host=self.policy.hostname), self.state, None)
-        return self.referee.greeting(self)
+            return self._decided(b"", None, None, self.ready_reply(None), self.state, None)
+        reply, decision = self.referee.greeting(self._facts())
+        if self.watch_url is not None and (decision is None or decision.reply is None):
+            reply = self.ready_reply(None)  # serve --web: the page, unless a rule answered
+        return self._decided(b"", None, None, reply, self.state, decision)
+
+    def ready_reply(self, scenario: str | None) -> Reply:
+        """The 220 of a server ready to talk (RFC 5321 §4.2: the text after the code is free):
+        it names the session's web page when there is one, else the ``scenario`` played."""
+        host = self.policy.hostname
+        if self.watch_url is not None:
+            return make_reply("session.greeting-watch", host=host, url=self.watch_url)
+        if scenario is not None:
+            return make_reply("session.greeting-scenario", host=host, scenario=scenario)
+        return make_reply("session.greeting", host=host)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -94,22 +122,12 @@ class Session:
         self._framer.feed(data)
         out: list[Exchange] = []
         security = self.security
-        while self.state is not State.CLOSED and not security.handshake_due:
-            if self.state is State.DATA:
-                if self._line_size == 0 and self._receive_text_block():
-                    continue
-                piece = self._framer.next_text_piece()
-                if piece is None:
-                    break
-                exchange = self._receive_text(piece)
-            else:
-                line = self._framer.next_command_line(security.line_limit(self._framer))
-                if line is None:
-                    break
-                secret = security.secret(line)  # asked before the line opens or ends AUTH
-                exchange = (self._receive_command(line) if security.dialogue is None
-                            else self._receive_auth_answer(line))
-                exchange = hidden(exchange) if secret else exchange  # credentials.py
+        while self.state is not _CLOSED and not security.handshake_due:
+            mode = (_TEXT if self.state is _DATA
+                    else _COMMAND if security.dialogue is None else _AUTH_ANSWER)
+            exchange = READERS[mode](self)
+            if exchange is NEED_DATA:
+                break
             if exchange is not None:
                 out.extend(self._counted(exchange))
         if self.closed or security.handshake_due:
@@ -122,7 +140,8 @@ class Session:
         """The driver finished the TLS handshake: start over, as RFC 3207 §4.2 asks (EHLO
         again; it now offers AUTH instead of STARTTLS)."""
         self.security.tls_started()
-        self.state, self.helo, self.esmtp = State.CONNECTED, None, False
+        self.state = advance(self.state, Turn.TLS_STARTED)
+        self.helo, self.esmtp = None, False
         self._reset_transaction()
         self._framer.clear()
 
@@ -159,7 +178,35 @@ class Session:
         self.messages_accepted -= 1
         reply = make_reply("data.storage-full" if full else "data.storage-failed")
         return Exchange(exchange.line, exchange.command, reply, exchange.state_before,
-                        exchange.state_after)
+                        exchange.state_after, verb=exchange.verb)
+
+    # -- the readers, one per input mode --------------------------------------------------
+
+    def _read_command(self) -> Exchange | NeedData:
+        line = self._framer.next_command_line(self.security.line_limit(self._framer))
+        if line is None:
+            return NEED_DATA
+        secret = self.security.secret(line)  # asked before the line opens or ends AUTH
+        exchange = self._receive_command(line)
+        return hidden(exchange) if secret else exchange  # credentials.py
+
+    def _read_auth_answer(self) -> Exchange | NeedData:
+        """One line of the 334 dialogue (RFC 4954 §4): never a command, whatever it says."""
+        line = self._framer.next_command_line(self.security.line_limit(self._framer))
+        if line is None:
+            return NEED_DATA
+        secret = self.security.secret(line)
+        exchange = Exchange(line.raw, AuthAnswer(), self.security.answer(line), self.state,
+                            self.state)
+        return hidden(exchange) if secret else exchange
+
+    def _read_text(self) -> Exchange | NeedData | None:
+        """Message text: nothing to answer until the lone ``.`` line."""
+        assert self._text is not None  # DATA's 354 started it
+        end = self._text.read(self._framer)
+        if end is None:
+            return NEED_DATA
+        return self._end_of_text() if end else None
 
     # -- commands -------------------------------------------------------------------------
 
@@ -171,37 +218,45 @@ class Session:
         try:
             verb, argument = split_line(line, self.policy)
             smtputf8 = self.mail is not None and self.mail.smtputf8
-            command, after = parse_line(verb, argument, state=self.state,
+            command, after = parse_line(verb, argument, state=self.state, policy=self.policy,
                                         security=self.security, smtputf8=smtputf8)
             if self.referee is not None:
-                decision = self.referee.at_command(self, verb, argument, command)
+                decision = self.referee.at_command(self._facts(), verb, argument, command)
             if decision is not None and decision.reply is not None:
                 reply = decision.reply  # a rule refused it: the command has no effect
             else:
                 reply = self._execute(command)
-                self.state = after
+                self.state = after  # state.py's TRANSITIONS, looked up by parse_line
         except ProtocolError as err:
             reply = err.reply
             if reply.key == "sequence.data-before-rcpt" and self.referee is not None:
-                decision = self.referee.at_empty_data(self)
+                decision = self.referee.at_empty_data(self._facts())
                 reply = decision.reply if decision and decision.reply else reply
-        if verb in (Verb.HELO, Verb.EHLO):
+        if verb in _HELLOS:
             reply = reply.without_enhanced()  # RFC 2034 §3
         if self.referee is not None:
             self.referee.noted(verb, reply.code)
-        return self.decided(line.raw, command, reply, before, decision)
+        return self._decided(line.raw, verb, command, reply, before, decision)
 
-    def decided(self, line: bytes, command: Command | None, reply: Reply, before: State,
-                 decision: Decision | None, message: ReceivedMessage | None = None) -> Exchange:
+    def _facts(self) -> SessionFacts:
+        """What the referee may know of this session now."""
+        return SessionFacts(self.peer, self.helo, self.mail.path if self.mail else None,
+                            tuple(self.recipients), self.security.user)
+
+    def _decided(self, line: bytes, verb: Verb | None, command: Command | None, reply: Reply,
+                 before: State, decision: Decision | None,
+                 message: ReceivedMessage | None = None) -> Exchange:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
         if (decision is not None and decision.close) or reply.code == 421:
-            self.state = State.CLOSED  # RFC 5321 §3.8: 421 closes the channel
-        then = (Then.CLOSE if self.state is State.CLOSED
+            self.state = advance(self.state, Turn.CLOSE)  # RFC 5321 §3.8
+        then = (Then.CLOSE if self.state is _CLOSED
                 else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)
         if decision is None:
-            return Exchange(line, command, reply, before, self.state, then, message=message)
+            return Exchange(line, command, reply, before, self.state, then, message=message,
+                            verb=verb)
         return Exchange(line, command, reply, before, self.state, then, message=message,
-                        delay=decision.delay, hang_up=decision.silent, rule=decision.rule)
+                        delay=decision.delay, hang_up=decision.silent, rule=decision.rule,
+                        verb=verb)
 
     def _execute(self, command: Command) -> Reply:
         host = self.policy.hostname
@@ -213,7 +268,8 @@ class Session:
             case RcptTo(path=path):
                 return self._rcpt_to(path)
             case Simple(verb=Verb.DATA):
-                self._start_text()
+                self._text = MessageText(max_size=self.policy.max_message_size,
+                                         accept_bare_lf=self.policy.accept_bare_lf)
                 return make_reply("data.start")
             case Simple(verb=Verb.RSET):
                 self._reset_transaction()
@@ -240,24 +296,10 @@ class Session:
         fields = {"host": self.policy.hostname, "domain": quote(domain)}
         if verb is Verb.HELO:
             return make_reply("session.helo", **fields)
-        size = self.policy.max_message_size
-        keywords = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
-        keywords = keywords[:3] + self.security.extensions() + keywords[3:]
-        return make_reply("session.ehlo", **fields).with_lines(keywords)
-
-    def _receive_auth_answer(self, line: CommandLine) -> Exchange:
-        """One line of the 334 dialogue (RFC 4954 §4): never a command, whatever it says."""
-        reply = self.security.answer(line)
-        return Exchange(line.raw, AuthAnswer(), reply, self.state, self.state)
+        return make_reply("session.ehlo", **fields).with_lines(self.security.ehlo_keywords())
 
     def _mail_from(self, command: MailFrom) -> Reply:
-        if not self.esmtp and (command.size is not None or command.body or command.smtputf8):
-            # RFC 5321 §4.1.1.2: parameters exist only for extensions EHLO announced.
-            first = "SIZE" if command.size is not None else ("BODY" if command.body else "SMTPUTF8")
-            raise fail("syntax.parameters-need-ehlo", argument=first)
-        limit = self.policy.max_message_size
-        if command.size is not None and command.size > limit:
-            raise fail("limits.size-declared-too-big", size=command.size, limit=limit)
+        check_parameters(command, esmtp=self.esmtp, max_size=self.policy.max_message_size)
         self.mail = command
         key = "mail.accepted" if command.path.isascii() else "mail.accepted-utf8"  # RFC 6531 §3.7.4
         return make_reply(key, path=quote(command.path, 200))
@@ -271,102 +313,33 @@ class Session:
         return make_reply(key, path=quote(path, 200))
 
     def _reset_transaction(self) -> None:
-        self.mail = None
-        self.recipients = []
+        self.mail, self.recipients = None, []
 
-    # -- message text ----------------------------------------------------------------------
-
-    def _start_text(self) -> None:
-        self._text = bytearray()
-        self._text_size = 0
-        self._line_size = 0
-        self._text_line = TextLine(bare_lf_ends=self.policy.accept_bare_lf)
-        self._text_problems: list[str] = []
-
-    def _receive_text(self, piece: TextPiece) -> Exchange | None:
-        """Take one piece of message text; at the lone ``.`` line, answer for the message."""
-        at_line_start = self._line_size == 0
-        if at_line_start and piece.ends_line and piece.content == b".":
-            return self._end_of_text()
-        content = piece.content
-        if at_line_start and content.startswith(b"."):
-            content = content[1:]  # RFC 5321 §4.5.2: dot-unstuffing
-        self._line_size = 0 if piece.ends_line else self._line_size + len(content)  # from CRLF
-        if self._text_line.add(content, piece.ends_line):  # RFC 5321 §4.5.3.1.6
-            self._note_problem("data.line-too-long")
-        if b"\r" in content:
-            self._note_problem("data.bare-cr")
-        if b"\n" in content:
-            if self.policy.accept_bare_lf:
-                content = content.replace(b"\n", b"\r\n")
-            else:
-                self._note_problem("data.bare-lf")
-        if piece.ends_line:
-            content += b"\r\n"
-        self._add_text(content)
-        return None
-
-    def _receive_text_block(self) -> bool:
-        """Take every complete text line before the end of the message in one go.
-
-        The fast path for ordinary text: it gives exactly what :meth:`_receive_text` would
-        give line by line, and hands anything unusual (bare CR or LF) back to that path.
-        Returns False when there was no complete line to take.
-        """
-        block = self._framer.next_text_block()
-        if block is None:
-            return False
-        crlf = block.count(b"\r\n")
-        if block.count(b"\r") != crlf or block.count(b"\n") != crlf:
-            for line in block.split(b"\r\n")[:-1]:
-                self._receive_text(TextPiece(line, ends_line=True))
-            return True
-        if block.startswith(b".") or b"\r\n." in block:  # RFC 5321 §4.5.2: dot-unstuffing
-            lines = [line[1:] if line.startswith(b".") else line for line in block.split(b"\r\n")]
-            block = b"\r\n".join(lines)
-        if max(map(len, block.split(b"\r\n"))) + 2 > MAX_TEXT_LINE:
-            self._note_problem("data.line-too-long")
-        self._add_text(block)
-        return True
-
-    def _add_text(self, content: bytes) -> None:
-        """Count unstuffed text against SIZE and keep it, unless the message is lost already."""
-        self._text_size += len(content)
-        if self._text_size > self.policy.max_message_size:
-            self._note_problem("limits.message-too-big")
-        if not self._text_problems:
-            self._text += content
-
-    def _note_problem(self, key: str) -> None:
-        if key not in self._text_problems:
-            self._text_problems.append(key)
-            self._text = bytearray()  # the message is lost anyway: free its memory
+    # -- message text (messagetext.py) ---------------------------------------------------
 
     def _end_of_text(self) -> Exchange:
-        before, size = self.state, self._text_size
+        before, text = self.state, self._text
+        assert text is not None
         message: ReceivedMessage | None = None
-        problems = self._text_problems
         decision: Decision | None = None  # a rule's verdict on the whole message
-        if problems:
-            key = min(problems, key=_PROBLEM_ORDER.index)
-            reply = make_reply(key, limit=self.policy.max_message_size)
-        else:
+        reply = text.refusal()
+        if reply is None:
             if self.referee is not None:
-                decision = self.referee.at_end_of_data(self, bytes(self._text))
+                decision = self.referee.at_end_of_data(self._facts(), text.content)
             if decision is not None and decision.reply is not None:
                 reply = decision.reply  # refused by a rule (spam...): nothing is kept
             else:
-                message = self._accept_message()
+                message = self._accept_message(text.content, bare_lf=text.bare_lf_read)
                 reply = make_reply("data.accepted", queue_id=message.queue_id)
         self._reset_transaction()
-        self._start_text()
-        self.state = State.GREETED
+        self._text = None  # its memory goes with it
+        self.state = advance(self.state, Verb.END_OF_DATA)
         if self.referee is not None:
             self.referee.noted(Verb.END_OF_DATA, reply.code)
-        return self.decided(_END_OF_DATA_LINE, EndOfData(size), reply, before, decision,
-                             message)
+        return self._decided(_END_OF_DATA_LINE, Verb.END_OF_DATA, EndOfData(text.size), reply,
+                             before, decision, message)
 
-    def _accept_message(self) -> ReceivedMessage:
+    def _accept_message(self, content: bytes, *, bare_lf: bool) -> ReceivedMessage:
         self.messages_accepted += 1
         self._queued += 1  # never reused, even when storage fails (see storage_failed)
         queue_id = f"{self.session_id}-{self._queued}"
@@ -378,7 +351,8 @@ class Session:
                                  authenticated=self.authenticated)
         verdicts = self.referee.verdicts if self.referee else None
         stamp = verdicts.header(self.policy.hostname) if verdicts else b""  # RFC 8601 §5
-        return ReceivedMessage(queue_id, envelope, header + stamp + bytes(self._text), verdicts)
+        return ReceivedMessage(queue_id, envelope, header + stamp + content, verdicts,
+                               bare_lf=bare_lf)
 
     # -- closing --------------------------------------------------------------------------
 
@@ -390,11 +364,17 @@ class Session:
         return [exchange]
 
     def _close(self, key: str) -> Exchange:
-        before, self.state = self.state, State.CLOSED
+        before, self.state = self.state, advance(self.state, Turn.CLOSE)
         self._framer.clear()
         reply = make_reply(key, host=self.policy.hostname)
-        return Exchange(b"", None, reply, before, State.CLOSED, Then.CLOSE)
+        return Exchange(b"", None, reply, before, self.state, Then.CLOSE)
 
 
-_PROBLEM_ORDER: Final = ("limits.message-too-big", "data.line-too-long", "data.bare-lf",
-                         "data.bare-cr")
+READERS: Final[Mapping[Mode, Callable[[Session], Exchange | NeedData | None]]] = \
+    MappingProxyType({
+        Mode.COMMAND: Session._read_command,
+        Mode.TEXT: Session._read_text,
+        Mode.AUTH_ANSWER: Session._read_auth_answer,
+    })
+"""The reader of each input mode: an Exchange to send, None when the input needed no
+reply (a line of message text), or NEED_DATA when more bytes must come first."""

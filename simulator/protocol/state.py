@@ -2,7 +2,9 @@
 
 A legal move is a key in :data:`TRANSITIONS`; an illegal move is a key in
 :data:`SEQUENCE_ERRORS`, which names the reply that explains it (RFC 5321 §4.1.4, §3.3).
-The console draws its state diagram from these tables.
+The console draws its state diagram from these tables. What moves a session without a
+command of the client's (a 421, the end of a TLS handshake) is in :data:`TURNS`; a session
+changes its state only through :func:`advance`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from typing import Final
 
 class State(enum.Enum):
     """Where an SMTP session is."""
+
+    __hash__ = object.__hash__
+    """Members are singletons: hashed by identity, in C (Enum's own hash is Python code
+    hashing the name), as every command looks its move up in the tables below."""
 
     CONNECTED = "connected"
     """Greeting sent; the client has not said HELO or EHLO yet."""
@@ -32,6 +38,8 @@ class State(enum.Enum):
 
 class Verb(enum.Enum):
     """The commands the engine implements, plus the end of the message text."""
+
+    __hash__ = object.__hash__  # as State's
 
     HELO = "HELO"
     EHLO = "EHLO"
@@ -107,6 +115,33 @@ SEQUENCE_ERRORS: Final[Mapping[tuple[State, Verb], str]] = MappingProxyType({
     (State.RCPT, Verb.AUTH): "sequence.auth-in-transaction",
 })
 """(state, verb) -> catalogue key of the 503 that explains why the move is illegal."""
+
+
+class Turn(enum.Enum):
+    """A move the server makes without a command of the client's."""
+
+    CLOSE = "close"
+    """A 421 (or a rule's disconnect): RFC 5321 §3.8, the channel closes in any state."""
+    TLS_STARTED = "tls-started"
+    """The TLS handshake finished: RFC 3207 §4.2, the session starts over before EHLO."""
+
+
+def _build_turns() -> dict[tuple[State, Turn], State]:
+    table = {(state, Turn.CLOSE): State.CLOSED for state in State}
+    table |= {(state, Turn.TLS_STARTED): State.CONNECTED for state in _OPEN}
+    table[State.CLOSED, Turn.TLS_STARTED] = State.CLOSED  # a closed session stays closed
+    return table
+
+
+TURNS: Final[Mapping[tuple[State, Turn], State]] = MappingProxyType(_build_turns())
+"""(state, turn) -> state after it."""
+
+
+def advance(state: State, move: Verb | Turn) -> State:
+    """The state after ``move``: a legal command (see :func:`next_state`) or a turn."""
+    if isinstance(move, Turn):
+        return TURNS[state, move]
+    return TRANSITIONS[state, move]
 
 
 def next_state(state: State, verb: Verb) -> State | str:

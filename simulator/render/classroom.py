@@ -50,6 +50,9 @@ STUCK_REPEATS: Final = 3
 """...and so is one who got the same error reply this many times in a row."""
 SORTS: Final = ("connected", "activity", "name", "steps", "errors")
 """The orders the sessions table cycles through (the first is the default)."""
+_NO_TRANSCRIPT: Final[deque[Exchange]] = deque(maxlen=0)
+"""Every record's transcript when none is shown (no dashboard, no web page): holds nothing,
+and an empty deque of its own would cost each connection 760 octets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +206,8 @@ class ClassModel:
         record = self.sessions.get(session_id)
         if record is None:
             record = SessionRecord(session_id, peer, started=now, last_activity=now,
-                                   last_step=now)
+                                   last_step=now, transcript=deque(maxlen=TRANSCRIPT_LIMIT)
+                                   if self.transcripts else _NO_TRANSCRIPT)
             self.sessions[session_id] = record
             self.total_sessions += 1
             self._forget_old()

@@ -96,7 +96,7 @@ def idle(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
 
 
-def _cells(record: SessionRecord, model: ClassModel, lang: str,
+def cells(record: SessionRecord, model: ClassModel, lang: str,
            now: float) -> tuple[str, ...]:
     yes, no = say(lang, "dashboard", "yes"), say(lang, "dashboard", "no")
     state = (say(lang, "dashboard", "discarded") if record.discarded else
@@ -176,7 +176,7 @@ def table_fragments(model: ClassModel, choices: Choices, now: float, width: int,
             style = "class:dash.newest"
         if record.session_id == choices.selected:
             style += " class:dash.selected"
-        text = fit(_row(_cells(record, model, choices.lang, now), shown, widths), width)
+        text = fit(_row(cells(record, model, choices.lang, now), shown, widths), width)
         out += [(style.strip(), text), ("", "\n")]
     return out
 

@@ -131,10 +131,13 @@ def message_lines(message: MessageRecord, lang: str, width: int, *,
         return lines
     head, _, body = message.content.partition(b"\r\n\r\n")
     lines += para("class:dash.heading", say(lang, "dashboard", "message-header"))
-    lines += [line for raw_line in head.split(b"\r\n") for line in para("", show_bytes(raw_line))]
+    # A tab (a folded header line starts with one) is shown as the space it stands for;
+    # the raw view keeps every byte as it came.
+    lines += [line for raw_line in head.split(b"\r\n")
+              for line in para("", show_bytes(raw_line.expandtabs(4)))]
     lines += para("class:dash.heading", say(lang, "dashboard", "message-body"))
     lines += [line for raw_line in body.removesuffix(b"\r\n").split(b"\r\n")
-              for line in para("", show_bytes(raw_line))]
+              for line in para("", show_bytes(raw_line.expandtabs(4)))]
     return lines
 
 

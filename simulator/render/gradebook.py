@@ -51,8 +51,10 @@ class _Session:
     accepted_replies: int = 0
     """250s at the final dot (counted for logs written without message records)."""
     hung_up_in_data: int = 0
-    steps: dict[str, tuple[set[str], int]] = field(default_factory=dict)
-    """Per lesson id: the step ids ticked, and how many steps the lesson has."""
+    steps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per lesson id: the most steps the tutor counted done at once, and how many it has.
+    The most, not the last: a step met inside a transaction is undone when the transaction
+    ends unfinished, and the report says how far the student got."""
 
     def name(self) -> str:
         return self.student or self.helo or self.client.rpartition(":")[0] or self.client
@@ -177,12 +179,10 @@ class Collector:
 
     def _step(self, session: _Session, record: Mapping[str, object]) -> None:
         self._student(session, record)
-        lesson, step, total = _text(record, "lesson"), _text(record, "step"), record["total"]
-        assert isinstance(total, int)  # _written_by_serve
-        done, _ = session.steps.get(lesson, (set(), total))
-        if len(done) < STEP_LIMIT:
-            done.add(step)
-        session.steps[lesson] = (done, total)
+        lesson, done, total = _text(record, "lesson"), record["done"], record["total"]
+        assert isinstance(done, int) and isinstance(total, int)  # _written_by_serve
+        best, _ = session.steps.get(lesson, (0, total))
+        session.steps[lesson] = (max(best, done), total)
 
     def _message(self, session: _Session, record: Mapping[str, object]) -> None:
         self._messages_seen = True
@@ -201,11 +201,11 @@ class Collector:
 
     def _row(self, name: str, sessions: list[_Session]) -> Row:
         mistakes: Counter[str] = Counter()
-        lessons: dict[str, tuple[set[str], int]] = {}
+        lessons: dict[str, tuple[int, int]] = {}
         for session in sessions:
             mistakes.update(session.mistakes)
             for lesson, (done, total) in session.steps.items():
-                lessons[lesson] = (lessons.get(lesson, (set(), 0))[0] | done, total)
+                lessons[lesson] = (max(lessons.get(lesson, (0, 0))[0], done), total)
         if self._messages_seen:
             accepted = sum(s.accepted for s in sessions)
             discarded = sum(s.discarded for s in sessions)
@@ -213,7 +213,7 @@ class Collector:
             accepted = sum(s.accepted_replies for s in sessions)
             discarded = sum(s.hung_up_in_data for s in sessions)
         return Row(
-            name=name, lessons=tuple((lesson, len(done), total)
+            name=name, lessons=tuple((lesson, done, total)
                                      for lesson, (done, total) in lessons.items()),
             first=min(s.first for s in sessions), last=max(s.last for s in sessions),
             sessions=len(sessions), commands=sum(s.commands for s in sessions),
@@ -272,9 +272,9 @@ def _written_by_serve(record: Mapping[str, object]) -> bool:
         return key in CATALOGUE or (key.startswith("rule.") and len(key) <= NAME_LIMIT
                                     and type(code) is int and 200 <= code <= 599)
     if event == "step":
-        total = record.get("total")
+        done, total = record.get("done"), record.get("total")
         return bool(_text(record, "lesson") and _text(record, "step")) and (
-            isinstance(total, int) and not isinstance(total, bool) and 0 < total <= STEP_LIMIT)
+            type(total) is int and type(done) is int and 0 <= done <= total <= STEP_LIMIT)
     return event in _EVENTS
 
 

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from simulator.protocol import EndOfData, Exchange
-from simulator.protocol.credentials import shown_line
+from simulator.protocol.credentials import shown_line, shown_reply
 from simulator.protocol.escape import show_bytes
 
 MAX_SHOWN: Final = 120
@@ -60,7 +60,7 @@ def _server_side(exchange: Exchange) -> str:
 
 
 def _reply_side(exchange: Exchange) -> str:
-    reply = exchange.reply
+    reply = shown_reply(exchange.reply)  # the one rule of what a shared screen may show
     more = len(reply.lines) - 1
     first = reply.wire_lines()[0] if more else reply.to_bytes()[:-2].decode("ascii")
     return f"{first} (+{more} lines)" if more else first

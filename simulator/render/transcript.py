@@ -8,7 +8,6 @@ lines ``<-  `` and errors ``<** `` (as swaks does); client bytes are always show
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
@@ -271,11 +270,3 @@ def event_json(event: Event, lang: str) -> dict[str, object]:
     if event.tls is not None:
         record["tls"] = {"version": event.tls.version, "cipher": event.tls.cipher}
     return record
-
-
-def format_json(steps: Sequence[Event], lang: str, *, unsent: int = 0) -> str:
-    """Machine-readable: one object per step, replies with key, wire lines and explanation
-    (credentials masked, as in :func:`format_markdown`)."""
-    records = [event_json(step, lang) for step in shared(steps)]
-    return json.dumps({"lang": lang, "steps": records, "unsent_lines": unsent},
-                      ensure_ascii=False, indent=2)

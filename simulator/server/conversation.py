@@ -26,7 +26,7 @@ import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Final, TypeVar
+from typing import Final
 
 import trio
 
@@ -41,18 +41,18 @@ from simulator.server.closing import (
     say_last,
 )
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
+from simulator.server.feeds import Publish
 from simulator.server.notices import notice
 from simulator.server.store import MemoryFull, Store
-from simulator.server.tls import HandshakeFailed, start_tls
+from simulator.server.tcp import SocketConnection
+from simulator.server.tls import HandshakeFailed, UpgradableStream, start_tls
 
 _STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
-Publish = Callable[[Exchange], None]
 Farewell = Callable[[Exchange], Awaitable[Exchange]]
 """The 221 to QUIT -> the 221 to send (``serve --lesson``'s names the steps done)."""
 ASK_SECONDS: Final = 1.0
 """How long a Farewell may take; past it the plain 221 goes out."""
-T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -67,34 +67,6 @@ def _local_time(second: int) -> datetime.datetime:
     # The header shows whole seconds, and finding the local zone is the costly part: once
     # per second is enough.
     return datetime.datetime.fromtimestamp(second).astimezone()
-
-
-def publisher(feed: trio.MemorySendChannel[Exchange] | None) -> Publish:
-    """A function that offers each Exchange to ``feed`` without ever waiting.
-
-    A watcher that falls behind a bounded channel misses Exchanges instead of stalling the
-    session; a watcher that went away is ignored.
-    """
-    if feed is None:
-        return _ignore
-
-    def publish(exchange: Exchange) -> None:
-        offer(feed, exchange)
-
-    return publish
-
-
-def offer(feed: trio.MemorySendChannel[T], item: T) -> bool:
-    """Put ``item`` on ``feed`` if there is room now; drop it if not, or if nobody listens."""
-    try:
-        feed.send_nowait(item)
-    except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
-        return False
-    return True
-
-
-def _ignore(exchange: Exchange) -> None:
-    del exchange
 
 
 async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
@@ -175,13 +147,7 @@ class _Talk:
         (see :meth:`deliver`); a fresh deadline starts after each message.
         """
         session = self.session
-        greeting = session.greeting()
-        if self.watch and await self.ahead():
-            greeting = dataclasses.replace(greeting, sent_ahead=True)
-        self.publish(greeting)
-        await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())])
-        if greeting.then is Then.CLOSE:  # a scenario refused the connection (421, 554)
-            await self.follow(greeting)
+        if not await self.greet():
             return
         while True:
             with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
@@ -194,6 +160,20 @@ class _Talk:
                 return
             if pending is None or not await self.deliver(pending):
                 return
+
+    async def greet(self) -> bool:
+        """Send the greeting; False when a scenario refused the connection (421, 554). (Its
+        own method: the greeting is not kept alive while the client is silent.)"""
+        greeting = self.session.greeting()
+        if self.watch and await self.ahead():
+            greeting = dataclasses.replace(greeting, sent_ahead=True)
+        self.publish(greeting)
+        await self.send([(greeting.delay, b"" if greeting.hang_up else greeting.reply.to_bytes())],
+                        receive_next=greeting.then is Then.CONTINUE)
+        if greeting.then is Then.CLOSE:
+            await self.follow(greeting)
+            return False
+        return True
 
     async def until_message(self, waiting: trio.CancelScope) -> list[Exchange] | None:
         """Answer commands until a chunk completes a message; that chunk's Exchanges,
@@ -209,6 +189,9 @@ class _Talk:
             exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
             if self.watch and exchanges:
                 exchanges = await self.mark_ahead(exchanges, bytes(data))
+            elif len(exchanges) > 1:  # pipelined (RFC 2920): all but the last came unanswered
+                exchanges = [dataclasses.replace(e, sent_ahead=True) for e in exchanges[:-1]
+                             ] + exchanges[-1:]
             deadline.renew(waiting, session, exchanges)
             for exchange in exchanges:
                 if exchange.message is not None:
@@ -218,7 +201,7 @@ class _Talk:
             waited = sum(delay for delay, _ in segments)
             if waited:  # the server's own waiting (a rule's, the error slowdown's) is not
                 waiting.deadline += waited  # the client's silence
-            await self.send(segments)
+            await self.send(segments, receive_next=last is None)
             if last is not None and not await self.follow(last):
                 return None
 
@@ -251,14 +234,15 @@ class _Talk:
         tail, last = _replies([quit_], self.publish)
         return segments + tail, last
 
-    async def send(self, segments: Segments) -> None:
+    async def send(self, segments: Segments, *, receive_next: bool = False) -> None:
         """Send replies; each segment after its delay (a scenario rule asked the server to
-        wait), none for a silent disconnect."""
+        wait), none for a silent disconnect. ``receive_next``: the loop receives next, so
+        the last write may leave its yield to that receive (see :func:`_write`)."""
         for delay, wire in segments:
             if delay:
                 await trio.sleep(delay)
             if wire:
-                await self.stream.send_all(wire)
+                await _write(self.stream, wire, receive_next and self.carried is None)
 
     async def deliver(self, exchanges: list[Exchange]) -> bool:
         """Store each message of ``exchanges``, then send all their replies; False when over.
@@ -274,20 +258,18 @@ class _Talk:
         waited = sum(exchange.delay for exchange in exchanges)
         if waited:  # a scenario's delay, before the store: a shutdown meanwhile loses nothing
             await trio.sleep(waited)
-        answered: list[Exchange] = []
-        with trio.CancelScope(shield=True):
-            for exchange in exchanges:
-                if exchange.message is not None:
-                    exchange = await self.keep(exchange)
-                answered.append(exchange)
-                if exchange.then is not Then.CONTINUE:
-                    break
+        if self.store.blocking:
+            with trio.CancelScope(shield=True):
+                answered = await self.keep_all(exchanges)
+        else:  # no checkpoint while storing: nothing a shutdown could interrupt
+            answered = await self.keep_all(exchanges)
         segments, last = (_replies(answered, self.publish) if self.farewell is None
                           else await self.answer(answered))
         guard = self.stopping.replying(self.deadline.idle)
         try:
             with guard:
-                await self.stream.send_all(b"".join(wire for _, wire in segments))
+                await _write(self.stream, b"".join(wire for _, wire in segments),
+                             last is None and self.carried is None)
         finally:
             self.stopping.replied(guard)
         if guard.cancelled_caught:
@@ -317,6 +299,18 @@ class _Talk:
                 await linger(self.stream, LINGER_SECONDS)
             return False
         return True
+
+    async def keep_all(self, exchanges: list[Exchange]) -> list[Exchange]:
+        """:meth:`keep` each message of ``exchanges``; the Exchanges up to the first that
+        ends the batch, a failed store's reply in place of its 250."""
+        answered: list[Exchange] = []
+        for exchange in exchanges:
+            if exchange.message is not None:
+                exchange = await self.keep(exchange)
+            answered.append(exchange)
+            if exchange.then is not Then.CONTINUE:
+                break
+        return answered
 
     async def keep(self, exchange: Exchange) -> Exchange:
         """Store the message of ``exchange``; on failure the engine's 452 or 451 replaces
@@ -366,6 +360,16 @@ class _Talk:
 
 Segments = list[tuple[float, bytes]]
 """Replies to write: (seconds to wait first, bytes), in order."""
+
+
+async def _write(stream: trio.abc.Stream, wire: bytes, receive_next: bool) -> None:
+    """Send ``wire``. When the loop's next call is a receive, the server's own connections
+    skip the yield after the send: the receive waits for the client anyway (one pass of
+    trio's run loop per reply instead of two; see SocketConnection.send_then_receive)."""
+    if receive_next and isinstance(stream, SocketConnection | UpgradableStream):
+        await stream.send_then_receive(wire)
+    else:
+        await stream.send_all(wire)
 
 
 def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exchange | None]:

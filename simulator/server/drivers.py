@@ -28,9 +28,10 @@ from simulator.protocol import Exchange, Policy, Session, State, Then, make_repl
 from simulator.protocol.memory import Memory
 from simulator.protocol.referee import client_address
 from simulator.server.closing import say_last
-from simulator.server.conversation import Publish, drive, local_clock, offer, publisher
+from simulator.server.conversation import drive, local_clock
 from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
 from simulator.server.dkimcheck import with_dkim
+from simulator.server.feeds import Publish, ignore, offer, publisher
 from simulator.server.memstream import stream_pair
 from simulator.server.options import StreamOptions, TcpOptions
 from simulator.server.store import MemoryStore, Store
@@ -75,11 +76,12 @@ async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
 
 
 def _new_session(policy: Policy, peer: str, session_id: str, memory: Memory | None,
-                 tls: ssl.SSLContext | None) -> Session:
+                 tls: ssl.SSLContext | None, watch_url: str | None = None) -> Session:
     """An engine on the server's clocks (the local time, trio's time for its limits), with
     DKIM verified against the scenario's zone (dkimcheck.py)."""
     return Session(with_dkim(policy), peer=peer, session_id=session_id, clock=local_clock,
-                   memory=memory, timer=trio.current_time, tls_available=tls is not None)
+                   memory=memory, timer=trio.current_time, tls_available=tls is not None,
+                   watch_url=watch_url)
 
 
 @dataclass
@@ -212,6 +214,8 @@ class _Clients:
         self.memory = options.memory if options.memory is not None else Memory()
         self.stopping = stopping
         self.watch_ahead = options.watch_ahead
+        self.watch = options.watch
+        self.counted_as = options.counted_as
         self.feed = feed
         self.on_drop = on_drop
         self.on_end = on_end
@@ -227,8 +231,9 @@ class _Clients:
                      implicit: bool = False) -> None:
         self.connections += 1
         session_id = f"S{self.connections}"
-        publish = self._publisher(session_id, peer)
-        address = client_address(peer)
+        publish = ignore if self.feed is None else _Tagged(self.feed, self.on_drop, session_id,
+                                                            peer)
+        address = (self.counted_as and self.counted_as(peer)) or client_address(peer)
         held = self.per_address.get(address, 0)
         if self.active >= self.max_clients:
             await self._refuse(connection, publish, "session.too-many-clients")
@@ -238,9 +243,10 @@ class _Clients:
             return
         self.active += 1
         self.per_address[address] = held + 1
-        session = _new_session(self.policy, peer, session_id, self.memory, self.tls)
-        if self.feed is not None and self.policy.auth:
-            publish = self._publisher(session_id, peer, session)
+        watch_url = None if self.watch is None else self.watch(session_id, peer)
+        session = _new_session(self.policy, peer, session_id, self.memory, self.tls, watch_url)
+        if isinstance(publish, _Tagged) and self.policy.auth:
+            publish.session = session  # and who logged in
         farewell = None if self.farewell is None else partial(self.farewell, session_id)
         try:
             stream: trio.abc.Stream = connection
@@ -275,20 +281,24 @@ class _Clients:
         finally:
             await trio.aclose_forcefully(connection)
 
-    def _publisher(self, session_id: str, peer: str, session: Session | None = None) -> Publish:
-        """Each Exchange onto the feed, tagged (with ``session``: and with who logged in)."""
-        feed, on_drop = self.feed, self.on_drop
-        if feed is None:
-            return _ignore
 
-        def publish(exchange: Exchange) -> None:
-            user = None if session is None else session.security.user
-            if not offer(feed, PeerExchange(session_id, peer, exchange, trio.current_time(),
-                                            user)) and on_drop:
-                on_drop()
+class _Tagged:
+    """Publishes each Exchange of one TCP session onto the feed, tagged with the session
+    (and, with ``session`` set, with who logged in). One per connection: a slotted object,
+    smaller than a closure and its cells."""
 
-        return publish
+    __slots__ = ("feed", "on_drop", "peer", "session", "session_id")
 
+    def __init__(self, feed: trio.MemorySendChannel[PeerExchange],
+                 on_drop: Callable[[], None] | None, session_id: str, peer: str) -> None:
+        self.feed = feed
+        self.on_drop = on_drop
+        self.session_id = session_id
+        self.peer = peer
+        self.session: Session | None = None
 
-def _ignore(exchange: Exchange) -> None:
-    del exchange
+    def __call__(self, exchange: Exchange) -> None:
+        user = None if self.session is None else self.session.security.user
+        if not offer(self.feed, PeerExchange(self.session_id, self.peer, exchange,
+                                             trio.current_time(), user)) and self.on_drop:
+            self.on_drop()

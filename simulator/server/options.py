@@ -9,6 +9,7 @@ Both are frozen: a server's options are decided once, and every session sees the
 from __future__ import annotations
 
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -82,3 +83,11 @@ class TcpOptions:
     before it was answered (``Exchange.sent_ahead``), as Postfix's postscreen waits before
     its greeting to catch clients that talk first (its "pregreet" test). 0: never waits
     (``serve``); ``grade`` sets it."""
+    watch: Callable[[str, str], str] | None = None
+    """``serve --web``: the address of a session's own web page, given its session id and
+    client address (the page is made when this is called); the greeting names it. None: the
+    plain greeting."""
+    counted_as: Callable[[str], str | None] | None = None
+    """``serve --web``: the client address a connection counts against for
+    ``max_per_client`` when it is not its own, given its ``host:port`` (a browser console
+    connects from this machine for a browser elsewhere); None, or None back: its own."""

@@ -45,7 +45,8 @@ class SocketConnection(trio.abc.HalfCloseableStream):
     command is rarely there yet), so it costs one recv instead of a failed one and a retry.
     Waiting is the checkpoint, as trio requires of every stream call; a send that goes
     through at once still yields once to the scheduler afterwards (the contract, and what
-    keeps one fast client from starving the others). A second task sending (or receiving)
+    keeps one fast client from starving the others), except :meth:`send_then_receive`,
+    whose caller's next receive yields instead. A second task sending (or receiving)
     while one already is gets ``BusyResourceError``; the tests run
     ``trio.testing.check_half_closeable_stream`` on it.
     """
@@ -79,20 +80,35 @@ class SocketConnection(trio.abc.HalfCloseableStream):
             self._receiving = False
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
+        await self.send_then_receive(data)
+        await trio.lowlevel.cancel_shielded_checkpoint()
+
+    async def send_then_receive(self, data: bytes | bytearray | memoryview) -> None:
+        """``send_all`` for a caller whose next call on this connection is
+        :meth:`receive_some`: a cancellation point, but the yield to the scheduler is left to
+        that receive (which always waits for readability first), so a reply costs one pass
+        of trio's run loop instead of two. A send that must wait still yields while it waits.
+        """
         self._start_sending()
         try:
             await trio.lowlevel.checkpoint_if_cancelled()
-            view, sent = memoryview(data), 0
+            if len(data) == (sent := self._send_some(data)):  # the usual case: all at once
+                return
+            view = memoryview(data)
             while sent < len(view):
-                try:
-                    sent += self.socket.send(view[sent:])
-                except BlockingIOError:
-                    await self._wait_writable()
-                except OSError as exc:
-                    raise _stream_error(exc) from exc
-            await trio.lowlevel.cancel_shielded_checkpoint()
+                await self._wait_writable()
+                sent += self._send_some(view[sent:])
         finally:
             self._sending = False
+
+    def _send_some(self, data: bytes | bytearray | memoryview) -> int:
+        """Octets the socket took now (0 when its buffer is full)."""
+        try:
+            return self.socket.send(data)
+        except BlockingIOError:
+            return 0
+        except OSError as exc:
+            raise _stream_error(exc) from exc
 
     async def wait_send_all_might_not_block(self) -> None:
         self._start_sending()

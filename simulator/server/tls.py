@@ -32,6 +32,7 @@ import trio
 
 from simulator.files import FileRefused, read_bytes
 from simulator.protocol import Session
+from simulator.server.tcp import SocketConnection
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
 """Overrides the user's data directory (as for the console's settings)."""
@@ -220,6 +221,14 @@ class UpgradableStream(trio.abc.HalfCloseableStream):
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
         await self._stream.send_all(data)
+
+    async def send_then_receive(self, data: bytes | bytearray | memoryview) -> None:
+        """``send_all`` for a caller that receives next (see SocketConnection's): the plain
+        connection's own before the switch; after it, TLS's send_all."""
+        if self.tls is None and isinstance(self._plain, SocketConnection):
+            await self._plain.send_then_receive(data)
+        else:
+            await self._stream.send_all(data)
 
     async def wait_send_all_might_not_block(self) -> None:
         await self._stream.wait_send_all_might_not_block()

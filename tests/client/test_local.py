@@ -127,3 +127,22 @@ async def test_without_timeouts_the_connection_waits_for_the_learner(
     assert quiet.cancelled_caught
     assert keys(await connection.send(b"NOOP\r\n")) == ["session.noop"]
     await connection.aclose()
+
+
+async def test_a_dot_beside_a_bare_lf_is_text_and_no_reply_is_waited_for() -> None:
+    """On a server that reads bare LFs as line ends (accept_bare_lf) a message still ends only
+    at <CRLF>.<CRLF>: <CRLF>.<LF> and <LF>.<CRLF> are text (SMTP smuggling), so the console
+    must not sit waiting for a reply to them."""
+    store = MemoryStore()
+    connection = LocalConnection(policy=Policy(accept_bare_lf=True), store=store)
+    await connection.start()
+    for line in (b"EHLO client.example\r\n", b"MAIL FROM:<a@example.org>\r\n",
+                 b"RCPT TO:<b@example.net>\r\n", b"DATA\r\n", b"Hi\r\n"):
+        await connection.send(line)
+    with trio.fail_after(1):
+        for text in (b".\n", b"MAIL FROM:<ceo@example.org>\r\n", b"again\n", b".\r\n"):
+            assert (await connection.send(text)).answers == (), text
+    done = await connection.send(b".\r\n")
+    assert [a.code for a in done.answers] == [250]
+    assert len(store.messages()) == 1
+    await connection.aclose()

@@ -22,7 +22,8 @@ from simulator.faces.classlog import Lesson
 from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.notices import Notices, routed, say, warn
-from simulator.faces.serve import LogOutput, _serve
+from simulator.faces.serve import _serve
+from simulator.faces.servelog import LogOutput
 from simulator.render.classroom import SharedClass
 from simulator.server.notices import notice
 from simulator.server.receipts import ReceiptStore

@@ -1,20 +1,25 @@
 """annotate(): each reply explained from its key, with what the learner typed; foreign replies by code."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from simulator.lessons.annotate import annotate, annotate_reply
+from simulator.lessons.annotate import annotate, annotate_reply, exchange_fields
 from simulator.lessons.entries import code_entry
 from simulator.lessons.load import LANGS, Library
-from simulator.protocol import CATALOGUE, Exchange, Session, State, make_reply
-from tests.dialogue import send, session_after
+from simulator.lessons.scenarios import load_scenario
+from simulator.protocol import CATALOGUE, Exchange, Policy, Session, State, make_reply
+from simulator.protocol.rules import CustomReply, Event, Explanation, Rule, Scenario
+from tests.dialogue import IN_DATA, send, session_after
+from tests.lessons.conftest import FIXTURE_CODES
 
 SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
           "argument": "x", "queue_id": "S1-1", "limit": 100, "size": 5, "usage": "VRFY <user>",
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
           "client": "192.0.2.1", "sender_domain": "bank.example", "lesson": "hello",
-          "done": 2, "total": 3}
+          "done": 2, "total": 3, "url": "http://mx.example:8025/s/tok"}
 
 
 PLACEHOLDER_NAMES = ("{verb}", "{argument}", "{line}", "{code}", "{host}", "{state}", "{limit}")
@@ -55,7 +60,7 @@ def test_placeholders_are_filled_from_the_exchange(library: Library) -> None:
     assert a.meaning == "5xx: permanent failure"
 
 
-def test_limit_comes_from_the_rule_or_the_reply_text(library: Library) -> None:
+def test_limit_comes_from_the_reply_the_engine_built(library: Library) -> None:
     [long_line] = send(session_after(), "NOOP " + "x" * 600)
     assert annotate(long_line, "en", library=library).why == "limit=512"
     reply = make_reply("limits.too-many-recipients", limit=7)
@@ -63,7 +68,7 @@ def test_limit_comes_from_the_rule_or_the_reply_text(library: Library) -> None:
     assert annotate(exchange, "en", library=library).why == "limit=7"
 
 
-def test_host_is_read_back_from_the_reply(library: Library) -> None:
+def test_host_is_the_one_the_reply_was_built_with(library: Library) -> None:
     from simulator.protocol import Policy
 
     session = Session(Policy(hostname="mx.school.example"))
@@ -126,3 +131,69 @@ def test_the_greeting_is_not_called_a_command_carried_out(lang: str, ready: str)
     greeting = Session().greeting()
     meaning = annotate(greeting, lang).meaning
     assert ready in meaning and "command was carried out" not in meaning
+
+
+# -- the facts come from the reply (Reply.fields) and the exchange (Exchange.verb) ---------
+
+LIMIT_KEYS = ("limits.line-too-long", "auth.line-too-long", "data.line-too-long",
+              "limits.local-part-too-long", "limits.path-too-long", "limits.message-too-big")
+
+
+@pytest.fixture
+def limits_library(tmp_path: Path) -> Library:
+    (tmp_path / "codes.en.toml").write_text(FIXTURE_CODES, encoding="utf-8")
+    (tmp_path / "keys.en.toml").write_text("".join(
+        f'["{key}"]\nwhy = "{key} limit={{limit}}"\nfix = "-"\nrfc = "RFC 5321"\n'
+        for key in LIMIT_KEYS), encoding="utf-8")
+    return Library(tmp_path)
+
+
+@pytest.mark.parametrize(("setup", "policy", "line", "why"), [
+    ((), Policy(), "NOOP " + "x" * 600, "limits.line-too-long limit=512"),
+    ((), Policy(auth=True, tls=False), "AUTH PLAIN " + "x" * 13000,
+     "auth.line-too-long limit=12288"),
+    ((b"EHLO c\r\n",), Policy(), "MAIL FROM:<" + "a" * 65 + "@b.example>",
+     "limits.local-part-too-long limit=64"),
+    ((b"EHLO c\r\n",), Policy(), "MAIL FROM:<" + "a" * 60 + "@" + "b" * 200 + ".example>",
+     "limits.path-too-long limit=256"),
+    (IN_DATA, Policy(), "x" * 1200 + "\r\n.", "data.line-too-long limit=1000"),
+    (IN_DATA, Policy(max_message_size=100), "x" * 200 + "\r\n.",
+     "limits.message-too-big limit=100"),
+])
+def test_each_refusal_names_the_limit_it_applied(setup: tuple[bytes, ...], policy: Policy,
+                                                 line: str, why: str,
+                                                 limits_library: Library) -> None:
+    [exchange] = send(session_after(*setup, policy=policy), line)
+    assert annotate(exchange, "en", library=limits_library).why == why
+
+
+def test_a_rule_that_replaces_the_reply_keeps_the_servers_host() -> None:
+    """The realistic scenario refuses to relay with a reply whose text names no host: the
+    explanation still names the server the learner talks to, not a default one."""
+    policy = Policy(hostname="mx.school.example", scenario=load_scenario("realistic"))
+    [refused] = send(session_after(b"EHLO c.example\r\n", b"MAIL FROM:<a@b.example>\r\n",
+                                   policy=policy), "RCPT TO:<x@far-away.example>")
+    assert refused.reply.key == "rcpt.relay-denied"
+    for lang in LANGS:
+        assert "mx.school.example" in annotate(refused, lang).why
+        assert Policy().hostname not in annotate(refused, lang).why
+
+
+def test_a_rules_own_reply_text_is_explained_with_the_servers_facts(library: Library) -> None:
+    explain = Explanation("en", "{host} takes {limit} messages a minute; {verb} waits.", "-")
+    slow = Rule("slow", Event.MAIL, reply=CustomReply(450, "4.7.1", "Slow down, please"),
+                explain=(explain,))
+    policy = Policy(hostname="mx.school.example",
+                    scenario=Scenario("test", rules=(slow,), rate_limit=12))
+    [exchange] = send(session_after(b"EHLO c.example\r\n", policy=policy),
+                      "mail from:<a@b.example>")
+    assert annotate(exchange, "en", library=library).why == (
+        "mx.school.example takes 12 messages a minute; MAIL waits.")
+
+
+def test_the_verb_of_a_refused_line_is_the_one_the_engine_read(library: Library) -> None:
+    [exchange] = send(session_after(b"EHLO c.example\r\n"), "mail FROM:bob@b.example")
+    assert exchange.reply.code == 501 and exchange.verb is not None
+    assert exchange_fields(exchange)["verb"] == "MAIL"
+    [typo] = send(session_after(), "heloo x")
+    assert exchange_fields(typo)["verb"] == "heloo"  # no verb read: the word as typed

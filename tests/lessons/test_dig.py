@@ -63,3 +63,14 @@ def test_every_explanation_of_the_realistic_zone_is_filled_in(lang: str) -> None
         assert "{" not in text and "}" not in text, (name, text)
     reject = "\n".join(dig_lines(ZONE, "_dmarc.example.org", "TXT", "en"))
     assert "From: is in example.org" in reject and "adkim=r, aspf=r" in reject
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_explanation_of_any_record_in_the_zone_leaves_a_placeholder(lang: str) -> None:
+    """Every record the realistic zone holds, each type asked: the explanation names the
+    domain and the alignment (a DMARC policy's said ``{domain}`` and ``{adkim}``)."""
+    for name in ZONE.records:
+        for rtype in ("A", "AAAA", "MX", "TXT", "PTR"):
+            text = "\n".join(dig_lines(ZONE, name, rtype, lang))
+            assert "{" not in text, (name, rtype, text)
+    dmarc = "\n".join(dig_lines(ZONE, "_dmarc.bank.example", "TXT", lang))
+    assert "bank.example" in dmarc.split("\n", 3)[3] and "adkim=s" in dmarc

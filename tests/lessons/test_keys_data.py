@@ -42,7 +42,7 @@ NO_COMMAND_WORD: Final = frozenset({
     "session.too-many-clients", "session.too-many-from-client", "data.accepted", "data.storage-failed",
     "data.storage-full", "session.too-slow", "data.bare-lf",
     "data.bare-cr", "data.line-too-long", "limits.message-too-big",
-    "session.greeting-scenario", "session.hung-up", "data.spam",
+    "session.greeting-scenario", "session.hung-up", "data.spam", "session.greeting-watch",
 })
 """Replies not caused by a typed command line (greeting, idle, shutdown, the final dot):
 their Exchange has no command word, so {verb} would be empty."""

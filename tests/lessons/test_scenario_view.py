@@ -86,7 +86,8 @@ def test_a_rule_file_drawing_nothing_shows_no_settings_line() -> None:
     (530, "With --require-tls, smtp-sim sends 530 in every scenario (tls.required). With "
           "--require-auth, smtp-sim sends 530 in every scenario (auth.required)."),
     (220, "smtp-sim sends 220 in every scenario (session.greeting, session.greeting-scenario). "
-          "With --tls, smtp-sim sends 220 in every scenario (tls.ready)."),
+          "With --tls, smtp-sim sends 220 in every scenario (tls.ready). "
+          "With --web, smtp-sim sends 220 in every scenario (session.greeting-watch)."),
 ])
 def test_a_reply_that_needs_an_option_names_it(code: int, said: str) -> None:
     assert sent_by(code).startswith(said)

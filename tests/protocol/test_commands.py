@@ -17,7 +17,7 @@ from simulator.protocol.commands import (
     parse_mail,
     split_verb,
 )
-from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, send, session_after
+from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, first_reply
 
 # (setup, line sent, expected code, expected enhanced code, expected key)
 DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
@@ -87,9 +87,7 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
 
 
 def test_mail_from_reads_the_path_and_each_parameter() -> None:

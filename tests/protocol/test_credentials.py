@@ -146,3 +146,17 @@ def test_a_credential_sent_after_a_cancelled_auth_is_masked_and_not_quoted(
     shown = everything_shown(exchanges)
     assert not any(secret[:6] in shown for secret in pasted), shown
     assert masked(exchanges[-1]).line == b"NOOP\r\n"
+
+
+def test_a_student_s_page_token_shows_only_on_the_student_s_own_screen() -> None:
+    """serve --web: the greeting names the student's page; a projected dashboard or a shared
+    log must not let a classmate open it."""
+    from simulator.protocol import Session
+    from simulator.render.logline import format_exchange
+
+    greeting = Session(watch_url="http://mx.example:8025/s/Zq3-x_9tok").greeting()
+    shown = masked(greeting)
+    assert shown.reply.lines[0].endswith("explained at http://mx.example:8025/s/****")
+    assert masked(greeting, own=True) is greeting
+    assert "Zq3-x_9tok" not in format_exchange("S1", "127.0.0.1:5", greeting)
+    assert shown.reply.key == "session.greeting-watch" and shown.reply.code == 220

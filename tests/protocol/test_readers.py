@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from simulator.protocol import Policy, State, Verb
-from simulator.protocol.commands import MailFrom, ProtocolError
+from simulator.protocol.commands import MailFrom, ProtocolError, Simple
 from simulator.protocol.framing import CommandLine, Ending
 from simulator.protocol.readers import parse_line, split_line
 from simulator.protocol.security import Security
-from tests.dialogue import GREETED, IN_RCPT, send, session_after
+from tests.dialogue import GREETED, IN_RCPT, first_reply, send, session_after
 
 # (setup, line sent, expected code, expected enhanced code, expected key)
 DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
@@ -49,9 +49,7 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
 
 
 def line(content: bytes, ending: Ending = Ending.CRLF, length: int | None = None) -> CommandLine:
@@ -73,22 +71,27 @@ def test_the_framing_is_judged_before_the_verb() -> None:
 
 
 def test_a_verb_the_server_does_not_offer_is_502() -> None:
-    assert refusal(split_line, line(b"STARTTLS"), Policy()) == "syntax.not-implemented"
-    assert split_line(line(b"STARTTLS"), Policy(tls=True)) == (Verb.STARTTLS, "")
+    assert split_line(line(b"STARTTLS"), Policy()) == (Verb.STARTTLS, "")  # a verb all the same
+    security = Security(Policy(), tls_available=False)
+    assert refusal(parse_line, Verb.STARTTLS, "", state=State.GREETED, policy=Policy(),
+                   security=security, smtputf8=False) == "syntax.not-implemented"
+    assert parse_line(Verb.STARTTLS, "", state=State.GREETED, policy=Policy(tls=True),
+                      security=security, smtputf8=False) == (Simple(Verb.STARTTLS), State.CONNECTED)
 
 
 def test_the_sequence_is_judged_before_the_arguments() -> None:
     security = Security(Policy(), tls_available=False)
-    assert refusal(parse_line, Verb.RCPT, "TO:bad", state=State.GREETED, security=security,
-                   smtputf8=False) == "sequence.rcpt-before-mail"
-    assert parse_line(Verb.MAIL, "FROM:<a@b.example>", state=State.GREETED, security=security,
-                      smtputf8=False) == (MailFrom("a@b.example"), State.MAIL)
+    assert refusal(parse_line, Verb.RCPT, "TO:bad", state=State.GREETED, policy=Policy(),
+                   security=security, smtputf8=False) == "sequence.rcpt-before-mail"
+    assert parse_line(Verb.MAIL, "FROM:<a@b.example>", state=State.GREETED, policy=Policy(),
+                      security=security, smtputf8=False) == (MailFrom("a@b.example"), State.MAIL)
 
 
 def test_the_tls_gate_comes_before_the_sequence() -> None:
-    security = Security(Policy(tls=True, require_tls=True), tls_available=True)
+    policy = Policy(tls=True, require_tls=True)
+    security = Security(policy, tls_available=True)
     assert refusal(parse_line, Verb.RCPT, "TO:<b@c.example>", state=State.GREETED,
-                   security=security, smtputf8=False) == "tls.required"
+                   policy=policy, security=security, smtputf8=False) == "tls.required"
 
 
 CLIENT_HELLO = b"\x16\x03\x01\x01$\x01\x00\x01 \x03\x03\xd8\x96\n\xc0\x14\x009\xc0\t\n\x00*\x00(\n"

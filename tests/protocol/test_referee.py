@@ -4,12 +4,16 @@ own seeded draw."""
 
 from __future__ import annotations
 
+import ast
+import dataclasses
+
 import pytest
 
-from simulator.protocol import Policy, Session
+from simulator.protocol import Policy, RcptTo, Session, Verb
 from simulator.protocol.memory import Memory
-from simulator.protocol.referee import client_address, subject_of
+from simulator.protocol.referee import Referee, SessionFacts, client_address, subject_of
 from simulator.protocol.rules import CustomReply, Event, Match, Rule, Scenario
+from tests import ROOT
 from tests.dialogue import keys, send
 
 
@@ -59,3 +63,63 @@ def test_the_fault_draw_is_replayed_by_the_seed(seed: int) -> None:
 
     assert run("S1") == run("S1")
     assert run("S1") != run("S2")  # each session draws its own faults
+
+
+# -- facts in, decisions out: the referee never sees the Session --------------------------
+
+DENY = Rule("deny", Event.RCPT, reply="rcpt.relay-denied")
+FACTS = SessionFacts("192.0.2.1:4000", "c.example", "a@b.example", ("ok@d.example",), None)
+
+
+def referee(*rules: Rule, hostname: str = "mx.school.example") -> Referee:
+    policy = Policy(hostname=hostname, scenario=Scenario("test", rules=rules))
+    return Referee(policy, session_id="S1", memory=None, timer=None, rng=None)
+
+
+def test_the_referee_decides_from_the_facts_it_is_handed() -> None:
+    decision = referee(DENY).at_command(FACTS, Verb.RCPT, "TO:<x@far.example>",
+                                        RcptTo("x@far.example"))
+    assert decision is not None and decision.reply is not None
+    assert decision.reply.key == "rcpt.relay-denied"
+    assert decision.reply.fact("host") == "mx.school.example"
+    assert decision.reply.fact("path") == "x@far.example"
+
+
+def test_the_greeting_comes_back_as_a_reply_and_a_decision() -> None:
+    refuse = Rule("closed", Event.CONNECT, reply=CustomReply(554, "5.3.2", "No service"))
+    reply, decision = referee(refuse).greeting(FACTS)
+    assert (reply.code, reply.key) == (554, "rule.closed")
+    assert decision is not None and decision.close  # a refusal at connect always closes
+    reply, decision = referee(DENY).greeting(FACTS)
+    assert (reply.key, decision) == ("session.greeting-scenario", None)
+
+
+def test_the_facts_are_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        FACTS.helo = "evil.example"  # type: ignore[misc]
+    assert not FACTS.authenticated
+    assert dataclasses.replace(FACTS, user="alice").authenticated
+
+
+def test_the_session_hands_the_referee_what_it_knows() -> None:
+    seen: list[SessionFacts] = []
+    rule = Rule("note", Event.DATA, reply=None, delay=(0.5, 0.5))
+    session = Session(Policy(scenario=Scenario("test", rules=(rule,))), peer="192.0.2.9:1")
+    session.greeting()
+    assert session.referee is not None
+    at_command = session.referee.at_command
+
+    def spy(facts: SessionFacts, *args: object) -> object:
+        seen.append(facts)
+        return at_command(facts, *args)  # type: ignore[arg-type]
+
+    session.referee.at_command = spy  # type: ignore[method-assign]
+    send(session, "EHLO c.example", "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA")
+    assert seen[-1] == SessionFacts("192.0.2.9:1", "c.example", "a@b.example",
+                                    ("c@d.example",), None)
+
+
+def test_the_referee_module_does_not_import_the_session() -> None:
+    tree = ast.parse((ROOT / "simulator" / "protocol" / "referee.py").read_text("utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "session" not in imported and "simulator.protocol.session" not in imported

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from simulator.protocol.escape import quote
-from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, make_reply
+from simulator.protocol.replies import CATALOGUE, MAX_REPLY_LINE, Reply, make_reply
 from tests import ROOT
 
 SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": "a@b.example", "verb": "HELOO",
@@ -16,8 +16,9 @@ SAMPLE = {"field": "From", "host": "mx.example", "domain": "c.example", "path": 
           "summary": "s", "peer": "192.0.2.1", "forward": "a@new.b.example", "wait": 60,
           "helo": "x", "scenario": "realistic", "author_domain": "yahoo.com",
           "client": "192.0.2.1", "sender_domain": "bank.example", "lesson": "hello",
-          "done": 2, "total": 3}
-NO_ENHANCED = {"session.greeting", "session.greeting-scenario", "session.helo", "session.ehlo",
+          "done": 2, "total": 3, "url": "http://mx.example:8025/s/tok"}
+NO_ENHANCED = {"session.greeting", "session.greeting-scenario", "session.greeting-watch",
+               "session.helo", "session.ehlo",
                "data.start", "syntax.helo-needs-domain", "syntax.helo-bad-domain",
                # RFC 4954 §4: a 334 carries only the base64 challenge
                "auth.plain-challenge", "auth.username-challenge", "auth.password-challenge"}
@@ -103,3 +104,31 @@ def test_no_reply_literal_outside_the_catalogue() -> None:
                  if path.name != "replies.py"
                  for literal in reply_literals(path.read_text("utf-8"))]
     assert offenders == []
+
+
+# -- Reply.fields: the facts a reply was built from, kept beside its text -----------------
+
+
+def test_a_reply_keeps_the_fields_it_was_built_from() -> None:
+    reply = make_reply("limits.too-many-recipients", limit=7)
+    assert dict(reply.fields) == {"limit": 7}
+    assert reply.fact("limit") == "7" and reply.fact("host") == ""
+    assert make_reply("session.noop").fields == {}
+
+
+def test_the_fields_are_read_only_and_kept_by_every_variant() -> None:
+    reply = make_reply("session.ehlo", host="mx.example", domain="c.example")
+    with pytest.raises(TypeError):
+        reply.fields["host"] = "evil.example"  # type: ignore[index]
+    for variant in (reply.with_lines(("PIPELINING",)), reply.without_enhanced()):
+        assert variant.fact("host") == "mx.example" and variant.fact("domain") == "c.example"
+
+
+def test_a_field_the_text_does_not_show_is_kept_all_the_same() -> None:
+    reply = make_reply("limits.line-too-long", limit=512)
+    assert "{" not in reply.text and reply.fact("limit") == "512"
+
+
+def test_fields_do_not_change_what_a_reply_equals() -> None:
+    plain = Reply(250, "2.1.5", ("Recipient <a@b.example> OK",), "rcpt.accepted")
+    assert make_reply("rcpt.accepted", path="a@b.example") == plain

@@ -45,6 +45,20 @@ def test_after_the_handshake_the_session_starts_over() -> None:
         "503 5.5.1 Bad sequence of commands: TLS is already active"]
 
 
+@pytest.mark.parametrize("policy", [Policy(implicit_tls=True, auth=True),
+                                    Policy(implicit_tls=True, auth=True, require_auth=True)])
+def test_starttls_on_an_implicit_tls_port_is_already_active_not_unimplemented(
+        policy: Policy) -> None:
+    """Port 465 (RFC 8314 §3.3): TLS came first, so STARTTLS is 503 "already active" (RFC 3207
+    §4.2; Postfix's smtps says the same), never 502, whose text says to start with --tls."""
+    session = Session(policy)
+    session.tls_started()  # the driver's handshake before the greeting
+    session.greeting()
+    assert "STARTTLS" not in ehlo_keywords(session)
+    assert keys(send(session, "STARTTLS", "starttls")) == ["tls.already-active"] * 2
+    assert keys(send(session, "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0")) == ["auth.succeeded"]  # the session goes on
+
+
 def test_bytes_after_starttls_before_the_handshake_are_never_executed() -> None:
     """CVE-2011-0411: a command injected behind STARTTLS in the same packet is dropped."""
     session = session_after(b"EHLO client.example\r\n", policy=TLS)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.protocol import MailFrom, Policy, Session, State, Then
+from simulator.protocol import TRANSITIONS, MailFrom, Policy, Session, State, Then, Verb
+from simulator.protocol.readers import Mode
+from simulator.protocol.session import READERS
+from simulator.protocol.state import Turn, advance
 from tests.dialogue import (
     GREETED,
     IN_DATA,
     IN_MAIL,
     IN_RCPT,
     codes,
+    first_reply,
     keys,
     send,
     session_after,
@@ -40,15 +44,38 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
 
 
 def test_greeting_is_220_with_hostname_and_no_enhanced_code() -> None:
     greeting = Session(Policy(hostname="mx.school.test")).greeting()
     assert greeting.reply.to_bytes().startswith(b"220 mx.school.test ESMTP")
     assert greeting.state_after is State.CONNECTED and greeting.then is Then.CONTINUE
+
+
+URL = "http://192.0.2.7:8025/s/Zq3"
+
+
+@pytest.mark.parametrize("scenario", [None, "realistic"])
+def test_a_watched_session_greets_with_the_address_of_its_page(scenario: str | None) -> None:
+    """serve --web: the 220 names the student's page (handed in: the engine knows no web)."""
+    from simulator.protocol.rules import Scenario
+
+    policy = Policy(hostname="mx.school.test", scenario=Scenario(scenario or "strict")) \
+        if scenario else Policy(hostname="mx.school.test")
+    greeting = Session(policy, watch_url=URL).greeting()
+    assert greeting.reply.to_bytes() == (b"220 mx.school.test ESMTP smtp-sim ready; "
+                                         b"watch this session explained at " + URL.encode() + b"\r\n")
+    assert greeting.reply.key == "session.greeting-watch" and greeting.then is Then.CONTINUE
+
+
+def test_a_rule_at_connect_still_refuses_a_watched_session() -> None:
+    from simulator.protocol.rules import CustomReply, Event, Match, Rule, Scenario
+
+    scenario = Scenario("t", rules=(Rule("no", Event.CONNECT, Match(),
+                                         CustomReply(554, "5.7.1", "Go away")),))
+    greeting = Session(Policy(scenario=scenario), watch_url=URL).greeting()
+    assert greeting.reply.code == 554 and greeting.then is Then.CLOSE
 
 
 def test_ehlo_advertises_exactly_what_the_server_does() -> None:
@@ -129,6 +156,25 @@ def test_bare_lf_normalized_when_policy_accepts_it() -> None:
     assert keys(exchanges) == ["data.accepted"]
     assert exchanges[0].message is not None
     assert exchanges[0].message.content.endswith(b"\r\none\r\ntwo\r\n")
+
+
+def test_an_accepted_message_says_whether_a_bare_lf_was_read_as_crlf() -> None:
+    """A smuggled "<CRLF>.<LF>MAIL FROM" stays text on a server that normalizes bare LFs, and
+    the message says so (Postfix 3.9's smtpd_forbid_bare_newline = normalize)."""
+    for text, bare_lf in ((b"Hi\r\n.\nMAIL FROM:<ceo@example.org>\r\n", True),
+                          (b"Hi\n.\r\nMAIL FROM:<ceo@example.org>\r\n", True),
+                          (b"Hi\r\nMAIL FROM:<ceo@example.org>\r\n", False)):
+        session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+        exchanges = send(session, text + b".\r\n")
+        assert keys(exchanges) == ["data.accepted"], text
+        message = exchanges[0].message
+        assert message is not None and message.bare_lf is bare_lf, text
+        assert b"\r\nMAIL FROM:<ceo@example.org>\r\n" in message.content
+    session = session_after(*IN_DATA, policy=Policy(accept_bare_lf=True))
+    exchanges = send(session, b"one\r\n.\r\n")
+    assert exchanges[0].message is not None and not exchanges[0].message.bare_lf
+    assert keys(send(session, b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\n"
+                              b"DATA\r\nplain\r\n.\r\n"))[-1] == "data.accepted"
 
 
 def test_accepted_bare_lf_lines_are_each_counted_on_their_own() -> None:
@@ -218,7 +264,7 @@ def test_never_ending_text_line_is_bounded_in_memory() -> None:
     session = session_after(*IN_DATA)
     for _ in range(1000):
         assert session.receive_data(b"B" * 10_000) == []
-    assert session._framer.buffered <= 1001 and len(session._text) == 0
+    assert session._framer.buffered <= 1001 and session._text.kept == 0
     assert keys(send(session, b"\r\n.\r\n")) == ["data.line-too-long"]
 
 
@@ -319,10 +365,89 @@ def test_a_reply_stays_ascii_and_shows_no_python_escape(setup: tuple[bytes, ...]
 
 def test_every_reply_after_the_final_dot_is_one_rfc_5321_allows_there() -> None:
     """RFC 5321 §4.3.2: after the dot only 250, 450, 451, 452, 550, 552 or 554 (no 500)."""
+    from simulator.protocol.messagetext import _PROBLEM_ORDER
     from simulator.protocol.replies import CATALOGUE
-    from simulator.protocol.session import _PROBLEM_ORDER
 
     after_dot = (*_PROBLEM_ORDER, "data.accepted", "data.storage-failed", "data.storage-full",
                  "data.spam", "data.dmarc-reject")
     assert {key: CATALOGUE[key].code for key in after_dot
             if CATALOGUE[key].code not in (250, 450, 451, 452, 550, 552, 554)} == {}
+
+
+# -- Exchange.verb: the verb the engine read, even in a line it refused -------------------
+
+VERBS_SEEN: list[tuple[tuple[bytes, ...], str | bytes, str, Verb | None]] = [
+    (GREETED, "MAIL FROM:bob@example.org", "syntax.path-no-brackets", Verb.MAIL),  # 501
+    (GREETED, "mail from:<bob@>", "syntax.bad-sender-address", Verb.MAIL),
+    (GREETED, "MAIL FROM:<a@b.example> SIZE=x", "syntax.bad-parameter-value", Verb.MAIL),
+    (IN_MAIL, "RCPT TO:<>", "syntax.null-recipient", Verb.RCPT),
+    ((), "RCPT TO:<bob@example.net>", "sequence.need-helo", Verb.RCPT),  # 503
+    (GREETED, "DATA now", "sequence.data-before-mail", Verb.DATA),
+    (GREETED, "STARTTLS", "syntax.not-implemented", Verb.STARTTLS),  # 502: not offered
+    ((), "HELO", "syntax.helo-needs-domain", Verb.HELO),
+    (GREETED, "quit", "session.quit", Verb.QUIT),
+    ((), "HELOO x", "syntax.unknown-command", None),
+    ((), "TURN", "syntax.not-implemented", None),  # a verb this engine does not know
+    ((), "Subject: hi", "syntax.text-outside-data", None),
+    ((), b"NOOP\n", "syntax.bare-lf", None),  # refused by its framing, before the verb
+    (IN_DATA, ".", "data.accepted", Verb.END_OF_DATA),
+]
+
+
+@pytest.mark.parametrize(("setup", "line", "key", "verb"), VERBS_SEEN,
+                         ids=[repr(v[1])[:40] for v in VERBS_SEEN])
+def test_an_exchange_names_the_verb_the_engine_read(setup: tuple[bytes, ...], line: str | bytes,
+                                                   key: str, verb: Verb | None) -> None:
+    [exchange] = send(session_after(*setup), line)
+    assert (exchange.reply.key, exchange.verb) == (key, verb)
+
+
+def test_a_refused_command_still_names_its_verb_under_tls_and_auth_gates() -> None:
+    policy = Policy(tls=True, auth=True, require_tls=True)
+    exchanges = send(session_after(*GREETED, policy=policy), "MAIL FROM:<a@b.example>",
+                     "AUTH PLAIN")
+    assert [(e.reply.code, e.verb) for e in exchanges] == [(530, Verb.MAIL), (530, Verb.AUTH)]
+
+
+def test_a_reply_after_a_rule_or_a_storage_failure_keeps_the_verb() -> None:
+    session = session_after(*IN_DATA)
+    [accepted] = send(session, ".")
+    assert session.storage_failed(accepted).verb is Verb.END_OF_DATA
+
+
+def test_an_auth_answer_is_no_command() -> None:
+    policy = Policy(auth=True, tls=False)
+    exchanges = send(session_after(*GREETED, policy=policy), "AUTH LOGIN", "dXNlcg==")
+    assert [(e.reply.code, e.verb) for e in exchanges] == [(334, Verb.AUTH), (334, None)]
+
+
+# -- the input modes and the state table --------------------------------------------------
+
+
+def test_each_input_mode_has_its_reader() -> None:
+    assert set(READERS) == set(Mode)
+
+
+STORIES: list[tuple[Policy, tuple[str | bytes, ...]]] = [
+    (Policy(), ("EHLO c.example", "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA",
+                "Subject: x", "", "body", ".", "RSET", "HELO c.example", "QUIT")),
+    (Policy(), ("MAIL FROM:<a@b.example>", "EHLO c", "DATA", "x" * 600, "QUIT")),
+    (Policy(error_budget=2), ("HELOO", "HELOO", "NOOP")),  # 421 after the second error
+    (Policy(tls=True), ("EHLO c.example", "STARTTLS")),
+    (Policy(auth=True, tls=False), ("EHLO c.example", "AUTH LOGIN", "*", "AUTH PLAIN =")),
+]
+
+
+@pytest.mark.parametrize(("policy", "lines"), STORIES)
+def test_every_state_change_is_a_move_of_the_tables(policy: Policy,
+                                                    lines: tuple[str | bytes, ...]) -> None:
+    session = Session(policy)
+    exchanges = [session.greeting(), *send(session, *lines)]
+    for e in exchanges:
+        if e.state_after is e.state_before:
+            continue
+        moves = {advance(e.state_before, Turn.CLOSE)}
+        if e.verb is not None and (e.state_before, e.verb) in TRANSITIONS:
+            moves.add(TRANSITIONS[e.state_before, e.verb])
+        assert e.state_after in moves, e
+    assert [e.state_before for e in exchanges[1:]] == [e.state_after for e in exchanges[:-1]]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from simulator.protocol import Policy, Session, State, Verb
-from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS
-from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, send, session_after
+from simulator.protocol.state import SEQUENCE_ERRORS, TRANSITIONS, TURNS, Turn, advance
+from tests.dialogue import GREETED, IN_MAIL, IN_RCPT, first_reply
 
 SETUP = {
     State.CONNECTED: [],
@@ -85,6 +85,26 @@ DIALOGUES: list[tuple[tuple[bytes, ...], str | bytes, int, str | None, str]] = [
                          ids=[repr(d[1])[:50] for d in DIALOGUES])
 def test_dialogue(setup: tuple[bytes, ...], line: str | bytes, code: int, enhanced: str | None,
                   key: str) -> None:
-    session = session_after(*setup)
-    first = send(session, line)[0]
-    assert (first.reply.code, first.reply.enhanced, first.reply.key) == (code, enhanced, key)
+    assert first_reply(setup, line) == (code, enhanced, key)
+
+
+
+# -- the server's own moves (Turn): every state change goes through a table ----------------
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_a_close_ends_every_state(state: State) -> None:
+    assert advance(state, Turn.CLOSE) is State.CLOSED  # RFC 5321 §3.8: 421 in any state
+
+
+def test_the_end_of_a_tls_handshake_starts_the_session_over() -> None:
+    assert advance(State.GREETED, Verb.STARTTLS) is State.CONNECTED
+    assert advance(State.CONNECTED, Turn.TLS_STARTED) is State.CONNECTED  # RFC 3207 §4.2
+    assert advance(State.CLOSED, Turn.TLS_STARTED) is State.CLOSED
+    assert (State.DATA, Turn.TLS_STARTED) not in TURNS  # no handshake inside a message
+
+
+def test_a_command_moves_as_its_transition_says() -> None:
+    for (state, verb), after in TRANSITIONS.items():
+        assert advance(state, verb) is after
+

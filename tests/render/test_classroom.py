@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import tracemalloc
 
 from simulator.protocol import Exchange, Policy, Session, State
 from simulator.protocol.auth import Account
@@ -209,3 +210,40 @@ def test_the_undeclared_8bit_notes_survive_the_cut() -> None:
         [kept] = [e.message for e in model.sessions["S1"].transcript if e.message is not None]
         assert kept is not None and len(kept.content) <= 2 * KEPT_TEXT + 8
         assert (kept.undeclared_8bit_header, kept.undeclared_8bit_body) == (in_header, in_body)
+
+
+def greeted_sessions_cost(model: ClassModel, sessions: int) -> float:
+    """Python memory the model holds per session it saw greeted, in octets."""
+    greeting = Session(session_id="S0", peer="127.0.0.1:1").greeting()
+    model.observe("S0", "127.0.0.1:1", greeting, 0.0)  # the first of all starts the caches
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(1, sessions + 1):
+            model.observe(f"S{n}", f"127.0.0.1:{n}", greeting, 0.0)
+        return (tracemalloc.get_traced_memory()[0] - before) / sessions
+    finally:
+        tracemalloc.stop()
+
+
+def test_without_transcripts_a_session_costs_the_model_little_memory() -> None:
+    # serve's plain log keeps no transcripts: its sessions' records were each 760 octets
+    # larger than needed (an empty deque of their own)
+    assert greeted_sessions_cost(ClassModel(transcripts=False), 200) < 900  # was about 1,500
+
+
+def test_with_transcripts_each_session_keeps_its_own() -> None:
+    model = ClassModel(transcripts=True)
+    feed(model, "S1", b"EHLO one.example\r\n")
+    feed(model, "S2", b"NOOP\r\n")
+    assert [exchange.reply.key for exchange in model.sessions["S1"].transcript] == [
+        "session.greeting", "session.ehlo"]
+    assert [exchange.reply.key for exchange in model.sessions["S2"].transcript] == [
+        "session.greeting", "session.noop"]
+
+
+def test_without_transcripts_no_session_keeps_one() -> None:
+    model = ClassModel(transcripts=False)
+    feed(model, "S1", b"EHLO one.example\r\n")
+    feed(model, "S2", b"NOOP\r\n")
+    assert [list(record.transcript) for record in model.sessions.values()] == [[], []]

@@ -89,3 +89,16 @@ def test_a_long_list_scrolls_to_the_selected_message_and_cuts_cells() -> None:
     assert "5" in numbers and "30" not in numbers
     assert all(len(line) <= 60 for line in text.splitlines())
     assert "…" in text  # the envelope is cut to fit, and says so
+
+
+def test_a_folded_header_line_is_indented_not_shown_as_an_escape() -> None:
+    """RFC 5322 §2.2.3: a folded field goes on after CRLF and a tab; the teacher reads the
+    tab as the indentation it is (the raw view keeps it exact)."""
+    model = ClassModel()
+    feed(model, "S1", *MESSAGE[:4], b"Subject: a long\r\n\tsubject\r\n\r\ncol1\tcol2\r\n.\r\n")
+    message = model.messages.messages[0]
+    opened = to_plain(message_fragments(message, "en", 100, 40)).splitlines()
+    assert "    subject" in opened and "col1    col2" in opened
+    assert "\\t" not in "\n".join(opened)
+    raw = to_plain(message_fragments(message, "en", 100, 40, raw=True))
+    assert "\\tsubject" in raw

@@ -111,3 +111,21 @@ def test_made_up_rules_past_the_limit_are_skipped(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(gradebook, "KEY_LIMIT", 2)
     book = collect([exchange("S1", "NOOP", 550, f"rule.r{n}") for n in range(4)])
     assert book.skipped == 2 and book.rows[0].errors == 2
+
+
+def test_steps_are_how_far_the_tutor_counted_not_every_id_ever_ticked() -> None:
+    """Lesson 11's steps hold within one transaction: a student who met 'unknown' in one
+    and 'known' in another never had two steps done at once."""
+    book = collect([
+        event("S1", "step", student="dee", lesson="unknown-user", step="unknown", done=1,
+              total=3),
+        event("S1", "step", student="dee", lesson="unknown-user", step="known", done=1,
+              total=3),
+    ])
+    assert book.rows[0].lessons == (("unknown-user", 1, 3),)
+
+
+@pytest.mark.parametrize("done", [-1, 4, "2", None, True])
+def test_a_step_count_serve_never_writes_is_skipped(done: object) -> None:
+    book = collect([event("S1", "step", student="x", lesson="l", step="s", done=done, total=3)])
+    assert book.skipped == 1 and book.rows == ()

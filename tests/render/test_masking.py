@@ -19,7 +19,7 @@ from simulator.render.demo import client_step_fragments
 from simulator.render.lessonlog import exchange_record
 from simulator.render.logline import format_exchange
 from simulator.render.masking import StepMasker
-from simulator.render.transcript import format_json, format_markdown
+from simulator.render.transcript import event_json, format_markdown, shared
 
 
 def b64(data: bytes) -> bytes:
@@ -93,7 +93,8 @@ def everything_others_see(policy: Policy, writes: list[bytes], drops: list[bool]
     out.append("".join(t for _, t in table_fragments(model, Choices(), 0.0, 300, 50)))
     record = model.sessions.get("S1")  # None when the feed dropped every Exchange
     out.append("".join(t for _, t in transcript_fragments(record, "en", 300, 2000)))
-    out += [format_markdown(steps, "en"), format_json(steps, "en")]
+    out += [format_markdown(steps, "en")]
+    out += [json.dumps(event_json(step, "en")) for step in shared(steps)]  # run --format json
     masker = StepMasker()
     out += ["".join(t for _, t in client_step_fragments(step, "zh", explanations=True,
                                                          masker=masker)) for step in steps]

@@ -9,8 +9,10 @@ where it helps). The time limits themselves are tested in test_deadlines.py.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from functools import partial
+from pathlib import Path
 
 import pytest
 import trio
@@ -19,8 +21,9 @@ import trio.testing
 from simulator.protocol import Exchange, Policy, ReceivedMessage, Session
 from simulator.protocol.memory import Memory
 from simulator.server import StreamOptions, Timeouts, serve_stream
-from simulator.server.conversation import drive, publisher
+from simulator.server.conversation import drive
 from simulator.server.deadlines import REPLY_SECONDS
+from simulator.server.feeds import publisher
 from simulator.server.store import MemoryStore
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
@@ -363,3 +366,55 @@ async def test_without_a_farewell_the_221_is_the_plain_one() -> None:
         assert await reader.reply() == wire("session.greeting")
         await client.send_all(b"QUIT\r\n")
         assert await reader.reply() == wire("session.quit")
+
+
+async def test_commands_in_one_read_are_marked_sent_ahead_all_but_the_last() -> None:
+    """RFC 2920: a client that sends MAIL and RCPT in one write did not wait for MAIL's
+    reply; the driver marks it (lesson 26 checks it), a command sent alone is not marked."""
+    send, receive = trio.open_memory_channel[Exchange](100)
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=MemoryStore(),
+                                                feed=send))
+        await reader.reply()
+        await client.send_all(b"EHLO c.example\r\n")
+        await reader.reply()
+        await client.send_all(b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n")
+        await reader.reply()
+        await reader.reply()
+        await client.send_all(b"NOOP\r\n")
+        await reader.reply()
+        nursery.cancel_scope.cancel()  # the shutdown's 421 comes last
+    marks = [(e.reply.key, e.sent_ahead) for e in _drained(receive)]
+    assert marks[1:5] == [("session.ehlo", False), ("mail.accepted", True),
+                          ("rcpt.accepted", False), ("session.noop", False)]
+
+
+async def test_the_250_leaves_only_after_the_message_and_its_name_are_fsynced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 250 promises the message survives a crash (RFC 5321 §6.1): the Maildir file and the
+    new/ directory holding its name are both fsynced before the reply is sent."""
+    from simulator.server.store import MaildirStore
+
+    events: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        where = os.readlink(f"/proc/self/fd/{fd}")
+        events.append("fsync dir" if os.path.isdir(where) else "fsync file")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store = MaildirStore(tmp_path / "mail")
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(lambda: serve_stream(server, policy=POLICY, store=store))
+        await start_message(client, reader)
+        await client.send_all(TEXT)
+        assert await reader.reply() == wire("data.accepted", queue_id="S1-1")
+        events.append("250")
+        nursery.cancel_scope.cancel()
+    assert events == ["fsync file", "fsync dir", "250"]
+    assert len(store.messages()) == 1

@@ -11,6 +11,7 @@ import math
 import os
 import smtplib
 import socket
+import tracemalloc
 from functools import partial
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.faces.serve import LogDrops, print_log
+from simulator.faces.servelog import LogDrops, print_log
 from simulator.protocol import Policy, Session
 from simulator.server import PeerExchange, TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
@@ -136,6 +137,30 @@ async def test_the_feed_names_peer_and_session() -> None:
         assert (first.session_id, first.peer) == ("S1", f"127.0.0.1:{local_port}")
         assert [first.exchange.reply.key, second.exchange.reply.key] == [
             "session.greeting", "session.quit"]
+
+
+async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None:
+    """serve --web: every connection asks for its own page; the greeting names it."""
+    asked: list[str] = []
+    peers: list[str] = []
+
+    def watch(session_id: str, peer: str) -> str:
+        asked.append(session_id)
+        peers.append(peer)
+        return f"http://127.0.0.1:8025/s/page-{len(asked)}"
+
+    async with trio.open_nursery() as nursery:
+        port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                           options=TcpOptions(port=0, watch=watch)))
+        greetings = []
+        for _ in range(2):
+            client = await Client.connect(port)
+            greetings.append(await client.reply())
+            await client.command(b"QUIT\r\n")
+        nursery.cancel_scope.cancel()
+    assert asked == ["S1", "S2"] and all(p.startswith("127.0.0.1:") for p in peers)
+    assert greetings[1].endswith(b"ready; watch this session explained at "
+                                 b"http://127.0.0.1:8025/s/page-2\r\n")
 
 
 async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
@@ -273,6 +298,120 @@ async def fill(end: SocketConnection, chunk: bytes) -> None:
 
 async def test_socket_connection_keeps_the_trio_stream_contract() -> None:
     await trio.testing.check_half_closeable_stream(connection_pair, clogged_pair)
+
+
+async def test_send_then_receive_leaves_the_yield_to_the_receive() -> None:
+    client, server = await connection_pair()
+    steps = Steps(trio.lowlevel.current_task().name)
+    trio.lowlevel.add_instrument(steps)
+    try:
+        await server.send_then_receive(b"250 2.0.0 OK\r\n")
+        assert steps.count == 0  # no pass of the scheduler: the caller's receive yields
+        await server.send_all(b"250 2.0.0 OK\r\n")
+        assert steps.count == 1  # send_all keeps the stream contract: it yields
+    finally:
+        trio.lowlevel.remove_instrument(steps)
+    assert await read_exactly(client, 28) == b"250 2.0.0 OK\r\n" * 2
+
+
+async def test_send_then_receive_is_a_cancellation_point_and_sends_nothing_then() -> None:
+    client, server = await connection_pair()
+    with trio.CancelScope() as scope:
+        scope.cancel()
+        await server.send_then_receive(b"250 2.0.0 OK\r\n")
+    assert scope.cancelled_caught
+    await server.aclose()
+    assert await client.receive_some() == b""
+
+
+async def test_send_then_receive_waits_while_the_peer_is_slow_to_read() -> None:
+    client, server = await connection_pair()
+    data = bytes(range(256)) * 8192  # 2 MiB: more than the socket buffers hold
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(server.send_then_receive, data)
+        assert await read_exactly(client, len(data)) == data
+
+
+async def read_exactly(stream: SocketConnection, size: int) -> bytes:
+    got = b""
+    while len(got) < size:
+        chunk = await stream.receive_some()
+        assert chunk, "the connection closed early"
+        got += chunk
+    return got
+
+
+# -- what a connection costs the server -------------------------------------------------------
+
+class Steps(trio.abc.Instrument):
+    """Counts the scheduler's passes through tasks named ``name`` (by default the tasks
+    that serve TCP connections)."""
+
+    def __init__(self, name: str = "simulator.server.drivers._Clients.handle") -> None:
+        self.name = name
+        self.count = 0
+
+    def before_task_step(self, task: trio.lowlevel.Task) -> None:
+        if task.name == self.name:
+            self.count += 1
+
+
+@pytest.mark.parametrize("command", [b"NOOP\r\n", b"RSET\r\n", b"HELP\r\n", b"XYZZY\r\n",
+                                     b"VRFY bob\r\n", b"MAIL FROM:<a@b.example>\r\n"])
+async def test_each_command_costs_its_session_one_pass_of_the_scheduler(command: bytes) -> None:
+    async with running_server() as server:
+        client = await Client.connect(server.port)
+        await client.reply()
+        await client.command(b"EHLO client.example\r\n")
+        steps = Steps()
+        trio.lowlevel.add_instrument(steps)
+        try:
+            for _ in range(20):
+                assert (await client.command(command))[:1] in b"2345"
+                await client.command(b"RSET\r\n")
+        finally:
+            trio.lowlevel.remove_instrument(steps)
+        await client.aclose()
+    assert steps.count <= 40 + 2  # was two each: one more after every send
+
+
+async def test_a_message_costs_its_session_one_pass_per_reply() -> None:
+    async with running_server() as server:
+        client = await Client.connect(server.port)
+        await client.reply()
+        steps = Steps()
+        trio.lowlevel.add_instrument(steps)
+        try:
+            assert (await client.send_message(TEXT)).startswith(b"250 ")
+        finally:
+            trio.lowlevel.remove_instrument(steps)
+        await client.aclose()
+    assert steps.count <= len(TRANSACTION) + 1 + 2
+
+
+async def test_an_idle_connection_costs_the_server_little_memory() -> None:
+    """Python memory the server holds per greeted, silent client (the bench measures RSS)."""
+    async with running_server() as server:
+        clients = [await Client.connect(server.port)]  # the first of all starts the caches
+        await clients[0].reply()
+        tracemalloc.start(64)
+        try:
+            before = tracemalloc.take_snapshot()
+            for _ in range(100):
+                clients.append(await Client.connect(server.port))
+                await clients[-1].reply()
+            while server.feed.receive_nowait():  # as a watcher takes what is published
+                pass
+        except trio.WouldBlock:
+            after = tracemalloc.take_snapshot()
+        finally:
+            tracemalloc.stop()
+        for client in clients:
+            await client.aclose()
+    server_side = [tracemalloc.Filter(True, "*/simulator/*", all_frames=True)]
+    grown = sum(stat.size_diff for stat in after.filter_traces(server_side).compare_to(
+        before.filter_traces(server_side), "filename"))
+    assert grown / 100 < 6800  # octets: was about 7,200 (the greeting was kept while silent)
 
 
 # -- out of file descriptors ------------------------------------------------------------------

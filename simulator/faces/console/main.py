@@ -9,8 +9,8 @@ import trio
 from simulator.client.connection import parse_peer
 from simulator.client.labhosts import Refusal, named_host
 from simulator.faces.shell.app import Console
-from simulator.faces.shell.connect import play_host
-from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.connect import lab_server
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.settings import choose_lang
 from simulator.lessons.scenarios import ScenarioError, chosen
 from simulator.lessons.ui import option_text, text
@@ -41,14 +41,16 @@ def run_console(options: ConsoleOptions) -> int:
     if isinstance(lab, Refusal):  # a lab name, but no zone or no such port: say what to do
         print(text(f"console.{lab.key}", lang, **lab.fields), file=sys.stderr)
         return 2
-    ctx = ConsoleContext(
-        lang=lang, out=sys.stdout, color=wants_color(sys.stdout, no_color=options.no_color),
-        wrap=sys.stdout.isatty(), policy=security.policy,
-        connect_to=None if lab else connect_to, security=security, verify=session.verify)
+    policy, prepared = security.policy, security
     if lab is not None:  # a host of the scenario's zone: played in-process, never the network
-        play_host(ctx, lab)
-        ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
-    console = Console(ctx)
+        policy, prepared = lab_server(policy, lab)
+    settings = ConsoleSettings(
+        lang=lang, color=wants_color(sys.stdout, no_color=options.no_color),
+        wrap=sys.stdout.isatty(), policy=policy, security=prepared,
+        connect_to=None if lab else connect_to, verify=session.verify)
+    console = Console(settings, sys.stdout)
+    if lab is not None:
+        console.ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
     status: int = trio.run(console.run)
     return status
 

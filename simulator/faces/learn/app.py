@@ -19,7 +19,8 @@ from prompt_toolkit.output import Output
 
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
-from simulator.faces.shell.course import lesson_context
+from simulator.faces.shell.course import lesson_settings
+from simulator.faces.shell.detail import Explaining
 from simulator.lessons.course import Course, Lesson
 
 from . import panel
@@ -53,23 +54,30 @@ class LessonApp:
         self.out, self.color, self.wrap = out, color, wrap
         self.input, self.output = input, output
         self.history = history if history is not None else _history()
+        self.told = Explaining()
+        """What the console explained so far, in any lesson: a reply explained in full once
+        stays brief in the lessons after, and ``:detail`` stays as set."""
         self.ctx: ConsoleContext | None = None
         """The lesson under way's console (tests read its steps)."""
 
     async def run(self) -> int:
         lesson: Lesson | None = self.lesson
-        previous: ConsoleContext | None = None
+        own_detail = self.told.detail  # the learner's :detail (a lesson's own does not last)
+        setup_detail: str | None = None  # the :detail the previous lesson set, if it did
         while lesson is not None:
             guide = LessonGuide(self.course, lesson, store=self.store, lang=self.lang)
-            self.ctx = lesson_context(lesson, guide, lang=self.lang, out=self.out,
-                                      color=self.color, wrap=self.wrap)
-            if previous is not None:  # replies explained in full once stay brief after
-                self.ctx.explained, self.ctx.detail = previous.explained, previous.detail
-            console = Console(self.ctx, input=self.input, output=self.output,
-                              history=self.history)
+            if lesson.setup.detail:  # this lesson explains as it says (the capstone: none)
+                own_detail = own_detail if setup_detail else self.told.detail
+                self.told.detail = lesson.setup.detail
+            elif setup_detail:  # the previous lesson's :detail was its own: the learner's again
+                self.told.detail = own_detail
+            settings = lesson_settings(lesson, lang=self.lang, color=self.color, wrap=self.wrap)
+            console = Console(settings, self.out, guide=guide, told=self.told,
+                              input=self.input, output=self.output, history=self.history)
+            self.ctx = console.ctx
             status = await console.run()
-            previous = self.ctx
-            self.lang = self.ctx.lang  # :lang in a lesson carries over (and is saved)
+            setup_detail = lesson.setup.detail
+            self.lang = console.ctx.lang  # :lang in a lesson carries over (and is saved)
             if status != 0 or guide.action is Action.QUIT:
                 return status
             if guide.action is Action.SWITCH:

@@ -12,7 +12,7 @@ from typing import Final
 
 from simulator.client.connection import Step
 from simulator.faces.prompt.spec import MetaSpec
-from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.screen import Fragments, Screen
 from simulator.lessons.course import Course, Lesson
 from simulator.lessons.course.quiz import answer_text
 from simulator.lessons.course.words import say
@@ -20,8 +20,6 @@ from simulator.protocol.escape import show_typed
 
 from .coach import Action, Coach
 from .progress import ProgressStore
-
-Fragments = list[tuple[str, str]]
 
 SPECS: Final[tuple[MetaSpec, ...]] = (
     MetaSpec("goal", ":goal"),
@@ -76,25 +74,23 @@ class LessonGuide:
     def help_text(self, name: str, lang: str) -> str:
         return say(f"help-{name}", lang)
 
-    def _coach(self, ctx: ConsoleContext) -> Coach:
+    def _coach(self, screen: Screen) -> Coach:
         if self.coach is None:
-            self.coach = Coach(self.course, self.lesson, ctx.lang, ctx.show, store=self.store,
+            self.coach = Coach(self.course, self.lesson, screen.lang, screen.show, store=self.store,
                                interactive=self.interactive)
-        self.coach.lang = ctx.lang  # :lang may have changed it
+        self.coach.lang = screen.lang  # :lang may have changed it
         return self.coach
 
-    def begin(self, ctx: ConsoleContext) -> None:
-        self._coach(ctx).begin()
+    def begin(self, screen: Screen) -> None:
+        self._coach(screen).begin()
 
-    def observe(self, ctx: ConsoleContext, step: Step) -> None:
-        if ctx.leaving:
-            return  # the QUIT of Ctrl-D or :quit is the console's, not a step the learner took
+    def observe(self, screen: Screen, step: Step) -> None:
         exchanges = [answer.exchange for answer in step.answers if answer.exchange is not None]
-        self._coach(ctx).after(exchanges)
+        self._coach(screen).after(exchanges)
 
-    def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
-        coach = self._coach(ctx)
-        if not line.strip() and self.done and not ctx.in_data:
+    def handle(self, screen: Screen, line: str) -> bool | None:
+        coach = self._coach(screen)
+        if not line.strip() and self.done and not screen.in_data:
             self.action = Action.NEXT  # "Press Enter to start it"
             return True
         name, _, argument = line.strip().partition(" ")
@@ -103,12 +99,12 @@ class LessonGuide:
             return None
         argument = argument.strip()
         if spec.name == "answer":  # TEXT is the rest of the line: "550 5.1.1", "no retry"
-            return self._answer(ctx, coach, line)
+            return self._answer(screen, coach, line)
         if (argument and spec.max_args == 0) or " " in argument:
-            ctx.say("usage", "class:code.5xx", usage=spec.usage)
+            screen.say("usage", "class:code.5xx", usage=spec.usage)
             return False
-        prompt = "data> " if ctx.in_data else "smtp> "  # the erased prompt, kept visible
-        ctx.show([("class:dim", f"{prompt}{show_typed(line.strip())}\n")])
+        prompt = "data> " if screen.in_data else "smtp> "  # the erased prompt, kept visible
+        screen.show([("class:dim", f"{prompt}{show_typed(line.strip())}\n")])
         if spec.name == "restart":
             coach.say("restarted")
             self.action = Action.RESTART
@@ -119,28 +115,28 @@ class LessonGuide:
         self.action = action
         return True
 
-    def _answer(self, ctx: ConsoleContext, coach: Coach, line: str) -> bool:
+    def _answer(self, screen: Screen, coach: Coach, line: str) -> bool:
         given = answer_text(line) or ""
         if not given:
-            ctx.say("usage", "class:code.5xx", usage=":answer TEXT")
+            screen.say("usage", "class:code.5xx", usage=":answer TEXT")
             return False
-        prompt = "data> " if ctx.in_data else "smtp> "
-        ctx.show([("class:dim", f"{prompt}{show_typed(line.strip())}\n")])
+        prompt = "data> " if screen.in_data else "smtp> "
+        screen.show([("class:dim", f"{prompt}{show_typed(line.strip())}\n")])
         coach.answer(given)
         return False
 
-    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+    def toolbar(self, screen: Screen, width: int) -> Fragments:
         """`` Lesson 3: title · 2/4 the current step``, cut to ``width`` columns; once the
         lesson is done, what Enter does."""
         from simulator.render.wrap import text_width
 
-        coach = self._coach(ctx)
-        heading = say("lesson-heading", ctx.lang, number=self.lesson.number,
-                      title=self.lesson.text(ctx.lang).title)
-        after = say("bar-next" if self.has_next else "bar-last", ctx.lang)
+        coach = self._coach(screen)
+        heading = say("lesson-heading", screen.lang, number=self.lesson.number,
+                      title=self.lesson.text(screen.lang).title)
+        after = say("bar-next" if self.has_next else "bar-last", screen.lang)
         step = after if coach.finished else coach.step_line()
         if text_width(f" {heading} · {step}") > width - 1:  # the title gives way first
-            heading = say("bar-lesson", ctx.lang, number=self.lesson.number)
+            heading = say("bar-lesson", screen.lang, number=self.lesson.number)
         room = width - 1 - text_width(f" {heading} · ")
         while step and text_width(step) > room:
             step = step[:-2] + "…"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Any, Final, TextIO
 
 import trio
 from prompt_toolkit import PromptSession
@@ -23,7 +23,6 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-from prompt_toolkit.key_binding.bindings.mouse import load_mouse_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
@@ -33,11 +32,16 @@ from simulator.client.local import LocalConnection
 from simulator.faces.prompt.completion import CompletionContext, SmtpCompleter
 from simulator.faces.prompt.lexer import INPUT_STYLE, SmtpLexer
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.detail import Explaining
+from simulator.faces.shell.guide import Guide
 from simulator.faces.shell.lines import handle_line, open_console, prompt_for
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.meta import KNOWN, SPECS, is_meta
 from simulator.faces.shell.metacmds import say_goodbye
+from simulator.faces.shell.mouse import guard_mouse
 from simulator.faces.shell.pager import Pager
 from simulator.faces.shell.settings import history_path
+from simulator.faces.shell.terminal import Live
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.faces.shell.waiting import Waiter
 from simulator.lessons.ui import text
@@ -69,20 +73,8 @@ def key_bindings(pasted: Callable[[str], None]) -> KeyBindings:
     def _accept_completion(event: KeyPressEvent) -> None:
         event.current_buffer.complete_state = None
 
-    mouse = load_mouse_bindings().get_bindings_for_keys((Keys.Vt100MouseEvent,))
-
-    @bindings.add(Keys.Vt100MouseEvent)
-    def _mouse(event: KeyPressEvent) -> object:
-        """prompt_toolkit's handler, but a malformed mouse report is ignored, not fatal."""
-        for binding in mouse:
-            try:
-                return binding.handler(event)
-            except (ValueError, IndexError, KeyError):
-                return None
-        return None
-
     bindings.add(Keys.BracketedPaste)(lambda event: _paste(event, pasted))
-    return bindings
+    return guard_mouse(bindings)
 
 
 def _paste(event: KeyPressEvent, pasted: Callable[[str], None]) -> None:
@@ -144,11 +136,15 @@ def console_style() -> Style:
 
 
 class Console:
-    """One console run: a prompt session over a :class:`ConsoleContext`."""
+    """One console run: a prompt session over the :class:`ConsoleContext` it makes (with the
+    live prompt's parts: the waiting prompt, the pager)."""
 
-    def __init__(self, ctx: ConsoleContext, *, input: Input | None = None,
+    def __init__(self, settings: ConsoleSettings, out: TextIO, *, guide: Guide | None = None,
+                 told: Explaining | None = None, input: Input | None = None,
                  output: Output | None = None, history: History | None = None) -> None:
-        self.ctx = ctx
+        """A console started with ``settings``, writing on ``out``; ``guide`` and ``told``
+        as for :class:`ConsoleContext`; ``input``, ``output`` and ``history`` are the
+        prompt's (a terminal's by default)."""
         self._leftover = ""
         """The part of a paste after its last line break: the next prompt starts with it."""
         self._wake = threading.Event()
@@ -156,34 +152,34 @@ class Console:
         self._arrived: Step | None = None
         self.history = ConsoleHistory(history if history is not None else _history(),
                                       lambda _: not self.ctx.in_data)
-        self.prompt_session: PromptSession[str] = PromptSession(
-            input=input, output=output,
+        depth = None if settings.color else ColorDepth.DEPTH_1_BIT
+
+        def session(bindings: KeyBindings, **more: Any) -> PromptSession[str]:
+            return PromptSession(input=input, output=output, key_bindings=bindings,
+                                 style=console_style(), color_depth=depth,
+                                 erase_when_done=True, **more)
+
+        # a live prompt while a real server is slow to answer, or during :pause (Ctrl-C stops)
+        self.waiter = Waiter(lambda bindings: session(bindings, bottom_toolbar=self.toolbar),
+                             lambda: self.ctx.lang)
+        waiter = self.waiter
+        live = Live(pager=Pager(lambda page: self.ctx.show(page, wrap=False),
+                                lambda: self.ctx.lang, lambda bindings: PromptSession(
+                                    input=input, output=output, key_bindings=bindings,
+                                    style=console_style(), erase_when_done=True,
+                                    color_depth=depth)),
+                    pauser=lambda wait: waiter.run(wait, "console.paused-waiting"),
+                    waiter=waiter.run if settings.connect_to is not None else None)
+        self.ctx = ConsoleContext(settings, out, guide=guide, told=told, live=live)
+        self.prompt_session: PromptSession[str] = session(
+            key_bindings(self._pasted),
             history=self.history,
             auto_suggest=AutoSuggestFromHistory(),
             completer=SmtpCompleter(self._completion_context),
             lexer=SmtpLexer(lambda: self.ctx.in_data, (*KNOWN, *self._guide_names())),
-            bottom_toolbar=self._toolbar,
-            key_bindings=key_bindings(self._pasted),
-            style=console_style(),
-            color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
-            erase_when_done=True,
+            bottom_toolbar=self.toolbar,
             complete_while_typing=False,
         )
-        # a live prompt while a real server is slow to answer, or during :pause (Ctrl-C stops)
-        self.waiter = Waiter(lambda bindings: PromptSession(
-            input=input, output=output, bottom_toolbar=self._toolbar,
-            key_bindings=bindings, style=console_style(),
-            color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT,
-            erase_when_done=True), lambda: self.ctx.lang)
-        if ctx.connect_to is not None:
-            ctx.waiter = self.waiter.run
-        ctx.pager = Pager(lambda page: self.ctx.show(page, wrap=False), lambda: self.ctx.lang,
-                          lambda bindings: PromptSession(
-                              input=input, output=output, key_bindings=bindings,
-                              style=console_style(), erase_when_done=True,
-                              color_depth=None if ctx.color else ColorDepth.DEPTH_1_BIT))
-        waiter = self.waiter
-        ctx.pauser = lambda wait: waiter.run(wait, "console.paused-waiting")
 
     def _guide_names(self) -> tuple[str, ...]:
         guide = self.ctx.guide
@@ -197,16 +193,17 @@ class Console:
                                  senders=tuple(ctx.senders), recipients=tuple(ctx.recipients),
                                  lang=ctx.lang, metas=metas)
 
-    def _toolbar(self) -> StyleAndTextTuples:
+    def toolbar(self) -> StyleAndTextTuples:
         """The session's line; with a guide, its line (the lesson, the step) above it."""
         ctx = self.ctx
-        peer = "" if ctx.connect_to is None else "{}:{}".format(*ctx.connect_to)
+        connect_to = ctx.settings.connect_to
+        peer = "" if connect_to is None else "{}:{}".format(*connect_to)
         width = self.prompt_session.app.output.get_size().columns
         line: StyleAndTextTuples = list(toolbar_fragments(
             ctx.view(), lang=ctx.lang, eol=ctx.eol, raw=ctx.raw, peer=peer, width=width))
         if ctx.guide is None:
             return line
-        guide: StyleAndTextTuples = list(ctx.guide.toolbar(ctx, width))
+        guide: StyleAndTextTuples = list(ctx.guide.toolbar(ctx.screen, width))
         if ctx.guide.done and ctx.closed:  # Enter is the guide's now, not a reconnect
             return guide
         return [*guide, ("", "\n"), *line]
@@ -266,7 +263,7 @@ class Console:
     async def _watch(self) -> None:
         """On trio, beside the prompt: wait for the built-in server to speak unasked, then
         end the prompt (from its own thread's event loop, the only safe way in)."""
-        connection = self.ctx.connection
+        connection = self.ctx.link.connection
         if not isinstance(connection, LocalConnection) or connection.closed:
             return
         try:
@@ -283,7 +280,7 @@ class Console:
         """Greeting, then lines until Ctrl-D or :quit. Returns the exit status."""
         ctx = self.ctx
         try:
-            if not await open_console(ctx) and ctx.connect_to is None:
+            if not await open_console(ctx) and ctx.settings.connect_to is None:
                 return 1  # over --connect the prompt stays: Enter or :reconnect tries again
             while True:
                 try:
@@ -316,7 +313,7 @@ class Console:
             return await self.handle(line)
         except Exception as err:  # the last line of defence: report, do not crash
             self._internal_error(err)
-            if self.ctx.connection is not None and self.ctx.closed:
+            if self.ctx.link.connection is not None and self.ctx.closed:
                 self.ctx.say("closed", "class:code.4xx")
             return False
 

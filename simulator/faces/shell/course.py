@@ -31,10 +31,12 @@ from simulator.protocol.escape import show_text
 from simulator.server.secure import Prepared
 
 from .context import ConsoleContext
+from .detail import Explaining
 from .guide import Guide
 from .lines import handle_line, open_console
+from .link import ConsoleSettings
+from .screen import Fragments, Screen
 
-Fragments = list[tuple[str, str]]
 T = TypeVar("T")
 MAX_KEPT = 2000
 """Exchanges a replay keeps (a script of any length stays bounded)."""
@@ -46,16 +48,25 @@ _CERTIFICATES: dict[str, Prepared] = {}
 the TLS lessons many times)."""
 
 
-def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextIO,
-                   color: bool = False, wrap: bool = False) -> ConsoleContext:
-    """A console context whose built-in server is the one ``lesson`` sets up."""
+def lesson_settings(lesson: Lesson, *, lang: str, color: bool = False,
+                    wrap: bool = False) -> ConsoleSettings:
+    """The console's settings for ``lesson``: its built-in server is the one the lesson sets
+    up (scenario, limits, STARTTLS with a generated certificate, idle timeout)."""
     setup = lesson.setup
     policy = _policy(setup)
     security = None
     if setup.tls is not None:
         security = certificate_for(policy)
-    return ConsoleContext(lang=lang, out=out, color=color, wrap=wrap, policy=policy,
-                          security=security, idle_timeout=setup.idle_timeout, guide=guide)
+    return ConsoleSettings(lang=lang, color=color, wrap=wrap, policy=policy,
+                           security=security, idle_timeout=setup.idle_timeout)
+
+
+def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextIO,
+                   color: bool = False, wrap: bool = False) -> ConsoleContext:
+    """A console context whose built-in server is the one ``lesson`` sets up, explaining as
+    the lesson says (its ``detail``: the capstone starts with none)."""
+    return ConsoleContext(lesson_settings(lesson, lang=lang, color=color, wrap=wrap), out,
+                          guide=guide, told=Explaining(detail=lesson.setup.detail or "auto"))
 
 
 def certificate_for(policy: Policy) -> Prepared:
@@ -114,26 +125,24 @@ class Recorder:
     def help_text(self, name: str, lang: str) -> str:
         return name
 
-    def begin(self, ctx: ConsoleContext) -> None:
+    def begin(self, screen: Screen) -> None:
         return None
 
-    def observe(self, ctx: ConsoleContext, step: Step) -> None:
-        if ctx.leaving:
-            return
+    def observe(self, screen: Screen, step: Step) -> None:
         for answer in step.answers:
             if answer.exchange is not None:
                 self.tutor.observe(answer.exchange)
                 if len(self.exchanges) < MAX_KEPT:
                     self.exchanges.append(answer.exchange)
 
-    def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
+    def handle(self, screen: Screen, line: str) -> bool | None:
         given = answer_text(line)  # a quiz step's answer: the same road as the learner's
         if given is None:
             return None
         self.tutor.answer(given)
         return False
 
-    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+    def toolbar(self, screen: Screen, width: int) -> Fragments:
         return []
 
 

@@ -4,7 +4,8 @@ before, and the console's own QUIT told from its side."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Final, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
 from simulator.client.connection import Answer, explain
 from simulator.lessons.ui import text
@@ -19,42 +20,46 @@ LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""
 
 
-class Explaining(Protocol):
-    """What the console keeps about explaining (a :class:`ConsoleContext` is one)."""
+@dataclass
+class Explaining:
+    """What the learner has been told: kept for a whole run, so the course's next lesson
+    keeps a reply explained once brief, and keeps the ``:detail`` level."""
 
-    lang: str
-    detail: str
-    explained: set[str]
-    leaving: str
+    detail: str = "auto"
+    """``:detail``: full, brief, none, or auto (full the first time a reply key is seen,
+    brief after that)."""
+    explained: set[str] = field(default_factory=set)
+    """The reply keys explained in full so far."""
 
 
-def console_annotation(ctx: Explaining, answer: Answer) -> Annotation | None:
+def console_annotation(answer: Answer, lang: str, leaving: str) -> Annotation | None:
     """The explanation of ``answer``, told from the console's side when the console itself
-    sent the command (the QUIT of Ctrl-D or :quit); the console is exiting then, so the next
-    step is a goodbye, not how to reconnect."""
-    annotation = explain(answer, ctx.lang)
-    if annotation is not None and ctx.leaving and answer.code == 221:
+    sent the command (the QUIT of Ctrl-D or :quit, ``leaving``); the console is exiting then,
+    so the next step is a goodbye, not how to reconnect."""
+    annotation = explain(answer, lang)
+    if annotation is not None and leaving and answer.code == 221:
         annotation = dataclasses.replace(
-            annotation, why=text(f"console.why-{ctx.leaving}", ctx.lang),
-            fix=text("console.goodbye", ctx.lang))
+            annotation, why=text(f"console.why-{leaving}", lang),
+            fix=text("console.goodbye", lang))
     return annotation
 
 
-def explanation_at(ctx: Explaining, annotation: Annotation | None, answer: Answer) -> Fragments:
+def explanation_at(told: Explaining, lang: str, annotation: Annotation | None,
+                   answer: Answer) -> Fragments:
     """The explanation at the level ``:detail`` asks for. A long multi-line reply (an EHLO's
     extension list) is itself most of a 24-line screen, so by default its explanation is
     brief even the first time, with a pointer to :more."""
     from simulator.render.fragments import short_annotation_fragments
 
-    if annotation is None or ctx.detail == "none":
+    if annotation is None or told.detail == "none":
         return []
     # a foreign reply has no key: its code and the command it answers stand for one
     key = annotation.key or f"{answer.after} {annotation.code}"
-    seen = key in ctx.explained
-    ctx.explained.add(key)
-    if ctx.detail == "brief" or (ctx.detail == "auto" and seen):
+    seen = key in told.explained
+    told.explained.add(key)
+    if told.detail == "brief" or (told.detail == "auto" and seen):
         return short_annotation_fragments(annotation)
-    if ctx.detail == "auto" and len(answer.lines) > LONG_REPLY:
-        hint = text("console.more-hint", ctx.lang)
+    if told.detail == "auto" and len(answer.lines) > LONG_REPLY:
+        hint = text("console.more-hint", lang)
         return [*short_annotation_fragments(annotation), ("class:dim", f"  {hint}\n")]
     return explanation_fragments(annotation)

@@ -4,21 +4,19 @@ The course (``smtp-sim learn``) runs each lesson in the real console with a guid
 the goal panel before the greeting, sees every reply the console shows (and ticks goals from
 them), answers its own ``:`` commands (``:goal``, ``:hint``...), and adds to the toolbar.
 Everything else the console does (``:help``, ``:detail``, ``:lang``, STARTTLS over real TLS,
-``:save``...) works unchanged. The console knows the guide only through this protocol, so
-``shell/`` imports no face.
+``:save``...) works unchanged. The console knows the guide only through this protocol, and
+the guide knows the console only as a :class:`~.screen.Screen`, so ``shell/`` imports no
+face and a guide never reaches the connection, the store or the settings.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from simulator.client.connection import Step
 from simulator.faces.prompt.spec import MetaSpec
 
-if TYPE_CHECKING:
-    from .context import ConsoleContext
-
-Fragments = list[tuple[str, str]]
+from .screen import Fragments, Screen
 
 
 class Guide(Protocol):
@@ -39,19 +37,21 @@ class Guide(Protocol):
         """What ``:help`` says about one of :attr:`specs`."""
         ...
 
-    def begin(self, ctx: ConsoleContext) -> None:
+    def begin(self, screen: Screen) -> None:
         """Before the first session opens (its greeting is observed next)."""
         ...
 
-    def observe(self, ctx: ConsoleContext, step: Step) -> None:
-        """After the console has shown ``step``'s replies and their explanations."""
+    def observe(self, screen: Screen, step: Step) -> None:
+        """After the console has shown ``step``'s replies and their explanations. The QUIT
+        the console sends itself to say goodbye (Ctrl-D, ``:quit``) is never observed: it is
+        not a step the learner took."""
         ...
 
-    def handle(self, ctx: ConsoleContext, line: str) -> bool | None:
+    def handle(self, screen: Screen, line: str) -> bool | None:
         """A typed line the guide answers itself: True leaves the console, False stays;
         None means the line is not the guide's (the console handles it)."""
         ...
 
-    def toolbar(self, ctx: ConsoleContext, width: int) -> Fragments:
+    def toolbar(self, screen: Screen, width: int) -> Fragments:
         """A line above the console's toolbar, fitting ``width`` columns."""
         ...

@@ -29,19 +29,19 @@ async def open_console(ctx: ConsoleContext) -> bool:
     opened = await ctx.open()
     if opened and ctx.guide is None:  # a lesson's goal panel says where to begin
         ctx.say("start")
-    if ctx.connect_to is None and ctx.security is not None:
+    if ctx.settings.connect_to is None and ctx.link.security is not None:
         from .tlsview import offered_fragments
 
-        ctx.show(offered_fragments(ctx.security.policy, ctx.lang))
+        ctx.show(offered_fragments(ctx.link.security.policy, ctx.lang))
     if ctx.guide is not None:
-        ctx.guide.begin(ctx)
+        ctx.guide.begin(ctx.screen)
     return opened
 
 
 async def handle_line(ctx: ConsoleContext, line: str) -> bool:
     """Act on one line; True means leave."""
     if ctx.guide is not None:
-        verdict = ctx.guide.handle(ctx, line)
+        verdict = ctx.guide.handle(ctx.screen, line)
         if verdict is not None:
             return verdict
     if is_meta(line) and (not ctx.in_data or is_known_meta(line)):

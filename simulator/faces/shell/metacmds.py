@@ -80,7 +80,7 @@ def _describe(ctx: ConsoleContext, spec: MetaSpec) -> str:
 def _width(ctx: ConsoleContext) -> int:
     import shutil
 
-    return shutil.get_terminal_size().columns - 1 if ctx.wrap else 200
+    return shutil.get_terminal_size().columns - 1 if ctx.screen.wrap else 200
 
 
 async def _help(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
@@ -137,7 +137,7 @@ async def _more(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator.render import fragments as render
     from simulator.render.transcript import explanation_fragments
 
-    answer = ctx.last_answer()
+    answer = ctx.transcript.last_answer()
     annotation = None if answer is None else explain(answer, ctx.lang)
     if answer is None or annotation is None:
         ctx.say("more-none")
@@ -154,10 +154,10 @@ async def _state(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
     from simulator.render.statediagram import diagram
 
-    width = shutil.get_terminal_size().columns if ctx.wrap else 200
+    width = shutil.get_terminal_size().columns if ctx.screen.wrap else 200
     await ctx.page(diagram(ctx.view().state, ctx.lang, width=width - 1))
-    if ctx.connect_to is not None:
-        ctx.say("state-foreign", peer=ctx.connection.peer if ctx.connection else "")
+    if ctx.settings.connect_to is not None:
+        ctx.say("state-foreign", peer=ctx.link.connection.peer if ctx.link.connection else "")
     return False
 
 
@@ -166,19 +166,19 @@ async def _scenario(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator.lessons.scenario_view import describe
     from simulator.lessons.scenario_view import text as scenario_text
 
-    heading, *lines = describe(ctx.policy.scenario, ctx.lang)
+    heading, *lines = describe(ctx.link.policy.scenario, ctx.lang)
     fragments = [("class:heading", heading + "\n")]
     fragments += [("", f"  {line}\n") for line in lines]
-    if ctx.connect_to is not None:
+    if ctx.settings.connect_to is not None:
         fragments.append(("class:dim", scenario_text("remote", ctx.lang) + "\n"))
     ctx.show(fragments)
     return False
 
 
 async def _mailbox(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    messages = None if ctx.connection is None else ctx.connection.messages()
+    messages = None if ctx.link.connection is None else ctx.link.connection.messages()
     if messages is None:
-        peer = "" if ctx.connection is None else ctx.connection.peer
+        peer = "" if ctx.link.connection is None else ctx.link.connection.peer
         ctx.say("mailbox-remote", peer=peer)
     elif not messages:
         ctx.say("mailbox-empty")
@@ -213,7 +213,7 @@ def _usage(ctx: ConsoleContext) -> None:
     """How full the built-in server's memory store is: 3 messages, 12 KiB of 256 MiB."""
     from simulator.render.sizes import binary_size
 
-    usage = ctx.store_usage()
+    usage = ctx.link.store_usage()
     if usage is None:
         return
     key = "mailbox-usage-1" if usage.messages == 1 else "mailbox-usage"
@@ -267,7 +267,7 @@ async def _end(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 
 
 async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    ctx.lang = args[0]
+    ctx.screen.lang = args[0]
     ctx.say("lang-set")
     if not save_settings(Settings(lang=ctx.lang)):
         ctx.say("settings-unsaved")
@@ -277,13 +277,13 @@ async def _lang(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
 async def _eol(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     ctx.eol = args[0]
     ctx.say(f"eol-{ctx.eol}")
-    ctx.steps.append(Notice(f"console.eol-{ctx.eol}"))  # :save shows where it changed
+    ctx.transcript.steps.append(Notice(f"console.eol-{ctx.eol}"))  # :save shows where it changed
     return False
 
 
 async def _detail(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
-    ctx.detail = args[0]
-    ctx.say(f"detail-{ctx.detail}")
+    ctx.transcript.told.detail = args[0]
+    ctx.say(f"detail-{ctx.transcript.told.detail}")
     return False
 
 
@@ -304,14 +304,14 @@ async def _save(ctx: ConsoleContext, args: tuple[str, ...], *, force: bool = Fal
         return False
     try:
         with open_output(path) as out:  # a FIFO nobody reads is refused, never waited on
-            out.write(format_markdown(ctx.steps, ctx.lang) + "\n")
+            out.write(format_markdown(ctx.transcript.steps, ctx.lang) + "\n")
     except FileRefused as err:
         ctx.say("save-failed", "class:code.5xx", path=shown, error=refusal(err, ctx.lang))
         return False
     except OSError as err:
         ctx.say("save-failed", "class:code.5xx", path=shown, error=err.strerror or err)
         return False
-    exchanges = sum(len(step.answers) for step in ctx.steps if isinstance(step, Step))
+    exchanges = sum(len(step.answers) for step in ctx.transcript.steps if isinstance(step, Step))
     ctx.say("saved-1" if exchanges == 1 else "saved", path=shown, count=exchanges)
     return False
 
@@ -349,7 +349,7 @@ async def _dig(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     from simulator.lessons.dig import dig_lines
 
     name, rtype = args[0], args[1] if len(args) > 1 else None
-    lines = dig_lines(ctx.policy.scenario.zone, name, rtype, ctx.lang)
+    lines = dig_lines(ctx.link.policy.scenario.zone, name, rtype, ctx.lang)
     ctx.show([("", show_typed(line, limit=4200) + "\n") for line in lines])
     return False
 
@@ -365,7 +365,7 @@ async def _dkim(ctx: ConsoleContext, args: tuple[str, ...]) -> bool:
     action = args[0].lower()
     signer = ctx.signing.signer
     if action == "sign" and len(args) == 3:
-        signer = lab_signer(args[1], args[2], ctx.policy.scenario.dkim_keys)
+        signer = lab_signer(args[1], args[2], ctx.link.policy.scenario.dkim_keys)
         if signer is None:
             ctx.say("dkim-no-key", "class:code.5xx", selector=show_typed(args[1], limit=63),
                     domain=show_typed(args[2], limit=100))

@@ -18,6 +18,8 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from simulator.lessons.ui import text
 
+from .mouse import guard_mouse
+
 Fragments = list[tuple[str, str]]
 
 MIN_ROWS: Final = 6
@@ -63,7 +65,7 @@ def _bindings() -> KeyBindings:
     def _ignore(event: KeyPressEvent) -> None:
         """Any other key does nothing (it is not typed into the pager's line)."""
 
-    return bindings
+    return guard_mouse(bindings)
 
 
 class Pager:

@@ -24,6 +24,8 @@ from prompt_toolkit.keys import Keys
 
 from simulator.lessons.ui import text
 
+from .mouse import guard_mouse
+
 T = TypeVar("T")
 STOP = "\x03"
 """The waiting prompt's result when Ctrl-C stopped the wait."""
@@ -59,7 +61,7 @@ def waiting_bindings(typed_line: Callable[[str], None]) -> KeyBindings:
         buffer.text = rest
         buffer.cursor_position = len(rest)
 
-    return bindings
+    return guard_mouse(bindings)
 
 
 class Waiter:
@@ -90,6 +92,12 @@ class Waiter:
         """In the prompt's thread: Enter while waiting."""
         with self._lock:
             self._lines.append(line)
+
+    @property
+    def being_typed(self) -> str:
+        """The line at the waiting prompt now, not yet ended with Enter (what the learner
+        sees after the waiting sentence)."""
+        return self._session.default_buffer.text
 
     @property
     def waiting(self) -> bool:

@@ -49,8 +49,14 @@ EMPTY: Final = Context()
 
 
 def verb_of(exchange: Exchange) -> str:
-    """The first word of the client's line, upper case (``.`` ends a message; empty for a
-    greeting, timeout or shutdown)."""
+    """The verb the engine read (``.`` ends a message), even in a refused line; else the
+    word it refused as no command, or for a line it never split (a bare LF, a line too
+    long, an AUTH answer) the first word; upper case; empty for a greeting or a timeout."""
+    if exchange.verb is not None:
+        return exchange.verb.value
+    unknown = exchange.reply.fact("verb")  # quoted by the engine's 500 or 502
+    if unknown:
+        return unknown.upper()
     words = exchange.line.split(None, 1)
     return words[0].decode("ascii", "replace").upper() if words else ""
 
@@ -89,6 +95,7 @@ def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) ->
         ("state", check.state_after is None or exchange.state_after is check.state_after),
         ("lines", check.min_lines is None or len(reply.lines) >= check.min_lines),
         ("closes", check.closes is None or (exchange.then is Then.CLOSE) is check.closes),
+        ("pipelined", check.pipelined is None or exchange.sent_ahead is check.pipelined),
         ("message", check.message is None or (
             exchange.message is not None
             and message_matches(check.message, exchange.message, context))),
@@ -160,7 +167,9 @@ def message_matches(check: MessageCheck, message: ReceivedMessage,
         check.header_text is None or _header_text(check.header_text, head, envelope.smtputf8),
         not check.bcc or bool(set(map(str.lower, recipients)) - _named(headers)),
         not check.named_not_sent or bool(_named(headers) - set(map(str.lower, recipients))),
+        not check.returnable or envelope.sender != "",
         _verdicts_hold(check, message.verdicts),
+        check.bare_lf is None or message.bare_lf is check.bare_lf,
     )
     return all(tests)
 

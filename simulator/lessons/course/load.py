@@ -41,7 +41,7 @@ FILE_NAME: Final = re.compile(r"(?P<number>\d{2})-(?P<id>[a-z0-9]+(?:-[a-z0-9]+)
 LESSON_FIELDS: Final = frozenset({"id", "setup", "steps", "solution", "solutions", "wrong",
                                   *LANGS})
 STEP_FIELDS: Final = frozenset({"id", "check", "after", "count", "scope", "kind", "answers",
-                                "enhanced_optional", *LANGS})
+                                "enhanced_optional", "despite", *LANGS})
 KINDS: Final = ("reply", "quiz")
 """A step met by the server's reply (the default), or by the learner's ``:answer``."""
 TEXT_FIELDS: Final = ("title", "intro", "summary")
@@ -56,7 +56,8 @@ HEADER_TEXTS: Final = ("8bit-undeclared", "encoded-word")
 """The values of a message check's ``header_text`` (see MessageCheck)."""
 _MESSAGE_ADDRESS: Final = ("recipient", "not_recipient")
 _MESSAGE_BOOL: Final = ("body", "utf8", "smtputf8", "declared_8bit", "tls", "starttls",
-                        "implicit_tls", "authenticated", "best_mx", "bcc", "named_not_sent")
+                        "implicit_tls", "authenticated", "best_mx", "bcc", "named_not_sent",
+                        "returnable")
 _MESSAGE_VERDICTS: Final = {
     "spf": ("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"),
     "dkim": ("pass", "fail", "permerror", "none"),
@@ -128,7 +129,7 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
         p.add(where, "expected a table")
         return None
     p.unknown(where, table, frozenset({*_MESSAGE_STR, *_MESSAGE_ADDRESS, *_MESSAGE_BOOL,
-                                       *_MESSAGE_VERDICTS, "recipients"}))
+                                       *_MESSAGE_VERDICTS, "recipients", "bare_lf"}))
     fields: dict[str, Any] = {}
     for name in _MESSAGE_STR:
         fields[name] = _string(p, f"{where}.{name}", table.get(name), required=False)
@@ -148,6 +149,10 @@ def _message_check(p: Problems, where: str, table: object) -> MessageCheck | Non
     if fields["header_text"] not in (None, *HEADER_TEXTS):
         p.add(f"{where}.header_text", f"expected one of {', '.join(HEADER_TEXTS)}")
         fields["header_text"] = None
+    bare_lf = table.get("bare_lf")
+    if bare_lf is not None and not isinstance(bare_lf, bool):
+        p.add(f"{where}.bare_lf", "expected true or false")
+    fields["bare_lf"] = bare_lf if isinstance(bare_lf, bool) else None
     return MessageCheck(**fields)
 
 
@@ -156,7 +161,7 @@ def _check(p: Problems, where: str, table: object) -> Check:
         p.add(where, "expected a table with at least one condition")
         return Check()
     known = {*_CHECK_STR, *_CHECK_INT, "key", "state_before", "state_after", "closes", "message",
-             "address"}
+             "address", "pipelined"}
     p.unknown(where, table, frozenset(known))
     key = table.get("key")
     keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
@@ -172,10 +177,11 @@ def _check(p: Problems, where: str, table: object) -> Check:
         if value is not None and value not in _STATES:
             p.add(f"{where}.{name}", f"expected one of {', '.join(_STATES)}")
         fields[name] = _STATES.get(value) if isinstance(value, str) else None
-    closes = table.get("closes")
-    if closes is not None and not isinstance(closes, bool):
-        p.add(f"{where}.closes", "expected true or false")
-    fields["closes"] = closes if isinstance(closes, bool) else None
+    for name in ("closes", "pipelined"):
+        flag = table.get(name)
+        if flag is not None and not isinstance(flag, bool):
+            p.add(f"{where}.{name}", "expected true or false")
+        fields[name] = flag if isinstance(flag, bool) else None
     fields["address"] = _address(p, f"{where}.address", table.get("address"))
     if "message" in table:
         fields["message"] = _message_check(p, f"{where}.message", table["message"])
@@ -227,7 +233,9 @@ def _goal(p: Problems, index: int, table: object) -> tuple[Goal, dict[str, StepT
              for lang in LANGS}
     if goal_id is None:
         return None
-    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON), quiz)
+    despite = _check(p, f"{where}.despite", table["despite"]) if "despite" in table else None
+    goal = Goal(goal_id, check, tuple(after), count, scopes.get(scope_name, Scope.LESSON),
+                quiz=quiz, despite=despite)
     return goal, {lang: text for lang, text in texts.items() if text is not None}
 
 

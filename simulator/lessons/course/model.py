@@ -87,12 +87,18 @@ class MessageCheck:
     """An envelope recipient that no To: or Cc: field names: a blind copy (RFC 5322 §3.6.3)."""
     named_not_sent: bool = False
     """A To: or Cc: address that is no envelope recipient: named, never sent to."""
+    returnable: bool = False
+    """MAIL FROM named an address, not the null reverse-path <>: a failure found after the
+    250 can come back to it as a bounce (RFC 5321 §4.5.5, §6.1: a bounce is never sent to <>)."""
     spf: str | None = None
     """The receiver's SPF verdict on MAIL FROM (RFC 7208 §2.6): ``pass``, ``softfail``..."""
     dkim: str | None = None
     """DKIM's verdict (RFC 6376): ``pass`` when a signature verified, ``fail``, ``none``."""
     dmarc: str | None = None
     """DMARC's verdict on the From: domain (RFC 7489): ``pass``, ``fail``, ``none``."""
+    bare_lf: bool | None = None
+    """True: some line of its text ended with a bare LF that the server read as CRLF (an
+    ``accept_bare_lf`` setup); False: every line ended with CRLF."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,9 @@ class Check:
     min_lines: int | None = None
     """At least this many reply lines (a multi-line 250 to EHLO)."""
     closes: bool | None = None
+    pipelined: bool | None = None
+    """True: the client sent its next line before this reply came, without waiting for it
+    (RFC 2920: pipelining, the server's driver sees it as more input in the same read)."""
     address: AddressRef | None = None
     """The address the command named (MAIL's sender, RCPT's recipient) is of this kind."""
     same: str | None = None
@@ -144,6 +153,9 @@ class Goal:
     scope: Scope = Scope.LESSON
     quiz: Quiz | None = None
     """A quiz step: met by a right ``:answer``, never by a reply (its check is empty)."""
+    despite: Check | None = None
+    """A failure the learner must meet first: the step counts only after an earlier
+    Exchange held this check (the refusal), so "got the message through despite it"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +202,11 @@ class Setup:
     """MAIL FROM must be an address the logged-in account owns (553 5.7.1; senders.py)."""
     required_headers: tuple[str, ...] = ()
     """Header fields every message must carry (From, Date, Message-ID): 550 5.7.1 else."""
+    rate_limit: int | None = None
+    """Messages a minute the scenario's rate limit allows (its ``rate_limited`` rules)."""
+    detail: str | None = None
+    """The console's ``:detail`` the lesson starts with (``none``: no explanation until the
+    learner asks with :more, :explain or explain); None keeps the learner's own."""
 
 
 @dataclass(frozen=True, slots=True)

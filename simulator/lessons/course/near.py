@@ -58,8 +58,10 @@ def near_miss(lesson: Lesson, met: Sequence[str], exchange: Exchange,
     unmet = [goal for goal in lesson.goals if goal.id not in met and goal.quiz is None]
     for goal in unmet:
         if first_failure(goal.check, exchange, context) is None:
-            waiting = next(other for other in (*goal.after, *refers_to(goal.check))
-                           if other not in met)
+            waiting = next((other for other in (*goal.after, *refers_to(goal.check))
+                            if other not in met), None)
+            if waiting is None:
+                return None  # a failure it comes ``despite`` not met yet: no giveaway
             return _note(goal, "after", exchange, expected=waiting)
     if not unmet or not is_near(unmet[0].check, exchange):
         return None

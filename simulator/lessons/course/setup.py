@@ -31,11 +31,14 @@ ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realist
 TLS_MODES: Final = ("offered", "required")
 SETUP_FIELDS: Final = frozenset({"scenario", "max_size", "max_recipients", "idle_timeout",
                                  "accept_bare_lf", "tls", "auth", "greylist_delay",
-                                 "sender_login_match", "required_headers"})
+                                 "sender_login_match", "required_headers", "rate_limit",
+                                 "detail"})
 ACCOUNT_FIELDS: Final = frozenset({"user", "password", "app_password", "style", "addresses"})
 ACCOUNT_SHAPE: Final = ('expected a list of {user = "...", password = "..."}, each optionally with '
                         'app_password = "...", style = "app-password" (534, as Gmail) or '
                         '"authorization-code" (535, as QQ Mail), addresses = ["..."]')
+DETAILS: Final = ("full", "brief", "none")
+"""The console's :detail levels a lesson may start with."""
 MAX_SECONDS: Final = 3600.0
 
 
@@ -119,6 +122,10 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
     if tls is not None and tls not in TLS_MODES:
         p.add("setup.tls", f"expected one of {', '.join(TLS_MODES)}")
         tls = None
+    detail = doc.get("detail")
+    if detail is not None and detail not in DETAILS:
+        p.add("setup.detail", f"expected one of {', '.join(DETAILS)}")
+        detail = None
     setup = Setup(
         max_size=_positive(p, "setup.max_size", doc.get("max_size")),
         max_recipients=_positive(p, "setup.max_recipients", doc.get("max_recipients")),
@@ -128,6 +135,8 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
         greylist_delay=_seconds(p, "setup.greylist_delay", doc.get("greylist_delay")),
         sender_login_match=_flag(p, doc, "sender_login_match"),
         required_headers=_headers(p, doc.get("required_headers")),
+        rate_limit=_positive(p, "setup.rate_limit", doc.get("rate_limit")),
+        detail=detail,
     )
     return setup, needs(setup)
 
@@ -135,7 +144,8 @@ def parse_setup(p: Problems, table: object) -> tuple[Setup, tuple[str, ...]]:
 def needs(setup: Setup) -> tuple[str, ...]:
     """The features ``setup`` asks for that :data:`ENGINE_FEATURES` lacks, in a fixed order."""
     wanted = {
-        "realistic": setup.scenario == "realistic" or setup.greylist_delay is not None,
+        "realistic": (setup.scenario == "realistic" or setup.greylist_delay is not None
+                      or setup.rate_limit is not None),
         "tls": setup.tls is not None,
         "auth": bool(setup.auth),
         "required-headers": bool(setup.required_headers),
@@ -152,7 +162,7 @@ def policy_for(setup: Setup) -> Policy:
 
     base = Policy()
     scenario = from_options(setup.scenario, greylist_delay=setup.greylist_delay,
-                            seed=LESSON_SEED)
+                            rate_limit=setup.rate_limit, seed=LESSON_SEED)
     return Policy(
         max_message_size=setup.max_size or base.max_message_size,
         max_recipients=setup.max_recipients or base.max_recipients,

@@ -60,6 +60,8 @@ class Progress:
     """Why the last reply nearly counted for the current step but did not."""
     answered: Answered | None = None
     """The last ``:answer`` (see :mod:`.quiz`); None once a reply came after it."""
+    faced: tuple[str, ...] = ()
+    """Goals whose ``despite`` failure the learner has met (they may count from now on)."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -76,8 +78,14 @@ class Progress:
 
 
 def current_goal(lesson: Lesson, progress: Progress) -> Goal | None:
-    """The first goal, in the lesson's order, not met yet (None when complete)."""
-    return next((goal for goal in lesson.goals if not progress.is_met(goal.id)), None)
+    """The first goal, in the lesson's order, not met yet (None when complete); but when
+    unmet goals wait ``despite`` failures the learner has met, the one met last: its hints
+    are about the refusal the learner is looking at."""
+    unmet = [goal for goal in lesson.goals if not progress.is_met(goal.id)]
+    faced = [goal for goal in unmet if goal.id in progress.faced]
+    if faced:
+        return max(faced, key=lambda goal: progress.faced.index(goal.id))
+    return unmet[0] if unmet else None
 
 
 def is_complete(lesson: Lesson, progress: Progress) -> bool:
@@ -105,7 +113,11 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
     context = Context(scenario_named(lesson.setup.scenario), dict(seen))
-    ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen)
+    ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen,
+                            progress.faced)
+    faced = progress.faced + tuple(
+        goal.id for goal in lesson.goals if goal.despite is not None
+        and goal.id not in progress.faced and matches(goal.despite, exchange, context))
     codes = progress.codes
     if exchange.reply.code not in codes:
         codes = (*codes, exchange.reply.code)
@@ -115,7 +127,7 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
                    counted=tuple(counted), seen=tuple(seen.items()),
-                   last_key=exchange.reply.key, near=near, answered=None)
+                   last_key=exchange.reply.key, near=near, answered=None, faced=faced)
 
 
 def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
@@ -136,14 +148,17 @@ def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
 
 def _tick(lesson: Lesson, exchange: Exchange, context: Context, met: list[str],
           open_: set[str], counts: dict[str, int],
-          seen: dict[str, Seen]) -> tuple[list[str], list[str]]:
+          seen: dict[str, Seen], faced: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """The goals ``exchange`` meets (ticked) or brings closer (counted); the lists and maps
-    given change in place."""
+    given change in place. A goal with a ``despite`` counts only once an earlier Exchange
+    met that failure (``faced``)."""
     ticked: list[str] = []
     counted: list[str] = []
     for goal in lesson.goals:
         if goal.quiz is not None:
             continue  # met by the learner's :answer, never by a reply
+        if goal.despite is not None and goal.id not in faced:
+            continue
         if not ready(goal, met) or not matches(goal.check, exchange, context):
             continue
         if goal.id in met:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 SMTP_SIM = Path(sys.executable).with_name("smtp-sim")
-TIMEOUT = 15.0
+TIMEOUT = 30.0  # a loaded machine (CI beside other jobs) is slow to draw
 
 
 class Terminal:
@@ -62,7 +62,10 @@ class Terminal:
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     done = tmp_path / "exit-status"
     term = Terminal(f"smtp-sim-e2e-{os.getpid()}", done)
-    command = (f"env SMTP_SIM_HOME={tmp_path / 'home'} {SMTP_SIM} --no-color; "
+    # COLUMNS=80: the explanations wrap to 80 columns (shutil reads it first) while the
+    # toolbar has the pane's 160. Without it the width depended on a race: whether tmux had
+    # grown the pane from its first 80 columns before the greeting was printed.
+    command = (f"env SMTP_SIM_HOME={tmp_path / 'home'} COLUMNS=80 {SMTP_SIM} --no-color; "
                f"echo $? > {done}; sleep 60")
     term.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "50",
               command)

@@ -15,7 +15,8 @@ from simulator.faces.classlog import Lesson
 from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.dashboard.state import Focus
-from simulator.faces.serve import LogOutput, _serve
+from simulator.faces.serve import _serve
+from simulator.faces.servelog import LogOutput
 from simulator.options import ServeOptions
 from simulator.protocol import Policy
 from simulator.render.classroom import SharedClass

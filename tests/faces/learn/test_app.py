@@ -249,21 +249,39 @@ async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -
     assert "<-  220 " in second and "Why:" not in second
 
 
+async def test_one_record_of_what_was_explained_serves_every_lesson_of_a_run() -> None:
+    """The course hands each lesson's console the run's record of what was explained (no
+    field is copied from one console to the next): :detail set in one lesson holds after
+    :restart and in the next lesson."""
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        app = lesson_app("hello", "en", out, pipe)
+        pipe.send_text("".join(line + ENTER for line in (
+            ":detail brief", ":restart", "EHLO client.example", "QUIT", "")) + CTRL_D)
+        assert await app.run() == 0
+    assert app.ctx is not None and app.ctx.transcript.told is app.told
+    assert app.told.detail == "brief"
+    text = out.getvalue()
+    assert text.count("<-  220 ") >= 3  # first try, restart, the next lesson
+    assert "Rule: RFC 5321 §3.1" not in text.split(":restart", 1)[1]
+
+
 def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
     from simulator.faces.learn.guide import LessonGuide
     from simulator.faces.shell.context import ConsoleContext
+    from simulator.faces.shell.link import ConsoleSettings
 
     target = COURSE.find("hello")
     assert target is not None
     guide = LessonGuide(COURSE, target, store=None, lang="en")
-    ctx = ConsoleContext(lang="en", out=io.StringIO(), guide=guide)
-    line = "".join(text for _, text in guide.toolbar(ctx, 60))
+    screen = ConsoleContext(ConsoleSettings(lang="en"), io.StringIO(), guide=guide).screen
+    line = "".join(text for _, text in guide.toolbar(screen, 60))
     assert line.startswith(" Lesson 1 · 1/3 220 Connect") and line.endswith("…")
     assert len(line) <= 59
-    ctx.lang = "zh"
+    screen.lang = "zh"
     from simulator.render.wrap import text_width
 
-    assert text_width("".join(text for _, text in guide.toolbar(ctx, 60))) <= 59
+    assert text_width("".join(text for _, text in guide.toolbar(screen, 60))) <= 59
 
 
 def _ticks(text: str) -> list[str]:
@@ -329,6 +347,7 @@ async def test_the_last_lesson_does_not_offer_a_next_one(lang: str) -> None:
     summary, but how to leave; Enter then is an ordinary empty line, and the console stays."""
     from simulator.faces.learn.guide import LessonGuide
     from simulator.faces.shell.context import ConsoleContext
+    from simulator.faces.shell.link import ConsoleSettings
     from simulator.lessons.course.words import say
 
     last = COURSE.available[-1]
@@ -348,18 +367,18 @@ async def test_the_last_lesson_does_not_offer_a_next_one(lang: str) -> None:
     assert say("bar-next", lang) not in text
     assert "221" in summary.split(":explain 221", 1)[1]  # the console went on after Enter
     guide = LessonGuide(COURSE, last, store=None, lang=lang)
-    ctx = ConsoleContext(lang=lang, out=io.StringIO(), guide=guide)
-    guide.begin(ctx)
+    screen = ConsoleContext(ConsoleSettings(lang=lang), io.StringIO(), guide=guide).screen
+    guide.begin(screen)
     assert guide.coach is not None
     guide.coach.finished = True
-    bar = "".join(part for _, part in guide.toolbar(ctx, 120))
+    bar = "".join(part for _, part in guide.toolbar(screen, 120))
     assert say("bar-last", lang) in bar and say("bar-next", lang) not in bar
-    assert guide.handle(ctx, "") is None  # Enter is not taken as "next lesson"
+    assert guide.handle(screen, "") is None  # Enter is not taken as "next lesson"
     opening = LessonGuide(COURSE, first, store=None, lang=lang)
-    opening.begin(ctx)
+    opening.begin(screen)
     assert opening.coach is not None
     opening.coach.finished = True
-    assert say("bar-next", lang) in "".join(part for _, part in opening.toolbar(ctx, 120))
+    assert say("bar-next", lang) in "".join(part for _, part in opening.toolbar(screen, 120))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -370,18 +389,19 @@ def test_the_toolbar_keeps_the_steps_code_whatever_the_width(lang: str, width: i
     lesson title gives way before them."""
     from simulator.faces.learn.guide import LessonGuide
     from simulator.faces.shell.context import ConsoleContext
+    from simulator.faces.shell.link import ConsoleSettings
     from simulator.lessons.course import Progress
     from simulator.render.wrap import text_width
 
     for lesson in COURSE.available:
         guide = LessonGuide(COURSE, lesson, store=None, lang=lang)
-        ctx = ConsoleContext(lang=lang, out=io.StringIO(), guide=guide)
-        guide.begin(ctx)
+        screen = ConsoleContext(ConsoleSettings(lang=lang), io.StringIO(), guide=guide).screen
+        guide.begin(screen)
         assert guide.coach is not None
         for index, goal in enumerate(lesson.goals, 1):
             guide.coach.tutor.progress = Progress(met=tuple(
                 g.id for g in lesson.goals[:index - 1]))
-            bar = "".join(part for _, part in guide.toolbar(ctx, width))
+            bar = "".join(part for _, part in guide.toolbar(screen, width))
             assert text_width(bar) <= width - 1, bar
             code = "" if goal.check.code is None else f" {goal.check.code}"
             assert f"{index}/{len(lesson.goals)}{code} " in bar, bar

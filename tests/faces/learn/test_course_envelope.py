@@ -107,6 +107,20 @@ def test_pipelining_every_recipient_refused_gets_554_and_the_hint_fits() -> None
     assert not completes("pipelining", lines)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_pipelining_needs_the_commands_in_one_write_not_one_by_one(lang: str) -> None:
+    """The same commands typed one at a time get the same replies, but the client waited for
+    each: that is no pipelining (RFC 2920), and the tutor says so instead of ticking."""
+    lines = ["EHLO client.example", "MAIL FROM:<carol@example.org>", "RCPT TO:<alice@example.com>",
+             "RCPT TO:<nobody@example.com>", "RCPT TO:<bob@example.com>", "DATA", "Subject: x",
+             "", "x", "."]
+    out = screen("pipelining", lines, lang=lang)
+    assert "550 5.1.1 <nobody@example.com>" in out
+    said = {"en": "That 550 answered a command you sent on its own",
+            "zh": "这个 550 回复的是你单独发出的命令"}[lang]
+    assert said in out and not completes("pipelining", lines)
+
+
 def test_spf_fail_at_rcpt_then_pass_from_a_listed_domain() -> None:
     out = screen("spf", [*lesson("spf").solution.lines, ":mailbox 1"])
     refusal = out.index("550 5.7.23 <alice@example.com>: Recipient address rejected: SPF fail: "

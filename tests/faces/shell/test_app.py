@@ -20,6 +20,7 @@ from prompt_toolkit.output import DummyOutput
 from simulator.client.script import Notice
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.lessons.entries import labels
 from simulator.lessons.ui import text
 from simulator.protocol import CATALOGUE, Session, State
@@ -48,9 +49,10 @@ class Run:
 async def drive(*lines: str, keys: str = CTRL_D, lang: str = "en") -> Run:
     """Type each line and Enter, then ``keys`` (Ctrl-D by default, which leaves)."""
     out = io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out)
+    settings = ConsoleSettings(lang=lang)
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        ctx = console.ctx
         pipe.send_text("".join(line + ENTER for line in lines) + keys)
         status = await console.run()
     return Run(status, out.getvalue(), ctx, console)
@@ -117,7 +119,7 @@ async def test_unknown_meta_command_is_listed_and_never_sent() -> None:
     assert "smtp> :stat\nUnknown console command :stat" in run.text
     assert ":state" in run.text and ":reconnect" in run.text
     assert " -> :stat" not in run.text
-    assert [step.sent for step in run.ctx.steps[1:3]] == [b"NOOP\r\n", b"QUIT\r\n"]
+    assert [step.sent for step in run.ctx.transcript.steps[1:3]] == [b"NOOP\r\n", b"QUIT\r\n"]
 
 
 async def test_ctrl_c_clears_the_line() -> None:
@@ -132,8 +134,8 @@ async def test_ctrl_d_in_data_abandons_the_message_without_quit() -> None:
     assert "message is abandoned" in run.text
     assert " -> QUIT" not in run.text
     assert "<-  250 2.0.0" not in run.text  # nothing claims the half message was delivered
-    stored = run.ctx._store
-    assert stored is not None and stored.messages() == []  # and nothing was stored
+    stored = run.ctx.link.store_usage()  # what :mailbox reports
+    assert stored is not None and stored.messages == 0  # and nothing was stored
 
 
 async def test_after_quit_the_console_says_so_and_enter_reconnects() -> None:
@@ -175,19 +177,19 @@ async def test_a_600_character_line_is_sent_and_explained() -> None:
     run = await drive(long_line, "NOOP")
     assert reply_line("limits.line-too-long") in run.text
     assert reply_line("session.noop") in run.text
-    assert run.ctx.steps[1].sent == long_line.encode() + b"\r\n"
+    assert run.ctx.transcript.steps[1].sent == long_line.encode() + b"\r\n"
 
 
 async def test_non_ascii_is_sent_as_typed_and_shown() -> None:
     run = await drive("EHLO 中文.example")
-    assert run.ctx.steps[1].sent == "EHLO 中文.example\r\n".encode()
+    assert run.ctx.transcript.steps[1].sent == "EHLO 中文.example\r\n".encode()
     assert " -> EHLO 中文.example\n" in run.text
     assert f"<** {engine_reply('EHLO 中文.example')}\n" in run.text
 
 
 async def test_control_characters_reach_the_server_and_are_shown_escaped() -> None:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     assert await ctx.open()
     await ctx.send_line("EHLO client.example")
     step = await ctx.send_line("MAIL FROM:<a\x01\x1b[31mb@example.org>")
@@ -200,8 +202,8 @@ async def test_control_characters_reach_the_server_and_are_shown_escaped() -> No
 
 async def test_bare_lf_mode_shows_why_crlf_matters() -> None:
     run = await drive(":eol lf", "EHLO client.example", ":eol crlf", "EHLO client.example")
-    assert run.ctx.steps[1] == Notice("console.eol-lf")
-    assert run.ctx.steps[2].sent == b"EHLO client.example\n"  # type: ignore[union-attr]
+    assert run.ctx.transcript.steps[1] == Notice("console.eol-lf")
+    assert run.ctx.transcript.steps[2].sent == b"EHLO client.example\n"  # type: ignore[union-attr]
     assert reply_line("syntax.bare-lf") in run.text
     assert "Hello client.example" in run.text
 
@@ -243,7 +245,7 @@ async def test_explain_and_compare_codes() -> None:
     assert "SMTP 221" in comparison and " 500 " in comparison
     assert labels("en")["difference"] in comparison
     assert "'999' is not a reply code" in after(run.text, "smtp> :explain 999\n")
-    assert [step.sent for step in run.ctx.steps[1:]] == [b"QUIT\r\n"]
+    assert [step.sent for step in run.ctx.transcript.steps[1:]] == [b"QUIT\r\n"]
 
 
 async def test_save_writes_markdown_with_explanations(tmp_path: Path) -> None:
@@ -277,16 +279,17 @@ async def test_help_lists_every_meta_command() -> None:
 
 async def test_toolbar_follows_the_session() -> None:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    settings = ConsoleSettings(lang="en")
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        ctx = console.ctx
         assert await ctx.open()
         for line in TRANSACTION[:3]:
             await ctx.send_line(line)
-        bar = "".join(text for _, text in console._toolbar())
+        bar = "".join(text for _, text in console.toolbar())
         assert "rcpt (1)" in bar and "<alice@example.org>" in bar
         await ctx.send_line("DATA")
-        assert "only ." in "".join(text for _, text in console._toolbar())
+        assert "only ." in "".join(text for _, text in console.toolbar())
         assert ctx.view().state is State.DATA
         await ctx.close()
 
@@ -308,7 +311,7 @@ def test_nothing_typed_crashes_the_console_or_reaches_the_screen_raw(lines: list
     out = io.StringIO()
 
     async def session() -> None:
-        ctx = ConsoleContext(lang="en", out=out)
+        ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
         assert await ctx.open()
         for line in lines:
             await ctx.send_line(line)  # pasted text may even hold CR and LF
@@ -322,7 +325,7 @@ def test_nothing_typed_crashes_the_console_or_reaches_the_screen_raw(lines: list
 async def test_history_persists_in_the_data_directory(home: Path) -> None:
     out = io.StringIO()
     with create_pipe_input() as pipe:
-        console = Console(ConsoleContext(lang="en", out=out), input=pipe, output=DummyOutput())
+        console = Console(ConsoleSettings(lang="en"), out, input=pipe, output=DummyOutput())
         pipe.send_text("NOOP" + ENTER + CTRL_D)
         assert await console.run() == 0
     assert "NOOP" in (home / "history").read_text(encoding="utf-8")
@@ -347,9 +350,9 @@ async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((60, 24)))
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, wrap=True)
+    settings = ConsoleSettings(lang="en", wrap=True)
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=DummyOutput(), history=InMemoryHistory())
         # 56 lines at 60 columns: two pages on the 40-row DummyOutput, Space shows the second
         pipe.send_text(":help\r :help save\r:help nope\r" + CTRL_D)
         assert await console.run() == 0
@@ -422,7 +425,7 @@ async def test_mailbox_says_how_full_the_memory_store_is(
     from simulator.render.sizes import binary_size
 
     run = await drive(*TRANSACTION, ":mailbox", lang=lang)
-    stored = run.ctx.store_usage()
+    stored = run.ctx.link.store_usage()
     assert stored is not None and stored.messages == 1 and stored.limit == 256 * 1024 * 1024
     shown = run.text.split("smtp> :mailbox")[1]
     assert listing in shown
@@ -495,10 +498,10 @@ async def test_wire_lines_and_help_wrap_at_word_boundaries_on_a_narrow_terminal(
 
     monkeypatch.setattr(shutil, "get_terminal_size", lambda *a: os.terminal_size((width, 24)))
     out = io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, wrap=True)
+    settings = ConsoleSettings(lang=lang, wrap=True)
     host = "client.example.org.with.a.rather.long.name"
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=TallOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=TallOutput(), history=InMemoryHistory())
         pipe.send_text(f"EHLO {host}\r:help\r" + CTRL_D)  # :help whole, no pager
         assert await console.run() == 0
     text = out.getvalue()
@@ -551,9 +554,9 @@ async def test_a_reply_the_server_sends_unasked_shows_at_once(
     from tests.faces.learn.test_app import shown
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, idle_timeout=60)
+    settings = ConsoleSettings(lang=lang, idle_timeout=60)
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=DummyOutput(), history=InMemoryHistory())
         async with trio.open_nursery() as nursery:
             nursery.start_soon(console.run)
             pipe.send_text("EHLO client.example" + ENTER)
@@ -568,3 +571,19 @@ async def test_a_reply_the_server_sends_unasked_shows_at_once(
             await shown(out, "<-  220 ", after=where)
             pipe.send_text(CTRL_D)
     assert out.getvalue().count("<** 421") == 1
+
+
+@pytest.mark.parametrize(("connect_to", "waits"), [(None, False), (("127.0.0.1", 25), True)])
+def test_the_console_makes_its_context_with_the_live_prompt_in_it(
+        connect_to: tuple[str, int] | None, waits: bool) -> None:
+    """The pager and :pause's live prompt are part of the screen from the start; a send
+    waits under the waiting prompt only over --connect (the built-in server answers at
+    once). Nothing is patched into the context once it is made."""
+    out = io.StringIO()
+    settings = ConsoleSettings(lang="zh", connect_to=connect_to)
+    with create_pipe_input() as pipe:
+        console = Console(settings, out, input=pipe, output=DummyOutput(),
+                          history=InMemoryHistory())
+    screen = console.ctx.screen
+    assert screen.live is not None and screen.waits_live is waits
+    assert console.ctx.settings is settings and console.ctx.lang == "zh"

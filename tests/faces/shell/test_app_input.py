@@ -20,6 +20,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 
 ENTER = "\r"
 CTRL_D = "\x04"
@@ -35,10 +36,11 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 async def drive(keys: str, *, history: InMemoryHistory | None = None,
                 ) -> tuple[str, ConsoleContext]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    settings = ConsoleSettings(lang="en")
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(),
+        console = Console(settings, out, input=pipe, output=DummyOutput(),
                           history=history or InMemoryHistory())
+        ctx = console.ctx
         pipe.send_text(keys + CTRL_D)
         assert await console.run() == 0
     return out.getvalue(), ctx
@@ -51,7 +53,7 @@ def paste(*lines: str) -> str:
 async def test_a_pasted_block_goes_out_line_by_line() -> None:
     text, ctx = await drive(paste("EHLO a.example", "MAIL FROM:<a@a.example>",
                                   "RCPT TO:<b@b.example>", "DATA", ""))
-    sent = [step.sent for step in ctx.steps if step.sent is not None]
+    sent = [step.sent for step in ctx.transcript.steps if step.sent is not None]
     assert sent[:4] == [b"EHLO a.example\r\n", b"MAIL FROM:<a@a.example>\r\n",
                         b"RCPT TO:<b@b.example>\r\n", b"DATA\r\n"]
     assert "<-  354 " in text and "<** " not in text
@@ -62,25 +64,25 @@ async def test_a_pasted_message_body_ending_in_a_dot_is_accepted() -> None:
                  "Subject: pasted", "", "Hello.", ".", "")
     text, ctx = await drive(body)
     assert "<-  250 2.0.0 OK: message accepted" in text
-    sent = [step.sent for step in ctx.steps]
+    sent = [step.sent for step in ctx.transcript.steps]
     assert sent[5:9] == [b"Subject: pasted\r\n", b"\r\n", b"Hello.\r\n", b".\r\n"]
-    assert sum(1 for step in ctx.steps if step.sent == b"\r\n") == 1  # the blank separator
+    assert sum(1 for step in ctx.transcript.steps if step.sent == b"\r\n") == 1  # the blank separator
 
 
 async def test_a_paste_without_a_final_newline_leaves_the_rest_on_the_prompt() -> None:
     _, ctx = await drive(paste("EHLO a.example", "NO") + "OP" + ENTER)
-    sent = [step.sent for step in ctx.steps if step.sent is not None]
+    sent = [step.sent for step in ctx.transcript.steps if step.sent is not None]
     assert sent[:2] == [b"EHLO a.example\r\n", b"NOOP\r\n"]
 
 
 async def test_empty_enter_sends_nothing_outside_data_and_is_sent_inside() -> None:
     text, ctx = await drive(ENTER * 3 + "EHLO a.example" + ENTER + ENTER)
-    assert [step.sent for step in ctx.steps][1:] == [b"EHLO a.example\r\n", b"QUIT\r\n"]
+    assert [step.sent for step in ctx.transcript.steps][1:] == [b"EHLO a.example\r\n", b"QUIT\r\n"]
     assert "<** 500" not in text
     lines = ["EHLO a", "MAIL FROM:<a@b.example>", "RCPT TO:<c@d.example>", "DATA",
              "Subject: x", "", "body", "."]
     _, ctx = await drive("".join(line + ENTER for line in lines))
-    assert b"\r\n" in [step.sent for step in ctx.steps]
+    assert b"\r\n" in [step.sent for step in ctx.transcript.steps]
 
 
 async def test_message_text_stays_out_of_the_history() -> None:
@@ -131,10 +133,10 @@ def test_random_keys_neither_crash_nor_reach_the_screen_raw(keys: list[str]) -> 
             return True
 
     terminal = Terminal()
-    ctx = ConsoleContext(lang="en", out=terminal)
+    settings = ConsoleSettings(lang="en")
     with create_pipe_input() as pipe:
         output = Vt100_Output(terminal, lambda: Size(24, 80), enable_cpr=False)
-        console = Console(ctx, input=pipe, output=output, history=InMemoryHistory())
+        console = Console(settings, terminal, input=pipe, output=output, history=InMemoryHistory())
         pipe.send_text("".join(keys) + PASTE_END + "\x03" + CTRL_D)
         pipe.close()  # whatever mode the keys left it in, the end of input ends the console
         assert trio.run(console.run) == 0

@@ -13,6 +13,7 @@ import trio
 
 from simulator.client.connection import explain
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.protocol import Policy, State
 from simulator.server import TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
@@ -58,7 +59,7 @@ TRANSACTION = ["EHLO client.example", "MAIL FROM:<alice@example.org>",
 
 async def converse(port: int) -> tuple[ConsoleContext, str]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", connect_to=("127.0.0.1", port)), out)
     assert await ctx.open()
     for line in TRANSACTION:
         await ctx.send_line(line)
@@ -67,7 +68,7 @@ async def converse(port: int) -> tuple[ConsoleContext, str]:
 
 
 def codes(ctx: ConsoleContext) -> list[list[int]]:
-    return [[answer.code for answer in step.answers] for step in ctx.steps]
+    return [[answer.code for answer in step.answers] for step in ctx.transcript.steps]
 
 
 async def test_against_smtp_sim_serve(smtp_sim_port: int) -> None:
@@ -78,7 +79,7 @@ async def test_against_smtp_sim_serve(smtp_sim_port: int) -> None:
     assert "<-  221 2.0.0 classmate.example closing connection" in text
     assert "the server closed the connection" in text
     assert ctx.closed
-    typo = ctx.steps[9].answers[0]
+    typo = ctx.transcript.steps[9].answers[0]
     assert typo.exchange is None and typo.enhanced == "5.5.2"
     annotation = explain(typo, "en")
     assert annotation is not None and annotation.code == 500 and annotation.key is None
@@ -95,13 +96,13 @@ async def test_against_aiosmtpd(aiosmtpd_port: int) -> None:
 
 async def test_toolbar_view_follows_replies(smtp_sim_port: int) -> None:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", smtp_sim_port))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", connect_to=("127.0.0.1", smtp_sim_port)), out)
     assert await ctx.open()
     for line in TRANSACTION[:3]:
         await ctx.send_line(line)
     view = ctx.view()
     assert (view.state, view.sender, view.recipients) == (State.RCPT, "alice@example.org", 1)
-    assert ctx.connection is not None and ctx.connection.messages() is None
+    assert ctx.link.connection is not None and ctx.link.connection.messages() is None
     await ctx.close()
 
 
@@ -112,7 +113,7 @@ async def test_nobody_listening_is_reported() -> None:
         bound.bind(("127.0.0.1", 0))
         port = bound.getsockname()[1]
         out = io.StringIO()
-        ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port))
+        ctx = ConsoleContext(ConsoleSettings(lang="en", connect_to=("127.0.0.1", port)), out)
         assert not await ctx.open()
     assert out.getvalue() == (f"cannot connect to 127.0.0.1:{port}: connection refused "
                               "(is a server running there?)\nNot connected. Press Enter on an "
@@ -146,9 +147,10 @@ async def test_ctrl_c_stops_waiting_for_a_silent_server_and_the_console_goes_on(
     from simulator.faces.shell.app import Console
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", silent_port))
+    settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", silent_port))
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        ctx = console.ctx
         assert console.waiter is not None
         async def learner() -> None:
             async def until(done: Callable[[], bool]) -> None:
@@ -173,7 +175,7 @@ async def test_ctrl_c_stops_waiting_for_a_silent_server_and_the_console_goes_on(
     assert "Stopped waiting; the console goes on." in shown
     assert "No reply from the server yet" not in shown.split(" -> QUIT")[0]
     assert "Raw mode on" in shown  # the console went on after Ctrl-C
-    assert [s.stopped for s in ctx.steps if hasattr(s, "stopped")][:2] == [False, True]
+    assert [s.stopped for s in ctx.transcript.steps if hasattr(s, "stopped")][:2] == [False, True]
     assert shown.index(" -> NOOP") < shown.index("Stopped waiting") < shown.index("Raw mode")
 
 
@@ -201,7 +203,7 @@ async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
             ("en", "accepted the sender", "refused this recipient", "no recipient has been"),
             ("zh", "接受了这封邮件的发件人", "拒绝了这个收件人", "还没有被接受的收件人")):
         out = io.StringIO()
-        ctx = ConsoleContext(lang=lang, out=out, connect_to=("127.0.0.1", port))
+        ctx = ConsoleContext(ConsoleSettings(lang=lang, connect_to=("127.0.0.1", port)), out)
         assert await ctx.open()
         for line in ("EHLO me.example", "MAIL FROM:<a@me.example>", "RCPT TO:<x@other.example>",
                      "DATA", "NOOP"):

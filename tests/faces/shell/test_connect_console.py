@@ -16,7 +16,7 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from simulator.faces.shell.app import Console
-from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 
 ENTER = "\r"
 PATIENCE = 15.0
@@ -46,12 +46,13 @@ class Learner:
         await self.until(lambda: text in self.out.getvalue(), repr(text))
 
 
-async def run_console(ctx: ConsoleContext, out: io.StringIO,
+async def run_console(settings: ConsoleSettings, out: io.StringIO,
                       script: Callable[[Console, Learner], Awaitable[None]]) -> int:
-    """Run a console over ``ctx`` while ``script(console, learner)`` types into it."""
+    """Run a console started with ``settings`` while ``script(console, learner)`` types
+    into it."""
     status: list[int] = []
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=DummyOutput(), history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=DummyOutput(), history=InMemoryHistory())
         learner = Learner(pipe, out)
 
         async def _console() -> None:
@@ -75,7 +76,7 @@ async def test_nobody_listening_is_said_and_the_prompt_stays_usable() -> None:
     with refused_port() as bound:
         port = bound.getsockname()[1]
         out = io.StringIO()
-        ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port))
+        settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", port))
 
         async def script(console: Console, learner: Learner) -> None:
             await learner.sees("connection refused")
@@ -90,7 +91,7 @@ async def test_nobody_listening_is_said_and_the_prompt_stays_usable() -> None:
                 await learner.sees("220 here.example")
                 learner.pipe.send_text(":quit" + ENTER)  # QUIT ends the greeter's connection
 
-        status = await run_console(ctx, out, script)
+        status = await run_console(settings, out, script)
     shown = out.getvalue()
     assert status == 0
     assert shown.startswith(f"cannot connect to 127.0.0.1:{port}: connection refused "
@@ -115,7 +116,7 @@ async def test_nobody_listening_is_said_in_chinese_and_quit_leaves() -> None:
     with refused_port() as bound:
         port = bound.getsockname()[1]
         out = io.StringIO()
-        ctx = ConsoleContext(lang="zh", out=out, connect_to=("127.0.0.1", port))
+        settings = ConsoleSettings(lang="zh", connect_to=("127.0.0.1", port))
 
         async def script(console: Console, learner: Learner) -> None:
             await learner.sees("拒绝")
@@ -123,7 +124,7 @@ async def test_nobody_listening_is_said_in_chinese_and_quit_leaves() -> None:
             await learner.sees("未发送：没有连接到")
             learner.pipe.send_text(":quit" + ENTER)
 
-        assert await run_console(ctx, out, script) == 0
+        assert await run_console(settings, out, script) == 0
     assert "无法连接" in out.getvalue() or "不能连接" in out.getvalue()
 
 
@@ -141,17 +142,17 @@ async def test_a_server_that_never_greets_times_out_and_the_toolbar_said_connect
         mute_port: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("simulator.client.connection.CONNECT_WAIT", 0.5)
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", mute_port))
+    settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", mute_port))
     bars: list[str] = []
 
     async def script(console: Console, learner: Learner) -> None:
         await learner.until(lambda: console.waiter.waiting, "the waiting prompt")
-        bars.append("".join(text for _, text in console._toolbar()))
+        bars.append("".join(text for _, text in console.toolbar()))
         await learner.sees("sent no greeting")
-        bars.append("".join(text for _, text in console._toolbar()))
+        bars.append("".join(text for _, text in console.toolbar()))
         learner.pipe.send_text(":quit" + ENTER)
 
-    assert await run_console(ctx, out, script) == 0
+    assert await run_console(settings, out, script) == 0
     assert f"connecting to 127.0.0.1:{mute_port}" in bars[0] and "closed" not in bars[0]
     assert "closed" in bars[1]
     assert (f"cannot connect to 127.0.0.1:{mute_port}: the server took the connection but sent "
@@ -161,9 +162,11 @@ async def test_a_server_that_never_greets_times_out_and_the_toolbar_said_connect
 async def test_ctrl_c_while_connecting_stops_trying_and_the_console_goes_on(
         mute_port: int) -> None:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", mute_port))
+    settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", mute_port))
+    consoles: list[Console] = []
 
     async def script(console: Console, learner: Learner) -> None:
+        consoles.append(console)
         await learner.until(lambda: console.waiter.waiting, "the waiting prompt")
         learner.pipe.send_text("\x03")
         await learner.sees("Stopped trying to connect.\nNot connected.")
@@ -171,8 +174,8 @@ async def test_ctrl_c_while_connecting_stops_trying_and_the_console_goes_on(
         await learner.sees("Not sent: not connected")
         learner.pipe.send_text(":quit" + ENTER)
 
-    assert await run_console(ctx, out, script) == 0
-    assert ctx.connection is None
+    assert await run_console(settings, out, script) == 0
+    assert consoles[0].ctx.link.connection is None
 
 
 class SlowServer:
@@ -205,7 +208,7 @@ async def test_lines_typed_while_waiting_are_sent_one_by_one_in_order(
     listeners = await nursery.start(trio.serve_tcp, server, 0)
     port = listeners[0].socket.getsockname()[1]
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port))
+    settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", port))
 
     async def script(console: Console, learner: Learner) -> None:
         await learner.sees("220 slow.example")
@@ -215,7 +218,7 @@ async def test_lines_typed_while_waiting_are_sent_one_by_one_in_order(
         await trio.sleep(0.05)
         learner.pipe.send_text("OP" + ENTER + ":quit" + ENTER)
 
-    assert await run_console(ctx, out, script) == 0
+    assert await run_console(settings, out, script) == 0
     assert server.lines == [b"EHLO me.example", b"NOOP", b"RSET", b"NOOP", b"QUIT"]
     shown = out.getvalue()
     sent = [line for line in shown.splitlines() if line.startswith(" -> ")]
@@ -228,7 +231,7 @@ async def test_a_pasted_block_while_waiting_is_sent_line_by_line(nursery: trio.N
     listeners = await nursery.start(trio.serve_tcp, server, 0)
     port = listeners[0].socket.getsockname()[1]
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port))
+    settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", port))
 
     async def script(console: Console, learner: Learner) -> None:
         await learner.sees("220 slow.example")
@@ -238,5 +241,5 @@ async def test_a_pasted_block_while_waiting_is_sent_line_by_line(nursery: trio.N
         await learner.sees(" -> RSET")
         learner.pipe.send_text("OP" + ENTER + ":quit" + ENTER)
 
-    assert await run_console(ctx, out, script) == 0
+    assert await run_console(settings, out, script) == 0
     assert server.lines == [b"EHLO me.example", b"NOOP", b"RSET", b"NOOP", b"QUIT"]

@@ -12,6 +12,8 @@ import trio
 from simulator.faces.shell.connect import connect
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.course import on_virtual_clock, play_script
+from simulator.faces.shell.detail import Explaining
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.lessons.scenarios import from_options
 from simulator.protocol import Policy
 
@@ -23,8 +25,8 @@ LOGIN = "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"
 def console(lines: list[str], *, scenario: str = "realistic", lang: str = "en") -> str:
     """The transcript of ``lines`` typed at a console whose server plays ``scenario``."""
     out = io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, policy=Policy(scenario=from_options(scenario)),
-                         detail="none")
+    settings = ConsoleSettings(lang=lang, policy=Policy(scenario=from_options(scenario)))
+    ctx = ConsoleContext(settings, out, told=Explaining(detail="none"))
     on_virtual_clock(lambda: play_script(ctx, lines))
     return out.getvalue()
 
@@ -92,8 +94,7 @@ def test_465_is_tls_before_the_greeting_then_auth() -> None:
 
 def test_over_a_real_connection_connect_says_it_plays_only_lab_hosts() -> None:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=from_options("realistic")),
-                         connect_to=("127.0.0.1", 2525))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", policy=Policy(scenario=from_options("realistic")), connect_to=("127.0.0.1", 2525)), out)
     assert trio.run(connect, ctx, ("mx1.campus.example",)) is False
     assert "You are connected to a real server (--connect)" in out.getvalue()
-    assert ctx.policy.hostname == Policy().hostname  # nothing changed
+    assert ctx.link.policy.hostname == Policy().hostname  # nothing changed

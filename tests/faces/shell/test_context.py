@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.faces.shell.context import ConsoleContext, encode_line
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.lessons.ui import text
 from simulator.protocol import State
 
@@ -18,7 +19,7 @@ CLOSED_NOT_SENT = text("console.closed-not-sent", "en")
 
 async def opened() -> tuple[ConsoleContext, io.StringIO]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     assert await ctx.open()
     return ctx, out
 
@@ -36,6 +37,20 @@ async def test_accepted_addresses_are_remembered_newest_first() -> None:
     assert ctx.senders == ["ann@a.example"]
     assert ctx.recipients == ["cy@c.example", "bob@b.example"]
     assert ctx.view().state is State.RCPT
+    await ctx.close()
+
+
+@pytest.mark.parametrize(("line", "remembered"), [
+    ("MAIL FROM:<@relay.example:ann@a.example>", "ann@a.example"),  # RFC 5321 §4.1.1.3
+    ('MAIL FROM:<"ann lee"@a.example> BODY=8BITMIME', '"ann lee"@a.example'),
+    ("mail from:<ANN@a.example> SIZE=100", "ANN@a.example"),
+])
+async def test_the_sender_remembered_is_the_path_the_server_accepted(line: str,
+                                                                    remembered: str) -> None:
+    ctx, _ = await opened()
+    for sent in ("EHLO c.example", line, "RSET", "MAIL FROM:<>"):
+        await ctx.send_line(sent)
+    assert ctx.senders == [remembered]  # the null sender <> is nobody to complete
     await ctx.close()
 
 

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.meta import parse_meta
 from simulator.faces.shell.metacmds import run_meta
 from simulator.protocol import Policy
@@ -15,7 +16,7 @@ from simulator.protocol.auth import Account
 
 async def test_b64_encodes_with_nul_and_decodes() -> None:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     await run_meta(ctx, parse_meta(r":b64 \0student\0secret"))
     await run_meta(ctx, parse_meta(":b64 -d VXNlcm5hbWU6"))
     await run_meta(ctx, parse_meta(":b64 -d not*base64"))
@@ -35,7 +36,7 @@ async def test_save_masks_credentials_as_the_serve_log_does(tmp_path: Path) -> N
     """A saved file is handed on (to a teacher): AUTH's credentials are masked there, while
     the learner's own screen keeps them."""
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, policy=Policy(auth=True, accounts=(ACCOUNT,)))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", policy=Policy(auth=True, accounts=(ACCOUNT,))), out)
     assert await ctx.open()
     for line in ("EHLO c.example", f"AUTH PLAIN {PLAIN_CREDENTIALS}", "RSET"):
         await ctx.send_line(line)
@@ -61,7 +62,7 @@ async def test_help_lines_up_the_key_table_by_display_width_in_chinese() -> None
     from simulator.render.wrap import text_width
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="zh", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="zh"), out)
     await run_meta(ctx, parse_meta(":help"))
     lines = out.getvalue().splitlines()
     starts = set()
@@ -76,7 +77,7 @@ async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) ->
     from simulator.lessons.ui import text
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     assert await ctx.open()
     await run_meta(ctx, parse_meta(":eol lf"))
     target = tmp_path / "eol.md"
@@ -93,17 +94,17 @@ async def test_a_pipelined_group_leaves_in_one_write_and_its_replies_follow_in_o
     from simulator.faces.shell.lines import handle_line
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     assert await ctx.open()
     writes: list[bytes] = []
-    assert ctx.connection is not None
-    send = ctx.connection.send
+    assert ctx.link.connection is not None
+    send = ctx.link.connection.send
 
     async def counted(data: bytes) -> object:
         writes.append(data)
         return await send(data)
 
-    ctx.connection.send = counted  # type: ignore[method-assign,assignment]
+    ctx.link.connection.send = counted  # type: ignore[method-assign,assignment]
     for line in ("EHLO c.example", ":pipeline", "MAIL FROM:<a@x.org>", "RCPT TO:<nobody@y.org>",
                  "RCPT TO:<b@y.org>", "DATA", ":end", "Subject: hi", "", "hello", "."):
         assert not await handle_line(ctx, line)
@@ -123,7 +124,7 @@ async def test_end_without_a_group_says_how_to_start_one() -> None:
     from simulator.faces.shell.lines import handle_line
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="zh", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="zh"), out)
     assert await ctx.open()
     await handle_line(ctx, ":end")
     await handle_line(ctx, ":pipeline")
@@ -136,7 +137,7 @@ async def test_dig_answers_from_the_scenarios_zone_and_explains_the_record() -> 
     from simulator.lessons.scenarios import load_scenario
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=load_scenario("realistic")))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", policy=Policy(scenario=load_scenario("realistic"))), out)
     await run_meta(ctx, parse_meta(":dig bank.example TXT"))
     await run_meta(ctx, parse_meta(":dig nowhere.example"))
     shown = out.getvalue()
@@ -144,7 +145,7 @@ async def test_dig_answers_from_the_scenarios_zone_and_explains_the_record() -> 
     assert "any address it does not list fails SPF" in shown
     assert "NXDOMAIN" in shown
     strict = io.StringIO()
-    await run_meta(ConsoleContext(lang="zh", out=strict), parse_meta(":dig example.org MX"))
+    await run_meta(ConsoleContext(ConsoleSettings(lang="zh"), strict), parse_meta(":dig example.org MX"))
     assert "区域中根本没有 example.org" in strict.getvalue()
 
 
@@ -152,7 +153,7 @@ async def test_dkim_sign_holds_the_text_and_sends_it_signed_at_the_dot() -> None
     from simulator.lessons.scenarios import load_scenario
 
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=load_scenario("realistic")))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", policy=Policy(scenario=load_scenario("realistic"))), out)
     assert await ctx.open()
     try:
         await _sign_and_tamper(ctx, out)
@@ -196,7 +197,7 @@ async def test_save_onto_a_fifo_nobody_reads_is_refused_at_once(tmp_path: Path) 
 
     pipe = fifo(tmp_path / "lesson.md")
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out)
+    ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
     assert await ctx.open()
     with trio.fail_after(10):
         await run_meta(ctx, parse_meta(f":save! {pipe}"))
@@ -212,7 +213,7 @@ async def test_dkim_sign_uses_a_teachers_own_key_from_the_scenario(tmp_path: Pat
 
     scenario = load_scenario(teacher(tmp_path, new_key("ed25519")))
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, policy=Policy(scenario=scenario))
+    ctx = ConsoleContext(ConsoleSettings(lang="en", policy=Policy(scenario=scenario)), out)
     assert await ctx.open()
     try:
         await run_meta(ctx, parse_meta(":dkim sign s1 school.example"))

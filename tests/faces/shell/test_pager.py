@@ -11,7 +11,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from simulator.faces.shell.app import Console
-from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.pager import pages, split_lines
 from simulator.lessons.ui import text
 
@@ -44,11 +44,11 @@ def test_pages_keep_every_line_and_fit_the_screen(count: int, rows: int) -> None
 async def typed(keys: str, *, lang: str = "en", rows: int = 24) -> tuple[str, str]:
     """The console on a ``rows``-high terminal, ``keys`` typed: (transcript, terminal)."""
     out, screen = io.StringIO(), io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, wrap=True)  # to COLUMNS, 80 here
+    settings = ConsoleSettings(lang=lang, wrap=True)  # to COLUMNS, 80 here
     terminal = Vt100_Output(screen, lambda: Size(rows=rows, columns=80), term="xterm",
                             enable_cpr=False)
     with create_pipe_input() as pipe:
-        console = Console(ctx, input=pipe, output=terminal, history=InMemoryHistory())
+        console = Console(settings, out, input=pipe, output=terminal, history=InMemoryHistory())
         pipe.send_text(keys + CTRL_D)
         assert await console.run() == 0
     return out.getvalue(), screen.getvalue()
@@ -83,3 +83,14 @@ async def test_short_output_is_not_paged() -> None:
     transcript, terminal = await typed(f":help save{ENTER}NOOP{ENTER}")
     assert ":save FILE" in transcript and " -> NOOP" in transcript
     assert text("console.more-above", "en") not in terminal
+
+
+@pytest.mark.parametrize("report", ["\x1b[31m", "\x1b[<0;10;5m\x1b[31m"])
+async def test_a_malformed_mouse_report_at_the_more_prompt_is_ignored(report: str) -> None:
+    """Bytes the terminal parser takes for a mouse report, arriving at "-- more --", do not
+    break :help (prompt_toolkit's own handler raised on them: "internal error"); Ctrl-C
+    then stops the pager as usual."""
+    transcript, _ = await typed(":help" + ENTER + report + "\x03")
+    assert "internal error" not in transcript
+    assert text("console.help-title", "en") in transcript
+    assert ":quit" not in shown_for(transcript, ":help")[-1]  # stopped after a page

@@ -14,6 +14,7 @@ import trio.testing
 
 from simulator.cli import main
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.meta import parse_meta
 from simulator.faces.shell.metacmds import run_meta
 from simulator.lessons.scenarios import from_options, load_scenario
@@ -46,7 +47,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def opened(policy: Policy, lang: str = "en") -> tuple[ConsoleContext, io.StringIO]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, policy=policy)
+    ctx = ConsoleContext(ConsoleSettings(lang=lang, policy=policy), out)
     assert await ctx.open()
     return ctx, out
 
@@ -175,7 +176,7 @@ async def test_scenario_rules_wrap_under_their_text(monkeypatch: pytest.MonkeyPa
     and Chinese lists the domains with its own separator."""
     monkeypatch.setenv("COLUMNS", str(columns + 1))
     ctx, out = await opened(Policy(scenario=from_options("realistic", seed=4)), lang)
-    ctx.wrap = True
+    ctx.screen.wrap = True
     start = len(out.getvalue())
     await run_meta(ctx, parse_meta(":scenario"))
     await ctx.close()

@@ -11,6 +11,7 @@ import trio
 
 from simulator.faces.shell import tlsview
 from simulator.faces.shell.context import ConsoleContext
+from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.toolbar import toolbar_fragments
 from simulator.protocol import Policy
 from simulator.server import TcpOptions, serve_tcp
@@ -34,7 +35,7 @@ def toolbar_text(ctx: ConsoleContext) -> str:
 
 async def console(security: Prepared, lang: str = "en") -> tuple[ConsoleContext, io.StringIO]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang=lang, out=out, policy=security.policy, security=security)
+    ctx = ConsoleContext(ConsoleSettings(lang=lang, policy=security.policy, security=security), out)
     assert await ctx.open()
     return ctx, out
 
@@ -103,7 +104,7 @@ async def tls_port(home: Path, nursery: trio.Nursery) -> AsyncIterator[int]:
 
 async def connect(port: int, *, verify: bool) -> tuple[ConsoleContext, io.StringIO]:
     out = io.StringIO()
-    ctx = ConsoleContext(lang="en", out=out, connect_to=("127.0.0.1", port), verify=verify)
+    ctx = ConsoleContext(ConsoleSettings(lang="en", connect_to=("127.0.0.1", port), verify=verify), out)
     assert await ctx.open()
     await ctx.send_line("EHLO client.example")
     await ctx.send_line("STARTTLS")

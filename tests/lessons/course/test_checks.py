@@ -67,6 +67,18 @@ def test_the_same_command_is_the_same_verb_and_parameters_as_the_step_saw() -> N
     assert first_failure(check, exchanges("NOOP")[-1], Context()) == "same"
 
 
+@pytest.mark.parametrize(("line", "verb"), [
+    ("MAIL FROM:bob@b.example", "MAIL"),  # 501: refused, yet a MAIL all the same
+    ("rcpt to:<c@d.example>", "RCPT"),  # 503 before MAIL
+    ("MAIL\tFROM:<a@b.example>", "MAIL\\TFROM:<A@B.EXAMPLE>"),  # no MAIL: a 500 for the word
+    ("EHLLO c.example", "EHLLO"),
+])
+def test_the_verb_a_check_sees_is_the_one_the_engine_read(line: str, verb: str) -> None:
+    exchange = exchanges("EHLO c.example", line)[-1]
+    assert exchange.reply.code >= 500 and seen_in(exchange).verb == verb
+    assert matches(Check(verb="MAIL"), exchange) is (verb == "MAIL")
+
+
 def test_the_same_mail_from_keeps_its_parameters() -> None:
     refused = exchanges("HELO c.example", "MAIL FROM:<a@x.org> BODY=8BITMIME")[-1]
     assert refused.reply.key == "syntax.parameters-need-ehlo"
@@ -241,3 +253,20 @@ def test_a_verdict_asked_of_a_message_the_strict_server_judged_not_at_all() -> N
     message = _stored("From: someone@example.com", realistic=False)
     assert not matches(Check(message=MessageCheck(spf="none")), message)
     assert matches(Check(message=MessageCheck(bcc=False)), message)
+
+def test_a_message_check_tells_bare_lf_text_from_crlf_text() -> None:
+    def message(eol: bytes) -> Exchange:
+        session = Session(Policy(accept_bare_lf=True))
+        out = [session.greeting()]
+        for line in ("EHLO c.example", "MAIL FROM:<a@x.org>", "RCPT TO:<b@x.org>", "DATA"):
+            out += session.receive_data(line.encode() + b"\r\n")
+        return session.receive_data(b"Subject: s\r\n\r\nHi" + eol + b"MAIL FROM:<c@x.org>\r\n"
+                                    b".\r\n")[-1]
+
+    lf, crlf = message(b"\n"), message(b"\r\n")
+    smuggled = Check(message=MessageCheck(bare_lf=True, body_line_starts="MAIL FROM:"))
+    assert matches(smuggled, lf) and not matches(smuggled, crlf)
+    assert first_failure(smuggled, crlf) == "message"
+    clean = Check(message=MessageCheck(bare_lf=False))
+    assert matches(clean, crlf) and not matches(clean, lf)
+    assert matches(Check(message=MessageCheck()), lf) and matches(Check(message=MessageCheck()), crlf)

@@ -34,7 +34,8 @@ PROVIDERS = ("gmail.com", "yahoo.com", "aol.com", "outlook.com", "qq.com", "163.
 """Senders at these domains are the DMARC lesson's point: keep the domain."""
 LAB = ("campus.example", "nomail.example", "bank.example", "shop.example")
 """Domains the lessons give a meaning of their own: the MX lesson's (a best and a backup MX;
-a null MX), and those the realistic zone gives an SPF record: keep the domain."""
+a null MX), and those the realistic zone gives an SPF record, a DMARC policy or a null MX
+(the capstone's point too): keep the domain."""
 SPECIAL = {"nobody", "full", "busy", "moved", "greylist", "postmaster", "student", "teacher",
            "s.student", "gone"}
 """Local parts the scenario gives a meaning of their own (or the AUTH accounts and their
@@ -55,11 +56,17 @@ def _case(draw: Draw, text: str) -> str:
 
 
 def _commands(lines: tuple[str, ...]) -> Iterator[tuple[int, bool]]:
-    """Each line's index and whether it is a command (not message text, not a directive)."""
-    in_data = False
+    """Each line's index and whether it is a command (not message text, not a directive).
+    Only a dot sent with CRLF after a line ended with CRLF ends the text (RFC 5321 §4.1.1.4):
+    under ``:eol lf``, or right after a line sent so, a dot is text (the smuggling lesson)."""
+    in_data = eol_lf = after_lf = False
     for index, line in enumerate(lines):
+        if line.lower().startswith(":eol"):
+            eol_lf = line.split()[-1].lower() == "lf"
         if in_data:
-            in_data = line != "."
+            if not line.startswith((":", "#")):
+                in_data = line != "." or eol_lf or after_lf
+                after_lf = eol_lf
             yield index, False
             continue
         yield index, not line.startswith((":", "#"))

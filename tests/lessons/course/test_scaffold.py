@@ -33,7 +33,8 @@ def test_new_makes_the_next_numbered_file_that_loads_and_check_flags_its_placeho
     text = made.read_text("utf-8")
     for field in (*LESSON_FIELDS - {"solutions"}, *STEP_FIELDS - {"after", "count", "scope",
                                                                   "kind", "answers",
-                                                                  "enhanced_optional"}):
+                                                                  "enhanced_optional",
+                                                                  "despite"}):
         assert f"{field}" in text
     assert main(["lessons", "check", "--course", str(course)]) == 1  # ... but none is written
     out = capsys.readouterr().out

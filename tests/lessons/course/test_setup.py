@@ -25,6 +25,7 @@ NEEDS = {"unknown-user": ("realistic",), "relay": ("realistic",), "greylisting":
          "spf": ("realistic",), "dkim-and-dmarc": ("realistic",),
          "required-headers": ("required-headers",), "reading-a-bounce": ("realistic",)}
 """What each lesson needs beyond the strict engine's limits and timeouts."""
+NEEDS.update({"rate-limit-and-retry": ("realistic",), "capstone": ("realistic",)})
 
 
 @pytest.mark.parametrize("features", [
@@ -133,3 +134,25 @@ def test_a_message_check_asking_for_an_unknown_verdict_is_named(tmp_path: Path) 
     course = load_course(write(tmp_path, text))
     assert course.problems == ("01-demo.toml: steps[0].check.message.dkim: expected one of "
                                "pass, fail, permerror, none",)
+
+def test_a_setup_may_set_the_rate_limit_and_the_detail_level(tmp_path: Path) -> None:
+    folder = write(tmp_path, GOOD + '\n[setup]\nscenario = "realistic"\nrate_limit = 3\n'
+                   'detail = "none"\n')
+    course = load_course(folder)
+    assert course.problems == ()
+    setup = course.lessons[0].setup
+    assert (setup.rate_limit, setup.detail) == (3, "none")
+    from simulator.lessons.course.setup import policy_for
+
+    assert policy_for(setup).scenario.rate_limit == 3
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ('detail = "silent"', "setup.detail: expected one of full, brief, none"),
+    ("rate_limit = 0", "setup.rate_limit: expected a whole number, 1 or more"),
+])
+def test_a_bad_rate_limit_or_detail_is_refused_naming_file_and_field(
+        tmp_path: Path, line: str, problem: str) -> None:
+    course = load_course(write(tmp_path, GOOD + f"\n[setup]\n{line}\n"))
+    assert course.lessons == () and len(course.problems) == 1
+    assert course.problems[0].endswith(problem) and ".toml: setup." in course.problems[0]

@@ -18,6 +18,7 @@ from simulator.lessons.course import (
     matches,
     observe,
 )
+from simulator.lessons.course.addresses import scenario_named
 from simulator.protocol import Exchange, Policy, Session, State
 from tests.lessons.course.sample import lesson
 
@@ -180,3 +181,19 @@ def test_a_message_over_plain_smtp_is_not_over_tls() -> None:
     assert not matches(Check(message=MessageCheck(tls=True)), exchange)
 
 
+
+
+def test_a_step_despite_a_failure_counts_only_after_that_failure_was_met() -> None:
+    """The capstone's kind of step: a 250 for a message ticks it only once the refusal it
+    names came earlier in the lesson; the refusal alone ticks nothing."""
+    target = lesson(Goal("through", Check(keys=("data.accepted",)),
+                         despite=Check(keys=("rcpt.spf-fail",))))
+    realistic = Policy(scenario=scenario_named("realistic"))
+    delivered = ["EHLO client.example", "MAIL FROM:<carol@example.org>",
+                 "RCPT TO:<bob@example.com>", "DATA", *MESSAGE]
+    assert run(target, exchanges(*delivered, policy=realistic)).met == ()
+    refused = ["EHLO client.example", "MAIL FROM:<a@bank.example>", "RCPT TO:<bob@example.com>"]
+    progress = run(target, exchanges(*refused, policy=realistic))
+    assert progress.met == () and progress.faced == ("through",) and progress.near is None
+    after = run(target, exchanges(*refused, "RSET", *delivered[1:], policy=realistic))
+    assert after.met == ("through",)

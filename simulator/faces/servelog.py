@@ -1,0 +1,105 @@
+"""``serve``'s line log: each batch of what the server published printed (and, with a lesson,
+taken into the class model and ``--log`` in a worker thread), the lines it had no room for
+counted and said. A terminal that stops reading never stops the server."""
+
+from __future__ import annotations
+
+from typing import Final, TextIO
+
+import trio
+
+from simulator.faces.classlog import FarewellAsk, Item, Lesson
+from simulator.faces.notices import say
+from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text
+from simulator.render.logline import format_exchange
+from simulator.server import PeerExchange
+
+LOG_INTERVAL: Final = 0.05
+"""Seconds between writes of the log: lines are written in batches, not one wake-up each."""
+DROPPED: Final = "serve.dropped"
+"""The UI text printed after a batch when the buffer was full and exchanges went unlogged
+meanwhile (``serve.dropped-1`` for one line)."""
+
+
+class LogDrops:
+    """How many exchanges found the log buffer full and were never printed."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self) -> None:
+        """Count one more (the server calls this for each exchange it could not queue)."""
+        self.count += 1
+
+
+async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
+                        PeerExchange], out: TextIO | LogOutput | None,
+                    drops: LogDrops | None = None, lang: str = LANGS[0],
+                    lesson: Lesson | None = None) -> None:
+    """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
+
+    Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
+    they came after, as one DROPPED line. (Every drop is reported: one happens only while
+    the buffer is full, and a full buffer is the next batch, after which the count is read.)
+    If the output goes away (a closed pipe), the log stops and the server goes on. With a
+    ``lesson``, each batch also goes into the class model and ``--log`` (in a worker thread),
+    lines get time stamps and session ends; with no ``out`` (the dashboard) nothing is printed.
+    """
+    output = None if out is None else out if isinstance(out, LogOutput) else LogOutput(out)
+    writable, reported = output is not None, 0
+    async with receive:
+        async for item in receive:
+            lines: list[Item] = [item, *_waiting(receive)]
+            if lesson is not None:
+                count = 0 if drops is None else drops.count
+                batch = await trio.to_thread.run_sync(lesson.take, lines, count)
+                for asked in lines:  # the QUITs waiting for their 221 (servelesson.py)
+                    if isinstance(asked, FarewellAsk):
+                        asked.wake()
+                if news := lesson.log_news():  # --log stopped (a full disk): said once
+                    say(news)
+            else:
+                batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                                for i in lines if isinstance(i, PeerExchange))
+            if not writable or output is None:
+                await trio.sleep(LOG_INTERVAL)
+                continue
+            if drops is not None and drops.count > reported:
+                missed, reported = drops.count - reported, drops.count
+                batch += text(DROPPED + ("-1" if missed == 1 else ""), lang, count=missed)
+                batch += "\n"
+            # In a worker thread: a terminal that stops reading (Ctrl-S, a paused pager)
+            # must not stop the server. The batch is abandoned at shutdown if it is stuck.
+            writable = await trio.to_thread.run_sync(output.write, batch, abandon_on_cancel=True)
+            await trio.sleep(LOG_INTERVAL)
+
+
+class LogOutput:
+    """Where the log goes; ``busy`` stays true while a write is stuck (nobody reads)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.busy = False
+
+    def write(self, text: str) -> bool:
+        """Write one batch of log lines; False once the output is gone (a closed pipe)."""
+        self.busy = True
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except (OSError, ValueError):
+            return False
+        finally:
+            self.busy = False
+        return True
+
+
+def _waiting(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
+             PeerExchange]) -> list[Item]:
+    items: list[Item] = []
+    while True:
+        try:
+            items.append(receive.receive_nowait())
+        except (trio.WouldBlock, trio.EndOfChannel):
+            return items
