@@ -15,8 +15,7 @@ from typing import Final
 
 from simulator.lessons import Annotation, ClassInfo, CodeEntry, Comparison, EnhancedEntry, labels
 from simulator.render.wrap import Fragment, wrap_fragments
-
-Fragments = list[Fragment]
+from simulator.render.wrap import Fragments as Fragments  # the one declaration, re-exported
 
 STYLE: Final[Mapping[str, str]] = MappingProxyType({
     "code.2xx": "ansigreen bold",

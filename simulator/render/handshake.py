@@ -11,7 +11,7 @@ from simulator.client import Step
 from simulator.client.tls import CertificateInfo
 from simulator.protocol.escape import show_bytes
 
-Fragments = list[tuple[str, str]]
+from .wrap import Fragments
 
 
 def text(key: str, lang: str, **fields: object) -> str:

@@ -18,11 +18,11 @@ from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_typed
 
 from .handshake import tls_fragments
+from .wrap import Fragments as Fragments  # re-exported
 
 if TYPE_CHECKING:
     from simulator.lessons import Annotation
 
-Fragments = list[tuple[str, str]]
 
 SENT: Final = " -> "
 RECEIVED: Final = "<-  "

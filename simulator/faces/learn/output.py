@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable
 from typing import TextIO
 
-Fragments = list[tuple[str, str]]
+from simulator.render.wrap import Fragments
 
 
 class Printer:

@@ -14,11 +14,11 @@ from simulator.client import SessionView
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_bytes
 from simulator.render.handshake import certificate_fragments, text, tls_fragments
+from simulator.render.wrap import Fragments
 
 __all__ = ["b64_fragments", "certificate_fragments", "offered_fragments", "security_parts",
            "tls_fragments"]
 
-Fragments = list[tuple[str, str]]
 
 def b64_fragments(argument: str, lang: str) -> Fragments:
     """``:b64 TEXT`` (``\\0`` for NUL) or ``:b64 -d TEXT``."""
