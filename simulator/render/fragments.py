@@ -18,8 +18,7 @@ from simulator.lessons.compose import Comparison
 from simulator.lessons.entries import ClassInfo, CodeEntry, EnhancedEntry, labels
 from simulator.lessons.ui import text as ui_text
 from simulator.render.wrap import Fragment, wrap_fragments
-
-Fragments = list[Fragment]
+from simulator.render.wrap import Fragments as Fragments  # the one declaration, re-exported
 
 STYLE: Final[Mapping[str, str]] = MappingProxyType({
     "code.2xx": "ansigreen bold",

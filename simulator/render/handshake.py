@@ -12,7 +12,7 @@ from simulator.client.tls import CertificateInfo
 from simulator.lessons.ui import text as ui_text
 from simulator.protocol.escape import show_bytes
 
-Fragments = list[tuple[str, str]]
+from .wrap import Fragments
 
 
 def text(key: str, lang: str, **fields: object) -> str:

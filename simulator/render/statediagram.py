@@ -15,13 +15,14 @@ from simulator.lessons.ui import text
 from simulator.protocol import state as _table
 from simulator.protocol.state import OPTIONAL_VERBS, State, Verb
 
+from .wrap import Fragments
+
 # STARTTLS and AUTH exist only when the server offers them (else 502): not in the picture.
 TRANSITIONS: Final = {move: after for move, after in _table.TRANSITIONS.items()
                       if move[1] not in OPTIONAL_VERBS}
 SEQUENCE_ERRORS: Final = {move: key for move, key in _table.SEQUENCE_ERRORS.items()
                           if move[1] not in OPTIONAL_VERBS}
 
-Fragments = list[tuple[str, str]]
 
 CURRENT: Final = "class:code.2xx reverse"
 PLAIN: Final = ""

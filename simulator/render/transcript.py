@@ -32,11 +32,11 @@ from simulator.render.masking import StepMasker
 from simulator.render.wrap import wrap_fragments
 
 from .handshake import tls_fragments
+from .wrap import Fragments as Fragments  # re-exported
 
 if TYPE_CHECKING:
     from simulator.lessons.annotate import Annotation
 
-Fragments = list[tuple[str, str]]
 
 SENT: Final = " -> "
 RECEIVED: Final = "<-  "

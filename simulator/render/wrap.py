@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 Fragment = tuple[str, str]
+Fragments = list[Fragment]
+"""Styled text as prompt_toolkit takes it: (style, text) pairs. Declared once, here."""
 """``(style, text)``, the shape of prompt_toolkit's FormattedText items."""
 
 NO_LINE_START: Final = frozenset("，。、；：！？）】」』》〉”’…—·%,.;:!?)]}")

@@ -101,10 +101,7 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
     except (trio.BrokenResourceError, trio.ClosedResourceError):
         pass  # the client went away; there is nobody left to answer
     except HandshakeFailed as err:  # this connection only: nothing more can be said on it
-        publish(_handshake_failed(session, err.key))
-        log.warning("session %s (%s): TLS handshake failed: %s", session.session_id,
-                    session.peer, err, extra=notice("serve.warn-tls", id=session.session_id,
-                                                    peer=session.peer, error=err))
+        _handshake_failed(session, err, publish)
     except Exception:
         log.exception("session %s (%s) failed", session.session_id, session.peer,
                       extra=notice("serve.warn-failed", id=session.session_id,
@@ -113,9 +110,13 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
         await stream.aclose()  # closes at once, even when cancelled
 
 
-def _handshake_failed(session: Session, key: str) -> Exchange:
-    """What a failed handshake shows in the student's transcript (no reply was sent)."""
-    return Exchange(b"", None, make_reply(key), session.state, State.CLOSED, Then.CLOSE)
+def _handshake_failed(session: Session, err: HandshakeFailed, publish: Publish) -> None:
+    """A failed handshake: shown in the student's transcript (no reply was sent; the pseudo
+    reply says why, the client's refusal of the certificate apart), and logged."""
+    publish(Exchange(b"", None, make_reply(err.key), session.state, State.CLOSED, Then.CLOSE))
+    log.warning("session %s (%s): TLS handshake failed: %s", session.session_id, session.peer,
+                err, extra=notice("serve.warn-tls", id=session.session_id, peer=session.peer,
+                                  error=err))
 
 
 class _Talk:

@@ -173,14 +173,7 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
     ``farewell(session_id, exchange)`` may change a session's 221 to QUIT (drive's
     ``farewell``: ``serve --lesson`` names the steps done).
     """
-    listeners = await open_listeners(options.host, options.port)
-    try:
-        implicit = [] if options.tls is None or options.tls_port is None else (
-            await open_listeners(options.host, options.tls_port))
-    except OSError:
-        for listener in listeners:  # the main port is not left bound behind the error
-            await listener.aclose()
-        raise
+    listeners, implicit = await _listen(options)
     stopping = stopping or Stopping()
     clients = _Clients(policy, store, options, stopping, feed, on_drop, on_end)
     clients.farewell = farewell
@@ -193,6 +186,21 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
         if implicit and on_tls_port is not None:
             on_tls_port(implicit[0].socket.getsockname()[1])
         task_status.started(listeners[0].socket.getsockname()[1])
+
+
+async def _listen(options: TcpOptions) -> tuple[list[trio.SocketListener],
+                                                list[trio.SocketListener]]:
+    """The main port's listeners and the implicit-TLS port's (none without --tls-port); a
+    ListenError naming the port that could not be bound, with nothing left bound."""
+    listeners = await open_listeners(options.host, options.port)
+    try:
+        implicit = [] if options.tls is None or options.tls_port is None else (
+            await open_listeners(options.host, options.tls_port))
+    except OSError:
+        for listener in listeners:  # the main port is not left bound behind the error
+            await listener.aclose()
+        raise
+    return listeners, implicit
 
 
 class _Clients:

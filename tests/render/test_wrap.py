@@ -82,3 +82,15 @@ def test_a_lesson_step_with_its_mark_hangs_under_its_text() -> None:
         line = f"  {mark}2. Introduce your client with EHLO and get a multi-line 250 listing the extensions. (now)\n"
         rows = to_plain(wrap_fragments([("", line)], 79)).splitlines()
         assert len(rows) == 2 and rows[1].startswith(" " * 7 + "extensions"), rows
+
+
+def test_the_fragments_type_is_declared_once() -> None:
+    """Issue 26: ``list[tuple[str, str]]`` was declared as Fragments in 16 modules; one
+    declaration (render/wrap.py), imported everywhere, so a change of it reaches every screen."""
+    import re
+
+    from tests import ROOT
+
+    declared = [path.relative_to(ROOT).as_posix() for path in (ROOT / "simulator").rglob("*.py")
+                if re.search(r"^Fragments\s*=", path.read_text("utf-8"), re.M)]
+    assert declared == ["simulator/render/wrap.py"]

@@ -61,40 +61,10 @@ class DashboardApp:
         self._transcript_key: object = None
         self._transcript_cache: StyleAndTextTuples = []
         self.filter_buffer = Buffer(multiline=False, accept_handler=self._filter_done)
-        filtering = Condition(lambda: self.state.filtering)
-        confirming = Condition(lambda: self.state.confirming)
-        spotlight = Condition(lambda: self.state.spotlight and not self.state.messages)
-        messages = Condition(lambda: self.state.messages)
         self._message_key: object = None
         self._message_cache: StyleAndTextTuples = []
-        main = HSplit([
-            Window(FormattedTextControl(self._title), height=1),
-            Window(FormattedTextControl(self._table), height=self._table_height),
-            VSplit([Window(FormattedTextControl(self._transcript), wrap_lines=False,
-                           width=self._transcript_width),
-                    Window(width=1, char="│", style="class:dim"),
-                    Window(FormattedTextControl(self._mistakes), width=self._side_width,
-                           wrap_lines=False)], height=self._middle_height),
-            Window(FormattedTextControl(self._status), height=self._status_height),
-        ])
-        body = HSplit([
-            ConditionalContainer(Window(FormattedTextControl(self._spotlight),
-                                        height=lambda: self._size()[1] - self._prompt_height()),
-                                 spotlight),
-            ConditionalContainer(Window(FormattedTextControl(self._messages),
-                                        height=lambda: self._size()[1] - self._prompt_height()),
-                                 messages),
-            ConditionalContainer(main, ~spotlight & ~messages),
-            ConditionalContainer(Window(FormattedTextControl(
-                lambda: [("class:dash.prompt", say(self.state.lang, "dashboard",
-                                                   "quit-confirm"))]), height=1), confirming),
-            ConditionalContainer(VSplit([
-                Window(FormattedTextControl(lambda: [("class:dash.prompt", say(
-                    self.state.lang, "dashboard", "filter-prompt"))]), dont_extend_width=True),
-                Window(BufferControl(self.filter_buffer), height=1)]), filtering),
-        ])
         self.app: Application[None] = Application(
-            layout=Layout(body), key_bindings=self._bindings(), full_screen=True,
+            layout=Layout(self._body()), key_bindings=self._bindings(), full_screen=True,
             style=_style(), input=input, output=output, min_redraw_interval=MIN_REDRAW,
             mouse_support=False)
 
@@ -198,6 +168,40 @@ class DashboardApp:
             self.state.set_filter(buffer.text)
         self.app.invalidate()
         return False
+
+    def _body(self) -> HSplit:
+        """The screen: the class view (title, table, transcript beside the mistakes, status),
+        or one session in the spotlight, or the messages; the quit and filter prompts."""
+        filtering = Condition(lambda: self.state.filtering)
+        confirming = Condition(lambda: self.state.confirming)
+        spotlight = Condition(lambda: self.state.spotlight and not self.state.messages)
+        messages = Condition(lambda: self.state.messages)
+        main = HSplit([
+            Window(FormattedTextControl(self._title), height=1),
+            Window(FormattedTextControl(self._table), height=self._table_height),
+            VSplit([Window(FormattedTextControl(self._transcript), wrap_lines=False,
+                           width=self._transcript_width),
+                    Window(width=1, char="│", style="class:dim"),
+                    Window(FormattedTextControl(self._mistakes), width=self._side_width,
+                           wrap_lines=False)], height=self._middle_height),
+            Window(FormattedTextControl(self._status), height=self._status_height),
+        ])
+        return HSplit([
+            ConditionalContainer(Window(FormattedTextControl(self._spotlight),
+                                        height=lambda: self._size()[1] - self._prompt_height()),
+                                 spotlight),
+            ConditionalContainer(Window(FormattedTextControl(self._messages),
+                                        height=lambda: self._size()[1] - self._prompt_height()),
+                                 messages),
+            ConditionalContainer(main, ~spotlight & ~messages),
+            ConditionalContainer(Window(FormattedTextControl(
+                lambda: [("class:dash.prompt", say(self.state.lang, "dashboard",
+                                                   "quit-confirm"))]), height=1), confirming),
+            ConditionalContainer(VSplit([
+                Window(FormattedTextControl(lambda: [("class:dash.prompt", say(
+                    self.state.lang, "dashboard", "filter-prompt"))]), dont_extend_width=True),
+                Window(BufferControl(self.filter_buffer), height=1)]), filtering),
+        ])
 
     def _bindings(self) -> KeyBindings:
         bindings = KeyBindings()

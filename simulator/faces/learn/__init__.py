@@ -32,7 +32,6 @@ from .progress import SHIPPED, ProgressStore, resume_point
 
 __all__ = ["resume_point", "run_learn"]
 
-Fragments = list[tuple[str, str]]
 
 
 def _course(options: LearnOptions, lang: str) -> tuple[Course, str] | None:

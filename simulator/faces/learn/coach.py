@@ -19,11 +19,10 @@ from simulator.lessons.course.quiz import reaction_to
 from simulator.lessons.course.tutor import with_hint
 from simulator.lessons.course.words import say
 from simulator.protocol import Exchange
+from simulator.render.wrap import Fragments
 
 from . import panel
 from .progress import ProgressStore
-
-Fragments = list[tuple[str, str]]
 
 
 class Show(Protocol):

@@ -14,9 +14,7 @@ from simulator.lessons.course import Course, Lesson
 from simulator.lessons.course.model import CourseSequence
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text
-from simulator.render.wrap import char_width, text_width
-
-Fragments = list[tuple[str, str]]
+from simulator.render.wrap import Fragments, char_width, text_width
 
 WIDTH: Final = 60
 """The listing's width in columns (a 60-column terminal shows it unwrapped)."""

@@ -9,8 +9,7 @@ from typing import TextIO
 
 from simulator.render.fragments import to_ansi, to_plain
 from simulator.render.fragments import wrap as wrapped
-
-Fragments = list[tuple[str, str]]
+from simulator.render.wrap import Fragments
 
 
 class Printer:

@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from simulator.lessons.course import Course, Goal, Lesson, Progress, current_goal
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text
-from simulator.render.wrap import char_width
+from simulator.render.wrap import Fragments, char_width
 
 from .listing import list_fragments as list_fragments
-
-Fragments = list[tuple[str, str]]
 
 DONE = "class:code.2xx"
 CURRENT = "class:title"

@@ -159,17 +159,11 @@ class Console:
                                  style=console_style(), color_depth=depth,
                                  erase_when_done=True, **more)
 
-        # a live prompt while a real server is slow to answer, or during :pause (Ctrl-C stops)
-        self.waiter = Waiter(lambda bindings: session(bindings, bottom_toolbar=self.toolbar),
-                             lambda: self.ctx.lang)
-        waiter = self.waiter
-        live = Live(pager=Pager(lambda page: self.ctx.show(page, wrap=False),
-                                lambda: self.ctx.lang, lambda bindings: PromptSession(
-                                    input=input, output=output, key_bindings=bindings,
-                                    style=console_style(), erase_when_done=True,
-                                    color_depth=depth)),
-                    pauser=lambda wait: waiter.run(wait, "console.paused-waiting"),
-                    waiter=waiter.run if settings.connect_to is not None else None)
+        def pager_session(bindings: KeyBindings) -> PromptSession[bool]:
+            return PromptSession(input=input, output=output, key_bindings=bindings,
+                                 style=console_style(), erase_when_done=True, color_depth=depth)
+
+        live = self._live(session, pager_session, connecting=settings.connect_to is not None)
         self.ctx = ConsoleContext(settings, out, guide=guide, told=told, live=live)
         self.prompt_session: PromptSession[str] = session(
             key_bindings(self._pasted),
@@ -180,6 +174,19 @@ class Console:
             bottom_toolbar=self.toolbar,
             complete_while_typing=False,
         )
+
+    def _live(self, session: Callable[..., PromptSession[str]],
+              pager_session: Callable[[KeyBindings], PromptSession[bool]], *,
+              connecting: bool) -> Live:
+        """The live prompt's parts: the pager, the :pause wait, and (with --connect) the wait
+        for a slow server, each a prompt of its own (Ctrl-C stops the waiting)."""
+        self.waiter = Waiter(lambda bindings: session(bindings, bottom_toolbar=self.toolbar),
+                             lambda: self.ctx.lang)
+        waiter = self.waiter
+        return Live(pager=Pager(lambda page: self.ctx.show(page, wrap=False),
+                                lambda: self.ctx.lang, pager_session),
+                    pauser=lambda wait: waiter.run(wait, "console.paused-waiting"),
+                    waiter=waiter.run if connecting else None)
 
     def _guide_names(self) -> tuple[str, ...]:
         guide = self.ctx.guide

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Final
 from simulator.client.connection import Answer, explain
 from simulator.lessons.ui import text
 from simulator.render.transcript import explanation_fragments
+from simulator.render.wrap import Fragments
 
 if TYPE_CHECKING:
     from simulator.lessons.annotate import Annotation
 
-Fragments = list[tuple[str, str]]
 
 LONG_REPLY: Final = 3
 """Reply lines past which the first explanation is brief (``:more`` has the rest)."""

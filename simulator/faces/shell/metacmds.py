@@ -23,8 +23,8 @@ from simulator.lessons.refusals import say as refusal
 from simulator.lessons.ui import text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_typed
+from simulator.render.wrap import Fragments
 
-Fragments = list[tuple[str, str]]
 Handler = Callable[[ConsoleContext, tuple[str, ...]], Awaitable[bool]]
 """A meta-command: True means leave the console."""
 

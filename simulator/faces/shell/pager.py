@@ -17,10 +17,9 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
 from simulator.lessons.ui import text
+from simulator.render.wrap import Fragments
 
 from .mouse import guard_mouse
-
-Fragments = list[tuple[str, str]]
 
 MIN_ROWS: Final = 6
 """Below this many rows a page would hold almost nothing: show everything at once."""

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-Fragments = list[tuple[str, str]]
+from simulator.render.wrap import Fragments as Fragments  # re-exported
+
 """Styled text, as every renderer in ``simulator.render`` takes it: ``(style, text)`` pairs."""
 
 

@@ -12,13 +12,14 @@ import binascii
 
 from simulator.client.connection import SessionView
 from simulator.protocol import Policy
+from simulator.protocol.auth import AppStyle
 from simulator.protocol.escape import show_bytes
 from simulator.render.handshake import certificate_fragments, text, tls_fragments
+from simulator.render.wrap import Fragments
 
 __all__ = ["b64_fragments", "certificate_fragments", "offered_fragments", "security_parts",
            "tls_fragments"]
 
-Fragments = list[tuple[str, str]]
 
 def b64_fragments(argument: str, lang: str) -> Fragments:
     """``:b64 TEXT`` (``\\0`` for NUL) or ``:b64 -d TEXT``."""
@@ -45,7 +46,8 @@ def offered_fragments(policy: Policy, lang: str) -> Fragments:
     for account in policy.accounts if policy.auth else ():
         fields = {"name": show_bytes(account.name.encode()),
                   "password": show_bytes(account.password.encode())}
-        lines.append(text("app-password", lang, code=account.app_password, **fields)
+        style = "authorization-code" if account.app_style is AppStyle.QQ else "app-password"
+        lines.append(text(style, lang, code=account.app_password, **fields)
                      if account.app_password else text("account", lang, **fields))
     return [("class:dim", line + "\n") for line in lines]
 

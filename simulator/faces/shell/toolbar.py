@@ -14,9 +14,7 @@ from simulator.lessons.entries import state_name
 from simulator.lessons.ui import text
 from simulator.protocol.escape import shorten, show_bytes
 from simulator.protocol.state import State
-from simulator.render.wrap import text_width
-
-Fragments = list[tuple[str, str]]
+from simulator.render.wrap import Fragments, text_width
 
 
 def state_label(view: SessionView, lang: str = "en", *, wide: bool = False) -> str:

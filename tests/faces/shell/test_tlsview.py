@@ -156,3 +156,20 @@ async def test_connect_says_it_connects_again_first_and_leaves_no_half_open_sess
             assert "no handshake within" not in ended
         finally:
             await ctx.close()
+
+
+@pytest.mark.parametrize(("lang", "qq", "gmail"), [
+    ("en", "it logs in with its authorization code (授权码)", "it needs its app password"),
+    ("zh", "它要用授权码登录", "它需要使用应用专用密码")])
+def test_each_account_is_announced_with_the_word_its_provider_uses(
+        lang: str, qq: str, gmail: str) -> None:
+    """QQ Mail calls its code a 授权码 (authorization code), Gmail an app password: the
+    start lines of lesson 21 must not call the first an app password."""
+    from simulator.protocol import Policy
+    from simulator.protocol.auth import Account, AppStyle
+
+    policy = Policy(auth=True, accounts=(Account("qq", "web", "code1", app_style=AppStyle.QQ),
+                                         Account("gmail", "web", "code2")))
+    lines = "".join(part for _, part in tlsview.offered_fragments(policy, lang)).splitlines()
+    assert qq in lines[0] and "code1" in lines[0]
+    assert gmail in lines[1] and "code2" in lines[1]
