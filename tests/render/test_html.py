@@ -104,7 +104,7 @@ def test_an_exchange_reads_as_the_console_prints_it() -> None:
 
 
 def test_chinese_explanations_use_the_chinese_data() -> None:
-    from simulator.lessons import labels
+    from simulator.lessons.entries import labels
 
     _, record = _model(b"MAIL FROM:<a@b.example>\r\n")
     shown = exchange_html(record.transcript[-1], "zh")
