@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 import trio
 
@@ -15,29 +16,21 @@ from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color
 
+if TYPE_CHECKING:
+    from simulator.server.secure import Prepared
+
+
+class _Refused(Exception):
+    """An option the console cannot start with; the sentence says what to give instead."""
+
 
 def run_app(args: argparse.Namespace) -> int:
     """``smtp-sim`` / ``smtp-sim repl``: the interactive console."""
-    from simulator.client import parse_peer
-
-    connect_to = None
-    if args.connect:
-        try:
-            connect_to = parse_peer(args.connect)
-        except ValueError:
-            print(text("run.bad-peer", choose_lang(args.lang),
-                       given=show_text(args.connect, limit=80)), file=sys.stderr)
-            return 2
-    from simulator.lessons.scenarios import ScenarioError, from_arguments
-    from simulator.server.secure import OptionError, prepare, read_options
-
     try:
-        scenario = from_arguments(args)
-        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario,
-                        soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep)
-        security = prepare(read_options(args), policy)
-    except (ScenarioError, OptionError) as err:
-        print(f"smtp-sim: {err}", file=sys.stderr)
+        connect_to = _connect_to(args)
+        security = _security(args)
+    except _Refused as refused:
+        print(refused, file=sys.stderr)
         return 2
     lang = choose_lang(args.lang)
     from simulator.client.labhosts import Refusal, named_host
@@ -59,3 +52,30 @@ def run_app(args: argparse.Namespace) -> int:
         console.ctx.say(f"connect-lab-{lab.port}", host=lab.host, port=lab.port)
     status: int = trio.run(console.run)
     return status
+
+
+def _connect_to(args: argparse.Namespace) -> tuple[str, int] | None:
+    """``--connect HOST:PORT`` read; _Refused when it is not one."""
+    if not args.connect:
+        return None
+    from simulator.client import parse_peer
+
+    try:
+        return parse_peer(args.connect)
+    except ValueError:
+        raise _Refused(text("run.bad-peer", choose_lang(args.lang),
+                            given=show_text(args.connect, limit=80))) from None
+
+
+def _security(args: argparse.Namespace) -> Prepared:
+    """The built-in server's scenario, limits, TLS and AUTH; _Refused when one is wrong."""
+    from simulator.lessons.scenarios import ScenarioError, from_arguments
+    from simulator.server.secure import OptionError, prepare, read_options
+
+    try:
+        scenario = from_arguments(args)
+        policy = Policy(accept_bare_lf=bool(args.accept_bare_lf), scenario=scenario,
+                        soft_error_limit=args.soft_error_limit, error_sleep=args.error_sleep)
+        return prepare(read_options(args), policy)
+    except (ScenarioError, OptionError) as err:
+        raise _Refused(f"smtp-sim: {err}") from None

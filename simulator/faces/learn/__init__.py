@@ -25,7 +25,7 @@ from simulator.render.terminal import wants_color
 from . import panel
 from .listing import WIDTH
 from .output import Printer, printer, terminal_width
-from .progress import SHIPPED, ProgressStore, resume_point
+from .progress import SHIPPED, CourseProgress, ProgressStore, resume_point
 
 __all__ = ["resume_point", "run_learn"]
 
@@ -58,12 +58,7 @@ def run_learn(args: argparse.Namespace) -> int:
     color = wants_color(sys.stdout, no_color=args.no_color)
     show = printer(sys.stdout, color=color)
     if target == "list":
-        current = resume_point(course, saved)
-        width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
-        show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
-                                  max(width, 40)))
-        show([("class:dim", say("list-start", lang) + "\n")])
-        return 0
+        return _list(course, saved, show, lang)
     if target == "reset":
         return _reset(course, store, extra, lang)
     if target == "export":
@@ -89,6 +84,21 @@ def run_learn(args: argparse.Namespace) -> int:
     from .app import run_interactive
 
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _list(course: Course, saved: CourseProgress, show: Printer, lang: str) -> int:
+    """``learn list``: the lessons by sequence, with what is done and where to go on."""
+    current = resume_point(course, saved)
+    width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
+    try:
+        show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
+                                  max(width, 40)))
+        show([("class:dim", say("list-start", lang) + "\n")])
+    except BrokenPipeError:  # ``learn list | head``
+        from simulator.render.terminal import reader_gone
+
+        return reader_gone()
+    return 0
 
 
 def _resume(course: Course, done: Collection[str], show: Printer, lang: str) -> bool:
