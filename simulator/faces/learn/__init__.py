@@ -50,10 +50,7 @@ def run_learn(args: argparse.Namespace) -> int:
         return 2
     course, key = loaded
     store = ProgressStore(key)
-    saved = store.load()
-    if store.moved_to is not None:
-        print(say("progress-corrupt", lang, path=store.path, moved=store.moved_to),
-              file=sys.stderr)
+    saved = _load(store, lang)
     target, extra = args.target, args.lesson
     color = wants_color(sys.stdout, no_color=args.no_color)
     show = printer(sys.stdout, color=color)
@@ -84,6 +81,15 @@ def run_learn(args: argparse.Namespace) -> int:
     from .app import run_interactive
 
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _load(store: ProgressStore, lang: str) -> CourseProgress:
+    """The saved progress; a file that could not be read is moved aside, and that is said."""
+    saved = store.load()
+    if store.moved_to is not None:
+        print(say("progress-corrupt", lang, path=store.path, moved=store.moved_to),
+              file=sys.stderr)
+    return saved
 
 
 def _list(course: Course, saved: CourseProgress, show: Printer, lang: str) -> int:
