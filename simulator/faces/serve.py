@@ -38,7 +38,7 @@ from simulator.protocol import Exchange, Policy, State
 from simulator.protocol.rules import STRICT
 from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.lessonlog import lesson_summary, summary_text
-from simulator.server import Stopping, serve_tcp
+from simulator.server import Stopping, TcpOptions, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
 from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.receipts import ReceiptStore
@@ -187,44 +187,36 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
                  output: LogOutput, lesson: Lesson | None = None,
                  screen: Screen | None = None, teaching: Teaching | None = None,
                  web: Web | None = None) -> int:
-    policy = security.policy
-    implicit: list[int] = []
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
     taught = None if lesson is None or lesson.students is None else lesson.students.lesson
-    drops, stopping = LogDrops(), Stopping()
-    # trio hands signals still pending when its receiver closes back to the handler that
-    # was there before: make that "ignore", so a second Ctrl-C or SIGTERM during shutdown
-    # cannot turn exit status 0 into 130 or 143. The handlers before come back at the end.
-    # Every warning while serving goes through one sink (faces/notices.py): a screen replaces it.
+    drops, stopping, implicit = LogDrops(), Stopping(), list[int]()
+    # Signals pending when trio's receiver closes go to "ignore" (a second Ctrl-C cannot make
+    # exit 0 a 130; see signals_ignored); warnings go through one sink (faces/notices.py).
     with signals_ignored(SIGNALS), routed(_lang(options)) as notices, \
             trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
                              _lang(options), lesson)
-            idle = None if taught is None else taught.setup.idle_timeout
-            tcp = tcp_options(options, security, idle)
+            tcp = tcp_options(options, security,
+                              None if taught is None else taught.setup.idle_timeout)
             site = None if web is None or lesson is None else await _web(outer, web, lesson,
                                                                          options)
-            if site is not None:
-                tcp = dataclasses.replace(tcp, watch=site.watch, counted_as=site.counted_as)
-            elif web is not None:  # its port could not be bound: nothing was served
+            if web is not None and site is None:  # its port could not be bound: nothing served
                 outer.cancel_scope.cancel()
                 return 2
+            tcp = _watched(tcp, site)
             async with send, trio.open_nursery() as inner:
-                serve = partial(serve_tcp, policy=policy, store=store, stopping=stopping,
-                                options=tcp, feed=send, on_drop=drops.add,
+                serve = partial(serve_tcp, policy=security.policy, store=store, options=tcp,
+                                stopping=stopping, feed=send, on_drop=drops.add,
                                 on_end=partial(_ended, send, drops), on_tls_port=implicit.append,
-                                farewell=_farewell(send, policy, taught, teaching))
+                                farewell=_farewell(send, security.policy, taught, teaching))
                 try:
                     port = await inner.start(serve)
                 except ListenError as err:  # the main port or --tls-port: it says which
                     _cannot_listen(options, err)
                     return 1
                 url = _announce(options, security, port, implicit, teaching)
-                if taught is not None and teaching is not None:
-                    print(teaching.start_line(taught, _lang(options)), flush=True)
-                for line in [] if site is None else site.announce(options.host, port):
-                    print(line, flush=True)
+                _announce_more(options, taught, teaching, site, port)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(options))
                 if screen is not None and lesson is not None:
@@ -234,6 +226,23 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
             if site is not None:
                 site.stop()
     return 0
+
+
+def _watched(options: TcpOptions, site: Site | None) -> TcpOptions:
+    """With ``--web``: each greeting names its page, and a browser console counts as its
+    browser's address (``--max-per-client``)."""
+    if site is None:
+        return options
+    return dataclasses.replace(options, watch=site.watch, counted_as=site.counted_as)
+
+
+def _announce_more(options: ServeOptions, taught: CourseLesson | None,
+                   teaching: Teaching | None, site: Site | None, port: int) -> None:
+    """After the listening lines: the lesson served (``--lesson``), the web pages (``--web``)."""
+    if taught is not None and teaching is not None:
+        print(teaching.start_line(taught, _lang(options)), flush=True)
+    for line in [] if site is None else site.announce(options.host, port):
+        print(line, flush=True)
 
 
 def _cannot_listen(options: ServeOptions, err: ListenError) -> None:

@@ -28,7 +28,7 @@ from simulator.render.terminal import reader_gone, wants_color
 from . import panel
 from .listing import WIDTH
 from .output import Printer, printer, terminal_width
-from .progress import SHIPPED, ProgressStore, resume_point
+from .progress import SHIPPED, CourseProgress, ProgressStore, resume_point
 
 __all__ = ["resume_point", "run_learn"]
 
@@ -53,20 +53,12 @@ def run_learn(options: LearnOptions) -> int:
         return 2
     course, key = loaded
     store = ProgressStore(key)
-    saved = store.load()
-    if store.moved_to is not None:
-        print(say("progress-corrupt", lang, path=store.path, moved=store.moved_to),
-              file=sys.stderr)
+    saved = _load(store, lang)
     target, extra = options.target, options.lesson
     color = wants_color(sys.stdout, no_color=options.no_color)
     show = printer(sys.stdout, color=color)
     if target == "list":
-        current = resume_point(course, saved)
-        width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
-        show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
-                                  max(width, 40)))
-        show([("class:dim", say("list-start", lang) + "\n")])
-        return 0
+        return _list(course, saved, show, lang)
     if target == "reset":
         return _reset(course, store, extra, lang)
     if target == "export":
@@ -84,6 +76,28 @@ def run_learn(options: LearnOptions) -> int:
         except BrokenPipeError:  # ``learn ID < script | head``
             return reader_gone()
     return run_interactive(course, lesson, lang=lang, store=store, color=color)
+
+
+def _load(store: ProgressStore, lang: str) -> CourseProgress:
+    """The saved progress; a file that could not be read is moved aside, and that is said."""
+    saved = store.load()
+    if store.moved_to is not None:
+        print(say("progress-corrupt", lang, path=store.path, moved=store.moved_to),
+              file=sys.stderr)
+    return saved
+
+
+def _list(course: Course, saved: CourseProgress, show: Printer, lang: str) -> int:
+    """``learn list``: the lessons by sequence, with what is done and where to go on."""
+    current = resume_point(course, saved)
+    width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
+    try:
+        show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
+                                  max(width, 40)))
+        show([("class:dim", say("list-start", lang) + "\n")])
+    except BrokenPipeError:  # ``learn list | head``
+        return reader_gone()
+    return 0
 
 
 def _resume(course: Course, done: Collection[str], show: Printer, lang: str) -> bool:

@@ -78,3 +78,19 @@ def test_the_shipped_chinese_titles_and_summaries_are_never_cut(
     in-the-wild summary were): the shipped Chinese ones are short enough to be read whole.
     (Several English titles are still cut; their reviewer shortens those.)"""
     assert [line for line in listed(capsys, "--lang", "zh") if "…" in line] == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``smtp-sim learn list | head -2`` ended in a BrokenPipeError traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SMTP_SIM_HOME=str(tmp_path), NO_COLOR="1")
+    learn = subprocess.Popen([sys.executable, "-m", "simulator", "learn", "list"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert learn.stdout is not None and learn.stderr is not None
+    learn.stdout.close()  # as head does after its lines: here before any is written
+    error = learn.stderr.read().decode()
+    learn.wait(timeout=30)
+    assert "Traceback" not in error and "BrokenPipeError" not in error
