@@ -21,7 +21,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import ExitStack
 from functools import partial
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, TextIO
 
 import trio
 
@@ -47,6 +47,7 @@ from simulator.server.store import MaildirStore, MemoryStore, Store
 from simulator.server.tcp import ListenError
 
 if TYPE_CHECKING:
+    from simulator.faces.servelesson import LessonServer
     from simulator.lessons.course import Lesson as CourseLesson
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
@@ -120,17 +121,24 @@ def run_serve(options: ServeOptions, screen: Screen | None = None,
                                               error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None or web is not None, lang=lang)
-        shared.model.stuck_minutes = options.stuck_minutes
-        if taught is not None:
-            shared.model.lesson_steps = taught.steps()
-        lesson = Lesson(shared, lang=lang, jsonl=jsonl, receipts=store,
-                        timestamps=not options.no_timestamps,
-                        students=None if taught is None else taught.students())
+        lesson = _lesson(shared, options, jsonl, store, taught)
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
             status = _run(options, security, store, lesson, screen, teaching, web)
             _finish(lesson, shared, summary=status == 0)
         return status
+
+
+def _lesson(shared: SharedClass, options: ServeOptions, jsonl: TextIO | None,
+            store: ReceiptStore, taught: LessonServer | None) -> Lesson:
+    """What this run keeps of the class: the model (with the lesson's steps under
+    ``--lesson``), the ``--log`` file, each student's progress."""
+    shared.model.stuck_minutes = options.stuck_minutes
+    if taught is not None:
+        shared.model.lesson_steps = taught.steps()
+    return Lesson(shared, lang=shared.lang, jsonl=jsonl, receipts=store,
+                  timestamps=not options.no_timestamps,
+                  students=None if taught is None else taught.students())
 
 
 def _finish(lesson: Lesson, shared: SharedClass, *, summary: bool) -> None:

@@ -64,8 +64,7 @@ def local_clock() -> datetime.datetime:
 
 @functools.lru_cache(maxsize=1)
 def _local_time(second: int) -> datetime.datetime:
-    # The header shows whole seconds, and finding the local zone is the costly part: once
-    # per second is enough.
+    # Whole seconds in the header, and finding the local zone is the cost: once a second.
     return datetime.datetime.fromtimestamp(second).astimezone()
 
 
