@@ -29,7 +29,7 @@ from pathlib import Path
 
 import trio
 
-from simulator.options import ServeOptions
+from simulator.options.records import ServeOptions
 from simulator.server.secure import Prepared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def plain_server() -> Prepared:
 
 def serve_args() -> ServeOptions:
     """``serve --port 0`` as the command line gives it (the other options at their default)."""
-    from simulator.cli import parse_options
+    from simulator.cli.command import parse_options
 
     # --error-sleep 0: a third of COMMANDS are errors, and the bench times the dashboard,
     # not the slowdown a real class would meet past ten errors

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from simulator.cli import build_parser, parse_options
-from simulator.options import (
+from simulator.cli.command import build_parser, parse_options
+from simulator.options.records import (
     ConsoleOptions,
     DemoOptions,
     ErrorLimits,
@@ -77,7 +77,7 @@ def test_web_is_a_field_of_the_serve_record() -> None:
                                             (["--lang", "zh", "serve", "--web"], "zh")])
 def test_serve_hands_run_serve_the_web_pages_the_record_names(
         monkeypatch: pytest.MonkeyPatch, argv: list[str], lang: str) -> None:
-    from simulator import cli
+    from simulator.cli import command as cli
     from simulator.faces import serve
 
     seen: dict[str, object] = {}
@@ -98,7 +98,7 @@ def test_serve_hands_run_serve_the_web_pages_the_record_names(
 
 
 def test_serve_without_web_hands_run_serve_no_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    from simulator import cli
+    from simulator.cli import command as cli
     from simulator.faces import serve
 
     seen: dict[str, object] = {}
@@ -214,7 +214,7 @@ def test_help_is_in_the_chosen_language_with_its_defaults(argv: list[str], said:
 def test_a_command_line_without_a_mistake_reads_no_text_at_start() -> None:
     """The help's texts are read when help, usage or an error needs them (start-up time of
     serve); a wrong option still says so in the chosen language."""
-    code = ("import sys; from simulator import cli; from simulator.lessons import load; "
+    code = ("import sys; from simulator.cli import command as cli; from simulator.lessons import load; "
             "cli.parse_options(['--lang', 'zh', 'serve', '--port', '0']); "
             "print(load.default_library.cache_info().currsize)")
     started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -32,7 +32,7 @@ def imported(tmp_path: Path, code: str) -> set[str]:
 
 def started(face: str, argv: list[str]) -> str:
     """The command line's own start (settings, parser, options), then the face's module."""
-    return (f"from simulator import cli\ncli.parse_options({argv!r})\n"
+    return (f"from simulator.cli import command as cli\ncli.parse_options({argv!r})\n"
             f"import simulator.faces.{face}")
 
 
@@ -51,7 +51,7 @@ def test_serve_imports_no_explanations_console_or_prompt_toolkit(tmp_path: Path)
 
 
 def test_explain_imports_no_trio(tmp_path: Path) -> None:
-    modules = imported(tmp_path, "import contextlib, io\nfrom simulator import cli\n"
+    modules = imported(tmp_path, "import contextlib, io\nfrom simulator.cli import command as cli\n"
                                  "with contextlib.redirect_stdout(io.StringIO()):\n"
                                  "    cli.main(['explain', '221', '550'])")
     assert not any(name.startswith(("trio", "prompt_toolkit", "simulator.server"))
@@ -60,7 +60,7 @@ def test_explain_imports_no_trio(tmp_path: Path) -> None:
 
 
 def test_the_command_line_alone_imports_no_face_trio_or_explanations(tmp_path: Path) -> None:
-    modules = imported(tmp_path, "from simulator import cli\ncli.parse_options(['run'])")
+    modules = imported(tmp_path, "from simulator.cli import command as cli\ncli.parse_options(['run'])")
     assert not any(name.startswith(("trio", "prompt_toolkit", "simulator.faces.",
                                     "simulator.server", "simulator.lessons.annotate"))
                    for name in modules)

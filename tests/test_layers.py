@@ -13,10 +13,8 @@ import pytest
 
 from tests import ROOT
 
-LAYERS = ("cli", "cliargs", "faces", "render", "client", "lessons", "server", "files", "protocol",
+LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "files", "protocol",
           "options")
-MODULE_LAYERS = ("cli", "cliargs", "files", "options")
-"""The layers that are one module (``cli.py``, ``files.py``...), not a package."""
 FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report",
          "run", "serve", "classlog", "web", "shell", "prompt")
 MODULES = ("protocol/referee.py", "protocol/session.py")
@@ -38,12 +36,8 @@ def fake_tree(tmp_path: Path, wrong: dict[str, str]) -> Path:
     root = tmp_path / "fake"
     package = root / "simulator"
     for layer in LAYERS:
-        if layer in MODULE_LAYERS:
-            package.mkdir(parents=True, exist_ok=True)
-            (package / f"{layer}.py").write_text("")
-        else:
-            (package / layer).mkdir(parents=True, exist_ok=True)
-            (package / layer / "__init__.py").write_text("")
+        (package / layer).mkdir(parents=True, exist_ok=True)
+        (package / layer / "__init__.py").write_text("")
     (package / "__init__.py").write_text("")
     for face in FACES:
         (package / "faces" / face).mkdir(exist_ok=True)
@@ -72,10 +66,10 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("module", "source", "contract"), [
     ("server/up.py", "import simulator.faces\n", "Layers, cli down to protocol"),
     ("protocol/up.py", "from simulator.lessons import x\n", "Layers, cli down to protocol"),
-    ("files.py", "import simulator.server\n", "Layers, cli down to protocol"),
+    ("files/up.py", "import simulator.server\n", "Layers, cli down to protocol"),
     # the option records are below everything; argparse's reader above every face
-    ("options.py", "import simulator.protocol\n", "Layers, cli down to protocol"),
-    ("faces/run/args.py", "import simulator.cliargs\n", "Layers, cli down to protocol"),
+    ("options/up.py", "import simulator.protocol\n", "Layers, cli down to protocol"),
+    ("faces/run/args.py", "import simulator.cli.args\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/shell/peek.py", "import simulator.faces.learn\n", "The shared prompt imports no face"),

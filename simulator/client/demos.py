@@ -16,7 +16,7 @@ from typing import Any, Final
 from simulator.files import FileRefused, read_text
 from simulator.lessons.classroom import demo_names, demo_texts
 from simulator.lessons.scenarios import ScenarioError, load_scenario
-from simulator.options import OptionError
+from simulator.options.records import OptionError
 from simulator.protocol import Policy
 from simulator.protocol.rules import Scenario
 from simulator.server.addresses import valid_hostname

@@ -24,7 +24,7 @@ from simulator.lessons.lookup import ExplainError, Request, parse_request
 from simulator.lessons.refusals import say
 from simulator.lessons.scenario_view import sent_by
 from simulator.lessons.ui import text
-from simulator.options import ExplainOptions
+from simulator.options.records import ExplainOptions
 from simulator.render.bounce import bounce_fragments, bounce_json, bounce_markdown
 from simulator.render.fragments import explain_fragments, to_ansi, to_markdown, to_plain, wrap
 from simulator.render.terminal import wants_color

@@ -26,7 +26,7 @@ from simulator.lessons.grading import Rubric, RubricError, Session, judge, load_
 from simulator.lessons.grading.rubric import default_rubric, server_policy, shipped_rubrics
 from simulator.lessons.grading.words import say
 from simulator.lessons.load import LANGS
-from simulator.options import GradeOptions
+from simulator.options.records import GradeOptions
 from simulator.protocol import Exchange, State
 from simulator.render.grade import gradescope_json, report
 from simulator.server import PeerExchange, serve_tcp

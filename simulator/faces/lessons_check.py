@@ -23,7 +23,7 @@ from simulator.lessons.grading.rubric import check_rubric
 from simulator.lessons.load import LANGS, data_root, default_library
 from simulator.lessons.scenarios import check_file
 from simulator.lessons.ui import text
-from simulator.options import LessonsOptions
+from simulator.options.records import LessonsOptions
 from simulator.protocol.escape import show_text
 from simulator.protocol.replies import CATALOGUE
 

@@ -19,7 +19,7 @@ from typing import BinaryIO, Final
 from simulator.files import FileRefused
 from simulator.lessons.classroom import say
 from simulator.lessons.refusals import say as refusal
-from simulator.options import ReportOptions
+from simulator.options.records import ReportOptions
 from simulator.protocol.escape import show_typed
 from simulator.render.gradebook import collect
 from simulator.render.report import report

@@ -31,7 +31,7 @@ from simulator.client.script import Event, Outcome, Player, read_lines
 from simulator.lessons.load import LANGS
 from simulator.lessons.scenarios import ScenarioError, chosen
 from simulator.lessons.ui import option_text, text
-from simulator.options import OptionError, RunOptions, SessionOptions
+from simulator.options.records import OptionError, RunOptions, SessionOptions
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
 from simulator.protocol.rules import Scenario

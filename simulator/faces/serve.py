@@ -33,7 +33,7 @@ from simulator.files import FileRefused, open_output
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.options import ServeOptions
+from simulator.options.records import ServeOptions
 from simulator.protocol import Exchange, Policy, State
 from simulator.protocol.rules import STRICT
 from simulator.render.classroom import SessionEnd, SharedClass

@@ -25,7 +25,7 @@ from simulator.lessons.course.setup import policy_for
 from simulator.lessons.scenario_view import start_lines
 from simulator.lessons.scenarios import ScenarioError, chosen
 from simulator.lessons.ui import option_text
-from simulator.options import OptionError, ScenarioOptions, ServeOptions
+from simulator.options.records import OptionError, ScenarioOptions, ServeOptions
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.farewell import with_progress

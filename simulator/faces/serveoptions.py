@@ -13,7 +13,7 @@ from simulator.faces.classlog import FarewellAsk
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import option_text, text
-from simulator.options import OptionError, ScenarioOptions, ServeOptions
+from simulator.options.records import OptionError, ScenarioOptions, ServeOptions
 from simulator.protocol import Exchange, Policy
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.server import TcpOptions, Timeouts

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from simulator.files import FileRefused, read_toml
-from simulator.options import OptionError, ScenarioOptions
+from simulator.options.records import OptionError, ScenarioOptions
 from simulator.protocol.rules import Scenario
 from simulator.protocol.zone import zone_of
 

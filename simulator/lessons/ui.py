@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from simulator.options import OptionError
+from simulator.options.records import OptionError
 
 from .load import LANGS, Library, default_library
 from .templates import fill

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from simulator.options import OptionError, SecurityOptions
+from simulator.options.records import OptionError, SecurityOptions
 from simulator.protocol import Policy
 from simulator.protocol.auth import DEFAULT_ACCOUNTS, Account, parse_account
 from simulator.server.tls import (

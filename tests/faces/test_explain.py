@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.bounces import LIMIT, read_bounce
 from simulator.lessons.ui import text
 from simulator.render.wrap import text_width

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.grading import default_rubric
 
 CLIENT = str(Path(__file__).parent / "grade_clients" / "client.py")

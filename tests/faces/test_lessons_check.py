@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.load import Library
 
 

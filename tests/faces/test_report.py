@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from tests.smtp_client import GUARD, serve_process
 
 

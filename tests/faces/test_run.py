@@ -13,7 +13,7 @@ import pytest
 
 from simulator.client.script import split_lines
 from simulator.faces.run import run_file
-from simulator.options import RunOptions, ScenarioOptions, SessionOptions
+from simulator.options.records import RunOptions, ScenarioOptions, SessionOptions
 from simulator.protocol import Exchange, Session
 from simulator.render.transcript import RECEIVED, RECEIVED_ERROR, SENT
 
@@ -262,7 +262,7 @@ def test_a_50_mb_line_runs_in_bounded_memory_and_is_cut(tmp_path: Path) -> None:
         handle.write(b"\nQUIT\n")
     # VmHWM is this process's own peak since exec; ru_maxrss would also count the pytest
     # process it was forked from (Linux carries the pre-exec peak over), often 300 MB.
-    code = ("import re, sys; from simulator.cli import main; status = main(sys.argv[1:]); "
+    code = ("import re, sys; from simulator.cli.command import main; status = main(sys.argv[1:]); "
             "status_text = open('/proc/self/status').read(); "
             "print(re.search(r'VmHWM:\\s+(\\d+)', status_text).group(1), file=sys.stderr); "
             "sys.exit(status)")

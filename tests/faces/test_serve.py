@@ -19,7 +19,7 @@ import pytest
 import trio
 
 from simulator.faces.serve import SIGNALS, _stop_on_signal
-from simulator.options import ServeOptions
+from simulator.options.records import ServeOptions
 from simulator.server.deadlines import Stopping
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process, smtplib_send
@@ -271,7 +271,7 @@ def test_memory_limit_answers_452_when_full_and_keeps_serving() -> None:
 ])
 def test_usage_errors_are_in_the_chosen_language(
         argv: list[str], zh: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from simulator.cli import main
+    from simulator.cli.command import main
 
     assert main(["--lang", "zh", *argv]) == 2
     assert zh in capsys.readouterr().err
@@ -279,7 +279,7 @@ def test_usage_errors_are_in_the_chosen_language(
 
 def test_a_maildir_that_cannot_be_used_is_said_in_chinese(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from simulator.cli import main
+    from simulator.cli.command import main
 
     afile = tmp_path / "not-a-directory"
     afile.write_text("x")
@@ -304,7 +304,7 @@ def test_serving_in_process_leaves_the_signal_handlers_and_gc_as_it_found_them(
         capsys: pytest.CaptureFixture[str]) -> None:
     """``serve`` run inside another program (a test run, for one) gives Ctrl-C and SIGTERM
     back when it returns: the dashboard's tests once left a whole pytest run deaf to both."""
-    from simulator.cli import main
+    from simulator.cli.command import main
 
     before = {signum: signal.getsignal(signum) for signum in SIGNALS}
     threshold = gc.get_threshold()
@@ -367,7 +367,7 @@ def test_on_loopback_sixty_connections_from_one_address_are_all_served() -> None
     (["--host", "0.0.0.0"], 50), (["--host", "::"], 50), ([], 0),
     (["--host", "0.0.0.0", "--max-per-client", "5"], 5), (["--max-per-client", "2"], 2)])
 def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], cap: int) -> None:
-    from simulator.cli import parse_options
+    from simulator.cli.command import parse_options
     from simulator.faces.serveoptions import make_policy, tcp_options
     from simulator.server.secure import prepare, read_options
 
@@ -382,7 +382,7 @@ def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], ca
 @pytest.mark.parametrize(("argv", "limit"), [([], 10), (["--auth-failure-limit", "3"], 3),
                                              (["--auth-failure-limit", "0"], 0)])
 def test_serve_counts_auth_failures_per_address_by_default(argv: list[str], limit: int) -> None:
-    from simulator.cli import parse_options
+    from simulator.cli.command import parse_options
     from simulator.faces.serveoptions import make_policy
 
     options = parse_options(["serve", *argv])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.annotate import annotate, annotate_reply
 from simulator.lessons.check import check_library
 from simulator.lessons.entries import REQUIRED_PAIRS, UnknownCodeError, code_entry, pair_entry

@@ -19,7 +19,7 @@ from simulator.lessons.scenarios import (
     load_scenario,
 )
 from simulator.lessons.ui import option_text
-from simulator.options import OptionError
+from simulator.options.records import OptionError
 from simulator.protocol import Policy, Session
 from simulator.protocol.memory import Memory
 from simulator.protocol.rules import CustomReply, Event, Facts, Scenario, decide

@@ -208,7 +208,7 @@ def test_a_wide_screen_gives_the_name_room_before_the_last_reply() -> None:
 
 
 def test_stuck_minutes_change_when_time_alone_marks_a_student() -> None:
-    from simulator.cli import build_parser
+    from simulator.cli.command import build_parser
 
     assert build_parser().parse_args(["serve", "--stuck-minutes", "2"]).stuck_minutes == 2
     model = lesson_class()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator.lessons.ui import option_text
-from simulator.options import OptionError, SecurityOptions
+from simulator.options.records import OptionError, SecurityOptions
 from simulator.protocol import Policy
 from simulator.protocol.auth import AppStyle
 from simulator.server.secure import prepare, read_options

@@ -14,7 +14,7 @@ from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.settings import choose_lang
 from simulator.lessons.scenarios import ScenarioError, chosen
 from simulator.lessons.ui import option_text, text
-from simulator.options import ConsoleOptions, OptionError
+from simulator.options.records import ConsoleOptions, OptionError
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import wants_color

@@ -31,7 +31,7 @@ from simulator.lessons.classroom import say
 from simulator.lessons.refusals import say as refusal
 from simulator.lessons.scenarios import ScenarioError, chosen
 from simulator.lessons.ui import option_text, text
-from simulator.options import DemoOptions, OptionError
+from simulator.options.records import DemoOptions, OptionError
 from simulator.protocol import Policy
 from simulator.protocol.escape import show_text, show_typed
 from simulator.protocol.rules import Scenario

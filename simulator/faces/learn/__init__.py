@@ -21,7 +21,7 @@ from simulator.lessons.course import Course, default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
-from simulator.options import LearnOptions
+from simulator.options.records import LearnOptions
 from simulator.protocol.escape import show_text
 from simulator.render.terminal import reader_gone, wants_color
 

@@ -72,7 +72,7 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
 def certificate_for(policy: Policy) -> Prepared:
     """The lesson server's certificate: generated once into the data directory, or, when
     that cannot be written (a read-only home), into a private temporary folder."""
-    from simulator.options import OptionError
+    from simulator.options.records import OptionError
     from simulator.server.secure import with_certificate
 
     prepared = _CERTIFICATES.get(policy.hostname)

@@ -17,7 +17,7 @@ from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.dashboard.state import Focus
 from simulator.faces.serve import _serve
 from simulator.faces.servelog import LogOutput
-from simulator.options import ServeOptions
+from simulator.options.records import ServeOptions
 from simulator.protocol import Policy
 from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import table_fragments
@@ -40,7 +40,7 @@ def plain_server() -> Prepared:
 
 def serve_args() -> ServeOptions:
     """``serve --port 0`` as the command line gives it (every option at its default)."""
-    from simulator.cli import parse_options
+    from simulator.cli.command import parse_options
 
     options = parse_options(["serve", "--port", "0", "--max-clients", "1000"])
     assert isinstance(options, ServeOptions)

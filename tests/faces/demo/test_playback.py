@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.client.demos import builtin_demo
 from simulator.lessons.classroom import say
 from tests.replies_reader import wire

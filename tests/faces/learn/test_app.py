@@ -15,7 +15,7 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.faces.learn.app import LessonApp
 from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import default_course_root, load_course

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import PROGRESS_FILE, ProgressStore
 from simulator.lessons.course import default_course_root, load_course

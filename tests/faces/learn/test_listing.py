@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import default_course_root, load_course
 from simulator.render.wrap import text_width

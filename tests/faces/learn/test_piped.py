@@ -93,7 +93,7 @@ def test_resume_list_and_reset(home: Path) -> None:
 
 def test_a_lesson_the_engine_cannot_run_yet_says_so(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from simulator.cli import main
+    from simulator.cli.command import main
 
     monkeypatch.setattr("simulator.lessons.course.setup.ENGINE_FEATURES",
                         frozenset({"strict", "limits", "idle-timeout"}))

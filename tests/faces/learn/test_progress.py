@@ -139,7 +139,7 @@ def test_two_processes_saving_progress_lose_nothing(home: Path) -> None:
 
 def _resumed(capsys: pytest.CaptureFixture[str]) -> list[str]:
     """The lines ``smtp-sim learn list`` marks as where ``smtp-sim learn`` goes on."""
-    from simulator.cli import main
+    from simulator.cli.command import main
 
     assert main(["learn", "list"]) == 0
     return [line.split()[1:3] for line in capsys.readouterr().out.splitlines()

@@ -12,7 +12,7 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.meta import parse_meta

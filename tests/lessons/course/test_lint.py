@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.faces.shell.course import replay
 from simulator.lessons.course.lint import check_course
 from tests.lessons.course.sample import GOOD, write

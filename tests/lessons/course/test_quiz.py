@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.course import Check, Goal, Progress
 from simulator.lessons.course.load import parse_lesson
 from simulator.lessons.course.model import Quiz

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.course import load_course
 from simulator.lessons.course.load import LESSON_FIELDS, STEP_FIELDS
 from tests.lessons.course.sample import GOOD, write

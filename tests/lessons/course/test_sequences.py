@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.faces.learn.panel import next_lesson
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import load_course

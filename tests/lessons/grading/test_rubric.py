@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.cli import main
+from simulator.cli.command import main
 from simulator.lessons.grading import RubricError, default_rubric, load_rubric, parse_rubric
 from simulator.lessons.grading.judge import BUILTIN_ITEMS
 from simulator.lessons.grading.rubric import server_policy, shipped_rubrics

@@ -1,6 +1,6 @@
 """The ``smtp-sim`` command: argparse entry that dispatches to each face.
 
-argparse's result becomes the subcommand's frozen option record (:mod:`.cliargs`), which is
+argparse's result becomes the subcommand's frozen option record (:mod:`.args`), which is
 all the face receives. Faces are imported at their dispatch (one import per face, the only
 function-local imports the command line needs), so ``smtp-sim explain 221`` does not pay
 for trio or prompt_toolkit and ``smtp-sim serve`` none for the console or the explanations
@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final, cast
 
-from . import cliargs
-from .client.home import saved_lang
-from .lessons.load import LANGS
-from .lessons.ui import text
-from .options import (
+from ..client.home import saved_lang
+from ..lessons.load import LANGS
+from ..lessons.ui import text
+from ..options.records import (
     ConsoleOptions,
     DemoOptions,
     ExplainOptions,
@@ -37,7 +36,8 @@ from .options import (
     RunOptions,
     ServeOptions,
 )
-from .render.helptext import HelpFormatter, Parser, speak
+from ..render.helptext import HelpFormatter, Parser, speak
+from . import args as records_from
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -264,8 +264,8 @@ def help_lang(argv: Sequence[str]) -> str:
 
 
 def _serve(options: ServeOptions) -> int:
-    from .faces.serve import Screen, run_serve
-    from .faces.serveoptions import Teaching
+    from ..faces.serve import Screen, run_serve
+    from ..faces.serveoptions import Teaching
 
     screen: Screen | None = None
     teaching: Teaching | None = None
@@ -273,65 +273,65 @@ def _serve(options: ServeOptions) -> int:
     if options.web is not None:
         from functools import partial
 
-        from .faces.web import run_web
+        from ..faces.web import run_web
 
         web = partial(run_web, host=options.host, port=options.web,
                       lang=options.lang or LANGS[0], max_streams=options.max_clients)
     if options.dashboard:
-        from .faces.dashboard import show_dashboard
+        from ..faces.dashboard import show_dashboard
 
         screen = show_dashboard
     if options.lesson or options.course or options.scenario.given:  # reads lesson data
-        from .faces.servelesson import TEACHING
+        from ..faces.servelesson import TEACHING
 
         teaching = TEACHING
     return run_serve(options, screen=screen, teaching=teaching, web=web)
 
 
 def _demo(options: DemoOptions) -> int:
-    from .faces.demo import run_demo
+    from ..faces.demo import run_demo
 
     return run_demo(options)
 
 
 def _explain(options: ExplainOptions) -> int:
-    from .faces.explain import run_explain
+    from ..faces.explain import run_explain
 
     return run_explain(options)
 
 
 def _lessons(options: LessonsOptions) -> int:
-    from .faces.lessons_check import run_check
+    from ..faces.lessons_check import run_check
 
     return run_check(options)
 
 
 def _learn(options: LearnOptions) -> int:
-    from .faces.learn import run_learn
+    from ..faces.learn import run_learn
 
     return run_learn(options)
 
 
 def _run(options: RunOptions) -> int:
-    from .faces.run import run_file
+    from ..faces.run import run_file
 
     return run_file(options)
 
 
 def _grade(options: GradeOptions) -> int:
-    from .faces.grade import run_grade
+    from ..faces.grade import run_grade
 
     return run_grade(options)
 
 
 def _report(options: ReportOptions) -> int:
-    from .faces.report import run_report
+    from ..faces.report import run_report
 
     return run_report(options)
 
 
 def _console(options: ConsoleOptions) -> int:
-    from .faces.console import run_console
+    from ..faces.console import run_console
 
     return run_console(options)
 
@@ -346,15 +346,15 @@ class Command:
 
 
 COMMANDS: Final[Mapping[str, Command]] = MappingProxyType({
-    "serve": Command(cliargs.serve_options, _serve),
-    "demo": Command(cliargs.demo_options, _demo),
-    "explain": Command(cliargs.explain_options, _explain),
-    "lessons": Command(cliargs.lessons_options, _lessons),
-    "learn": Command(cliargs.learn_options, _learn),
-    "run": Command(cliargs.run_options, _run),
-    "repl": Command(cliargs.console_options, _console),
-    "grade": Command(cliargs.grade_options, _grade),
-    "report": Command(cliargs.report_options, _report),
+    "serve": Command(records_from.serve_options, _serve),
+    "demo": Command(records_from.demo_options, _demo),
+    "explain": Command(records_from.explain_options, _explain),
+    "lessons": Command(records_from.lessons_options, _lessons),
+    "learn": Command(records_from.learn_options, _learn),
+    "run": Command(records_from.run_options, _run),
+    "repl": Command(records_from.console_options, _console),
+    "grade": Command(records_from.grade_options, _grade),
+    "report": Command(records_from.report_options, _report),
 })
 """Each subcommand by name; ``smtp-sim`` alone is ``repl``."""
 
@@ -364,7 +364,7 @@ def _chosen(args: argparse.Namespace, *, piped: bool) -> tuple[Command, object]:
     (``echo EHLO x | smtp-sim``), so the input is played as ``smtp-sim run -``."""
     name = args.command or "repl"
     if name == "repl" and piped:
-        return COMMANDS["run"], cliargs.run_options(args, piped=True)
+        return COMMANDS["run"], records_from.run_options(args, piped=True)
     command = COMMANDS[name]
     return command, command.options(args)
 

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .options import (
+from ..options.records import (
     ConsoleOptions,
     DemoOptions,
     ErrorLimits,

@@ -1,6 +1,6 @@
 """What the command line asked for: one frozen record per subcommand, and OptionError.
 
-``simulator/cli.py`` reads argparse and builds these records (:mod:`simulator.cliargs`);
+``simulator/cli/command.py`` reads argparse and :mod:`simulator.cli.args` builds these records;
 every face and every layer below receives a record, never an ``argparse.Namespace``, and
 never looks an option up by name. The records say what was *given* (None: not given); the
 faces and :mod:`simulator.server.secure` decide what it means.
