@@ -97,6 +97,8 @@ class Exchange:
     ``verb`` is the command's verb as soon as the engine recognised it, even when the rest
     of the line was refused (``MAIL`` for a 501 to ``MAIL FROM:bob``); ``END_OF_DATA`` for the
     final dot; None for a line without a known verb, a 334 answer, or no line at all.
+    ``stored`` is the driver's too: where the store put ``message`` (a Maildir file's path,
+    ``memory #N``), set on the Exchange that carries its 250; None for every other Exchange.
     """
 
     line: bytes
@@ -112,3 +114,4 @@ class Exchange:
     secret: bool = False
     sent_ahead: bool = False
     verb: Verb | None = None
+    stored: str | None = None

@@ -313,25 +313,25 @@ class _Talk:
         return answered
 
     async def keep(self, exchange: Exchange) -> Exchange:
-        """Store the message of ``exchange``; on failure the engine's 452 or 451 replaces
-        the 250 (452 4.3.1 when the store is full, RFC 3463), and one line is logged."""
+        """Store the message of ``exchange``: its 250, saying where (``stored``); on failure
+        the engine's 452 or 451 (452 4.3.1 when full, RFC 3463), and one line is logged."""
         message = exchange.message
         assert message is not None
-        failed = await self._kept(message, f"message {message.queue_id}")
-        if failed is not None:
-            return self.session.storage_failed(exchange, full=failed.errno in _STORAGE_FULL)
+        kept = await self._kept(message, f"message {message.queue_id}")
+        if isinstance(kept, OSError):
+            return self.session.storage_failed(exchange, full=kept.errno in _STORAGE_FULL)
         await self._report_later(message)
-        return exchange
+        return dataclasses.replace(exchange, stored=kept)
 
-    async def _kept(self, message: ReceivedMessage, what: str) -> OSError | None:
-        """Store ``message``, counted as being written (shutdown waits for it); the error,
-        logged once, when the store failed."""
+    async def _kept(self, message: ReceivedMessage, what: str) -> str | OSError:
+        """Store ``message``, counted as being written (shutdown waits for it); where it is,
+        or the error, logged once, when the store failed."""
         self.stopping.storing += 1
         try:
             if self.store.blocking:
-                await trio.to_thread.run_sync(self.store.deliver, message)
+                key = await trio.to_thread.run_sync(self.store.deliver, message)
             else:
-                self.store.deliver(message)
+                key = self.store.deliver(message)
         except OSError as exc:
             said = notice("serve.warn-store", id=self.session.session_id,
                           peer=self.session.peer, queue=message.queue_id,
@@ -345,7 +345,7 @@ class _Talk:
             return exc
         finally:
             self.stopping.storing -= 1
-        return None
+        return self.store.where(key)
 
     async def _report_later(self, message: ReceivedMessage) -> None:
         """The bounce for recipients the scenario fails after the 250 (protocol/dsn.py),

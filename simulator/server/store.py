@@ -59,6 +59,11 @@ class Store(Protocol):
         """Keep ``message`` for good; return its key. Raises OSError when it cannot."""
         ...
 
+    def where(self, key: str) -> str:
+        """Where the message kept under ``key`` is, as a person would look for it (the
+        server puts it on the Exchange that carries the message's 250)."""
+        ...
+
     def messages(self) -> list[StoredMessage]:
         """Every kept message, oldest first (for the console's mailbox view)."""
         ...
@@ -114,6 +119,10 @@ class MemoryStore:
             self._octets += size
         return key
 
+    def where(self, key: str) -> str:
+        """``memory #N``: the N-th message kept (what ``:mailbox`` numbers it)."""
+        return f"memory #{key}"
+
     def usage(self) -> Usage:
         """How full the store is (for ``:mailbox`` and the instructor's screens)."""
         with self._lock:
@@ -152,6 +161,10 @@ class MaildirStore:
         key = self._add(data)
         _fsync_directory(self._new_dir)
         return key
+
+    def where(self, key: str) -> str:
+        """The file under ``new/`` that holds the message kept under ``key``."""
+        return os.path.join(self._new_dir, key)
 
     def _add(self, data: bytes) -> str:
         # mailbox names files time.pid.counter.host; two threads can collide within one

@@ -8,6 +8,7 @@ where it helps). The time limits themselves are tested in test_deadlines.py.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import threading
@@ -24,7 +25,7 @@ from simulator.server import StreamOptions, Timeouts, serve_stream
 from simulator.server.conversation import drive
 from simulator.server.deadlines import REPLY_SECONDS
 from simulator.server.feeds import publisher
-from simulator.server.store import MemoryStore
+from simulator.server.store import MaildirStore, MemoryStore
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
 POLICY = Policy()
@@ -418,3 +419,48 @@ async def test_the_250_leaves_only_after_the_message_and_its_name_are_fsynced(
         nursery.cancel_scope.cancel()
     assert events == ["fsync file", "fsync dir", "250"]
     assert len(store.messages()) == 1
+
+
+async def _published(store: MemoryStore | MaildirStore, *lines: bytes) -> list[Exchange]:
+    """The Exchanges one conversation publishes: greeting, a message, QUIT."""
+    send, receive = trio.open_memory_channel[Exchange](100)
+    client, server = trio.testing.memory_stream_pair()
+    reader = ReplyReader(client)
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(partial(serve_stream, server, policy=POLICY, store=store, feed=send))
+        await start_message(client, reader)
+        for line in (TEXT, *lines, b"QUIT\r\n"):
+            await client.send_all(line)
+            await reader.reply()
+        assert await reader.eof()
+    send.close()
+    return [exchange async for exchange in receive]
+
+
+async def test_the_published_250_says_which_maildir_file_holds_the_message(
+        tmp_path: Path) -> None:
+    store = MaildirStore(tmp_path / "mail")
+    published = await _published(store)
+    [accepted] = [exchange for exchange in published if exchange.message is not None]
+    assert accepted.reply.code == 250 and accepted.stored is not None
+    assert Path(accepted.stored).parent == tmp_path / "mail" / "new"
+    assert Path(accepted.stored).read_bytes().endswith(b"\nhello\n")
+    assert [exchange.stored for exchange in published if exchange is not accepted] == [None] * (
+        len(published) - 1)
+
+
+async def test_the_published_250_says_which_memory_message_it_is() -> None:
+    store = MemoryStore()
+    published = await _published(store, *TRANSACTION[1:], TEXT)
+    assert [exchange.stored for exchange in published if exchange.message is not None] == [
+        "memory #1", "memory #2"]
+
+
+async def test_a_message_the_store_refused_was_stored_nowhere() -> None:
+    class BrokenDisk(MemoryStore):
+        def deliver(self, message: ReceivedMessage) -> str:
+            raise OSError(errno.EIO, "Input/output error")
+
+    published = await _published(BrokenDisk())
+    [refused] = [exchange for exchange in published if exchange.reply.code >= 400]
+    assert refused.reply.code == 451 and refused.stored is None

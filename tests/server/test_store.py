@@ -172,3 +172,12 @@ def test_parse_stored_keeps_content_that_looks_like_headers_later() -> None:
     assert parsed.envelope.sender == "a@b.example"
     assert parsed.queue_id == "Q"
     assert parsed.content == b"Received: x\r\nReturn-Path: <not@envelope>\r\n\r\nbody\r\n"
+
+
+def test_each_store_says_where_a_message_it_kept_is(tmp_path: Path) -> None:
+    maildir = MaildirStore(tmp_path / "mail")
+    assert Path(maildir.where(maildir.deliver(message()))).read_bytes().startswith(
+        b"Return-Path: ")
+    memory = MemoryStore()
+    assert [memory.where(memory.deliver(message(f"S1-{n}"))) for n in (1, 2)] == [
+        "memory #1", "memory #2"]
