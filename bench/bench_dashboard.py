@@ -112,16 +112,15 @@ async def with_dashboard(args: argparse.Namespace) -> None:
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output.vt100 import Vt100_Output
 
-    from simulator.faces.classlog import Lesson
+    from simulator.faces.classlog import ClassFeed
     from simulator.faces.dashboard.app import DashboardApp
     from simulator.faces.dashboard.run import show_dashboard
     from simulator.faces.serve import LogOutput, _serve
-    from simulator.render.classroom import SharedClass
-    from simulator.server.receipts import ReceiptStore
+    from simulator.lessons.classmodel.shared import SharedClass
     from simulator.server.store import MemoryStore
 
     shared = SharedClass()
-    lesson = Lesson(shared)
+    class_feed = ClassFeed(shared)
     found: list[DashboardApp] = []
     urls: list[str] = []
     frames: list[float] = []
@@ -135,8 +134,8 @@ async def with_dashboard(args: argparse.Namespace) -> None:
                                  started=found.append)
 
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(_serve, serve_args(), plain_server(), ReceiptStore(MemoryStore()),
-                               LogOutput(io.StringIO()), lesson, screen)
+            nursery.start_soon(_serve, serve_args(), plain_server(), MemoryStore(),
+                               LogOutput(io.StringIO()), class_feed, screen)
             while not found:
                 await trio.sleep(0.01)
             app = found[0].app
@@ -172,10 +171,9 @@ async def with_dashboard(args: argparse.Namespace) -> None:
 
 
 async def with_line_log(args: argparse.Namespace) -> None:
-    from simulator.faces.classlog import Lesson
+    from simulator.faces.classlog import ClassFeed
     from simulator.faces.serve import LogOutput, _serve
-    from simulator.render.classroom import SharedClass
-    from simulator.server.receipts import ReceiptStore
+    from simulator.lessons.classmodel.shared import SharedClass
     from simulator.server.store import MemoryStore
 
     shared = SharedClass()
@@ -184,8 +182,8 @@ async def with_line_log(args: argparse.Namespace) -> None:
         await probe.bind(("127.0.0.1", 0))
         port_args = dataclasses.replace(serve_args(), port=probe.getsockname()[1])
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(_serve, port_args, plain_server(), ReceiptStore(MemoryStore()),
-                           LogOutput(devnull), Lesson(shared), None)
+        nursery.start_soon(_serve, port_args, plain_server(), MemoryStore(),
+                           LogOutput(devnull), ClassFeed(shared), None)
         await trio.sleep(0.3)
         times = await trio.to_thread.run_sync(run_clients, port_args.port, args)
         print(f"with the line log only: client round trips: {quantiles(times)}")

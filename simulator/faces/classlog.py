@@ -1,6 +1,6 @@
-"""``serve`` for a whole lesson: each batch of what the server published goes into the
+"""``serve``'s class feed: each batch of what the server published goes into the
 class model, the JSON Lines log (``--log``) and the line log's text; with ``--lesson``, into
-each student's tutor too (:mod:`simulator.render.students`), which also answers the
+each student's tutor too (:mod:`simulator.lessons.classmodel.students`), which also answers the
 questions the server asks at a QUIT (:class:`FarewellAsk`: how many steps are done).
 
 Runs in a worker thread (file writes, the model's lock), never on trio's: a slow disk or a
@@ -14,15 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
+from simulator.lessons.classmodel.model import SessionEnd, SessionRecord
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.protocol import Exchange
-from simulator.render.classroom import SessionEnd, SessionRecord, SharedClass
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange
-from simulator.server.receipts import ReceiptStore
 
 if TYPE_CHECKING:
-    from simulator.render.classmessages import MessageNote
-    from simulator.render.students import Event, Students
+    from simulator.lessons.classmodel.messages import MessageRecord
+    from simulator.lessons.classmodel.students import Event, Students
 
 
 @dataclass(slots=True)
@@ -41,27 +41,24 @@ class FarewellAsk:
 Item = PeerExchange | SessionEnd | FarewellAsk
 
 
-class Lesson:
-    """What one serve run keeps of the lesson, fed one batch at a time by :meth:`take`."""
+class ClassFeed:
+    """Feeds one serve run's class model and logs, one batch at a time (:meth:`take`)."""
 
     def __init__(self, shared: SharedClass, *, lang: str = "en", timestamps: bool = True,
-                 jsonl: TextIO | None = None, receipts: ReceiptStore | None = None,
+                 jsonl: TextIO | None = None,
                  clock: Callable[[], datetime.datetime] = datetime.datetime.now,
                  monotonic: Callable[[], float] | None = None,
                  students: Students | None = None) -> None:
         import time
 
-        from simulator.render.classmessages import ClassMessages
-
         self.shared, self.lang, self.timestamps = shared, lang, timestamps
-        self.jsonl, self.receipts, self.clock = jsonl, receipts, clock
+        self.jsonl, self.clock = jsonl, clock
         self.monotonic = monotonic or time.monotonic
         self.jsonl_failed: OSError | None = None
         """Why ``--log`` stopped (a full disk: ENOSPC); nothing more is written to it."""
         self._failure_told = False
         self.students = students
         """Each student's progress (``serve --lesson``); None: no lesson."""
-        self.messages = ClassMessages()
 
     def take(self, items: Sequence[Item], dropped: int = 0) -> str:
         """Record ``items`` (``dropped``: how many the feed had no room for so far); the
@@ -99,17 +96,12 @@ class Lesson:
         shown = model.observe(item.session_id, item.peer, item.exchange, now)
         lines.append(stamp + format_exchange(item.session_id, item.peer, shown))
         records.append(exchange_record(when, item.session_id, item.peer, shown))
-        message = item.exchange.message
-        where = None
-        if message is not None and self.receipts is not None:
-            where = self.receipts.take(message.queue_id)
-            if where is not None and item.exchange.reply.code == 250:
-                model.messages.stored(message.queue_id, where)
-                lines.append(stamp + stored_line(item.session_id, item.peer,
-                                                 message.queue_id, where, self.lang))
-        note = self.messages.observe(item.session_id, item.exchange)
-        if note is not None:
-            self._message(note, item.peer, where, when, records)
+        message, where = item.exchange.message, item.exchange.stored
+        if message is not None and where is not None:
+            lines.append(stamp + stored_line(item.session_id, item.peer, message.queue_id,
+                                             where, self.lang))
+        if model.messages.finished is not None:
+            self._message(model.messages.finished, item.peer, when, records)
         if self.students is not None:
             record = model.sessions[item.session_id]
             events = self.students.observe(record, item.exchange, item.user, now)
@@ -127,23 +119,22 @@ class Lesson:
 
     def _ended(self, record: SessionRecord, when: datetime.datetime,
                records: list[dict[str, object]]) -> None:
-        note = self.messages.ended(record.session_id, record.discarded)
-        if note is not None:
-            self._message(note, record.peer, None, when, records)
+        if self.shared.model.messages.finished is not None:
+            self._message(self.shared.model.messages.finished, record.peer, when, records)
         if self.students is not None:
             self.students.ended(record.session_id)
 
-    def _message(self, note: MessageNote, peer: str, where: str | None,
-                 when: datetime.datetime, records: list[dict[str, object]]) -> None:
+    def _message(self, message: MessageRecord, peer: str, when: datetime.datetime,
+                 records: list[dict[str, object]]) -> None:
         from simulator.render.lessonlog import message_record
 
-        records.append(message_record(when, peer, note, where))
+        records.append(message_record(when, peer, message))
 
     def _events(self, record: SessionRecord, events: list[Event], when: datetime.datetime,
                 stamp: str, lines: list[str], records: list[dict[str, object]]) -> None:
         """The lines and records of what the tutor said about ``record``'s student."""
+        from simulator.lessons.classmodel.students import Named
         from simulator.render.lessonlog import step_line, step_record, student_line, student_record
-        from simulator.render.students import Named
 
         assert self.students is not None
         lesson = self.students.lesson.id

@@ -23,11 +23,14 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.server.notices import OTHER, Notice, notice_of
+
+if TYPE_CHECKING:
+    from simulator.lessons.classmodel.model import ServerWarning
 
 ROOT: Final = "simulator"
 """The logger whose records (and its children's) the sink receives."""
@@ -55,7 +58,7 @@ def _deliver(found: Notice) -> None:
         Notices(LANGS[0]).on_stderr(found)
 
 
-def sentence(found: Notice, lang: str) -> str:
+def sentence(found: ServerWarning, lang: str) -> str:
     """The warning in ``lang``."""
     return text(found.key, lang, **found.fields)
 

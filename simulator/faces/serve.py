@@ -25,23 +25,23 @@ from typing import TYPE_CHECKING, Final, Protocol, TextIO
 
 import trio
 
-from simulator.faces.classlog import Item, Lesson
+from simulator.faces.classlog import ClassFeed, Item
 from simulator.faces.notices import Notices, routed, say, sentence
 from simulator.faces.servelog import LogDrops, LogOutput, print_log
 from simulator.faces.serveoptions import Teaching, prepared, tcp_options
 from simulator.files import FileRefused, open_output
+from simulator.lessons.classmodel.model import SessionEnd
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.options.records import ServeOptions
 from simulator.protocol import Exchange, Policy, State
 from simulator.protocol.rules import STRICT
-from simulator.render.classroom import SessionEnd, SharedClass
 from simulator.render.lessonlog import lesson_summary, summary_text
 from simulator.server import Stopping, TcpOptions, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
 from simulator.server.process import gc_tuned, signals_ignored
-from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import Prepared
 from simulator.server.store import MaildirStore, MemoryStore, Store
 from simulator.server.tcp import ListenError
@@ -121,49 +121,49 @@ def run_serve(options: ServeOptions, screen: Screen | None = None,
                                               error=err.strerror or err), file=sys.stderr)
             return 2
         shared = SharedClass(transcripts=screen is not None or web is not None, lang=lang)
-        lesson = _lesson(shared, options, jsonl, store, taught)
+        class_feed = _class_feed(shared, options, jsonl, taught)
         # a signal once the server has stopped (while the summary prints) changes nothing
         with signals_ignored(SIGNALS):
-            status = _run(options, security, store, lesson, screen, teaching, web)
-            _finish(lesson, shared, summary=status == 0)
+            status = _run(options, security, store, class_feed, screen, teaching, web)
+            _finish(class_feed, shared, summary=status == 0)
         return status
 
 
-def _lesson(shared: SharedClass, options: ServeOptions, jsonl: TextIO | None,
-            store: ReceiptStore, taught: LessonServer | None) -> Lesson:
+def _class_feed(shared: SharedClass, options: ServeOptions, jsonl: TextIO | None,
+                taught: LessonServer | None) -> ClassFeed:
     """What this run keeps of the class: the model (with the lesson's steps under
     ``--lesson``), the ``--log`` file, each student's progress."""
     shared.model.stuck_minutes = options.stuck_minutes
     if taught is not None:
         shared.model.lesson_steps = taught.steps()
-    return Lesson(shared, lang=shared.lang, jsonl=jsonl, receipts=store,
-                  timestamps=not options.no_timestamps,
-                  students=None if taught is None else taught.students())
+    return ClassFeed(shared, lang=shared.lang, jsonl=jsonl,
+                     timestamps=not options.no_timestamps,
+                     students=None if taught is None else taught.students())
 
 
-def _finish(lesson: Lesson, shared: SharedClass, *, summary: bool) -> None:
+def _finish(class_feed: ClassFeed, shared: SharedClass, *, summary: bool) -> None:
     """After serving: the log closed (a full disk fails here too: said once, never a
     traceback), then the class summary when the server ran (it could not listen otherwise)."""
-    lesson.close_log()
-    if news := lesson.log_news():
+    class_feed.close_log()
+    if news := class_feed.log_news():
         say(news)
     if summary:
         sys.stdout.write(summary_text(shared.model, shared.lang))
-        if lesson.students is not None:
+        if class_feed.students is not None:
             with shared.lock:
-                finished, unfinished = lesson.students.finished()
-            sys.stdout.write(lesson_summary(lesson.students.lesson.id, finished, unfinished,
+                finished, unfinished = class_feed.students.finished()
+            sys.stdout.write(lesson_summary(class_feed.students.lesson.id, finished, unfinished,
                                             shared.lang))
-        if stopped := lesson.log_stopped():
+        if stopped := class_feed.log_stopped():
             print(stopped)
 
 
-def _open_store(options: ServeOptions) -> ReceiptStore | None:
+def _open_store(options: ServeOptions) -> Store | None:
     """Where accepted messages go (a Maildir, or memory up to the limit); None, after saying
     why, when the Maildir cannot be used."""
     try:
-        return ReceiptStore(MaildirStore(options.maildir) if options.maildir
-                            else MemoryStore(limit=options.memory_limit * MIB))
+        return (MaildirStore(options.maildir) if options.maildir
+                else MemoryStore(limit=options.memory_limit * MIB))
     except OSError as err:
         print(text("serve.bad-maildir", _lang(options), path=options.maildir, error=err),
               file=sys.stderr)
@@ -174,14 +174,14 @@ def _words(lang: str, section: str, entry: str, **fields: object) -> str:
     return classroom_say(lang, section, entry, **fields)
 
 
-def _run(options: ServeOptions, security: Prepared, store: Store, lesson: Lesson,
+def _run(options: ServeOptions, security: Prepared, store: Store, class_feed: ClassFeed,
          screen: Screen | None, teaching: Teaching | None, web: Web | None = None) -> int:
     if not is_loopback(options.host):
         print(text("serve.open-host", _lang(options), host=options.host), file=sys.stderr)
     output = LogOutput(sys.stdout)
     # the modules and objects of startup live forever: never scan them again
     with gc_tuned(GC_THRESHOLD):
-        status: int = trio.run(_serve, options, security, store, output, lesson, screen,
+        status: int = trio.run(_serve, options, security, store, output, class_feed, screen,
                                teaching, web)
     if output.busy:
         # The terminal stopped reading (Ctrl-S, a paused pager) and a log write is stuck in
@@ -192,11 +192,12 @@ def _run(options: ServeOptions, security: Prepared, store: Store, lesson: Lesson
 
 
 async def _serve(options: ServeOptions, security: Prepared, store: Store,
-                 output: LogOutput, lesson: Lesson | None = None,
+                 output: LogOutput, class_feed: ClassFeed | None = None,
                  screen: Screen | None = None, teaching: Teaching | None = None,
                  web: Web | None = None) -> int:
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
-    taught = None if lesson is None or lesson.students is None else lesson.students.lesson
+    students = None if class_feed is None else class_feed.students
+    taught = None if students is None else students.lesson
     drops, stopping, implicit = LogDrops(), Stopping(), list[int]()
     # Signals pending when trio's receiver closes go to "ignore" (a second Ctrl-C cannot make
     # exit 0 a 130; see signals_ignored); warnings go through one sink (faces/notices.py).
@@ -204,11 +205,11 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
             trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
             outer.start_soon(print_log, receive, None if screen else output, drops,
-                             _lang(options), lesson)
+                             _lang(options), class_feed)
             tcp = tcp_options(options, security,
                               None if taught is None else taught.setup.idle_timeout)
-            site = None if web is None or lesson is None else await _web(outer, web, lesson,
-                                                                         options)
+            site = None if web is None or class_feed is None else await _web(
+                outer, web, class_feed, options)
             if web is not None and site is None:  # its port could not be bound: nothing served
                 outer.cancel_scope.cancel()
                 return 2
@@ -227,8 +228,8 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
                 _announce_more(options, taught, teaching, site, port)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(options))
-                if screen is not None and lesson is not None:
-                    inner.start_soon(_show, screen, lesson, url, inner.cancel_scope, notices)
+                if screen is not None and class_feed is not None:
+                    inner.start_soon(_show, screen, class_feed, url, inner.cancel_scope, notices)
             # The sessions are over: the log gets a moment to finish, not forever.
             outer.cancel_scope.deadline = trio.current_time() + LOG_FLUSH_SECONDS
             if site is not None:
@@ -258,12 +259,12 @@ def _cannot_listen(options: ServeOptions, err: ListenError) -> None:
                error=err.strerror or err), file=sys.stderr)
 
 
-async def _web(nursery: trio.Nursery, web: Web, lesson: Lesson,
+async def _web(nursery: trio.Nursery, web: Web, class_feed: ClassFeed,
                options: ServeOptions) -> Site | None:
     """The web server started (before any SMTP client, whose greeting names its page);
     None, after saying why, when its port cannot be bound."""
     try:
-        site: Site = await nursery.start(web, lesson.shared)
+        site: Site = await nursery.start(web, class_feed.shared)
     except ListenError as err:
         _cannot_listen(options, err)
         return None
@@ -307,15 +308,15 @@ def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:
     return True
 
 
-async def _show(screen: Screen, lesson: Lesson, url: str, scope: trio.CancelScope,
+async def _show(screen: Screen, class_feed: ClassFeed, url: str, scope: trio.CancelScope,
                 notices: Notices) -> None:
     """The dashboard, which shows the server's warnings in its status line meanwhile; when
     the instructor quits it, the server stops (421 to everyone) and the newest warning, if
     there was one, is said again on the terminal."""
-    shared = lesson.shared
+    shared = class_feed.shared
     try:
         with notices.to(shared.warn):
-            await screen(shared, url, lesson.lang)
+            await screen(shared, url, class_feed.lang)
     finally:
         with shared.lock:
             newest, count = shared.model.warning, shared.model.warnings

@@ -4,8 +4,9 @@ The same setup the console's lessons apply (``lessons.course.setup.policy_for``:
 limits, bare-LF tolerance, STARTTLS, AUTH accounts; the idle timeout), with serve's own
 hostname and error limits; the command-line options that would set the same things
 differently are refused, by name, rather than silently overridden. Each student's steps are
-ticked by the course's tutor in the log's thread (:mod:`simulator.render.students`); at a
-QUIT the server asks how many (:func:`farewell`) and says it in the 221.
+ticked by the course's tutor in the log's thread
+(:mod:`simulator.lessons.classmodel.students`); at a QUIT the server asks how many
+(:func:`farewell`) and says it in the 221.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Final
 import trio
 
 from simulator.faces.classlog import FarewellAsk
+from simulator.lessons.classmodel.model import LessonStep
+from simulator.lessons.classmodel.students import Students
 from simulator.lessons.classroom import say
 from simulator.lessons.course import Lesson, default_course_root, load_course
 from simulator.lessons.course.setup import policy_for
@@ -30,8 +33,6 @@ from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.farewell import with_progress
 from simulator.protocol.rules import STRICT, Scenario
-from simulator.render.classroom import LessonStep
-from simulator.render.students import Students
 from simulator.server.secure import Prepared, with_certificate
 
 SET_BY_LESSON: Final[tuple[tuple[str, Callable[[ServeOptions], object]], ...]] = (

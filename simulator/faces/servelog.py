@@ -8,7 +8,7 @@ from typing import Final, TextIO
 
 import trio
 
-from simulator.faces.classlog import FarewellAsk, Item, Lesson
+from simulator.faces.classlog import ClassFeed, FarewellAsk, Item
 from simulator.faces.notices import say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
@@ -36,14 +36,14 @@ class LogDrops:
 async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
                         PeerExchange], out: TextIO | LogOutput | None,
                     drops: LogDrops | None = None, lang: str = LANGS[0],
-                    lesson: Lesson | None = None) -> None:
+                    class_feed: ClassFeed | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
     Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
     they came after, as one DROPPED line. (Every drop is reported: one happens only while
     the buffer is full, and a full buffer is the next batch, after which the count is read.)
     If the output goes away (a closed pipe), the log stops and the server goes on. With a
-    ``lesson``, each batch also goes into the class model and ``--log`` (in a worker thread),
+    ``class_feed``, each batch also goes into the class model and ``--log`` (in a worker thread),
     lines get time stamps and session ends; with no ``out`` (the dashboard) nothing is printed.
     """
     output = None if out is None else out if isinstance(out, LogOutput) else LogOutput(out)
@@ -51,13 +51,13 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
     async with receive:
         async for item in receive:
             lines: list[Item] = [item, *_waiting(receive)]
-            if lesson is not None:
+            if class_feed is not None:
                 count = 0 if drops is None else drops.count
-                batch = await trio.to_thread.run_sync(lesson.take, lines, count)
+                batch = await trio.to_thread.run_sync(class_feed.take, lines, count)
                 for asked in lines:  # the QUITs waiting for their 221 (servelesson.py)
                     if isinstance(asked, FarewellAsk):
                         asked.wake()
-                if news := lesson.log_news():  # --log stopped (a full disk): said once
+                if news := class_feed.log_news():  # --log stopped (a full disk): said once
                     say(news)
             else:
                 batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"

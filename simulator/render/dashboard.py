@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from simulator.client.connection import Answer, Step
+from simulator.lessons.classmodel.model import SORTS, ClassModel, Mistake, SessionRecord
 from simulator.lessons.classroom import columns, mistake_title, reply_title, say
 from simulator.lessons.ui import text
 from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.events import Then
 
-from .classroom import SORTS, ClassModel, Mistake, SessionRecord
 from .dashgoals import goal_fragments, side_by_side, step_goal
 from .demo import split_lines
 from .transcript import Fragments, step_fragments

@@ -3,10 +3,10 @@ the goal they are on, drawn beside their transcript."""
 
 from __future__ import annotations
 
+from simulator.lessons.classmodel.model import ClassModel, SessionRecord
 from simulator.lessons.classroom import say
 from simulator.protocol.escape import show_text
 
-from .classroom import ClassModel, SessionRecord
 from .demo import split_lines
 from .transcript import Fragments
 from .wrap import text_width, wrap_fragments

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from typing import Final
 
+from simulator.lessons.classmodel.messages import (
+    HUNG_UP,
+    KEPT_MESSAGE,
+    ClassMessages,
+    MessageRecord,
+)
 from simulator.lessons.classroom import reply_title, say
 from simulator.protocol.escape import show_bytes, show_text
 
-from .classmail import HUNG_UP, KEPT_MESSAGE, MessageLog, MessageRecord
 from .demo import split_lines
 from .transcript import Fragments
 from .wrap import wrap_fragments
@@ -67,7 +72,7 @@ def _line(cells: tuple[str, ...], width: int) -> str:
                 width)
 
 
-def messages_fragments(log: MessageLog, lang: str, width: int, height: int,
+def messages_fragments(log: ClassMessages, lang: str, width: int, height: int,
                        selected: int) -> Fragments:
     """The list, newest last, scrolled so message number ``selected`` shows."""
     out: Fragments = [("class:dash.title", _fit(" " + say(lang, "dashboard", "messages",
@@ -86,7 +91,7 @@ def messages_fragments(log: MessageLog, lang: str, width: int, height: int,
     start = min(max(index - room + 1, 0), max(len(rows) - room, 0))
     for message in rows[start:start + room]:
         cells = (str(message.number), message.clock, show_text(message.who),
-                 envelope(message), show_text(message.subject),
+                 envelope(message), show_text(message.subject or ""),
                  "" if message.size is None else str(message.size), _where(message, lang))
         style = "class:code.5xx" if message.reason is not None else ""
         if message.number == selected:

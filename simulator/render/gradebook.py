@@ -20,9 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from simulator.lessons.classmodel.model import NOT_MISTAKES
 from simulator.protocol import CATALOGUE
-
-from .classroom import NOT_MISTAKES
 
 SESSION_LIMIT: Final = 100_000
 """Sessions kept (a class of 40 for an afternoon makes a few hundred)."""

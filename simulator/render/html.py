@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from simulator.lessons.classmodel.model import KEPT_TEXT, SessionRecord
 from simulator.protocol import Exchange, ReceivedMessage
 from simulator.protocol.escape import show_bytes, show_text
 
-from .classroom import KEPT_TEXT, SessionRecord
 from .dashboard import exchange_step
 from .transcript import Fragments, step_fragments
 

@@ -2,7 +2,8 @@
 (when a session ends, where a message was stored), and the class summary at exit.
 
 Client bytes are escaped (:func:`show_bytes`) and credentials masked before they get here
-(:mod:`.classroom` does that), so nothing a student sent can reach a screen or a file raw.
+(the class model does that: :mod:`simulator.lessons.classmodel`), so nothing a student sent
+can reach a screen or a file raw.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import datetime
 import json
 from typing import Final
 
+from simulator.lessons.classmodel.messages import HUNG_UP, MessageRecord
+from simulator.lessons.classmodel.model import ClassModel, SessionRecord
 from simulator.lessons.classroom import mistake_title, say
 from simulator.protocol import Exchange
-from simulator.protocol.escape import show_bytes
-
-from .classmessages import MessageNote
-from .classroom import ClassModel, SessionRecord
+from simulator.protocol.escape import show_bytes, show_text
 
 SUMMARY_MISTAKES: Final = 5
+SUBJECT_LIMIT: Final = 200
+"""Characters of a message's Subject a "message" record keeps."""
 
 
 def exchange_record(when: datetime.datetime, session_id: str, peer: str,
@@ -112,12 +114,17 @@ def step_record(when: datetime.datetime, record: SessionRecord, lesson: str, ste
             "total": record.steps_total}
 
 
-def message_record(when: datetime.datetime, peer: str, note: MessageNote,
-                   stored: str | None) -> dict[str, object]:
-    """A message accepted at the dot (``stored``: where), refused there, or lost."""
-    return {**_head(when, note.session_id, peer), "event": "message", "status": note.status,
-            "from": note.sender, "to": list(note.recipients), "subject": note.subject,
-            "size": note.size, "stored": stored, "reason": note.reason}
+def message_record(when: datetime.datetime, peer: str,
+                   message: MessageRecord) -> dict[str, object]:
+    """A message accepted at the dot (``stored``: where), refused there, or lost (client
+    text escaped; ``reason`` None for a hang-up, which no reply answered)."""
+    subject = message.subject
+    return {**_head(when, message.session_id, peer), "event": "message",
+            "status": "accepted" if message.reason is None else "discarded",
+            "from": show_text(message.sender), "to": [show_text(r) for r in message.recipients],
+            "subject": None if subject is None else show_text(subject, limit=SUBJECT_LIMIT),
+            "size": message.size, "stored": message.stored,
+            "reason": None if message.reason == HUNG_UP else message.reason}
 
 
 def student_line(record: SessionRecord, done: int, lang: str) -> str:

@@ -20,13 +20,13 @@ from functools import lru_cache
 from typing import Final
 from urllib.parse import quote, urlencode
 
+from simulator.lessons.classmodel.model import KEPT_TEXT, ClassModel, SessionRecord
 from simulator.lessons.classroom import columns, mistake_title
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.protocol import ReceivedMessage
 from simulator.protocol.escape import show_text
 
-from .classroom import KEPT_TEXT, ClassModel, SessionRecord
 from .dashboard import cells as dashboard_cells
 from .dashgoals import DONE, NOW, step_goal
 from .html import MessageView, exchange_html, message_html, message_view, session_messages

@@ -18,15 +18,14 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from simulator.faces.classlog import Lesson
+from simulator.faces.classlog import ClassFeed
 from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.notices import Notices, routed, say, warn
 from simulator.faces.serve import _serve
 from simulator.faces.servelog import LogOutput
-from simulator.render.classroom import SharedClass
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.server.notices import notice
-from simulator.server.receipts import ReceiptStore
 from simulator.server.store import MemoryStore, ReceivedMessage
 from tests.faces.dashboard.test_dashboard import plain_server, serve_args, wait_for
 from tests.smtp_client import GUARD
@@ -65,7 +64,7 @@ def screen_text(written: io.StringIO) -> list[str]:
 async def test_warnings_while_the_dashboard_runs_go_to_its_status_line_not_the_terminal(
         capfd: pytest.CaptureFixture[str], lang: str, words: str, last: str) -> None:
     shared = SharedClass(lang=lang)
-    lesson = Lesson(shared, lang=lang, timestamps=False)
+    class_feed = ClassFeed(shared, lang=lang, timestamps=False)
     found: list[DashboardApp] = []
     urls: list[str] = []
     written = io.StringIO()
@@ -79,8 +78,8 @@ async def test_warnings_while_the_dashboard_runs_go_to_its_status_line_not_the_t
                                  started=found.append)
 
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(_serve, args, plain_server(), ReceiptStore(BrokenDisk()),
-                               LogOutput(io.StringIO()), lesson, screen)
+            nursery.start_soon(_serve, args, plain_server(), BrokenDisk(),
+                               LogOutput(io.StringIO()), class_feed, screen)
             await wait_for(lambda: bool(found))
             port = int(urls[0].rsplit(":", 1)[1])
             for _ in range(2):

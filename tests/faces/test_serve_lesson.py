@@ -137,27 +137,28 @@ class FillingDisk(io.StringIO):
 
 
 def test_the_log_stopping_is_news_once_and_closing_it_never_raises() -> None:
-    from simulator.faces.classlog import Lesson
+    from simulator.faces.classlog import ClassFeed
+    from simulator.lessons.classmodel.model import SessionEnd
+    from simulator.lessons.classmodel.shared import SharedClass
     from simulator.protocol import State
-    from simulator.render.classroom import SessionEnd, SharedClass
 
-    lesson = Lesson(SharedClass(), jsonl=FillingDisk(room=1))
-    lesson.take([SessionEnd("S1", "127.0.0.1:1", State.CLOSED)])
-    assert lesson.log_news() is None and lesson.log_stopped() is None
-    lesson.take([SessionEnd("S2", "127.0.0.1:2", State.CLOSED)])
-    news = lesson.log_news()
+    class_feed = ClassFeed(SharedClass(), jsonl=FillingDisk(room=1))
+    class_feed.take([SessionEnd("S1", "127.0.0.1:1", State.CLOSED)])
+    assert class_feed.log_news() is None and class_feed.log_stopped() is None
+    class_feed.take([SessionEnd("S2", "127.0.0.1:2", State.CLOSED)])
+    news = class_feed.log_news()
     assert news == text("files.log-stopped", "en", path="class.jsonl",
                         error="No space left on device")
-    assert lesson.log_news() is None and lesson.log_stopped() == news
-    lesson.close_log()
-    assert lesson.log_stopped() == news
+    assert class_feed.log_news() is None and class_feed.log_stopped() == news
+    class_feed.close_log()
+    assert class_feed.log_stopped() == news
 
 
 def test_a_log_that_fails_only_at_close_is_said_too() -> None:
-    from simulator.faces.classlog import Lesson
-    from simulator.render.classroom import SharedClass
+    from simulator.faces.classlog import ClassFeed
+    from simulator.lessons.classmodel.shared import SharedClass
 
-    lesson = Lesson(SharedClass(), jsonl=FillingDisk(room=0), lang="zh")
-    lesson.close_log()
-    assert lesson.log_news() == text("files.log-stopped", "zh", path="class.jsonl",
+    class_feed = ClassFeed(SharedClass(), jsonl=FillingDisk(room=0), lang="zh")
+    class_feed.close_log()
+    assert class_feed.log_news() == text("files.log-stopped", "zh", path="class.jsonl",
                                      error="No space left on device")

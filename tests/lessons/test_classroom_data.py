@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from simulator.lessons.classmodel.model import NOT_MISTAKES
 from simulator.lessons.classroom import SECTIONS, columns, mistake_title, reply_title, words
 from simulator.lessons.load import LANGS
 from simulator.lessons.rules import reads_as_chinese
 from simulator.lessons.templates import placeholders
 from simulator.protocol import CATALOGUE
-from simulator.render.classroom import NOT_MISTAKES
 
 
 def fields(text: str) -> set[str]:

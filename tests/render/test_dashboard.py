@@ -3,7 +3,7 @@ in words, narrow screens, cut cells; and the spotlight's goal panel."""
 
 from __future__ import annotations
 
-from simulator.render.classroom import (
+from simulator.lessons.classmodel.model import (
     SORTS,
     STUCK_MINUTES,
     ClassModel,
@@ -19,7 +19,7 @@ from simulator.render.dashboard import (
     title_fragments,
 )
 from simulator.render.fragments import to_plain
-from tests.render.test_classroom import MESSAGE, feed
+from tests.lessons.classmodel.test_model import MESSAGE, feed
 
 STEPS = (LessonStep("greet", {"en": "Greet the server with EHLO", "zh": "用 EHLO 打招呼"}),
          LessonStep("sender", {"en": "Give a sender with MAIL FROM", "zh": "用 MAIL FROM 给出发件人"}),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from simulator.render.classmail import MessageLog
-from simulator.render.classroom import ClassModel, SessionEnd
+from simulator.lessons.classmodel.messages import ClassMessages
+from simulator.lessons.classmodel.model import ClassModel, SessionEnd
 from simulator.render.dashmail import message_fragments, messages_fragments
 from simulator.render.fragments import to_plain
-from tests.render.test_classroom import MESSAGE, feed
+from tests.lessons.classmodel.test_model import MESSAGE, feed
 
 EVIL = (b"EHLO evil.example\r\n", b"MAIL FROM:<e@v.example>\r\n", b"RCPT TO:<c@d.example>\r\n",
         b"DATA\r\n", b"Subject: \x1b[2Jgone\r\n\r\nbell \x07 here\r\n.\r\n")
@@ -15,8 +15,7 @@ EVIL = (b"EHLO evil.example\r\n", b"MAIL FROM:<e@v.example>\r\n", b"RCPT TO:<c@d
 def classroom() -> ClassModel:
     model = ClassModel()
     model.clock = "10:00:01"
-    feed(model, "S1", *MESSAGE)
-    model.messages.stored("S1-1", "/srv/mail/new/1.S1-1")
+    feed(model, "S1", *MESSAGE, stored="/srv/mail/new/1.S1-1")
     feed(model, "S2", *MESSAGE[:4], b"Subject: lf\nbare\r\n.\r\n")
     session = feed(model, "S3", *MESSAGE[:4], b"Subject: half\r\n")
     model.ended(SessionEnd("S3", "127.0.0.1:1", session.state), 1.0)
@@ -24,7 +23,7 @@ def classroom() -> ClassModel:
     return model
 
 
-def listing(log: MessageLog, width: int = 160, lang: str = "en", selected: int = 0) -> str:
+def listing(log: ClassMessages, width: int = 160, lang: str = "en", selected: int = 0) -> str:
     return to_plain(messages_fragments(log, lang, width, 20, selected))
 
 
@@ -77,7 +76,7 @@ def test_the_screen_says_when_older_messages_were_dropped() -> None:
     log = classroom().messages
     log.dropped = 7
     assert "7 older messages are no longer held" in listing(log)
-    assert "No message has been sent yet." in listing(MessageLog())
+    assert "No message has been sent yet." in listing(ClassMessages())
 
 
 def test_a_long_list_scrolls_to_the_selected_message_and_cuts_cells() -> None:

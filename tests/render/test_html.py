@@ -10,8 +10,8 @@ from typing import Final
 
 import pytest
 
+from simulator.lessons.classmodel.model import ClassModel, SessionRecord
 from simulator.protocol import Policy, Session
-from simulator.render.classroom import ClassModel, SessionRecord
 from simulator.render.fragments import to_plain
 from simulator.render.html import (
     css_classes,
@@ -169,7 +169,7 @@ def test_a_long_transcript_is_paginated() -> None:
 
 
 def test_a_sessions_lesson_steps_show_with_their_goals_ticked() -> None:
-    from simulator.render.classroom import LessonStep
+    from simulator.lessons.classmodel.model import LessonStep
     from simulator.render.webpages import status_text, step_items
 
     model, record = _model(b"NOOP\r\n")

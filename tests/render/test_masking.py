@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.client.connection import Answer, Step
+from simulator.lessons.classmodel.model import ClassModel
 from simulator.protocol import Exchange, Policy, Session, Then
 from simulator.protocol.auth import Account
-from simulator.render.classroom import ClassModel
 from simulator.render.dashboard import Choices, table_fragments, transcript_fragments
 from simulator.render.demo import client_step_fragments
 from simulator.render.lessonlog import exchange_record

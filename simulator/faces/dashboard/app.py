@@ -24,8 +24,8 @@ from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.lessons.classroom import say
-from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import (
     DASH_STYLE,
     empty_fragments,

@@ -11,7 +11,7 @@ import trio
 from prompt_toolkit.input import Input
 from prompt_toolkit.output import Output
 
-from simulator.render.classroom import SharedClass
+from simulator.lessons.classmodel.shared import SharedClass
 
 from .app import DashboardApp
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 
+from simulator.lessons.classmodel.messages import MessageRecord
+from simulator.lessons.classmodel.model import SORTS, ClassModel, SessionRecord
 from simulator.lessons.load import LANGS
-from simulator.render.classmail import MessageRecord
-from simulator.render.classroom import SORTS, ClassModel, SessionRecord
 from simulator.render.dashboard import Choices
 
 PAGE = 10

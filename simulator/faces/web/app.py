@@ -26,10 +26,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from simulator.lessons.classmodel.model import SessionRecord
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.render import webpages
-from simulator.render.classroom import SessionRecord
 from simulator.render.html import message_view, session_messages
 
 from .site import Site

@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from typing import Final
 
-from simulator.render.classroom import SESSION_LIMIT
+from simulator.lessons.classmodel.model import SESSION_LIMIT
 
 TOKEN_BYTES: Final = 16
 TOKEN_LIMIT: Final = 2 * SESSION_LIMIT

@@ -18,8 +18,8 @@ import trio
 from hypercorn.config import Config
 from hypercorn.trio import serve
 
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.lessons.ui import text
-from simulator.render.classroom import SharedClass
 from simulator.server.addresses import is_loopback, url_host
 from simulator.server.tcp import ListenError
 

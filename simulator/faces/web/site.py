@@ -10,7 +10,7 @@ from typing import Final, TypeVar
 
 import trio
 
-from simulator.render.classroom import SharedClass
+from simulator.lessons.classmodel.shared import SharedClass
 
 from .pages import Pages
 

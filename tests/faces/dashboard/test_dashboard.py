@@ -11,18 +11,17 @@ import trio
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from simulator.faces.classlog import Lesson
+from simulator.faces.classlog import ClassFeed
 from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.dashboard.state import Focus
 from simulator.faces.serve import _serve
 from simulator.faces.servelog import LogOutput
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.options.records import ServeOptions
 from simulator.protocol import Policy
-from simulator.render.classroom import SharedClass
 from simulator.render.dashboard import table_fragments
 from simulator.render.fragments import to_plain
-from simulator.server.receipts import ReceiptStore
 from simulator.server.secure import Prepared
 from simulator.server.store import MemoryStore
 from tests.replies_reader import wire
@@ -76,7 +75,7 @@ def text(fragments: object) -> str:
 
 async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> None:
     shared = SharedClass()
-    lesson = Lesson(shared, timestamps=False)
+    class_feed = ClassFeed(shared, timestamps=False)
     found: list[DashboardApp] = []
     urls: list[str] = []
     status: list[int] = []
@@ -88,8 +87,8 @@ async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> 
                                  started=found.append)
 
         async def serve() -> None:
-            status.append(await _serve(serve_args(), plain_server(), ReceiptStore(MemoryStore()),
-                                       LogOutput(io.StringIO()), lesson, screen))
+            status.append(await _serve(serve_args(), plain_server(), MemoryStore(),
+                                       LogOutput(io.StringIO()), class_feed, screen))
 
         async with trio.open_nursery() as nursery:
             nursery.start_soon(serve)
@@ -168,7 +167,7 @@ async def test_the_dashboard_shows_the_class_and_quit_says_421_to_everyone() -> 
 
 async def test_filter_by_address_and_errors_only() -> None:
     from simulator.faces.dashboard.state import Dashboard
-    from tests.render.test_classroom import feed
+    from tests.lessons.classmodel.test_model import feed
 
     shared = SharedClass()
     feed(shared.model, "S1", b"EHLO one\r\n", peer="10.0.0.1:5")
@@ -190,8 +189,8 @@ async def test_filter_by_address_and_errors_only() -> None:
 async def test_keys_for_messages_sort_and_mistakes_by_step() -> None:
     """m lists the messages, Enter opens one, r shows it raw, Esc goes back; o cycles the
     table's order; n narrows the common mistakes to one lesson step."""
-    from simulator.render.classroom import LessonStep, SessionEnd
-    from tests.render.test_classroom import MESSAGE, feed
+    from simulator.lessons.classmodel.model import LessonStep, SessionEnd
+    from tests.lessons.classmodel.test_model import MESSAGE, feed
 
     shared = SharedClass()
     model = shared.model

@@ -13,8 +13,8 @@ import trio
 
 from simulator.faces.web import run_web
 from simulator.faces.web.run import WebSite
+from simulator.lessons.classmodel.shared import SharedClass
 from simulator.protocol import Policy, Session
-from simulator.render.classroom import SharedClass
 
 PEER = "192.0.2.1:5000"
 

@@ -8,12 +8,12 @@ import dataclasses
 
 import pytest
 
+from simulator.lessons.classmodel import students as students_module
+from simulator.lessons.classmodel.model import ClassModel
+from simulator.lessons.classmodel.students import Named, Students, Ticked
 from simulator.lessons.course import Lesson, default_course_root, load_course
 from simulator.lessons.course.setup import policy_for
 from simulator.protocol import Exchange, Session
-from simulator.render import students as students_module
-from simulator.render.classroom import ClassModel
-from simulator.render.students import Named, Students, Ticked
 
 
 def lesson(wanted: str) -> Lesson:

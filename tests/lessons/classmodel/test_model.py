@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import tracemalloc
 
+import pytest
+
+from simulator.lessons.classmodel import model as model_module
+from simulator.lessons.classmodel.model import KEPT_TEXT, ClassModel, SessionEnd
 from simulator.protocol import Exchange, Policy, Session, State
 from simulator.protocol.auth import Account
-from simulator.render.classroom import KEPT_TEXT, ClassModel, SessionEnd
 from simulator.render.dashboard import Choices, table_fragments, transcript_fragments
 from simulator.render.lessonlog import end_line, exchange_record, summary_text
 from simulator.render.logline import format_exchange
 
 
 def feed(model: ClassModel, session_id: str, *lines: bytes, peer: str = "127.0.0.1:1",
-         now: float = 0.0, policy: Policy | None = None) -> Session:
-    """Run ``lines`` through a real engine session and give every Exchange to the model."""
+         now: float = 0.0, policy: Policy | None = None, stored: str | None = None) -> Session:
+    """Run ``lines`` through a real engine session and give every Exchange to the model
+    (``stored``: where the store put each message, as the conversation says on its 250)."""
     session = Session(policy, session_id=session_id, peer=peer)
     model.observe(session_id, peer, session.greeting(), now)
     for line in lines:
         for exchange in session.receive_data(line):
+            if exchange.message is not None and stored is not None:
+                exchange = dataclasses.replace(exchange, stored=stored)
             model.observe(session_id, peer, exchange, now)
     return session
 
@@ -247,3 +254,55 @@ def test_without_transcripts_no_session_keeps_one() -> None:
     feed(model, "S1", b"EHLO one.example\r\n")
     feed(model, "S2", b"NOOP\r\n")
     assert [list(record.transcript) for record in model.sessions.values()] == [[], []]
+
+
+def _greet_and_close(model: ClassModel, session_id: str) -> None:
+    session = Session(session_id=session_id, peer="127.0.0.1:1")
+    model.observe(session_id, "127.0.0.1:1", session.greeting(), 0.0)
+    model.ended(SessionEnd(session_id, "127.0.0.1:1", State.CLOSED), 0.0)
+
+
+def test_past_the_limit_the_sessions_closed_first_are_forgotten_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_module, "SESSION_LIMIT", 4)
+    model = ClassModel()
+    feed(model, "S1", b"EHLO stays.example\r\n")  # open all along
+    for n in (2, 3, 4):
+        feed(model, f"S{n}", b"NOOP\r\n")
+    model.ended(SessionEnd("S4", "p", State.CLOSED), 1.0)  # closed before S2 and S3
+    model.ended(SessionEnd("S2", "p", State.CLOSED), 1.0)
+    model.ended(SessionEnd("S3", "p", State.CLOSED), 1.0)
+    _greet_and_close(model, "S5")
+    _greet_and_close(model, "S6")
+    assert sorted(model.sessions) == ["S1", "S3", "S5", "S6"]
+    assert model.clear_closed() == 3 and list(model.sessions) == ["S1"]
+    assert model.total_sessions == 6
+
+
+def test_forgetting_old_sessions_costs_the_same_however_many_are_open(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each new session scanned every open one for a closed one to forget: a quarter of
+    serve's log thread under load (py-spy). Measured here as the memory that scan took."""
+    monkeypatch.setattr(model_module, "SESSION_LIMIT", 2000)
+    model = ClassModel(transcripts=False)
+    greeting = Session(session_id="S0", peer="127.0.0.1:1").greeting()
+    for n in range(2000):  # a full class, still connected
+        model.observe(f"S{n}", "127.0.0.1:1", greeting, 0.0)
+    _greet_and_close(model, "S2000")
+    tracemalloc.start()
+    try:
+        for n in range(2001, 2011):
+            _greet_and_close(model, f"S{n}")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(model.sessions) == 2001
+    assert peak < 10_000  # about 5,000; was 22,500: a list of every session, for each new one
+
+
+def test_the_helo_name_is_the_domain_the_engine_parsed() -> None:
+    model = ClassModel()
+    feed(model, "S1", b"EHLO   spaced.example  \r\n")
+    feed(model, "S2", b"HELO [192.0.2.1]\r\n", b"EHLO bad_name\r\n")  # refused: kept the first
+    assert (model.sessions["S1"].helo, model.sessions["S2"].helo) == (
+        "spaced.example", "[192.0.2.1]")

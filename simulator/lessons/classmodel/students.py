@@ -23,7 +23,7 @@ from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
 from simulator.protocol.farewell import QUIT_KEYS
 
-from .classroom import SessionRecord, _kept
+from .model import SessionRecord, kept
 
 STUDENT_LIMIT: Final = 1000
 """Students whose progress is kept; past that the one idle longest is forgotten."""
@@ -97,7 +97,7 @@ class Students:
             record.steps_total, record.last_step = self.total, record.started
         if seat.said_goodbye and exchange.reply.key in QUIT_KEYS:
             return []  # farewell() gave it to the tutor already
-        seat.kept.append(_kept(exchange))
+        seat.kept.append(kept(exchange))
         if user:
             seat.by_auth = True
         name = show_text(user or ("" if seat.by_auth else record.helo), limit=NAME_LIMIT)

@@ -3,8 +3,10 @@
 A :class:`ClassModel` is fed what ``serve`` publishes (each Exchange tagged with its session,
 and a note when a session ends) with the time handed in, and keeps, per session, the
 numbers of the dashboard's table and a bounded transcript; across the class, which error
-reply keys were met by which sessions. Pure and synchronous: the dashboard draws it,
-``serve`` prints its summary at exit, tests feed it by hand.
+reply keys were met by which sessions, and the messages (:mod:`.messages`). Pure and
+synchronous, like the tutor that observes the same Exchanges: the dashboard and the web
+pages draw it (render/), ``serve`` prints its summary at exit, tests feed it by hand; the
+lock that lets two threads share it is :mod:`.shared`'s.
 
 Credentials never reach it unmasked: what it keeps and hands back is masked by the engine's
 verdict on each line (``Exchange.secret``, see protocol/credentials.py), so an Exchange the
@@ -14,24 +16,23 @@ feed dropped (a 334, say) changes nothing.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, Protocol
 
 from simulator.protocol import Exchange, State
+from simulator.protocol.commands import Hello
 from simulator.protocol.credentials import masked
 from simulator.protocol.events import Then
 from simulator.protocol.farewell import QUIT_KEYS
-from simulator.server.notices import Notice
 
-from .classmail import MessageLog
+from .messages import ClassMessages
 
 TRANSCRIPT_LIMIT: Final = 200
 """Exchanges kept per session (a client can send without end; the screen shows the end)."""
 KEPT_TEXT: Final = 64 * 1024
-"""Octets of an accepted message's header and of its body a transcript keeps (see _kept)."""
+"""Octets of an accepted message's header and of its body a transcript keeps (see kept)."""
 SESSION_LIMIT: Final = 2000
 """Sessions kept; past that the oldest closed ones are forgotten (the tallies stay). With
 transcripts, at most SESSION_LIMIT x TRANSCRIPT_LIMIT Exchanges are held."""
@@ -62,6 +63,18 @@ class LessonStep:
     id: str
     goals: Mapping[str, str]
     """The step's goal sentence per language."""
+
+
+class ServerWarning(Protocol):
+    """A warning of the server for the instructor's screen: a UI text key and its fields
+    (``simulator.server.notices.Notice`` is one; the model, below the server, names only
+    what it reads)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def fields(self) -> Mapping[str, object]: ...
 
 
 class SessionEnd(NamedTuple):
@@ -161,7 +174,7 @@ class ClassModel:
         self.total_sessions = 0
         self.accepted = 0
         self.dropped = 0
-        self.warning: Notice | None = None
+        self.warning: ServerWarning | None = None
         """The server's newest warning (serve's notices sink, while the dashboard runs)."""
         self.warnings = 0
         """How many warnings the server gave while the dashboard ran."""
@@ -172,17 +185,19 @@ class ClassModel:
         """``--stuck-minutes`` (None: STUCK_MINUTES; 0: time alone never marks anyone)."""
         self.lesson_steps: tuple[LessonStep, ...] = ()
         """The lesson's steps in order (serve --lesson sets them; empty: only the counts)."""
-        self.messages = MessageLog()
+        self.messages = ClassMessages()
         self.clock = ""
         """The wall-clock time (HH:MM:SS) of what is being fed (the feeder sets it)."""
         self._tallies: dict[str, _Tally] = {}
+        self._closed: OrderedDict[str, None] = OrderedDict()
+        """The closed sessions still listed, the first closed first: the first to forget."""
 
     def observe(self, session_id: str, peer: str, exchange: Exchange, now: float) -> Exchange:
         """Take one Exchange of a session; the Exchange as it may be shown (masked)."""
         record = self._record(session_id, peer, now)
         shown = masked(exchange)
         if self.transcripts:
-            record.transcript.append(_kept(shown))
+            record.transcript.append(kept(shown))
         self.activity += 1
         record.activity, record.last_activity = self.activity, now
         record.state = exchange.state_after
@@ -198,7 +213,7 @@ class ClassModel:
         if is_mistake(exchange):
             self._note_mistake(record, exchange)
         if exchange.then is Then.CLOSE:
-            record.closed = True
+            self._close(record)
             record.ended = record.ended or ("quit" if reply.key in QUIT_KEYS else "server")
         return shown
 
@@ -218,10 +233,8 @@ class ClassModel:
         if exchange.message is not None and reply.code == 250:
             record.accepted += 1
             self.accepted += 1
-        if reply.key in ("session.helo", "session.ehlo") and exchange.line:
-            parts = exchange.line.split(None, 1)
-            helo = parts[1] if len(parts) > 1 else b""
-            record.helo = helo.strip().decode("utf-8", errors="surrogateescape")
+        if isinstance(exchange.command, Hello) and reply.code == 250:
+            record.helo = exchange.command.domain
         if reply.code == 220 and exchange.line:  # 220 to a command: STARTTLS went ahead
             record.tls = True
         if reply.code == 235:  # RFC 4954: authentication succeeded
@@ -268,14 +281,13 @@ class ClassModel:
     def ended(self, end: SessionEnd, now: float) -> SessionRecord:
         """A session is over: how (from what it last said) and whether a message was lost."""
         record = self._record(end.session_id, end.peer, now)
+        lost = False  # the client hung up inside DATA
         if not record.closed:
-            record.closed = True
+            self._close(record)
             record.ended = "server" if end.state is State.CLOSED else "client"
-            record.discarded = end.state is State.DATA
-            if record.discarded:
-                self.discarded += 1
-                self.messages.hung_up(record.session_id, who(record), self.clock)
-        self.messages.forget(record.session_id)
+            lost = record.discarded = end.state is State.DATA
+            self.discarded += lost
+        self.messages.ended(record.session_id, who(record), lost, self.clock)
         record.state = State.CLOSED
         self.activity += 1
         record.activity, record.last_activity = self.activity, now
@@ -283,19 +295,23 @@ class ClassModel:
 
     def clear_closed(self) -> int:
         """Forget the closed sessions' rows (the class tallies keep them); how many went."""
-        gone = [sid for sid, record in self.sessions.items() if record.closed]
-        for sid in gone:
+        gone = len(self._closed)
+        for sid in self._closed:
             del self.sessions[sid]
-        return len(gone)
+        self._closed.clear()
+        return gone
+
+    def _close(self, record: SessionRecord) -> None:
+        record.closed = True
+        self._closed[record.session_id] = None
 
     def _forget_old(self) -> None:
-        if len(self.sessions) <= SESSION_LIMIT:
-            return
-        for sid, record in list(self.sessions.items()):
-            if record.closed:
-                del self.sessions[sid]
-                if len(self.sessions) <= SESSION_LIMIT:
-                    return
+        """Past SESSION_LIMIT, forget the sessions closed first: each new session forgets
+        at most one (O(1); scanning the open ones each time was a quarter of serve's log
+        thread under load, py-spy)."""
+        while len(self.sessions) > SESSION_LIMIT and self._closed:
+            sid, _ = self._closed.popitem(last=False)
+            del self.sessions[sid]
 
     def mistakes(self, limit: int | None = None, *, step: int = 0) -> list[Mistake]:
         """Error keys by how many sessions met them (then how often), most first; with
@@ -333,7 +349,6 @@ class ClassModel:
         return max(self.sessions.values(), key=lambda r: r.activity, default=None)
 
 
-
 def who(record: SessionRecord) -> str:
     """A session as the class knows it: the student's name, else the HELO name, else the
     client's address (client text: the screen escapes it)."""
@@ -351,27 +366,7 @@ def _note_repeats(record: SessionRecord, exchange: Exchange) -> None:
         record.repeats, record.repeated = 1, key
 
 
-class SharedClass:
-    """The model shared between the thread that feeds it and the screen that draws it:
-    hold ``lock`` to read or change ``model``; ``version`` grows with every change, so a
-    screen redraws only when there is something new."""
-
-    def __init__(self, *, transcripts: bool = True, lang: str = "en") -> None:
-        self.model = ClassModel(transcripts=transcripts)
-        self.lang = lang
-        """The instructor's language (the dashboard's ``l`` changes it; the summary uses it)."""
-        self.lock = threading.Lock()
-        self.version = 0
-
-    def warn(self, notice: Notice) -> None:
-        """A warning of the server, for the screen's status line (any thread may call this)."""
-        with self.lock:
-            self.model.warning = notice
-            self.model.warnings += 1
-            self.version += 1
-
-
-def _kept(exchange: Exchange) -> Exchange:
+def kept(exchange: Exchange) -> Exchange:
     """``exchange`` with at most :data:`KEPT_TEXT` octets of its message's header and of its
     body: the transcripts hold 200 Exchanges of up to 2,000 sessions, and whole messages of
     up to 10 MiB filled the memory (with --maildir, 60 messages of 5 MB grew the server by
