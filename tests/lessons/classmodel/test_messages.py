@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from simulator.lessons.classmodel import messages as classmail
+from simulator.lessons.classmodel import messages as messages_module
 from simulator.lessons.classmodel.messages import HUNG_UP, ClassMessages, MessageRecord, subject_of
 from simulator.lessons.classmodel.model import ClassModel, SessionEnd
 from simulator.protocol import Policy, Session, State
@@ -71,15 +71,15 @@ def test_the_list_is_bounded_in_count_and_octets_and_counts_what_it_dropped(
 
     patch = pytest.MonkeyPatch()
     try:
-        patch.setattr(classmail, "MESSAGE_LIMIT", 3)
+        patch.setattr(messages_module, "MESSAGE_LIMIT", 3)
         model = ClassModel()
         for number in range(5):
             feed(model, f"S{number}", *MESSAGE)
         assert [m.session_id for m in model.messages.messages] == ["S2", "S3", "S4"]
         assert model.messages.dropped == 2
-        patch.setattr(classmail, "MESSAGE_LIMIT", 100)
-        patch.setattr(classmail, "KEPT_MESSAGE", 1000)
-        patch.setattr(classmail, "MESSAGE_OCTETS", 2500)
+        patch.setattr(messages_module, "MESSAGE_LIMIT", 100)
+        patch.setattr(messages_module, "KEPT_MESSAGE", 1000)
+        patch.setattr(messages_module, "MESSAGE_OCTETS", 2500)
         big = ClassModel()
         text = b"Subject: big\r\n\r\n" + b"x" * 70 + b"\r\n"
         for number in range(4):
@@ -177,7 +177,7 @@ def test_what_the_log_writes_is_what_the_pane_lists() -> None:
 
 
 def test_sessions_whose_end_never_came_are_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(classmail, "FOLLOWED", 1)
+    monkeypatch.setattr(messages_module, "FOLLOWED", 1)
     messages, _ = logged(*ENVELOPE)  # S1, inside DATA; its end is lost with the feed full
     other = Session(session_id="S2")
     messages.observe("S2", "b", other.greeting(), "")
