@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from simulator.files import FileRefused, parse_toml, read_text
 
-from ..course.load import Problems, _check
+from ..course.load import _check
 from ..course.model import Check, Setup
+from ..course.problems import Problems
 from ..course.setup import LESSON_SEED, parse_setup, policy_for
 from ..load import LANGS, data_root
 from ..scenarios import check_file, load_scenario
