@@ -14,9 +14,10 @@ Python hides one more circle: importing ``package.module`` runs ``package/__init
 An ``__init__`` that holds code and imports the package's modules for it is imported by each
 of them, so a package's ``__init__`` is a list of re-exports at most; its code is a module.
 
-import-linter's ``acyclic_siblings`` contract does not do this job: it squashes each package's
-descendants and looks between siblings only, so a package whose ``__init__`` imports a
-submodule that imports the package back is no circle to it.
+import-linter's ``acyclic_siblings`` contract (pyproject.toml) guards part of this on every
+``lint-imports`` run, and more: it squashes each package and forbids circles between siblings.
+It does not see a package whose ``__init__`` imports a module that imports the package back
+(they are parent and child, not siblings), nor say which modules make a circle; this test does.
 """
 
 from __future__ import annotations
