@@ -94,3 +94,15 @@ def test_a_wrong_import_breaks_its_contract(tmp_path: Path, module: str, source:
     assert result.returncode != 0
     broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
     assert any(line.startswith(contract) for line in broken), result.stdout
+
+
+def test_a_circle_between_sibling_packages_breaks_its_contract(tmp_path: Path) -> None:
+    root = fake_tree(tmp_path, {
+        "lessons/course/__init__.py": "", "lessons/grading/__init__.py": "",
+        "lessons/course/quiz.py": "import simulator.lessons.grading.judge\n",
+        "lessons/grading/judge.py": "def later() -> None:\n    import simulator.lessons.course.quiz\n"})
+    result = lint_imports(root, path=root)
+    assert result.returncode != 0
+    broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert any(line.startswith("No import circle between siblings") for line in broken)
+    assert "- .course -> .grading" in result.stdout or "- .grading -> .course" in result.stdout

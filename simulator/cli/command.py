@@ -307,7 +307,7 @@ def _lessons(options: LessonsOptions) -> int:
 
 
 def _learn(options: LearnOptions) -> int:
-    from ..faces.learn import run_learn
+    from ..faces.learn.main import run_learn
 
     return run_learn(options)
 

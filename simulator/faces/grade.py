@@ -23,7 +23,8 @@ from typing import Final
 import trio
 
 from simulator.lessons.grading import Rubric, RubricError, Session, judge, load_rubric
-from simulator.lessons.grading.rubric import default_rubric, server_policy, shipped_rubrics
+from simulator.lessons.grading.model import server_policy
+from simulator.lessons.grading.rubric import default_rubric, shipped_rubrics
 from simulator.lessons.grading.words import say
 from simulator.lessons.load import LANGS
 from simulator.options.records import GradeOptions

@@ -13,7 +13,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
@@ -21,11 +21,9 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from simulator.files import FileRefused, read_bytes
 from simulator.protocol.zone import Zone, name_problem, normal_name
 
+from .file_problems import FileProblems
 from .refusals import say
 from .ui import text
-
-if TYPE_CHECKING:
-    from .scenario_check import Checker
 
 MAX_KEY: Final = 64 * 1024
 """Octets of a key file (a 4096-bit RSA key in PEM is about 3,300)."""
@@ -39,7 +37,7 @@ SigningKey = tuple[str, str, bytes]
 and the key as dkimpy takes it (PKCS #1 PEM for RSA, the base64 seed for Ed25519)."""
 
 
-def read_dkim_keys(checker: Checker, value: object, zone: Zone) -> tuple[SigningKey, ...]:
+def read_dkim_keys(checker: FileProblems, value: object, zone: Zone) -> tuple[SigningKey, ...]:
     """The ``[dkim]`` table's keys, each checked against the zone."""
     if value is None:
         return ()
@@ -60,7 +58,7 @@ def read_dkim_keys(checker: Checker, value: object, zone: Zone) -> tuple[Signing
     return tuple(found)
 
 
-def _key(checker: Checker, field: str, name: str, path: Path,
+def _key(checker: FileProblems, field: str, name: str, path: Path,
          zone: Zone) -> tuple[str, bytes] | None:
     """The algorithm and key at ``path``, or None after reporting what is wrong."""
     lang = checker.lang

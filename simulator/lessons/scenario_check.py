@@ -26,10 +26,10 @@ from simulator.protocol.rules import (
 
 from .annotate import PLACEHOLDERS
 from .dkim_keys import read_dkim_keys
+from .file_problems import FileProblems
 from .load import LANGS
 from .scenario_later import later_of
 from .templates import placeholders
-from .ui import text as ui_text
 from .zone_check import AUTH_FIELDS, read_auth, read_client_address, read_zone
 
 TOP_FIELDS: Final = ("title", "base", "domains", "greylist_delay", "rate_limit", "fault_rate",
@@ -74,28 +74,8 @@ MAX_DOMAIN: Final = 255
 ENHANCED_RE: Final = re.compile(r"([245])\.([0-9]{1,3})\.([0-9]{1,3})")
 
 
-class Checker:
-    """Collects the problems of one file while building its Scenario."""
-
-    def __init__(self, file: str, lang: str = "en") -> None:
-        self.file = file
-        self.lang = lang
-        self.problems: list[str] = []
-
-    def report(self, rule: str, field: str, what: str) -> None:
-        where = f"rule {rule!r}: " if rule else ""
-        self.problems.append(f"{self.file}: {where}{field}: {what}")
-
-    def say(self, rule: str, field: str, key: str, **fields: object) -> None:
-        """Report a problem in the checker's language (``scenario-file.KEY`` of the UI)."""
-        self.report(rule, field, ui_text(f"scenario-file.{key}", self.lang, **fields))
-
-    def unknown(self, rule: str, prefix: str, table: Mapping[str, Any],
-                allowed: tuple[str, ...]) -> None:
-        for name in table:
-            if name not in allowed:
-                self.report(rule, f"{prefix}{name}",
-                            f"unknown field (known: {', '.join(allowed)})")
+class Checker(FileProblems):
+    """Builds one file's Scenario, collecting its problems (FileProblems) on the way."""
 
     def scenario(self, name: str, doc: Mapping[str, Any]) -> Scenario:
         self.unknown("", "", doc, TOP_FIELDS)
@@ -272,13 +252,6 @@ class Checker:
         except PatternError as err:
             self.pattern_problem(rule, "match.argument", err)
             return None
-
-    def pattern_problem(self, rule: str, field: str, err: PatternError) -> None:
-        """A pattern the linear engine refused, in words a teacher can act on."""
-        if err.reason == "too-long":
-            self.say(rule, field, "pattern-too-long", length=err.detail, limit=MAX_PATTERN)
-        else:
-            self.say(rule, field, f"regex-{err.reason}", error=err.detail)
 
     def reply(self, rule: str, value: object) -> CustomReply | str | None:
         if value is None:

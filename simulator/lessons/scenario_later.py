@@ -15,16 +15,14 @@ Each problem names the file and the field, in the checker's language (``scenario
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from simulator.protocol.later import REPLY_FIELDS, Later, LaterFailure
 from simulator.protocol.patterns import Glob, PatternError
 from simulator.protocol.replies import CATALOGUE
 
+from .file_problems import FileProblems
 from .load import LANGS
-
-if TYPE_CHECKING:
-    from .scenario_check import Checker
 
 LATER_FIELDS: Final = ("notice", "failure")
 FAILURE_FIELDS: Final = ("address", "reply", "remote")
@@ -35,7 +33,7 @@ MAX_HOST: Final = 255
 """Octets of a host name (RFC 5321 §4.5.3.1.2)."""
 
 
-def later_of(checker: Checker, value: object) -> Later:
+def later_of(checker: FileProblems, value: object) -> Later:
     """The ``[later]`` table as a Later; problems go to ``checker``."""
     if value is None:
         return Later()
@@ -51,7 +49,7 @@ def later_of(checker: Checker, value: object) -> Later:
     return Later(tuple(f for f in built if f is not None), _notice(checker, value.get("notice")))
 
 
-def _notice(checker: Checker, value: object) -> tuple[tuple[str, str], ...]:
+def _notice(checker: FileProblems, value: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, Mapping) or any(
             not isinstance(value.get(lang), str) or not 0 < len(value[lang]) <= MAX_NOTICE
             for lang in LANGS):
@@ -62,7 +60,7 @@ def _notice(checker: Checker, value: object) -> tuple[tuple[str, str], ...]:
     return tuple((lang, str(value[lang])) for lang in LANGS)
 
 
-def _failure(checker: Checker, index: int, table: object) -> LaterFailure | None:
+def _failure(checker: FileProblems, index: int, table: object) -> LaterFailure | None:
     where = f"later.failure[{index}]"
     if not isinstance(table, Mapping):
         checker.say("", where, "later-table")
@@ -81,7 +79,7 @@ def _failure(checker: Checker, index: int, table: object) -> LaterFailure | None
     return None if glob is None else LaterFailure(glob, str(key), remote)
 
 
-def _glob(checker: Checker, field: str, address: object) -> Glob | None:
+def _glob(checker: FileProblems, field: str, address: object) -> Glob | None:
     if not isinstance(address, str) or "@" not in address:
         checker.say("", field, "later-address")
         return None

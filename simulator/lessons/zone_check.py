@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from simulator.protocol import dmarc, spf
 from simulator.protocol.authmatch import AuthMatch
@@ -23,9 +23,7 @@ from simulator.protocol.zone import (
     zone_of,
 )
 
-if TYPE_CHECKING:
-    from .scenario_check import Checker
-
+from .file_problems import FileProblems
 from .ui import text
 
 VERDICT_FIELDS: Final = {"spf": spf.RESULTS, "dkim": ("pass", "fail", "none", "permerror"),
@@ -34,12 +32,12 @@ AUTH_FLAGS: Final = ("null_mx", "fcrdns")
 AUTH_FIELDS: Final = (*VERDICT_FIELDS, *AUTH_FLAGS)
 
 
-def _say(checker: Checker, rule: str, field: str, key: str, **fields: object) -> None:
+def _say(checker: FileProblems, rule: str, field: str, key: str, **fields: object) -> None:
     """Report a zone problem in the checker's language (``zone.KEY`` of the UI texts)."""
     checker.report(rule, field, text(f"zone.{key}", checker.lang, **fields))
 
 
-def read_zone(checker: Checker, value: object) -> Zone:
+def read_zone(checker: FileProblems, value: object) -> Zone:
     """The ``[dns]`` table: ``"name" = { TYPE = ["record", ...] }``."""
     if not isinstance(value, Mapping):
         _say(checker, "", "dns", "not-table")
@@ -59,7 +57,8 @@ def read_zone(checker: Checker, value: object) -> Zone:
     return zone_of(table)
 
 
-def _records(checker: Checker, field: str, types: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+def _records(checker: FileProblems, field: str,
+             types: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
     for rtype, records in types.items():
         where = f"{field}.{rtype}"
@@ -82,7 +81,7 @@ def _records(checker: Checker, field: str, types: Mapping[str, Any]) -> dict[str
     return found
 
 
-def read_client_address(checker: Checker, value: object, default: str) -> str:
+def read_client_address(checker: FileProblems, value: object, default: str) -> str:
     """``client_address``: the address in-process sessions come from (SPF judges it)."""
     try:
         return str(ipaddress.ip_address(value if isinstance(value, str) else "?"))
@@ -91,7 +90,7 @@ def read_client_address(checker: Checker, value: object, default: str) -> str:
         return default
 
 
-def read_auth(checker: Checker, rule: str, table: Mapping[str, Any]) -> AuthMatch | None:
+def read_auth(checker: FileProblems, rule: str, table: Mapping[str, Any]) -> AuthMatch | None:
     """The authentication conditions of one rule's ``match`` (None: it has none)."""
     if not any(field in table for field in AUTH_FIELDS):
         return None

@@ -146,6 +146,11 @@ class Rule:
         return self.on is event
 
 
+def _address_globs(rule: Rule) -> tuple[Glob, ...]:
+    """What the rules' index files a rule by: the globs its command's address must match."""
+    return rule.match.address
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """A named set of rules and the settings its conditions use."""
@@ -175,14 +180,15 @@ class Scenario:
 
     by_event: Mapping[Event, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     """The rules asked at each event, in order (worked out once, not per command)."""
-    index: Mapping[Event, RuleIndex] = field(init=False, repr=False, compare=False)
+    index: Mapping[Event, RuleIndex[Rule]] = field(init=False, repr=False, compare=False)
     texts: TextSearch = field(init=False, repr=False, compare=False)
     """Every ``match.body`` text of the rules, searched for in one pass."""
 
     def __post_init__(self) -> None:
         by_event = {event: tuple(r for r in self.rules if r.applies_to(event)) for event in Event}
         object.__setattr__(self, "by_event", MappingProxyType(by_event))
-        index = {event: RuleIndex.build(rules) for event, rules in by_event.items()}
+        index = {event: RuleIndex.build(rules, _address_globs)
+                 for event, rules in by_event.items()}
         object.__setattr__(self, "index", MappingProxyType(index))
         object.__setattr__(self, "texts", TextSearch(text for rule in self.rules
                                                      for text in rule.match.body))

@@ -11,6 +11,7 @@ from simulator.client.labhosts import Refusal, Target, lab_policy, lab_target
 from simulator.protocol import Policy
 
 from .context import ConsoleContext
+from .labcert import certificate_for
 
 if TYPE_CHECKING:
     from simulator.server.secure import Prepared
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 def lab_server(policy: Policy, target: Target) -> tuple[Policy, Prepared]:
     """The built-in server that plays the lab host ``target`` of ``policy``'s zone: its
     policy and its certificate."""
-    from .course import certificate_for
-
     policy = lab_policy(policy, target)
     return policy, certificate_for(policy)
 

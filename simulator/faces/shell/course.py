@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TextIO, TypeVar
 
 import trio
@@ -26,13 +26,13 @@ from simulator.lessons.course import Lesson, Replayed, Tutor
 from simulator.lessons.course.quiz import answer_text
 from simulator.lessons.course.setup import policy_for
 from simulator.lessons.ui import text
-from simulator.protocol import Exchange, Policy
+from simulator.protocol import Exchange
 from simulator.protocol.escape import show_text
-from simulator.server.secure import Prepared
 
 from .context import ConsoleContext
 from .detail import Explaining
 from .guide import Guide
+from .labcert import certificate_for
 from .lines import handle_line, open_console
 from .link import ConsoleSettings
 from .screen import Fragments, Screen
@@ -43,9 +43,6 @@ MAX_KEPT = 2000
 
 _policy = functools.lru_cache(maxsize=32)(policy_for)
 """A lesson's policy, made once a process (immutable; the scenario file is read once)."""
-_CERTIFICATES: dict[str, Prepared] = {}
-"""The generated certificate per hostname, loaded once a process (``lessons check`` replays
-the TLS lessons many times)."""
 
 
 def lesson_settings(lesson: Lesson, *, lang: str, color: bool = False,
@@ -67,26 +64,6 @@ def lesson_context(lesson: Lesson, guide: Guide | None, *, lang: str, out: TextI
     the lesson says (its ``detail``: the capstone starts with none)."""
     return ConsoleContext(lesson_settings(lesson, lang=lang, color=color, wrap=wrap), out,
                           guide=guide, told=Explaining(detail=lesson.setup.detail or "auto"))
-
-
-def certificate_for(policy: Policy) -> Prepared:
-    """The lesson server's certificate: generated once into the data directory, or, when
-    that cannot be written (a read-only home), into a private temporary folder."""
-    from simulator.options.records import OptionError
-    from simulator.server.secure import with_certificate
-
-    prepared = _CERTIFICATES.get(policy.hostname)
-    if prepared is None:
-        try:
-            prepared = with_certificate(policy)
-        except OptionError:
-            import tempfile
-            from pathlib import Path
-
-            prepared = with_certificate(policy, directory=Path(tempfile.mkdtemp(
-                prefix="smtp-sim-tls-")))
-        _CERTIFICATES[policy.hostname] = prepared
-    return replace(prepared, policy=policy)
 
 
 def on_virtual_clock(play: Callable[[], Awaitable[T]]) -> T:

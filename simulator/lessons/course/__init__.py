@@ -19,7 +19,8 @@ from .model import (
     StepText,
 )
 from .replay import Replayed, Replayer
-from .tutor import Progress, Tutor, current_goal, is_complete, matches, missing_goals, observe
+from .tutor import Progress, current_goal, is_complete, matches, missing_goals, observe
+from .tutoring import Tutor
 
 __all__ = [
     "AddressRef", "Check", "Course", "CourseSequence", "Goal", "Lesson", "LessonText",

@@ -34,6 +34,7 @@ from .model import (
     Scope,
     StepText,
 )
+from .problems import Problems
 from .sequences import SEQUENCES_FILE, in_course_order, load_sequences, whole_course
 from .setup import parse_setup
 
@@ -65,21 +66,6 @@ _MESSAGE_VERDICTS: Final = {
 }
 """The Authentication-Results verdicts a message check may ask for (RFC 8601 §2.7)."""
 _STATES: Final = {state.value: state for state in State}
-
-
-class Problems:
-    """Problems found in one file, each ``file: field: what``."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.found: list[str] = []
-
-    def add(self, where: str, what: str) -> None:
-        self.found.append(f"{self.name}: {where}: {what}" if where else f"{self.name}: {what}")
-
-    def unknown(self, where: str, table: Mapping[str, Any], known: frozenset[str]) -> None:
-        for name in sorted(set(table) - known):
-            self.add(f"{where}.{name}" if where else name, "unknown field")
 
 
 def _string(p: Problems, where: str, value: object, *, required: bool = True) -> str | None:

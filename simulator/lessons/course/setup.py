@@ -10,7 +10,7 @@ offers a lesson whose goals the server cannot reach.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from simulator.lessons.scenarios import builtin_names, from_options
 from simulator.protocol import Policy
@@ -18,11 +18,7 @@ from simulator.protocol.auth import APP_STYLES, Account, AppStyle
 from simulator.protocol.compliance import REQUIRABLE
 
 from .model import Setup
-
-if TYPE_CHECKING:
-    from simulator.protocol import Policy
-
-    from .load import Problems
+from .problems import Problems
 
 ENGINE_FEATURES: Final = frozenset({"strict", "limits", "idle-timeout", "realistic", "tls",
                                    "auth", "required-headers"})

@@ -193,35 +193,8 @@ def _throws_away_transaction(exchange: Exchange) -> bool:
             and exchange.state_after in _NO_TRANSACTION)
 
 
-class Tutor:
-    """A lesson and its progress, for faces that observe one Exchange at a time."""
-
-    def __init__(self, lesson: Lesson, progress: Progress | None = None) -> None:
-        self.lesson = lesson
-        self.progress = progress or Progress()
-
-    def observe(self, exchange: Exchange) -> Progress:
-        self.progress = observe(self.lesson, self.progress, exchange)
-        return self.progress
-
-    def answer(self, given: str) -> Progress:
-        """The learner's ``:answer`` to the current quiz step."""
-        from .quiz import answer
-
-        self.progress = answer(self.lesson, self.progress, given)
-        return self.progress
-
-    @property
-    def current(self) -> Goal | None:
-        return current_goal(self.lesson, self.progress)
-
-    @property
-    def complete(self) -> bool:
-        return is_complete(self.lesson, self.progress)
-
-
 # -- the checks live in checks.py; these names stay importable from here ------------------
 
-__all__ = ["Answered", "NearMiss", "Progress", "Tutor", "current_goal", "is_complete",
+__all__ = ["Answered", "NearMiss", "Progress", "current_goal", "is_complete",
            "is_greeting",
            "matches", "message_matches", "missing_goals", "observe", "verb_of", "with_hint"]

@@ -5,7 +5,8 @@ Pure: Exchanges in, verdicts out (the face runs the server and the program)."""
 from __future__ import annotations
 
 from .judge import BUILTIN_ITEMS, Grade, ItemResult, Session, Verdict, judge
-from .rubric import Item, Rubric, RubricError, default_rubric, load_rubric, parse_rubric
+from .model import Item, Rubric
+from .rubric import RubricError, default_rubric, load_rubric, parse_rubric
 
 __all__ = ["BUILTIN_ITEMS", "Grade", "Item", "ItemResult", "Rubric", "RubricError", "Session",
            "Verdict", "default_rubric", "judge", "load_rubric", "parse_rubric"]

@@ -19,7 +19,7 @@ from simulator.protocol import Exchange, State
 
 from ..course.checks import matches, verb_of
 from ..course.model import Check
-from .rubric import Item, Rubric, server_policy
+from .model import Item, Rubric, server_policy
 
 
 class Verdict(enum.Enum):

@@ -1,26 +1,24 @@
-"""A rubric: the server to grade against (a lesson's ``[setup]``), the message the program
-is asked to send, and the items with their points; custom items in the course's check
-language. A bad rubric is refused whole, each problem naming the file and the field."""
+"""A rubric file read (what a rubric holds is model.py): the server to grade against (a
+lesson's ``[setup]``), the message the program is asked to send, and the items with their
+points, built-in ones by their judge's id (judge.BUILTIN_ITEMS), custom ones in the course's
+check language. A bad rubric is refused whole, each problem naming the file and the field."""
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from simulator.files import FileRefused, parse_toml, read_text
 
-from ..course.load import Problems, _check
-from ..course.model import Check, Setup
-from ..course.setup import LESSON_SEED, parse_setup, policy_for
+from ..course.load import _check
+from ..course.problems import Problems
+from ..course.setup import parse_setup
 from ..load import LANGS, data_root
-from ..scenarios import check_file, load_scenario
-
-if TYPE_CHECKING:
-    from simulator.protocol import Policy
+from ..scenarios import check_file
+from .judge import BUILTIN_ITEMS
+from .model import Item, Message, Rubric
 
 RUBRIC_DIR: Final = "rubrics"
 MAX_RUBRIC_FILE: Final = 256 * 1024
@@ -36,46 +34,6 @@ class RubricError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One graded item: a built-in one by its id, or a custom one with its check."""
-
-    id: str
-    points: int
-    required: bool = True
-    seen: Check | None = None
-    """Custom: passed when some exchange holds this check."""
-    not_seen: Check | None = None
-    """Custom: failed when some exchange holds this check."""
-    texts: Mapping[str, Mapping[str, str]] | None = None
-    """Custom: ``title`` and ``fix`` per language."""
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """What the program is asked to send (handed to it as SMTP_FROM, SMTP_TO, SMTP_MESSAGE)."""
-
-    sender: str = "alice@example.org"
-    recipients: tuple[str, ...] = ("bob@example.com",)
-    lines: tuple[str, ...] = ("Subject: Hello", "", "Hello.")
-
-
-@dataclass(frozen=True, slots=True)
-class Rubric:
-    name: str
-    setup: Setup
-    message: Message
-    items: tuple[Item, ...]
-    titles: Mapping[str, str]
-    scenario: Path | None = None
-    """A scenario file (``scenario``, beside the rubric) played instead of the setup's
-    built-in one: the server's own rules for this rubric (robust's 421 midway)."""
-
-    @property
-    def max_points(self) -> int:
-        return sum(item.points for item in self.items)
 
 
 def _text_table(p: Problems, where: str, table: object, fields: tuple[str, ...]
@@ -162,8 +120,6 @@ def parse_rubric(name: str, text: str, folder: Path | None = None) -> Rubric:
     """The rubric in ``text`` (read from the file ``name``, in ``folder``, where its
     ``scenario`` file is found); RubricError naming every problem (``name: field: what is
     wrong``)."""
-    from .judge import BUILTIN_ITEMS
-
     p = Problems(name)
     try:
         doc: Mapping[str, Any] = parse_toml(text, name)
@@ -205,17 +161,6 @@ def default_rubric(name: str = "basic") -> Rubric:
     folder = Path(str(data_root() / RUBRIC_DIR))
     return parse_rubric(f"{name}.toml", (folder / f"{name}.toml").read_text(encoding="utf-8"),
                         folder)
-
-
-def server_policy(rubric: Rubric) -> Policy:
-    """The engine's policy for the rubric: its setup, with its own scenario file if any
-    (the setup's greylisting delay still applies)."""
-    policy = policy_for(rubric.setup)
-    if rubric.scenario is None:
-        return policy
-    scenario = load_scenario(str(rubric.scenario), overrides={
-        "greylist_delay": rubric.setup.greylist_delay, "seed": LESSON_SEED})
-    return dataclasses.replace(policy, scenario=scenario)
 
 
 def shipped_rubrics() -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import Final
 
 from ..load import LANGS, check_lang, default_library
 from ..templates import fill
-from .rubric import Item
+from .model import Item
 
 KIND: Final = "grade"
 

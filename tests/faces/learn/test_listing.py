@@ -50,7 +50,7 @@ def test_learn_says_where_it_resumes(tmp_path: Path, capsys: pytest.CaptureFixtu
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[str] = []
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
-    monkeypatch.setattr("simulator.faces.learn.run_interactive",
+    monkeypatch.setattr("simulator.faces.learn.main.run_interactive",
                         lambda course, lesson, **_: started.append(lesson.id) or 0)
     folder = course_dir(tmp_path)
     ProgressStore(str(folder.resolve())).mark_done("gamma", 0, None)

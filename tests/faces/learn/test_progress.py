@@ -175,7 +175,7 @@ def test_with_every_lesson_done_learn_starts_at_the_first(
         store.mark_done(lesson.id, 0, None)
     store.set_current("auth")
     assert _resumed(capsys) == []  # every line is ✓ ...
-    from simulator.faces.learn import resume_point
+    from simulator.faces.learn.progress import resume_point
 
     course = load_course(default_course_root())
     first = resume_point(course, ProgressStore().load())

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import time
 
-import pytest
-
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import Check, Goal, Scope, Setup, missing_goals
 from tests.lessons.course.sample import lesson
@@ -100,26 +98,3 @@ def test_a_pipelined_group_leaves_in_one_write_and_every_reply_is_explained() ->
     assert text.index("pipe> RCPT TO:<c@y.org>") < text.index(" -> MAIL FROM:<a@x.org>")
     sent = text.index(" -> DATA")
     assert sent < text.index("<-  250 2.1.0") < text.index("<-  354")  # replies after the group
-
-
-def test_an_unwritable_data_directory_still_gets_a_certificate(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """lessons check replays the TLS lessons even where the home cannot be written."""
-    from simulator.faces.shell import course
-    from simulator.server import secure
-
-    real = secure.with_certificate
-    folders: list[object] = []
-
-    def refusing(policy: object, files: object = None, *, directory: object = None) -> object:
-        folders.append(directory)
-        if directory is None:
-            raise secure.OptionError("cannot use the TLS certificate: read-only")
-        return real(policy, directory=directory)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(secure, "with_certificate", refusing)
-    monkeypatch.setattr(course, "_CERTIFICATES", {})
-    target = lesson(Goal("tls", Check(keys=("tls.ready",))), setup=Setup(tls="offered"))
-    played = replay(target, ["EHLO c.example", "STARTTLS", "EHLO c.example"])
-    assert missing_goals(target, played.progress) == ()
-    assert folders[0] is None and folders[1] is not None

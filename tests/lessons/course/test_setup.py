@@ -74,7 +74,7 @@ def test_a_lesson_setup_becomes_the_engine_policy() -> None:
 
 
 def test_lesson_accounts_take_an_app_password_its_style_and_aliases() -> None:
-    from simulator.lessons.course.load import Problems
+    from simulator.lessons.course.problems import Problems
     from simulator.lessons.course.setup import parse_setup, policy_for
     from simulator.protocol.auth import AppStyle
 
@@ -104,7 +104,7 @@ def test_lesson_accounts_take_an_app_password_its_style_and_aliases() -> None:
     "qq:web",
 ])
 def test_a_bad_lesson_account_is_a_problem_naming_the_field(entry: object) -> None:
-    from simulator.lessons.course.load import Problems
+    from simulator.lessons.course.problems import Problems
     from simulator.lessons.course.setup import parse_setup
 
     problems = Problems("21-x.toml")

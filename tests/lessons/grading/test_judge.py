@@ -9,7 +9,7 @@ import pytest
 
 from simulator.lessons.course.setup import policy_for
 from simulator.lessons.grading import Session, Verdict, default_rubric, judge, parse_rubric
-from simulator.lessons.grading.rubric import Rubric
+from simulator.lessons.grading.model import Rubric
 from simulator.protocol import Exchange, Policy, State
 from simulator.protocol import Session as Engine
 from simulator.protocol.replies import make_reply

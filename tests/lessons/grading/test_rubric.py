@@ -10,7 +10,8 @@ import pytest
 from simulator.cli.command import main
 from simulator.lessons.grading import RubricError, default_rubric, load_rubric, parse_rubric
 from simulator.lessons.grading.judge import BUILTIN_ITEMS
-from simulator.lessons.grading.rubric import server_policy, shipped_rubrics
+from simulator.lessons.grading.model import server_policy
+from simulator.lessons.grading.rubric import shipped_rubrics
 
 
 def test_the_shipped_rubrics_load() -> None:

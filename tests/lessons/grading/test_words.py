@@ -8,7 +8,7 @@ import re
 import pytest
 
 from simulator.lessons.grading.judge import BUILTIN_ITEMS
-from simulator.lessons.grading.rubric import Item
+from simulator.lessons.grading.model import Item
 from simulator.lessons.grading.words import KIND, item_text, say
 from simulator.lessons.load import LANGS, default_library
 
