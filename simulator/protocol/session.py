@@ -63,6 +63,11 @@ _HELLOS: Final = frozenset({Verb.HELO, Verb.EHLO})
 class Session:
     """The server side of one SMTP session (RFC 5321), strict by default."""
 
+    # One per connection, most of them idle: slots keep it small (no __dict__).
+    __slots__ = ("_clock", "_framer", "_queued", "_text", "esmtp", "helo", "limits", "mail",
+                 "messages_accepted", "peer", "policy", "recipients", "referee", "security",
+                 "session_id", "state", "watch_url")
+
     def __init__(
         self,
         policy: Policy | None = None,
@@ -117,20 +122,22 @@ class Session:
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
-        if self.closed:
+        if self.state is _CLOSED:
             return []
-        self._framer.feed(data)
+        framer = self._framer
+        framer.feed(data)
         out: list[Exchange] = []
         security = self.security
-        while self.state is not _CLOSED and not security.handshake_due:
+        # Every reader needs input: with nothing buffered the loop ends without asking one.
+        while self.state is not _CLOSED and not security.handshake_due and framer.buffered:
             mode = (_TEXT if self.state is _DATA
                     else _COMMAND if security.dialogue is None else _AUTH_ANSWER)
             exchange = READERS[mode](self)
             if exchange is NEED_DATA:
                 break
             if exchange is not None:
-                out.extend(self._counted(exchange))
-        if self.closed or security.handshake_due:
+                self._counted(exchange, out)
+        if self.state is _CLOSED or security.handshake_due:
             # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
             # (the CVE-2011-0411 command injection).
             self._framer.clear()
@@ -356,12 +363,13 @@ class Session:
 
     # -- closing --------------------------------------------------------------------------
 
-    def _counted(self, exchange: Exchange) -> list[Exchange]:
-        """``exchange`` as the error limits let it out, then 421 4.7.0 at the hard limit."""
+    def _counted(self, exchange: Exchange, out: list[Exchange]) -> None:
+        """Add ``exchange`` to ``out`` as the error limits let it out, then 421 4.7.0 at the
+        hard limit."""
         exchange, spent = self.limits.judge(exchange)
-        if spent and self.state is not State.CLOSED:
-            return [exchange, self._close("session.too-many-errors")]
-        return [exchange]
+        out.append(exchange)
+        if spent and self.state is not _CLOSED:
+            out.append(self._close("session.too-many-errors"))
 
     def _close(self, key: str) -> Exchange:
         before, self.state = self.state, advance(self.state, Turn.CLOSE)
