@@ -122,7 +122,7 @@ class Session:
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
-        if self.state is _CLOSED:
+        if self.closed:
             return []
         framer = self._framer
         framer.feed(data)
@@ -137,7 +137,7 @@ class Session:
                 break
             if exchange is not None:
                 self._counted(exchange, out)
-        if self.state is _CLOSED or security.handshake_due:
+        if self.closed or security.handshake_due:
             # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
             # (the CVE-2011-0411 command injection).
             self._framer.clear()
