@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 MAX_COMMAND_LINE: Final = 512
 MAX_TEXT_LINE: Final = 1000
@@ -34,9 +34,11 @@ class Ending(enum.Enum):
     BARE_CR = "CR"
 
 
-@dataclass(frozen=True, slots=True)
-class CommandLine:
-    """One command line: its content without terminator, the raw bytes, how it ended."""
+class CommandLine(NamedTuple):
+    """One command line: its content without terminator, the raw bytes, how it ended.
+
+    (A NamedTuple: one is made per line, and it is the cheapest immutable record.)
+    """
 
     content: bytes
     raw: bytes
