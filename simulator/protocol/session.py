@@ -58,6 +58,9 @@ _COMMAND: Final = Mode.COMMAND
 _TEXT: Final = Mode.TEXT
 _AUTH_ANSWER: Final = Mode.AUTH_ANSWER
 _HELLOS: Final = frozenset({Verb.HELO, Verb.EHLO})
+_THEN_CONTINUE: Final = Then.CONTINUE
+_THEN_CLOSE: Final = Then.CLOSE
+_THEN_START_TLS: Final = Then.START_TLS
 
 
 class Session:
@@ -256,8 +259,8 @@ class Session:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
         if (decision is not None and decision.close) or reply.code == 421:
             self.state = advance(self.state, Turn.CLOSE)  # RFC 5321 §3.8
-        then = (Then.CLOSE if self.state is _CLOSED
-                else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)
+        then = (_THEN_CLOSE if self.state is _CLOSED
+                else _THEN_START_TLS if self.security.handshake_due else _THEN_CONTINUE)
         if decision is None:
             return Exchange(line, command, reply, before, self.state, then, message=message,
                             verb=verb)
@@ -300,10 +303,11 @@ class Session:
         self._reset_transaction()
         self.helo = domain
         self.esmtp = verb is Verb.EHLO
-        fields = {"host": self.policy.hostname, "domain": quote(domain)}
+        host, shown = self.policy.hostname, quote(domain)
         if verb is Verb.HELO:
-            return make_reply("session.helo", **fields)
-        return make_reply("session.ehlo", **fields).with_lines(self.security.ehlo_keywords())
+            return make_reply("session.helo", host=host, domain=shown)
+        return make_reply("session.ehlo", host=host, domain=shown).with_lines(
+            self.security.ehlo_keywords())
 
     def _mail_from(self, command: MailFrom) -> Reply:
         check_parameters(command, esmtp=self.esmtp, max_size=self.policy.max_message_size)
