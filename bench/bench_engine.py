@@ -31,16 +31,18 @@ def one_session(pipelined: bool) -> None:
     assert session.messages_accepted == 1 and session.closed
 
 
-def rate(pipelined: bool, seconds: float) -> list[float]:
-    """Commands per second, measured in several rounds."""
-    rounds = []
+def rate(pipelined: bool, seconds: float) -> tuple[list[float], list[float]]:
+    """Commands per second, and the process's CPU microseconds per session, in several
+    rounds (on a machine shared with other work the CPU time is the steadier of the two)."""
+    rounds, cpu = [], []
     for _ in range(5):
-        count, start = 0, time.perf_counter()
+        count, start, cpu_start = 0, time.perf_counter(), time.process_time()
         while (elapsed := time.perf_counter() - start) < seconds / 5:
             one_session(pipelined)
             count += 1
         rounds.append(count * COMMANDS_PER_SESSION / elapsed)
-    return rounds
+        cpu.append((time.process_time() - cpu_start) / count * 1e6)
+    return rounds, cpu
 
 
 def main() -> None:
@@ -48,9 +50,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     args = parser.parse_args()
     for label, pipelined in (("line by line", False), ("pipelined", True)):
-        rounds = rate(pipelined, args.seconds)
+        rounds, cpu = rate(pipelined, args.seconds)
         print(f"{label:>13}: median {statistics.median(rounds):>9,.0f} commands/s "
-              f"(min {min(rounds):,.0f}, max {max(rounds):,.0f})")
+              f"(min {min(rounds):,.0f}, max {max(rounds):,.0f}); CPU per session: median "
+              f"{statistics.median(cpu):,.1f} µs (min {min(cpu):,.1f})")
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Com
     """Parse the argument of ``verb``. ``smtputf8`` says the transaction allows UTF-8 paths."""
     if verb is Verb.NOOP:
         return Simple(verb)  # RFC 5321 §4.1.1.9: a NOOP argument is ignored
-    if has_control(argument):
+    if _CONTROL_RE.search(argument) is not None:  # has_control, without a call per line
         raise fail("syntax.control-character", verb=verb.value)
     match verb:
         case Verb.HELO | Verb.EHLO:
@@ -247,12 +247,11 @@ def _after_keyword(verb: Verb, argument: str) -> str:
 
 def parse_path(verb: Verb, text: str, *, smtputf8: bool) -> tuple[str, str]:
     """Parse ``<path> params``; returns the mailbox (source route dropped) and the params text."""
-    label = f"{verb.value} {'FROM:' if verb is Verb.MAIL else 'TO:'}"
     if not text.startswith("<"):
-        raise fail("syntax.path-no-brackets", verb=label, argument=quote(text.split(" ")[0]))
+        raise fail("syntax.path-no-brackets", verb=_label(verb), argument=quote(text.split(" ")[0]))
     end = text.find(">")
     if end < 0:
-        raise fail("syntax.path-no-brackets", verb=label, argument=quote(text.lstrip("<")))
+        raise fail("syntax.path-no-brackets", verb=_label(verb), argument=quote(text.lstrip("<")))
     path, rest = text[1:end], text[end + 1:]
     if rest and not rest.startswith(" "):
         raise _bad_address(verb, text[: end + 1 + len(rest.split(" ")[0])])
@@ -261,6 +260,11 @@ def parse_path(verb: Verb, text: str, *, smtputf8: bool) -> tuple[str, str]:
     mailbox = _SOURCE_ROUTE_RE.sub("", path, count=1) if path.startswith("@") else path
     check_mailbox(verb, mailbox, smtputf8=smtputf8)
     return mailbox, rest.strip(" ")
+
+
+def _label(verb: Verb) -> str:
+    """``MAIL FROM:`` or ``RCPT TO:``, as a refusal names the command (made only then)."""
+    return "MAIL FROM:" if verb is Verb.MAIL else "RCPT TO:"
 
 
 def _bad_address(verb: Verb, shown: str) -> ProtocolError:

@@ -96,18 +96,22 @@ class CredentialLines:
     (its dialogue is open); a client without Exchanges takes it from the code before.
     """
 
+    __slots__ = ("_pending",)
+
     def __init__(self) -> None:
         self._pending = 0
         """Lines still to come that an AUTH line would have asked for."""
 
     def secret(self, line: bytes, *, answering: bool) -> bool:
         """True when ``line`` holds a credential (see the module's rule)."""
-        pending, self._pending = self._pending, max(self._pending - 1, 0)
+        pending = self._pending
+        if pending:
+            self._pending = pending - 1
         if answering:
             if line.strip() == b"*":  # RFC 4954 §4: a cancel (501), none of the lines asked
                 self._pending = pending  # for: the credential may still be typed after it
             return True
-        if is_auth_line(line):
+        if _AUTH_LINE.match(line) is not None:  # is_auth_line, without a call per line
             self._pending = _answers_expected(line)
             return True
         return pending > 0 and not _is_command(line)

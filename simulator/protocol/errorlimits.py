@@ -56,14 +56,15 @@ are a right user's wrong kind of password, 534 as Gmail, 535 as QQ Mail): each i
 class ErrorLimits:
     """Counts one session's errors and junk commands against its policy's limits."""
 
-    __slots__ = ("client", "errors", "junk", "memory", "policy", "timer")
+    __slots__ = ("errors", "junk", "memory", "peer", "policy", "timer")
 
     def __init__(self, policy: Policy, *, memory: Memory | None = None,
                  timer: Callable[[], float] | None = None, peer: str = "unknown") -> None:
         self.policy = policy
         self.memory, self.timer = memory, timer
         """The server's memory and clock (both needed to count AUTH failures across sessions)."""
-        self.client = client_address(peer)
+        self.peer = peer
+        """The client's address and port (its address is counted only when AUTH fails)."""
         self.errors = 0
         """Errors so far in the session (the console's toolbar shows them)."""
         self.junk = 0
@@ -89,7 +90,8 @@ class ErrorLimits:
         if (not limit or self.memory is None or self.timer is None
                 or exchange.reply.key not in REFUSED_CREDENTIALS):
             return False
-        return self.memory.count_auth_failure(self.client, self.timer(), limit=limit) > limit
+        client = client_address(self.peer)  # not kept per session: most never fail AUTH
+        return self.memory.count_auth_failure(client, self.timer(), limit=limit) > limit
 
     def _is_error(self, exchange: Exchange) -> bool:
         command = exchange.command

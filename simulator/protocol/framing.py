@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 MAX_COMMAND_LINE: Final = 512
 MAX_TEXT_LINE: Final = 1000
@@ -34,9 +34,11 @@ class Ending(enum.Enum):
     BARE_CR = "CR"
 
 
-@dataclass(frozen=True, slots=True)
-class CommandLine:
-    """One command line: its content without terminator, the raw bytes, how it ended."""
+class CommandLine(NamedTuple):
+    """One command line: its content without terminator, the raw bytes, how it ended.
+
+    (A NamedTuple: one is made per line, and it is the cheapest immutable record.)
+    """
 
     content: bytes
     raw: bytes
@@ -60,7 +62,7 @@ def framing_error(line: CommandLine, *, accept_bare_lf: bool) -> str | None:
     """The reply key a line's framing earns, or None: too long (RFC 5321 §4.5.3.1.4, RFC 4954
     §4 for AUTH's lines), ended by a bare CR, or by a bare LF unless the server accepts one
     (§2.3.8). Commands and the 334 dialogue's answers are held to the same rule."""
-    if line.too_long:
+    if line.length > line.limit:  # too_long, without a property call per line
         return "auth.line-too-long" if line.limit == MAX_AUTH_LINE else "limits.line-too-long"
     if line.ending is Ending.BARE_CR:
         return "syntax.bare-cr"
@@ -84,6 +86,8 @@ class TextPiece:
 
 class Framer:
     """Buffers received bytes and cuts them into command lines or message text pieces."""
+
+    __slots__ = ("_buffer", "_discard_limit", "_discarded_head", "_discarding")
 
     def __init__(self) -> None:
         self._buffer = bytearray()

@@ -22,6 +22,9 @@ _PROBLEM_ORDER: Final = ("limits.message-too-big", "data.line-too-long", "data.b
 class MessageText:
     """The text of one message as it arrives (a new one after every 354)."""
 
+    __slots__ = ("_accept_bare_lf", "_line", "_line_size", "_max_size", "_problems", "_text",
+                 "bare_lf_read", "size")
+
     def __init__(self, *, max_size: int, accept_bare_lf: bool) -> None:
         self._max_size = max_size
         self._accept_bare_lf = accept_bare_lf

@@ -23,7 +23,7 @@ from .commands import (
 from .framing import TLS_HANDSHAKE_RECORD, CommandLine, framing_error, framing_fields
 from .policy import Policy
 from .security import Security, offered
-from .state import State, Verb, next_state
+from .state import OPTIONAL_VERBS, State, Verb, next_state
 
 
 class Mode(enum.Enum):
@@ -61,7 +61,7 @@ def parse_line(verb: Verb, argument: str, *, state: State, policy: Policy,
                security: Security, smtputf8: bool) -> tuple[Command, State]:
     """Check that the verb is offered (502), the characters, the gates, the sequence, then
     the arguments. Returns the command and the state it leads to (state.py's table)."""
-    if not offered(policy, verb):
+    if verb in OPTIONAL_VERBS and not offered(policy, verb):
         raise fail("syntax.not-implemented", verb=verb.value)
     if not argument.isascii() and not only_path_is_utf8(verb, argument):
         # RFC 5321 §2.4: commands are ASCII; only SMTPUTF8 paths may carry UTF-8 (RFC 6531).

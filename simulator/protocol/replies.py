@@ -59,6 +59,8 @@ class Reply:
 
     def without_enhanced(self) -> Reply:
         """The same reply with no enhanced status code (RFC 2034 §3: none for HELO/EHLO)."""
+        if self.enhanced is None:
+            return self  # frozen: the same reply already (the catalogue's 250 to EHLO)
         return Reply(self.code, None, self.lines, self.key, self.fields)
 
     def wire_lines(self) -> list[str]:

@@ -8,6 +8,7 @@ encrypt``), 538 5.7.11 for AUTH in the clear when TLS is offered (``smtpd_tls_au
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 from .auth import MECHANISMS, AuthDialogue, Step
@@ -38,16 +39,6 @@ def offered(policy: Policy, verb: Verb) -> bool:
     return True
 
 
-def check_gates(policy: Policy, verb: Verb, *, tls: bool, authenticated: bool) -> None:
-    """Raise the 530 or 538 that ``verb`` gets now, if any; checked before sequencing."""
-    if policy.require_tls and not tls and verb in NEED_TLS:
-        raise fail("tls.required")
-    if verb is Verb.AUTH and policy.tls and not tls:
-        raise fail("auth.encryption-required")
-    if policy.require_auth and not authenticated and verb in NEED_AUTH:
-        raise fail("auth.required")
-
-
 def extensions(policy: Policy, *, tls: bool) -> tuple[str, ...]:
     """EHLO keywords for TLS and AUTH: STARTTLS until TLS is active; AUTH when usable."""
     keywords: list[str] = []
@@ -58,6 +49,12 @@ def extensions(policy: Policy, *, tls: bool) -> tuple[str, ...]:
     return tuple(keywords)
 
 
+@functools.lru_cache(maxsize=8)
+def _with_size(size: int) -> tuple[str, ...]:
+    """:data:`EHLO_EXTENSIONS` with the size filled in: formatted once, not at every EHLO."""
+    return tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
+
+
 class Security:
     """A session's TLS and AUTH state: what the handshake and the 334 dialogue changed.
 
@@ -65,6 +62,9 @@ class Security:
     The session asks it for the line limit, the gates, the EHLO keywords and the replies
     to STARTTLS, AUTH and each 334 answer.
     """
+
+    __slots__ = ("_credentials", "_policy", "_tls_available", "dialogue", "handshake_due",
+                 "tls", "user")
 
     def __init__(self, policy: Policy, *, tls_available: bool) -> None:
         self._policy = policy
@@ -89,16 +89,21 @@ class Security:
         return MAX_COMMAND_LINE
 
     def check(self, verb: Verb) -> None:
-        """The gates (530, 538) ``verb`` meets now."""
-        check_gates(self._policy, verb, tls=self.tls, authenticated=self.user is not None)
+        """Raise the 530 or 538 that ``verb`` gets now, if any; checked before sequencing."""
+        policy, tls = self._policy, self.tls
+        if policy.require_tls and not tls and verb in NEED_TLS:
+            raise fail("tls.required")
+        if verb is Verb.AUTH and policy.tls and not tls:
+            raise fail("auth.encryption-required")
+        if policy.require_auth and self.user is None and verb in NEED_AUTH:
+            raise fail("auth.required")
 
     def extensions(self) -> tuple[str, ...]:
         return extensions(self._policy, tls=self.tls)
 
     def ehlo_keywords(self) -> tuple[str, ...]:
         """Every line of the EHLO reply after the greeting line (RFC 5321 §4.1.1.1)."""
-        size = self._policy.max_message_size
-        keywords = tuple(line.format(size=size) for line in EHLO_EXTENSIONS)
+        keywords = _with_size(self._policy.max_message_size)
         return keywords[:3] + self.extensions() + keywords[3:]
 
     def starttls(self) -> Reply:

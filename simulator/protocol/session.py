@@ -58,10 +58,18 @@ _COMMAND: Final = Mode.COMMAND
 _TEXT: Final = Mode.TEXT
 _AUTH_ANSWER: Final = Mode.AUTH_ANSWER
 _HELLOS: Final = frozenset({Verb.HELO, Verb.EHLO})
+_THEN_CONTINUE: Final = Then.CONTINUE
+_THEN_CLOSE: Final = Then.CLOSE
+_THEN_START_TLS: Final = Then.START_TLS
 
 
 class Session:
     """The server side of one SMTP session (RFC 5321), strict by default."""
+
+    # One per connection, most of them idle: slots keep it small (no __dict__).
+    __slots__ = ("_clock", "_framer", "_queued", "_text", "esmtp", "helo", "limits", "mail",
+                 "messages_accepted", "peer", "policy", "recipients", "referee", "security",
+                 "session_id", "state", "watch_url")
 
     def __init__(
         self,
@@ -119,17 +127,19 @@ class Session:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
         if self.closed:
             return []
-        self._framer.feed(data)
+        framer = self._framer
+        framer.feed(data)
         out: list[Exchange] = []
         security = self.security
-        while self.state is not _CLOSED and not security.handshake_due:
+        # Every reader needs input: with nothing buffered the loop ends without asking one.
+        while self.state is not _CLOSED and not security.handshake_due and framer.buffered:
             mode = (_TEXT if self.state is _DATA
                     else _COMMAND if security.dialogue is None else _AUTH_ANSWER)
             exchange = READERS[mode](self)
             if exchange is NEED_DATA:
                 break
             if exchange is not None:
-                out.extend(self._counted(exchange))
+                self._counted(exchange, out)
         if self.closed or security.handshake_due:
             # RFC 3207 §4.2: what came after STARTTLS, before the handshake, is never run
             # (the CVE-2011-0411 command injection).
@@ -249,8 +259,8 @@ class Session:
         """The Exchange, with what the deciding rule (if any) asks of the driver."""
         if (decision is not None and decision.close) or reply.code == 421:
             self.state = advance(self.state, Turn.CLOSE)  # RFC 5321 §3.8
-        then = (Then.CLOSE if self.state is _CLOSED
-                else Then.START_TLS if self.security.handshake_due else Then.CONTINUE)
+        then = (_THEN_CLOSE if self.state is _CLOSED
+                else _THEN_START_TLS if self.security.handshake_due else _THEN_CONTINUE)
         if decision is None:
             return Exchange(line, command, reply, before, self.state, then, message=message,
                             verb=verb)
@@ -293,10 +303,11 @@ class Session:
         self._reset_transaction()
         self.helo = domain
         self.esmtp = verb is Verb.EHLO
-        fields = {"host": self.policy.hostname, "domain": quote(domain)}
+        host, shown = self.policy.hostname, quote(domain)
         if verb is Verb.HELO:
-            return make_reply("session.helo", **fields)
-        return make_reply("session.ehlo", **fields).with_lines(self.security.ehlo_keywords())
+            return make_reply("session.helo", host=host, domain=shown)
+        return make_reply("session.ehlo", host=host, domain=shown).with_lines(
+            self.security.ehlo_keywords())
 
     def _mail_from(self, command: MailFrom) -> Reply:
         check_parameters(command, esmtp=self.esmtp, max_size=self.policy.max_message_size)
@@ -356,12 +367,13 @@ class Session:
 
     # -- closing --------------------------------------------------------------------------
 
-    def _counted(self, exchange: Exchange) -> list[Exchange]:
-        """``exchange`` as the error limits let it out, then 421 4.7.0 at the hard limit."""
+    def _counted(self, exchange: Exchange, out: list[Exchange]) -> None:
+        """Add ``exchange`` to ``out`` as the error limits let it out, then 421 4.7.0 at the
+        hard limit."""
         exchange, spent = self.limits.judge(exchange)
-        if spent and self.state is not State.CLOSED:
-            return [exchange, self._close("session.too-many-errors")]
-        return [exchange]
+        out.append(exchange)
+        if spent and self.state is not _CLOSED:
+            out.append(self._close("session.too-many-errors"))
 
     def _close(self, key: str) -> Exchange:
         before, self.state = self.state, advance(self.state, Turn.CLOSE)

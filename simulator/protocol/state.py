@@ -146,6 +146,5 @@ def advance(state: State, move: Verb | Turn) -> State:
 
 def next_state(state: State, verb: Verb) -> State | str:
     """The state a successful ``verb`` leads to, or the reply key that refuses it."""
-    if (state, verb) in TRANSITIONS:
-        return TRANSITIONS[state, verb]
-    return SEQUENCE_ERRORS[state, verb]
+    after = TRANSITIONS.get((state, verb))  # one lookup for the legal move, the common case
+    return SEQUENCE_ERRORS[state, verb] if after is None else after

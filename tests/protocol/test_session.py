@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import tracemalloc
+
 import pytest
 
 from simulator.protocol import TRANSITIONS, MailFrom, Policy, Session, State, Then, Verb
+from simulator.protocol.memory import Memory
 from simulator.protocol.readers import Mode
 from simulator.protocol.session import READERS
 from simulator.protocol.state import Turn, advance
@@ -451,3 +455,33 @@ def test_every_state_change_is_a_move_of_the_tables(policy: Policy,
             moves.add(TRANSITIONS[e.state_before, e.verb])
         assert e.state_after in moves, e
     assert [e.state_before for e in exchanges[1:]] == [e.state_after for e in exchanges[:-1]]
+
+
+IDLE_SESSION_BYTES = 680
+"""What a Session may hold once it has greeted a client that then says nothing (issue 26:
+a classroom server keeps hundreds of idle connections; it was about 900 bytes, 615 now)."""
+
+
+def _no_time() -> float:
+    return 0.0
+
+
+@pytest.mark.parametrize("policy", [Policy(), Policy(tls=True, auth=True)])
+def test_an_idle_session_after_its_greeting_is_small(policy: Policy) -> None:
+    memory = Memory()
+    clients = [(f"192.0.2.{i % 250}:{40000 + i}", f"S{i}") for i in range(200)]
+    Session(policy, memory=memory, timer=_no_time).greeting()  # replies built on first use
+    sessions: list[Session] = []
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for peer, session_id in clients:
+            session = Session(policy, peer=peer, session_id=session_id, memory=memory,
+                              timer=_no_time)
+            assert session.greeting().reply.code == 220
+            sessions.append(session)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held / len(sessions) <= IDLE_SESSION_BYTES
+    assert [send(session, "NOOP")[0].reply.code for session in sessions[:3]] == [250] * 3
