@@ -18,12 +18,13 @@ import threading
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple
+from typing import Final
 
 from simulator.protocol import Exchange, State
 from simulator.protocol.credentials import masked
 from simulator.protocol.events import Then
 from simulator.protocol.farewell import QUIT_KEYS
+from simulator.server.drivers import SessionEnd as SessionEnd  # the server puts it on the feed
 from simulator.server.notices import Notice
 
 from .classmail import MessageLog
@@ -62,14 +63,6 @@ class LessonStep:
     id: str
     goals: Mapping[str, str]
     """The step's goal sentence per language."""
-
-
-class SessionEnd(NamedTuple):
-    """A session is over: which one, and the engine's state when it ended."""
-
-    session_id: str
-    peer: str
-    state: State
 
 
 def is_mistake(exchange: Exchange) -> bool:

@@ -44,7 +44,6 @@ from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.feeds import Publish
 from simulator.server.notices import notice
 from simulator.server.store import MemoryFull, Store
-from simulator.server.tcp import SocketConnection
 from simulator.server.tls import HandshakeFailed, UpgradableStream, start_tls
 
 _STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -68,7 +67,7 @@ def _local_time(second: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(second).astimezone()
 
 
-async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
+async def drive(stream: UpgradableStream, session: Session, store: Store, publish: Publish,
                 *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
                 drain: bool = False, implicit_tls: bool = False,
                 watch_ahead: float = 0.0, farewell: Farewell | None = None) -> None:
@@ -124,7 +123,7 @@ class _Talk:
     __slots__ = ("carried", "deadline", "drain", "farewell", "publish", "session", "stopping",
                  "store", "stream", "watch")
 
-    def __init__(self, stream: trio.abc.Stream, session: Session, store: Store,
+    def __init__(self, stream: UpgradableStream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,
                  drain: bool) -> None:
         self.stream = stream
@@ -362,11 +361,11 @@ Segments = list[tuple[float, bytes]]
 """Replies to write: (seconds to wait first, bytes), in order."""
 
 
-async def _write(stream: trio.abc.Stream, wire: bytes, receive_next: bool) -> None:
+async def _write(stream: UpgradableStream, wire: bytes, receive_next: bool) -> None:
     """Send ``wire``. When the loop's next call is a receive, the server's own connections
     skip the yield after the send: the receive waits for the client anyway (one pass of
     trio's run loop per reply instead of two; see SocketConnection.send_then_receive)."""
-    if receive_next and isinstance(stream, SocketConnection | UpgradableStream):
+    if receive_next:
         await stream.send_then_receive(wire)
     else:
         await stream.send_all(wire)
