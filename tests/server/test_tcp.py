@@ -23,7 +23,14 @@ from simulator.faces.servelog import print_log
 from simulator.protocol import Policy, Session, State
 from simulator.server import Feed, PeerExchange, SessionEnd, TcpOptions, Watchers, serve_tcp
 from simulator.server.store import MemoryStore
-from simulator.server.tcp import ACCEPT_PAUSE, SocketConnection, Starved, accept_waiting
+from simulator.server.tcp import (
+    ACCEPT_PAUSE,
+    ListenError,
+    SocketConnection,
+    Starved,
+    accept_waiting,
+)
+from simulator.server.tls import generated_certificate, server_context
 from tests.replies_reader import wire
 from tests.smtp_client import (
     GUARD,
@@ -231,6 +238,51 @@ async def test_the_log_reports_drops_once_and_says_line_for_one() -> None:
     lines = out.getvalue().splitlines()
     assert [line.split()[0] for line in lines] == ["S1", "...", "S2"]
     assert lines[1] == "... 1 log line dropped (the terminal could not keep up)"
+
+
+async def test_started_reports_the_port_bound_and_no_tls_port_without_one() -> None:
+    async with trio.open_nursery() as nursery:
+        bound = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                            options=TcpOptions(port=0)))
+        client = await Client.connect(bound.port)
+        assert await client.reply() == wire("session.greeting")
+        await client.aclose()
+        nursery.cancel_scope.cancel()
+    assert bound.tls_port is None
+
+
+def _taken() -> socket.socket:
+    """A loopback port some other program listens on."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("which", ["main", "tls"])
+async def test_a_port_taken_is_named_and_nothing_is_left_bound(which: str,
+                                                               tmp_path: Path) -> None:
+    """The main port or the implicit-TLS port in use: start() raises the ListenError naming
+    that port, before any client could connect, and the other port is free again."""
+    context = server_context(generated_certificate("127.0.0.1", tmp_path))
+    with _taken() as taken:
+        busy, free = taken.getsockname()[1], _free_port()
+        ports = (busy, free) if which == "main" else (free, busy)
+        async with trio.open_nursery() as nursery:
+            with pytest.raises(ListenError) as raised:
+                await nursery.start(partial(
+                    serve_tcp, policy=Policy(tls=True), store=MemoryStore(),
+                    options=TcpOptions(port=ports[0], tls=context, tls_port=ports[1])))
+    assert (raised.value.host, raised.value.port) == ("127.0.0.1", busy)
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", free))  # nothing of the server is left on the other port
 
 
 async def test_over_max_clients_gets_421_at_connect() -> None:
