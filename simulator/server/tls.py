@@ -220,8 +220,14 @@ class UpgradableStream(Wire):
             raise HandshakeFailed(_reason(err), failure_key(err)) from err
         self._stream = self.tls = ssl_stream
 
-    async def receive_some(self, max_bytes: int | None = None) -> bytes:
-        return bytes(await self._stream.receive_some(max_bytes))
+    @property
+    def wire(self) -> Wire:
+        """The stream to talk on now: the plain one until the switch (one layer less on
+        every call of the conversation), then this one, over TLS."""
+        return self._plain if self.tls is None else self
+
+    async def receive_some(self, max_bytes: int | None = None) -> bytes | bytearray:
+        return await self._stream.receive_some(max_bytes)
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
         await self._stream.send_all(data)
