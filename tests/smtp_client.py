@@ -17,7 +17,16 @@ from functools import partial
 import trio
 
 from simulator.protocol import Policy
-from simulator.server import PeerExchange, TcpOptions, Timeouts, serve_tcp
+from simulator.server import (
+    Feed,
+    Listening,
+    PeerExchange,
+    SessionEnd,
+    TcpOptions,
+    Timeouts,
+    Watchers,
+    serve_tcp,
+)
 from simulator.server.store import MemoryStore, Store
 from tests.replies_reader import TRANSACTION, ReplyReader
 
@@ -80,7 +89,7 @@ class Client:
 class RunningServer:
     port: int
     store: Store
-    feed: trio.MemoryReceiveChannel[PeerExchange]
+    feed: trio.MemoryReceiveChannel[PeerExchange | SessionEnd]
     scope: trio.CancelScope
 
 
@@ -90,14 +99,14 @@ async def running_server(*, store: Store | None = None, max_clients: int = 200,
                          max_per_client: int = 0) -> AsyncIterator[RunningServer]:
     """serve_tcp on a free loopback port for the duration of the block."""
     store = MemoryStore() if store is None else store
-    send, receive = trio.open_memory_channel[PeerExchange](math.inf)
+    send, receive = trio.open_memory_channel[PeerExchange | SessionEnd](math.inf)
     async with trio.open_nursery() as nursery:
         options = TcpOptions(port=0, max_clients=max_clients, timeouts=Timeouts(idle_timeout),
                              max_per_client=max_per_client)
         serve = partial(serve_tcp, policy=policy or Policy(), store=store, options=options,
-                        feed=send)
-        port = await nursery.start(serve)
-        yield RunningServer(port, store, receive, nursery.cancel_scope)
+                        watchers=Watchers(Feed(send)))
+        bound: Listening = await nursery.start(serve)
+        yield RunningServer(bound.port, store, receive, nursery.cancel_scope)
         nursery.cancel_scope.cancel()
 
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from simulator.lessons.classmodel.model import SessionEnd, SessionRecord
+from simulator.lessons.classmodel.model import SessionRecord
 from simulator.lessons.classmodel.shared import SharedClass
 from simulator.protocol import Exchange
+from simulator.protocol.events import SessionEnd
 from simulator.render.logline import format_exchange
 from simulator.server import PeerExchange
 

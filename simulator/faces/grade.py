@@ -28,9 +28,9 @@ from simulator.lessons.grading.rubric import default_rubric, shipped_rubrics
 from simulator.lessons.grading.words import say
 from simulator.lessons.load import LANGS
 from simulator.options.records import GradeOptions
-from simulator.protocol import Exchange, State
+from simulator.protocol import Exchange
 from simulator.render.grade import gradescope_json, report
-from simulator.server import PeerExchange, serve_tcp
+from simulator.server import Feed, Listening, PeerExchange, SessionEnd, Watchers, serve_tcp
 from simulator.server.deadlines import Timeouts
 from simulator.server.options import TcpOptions
 from simulator.server.secure import with_certificate
@@ -62,15 +62,13 @@ class Collected:
     ended: set[str] = field(default_factory=set)
     kept: int = 0
 
-    def add(self, item: PeerExchange) -> None:
-        if self.kept >= MAX_EXCHANGES:
-            return
-        self.kept += 1
-        self.sessions.setdefault(item.session_id, (item.peer, []))[1].append(
-            (item.exchange, item.at))
-
-    def end(self, session_id: str, peer: str, state: State) -> None:
-        self.ended.add(session_id)
+    def add(self, item: PeerExchange | SessionEnd) -> None:
+        if isinstance(item, SessionEnd):
+            self.ended.add(item.session_id)
+        elif self.kept < MAX_EXCHANGES:
+            self.kept += 1
+            self.sessions.setdefault(item.session_id, (item.peer, []))[1].append(
+                (item.exchange, item.at))
 
     @property
     def open(self) -> bool:
@@ -163,13 +161,14 @@ async def _grade(rubric: Rubric, options: GradeOptions, command: list[str],
     listen = TcpOptions(host=HOST, port=options.port or 0, tls=tls,
                         timeouts=Timeouts(rubric.setup.idle_timeout or IDLE_SECONDS),
                         watch_ahead=WATCH_SECONDS)
-    send, receive = trio.open_memory_channel[PeerExchange](MAX_EXCHANGES)
+    send, receive = trio.open_memory_channel[PeerExchange | SessionEnd](MAX_EXCHANGES)
     async with trio.open_nursery() as outer:
         outer.start_soon(_collect, receive, collected)
         async with send, trio.open_nursery() as nursery:
-            port: int = await nursery.start(partial(
-                serve_tcp, policy=policy, store=MemoryStore(), options=listen, feed=send,
-                on_end=collected.end))
+            bound: Listening = await nursery.start(partial(
+                serve_tcp, policy=policy, store=MemoryStore(), options=listen,
+                watchers=Watchers(Feed(send))))
+            port = bound.port
             if options.wait:
                 print(say(lang, "errors", "waiting", host=HOST, port=port), file=sys.stderr,
                       flush=True)
@@ -195,7 +194,7 @@ async def _until_quiet(collected: Collected) -> None:
         quiet, seen = 0.0 if busy else quiet + 0.05, len(collected.sessions)
 
 
-async def _collect(receive: trio.MemoryReceiveChannel[PeerExchange],
+async def _collect(receive: trio.MemoryReceiveChannel[PeerExchange | SessionEnd],
                    collected: Collected) -> None:
     async with receive:
         async for item in receive:

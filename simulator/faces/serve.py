@@ -27,20 +27,20 @@ import trio
 
 from simulator.faces.classlog import ClassFeed, Item
 from simulator.faces.notices import Notices, routed, say, sentence
-from simulator.faces.servelog import LogDrops, LogOutput, print_log
+from simulator.faces.servelog import LogOutput, print_log
 from simulator.faces.serveoptions import Teaching, prepared, tcp_options
 from simulator.files import FileRefused, open_output
-from simulator.lessons.classmodel.model import SessionEnd
 from simulator.lessons.classmodel.shared import SharedClass
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.options.records import ServeOptions
-from simulator.protocol import Exchange, Policy, State
+from simulator.protocol import Exchange, Policy
 from simulator.protocol.rules import STRICT
 from simulator.render.lessonlog import lesson_summary, summary_text
-from simulator.server import Stopping, TcpOptions, serve_tcp
+from simulator.server import Feed, Listening, Stopping, TcpOptions, Watchers, serve_tcp
 from simulator.server.addresses import is_loopback, url_host
+from simulator.server.feeds import offer
 from simulator.server.process import gc_tuned, signals_ignored
 from simulator.server.secure import Prepared
 from simulator.server.store import MaildirStore, MemoryStore, Store
@@ -196,36 +196,31 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
                  screen: Screen | None = None, teaching: Teaching | None = None,
                  web: Web | None = None) -> int:
     send, receive = trio.open_memory_channel[Item](LOG_BUFFER)
+    feed, stopping = Feed(send), Stopping()
     students = None if class_feed is None else class_feed.students
     taught = None if students is None else students.lesson
-    drops, stopping, implicit = LogDrops(), Stopping(), list[int]()
     # Signals pending when trio's receiver closes go to "ignore" (a second Ctrl-C cannot make
     # exit 0 a 130; see signals_ignored); warnings go through one sink (faces/notices.py).
     with signals_ignored(SIGNALS), routed(_lang(options)) as notices, \
             trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:
-            outer.start_soon(print_log, receive, None if screen else output, drops,
+            outer.start_soon(print_log, receive, None if screen else output, feed,
                              _lang(options), class_feed)
-            tcp = tcp_options(options, security,
-                              None if taught is None else taught.setup.idle_timeout)
             site = None if web is None or class_feed is None else await _web(
                 outer, web, class_feed, options)
             if web is not None and site is None:  # its port could not be bound: nothing served
                 outer.cancel_scope.cancel()
                 return 2
-            tcp = _watched(tcp, site)
+            tcp = _watched(tcp_options(options, security, None if taught is None
+                                       else taught.setup.idle_timeout), site)
+            watchers = Watchers(feed, _farewell(send, security.policy, taught, teaching))
             async with send, trio.open_nursery() as inner:
-                serve = partial(serve_tcp, policy=security.policy, store=store, options=tcp,
-                                stopping=stopping, feed=send, on_drop=drops.add,
-                                on_end=partial(_ended, send, drops), on_tls_port=implicit.append,
-                                farewell=_farewell(send, security.policy, taught, teaching))
-                try:
-                    port = await inner.start(serve)
-                except ListenError as err:  # the main port or --tls-port: it says which
-                    _cannot_listen(options, err)
+                bound = await _listening(inner, options, security, store, tcp, watchers,
+                                         stopping)
+                if bound is None:
                     return 1
-                url = _announce(options, security, port, implicit, teaching)
-                _announce_more(options, taught, teaching, site, port)
+                url = _announce(options, security, bound, teaching)
+                _announce_more(options, taught, teaching, site, bound.port)
                 inner.start_soon(_stop_on_signal, signals, inner.cancel_scope, stopping,
                                  _lang(options))
                 if screen is not None and class_feed is not None:
@@ -235,6 +230,21 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
             if site is not None:
                 site.stop()
     return 0
+
+
+async def _listening(nursery: trio.Nursery, options: ServeOptions, security: Prepared,
+                     store: Store, tcp: TcpOptions, watchers: Watchers,
+                     stopping: Stopping) -> Listening | None:
+    """The classroom server started in ``nursery``: the ports bound; None, after saying
+    which port could not be bound (the main one or ``--tls-port``)."""
+    serve = partial(serve_tcp, policy=security.policy, store=store, options=tcp,
+                    watchers=watchers, stopping=stopping)
+    try:
+        bound: Listening = await nursery.start(serve)
+    except ListenError as err:
+        _cannot_listen(options, err)
+        return None
+    return bound
 
 
 def _watched(options: TcpOptions, site: Site | None) -> TcpOptions:
@@ -271,23 +281,17 @@ async def _web(nursery: trio.Nursery, web: Web, class_feed: ClassFeed,
     return site
 
 
-def _announce(options: ServeOptions, security: Prepared, port: int,
-              implicit: list[int], teaching: Teaching | None = None) -> str:
+def _announce(options: ServeOptions, security: Prepared, bound: Listening,
+              teaching: Teaching | None = None) -> str:
     """The start lines: where the server listens, its TLS and AUTH, its scenario; the URL."""
-    host = url_host(options.host)
+    host, port = url_host(options.host), bound.port
     print(text("serve.listening", _lang(options), host=host, port=port), flush=True)
+    implicit = [] if bound.tls_port is None else [bound.tls_port]
     for line in security_lines(security, host, implicit, _lang(options)):
         print(line, flush=True)
     if security.policy.scenario.rules and teaching is not None:  # strict has no rules
         print("\n".join(teaching.scenario_lines(security.policy.scenario)), flush=True)
     return f"smtp://{host}:{port}"
-
-
-def _ended(send: trio.MemorySendChannel[Item], drops: LogDrops, session_id: str, peer: str,
-           state: State) -> None:
-    """A session is over: a note for the log, behind its last Exchange."""
-    if not _offer(send, SessionEnd(session_id, peer, state)):
-        drops.add()
 
 
 def _farewell(send: trio.MemorySendChannel[Item], policy: Policy,
@@ -296,16 +300,8 @@ def _farewell(send: trio.MemorySendChannel[Item], policy: Policy,
     """With a lesson: the 221 to QUIT names the steps the student has done."""
     if taught is None or teaching is None:
         return None
-    return partial(teaching.farewell, partial(_offer, send), policy.hostname, taught.id,
+    return partial(teaching.farewell, partial(offer, send), policy.hostname, taught.id,
                    len(taught.goals))
-
-
-def _offer(send: trio.MemorySendChannel[Item], item: Item) -> bool:
-    try:
-        send.send_nowait(item)
-    except (trio.WouldBlock, trio.BrokenResourceError, trio.ClosedResourceError):
-        return False
-    return True
 
 
 async def _show(screen: Screen, class_feed: ClassFeed, url: str, scope: trio.CancelScope,

@@ -4,7 +4,7 @@ counted and said. A terminal that stops reading never stops the server."""
 
 from __future__ import annotations
 
-from typing import Final, TextIO
+from typing import Any, Final, TextIO
 
 import trio
 
@@ -13,7 +13,7 @@ from simulator.faces.notices import say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.render.logline import format_exchange
-from simulator.server import PeerExchange
+from simulator.server import Feed, PeerExchange
 
 LOG_INTERVAL: Final = 0.05
 """Seconds between writes of the log: lines are written in batches, not one wake-up each."""
@@ -22,26 +22,16 @@ DROPPED: Final = "serve.dropped"
 meanwhile (``serve.dropped-1`` for one line)."""
 
 
-class LogDrops:
-    """How many exchanges found the log buffer full and were never printed."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def add(self) -> None:
-        """Count one more (the server calls this for each exchange it could not queue)."""
-        self.count += 1
-
-
 async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiveChannel[
                         PeerExchange], out: TextIO | LogOutput | None,
-                    drops: LogDrops | None = None, lang: str = LANGS[0],
+                    feed: Feed[Any] | None = None, lang: str = LANGS[0],
                     class_feed: ClassFeed | None = None) -> None:
     """Print each Exchange as one line, in batches at most every LOG_INTERVAL seconds.
 
-    Exchanges that found the buffer full (counted in ``drops``) are reported after the batch
-    they came after, as one DROPPED line. (Every drop is reported: one happens only while
-    the buffer is full, and a full buffer is the next batch, after which the count is read.)
+    Exchanges that found the buffer full (counted in ``feed.missed``, the server's end of
+    ``receive``) are reported after the batch they came after, as one DROPPED line. (Every
+    drop is reported: one happens only while the buffer is full, and a full buffer is the
+    next batch, after which the count is read.)
     If the output goes away (a closed pipe), the log stops and the server goes on. With a
     ``class_feed``, each batch also goes into the class model and ``--log`` (in a worker thread),
     lines get time stamps and session ends; with no ``out`` (the dashboard) nothing is printed.
@@ -52,7 +42,7 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
         async for item in receive:
             lines: list[Item] = [item, *_waiting(receive)]
             if class_feed is not None:
-                count = 0 if drops is None else drops.count
+                count = 0 if feed is None else feed.missed
                 batch = await trio.to_thread.run_sync(class_feed.take, lines, count)
                 for asked in lines:  # the QUITs waiting for their 221 (servelesson.py)
                     if isinstance(asked, FarewellAsk):
@@ -65,8 +55,8 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
             if not writable or output is None:
                 await trio.sleep(LOG_INTERVAL)
                 continue
-            if drops is not None and drops.count > reported:
-                missed, reported = drops.count - reported, drops.count
+            if feed is not None and feed.missed > reported:
+                missed, reported = feed.missed - reported, feed.missed
                 batch += text(DROPPED + ("-1" if missed == 1 else ""), lang, count=missed)
                 batch += "\n"
             # In a worker thread: a terminal that stops reading (Ctrl-S, a paused pager)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .commands import Command
 from .replies import Reply
@@ -115,3 +116,12 @@ class Exchange:
     sent_ahead: bool = False
     verb: Verb | None = None
     stored: str | None = None
+
+
+class SessionEnd(NamedTuple):
+    """A TCP session is over, published by the driver behind its last Exchange: which one,
+    and the engine's state when it ended (DATA: the client left in the middle of a message)."""
+
+    session_id: str
+    peer: str
+    state: State

@@ -12,6 +12,7 @@ from typing import Final
 import trio
 
 from simulator.protocol import Exchange
+from simulator.server.wire import Wire
 
 RECEIVE_SIZE: Final = 16 * 1024
 """Octets read per receive: bounds what one read can add to a session's memory. The one
@@ -25,7 +26,7 @@ QUIET_SECONDS: Final = 0.1
 """...and the draining stops as soon as the client has been silent this long."""
 
 
-async def say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Callable[[Exchange], None],
+async def say_last(stream: Wire, exchange: Exchange, publish: Callable[[Exchange], None],
                    drain: bool) -> None:
     """Send a closing reply (421) and close gracefully, within FAREWELL_SECONDS."""
     publish(exchange)
@@ -35,15 +36,14 @@ async def say_last(stream: trio.abc.Stream, exchange: Exchange, publish: Callabl
             await linger(stream, FAREWELL_SECONDS)
 
 
-async def linger(stream: trio.abc.Stream, seconds: float) -> None:
+async def linger(stream: Wire, seconds: float) -> None:
     """Half-close, then read and drop what the client still sends until it is quiet.
 
     Closing a TCP socket with unread input sends a reset, which can destroy the reply the
     client has not read yet; draining first makes the close an orderly FIN.
     """
     with trio.move_on_after(seconds):
-        if isinstance(stream, trio.abc.HalfCloseableStream):
-            await stream.send_eof()
+        await stream.send_eof()
         while True:
             with trio.move_on_after(QUIET_SECONDS) as quiet:
                 data = await stream.receive_some(RECEIVE_SIZE)

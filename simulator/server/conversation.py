@@ -43,9 +43,10 @@ from simulator.server.closing import (
 from simulator.server.deadlines import NO_LIMITS, Deadline, Stopping, Timeouts
 from simulator.server.feeds import Publish
 from simulator.server.notices import notice
+from simulator.server.segments import Segments, replies_of
 from simulator.server.store import MemoryFull, Store
-from simulator.server.tcp import SocketConnection
 from simulator.server.tls import HandshakeFailed, UpgradableStream, start_tls
+from simulator.server.wire import Wire
 
 _STORAGE_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
 
@@ -68,7 +69,7 @@ def _local_time(second: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(second).astimezone()
 
 
-async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish: Publish,
+async def drive(stream: UpgradableStream, session: Session, store: Store, publish: Publish,
                 *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
                 drain: bool = False, implicit_tls: bool = False,
                 watch_ahead: float = 0.0, farewell: Farewell | None = None) -> None:
@@ -88,7 +89,7 @@ async def drive(stream: trio.abc.Stream, session: Session, store: Store, publish
     try:
         try:
             if implicit_tls:
-                await start_tls(stream, session)
+                await talk.start_tls()
             await talk.converse()
         except trio.Cancelled:
             if session.state is State.CLOSED:
@@ -122,12 +123,15 @@ class _Talk:
     """One conversation's loop and what it needs (one object, not eight arguments each)."""
 
     __slots__ = ("carried", "deadline", "drain", "farewell", "publish", "session", "stopping",
-                 "store", "stream", "watch")
+                 "store", "stream", "watch", "wire")
 
-    def __init__(self, stream: trio.abc.Stream, session: Session, store: Store,
+    def __init__(self, stream: UpgradableStream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,
                  drain: bool) -> None:
         self.stream = stream
+        self.wire = stream.wire
+        """Where replies are written and input read: ``stream.wire``, which changes with
+        STARTTLS (see :meth:`start_tls`)."""
         self.session = session
         self.store = store
         self.publish = publish
@@ -180,10 +184,10 @@ class _Talk:
         unanswered. None when the conversation is over (the client hung up, or a reply
         closed it). This is the hot path: one receive, one engine call, one send per chunk.
         """
-        stream, session, deadline = self.stream, self.session, self.deadline
+        session, deadline = self.session, self.deadline
         while True:
             data, self.carried = (self.carried if self.carried is not None
-                                  else await stream.receive_some(RECEIVE_SIZE)), None
+                                  else await self.wire.receive_some(RECEIVE_SIZE)), None
             if not data:
                 return None  # the client hung up: whatever it was sending is dropped
             exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
@@ -196,8 +200,12 @@ class _Talk:
             for exchange in exchanges:
                 if exchange.message is not None:
                     return exchanges
-            segments, last = (_replies(exchanges, self.publish) if self.farewell is None
+            segments, last = (replies_of(exchanges, self.publish) if self.farewell is None
                               else await self.answer(exchanges))
+            if len(segments) == 1 and last is None and self.carried is None and (
+                    segments[0][0] == 0 and segments[0][1]):  # the usual: one reply, no delay
+                await self.wire.send_then_receive(segments[0][1])  # see send()
+                continue
             waited = sum(delay for delay, _ in segments)
             if waited:  # the server's own waiting (a rule's, the error slowdown's) is not
                 waiting.deadline += waited  # the client's silence
@@ -210,7 +218,7 @@ class _Talk:
         some came (or the client hung up): the client did not wait for the reply. What came
         is kept in ``carried``, to be read next."""
         with trio.move_on_after(self.watch):
-            self.carried = bytes(await self.stream.receive_some(RECEIVE_SIZE))
+            self.carried = bytes(await self.wire.receive_some(RECEIVE_SIZE))
         return self.carried is not None
 
     async def mark_ahead(self, exchanges: list[Exchange], data: bytes) -> list[Exchange]:
@@ -222,16 +230,16 @@ class _Talk:
                 if exchange is not last or more else exchange for exchange in exchanges]
 
     async def answer(self, exchanges: list[Exchange]) -> tuple[Segments, Exchange | None]:
-        """:func:`_replies`, a 221 to QUIT at the end changed by ``farewell`` once all before
+        """:func:`replies_of`, a 221 to QUIT at the end changed by ``farewell`` once all before
         it is published; shielded (the engine has closed: a cancelled QUIT gets no reply)."""
         if self.farewell is None or not exchanges or exchanges[-1].reply.key != QUIT or any(
                 exchange.then is not Then.CONTINUE for exchange in exchanges[:-1]):
-            return _replies(exchanges, self.publish)
+            return replies_of(exchanges, self.publish)
         *head, quit_ = exchanges
-        segments, _ = _replies(head, self.publish)
+        segments, _ = replies_of(head, self.publish)
         with trio.CancelScope(shield=True, deadline=trio.current_time() + ASK_SECONDS):
             quit_ = await self.farewell(quit_)
-        tail, last = _replies([quit_], self.publish)
+        tail, last = replies_of([quit_], self.publish)
         return segments + tail, last
 
     async def send(self, segments: Segments, *, receive_next: bool = False) -> None:
@@ -242,7 +250,7 @@ class _Talk:
             if delay:
                 await trio.sleep(delay)
             if wire:
-                await _write(self.stream, wire, receive_next and self.carried is None)
+                await _write(self.wire, wire, receive_next and self.carried is None)
 
     async def deliver(self, exchanges: list[Exchange]) -> bool:
         """Store each message of ``exchanges``, then send all their replies; False when over.
@@ -263,12 +271,12 @@ class _Talk:
                 answered = await self.keep_all(exchanges)
         else:  # no checkpoint while storing: nothing a shutdown could interrupt
             answered = await self.keep_all(exchanges)
-        segments, last = (_replies(answered, self.publish) if self.farewell is None
+        segments, last = (replies_of(answered, self.publish) if self.farewell is None
                           else await self.answer(answered))
         guard = self.stopping.replying(self.deadline.idle)
         try:
             with guard:
-                await _write(self.stream, b"".join(wire for _, wire in segments),
+                await _write(self.wire, b"".join(wire for _, wire in segments),
                              last is None and self.carried is None)
         finally:
             self.stopping.replied(guard)
@@ -292,13 +300,18 @@ class _Talk:
         scenario's delay is waited for in :meth:`send`.)
         """
         if exchange.then is Then.START_TLS:
-            await start_tls(self.stream, self.session)
+            await self.start_tls()
             return True
         if exchange.then is Then.CLOSE:
             if self.drain and exchange.reply.key not in QUIT_KEYS:
                 await linger(self.stream, LINGER_SECONDS)
             return False
         return True
+
+    async def start_tls(self) -> None:
+        """The TLS handshake on the stream, then a fresh session; talk goes on over TLS."""
+        await start_tls(self.stream, self.session)
+        self.wire = self.stream.wire
 
     async def keep_all(self, exchanges: list[Exchange]) -> list[Exchange]:
         """:meth:`keep` each message of ``exchanges``; the Exchanges up to the first that
@@ -358,43 +371,11 @@ class _Talk:
             await self._kept(report, f"the report on message {message.queue_id}")
 
 
-Segments = list[tuple[float, bytes]]
-"""Replies to write: (seconds to wait first, bytes), in order."""
-
-
-async def _write(stream: trio.abc.Stream, wire: bytes, receive_next: bool) -> None:
+async def _write(stream: Wire, wire: bytes, receive_next: bool) -> None:
     """Send ``wire``. When the loop's next call is a receive, the server's own connections
     skip the yield after the send: the receive waits for the client anyway (one pass of
     trio's run loop per reply instead of two; see SocketConnection.send_then_receive)."""
-    if receive_next and isinstance(stream, SocketConnection | UpgradableStream):
+    if receive_next:
         await stream.send_then_receive(wire)
     else:
         await stream.send_all(wire)
-
-
-def _replies(exchanges: list[Exchange], publish: Publish) -> tuple[Segments, Exchange | None]:
-    """Publish ``exchanges``; their reply bytes, and the Exchange that carries an
-    instruction for the driver (close, start TLS), which ends the batch.
-
-    Replies to pipelined commands (RFC 2920) go out together, in order, in one write; every
-    Exchange is published before any of their bytes is written (the console relies on it).
-    A reply a scenario delays starts a new write, after its delay (the first element of each
-    segment); a silent disconnect (``hang_up``) sends nothing and closes.
-    """
-    if len(exchanges) == 1:  # the common case: one command per chunk
-        [exchange] = exchanges
-        publish(exchange)
-        wire = b"" if exchange.hang_up else exchange.reply.to_bytes()
-        return [(exchange.delay, wire)], (None if exchange.then is Then.CONTINUE
-                                          else exchange)
-    segments: Segments = [(0.0, b"")]
-    for exchange in exchanges:
-        publish(exchange)
-        if exchange.delay:
-            segments.append((exchange.delay, b""))
-        if not exchange.hang_up:
-            delay, wire = segments[-1]
-            segments[-1] = (delay, wire + exchange.reply.to_bytes())
-        if exchange.then is not Then.CONTINUE:
-            return segments, exchange
-    return segments, None

@@ -25,20 +25,23 @@ from typing import Final, NamedTuple
 import trio
 
 from simulator.protocol import Exchange, Policy, Session, State, Then, make_reply
+from simulator.protocol.events import SessionEnd
 from simulator.protocol.memory import Memory
 from simulator.protocol.referee import client_address
 from simulator.server.closing import say_last
 from simulator.server.conversation import drive, local_clock
 from simulator.server.deadlines import NO_LIMITS, Stopping, Timeouts
 from simulator.server.dkimcheck import with_dkim
-from simulator.server.feeds import Publish, ignore, offer, publisher
+from simulator.server.feeds import Feed, Publish, ignore, publisher
 from simulator.server.memstream import stream_pair
 from simulator.server.options import StreamOptions, TcpOptions
 from simulator.server.store import MemoryStore, Store
 from simulator.server.tcp import SocketConnection, accept_connections, open_listeners
 from simulator.server.tls import UpgradableStream
+from simulator.server.wire import AnyStream
 
-__all__ = ["LocalSession", "PeerExchange", "open_local_session", "serve_stream", "serve_tcp"]
+__all__ = ["Listening", "LocalSession", "PeerExchange", "SessionEnd", "Watchers",
+           "open_local_session", "serve_stream", "serve_tcp"]
 
 ONE_STREAM: Final = StreamOptions()
 """serve_stream's options by default: no time limits, no TLS, no memory across sessions."""
@@ -49,7 +52,7 @@ CLASSROOM: Final = TcpOptions()
 async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
                        options: StreamOptions = ONE_STREAM,
                        feed: trio.MemorySendChannel[Exchange] | None = None,
-                       session: Session | None = None) -> None:
+                       session: Session | None = None, drain: bool = False) -> None:
     """Hold one SMTP conversation on ``stream``, then close it.
 
     Accepted messages are delivered to ``store`` before their 250 is sent (in a worker
@@ -58,19 +61,18 @@ async def serve_stream(stream: trio.abc.Stream, *, policy: Policy, store: Store,
     421 4.4.2. Cancelling the caller (server shutdown) sends 421 4.3.2 before the stream is
     closed; a 250 already due still goes out first, within REPLY_SECONDS. Each Exchange is
     offered to ``feed``. ``session`` is the engine to drive (by default a new one, from
-    ``policy`` and ``options``).
+    ``policy`` and ``options``). ``drain``: the stream is a network connection, so before
+    closing after a 421 the client's last input is read, to make the close a FIN rather
+    than a reset that could destroy the 421 (see :func:`~simulator.server.closing.linger`).
     """
     if session is None:
         session = _new_session(policy, options.peer, options.session_id, options.memory,
                                options.tls)
-    drain = isinstance(stream, trio.SocketStream | SocketConnection)
-    if options.tls is not None:
-        stream = UpgradableStream(stream, options.tls)
     stopping = Stopping()
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
-        await drive(stream, session, store, publisher(feed), timeouts=options.timeouts,
-                    stopping=stopping, drain=drain,
+        await drive(UpgradableStream(AnyStream(stream), options.tls), session, store,
+                    publisher(feed), timeouts=options.timeouts, stopping=stopping, drain=drain,
                     implicit_tls=policy.implicit_tls and options.tls is not None)
         nursery.cancel_scope.cancel()
 
@@ -151,41 +153,64 @@ class PeerExchange(NamedTuple):
     student by it)."""
 
 
+Farewell = Callable[[str, Exchange], Awaitable[Exchange]]
+"""Given a session's id and its 221 to QUIT, the 221 to send (drive's ``farewell``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Watchers:
+    """Who watches serve_tcp's sessions (the log, the dashboard, the grader)."""
+
+    feed: Feed[PeerExchange | SessionEnd] | None = None
+    """Each Exchange tagged with its session, then the session's :class:`SessionEnd`, in
+    order. Lossy: an item that finds no room is dropped and counted in ``feed.missed`` (a
+    slow watcher never slows a client)."""
+    farewell: Farewell | None = None
+    """May change a session's 221 to QUIT (``serve --lesson`` names the steps done)."""
+
+
+UNWATCHED: Final = Watchers()
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """What serve_tcp bound, as its ``task_status.started`` reports it."""
+
+    port: int
+    """The main port (the one asked for, or the one chosen for port 0)."""
+    tls_port: int | None = None
+    """The implicit-TLS port (``TcpOptions.tls_port``); None without one."""
+
+
 async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASSROOM,
-                    feed: trio.MemorySendChannel[PeerExchange] | None = None,
-                    on_drop: Callable[[], None] | None = None,
-                    on_end: Callable[[str, str, State], None] | None = None,
-                    on_tls_port: Callable[[int], None] | None = None,
-                    stopping: Stopping | None = None,
-                    farewell: Callable[[str, Exchange], Awaitable[Exchange]] | None = None,
-                    task_status: trio.TaskStatus[int] = trio.TASK_STATUS_IGNORED) -> None:
+                    watchers: Watchers = UNWATCHED, stopping: Stopping | None = None,
+                    task_status: trio.TaskStatus[Listening] = trio.TASK_STATUS_IGNORED) -> None:
     """Accept SMTP clients where ``options`` say until cancelled; one session per connection.
 
-    ``task_status.started`` gets the port bound (useful with port 0); ``on_tls_port``, the
-    implicit-TLS port, before it. trio's listen backlog is kept, so a burst of connects
+    ``task_status.started`` gets the ports bound (:class:`Listening`; useful with port 0),
+    or the nursery's ``start`` raises :class:`ListenError` naming the port that could not be
+    bound, with nothing left bound. trio's listen backlog is kept, so a burst of connects
     waits in the kernel queue instead of being refused. When cancelled (Ctrl-C, SIGTERM),
     every open session gets 421 4.3.2 before its socket closes; ``stopping`` (made here when
-    not given) tells the caller how many messages are still being stored. Each Exchange
-    goes to ``feed`` tagged with its session; one that finds no room is dropped (a slow
-    watcher never slows a client) and ``on_drop`` is called, so the watcher can say it
-    missed some. ``on_end(session_id, peer, state)`` is called when a session is over, with
-    the engine's state then (DATA: the client left in the middle of a message).
-    ``farewell(session_id, exchange)`` may change a session's 221 to QUIT (drive's
-    ``farewell``: ``serve --lesson`` names the steps done).
+    not given) tells the caller how many messages are still being stored. ``watchers`` get
+    every Exchange and each session's end (see :class:`Watchers`).
     """
     listeners, implicit = await _listen(options)
     stopping = stopping or Stopping()
-    clients = _Clients(policy, store, options, stopping, feed, on_drop, on_end)
-    clients.farewell = farewell
+    clients = _Clients(policy, store, options, stopping, watchers)
     async with trio.open_nursery() as nursery:
         nursery.start_soon(stopping.stop_when_cancelled)
         for listener in listeners:
             nursery.start_soon(accept_connections, listener, clients.handle, nursery)
         for listener in implicit:
             nursery.start_soon(accept_connections, listener, clients.handle_implicit, nursery)
-        if implicit and on_tls_port is not None:
-            on_tls_port(implicit[0].socket.getsockname()[1])
-        task_status.started(listeners[0].socket.getsockname()[1])
+        task_status.started(Listening(_port(listeners[0]),
+                                      _port(implicit[0]) if implicit else None))
+
+
+def _port(listener: trio.SocketListener) -> int:
+    port: int = listener.socket.getsockname()[1]
+    return port
 
 
 async def _listen(options: TcpOptions) -> tuple[list[trio.SocketListener],
@@ -208,9 +233,7 @@ class _Clients:
     max_per_client."""
 
     def __init__(self, policy: Policy, store: Store, options: TcpOptions, stopping: Stopping,
-                 feed: trio.MemorySendChannel[PeerExchange] | None,
-                 on_drop: Callable[[], None] | None,
-                 on_end: Callable[[str, str, State], None] | None) -> None:
+                 watchers: Watchers) -> None:
         self.policy = policy
         self.store = store
         self.max_clients = options.max_clients
@@ -224,10 +247,8 @@ class _Clients:
         self.watch_ahead = options.watch_ahead
         self.watch = options.watch
         self.counted_as = options.counted_as
-        self.feed = feed
-        self.on_drop = on_drop
-        self.on_end = on_end
-        self.farewell: Callable[[str, Exchange], Awaitable[Exchange]] | None = None
+        self.feed = watchers.feed
+        self.farewell = watchers.farewell
         self.active = 0
         self.connections = 0
 
@@ -239,35 +260,33 @@ class _Clients:
                      implicit: bool = False) -> None:
         self.connections += 1
         session_id = f"S{self.connections}"
-        publish = ignore if self.feed is None else _Tagged(self.feed, self.on_drop, session_id,
-                                                            peer)
         address = (self.counted_as and self.counted_as(peer)) or client_address(peer)
         held = self.per_address.get(address, 0)
         if self.active >= self.max_clients:
-            await self._refuse(connection, publish, "session.too-many-clients")
+            await self._refuse(connection, session_id, peer, "session.too-many-clients")
             return
         if self.max_per_client and held >= self.max_per_client:
-            await self._refuse(connection, publish, "session.too-many-from-client")
+            await self._refuse(connection, session_id, peer, "session.too-many-from-client")
             return
         self.active += 1
         self.per_address[address] = held + 1
         watch_url = None if self.watch is None else self.watch(session_id, peer)
         session = _new_session(self.policy, peer, session_id, self.memory, self.tls, watch_url)
-        if isinstance(publish, _Tagged) and self.policy.auth:
-            publish.session = session  # and who logged in
+        # with AUTH each Exchange also says who had logged in
+        publish = self._publisher(session_id, peer, session if self.policy.auth else None)
         farewell = None if self.farewell is None else partial(self.farewell, session_id)
         try:
-            stream: trio.abc.Stream = connection
-            if self.tls is not None:
-                stream = UpgradableStream(connection, self.tls)
-            await drive(stream, session, self.store, publish, timeouts=self.timeouts,
-                        stopping=self.stopping, drain=True, implicit_tls=implicit,
-                        watch_ahead=self.watch_ahead, farewell=farewell)
+            await drive(UpgradableStream(connection, self.tls), session, self.store, publish,
+                        timeouts=self.timeouts, stopping=self.stopping, drain=True,
+                        implicit_tls=implicit, watch_ahead=self.watch_ahead, farewell=farewell)
         finally:
             self.active -= 1
             self._left(address)
-            if self.on_end is not None:
-                self.on_end(session_id, peer, session.state)
+            if self.feed is not None:
+                self.feed.offer(SessionEnd(session_id, peer, session.state))
+
+    def _publisher(self, session_id: str, peer: str, session: Session | None) -> Publish:
+        return ignore if self.feed is None else _Tagged(self.feed, session_id, peer, session)
 
     def _left(self, address: str) -> None:
         held = self.per_address[address] - 1
@@ -276,14 +295,16 @@ class _Clients:
         else:
             del self.per_address[address]  # the table holds only addresses connected now
 
-    async def _refuse(self, connection: SocketConnection, publish: Publish, key: str) -> None:
+    async def _refuse(self, connection: SocketConnection, session_id: str, peer: str,
+                      key: str) -> None:
         """RFC 5321 §3.1: a server too busy to serve says 421 instead of 220, and closes
         (too many clients in all, or from this client's address, as Postfix's
         smtpd_client_connection_count_limit does)."""
         reply = make_reply(key, host=self.policy.hostname)
         exchange = Exchange(b"", None, reply, State.CONNECTED, State.CLOSED, Then.CLOSE)
         try:
-            await say_last(connection, exchange, publish, drain=True)
+            await say_last(connection, exchange, self._publisher(session_id, peer, None),
+                           drain=True)
         except (trio.BrokenResourceError, trio.ClosedResourceError):
             pass
         finally:
@@ -292,21 +313,19 @@ class _Clients:
 
 class _Tagged:
     """Publishes each Exchange of one TCP session onto the feed, tagged with the session
-    (and, with ``session`` set, with who logged in). One per connection: a slotted object,
+    (and, given its ``session``, with who logged in). One per connection: a slotted object,
     smaller than a closure and its cells."""
 
-    __slots__ = ("feed", "on_drop", "peer", "session", "session_id")
+    __slots__ = ("feed", "peer", "session", "session_id")
 
-    def __init__(self, feed: trio.MemorySendChannel[PeerExchange],
-                 on_drop: Callable[[], None] | None, session_id: str, peer: str) -> None:
+    def __init__(self, feed: Feed[PeerExchange | SessionEnd], session_id: str, peer: str,
+                 session: Session | None) -> None:
         self.feed = feed
-        self.on_drop = on_drop
         self.session_id = session_id
         self.peer = peer
-        self.session: Session | None = None
+        self.session = session
 
     def __call__(self, exchange: Exchange) -> None:
         user = None if self.session is None else self.session.security.user
-        if not offer(self.feed, PeerExchange(self.session_id, self.peer, exchange,
-                                             trio.current_time(), user)) and self.on_drop:
-            self.on_drop()
+        self.feed.offer(PeerExchange(self.session_id, self.peer, exchange, trio.current_time(),
+                                     user))

@@ -1,13 +1,14 @@
 """Where a session's Exchanges go: a function offered each one, never waiting for a watcher.
 
 A watcher that falls behind a bounded channel misses Exchanges instead of stalling the
-session; a watcher that went away is ignored.
+session; a watcher that went away is ignored. A :class:`Feed` counts what it missed, so the
+watcher can say so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import trio
 
@@ -15,6 +16,7 @@ from simulator.protocol import Exchange
 
 Publish = Callable[[Exchange], None]
 T = TypeVar("T")
+Item = TypeVar("Item", contravariant=True)
 
 
 def publisher(feed: trio.MemorySendChannel[Exchange] | None) -> Publish:
@@ -40,3 +42,25 @@ def offer(feed: trio.MemorySendChannel[T], item: T) -> bool:
 def ignore(exchange: Exchange) -> None:
     """A Publish that keeps nothing."""
     del exchange
+
+
+class Feed(Generic[Item]):
+    """A bounded channel to a watcher that never makes the server wait: an item that finds
+    no room is dropped and counted in ``missed`` (read by the watcher, which says it missed
+    some). A watcher that went away is ignored, and nothing is counted any more."""
+
+    __slots__ = ("channel", "missed")
+
+    def __init__(self, channel: trio.MemorySendChannel[Item]) -> None:
+        self.channel = channel
+        self.missed = 0
+        """Items that found the channel full."""
+
+    def offer(self, item: Item) -> None:
+        """Put ``item`` on the channel if there is room now; count it if there is not."""
+        try:
+            self.channel.send_nowait(item)
+        except trio.WouldBlock:
+            self.missed += 1
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            pass

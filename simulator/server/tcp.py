@@ -1,12 +1,12 @@
 """TCP plumbing for ``serve_tcp``: bind, accept, and a lean stream over each accepted socket.
 
-:class:`SocketConnection` is a ``trio.abc.HalfCloseableStream`` over a plain non-blocking
-socket, waiting through ``trio.lowlevel``: ``trio.SocketStream`` over a trio socket does the
-same with several layers of context managers per call, and a classroom server spends most of
-its time in exactly these calls (one receive and one send per SMTP command); profiling under
-``smtp-source`` load showed those layers costing about a third of each session. Errors are
-translated as trio does: a socket failure is ``BrokenResourceError``, a closed socket
-``ClosedResourceError``.
+:class:`SocketConnection` is a ``trio.abc.HalfCloseableStream`` (a :class:`Wire`) over a
+plain non-blocking socket, waiting through ``trio.lowlevel``: ``trio.SocketStream`` over a
+trio socket does the same with several layers of context managers per call, and a classroom
+server spends most of its time in exactly these calls (one receive and one send per SMTP
+command); profiling under ``smtp-source`` load showed those layers costing about a third of
+each session. Errors are translated as trio does: a socket failure is
+``BrokenResourceError``, a closed socket ``ClosedResourceError``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import trio
 
 from simulator.server.closing import RECEIVE_SIZE
 from simulator.server.notices import notice
+from simulator.server.wire import Wire
 
 ACCEPT_PAUSE: Final = 0.1
 """Seconds to wait before accepting again when the process is out of file descriptors."""
@@ -38,7 +39,7 @@ Handler = Callable[["SocketConnection", str], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 
-class SocketConnection(trio.abc.HalfCloseableStream):
+class SocketConnection(Wire):
     """One accepted TCP connection (a non-blocking stdlib socket), as a trio stream.
 
     Each receive waits for readability first (in a request/response protocol the next

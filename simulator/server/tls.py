@@ -32,7 +32,7 @@ import trio
 
 from simulator.files import FileRefused, read_bytes
 from simulator.protocol import Session
-from simulator.server.tcp import SocketConnection
+from simulator.server.wire import Wire
 
 HOME_VARIABLE: Final = "SMTP_SIM_HOME"
 """Overrides the user's data directory (as for the console's settings)."""
@@ -190,22 +190,26 @@ def client_context(*, ca: Path | None = None, verify: bool = True) -> ssl.SSLCon
     return context
 
 
-class UpgradableStream(trio.abc.HalfCloseableStream):
+class UpgradableStream(Wire):
     """A stream that can switch to TLS in the middle of a conversation (STARTTLS).
 
     Before the switch it passes every call to the plain stream; after it, to a
     ``trio.SSLStream`` over that stream. A TLS stream cannot half-close, so ``send_eof``
     then does nothing: a close after a reply still drains the client's input first.
+    Without a certificate (``context`` None) it never switches (:meth:`start_tls` fails).
     """
 
-    def __init__(self, plain: trio.abc.Stream, context: ssl.SSLContext) -> None:
+    def __init__(self, plain: Wire, context: ssl.SSLContext | None) -> None:
         self._plain = plain
         self._stream: trio.abc.Stream = plain
         self._context = context
         self.tls: trio.SSLStream[trio.abc.Stream] | None = None
 
     async def start_tls(self) -> None:
-        """Do the server side of the handshake; HandshakeFailed when it does not complete."""
+        """Do the server side of the handshake; HandshakeFailed when it does not complete
+        (or when the server has no certificate)."""
+        if self._context is None:
+            raise HandshakeFailed("this connection cannot switch to TLS")
         ssl_stream = trio.SSLStream(self._stream, self._context, server_side=True)
         try:
             with trio.fail_after(HANDSHAKE_SECONDS):
@@ -216,8 +220,14 @@ class UpgradableStream(trio.abc.HalfCloseableStream):
             raise HandshakeFailed(_reason(err), failure_key(err)) from err
         self._stream = self.tls = ssl_stream
 
-    async def receive_some(self, max_bytes: int | None = None) -> bytes:
-        return bytes(await self._stream.receive_some(max_bytes))
+    @property
+    def wire(self) -> Wire:
+        """The stream to talk on now: the plain one until the switch (one layer less on
+        every call of the conversation), then this one, over TLS."""
+        return self._plain if self.tls is None else self
+
+    async def receive_some(self, max_bytes: int | None = None) -> bytes | bytearray:
+        return await self._stream.receive_some(max_bytes)
 
     async def send_all(self, data: bytes | bytearray | memoryview) -> None:
         await self._stream.send_all(data)
@@ -225,17 +235,17 @@ class UpgradableStream(trio.abc.HalfCloseableStream):
     async def send_then_receive(self, data: bytes | bytearray | memoryview) -> None:
         """``send_all`` for a caller that receives next (see SocketConnection's): the plain
         connection's own before the switch; after it, TLS's send_all."""
-        if self.tls is None and isinstance(self._plain, SocketConnection):
+        if self.tls is None:
             await self._plain.send_then_receive(data)
         else:
-            await self._stream.send_all(data)
+            await self.tls.send_all(data)
 
     async def wait_send_all_might_not_block(self) -> None:
         await self._stream.wait_send_all_might_not_block()
 
     async def send_eof(self) -> None:
-        if self.tls is None and isinstance(self._stream, trio.abc.HalfCloseableStream):
-            await self._stream.send_eof()
+        if self.tls is None:
+            await self._plain.send_eof()
         else:
             await trio.lowlevel.checkpoint()
 
@@ -281,18 +291,7 @@ def _reason(err: BaseException) -> str:
     return str(cause or err) or "the client closed the connection"
 
 
-async def start_tls(stream: trio.abc.Stream, session: Session) -> None:
+async def start_tls(stream: UpgradableStream, session: Session) -> None:
     """Answer ``Then.START_TLS``: the handshake on ``stream``, then a fresh session."""
-    if not isinstance(stream, UpgradableStream):
-        raise HandshakeFailed("this connection cannot switch to TLS")
     await stream.start_tls()
     session.tls_started()
-
-
-def describe(stream: trio.abc.Stream) -> str | None:
-    """``TLSv1.3, TLS_AES_256_GCM_SHA384`` once ``stream`` is on TLS, else None."""
-    if not isinstance(stream, UpgradableStream) or stream.tls is None:
-        return None
-    cipher = stream.tls.cipher()
-    version = stream.tls.version()
-    return f"{version}, {cipher[0] if cipher else 'unknown cipher'}"

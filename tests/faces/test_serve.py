@@ -130,6 +130,32 @@ def test_tls_port_in_use_names_the_tls_port_not_the_main_one(tmp_path: Path) -> 
         f"smtp-sim serve: cannot listen on 127.0.0.1:{tls_port}: Address already in use"]
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "smtp-sim serve: cannot listen on 127.0.0.1:{port}: "),
+    ("zh", "smtp-sim serve：无法在 127.0.0.1:{port} 上监听："),
+])
+def test_tls_port_in_use_with_a_chosen_main_port_leaves_nothing_bound(
+        tmp_path: Path, lang: str, said: str) -> None:
+    """``serve --port P --tls --tls-port T`` with T taken: the user is told T (in their
+    language), the exit status is 1, nothing was announced, and P is free again."""
+    with socket.socket() as taken, socket.socket() as probe:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        probe.bind(("127.0.0.1", 0))
+        tls_port, port = taken.getsockname()[1], probe.getsockname()[1]
+        probe.close()
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "serve", "--port", str(port), "--tls",
+             "--tls-port", str(tls_port), "--lang", lang], capture_output=True, timeout=GUARD,
+            check=False, env={**os.environ, "SMTP_SIM_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stdout == b""
+    [line] = result.stderr.decode().splitlines()
+    assert line.startswith(said.format(port=tls_port))
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))
+
+
 def test_non_loopback_address_gets_a_warning() -> None:
     # 192.0.2.1 is TEST-NET-1 (RFC 5737): not on this machine, so nothing is actually exposed.
     result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--host", "192.0.2.1",

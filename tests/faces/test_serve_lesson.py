@@ -138,9 +138,9 @@ class FillingDisk(io.StringIO):
 
 def test_the_log_stopping_is_news_once_and_closing_it_never_raises() -> None:
     from simulator.faces.classlog import ClassFeed
-    from simulator.lessons.classmodel.model import SessionEnd
     from simulator.lessons.classmodel.shared import SharedClass
     from simulator.protocol import State
+    from simulator.protocol.events import SessionEnd
 
     class_feed = ClassFeed(SharedClass(), jsonl=FillingDisk(room=1))
     class_feed.take([SessionEnd("S1", "127.0.0.1:1", State.CLOSED)])

@@ -8,8 +8,8 @@ from simulator.lessons.classmodel.model import (
     STUCK_MINUTES,
     ClassModel,
     LessonStep,
-    SessionEnd,
 )
+from simulator.protocol.events import SessionEnd
 from simulator.render.dashboard import (
     Choices,
     fit,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from simulator.lessons.classmodel.messages import ClassMessages
-from simulator.lessons.classmodel.model import ClassModel, SessionEnd
+from simulator.lessons.classmodel.model import ClassModel
+from simulator.protocol.events import SessionEnd
 from simulator.render.dashmail import message_fragments, messages_fragments
 from simulator.render.fragments import to_plain
 from tests.lessons.classmodel.test_model import MESSAGE, feed

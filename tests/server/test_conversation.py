@@ -26,11 +26,18 @@ from simulator.server.conversation import drive
 from simulator.server.deadlines import REPLY_SECONDS
 from simulator.server.feeds import publisher
 from simulator.server.store import MaildirStore, MemoryStore
+from simulator.server.tls import UpgradableStream
+from simulator.server.wire import AnyStream
 from tests.replies_reader import TEXT, TRANSACTION, ReplyReader, start_message, wire
 
 POLICY = Policy()
 GUARD = 15.0
 """Real seconds a worker thread waits at most for the test (a hang guard, not a timing check)."""
+
+
+def upgradable(stream: trio.abc.Stream) -> UpgradableStream:
+    """What drive is given: the stream the driver made, here without a certificate."""
+    return UpgradableStream(AnyStream(stream), None)
 
 
 class GatedStore(MemoryStore):
@@ -276,7 +283,7 @@ async def _watched(chunks: list[bytes], *, read_between: bool) -> list[Exchange]
     reader = ReplyReader(client)
     send, receive = trio.open_memory_channel[Exchange](100)
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(partial(drive, server, Session(POLICY), MemoryStore(),
+        nursery.start_soon(partial(drive, upgradable(server), Session(POLICY), MemoryStore(),
                                    publisher(send), watch_ahead=0.2))
         for chunk in chunks:
             if read_between:
@@ -325,7 +332,7 @@ async def _farewell_run(chunk: bytes, answer: bool) -> tuple[bytes, list[str], l
         return with_progress(exchange, host="h", lesson="hello", done=3, total=3)
 
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(partial(drive, server, Session(POLICY), MemoryStore(),
+        nursery.start_soon(partial(drive, upgradable(server), Session(POLICY), MemoryStore(),
                                    publisher(send_), farewell=farewell))
         await client.send_all(chunk)
         data = b""
@@ -361,7 +368,7 @@ async def test_a_farewell_that_does_not_answer_in_time_leaves_the_plain_221(
 async def test_without_a_farewell_the_221_is_the_plain_one() -> None:
     client, server = trio.testing.memory_stream_pair()
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(partial(drive, server, Session(POLICY), MemoryStore(),
+        nursery.start_soon(partial(drive, upgradable(server), Session(POLICY), MemoryStore(),
                                    publisher(None)))
         reader = ReplyReader(client)
         assert await reader.reply() == wire("session.greeting")

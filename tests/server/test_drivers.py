@@ -9,6 +9,7 @@ import os
 import tracemalloc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,25 @@ async def test_local_exchanges_are_queued_before_their_bytes_arrive() -> None:
         await reader.reply()
         keys = [local.exchanges.receive_nowait().reply.key for _ in range(4)]
         assert keys == ["session.greeting", "session.ehlo", "session.noop", "session.rset"]
+
+
+@pytest.mark.parametrize("drain", [True, False])
+async def test_draining_after_a_421_is_the_callers_word_on_any_stream(
+        drain: bool, autojump_clock: trio.testing.MockClock) -> None:
+    """drain=True (a network connection): after the 421 the server half-closes and still
+    reads what the client sends, so the close is not a reset; without it the stream is
+    closed at once, whatever kind of stream it is."""
+    client, server = trio.testing.memory_stream_pair()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(partial(serve_stream, server, policy=Policy(), store=MemoryStore(),
+                                   options=StreamOptions(Timeouts(idle=1)), drain=drain))
+        said = b""
+        with trio.fail_after(10):
+            while chunk := await client.receive_some():
+                said += chunk
+        assert said.endswith(wire("session.timeout"))
+        if drain:
+            await client.send_all(b"NOOP\r\n")  # taken, not refused
+        else:
+            with pytest.raises(trio.BrokenResourceError):
+                await client.send_all(b"NOOP\r\n")

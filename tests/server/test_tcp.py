@@ -19,11 +19,18 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.faces.servelog import LogDrops, print_log
-from simulator.protocol import Policy, Session
-from simulator.server import PeerExchange, TcpOptions, serve_tcp
+from simulator.faces.servelog import print_log
+from simulator.protocol import Policy, Session, State
+from simulator.server import Feed, PeerExchange, SessionEnd, TcpOptions, Watchers, serve_tcp
 from simulator.server.store import MemoryStore
-from simulator.server.tcp import ACCEPT_PAUSE, SocketConnection, Starved, accept_waiting
+from simulator.server.tcp import (
+    ACCEPT_PAUSE,
+    ListenError,
+    SocketConnection,
+    Starved,
+    accept_waiting,
+)
+from simulator.server.tls import generated_certificate, server_context
 from tests.replies_reader import wire
 from tests.smtp_client import (
     GUARD,
@@ -127,16 +134,45 @@ async def test_raw_socket_bad_input_gets_500s_and_the_session_goes_on() -> None:
         assert await client.command(b"NOOP\r\n") == wire("session.noop")
 
 
-async def test_the_feed_names_peer_and_session() -> None:
+async def test_the_feed_names_peer_and_session_and_then_says_it_ended() -> None:
     async with running_server() as server:
         client = await Client.connect(server.port)
         await client.reply()
         await client.command(b"QUIT\r\n")
         first, second = server.feed.receive_nowait(), server.feed.receive_nowait()
         local_port = client.stream.socket.getsockname()[1]
+        assert isinstance(first, PeerExchange) and isinstance(second, PeerExchange)
         assert (first.session_id, first.peer) == ("S1", f"127.0.0.1:{local_port}")
         assert [first.exchange.reply.key, second.exchange.reply.key] == [
             "session.greeting", "session.quit"]
+        with trio.fail_after(GUARD):
+            end = await server.feed.receive()
+        assert end == SessionEnd("S1", f"127.0.0.1:{local_port}", State.CLOSED)
+
+
+async def test_a_client_gone_in_the_middle_of_a_message_ends_in_data() -> None:
+    """The feed's end of a session says where the client left it (the log says "left
+    during DATA")."""
+    async with running_server() as server:
+        client = await Client.connect(server.port)
+        await client.reply()
+        await client.start_message()
+        await client.aclose()
+        with trio.fail_after(GUARD):
+            while not isinstance(item := await server.feed.receive(), SessionEnd):
+                pass
+        assert (item.session_id, item.state) == ("S1", State.DATA)
+
+
+async def test_a_refused_client_is_published_but_has_no_session_to_end() -> None:
+    async with running_server(max_clients=0) as server:
+        client = await Client.connect(server.port)
+        assert await client.reply() == wire("session.too-many-clients")
+        assert await client.eof()
+        refused = server.feed.receive_nowait()
+        assert isinstance(refused, PeerExchange) and refused.session_id == "S1"
+        with pytest.raises(trio.WouldBlock):
+            server.feed.receive_nowait()
 
 
 async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None:
@@ -150,11 +186,11 @@ async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None
         return f"http://127.0.0.1:8025/s/page-{len(asked)}"
 
     async with trio.open_nursery() as nursery:
-        port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
-                                           options=TcpOptions(port=0, watch=watch)))
+        bound = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                            options=TcpOptions(port=0, watch=watch)))
         greetings = []
         for _ in range(2):
-            client = await Client.connect(port)
+            client = await Client.connect(bound.port)
             greetings.append(await client.reply())
             await client.command(b"QUIT\r\n")
         nursery.cancel_scope.cancel()
@@ -164,13 +200,13 @@ async def test_each_session_is_greeted_with_the_page_watch_made_for_it() -> None
 
 
 async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
-    drops = LogDrops()
-    send, receive = trio.open_memory_channel[PeerExchange](2)  # room for two log lines
+    send, receive = trio.open_memory_channel[PeerExchange | SessionEnd](2)  # two log lines
+    feed = Feed(send)
     async with trio.open_nursery() as nursery:
-        port = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
-                                           options=TcpOptions(port=0), feed=send,
-                                           on_drop=drops.add))
-        client = await Client.connect(port)
+        bound = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                            options=TcpOptions(port=0),
+                                            watchers=Watchers(feed)))
+        client = await Client.connect(bound.port)
         await client.reply()
         for _ in range(5):
             assert await client.command(b"NOOP\r\n") == wire("session.noop")
@@ -178,29 +214,75 @@ async def test_the_log_says_how_many_exchanges_it_had_no_room_for() -> None:
         nursery.cancel_scope.cancel()
     send.close()
     out = io.StringIO()
-    await print_log(receive, out, drops)
+    await print_log(receive, out, feed)
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
     assert lines[0].endswith(" -> (connected)  <- " + wire("session.greeting").decode().strip())
     assert lines[1].endswith(" -> NOOP  <- " + wire("session.noop").decode().strip())
-    assert lines[2] == "... 5 log lines dropped (the terminal could not keep up)"
+    # four NOOPs, the QUIT and the session's end found no room
+    assert lines[2] == "... 6 log lines dropped (the terminal could not keep up)"
 
 
 async def test_the_log_reports_drops_once_and_says_line_for_one() -> None:
-    drops = LogDrops()
     send, receive = trio.open_memory_channel[PeerExchange](math.inf)
+    feed = Feed(send)
     greeting = Session(Policy()).greeting()
     out = io.StringIO()
     async with trio.open_nursery() as nursery:
-        nursery.start_soon(print_log, receive, out, drops)
+        nursery.start_soon(print_log, receive, out, feed)
         async with send:
-            drops.add()
+            feed.missed += 1
             await send.send(PeerExchange("S1", "127.0.0.1:1", greeting))
             await trio.testing.wait_all_tasks_blocked()
             await send.send(PeerExchange("S2", "127.0.0.1:2", greeting))
     lines = out.getvalue().splitlines()
     assert [line.split()[0] for line in lines] == ["S1", "...", "S2"]
     assert lines[1] == "... 1 log line dropped (the terminal could not keep up)"
+
+
+async def test_started_reports_the_port_bound_and_no_tls_port_without_one() -> None:
+    async with trio.open_nursery() as nursery:
+        bound = await nursery.start(partial(serve_tcp, policy=Policy(), store=MemoryStore(),
+                                            options=TcpOptions(port=0)))
+        client = await Client.connect(bound.port)
+        assert await client.reply() == wire("session.greeting")
+        await client.aclose()
+        nursery.cancel_scope.cancel()
+    assert bound.tls_port is None
+
+
+def _taken() -> socket.socket:
+    """A loopback port some other program listens on."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("which", ["main", "tls"])
+async def test_a_port_taken_is_named_and_nothing_is_left_bound(which: str,
+                                                               tmp_path: Path) -> None:
+    """The main port or the implicit-TLS port in use: start() raises the ListenError naming
+    that port, before any client could connect, and the other port is free again."""
+    context = server_context(generated_certificate("127.0.0.1", tmp_path))
+    with _taken() as taken:
+        busy, free = taken.getsockname()[1], _free_port()
+        ports = (busy, free) if which == "main" else (free, busy)
+        async with trio.open_nursery() as nursery:
+            with pytest.raises(ListenError) as raised:
+                await nursery.start(partial(
+                    serve_tcp, policy=Policy(tls=True), store=MemoryStore(),
+                    options=TcpOptions(port=ports[0], tls=context, tls_port=ports[1])))
+    assert (raised.value.host, raised.value.port) == ("127.0.0.1", busy)
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", free))  # nothing of the server is left on the other port
 
 
 async def test_over_max_clients_gets_421_at_connect() -> None:

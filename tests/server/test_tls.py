@@ -197,12 +197,14 @@ async def test_idle_timeout_inside_the_auth_dialogue(certificate: Path,
 async def test_the_upgradable_stream_keeps_trios_stream_contract(certificate: Path) -> None:
     """Before the switch it is the plain stream, half-closing included."""
     from simulator.server.tls import UpgradableStream
+    from simulator.server.wire import AnyStream
 
     context = server_context(generated_certificate(HOST, certificate))
 
     async def pair() -> tuple[UpgradableStream, UpgradableStream]:
         left, right = trio.testing.memory_stream_pair()
-        return UpgradableStream(left, context), UpgradableStream(right, context)
+        return (UpgradableStream(AnyStream(left), context),
+                UpgradableStream(AnyStream(right), context))
 
     await trio.testing.check_half_closeable_stream(pair, None)
 

@@ -19,7 +19,15 @@ import trio
 from simulator.protocol import Policy
 from simulator.protocol.auth import Account
 from simulator.render.logline import format_exchange
-from simulator.server import PeerExchange, TcpOptions, serve_tcp
+from simulator.server import (
+    Feed,
+    Listening,
+    PeerExchange,
+    SessionEnd,
+    TcpOptions,
+    Watchers,
+    serve_tcp,
+)
 from simulator.server.store import MemoryStore
 from simulator.server.tls import generated_certificate, server_context
 from tests.smtp_client import GUARD, read_line
@@ -35,7 +43,7 @@ class TlsServer:
     tls_port: int
     ca: Path
     store: MemoryStore
-    feed: trio.MemoryReceiveChannel[PeerExchange]
+    feed: trio.MemoryReceiveChannel[PeerExchange | SessionEnd]
 
     def log(self) -> str:
         lines = []
@@ -44,7 +52,8 @@ class TlsServer:
                 item = self.feed.receive_nowait()
             except trio.WouldBlock:
                 return "\n".join(lines)
-            lines.append(format_exchange(item.session_id, item.peer, item.exchange))
+            if isinstance(item, PeerExchange):  # not the session's end
+                lines.append(format_exchange(item.session_id, item.peer, item.exchange))
 
 
 @asynccontextmanager
@@ -52,15 +61,15 @@ async def tls_server(tmp_path: Path, **policy: object) -> AsyncIterator[TlsServe
     files = generated_certificate(HOST, tmp_path)
     assert files.ca is not None
     store = MemoryStore()
-    send, receive = trio.open_memory_channel[PeerExchange](math.inf)
-    implicit: list[int] = []
+    send, receive = trio.open_memory_channel[PeerExchange | SessionEnd](math.inf)
     settings = {"tls": True, "auth": True, "accounts": ACCOUNTS, **policy}
     async with trio.open_nursery() as nursery:
         serve = partial(serve_tcp, policy=Policy(**settings),  # type: ignore[arg-type]
-                        store=store, feed=send, on_tls_port=implicit.append,
+                        store=store, watchers=Watchers(Feed(send)),
                         options=TcpOptions(port=0, tls=server_context(files), tls_port=0))
-        port = await nursery.start(serve)
-        yield TlsServer(port, implicit[0], files.ca, store, receive)
+        bound: Listening = await nursery.start(serve)
+        assert bound.tls_port is not None
+        yield TlsServer(bound.port, bound.tls_port, files.ca, store, receive)
         nursery.cancel_scope.cancel()
 
 
@@ -266,7 +275,8 @@ async def replies_until(server: TlsServer, key: str) -> list[str]:
     with trio.fail_after(GUARD):
         while key not in keys:
             item = await server.feed.receive()
-            keys.append(item.exchange.reply.key)
+            if isinstance(item, PeerExchange):  # not the session's end
+                keys.append(item.exchange.reply.key)
     return keys
 
 

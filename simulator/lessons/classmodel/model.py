@@ -19,12 +19,12 @@ import dataclasses
 from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple, Protocol
+from typing import Final, Protocol
 
 from simulator.protocol import Exchange, State
 from simulator.protocol.commands import Hello
 from simulator.protocol.credentials import masked
-from simulator.protocol.events import Then
+from simulator.protocol.events import SessionEnd, Then
 from simulator.protocol.farewell import QUIT_KEYS
 
 from .messages import ClassMessages
@@ -75,14 +75,6 @@ class ServerWarning(Protocol):
 
     @property
     def fields(self) -> Mapping[str, object]: ...
-
-
-class SessionEnd(NamedTuple):
-    """A session is over: which one, and the engine's state when it ended."""
-
-    session_id: str
-    peer: str
-    state: State
 
 
 def is_mistake(exchange: Exchange) -> bool:

@@ -189,7 +189,8 @@ async def test_filter_by_address_and_errors_only() -> None:
 async def test_keys_for_messages_sort_and_mistakes_by_step() -> None:
     """m lists the messages, Enter opens one, r shows it raw, Esc goes back; o cycles the
     table's order; n narrows the common mistakes to one lesson step."""
-    from simulator.lessons.classmodel.model import LessonStep, SessionEnd
+    from simulator.lessons.classmodel.model import LessonStep
+    from simulator.protocol.events import SessionEnd
     from tests.lessons.classmodel.test_model import MESSAGE, feed
 
     shared = SharedClass()

@@ -22,10 +22,10 @@ from simulator.server.store import MemoryStore
 @pytest.fixture
 async def smtp_sim_port(nursery: trio.Nursery) -> AsyncIterator[int]:
     """A classmate's ``smtp-sim serve`` on a free loopback port."""
-    port = await nursery.start(lambda task_status: serve_tcp(
+    bound = await nursery.start(lambda task_status: serve_tcp(
         policy=Policy(hostname="classmate.example"), store=MemoryStore(),
         options=TcpOptions(port=0), task_status=task_status))
-    yield port
+    yield bound.port
 
 
 @pytest.fixture

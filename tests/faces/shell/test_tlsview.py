@@ -96,10 +96,10 @@ async def test_the_start_lists_the_accounts(home: Path) -> None:
 async def tls_port(home: Path, nursery: trio.Nursery) -> AsyncIterator[int]:
     """A classmate's ``smtp-sim serve --tls --auth``: its CA is not in the system store."""
     security = secured(home, tls=True, auth=True)
-    port = await nursery.start(lambda task_status: serve_tcp(
+    bound = await nursery.start(lambda task_status: serve_tcp(
         policy=security.policy, store=MemoryStore(),
         options=TcpOptions(port=0, tls=security.context), task_status=task_status))
-    yield port
+    yield bound.port
 
 
 async def connect(port: int, *, verify: bool) -> tuple[ConsoleContext, io.StringIO]:

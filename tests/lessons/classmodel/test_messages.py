@@ -10,8 +10,9 @@ import pytest
 
 from simulator.lessons.classmodel import messages as messages_module
 from simulator.lessons.classmodel.messages import HUNG_UP, ClassMessages, MessageRecord, subject_of
-from simulator.lessons.classmodel.model import ClassModel, SessionEnd
+from simulator.lessons.classmodel.model import ClassModel
 from simulator.protocol import Policy, Session, State
+from simulator.protocol.events import SessionEnd
 from simulator.render.lessonlog import message_record
 from tests.lessons.classmodel.test_model import MESSAGE, feed
 

@@ -10,9 +10,10 @@ import tracemalloc
 import pytest
 
 from simulator.lessons.classmodel import model as model_module
-from simulator.lessons.classmodel.model import KEPT_TEXT, ClassModel, SessionEnd
+from simulator.lessons.classmodel.model import KEPT_TEXT, ClassModel
 from simulator.protocol import Exchange, Policy, Session, State
 from simulator.protocol.auth import Account
+from simulator.protocol.events import SessionEnd
 from simulator.render.dashboard import Choices, table_fragments, transcript_fragments
 from simulator.render.lessonlog import end_line, exchange_record, summary_text
 from simulator.render.logline import format_exchange
