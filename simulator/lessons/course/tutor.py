@@ -62,6 +62,8 @@ class Progress:
     """The last ``:answer`` (see :mod:`.quiz`); None once a reply came after it."""
     faced: tuple[str, ...] = ()
     """Goals whose ``despite`` failure the learner has met (they may count from now on)."""
+    host: str = ""
+    """The server of the session: the name its last greeting gave, lower case."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -112,7 +114,8 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
         for goal in lesson.goals:  # a new session: per-session counters start again
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
-    context = Context(scenario_named(lesson.setup.scenario), dict(seen))
+    host = exchange.reply.fact("host").lower() if is_greeting(exchange) else progress.host
+    context = Context(scenario_named(lesson.setup.scenario), dict(seen), host)
     ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen,
                             progress.faced)
     faced = progress.faced + tuple(
@@ -127,7 +130,8 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
                    counted=tuple(counted), seen=tuple(seen.items()),
-                   last_key=exchange.reply.key, near=near, answered=None, faced=faced)
+                   last_key=exchange.reply.key, near=near, answered=None, faced=faced,
+                   host=host)
 
 
 def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
