@@ -28,8 +28,8 @@ CLASSES: Final = ("local", "foreign", "known", "a-label", "u-label", *RULE_CLASS
 """Every class a check may name: ``local`` (one of the scenario's domains or the server's
 name), ``foreign`` (any other), ``known`` (local, and no rule refuses it as unknown),
 ``a-label`` (a domain with an internationalized label in its ASCII form, ``xn--``...),
-``u-label`` (a domain with an internationalized label in its Unicode form, 例子.中国); the
-local part plays no part in these two (it has no A-label: RFC 6531 §3.3)."""
+``u-label`` (a domain with an internationalized label in its Unicode form, bücher.example);
+the local part plays no part in these two (it has no A-label: RFC 6531 §3.3)."""
 ACE_PREFIX: Final = "xn--"
 """RFC 5890 §2.3.2.1: an A-label is the ASCII-compatible encoding of a U-label, starting
 with this prefix; a domain written so is plain ASCII and needs no SMTPUTF8."""
