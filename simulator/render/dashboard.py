@@ -29,11 +29,15 @@ ORDER: Final = (0, 1, 2, 11, 3, 4, 5, 6, 7, 8, 9, 10)
 """The columns left to right (the lesson's steps after the name)."""
 STEPS: Final = 11
 """The steps column: shown only when serve runs a lesson."""
-DROP_ORDER: Final = (1, 10, 9, 4, 8, 6, 3, 11, 2)
+DROP_ORDER: Final = (1, 10, 9, 4, 8, 6, 3)
 """On a narrow screen, the columns left out first: the client's address (the name says
-who it is), AUTH, TLS, commands, idle, messages, state, steps, HELO. The id, errors and
-last reply always stay."""
+who it is), AUTH, TLS, commands, idle, messages, state. Then the last reply narrows and
+goes, then the name narrows: the id, the name (who it is), the steps (how far) and the
+errors always stay."""
 MIN_REPLY: Final = 20
+NARROW_REPLY: Final = 8
+"""Below MIN_REPLY the last reply takes what is left, down to this (``250 sen…``)."""
+MIN_NAME: Final = 6
 WIDE_REPLY: Final = 40
 """Past this width of the last reply, the name column takes the rest (up to MAX_NAME)."""
 NAME: Final = 2
@@ -141,11 +145,25 @@ def _layout(width: int, lesson: bool = False) -> tuple[tuple[int, ...], tuple[in
         if column in shown:
             shown.remove(column)
     fixed = sum(WIDTHS[i] + 1 for i in shown)
+    if fixed + MIN_REPLY > width:
+        return _narrowest(shown, width)
     # A wide screen gives the name room first: a HELO name is longer than a reply's title.
     wider = min(max(width - fixed - WIDE_REPLY, 0), MAX_NAME - WIDTHS[NAME]) if NAME in shown else 0
     widths = tuple(WIDTHS[i] + (wider if i == NAME else 0) if WIDTHS[i]
                    else max(width - fixed - wider, MIN_REPLY) for i in shown)
     return tuple(shown), widths
+
+
+def _narrowest(shown: list[int], width: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """No room for MIN_REPLY: the last reply takes what is left, or goes below NARROW_REPLY;
+    then the name narrows (to MIN_NAME), never the id, steps or errors."""
+    room = width - sum(WIDTHS[i] + 1 for i in shown)
+    if room >= NARROW_REPLY:
+        return tuple(shown), tuple(WIDTHS[i] or room for i in shown)
+    kept = [i for i in shown if WIDTHS[i]]
+    over = sum(WIDTHS[i] + 1 for i in kept) - 1 - width
+    return tuple(kept), tuple(max(WIDTHS[i] - max(over, 0), MIN_NAME) if i == NAME
+                              else WIDTHS[i] for i in kept)
 
 
 def _row(cells: Sequence[str], shown: Sequence[int], widths: Sequence[int]) -> str:

@@ -191,11 +191,9 @@ class _Talk:
             if not data:
                 return None  # the client hung up: whatever it was sending is dropped
             exchanges = session.receive_data(data if isinstance(data, bytes) else bytes(data))
-            if self.watch and exchanges:
+            if exchanges and (self.watch or len(exchanges) > 1  # pipelined (RFC 2920)
+                              or not data.endswith(exchanges[-1].line)):
                 exchanges = await self.mark_ahead(exchanges, bytes(data))
-            elif len(exchanges) > 1:  # pipelined (RFC 2920): all but the last came unanswered
-                exchanges = [dataclasses.replace(e, sent_ahead=True) for e in exchanges[:-1]
-                             ] + exchanges[-1:]
             deadline.renew(waiting, session, exchanges)
             for exchange in exchanges:
                 if exchange.message is not None:
@@ -223,9 +221,10 @@ class _Talk:
 
     async def mark_ahead(self, exchanges: list[Exchange], data: bytes) -> list[Exchange]:
         """``exchanges`` with ``sent_ahead`` on each whose reply the client did not wait
-        for: a line after it came in the same read, or more input came while watching."""
+        for: a line (or message text after DATA) came behind it in the same read, or more
+        input came while watching (``watch``: grade)."""
         last = exchanges[-1]
-        more = not data.endswith(last.line) or await self.ahead()
+        more = not data.endswith(last.line) or (self.watch > 0 and await self.ahead())
         return [dataclasses.replace(exchange, sent_ahead=True)
                 if exchange is not last or more else exchange for exchange in exchanges]
 

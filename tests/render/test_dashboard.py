@@ -3,6 +3,8 @@ in words, narrow screens, cut cells; and the spotlight's goal panel."""
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.lessons.classmodel.model import (
     SORTS,
     STUCK_MINUTES,
@@ -134,6 +136,25 @@ def test_on_a_narrow_screen_the_address_goes_before_the_name() -> None:
         assert "bob.example" in row(lines, "S2"), width
     assert "127.0.0.1:1" in row(table(model, 200), "S2")
     assert table(model, 60)[0].split()[:3] == ["id", "student", "steps"]
+
+
+@pytest.mark.parametrize("width", [30, 36, 40, 45, 50, 55, 60])
+def test_the_narrowest_layout_keeps_the_students_name_steps_and_errors(width: int) -> None:
+    """At 60 columns and below the name went before the last reply (at 45 the reply had 32
+    columns and no name showed): the teacher needs who it is, how far, how many errors."""
+    lines = table(lesson_class(), width)
+    assert all(len(line) <= width for line in lines)
+    assert lines[0].split()[:4] == ["id", "student", "steps", "errs"], width
+    assert row(lines, "S2").split()[1].startswith("bob"), width
+
+
+@pytest.mark.parametrize("width", [30, 40, 50, 60])
+def test_without_a_lesson_the_narrowest_layout_keeps_the_name_and_errors(width: int) -> None:
+    model = ClassModel()
+    feed(model, "S1", b"EHLO bob.example\r\n", b"NOOP x y\r\n")
+    lines = table(model, width)
+    assert lines[0].split()[:3] == ["id", "HELO", "errs"], width
+    assert row(lines, "S1").split()[1].startswith("bob"), width
 
 
 def test_a_cell_cut_to_fit_ends_with_an_ellipsis() -> None:

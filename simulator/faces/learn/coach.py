@@ -139,6 +139,7 @@ class Coach:
         progress = self.tutor.progress
         goal = current_goal(self.lesson, progress)
         if (goal is None or goal.check.message is None or progress.ticked
+                or progress.near is not None  # its one sentence said why already
                 or not any(exchange.message is not None for exchange in exchanges)):
             return
         index = self.lesson.goals.index(goal) + 1

@@ -1,8 +1,9 @@
 """``learn list`` and ``:lessons``: the course grouped under its sequences' titles.
 
 Each sequence is a heading with its count of lessons done, its one-line summary, then its
-lessons: ✓ done, ▸ current, number, id, title. Every line fits :data:`WIDTH` columns (a title
-or summary too long for it is cut with …, counted in display columns so Chinese fits too).
+lessons: ✓ done, ▸ current, number, id, title. On a terminal every line fits its width (a
+title or summary too long for it is cut with …, counted in display columns so Chinese fits
+too); piped, nothing bounds a line, so nothing is cut (the terminal or the pager wraps).
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from simulator.lessons.ui import text
 from simulator.render.wrap import Fragments, char_width, text_width
 
 WIDTH: Final = 60
-"""The listing's width in columns (a 60-column terminal shows it unwrapped)."""
+"""The narrowest terminal width the listing is cut to (a 60-column terminal shows it
+unwrapped)."""
 ID_COLUMN: Final = 20
 """At most this many columns for the id (a longer one pushes its title along)."""
 DONE = "class:code.2xx"
 CURRENT = "class:title"
 
 
-def fit(line: str, width: int) -> str:
-    """``line`` cut to ``width`` display columns, ending in … when cut."""
-    if text_width(line) <= width:
+def fit(line: str, width: int | None) -> str:
+    """``line`` cut to ``width`` display columns, ending in … when cut (None: as it is)."""
+    if width is None or text_width(line) <= width:
         return line
     out, used = "", 0
     for char in line:
@@ -53,8 +55,9 @@ def groups(course: Course) -> list[tuple[CourseSequence | None, tuple[Lesson, ..
 
 
 def list_fragments(course: Course, done: Iterable[str], current: str | None, lang: str,
-                   width: int = WIDTH) -> Fragments:
-    """Every lesson the course offers, grouped under its sequences."""
+                   width: int | None = None) -> Fragments:
+    """Every lesson the course offers, grouped under its sequences; each line cut to
+    ``width`` columns (a terminal's), or whole (None: piped, or a printer that wraps)."""
     done_set = set(done)
     lessons = course.available
     finished = sum(1 for lesson in lessons if lesson.id in done_set)

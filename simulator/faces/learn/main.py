@@ -26,7 +26,6 @@ from simulator.protocol.escape import show_text
 from simulator.render.terminal import reader_gone, wants_color
 
 from . import panel
-from .listing import WIDTH
 from .output import Printer, printer, terminal_width
 from .progress import SHIPPED, CourseProgress, ProgressStore, resume_point
 
@@ -87,10 +86,9 @@ def _load(store: ProgressStore, lang: str) -> CourseProgress:
 def _list(course: Course, saved: CourseProgress, show: Printer, lang: str) -> int:
     """``learn list``: the lessons by sequence, with what is done and where to go on."""
     current = resume_point(course, saved)
-    width = terminal_width() if sys.stdout.isatty() else WIDTH  # 60 when not a terminal
     try:
         show(panel.list_fragments(course, saved.done, current.id if current else None, lang,
-                                  max(width, 40)))
+                                  _list_width()))
         show([("class:dim", say("list-start", lang) + "\n")])
     except BrokenPipeError:  # ``learn list | head``
         return reader_gone()
@@ -107,8 +105,14 @@ def _resume(course: Course, done: Collection[str], show: Printer, lang: str) -> 
                                      title=left[0].text(lang).title) + "\n")])
         return True
     show([("class:title", text("course.all-done", lang) + "\n")])
-    show(panel.list_fragments(course, done, None, lang))
+    show(panel.list_fragments(course, done, None, lang, _list_width()))
     return False
+
+
+def _list_width() -> int | None:
+    """The terminal's width for ``learn list`` (at least 40 columns); None when piped: no
+    terminal bounds the lines, so none is cut."""
+    return max(terminal_width(), 40) if sys.stdout.isatty() else None
 
 
 def _not_found(course: Course, target: str | None, lang: str) -> None:

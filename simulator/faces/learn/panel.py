@@ -73,8 +73,9 @@ def tick_fragments(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
     text = lesson.text(lang)
     index = {goal.id: number for number, goal in enumerate(lesson.goals, 1)}
     out: Fragments = []
+    undone = "undone-text-ahead" if progress.text_ahead else "undone"
     for goal_id in progress.undone:
-        out.append((UNDONE, say("undone", lang, index=index[goal_id],
+        out.append((UNDONE, say(undone, lang, index=index[goal_id],
                                 goal=text.steps[goal_id].goal) + "\n"))
     for goal_id in progress.ticked:
         out.append((DONE, say("tick", lang, index=index[goal_id],

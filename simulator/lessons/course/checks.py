@@ -43,6 +43,9 @@ class Context:
 
     scenario: Scenario = STRICT
     seen: Mapping[str, Seen] = field(default_factory=dict)
+    host: str = ""
+    """The server this session talks to: the name its greeting gave (RFC 5321 §4.2), lower
+    case; a lab host when ``:connect HOST`` opened the session."""
 
 
 EMPTY: Final = Context()
@@ -86,6 +89,7 @@ def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) ->
         ("key", not check.keys or reply.key in check.keys),
         ("code", check.code is None or reply.code == check.code),
         ("enhanced", check.enhanced is None or reply.enhanced == check.enhanced),
+        ("host", check.host is None or context.host == check.host.lower()),
         ("verb", check.verb is None or verb_of(exchange) == check.verb),
         ("same", check.same is None or _same(check.same, exchange, context)),
         ("address", check.address is None
@@ -95,7 +99,9 @@ def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) ->
         ("state", check.state_after is None or exchange.state_after is check.state_after),
         ("lines", check.min_lines is None or len(reply.lines) >= check.min_lines),
         ("closes", check.closes is None or (exchange.then is Then.CLOSE) is check.closes),
-        ("pipelined", check.pipelined is None or exchange.sent_ahead is check.pipelined),
+        ("pipelined", check.pipelined is not True or exchange.sent_ahead),
+        # RFC 2920 §3.1: DATA (like EHLO, QUIT, NOOP...) ends a group; what follows waits
+        ("waited", check.pipelined is not False or not exchange.sent_ahead),
         ("message", check.message is None or (
             exchange.message is not None
             and message_matches(check.message, exchange.message, context))),

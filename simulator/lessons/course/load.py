@@ -49,7 +49,7 @@ TEXT_FIELDS: Final = ("title", "intro", "summary")
 MIN_HINTS: Final = 3
 MAX_LESSON_FILE: Final = 256 * 1024
 
-_CHECK_STR: Final = ("enhanced", "verb", "parameter", "same")
+_CHECK_STR: Final = ("enhanced", "verb", "parameter", "same", "host")
 _CHECK_INT: Final = ("code", "min_lines")
 _MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "sender_domain",
                        "body_type", "header_text")

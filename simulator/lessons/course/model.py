@@ -120,7 +120,11 @@ class Check:
     closes: bool | None = None
     pipelined: bool | None = None
     """True: the client sent its next line before this reply came, without waiting for it
-    (RFC 2920: pipelining, the server's driver sees it as more input in the same read)."""
+    (RFC 2920: pipelining, the server's driver sees it as more input in the same read).
+    False: the client waited for this reply before sending more (a 354 before the text)."""
+    host: str | None = None
+    """The server that answered is this host (case-insensitive): the name its greeting gave,
+    as ``:connect HOST`` plays a lab host."""
     address: AddressRef | None = None
     """The address the command named (MAIL's sender, RCPT's recipient) is of this kind."""
     same: str | None = None

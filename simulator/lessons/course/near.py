@@ -22,8 +22,9 @@ class NearMiss:
     """Why the last reply did not count for ``goal``.
 
     ``reason`` is the failed condition: ``key``, ``code``, ``enhanced``, ``verb``, ``same``,
-    ``address``, ``parameter``, ``state``, ``lines``, ``closes``, or ``after`` (it would have
-    counted, but step ``expected`` is not met yet). ``got`` is what the learner's command
+    ``address``, ``parameter``, ``state``, ``lines``, ``closes``, ``pipelined``, ``waited``
+    (sent with more behind it), ``host`` (another server answered), or ``after`` (it would
+    have counted, but step ``expected`` is not met yet). ``got`` is what the learner's command
     held (its verb or address), ``expected`` what would count.
     """
 
@@ -62,18 +63,21 @@ def near_miss(lesson: Lesson, met: Sequence[str], exchange: Exchange,
                             if other not in met), None)
             if waiting is None:
                 return None  # a failure it comes ``despite`` not met yet: no giveaway
-            return _note(goal, "after", exchange, expected=waiting)
+            return _note(goal, "after", exchange, context, expected=waiting)
     if not unmet or not is_near(unmet[0].check, exchange):
         return None
     goal = unmet[0]
     reason = first_failure(goal.check, exchange, context)
     if reason is None or reason == "message":
         return None  # a message that met no step: the face says so in its own words
-    return _note(goal, reason, exchange, expected=_expected(goal.check, reason, context))
+    return _note(goal, reason, exchange, context,
+                 expected=_expected(goal.check, reason, context))
 
 
-def _note(goal: Goal, reason: str, exchange: Exchange, *, expected: str) -> NearMiss:
-    got = address_of(exchange) if reason == "address" else verb_of(exchange)
+def _note(goal: Goal, reason: str, exchange: Exchange, context: Context, *,
+          expected: str) -> NearMiss:
+    got = (address_of(exchange) if reason == "address" else context.host if reason == "host"
+           else verb_of(exchange))
     return NearMiss(goal.id, reason, exchange.reply.code, exchange.reply.key, got or "",
                     expected)
 
@@ -95,5 +99,6 @@ def _expected(check: Check, reason: str, context: Context) -> str:
         "enhanced": check.enhanced or "",
         "verb": check.verb or "",
         "parameter": check.parameter or "",
+        "host": check.host or "",
     }
     return expected.get(reason, "")

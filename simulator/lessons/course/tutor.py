@@ -62,6 +62,12 @@ class Progress:
     """The last ``:answer`` (see :mod:`.quiz`); None once a reply came after it."""
     faced: tuple[str, ...] = ()
     """Goals whose ``despite`` failure the learner has met (they may count from now on)."""
+    host: str = ""
+    """The server of the session: the name its last greeting gave, lower case."""
+    text_ahead: bool = False
+    """The last transaction's 354 came after its text had been sent (RFC 2920 §3.1: DATA
+    ends a group): its message completes none of its steps (kept until the next reply after
+    the message, so a face can say why its steps were undone)."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -107,12 +113,16 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     """The progress after the server sent ``exchange``."""
     met, open_, counts = list(progress.met), set(progress.open), dict(progress.counts)
     seen = dict(progress.seen)
-    undone = _undo_thrown_away(exchange, met, open_, seen)
+    undone = _undo_thrown_away(exchange, met, open_, seen, progress.text_ahead)
+    text_ahead = (exchange.reply.key == "data.start" and exchange.sent_ahead) or (
+        progress.text_ahead
+        and (exchange.state_after is State.DATA or exchange.message is not None))
     if is_greeting(exchange):
         for goal in lesson.goals:  # a new session: per-session counters start again
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
-    context = Context(scenario_named(lesson.setup.scenario), dict(seen))
+    host = exchange.reply.fact("host").lower() if is_greeting(exchange) else progress.host
+    context = Context(scenario_named(lesson.setup.scenario), dict(seen), host)
     ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen,
                             progress.faced)
     faced = progress.faced + tuple(
@@ -127,17 +137,19 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
     return replace(progress, met=tuple(met), open=frozenset(open_), counts=tuple(counts.items()),
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
                    counted=tuple(counted), seen=tuple(seen.items()),
-                   last_key=exchange.reply.key, near=near, answered=None, faced=faced)
+                   last_key=exchange.reply.key, near=near, answered=None, faced=faced,
+                   host=host, text_ahead=text_ahead)
 
 
 def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],
-                      seen: dict[str, Seen]) -> list[str]:
+                      seen: dict[str, Seen], text_ahead: bool) -> list[str]:
     """A delivered message keeps its transaction's goals; a transaction thrown away (RSET,
-    a new greeting...) undoes them: ``met``, ``open_`` and ``seen`` change in place."""
+    a new greeting...), or delivered with its text sent before the 354 (``text_ahead``),
+    undoes them: ``met``, ``open_`` and ``seen`` change in place."""
     undone: list[str] = []
-    if exchange.message is not None:
+    if exchange.message is not None and not text_ahead:
         open_.clear()  # the transaction delivered: its goals stay met
-    elif _throws_away_transaction(exchange):
+    elif exchange.message is not None or _throws_away_transaction(exchange):
         undone = [goal_id for goal_id in met if goal_id in open_]
         met[:] = [goal_id for goal_id in met if goal_id not in open_]
         for goal_id in undone:

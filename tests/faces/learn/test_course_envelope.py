@@ -93,7 +93,8 @@ def test_pipelining_the_replies_come_back_in_order_and_the_message_reaches_two()
     out = screen("pipelining", lesson("pipelining").solution.lines, lang="zh")
     order = ["250 2.1.0 Sender <carol@example.org> OK", "250 2.1.5 Recipient <alice@example.com>",
              "550 5.1.1 <nobody@example.com>", "250 2.1.5 Recipient <bob@example.com>",
-             "354 End data", "✓ 第 1 步完成", "250 2.0.0 OK", "✓ 第 2 步完成"]
+             "354 End data", "✓ 第 1 步完成", "✓ 第 2 步完成",  # DATA ended the group
+             "250 2.0.0 OK", "✓ 第 3 步完成"]
     places = [out.index(text) for text in order]
     assert places == sorted(places)
 

@@ -38,12 +38,36 @@ def test_learn_list_groups_the_lessons_under_their_sequences(
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_the_shipped_list_fits_60_columns(capsys: pytest.CaptureFixture[str],
-                                          lang: str) -> None:
-    lines = listed(capsys, "--lang", lang)
+def test_on_a_60_column_terminal_the_shipped_list_fits(lang: str) -> None:
+    from simulator.faces.learn.panel import list_fragments
+    from simulator.render.fragments import to_plain
+
+    course = load_course(default_course_root())
+    lines = to_plain(list_fragments(course, [], None, lang, 60)).splitlines()
     assert max(text_width(line) for line in lines) <= 60
     titles = {"en": ("Basics (0/6)", "Refusals (0/"), "zh": ("基础（0/6）", "拒绝（0/")}[lang]
     assert lines[2] == titles[0] and any(line.startswith(titles[1]) for line in lines)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_piped_list_cuts_nothing(capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    """Piped (``learn list | less``, into a file) no terminal bounds the lines: six English
+    titles were cut with … at 60 columns."""
+    shown = "\n".join(listed(capsys, "--lang", lang))
+    assert "…" not in shown
+    for lesson in load_course(default_course_root()).available:
+        assert f"  {lesson.id}  " in shown and lesson.text(lang).title in shown
+
+
+def test_with_every_lesson_done_a_piped_list_cuts_nothing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    store = ProgressStore()
+    store.load()
+    for lesson in load_course(default_course_root()).available:
+        store.mark_done(lesson.id, 0, None)
+    assert main(["learn", "--no-color"]) == 0
+    shown = capsys.readouterr().out
+    assert "…" not in shown and "Submission ports: 25, 587 and 465" in shown
 
 
 def test_learn_says_where_it_resumes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
