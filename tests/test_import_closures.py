@@ -50,6 +50,23 @@ def test_serve_imports_no_explanations_console_or_prompt_toolkit(tmp_path: Path)
     assert "trio" in modules  # the probe does see what serve needs
 
 
+HEAVY_UNNEEDED: Final = ("email", "cryptography", "asyncio", "http", "xml", "sqlite3")
+"""Standard or third-party packages a plain server start does not need (``ssl`` and ``json``
+come with trio itself; a DSN's date is written by protocol/trace.py, not email.utils). A
+lesson or a scenario (faces/servelesson.py) may bring them."""
+
+
+def test_serve_imports_no_email_or_other_heavy_packages(tmp_path: Path) -> None:
+    modules = imported(tmp_path, started("serve", ["serve", "--auth"]))
+    assert not [name for name in modules if name.partition(".")[0] in HEAVY_UNNEEDED]
+
+
+def test_console_imports_no_email(tmp_path: Path) -> None:
+    modules = imported(tmp_path, started("console", []))
+    assert "prompt_toolkit" in modules
+    assert not [name for name in modules if name.partition(".")[0] == "email"]
+
+
 def test_explain_imports_no_trio(tmp_path: Path) -> None:
     modules = imported(tmp_path, "import contextlib, io\nfrom simulator.cli import command as cli\n"
                                  "with contextlib.redirect_stdout(io.StringIO()):\n"
