@@ -67,6 +67,35 @@ def test_console_imports_no_email(tmp_path: Path) -> None:
     assert not [name for name in modules if name.partition(".")[0] == "email"]
 
 
+COMPILES_SEEN: Final = """import json, re, sys
+compiled_by = set()
+_compile = re._compile
+def _recording(pattern, flags):
+    frame = sys._getframe(1)
+    while frame.f_globals.get("__name__") in ("re", "functools"):
+        frame = frame.f_back
+    compiled_by.add(frame.f_globals.get("__name__"))
+    return _compile(pattern, flags)
+re._compile = _recording
+"""
+
+
+def test_serve_and_console_starts_compile_no_pattern_of_their_own(tmp_path: Path) -> None:
+    """Patterns are compiled on first use: a start compiles only the libraries' own."""
+    for face, argv in (("serve", ["serve"]), ("console", []), ("run", ["run"])):
+        code = (f"{COMPILES_SEEN}{started(face, argv)}\n"
+                "print(json.dumps(sorted(name for name in compiled_by if name)))\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60, check=True, env={"SMTP_SIM_HOME": str(tmp_path),
+                                                           "PATH": "/usr/bin:/bin"})
+        modules = json.loads(done.stdout.splitlines()[-1])
+        assert "argparse" in modules, face  # the probe does see compiles
+        # the console and run still compile lessons.entries' and scenario_check's patterns
+        own = "simulator" if face == "serve" else ("simulator.protocol", "simulator.render",
+                                                     "simulator.client", "simulator.faces")
+        assert not [name for name in modules if name.startswith(own)], (face, modules)
+
+
 def test_explain_imports_no_trio(tmp_path: Path) -> None:
     modules = imported(tmp_path, "import contextlib, io\nfrom simulator.cli import command as cli\n"
                                  "with contextlib.redirect_stdout(io.StringIO()):\n"
