@@ -4,8 +4,8 @@ are cheap to import, so ``smtp-sim serve`` loads no explanation, no console and 
 prompt_toolkit, and ``smtp-sim explain`` no trio.
 
 serve does read sentences at start (``listening on ...``): the UI and classroom readers
-(``lessons.ui``, ``lessons.classroom`` with ``load`` and ``templates``) are the only lesson
-modules it may import; they read their TOML on first use, not on import.
+(``lessons.ui``, ``lessons.classroom`` with ``load``, its ``datacache`` and ``templates``) are
+the only lesson modules it may import; they read their TOML on first use, not on import.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Final
 
 SENTENCE_READERS: Final = frozenset({
-    "simulator.lessons", "simulator.lessons.load", "simulator.lessons.templates",
+    "simulator.lessons", "simulator.lessons.load", "simulator.lessons.datacache",
+    "simulator.lessons.templates",
     "simulator.lessons.ui", "simulator.lessons.classroom"})
 
 
