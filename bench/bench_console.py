@@ -28,6 +28,7 @@ from typing import Final
 
 import pexpect
 import trio
+from bench_server import as_installed
 
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
@@ -65,6 +66,7 @@ PROMPT: Final = "smtp-sim to first prompt"
 def startup(runs: int) -> dict[str, float]:
     """Median seconds of each start, the three taking turns ``runs`` times."""
     times: dict[str, list[float]] = {"python -c pass": [], FLOOR: [], PROMPT: []}
+    as_installed()
     with tempfile.TemporaryDirectory() as home:
         time_to_prompt(home)  # warm the file cache once
         for _ in range(runs):

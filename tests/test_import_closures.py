@@ -4,10 +4,10 @@ are cheap to import, so ``smtp-sim serve`` loads no explanation, no console and 
 prompt_toolkit, and ``smtp-sim explain`` no trio.
 
 serve does read sentences at start (``listening on ...``): the UI and classroom readers
-(``lessons.ui``, ``lessons.classroom`` with ``load`` and ``templates``) are the only lesson
-modules it may import; they read their TOML on first use, not on import. Beside them, the
-class model its log feeds (``lessons.classmodel``: data structures over the engine's
-Exchanges, no lesson data; its students' tutors only with ``--lesson``).
+(``lessons.ui``, ``lessons.classroom`` with ``load``, its ``datacache`` and ``templates``) are
+the only lesson modules it may import; they read their TOML on first use, not on import.
+Beside them, the class model its log feeds (``lessons.classmodel``: data structures over the
+engine's Exchanges, no lesson data; its students' tutors only with ``--lesson``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Final
 
 SENTENCE_READERS: Final = frozenset({
-    "simulator.lessons", "simulator.lessons.load", "simulator.lessons.templates",
+    "simulator.lessons", "simulator.lessons.load", "simulator.lessons.datacache",
+    "simulator.lessons.templates",
     "simulator.lessons.ui", "simulator.lessons.classroom"})
 CLASS_MODEL: Final = frozenset({
     "simulator.lessons.classmodel", "simulator.lessons.classmodel.model",
@@ -53,6 +54,52 @@ def test_serve_imports_no_explanations_console_or_prompt_toolkit(tmp_path: Path)
     assert {name for name in modules if name.startswith("simulator.client")} <= {
         "simulator.client", "simulator.client.home"}
     assert "trio" in modules  # the probe does see what serve needs
+
+
+HEAVY_UNNEEDED: Final = ("email", "cryptography", "asyncio", "http", "xml", "sqlite3")
+"""Standard or third-party packages a plain server start does not need (``ssl`` and ``json``
+come with trio itself; a DSN's date is written by protocol/trace.py, not email.utils). A
+lesson or a scenario (faces/servelesson.py) may bring them."""
+
+
+def test_serve_imports_no_email_or_other_heavy_packages(tmp_path: Path) -> None:
+    modules = imported(tmp_path, started("serve", ["serve", "--auth"]))
+    assert not [name for name in modules if name.partition(".")[0] in HEAVY_UNNEEDED]
+
+
+def test_console_imports_no_email(tmp_path: Path) -> None:
+    modules = imported(tmp_path, started("console", []))
+    assert "prompt_toolkit" in modules
+    assert not [name for name in modules if name.partition(".")[0] == "email"]
+
+
+COMPILES_SEEN: Final = """import json, re, sys
+compiled_by = set()
+_compile = re._compile
+def _recording(pattern, flags):
+    frame = sys._getframe(1)
+    while frame.f_globals.get("__name__") in ("re", "functools"):
+        frame = frame.f_back
+    compiled_by.add(frame.f_globals.get("__name__"))
+    return _compile(pattern, flags)
+re._compile = _recording
+"""
+
+
+def test_serve_and_console_starts_compile_no_pattern_of_their_own(tmp_path: Path) -> None:
+    """Patterns are compiled on first use: a start compiles only the libraries' own."""
+    for face, argv in (("serve", ["serve"]), ("console", []), ("run", ["run"])):
+        code = (f"{COMPILES_SEEN}{started(face, argv)}\n"
+                "print(json.dumps(sorted(name for name in compiled_by if name)))\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60, check=True, env={"SMTP_SIM_HOME": str(tmp_path),
+                                                           "PATH": "/usr/bin:/bin"})
+        modules = json.loads(done.stdout.splitlines()[-1])
+        assert "argparse" in modules, face  # the probe does see compiles
+        # the console and run still compile lessons.entries' and scenario_check's patterns
+        own = "simulator" if face == "serve" else ("simulator.protocol", "simulator.render",
+                                                     "simulator.client", "simulator.faces")
+        assert not [name for name in modules if name.startswith(own)], (face, modules)
 
 
 def test_explain_imports_no_trio(tmp_path: Path) -> None:

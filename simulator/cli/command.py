@@ -16,6 +16,7 @@ its English ``help=`` because argparse lists only subcommands that have one.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from ..options.records import (
 )
 from ..render.helptext import HelpFormatter, Parser, speak
 from . import args as records_from
+from .startup import collector_paused
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -343,18 +345,20 @@ class Command:
 
     options: Callable[[argparse.Namespace], Any]
     face: Callable[[Any], int]
+    module: str
+    """The face's module, which ``main`` imports before the face runs."""
 
 
 COMMANDS: Final[Mapping[str, Command]] = MappingProxyType({
-    "serve": Command(records_from.serve_options, _serve),
-    "demo": Command(records_from.demo_options, _demo),
-    "explain": Command(records_from.explain_options, _explain),
-    "lessons": Command(records_from.lessons_options, _lessons),
-    "learn": Command(records_from.learn_options, _learn),
-    "run": Command(records_from.run_options, _run),
-    "repl": Command(records_from.console_options, _console),
-    "grade": Command(records_from.grade_options, _grade),
-    "report": Command(records_from.report_options, _report),
+    "serve": Command(records_from.serve_options, _serve, "simulator.faces.serve"),
+    "demo": Command(records_from.demo_options, _demo, "simulator.faces.demo"),
+    "explain": Command(records_from.explain_options, _explain, "simulator.faces.explain"),
+    "lessons": Command(records_from.lessons_options, _lessons, "simulator.faces.lessons_check"),
+    "learn": Command(records_from.learn_options, _learn, "simulator.faces.learn"),
+    "run": Command(records_from.run_options, _run, "simulator.faces.run"),
+    "repl": Command(records_from.console_options, _console, "simulator.faces.console"),
+    "grade": Command(records_from.grade_options, _grade, "simulator.faces.grade"),
+    "report": Command(records_from.report_options, _report, "simulator.faces.report"),
 })
 """Each subcommand by name; ``smtp-sim`` alone is ``repl``."""
 
@@ -376,8 +380,10 @@ def parse_options(argv: Sequence[str], *, piped: bool = False) -> object:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser(help_lang(argv)).parse_args(argv)
-    command, options = _chosen(args, piped=not sys.stdin.isatty())
+    with collector_paused():  # the face's modules too, imported here
+        args = build_parser(help_lang(argv)).parse_args(argv)
+        command, options = _chosen(args, piped=not sys.stdin.isatty())
+        importlib.import_module(command.module)
     try:
         return command.face(options)
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Final
@@ -19,8 +20,16 @@ from simulator.protocol.state import State
 MAX_REPLY_BUFFER: Final = 64 * 1024
 """A line this long without LF is not SMTP: cut it so a bad server cannot fill memory."""
 
-_LINE: Final = re.compile(rb"([2-5][0-9][0-9])([ -]|$)(.*)", re.DOTALL)
-_ENHANCED: Final = re.compile(r"([245]\.[0-9]{1,3}\.[0-9]{1,3})(?: |$)")
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _line() -> re.Pattern[bytes]:
+    return re.compile(rb"([2-5][0-9][0-9])([ -]|$)(.*)", re.DOTALL)
+
+
+@functools.cache
+def _enhanced() -> re.Pattern[str]:
+    return re.compile(r"([245]\.[0-9]{1,3}\.[0-9]{1,3})(?: |$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class WireReply:
 
 def _split_line(line: bytes) -> tuple[int, bool, str] | None:
     """(code, is_last, text) of one reply line without its line ending, or None."""
-    match = _LINE.fullmatch(line)
+    match = _line().fullmatch(line)
     if match is None:
         return None
     text = match.group(3).decode("utf-8", errors="replace")
@@ -51,7 +60,7 @@ def _split_line(line: bytes) -> tuple[int, bool, str] | None:
 
 def _strip_enhanced(code: int, texts: list[str]) -> tuple[str | None, tuple[str, ...]]:
     """RFC 2034 §4: an enhanced code whose class matches the reply's first digit."""
-    match = _ENHANCED.match(texts[0]) if texts else None
+    match = _enhanced().match(texts[0]) if texts else None
     if match is None or match.group(1)[0] != str(code)[0]:
         return None, tuple(texts)
     enhanced = match.group(1)
@@ -130,7 +139,9 @@ class ReplyParser:
         return reply
 
 
-_PATH: Final = re.compile(r"<([^>]*)>")
+@functools.cache
+def _path() -> re.Pattern[str]:
+    return re.compile(r"<([^>]*)>")
 
 
 @dataclass(slots=True)
@@ -199,7 +210,7 @@ class ClientView:
         elif verb == b"RSET" and ok:
             self._reset(State.GREETED if self.helo else State.CONNECTED)
         elif verb == b"MAIL" and ok:
-            found = _PATH.search(line.decode("utf-8", "replace"))
+            found = _path().search(line.decode("utf-8", "replace"))
             self.sender = found.group(1) if found else ""
             self.state = State.MAIL
         elif verb == b"RCPT" and code in (250, 251):

@@ -20,6 +20,8 @@ from typing import Any, Final
 import simulator
 from simulator.files import FileRefused, parse_toml, read_text
 
+from .datacache import parse_shipped
+
 LANGS: Final = ("en", "zh")
 """The languages every text exists in: English and simplified Chinese (zh-CN). The one list:
 the CLI, the console's settings, the linter and the tests import it, so a third language is
@@ -91,7 +93,10 @@ class Library:
         if not path.is_file():
             return _EMPTY
         try:
-            return parse_toml(read_data(path, MAX_DATA_FILE), name)
+            text = read_data(path, MAX_DATA_FILE)
+            if isinstance(path, Path):  # on disk: parsed once per version (datacache.py)
+                return parse_shipped(path, text)
+            return parse_toml(text, name)
         except (tomllib.TOMLDecodeError, FileRefused) as err:
             raise LessonDataError(f"{name}: {err}") from err
 

@@ -23,6 +23,7 @@ learner's own console shows their own lines as typed (``own=True``): they typed 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Final
 
@@ -41,8 +42,19 @@ MECHANISMS_SHOWN: Final = frozenset({
     "SCRAM-SHA-256-PLUS"})
 """SASL mechanism names (IANA's registry) a screen shows after AUTH; any other word there
 is masked, since a client that left out the mechanism put its credential in its place."""
-_AUTH_LINE: Final = re.compile(rb"[ \t]*(auth)(?:([^A-Za-z0-9_\-])|$)", re.IGNORECASE)
-_WORD: Final = re.compile(rb"([^\s]+)(\s*)")
+
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _auth_line() -> re.Pattern[bytes]:
+    return re.compile(rb"[ \t]*(auth)(?:([^A-Za-z0-9_\-])|$)", re.IGNORECASE)
+
+
+@functools.cache
+def _word() -> re.Pattern[bytes]:
+    return re.compile(rb"([^\s]+)(\s*)")
+
+
 _QUOTING: Final = frozenset({"syntax.unknown-command", "syntax.text-outside-data"})
 """Replies that quote the first word of the client's line (as ``verb``)."""
 
@@ -50,7 +62,7 @@ _QUOTING: Final = frozenset({"syntax.unknown-command", "syntax.text-outside-data
 def is_auth_line(line: bytes) -> bool:
     """True for ``AUTH PLAIN ...``, ``auth\\tplain\\t...``, ``AUTH``: the verb AUTH, however
     it is separated from what follows."""
-    return _AUTH_LINE.match(line) is not None
+    return _auth_line().match(line) is not None
 
 
 def _ending(line: bytes) -> bytes:
@@ -63,12 +75,12 @@ def shown_line(line: bytes, *, secret: bool, own: bool = False) -> bytes:
     if own or not secret:
         return line
     end = _ending(line)
-    match = _AUTH_LINE.match(line)
+    match = _auth_line().match(line)
     if match is None:
         return MASK + end
     kept = line[:match.end(1)]
     body = line[match.end(1):len(line) - len(end)]
-    words: list[tuple[bytes, bytes]] = _WORD.findall(body.lstrip())
+    words: list[tuple[bytes, bytes]] = _word().findall(body.lstrip())
     if not words:
         return line
     gap = body[:len(body) - len(body.lstrip())]
@@ -111,7 +123,7 @@ class CredentialLines:
             if line.strip() == b"*":  # RFC 4954 §4: a cancel (501), none of the lines asked
                 self._pending = pending  # for: the credential may still be typed after it
             return True
-        if _AUTH_LINE.match(line) is not None:  # is_auth_line, without a call per line
+        if _auth_line().match(line) is not None:  # is_auth_line, one call fewer per line
             self._pending = _answers_expected(line)
             return True
         return pending > 0 and not _is_command(line)
@@ -162,8 +174,11 @@ def masked(exchange: Exchange, *, own: bool = False) -> Exchange:
     return dataclasses.replace(exchange, line=line, command=None, reply=reply)
 
 
-PAGE_TOKEN: Final = re.compile(r"(/s/)[A-Za-z0-9_-]+")
-"""The token in a student's page address (``serve --web``): whoever reads it can open the page."""
+@functools.cache
+def _page_token() -> re.Pattern[str]:
+    """The token in a student's page address (``serve --web``): whoever reads it can open
+    the page."""
+    return re.compile(r"(/s/)[A-Za-z0-9_-]+")
 
 
 def shown_reply(reply: Reply) -> Reply:
@@ -172,5 +187,5 @@ def shown_reply(reply: Reply) -> Reply:
     lets one student open another's page."""
     if reply.key != "session.greeting-watch":
         return reply
-    return dataclasses.replace(reply, lines=tuple(PAGE_TOKEN.sub(r"\g<1>" + MASK_TEXT, line)
+    return dataclasses.replace(reply, lines=tuple(_page_token().sub(r"\g<1>" + MASK_TEXT, line)
                                                   for line in reply.lines))

@@ -18,12 +18,12 @@ the learner sees it arrive (``:mailbox``) and reads it with ``smtp-sim explain F
 from __future__ import annotations
 
 import datetime
-import email.utils
 
 from .escape import quote
 from .events import Envelope, ReceivedMessage
 from .later import Later, LaterFailure
 from .replies import Reply, make_reply
+from .trace import date_header
 
 
 def later_report(message: ReceivedMessage, later: Later, *, hostname: str,
@@ -37,7 +37,7 @@ def later_report(message: ReceivedMessage, later: Later, *, hostname: str,
     if not failed or not envelope.sender:
         return None
     boundary = f"{message.queue_id}.report/{hostname}"
-    date = email.utils.format_datetime(moment)
+    date = date_header(moment.replace(microsecond=0))  # RFC 5322 §3.3, as trace.py's
     parts = [_notice(later, hostname, failed), _status(hostname, date, failed),
              _headers(message.content)]
     body = "".join(f"--{boundary}\r\n{part}\r\n" for part in parts) + f"--{boundary}--\r\n"

@@ -12,6 +12,7 @@ Rules (RFC 5321 §2.3.8, §4.1.1.4, §4.5.3.1.4-6):
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final, NamedTuple
@@ -23,7 +24,10 @@ MAX_AUTH_LINE: Final = 12288
 RAW_KEEP: Final = MAX_COMMAND_LINE
 """How many octets of an over-long line are kept to show the learner what was sent."""
 
-_CR_OR_LF: Final = re.compile(b"[\r\n]")
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _cr_or_lf() -> re.Pattern[bytes]:
+    return re.compile(b"[\r\n]")
 
 
 class Ending(enum.Enum):
@@ -122,7 +126,7 @@ class Framer:
         buf = self._buffer
         if self._discarding:
             return self._finish_discard()
-        found = _CR_OR_LF.search(buf)
+        found = _cr_or_lf().search(buf)
         if found is None:
             if len(buf) >= limit:  # cannot fit in the limit whatever comes
                 self._discarding = len(buf)
@@ -150,7 +154,7 @@ class Framer:
         followed by anything else), so the replies do not depend on how bytes are split.
         """
         buf = self._buffer
-        found = _CR_OR_LF.search(buf)
+        found = _cr_or_lf().search(buf)
         if found is None or (buf[found.start()] == 0x0D and found.start() + 1 == len(buf)):
             keep = 1 if found is not None else 0  # a CR at the end may start a CRLF
             self._discarding += len(buf) - keep

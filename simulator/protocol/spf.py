@@ -9,6 +9,7 @@ text, with the limits of §4.6.4 (10 lookups, 10 MX hosts, 2 void lookups).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -23,8 +24,17 @@ MAX_LOOKUPS: Final = 10
 MAX_VOID: Final = 2
 """RFC 7208 §4.6.4: lookups answered with no record, before permerror."""
 MAX_DEPTH: Final = 10
-_MACRO: Final = re.compile(r"%\{([slodiphcrtv])([0-9]*)(r?)([-.+,/_=]*)\}|%%|%_|%-", re.I)
-_CIDR: Final = re.compile(r"^(.*?)(?:/([0-9]+))?(?://([0-9]+))?$")
+
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _macro() -> re.Pattern[str]:
+    return re.compile(r"%\{([slodiphcrtv])([0-9]*)(r?)([-.+,/_=]*)\}|%%|%_|%-", re.I)
+
+
+@functools.cache
+def _cidr() -> re.Pattern[str]:
+    return re.compile(r"^(.*?)(?:/([0-9]+))?(?://([0-9]+))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +138,7 @@ def _matches(walk: _Walk, mechanism: str, domain: str, depth: int) -> bool:
     if kind not in ("include", "a", "mx", "ptr", "exists"):
         raise _PermError(f"unknown mechanism {kind}")
     walk.count()
-    spec, cidr4, cidr6 = _CIDR.match(rest).groups() if rest else ("", None, None)  # type: ignore[union-attr]
+    spec, cidr4, cidr6 = _cidr().match(rest).groups() if rest else ("", None, None)  # type: ignore[union-attr]
     target = _expand(walk, spec, domain) if colon and spec else domain
     if kind == "include":
         return _include(walk, target, depth)
@@ -205,9 +215,9 @@ def _expand(walk: _Walk, spec: str, domain: str) -> str:
             parts = parts[-int(digits):] if int(digits) else parts
         return ".".join(parts)
 
-    if "%" in _MACRO.sub("", spec):
+    if "%" in _macro().sub("", spec):
         raise _PermError("bad macro")
-    return normal_name(_MACRO.sub(one, spec))
+    return normal_name(_macro().sub(one, spec))
 
 
 def _macro_value(walk: _Walk, letter: str, domain: str) -> str:

@@ -7,6 +7,7 @@ SPF, DKIM and DMARC ask it through :meth:`Zone.lookup`; nothing here does I/O.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -21,7 +22,12 @@ MAX_TXT: Final = 4096
 MAX_RECORDS: Final = 100
 """Records of one type at one name."""
 MAX_NAMES: Final = 10_000
-_LABEL: Final = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
+
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _label() -> re.Pattern[str]:
+    return re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
 
 
 def normal_name(name: str) -> str:
@@ -34,7 +40,7 @@ def name_problem(name: str) -> str | None:
     name = normal_name(name)
     if not name or len(name) > 253:
         return "name-length"
-    if not all(_LABEL.fullmatch(label) for label in name.split(".")):
+    if not all(_label().fullmatch(label) for label in name.split(".")):
         return "name-label"
     return None
 

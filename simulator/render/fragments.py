@@ -8,6 +8,7 @@ Headings and labels come from the lesson data, so both languages render alike.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -227,13 +228,16 @@ def wrap(fragments: Iterable[Fragment], width: int, *, hang: int | None = None) 
     return wrap_fragments(fragments, width, hang=hang)
 
 
-_MD_SPECIAL: Final = re.compile(r"([\\`*_<>\[\]#|])")
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _md_special() -> re.Pattern[str]:
+    return re.compile(r"([\\`*_<>\[\]#|])")
 
 
 def md_escape(text: str) -> str:
     """Text made literal for Markdown: ``<CRLF>`` and ``MAIL FROM:<a@b>`` must not turn into
     HTML tags or links, nor ``*`` into emphasis (CommonMark backslash escapes)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _md_special().sub(r"\\\1", text)
 
 
 def _md_section(level: str, heading: str, text: str) -> list[str]:

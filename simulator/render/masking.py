@@ -11,6 +11,7 @@ the client side: the lines in order and the reply code before each.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -26,8 +27,12 @@ from simulator.protocol.credentials import (
 )
 from simulator.protocol.framing import RAW_KEEP
 
-_ENGINE_LINE: Final = re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+")
-"""A write cut where the engine ends a command line: CRLF, a bare LF, a bare CR."""
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _engine_line() -> re.Pattern[bytes]:
+    """A write cut where the engine ends a command line: CRLF, a bare LF, a bare CR."""
+    return re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+")
 _END_OF_DATA: Final = b".\r\n"
 _CHALLENGE: Final = 334
 _GO_AHEAD: Final = 354
@@ -72,7 +77,7 @@ class StepMasker:
         """Each line of a write masked by its Exchange's verdict, or by the rule run here."""
         replies = [a for a in answers if a.exchange is None or a.exchange.line]
         out: list[bytes] = []
-        for line in _ENGINE_LINE.findall(sent):
+        for line in _engine_line().findall(sent):
             if self._in_text and line != _END_OF_DATA:
                 out.append(line)  # message text: no reply, never a credential
                 continue

@@ -8,6 +8,7 @@ lines ``<-  `` and errors ``<** `` (as swaks does); client bytes are always show
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
@@ -47,7 +48,12 @@ NARRATION: Final = "# "
 """A script's narration line (a demo's caption) starts with this."""
 SHOWN_LIMIT: Final = 1024
 """Characters of one sent line shown; a longer line is cut (the server refuses past 512)."""
-_WIRE_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
+
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _wire_line() -> re.Pattern[bytes]:
+    return re.compile(rb"[^\n]*\n|[^\n]+")
 
 
 def received_marker(code: int) -> str:
@@ -58,19 +64,21 @@ def received_marker(code: int) -> str:
 def wire_lines(wire: bytes, *, raw: bool = False) -> list[str]:
     """Each received line, escaped; with ``raw`` the CR and LF are shown as ``\\r\\n``."""
     return [show_bytes(line, visible_eol=raw, limit=SHOWN_LIMIT)
-            for line in _WIRE_LINE.findall(wire)]
+            for line in _wire_line().findall(wire)]
 
 
 def sent_text(sent: bytes, *, raw: bool = False) -> str:
     return show_bytes(sent, visible_eol=raw, limit=SHOWN_LIMIT)
 
 
-_WRITTEN_LINE: Final = re.compile(rb"[^\n]*\n|[^\n]+")
+@functools.cache
+def _written_line() -> re.Pattern[bytes]:
+    return re.compile(rb"[^\n]*\n|[^\n]+")
 
 
 def written_lines(sent: bytes) -> list[bytes]:
     """The lines of one write, each with its ending (a ``:pipeline`` group holds several)."""
-    return _WRITTEN_LINE.findall(sent) or [sent]
+    return _written_line().findall(sent) or [sent]
 
 
 def sent_fragments(sent: bytes, *, raw: bool = False) -> Fragments:

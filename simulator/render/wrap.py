@@ -29,9 +29,14 @@ NO_LINE_END: Final = frozenset("（【「『《〈“‘([{")
 """Characters that must not end a line: they stick to what follows them."""
 
 _Cell = tuple[str, str]  # (style, one character)
-_LIST_ITEM: Final = re.compile(r" *(?:[▸✓✗] *)?(?:\d{1,3}\.|[-•]) (?=\S)")
-"""A numbered or bulleted item (a lesson step may carry ▸ or ✓ before its number): its
-continuation lines stand under its text."""
+
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _list_item() -> re.Pattern[str]:
+    """A numbered or bulleted item (a lesson step may carry ▸ or ✓ before its number): its
+    continuation lines stand under its text."""
+    return re.compile(r" *(?:[▸✓✗] *)?(?:\d{1,3}\.|[-•]) (?=\S)")
 
 
 @functools.cache
@@ -99,7 +104,7 @@ def _wrap_cells(cells: Sequence[_Cell], width: int, hang: int | None) -> list[li
     """Greedy fill of one logical line; continuation lines keep its leading indentation
     (under the text of a list item: ``  12. ``, ``  - ``), or are indented by ``hang``
     columns when given (under the text after a marker)."""
-    item = _LIST_ITEM.match("".join(char for _, char in cells[:12]))
+    item = _list_item().match("".join(char for _, char in cells[:12]))
     indent = item.end() if item else 0
     while indent < len(cells) and cells[indent][1] == " ":
         indent += 1

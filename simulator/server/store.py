@@ -17,6 +17,7 @@ ends on disk, as mail clients such as mutt expect, and CRLF again when read back
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import threading
@@ -34,7 +35,14 @@ ENVELOPE_TO: Final = b"X-Envelope-To: "
 ENVELOPE_EXTRA: Final = b"X-Smtp-Sim-Envelope: "
 _SUBDIRS: Final = ("tmp", "new", "cur")
 _CLASH_RETRIES: Final = 5
-_MAILDIR_NAME: Final = re.compile(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
+
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _maildir_name() -> re.Pattern[str]:
+    return re.compile(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
+
+
 _NOT_OURS: Final = (float("inf"), 0.0, 0.0)
 MEMORY_LIMIT: Final = 256 * 1024 * 1024
 """Octets of message content the memory store keeps at most (``serve --memory-limit``)."""
@@ -246,7 +254,7 @@ def _parse_fields(value: bytes) -> dict[str, str]:
 
 def _delivery_order(key: str) -> tuple[float, float, float, str]:
     """Sort key: delivery time and counter from mailbox's file name; foreign names last."""
-    found = _MAILDIR_NAME.match(key)
+    found = _maildir_name().match(key)
     numbers = _NOT_OURS if found is None else tuple(float(n) for n in found.groups())
     return (numbers[0], numbers[1], numbers[2], key)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import email
 import email.policy
+import email.utils
 
 from simulator.lessons.bounces import read_bounce
 from simulator.protocol import Envelope, ReceivedMessage
@@ -68,3 +69,18 @@ def test_no_report_when_no_recipient_fails_later() -> None:
 def test_no_report_on_a_message_with_a_null_reverse_path() -> None:
     """RFC 3461 §6.2, RFC 5321 §4.5.5: never bounce a bounce."""
     assert report_of("gone@example.com", sender="") is None
+
+
+def test_the_report_is_dated_as_email_utils_dates_it() -> None:
+    """The Date header and Arrival-Date are RFC 5322 dates, the same as email.utils writes,
+    whatever the moment's zone (written without importing the email package)."""
+    zones = (datetime.UTC, datetime.timezone(datetime.timedelta(hours=-3, minutes=-30)),
+             datetime.timezone(datetime.timedelta(hours=8)))
+    for zone in zones:
+        moment = datetime.datetime(2026, 2, 28, 23, 5, 9, 123456, tzinfo=zone)
+        report = later_report(message("ann@example.org", "gone@example.com"), LATER,
+                              hostname="mx.example.org", moment=moment)
+        assert report is not None
+        parsed = email.message_from_bytes(report.content, policy=email.policy.compat32)
+        assert parsed["Date"] == email.utils.format_datetime(moment)
+        assert email.utils.format_datetime(moment) in report.content.decode()

@@ -8,6 +8,7 @@ directly; :class:`SmtpCompleter` adapts it to prompt_toolkit.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -131,7 +132,10 @@ def _meta_suggestions(before_cursor: str, specs: Sequence[MetaSpec]) -> list[Sug
     return _starting(argument, spec.choices)
 
 
-_SPACES: Final = re.compile(r"\s+")
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _spaces() -> re.Pattern[str]:
+    return re.compile(r"\s+")
 
 
 class SmtpCompleter(Completer):
@@ -143,7 +147,7 @@ class SmtpCompleter(Completer):
     def get_completions(self, document: Document, complete_event: CompleteEvent,
                         ) -> Iterable[Completion]:
         before = document.current_line_before_cursor
-        if _SPACES.fullmatch(before):
+        if _spaces().fullmatch(before):
             return
         for item in suggestions(before, self._context()):
             yield Completion(item.text, start_position=-item.replace, display_meta=item.meta)

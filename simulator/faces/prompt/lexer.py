@@ -7,6 +7,7 @@ the server says 500 - a hint, never a block: the line is still sent as typed.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection
 from typing import Final
@@ -31,7 +32,11 @@ INPUT_STYLE: Final = (
 )
 """Styles for the input line (merged with the render styles by the console)."""
 
-_PATH_ARG: Final = re.compile(r"(?i)(FROM:|TO:)(\s*)(<[^>]*>?)?(.*)", re.DOTALL)
+
+# compiled on first use (functools.cache), not at import: a start compiles none
+@functools.cache
+def _path_arg() -> re.Pattern[str]:
+    return re.compile(r"(?i)(FROM:|TO:)(\s*)(<[^>]*>?)?(.*)", re.DOTALL)
 
 
 def tokenize(line: str, *, in_data: bool = False, metas: Collection[str] = (),
@@ -67,7 +72,7 @@ def _split_first(text: str) -> tuple[str, str, str]:
 
 
 def _tokenize_path_argument(argument: str) -> list[tuple[str, str]]:
-    match = _PATH_ARG.match(argument)
+    match = _path_arg().match(argument)
     if match is None:
         return [("", argument)]
     keyword, space, path, params = match.groups()
