@@ -1,0 +1,44 @@
+"""The wording helpers: a sentence matches whatever its wording, and only with its fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.lessons.ui import text
+
+from .wording import first_words, says, shows
+
+
+def test_a_rendered_sentence_is_said() -> None:
+    out = "smtp> :save t.txt\n" + text("console.saved", "en", path="t.txt", count=3) + "\n"
+    assert says(out, "console.saved", path="t.txt", count=3)
+    assert says(out, "console.saved", path="t.txt")
+
+
+def test_another_field_value_or_another_sentence_is_not_said() -> None:
+    out = text("console.saved", "en", path="t.txt", count=3)
+    assert not says(out, "console.saved", path="u.txt")
+    assert not says(out, "console.save-failed", path="t.txt")
+
+
+def test_a_placeholder_left_unfilled_is_not_said() -> None:
+    out = "Transcript saved to {path} (3 exchanges)."
+    assert shows(out, "Transcript saved to {path} ({count} exchanges).", count=3)
+    assert not shows(out, "Transcript saved to {path} ({count} exchanges).", path="t.txt")
+
+
+def test_a_wrapped_sentence_is_said() -> None:
+    sentence = text("console.closed", "en")
+    words = sentence.split(" ")
+    wrapped = " ".join(words[:4]) + "\n    " + " ".join(words[4:])
+    assert says(wrapped, "console.closed")
+
+
+def test_a_field_the_sentence_lacks_is_an_error_of_the_test() -> None:
+    with pytest.raises(AssertionError, match="port"):
+        says("anything", "console.saved", port=25)
+
+
+def test_first_words_stop_at_the_first_placeholder() -> None:
+    assert text("console.connected-to", "en", peer="x:25").startswith(first_words("console.connected-to"))
+    assert "{" not in first_words("console.connected-to")
