@@ -6,7 +6,7 @@ import pytest
 
 from simulator.lessons.ui import text
 
-from .wording import first_words, says, shows
+from .wording import opening, said, says, shows
 
 
 def test_a_rendered_sentence_is_said() -> None:
@@ -39,6 +39,12 @@ def test_a_field_the_sentence_lacks_is_an_error_of_the_test() -> None:
         says("anything", "console.saved", port=25)
 
 
-def test_first_words_stop_at_the_first_placeholder() -> None:
-    assert text("console.connected-to", "en", peer="x:25").startswith(first_words("console.connected-to"))
-    assert "{" not in first_words("console.connected-to")
+def test_opening_stops_at_the_first_placeholder_not_given() -> None:
+    assert text("console.saved", "en", path="t.txt", count=3).startswith(opening("console.saved", path="t.txt"))
+    assert "{" not in opening("console.saved") and "t.txt" not in opening("console.saved")
+
+
+def test_said_lists_a_placeholders_values_in_order() -> None:
+    out = "\n".join(text("learn.tick", "en", index=n, goal="g") for n in (2, 1, 3))
+    assert said(out, "learn.tick", "index") == ["2", "1", "3"]
+    assert said(out, "learn.undone", "index") == []

@@ -27,18 +27,21 @@ def _loose(literal: str) -> str:
     return r"\s+".join(re.escape(word) for word in _SPACE.split(literal))
 
 
-def pattern_of(raw: str, **fields: object) -> re.Pattern[str]:
-    """A pattern for the text ``raw`` (a template with ``{placeholders}``) filled with ``fields``.
+def pattern_of(raw: str, *, capture: str | None = None, **fields: object) -> re.Pattern[str]:
+    """A pattern for the text ``raw`` (a template with ``{placeholders}``) filled with ``fields``;
+    the placeholder ``capture``, if given, is a group of that name.
 
     A field that ``raw`` does not use is an error of the test, not a pass: it would assert
     nothing about the field."""
-    unknown = set(fields) - set(placeholders(raw))
+    unknown = {*fields, *([capture] if capture else [])} - set(placeholders(raw))
     if unknown:
         raise AssertionError(f"{sorted(unknown)} are not placeholders of {raw!r}")
     parts: list[str] = []
     for literal, name, _, _ in _FORMATTER.parse(raw):
         parts.append(_loose(literal))
-        if name is not None:
+        if name == capture and name is not None:
+            parts.append(rf"(?P<{name}>[\s\S]*?)")
+        elif name is not None:
             parts.append(_loose(str(fields[name])) if name in fields else r"[\s\S]*?")
     return re.compile("".join(parts))
 
@@ -55,7 +58,26 @@ def says(output: str, key: str, lang: str = "en", **fields: object) -> bool:
     return shows(output, template(key, lang), **fields)
 
 
-def first_words(key: str, lang: str = "en") -> str:
-    """The text of ``key`` before its first placeholder: what a user sees of it whatever the
-    fields (for output cut short, such as a terminal line)."""
-    return template(key, lang).split("{", 1)[0].strip()
+def said(output: str, key: str, name: str, lang: str = "en", **fields: object) -> list[str]:
+    """The value of the placeholder ``name`` in each place ``output`` shows the sentence
+    ``key`` (the step numbers of every tick, in order)."""
+    found = pattern_of(template(key, lang), capture=name, **fields).finditer(output)
+    return [match[name] for match in found]
+
+
+def opening(key: str, lang: str = "en", **fields: object) -> str:
+    """The sentence ``key`` filled with ``fields`` up to its first placeholder not given: what
+    a user sees of it whatever the rest (to find where it is shown, or output cut short)."""
+    raw = template(key, lang)
+    unknown = set(fields) - set(placeholders(raw))
+    if unknown:
+        raise AssertionError(f"{sorted(unknown)} are not placeholders of {raw!r}")
+    out: list[str] = []
+    for literal, name, _, _ in _FORMATTER.parse(raw):
+        out.append(literal)
+        if name is None:
+            continue
+        if name not in fields:
+            break
+        out.append(str(fields[name]))
+    return "".join(out)
