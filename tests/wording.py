@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import string
 
+from simulator.lessons.course import Lesson
 from simulator.lessons.templates import placeholders
-from simulator.lessons.ui import template
+from simulator.lessons.ui import template, text
 
 _FORMATTER = string.Formatter()
 _SPACE = re.compile(r"\s+")
@@ -81,3 +82,26 @@ def opening(key: str, lang: str = "en", **fields: object) -> str:
             break
         out.append(str(fields[name]))
     return "".join(out)
+
+
+# -- the course: what the learn face shows of a lesson, from its file and [learn] -------------
+
+
+def heading(lesson: Lesson, lang: str = "en") -> str:
+    """The lesson's heading (``Lesson 1: ...``) from its file's title."""
+    return text("learn.lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
+
+
+def finished(lesson: Lesson, lang: str = "en") -> str:
+    """What the summary of a completed lesson starts with."""
+    return text("learn.complete", lang, number=lesson.number, title=lesson.text(lang).title)
+
+
+def goal(lesson: Lesson, index: int, lang: str = "en") -> str:
+    """Step ``index`` (from 1) of the lesson as its file words it."""
+    return lesson.text(lang).steps[lesson.goals[index - 1].id].goal
+
+
+def tick(index: int, lang: str = "en") -> str:
+    """What the tick of step ``index`` starts with (its goal follows)."""
+    return opening("learn.tick", lang, index=index)

@@ -21,7 +21,8 @@ from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import Lesson, default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text as text_of
-from tests.wording import opening, said, says
+from tests import wording
+from tests.wording import opening, said, says, tick
 
 ENTER = "\r"
 CTRL_D = "\x04"
@@ -35,25 +36,15 @@ def lesson_of(lesson_id: str) -> Lesson:
 
 
 def heading(lesson_id: str, lang: str = "en") -> str:
-    """The lesson's heading as the panel shows it, from the course data."""
-    lesson = lesson_of(lesson_id)
-    return say("lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
+    return wording.heading(lesson_of(lesson_id), lang)
 
 
 def finished(lesson_id: str, lang: str = "en") -> str:
-    lesson = lesson_of(lesson_id)
-    return say("complete", lang, number=lesson.number, title=lesson.text(lang).title)
+    return wording.finished(lesson_of(lesson_id), lang)
 
 
 def goal(lesson_id: str, index: int, lang: str = "en") -> str:
-    """Step ``index`` (from 1) of the lesson as its file words it."""
-    lesson = lesson_of(lesson_id)
-    return lesson.text(lang).steps[lesson.goals[index - 1].id].goal
-
-
-def tick(index: int, lang: str = "en") -> str:
-    """What a tick of step ``index`` starts with (its goal follows)."""
-    return opening("learn.tick", lang, index=index)
+    return wording.goal(lesson_of(lesson_id), index, lang)
 
 
 def lesson_app(lesson: str, lang: str, out: io.StringIO, pipe: PipeInput) -> LessonApp:
