@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 
 from simulator.lessons.course import Lesson
+from simulator.lessons.load import default_library
 from simulator.lessons.templates import placeholders
 from simulator.lessons.ui import template, text
 
@@ -64,6 +66,17 @@ def said(output: str, key: str, name: str, lang: str = "en", **fields: object) -
     ``key`` (the step numbers of every tick, in order)."""
     found = pattern_of(template(key, lang), capture=name, **fields).finditer(output)
     return [match[name] for match in found]
+
+
+def written(kind: str, *path: str, lang: str = "en") -> str:
+    """The text at ``path`` in ``lessons/KIND.LANG.toml``, unfilled, for :func:`shows`
+    (``written("keys", "auth.username-challenge", "why")``)."""
+    node: object = default_library().document(kind, lang)
+    for part in path:
+        assert isinstance(node, Mapping), (kind, path)
+        node = node[part]
+    assert isinstance(node, str), (kind, path)
+    return node
 
 
 def opening(key: str, lang: str = "en", **fields: object) -> str:

@@ -14,12 +14,11 @@ import trio
 from simulator.client.connection import explain
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
-from simulator.lessons.load import default_library
 from simulator.lessons.ui import text as ui_text
 from simulator.protocol import Policy, State
 from simulator.server import TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
-from tests.wording import says, shows
+from tests.wording import says, shows, written
 
 
 @pytest.fixture
@@ -205,9 +204,11 @@ async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
     listeners = await nursery.start(trio.serve_tcp, _scripted_server, 0)
     port = listeners[0].socket.getsockname()[1]
     for lang in ("en", "zh"):
-        after = default_library().table("codes", lang, "after")  # a reply read by its command
-        sender, next_step = after["MAIL"]["250"]["why"], after["MAIL"]["250"]["fix"]
-        recipient, refused = after["RCPT"]["550"]["why"], after["DATA"]["503"]["why"]
+        # a reply explained by the command it answers: [after.VERB.CODE] of codes.LANG.toml
+        sender = written("codes", "after", "MAIL", "250", "why", lang=lang)
+        next_step = written("codes", "after", "MAIL", "250", "fix", lang=lang)
+        recipient = written("codes", "after", "RCPT", "550", "why", lang=lang)
+        refused = written("codes", "after", "DATA", "503", "why", lang=lang)
         out = io.StringIO()
         ctx = ConsoleContext(ConsoleSettings(lang=lang, connect_to=("127.0.0.1", port)), out)
         assert await ctx.open()
