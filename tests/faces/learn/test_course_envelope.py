@@ -17,6 +17,7 @@ from simulator.faces.learn.progress import ProgressStore
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import Lesson, default_course_root, load_course, missing_goals
 from tests import ROOT
+from tests.wording import tick
 
 COURSE = load_course(default_course_root())
 OURS = ("required-headers", "envelope-vs-header", "pipelining", "spf", "dkim-and-dmarc")
@@ -60,8 +61,8 @@ def test_required_headers_the_rule_then_the_policy_then_250() -> None:
     assert "RFC 5322 §3.6 requires exactly one From:" in out[missing:]  # the key's why
     policy = out.index("550 5.7.1 Messages without a Message-ID: header field are not accepted")
     assert "a provider's policy" in out[policy:]
-    assert missing < out.index("✓ Step 1 done") < policy < out.index("✓ Step 2 done")
-    assert out.index("✓ Step 2 done") < out.index("250 2.0.0 OK") < out.index("✓ Step 3 done")
+    assert missing < out.index(tick(1)) < policy < out.index(tick(2))
+    assert out.index(tick(2)) < out.index("250 2.0.0 OK") < out.index(tick(3))
 
 
 def test_required_headers_a_from_in_the_body_is_no_header_field_in_chinese() -> None:
@@ -75,7 +76,7 @@ def test_required_headers_a_from_in_the_body_is_no_header_field_in_chinese() -> 
 def test_envelope_vs_header_the_envelope_decides_and_the_mailbox_shows_it() -> None:
     lines = [*lesson("envelope-vs-header").solution.lines, ":mailbox"]
     out = screen("envelope-vs-header", lines)
-    assert "✓ Step 1 done" in out and "✓ Step 2 done" in out
+    assert tick(1) in out and tick(2) in out
     assert "<alice@example.org> -> <bob@example.net>, <carol@example.net>" in out
     listing = out[out.rindex(":mailbox"):]
     assert "dave@example.net" not in listing  # named in To:, never a recipient
@@ -86,7 +87,7 @@ def test_envelope_vs_header_a_to_line_for_every_recipient_ticks_nothing() -> Non
              "RCPT TO:<c@example.net>", "DATA", "To: b@example.net", "Cc: c@example.net", "",
              "x", "."]
     out = screen("envelope-vs-header", lines)
-    assert "250 2.0.0 OK" in out and "Step 1 done" not in out and "Step 2 done" not in out
+    assert "250 2.0.0 OK" in out and tick(1) not in out and tick(2) not in out
 
 
 def test_pipelining_the_replies_come_back_in_order_and_the_message_reaches_two() -> None:
@@ -125,7 +126,7 @@ def test_spf_fail_at_rcpt_then_pass_from_a_listed_domain() -> None:
     out = screen("spf", [*lesson("spf").solution.lines, ":mailbox 1"])
     refusal = out.index("550 5.7.23 <alice@example.com>: Recipient address rejected: SPF fail: "
                         "bank.example does not authorise 192.0.2.1")
-    assert refusal < out.index("✓ Step 1 done") < out.index("✓ Step 2 done")
+    assert refusal < out.index(tick(1)) < out.index(tick(2))
     assert "spf=pass smtp.mailfrom=example.org" in out
 
 
@@ -134,16 +135,16 @@ def test_spf_softfail_is_accepted_but_is_no_pass_and_the_hint_says_so() -> None:
              "RSET", "MAIL FROM:<bob@example.com>", "RCPT TO:<alice@example.com>", "DATA",
              "Subject: x", "", "x", ".", ":hint"]
     out = screen("spf", lines)
-    assert "✓ Step 1 done" in out and "Step 2 done" not in out
+    assert tick(1) in out and tick(2) not in out
     assert "a softfail (~all) or none is not a pass" in out
 
 
 def test_dkim_and_dmarc_signed_tampered_then_aligned_by_spf() -> None:
     out = screen("dkim-and-dmarc", lesson("dkim-and-dmarc").solution.lines)
     assert out.count("DKIM-Signature:") >= 2  # the signed lines, as sent
-    signed = out.index("✓ Step 1 done")
+    signed = out.index(tick(1))
     refused = out.index("550 5.7.26 Unauthenticated mail with From: example.org is refused")
-    assert signed < refused < out.index("✓ Step 2 done") < out.index("✓ Step 3 done")
+    assert signed < refused < out.index(tick(2)) < out.index(tick(3))
     reading = out[out.index(":mailbox 1"):]  # Authentication-Results, read by the learner
     assert "dkim=pass header.d=example.org header.s=s1" in reading
     assert "spf=softfail smtp.mailfrom=example.com" in reading
