@@ -12,11 +12,12 @@ whitespace, so a sentence wrapped to the terminal's width still matches. Reply t
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Mapping
 
-from simulator.lessons.course import Lesson
+from simulator.lessons.course import Course, Lesson, default_course_root, load_course
 from simulator.lessons.load import default_library
 from simulator.lessons.templates import placeholders
 from simulator.lessons.ui import template, text
@@ -100,6 +101,19 @@ def opening(key: str, lang: str = "en", **fields: object) -> str:
 # -- the course: what the learn face shows of a lesson, from its file and [learn] -------------
 
 
+@functools.cache
+def course() -> Course:
+    """The shipped course (read once per test run)."""
+    return load_course(default_course_root())
+
+
+def lesson(lesson_id: str) -> Lesson:
+    """A lesson of the shipped course by id or number."""
+    found = course().find(lesson_id)
+    assert found is not None, lesson_id
+    return found
+
+
 def heading(lesson: Lesson, lang: str = "en") -> str:
     """The lesson's heading (``Lesson 1: ...``) from its file's title."""
     return text("learn.lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
@@ -118,3 +132,14 @@ def goal(lesson: Lesson, index: int, lang: str = "en") -> str:
 def tick(index: int, lang: str = "en") -> str:
     """What the tick of step ``index`` starts with (its goal follows)."""
     return opening("learn.tick", lang, index=index)
+
+
+def reaction(lesson: Lesson, index: int, key: str, lang: str = "en") -> str:
+    """What step ``index`` says to a reply ``key`` (its file's ``react``)."""
+    return lesson.text(lang).steps[lesson.goals[index - 1].id].react[key]
+
+
+def incomplete(lesson: Lesson, *indexes: int, lang: str = "en") -> str:
+    """The last line of a piped lesson left with steps ``indexes`` not met."""
+    steps = "; ".join(f"{index}. {goal(lesson, index, lang)}" for index in indexes)
+    return text("learn.incomplete", lang, number=lesson.number, steps=steps)
