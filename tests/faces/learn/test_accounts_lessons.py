@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 from tests import ROOT
-from tests.wording import opening, tick
+from tests.wording import opening, says, shows, tick, written
 
 COURSE = ROOT / "lessons" / "course"
 
@@ -33,7 +33,7 @@ def test_app_password_shows_both_providers_refusals_then_logs_in(home: Path) -> 
     out = result.stdout
     assert ("<** 535 5.7.8 Login refused: this account sends mail with its authorization code, "
             "not its web password") in out
-    assert "this account sends mail only with its authorization code (授权码)" in out  # Why:
+    assert shows(out, written("keys", "auth.authorization-code-required", "why"))  # Why:
     assert out.index(tick(1)) < out.index("<** 534 5.7.9") < out.index(tick(2))
     assert out.index("<-  235 2.7.0") < out.index(tick(3)) < out.index(tick(4))
     assert opening("learn.complete", number=21) in out
@@ -45,7 +45,7 @@ def test_app_password_a_wrong_password_is_not_the_providers_refusal(home: Path) 
     result = learn("21", lines, home=home, lang="zh")
     assert result.returncode == 1
     assert "<** 535 5.7.8 Authentication credentials invalid" in result.stdout
-    assert "✓ 第 2 步完成" in result.stdout and "✓ 第 1 步完成" not in result.stdout
+    assert tick(2, "zh") in result.stdout and tick(1, "zh") not in result.stdout
 
 
 def test_sender_mismatch_refuses_another_users_address_then_sends_as_oneself(
@@ -67,7 +67,8 @@ def test_sender_mismatch_before_login_is_the_other_refusal(home: Path) -> None:
     assert result.returncode == 1
     assert "<** 553 5.7.1 <teacher@example.com>: Sender address rejected: not logged in" in (
         result.stdout)
-    assert "先以这个地址主人的身份登录" in result.stdout  # the zh explanation's fix
+    fix = written("keys", "mail.sender-needs-login", "fix", lang="zh")
+    assert shows(result.stdout, fix)  # the zh explanation's fix
 
 
 def test_encoded_words_raw_then_encoded_then_the_two_forms_of_a_domain(home: Path) -> None:
@@ -76,7 +77,7 @@ def test_encoded_words_raw_then_encoded_then_the_two_forms_of_a_domain(home: Pat
     out = result.stdout
     assert out.index(" -> Subject: 你好") < out.index(tick(1)) < out.index(
         " -> Subject: =?UTF-8?B?5L2g5aW9?=") < out.index(tick(2))
-    assert "holds raw UTF-8, but MAIL FROM did not say SMTPUTF8" in out  # the receiver's note
+    assert says(out, "explain.undeclared-8bit-header")  # the receiver's note
     assert out.index("<** 550 5.6.7") < out.index(tick(3)) < out.index(
         "<-  250 2.1.0 Sender <alice@xn--fsqu00a.xn--fiqs8s> OK") < out.index(tick(4))
 
