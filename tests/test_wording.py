@@ -48,3 +48,9 @@ def test_said_lists_a_placeholders_values_in_order() -> None:
     out = "\n".join(text("learn.tick", "en", index=n, goal="g") for n in (2, 1, 3))
     assert said(out, "learn.tick", "index") == ["2", "1", "3"]
     assert said(out, "learn.undone", "index") == []
+
+
+def test_chinese_wrapped_between_two_characters_is_said() -> None:
+    sentence = text("console.closed", "zh")
+    assert says(sentence[:5] + "\n" + sentence[5:], "console.closed", "zh")
+    assert not says(sentence[:5] + "X" + sentence[5:], "console.closed", "zh")

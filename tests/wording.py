@@ -16,6 +16,7 @@ import functools
 import re
 import string
 from collections.abc import Mapping
+from unicodedata import east_asian_width
 
 from simulator.lessons.course import Course, Lesson, default_course_root, load_course
 from simulator.lessons.load import default_library
@@ -26,9 +27,16 @@ _FORMATTER = string.Formatter()
 _SPACE = re.compile(r"\s+")
 
 
+def _word(word: str) -> str:
+    """A word as a pattern; a wide (Chinese) character may be followed by a line break, since
+    Chinese is wrapped between any two characters."""
+    return "".join(re.escape(char) + (r"\s*" if east_asian_width(char) in "WF" else "")
+                   for char in word)
+
+
 def _loose(literal: str) -> str:
     """``literal`` as a pattern in which each run of whitespace matches any whitespace."""
-    return r"\s+".join(re.escape(word) for word in _SPACE.split(literal))
+    return r"\s+".join(_word(word) for word in _SPACE.split(literal))
 
 
 def pattern_of(raw: str, *, capture: str | None = None, **fields: object) -> re.Pattern[str]:
