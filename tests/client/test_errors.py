@@ -6,6 +6,7 @@ import pytest
 import trio
 
 from simulator.client.errors import connect_error
+from simulator.lessons.ui import text
 
 
 @pytest.mark.parametrize(("lang", "said"), [
@@ -21,5 +22,5 @@ async def test_a_refused_connection(lang: str, said: str) -> None:
 async def test_an_unknown_host() -> None:
     with pytest.raises(OSError) as caught:
         await trio.open_tcp_stream("no-such-host.invalid", 25)
-    assert connect_error(caught.value, "x:25", "en") == (
-        "cannot connect to x:25: no such host name (check its spelling)")
+    assert connect_error(caught.value, "x:25", "en") == text(
+        "connect.cannot", "en", peer="x:25", reason=text("connect.unknown-host", "en"))
