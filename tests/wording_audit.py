@@ -25,6 +25,9 @@ MIN = 12
 PLACEHOLDER = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_]*\}(?!\})")
 VERBS = re.compile(r"^(EHLO|HELO|MAIL|RCPT|DATA|RSET|NOOP|QUIT|VRFY|EXPN|HELP|AUTH|STARTTLS|"
                    r"BDAT)\b", re.I)
+TYPED = re.compile(r"^(:\w|\w+> |(Subject|From|To|Cc|Bcc|Final-Recipient|Received|Date|"
+                   r"Message-ID|DKIM-Signature): )")
+"""What a user or a client types (a console command, a prompt, a header line), not wording."""
 MARK = re.compile(r"^\s*(<-|->|<\*\*|\*\*>)?\s*(\d{3}[ -])?(\d\.\d{1,3}\.\d{1,3} )?")
 WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -111,7 +114,7 @@ def _literals(tree: ast.AST, everywhere: bool) -> Iterator[tuple[str, int]]:
 
 def _prose(literal: str, wire: str) -> bool:
     core = MARK.sub("", literal.strip(), count=1).strip()
-    if len(literal.strip()) < MIN or VERBS.match(core) or core.lower() in wire:
+    if len(literal.strip()) < MIN or VERBS.match(core) or TYPED.match(core) or core.lower() in wire:
         return False
     chinese = sum("\u4e00" <= c <= "\u9fff" for c in core)
     return chinese >= 4 or (" " in core and len(re.findall(r"[^\W\d_]{2,}", core)) >= 2)
