@@ -259,7 +259,8 @@ async def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
 
 async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -> None:
     text = await drive("EHLO client.example", "QUIT", "")
-    start = "Press Enter to start it"  # then lesson 2 opens its session
+    crlf = lesson_of("crlf")
+    start = say("next", "en", number=crlf.number, title=crlf.text("en").title)  # lesson 2 opens
     first, second = text[:text.index(start)], text[text.index(start):]
     assert "Rule: RFC 5321 §3.1" in first  # the 220 in full, the first time
     assert "<-  220 " in second and "Rule: RFC 5321 §3.1" not in second  # brief after
