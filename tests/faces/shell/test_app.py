@@ -21,7 +21,7 @@ from simulator.client.script import Notice
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
-from simulator.lessons.entries import labels
+from simulator.lessons.entries import code_entry, labels
 from simulator.lessons.ui import text
 from simulator.protocol import CATALOGUE, Session, State
 from simulator.render.fragments import md_escape
@@ -78,7 +78,7 @@ def engine_reply(*lines: str) -> str:
 async def test_greeting_is_explained_and_says_how_to_begin() -> None:
     run = await drive()
     assert run.text.startswith(reply_line("session.greeting", host="smtp-sim.localhost"))
-    assert "220 Service ready" in run.text
+    assert f"220 {code_entry(220, 'en').title}" in run.text
     assert "EHLO client.example" in run.text and ":help" in run.text
 
 
@@ -257,7 +257,7 @@ async def test_save_writes_markdown_with_explanations(tmp_path: Path) -> None:
     assert says(run.text, "console.saved", path=target, count=3)  # the greeting, EHLO, HELOO
     assert "```text" in saved and " -> HELOO" in saved
     assert reply_line("syntax.unknown-command", verb="HELOO") in saved
-    assert "**500 Syntax error" in saved
+    assert f"**500 {md_escape(code_entry(500, 'en').title)}" in saved
 
 
 async def test_save_to_an_impossible_place_is_reported(tmp_path: Path) -> None:
