@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from simulator.cli.command import build_parser, parse_options
+from simulator.lessons.entries import labels
 from simulator.options.records import (
     ConsoleOptions,
     DemoOptions,
@@ -23,6 +24,7 @@ from simulator.options.records import (
     ServeOptions,
     SessionOptions,
 )
+from tests.wording import opening
 
 
 def clean_env(**more: str) -> dict[str, str]:
@@ -41,14 +43,14 @@ def smtp_sim(*args: str) -> subprocess.CompletedProcess[str]:
 def test_language_given_before_or_after_the_subcommand(argv: list[str]) -> None:
     result = smtp_sim(*argv)
     assert result.returncode == 0
-    assert "描述" in result.stdout
+    assert labels("zh")["description"] in result.stdout
 
 
 def test_connect_before_run_reaches_for_the_real_server_not_the_built_in_one() -> None:
     result = smtp_sim("--connect", "127.0.0.1:1", "run", "/dev/null")
     assert result.returncode != 0
     assert "smtp-sim.localhost" not in result.stdout
-    assert "cannot connect" in result.stderr
+    assert opening("connect.cannot", peer="127.0.0.1:1") in result.stderr
 
 
 def test_defaults_without_a_subcommand_open_the_console() -> None:
@@ -158,7 +160,8 @@ def piped(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_piped_input_errors_name_the_command_the_user_typed(argv: list[str], name: str) -> None:
     result = piped("NOOP\n", *argv)
     assert result.returncode == 1
-    assert result.stderr.startswith(name + ("cannot connect" if "zh" not in argv else "无法连接"))
+    lang = "zh" if "zh" in argv else "en"
+    assert result.stderr.startswith(name + opening("connect.cannot", lang, peer="127.0.0.1:1"))
     assert "Traceback" not in result.stderr
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import ROOT
+from tests.wording import finished, lesson
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ def test_installed_copy_teaches_the_course(wheel: Path, tmp_path: Path) -> None:
                             env=env, input="EHLO client.example\nQUIT\n", capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "Lesson 1 complete: Hello, server" in result.stdout
+    assert finished(lesson("hello")) in result.stdout
 
 
 def test_wheel_ships_the_web_pages_static_files(wheel: Path) -> None:

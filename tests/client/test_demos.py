@@ -11,6 +11,7 @@ import pytest
 from simulator.client.demos import demo_policy, load_demo
 from simulator.client.demoscript import DemoScriptError
 from tests.hostile_files import DEEP, KINDS, make
+from tests.wording import says
 
 SCRIPT = "#: title = \"Hello\"\nEHLO a.example\nQUIT\n"
 DEEP_HEADER = "#: z = " + "[" * DEEP + "]" * DEEP + "\nEHLO a.example\n"
@@ -73,5 +74,5 @@ def test_a_header_scenario_that_is_a_fifo_is_refused_in_the_presenters_language(
     path = make("fifo", tmp_path / "rules.toml")
     with pytest.raises(DemoScriptError) as caught:
         demo_policy({"scenario": str(path)})
-    assert caught.value.text("zh").startswith(f"{path} 不是普通文件")
-    assert caught.value.text("en").startswith(f"{path} is not a regular file")
+    assert says(caught.value.text("zh"), "files.not-a-file", "zh", path=path)
+    assert says(caught.value.text("en"), "files.not-a-file", path=path)

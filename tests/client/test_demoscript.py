@@ -13,6 +13,7 @@ from simulator.client.demoscript import (
     parse_script,
     same_actions,
 )
+from tests.wording import says
 
 SCRIPT = """\
 #: title = "Typos"
@@ -105,8 +106,9 @@ def test_a_scenario_in_the_header_is_loaded_seeded_or_refused_with_the_reason() 
     policy = demo_policy({"scenario": "chaos"})
     assert policy.scenario.name == "chaos" and policy.scenario.seed == 1
     assert demo_policy({"scenario": "chaos", "seed": 7}).scenario.seed == 7
-    with pytest.raises(DemoScriptError, match="no such scenario"):
+    with pytest.raises(DemoScriptError) as caught:
         demo_policy({"scenario": "nonsense"})
+    assert says(caught.value.text("en"), "options.unknown-scenario", name="nonsense")
 
 
 @pytest.mark.parametrize(("text", "zh"), [

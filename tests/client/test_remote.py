@@ -10,6 +10,7 @@ from simulator.client.connection import explain
 from simulator.client.errors import connect_error, reason_key
 from simulator.client.remote import TcpConnection
 from simulator.lessons.ui import text
+from tests.wording import opening, says
 
 
 async def test_replies_in_pieces_garbage_and_a_silent_close(nursery: trio.Nursery) -> None:
@@ -58,7 +59,7 @@ async def test_an_endless_reply_is_cut_and_the_client_disconnects(nursery: trio.
     assert [(a.code, a.problem) for a in greeting.answers] == [(0, "connect.reply-too-long")]
     assert len(greeting.answers[0].wire) < 1000
     assert connection.closed
-    assert "reply is too long" in text(greeting.answers[0].problem, "en")
+    assert text(greeting.answers[0].problem, "en") == text("connect.reply-too-long", "en")
 
 
 async def test_no_connection_in_time_is_a_timeout_that_says_so(
@@ -74,17 +75,17 @@ async def test_no_connection_in_time_is_a_timeout_that_says_so(
     with trio.fail_after(5), pytest.raises(OSError) as raised:
         await connection.start()
     assert reason_key(raised.value) == "connect.timed-out"
-    assert connect_error(raised.value, connection.peer, "en") == (
-        "cannot connect to 192.0.2.1:25: no answer in time (is the host up, and is a "
-        "firewall in the way?)")
+    assert connect_error(raised.value, connection.peer, "en") == text(
+        "connect.cannot", "en", peer="192.0.2.1:25", reason=text("connect.timed-out", "en"))
 
 
-@pytest.mark.parametrize(("server_says", "key", "words"), [
-    (None, "connect.no-greeting", "sent no greeting (220) within 0.2 s"),
-    (b"", "connect.closed-early", "closed the connection before its greeting"),
+@pytest.mark.parametrize(("server_says", "key", "fields"), [
+    (None, "connect.no-greeting", {"seconds": 0.2}),
+    (b"", "connect.closed-early", {}),
 ])
 async def test_a_server_without_a_greeting_is_given_up_and_said(
-        nursery: trio.Nursery, server_says: bytes | None, key: str, words: str) -> None:
+        nursery: trio.Nursery, server_says: bytes | None, key: str,
+        fields: dict[str, object]) -> None:
     async def no_greeting(stream: trio.SocketStream) -> None:
         if server_says is None:
             await trio.sleep_forever()
@@ -97,9 +98,10 @@ async def test_a_server_without_a_greeting_is_given_up_and_said(
     with trio.fail_after(5), pytest.raises(OSError) as raised:
         await connection.start()
     assert reason_key(raised.value) == key
-    assert words in connect_error(raised.value, connection.peer, "en")
+    assert says(connect_error(raised.value, connection.peer, "en"), key, **fields)
     assert connection.closed and not connection.view().connecting
-    assert connect_error(raised.value, connection.peer, "zh").startswith("无法连接到 127.0.0.1:")
+    assert connect_error(raised.value, connection.peer, "zh").startswith(
+        opening("connect.cannot", "zh", peer=connection.peer))
 
 
 async def test_the_view_says_connecting_until_the_greeting(nursery: trio.Nursery) -> None:

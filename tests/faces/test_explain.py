@@ -14,15 +14,15 @@ import pytest
 
 from simulator.cli.command import main
 from simulator.lessons.bounces import LIMIT, read_bounce
+from simulator.lessons.entries import code_entry, labels
 from simulator.lessons.ui import text
 from simulator.render.wrap import text_width
 from tests.hostile_files import NOT_FILES
+from tests.wording import opening, said, says, written
 
-SECTIONS = {
-    "en": ("Description", "When it appears", "How to fix", "Key difference",
-           "When to use which"),
-    "zh": ("描述", "何时出现", "如何修复", "主要区别", "何时使用哪个"),
-}
+SECTIONS = {lang: tuple(labels(lang)[name] for name in
+                        ("description", "when", "fix", "difference", "which"))
+            for lang in ("en", "zh")}
 
 
 def explain(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -46,8 +46,8 @@ def test_seed_pair_has_all_five_sections(capsys: pytest.CaptureFixture[str], lan
 def test_default_language_is_english(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = explain(capsys, "354")
     assert status == 0
-    assert out.startswith("SMTP 354 Start mail input\n")
-    assert "Description" in out and "Key difference" not in out
+    assert out.startswith(f"SMTP 354 {code_entry(354, 'en').title}\n")
+    assert labels("en")["description"] in out and labels("en")["difference"] not in out
 
 
 @pytest.mark.parametrize("width", [60, 120])
@@ -87,23 +87,26 @@ def test_json_parses(capsys: pytest.CaptureFixture[str]) -> None:
 def test_enhanced_code_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = explain(capsys, "5.1.1")
     assert status == 0
-    assert "5.1.1 Bad destination mailbox address" in out
+    assert f"5.1.1 {written('codes', 'enhanced', 'X.1.1', 'title')}" in out
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["abc"], "'abc' is not a reply code"),
-    (["7"], "'7' is not a reply code"),
-    (["699"], "'699' is not a reply code"),
-    (["221", "5o0"], "'5o0' is not a reply code"),
-    (["259"], "no explanation for 259. Known codes: 211 214"),
-    (["5.9.9"], "no explanation for the enhanced status code 5.9.9"),
+@pytest.mark.parametrize(("argv", "key", "fields"), [
+    (["abc"], "not-a-code", {"code": "'abc'"}),
+    (["7"], "not-a-code", {"code": "'7'"}),
+    (["699"], "not-a-code", {"code": "'699'"}),
+    (["221", "5o0"], "not-a-code", {"code": "'5o0'"}),
+    (["259"], "unknown-code", {"code": 259}),
+    (["5.9.9"], "unknown-enhanced", {"code": "5.9.9"}),
 ])
 def test_bad_codes_exit_2_with_a_message(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                         message: str) -> None:
+                                         key: str, fields: dict[str, object]) -> None:
     status, out, err = explain(capsys, *argv)
     assert status == 2
     assert out == ""
-    assert err.startswith("smtp-sim explain: ") and message in err
+    assert err.startswith(opening("explain.error")) and says(err, f"explain.{key}", **fields)
+    if key == "unknown-code":
+        [known] = said(err, "explain.unknown-code", "known")
+        assert known.startswith("211 214")
 
 
 def _spawn(*argv: str, env: dict[str, str]) -> str:
@@ -141,32 +144,34 @@ def test_a_reply_code_and_its_enhanced_code_are_read_as_a_pair(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = explain(capsys, "550", "5.1.3")
     assert status == 0
-    assert out.splitlines()[0].startswith("550 5.1.3: Requested action not taken")
-    assert "Bad destination mailbox address syntax" in out.split("\n\n")[0]
+    first = out.split("\n\n")[0]
+    assert says(first, "explain.pair", code=550, enhanced="5.1.3", title=code_entry(550, "en").title,
+                detail=written("codes", "enhanced", "X.1.3", "title"))
 
 
-@pytest.mark.parametrize(("query", "heading"), [
-    ("2xx", "2xx Positive completion"), ("5", "5xx Permanent negative completion"),
-    ("x5z", "x5z Mail system"), ("X0Z", "x0z Syntax"),
+@pytest.mark.parametrize(("query", "shown", "digit"), [
+    ("2xx", "2xx", ("first", "2")), ("5", "5xx", ("first", "5")),
+    ("x5z", "x5z", ("second", "5")), ("X0Z", "x0z", ("second", "0")),
 ])
-def test_class_queries(capsys: pytest.CaptureFixture[str], query: str, heading: str) -> None:
+def test_class_queries(capsys: pytest.CaptureFixture[str], query: str, shown: str,
+                       digit: tuple[str, str]) -> None:
     status, out, _ = explain(capsys, query)
     assert status == 0
-    assert out.splitlines()[0].startswith(heading)
+    assert out.splitlines()[0].startswith(f"{shown} {written('codes', 'classes', *digit, 'title')}")
 
 
 def test_an_unknown_detail_falls_back_to_its_subject_and_says_so(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = explain(capsys, "5.7.99")
     assert status == 0
-    assert "5.7.99 has no entry of its own" in out
-    assert "Enhanced code 5.7.x" in out
+    assert says(out, "explain.enhanced-fallback", code="5.7.99")
+    assert f"{labels('en')['enhanced']} 5.7.x" in out
 
 
 def test_the_class_line_fits_221(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = explain(capsys, "221")
-    assert "closes the connection now" in out.splitlines()[1]
-    assert "go on with the next" not in out
+    assert says("\n".join(out.splitlines()[1:3]), "meaning.221")  # the class line, wrapped
+    assert written("codes", "classes", "first", "2", "meaning") not in out
 
 
 def test_help_says_one_or_more(capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,7 +246,8 @@ def test_a_missing_file_exits_2_naming_it(capsys: pytest.CaptureFixture[str],
                                           tmp_path: Path) -> None:
     status, _, err = explain(capsys, str(tmp_path / "gone.eml"))
     assert status == 2
-    assert err.startswith(f"smtp-sim explain: cannot read {tmp_path / 'gone.eml'}: ")
+    assert err.startswith(opening("run.cannot-read", program="smtp-sim explain",
+                                  file=tmp_path / "gone.eml"))
 
 
 def test_a_too_large_input_is_refused(capsys: pytest.CaptureFixture[str],

@@ -24,7 +24,9 @@ from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.notices import Notices, routed, say, warn
 from simulator.faces.serve import _serve
 from simulator.faces.servelog import LogOutput
+from simulator.lessons import classroom
 from simulator.lessons.classmodel.shared import SharedClass
+from simulator.lessons.ui import text
 from simulator.server.notices import notice
 from simulator.server.store import MemoryStore, ReceivedMessage
 from tests.faces.dashboard.test_dashboard import plain_server, serve_args, wait_for
@@ -105,12 +107,15 @@ async def test_the_store_warning_itself_is_shown_in_the_instructors_language() -
     from simulator.render.dashboard import status_fragments
     from simulator.render.fragments import to_plain
 
+    def warning(lang: str) -> str:
+        said = text("serve.warn-store", lang, id="S1", peer="127.0.0.1:5", queue="S1-1",
+                    error="Input/output error")
+        return classroom.say(lang, "dashboard", "warning", count=1, text=said)
+
     line = to_plain(status_fragments(shared.model, "zh", 200)).splitlines()[0].rstrip()
-    assert line == ("服务器警告（目前共 1 条）：会话 S1（127.0.0.1:5）：邮件 S1-1 无法保存"
-                    "（Input/output error）；已告诉客户端稍后重试")
+    assert line == warning("zh")
     english = to_plain(status_fragments(shared.model, "en", 200)).splitlines()[0]
-    assert english.startswith("server warning (1 so far): session S1 (127.0.0.1:5): message "
-                              "S1-1 could not be stored (Input/output error)")
+    assert english.rstrip() == warning("en")
 
 
 def test_without_a_screen_each_warning_is_one_line_on_stderr_in_the_language(
@@ -122,8 +127,8 @@ def test_without_a_screen_each_warning_is_one_line_on_stderr_in_the_language(
         warn("serve.warn-accepting", count=3, seconds=0.1)
         say("已经是中文的一句话")
     assert capsys.readouterr().err.splitlines() == [
-        "无法接受更多客户端（Too many open files）：进程的文件描述符已用完；正在等待释放",
-        "重新开始接受客户端（此前暂停了 3 次，每次 0.1 秒）",
+        text("serve.warn-no-descriptors", "zh", error="Too many open files"),
+        text("serve.warn-accepting", "zh", count=3, seconds=0.1),
         "已经是中文的一句话",
     ]
 

@@ -13,9 +13,14 @@ import pytest
 
 from simulator.client.script import split_lines
 from simulator.faces.run import run_file
+from simulator.lessons.entries import labels
+from simulator.lessons.scenario_view import text as scenario_text
+from simulator.lessons.ui import text as ui_text
 from simulator.options.records import RunOptions, ScenarioOptions, SessionOptions
 from simulator.protocol import Exchange, Session
+from simulator.render.fragments import md_escape
 from simulator.render.transcript import RECEIVED, RECEIVED_ERROR, SENT
+from tests.wording import says, shows, written
 
 SCRIPT = b"""EHLO client.example
 MAIL FROM:<alice@example.org>
@@ -67,13 +72,13 @@ def test_sent_lines_are_marked_and_the_rest_is_counted(
     sent = [line[len(SENT):] for line in out.splitlines() if line.startswith(SENT)]
     lines = [line.decode() for line in split_lines(SCRIPT)]
     assert sent == lines[:-1]  # NOOP came after 221
-    assert "1 line(s) not sent" in out
+    assert ui_text("run.unsent", "en", count=1) in out
 
 
 def test_the_unsent_notice_speaks_chinese(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(tmp_path, capsys, lang="zh")
-    assert out.splitlines()[-1] == "（服务器已关闭连接；1 行没有发送）"
+    assert out.splitlines()[-1] == ui_text("run.unsent", "zh", count=1)
 
 
 def test_every_reply_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -194,7 +199,7 @@ def test_run_refuses_half_a_certificate(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "simulator", "run", "--cert", "x.pem", "-"],
                             capture_output=True, input=b"", check=False)
     assert result.returncode == 2
-    assert b"--cert and --key go together" in result.stderr
+    assert ui_text("options.cert-without-key", "en").encode() in result.stderr
 
 
 NARRATED = b"""# First say who you are.
@@ -214,8 +219,8 @@ def test_narration_and_script_commands(tmp_path: Path, capsys: pytest.CaptureFix
     assert lines.index("# First say who you are.") < lines.index(f"{SENT}EHLO a.example")
     sent = [line[len(SENT):] for line in out.splitlines() if line.startswith(SENT)]
     assert sent == ["EHLO a.example", "NOOP", "QUIT"]  # nothing starting with : was sent
-    assert "Lines are now sent with a bare LF" in out
-    assert "Not sent: :save notes.md is not a script command" in out
+    assert ui_text("console.eol-lf", "en") in out
+    assert says(out, "script.unknown-meta", line=":save notes.md")
 
 
 def test_narration_is_a_note_step_in_json(tmp_path: Path,
@@ -229,19 +234,21 @@ def test_narration_is_a_note_step_in_json(tmp_path: Path,
 def test_lang_in_a_script_switches_the_explanations(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(tmp_path, capsys, script=b"NOOP\n:lang zh\nNOOP\n")
-    first, second = out.split("说明现在使用中文。")
-    assert "Why:" in first and "Why:" not in second
+    first, second = out.split(ui_text("console.lang-set", "zh"))
+    assert labels("en")["why"] in first and labels("en")["why"] not in second
+    assert labels("zh")["why"] in second
 
 
-@pytest.mark.parametrize(("lang", "said"), [("en", "cannot connect"), ("zh", "无法连接")])
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_unreachable_server_is_status_1_in_the_chosen_language(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str) -> None:
     path = tmp_path / "s.smtp"
     path.write_bytes(b"NOOP\n")
     args = RunOptions(file=str(path), format="text", lang=lang, no_color=True,
                               session=SessionOptions(connect="127.0.0.1:1"))
     assert run_file(args) == 1
-    assert said in capsys.readouterr().err
+    assert says(capsys.readouterr().err, "connect.cannot", lang, peer="127.0.0.1:1",
+                reason=ui_text("connect.refused", lang))
 
 
 def test_unsent_lines_say_so_on_stderr_with_status_1(
@@ -283,8 +290,8 @@ def test_a_text_line_starting_with_a_dot_is_explained_under_it(
     _, out = run(tmp_path, capsys, script=script, lang="en")
     lines = out.splitlines()
     under = lines[lines.index(f"{SENT}.hidden") + 1]
-    assert "stores it without that dot" in under and "..hidden" in under
-    assert "stores it without" not in lines[lines.index(f"{SENT}..kept") + 1]
+    assert ui_text("console.dot-stuffing", "en", line="hidden") in under
+    assert not says(lines[lines.index(f"{SENT}..kept") + 1], "console.dot-stuffing")
 
 
 def test_a_reader_that_stops_early_ends_the_run_quietly() -> None:
@@ -340,8 +347,9 @@ def test_run_waits_for_error_replies_only_when_asked(tmp_path: Path) -> None:
         return time.monotonic() - start, result.stdout
 
     slowed, said = run_it("--soft-error-limit", "1", "--error-sleep", "0.5")
-    assert slowed >= 1.0 and said.count(b"(the server waited 0.5 s before answering)") == 2
-    assert b"the server waited" not in run_it()[1]
+    waited = scenario_text("waited", "en", seconds=0.5).encode()
+    assert slowed >= 1.0 and said.count(waited) == 2
+    assert not shows(run_it()[1].decode(), written("scenario-ui", "texts", "waited"))
 
 
 @pytest.mark.parametrize(("options", "status"), [
@@ -385,7 +393,9 @@ def test_a_notice_and_narration_are_escaped_once_for_their_medium(
     status, out = run(tmp_path, capsys, b"# type \\0 for NUL\n:eol lf\n:eol crlf\nQUIT\n", fmt)
     assert status == 0
     once = "\\" if fmt == "text" else "\\\\"  # Markdown writes \\ for one backslash
-    assert f"type {once}0 for NUL" in out and f"bare LF ({once}n)" in out
+    notice = ui_text("console.eol-lf", "en")
+    assert f"type {once}0 for NUL" in out
+    assert (notice if fmt == "text" else md_escape(notice)) in out
     assert f"{once}\\0" not in out and f"({once}\\n)" not in out
 
 
@@ -408,8 +418,8 @@ def test_a_file_ending_inside_a_group_exits_1_and_says_why(
     args = RunOptions(file=str(path), format="text", lang=None, no_color=False)
     assert run_file(args) == 1
     captured = capsys.readouterr()
-    assert "its 1 line(s) were never sent; close the group with :end" in captured.out
-    assert "smtp-sim run: the file ended inside a :pipeline group" in captured.err
+    assert ui_text("run.pipeline-open", "en", count=1) in captured.out
+    assert ui_text("run.pipeline-open-status", "en", program="smtp-sim run", count=1) in captured.err
 
 HOMEWORK = b"EHLO client.example.com\nFOO\nMAIL FROM:<alice@example.org>\nRCPT TO:<bob@example.net>\nQUIT\n"
 
@@ -450,7 +460,10 @@ def test_connect_to_a_host_of_the_zone_plays_it_in_process(tmp_path: Path) -> No
         "session.greeting-scenario", "session.ehlo", "tls.required"]
     assert steps[0]["replies"][0]["wire"][0].startswith("220 smtp.example.org ESMTP")
     bad_port = run_lab("--scenario", "realistic", "--connect", "mx1.campus.example:2525")
-    assert bad_port.returncode == 2 and b"Nothing listens on port 2525" in bad_port.stderr
+    assert bad_port.returncode == 2
+    assert says(bad_port.stderr.decode(), "console.connect-bad-port", port=2525,
+                host="mx1.campus.example")
     no_zone = run_lab("--connect", "mx1.campus.example")
     assert no_zone.returncode == 2
-    assert b"add --scenario realistic" in no_zone.stderr and not no_zone.stdout
+    assert says(no_zone.stderr.decode(), "console.connect-lab-hint", host="mx1.campus.example")
+    assert not no_zone.stdout

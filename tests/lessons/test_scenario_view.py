@@ -7,16 +7,17 @@ import dataclasses
 
 import pytest
 
-from simulator.lessons.scenario_view import describe, notice, sent_by, start_lines
+from simulator.lessons.scenario_view import describe, notice, sent_by, start_lines, text
 from simulator.lessons.scenarios import load_scenario
 from simulator.protocol import Session
 from tests.dialogue import send
+from tests.wording import shows, written
 
 
 def test_the_strict_scenario_starts_with_one_line_and_has_no_rules() -> None:
     strict = load_scenario("strict")
-    assert start_lines(strict) == [f"scenario strict: {strict.title('en')}"]
-    assert "No rules" in describe(strict)[-1]
+    assert start_lines(strict) == [text("start", "en", name="strict", title=strict.title("en"))]
+    assert describe(strict)[-1] == text("no_rules", "en")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -35,19 +36,21 @@ def test_a_notice_only_for_a_delayed_or_missing_reply() -> None:
     session.greeting()
     [plain] = send(session, "NOOP")
     assert notice(plain) is None
-    assert notice(dataclasses.replace(plain, delay=2.5)) == (
-        "(the server waited 2.5 s before answering)")
-    assert "without a reply" in (notice(dataclasses.replace(plain, hang_up=True)) or "")
+    assert notice(dataclasses.replace(plain, delay=2.5)) == text("waited", "en", seconds=2.5)
+    assert notice(dataclasses.replace(plain, hang_up=True)) == text("hung_up", "en")
     assert notice(dataclasses.replace(plain, hang_up=True), "zh") != notice(
         dataclasses.replace(plain, hang_up=True))
 
 
 def test_who_sends_a_code_names_the_scenarios_rules_and_options() -> None:
     greylisted = sent_by(451)
-    assert "realistic scenario sends 451 (rule greylist" in greylisted
+    def said(entry: str, out: str, **fields: object) -> bool:
+        return shows(out, written("scenario-ui", "texts", entry), **fields)
+
+    assert said("sent_scenario", greylisted, scenario="realistic", code=451, rules="greylist")
     assert "--greylist-delay" in greylisted and "data.storage-failed" in greylisted
-    assert sent_by(250).startswith("smtp-sim sends 250 in every scenario (")
-    assert "never sends 599" in sent_by(599)
+    assert said("sent_strict", sent_by(250), code=250)
+    assert said("sent_never", sent_by(599), code=599)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -8,6 +8,7 @@ from simulator.lessons.verdicts import verdict_lines
 from simulator.protocol.dmarc import DmarcResult
 from simulator.protocol.spf import RESULTS, SpfResult
 from simulator.protocol.verdicts import DkimResult, Verdicts
+from tests.wording import says
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -37,4 +38,4 @@ def test_dkim_and_dmarc_verdicts(lang: str, dkim: tuple[str, ...], dmarc: tuple[
 
 
 def test_no_author_no_dmarc() -> None:
-    assert "no header From:" in verdict_lines(Verdicts(None, (), None), "en")[-1]
+    assert says(verdict_lines(Verdicts(None, (), None), "en")[-1], "verdicts.dmarc-no-from")

@@ -11,8 +11,9 @@ import pytest
 
 from simulator.lessons.annotate import annotate_reply
 from simulator.lessons.compose import compare_codes
-from simulator.lessons.entries import REQUIRED_CODES, code_entry
+from simulator.lessons.entries import REQUIRED_CODES, code_entry, labels
 from simulator.lessons.load import LANGS
+from simulator.lessons.ui import text as ui_text
 from simulator.render.fragments import (
     STYLE,
     annotation_fragments,
@@ -23,6 +24,10 @@ from simulator.render.fragments import (
     wrap,
 )
 from simulator.render.wrap import NO_LINE_START, text_width
+from tests.wording import written
+
+USUALLY = ui_text("explain.usually", "en")
+"""How a foreign reply's explanation starts (lessons/ui.en.toml)."""
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -68,11 +73,13 @@ def test_plain_has_no_escape_sequences_and_ansi_has_colour() -> None:
 def test_annotation_shows_title_why_fix_and_rule() -> None:
     a = annotate_reply(550, "5.1.1", "no such user", "en")
     brief = to_plain(annotation_fragments(a))
-    assert brief.startswith("  550 Requested action not taken")
-    assert "5.1.1 User unknown" in brief  # the pair 550 + 5.1.1 has its own lesson
-    assert f"What it usually means: {a.why.splitlines()[0]}" in brief  # a foreign reply
-    assert f"How to fix: {a.fix}" in brief
-    assert "Rule: RFC 5321" in brief
+    words, colon = labels("en"), labels("en")["colon"]
+    assert brief.startswith(f"  550 {code_entry(550, 'en').title}")
+    # the pair 550 + 5.1.1 has its own lesson
+    assert f"5.1.1 {written('codes', 'pairs', '550 5.1.1', 'title')}" in brief
+    assert f"{USUALLY}{colon}{a.why.splitlines()[0]}" in brief  # a foreign reply
+    assert f"{words['fix']}{colon}{a.fix}" in brief
+    assert f"{words['rfc']}{colon}RFC 5321" in brief
     assert brief.endswith("\n")
     full = to_plain(annotation_fragments(a, brief=False))
     assert a.meaning in full and "smtp-sim explain 550" in full
@@ -161,4 +168,4 @@ def test_brief_without_a_fix_says_why() -> None:
 
     a = dataclasses.replace(annotate_reply(550, "5.1.1", "text", "en"), fix="")
     brief = to_plain(short_annotation_fragments(a)).splitlines()
-    assert len(brief) == 2 and brief[1].strip().startswith("What it usually means: ")
+    assert len(brief) == 2 and brief[1].strip().startswith(USUALLY + labels("en")["colon"])

@@ -11,6 +11,7 @@ from typing import Final
 import pytest
 
 from simulator.lessons.classmodel.model import ClassModel, SessionRecord
+from simulator.lessons.ui import text as ui_text
 from simulator.protocol import Policy, Session
 from simulator.render.fragments import to_plain
 from simulator.render.html import (
@@ -178,7 +179,7 @@ def test_a_sessions_lesson_steps_show_with_their_goals_ticked() -> None:
                           LessonStep("mail", {"en": "Start a mail", "zh": "开始一封邮件"}),
                           LessonStep("end", {"en": "Say goodbye", "zh": "道别"}))
     record.steps_total, record.steps_done = 3, ("greet",)  # as serve --lesson sets them
-    assert status_text(record, "en").endswith("Lesson: 1 of 3 steps done.")
+    assert status_text(record, "en").endswith(ui_text("web.steps", "en", done=1, total=3))
     steps = step_items(model, record, "en")
     assert [(i.text, i.mark) for i in steps] == [
         ("✓ Say <EHLO>", "done"), ("▶ Start a mail", "now"), ("Say goodbye", "")]

@@ -16,6 +16,7 @@ from simulator.cli.command import main
 from simulator.client.demos import builtin_demo
 from simulator.lessons.classroom import say
 from tests.replies_reader import wire
+from tests.wording import says
 
 
 @pytest.fixture(autouse=True)
@@ -180,7 +181,7 @@ def test_a_recording_to_a_fifo_nobody_reads_is_refused_not_waited_on(tmp_path: P
                            "0", "--record", str(pipe)], capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done
-    assert f"{pipe} is a pipe (FIFO) that no program reads" in done.stderr
+    assert says(done.stderr, "files.no-reader", path=pipe)
 
 
 def test_a_recording_that_cannot_be_written_does_not_blame_the_server(tmp_path: Path) -> None:

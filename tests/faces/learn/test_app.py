@@ -18,11 +18,33 @@ from prompt_toolkit.output import DummyOutput
 from simulator.cli.command import main
 from simulator.faces.learn.app import LessonApp
 from simulator.faces.learn.progress import ProgressStore
-from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course.words import say
+from simulator.lessons.ui import text as text_of
+from tests import wording
+from tests.wording import opening, said, says, tick
 
 ENTER = "\r"
 CTRL_D = "\x04"
 COURSE = load_course(default_course_root())
+
+
+def lesson_of(lesson_id: str) -> Lesson:
+    lesson = COURSE.find(lesson_id)
+    assert lesson is not None
+    return lesson
+
+
+def heading(lesson_id: str, lang: str = "en") -> str:
+    return wording.heading(lesson_of(lesson_id), lang)
+
+
+def finished(lesson_id: str, lang: str = "en") -> str:
+    return wording.finished(lesson_of(lesson_id), lang)
+
+
+def goal(lesson_id: str, index: int, lang: str = "en") -> str:
+    return wording.goal(lesson_of(lesson_id), index, lang)
 
 
 def lesson_app(lesson: str, lang: str, out: io.StringIO, pipe: PipeInput) -> LessonApp:
@@ -48,53 +70,50 @@ async def drive(*lines: str, lesson: str = "hello", lang: str = "en",
 async def test_the_goal_panel_ticks_as_the_server_answers() -> None:
     text = await drive("EHLO client.example")
     # the greeting, its tick, then the panel right above the prompt (the first screen)
-    assert text.index("<-  220") < text.index("✓ Step 1 done") < text.index("Lesson 1: Hello")
-    panel = text[text.index("Lesson 1: Hello, server"):text.index(" -> EHLO")]
-    assert "  ✓ 1. Connect and read the server's 220 greeting banner." in panel
-    assert "  ▸ 2. Introduce your client with EHLO" in panel and "(now)" in panel
-    assert text.index(" -> EHLO client.example") < text.index("✓ Step 2 done")
+    assert text.index("<-  220") < text.index(tick(1)) < text.index(heading("hello"))
+    panel = text[text.index(heading("hello")):text.index(" -> EHLO")]
+    assert f"  ✓ 1. {goal('hello', 1)}" in panel
+    assert f"  ▸ 2. {goal('hello', 2)}{say('step-current', 'en')}" in panel
+    assert text.index(" -> EHLO client.example") < text.index(tick(2))
     again = await drive("EHLO client.example", ":goal")
-    last_panel = again[again.rindex("Lesson 1: Hello, server"):]
-    assert "  ✓ 2. Introduce your client" in last_panel and "  ▸ 3. End the session" in last_panel
+    last_panel = again[again.rindex(heading("hello")):]
+    assert f"  ✓ 2. {goal('hello', 2)}" in last_panel and f"  ▸ 3. {goal('hello', 3)}" in last_panel
 
 
 async def test_hints_come_one_level_at_a_time() -> None:
     text = await drive(":hint", ":hint", ":hint", ":hint")
-    hints = [line for line in text.splitlines() if line.startswith("Hint ")]
-    assert hints == [
-        "Hint 1/3: The client answers the greeting by saying who it is.",
-        "Hint 2/3: The modern greeting is EHLO followed by your client's domain name; the reply "
-        "lists what the server offers, one per line.",
-        "Hint 3/3: Type: EHLO client.example",
-        "Hint 3/3: Type: EHLO client.example",
-    ]
+    hints = [line for line in text.splitlines() if line.startswith(opening("learn.hint"))]
+    written = lesson_of("hello").text("en").steps["ehlo"].hints  # step 1 is met at the greeting
+    assert hints == [say("hint", "en", level=level, levels=3, text=written[level - 1])
+                     for level in (1, 2, 3, 3)]  # the last hint again, not past it
     assert "smtp> :hint" in text  # the command stays visible, though it was not sent
 
 
 async def test_completion_shows_the_summary_and_enter_starts_the_next_lesson(home: Path) -> None:
     text = await drive(":hint", "EHLO client.example", "QUIT", "")
-    assert "Lesson 1 complete: Hello, server" in text
-    assert "Hints used: 1" in text
-    assert "Next: lesson 2, Every line ends with CRLF. Press Enter to start it" in text
-    assert text.index("Lesson 1 complete") < text.index("Lesson 2: Every line ends with CRLF")
+    assert finished("hello") in text
+    assert say("hints-used", "en", count=1) in text
+    crlf = lesson_of("crlf")
+    assert say("next", "en", number=crlf.number, title=crlf.text("en").title) in text
+    assert text.index(finished("hello")) < text.index(heading("crlf"))
     saved = json.loads((home / "learn.json").read_text())["courses"]["course"]
     assert saved["done"]["hello"]["hints"] == 1 and saved["current"] == "crlf"
 
 
 async def test_restart_skip_and_lessons() -> None:
     text = await drive("EHLO client.example", ":restart", ":skip", ":lessons", ":lessons 5", ":quit")
-    assert "Lesson restarted: a new session, no step met yet." in text
-    restarted = text[text.index("Lesson restarted"):]
-    assert "  ✓ 1. Connect and read" in restarted and "✓ Step 1 done" in restarted
-    assert "Lesson 1 skipped (not marked done)." in text
-    assert "Lesson 2: Every line ends with CRLF" in text
-    assert f"The course (0 of {len(COURSE.available)} done):" in text and "  ▸  2  crlf" in text
-    assert "Lesson 5: Your first message" in text
+    restarted = text[text.index(say("restarted", "en")):]
+    assert f"  ✓ 1. {goal('hello', 1)}" in restarted and tick(1) in restarted
+    assert say("skipped", "en", number=1) in text
+    assert heading("crlf") in text
+    assert say("list-heading", "en", done=0, total=len(COURSE.available)) in text
+    assert "  ▸  2  crlf" in text
+    assert heading("first-mail") in text
 
 
 async def test_an_unknown_command_is_not_sent() -> None:
     text = await drive(":frobnicate")
-    assert "Unknown console command :frobnicate; it was not sent to the server." in text
+    assert says(text, "console.unknown-meta", name=":frobnicate")
     assert ":goal :hint :restart :skip :lessons" in text  # the lesson's commands are listed
     assert " -> :frobnicate" not in text
 
@@ -124,16 +143,16 @@ async def test_the_timeout_lesson_closes_a_silent_session_for_real(
             pipe.send_text("EHLO client.example" + ENTER)
             where = await shown(out, "<-  250 ")
             pipe.send_text(":pause 25" + ENTER)
-            where = await shown(out, "(pausing 25 s, as a slow client would)", after=where)
+            where = await shown(out, text_of("console.pausing", "en", seconds=25), after=where)
             mock_clock.jump(21)  # past the server's 20 s, not the pause's 25
             where = await shown(out, "<** 421 4.4.2", after=where)
             pipe.send_text("NOOP" + ENTER)
-            where = await shown(out, "Not sent: the connection is closed.", after=where)
+            where = await shown(out, opening("console.closed-not-sent"), after=where)
             pipe.send_text(":reconnect" + ENTER)
             where = await shown(out, "<-  220 ", after=where)
             pipe.send_text(CTRL_D)
     text = out.getvalue()
-    assert text.index(" -> EHLO") < text.index("<** 421 4.4.2") < text.index("✓ Step 1 done")
+    assert text.index(" -> EHLO") < text.index("<** 421 4.4.2") < text.index(tick(1))
     assert " -> NOOP" not in text
     assert text.count("<-  220 ") == 2  # :reconnect opened a new session
 
@@ -151,7 +170,7 @@ async def test_the_servers_421_shows_while_the_learner_sits_at_the_prompt(
             where = await shown(out, "<-  250 ")
             pipe.send_text("NOO")  # typing, no Enter yet
             mock_clock.jump(30)  # past lesson 14's 20 s idle timeout
-            where = await shown(out, "✓ Step 1 done", after=where)  # no key pressed
+            where = await shown(out, tick(1), after=where)  # no key pressed
             assert "<** 421 4.4.2" in out.getvalue()
             pipe.send_text("P" + ENTER)
             await shown(out, "closed> NOOP", after=where)  # the half-typed line was kept
@@ -161,9 +180,10 @@ async def test_the_servers_421_shows_while_the_learner_sits_at_the_prompt(
 
 async def test_a_lesson_in_chinese() -> None:
     text = await drive(":hint", "EHLO client.example", lang="zh")
-    assert "第 1 课：你好，服务器" in text
-    assert "提示 1/3：收到问候语之后，客户端要先报上自己的名字。" in text
-    assert "✓ 第 2 步完成：用 EHLO 介绍你的客户端" in text
+    assert heading("hello", "zh") in text
+    hint = lesson_of("hello").text("zh").steps["ehlo"].hints[0]
+    assert say("hint", "zh", level=1, levels=3, text=hint) in text
+    assert say("tick", "zh", index=2, goal=goal("hello", 2, "zh")) in text
 
 
 async def test_message_text_in_a_lesson_keeps_empty_lines_and_dots() -> None:
@@ -171,7 +191,7 @@ async def test_message_text_in_a_lesson_keeps_empty_lines_and_dots() -> None:
              "DATA", "Subject: Dots", "", ":not a command in DATA", "..kept", "."]
     text = await drive(*lines, lesson="dot-stuffing")
     assert " -> :not a command in DATA" in text
-    assert "Lesson 6 complete: Dot-stuffing" in text
+    assert finished("dot-stuffing") in text
 
 
 async def test_the_consoles_look_up_commands_work_in_a_lesson() -> None:
@@ -181,7 +201,7 @@ async def test_the_consoles_look_up_commands_work_in_a_lesson() -> None:
     text = await drive(*lines, lesson="first-mail")
     assert "  1. <alice@example.org> -> <bob@example.net>," in text
     assert "Subject: Hi\n\nHello.\n" in text
-    assert "No message number 9; :mailbox lists them." in text
+    assert text_of("console.mailbox-missing", "en", number=9) in text
     assert "greeted" in text.split(":state", 1)[1]
     assert "354 Start mail input" in text.split(":explain 354", 1)[1]
 
@@ -205,15 +225,15 @@ async def test_a_count_step_reports_how_far_it_is() -> None:
     text = await drive("EHLO client.example", "MAIL FROM:<alice@example.org>",
                  "MAIL FROM:<alice@example.org>", "RSET", *message, *message,
                  lesson="transactions")
-    assert text.index("  Step 3: 1 of 2 so far.") < text.index("✓ Step 3 done")
+    assert text.index(say("counted", "en", index=3, count=1, needed=2)) < text.index(tick(3))
 
 
 async def test_raw_and_save(tmp_path: Path) -> None:
     target = tmp_path / "lesson.md"
     text = await drive(":raw", "EHLO client.example", ":raw off", f":save {target}", ":save")
     assert " -> EHLO client.example\\r\\n" in text
-    assert f"Transcript saved to {target} (2 exchanges)." in text
-    assert "Usage: :save FILE" in text
+    assert text_of("console.saved", "en", path=target, count=2) in text
+    assert says(text, "console.usage", usage=":save FILE")
     saved = target.read_text(encoding="utf-8")
     assert " -> EHLO client.example" in saved and "<-  250 HELP" in saved
 
@@ -226,21 +246,21 @@ async def test_a_badly_written_directive_says_what_it_takes() -> None:
 
 async def test_the_consoles_own_quit_does_not_complete_a_lesson() -> None:
     text = await drive("EHLO client.example")  # then Ctrl-D: the console says QUIT
-    assert " -> QUIT" in text and "Lesson 1 complete" not in text
-    assert "✓ Step 3 done" not in text
+    assert " -> QUIT" in text and opening("learn.complete", number=1) not in text
+    assert tick(3) not in text
 
 
 async def test_an_accepted_message_that_misses_the_goal_says_so() -> None:
     lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
              "DATA", "Subject: Dots", "", ".eaten", "."]
     text = await drive(*lines, lesson="dot-stuffing")
-    assert ("The server accepted that message, but step 1 is not met yet: Get a message "
-            "accepted whose body holds a line that begins with a dot.") in text
+    assert say("accepted-not-goal", "en", index=1, goal=goal("dot-stuffing", 1)) in text
 
 
 async def test_the_next_lesson_keeps_what_was_explained_and_the_detail_level() -> None:
     text = await drive("EHLO client.example", "QUIT", "")
-    start = "Press Enter to start it"  # then lesson 2 opens its session
+    crlf = lesson_of("crlf")
+    start = say("next", "en", number=crlf.number, title=crlf.text("en").title)  # lesson 2 opens
     first, second = text[:text.index(start)], text[text.index(start):]
     assert "Rule: RFC 5321 §3.1" in first  # the 220 in full, the first time
     assert "<-  220 " in second and "Rule: RFC 5321 §3.1" not in second  # brief after
@@ -285,9 +305,7 @@ def test_the_toolbar_fits_its_width_and_says_what_enter_does() -> None:
 
 
 def _ticks(text: str) -> list[str]:
-    import re
-
-    return re.findall(r"✓ Step (\d+) done", text)
+    return said(text, "learn.tick", "index")
 
 
 def _piped(lesson_id: str, lines: tuple[str, ...]) -> str:
@@ -323,8 +341,8 @@ async def test_a_solution_ticks_the_same_steps_typed_and_piped(
     assert _ticks(typed) == _ticks(piped)
     assert sorted(set(_ticks(piped)), key=int) == [str(n) for n in
                                                    range(1, len(lesson.goals) + 1)]
-    assert f"Lesson {lesson.number} complete" in typed
-    assert ("TLS established" in typed) is ("TLS established" in piped)
+    assert opening("learn.complete", number=lesson.number) in typed
+    assert says(typed, "tls.established") is says(piped, "tls.established")
 
 
 @pytest.mark.parametrize("lesson", COURSE.available, ids=lambda lesson: lesson.id)

@@ -16,7 +16,8 @@ from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import ProgressStore
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import Lesson, default_course_root, load_course, missing_goals
-from tests import ROOT
+from tests import ROOT, wording
+from tests.wording import opening, shows, tick, written
 
 COURSE = load_course(default_course_root())
 OURS = ("required-headers", "envelope-vs-header", "pipelining", "spf", "dkim-and-dmarc")
@@ -57,25 +58,25 @@ def test_required_headers_the_rule_then_the_policy_then_250() -> None:
     out = screen("required-headers", lesson("required-headers").solution.lines)
     missing = out.index("550 5.7.1 Message is not RFC 5322 compliant: the From: header field "
                         "is missing")
-    assert "RFC 5322 §3.6 requires exactly one From:" in out[missing:]  # the key's why
+    assert shows(out[missing:], written("keys", "data.header-missing", "why"))  # the key's why
     policy = out.index("550 5.7.1 Messages without a Message-ID: header field are not accepted")
-    assert "a provider's policy" in out[policy:]
-    assert missing < out.index("✓ Step 1 done") < policy < out.index("✓ Step 2 done")
-    assert out.index("✓ Step 2 done") < out.index("250 2.0.0 OK") < out.index("✓ Step 3 done")
+    assert shows(out[policy:], written("keys", "data.message-id-missing", "why"))
+    assert missing < out.index(tick(1)) < policy < out.index(tick(2))
+    assert out.index(tick(2)) < out.index("250 2.0.0 OK") < out.index(tick(3))
 
 
 def test_required_headers_a_from_in_the_body_is_no_header_field_in_chinese() -> None:
     lines = ["EHLO client.example", *SEND, "Subject: x", "", "From: alice@example.org", "."]
     out = screen("required-headers", lines, lang="zh")
     assert "550 5.7.1 Message is not RFC 5322 compliant: the From: header field is missing" in out
-    assert "RFC 5322 §3.6 规定" in out and "✓ 第 1 步完成" in out
-    assert "第 2 步完成" not in out
+    assert shows(out, written("keys", "data.header-missing", "why", lang="zh"))
+    assert tick(1, "zh") in out and tick(2, "zh") not in out
 
 
 def test_envelope_vs_header_the_envelope_decides_and_the_mailbox_shows_it() -> None:
     lines = [*lesson("envelope-vs-header").solution.lines, ":mailbox"]
     out = screen("envelope-vs-header", lines)
-    assert "✓ Step 1 done" in out and "✓ Step 2 done" in out
+    assert tick(1) in out and tick(2) in out
     assert "<alice@example.org> -> <bob@example.net>, <carol@example.net>" in out
     listing = out[out.rindex(":mailbox"):]
     assert "dave@example.net" not in listing  # named in To:, never a recipient
@@ -86,7 +87,7 @@ def test_envelope_vs_header_a_to_line_for_every_recipient_ticks_nothing() -> Non
              "RCPT TO:<c@example.net>", "DATA", "To: b@example.net", "Cc: c@example.net", "",
              "x", "."]
     out = screen("envelope-vs-header", lines)
-    assert "250 2.0.0 OK" in out and "Step 1 done" not in out and "Step 2 done" not in out
+    assert "250 2.0.0 OK" in out and tick(1) not in out and tick(2) not in out
 
 
 def test_pipelining_the_replies_come_back_in_order_and_the_message_reaches_two() -> None:
@@ -126,7 +127,7 @@ def test_spf_fail_at_rcpt_then_pass_from_a_listed_domain() -> None:
     out = screen("spf", [*lesson("spf").solution.lines, ":mailbox 1"])
     refusal = out.index("550 5.7.23 <alice@example.com>: Recipient address rejected: SPF fail: "
                         "bank.example does not authorise 192.0.2.1")
-    assert refusal < out.index("✓ Step 1 done") < out.index("✓ Step 2 done")
+    assert refusal < out.index(tick(1)) < out.index(tick(2))
     assert "spf=pass smtp.mailfrom=example.org" in out
 
 
@@ -135,16 +136,16 @@ def test_spf_softfail_is_accepted_but_is_no_pass_and_the_hint_says_so() -> None:
              "RSET", "MAIL FROM:<bob@example.com>", "RCPT TO:<alice@example.com>", "DATA",
              "Subject: x", "", "x", ".", ":hint"]
     out = screen("spf", lines)
-    assert "✓ Step 1 done" in out and "Step 2 done" not in out
-    assert "a softfail (~all) or none is not a pass" in out
+    assert tick(1) in out and tick(2) not in out
+    assert wording.reaction(lesson("spf"), 2, "data.accepted") in out
 
 
 def test_dkim_and_dmarc_signed_tampered_then_aligned_by_spf() -> None:
     out = screen("dkim-and-dmarc", lesson("dkim-and-dmarc").solution.lines)
     assert out.count("DKIM-Signature:") >= 2  # the signed lines, as sent
-    signed = out.index("✓ Step 1 done")
+    signed = out.index(tick(1))
     refused = out.index("550 5.7.26 Unauthenticated mail with From: example.org is refused")
-    assert signed < refused < out.index("✓ Step 2 done") < out.index("✓ Step 3 done")
+    assert signed < refused < out.index(tick(2)) < out.index(tick(3))
     reading = out[out.index(":mailbox 1"):]  # Authentication-Results, read by the learner
     assert "dkim=pass header.d=example.org header.s=s1" in reading
     assert "spf=softfail smtp.mailfrom=example.com" in reading
@@ -154,8 +155,9 @@ def test_dkim_and_dmarc_an_unsigned_message_is_refused_and_the_hint_says_sign() 
     lines = ["EHLO client.example", "MAIL FROM:<news@example.com>", "RCPT TO:<bob@example.net>",
              "DATA", "From: alice@example.org", "", "x", ".", ":hint"]
     out = screen("dkim-and-dmarc", lines, lang="zh")
-    assert "550 5.7.26" in out and "先用 :dkim sign s1 example.org 签名" in out
-    assert "第 1 步完成" not in out
+    said = wording.reaction(lesson("dkim-and-dmarc"), 1, "data.dmarc-reject", "zh")
+    assert "550 5.7.26" in out and said in out
+    assert tick(1, "zh") not in out
 
 
 def learn(*args: str, stdin: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -169,8 +171,8 @@ def test_piped_dkim_lesson_exits_0_and_a_wrong_script_exits_1(tmp_path: Path) ->
     right = "\n".join(lesson("dkim-and-dmarc").solution.lines) + "\n"
     done = learn("28", "--lang", "zh", stdin=right, home=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:]
-    assert "第 28 课完成：DKIM 与 DMARC" in done.stdout
+    assert wording.finished(lesson("dkim-and-dmarc"), "zh") in done.stdout
     wrong = "\n".join(lesson("dkim-and-dmarc").wrong[1].lines) + "\n"
     failed = learn("dkim-and-dmarc", stdin=wrong, home=tmp_path)
     assert failed.returncode == 1
-    assert "Lesson 28 is not complete. Steps still missing: 3." in failed.stdout
+    assert opening("learn.incomplete", number=28, steps="3.") in failed.stdout

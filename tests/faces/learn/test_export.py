@@ -15,6 +15,8 @@ from simulator.cli.command import main
 from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import PROGRESS_FILE, ProgressStore
 from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.ui import text
+from tests.wording import says
 
 COURSE = load_course(default_course_root())
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
@@ -76,11 +78,12 @@ def test_export_to_a_file_and_to_a_folder_that_is_not_there(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "progress.json"
     assert main(["learn", "export", str(target)]) == 0
-    assert f"Progress written to {target} (0 of {len(COURSE.lessons)} lessons done)." in (
+    assert text("course.export-done", "en", path=target, done=0, total=len(COURSE.lessons)) in (
         capsys.readouterr().err)
     assert json.loads(target.read_text())["done"] == 0
     assert main(["learn", "export", str(tmp_path / "no" / "such.json"), "--lang", "zh"]) == 1
-    assert "smtp-sim learn export：无法写入" in capsys.readouterr().err
+    assert says(capsys.readouterr().err, "course.export-failed", "zh",
+                path=tmp_path / "no" / "such.json")
 
 
 def test_reset_forgets_the_steps_and_times_too(capsys: pytest.CaptureFixture[str]) -> None:

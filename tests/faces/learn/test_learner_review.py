@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.faces.learn.test_piped import learn
+from tests.wording import tick
 
 LOGIN = "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"  # student, secret
 TEXT = ["DATA", "Subject: Hi", "", "Hello.", "."]
@@ -53,7 +54,7 @@ def test_auth_right_after_starttls_gets_a_hint_about_the_new_ehlo(home: Path) ->
     out = learn("20", stdin=script(*lines), home=home).stdout
     assert "<** 503 5.5.1 Bad sequence of commands: send EHLO or HELO first" in out
     assert "which makes the server forget the earlier EHLO" in out
-    assert "✓ Step 2 done" in out
+    assert tick(2) in out
 
 
 def test_app_password_logged_in_too_early_is_told_to_reconnect(home: Path) -> None:
@@ -73,7 +74,7 @@ def test_sender_mismatch_second_mail_without_rset_gets_a_hint(home: Path) -> Non
              "AUTH PLAIN AHN0dWRlbnRAZXhhbXBsZS5jb20Ac2VjcmV0", "MAIL FROM:<student@example.com>",
              "MAIL FROM:<teacher@example.com>", ":hint"]
     out = learn("22", stdin=script(*lines), home=home).stdout
-    assert "sender already given" in out and "✓ Step 2 done" not in out
+    assert "sender already given" in out and tick(2) not in out
     assert "a message has one sender. Type RSET, then MAIL FROM:<teacher@example.com>" in out
 
 
@@ -85,7 +86,7 @@ def test_envelope_with_no_blind_copy_is_told_why_and_a_bcc_line_counts(home: Pat
     bcc = ["EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<bob@example.net>",
            "RCPT TO:<carol@example.net>", "DATA", "To: bob@example.net",
            "Bcc: carol@example.net", "", "Hi", "."]
-    assert "✓ Step 1 done" in learn("25", stdin=script(*bcc), home=home / "bcc").stdout
+    assert tick(1) in learn("25", stdin=script(*bcc), home=home / "bcc").stdout
 
 
 def test_dkim_off_for_the_aligned_message_is_told_to_keep_it_broken(home: Path) -> None:
@@ -96,7 +97,7 @@ def test_dkim_off_for_the_aligned_message_is_told_to_keep_it_broken(home: Path) 
     result = learn("28", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
-    assert "✓ Step 2 done" in out and "✓ Step 3 done" not in out
+    assert tick(2) in out and tick(3) not in out
     assert "the signature was not broken this time" in out
 
 
@@ -108,7 +109,7 @@ def test_a_bounce_lesson_sent_from_the_null_sender_does_not_tick(home: Path) -> 
     result = learn("29", stdin=script(*null), home=home / "null")
     assert result.returncode == 1
     out = result.stdout
-    assert "<-  250 2.0.0 OK: message accepted" in out and "✓ Step 1 done" not in out
+    assert "<-  250 2.0.0 OK: message accepted" in out and tick(1) not in out
     assert "1 message," in out  # no bounce came back
     assert "no bounce is ever sent to it (RFC 5321 §6.1)" in out
     own = ["EHLO client.example", "MAIL FROM:<me@gmail.com>", "RCPT TO:<gone@example.com>",

@@ -10,8 +10,11 @@ import pytest
 from simulator.cli.command import main
 from simulator.faces.learn.progress import ProgressStore
 from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course.words import say
+from simulator.lessons.ui import text as ui_text
 from simulator.render.wrap import text_width
 from tests.lessons.course.test_sequences import course_dir
+from tests.wording import opening
 
 
 def listed(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:
@@ -27,7 +30,7 @@ def test_learn_list_groups_the_lessons_under_their_sequences(
     store.mark_done("alpha", 0, None)
     lines = listed(capsys, "--course", str(folder))
     assert lines[:8] == [
-        "The course (1 of 3 done):", "",
+        say("list-heading", "en", done=1, total=3), "",  # the sequences are the test's own
         "First steps (1/2)", "  The start.",
         "  ▸  3  gamma  Demo",  # the current one: the first not done, in course order
         "  ✓  1  alpha  Demo", "",
@@ -45,8 +48,11 @@ def test_on_a_60_column_terminal_the_shipped_list_fits(lang: str) -> None:
     course = load_course(default_course_root())
     lines = to_plain(list_fragments(course, [], None, lang, 60)).splitlines()
     assert max(text_width(line) for line in lines) <= 60
-    titles = {"en": ("Basics (0/6)", "Refusals (0/"), "zh": ("基础（0/6）", "拒绝（0/")}[lang]
-    assert lines[2] == titles[0] and any(line.startswith(titles[1]) for line in lines)
+    first, second, *_ = load_course(default_course_root()).sequences
+    assert lines[2] == ui_text("course.sequence-heading", lang, title=first.title(lang), done=0,
+                               total=len(first.lessons))
+    refusals = opening("course.sequence-heading", lang, title=second.title(lang), done=0)
+    assert any(line.startswith(refusals) for line in lines)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -81,7 +87,7 @@ def test_learn_says_where_it_resumes(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["learn", "--no-color", "--course", str(folder)]) == 0
     assert started == ["alpha"]
     assert capsys.readouterr().out.startswith(
-        "Going on at lesson 1, Demo: the first one in course order you have not finished")
+        ui_text("course.resuming", "en", number=1, title="Demo"))  # the test course's lesson 1
 
 
 def test_with_every_lesson_done_learn_says_so_and_lists_them(
@@ -92,8 +98,8 @@ def test_with_every_lesson_done_learn_says_so_and_lists_them(
         store.mark_done(lesson.id, 0, None)
     assert main(["learn", "--no-color", "--lang", "zh"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("整个课程的每一课你都已学完。")
-    assert lines[1].startswith("课程（已完成 ") and "  ✓  1  hello" in "\n".join(lines)
+    assert lines[0].startswith(ui_text("course.all-done", "zh"))
+    assert lines[1].startswith(opening("learn.list-heading", "zh")) and "  ✓  1  hello" in "\n".join(lines)
 
 
 def test_the_shipped_chinese_titles_and_summaries_are_never_cut(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.faces.learn.panel import list_fragments
+from simulator.lessons.ui import text as ui_text
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -41,7 +42,8 @@ def test_the_goal_panel_ticks_what_is_met_and_points_at_the_next_step() -> None:
     target, progress = _two_step_lesson()
     shown = to_plain(goal_panel(target, progress, "en"))  # type: ignore[arg-type]
     assert "  ✓ 1. goal ehlo\n" in shown and "  ▸ 2. goal noop (now)\n" in shown
-    assert to_plain(tick_fragments(target, progress, "en")) == "✓ Step 1 done: goal ehlo\n"  # type: ignore[arg-type]
+    assert to_plain(tick_fragments(target, progress, "en")) == (  # type: ignore[arg-type]
+        ui_text("learn.tick", "en", index=1, goal="goal ehlo") + "\n")
 
 
 def test_a_hint_level_is_kept_within_the_hints_there_are() -> None:

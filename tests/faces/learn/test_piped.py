@@ -12,10 +12,21 @@ from pathlib import Path
 import pytest
 
 from simulator.client.script import split_lines
-from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course.words import say
+from simulator.lessons.scenario_view import text as scenario_text
+from simulator.lessons.ui import text
 from tests import ROOT
+from tests.wording import finished, goal, heading, opening, says, tick
 
 HELLO = "EHLO client.example\nQUIT\n"
+COURSE = load_course(default_course_root())
+
+
+def lesson(lesson_id: str) -> Lesson:
+    found = COURSE.find(lesson_id)
+    assert found is not None
+    return found
 
 
 def learn(*args: str, stdin: str = "", home: Path) -> subprocess.CompletedProcess[str]:
@@ -28,10 +39,12 @@ def test_a_complete_lesson_exits_0_with_ticks_summary_and_next(home: Path) -> No
     result = learn("hello", stdin=HELLO, home=home)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.index("✓ Step 1 done") < out.index(" -> EHLO") < out.index("✓ Step 2 done")
-    assert out.index(" -> QUIT") < out.index("✓ Step 3 done") < out.index("Lesson 1 complete")
-    assert "Reply codes seen: 220 250 221" in out and "Hints used: 0" in out
-    assert "Next: lesson 2, Every line ends with CRLF (smtp-sim learn crlf)." in out
+    assert out.index(tick(1)) < out.index(" -> EHLO") < out.index(tick(2))
+    assert out.index(" -> QUIT") < out.index(tick(3)) < out.index(finished(lesson("hello")))
+    assert say("codes-seen", "en", codes="220 250 221") in out
+    assert say("hints-used", "en", count=0) in out
+    crlf = lesson("crlf")
+    assert say("next-piped", "en", number=crlf.number, title=crlf.text("en").title, id="crlf") in out
     saved = json.loads((home / "learn.json").read_text())
     mine = saved["courses"]["course"]
     assert mine["done"]["hello"]["hints"] == 0 and mine["current"] == "crlf"
@@ -42,8 +55,7 @@ def test_an_incomplete_lesson_exits_1_and_names_the_missing_steps(home: Path) ->
     result = learn("1", stdin="EHLO client.example\n", home=home)
     assert result.returncode == 1
     assert result.stdout.rstrip().endswith(
-        "Lesson 1 is not complete. Steps still missing: 3. End the session politely: the "
-        "server answers 221 and closes the connection.")
+        say("incomplete", "en", number=1, steps=f"3. {goal(lesson('hello'), 3)}"))
     saved = json.loads((home / "learn.json").read_text())["courses"]["course"]
     assert saved["done"] == {} and saved["current"] == "hello"  # nothing marked done
 
@@ -51,8 +63,8 @@ def test_an_incomplete_lesson_exits_1_and_names_the_missing_steps(home: Path) ->
 def test_an_unknown_lesson_exits_2_and_lists_the_ids(home: Path) -> None:
     result = learn("nope", stdin=HELLO, home=home)
     assert result.returncode == 2
-    assert result.stderr.startswith("smtp-sim learn: there is no lesson nope. Lessons: 1 hello, "
-                                    "2 crlf,")
+    assert result.stderr.startswith(opening("learn.unknown-lesson", wanted="nope"))
+    assert says(result.stderr, "learn.unknown-lesson", wanted="nope", ids="1 hello, 2 crlf,")
 
 
 def test_the_script_directives_work_in_a_lesson(home: Path) -> None:
@@ -60,8 +72,8 @@ def test_the_script_directives_work_in_a_lesson(home: Path) -> None:
     result = learn("crlf", "--lang", "zh", stdin=script, home=home)
     assert result.returncode == 0, result.stdout
     assert "# first the wrong ending" in result.stdout
-    assert "现在每行以裸 LF (\\n) 结尾" in result.stdout  # the console's own :eol
-    assert "✓ 第 1 步完成" in result.stdout and "第 2 课完成：每一行都以 CRLF 结尾" in result.stdout
+    assert text("console.eol-lf", "zh") in result.stdout  # the console's own :eol
+    assert tick(1, "zh") in result.stdout and finished(lesson("crlf"), "zh") in result.stdout
 
 
 def test_the_idle_timeout_lesson_on_the_lesson_clock(home: Path) -> None:
@@ -71,24 +83,25 @@ def test_the_idle_timeout_lesson_on_the_lesson_clock(home: Path) -> None:
     solution = "\n".join(tomllib.loads(lesson)["solution"]) + "\n"
     result = learn("timeouts", stdin=solution, home=home)
     assert result.returncode == 0, result.stdout
-    assert "(pausing 21 s, as a slow client would)\n<** 421 4.4.2" in result.stdout
+    assert text("console.pausing", "en", seconds=21) + "\n<** 421 4.4.2" in result.stdout
 
 
-RUNNABLE = len(load_course(default_course_root()).available)
+RUNNABLE = len(COURSE.available)
 
 
 def test_resume_list_and_reset(home: Path) -> None:
     assert learn("hello", stdin=HELLO, home=home).returncode == 0
     listed = learn("list", home=home).stdout
-    assert f"The course (1 of {RUNNABLE} done):" in listed
+    assert say("list-heading", "en", done=1, total=RUNNABLE) in listed
     assert "  ✓  1  hello" in listed and "  ▸  2  crlf" in listed
     resumed = learn(stdin=":eol lf\nEHLO a.example\n:eol crlf\nEHLO a.example\n", home=home)
-    assert resumed.returncode == 0 and "Lesson 2: Every line ends with CRLF" in resumed.stdout
+    assert resumed.returncode == 0 and heading(lesson("crlf")) in resumed.stdout
     assert learn("reset", "hello", home=home).returncode == 0
     assert "  ✓  1  hello" not in learn("list", home=home).stdout
     cleared = learn("reset", home=home)
-    assert cleared.returncode == 0 and "Progress cleared for all lessons." in cleared.stdout
-    assert f"(0 of {RUNNABLE} done)" in learn("list", home=home).stdout
+    assert cleared.returncode == 0
+    assert say("reset-done", "en", what=say("reset-all", "en")) in cleared.stdout
+    assert say("list-heading", "en", done=0, total=RUNNABLE) in learn("list", home=home).stdout
 
 
 def test_a_lesson_the_engine_cannot_run_yet_says_so(
@@ -98,9 +111,10 @@ def test_a_lesson_the_engine_cannot_run_yet_says_so(
     monkeypatch.setattr("simulator.lessons.course.setup.ENGINE_FEATURES",
                         frozenset({"strict", "limits", "idle-timeout"}))
     assert main(["learn", "auth"]) == 2
-    assert capsys.readouterr().err.startswith(
-        "smtp-sim learn: lesson 16 (auth) needs realistic, tls, auth, which this server does "
-        "not offer yet. Lessons: 1 hello, 2 crlf,")
+    auth = lesson("auth")
+    assert capsys.readouterr().err.startswith(opening(
+        "learn.unavailable-lesson", number=auth.number, id="auth", needs="realistic, tls, auth",
+        ids="1 hello, 2 crlf,"))
 
 
 def test_reset_of_an_unknown_lesson_is_a_usage_error(home: Path) -> None:
@@ -112,7 +126,8 @@ def test_a_corrupt_progress_file_is_reported_and_the_lesson_runs(home: Path) -> 
     (home / "learn.json").write_text("{broken")
     result = learn("hello", stdin=HELLO, home=home)
     assert result.returncode == 0
-    assert "could not be read; it was moved to" in result.stderr
+    assert says(result.stderr, "learn.progress-corrupt", path=home / "learn.json",
+                moved=home / "learn.json.corrupt")
     assert (home / "learn.json.corrupt").read_text() == "{broken"
 
 
@@ -123,8 +138,10 @@ def test_a_teachers_course(tmp_path: Path, home: Path) -> None:
     folder.mkdir()
     (folder / "01-demo.toml").write_text(GOOD, encoding="utf-8")
     result = learn("demo", "--course", str(folder), stdin="EHLO client.example\n", home=home)
-    assert result.returncode == 0 and "Lesson 1 complete: Demo" in result.stdout
-    assert "That was the last lesson" in result.stdout
+    demo = load_course(folder).find("demo")
+    assert demo is not None
+    assert result.returncode == 0 and finished(demo) in result.stdout
+    assert say("course-done", "en") in result.stdout
     (folder / "02-bad.toml").write_text("id = 3", encoding="utf-8")
     refused = learn("demo", "--course", str(folder), stdin="", home=home)
     assert refused.returncode == 2
@@ -148,7 +165,7 @@ def test_every_runnable_solution_passes_in_piped_mode(home: Path) -> None:
         assert split_lines(data)
         status = run_piped(course, lesson, lang="zh", store=store, out=out, data=data)
         assert status == 0, (lesson.id, out.getvalue()[-400:])
-        assert f"第 {lesson.number} 课完成" in out.getvalue()
+        assert finished(lesson, "zh") in out.getvalue()
 
 
 def test_control_characters_never_reach_the_screen() -> None:
@@ -168,7 +185,8 @@ def test_control_characters_never_reach_the_screen() -> None:
     assert run_piped(course, hello, lang="en", store=store, out=out, data=data) == 1
     text = out.getvalue()
     assert "\x1b" not in text and "\x07" not in text
-    assert "# look \\x1b[2J here" in text and "Unknown console command :oops\\x1b]0;x\\x07;" in text
+    assert "# look \\x1b[2J here" in text
+    assert says(text, "console.unknown-meta", name=":oops\\x1b]0;x\\x07")
 
 
 def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
@@ -181,8 +199,8 @@ def test_a_scenarios_delay_and_hang_up_are_shown_as_the_console_shows_them(
     script = "".join(("NOOP\n" * 8 + ":reconnect\n") for _ in range(20))
     result = learn("demo", "--course", str(folder), stdin=script, home=home)
     assert result.returncode == 1  # the lesson wants EHLO; this only shows the notices
-    assert "(the server waited 4.5 s before answering)" in result.stdout  # seeded: replayable
-    assert "(the server closed the connection without a reply)" in result.stdout
+    assert scenario_text("waited", "en", seconds=4.5) in result.stdout  # seeded: replayable
+    assert scenario_text("hung_up", "en") in result.stdout
 
 
 def test_a_piped_starttls_lesson_does_the_real_handshake(home: Path) -> None:
@@ -194,7 +212,8 @@ def test_a_piped_starttls_lesson_does_the_real_handshake(home: Path) -> None:
     result = learn("starttls", stdin="\n".join(lines) + "\n", home=home)
     assert result.returncode == 0, result.stdout[-600:]
     out = result.stdout
-    assert out.index("<-  220 2.0.0") < out.index("TLS established: TLSv1.3") < out.index(
+    established = out.index(opening("tls.established", version="TLSv1.3"))
+    assert out.index("<-  220 2.0.0") < established < out.index(
         " -> EHLO client.example", out.index("<-  220 2.0.0"))
 
 
@@ -206,4 +225,4 @@ def test_a_pipelined_group_in_a_piped_lesson(home: Path) -> None:
     out = result.stdout
     assert "pipe> RCPT TO:<erin@example.net>" in out
     assert out.index(" -> RCPT TO:<erin@example.net>") < out.index("<-  250 2.1.0")
-    assert out.index("<** 452 4.5.3") < out.index("✓ Step 1 done")
+    assert out.index("<** 452 4.5.3") < out.index(tick(1))

@@ -10,16 +10,24 @@ import pytest
 from simulator.faces.learn.guide import SPECS
 from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import ProgressStore
-from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course.words import say
+from simulator.lessons.ui import text as ui_text
+from tests.wording import finished, opening, says, tick
 
 COURSE = load_course(default_course_root())
 SEND = ["EHLO client.example", "MAIL FROM:<carol@example.org>", "RCPT TO:<alice@example.com>",
         "RCPT TO:<gone@example.com>", "DATA", "Subject: Minutes", "", "Notes.", "."]
 
 
-def play(lines: list[str], lang: str = "en") -> tuple[int, str]:
+def bounce_lesson() -> Lesson:
     lesson = COURSE.find("reading-a-bounce")
     assert lesson is not None
+    return lesson
+
+
+def play(lines: list[str], lang: str = "en") -> tuple[int, str]:
+    lesson = bounce_lesson()
     out = io.StringIO()
     status = run_piped(COURSE, lesson, lang=lang, store=ProgressStore(), out=out,
                        data="".join(f"{line}\n" for line in lines).encode())
@@ -39,29 +47,33 @@ def test_reading_the_bounce_and_answering_completes_lesson_29() -> None:
                         ":answer No"])
     assert status == 0, out
     assert "Final-Recipient: rfc822; gone@example.com" in out  # the DSN, read with :mailbox
-    assert "Question (step 2): Which recipient could not be delivered?" in out
-    assert out.index("✓ Step 2 done") < out.index("✓ Step 3 done") < out.index("✓ Step 4 done")
-    assert "Lesson 29 complete: Reading a bounce" in out
+    question = bounce_lesson().text("en").steps["who"].question
+    assert ui_text("course.question", "en", index=2, question=question) in out
+    assert out.index(tick(2)) < out.index(tick(3)) < out.index(tick(4))
+    assert finished(bounce_lesson()) in out
 
 
 def test_a_known_wrong_answer_is_explained_and_the_lesson_stays_open() -> None:
     status, out = play([*SEND, ":answer gone@example.com", ":answer 250", ":answer yes"], "zh")
     assert status == 1
-    assert "250 是本服务器接下邮件时的回复。" in out  # the author's words for that answer
-    assert "提示 1/3" in out or "Hint 1/3" in out
-    assert "第 29 课还没有完成" in out or "Lesson 29 is not complete" in out
+    lesson = bounce_lesson()
+    code_step = lesson.text("zh").steps[lesson.goals[2].id]
+    assert code_step.react["250"] in out  # the author's words for that answer
+    assert opening("learn.hint", "zh", level=1, levels=3) in out
+    assert opening("learn.incomplete", "zh", number=lesson.number) in out
 
 
 def test_an_unknown_wrong_answer_says_not_this_one_with_the_hint() -> None:
     status, out = play([*SEND, ":answer bob@example.com"])
     assert status == 1
-    assert ("Not this one. Read it again; the hint below points the way.\nHint 1/3: The server "
-            "put a new message in the mailbox") in out
+    first_hint = bounce_lesson().text("en").steps["who"].hints[0]
+    assert (say("answer-wrong", "en") + "\n"
+            + say("hint", "en", level=1, levels=3, text=first_hint)) in out
 
 
 def test_an_answer_before_the_question_is_not_counted() -> None:
     status, out = play([":answer gone@example.com", *SEND])
-    assert "No question is asked now: step 1 waits for the server's reply" in out
+    assert says(out, "learn.answer-no-question", index=1)
     assert status == 1
 
 
@@ -69,13 +81,13 @@ def test_without_gone_there_is_no_bounce_and_no_question_met() -> None:
     status, out = play(["EHLO client.example", "MAIL FROM:<carol@example.org>",
                         "RCPT TO:<alice@example.com>", "DATA", "Subject: Hi", "", "x", ".",
                         ":answer gone@example.com"])
-    assert status == 1 and "✓ Step 2" not in out
+    assert status == 1 and tick(2) not in out
 
 
 def test_answer_is_a_lesson_command_for_help_and_completion() -> None:
     assert any(spec.name == "answer" for spec in SPECS)
     status, out = play([":help answer"])
-    assert ":answer TEXT" in out and "answer the current question of a quiz step" in out
+    assert ":answer TEXT" in out and say("help-answer", "en") in out
     assert status == 1
 
 

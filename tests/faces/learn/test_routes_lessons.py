@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.faces.learn.test_piped import learn
+from tests.wording import incomplete, lesson, opening, reaction, says, tick
 
 BEST = [":dig MX campus.example", ":connect mx1.campus.example", "EHLO client.example",
         "MAIL FROM:<alice@example.org>", "RCPT TO:<info@nomail.example>",
@@ -26,8 +27,8 @@ def test_mx_lookup_delivered_to_the_best_mx_completes(home: Path) -> None:
     out = result.stdout
     assert "campus.example.  3600  IN  MX  20 mx2.campus.example" in out  # :dig, out of order
     assert "<-  220 mx1.campus.example ESMTP" in out
-    assert out.index("<** 556 5.1.10") < out.index("✓ Step 2 done") < out.index("✓ Step 1 done")
-    assert "Lesson 19 complete" in out
+    assert out.index("<** 556 5.1.10") < out.index(tick(2)) < out.index(tick(1))
+    assert opening("learn.complete", number=19) in out
 
 
 def test_mx_lookup_a_backup_mx_accepts_but_does_not_tick(home: Path) -> None:
@@ -35,10 +36,10 @@ def test_mx_lookup_a_backup_mx_accepts_but_does_not_tick(home: Path) -> None:
     result = learn("19", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
-    assert "<-  250 2.0.0 OK: message accepted" in out and "✓ Step 1 done" not in out
-    assert "a backup MX took it" in out  # the :hint reacts to the 250 that did not count
-    assert out.rstrip().endswith("Steps still missing: 1. Deliver a message to a campus.example "
-                                 "mailbox through that domain's best MX host.")
+    assert "<-  250 2.0.0 OK: message accepted" in out and tick(1) not in out
+    # the :hint reacts to the 250 that did not count
+    assert reaction(lesson("mx-lookup"), 1, "data.accepted") in out
+    assert out.rstrip().endswith(incomplete(lesson("mx-lookup"), 1))
 
 
 def test_mx_lookup_the_wrong_host_is_refused_as_relaying_in_chinese(home: Path) -> None:
@@ -47,9 +48,10 @@ def test_mx_lookup_the_wrong_host_is_refused_as_relaying_in_chinese(home: Path) 
     result = learn("19", "--lang", "zh", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
-    assert "实验区域中有 campus.example，但它没有 A 或 AAAA 记录" in out
+    assert says(out, "console.connect-no-address", "zh", host="campus.example")
     assert "<** 554 5.7.1 <bob@campus.example>: Relay access denied" in out
-    assert "这台主机不是该域的邮件交换服务器" in out  # the hint reacts to the relay refusal
+    # the hint reacts to the relay refusal
+    assert reaction(lesson("mx-lookup"), 1, "rcpt.relay-denied", "zh") in out
 
 
 def test_submission_ports_all_three_doors_complete(home: Path) -> None:
@@ -60,7 +62,7 @@ def test_submission_ports_all_three_doors_complete(home: Path) -> None:
     result = learn("submission-ports", "--lang", "zh", stdin=script(*lines), home=home)
     assert result.returncode == 0, result.stdout
     out = result.stdout
-    ticks = [out.index(f"✓ 第 {step} 步完成") for step in range(1, 5)]
+    ticks = [out.index(tick(step, "zh")) for step in range(1, 5)]
     assert ticks == sorted(ticks)  # in the order the doors were tried
     assert out.index("<** 554 5.7.1") < ticks[0] < out.index("<** 530 5.7.0") < ticks[1]
     assert "by smtp.example.org" not in out  # the checks read the Received: line, not shown
@@ -73,9 +75,9 @@ def test_submission_ports_starttls_on_25_is_no_submission(home: Path) -> None:
     result = learn("20", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
-    assert "Nothing listens on port 2525 of smtp.example.org" in out
-    assert "✓ Step 1 done" in out and "✓ Step 2 done" in out
-    assert "Steps still missing: 3." in out and "4. On port 465" in out
+    assert says(out, "console.connect-bad-port", port=2525, host="smtp.example.org")
+    assert tick(1) in out and tick(2) in out
+    assert incomplete(lesson("submission-ports"), 3, 4) in out
 
 
 def test_submission_ports_the_530_of_465_is_not_the_one_of_587(home: Path) -> None:
@@ -84,4 +86,4 @@ def test_submission_ports_the_530_of_465_is_not_the_one_of_587(home: Path) -> No
     result = learn("20", stdin=script(*lines), home=home)
     assert result.returncode == 1
     assert "<** 530 5.7.0 Authentication required" in result.stdout
-    assert "✓ Step 2 done" not in result.stdout
+    assert tick(2) not in result.stdout

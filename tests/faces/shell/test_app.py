@@ -21,10 +21,12 @@ from simulator.client.script import Notice
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
-from simulator.lessons.entries import labels
+from simulator.lessons.entries import code_entry, labels
 from simulator.lessons.ui import text
 from simulator.protocol import CATALOGUE, Session, State
+from simulator.render.fragments import md_escape
 from simulator.render.transcript import received_marker
+from tests.wording import says
 
 ENTER = "\r"
 CTRL_C = "\x03"
@@ -76,7 +78,7 @@ def engine_reply(*lines: str) -> str:
 async def test_greeting_is_explained_and_says_how_to_begin() -> None:
     run = await drive()
     assert run.text.startswith(reply_line("session.greeting", host="smtp-sim.localhost"))
-    assert "220 Service ready" in run.text
+    assert f"220 {code_entry(220, 'en').title}" in run.text
     assert "EHLO client.example" in run.text and ":help" in run.text
 
 
@@ -116,7 +118,7 @@ async def test_typo_gets_500_with_its_explanation() -> None:
 
 async def test_unknown_meta_command_is_listed_and_never_sent() -> None:
     run = await drive(":stat", "NOOP")
-    assert "smtp> :stat\nUnknown console command :stat" in run.text
+    assert says(after(run.text, "smtp> :stat\n").split("smtp>")[0], "console.unknown-meta", name=":stat")
     assert ":state" in run.text and ":reconnect" in run.text
     assert " -> :stat" not in run.text
     assert [step.sent for step in run.ctx.transcript.steps[1:3]] == [b"NOOP\r\n", b"QUIT\r\n"]
@@ -131,7 +133,7 @@ async def test_ctrl_c_clears_the_line() -> None:
 async def test_ctrl_d_in_data_abandons_the_message_without_quit() -> None:
     run = await drive(*TRANSACTION[:5])
     assert run.status == 0
-    assert "message is abandoned" in run.text
+    assert says(run.text, "console.abandon-data")
     assert " -> QUIT" not in run.text
     assert "<-  250 2.0.0" not in run.text  # nothing claims the half message was delivered
     stored = run.ctx.link.store_usage()  # what :mailbox reports
@@ -141,8 +143,8 @@ async def test_ctrl_d_in_data_abandons_the_message_without_quit() -> None:
 async def test_after_quit_the_console_says_so_and_enter_reconnects() -> None:
     run = await drive("QUIT", "NOOP", "", "EHLO again.example")
     text = run.text
-    assert "the server closed the connection" in text
-    assert "Not sent: the connection is closed" in text
+    assert says(text, "console.closed-quit")
+    assert says(text, "console.closed-not-sent")
     assert " -> NOOP" not in text
     assert text.count(reply_line("session.greeting", host="smtp-sim.localhost")) == 2
     assert "Hello again.example" in text
@@ -151,12 +153,12 @@ async def test_after_quit_the_console_says_so_and_enter_reconnects() -> None:
 async def test_reconnect_keeps_the_mailbox() -> None:
     run = await drive(*TRANSACTION, ":reconnect", ":mailbox", ":mailbox 1", ":mailbox 7")
     text = run.text
-    assert "New session opened." in text
+    assert says(text, "console.reconnected")
     assert "1. <alice@example.org> -> <bob@example.net>" in text
     message = after(text, "smtp> :mailbox 1\n")
     assert "Received: from client.example" in message
     assert "Subject: hello" in message and "Hi Bob." in message
-    assert "No message number 7" in text
+    assert says(text, "console.mailbox-missing", number=7)
 
 
 async def test_mailbox_shows_the_blank_line_between_header_and_body() -> None:
@@ -168,8 +170,8 @@ async def test_mailbox_shows_the_blank_line_between_header_and_body() -> None:
 
 async def test_mailbox_with_a_non_ascii_digit_says_no_such_message() -> None:
     run = await drive(*TRANSACTION, ":mailbox ²")
-    assert "No message number ²" in run.text
-    assert "internal error" not in run.text
+    assert says(run.text, "console.mailbox-missing", number="²")
+    assert not says(run.text, "app.internal-error")
 
 
 async def test_a_600_character_line_is_sent_and_explained() -> None:
@@ -252,15 +254,15 @@ async def test_save_writes_markdown_with_explanations(tmp_path: Path) -> None:
     target = tmp_path / "my session.md"
     run = await drive("EHLO client.example", "HELOO", f":save {target}")
     saved = target.read_text(encoding="utf-8")
-    assert "Transcript saved to" in run.text
+    assert says(run.text, "console.saved", path=target, count=3)  # the greeting, EHLO, HELOO
     assert "```text" in saved and " -> HELOO" in saved
     assert reply_line("syntax.unknown-command", verb="HELOO") in saved
-    assert "**500 Syntax error" in saved
+    assert f"**500 {md_escape(code_entry(500, 'en').title)}" in saved
 
 
 async def test_save_to_an_impossible_place_is_reported(tmp_path: Path) -> None:
     run = await drive(f":save {tmp_path}/missing/dir/x.md")
-    assert "Could not save" in run.text
+    assert says(run.text, "console.save-failed", path=f"{tmp_path}/missing/dir/x.md")
 
 
 async def test_quit_meta_command_says_quit_and_leaves() -> None:
@@ -300,7 +302,7 @@ async def test_a_bug_is_reported_and_the_console_goes_on(monkeypatch: pytest.Mon
 
     monkeypatch.setattr("simulator.render.statediagram.diagram", broken)
     run = await drive(":state", "NOOP")
-    assert "smtp-sim internal error: RuntimeError('lesson data went missing')" in run.text
+    assert says(run.text, "app.internal-error", error=repr(RuntimeError("lesson data went missing")))
     assert reply_line("session.noop") in run.text
     assert run.status == 0
 
@@ -336,12 +338,13 @@ async def test_save_never_overwrites_unless_told_and_counts_right(tmp_path: Path
     target.write_text("keep me", encoding="utf-8")
     run = await drive(f":save {target}")
     assert target.read_text(encoding="utf-8") == "keep me"
-    assert f":save! {target} overwrites it" in run.text
+    assert says(run.text, "console.save-exists", path=target)
     fresh = tmp_path / "one.md"
     run = await drive(f":save {fresh}", ":eol lf", "NOOP", ":eol crlf", f":save! {target}")
-    assert "(1 exchange)." in run.text and "(2 exchanges)." in run.text
+    assert says(run.text, "console.saved-1", path=fresh, count=1)
+    assert says(run.text, "console.saved", path=target, count=2)
     saved = target.read_text(encoding="utf-8")
-    assert "Lines are now sent with a bare LF" in saved.split(" -> NOOP")[0]
+    assert md_escape(text("console.eol-lf", "en")) in saved.split(" -> NOOP")[0]
 
 
 async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -364,7 +367,7 @@ async def test_help_lists_keys_and_explains_one_command(monkeypatch: pytest.Monk
     assert wrapped  # continuation lines hang under the description, not at the margin
     one = text.split("smtp> :help save")[1].split("smtp> :help nope")[0]
     assert ":save FILE" in one and ":raw" not in one
-    assert "Unknown console command nope" in text
+    assert says(text, "console.unknown-meta", name="nope")
 
 
 async def test_detail_levels() -> None:

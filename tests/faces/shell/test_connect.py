@@ -14,9 +14,11 @@ import trio
 from simulator.client.connection import explain
 from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
+from simulator.lessons.ui import text as ui_text
 from simulator.protocol import Policy, State
 from simulator.server import TcpOptions, serve_tcp
 from simulator.server.store import MemoryStore
+from tests.wording import says, shows, written
 
 
 @pytest.fixture
@@ -74,10 +76,10 @@ def codes(ctx: ConsoleContext) -> list[list[int]]:
 async def test_against_smtp_sim_serve(smtp_sim_port: int) -> None:
     ctx, text = await converse(smtp_sim_port)
     assert codes(ctx) == [[220], [250], [250], [250], [354], [], [], [], [250], [500], [221]]
-    assert f"Connected to 127.0.0.1:{smtp_sim_port}" in text
+    assert says(text, "console.connected-to", peer=f"127.0.0.1:{smtp_sim_port}")
     assert "<-  250-classmate.example Hello client.example" in text
     assert "<-  221 2.0.0 classmate.example closing connection" in text
-    assert "the server closed the connection" in text
+    assert says(text, "console.closed-quit")
     assert ctx.closed
     typo = ctx.transcript.steps[9].answers[0]
     assert typo.exchange is None and typo.enhanced == "5.5.2"
@@ -90,7 +92,7 @@ async def test_against_aiosmtpd(aiosmtpd_port: int) -> None:
     flat = [c for step in codes(ctx) for c in step]
     assert flat[:5] == [220, 250, 250, 250, 354]
     assert flat[-2:] == [500, 221]
-    assert "What it usually means:" in text.split("<-  354")[1]
+    assert ui_text("explain.usually", "en") in text.split("<-  354")[1]
     assert ctx.view().state is State.CLOSED
 
 
@@ -115,9 +117,10 @@ async def test_nobody_listening_is_reported() -> None:
         out = io.StringIO()
         ctx = ConsoleContext(ConsoleSettings(lang="en", connect_to=("127.0.0.1", port)), out)
         assert not await ctx.open()
-    assert out.getvalue() == (f"cannot connect to 127.0.0.1:{port}: connection refused "
-                              "(is a server running there?)\nNot connected. Press Enter on an "
-                              "empty line or type :reconnect to try again; :quit leaves.\n")
+    refused = ui_text("connect.refused", "en")
+    assert out.getvalue() == (
+        ui_text("connect.cannot", "en", peer=f"127.0.0.1:{port}", reason=refused) + "\n"
+        + ui_text("console.connect-again", "en") + "\n")
 
 
 async def _silent_server(stream: trio.SocketStream) -> None:
@@ -172,11 +175,12 @@ async def test_ctrl_c_stops_waiting_for_a_silent_server_and_the_console_goes_on(
     shown = out.getvalue()
     assert status == 0
     assert " -> NOOP" in shown
-    assert "Stopped waiting; the console goes on." in shown
-    assert "No reply from the server yet" not in shown.split(" -> QUIT")[0]
-    assert "Raw mode on" in shown  # the console went on after Ctrl-C
+    stopped, raw = ui_text("console.stopped-waiting", "en"), ui_text("console.raw-on", "en")
+    assert stopped in shown
+    assert not says(shown.split(" -> QUIT")[0], "console.no-reply")
+    assert raw in shown  # the console went on after Ctrl-C
     assert [s.stopped for s in ctx.transcript.steps if hasattr(s, "stopped")][:2] == [False, True]
-    assert shown.index(" -> NOOP") < shown.index("Stopped waiting") < shown.index("Raw mode")
+    assert shown.index(" -> NOOP") < shown.index(stopped) < shown.index(raw)
 
 
 SCRIPTED = {b"EHLO": b"250 other.example\r\n", b"MAIL": b"250 2.1.0 Ok\r\n",
@@ -199,9 +203,12 @@ async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
         nursery: trio.Nursery) -> None:
     listeners = await nursery.start(trio.serve_tcp, _scripted_server, 0)
     port = listeners[0].socket.getsockname()[1]
-    for lang, sender, recipient, refused in (
-            ("en", "accepted the sender", "refused this recipient", "no recipient has been"),
-            ("zh", "接受了这封邮件的发件人", "拒绝了这个收件人", "还没有被接受的收件人")):
+    for lang in ("en", "zh"):
+        # a reply explained by the command it answers: [after.VERB.CODE] of codes.LANG.toml
+        sender = written("codes", "after", "MAIL", "250", "why", lang=lang)
+        next_step = written("codes", "after", "MAIL", "250", "fix", lang=lang)
+        recipient = written("codes", "after", "RCPT", "550", "why", lang=lang)
+        refused = written("codes", "after", "DATA", "503", "why", lang=lang)
         out = io.StringIO()
         ctx = ConsoleContext(ConsoleSettings(lang=lang, connect_to=("127.0.0.1", port)), out)
         assert await ctx.open()
@@ -211,10 +218,10 @@ async def test_a_foreign_reply_is_explained_by_the_command_it_answers(
         await ctx.close()
         shown = out.getvalue()
         after_mail = shown.split(" -> MAIL")[1].split(" -> RCPT")[0]
-        assert sender in after_mail
+        assert shows(after_mail, sender)
         # explained in full: an earlier 250 (to EHLO) answered another command
-        assert ("Name the recipients next" if lang == "en" else "接下来指定收件人") in after_mail
-        assert recipient in shown.split(" -> RCPT")[1].split(" -> DATA")[0]
-        assert refused in shown.split(" -> DATA")[1]
+        assert shows(after_mail, next_step)
+        assert shows(shown.split(" -> RCPT")[1].split(" -> DATA")[0], recipient)
+        assert shows(shown.split(" -> DATA")[1], refused)
         # the same 250 code after NOOP is not explained as an accepted sender
-        assert sender not in shown.split(" -> NOOP")[1]
+        assert not shows(shown.split(" -> NOOP")[1], sender)

@@ -17,6 +17,8 @@ from prompt_toolkit.output import DummyOutput
 
 from simulator.faces.shell.app import Console
 from simulator.faces.shell.link import ConsoleSettings
+from simulator.lessons.ui import text as ui_text
+from tests.wording import opening, says
 
 ENTER = "\r"
 PATIENCE = 15.0
@@ -79,9 +81,9 @@ async def test_nobody_listening_is_said_and_the_prompt_stays_usable() -> None:
         settings = ConsoleSettings(lang="en", connect_to=("127.0.0.1", port))
 
         async def script(console: Console, learner: Learner) -> None:
-            await learner.sees("connection refused")
+            await learner.sees(ui_text("connect.refused", "en"))
             learner.pipe.send_text("EHLO me.example" + ENTER)
-            await learner.sees("Not sent: not connected to 127.0.0.1:")
+            await learner.sees(ui_text("console.not-connected", "en", peer=f"127.0.0.1:{port}"))
             # now something listens there: :reconnect tries again, and gets the greeting
             bound.listen()
             listener = trio.socket.from_stdlib_socket(bound)
@@ -94,11 +96,12 @@ async def test_nobody_listening_is_said_and_the_prompt_stays_usable() -> None:
         status = await run_console(settings, out, script)
     shown = out.getvalue()
     assert status == 0
-    assert shown.startswith(f"cannot connect to 127.0.0.1:{port}: connection refused "
-                            "(is a server running there?)\n")
-    assert "Press Enter on an empty line or type :reconnect to try again" in shown
+    assert shown.startswith(ui_text("connect.cannot", "en", peer=f"127.0.0.1:{port}",
+                                    reason=ui_text("connect.refused", "en")) + "\n")
+    assert ui_text("console.connect-again", "en") in shown
     assert "EHLO me.example" in shown and " -> EHLO" not in shown  # echoed, never sent
-    assert "Connected to 127.0.0.1" in shown and "New session opened." in shown
+    assert ui_text("console.connected-to", "en", peer=f"127.0.0.1:{port}") in shown
+    assert ui_text("console.reconnected", "en") in shown
     assert "Traceback" not in shown
 
 
@@ -119,13 +122,13 @@ async def test_nobody_listening_is_said_in_chinese_and_quit_leaves() -> None:
         settings = ConsoleSettings(lang="zh", connect_to=("127.0.0.1", port))
 
         async def script(console: Console, learner: Learner) -> None:
-            await learner.sees("拒绝")
+            await learner.sees(ui_text("connect.refused", "zh"))
             learner.pipe.send_text("NOOP" + ENTER)
-            await learner.sees("未发送：没有连接到")
+            await learner.sees(ui_text("console.not-connected", "zh", peer=f"127.0.0.1:{port}"))
             learner.pipe.send_text(":quit" + ENTER)
 
         assert await run_console(settings, out, script) == 0
-    assert "无法连接" in out.getvalue() or "不能连接" in out.getvalue()
+    assert says(out.getvalue(), "connect.cannot", "zh", peer=f"127.0.0.1:{port}")
 
 
 @pytest.fixture
@@ -148,15 +151,17 @@ async def test_a_server_that_never_greets_times_out_and_the_toolbar_said_connect
     async def script(console: Console, learner: Learner) -> None:
         await learner.until(lambda: console.waiter.waiting, "the waiting prompt")
         bars.append("".join(text for _, text in console.toolbar()))
-        await learner.sees("sent no greeting")
+        await learner.sees(opening("connect.no-greeting"))
         bars.append("".join(text for _, text in console.toolbar()))
         learner.pipe.send_text(":quit" + ENTER)
 
     assert await run_console(settings, out, script) == 0
-    assert f"connecting to 127.0.0.1:{mute_port}" in bars[0] and "closed" not in bars[0]
-    assert "closed" in bars[1]
-    assert (f"cannot connect to 127.0.0.1:{mute_port}: the server took the connection but sent "
-            "no greeting (220) within 0.5 s") in out.getvalue()
+    closed = ui_text("bar.closed", "en")
+    assert ui_text("bar.connecting", "en", peer=f"127.0.0.1:{mute_port}") in bars[0]
+    assert closed not in bars[0] and closed in bars[1]
+    no_greeting = ui_text("connect.no-greeting", "en", seconds=0.5)
+    assert ui_text("connect.cannot", "en", peer=f"127.0.0.1:{mute_port}",
+                   reason=no_greeting) in out.getvalue()
 
 
 async def test_ctrl_c_while_connecting_stops_trying_and_the_console_goes_on(
@@ -169,9 +174,10 @@ async def test_ctrl_c_while_connecting_stops_trying_and_the_console_goes_on(
         consoles.append(console)
         await learner.until(lambda: console.waiter.waiting, "the waiting prompt")
         learner.pipe.send_text("\x03")
-        await learner.sees("Stopped trying to connect.\nNot connected.")
+        await learner.sees(ui_text("console.stopped-connecting", "en") + "\n"
+                           + ui_text("console.connect-again", "en"))
         learner.pipe.send_text("NOOP" + ENTER)
-        await learner.sees("Not sent: not connected")
+        await learner.sees(opening("console.not-connected"))
         learner.pipe.send_text(":quit" + ENTER)
 
     assert await run_console(settings, out, script) == 0

@@ -10,6 +10,7 @@ import time
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import Check, Goal, Scope, Setup, missing_goals
 from tests.lessons.course.sample import lesson
+from tests.wording import says
 
 
 def keys(lines: list[str], target: object) -> list[str]:
@@ -58,7 +59,7 @@ def test_starttls_is_a_real_handshake() -> None:
     target = lesson(Goal("tls", Check(keys=("tls.ready",))), setup=Setup(tls="offered"))
     out = io.StringIO()
     played = replay(target, ["EHLO c.example", "STARTTLS", "EHLO c.example"], out=out)
-    assert "TLS established" in out.getvalue()
+    assert says(out.getvalue(), "tls.established", version="TLSv1.3")
     assert [e.reply.key for e in played.exchanges] == [
         "session.greeting", "session.ehlo", "tls.ready", "session.ehlo"]
     assert missing_goals(target, played.progress) == ()

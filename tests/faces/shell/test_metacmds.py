@@ -12,6 +12,7 @@ from simulator.faces.shell.meta import parse_meta
 from simulator.faces.shell.metacmds import run_meta
 from simulator.protocol import Policy
 from simulator.protocol.auth import Account
+from tests.wording import says
 
 
 async def test_b64_encodes_with_nul_and_decodes() -> None:
@@ -21,10 +22,10 @@ async def test_b64_encodes_with_nul_and_decodes() -> None:
     await run_meta(ctx, parse_meta(":b64 -d VXNlcm5hbWU6"))
     await run_meta(ctx, parse_meta(":b64 -d not*base64"))
     shown = out.getvalue()
-    assert r"base64 of \0student\0secret: AHN0dWRlbnQAc2VjcmV0" in shown
-    assert "VXNlcm5hbWU6 is base64 for: Username:" in shown
-    assert "not*base64 is not valid base64" in shown
-    assert "base64 is an encoding, not encryption" in shown
+    assert says(shown, "tls.encoded", text=r"\0student\0secret", encoded="AHN0dWRlbnQAc2VjcmV0")
+    assert says(shown, "tls.decoded", encoded="VXNlcm5hbWU6", text="Username:")
+    assert says(shown, "tls.bad", encoded="not*base64")
+    assert says(shown, "tls.note")
 
 
 ACCOUNT = Account("quuxly", "hunter2")
@@ -75,6 +76,7 @@ async def test_help_lines_up_the_key_table_by_display_width_in_chinese() -> None
 async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) -> None:
     """``(\\n)`` in a notice is written ``(\\\\n)`` in Markdown, which renders as ``(\\n)``."""
     from simulator.lessons.ui import text
+    from simulator.render.fragments import md_escape
 
     out = io.StringIO()
     ctx = ConsoleContext(ConsoleSettings(lang="en"), out)
@@ -84,7 +86,7 @@ async def test_save_writes_a_notice_escaped_once_for_markdown(tmp_path: Path) ->
     await run_meta(ctx, parse_meta(f":save {target}"))
     await ctx.close()
     saved = target.read_text(encoding="utf-8")
-    assert r"bare LF (\\n)." in saved and r"\\\\n" not in saved
+    assert md_escape(text("console.eol-lf", "en")) in saved and r"\\\\n" not in saved
     assert text("console.eol-lf", "en") in out.getvalue()
 
 
@@ -130,7 +132,7 @@ async def test_end_without_a_group_says_how_to_start_one() -> None:
     await handle_line(ctx, ":pipeline")
     await handle_line(ctx, ":end")
     shown = out.getvalue()
-    assert "没有可结束的组：先输入 :pipeline" in shown and "这一组是空的" in shown
+    assert says(shown, "console.pipeline-none", "zh") and says(shown, "console.pipeline-empty", "zh")
     await ctx.close()
 
 async def test_dig_answers_from_the_scenarios_zone_and_explains_the_record() -> None:
@@ -142,11 +144,11 @@ async def test_dig_answers_from_the_scenarios_zone_and_explains_the_record() -> 
     await run_meta(ctx, parse_meta(":dig nowhere.example"))
     shown = out.getvalue()
     assert 'bank.example.  3600  IN  TXT  "v=spf1 ip4:198.51.100.0/24 -all"' in shown
-    assert "any address it does not list fails SPF" in shown
+    assert says(shown, "zone.dig-spf-fail")
     assert "NXDOMAIN" in shown
     strict = io.StringIO()
     await run_meta(ConsoleContext(ConsoleSettings(lang="zh"), strict), parse_meta(":dig example.org MX"))
-    assert "区域中根本没有 example.org" in strict.getvalue()
+    assert says(strict.getvalue(), "zone.dig-nxdomain", "zh", name="example.org")
 
 
 async def test_dkim_sign_holds_the_text_and_sends_it_signed_at_the_dot() -> None:
@@ -166,13 +168,13 @@ async def _sign_and_tamper(ctx: ConsoleContext, out: io.StringIO) -> None:
     for line in ("EHLO client.example", "MAIL FROM:<ann@example.net>",
                  "RCPT TO:<bob@example.com>", "DATA", "From: ann@example.org", "", "hi"):
         await ctx.send_line(line)
-    assert "Held for signing" in out.getvalue() and "-> hi" not in out.getvalue()
+    assert says(out.getvalue(), "console.dkim-holding") and "-> hi" not in out.getvalue()
     step = await ctx.send_line(".")
     assert step is not None and step.answers[-1].code == 250
     assert " -> DKIM-Signature: v=1;" in out.getvalue()
     await run_meta(ctx, parse_meta(":mailbox 1"))
-    assert "dkim=pass: the signature of example.org (selector s1) verifies" in out.getvalue()
-    assert "dmarc=pass: the header From: domain example.org is vouched for by dkim" in out.getvalue()
+    assert says(out.getvalue(), "verdicts.dkim-pass", domain="example.org", selector="s1")
+    assert says(out.getvalue(), "verdicts.dmarc-pass", domain="example.org", aligned="dkim")
     await run_meta(ctx, parse_meta(":dkim tamper"))
     for line in ("MAIL FROM:<ann@example.net>", "RCPT TO:<bob@example.com>", "DATA",
                  "From: ann@example.org", "", "hi"):
@@ -184,8 +186,9 @@ async def _sign_and_tamper(ctx: ConsoleContext, out: io.StringIO) -> None:
     await run_meta(ctx, parse_meta(":dkim sign s9 example.org"))
     await run_meta(ctx, parse_meta(":dkim tamper"))
     shown = out.getvalue()
-    assert "Signing is off" in shown and "no private key for s9._domainkey.example.org" in shown
-    assert "Usage: :dkim sign SELECTOR DOMAIN" in shown
+    assert says(shown, "console.dkim-off")
+    assert says(shown, "console.dkim-no-key", selector="s9", domain="example.org")
+    assert says(shown, "console.dkim-usage")
 
 
 async def test_save_onto_a_fifo_nobody_reads_is_refused_at_once(tmp_path: Path) -> None:
@@ -202,7 +205,7 @@ async def test_save_onto_a_fifo_nobody_reads_is_refused_at_once(tmp_path: Path) 
     with trio.fail_after(10):
         await run_meta(ctx, parse_meta(f":save! {pipe}"))
     await ctx.close()
-    assert "no program reads" in out.getvalue()
+    assert says(out.getvalue(), "files.no-reader", path=pipe)
 
 
 async def test_dkim_sign_uses_a_teachers_own_key_from_the_scenario(tmp_path: Path) -> None:
@@ -231,6 +234,7 @@ async def test_dkim_sign_uses_a_teachers_own_key_from_the_scenario(tmp_path: Pat
     finally:
         await ctx.close()
     shown = out.getvalue()
-    assert "no private key" not in shown and "the scenario's own, else the lab's" in shown
+    assert not says(shown, "console.dkim-no-key")
+    assert says(shown, "console.dkim-on", selector="s1", domain="school.example")
     assert "dkim=pass header.d=school.example header.s=s1" in shown
     assert "dkim=fail header.d=school.example header.s=s1" in shown

@@ -17,8 +17,10 @@ from simulator.faces.shell.context import ConsoleContext
 from simulator.faces.shell.link import ConsoleSettings
 from simulator.faces.shell.meta import parse_meta
 from simulator.faces.shell.metacmds import run_meta
+from simulator.lessons.scenario_view import text as scenario_text
 from simulator.lessons.scenarios import from_options, load_scenario
 from simulator.protocol import Policy
+from tests.wording import shows, written
 
 SLOW = """
 title = { en = "Slow server", zh = "很慢的服务器" }
@@ -71,7 +73,7 @@ async def test_scenario_lists_the_active_rules(lang: str, heading: str, rule: st
     shown = out.getvalue()
     assert heading in shown and rule in shown and "14. spam-subject" in shown
     # realistic draws nothing at random: its greylist delay, but no fault rate nor seed
-    assert ("greylist delay 60 s" if lang == "en" else "灰名单延迟 60 秒") in shown
+    assert scenario_text("greylist_delay", lang, value=60) in shown
     assert "seed" not in shown and "种子" not in shown and "fault" not in shown
     await ctx.close()
 
@@ -79,7 +81,7 @@ async def test_scenario_lists_the_active_rules(lang: str, heading: str, rule: st
 async def test_the_strict_default_says_it_has_no_rules() -> None:
     ctx, out = await opened(Policy())
     await run_meta(ctx, parse_meta(":scenario"))
-    assert "No rules: every well-formed command and message is accepted" in out.getvalue()
+    assert scenario_text("no_rules", "en") in out.getvalue()
     await ctx.close()
 
 
@@ -89,7 +91,7 @@ async def test_a_delayed_reply_says_how_long_the_server_waited(
     start = trio.current_time()
     await ctx.send_line("NOOP")
     assert trio.current_time() - start == pytest.approx(3.0)
-    assert "(the server waited 3 s before answering)\n<-  250 2.0.0 OK" in out.getvalue()
+    assert scenario_text("waited", "en", seconds=3) + "\n<-  250 2.0.0 OK" in out.getvalue()
     await ctx.close()
 
 
@@ -101,7 +103,7 @@ async def test_a_rules_own_explanation_and_a_silent_disconnect(
     assert "Your teacher's rule refuses VRFY." in out.getvalue()
     await ctx.send_line("RSET")
     after = out.getvalue().split("-> RSET", 1)[1]
-    assert after.startswith("\n(the server closed the connection without a reply)\n")
+    assert after.startswith("\n" + scenario_text("hung_up", "en") + "\n")
     assert "<-" not in after and "<**" not in after and ctx.closed
     await ctx.close()
 
@@ -121,21 +123,30 @@ async def test_greylisting_survives_reconnect(autojump_clock: trio.testing.MockC
     await ctx.close()
 
 
-@pytest.mark.parametrize(("argv", "said"), [
-    (["explain", "211"], "smtp-sim itself never sends 211: you meet it from real servers"),
-    (["explain", "451"], "The realistic scenario sends 451 (rule greylist; smtp-sim --scenario "
-                         "realistic, option --greylist-delay)."),
-    (["--lang", "zh", "explain", "554"], "realistic 场景会发送 554（规则 relay、"
-                                          "no-valid-recipients、gtube、spam-subject；"),
-    (["explain", "503"], "smtp-sim sends 503 in every scenario (sequence.data-before-mail, "
-                         "sequence.data-before-rcpt"),
-    (["explain", "503"], "With --auth, smtp-sim sends 503 in every scenario "
-                         "(auth.already-authenticated, sequence.auth-in-transaction)."),
+GREYLIST_OPTION = scenario_text("option", "en", option="--greylist-delay")
+
+
+@pytest.mark.parametrize(("argv", "entry", "fields", "names"), [
+    (["explain", "211"], "sent_never", {"code": 211}, ""),
+    (["explain", "451"], "sent_scenario", {"scenario": "realistic", "code": 451,
+                                           "rules": "greylist", "options": GREYLIST_OPTION}, ""),
+    (["--lang", "zh", "explain", "554"], "sent_scenario", {"scenario": "realistic", "code": 554},
+     "relay、no-valid-recipients、gtube、spam-subject"),
+    (["explain", "503"], "sent_strict", {"code": 503},
+     "sequence.data-before-mail, sequence.data-before-rcpt"),
+    (["explain", "503"], "sent_feature", {"option": "--auth", "code": 503,
+                                          "keys": "auth.already-authenticated, "
+                                                  "sequence.auth-in-transaction"}, ""),
 ])
 def test_explain_says_who_sends_a_code(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                       said: str) -> None:
+                                       entry: str, fields: dict[str, object], names: str) -> None:
+    """The sentence of scenario-ui's [texts] with the code, scenario, rules and keys a reader
+    needs (``names``: the rules or keys it lists, in order)."""
     assert main([*argv, "--no-color"]) == 0
-    assert said in " ".join(capsys.readouterr().out.split())
+    out = " ".join(capsys.readouterr().out.split())
+    lang = "zh" if "zh" in argv else "en"
+    assert shows(out, written("scenario-ui", "texts", entry, lang=lang), **fields)
+    assert names in out
 
 
 def test_explain_json_carries_who_sends_it(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from simulator.protocol import Policy
 from simulator.server import TcpOptions, serve_tcp
 from simulator.server.secure import Prepared, SecurityOptions, prepare
 from simulator.server.store import MemoryStore
+from tests.wording import said, says, shows, written
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +49,18 @@ async def test_starttls_negotiates_over_the_memory_streams(home: Path) -> None:
         assert step is not None and step.tls is not None
         assert step.tls.version == "TLSv1.3"
         shown = out.getvalue()
-        assert f"TLS established: TLSv1.3, {step.tls.cipher}." in shown
-        assert "subject CN=smtp-sim.localhost" in shown and "The certificate is trusted" in shown
+        assert says(shown, "tls.established", version="TLSv1.3", cipher=step.tls.cipher)
+        [subject] = said(shown, "tls.certificate", "subject")
+        assert "CN=smtp-sim.localhost" in subject
+        assert says(shown, "tls.trusted")
         assert " TLS │" in toolbar_text(ctx)
         ehlo = await ctx.send_line("EHLO client.example")
         assert ehlo is not None and "AUTH PLAIN LOGIN" in ehlo.answers[0].lines
         await ctx.send_line("AUTH LOGIN")
         await ctx.send_line("c3R1ZGVudA==")
-        assert "base64 for \"Username:\"" in out.getvalue()
-        assert "decodes to \"student\"" in out.getvalue()
+        why = written("keys", "auth.password-challenge", "why")
+        assert shows(out.getvalue(), why, challenge="Password:", line="c3R1ZGVudA==",
+                     decoded="student")
         done = await ctx.send_line("c2VjcmV0")
         assert done is not None and done.answers[0].code == 235
         assert "auth: student" in toolbar_text(ctx)
@@ -71,7 +75,7 @@ async def test_chinese_notices_and_toolbar(home: Path) -> None:
         for line in ("EHLO client.example", "STARTTLS", "EHLO client.example",
                      "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"):
             await ctx.send_line(line)
-        assert "TLS 已建立：TLSv1.3" in out.getvalue()
+        assert says(out.getvalue(), "tls.established", "zh", version="TLSv1.3")
         assert "认证: student" in toolbar_text(ctx)
     finally:
         await ctx.close()
@@ -89,7 +93,7 @@ async def test_the_start_lists_the_accounts(home: Path) -> None:
     [line] = [text for _, text in tlsview.offered_fragments(security.policy, "en")]
     code = security.policy.accounts[0].app_password
     assert code is not None and len(code) == 16
-    assert line == f"AUTH account: qq / web; it needs its app password: {code}\n"
+    assert line == tlsview.text("app-password", "en", name="qq", password="web", code=code) + "\n"
 
 
 @pytest.fixture
@@ -116,9 +120,10 @@ async def test_connect_goes_on_after_an_untrusted_certificate_with_a_warning(
     ctx, out = await connect(tls_port, verify=False)
     try:
         shown = out.getvalue()
-        assert "TLS established: TLSv1." in shown
-        assert "issuer OU=teaching CA,O=smtp-sim" in shown
-        assert "Warning: the system does not trust this certificate" in shown
+        assert says(shown, "tls.established")
+        [issuer] = said(shown, "tls.certificate", "issuer")
+        assert "OU=teaching CA,O=smtp-sim" in issuer
+        assert says(shown, "tls.untrusted", problem="unable to get local issuer certificate")
         ehlo = await ctx.send_line("EHLO client.example")
         assert ehlo is not None and "AUTH PLAIN LOGIN" in ehlo.answers[0].lines
         await ctx.send_line("AUTH PLAIN AHN0dWRlbnQAc2VjcmV0")
@@ -130,7 +135,7 @@ async def test_connect_goes_on_after_an_untrusted_certificate_with_a_warning(
 async def test_connect_verify_refuses_an_untrusted_certificate(tls_port: int) -> None:
     ctx, out = await connect(tls_port, verify=True)
     try:
-        assert "TLS refused: unable to get local issuer certificate" in out.getvalue()
+        assert says(out.getvalue(), "tls.refused", problem="unable to get local issuer certificate")
         assert ctx.closed
     finally:
         await ctx.close()
@@ -140,7 +145,8 @@ async def test_connect_says_it_connects_again_first_and_leaves_no_half_open_sess
         tls_port: int, caplog: pytest.LogCaptureFixture) -> None:
     """The notice comes before the handshake's result, and the server's first session ends
     at once (the connection is closed), instead of waiting 10 s for a handshake."""
-    from simulator.lessons.ui import text
+    from simulator.lessons.ui import template, text
+    from tests.wording import pattern_of
 
     with caplog.at_level("WARNING", logger="simulator.server.conversation"):
         ctx, out = await connect(tls_port, verify=False)
@@ -148,7 +154,8 @@ async def test_connect_says_it_connects_again_first_and_leaves_no_half_open_sess
             shown = out.getvalue()
             notice = text("tls.retrying", "en", problem="unable to get local issuer certificate")
             assert notice in shown
-            assert shown.index(notice) < shown.index("TLS established: TLSv1.")
+            established = pattern_of(template("tls.established", "en")).search(shown)
+            assert established is not None and shown.index(notice) < established.start()
             with trio.move_on_after(5):
                 while not [r for r in caplog.records if "TLS handshake failed" in r.message]:
                     await trio.sleep(0.05)
