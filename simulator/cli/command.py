@@ -354,7 +354,7 @@ COMMANDS: Final[Mapping[str, Command]] = MappingProxyType({
     "demo": Command(records_from.demo_options, _demo, "simulator.faces.demo"),
     "explain": Command(records_from.explain_options, _explain, "simulator.faces.explain"),
     "lessons": Command(records_from.lessons_options, _lessons, "simulator.faces.lessons_check"),
-    "learn": Command(records_from.learn_options, _learn, "simulator.faces.learn"),
+    "learn": Command(records_from.learn_options, _learn, "simulator.faces.learn.main"),
     "run": Command(records_from.run_options, _run, "simulator.faces.run"),
     "repl": Command(records_from.console_options, _console, "simulator.faces.console"),
     "grade": Command(records_from.grade_options, _grade, "simulator.faces.grade"),
