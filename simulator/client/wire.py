@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from simulator.protocol.lazyre import lazy
 from simulator.protocol.state import State
 
 MAX_REPLY_BUFFER: Final = 64 * 1024
 """A line this long without LF is not SMTP: cut it so a bad server cannot fill memory."""
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _line() -> re.Pattern[bytes]:
-    return re.compile(rb"([2-5][0-9][0-9])([ -]|$)(.*)", re.DOTALL)
-
-
-@functools.cache
-def _enhanced() -> re.Pattern[str]:
-    return re.compile(r"([245]\.[0-9]{1,3}\.[0-9]{1,3})(?: |$)")
+_LINE: Final = lazy(rb"([2-5][0-9][0-9])([ -]|$)(.*)", re.DOTALL)
+_ENHANCED: Final = lazy(r"([245]\.[0-9]{1,3}\.[0-9]{1,3})(?: |$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +44,7 @@ class WireReply:
 
 def _split_line(line: bytes) -> tuple[int, bool, str] | None:
     """(code, is_last, text) of one reply line without its line ending, or None."""
-    match = _line().fullmatch(line)
+    match = _LINE.fullmatch(line)
     if match is None:
         return None
     text = match.group(3).decode("utf-8", errors="replace")
@@ -60,7 +53,7 @@ def _split_line(line: bytes) -> tuple[int, bool, str] | None:
 
 def _strip_enhanced(code: int, texts: list[str]) -> tuple[str | None, tuple[str, ...]]:
     """RFC 2034 §4: an enhanced code whose class matches the reply's first digit."""
-    match = _enhanced().match(texts[0]) if texts else None
+    match = _ENHANCED.match(texts[0]) if texts else None
     if match is None or match.group(1)[0] != str(code)[0]:
         return None, tuple(texts)
     enhanced = match.group(1)
@@ -139,9 +132,7 @@ class ReplyParser:
         return reply
 
 
-@functools.cache
-def _path() -> re.Pattern[str]:
-    return re.compile(r"<([^>]*)>")
+_PATH: Final = lazy(r"<([^>]*)>")
 
 
 @dataclass(slots=True)
@@ -210,7 +201,7 @@ class ClientView:
         elif verb == b"RSET" and ok:
             self._reset(State.GREETED if self.helo else State.CONNECTED)
         elif verb == b"MAIL" and ok:
-            found = _path().search(line.decode("utf-8", "replace"))
+            found = _PATH.search(line.decode("utf-8", "replace"))
             self.sender = found.group(1) if found else ""
             self.state = State.MAIL
         elif verb == b"RCPT" and code in (250, 251):

@@ -6,13 +6,12 @@ RFC 6152 (8BITMIME) and RFC 6531 (SMTPUTF8). Sequencing is not checked here: see
 
 from __future__ import annotations
 
-import functools
 import ipaddress
-import re
 from dataclasses import dataclass
 from typing import Final
 
 from .escape import quote
+from .lazyre import lazy
 from .replies import HELP_TOPICS, Reply, make_reply
 from .state import UNIMPLEMENTED, Verb
 
@@ -100,40 +99,13 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _UTF8_ATOM = r"[^\x00-\x20\"(),.:;<>@\[\\\]\x7f]+"  # RFC 6531 §3.3: atext plus UTF-8
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _domain_re() -> re.Pattern[str]:
-    return re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
-
-
-@functools.cache
-def _utf8_domain_re() -> re.Pattern[str]:
-    return re.compile(rf"{_UTF8_LABEL}(?:\.{_UTF8_LABEL})*")
-
-
-@functools.cache
-def _dot_string_re() -> re.Pattern[str]:
-    return re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
-
-
-@functools.cache
-def _utf8_dot_string_re() -> re.Pattern[str]:
-    return re.compile(rf"{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*")
-
-
-@functools.cache
-def _quoted_string_re() -> re.Pattern[str]:
-    return re.compile(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"')
-
-
-@functools.cache
-def _source_route_re() -> re.Pattern[str]:
-    return re.compile(rf"@{_LABEL}(?:\.{_LABEL})*(?:,@{_LABEL}(?:\.{_LABEL})*)*:")
-
-
-@functools.cache
-def _size_re() -> re.Pattern[str]:
-    return re.compile(r"[0-9]{1,20}")
+_DOMAIN_RE: Final = lazy(rf"{_LABEL}(?:\.{_LABEL})*")
+_UTF8_DOMAIN_RE: Final = lazy(rf"{_UTF8_LABEL}(?:\.{_UTF8_LABEL})*")
+_DOT_STRING_RE: Final = lazy(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
+_UTF8_DOT_STRING_RE: Final = lazy(rf"{_UTF8_ATOM}(?:\.{_UTF8_ATOM})*")
+_QUOTED_STRING_RE: Final = lazy(r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"')
+_SOURCE_ROUTE_RE: Final = lazy(rf"@{_LABEL}(?:\.{_LABEL})*(?:,@{_LABEL}(?:\.{_LABEL})*)*:")
+_SIZE_RE: Final = lazy(r"[0-9]{1,20}")
 
 
 def split_verb(line: str) -> tuple[Verb, str]:
@@ -160,21 +132,19 @@ def split_verb(line: str) -> tuple[Verb, str]:
     raise fail("syntax.unknown-command", verb=quote(word, 30))
 
 
-@functools.cache
-def _control_re() -> re.Pattern[str]:
-    return re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_RE: Final = lazy(r"[\x00-\x1f\x7f]")
 
 
 def has_control(text: str) -> bool:
     """True when text holds a C0 control character or DEL (tab included)."""
-    return _control_re().search(text) is not None
+    return _CONTROL_RE.search(text) is not None
 
 
 def parse_arguments(verb: Verb, argument: str, *, smtputf8: bool = False) -> Command:
     """Parse the argument of ``verb``. ``smtputf8`` says the transaction allows UTF-8 paths."""
     if verb is Verb.NOOP:
         return Simple(verb)  # RFC 5321 §4.1.1.9: a NOOP argument is ignored
-    if _control_re().search(argument) is not None:  # has_control, one call fewer per line
+    if _CONTROL_RE.search(argument) is not None:  # has_control, one call fewer per line
         raise fail("syntax.control-character", verb=verb.value)
     match verb:
         case Verb.HELO | Verb.EHLO:
@@ -243,7 +213,7 @@ def parse_helo_domain(verb: Verb, argument: str) -> str:
 
 
 def is_domain(text: str, *, utf8: bool = False) -> bool:
-    pattern = _utf8_domain_re() if utf8 else _domain_re()
+    pattern = _UTF8_DOMAIN_RE if utf8 else _DOMAIN_RE
     return len(text.encode()) <= MAX_DOMAIN and pattern.fullmatch(text) is not None
 
 
@@ -289,7 +259,7 @@ def parse_path(verb: Verb, text: str, *, smtputf8: bool) -> tuple[str, str]:
         raise _bad_address(verb, text[: end + 1 + len(rest.split(" ")[0])])
     if len(path.encode()) + 2 > MAX_PATH:
         raise fail("limits.path-too-long", limit=MAX_PATH)
-    mailbox = _source_route_re().sub("", path, count=1) if path.startswith("@") else path
+    mailbox = _SOURCE_ROUTE_RE.sub("", path, count=1) if path.startswith("@") else path
     check_mailbox(verb, mailbox, smtputf8=smtputf8)
     return mailbox, rest.strip(" ")
 
@@ -321,8 +291,8 @@ def check_mailbox(verb: Verb, mailbox: str, *, smtputf8: bool) -> None:
         raise _bad_address(verb, f"<{mailbox}>")
     if len(local.encode()) > MAX_LOCAL_PART:
         raise fail("limits.local-part-too-long", limit=MAX_LOCAL_PART)
-    dot_string = _utf8_dot_string_re() if non_ascii else _dot_string_re()
-    local_ok = dot_string.fullmatch(local) or _quoted_string_re().fullmatch(local)
+    dot_string = _UTF8_DOT_STRING_RE if non_ascii else _DOT_STRING_RE
+    local_ok = dot_string.fullmatch(local) or _QUOTED_STRING_RE.fullmatch(local)
     domain_ok = is_domain(domain, utf8=non_ascii) or is_address_literal(domain)
     if not (local_ok and domain_ok):
         raise _bad_address(verb, f"<{mailbox}>")
@@ -354,7 +324,7 @@ def _mail_parameters(text: str) -> dict[str, str]:
         name = name.upper()
         if name in params:
             raise fail("syntax.bad-parameter-value", argument=quote(f"{name} (given twice)"))
-        if name == "SIZE" and eq and _size_re().fullmatch(value):
+        if name == "SIZE" and eq and _SIZE_RE.fullmatch(value):
             params[name] = value
         elif name == "BODY" and value.upper() in ("7BIT", "8BITMIME"):
             params[name] = value.upper()

@@ -23,12 +23,12 @@ learner's own console shows their own lines as typed (``own=True``): they typed 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from typing import Final
 
 from .commands import COMMAND_VERBS
 from .events import Exchange
+from .lazyre import lazy
 from .replies import Reply, make_reply
 
 VERDICTS: Final = frozenset({235, 534, 535})
@@ -44,15 +44,8 @@ MECHANISMS_SHOWN: Final = frozenset({
 is masked, since a client that left out the mechanism put its credential in its place."""
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _auth_line() -> re.Pattern[bytes]:
-    return re.compile(rb"[ \t]*(auth)(?:([^A-Za-z0-9_\-])|$)", re.IGNORECASE)
-
-
-@functools.cache
-def _word() -> re.Pattern[bytes]:
-    return re.compile(rb"([^\s]+)(\s*)")
+_AUTH_LINE: Final = lazy(rb"[ \t]*(auth)(?:([^A-Za-z0-9_\-])|$)", re.IGNORECASE)
+_WORD: Final = lazy(rb"([^\s]+)(\s*)")
 
 
 _QUOTING: Final = frozenset({"syntax.unknown-command", "syntax.text-outside-data"})
@@ -62,7 +55,7 @@ _QUOTING: Final = frozenset({"syntax.unknown-command", "syntax.text-outside-data
 def is_auth_line(line: bytes) -> bool:
     """True for ``AUTH PLAIN ...``, ``auth\\tplain\\t...``, ``AUTH``: the verb AUTH, however
     it is separated from what follows."""
-    return _auth_line().match(line) is not None
+    return _AUTH_LINE.match(line) is not None
 
 
 def _ending(line: bytes) -> bytes:
@@ -75,12 +68,12 @@ def shown_line(line: bytes, *, secret: bool, own: bool = False) -> bytes:
     if own or not secret:
         return line
     end = _ending(line)
-    match = _auth_line().match(line)
+    match = _AUTH_LINE.match(line)
     if match is None:
         return MASK + end
     kept = line[:match.end(1)]
     body = line[match.end(1):len(line) - len(end)]
-    words: list[tuple[bytes, bytes]] = _word().findall(body.lstrip())
+    words: list[tuple[bytes, bytes]] = _WORD.findall(body.lstrip())
     if not words:
         return line
     gap = body[:len(body) - len(body.lstrip())]
@@ -123,7 +116,7 @@ class CredentialLines:
             if line.strip() == b"*":  # RFC 4954 §4: a cancel (501), none of the lines asked
                 self._pending = pending  # for: the credential may still be typed after it
             return True
-        if _auth_line().match(line) is not None:  # is_auth_line, one call fewer per line
+        if _AUTH_LINE.match(line) is not None:  # is_auth_line, one call fewer per line
             self._pending = _answers_expected(line)
             return True
         return pending > 0 and not _is_command(line)
@@ -174,11 +167,9 @@ def masked(exchange: Exchange, *, own: bool = False) -> Exchange:
     return dataclasses.replace(exchange, line=line, command=None, reply=reply)
 
 
-@functools.cache
-def _page_token() -> re.Pattern[str]:
-    """The token in a student's page address (``serve --web``): whoever reads it can open
-    the page."""
-    return re.compile(r"(/s/)[A-Za-z0-9_-]+")
+_PAGE_TOKEN: Final = lazy(r"(/s/)[A-Za-z0-9_-]+")
+"""The token in a student's page address (``serve --web``): whoever reads it can open
+the page."""
 
 
 def shown_reply(reply: Reply) -> Reply:
@@ -187,5 +178,5 @@ def shown_reply(reply: Reply) -> Reply:
     lets one student open another's page."""
     if reply.key != "session.greeting-watch":
         return reply
-    return dataclasses.replace(reply, lines=tuple(_page_token().sub(r"\g<1>" + MASK_TEXT, line)
+    return dataclasses.replace(reply, lines=tuple(_PAGE_TOKEN.sub(r"\g<1>" + MASK_TEXT, line)
                                                   for line in reply.lines))

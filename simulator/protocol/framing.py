@@ -12,10 +12,10 @@ Rules (RFC 5321 §2.3.8, §4.1.1.4, §4.5.3.1.4-6):
 from __future__ import annotations
 
 import enum
-import functools
-import re
 from dataclasses import dataclass
 from typing import Final, NamedTuple
+
+from .lazyre import lazy
 
 MAX_COMMAND_LINE: Final = 512
 MAX_TEXT_LINE: Final = 1000
@@ -24,10 +24,7 @@ MAX_AUTH_LINE: Final = 12288
 RAW_KEEP: Final = MAX_COMMAND_LINE
 """How many octets of an over-long line are kept to show the learner what was sent."""
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _cr_or_lf() -> re.Pattern[bytes]:
-    return re.compile(b"[\r\n]")
+_CR_OR_LF: Final = lazy(b"[\r\n]")
 
 
 class Ending(enum.Enum):
@@ -126,7 +123,7 @@ class Framer:
         buf = self._buffer
         if self._discarding:
             return self._finish_discard()
-        found = _cr_or_lf().search(buf)
+        found = _CR_OR_LF.search(buf)
         if found is None:
             if len(buf) >= limit:  # cannot fit in the limit whatever comes
                 self._discarding = len(buf)
@@ -154,7 +151,7 @@ class Framer:
         followed by anything else), so the replies do not depend on how bytes are split.
         """
         buf = self._buffer
-        found = _cr_or_lf().search(buf)
+        found = _CR_OR_LF.search(buf)
         if found is None or (buf[found.start()] == 0x0D and found.start() + 1 == len(buf)):
             keep = 1 if found is not None else 0  # a CR at the end may start a CRLF
             self._discarding += len(buf) - keep

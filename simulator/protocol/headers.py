@@ -7,23 +7,16 @@ finds that address in the accepted text; it never decides anything (the rules do
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import Final
+
+from .lazyre import lazy
 
 HEADER_LIMIT: Final = 64 * 1024
 """Only the first 64 KiB of a message are searched for a header field."""
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _angle() -> re.Pattern[str]:
-    return re.compile(r"<([^<>]*)>")
-
-
-@functools.cache
-def _comment() -> re.Pattern[str]:
-    return re.compile(r"\([^()]*\)")
+_ANGLE: Final = lazy(r"<([^<>]*)>")
+_COMMENT: Final = lazy(r"\([^()]*\)")
 
 
 def header_value(message: bytes, name: str) -> str | None:
@@ -70,8 +63,8 @@ def author_address(message: bytes) -> str | None:
     value = header_value(message, "From")
     if value is None:
         return None
-    angle = _angle().search(value)
-    address = angle.group(1) if angle else _comment().sub("", value).split(",")[0]
+    angle = _ANGLE.search(value)
+    address = angle.group(1) if angle else _COMMENT.sub("", value).split(",")[0]
     address = address.strip()
     return address if "@" in address else None
 

@@ -9,12 +9,12 @@ text, with the limits of §4.6.4 (10 lookups, 10 MX hosts, 2 void lookups).
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Final
 
+from .lazyre import lazy
 from .zone import Zone, name_problem, normal_name, reverse_name
 
 RESULTS: Final = ("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror")
@@ -26,15 +26,8 @@ MAX_VOID: Final = 2
 MAX_DEPTH: Final = 10
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _macro() -> re.Pattern[str]:
-    return re.compile(r"%\{([slodiphcrtv])([0-9]*)(r?)([-.+,/_=]*)\}|%%|%_|%-", re.I)
-
-
-@functools.cache
-def _cidr() -> re.Pattern[str]:
-    return re.compile(r"^(.*?)(?:/([0-9]+))?(?://([0-9]+))?$")
+_MACRO: Final = lazy(r"%\{([slodiphcrtv])([0-9]*)(r?)([-.+,/_=]*)\}|%%|%_|%-", re.I)
+_CIDR: Final = lazy(r"^(.*?)(?:/([0-9]+))?(?://([0-9]+))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +131,7 @@ def _matches(walk: _Walk, mechanism: str, domain: str, depth: int) -> bool:
     if kind not in ("include", "a", "mx", "ptr", "exists"):
         raise _PermError(f"unknown mechanism {kind}")
     walk.count()
-    spec, cidr4, cidr6 = _cidr().match(rest).groups() if rest else ("", None, None)  # type: ignore[union-attr]
+    spec, cidr4, cidr6 = _CIDR.match(rest).groups() if rest else ("", None, None)  # type: ignore[union-attr]
     target = _expand(walk, spec, domain) if colon and spec else domain
     if kind == "include":
         return _include(walk, target, depth)
@@ -215,9 +208,9 @@ def _expand(walk: _Walk, spec: str, domain: str) -> str:
             parts = parts[-int(digits):] if int(digits) else parts
         return ".".join(parts)
 
-    if "%" in _macro().sub("", spec):
+    if "%" in _MACRO.sub("", spec):
         raise _PermError("bad macro")
-    return normal_name(_macro().sub(one, spec))
+    return normal_name(_MACRO.sub(one, spec))
 
 
 def _macro_value(walk: _Walk, letter: str, domain: str) -> str:

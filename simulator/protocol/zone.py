@@ -7,13 +7,14 @@ SPF, DKIM and DMARC ask it through :meth:`Zone.lookup`; nothing here does I/O.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
+
+from .lazyre import lazy
 
 RECORD_TYPES: Final = ("A", "AAAA", "MX", "TXT", "PTR")
 """The record types a zone may hold: what SPF, DKIM, DMARC, MX and reverse DNS ask for."""
@@ -24,10 +25,7 @@ MAX_RECORDS: Final = 100
 MAX_NAMES: Final = 10_000
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _label() -> re.Pattern[str]:
-    return re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
+_LABEL: Final = lazy(r"(?!-)[a-z0-9_-]{1,63}(?<!-)", re.IGNORECASE)
 
 
 def normal_name(name: str) -> str:
@@ -40,7 +38,7 @@ def name_problem(name: str) -> str | None:
     name = normal_name(name)
     if not name or len(name) > 253:
         return "name-length"
-    if not all(_label().fullmatch(label) for label in name.split(".")):
+    if not all(_LABEL.fullmatch(label) for label in name.split(".")):
         return "name-label"
     return None
 

@@ -8,7 +8,6 @@ Headings and labels come from the lesson data, so both languages render alike.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
@@ -18,6 +17,7 @@ from simulator.lessons.annotate import Annotation
 from simulator.lessons.compose import Comparison
 from simulator.lessons.entries import ClassInfo, CodeEntry, EnhancedEntry, labels
 from simulator.lessons.ui import text as ui_text
+from simulator.protocol.lazyre import lazy
 from simulator.render.wrap import Fragment, wrap_fragments
 from simulator.render.wrap import Fragments as Fragments  # the one declaration, re-exported
 
@@ -228,16 +228,13 @@ def wrap(fragments: Iterable[Fragment], width: int, *, hang: int | None = None) 
     return wrap_fragments(fragments, width, hang=hang)
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _md_special() -> re.Pattern[str]:
-    return re.compile(r"([\\`*_<>\[\]#|])")
+_MD_SPECIAL: Final = lazy(r"([\\`*_<>\[\]#|])")
 
 
 def md_escape(text: str) -> str:
     """Text made literal for Markdown: ``<CRLF>`` and ``MAIL FROM:<a@b>`` must not turn into
     HTML tags or links, nor ``*`` into emphasis (CommonMark backslash escapes)."""
-    return _md_special().sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _md_section(level: str, heading: str, text: str) -> list[str]:

@@ -11,8 +11,6 @@ the client side: the lines in order and the reply code before each.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -26,13 +24,10 @@ from simulator.protocol.credentials import (
     shown_line,
 )
 from simulator.protocol.framing import RAW_KEEP
+from simulator.protocol.lazyre import lazy
 
-
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _engine_line() -> re.Pattern[bytes]:
-    """A write cut where the engine ends a command line: CRLF, a bare LF, a bare CR."""
-    return re.compile(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+")
+_ENGINE_LINE: Final = lazy(rb"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+")
+"""A write cut where the engine ends a command line: CRLF, a bare LF, a bare CR."""
 _END_OF_DATA: Final = b".\r\n"
 _CHALLENGE: Final = 334
 _GO_AHEAD: Final = 354
@@ -77,7 +72,7 @@ class StepMasker:
         """Each line of a write masked by its Exchange's verdict, or by the rule run here."""
         replies = [a for a in answers if a.exchange is None or a.exchange.line]
         out: list[bytes] = []
-        for line in _engine_line().findall(sent):
+        for line in _ENGINE_LINE.findall(sent):
             if self._in_text and line != _END_OF_DATA:
                 out.append(line)  # message text: no reply, never a credential
                 continue

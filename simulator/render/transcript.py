@@ -8,8 +8,6 @@ lines ``<-  `` and errors ``<** `` (as swaks does); client bytes are always show
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
@@ -20,6 +18,7 @@ from simulator.lessons.scenario_view import notice
 from simulator.lessons.ui import text as ui_text
 from simulator.protocol import State
 from simulator.protocol.escape import show_bytes, show_typed
+from simulator.protocol.lazyre import lazy
 from simulator.render.fragments import (
     annotation_fragments,
     code_style,
@@ -50,10 +49,8 @@ SHOWN_LIMIT: Final = 1024
 """Characters of one sent line shown; a longer line is cut (the server refuses past 512)."""
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _wire_line() -> re.Pattern[bytes]:
-    return re.compile(rb"[^\n]*\n|[^\n]+")
+_LINE: Final = lazy(rb"[^\n]*\n|[^\n]+")
+"""A line with its LF, or what is left after the last LF."""
 
 
 def received_marker(code: int) -> str:
@@ -64,21 +61,16 @@ def received_marker(code: int) -> str:
 def wire_lines(wire: bytes, *, raw: bool = False) -> list[str]:
     """Each received line, escaped; with ``raw`` the CR and LF are shown as ``\\r\\n``."""
     return [show_bytes(line, visible_eol=raw, limit=SHOWN_LIMIT)
-            for line in _wire_line().findall(wire)]
+            for line in _LINE.findall(wire)]
 
 
 def sent_text(sent: bytes, *, raw: bool = False) -> str:
     return show_bytes(sent, visible_eol=raw, limit=SHOWN_LIMIT)
 
 
-@functools.cache
-def _written_line() -> re.Pattern[bytes]:
-    return re.compile(rb"[^\n]*\n|[^\n]+")
-
-
 def written_lines(sent: bytes) -> list[bytes]:
     """The lines of one write, each with its ending (a ``:pipeline`` group holds several)."""
-    return _written_line().findall(sent) or [sent]
+    return _LINE.findall(sent) or [sent]
 
 
 def sent_fragments(sent: bytes, *, raw: bool = False) -> Fragments:

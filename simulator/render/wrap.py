@@ -14,9 +14,10 @@ console's screen counts): CJK and full-width forms take two columns, combining m
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final
+
+from simulator.protocol.lazyre import lazy
 
 Fragment = tuple[str, str]
 Fragments = list[Fragment]
@@ -31,12 +32,9 @@ NO_LINE_END: Final = frozenset("（【「『《〈“‘([{")
 _Cell = tuple[str, str]  # (style, one character)
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _list_item() -> re.Pattern[str]:
-    """A numbered or bulleted item (a lesson step may carry ▸ or ✓ before its number): its
-    continuation lines stand under its text."""
-    return re.compile(r" *(?:[▸✓✗] *)?(?:\d{1,3}\.|[-•]) (?=\S)")
+_LIST_ITEM: Final = lazy(r" *(?:[▸✓✗] *)?(?:\d{1,3}\.|[-•]) (?=\S)")
+"""A numbered or bulleted item (a lesson step may carry ▸ or ✓ before its number): its
+continuation lines stand under its text."""
 
 
 @functools.cache
@@ -104,7 +102,7 @@ def _wrap_cells(cells: Sequence[_Cell], width: int, hang: int | None) -> list[li
     """Greedy fill of one logical line; continuation lines keep its leading indentation
     (under the text of a list item: ``  12. ``, ``  - ``), or are indented by ``hang``
     columns when given (under the text after a marker)."""
-    item = _list_item().match("".join(char for _, char in cells[:12]))
+    item = _LIST_ITEM.match("".join(char for _, char in cells[:12]))
     indent = item.end() if item else 0
     while indent < len(cells) and cells[indent][1] == " ":
         indent += 1

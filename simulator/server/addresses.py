@@ -5,23 +5,20 @@ The simulator binds loopback unless told otherwise; ``serve`` warns when it is n
 
 from __future__ import annotations
 
-import functools
 import ipaddress
-import re
+from typing import Final
 
+from simulator.protocol.lazyre import lazy
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _hostname_re() -> re.Pattern[str]:
-    """What the server may call itself (``serve --hostname``, a demo header's ``hostname``): it
-    is sent in the greeting and in replies, so letters, digits, dots and hyphens only (the
-    characters of a domain, RFC 5321 §4.1.2), never a CR, LF or terminal escape."""
-    return re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+_HOSTNAME_RE: Final = lazy(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+"""What the server may call itself (``serve --hostname``, a demo header's ``hostname``): it
+is sent in the greeting and in replies, so letters, digits, dots and hyphens only (the
+characters of a domain, RFC 5321 §4.1.2), never a CR, LF or terminal escape."""
 
 
 def valid_hostname(name: str) -> bool:
     """True when ``name`` may be the server's host name (see :func:`_hostname_re`)."""
-    return _hostname_re().fullmatch(name) is not None
+    return _HOSTNAME_RE.fullmatch(name) is not None
 
 
 def is_loopback(host: str) -> bool:

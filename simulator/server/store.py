@@ -17,15 +17,14 @@ ends on disk, as mail clients such as mutt expect, and CRLF again when read back
 from __future__ import annotations
 
 import errno
-import functools
 import os
-import re
 import threading
 import urllib.parse
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol
 
 from simulator.protocol import Envelope, ReceivedMessage
+from simulator.protocol.lazyre import lazy
 
 if TYPE_CHECKING:
     import mailbox
@@ -37,10 +36,7 @@ _SUBDIRS: Final = ("tmp", "new", "cur")
 _CLASH_RETRIES: Final = 5
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _maildir_name() -> re.Pattern[str]:
-    return re.compile(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
+_MAILDIR_NAME: Final = lazy(r"^(\d+)\.M(\d+)P\d+Q(\d+)\.")
 
 
 _NOT_OURS: Final = (float("inf"), 0.0, 0.0)
@@ -254,7 +250,7 @@ def _parse_fields(value: bytes) -> dict[str, str]:
 
 def _delivery_order(key: str) -> tuple[float, float, float, str]:
     """Sort key: delivery time and counter from mailbox's file name; foreign names last."""
-    found = _maildir_name().match(key)
+    found = _MAILDIR_NAME.match(key)
     numbers = _NOT_OURS if found is None else tuple(float(n) for n in found.groups())
     return (numbers[0], numbers[1], numbers[2], key)
 

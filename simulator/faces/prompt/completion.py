@@ -8,8 +8,6 @@ directly; :class:`SmtpCompleter` adapts it to prompt_toolkit.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -20,6 +18,7 @@ from prompt_toolkit.document import Document
 from simulator.faces.prompt.lexer import VERBS
 from simulator.faces.prompt.spec import MetaSpec
 from simulator.lessons.ui import text
+from simulator.protocol.lazyre import lazy
 from simulator.protocol.replies import CATALOGUE
 
 HELO_DOMAINS: Final = ("client.example", "localhost", "[127.0.0.1]")
@@ -132,10 +131,7 @@ def _meta_suggestions(before_cursor: str, specs: Sequence[MetaSpec]) -> list[Sug
     return _starting(argument, spec.choices)
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _spaces() -> re.Pattern[str]:
-    return re.compile(r"\s+")
+_SPACES: Final = lazy(r"\s+")
 
 
 class SmtpCompleter(Completer):
@@ -147,7 +143,7 @@ class SmtpCompleter(Completer):
     def get_completions(self, document: Document, complete_event: CompleteEvent,
                         ) -> Iterable[Completion]:
         before = document.current_line_before_cursor
-        if _spaces().fullmatch(before):
+        if _SPACES.fullmatch(before):
             return
         for item in suggestions(before, self._context()):
             yield Completion(item.text, start_position=-item.replace, display_meta=item.meta)

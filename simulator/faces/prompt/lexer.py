@@ -7,7 +7,6 @@ the server says 500 - a hint, never a block: the line is still sent as typed.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Collection
 from typing import Final
@@ -16,6 +15,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 
+from simulator.protocol.lazyre import lazy
 from simulator.protocol.state import UNIMPLEMENTED, Verb
 
 VERBS: Final = tuple(v.value for v in Verb if v is not Verb.END_OF_DATA)
@@ -33,10 +33,7 @@ INPUT_STYLE: Final = (
 """Styles for the input line (merged with the render styles by the console)."""
 
 
-# compiled on first use (functools.cache), not at import: a start compiles none
-@functools.cache
-def _path_arg() -> re.Pattern[str]:
-    return re.compile(r"(?i)(FROM:|TO:)(\s*)(<[^>]*>?)?(.*)", re.DOTALL)
+_PATH_ARG: Final = lazy(r"(?i)(FROM:|TO:)(\s*)(<[^>]*>?)?(.*)", re.DOTALL)
 
 
 def tokenize(line: str, *, in_data: bool = False, metas: Collection[str] = (),
@@ -72,7 +69,7 @@ def _split_first(text: str) -> tuple[str, str, str]:
 
 
 def _tokenize_path_argument(argument: str) -> list[tuple[str, str]]:
-    match = _path_arg().match(argument)
+    match = _PATH_ARG.match(argument)
     if match is None:
         return [("", argument)]
     keyword, space, path, params = match.groups()
