@@ -114,7 +114,8 @@ def run_explain(options: ExplainOptions) -> int:
 
 
 def _read_input(path: str) -> bytes:
-    """The bounce's octets: standard input or a regular file, at most LIMIT (files.py)."""
+    """The bounce's octets: standard input or a regular file, at most LIMIT
+    (simulator/files/bounded.py)."""
     if path != "-":
         return read_bytes(path, LIMIT)
     data = sys.stdin.buffer.read(LIMIT + 1)

@@ -1,7 +1,7 @@
 """A refused file (:class:`simulator.files.FileRefused`) said in the user's language.
 
-The reader sits below the lesson data (``simulator/files.py``), so it carries only a reason and
-the file's name; the sentence is ``files.REASON`` in ``ui.LANG.toml``.
+The reader sits below the lesson data (``simulator/files/bounded.py``), so it carries only a
+reason and the file's name; the sentence is ``files.REASON`` in ``ui.LANG.toml``.
 """
 
 from __future__ import annotations

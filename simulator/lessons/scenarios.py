@@ -121,7 +121,7 @@ def check_file(path: str, lang: str = LANGS[0]) -> list[str]:
 
 
 def _read(path: Path, lang: str) -> Mapping[str, Any]:
-    """The parsed file, through the one bounded reader (simulator/files.py): at most
+    """The parsed file, through the one bounded reader (simulator/files/bounded.py): at most
     MAX_FILE octets, a regular file, nested at most so deep."""
     try:
         return read_toml(path, MAX_FILE)

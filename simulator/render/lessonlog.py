@@ -1,5 +1,6 @@
-"""What ``serve`` writes for a whole lesson: the JSON Lines log, the line log's extra lines
-(when a session ends, where a message was stored), and the class summary at exit.
+"""What ``serve`` writes for a whole class (any ``serve``, not only ``--lesson``): the JSON
+Lines log, the line log's extra lines (when a session ends, where a message was stored), and
+the class summary at exit.
 
 Client bytes are escaped (:func:`show_bytes`) and credentials masked before they get here
 (the class model does that: :mod:`simulator.lessons.classmodel`), so nothing a student sent

@@ -188,7 +188,7 @@ async def serve_tcp(*, policy: Policy, store: Store, options: TcpOptions = CLASS
     """Accept SMTP clients where ``options`` say until cancelled; one session per connection.
 
     ``task_status.started`` gets the ports bound (:class:`Listening`; useful with port 0),
-    or the nursery's ``start`` raises :class:`ListenError` naming the port that could not be
+    or the nursery's ``start`` raises :class:`~.tcp.ListenError` naming the port that could not be
     bound, with nothing left bound. trio's listen backlog is kept, so a burst of connects
     waits in the kernel queue instead of being refused. When cancelled (Ctrl-C, SIGTERM),
     every open session gets 421 4.3.2 before its socket closes; ``stopping`` (made here when

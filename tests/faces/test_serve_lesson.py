@@ -1,6 +1,6 @@
-"""``smtp-sim serve`` for a whole lesson, as a process: --log JSON Lines, time stamps, the
-lines for a session's end and a stored message, the class summary at exit (SIGTERM, SIGHUP),
-and --dashboard without a terminal."""
+"""``smtp-sim serve`` for a whole class (not ``--lesson``: test_servelesson.py), as a
+process: --log JSON Lines, time stamps, the lines for a session's end and a stored message,
+the class summary at exit (SIGTERM, SIGHUP), and --dashboard without a terminal."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """One line, typed or read from a script, as the console acts on it.
 
 The interactive console (``app.py``, a prompt in a worker thread) and a script played through
-the console (``scripted.py``: a piped lesson, ``lessons check``) hand every line here, so a
+the console (``course.py``: a piped lesson, ``lessons check``) hand every line here, so a
 line means the same whichever way it came: a guide's command, a meta-command, a line held for
 a ``:pipeline``, or a line sent to the server.
 """

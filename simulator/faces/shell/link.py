@@ -1,8 +1,8 @@
 """The console's link to a server: the session open now, and what the next one connects to.
 
-The built-in server (a :class:`~simulator.client.LocalConnection` per session) keeps its
+The built-in server (a :class:`~simulator.client.local.LocalConnection` per session) keeps its
 store and the scenario's memory (greylisting, rate limits) across ``:reconnect``; over
-``--connect`` each session is a :class:`~simulator.client.TcpConnection` to that server.
+``--connect`` each session is a :class:`~simulator.client.remote.TcpConnection` to that server.
 Nothing here writes on the screen: ``context.py`` says what happened.
 """
 

@@ -1,6 +1,6 @@
 """The bottom toolbar: where the session is, who it is from, how many recipients, language.
 
-Pure: a :class:`~simulator.client.SessionView` in, ``(style, text)`` fragments out.
+Pure: a :class:`~simulator.client.connection.SessionView` in, ``(style, text)`` fragments out.
 In DATA it says how the message ends, because that is where newcomers get stuck.
 """
 
