@@ -1,6 +1,6 @@
 """The dashboard under a class: 300 sessions and 50 exchanges per second.
 
-Runs ``serve``'s own loop (``faces.serve._serve``) in this process with the dashboard drawing
+Runs ``serve``'s own loop (``faces.serve.main._serve``) in this process with the dashboard drawing
 to a real VT100 renderer (into /dev/null, 200x60), and the class in a child process: 300 TCP
 clients, each sending a command (a mix of good ones and typical mistakes) in turn, paced so
 the class makes ``--rate`` exchanges per second. Reported:
@@ -112,10 +112,10 @@ async def with_dashboard(args: argparse.Namespace) -> None:
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output.vt100 import Vt100_Output
 
-    from simulator.faces.classlog import ClassFeed
     from simulator.faces.dashboard.app import DashboardApp
     from simulator.faces.dashboard.run import show_dashboard
-    from simulator.faces.serve import LogOutput, _serve
+    from simulator.faces.serve.classlog import ClassFeed
+    from simulator.faces.serve.main import LogOutput, _serve
     from simulator.lessons.classmodel.shared import SharedClass
     from simulator.server.store import MemoryStore
 
@@ -171,8 +171,8 @@ async def with_dashboard(args: argparse.Namespace) -> None:
 
 
 async def with_line_log(args: argparse.Namespace) -> None:
-    from simulator.faces.classlog import ClassFeed
-    from simulator.faces.serve import LogOutput, _serve
+    from simulator.faces.serve.classlog import ClassFeed
+    from simulator.faces.serve.main import LogOutput, _serve
     from simulator.lessons.classmodel.shared import SharedClass
     from simulator.server.store import MemoryStore
 

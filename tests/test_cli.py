@@ -80,7 +80,7 @@ def test_web_is_a_field_of_the_serve_record() -> None:
 def test_serve_hands_run_serve_the_web_pages_the_record_names(
         monkeypatch: pytest.MonkeyPatch, argv: list[str], lang: str) -> None:
     from simulator.cli import command as cli
-    from simulator.faces import serve
+    from simulator.faces.serve import main as serve
 
     seen: dict[str, object] = {}
 
@@ -101,7 +101,7 @@ def test_serve_hands_run_serve_the_web_pages_the_record_names(
 
 def test_serve_without_web_hands_run_serve_no_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     from simulator.cli import command as cli
-    from simulator.faces import serve
+    from simulator.faces.serve import main as serve
 
     seen: dict[str, object] = {}
     monkeypatch.setattr(serve, "run_serve", lambda options, **parts: seen.update(parts) or 0)

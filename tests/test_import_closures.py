@@ -43,12 +43,12 @@ def started(face: str, argv: list[str]) -> str:
 
 
 def test_serve_imports_no_explanations_console_or_prompt_toolkit(tmp_path: Path) -> None:
-    modules = imported(tmp_path, started("serve", ["serve"]))
+    modules = imported(tmp_path, started("serve.main", ["serve"]))
     lessons = {name for name in modules if name.startswith("simulator.lessons")}
     assert lessons <= SENTENCE_READERS | CLASS_MODEL, sorted(lessons - SENTENCE_READERS)
     assert not any(name.startswith(("prompt_toolkit", "simulator.faces.console",
                                     "simulator.faces.shell", "simulator.faces.dashboard",
-                                    "simulator.faces.servelesson"))
+                                    "simulator.faces.serve.lesson"))
                    for name in modules)
     # of the client side, only the saved settings (the help's language)
     assert {name for name in modules if name.startswith("simulator.client")} <= {
@@ -59,11 +59,11 @@ def test_serve_imports_no_explanations_console_or_prompt_toolkit(tmp_path: Path)
 HEAVY_UNNEEDED: Final = ("email", "cryptography", "asyncio", "http", "xml", "sqlite3")
 """Standard or third-party packages a plain server start does not need (``ssl`` and ``json``
 come with trio itself; a DSN's date is written by protocol/trace.py, not email.utils). A
-lesson or a scenario (faces/servelesson.py) may bring them."""
+lesson or a scenario (faces/serve/lesson.py) may bring them."""
 
 
 def test_serve_imports_no_email_or_other_heavy_packages(tmp_path: Path) -> None:
-    modules = imported(tmp_path, started("serve", ["serve", "--auth"]))
+    modules = imported(tmp_path, started("serve.main", ["serve", "--auth"]))
     assert not [name for name in modules if name.partition(".")[0] in HEAVY_UNNEEDED]
 
 
@@ -88,7 +88,7 @@ re._compile = _recording
 
 def test_serve_and_console_starts_compile_no_pattern_of_their_own(tmp_path: Path) -> None:
     """Patterns are compiled on first use: a start compiles only the libraries' own."""
-    for face, argv in (("serve", ["serve"]), ("console", []), ("run", ["run"])):
+    for face, argv in (("serve.main", ["serve"]), ("console", []), ("run", ["run"])):
         code = (f"{COMPILES_SEEN}{started(face, argv)}\n"
                 "print(json.dumps(sorted(name for name in compiled_by if name)))\n")
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -97,7 +97,7 @@ def test_serve_and_console_starts_compile_no_pattern_of_their_own(tmp_path: Path
         modules = json.loads(done.stdout.splitlines()[-1])
         assert "argparse" in modules, face  # the probe does see compiles
         # the console and run still compile lessons.entries' and scenario_check's patterns
-        own = "simulator" if face == "serve" else ("simulator.protocol", "simulator.render",
+        own = "simulator" if face == "serve.main" else ("simulator.protocol", "simulator.render",
                                                      "simulator.client", "simulator.faces")
         assert not [name for name in modules if name.startswith(own)], (face, modules)
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests import ROOT
 LAYERS = ("cli", "faces", "render", "client", "lessons", "server", "files", "protocol",
           "options")
 FACES = ("console", "dashboard", "demo", "explain", "grade", "learn", "lessons_check", "report",
-         "run", "serve", "classlog", "web", "shell", "prompt")
+         "run", "serve", "web", "shell", "prompt")
 MODULES = ("protocol/referee.py", "protocol/session.py")
 """Modules a contract names by themselves."""
 
@@ -57,6 +58,21 @@ def test_the_real_tree_keeps_every_contract() -> None:
     assert "0 broken" in result.stdout
 
 
+def test_every_module_under_faces_is_a_face_the_contracts_name() -> None:
+    """A module lying loose in faces/ is in no face's package, so "No face imports another
+    face" does not see it: a face's modules live in its package (issue 26)."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    independent = next(contract["modules"] for contract in contracts["contracts"]
+                       if contract["name"] == "No face imports another face")
+    faces = ROOT / "simulator" / "faces"
+    found = {f"simulator.faces.{path.stem}" for path in faces.iterdir()
+             if (path.suffix == ".py" and path.stem != "__init__")
+             or (path / "__init__.py").is_file()}
+    shared = {"simulator.faces.shell", "simulator.faces.prompt"}
+    assert found - shared == set(independent)
+    assert {name.removeprefix("simulator.faces.") for name in found} == set(FACES)
+
+
 def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     root = fake_tree(tmp_path, {})
     result = lint_imports(root, path=root)
@@ -72,6 +88,9 @@ def test_the_clean_fixture_keeps_every_contract(tmp_path: Path) -> None:
     ("faces/run/args.py", "import simulator.cli.args\n", "Layers, cli down to protocol"),
     ("faces/run/peek.py", "import simulator.faces.console\n", "No face imports another face"),
     ("faces/learn/peek.py", "import simulator.faces.console\n", "No face imports another face"),
+    ("faces/dashboard/peek.py", "import simulator.faces.serve.classlog\n",
+     "No face imports another face"),
+    ("faces/serve/peek.py", "import simulator.faces.web\n", "No face imports another face"),
     ("faces/shell/peek.py", "import simulator.faces.learn\n", "The shared prompt imports no face"),
     ("faces/prompt/peek.py", "import simulator.faces.shell\n", "The shared prompt imports no face"),
     ("lessons/course/__init__.py", "import prompt_toolkit\n", "The lessons are pure"),

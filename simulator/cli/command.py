@@ -266,8 +266,8 @@ def help_lang(argv: Sequence[str]) -> str:
 
 
 def _serve(options: ServeOptions) -> int:
-    from ..faces.serve import Screen, run_serve
-    from ..faces.serveoptions import Teaching
+    from ..faces.serve.main import Screen, run_serve
+    from ..faces.serve.options import Teaching
 
     screen: Screen | None = None
     teaching: Teaching | None = None
@@ -284,7 +284,7 @@ def _serve(options: ServeOptions) -> int:
 
         screen = show_dashboard
     if options.lesson or options.course or options.scenario.given:  # reads lesson data
-        from ..faces.servelesson import TEACHING
+        from ..faces.serve.lesson import TEACHING
 
         teaching = TEACHING
     return run_serve(options, screen=screen, teaching=teaching, web=web)
@@ -350,7 +350,7 @@ class Command:
 
 
 COMMANDS: Final[Mapping[str, Command]] = MappingProxyType({
-    "serve": Command(records_from.serve_options, _serve, "simulator.faces.serve"),
+    "serve": Command(records_from.serve_options, _serve, "simulator.faces.serve.main"),
     "demo": Command(records_from.demo_options, _demo, "simulator.faces.demo"),
     "explain": Command(records_from.explain_options, _explain, "simulator.faces.explain"),
     "lessons": Command(records_from.lessons_options, _lessons, "simulator.faces.lessons_check"),

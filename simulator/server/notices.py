@@ -4,7 +4,7 @@ The server warns through the standard :mod:`logging` module, on loggers under
 ``simulator`` (a library user's logging setup sees the English message). A record may
 carry a :class:`Notice` (``log.warning(..., extra=notice(KEY, **fields))``): the UI text
 (``lessons/ui.*.toml``, table ``[serve]``) the operator's screen shows for it, in the
-operator's language. Who shows it, and where: ``simulator/faces/notices.py``, the one sink
+operator's language. Who shows it, and where: ``simulator/faces/serve/notices.py``, the one sink
 ``serve`` installs (stderr, or the dashboard's status line while the dashboard runs).
 """
 

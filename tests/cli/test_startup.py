@@ -76,5 +76,5 @@ def test_main_imports_the_face_without_collections_and_runs_it_with_them(
 def test_each_command_names_the_module_its_face_imports() -> None:
     for name, command in cli.COMMANDS.items():
         importlib.import_module(command.module)
-        # ``from ..faces.serve import run_serve`` names "faces.serve" in the face's code
+        # ``from ..faces.serve.main import run_serve`` names "faces.serve.main" in the face's code
         assert command.module.removeprefix("simulator.") in command.face.__code__.co_names, name

@@ -135,7 +135,7 @@ def test_a_users_key_of_another_certificate_names_both(tmp_path: Path) -> None:
 
 
 def test_serve_says_a_remade_certificate(tmp_path: Path) -> None:
-    from simulator.faces.serve import security_lines
+    from simulator.faces.serve.main import security_lines
     from simulator.lessons.ui import text
 
     first = prepare(SecurityOptions(tls=True), Policy(), directory=tmp_path)

@@ -1,6 +1,6 @@
 """Real TCP: smtplib, swaks, curl and nc against serve_tcp; the TCP stream's trio contract.
 
-The ``smtp-sim serve`` process is tested in tests/faces/test_serve.py."""
+The ``smtp-sim serve`` process is tested in tests/faces/serve/test_main.py."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.faces.servelog import print_log
+from simulator.faces.serve.linelog import print_log
 from simulator.protocol import Policy, Session, State
 from simulator.server import Feed, PeerExchange, SessionEnd, TcpOptions, Watchers, serve_tcp
 from simulator.server.store import MemoryStore

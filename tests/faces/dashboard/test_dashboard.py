@@ -11,12 +11,12 @@ import trio
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from simulator.faces.classlog import ClassFeed
 from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
 from simulator.faces.dashboard.state import Focus
-from simulator.faces.serve import _serve
-from simulator.faces.servelog import LogOutput
+from simulator.faces.serve.classlog import ClassFeed
+from simulator.faces.serve.linelog import LogOutput
+from simulator.faces.serve.main import _serve
 from simulator.lessons.classmodel.shared import SharedClass
 from simulator.options.records import ServeOptions
 from simulator.protocol import Policy

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import trio
 
-from simulator.faces.serve import SIGNALS, _stop_on_signal
+from simulator.faces.serve.main import SIGNALS, _stop_on_signal
 from simulator.options.records import ServeOptions
 from simulator.server.deadlines import Stopping
 from tests.replies_reader import wire
@@ -394,7 +394,7 @@ def test_on_loopback_sixty_connections_from_one_address_are_all_served() -> None
     (["--host", "0.0.0.0", "--max-per-client", "5"], 5), (["--max-per-client", "2"], 2)])
 def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], cap: int) -> None:
     from simulator.cli.command import parse_options
-    from simulator.faces.serveoptions import make_policy, tcp_options
+    from simulator.faces.serve.options import make_policy, tcp_options
     from simulator.server.secure import prepare, read_options
 
     options = parse_options(["serve", *argv])
@@ -409,7 +409,7 @@ def test_serve_caps_each_address_beyond_loopback_unless_told(argv: list[str], ca
                                              (["--auth-failure-limit", "0"], 0)])
 def test_serve_counts_auth_failures_per_address_by_default(argv: list[str], limit: int) -> None:
     from simulator.cli.command import parse_options
-    from simulator.faces.serveoptions import make_policy
+    from simulator.faces.serve.options import make_policy
 
     options = parse_options(["serve", *argv])
     assert isinstance(options, ServeOptions)

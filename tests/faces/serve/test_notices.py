@@ -1,4 +1,4 @@
-"""serve's warnings take one road (faces/notices.py): a line on stderr in the instructor's
+"""serve's warnings take one road (faces/serve/notices.py): a line on stderr in the instructor's
 language, or, while ``serve --dashboard`` runs, the dashboard's status line and nothing on
 the terminal under it (the screen rendered with pyte, the real stderr captured)."""
 
@@ -18,12 +18,12 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from simulator.faces.classlog import ClassFeed
 from simulator.faces.dashboard.app import DashboardApp
 from simulator.faces.dashboard.run import show_dashboard
-from simulator.faces.notices import Notices, routed, say, warn
-from simulator.faces.serve import _serve
-from simulator.faces.servelog import LogOutput
+from simulator.faces.serve.classlog import ClassFeed
+from simulator.faces.serve.linelog import LogOutput
+from simulator.faces.serve.main import _serve
+from simulator.faces.serve.notices import Notices, routed, say, warn
 from simulator.lessons import classroom
 from simulator.lessons.classmodel.shared import SharedClass
 from simulator.lessons.ui import text

@@ -1,6 +1,6 @@
 """``smtp-sim serve``'s options: what is wrong with them, and the server they describe.
 
-Kept apart from :mod:`simulator.faces.serve` (the running server): reading the command line
+Kept apart from :mod:`simulator.faces.serve.main` (the running server): reading the command line
 is one job, serving another.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from simulator.faces.classlog import FarewellAsk
+from simulator.faces.serve.classlog import FarewellAsk
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import option_text, text
@@ -22,7 +22,7 @@ from simulator.server.options import per_client_limit
 from simulator.server.secure import Prepared, prepare, read_options
 
 if TYPE_CHECKING:
-    from simulator.faces.servelesson import LessonServer
+    from simulator.faces.serve.lesson import LessonServer
     from simulator.lessons.course import Lesson as CourseLesson
 
 
@@ -94,7 +94,7 @@ def tcp_options(options: ServeOptions, security: Prepared,
 
 class Teaching(Protocol):
     """What serve needs of the lesson data for ``--lesson``, ``--course`` and ``--scenario``
-    (:mod:`simulator.faces.servelesson` has it). The command line hands it in only when the
+    (:mod:`simulator.faces.serve.lesson` has it). The command line hands it in only when the
     options ask for one of them, as it hands in the dashboard: plain ``smtp-sim serve``
     imports none of the lesson modules and reads no lesson file, only the UI's sentences."""
 

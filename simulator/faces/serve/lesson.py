@@ -19,7 +19,7 @@ from typing import Final
 
 import trio
 
-from simulator.faces.classlog import FarewellAsk
+from simulator.faces.serve.classlog import FarewellAsk
 from simulator.lessons.classmodel.model import LessonStep
 from simulator.lessons.classmodel.students import Students
 from simulator.lessons.classroom import say
@@ -136,7 +136,7 @@ async def farewell(offer: Callable[[FarewellAsk], bool], host: str, lesson: str,
 
 
 class Teaching:
-    """serve's use of the lesson data (:class:`simulator.faces.serve.Teaching`): the lesson
+    """serve's use of the lesson data (:class:`simulator.faces.serve.options.Teaching`): the lesson
     of ``--lesson``, the scenario of ``--scenario``, and what serve says about them."""
 
     def lesson_server(self, options: ServeOptions, lang: str) -> LessonServer | str | None:

@@ -9,7 +9,7 @@ prints the class summary and exits 0; a second signal during shutdown changes no
 message being written to the Maildir at that moment is finished first (the terminal says so).
 For a whole lesson, ``--log FILE.jsonl`` keeps every exchange, and ``--dashboard`` shows the
 class full screen instead of the line log (the dashboard is handed in by the command line:
-this face imports no other); both are fed by :mod:`simulator.faces.classlog`.
+this face imports no other); both are fed by :mod:`simulator.faces.serve.classlog`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Final, Protocol, TextIO
 
 import trio
 
-from simulator.faces.classlog import ClassFeed, Item
-from simulator.faces.notices import Notices, routed, say, sentence
-from simulator.faces.servelog import LogOutput, print_log
-from simulator.faces.serveoptions import Teaching, prepared, tcp_options
+from simulator.faces.serve.classlog import ClassFeed, Item
+from simulator.faces.serve.linelog import LogOutput, print_log
+from simulator.faces.serve.notices import Notices, routed, say, sentence
+from simulator.faces.serve.options import Teaching, prepared, tcp_options
 from simulator.files import FileRefused, open_output
 from simulator.lessons.classmodel.shared import SharedClass
 from simulator.lessons.classroom import say as classroom_say
@@ -47,7 +47,7 @@ from simulator.server.store import MaildirStore, MemoryStore, Store
 from simulator.server.tcp import ListenError
 
 if TYPE_CHECKING:
-    from simulator.faces.servelesson import LessonServer
+    from simulator.faces.serve.lesson import LessonServer
     from simulator.lessons.course import Lesson as CourseLesson
 
 Screen = Callable[[SharedClass, str, str], Awaitable[None]]
@@ -200,7 +200,7 @@ async def _serve(options: ServeOptions, security: Prepared, store: Store,
     students = None if class_feed is None else class_feed.students
     taught = None if students is None else students.lesson
     # Signals pending when trio's receiver closes go to "ignore" (a second Ctrl-C cannot make
-    # exit 0 a 130; see signals_ignored); warnings go through one sink (faces/notices.py).
+    # exit 0 a 130; see signals_ignored); warnings go through one sink (faces/serve/notices.py).
     with signals_ignored(SIGNALS), routed(_lang(options)) as notices, \
             trio.open_signal_receiver(*SIGNALS) as signals:
         async with trio.open_nursery() as outer:

@@ -8,8 +8,8 @@ from typing import Any, Final, TextIO
 
 import trio
 
-from simulator.faces.classlog import ClassFeed, FarewellAsk, Item
-from simulator.faces.notices import say
+from simulator.faces.serve.classlog import ClassFeed, FarewellAsk, Item
+from simulator.faces.serve.notices import say
 from simulator.lessons.load import LANGS
 from simulator.lessons.ui import text
 from simulator.render.logline import format_exchange

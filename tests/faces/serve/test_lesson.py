@@ -175,7 +175,7 @@ def test_in_process_a_student_and_the_summary(capsys: pytest.CaptureFixture[str]
 def test_the_dashboard_is_told_each_step_s_goal_in_every_language() -> None:
     """The spotlight's goal panel names the steps (not only their ids) under --lesson."""
     from simulator.cli.command import parse_options
-    from simulator.faces.servelesson import LessonServer, lesson_server
+    from simulator.faces.serve.lesson import LessonServer, lesson_server
 
     taught = lesson_server(parse_options(["serve", "--lesson", "first-mail"]), "en")  # type: ignore[arg-type]
     assert isinstance(taught, LessonServer)

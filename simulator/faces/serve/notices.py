@@ -6,7 +6,7 @@ stops the server, the ``--log`` file that stopped) is a warning on a logger unde
 ``simulator``: server code logs with ``extra=notice(KEY, **fields)`` (see
 :mod:`simulator.server.notices`); serve's own code (faces) calls :func:`warn` with a UI text
 key, or :func:`say` with a sentence. :func:`routed`, used once around the whole run by
-``faces/serve.py``, sends all of these, and Python's own ``warnings``, to one
+``faces/serve/main.py``, sends all of these, and Python's own ``warnings``, to one
 :class:`Notices`, which hands each to its *sink*:
 
 - by default, one line on stderr in the instructor's language (what it always was);

@@ -1,4 +1,4 @@
-"""``smtp-sim serve`` for a whole class (not ``--lesson``: test_servelesson.py), as a
+"""``smtp-sim serve`` for a whole class (not ``--lesson``: test_lesson.py), as a
 process: --log JSON Lines, time stamps, the lines for a session's end and a stored message,
 the class summary at exit (SIGTERM, SIGHUP), and --dashboard without a terminal."""
 
@@ -137,7 +137,7 @@ class FillingDisk(io.StringIO):
 
 
 def test_the_log_stopping_is_news_once_and_closing_it_never_raises() -> None:
-    from simulator.faces.classlog import ClassFeed
+    from simulator.faces.serve.classlog import ClassFeed
     from simulator.lessons.classmodel.shared import SharedClass
     from simulator.protocol import State
     from simulator.protocol.events import SessionEnd
@@ -155,7 +155,7 @@ def test_the_log_stopping_is_news_once_and_closing_it_never_raises() -> None:
 
 
 def test_a_log_that_fails_only_at_close_is_said_too() -> None:
-    from simulator.faces.classlog import ClassFeed
+    from simulator.faces.serve.classlog import ClassFeed
     from simulator.lessons.classmodel.shared import SharedClass
 
     class_feed = ClassFeed(SharedClass(), jsonl=FillingDisk(room=0), lang="zh")
