@@ -12,9 +12,10 @@ ticked by the course's tutor in the log's thread
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 import trio
@@ -35,19 +36,33 @@ from simulator.protocol.farewell import with_progress
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.server.secure import Prepared, with_certificate
 
-SET_BY_LESSON: Final[tuple[tuple[str, Callable[[ServeOptions], object]], ...]] = (
-    ("--scenario", lambda o: o.scenario.name),
-    ("--greylist-delay", lambda o: o.scenario.greylist_delay),
-    ("--rate-limit", lambda o: o.scenario.rate_limit),
-    ("--fault-rate", lambda o: o.scenario.fault_rate), ("--seed", lambda o: o.scenario.seed),
-    ("--max-size", lambda o: o.max_size), ("--accept-bare-lf", lambda o: o.accept_bare_lf),
-    ("--tls", lambda o: o.security.tls), ("--tls-port", lambda o: o.security.tls_port),
-    ("--cert", lambda o: o.security.cert), ("--key", lambda o: o.security.key),
-    ("--auth", lambda o: o.security.auth), ("--user", lambda o: o.security.users),
-    ("--require-tls", lambda o: o.security.require_tls),
-    ("--require-auth", lambda o: o.security.require_auth))
-"""Options that set what a lesson sets itself (the option, where its record holds it):
-refused beside --lesson."""
+SET_BY_LESSON: Final[tuple[tuple[str, str, Callable[[ServeOptions], object]], ...]] = (
+    ("--scenario", "scenario", lambda o: o.scenario.name),
+    ("--greylist-delay", "greylist_delay", lambda o: o.scenario.greylist_delay),
+    ("--rate-limit", "rate_limit", lambda o: o.scenario.rate_limit),
+    ("--fault-rate", "scenario", lambda o: o.scenario.fault_rate),
+    ("--seed", "scenario", lambda o: o.scenario.seed),
+    ("--max-size", "max_size", lambda o: o.max_size),
+    ("--accept-bare-lf", "accept_bare_lf", lambda o: o.accept_bare_lf),
+    ("--tls", "tls", lambda o: o.security.tls),
+    ("--tls-port", "tls", lambda o: o.security.tls_port),
+    ("--cert", "tls", lambda o: o.security.cert), ("--key", "tls", lambda o: o.security.key),
+    ("--auth", "auth", lambda o: o.security.auth), ("--user", "auth", lambda o: o.security.users),
+    ("--require-tls", "tls", lambda o: o.security.require_tls),
+    ("--require-auth", "auth", lambda o: o.security.require_auth),
+    ("--sender-login-match", "sender_login_match", lambda o: o.security.sender_login_match))
+"""Options that set what a lesson's ``[setup]`` sets itself (the option, the setup field,
+where its record holds it): refused beside --lesson. Every field of
+:data:`simulator.lessons.course.setup.SETUP_FIELDS` is here or in :data:`NO_SERVE_OPTION`
+(tests/faces/serve/test_lesson.py holds the two lists together)."""
+
+NO_SERVE_OPTION: Final[Mapping[str, str]] = MappingProxyType({
+    "max_recipients": "serve has no option for it",
+    "required_headers": "serve has no option for it",
+    "detail": "the console's :detail, not the server's",
+    "idle_timeout": "--timeout always has a value: the lesson's timeout replaces it (main.py)",
+})
+"""The setup fields no option of serve refuses beside --lesson, and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +90,7 @@ def lesson_server(options: ServeOptions, lang: str) -> LessonServer | str | None
     wanted, folder = options.lesson, options.course
     if wanted is None:
         return None if folder is None else say(lang, "serve", "lesson-missing")
-    for option, given in SET_BY_LESSON:
+    for option, _field, given in SET_BY_LESSON:
         if given(options) not in (None, False, ()):
             return say(lang, "serve", "lesson-conflict", lesson=show_text(wanted, limit=40),
                        option=option)

@@ -5,6 +5,7 @@ options a lesson sets refused beside it; ``serve`` without a lesson as it was.""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -15,11 +16,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
 from simulator.lessons.classroom import say
+from simulator.options.records import ServeOptions
 from tests.replies_reader import wire
 from tests.smtp_client import GUARD, serve_process
 
@@ -110,6 +112,7 @@ def test_serve_without_a_lesson_says_goodbye_as_it_always_did(tmp_path: Path) ->
     (["--lesson", "hello", "--scenario", "realistic"], "leave out --scenario"),
     (["--lesson", "auth", "--user", "x:y"], "leave out --user"),
     (["--lesson", "1", "--max-size", "100"], "leave out --max-size"),
+    (["--lesson", "auth", "--sender-login-match"], "leave out --sender-login-match"),
     (["--lesson", "nope"], "there is no lesson nope. Lessons: 1 hello, 2 crlf"),
     (["--course", "lessons/course"], "name one of them with --lesson"),
     (["--lesson", "1", "--course", "/no/such/folder"], "the course in /no/such/folder has"),
@@ -119,6 +122,53 @@ def test_what_a_lesson_cannot_honour_is_refused_by_name(argv: list[str], said: s
                           capture_output=True, timeout=GUARD, check=False)
     assert done.returncode == 2 and done.stdout == b""
     assert said in done.stderr.decode() and "Traceback" not in done.stderr.decode()
+
+
+REFUSED_BESIDE_A_LESSON: Final = {
+    "--scenario": ["realistic"], "--greylist-delay": ["5"], "--rate-limit": ["3"],
+    "--fault-rate": ["0.1"], "--seed": ["4"], "--max-size": ["1000"], "--accept-bare-lf": [],
+    "--tls": [], "--tls-port": ["2465"], "--cert": ["c.pem"], "--key": ["k.pem"], "--auth": [],
+    "--user": ["a:b"], "--require-tls": [], "--require-auth": [], "--sender-login-match": []}
+"""Each option of serve that sets what a lesson's [setup] sets, and a value to give it."""
+KEPT_BESIDE_A_LESSON: Final = frozenset({
+    "--lang", "--host", "--port", "--hostname", "--maildir", "--max-clients",
+    "--timeout",  # a lesson's idle_timeout, when it has one, replaces it
+    "--data-block-timeout", "--data-timeout", "--memory-limit", "--max-per-client",
+    "--junk-command-limit", "--auth-failure-limit", "--soft-error-limit", "--error-sleep",
+    "--dashboard", "--web", "--log", "--no-timestamps", "--stuck-minutes", "--lesson",
+    "--course", "--help"})
+"""The options of serve a lesson leaves to the command line (where it listens, its bounds,
+its error limits, the screens)."""
+
+
+@pytest.mark.parametrize("option", sorted(REFUSED_BESIDE_A_LESSON))
+def test_each_option_a_lesson_sets_itself_is_refused_by_name(option: str) -> None:
+    from simulator.cli.command import parse_options
+    from simulator.faces.serve.lesson import lesson_server
+
+    options = parse_options(["serve", "--lesson", "auth", option,
+                             *REFUSED_BESIDE_A_LESSON[option]])
+    assert isinstance(options, ServeOptions)
+    assert lesson_server(options, "en") == say("en", "serve", "lesson-conflict",
+                                               lesson="auth", option=option)
+
+
+def test_every_serve_option_is_refused_beside_a_lesson_or_left_to_the_command_line() -> None:
+    """A new option of serve, or a new field of a lesson's [setup], is sorted here: refused
+    beside --lesson when the lesson sets the same thing, kept otherwise."""
+    from simulator.cli.command import build_parser
+    from simulator.faces.serve.lesson import NO_SERVE_OPTION, SET_BY_LESSON
+    from simulator.lessons.course.setup import SETUP_FIELDS
+
+    serve = next(action for action in build_parser()._actions
+                 if isinstance(action, argparse._SubParsersAction)).choices["serve"]
+    options = {string for action in serve._actions for string in action.option_strings
+               if string.startswith("--")}
+    refused = {option for option, _field, _given in SET_BY_LESSON}
+    assert refused == set(REFUSED_BESIDE_A_LESSON)
+    assert options == refused | KEPT_BESIDE_A_LESSON and not refused & KEPT_BESIDE_A_LESSON
+    fields = {field for _option, field, _given in SET_BY_LESSON}
+    assert fields | set(NO_SERVE_OPTION) == SETUP_FIELDS and not fields & set(NO_SERVE_OPTION)
 
 
 def test_a_refusal_is_said_in_chinese_too() -> None:
