@@ -307,7 +307,7 @@ def test_chinese_help_has_no_english_headings(command: str) -> None:
 def test_a_number_option_shows_what_kind_of_number_it_takes() -> None:
     """``--timeout SECONDS``, ``--max-clients N``: never argparse's ``TIMEOUT`` or
     ``MAX_CLIENTS`` made from the option's name."""
-    placeholders = {"N", "SECONDS", "MIB", "BYTES", "PORT", "CHARS", "P"}
+    placeholders = {"N", "SECONDS", "MIB", "BYTES", "PORT", "CHARS", "P", "NAME"}
     for command, action in every_option(build_parser()):
         if action.option_strings and action.type not in (None, str):
             shown = action.metavar or action.dest.upper()

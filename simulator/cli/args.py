@@ -4,6 +4,17 @@ The only module that reads a Namespace: each subcommand's builder takes what arg
 parsed and returns its record, so no face, and nothing below one, sees argparse.
 Subcommands repeat the top-level options with SUPPRESS defaults (see ``cli._common``), so
 every option of the console's family is on the Namespace whichever command ran.
+
+Where an option's value is checked, one place per kind of check:
+
+- the shape of one value (a whole number, a port, seconds in a range, a host name): by
+  argparse, the option's ``type=`` (``cli/values.py``), before any record is built, so a
+  record holds no value of the wrong shape; refused with the usage and the sentence in the
+  user's language;
+- what options mean together (a certificate without its key, ``--lesson`` beside an option
+  the lesson sets itself, a dashboard without a terminal) and what needs a file read (a
+  scenario, a lesson, a certificate): by the face, from the record (for serve,
+  ``faces/serve/options.py``, ``server.secure.read_options`` and ``faces/serve/lesson.py``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The ``smtp-sim`` command: argparse entry that dispatches to each face.
 
 argparse's result becomes the subcommand's frozen option record (:mod:`.args`), which is
-all the face receives. Faces are imported at their dispatch (one import per face, the only
-function-local imports the command line needs), so ``smtp-sim explain 221`` does not pay
+all the face receives. Faces are imported at their dispatch (one import per face; with the
+server's host-name rule in cli/values.py, the only function-local imports the command line
+needs), so ``smtp-sim explain 221`` does not pay
 for trio or prompt_toolkit and ``smtp-sim serve`` none for the console or the explanations
 (tests/test_import_closures.py holds this).
 
@@ -25,7 +26,6 @@ from typing import Any, Final, cast
 
 from ..client.home import saved_lang
 from ..lessons.load import LANGS
-from ..lessons.ui import text
 from ..options.records import (
     ConsoleOptions,
     DemoOptions,
@@ -39,6 +39,7 @@ from ..options.records import (
 )
 from ..render.helptext import HelpFormatter, Parser, speak
 from . import args as records_from
+from . import values
 from .startup import collector_paused
 
 
@@ -58,7 +59,7 @@ def _security_options(parser: argparse.ArgumentParser, *, top: bool = False,
     off = False if top or serve else argparse.SUPPRESS
     parser.add_argument("--tls", action="store_true", default=off)
     if serve:
-        parser.add_argument("--tls-port", type=int, default=None, metavar="PORT")
+        parser.add_argument("--tls-port", type=values.TLS_PORT, default=None, metavar="PORT")
     parser.add_argument("--cert", default=unset, metavar="FILE")
     parser.add_argument("--key", default=unset, metavar="FILE")
     parser.add_argument("--auth", action="store_true", default=off)
@@ -80,40 +81,14 @@ def _scenario_options(parser: argparse.ArgumentParser, *, top: bool = False) -> 
     parser.add_argument("--seed", type=int, metavar="N", default=unset)
 
 
-def _whole_number(value: str, lang: str = LANGS[0]) -> int:
-    """A count of 0 or more (0 switches the limit off)."""
-    if not value.strip().isdigit():
-        raise argparse.ArgumentTypeError(_limit_words("limits.bad-count", value, lang))
-    return int(value)
-
-
-def _error_seconds(value: str, lang: str = LANGS[0]) -> float:
-    """Seconds from 0 to 60: an error reply waiting longer would only hold a connection."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 60:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(_limit_words("limits.bad-seconds", value, lang))
-    return seconds
-
-
-def _limit_words(key: str, value: str, lang: str) -> str:
-    return text(key, lang, value=value[:40])
-
-
-_SAID_IN_LANG: Final = (_whole_number, _error_seconds)
-"""Option types whose refusal is our own sentence: ``speak`` gives them the language."""
-
-
 def _error_options(parser: argparse.ArgumentParser, *, top: bool = False,
                    serve: bool = False) -> None:
     """Postfix's error limits (smtpd_soft_error_limit, smtpd_error_sleep_time): serve slows
     a client down past 10 errors by default; the console and run only when asked."""
     unset = argparse.SUPPRESS
-    parser.add_argument("--soft-error-limit", type=_whole_number, metavar="N",
+    parser.add_argument("--soft-error-limit", type=values.whole_number, metavar="N",
                         default=10 if serve or top else unset)
-    parser.add_argument("--error-sleep", type=_error_seconds, metavar="SECONDS",
+    parser.add_argument("--error-sleep", type=values.error_seconds, metavar="SECONDS",
                         default=1.0 if serve else 0.0 if top else unset)
 
 
@@ -133,7 +108,7 @@ def _lesson_options(serve: argparse.ArgumentParser) -> None:
     serve.add_argument("--web", type=int, nargs="?", const=8025, default=None, metavar="PORT")
     serve.add_argument("--log", metavar="FILE.jsonl", default=None)
     serve.add_argument("--no-timestamps", action="store_true")
-    serve.add_argument("--stuck-minutes", type=_whole_number, default=None, metavar="N")
+    serve.add_argument("--stuck-minutes", type=values.whole_number, default=None, metavar="N")
     serve.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     serve.add_argument("--lesson", metavar="ID|NUMBER", default=None)
     serve.add_argument("--course", metavar="DIR", default=None)
@@ -154,19 +129,22 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """``smtp-sim serve``: the classroom server and its bounds."""
     serve = sub.add_parser("serve", help="serve real SMTP clients over TCP, for a classroom")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=2525)
-    serve.add_argument("--hostname", default=None, metavar="NAME")
+    serve.add_argument("--port", type=values.PORT, default=2525)
+    serve.add_argument("--hostname", type=values.hostname, default=None, metavar="NAME")
     serve.add_argument("--maildir", default=None, metavar="DIR")
-    serve.add_argument("--max-clients", type=int, default=200, metavar="N")
-    serve.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS")
-    serve.add_argument("--data-block-timeout", type=float, default=180.0, metavar="SECONDS")
-    serve.add_argument("--data-timeout", type=float, default=600.0, metavar="SECONDS")
-    serve.add_argument("--memory-limit", type=int, default=256, metavar="MIB")
-    serve.add_argument("--max-size", type=int, default=None, metavar="BYTES")
+    serve.add_argument("--max-clients", type=values.MAX_CLIENTS, default=200, metavar="N")
+    serve.add_argument("--timeout", type=values.TIMEOUTS["--timeout"], default=300.0,
+                       metavar="SECONDS")
+    serve.add_argument("--data-block-timeout", type=values.TIMEOUTS["--data-block-timeout"],
+                       default=180.0, metavar="SECONDS")
+    serve.add_argument("--data-timeout", type=values.TIMEOUTS["--data-timeout"], default=600.0,
+                       metavar="SECONDS")
+    serve.add_argument("--memory-limit", type=values.MEMORY_LIMIT, default=256, metavar="MIB")
+    serve.add_argument("--max-size", type=values.MAX_SIZE, default=None, metavar="BYTES")
     serve.add_argument("--accept-bare-lf", action="store_true", default=argparse.SUPPRESS)
-    serve.add_argument("--max-per-client", type=_whole_number, default=None, metavar="N")
-    serve.add_argument("--junk-command-limit", type=_whole_number, default=100, metavar="N")
-    serve.add_argument("--auth-failure-limit", type=_whole_number, default=10, metavar="N")
+    serve.add_argument("--max-per-client", type=values.whole_number, default=None, metavar="N")
+    serve.add_argument("--junk-command-limit", type=values.whole_number, default=100, metavar="N")
+    serve.add_argument("--auth-failure-limit", type=values.whole_number, default=10, metavar="N")
     _error_options(serve, serve=True)
     _security_options(serve, serve=True)
     _scenario_options(serve, top=True)
@@ -251,7 +229,7 @@ def build_parser(lang: str = LANGS[0]) -> argparse.ArgumentParser:
     for add in (_serve_parser, _demo_parser, _explain_parser, _lessons_parser, _learn_parser,
                 _run_parser, _grade_parser, _report_parser):
         add(sub)
-    speak(parser, lang, _SAID_IN_LANG)
+    speak(parser, lang, values.SAID_IN_LANG)
     return parser
 
 

@@ -97,6 +97,9 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self._in_words()
         self.print_usage(sys.stderr)
+        argument, _, said = message.partition(": ")
+        if argument.startswith("argument ") and said.startswith(f"{argument[9:]} "):
+            message = said  # an option's own sentence names it: not twice
         said = text("argparse.error", self.lang, prog=self.prog,
                     message=in_lang(message, self.lang))
         self.exit(2, said + "\n")

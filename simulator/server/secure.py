@@ -57,8 +57,6 @@ def read_options(given: SecurityOptions) -> SecurityOptions:
     """
     if (given.cert is None) != (given.key is None):
         raise OptionError("cert-without-key")
-    if given.tls_port is not None and not 0 <= given.tls_port <= 65535:
-        raise OptionError("bad-tls-port", port=given.tls_port)
     tls = given.tls or given.require_tls or given.tls_port is not None or given.cert is not None
     auth = given.auth or bool(given.users) or given.require_auth or given.sender_login_match
     return dataclasses.replace(given, tls=tls, auth=auth)

@@ -1,4 +1,8 @@
-"""``smtp-sim serve``'s options: what is wrong with them, and the server they describe.
+"""``smtp-sim serve``'s options: what is wrong with them together, and the server they
+describe. Each value's shape (a port, a count, seconds, a host name) was checked where
+argparse read it (``simulator/cli/values.py``); what only options together can say (a
+certificate without its key, a lesson and an option it sets itself) is checked here, in
+``server.secure`` and in ``lesson.py``.
 
 Kept apart from :mod:`simulator.faces.serve.main` (the running server): reading the command line
 is one job, serving another.
@@ -12,12 +16,11 @@ from typing import TYPE_CHECKING, Protocol
 from simulator.faces.serve.classlog import FarewellAsk
 from simulator.lessons.classroom import say as classroom_say
 from simulator.lessons.load import LANGS
-from simulator.lessons.ui import option_text, text
+from simulator.lessons.ui import option_text
 from simulator.options.records import OptionError, ScenarioOptions, ServeOptions
 from simulator.protocol import Exchange, Policy
 from simulator.protocol.rules import STRICT, Scenario
 from simulator.server import TcpOptions, Timeouts
-from simulator.server.addresses import valid_hostname
 from simulator.server.options import per_client_limit
 from simulator.server.secure import Prepared, prepare, read_options
 
@@ -35,11 +38,8 @@ def prepared(options: ServeOptions, lang: str, scenario: Scenario = STRICT, *,
              lesson: Prepared | None = None) -> Prepared | str:
     """The server the options describe (policy, ``scenario``, TLS, AUTH), or what is wrong
     with them, in ``lang``; ``lesson``: the server a lesson set up (``--lesson``) instead."""
-    problem = _check_options(options)
-    if not problem and dashboard_without_terminal:
-        problem = classroom_say(lang, "dashboard", "not-a-terminal")
-    if problem:
-        return problem
+    if dashboard_without_terminal:
+        return classroom_say(lang, "dashboard", "not-a-terminal")
     if lesson is not None:
         return lesson
     try:
@@ -58,27 +58,6 @@ def make_policy(options: ServeOptions, scenario: Scenario = STRICT) -> Policy:
                   error_sleep=options.errors.error_sleep,
                   junk_command_limit=options.junk_command_limit,
                   auth_failure_limit=options.auth_failure_limit)
-
-
-def _check_options(options: ServeOptions) -> str | None:
-    """What is wrong with the options, in the chosen language; None when nothing is."""
-    lang = _lang(options)
-    if not 0 <= options.port <= 65535:
-        return text("serve.bad-port", lang, port=options.port)
-    if options.max_clients < 1:
-        return text("serve.bad-max-clients", lang)
-    for option, seconds in (("--timeout", options.timeout),
-                            ("--data-block-timeout", options.data_block_timeout),
-                            ("--data-timeout", options.data_timeout)):
-        if not seconds > 0:
-            return text("serve.bad-seconds", lang, option=option)
-    if options.memory_limit < 1:
-        return text("serve.bad-memory-limit", lang)
-    if options.max_size is not None and options.max_size < 1:
-        return text("serve.bad-max-size", lang)
-    if options.hostname is not None and not valid_hostname(options.hostname):
-        return text("serve.bad-hostname", lang)
-    return None
 
 
 def tcp_options(options: ServeOptions, security: Prepared,

@@ -172,7 +172,7 @@ def test_bad_options_exit_2() -> None:
         result = subprocess.run([sys.executable, "-m", "simulator", "serve", *option],
                                 capture_output=True, timeout=GUARD, check=False)
         assert result.returncode == 2, option
-        assert result.stderr.startswith(b"smtp-sim serve: "), option
+        assert result.stderr.splitlines()[-1].startswith(b"smtp-sim serve: error: --"), option
 
 
 def test_bad_time_and_memory_limits_say_what_to_give() -> None:
@@ -185,7 +185,9 @@ def test_bad_time_and_memory_limits_say_what_to_give() -> None:
         result = subprocess.run([sys.executable, "-m", "simulator", "serve", *option],
                                 capture_output=True, timeout=GUARD, check=False)
         assert result.returncode == 2, option
-        assert result.stderr == b"smtp-sim serve: " + message + b"\n", option
+        # the usage, then the option's own sentence (argparse checks a value's shape)
+        assert result.stderr.startswith(b"usage: smtp-sim serve"), option
+        assert result.stderr.endswith(b"\nsmtp-sim serve: error: " + message + b"\n"), option
 
 
 
@@ -299,7 +301,11 @@ def test_usage_errors_are_in_the_chosen_language(
         argv: list[str], zh: str, capsys: pytest.CaptureFixture[str]) -> None:
     from simulator.cli.command import main
 
-    assert main(["--lang", "zh", *argv]) == 2
+    try:
+        status = main(["--lang", "zh", *argv])
+    except SystemExit as done:  # argparse's refusal: a value of the wrong shape
+        status = done.code
+    assert status == 2
     assert zh in capsys.readouterr().err
 
 
