@@ -39,7 +39,7 @@ class Clock(datetime.datetime):
 
 
 def clock() -> datetime.datetime:
-    return Clock(2026, 12, 7, 9, 30, 5, 250_000, tzinfo=datetime.timezone.utc)
+    return Clock(2026, 12, 7, 9, 30, 5, 250_000, tzinfo=datetime.UTC)
 
 
 def session_items(session_id: str = "S1", lines: list[bytes] = CLASS) -> list[Item]:
