@@ -72,6 +72,13 @@ class Reply:
             for i, line in enumerate(self.lines)
         ]
 
+    def last_wire_line(self) -> str:
+        """The last line exactly as sent, without CRLF (``wire_lines()[-1]``, without building
+        the others: what a log or a table shows of a reply, once per Exchange)."""
+        if self.enhanced:
+            return f"{self.code} {self.enhanced} {self.lines[-1]}"
+        return f"{self.code} {self.lines[-1]}"
+
     def to_bytes(self) -> bytes:
         """The reply on the wire: ASCII lines, each ended by CRLF."""
         if len(self.lines) == 1:  # the common case, kept cheap for the server's hot path

@@ -24,12 +24,34 @@ SUBJECT_LIMIT: Final = 200
 """Characters of a message's Subject a "message" record keeps."""
 
 
+class _Iso:
+    """The JSON time of the newest ``when``: every record of one batch of the log has the
+    same ``when`` (one clock reading per batch), so it is formatted once, not per record."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple[datetime.datetime | None, str] = (None, "")
+        """The time and its text, one tuple: a thread never reads one without the other."""
+
+    def __call__(self, when: datetime.datetime) -> str:
+        last = self.last
+        if last[0] is when:
+            return last[1]
+        text = when.isoformat(timespec="milliseconds")
+        self.last = (when, text)
+        return text
+
+
+_iso: Final = _Iso()
+
+
 def exchange_record(when: datetime.datetime, session_id: str, peer: str,
                     shown: Exchange) -> dict[str, object]:
     """One exchange as a JSON object (``shown`` is already masked)."""
     reply = shown.reply
     return {
-        "time": when.isoformat(timespec="milliseconds"),
+        "time": _iso(when),
         "session": session_id,
         "client": peer,
         "command": show_bytes(shown.line) if shown.line else None,
@@ -42,7 +64,7 @@ def exchange_record(when: datetime.datetime, session_id: str, peer: str,
 
 def end_record(when: datetime.datetime, record: SessionRecord) -> dict[str, object]:
     """A session's end as a JSON object."""
-    return {"time": when.isoformat(timespec="milliseconds"), "session": record.session_id,
+    return {"time": _iso(when), "session": record.session_id,
             "client": record.peer, "event": "end", "how": record.ended,
             "message_discarded": record.discarded}
 
@@ -96,7 +118,7 @@ UNFINISHED_LISTED: Final = 10
 
 
 def _head(when: datetime.datetime, session_id: str, peer: str) -> dict[str, object]:
-    return {"time": when.isoformat(timespec="milliseconds"), "session": session_id,
+    return {"time": _iso(when), "session": session_id,
             "client": peer}
 
 

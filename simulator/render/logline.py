@@ -62,5 +62,4 @@ def _server_side(exchange: Exchange) -> str:
 def _reply_side(exchange: Exchange) -> str:
     reply = shown_reply(exchange.reply)  # the one rule of what a shared screen may show
     more = len(reply.lines) - 1
-    first = reply.wire_lines()[0] if more else reply.to_bytes()[:-2].decode("ascii")
-    return f"{first} (+{more} lines)" if more else first
+    return f"{reply.wire_lines()[0]} (+{more} lines)" if more else reply.last_wire_line()

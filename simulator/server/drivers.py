@@ -308,7 +308,7 @@ class _Clients:
         except (trio.BrokenResourceError, trio.ClosedResourceError):
             pass
         finally:
-            await trio.aclose_forcefully(connection)
+            await connection.aclose_now()
 
 
 class _Tagged:

@@ -137,6 +137,11 @@ class SocketConnection(Wire):
             self.socket.close()
         await trio.lowlevel.checkpoint()
 
+    async def aclose_now(self) -> None:
+        # aclose closes before its one checkpoint, so it is already at once: forcing it
+        # (trio.aclose_forcefully) only added a Cancelled raised and caught, ~25 µs a client.
+        await self.aclose()
+
     async def _wait_writable(self) -> None:
         try:
             await trio.lowlevel.wait_writable(self.socket)

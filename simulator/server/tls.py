@@ -253,7 +253,7 @@ class UpgradableStream(Wire):
         if self.tls is not None:
             with trio.move_on_after(CLOSE_NOTIFY_SECONDS):
                 await self.tls.aclose()  # close_notify: a clean TLS end for the client
-        await trio.aclose_forcefully(self._plain)
+        await self._plain.aclose_now()
 
 
 REASONS: Final = {

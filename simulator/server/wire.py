@@ -20,6 +20,12 @@ class Wire(trio.abc.HalfCloseableStream):
         (a stream may then leave its yield to that receive); by default ``send_all``."""
         await self.send_all(data)
 
+    async def aclose_now(self) -> None:
+        """Close at once, even in a cancelled scope (``trio.aclose_forcefully``, by default;
+        a stream whose ``aclose`` never waits closes without that function's cancelled scope,
+        whose Cancelled is an exception raised and caught per connection)."""
+        await trio.aclose_forcefully(self)
+
 
 class AnyStream(Wire):
     """Any trio stream as a Wire. ``send_eof`` half-closes a stream that can; on one that

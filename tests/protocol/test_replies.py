@@ -65,6 +65,14 @@ def test_multiline_reply_uses_dash_continuations() -> None:
                                   "250 HELP"]
 
 
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_the_last_wire_line_is_the_last_line_sent(key: str) -> None:
+    reply = make_reply(key, **SAMPLE)
+    for shown in (reply, reply.with_lines(("PIPELINING", "HELP")), reply.without_enhanced()):
+        sent = shown.to_bytes().decode("ascii").split("\r\n")[-2]
+        assert shown.last_wire_line() == sent == shown.wire_lines()[-1]
+
+
 def test_quote_escapes_control_and_non_ascii_and_bounds_length() -> None:
     assert quote("\x1b[31mred") == "\\x1b[31mred"
     assert quote("中") == "?"  # RFC 6531 §3.7.4: ASCII, and never a Python escape

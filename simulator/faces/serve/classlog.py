@@ -68,40 +68,47 @@ class ClassFeed:
         from simulator.render.lessonlog import end_line, end_record, timestamp
 
         when, now = self.clock().astimezone(), self.monotonic()
-        stamp = f"{timestamp(when)} " if self.timestamps else ""
+        clock = timestamp(when)  # one time stamp per batch, not per line
+        stamp = f"{clock} " if self.timestamps else ""
         lines: list[str] = []
-        records: list[dict[str, object]] = []
+        # --log's records only when they are written (serve without --log builds none)
+        records: list[dict[str, object]] | None = (
+            [] if self.jsonl is not None and self.jsonl_failed is None else None)
         with self.shared.lock:
             model = self.shared.model
             model.dropped = dropped
-            model.clock = timestamp(when)  # the messages pane's time
+            model.clock = clock  # the messages pane's time
             for item in items:
                 if isinstance(item, FarewellAsk):
                     self._farewell(item, now, when, stamp, lines, records)
                 elif isinstance(item, SessionEnd):
                     record = model.ended(item, now)
                     lines.append(stamp + end_line(record, self.lang))
-                    records.append(end_record(when, record))
+                    if records is not None:
+                        records.append(end_record(when, record))
                     self._ended(record, when, records)
                 else:
                     self._exchange(item, now, when, stamp, lines, records)
             self.shared.version += 1
-        self._write_jsonl(records)
-        return "".join(line + "\n" for line in lines)
+        if records is not None:
+            self._write_jsonl(records)
+        lines.append("")  # the text ends with a newline, as every line does
+        return "\n".join(lines) if len(lines) > 1 else ""
 
     def _exchange(self, item: PeerExchange, now: float, when: datetime.datetime, stamp: str,
-                  lines: list[str], records: list[dict[str, object]]) -> None:
+                  lines: list[str], records: list[dict[str, object]] | None) -> None:
         from simulator.render.lessonlog import exchange_record, stored_line
 
         model = self.shared.model
         shown = model.observe(item.session_id, item.peer, item.exchange, now)
         lines.append(stamp + format_exchange(item.session_id, item.peer, shown))
-        records.append(exchange_record(when, item.session_id, item.peer, shown))
+        if records is not None:
+            records.append(exchange_record(when, item.session_id, item.peer, shown))
         message, where = item.exchange.message, item.exchange.stored
         if message is not None and where is not None:
             lines.append(stamp + stored_line(item.session_id, item.peer, message.queue_id,
                                              where, self.lang))
-        if model.messages.finished is not None:
+        if model.messages.finished is not None and records is not None:
             self._message(model.messages.finished, item.peer, when, records)
         if self.students is not None:
             record = model.sessions[item.session_id]
@@ -109,7 +116,7 @@ class ClassFeed:
             self._events(record, events, when, stamp, lines, records)
 
     def _farewell(self, ask: FarewellAsk, now: float, when: datetime.datetime, stamp: str,
-                  lines: list[str], records: list[dict[str, object]]) -> None:
+                  lines: list[str], records: list[dict[str, object]] | None) -> None:
         record = self.shared.model.sessions.get(ask.session_id)
         if self.students is None or record is None:
             return
@@ -119,8 +126,8 @@ class ClassFeed:
             self._events(record, events, when, stamp, lines, records)
 
     def _ended(self, record: SessionRecord, when: datetime.datetime,
-               records: list[dict[str, object]]) -> None:
-        if self.shared.model.messages.finished is not None:
+               records: list[dict[str, object]] | None) -> None:
+        if self.shared.model.messages.finished is not None and records is not None:
             self._message(self.shared.model.messages.finished, record.peer, when, records)
         if self.students is not None:
             self.students.ended(record.session_id)
@@ -132,7 +139,7 @@ class ClassFeed:
         records.append(message_record(when, peer, message))
 
     def _events(self, record: SessionRecord, events: list[Event], when: datetime.datetime,
-                stamp: str, lines: list[str], records: list[dict[str, object]]) -> None:
+                stamp: str, lines: list[str], records: list[dict[str, object]] | None) -> None:
         """The lines and records of what the tutor said about ``record``'s student."""
         from simulator.lessons.classmodel.students import Named
         from simulator.render.lessonlog import step_line, step_record, student_line, student_record
@@ -142,10 +149,12 @@ class ClassFeed:
         for event in events:
             if isinstance(event, Named):
                 lines.append(stamp + student_line(record, event.done, self.lang))
-                records.append(student_record(when, record, lesson))
+                if records is not None:
+                    records.append(student_record(when, record, lesson))
             else:
                 lines.append(stamp + step_line(record, event.step, event.done, self.lang))
-                records.append(step_record(when, record, lesson, event.step, event.done))
+                if records is not None:
+                    records.append(step_record(when, record, lesson, event.step, event.done))
 
     def _write_jsonl(self, records: list[dict[str, object]]) -> None:
         if self.jsonl is None or self.jsonl_failed is not None:

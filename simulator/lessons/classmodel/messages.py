@@ -14,7 +14,6 @@ counted, so the screen can say so), and at most FOLLOWED sessions' envelopes are
 
 from __future__ import annotations
 
-import dataclasses
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Final
@@ -133,27 +132,28 @@ class ClassMessages:
         size = exchange.command.size if isinstance(exchange.command, EndOfData) else None
         if message is None or reply.code != 250:
             pending = self._pending.pop(session_id, _Pending())
-            return self._add(MessageRecord(0, session_id, who, pending.sender,
+            return self._add(MessageRecord(self.numbered + 1, session_id, who, pending.sender,
                                            tuple(pending.recipients), None, size, clock,
                                            reply.key, code=reply.code))
         self._pending.pop(session_id, None)
         content = message.content[:KEPT_MESSAGE]
         return self._add(MessageRecord(
-            0, session_id, who, message.envelope.sender, message.envelope.recipients,
-            subject_of(content), size, clock, stored=exchange.stored, content=content,
-            cut=len(message.content) > KEPT_MESSAGE, queue_id=message.queue_id,
-            code=reply.code))
+            self.numbered + 1, session_id, who, message.envelope.sender,
+            message.envelope.recipients, subject_of(content), size, clock,
+            stored=exchange.stored, content=content, cut=len(message.content) > KEPT_MESSAGE,
+            queue_id=message.queue_id, code=reply.code))
 
     def _lost(self, session_id: str, who: str, clock: str, reason: str,
               code: int) -> MessageRecord:
         pending = self._pending.pop(session_id, _Pending())
-        return self._add(MessageRecord(0, session_id, who, pending.sender,
+        return self._add(MessageRecord(self.numbered + 1, session_id, who, pending.sender,
                                        tuple(pending.recipients), None, None, clock, reason,
                                        code=code))
 
     def _add(self, message: MessageRecord) -> MessageRecord:
-        self.numbered += 1
-        message = dataclasses.replace(message, number=self.numbered)
+        """Keep ``message`` (numbered ``self.numbered + 1`` by its maker: one record made, not
+        made and copied), letting the oldest go past the limits."""
+        self.numbered = message.number
         self.messages.append(message)
         self.octets += len(message.content)
         while len(self.messages) > MESSAGE_LIMIT or self.octets > MESSAGE_OCTETS:

@@ -195,7 +195,7 @@ class ClassModel:
         record.state = exchange.state_after
         reply = exchange.reply
         record.last_code = reply.code
-        record.last_reply = reply.wire_lines()[-1]
+        record.last_reply = reply.last_wire_line()
         record.last_key = reply.key
         if exchange.line:
             record.commands += 1
