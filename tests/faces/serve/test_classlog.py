@@ -1,164 +1,136 @@
-"""``smtp-sim serve`` for a whole class (not ``--lesson``: test_lesson.py), as a
-process: --log JSON Lines, time stamps, the lines for a session's end and a stored message,
-the class summary at exit (SIGTERM, SIGHUP), and --dashboard without a terminal."""
+"""serve's class feed (faces/classlog.py): what one batch prints and what ``--log`` records,
+and the work a batch does for them (one time stamp per batch; no ``--log`` records built
+when there is no ``--log``)."""
 
 from __future__ import annotations
 
-import errno
+import datetime
 import io
 import json
-import re
-import signal
-import smtplib
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-from simulator.lessons.classroom import say
-from simulator.lessons.ui import text
-from tests.replies_reader import wire
-from tests.smtp_client import GUARD, serve_process
+import pytest
 
+import simulator.render.lessonlog as lessonlog
+from simulator.faces.serve.classlog import ClassFeed, Item
+from simulator.lessons.classmodel.messages import HUNG_UP
+from simulator.lessons.classmodel.shared import SharedClass
+from simulator.protocol import Policy, Session
+from simulator.protocol.events import SessionEnd
+from simulator.server import PeerExchange
 
-def mistakes(port: int) -> None:
-    with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
-        sock.recv(512)
-        sock.sendall(b"EHLO typo.example\r\nMAIL FROM: <a@b.example>\r\nQUT\r\n")
-        data = b""
-        while b'"QUT"' not in data:
-            data += sock.recv(4096)
-        sock.sendall(b"MAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n")
-        while b"354 " not in data:
-            data += sock.recv(4096)
-        sock.sendall(b"Subject: cut short\r\n")  # then hang up inside DATA
+PEER = "127.0.0.1:4242"
+BODY = b"Subject: hello\r\n\r\nhi\r\n.\r\n"
+CLASS = [b"EHLO pc.example\r\n", b"MAIL FROM:<ann@example.org>\r\n",
+         b"RCPT TO:<bob@example.net>\r\n", b"DATA\r\n", BODY, b"QUIT\r\n"]
 
 
-def mail(port: int) -> None:
-    with smtplib.SMTP("127.0.0.1", port, local_hostname="good.example", timeout=GUARD) as c:
-        c.sendmail("ann@example.org", ["bob@example.net"], b"Subject: hi\r\n\r\nhello\r\n")
+class Clock(datetime.datetime):
+    """A wall clock that counts how often the log formats it."""
+
+    formatted = 0
+
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        Clock.formatted += 1
+        return super().isoformat(sep, timespec)
+
+    def strftime(self, fmt: str) -> str:
+        Clock.formatted += 1
+        return super().strftime(fmt)
 
 
-def test_log_jsonl_round_trips_and_the_summary_counts_match(tmp_path: Path) -> None:
-    log = tmp_path / "class.jsonl"
-    log.write_text('{"earlier": "lesson"}\n')  # appended to, never truncated
-    with serve_process("--log", str(log), "--maildir", str(tmp_path / "mail")) as (proc, port):
-        mail(port)
-        mistakes(port)
-        with socket.create_connection(("127.0.0.1", port), timeout=GUARD) as sock:
-            sock.recv(512)
-            proc.send_signal(signal.SIGHUP)
-            assert sock.recv(512).endswith(wire("session.shutdown"))
-        out, err = proc.communicate(timeout=GUARD)
-    assert proc.returncode == 0 and b"SIGHUP" in err
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert records[0] == {"earlier": "lesson"}
-    exchanges = [r for r in records[1:] if "reply_code" in r]
-    assert {tuple(sorted(r)) for r in exchanges} == {(
-        "client", "command", "enhanced_code", "key", "reply_code", "session", "state", "time")}
-    assert [r["key"] for r in exchanges if r["session"] == "S2"][:4] == [
-        "session.greeting", "session.ehlo", "syntax.space-after-colon", "syntax.unknown-command"]
-    assert any(r["command"] == "MAIL FROM: <a@b.example>" and r["reply_code"] == 501
-               and r["enhanced_code"] == "5.5.4" for r in exchanges)
-    ends = {r["session"]: r for r in records[1:] if r.get("event") == "end"}
-    assert ends["S1"]["how"] == "quit" and ends["S2"]["how"] == "client"
-    assert ends["S2"]["message_discarded"] is True and ends["S3"]["how"] == "server"
-
-    text = out.decode("utf-8")
-    lines = text.splitlines()
-    log_lines = lines[:lines.index(next(x for x in lines if x.startswith("Class summary")))]
-    assert log_lines and all(re.match(r"\d\d:\d\d:\d\d S\d ", line) for line in log_lines)
-    stored = next(line for line in lines if "stored in" in line)
-    assert str(tmp_path / "mail" / "new") in stored and "message S1-1" in stored
-    assert any(line.endswith(say("en", "serve", "ended-client", id="S2", peer="x")
-                             .split("x", 1)[1] + say("en", "serve", "discarded"))
-               for line in lines)
-    summary = text[text.index("Class summary"):].splitlines()
-    assert summary[0] == "Class summary: 3 session(s), 1 message(s) accepted."
-    assert summary[1] == "1 message(s) discarded: the client hung up inside DATA."
-    assert summary[3].split() == ["1", "syntax.space-after-colon", "space", "around", "the",
-                                  "colon"]
-    assert summary[4].split()[:2] == ["1", "syntax.unknown-command"]
+def clock() -> datetime.datetime:
+    return Clock(2026, 12, 7, 9, 30, 5, 250_000, tzinfo=datetime.UTC)
 
 
-def test_no_timestamps_gives_the_old_line_form() -> None:
-    with serve_process("--no-timestamps") as (proc, port):
-        mail(port)
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=GUARD)
-    first = out.decode().splitlines()[0]
-    assert first.startswith("S1 127.0.0.1:") and " -> (connected)  <- 220 " in first
+def session_items(session_id: str = "S1", lines: list[bytes] = CLASS) -> list[Item]:
+    session = Session(Policy(), peer=PEER, session_id=session_id)
+    items: list[Item] = [PeerExchange(session_id, PEER, session.greeting())]
+    for line in lines:
+        items += [PeerExchange(session_id, PEER, e) for e in session.receive_data(line)]
+    items.append(SessionEnd(session_id, PEER, session.state))
+    return items
 
 
-def test_dashboard_without_a_terminal_says_so_and_exits_2() -> None:
-    result = subprocess.run([sys.executable, "-m", "simulator", "serve", "--dashboard",
-                             "--port", "0"], capture_output=True, timeout=GUARD, check=False,
-                            stdin=subprocess.DEVNULL)
-    assert result.returncode == 2 and result.stdout == b""
-    assert say("en", "dashboard", "not-a-terminal").encode() in result.stderr
+def test_a_batch_prints_one_line_per_exchange_with_the_batch_time() -> None:
+    feed = ClassFeed(SharedClass(transcripts=False), clock=clock, monotonic=lambda: 1.0)
+    text = feed.take(session_items())
+    assert text.splitlines() == [
+        "09:30:05 S1 127.0.0.1:4242  -> (connected)  <- 220 smtp-sim.localhost ESMTP smtp-sim "
+        "ready (a teaching server; no mail leaves)",
+        "09:30:05 S1 127.0.0.1:4242  -> EHLO pc.example  <- 250-smtp-sim.localhost Hello "
+        "pc.example, pleased to meet you (+6 lines)",
+        "09:30:05 S1 127.0.0.1:4242  -> MAIL FROM:<ann@example.org>  <- 250 2.1.0 Sender "
+        "<ann@example.org> OK",
+        "09:30:05 S1 127.0.0.1:4242  -> RCPT TO:<bob@example.net>  <- 250 2.1.5 Recipient "
+        "<bob@example.net> OK",
+        "09:30:05 S1 127.0.0.1:4242  -> DATA  <- 354 End data with <CR><LF>.<CR><LF>",
+        "09:30:05 S1 127.0.0.1:4242  -> . (end of message text, 22 octets)  <- 250 2.0.0 OK: "
+        "message accepted as S1-1",
+        "09:30:05 S1 127.0.0.1:4242  -> QUIT  <- 221 2.0.0 smtp-sim.localhost closing "
+        "connection, goodbye",
+        "09:30:05 S1 127.0.0.1:4242  session ended: the client said QUIT",
+    ]
+    assert text.endswith("\n") and feed.take([]) == ""
 
 
-def test_a_log_on_a_full_disk_is_said_once_and_in_the_summary_and_exit_is_0() -> None:
-    with serve_process("--log", "/dev/full") as (proc, port):
-        mail(port)
-        mistakes(port)
-        out, err = stop_after_the_log(proc)
-    assert proc.returncode == 0, err
-    stopped = text("files.log-stopped", "en", path="/dev/full", error="No space left on device")
-    assert err.decode("utf-8").count(stopped) == 1 and b"Traceback" not in err
-    summary = out.decode("utf-8")[out.decode("utf-8").index("Class summary"):]
-    assert summary.startswith("Class summary: 2 session(s), 1 message(s) accepted.")
-    assert summary.rstrip().endswith(stopped)
+def test_the_last_reply_of_a_session_is_its_last_wire_line() -> None:
+    shared = SharedClass(transcripts=False)
+    ClassFeed(shared, clock=clock).take(session_items(lines=CLASS[:1]))
+    assert shared.model.sessions["S1"].last_reply == "250 HELP"
+    ClassFeed(shared, clock=clock).take(session_items("S2", [b"NOOP\r\n", b"MAIL\r\n"]))
+    assert shared.model.sessions["S2"].last_reply.startswith("503 5.5.1 ")
 
 
-def stop_after_the_log(proc: subprocess.Popen[bytes]) -> tuple[bytes, bytes]:
-    time.sleep(0.3)  # (the log writes every 0.05 s; said at once or at exit, it is said once)
-    proc.send_signal(signal.SIGTERM)
-    return proc.communicate(timeout=GUARD)
+def test_each_log_record_of_a_batch_has_the_batch_time_formatted_once() -> None:
+    log = io.StringIO()
+    feed = ClassFeed(SharedClass(transcripts=False), clock=clock, jsonl=log)
+    Clock.formatted = 0
+    feed.take(session_items() + session_items("S2", [b"NOOP\r\n"]))
+    records = [json.loads(line) for line in log.getvalue().splitlines()]
+    assert len(records) == 12  # 7 + 2 Exchanges, 1 message, 2 ends
+    assert {r["time"] for r in records} == {"2026-12-07T09:30:05.250+00:00"}
+    assert [r.get("event") for r in records if "event" in r] == ["message", "end", "end"]
+    assert Clock.formatted == 2  # the line log's HH:MM:SS and the records' time, once each
 
 
-class FillingDisk(io.StringIO):
-    """A log file whose disk fills after ``room`` flushes."""
-
-    name = "class.jsonl"
-
-    def __init__(self, room: int) -> None:
-        super().__init__()
-        self.room = room
-
-    def flush(self) -> None:
-        if self.room == 0:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        self.room -= 1
-
-    def close(self) -> None:
-        self.flush()
+def test_a_second_batch_gets_its_own_time() -> None:
+    log, times = io.StringIO(), iter([clock(), clock() + datetime.timedelta(seconds=2)])
+    feed = ClassFeed(SharedClass(transcripts=False), clock=lambda: next(times), jsonl=log)
+    first = feed.take(session_items(lines=[]))
+    second = feed.take(session_items("S2", []))
+    assert first.startswith("09:30:05 S1") and second.startswith("09:30:07 S2")
+    records = [json.loads(line) for line in log.getvalue().splitlines()]
+    assert [r["time"][11:23] for r in records] == ["09:30:05.250"] * 2 + ["09:30:07.250"] * 2
 
 
-def test_the_log_stopping_is_news_once_and_closing_it_never_raises() -> None:
-    from simulator.faces.serve.classlog import ClassFeed
-    from simulator.lessons.classmodel.shared import SharedClass
-    from simulator.protocol import State
-    from simulator.protocol.events import SessionEnd
+def test_without_a_log_file_no_log_record_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object) -> dict[str, object]:
+        raise AssertionError("a --log record built with no --log")
 
-    class_feed = ClassFeed(SharedClass(), jsonl=FillingDisk(room=1))
-    class_feed.take([SessionEnd("S1", "127.0.0.1:1", State.CLOSED)])
-    assert class_feed.log_news() is None and class_feed.log_stopped() is None
-    class_feed.take([SessionEnd("S2", "127.0.0.1:2", State.CLOSED)])
-    news = class_feed.log_news()
-    assert news == text("files.log-stopped", "en", path="class.jsonl",
-                        error="No space left on device")
-    assert class_feed.log_news() is None and class_feed.log_stopped() == news
-    class_feed.close_log()
-    assert class_feed.log_stopped() == news
+    for name in ("exchange_record", "end_record", "message_record"):
+        monkeypatch.setattr(lessonlog, name, refused)
+    shared = SharedClass(transcripts=False)
+    text = ClassFeed(shared, clock=clock).take(session_items())
+    assert len(text.splitlines()) == 8
+    assert shared.model.accepted == 1 and shared.model.messages.messages[0].number == 1
 
 
-def test_a_log_that_fails_only_at_close_is_said_too() -> None:
-    from simulator.faces.serve.classlog import ClassFeed
-    from simulator.lessons.classmodel.shared import SharedClass
+def test_a_log_that_stopped_gets_no_more_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    log = io.StringIO()
+    feed = ClassFeed(SharedClass(transcripts=False), clock=clock, jsonl=log)
+    feed.jsonl_failed = OSError(28, "No space left on device")
+    monkeypatch.setattr(lessonlog, "exchange_record", lambda *args: 1 / 0)
+    assert len(feed.take(session_items(lines=[b"NOOP\r\n"])).splitlines()) == 3
+    assert log.getvalue() == ""
 
-    class_feed = ClassFeed(SharedClass(), jsonl=FillingDisk(room=0), lang="zh")
-    class_feed.close_log()
-    assert class_feed.log_news() == text("files.log-stopped", "zh", path="class.jsonl",
-                                     error="No space left on device")
+
+def test_messages_are_numbered_in_the_order_they_end() -> None:
+    shared = SharedClass(transcripts=False)
+    feed = ClassFeed(shared, clock=clock)
+    refused = [b"EHLO pc.example\r\n", b"MAIL FROM:<a@example.org>\r\n",
+               b"RCPT TO:<b@example.net>\r\n", b"DATA\r\n"]  # then hangs up inside DATA
+    feed.take(session_items() + session_items("S2", refused) + session_items("S3"))
+    messages = shared.model.messages.messages
+    assert [(m.number, m.session_id, m.reason) for m in messages] == [
+        (1, "S1", None), (2, "S2", HUNG_UP), (3, "S3", None)]
+    assert shared.model.messages.numbered == 3
