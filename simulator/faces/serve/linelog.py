@@ -40,18 +40,7 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
     writable, reported = output is not None, 0
     async with receive:
         async for item in receive:
-            lines: list[Item] = [item, *_waiting(receive)]
-            if class_feed is not None:
-                count = 0 if feed is None else feed.missed
-                batch = await trio.to_thread.run_sync(class_feed.take, lines, count)
-                for asked in lines:  # the QUITs waiting for their 221 (servelesson.py)
-                    if isinstance(asked, FarewellAsk):
-                        asked.wake()
-                if news := class_feed.log_news():  # --log stopped (a full disk): said once
-                    say(news)
-            else:
-                batch = "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
-                                for i in lines if isinstance(i, PeerExchange))
+            batch = await _batch([item, *_waiting(receive)], feed, class_feed)
             if not writable or output is None:
                 await trio.sleep(LOG_INTERVAL)
                 continue
@@ -63,6 +52,22 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
             # must not stop the server. The batch is abandoned at shutdown if it is stuck.
             writable = await trio.to_thread.run_sync(output.write, batch, abandon_on_cancel=True)
             await trio.sleep(LOG_INTERVAL)
+
+
+async def _batch(lines: list[Item], feed: Feed[Any] | None, class_feed: ClassFeed | None) -> str:
+    """The log lines of what came together; with a ``class_feed``, fed to the class model
+    and ``--log`` first (in a worker thread), and the QUITs waiting for their 221 woken."""
+    if class_feed is None:
+        return "".join(format_exchange(i.session_id, i.peer, i.exchange) + "\n"
+                       for i in lines if isinstance(i, PeerExchange))
+    count = 0 if feed is None else feed.missed
+    batch = await trio.to_thread.run_sync(class_feed.take, lines, count)
+    for asked in lines:  # the QUITs waiting for their 221 (serve/lesson.py)
+        if isinstance(asked, FarewellAsk):
+            asked.wake()
+    if news := class_feed.log_news():  # --log stopped (a full disk): said once
+        say(news)
+    return batch
 
 
 class LogOutput:
