@@ -72,8 +72,8 @@ def _local_time(second: int) -> datetime.datetime:
 def drive(stream: UpgradableStream, session: Session, store: Store, publish: Publish,
           *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
           drain: bool = False, implicit_tls: bool = False,
-          watch_ahead: float = 0.0, farewell: Farewell | None = None) -> Coroutine[
-              object, object, None]:
+          watch_ahead: float = 0.0, farewell: Farewell | None = None,
+          ended: Callable[[Session], None] | None = None) -> Coroutine[object, object, None]:
     """Hold the conversation of ``session`` on ``stream``, then close the stream (await it).
 
     ``timeouts`` bound the client's time (421 4.4.2 when one runs out). ``stopping`` is the
@@ -83,12 +83,13 @@ def drive(stream: UpgradableStream, session: Session, store: Store, publish: Pub
     ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
     ``watch_ahead``: seconds to wait before each reply for input that should not be there
     yet (see :meth:`_Talk.ahead`). ``farewell`` may change the 221 to QUIT (see
-    :meth:`_Talk.answer`). (Not itself a coroutine: the loop's, :meth:`_Talk.run`, is the
-    only frame an idle client holds above its receive and until_message's.)
+    :meth:`_Talk.answer`). ``ended`` is called once the stream is closed. (Not itself a
+    coroutine: the loop's, :meth:`_Talk.run`, is the only frame above until_message's and the
+    receive's that an idle client holds; a task may run it as its coroutine.)
     """
     talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
     talk.watch, talk.farewell = watch_ahead, farewell
-    return talk.run(implicit_tls)
+    return talk.run(implicit_tls, ended)
 
 
 def _handshake_failed(session: Session, err: HandshakeFailed, publish: Publish) -> None:
@@ -124,7 +125,7 @@ class _Talk:
         self.carried: bytes | None = None
         """Input read while watching (b"": the client hung up), to be fed next."""
 
-    async def run(self, implicit_tls: bool) -> None:
+    async def run(self, implicit_tls: bool, ended: Callable[[Session], None] | None) -> None:
         """Greeting, then receive -> engine -> reply until the engine closes; then the stream
         is closed (see :func:`drive`).
 
@@ -166,7 +167,11 @@ class _Talk:
                           extra=notice("serve.warn-failed", id=session.session_id,
                                        peer=session.peer))
         finally:
-            await self.stream.aclose()  # closes at once, even when cancelled
+            try:
+                await self.stream.aclose()  # closes at once, even when cancelled
+            finally:
+                if ended is not None:
+                    ended(session)
 
     async def greet(self) -> bool:
         """Send the greeting; False when a scenario refused the connection (421, 554). (Its
