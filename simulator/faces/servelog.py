@@ -54,7 +54,7 @@ async def print_log(receive: trio.MemoryReceiveChannel[Item] | trio.MemoryReceiv
                                 for i in lines if isinstance(i, PeerExchange))
             # not held while waiting for the next batch: after a burst of connections it
             # held every greeting's Exchange, ~750 octets a client (tracemalloc)
-            del lines
+            del lines, item
             if not writable or output is None:
                 await trio.sleep(LOG_INTERVAL)
                 continue

@@ -83,9 +83,8 @@ def drive(stream: UpgradableStream, session: Session, store: Store, publish: Pub
     ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
     ``watch_ahead``: seconds to wait before each reply for input that should not be there
     yet (see :meth:`_Talk.ahead`). ``farewell`` may change the 221 to QUIT (see
-    :meth:`_Talk.answer`). ``ended`` is called once the stream is closed. (Not itself a
-    coroutine: the loop's, :meth:`_Talk.run`, is the only frame above until_message's and the
-    receive's that an idle client holds; a task may run it as its coroutine.)
+    :meth:`_Talk.answer`). ``ended`` is called once the stream is closed. (Not a coroutine:
+    a task runs :meth:`_Talk.run` itself, one frame less held by each idle client.)
     """
     talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
     talk.watch, talk.farewell = watch_ahead, farewell
@@ -110,24 +109,18 @@ class _Talk:
     def __init__(self, stream: UpgradableStream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,
                  drain: bool) -> None:
-        self.stream = stream
+        self.stream, self.session, self.store, self.publish = stream, session, store, publish
         self.wire = stream.wire
         """Where replies are written and input read: ``stream.wire``, which changes with
         STARTTLS (see :meth:`start_tls`)."""
-        self.session = session
-        self.store = store
-        self.publish = publish
-        self.deadline = Deadline(timeouts)
-        self.stopping = stopping
-        self.drain = drain
-        self.watch = 0.0
+        self.deadline, self.watch = Deadline(timeouts), 0.0
+        self.stopping, self.drain = stopping, drain
         self.farewell: Farewell | None = None
         self.carried: bytes | None = None
         """Input read while watching (b"": the client hung up), to be fed next."""
 
     async def run(self, implicit_tls: bool, ended: Callable[[Session], None] | None) -> None:
-        """Greeting, then receive -> engine -> reply until the engine closes; then the stream
-        is closed (see :func:`drive`).
+        """Greeting, then receive -> engine -> reply until the engine closes, then the close.
 
         Only the client's input is timed: a chunk that completes a message leaves the timed
         loop (:meth:`until_message`), so its store and its 250 are outside the deadline
@@ -154,8 +147,8 @@ class _Talk:
             except trio.Cancelled:
                 if session.state is State.CLOSED:
                     raise  # already said goodbye (221 or 421); just close
-                with trio.CancelScope(shield=True) as last_word:
-                    last_word.deadline = trio.current_time() + FAREWELL_SECONDS
+                with trio.CancelScope(shield=True,
+                                      deadline=trio.current_time() + FAREWELL_SECONDS):
                     await say_last(self.stream, session.shutdown(), publish, self.drain)
                 raise
         except (trio.BrokenResourceError, trio.ClosedResourceError):
@@ -163,9 +156,8 @@ class _Talk:
         except HandshakeFailed as err:  # this connection only: nothing more can be said on it
             _handshake_failed(session, err, publish)
         except Exception:
-            log.exception("session %s (%s) failed", session.session_id, session.peer,
-                          extra=notice("serve.warn-failed", id=session.session_id,
-                                       peer=session.peer))
+            log.exception("session %s (%s) failed", session.session_id, session.peer, extra=notice(
+                "serve.warn-failed", id=session.session_id, peer=session.peer))
         finally:
             try:
                 await self.stream.aclose()  # closes at once, even when cancelled
