@@ -14,6 +14,7 @@ dialogue. The state changes only through state.py's tables (:func:`~.state.advan
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
@@ -121,7 +122,7 @@ class Session:
             return make_reply("session.greeting-watch", host=host, url=self.watch_url)
         if scenario is not None:
             return make_reply("session.greeting-scenario", host=host, scenario=scenario)
-        return make_reply("session.greeting", host=host)
+        return _greeting(host)
 
     def receive_data(self, data: bytes) -> list[Exchange]:
         """Feed received bytes; return an Exchange for every reply they cause, in order."""
@@ -390,3 +391,10 @@ READERS: Final[Mapping[Mode, Callable[[Session], Exchange | NeedData | None]]] =
     })
 """The reader of each input mode: an Exchange to send, None when the input needed no
 reply (a line of message text), or NEED_DATA when more bytes must come first."""
+
+
+@functools.lru_cache(maxsize=8)
+def _greeting(host: str) -> Reply:
+    # One (immutable) 220 shared by the sessions of a server: made per connection, it cost a
+    # burst of clients 550 octets each (tracemalloc).
+    return make_reply("session.greeting", host=host)

@@ -25,7 +25,7 @@ import errno
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Final
 
 import trio
@@ -69,11 +69,12 @@ def _local_time(second: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(second).astimezone()
 
 
-async def drive(stream: UpgradableStream, session: Session, store: Store, publish: Publish,
-                *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
-                drain: bool = False, implicit_tls: bool = False,
-                watch_ahead: float = 0.0, farewell: Farewell | None = None) -> None:
-    """Hold the conversation of ``session`` on ``stream``, then close the stream.
+def drive(stream: UpgradableStream, session: Session, store: Store, publish: Publish,
+          *, timeouts: Timeouts = NO_LIMITS, stopping: Stopping | None = None,
+          drain: bool = False, implicit_tls: bool = False,
+          watch_ahead: float = 0.0, farewell: Farewell | None = None,
+          ended: Callable[[Session], None] | None = None) -> Coroutine[object, object, None]:
+    """Hold the conversation of ``session`` on ``stream``, then close the stream (await it).
 
     ``timeouts`` bound the client's time (421 4.4.2 when one runs out). ``stopping`` is the
     server's shutdown state (see :class:`Stopping`; by default one that never stops).
@@ -82,32 +83,12 @@ async def drive(stream: UpgradableStream, session: Session, store: Store, publis
     ``implicit_tls``: the TLS handshake comes first, before the greeting (RFC 8314 §3.3).
     ``watch_ahead``: seconds to wait before each reply for input that should not be there
     yet (see :meth:`_Talk.ahead`). ``farewell`` may change the 221 to QUIT (see
-    :meth:`_Talk.answer`).
+    :meth:`_Talk.answer`). ``ended`` is called once the stream is closed. (Not a coroutine:
+    a task runs :meth:`_Talk.run` itself, one frame less held by each idle client.)
     """
     talk = _Talk(stream, session, store, publish, timeouts, stopping or Stopping(), drain)
     talk.watch, talk.farewell = watch_ahead, farewell
-    try:
-        try:
-            if implicit_tls:
-                await talk.start_tls()
-            await talk.converse()
-        except trio.Cancelled:
-            if session.state is State.CLOSED:
-                raise  # already said goodbye (221 or 421); just close
-            with trio.CancelScope(shield=True) as last_word:
-                last_word.deadline = trio.current_time() + FAREWELL_SECONDS
-                await say_last(stream, session.shutdown(), publish, drain)
-            raise
-    except (trio.BrokenResourceError, trio.ClosedResourceError):
-        pass  # the client went away; there is nobody left to answer
-    except HandshakeFailed as err:  # this connection only: nothing more can be said on it
-        _handshake_failed(session, err, publish)
-    except Exception:
-        log.exception("session %s (%s) failed", session.session_id, session.peer,
-                      extra=notice("serve.warn-failed", id=session.session_id,
-                                   peer=session.peer))
-    finally:
-        await stream.aclose()  # closes at once, even when cancelled
+    return talk.run(implicit_tls, ended)
 
 
 def _handshake_failed(session: Session, err: HandshakeFailed, publish: Publish) -> None:
@@ -128,42 +109,61 @@ class _Talk:
     def __init__(self, stream: UpgradableStream, session: Session, store: Store,
                  publish: Publish, timeouts: Timeouts, stopping: Stopping,
                  drain: bool) -> None:
-        self.stream = stream
+        self.stream, self.session, self.store, self.publish = stream, session, store, publish
         self.wire = stream.wire
         """Where replies are written and input read: ``stream.wire``, which changes with
         STARTTLS (see :meth:`start_tls`)."""
-        self.session = session
-        self.store = store
-        self.publish = publish
-        self.deadline = Deadline(timeouts)
-        self.stopping = stopping
-        self.drain = drain
-        self.watch = 0.0
+        self.deadline, self.watch = Deadline(timeouts), 0.0
+        self.stopping, self.drain = stopping, drain
         self.farewell: Farewell | None = None
         self.carried: bytes | None = None
         """Input read while watching (b"": the client hung up), to be fed next."""
 
-    async def converse(self) -> None:
-        """Greeting, then receive -> engine -> reply until the engine closes.
+    async def run(self, implicit_tls: bool, ended: Callable[[Session], None] | None) -> None:
+        """Greeting, then receive -> engine -> reply until the engine closes, then the close.
 
         Only the client's input is timed: a chunk that completes a message leaves the timed
         loop (:meth:`until_message`), so its store and its 250 are outside the deadline
         (see :meth:`deliver`); a fresh deadline starts after each message.
         """
-        session = self.session
-        if not await self.greet():
-            return
-        while True:
-            with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
-                pending = await self.until_message(waiting)
-            if waiting.cancelled_caught:
-                if session.state is not State.CLOSED:
-                    # RFC 5321 §4.5.3.2: a server may close a session that takes too long.
-                    await say_last(self.stream, self.deadline.expired(session), self.publish,
-                                   self.drain)
-                return
-            if pending is None or not await self.deliver(pending):
-                return
+        session, publish = self.session, self.publish
+        try:
+            try:
+                if implicit_tls:
+                    await self.start_tls()
+                if not await self.greet():
+                    return
+                while True:
+                    with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
+                        pending = await self.until_message(waiting)
+                    if waiting.cancelled_caught:
+                        if session.state is not State.CLOSED:
+                            # RFC 5321 §4.5.3.2: a server may close a session that takes too long.
+                            await say_last(self.stream, self.deadline.expired(session), publish,
+                                           self.drain)
+                        return
+                    if pending is None or not await self.deliver(pending):
+                        return
+            except trio.Cancelled:
+                if session.state is State.CLOSED:
+                    raise  # already said goodbye (221 or 421); just close
+                with trio.CancelScope(shield=True,
+                                      deadline=trio.current_time() + FAREWELL_SECONDS):
+                    await say_last(self.stream, session.shutdown(), publish, self.drain)
+                raise
+        except (trio.BrokenResourceError, trio.ClosedResourceError):
+            pass  # the client went away; there is nobody left to answer
+        except HandshakeFailed as err:  # this connection only: nothing more can be said on it
+            _handshake_failed(session, err, publish)
+        except Exception:
+            log.exception("session %s (%s) failed", session.session_id, session.peer, extra=notice(
+                "serve.warn-failed", id=session.session_id, peer=session.peer))
+        finally:
+            try:
+                await self.stream.aclose()  # closes at once, even when cancelled
+            finally:
+                if ended is not None:
+                    ended(session)
 
     async def greet(self) -> bool:
         """Send the greeting; False when a scenario refused the connection (421, 554). (Its

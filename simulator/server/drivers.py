@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -153,6 +153,8 @@ class PeerExchange(NamedTuple):
     student by it)."""
 
 
+ClientTask = Coroutine[object, object, None]
+"""A client's task (see :meth:`_Clients.handle`)."""
 Farewell = Callable[[str, Exchange], Awaitable[Exchange]]
 """Given a session's id and its 221 to QUIT, the 221 to send (drive's ``farewell``)."""
 
@@ -252,22 +254,22 @@ class _Clients:
         self.active = 0
         self.connections = 0
 
-    async def handle_implicit(self, connection: SocketConnection, peer: str) -> None:
+    def handle_implicit(self, connection: SocketConnection, peer: str) -> ClientTask:
         """A client of the implicit-TLS port: the handshake comes before anything else."""
-        await self.handle(connection, peer, implicit=True)
+        return self.handle(connection, peer, implicit=True)
 
-    async def handle(self, connection: SocketConnection, peer: str, *,
-                     implicit: bool = False) -> None:
+    def handle(self, connection: SocketConnection, peer: str, *,
+               implicit: bool = False) -> ClientTask:
+        """The coroutine of one client's task: its conversation (drive's; one frame less
+        held by each idle client than a coroutine of this method's awaiting it), or a 421."""
         self.connections += 1
         session_id = f"S{self.connections}"
         address = (self.counted_as and self.counted_as(peer)) or client_address(peer)
         held = self.per_address.get(address, 0)
         if self.active >= self.max_clients:
-            await self._refuse(connection, session_id, peer, "session.too-many-clients")
-            return
+            return self._refuse(connection, session_id, peer, "session.too-many-clients")
         if self.max_per_client and held >= self.max_per_client:
-            await self._refuse(connection, session_id, peer, "session.too-many-from-client")
-            return
+            return self._refuse(connection, session_id, peer, "session.too-many-from-client")
         self.active += 1
         self.per_address[address] = held + 1
         watch_url = None if self.watch is None else self.watch(session_id, peer)
@@ -275,15 +277,17 @@ class _Clients:
         # with AUTH each Exchange also says who had logged in
         publish = self._publisher(session_id, peer, session if self.policy.auth else None)
         farewell = None if self.farewell is None else partial(self.farewell, session_id)
-        try:
-            await drive(UpgradableStream(connection, self.tls), session, self.store, publish,
-                        timeouts=self.timeouts, stopping=self.stopping, drain=True,
-                        implicit_tls=implicit, watch_ahead=self.watch_ahead, farewell=farewell)
-        finally:
-            self.active -= 1
-            self._left(address)
-            if self.feed is not None:
-                self.feed.offer(SessionEnd(session_id, peer, session.state))
+        return drive(UpgradableStream(connection, self.tls), session, self.store, publish,
+                     timeouts=self.timeouts, stopping=self.stopping, drain=True,
+                     implicit_tls=implicit, watch_ahead=self.watch_ahead, farewell=farewell,
+                     ended=partial(self._ended, address))
+
+    def _ended(self, address: str, session: Session) -> None:
+        """A session is over (its stream closed): its place is free, and watchers are told."""
+        self.active -= 1
+        self._left(address)
+        if self.feed is not None:
+            self.feed.offer(SessionEnd(session.session_id, session.peer, session.state))
 
     def _publisher(self, session_id: str, peer: str, session: Session | None) -> Publish:
         return ignore if self.feed is None else _Tagged(self.feed, session_id, peer, session)

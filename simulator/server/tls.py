@@ -199,6 +199,8 @@ class UpgradableStream(Wire):
     Without a certificate (``context`` None) it never switches (:meth:`start_tls` fails).
     """
 
+    __slots__ = ("_context", "_plain", "_stream", "tls")  # one per connection: no __dict__
+
     def __init__(self, plain: Wire, context: ssl.SSLContext | None) -> None:
         self._plain = plain
         self._stream: trio.abc.Stream = plain

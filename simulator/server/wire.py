@@ -15,6 +15,8 @@ import trio
 class Wire(trio.abc.HalfCloseableStream):
     """A half-closeable trio stream with :meth:`send_then_receive`."""
 
+    __slots__ = ()  # each connection has its own: no __dict__ in any (trio's bases have none)
+
     async def send_then_receive(self, data: bytes | bytearray | memoryview) -> None:
         """``send_all`` for a caller whose next call on this stream is ``receive_some``
         (a stream may then leave its yield to that receive); by default ``send_all``."""

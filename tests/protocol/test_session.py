@@ -485,3 +485,18 @@ def test_an_idle_session_after_its_greeting_is_small(policy: Policy) -> None:
         tracemalloc.stop()
     assert held / len(sessions) <= IDLE_SESSION_BYTES
     assert [send(session, "NOOP")[0].reply.code for session in sessions[:3]] == [250] * 3
+
+
+def test_the_plain_greeting_is_one_reply_shared_by_the_sessions_of_a_server() -> None:
+    # Made per connection, a burst of clients left 550 octets each in the allocator's pools.
+    policy = Policy()
+    first, second = (Session(policy, peer=f"127.0.0.1:{port}").greeting() for port in (1, 2))
+    assert first.reply is second.reply
+    assert first.reply.wire_lines() == [
+        "220 smtp-sim.localhost ESMTP smtp-sim ready (a teaching server; no mail leaves)"]
+    other = Session(Policy(hostname="mx.school.example")).greeting().reply
+    assert other.wire_lines()[0].startswith("220 mx.school.example ESMTP ")
+    watched = [Session(policy, watch_url=f"http://127.0.0.1:8080/s/S{n}").greeting().reply
+               for n in (1, 2)]
+    assert [reply.fact("url") for reply in watched] == [
+        "http://127.0.0.1:8080/s/S1", "http://127.0.0.1:8080/s/S2"]

@@ -5,6 +5,7 @@ The ``smtp-sim serve`` process is tested in tests/faces/serve/test_main.py."""
 from __future__ import annotations
 
 import errno
+import gc
 import io
 import logging
 import math
@@ -12,6 +13,8 @@ import os
 import smtplib
 import socket
 import tracemalloc
+import weakref
+from dataclasses import fields
 from functools import partial
 from pathlib import Path
 
@@ -19,8 +22,8 @@ import pytest
 import trio
 import trio.testing
 
-from simulator.faces.serve.linelog import print_log
-from simulator.protocol import Policy, Session, State
+from simulator.faces.serve.linelog import LOG_INTERVAL, print_log
+from simulator.protocol import Exchange, Policy, Session, State
 from simulator.server import Feed, PeerExchange, SessionEnd, TcpOptions, Watchers, serve_tcp
 from simulator.server.store import MemoryStore
 from simulator.server.tcp import (
@@ -573,3 +576,71 @@ async def test_running_out_of_descriptors_is_logged_once_per_burst(
     assert messages[0].startswith("cannot accept clients ([Errno 24] Too many open files)")
     assert messages[1] == f"accepting clients again (after 50 pauses of {ACCEPT_PAUSE} s)"
     assert messages[2:] == messages[:2]
+
+
+# -- what an idle connection holds ---------------------------------------------------------
+
+def _tasks(nursery: trio.Nursery) -> list[trio.lowlevel.Task]:
+    return [found for task in nursery.child_tasks
+            for found in (task, *(t for child in task.child_nurseries for t in _tasks(child)))]
+
+
+def _frames(task: trio.lowlevel.Task) -> list[str]:
+    """The coroutine frames of ``task``, outermost first, while they are Python coroutines."""
+    names, coro = [], task.coro
+    while coro is not None and hasattr(coro, "cr_code"):
+        names.append(coro.cr_code.co_qualname)
+        coro = coro.cr_await
+    return names
+
+
+async def test_an_idle_client_holds_two_frames_of_the_server_above_its_receive() -> None:
+    # Each frame is about 300 octets per idle client (tracemalloc; issue 26's <= 6 KiB): the
+    # task runs the conversation's loop itself (no handle/drive frames that only forward).
+    async with running_server() as server:
+        client = await Client.connect(server.port)
+        await client.reply()
+        await trio.testing.wait_all_tasks_blocked()
+        root = trio.lowlevel.current_root_task()
+        tasks = [t for nursery in root.child_nurseries for t in _tasks(nursery)
+                 if t.name == Steps().name]
+        assert len(tasks) == 1
+        assert _frames(tasks[0])[:3] == [
+            "_Talk.run", "_Talk.until_message", "SocketConnection.receive_some"]
+        await client.command(b"QUIT\r\n")
+
+
+def test_a_connections_stream_objects_have_no_instance_dict() -> None:
+    with socket.socket() as sock:
+        connection = SocketConnection(sock)
+        for stream in (connection, UpgradableStream(connection, None), AnyStream(connection)):
+            assert not hasattr(stream, "__dict__"), type(stream).__name__
+
+
+class _Watched(Exchange):
+    """An Exchange that can be watched with a weak reference."""
+
+    __slots__ = ("__weakref__",)
+
+
+async def test_the_log_keeps_no_exchange_once_its_batch_is_written() -> None:
+    # A burst of 1000 clients left every greeting in the log's last batch while it waited
+    # for the next one (~750 octets a client, tracemalloc).
+    send, receive = trio.open_memory_channel[PeerExchange](math.inf)
+    greeting = Session(Policy()).greeting()
+    watched = [_Watched(**{f.name: getattr(greeting, f.name) for f in fields(greeting)})
+               for _ in range(3)]
+    gone = [weakref.ref(exchange) for exchange in watched]
+    for n, exchange in enumerate(watched):
+        send.send_nowait(PeerExchange(f"S{n}", "127.0.0.1:1", exchange))
+    del watched, exchange
+    out = io.StringIO()
+    async with trio.open_nursery() as nursery:
+        nursery.start_soon(print_log, receive, out, None)
+        with trio.fail_after(GUARD):
+            while out.getvalue().count("\n") < 3:
+                await trio.sleep(LOG_INTERVAL)
+        await trio.sleep(2 * LOG_INTERVAL)  # the log now waits for the next batch
+        gc.collect()
+        assert [ref() for ref in gone] == [None, None, None]
+        await send.aclose()

@@ -1,4 +1,4 @@
-"""serve's class feed (faces/classlog.py): what one batch prints and what ``--log`` records,
+"""serve's class feed (faces/serve/classlog.py): what one batch prints and what ``--log`` records,
 and the work a batch does for them (one time stamp per batch; no ``--log`` records built
 when there is no ``--log``)."""
 

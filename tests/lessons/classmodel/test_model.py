@@ -307,3 +307,20 @@ def test_the_helo_name_is_the_domain_the_engine_parsed() -> None:
     feed(model, "S2", b"HELO [192.0.2.1]\r\n", b"EHLO bad_name\r\n")  # refused: kept the first
     assert (model.sessions["S1"].helo, model.sessions["S2"].helo) == (
         "spaced.example", "[192.0.2.1]")
+
+
+def test_a_session_without_mistakes_has_no_tally_of_its_own() -> None:
+    # 280 octets per greeted client (an empty dict and set each, tracemalloc): the records of
+    # sessions that made no mistake share one empty tally; the first mistake makes its own.
+    model = ClassModel()
+    model.lesson_steps = (model_module.LessonStep("hello", {"en": "Say EHLO"}),)
+    feed(model, "S1")
+    feed(model, "S2")
+    feed(model, "S3", b"MAIL FROM: <a@b.example>\r\n", b"MAIL FROM: <a@b.example>\r\n")
+    first, second, third = (model.sessions[sid] for sid in ("S1", "S2", "S3"))
+    assert first.mistakes is second.mistakes and first.mistake_steps is second.mistake_steps
+    assert (dict(first.mistakes), set(first.mistake_steps)) == ({}, set())
+    assert dict(third.mistakes) == {"sequence.need-helo": 2}
+    assert set(third.mistake_steps) == {("sequence.need-helo", 1)}
+    assert [(m.key, m.count, m.times) for m in model.mistakes(step=1)] == [
+        ("sequence.need-helo", 1, 2)]
