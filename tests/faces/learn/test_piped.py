@@ -109,8 +109,8 @@ def test_resume_list_and_reset(home: Path) -> None:
     hello = lesson("hello")
     left = next(one for one in COURSE.available if one != hello)  # the first not done
     assert f"  ✓ {hello.place:2d}  hello" in shown and f"  ▸ {left.place:2d}  {left.id}" in shown
-    resumed = learn(stdin="".join(f"{line}\n" for line in left.solution.lines), home=home)
-    assert resumed.returncode == 0 and heading(left) in resumed.stdout
+    resumed = learn(stdin="QUIT\n", home=home)  # whichever lesson it is, it opens
+    assert heading(left) in resumed.stdout and heading(hello) not in resumed.stdout
     assert learn("reset", "hello", home=home).returncode == 0
     assert f"  ✓ {hello.place:2d}  hello" not in learn("list", home=home).stdout
     cleared = learn("reset", home=home)
