@@ -274,7 +274,7 @@ def test_help_fits_the_terminal_by_display_width(lang: str, columns: int) -> Non
      "smtp-sim run：错误：参数 --fail-on：无效的选择：'3xx'（可选：'4xx', '5xx'）"),
     (["--lang", "zh", "--version"], "用法：smtp-sim [选项...]",
      "smtp-sim：错误：无法识别的参数：--version"),
-    (["--lang", "zh", "explain"], "用法：smtp-sim explain", "smtp-sim explain：错误：缺少必需的参数：CODE|FILE"),
+    (["--lang", "zh", "explain"], "用法：smtp-sim explain", "smtp-sim explain：错误：缺少必需的参数：CODE|KEY|FILE"),
     (["--lang", "zh", "serve", "--soft-error-limit", "-3"], "用法：smtp-sim serve",
      "smtp-sim serve：错误：参数 --soft-error-limit：必须是 0 或更大的整数，而不是 -3"),
     (["run", "--error-sleep", "99", "--lang", "zh"], "用法：smtp-sim run",

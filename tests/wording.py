@@ -124,12 +124,12 @@ def lesson(lesson_id: str) -> Lesson:
 
 def heading(lesson: Lesson, lang: str = "en") -> str:
     """The lesson's heading (``Lesson 1: ...``) from its file's title."""
-    return text("learn.lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
+    return text("learn.lesson-heading", lang, number=lesson.place, title=lesson.text(lang).title)
 
 
 def finished(lesson: Lesson, lang: str = "en") -> str:
     """What the summary of a completed lesson starts with."""
-    return text("learn.complete", lang, number=lesson.number, title=lesson.text(lang).title)
+    return text("learn.complete", lang, number=lesson.place, title=lesson.text(lang).title)
 
 
 def goal(lesson: Lesson, index: int, lang: str = "en") -> str:
@@ -150,4 +150,4 @@ def reaction(lesson: Lesson, index: int, key: str, lang: str = "en") -> str:
 def incomplete(lesson: Lesson, *indexes: int, lang: str = "en") -> str:
     """The last line of a piped lesson left with steps ``indexes`` not met."""
     steps = "; ".join(f"{index}. {goal(lesson, index, lang)}" for index in indexes)
-    return text("learn.incomplete", lang, number=lesson.number, steps=steps)
+    return text("learn.incomplete", lang, number=lesson.place, steps=steps)

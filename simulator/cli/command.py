@@ -156,7 +156,7 @@ def _explain_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     explain = sub.add_parser(
         "explain", help="explain one or more reply codes (several are compared), enhanced "
                         "status codes and classes")
-    explain.add_argument("codes", nargs="+", metavar="CODE|FILE")
+    explain.add_argument("codes", nargs="+", metavar="CODE|KEY|FILE")
     explain.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     _common(explain)
 

@@ -1,5 +1,7 @@
 """``smtp-sim explain CODE [CODE...]``: reply codes explained (compared when several),
 enhanced status codes (read with their reply code as one pair), and class digits.
+``smtp-sim explain KEY [KEY...]``: reply keys of the catalogue (``rcpt.user-unknown``), each
+explained as the console explains that reply (simulator/lessons/key_lookup.py).
 ``smtp-sim explain FILE.eml`` (or ``-``, standard input): a bounce explained, recipient by
 recipient (simulator/lessons/bounces.py reads it, bounce_view.py explains it).
 
@@ -20,13 +22,25 @@ from simulator.files import FileRefused, read_bytes
 from simulator.lessons.bounce_view import explain_bounce
 from simulator.lessons.bounces import LIMIT, NotABounce, read_bounce
 from simulator.lessons.entries import CodeEntry
+from simulator.lessons.key_lookup import KeyExplanation, explain_key, is_key_like
 from simulator.lessons.lookup import ExplainError, Request, parse_request
 from simulator.lessons.refusals import say
 from simulator.lessons.scenario_view import sent_by
 from simulator.lessons.ui import text
 from simulator.options.records import ExplainOptions
 from simulator.render.bounce import bounce_fragments, bounce_json, bounce_markdown
-from simulator.render.fragments import explain_fragments, to_ansi, to_markdown, to_plain, wrap
+from simulator.render.fragments import (
+    Fragments,
+    annotation_fragments,
+    code_style,
+    explain_fragments,
+    markdown_explanation,
+    md_escape,
+    to_ansi,
+    to_markdown,
+    to_plain,
+    wrap,
+)
 from simulator.render.terminal import wants_color
 
 if TYPE_CHECKING:
@@ -102,6 +116,8 @@ def run_explain(options: ExplainOptions) -> int:
     lang = options.lang or "en"
     if is_bounce_argument(list(options.codes)):
         return _explain_bounce(options.codes[0], options, lang)
+    if all(is_key_like(word) for word in options.codes):
+        return _explain_keys(options, lang)
     try:
         request = parse_request(list(options.codes), lang)
     except ExplainError as err:
@@ -111,6 +127,44 @@ def run_explain(options: ExplainOptions) -> int:
     width = shutil.get_terminal_size().columns
     _write(render(request, options.format, color=color, width=width))
     return 0
+
+
+def _explain_keys(options: ExplainOptions, lang: str) -> int:
+    """``smtp-sim explain KEY...``: each reply key as the console explains its reply; exit 2
+    naming the nearest keys for a word that is none."""
+    try:
+        explained = [explain_key(word, lang) for word in options.codes]
+    except ExplainError as err:
+        print(text("explain.error", lang, error=err), file=sys.stderr)
+        return USAGE_ERROR
+    if options.format == "json":
+        _write(json.dumps([key_json(one) for one in explained], ensure_ascii=False, indent=2)
+               + "\n")
+        return 0
+    note = text("explain-key.note", lang)
+    if options.format == "markdown":
+        blocks = ["\n".join([f"## {md_escape(text('explain-key.heading', lang, name=one.key))}",
+                              "", f"    {one.wire}", "", *markdown_explanation(one.annotation)])
+                  for one in explained]
+        _write("\n\n".join([*blocks, md_escape(note)]) + "\n")
+        return 0
+    fragments: Fragments = []
+    for one in explained:
+        fragments += [("class:title", text("explain-key.heading", lang, name=one.key) + "\n"),
+                      (code_style(one.annotation.code), f"{one.wire}\n"),
+                      *annotation_fragments(one.annotation, brief=False), ("", "\n")]
+    fragments = wrap([*fragments, ("class:dim", note + "\n")], shutil.get_terminal_size().columns)
+    color = wants_color(sys.stdout, no_color=options.no_color)
+    _write(to_ansi(fragments) if color else to_plain(fragments))
+    return 0
+
+
+def key_json(one: KeyExplanation) -> dict[str, object]:
+    """One reply key explained, for a program."""
+    a = one.annotation
+    return {"key": one.key, "code": a.code, "enhanced": a.enhanced, "reply": one.wire,
+            "title": a.title, "enhanced_title": a.enhanced_title, "meaning": a.meaning,
+            "why": a.why, "fix": a.fix, "rfc": a.rfc, "see": a.see, "lang": a.lang}
 
 
 def _read_input(path: str) -> bytes:

@@ -86,14 +86,33 @@ def annotate(exchange: Exchange, lang: str = "en", *, host: str | None = None,
     if not isinstance(entry, Mapping):
         return dataclasses.replace(base, key=reply.key)
     fields = exchange_fields(exchange, host=host, lang=lang, library=lib)
+    return _undeclared_8bit(_with_key_entry(base, reply.key, entry, fields), exchange)
+
+
+def annotate_key(key: str, code: int, enhanced: str | None, fields: Mapping[str, str],
+                 lang: str = "en", *, library: Library | None = None) -> Annotation:
+    """Explain the catalogue's reply ``key`` without a session (``smtp-sim explain KEY``):
+    its entry in ``keys.LANG.toml``, the placeholders filled from ``fields`` (stand-ins for
+    what a learner would have typed)."""
+    lib = library if library is not None else default_library()
+    base = _from_code(code, enhanced, lang, lib)
+    entry = lib.document("keys", lang).get(key)
+    if not isinstance(entry, Mapping):
+        return dataclasses.replace(base, key=key)
+    return _with_key_entry(base, key, entry, fields)
+
+
+def _with_key_entry(base: Annotation, key: str, entry: Mapping[str, object],
+                    fields: Mapping[str, str]) -> Annotation:
+    """The code's annotation ``base`` told by the key's own entry: why, fix, rule, title."""
     why, fix, rfc = (str(entry.get(name, "")).strip() for name in KEY_FIELDS)
     title = str(entry.get(KEY_TITLE, "")).strip()
-    return _undeclared_8bit(dataclasses.replace(
-        base, key=reply.key, title=f"{reply.code} {title}" if title else base.title,
+    return dataclasses.replace(
+        base, key=key, title=f"{base.code} {title}" if title else base.title,
         why=fill(why, fields) if why else base.why,
         fix=fill(fix, fields) if fix else base.fix,
         rfc=rfc or base.rfc,
-    ), exchange)
+    )
 
 
 def _undeclared_8bit(annotation: Annotation, exchange: Exchange) -> Annotation:

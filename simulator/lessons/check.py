@@ -1,7 +1,8 @@
 """``smtp-sim lessons check``: the lesson authors' linter.
 
 Every reply code, class digit, enhanced code, catalogue key and authored comparison must
-have every section in every language; placeholders must be ones annotate() fills; nothing
+have every section in every language, and every catalogue key its classroom title
+(classroom_check.py); placeholders must be ones annotate() fills; nothing
 unknown may hide in the files (a typo in a key would otherwise never be shown).
 """
 
@@ -19,6 +20,7 @@ from simulator.lessons.scenarios import builtin_names, check_file, resolve
 from ..protocol.replies import CATALOGUE
 from ..protocol.state import State
 from .annotate import KEY_FIELDS, KEY_TITLE, PLACEHOLDERS
+from .classroom_check import check_titles
 from .compose import COMPARISON_FIELDS, COMPOSED_TEMPLATES, REQUIRED_COMPARISONS, part_key
 from .entries import (
     CODE_FIELDS,
@@ -115,6 +117,7 @@ def check_library(library: Library, replay: Replayer | None = None) -> list[str]
         {"codes": _check_codes, "keys": _check_keys, "compare": _check_compare,
          "ui": _check_ui}[kind](lint, lang)
     _check_same_rfc(lint, usable)
+    lint.problems += check_titles(library)
     _check_scenarios(lint)
     course = library.root / "course"
     if course.is_dir():  # the course: lessons/course/NN-ID.toml (see course/lint.py)

@@ -116,6 +116,20 @@ def annotation_fragments(a: Annotation, *, brief: bool = True) -> Fragments:
     return out
 
 
+def markdown_explanation(annotation: Annotation) -> list[str]:
+    """The explanation as a short Markdown list: title, class meaning, why, fix, rule
+    (escaped); a transcript's and ``smtp-sim explain KEY``'s."""
+    words = labels(annotation.lang)
+    lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
+    fix = fix_label(words, annotation.code)
+    for label, text in ((why_label(annotation), annotation.why), (fix, annotation.fix),
+                        (words["rfc"], annotation.rfc or "")):
+        if text:
+            body = md_escape(text).replace("\n", "  \n  ")
+            lines.append(f"- **{md_escape(label)}**{words['colon']}{body}")
+    return lines
+
+
 def _section(heading: str, text: str, style: str = "") -> Fragments:
     return [("class:heading", heading + "\n"), *_indented(style, text), ("", "\n")]
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Final
 
 from simulator.client.connection import Answer, Step, explain
 from simulator.client.script import Event, Note, Notice
-from simulator.lessons.entries import labels
 from simulator.lessons.scenario_view import notice
 from simulator.lessons.ui import text as ui_text
 from simulator.protocol import State
@@ -22,11 +21,10 @@ from simulator.protocol.lazyre import lazy
 from simulator.render.fragments import (
     annotation_fragments,
     code_style,
-    fix_label,
+    markdown_explanation,
     md_escape,
     to_ansi,
     to_plain,
-    why_label,
 )
 from simulator.render.masking import StepMasker
 from simulator.render.wrap import wrap_fragments
@@ -158,20 +156,6 @@ def format_text(steps: Sequence[Event], lang: str, *, color: bool, raw: bool = F
     return "".join(event_text(step, lang, color=color, raw=raw) for step in steps)
 
 
-def _markdown_explanation(annotation: Annotation) -> list[str]:
-    """The explanation as a short list: title, class meaning, why, fix, rule (escaped)."""
-
-    words = labels(annotation.lang)
-    lines = [f"**{md_escape(annotation.title)}**", "", f"- {md_escape(annotation.meaning)}"]
-    fix = fix_label(words, annotation.code)
-    for label, text in ((why_label(annotation), annotation.why), (fix, annotation.fix),
-                        (words["rfc"], annotation.rfc or "")):
-        if text:
-            body = md_escape(text).replace("\n", "  \n  ")
-            lines.append(f"- **{md_escape(label)}**{words['colon']}{body}")
-    return lines
-
-
 FENCE: Final = "```"
 """Every line inside a block starts with a marker, so no line can close a plain fence."""
 
@@ -205,7 +189,7 @@ class MarkdownWriter:
         for answer in event.answers:
             annotation = explain(answer, self.lang)
             if annotation is not None:
-                out += [*_markdown_explanation(annotation), ""]
+                out += [*markdown_explanation(annotation), ""]
         for _, line in tls_fragments(event, self.lang):  # the handshake, one paragraph a line
             out += [f"*{md_escape(line.rstrip())}*", ""]
         return out

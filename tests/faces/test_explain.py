@@ -264,3 +264,53 @@ def test_deeply_nested_mime_exits_2(capsys: pytest.CaptureFixture[str],
                               % (i, i) for i in range(3000)))
     status, _, err = explain(capsys, str(path))
     assert status == 2 and "MIME" in err
+
+
+# -- smtp-sim explain KEY: a reply key explained as the console explains its reply ---------
+
+@pytest.mark.parametrize(("key", "lang"), [
+    ("syntax.unknown-command", "en"), ("rcpt.user-unknown", "zh"),
+    ("sequence.rcpt-before-mail", "en"), ("limits.line-too-long", "zh")])
+def test_a_reply_key_is_explained_what_why_and_how_to_fix(
+        capsys: pytest.CaptureFixture[str], key: str, lang: str) -> None:
+    from simulator.lessons.key_lookup import explain_key
+
+    status, out, err = explain(capsys, key, "--lang", lang, "--no-color")
+    assert status == 0 and err == ""
+    explained = explain_key(key, lang).annotation
+    def flat(shown: str) -> str:  # wrapped at any width: compare without the spaces
+        return "".join(shown.split())
+
+    assert out.startswith(text("explain-key.heading", lang, name=key))
+    assert flat(explained.title) in flat(out) and flat(explained.meaning) in flat(out)
+    for label, value in ((labels(lang)["why"], explained.why),
+                         (labels(lang)["fix"], explained.fix)):
+        assert flat(f"{label}{labels(lang)['colon']}{value}") in flat(out)
+    assert flat(text("explain-key.note", lang)) in flat(out)
+
+
+def test_two_keys_are_explained_in_turn_and_as_json_and_markdown(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = explain(capsys, "session.quit", "rcpt.user-unknown", "--no-color")
+    assert status == 0
+    assert out.index(text("explain-key.heading", "en", name="session.quit")) < out.index(
+        text("explain-key.heading", "en", name="rcpt.user-unknown"))
+    assert "\n221 2.0.0 " in out and "\n550 5.1.1 <PATH>" in out
+    status, out, _ = explain(capsys, "rcpt.user-unknown", "--format", "json")
+    document = json.loads(out)
+    assert status == 0 and [one["key"] for one in document] == ["rcpt.user-unknown"]
+    assert document[0]["code"] == 550 and document[0]["reply"].startswith("550 5.1.1 ")
+    status, out, _ = explain(capsys, "session.quit", "--format", "markdown", "--lang", "zh")
+    assert status == 0 and out.startswith("## 回复键 session.quit")
+
+
+@pytest.mark.parametrize(("argv", "shown"), [
+    (["rcpt.user-unkown"], "The nearest ones: rcpt.user-unknown"),
+    (["syntax.unknown-command", "rcpt.nobody-here"], "rcpt.nobody-here is no reply key"),
+    (["foo.bar", "--lang", "zh"], "foo.bar 不是 smtp-sim 的回复键"),
+])
+def test_an_unknown_key_exits_2_naming_the_nearest(
+        capsys: pytest.CaptureFixture[str], argv: list[str], shown: str) -> None:
+    status, out, err = explain(capsys, *argv)
+    assert status == 2 and out == ""
+    assert shown in err and "Traceback" not in err

@@ -170,7 +170,7 @@ class Coach:
         elif name == ":hint":
             self._hint()
         elif name == ":skip":
-            self.say("skipped", number=self.lesson.number)
+            self.say("skipped", number=self.lesson.place)
             return Action.NEXT
         elif name == ":lessons":
             return self._lessons(argument)

@@ -30,7 +30,7 @@ def export_document(course: Course, saved: CourseProgress, key: str) -> dict[str
         steps = saved.steps.get(lesson.id, {})
         done = lesson.id in saved.done
         lessons[lesson.id] = {
-            "number": lesson.number,
+            "number": lesson.place,
             "sequence": sequence.id if sequence else None,
             "steps": [{"id": goal.id, "at": steps[goal.id].at, "hints": steps[goal.id].hints}
                       for goal in lesson.goals if goal.id in steps],

@@ -131,12 +131,12 @@ class LessonGuide:
         from simulator.render.wrap import text_width
 
         coach = self._coach(screen)
-        heading = say("lesson-heading", screen.lang, number=self.lesson.number,
+        heading = say("lesson-heading", screen.lang, number=self.lesson.place,
                       title=self.lesson.text(screen.lang).title)
         after = say("bar-next" if self.has_next else "bar-last", screen.lang)
         step = after if coach.finished else coach.step_line()
         if text_width(f" {heading} · {step}") > width - 1:  # the title gives way first
-            heading = say("bar-lesson", screen.lang, number=self.lesson.number)
+            heading = say("bar-lesson", screen.lang, number=self.lesson.place)
         room = width - 1 - text_width(f" {heading} · ")
         while step and text_width(step) > room:
             step = step[:-2] + "…"

@@ -76,6 +76,6 @@ def list_fragments(course: Course, done: Iterable[str], current: str | None, lan
             mark, style = ("✓", DONE) if lesson.id in done_set else ("▸", CURRENT) if (
                 lesson.id == current) else (" ", "")
             title = lesson.text(lang).title
-            line = f"  {mark} {lesson.number:2d}  {lesson.id:<{id_width}}  {title}"
+            line = f"  {mark} {lesson.place:2d}  {lesson.id:<{id_width}}  {title}"
             out.append((style, fit(line, width) + "\n"))
     return out

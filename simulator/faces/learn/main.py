@@ -101,7 +101,7 @@ def _resume(course: Course, done: Collection[str], show: Printer, lang: str) -> 
     left = [lesson for lesson in course.available if lesson.id not in done]
     if left or not course.available:
         if left:
-            show([("class:dim", text("course.resuming", lang, number=left[0].number,
+            show([("class:dim", text("course.resuming", lang, number=left[0].place,
                                      title=left[0].text(lang).title) + "\n")])
         return True
     show([("class:title", text("course.all-done", lang) + "\n")])
@@ -118,10 +118,10 @@ def _list_width() -> int | None:
 def _not_found(course: Course, target: str | None, lang: str) -> None:
     """Say that ``target`` names no lesson here (or one this server cannot run), and list
     the lessons there are."""
-    ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.available)
+    ids = ", ".join(f"{lesson.place} {lesson.id}" for lesson in course.available)
     waiting = course.find(target, include_unavailable=True) if target else None
     if waiting is not None:
-        print(say("unavailable-lesson", lang, number=waiting.number, id=waiting.id,
+        print(say("unavailable-lesson", lang, number=waiting.place, id=waiting.id,
                   needs=", ".join(waiting.needs), ids=ids), file=sys.stderr)
     else:
         print(say("unknown-lesson", lang, wanted=show_text(target or "", limit=40),
@@ -131,11 +131,11 @@ def _not_found(course: Course, target: str | None, lang: str) -> None:
 def _reset(course: Course, store: ProgressStore, wanted: str | None, lang: str) -> int:
     lesson = course.find(wanted, include_unavailable=True) if wanted else None
     if wanted and lesson is None:
-        ids = ", ".join(f"{lesson.number} {lesson.id}" for lesson in course.lessons)
+        ids = ", ".join(f"{lesson.place} {lesson.id}" for lesson in course.lessons)
         print(say("unknown-lesson", lang, wanted=show_text(wanted, limit=40), ids=ids),
               file=sys.stderr)
         return 2
-    what = (say("lesson-heading", lang, number=lesson.number, title=lesson.text(lang).title)
+    what = (say("lesson-heading", lang, number=lesson.place, title=lesson.text(lang).title)
             if lesson else say("reset-all", lang))
     if sys.stdin.isatty():
         answer = input(say("reset-ask", lang, what=what))

@@ -41,7 +41,7 @@ def goal_panel(lesson: Lesson, progress: Progress, lang: str) -> Fragments:
     text = lesson.text(lang)
     out: Fragments = [
         ("", "\n"),
-        ("class:heading", say("lesson-heading", lang, number=lesson.number, title=text.title)),
+        ("class:heading", say("lesson-heading", lang, number=lesson.place, title=text.title)),
         ("", "\n"), ("", reflow(text.intro) + "\n"),
         ("", "\n"), ("class:title", say("steps-heading", lang) + "\n"),
     ]
@@ -99,7 +99,7 @@ def summary_fragments(lesson: Lesson, progress: Progress, lang: str) -> Fragment
     text = lesson.text(lang)
     codes = " ".join(str(code) for code in progress.codes)
     return [
-        (DONE, say("complete", lang, number=lesson.number, title=text.title) + "\n"),
+        (DONE, say("complete", lang, number=lesson.place, title=text.title) + "\n"),
         ("class:title", say("learned", lang) + "\n"), ("", reflow(text.summary) + "\n"),
         ("class:dim", say("codes-seen", lang, codes=codes) + "\n"),
         ("class:dim", say("hints-used", lang, count=progress.hints_used) + "\n"),
@@ -115,19 +115,19 @@ def next_fragments(course: Course, lesson: Lesson, lang: str, *, piped: bool,
         finished = {*done, lesson.id}
         left = [other for other in course.available if other.id not in finished]
         if left:
-            return [("class:title", say("course-left", lang, number=left[0].number,
+            return [("class:title", say("course-left", lang, number=left[0].place,
                                         title=left[0].text(lang).title) + "\n")]
         return [("class:title", say("course-done", lang) + "\n")]
     key = "next-piped" if piped else "next"
-    return [("class:title", say(key, lang, number=upcoming.number, id=upcoming.id,
+    return [("class:title", say(key, lang, number=upcoming.place, id=upcoming.id,
                                 title=upcoming.text(lang).title) + "\n")]
 
 
 def next_lesson(course: Course, lesson: Lesson) -> Lesson | None:
     """The lesson after ``lesson`` in course order (the sequences'), None after the last."""
     order = [other.id for other in course.available]
-    if lesson.id not in order:  # not offered here: the next by number
-        return next((other for other in course.available if other.number > lesson.number),
+    if lesson.id not in order:  # not offered here: the next in course order
+        return next((other for other in course.available if other.place > lesson.place),
                     None)
     index = order.index(lesson.id) + 1
     return course.available[index] if index < len(order) else None
@@ -137,4 +137,4 @@ def missing_fragments(lesson: Lesson, missing: Iterable[str], lang: str) -> Frag
     text = lesson.text(lang)
     index = {goal.id: number for number, goal in enumerate(lesson.goals, 1)}
     steps = "; ".join(f"{index[goal_id]}. {text.steps[goal_id].goal}" for goal_id in missing)
-    return [(UNDONE, say("incomplete", lang, number=lesson.number, steps=steps) + "\n")]
+    return [(UNDONE, say("incomplete", lang, number=lesson.place, steps=steps) + "\n")]

@@ -101,10 +101,10 @@ def lesson_server(options: ServeOptions, lang: str) -> LessonServer | str | None
                           *(f"  {problem}" for problem in course.problems)])
     lesson = course.find(wanted)
     if lesson is None:
-        ids = ", ".join(f"{one.number} {one.id}" for one in course.available)
+        ids = ", ".join(f"{one.place} {one.id}" for one in course.available)
         waiting = course.find(wanted, include_unavailable=True)
         if waiting is not None:
-            return say(lang, "serve", "lesson-unavailable", number=waiting.number,
+            return say(lang, "serve", "lesson-unavailable", number=waiting.place,
                        id=waiting.id, needs=", ".join(waiting.needs), ids=ids)
         return say(lang, "serve", "lesson-unknown", wanted=show_text(wanted, limit=40),
                    ids=ids)
@@ -130,7 +130,7 @@ def _prepared(lesson: Lesson, options: ServeOptions) -> Prepared:
 
 def start_line(lesson: Lesson, lang: str) -> str:
     """What serve says at start about the lesson."""
-    return say(lang, "serve", "lesson-start", number=lesson.number, id=lesson.id,
+    return say(lang, "serve", "lesson-start", number=lesson.place, id=lesson.id,
                title=lesson.text(lang).title, total=len(lesson.goals))
 
 

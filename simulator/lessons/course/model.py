@@ -223,6 +223,8 @@ class Attempt:
 @dataclass(frozen=True, slots=True)
 class Lesson:
     number: int
+    """The file's number (``NN`` of ``NN-ID.toml``): the author's name for the file, which
+    keeps the file names unique; it is not the order the learner meets the lessons in."""
     id: str
     path: str
     """The file it was read from (for messages that name file and field)."""
@@ -235,6 +237,11 @@ class Lesson:
     """What the engine lacks for this lesson (``realistic``, ``tls``...): empty when it runs."""
     more_solutions: tuple[Attempt, ...] = field(default=())
     """Other correct ways, as learners take them (``solutions`` in the file)."""
+    place: int = 0
+    """The lesson's number as the learner reads it: its place in course order (the
+    sequences', 1 = the first), set when the course is loaded; 0 outside a course. Every
+    face says and takes this one, so "Lesson 7 complete ... Next: lesson 8" holds however
+    the files are numbered."""
 
     @property
     def solutions(self) -> tuple[Attempt, ...]:
@@ -297,9 +304,9 @@ class Course:
         return tuple(lesson for lesson in self.lessons if lesson.available)
 
     def find(self, wanted: str, *, include_unavailable: bool = False) -> Lesson | None:
-        """A lesson by id or by its number."""
+        """A lesson by id or by the number a learner reads (its ``place``)."""
         pool = self.lessons if include_unavailable else self.available
         for lesson in pool:
-            if wanted in (lesson.id, str(lesson.number), f"{lesson.number:02d}"):
+            if wanted in (lesson.id, str(lesson.place), f"{lesson.place:02d}"):
                 return lesson
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -101,13 +102,15 @@ def _sequence(where: str, table: object, problems: list[str]) -> CourseSequence 
 
 def in_course_order(lessons: Iterable[Lesson], sequences: tuple[CourseSequence, ...]
                     ) -> tuple[Lesson, ...]:
-    """The lessons as the sequences list them; any in no sequence after, by number."""
+    """The lessons as the sequences list them, any in no sequence after (by file number),
+    each carrying its ``place`` in that order: the number the learner reads."""
     by_id = {lesson.id: lesson for lesson in lessons}
     ordered = {name: by_id[name] for sequence in sequences for name in sequence.lessons
                if name in by_id}  # a lesson listed twice keeps its first place
     rest = sorted((lesson for lesson in by_id.values() if lesson.id not in ordered),
                   key=lambda lesson: lesson.number)
-    return (*ordered.values(), *rest)
+    return tuple(replace(lesson, place=place)
+                 for place, lesson in enumerate((*ordered.values(), *rest), 1))
 
 
 def membership(lessons: Iterable[Lesson], sequences: tuple[CourseSequence, ...]) -> list[str]:

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 from tests import ROOT
-from tests.wording import opening, says, shows, tick, written
+from tests.wording import lesson, opening, says, shows, tick, written
 
 COURSE = ROOT / "lessons" / "course"
 
@@ -36,13 +36,13 @@ def test_app_password_shows_both_providers_refusals_then_logs_in(home: Path) -> 
     assert shows(out, written("keys", "auth.authorization-code-required", "why"))  # Why:
     assert out.index(tick(1)) < out.index("<** 534 5.7.9") < out.index(tick(2))
     assert out.index("<-  235 2.7.0") < out.index(tick(3)) < out.index(tick(4))
-    assert opening("learn.complete", number=21) in out
+    assert opening("learn.complete", number=lesson("app-password").place) in out
 
 
 def test_app_password_a_wrong_password_is_not_the_providers_refusal(home: Path) -> None:
     lines = ["EHLO client.example", "STARTTLS", "EHLO client.example",
              "AUTH PLAIN AHFxAHdyb25n", "AUTH PLAIN AGdtYWlsAHdlYjEyMw=="]
-    result = learn("21", lines, home=home, lang="zh")
+    result = learn("app-password", lines, home=home, lang="zh")
     assert result.returncode == 1
     assert "<** 535 5.7.8 Authentication credentials invalid" in result.stdout
     assert tick(2, "zh") in result.stdout and tick(1, "zh") not in result.stdout
@@ -58,12 +58,12 @@ def test_sender_mismatch_refuses_another_users_address_then_sends_as_oneself(
     assert out.index(tick(1)) < out.index(refused) < out.index(tick(2))
     assert "reject_sender_login_mismatch" in out  # the explanation under the 553
     assert out.index("<-  250 2.1.0 Sender <student@example.com> OK") < out.index(
-        tick(3)) < out.index(opening("learn.complete", number=22))
+        tick(3)) < out.index(opening("learn.complete", number=lesson("sender-mismatch").place))
 
 
 def test_sender_mismatch_before_login_is_the_other_refusal(home: Path) -> None:
     lines = ["EHLO client.example", "MAIL FROM:<teacher@example.com>"]
-    result = learn("22", lines, home=home, lang="zh")
+    result = learn("sender-mismatch", lines, home=home, lang="zh")
     assert result.returncode == 1
     assert "<** 553 5.7.1 <teacher@example.com>: Sender address rejected: not logged in" in (
         result.stdout)
@@ -86,6 +86,6 @@ def test_encoded_words_an_encoded_word_of_ascii_text_does_not_count(home: Path) 
     lines = ["EHLO client.example", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.net>",
              "DATA", "Subject: 你好", "", "x", ".", "MAIL FROM:<alice@example.org>",
              "RCPT TO:<bob@example.net>", "DATA", "Subject: =?UTF-8?B?aGVsbG8=?=", "", "x", "."]
-    result = learn("24", lines, home=home)
+    result = learn("encoded-words", lines, home=home)
     assert result.returncode == 1
     assert tick(1) in result.stdout and tick(2) not in result.stdout

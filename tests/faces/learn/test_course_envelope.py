@@ -169,10 +169,10 @@ def learn(*args: str, stdin: str, home: Path) -> subprocess.CompletedProcess[str
 
 def test_piped_dkim_lesson_exits_0_and_a_wrong_script_exits_1(tmp_path: Path) -> None:
     right = "\n".join(lesson("dkim-and-dmarc").solution.lines) + "\n"
-    done = learn("28", "--lang", "zh", stdin=right, home=tmp_path)
+    done = learn(str(lesson("dkim-and-dmarc").place), "--lang", "zh", stdin=right, home=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:]
     assert wording.finished(lesson("dkim-and-dmarc"), "zh") in done.stdout
     wrong = "\n".join(lesson("dkim-and-dmarc").wrong[1].lines) + "\n"
     failed = learn("dkim-and-dmarc", stdin=wrong, home=tmp_path)
     assert failed.returncode == 1
-    assert opening("learn.incomplete", number=28, steps="3.") in failed.stdout
+    assert opening("learn.incomplete", number=lesson("dkim-and-dmarc").place, steps="3.") in failed.stdout

@@ -27,7 +27,7 @@ def test_relay_refusal_on_a_lab_host_does_not_offer_the_domain_it_refused(home: 
     why said the built-in server's name (smtp-sim.localhost) for the host :connect opened."""
     for lang, says in (("en", "you asked smtp.example.org to take mail"),
                        ("zh", "请 smtp.example.org 接收邮件")):
-        out = learn("20", "--lang", lang, stdin=script(*PORT_25), home=home / lang).stdout
+        out = learn("submission-ports", "--lang", lang, stdin=script(*PORT_25), home=home / lang).stdout
         assert "<** 554 5.7.1 <bob@example.com>: Relay access denied" in out
         refusal = out[out.index("<** 554"):]
         assert says in refusal and ":dig MX" in refusal and "smtp-sim.localhost" not in refusal
@@ -41,7 +41,7 @@ def test_starttls_on_port_465_is_already_active_and_the_hint_says_why(home: Path
              "STARTTLS", "EHLO client.example", LOGIN, "MAIL FROM:<student@example.org>",
              "RCPT TO:<bob@example.com>", *TEXT,
              ":connect smtp.example.org:465", "EHLO client.example", "starttls", ":hint"]
-    out = learn("20", stdin=script(*lines), home=home).stdout
+    out = learn("submission-ports", stdin=script(*lines), home=home).stdout
     assert "<** 503 5.5.1 Bad sequence of commands: TLS is already active" in out
     refusal = out[out.index(" -> starttls"):]
     assert "not implemented" not in refusal and "--tls" not in refusal
@@ -51,7 +51,7 @@ def test_starttls_on_port_465_is_already_active_and_the_hint_says_why(home: Path
 def test_auth_right_after_starttls_gets_a_hint_about_the_new_ehlo(home: Path) -> None:
     lines = [*PORT_25, ":connect smtp.example.org:587", "EHLO client.example",
              "MAIL FROM:<a@example.org>", "STARTTLS", LOGIN, ":hint"]
-    out = learn("20", stdin=script(*lines), home=home).stdout
+    out = learn("submission-ports", stdin=script(*lines), home=home).stdout
     assert "<** 503 5.5.1 Bad sequence of commands: send EHLO or HELO first" in out
     assert "which makes the server forget the earlier EHLO" in out
     assert tick(2) in out
@@ -61,7 +61,7 @@ def test_app_password_logged_in_too_early_is_told_to_reconnect(home: Path) -> No
     lines = ["EHLO client.example", "STARTTLS", "EHLO client.example",
              "AUTH PLAIN AHFxAHdlYjEyMw==", "AUTH PLAIN AHFxAGFiY2RhYmNkYWJjZGFiY2Q=",
              "AUTH PLAIN AGdtYWlsAHdlYjEyMw==", ":hint"]
-    result = learn("21", "--lang", "zh", stdin=script(*lines), home=home)
+    result = learn("app-password", "--lang", "zh", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
     assert "<** 503 5.5.1 Bad sequence of commands: already authenticated" in out
@@ -73,7 +73,7 @@ def test_sender_mismatch_second_mail_without_rset_gets_a_hint(home: Path) -> Non
     lines = ["EHLO client.example", "STARTTLS", "EHLO client.example",
              "AUTH PLAIN AHN0dWRlbnRAZXhhbXBsZS5jb20Ac2VjcmV0", "MAIL FROM:<student@example.com>",
              "MAIL FROM:<teacher@example.com>", ":hint"]
-    out = learn("22", stdin=script(*lines), home=home).stdout
+    out = learn("sender-mismatch", stdin=script(*lines), home=home).stdout
     assert "sender already given" in out and tick(2) not in out
     assert "a message has one sender. Type RSET, then MAIL FROM:<teacher@example.com>" in out
 
@@ -81,12 +81,12 @@ def test_sender_mismatch_second_mail_without_rset_gets_a_hint(home: Path) -> Non
 def test_envelope_with_no_blind_copy_is_told_why_and_a_bcc_line_counts(home: Path) -> None:
     one = ["EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<bob@example.net>",
            "DATA", "From: a@example.org", "To: bob@example.net", "", "Hi", ".", ":hint"]
-    out = learn("25", stdin=script(*one), home=home / "one").stdout
+    out = learn("envelope-vs-header", stdin=script(*one), home=home / "one").stdout
     assert "✓ Step" not in out and "Accepted, but no blind copy" in out
     bcc = ["EHLO client.example", "MAIL FROM:<a@example.org>", "RCPT TO:<bob@example.net>",
            "RCPT TO:<carol@example.net>", "DATA", "To: bob@example.net",
            "Bcc: carol@example.net", "", "Hi", "."]
-    assert tick(1) in learn("25", stdin=script(*bcc), home=home / "bcc").stdout
+    assert tick(1) in learn("envelope-vs-header", stdin=script(*bcc), home=home / "bcc").stdout
 
 
 def test_dkim_off_for_the_aligned_message_is_told_to_keep_it_broken(home: Path) -> None:
@@ -94,7 +94,7 @@ def test_dkim_off_for_the_aligned_message_is_told_to_keep_it_broken(home: Path) 
             "From: alice@example.org", "", "x", "."]
     lines = ["EHLO client.example", ":dkim sign s1 example.org", *send, ":dkim tamper", *send,
              ":dkim off", "MAIL FROM:<alice@example.org>", *send[1:], ":hint"]
-    result = learn("28", stdin=script(*lines), home=home)
+    result = learn("dkim-and-dmarc", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
     assert tick(2) in out and tick(3) not in out
@@ -106,7 +106,7 @@ def test_a_bounce_lesson_sent_from_the_null_sender_does_not_tick(home: Path) -> 
     ticked and the hint then said a bounce was in the mailbox, which was empty."""
     null = ["EHLO client.example", "MAIL FROM:<>", "RCPT TO:<gone@example.com>", *TEXT,
             ":mailbox", ":hint"]
-    result = learn("29", stdin=script(*null), home=home / "null")
+    result = learn("reading-a-bounce", stdin=script(*null), home=home / "null")
     assert result.returncode == 1
     out = result.stdout
     assert "<-  250 2.0.0 OK: message accepted" in out and tick(1) not in out
@@ -114,4 +114,4 @@ def test_a_bounce_lesson_sent_from_the_null_sender_does_not_tick(home: Path) -> 
     assert "no bounce is ever sent to it (RFC 5321 §6.1)" in out
     own = ["EHLO client.example", "MAIL FROM:<me@gmail.com>", "RCPT TO:<gone@example.com>",
            *TEXT, ":answer gone@example.com", ":answer 550", ":answer no"]
-    assert learn("29", stdin=script(*own), home=home / "own").returncode == 0
+    assert learn("reading-a-bounce", stdin=script(*own), home=home / "own").returncode == 0

@@ -13,6 +13,7 @@ from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text as ui_text
 from simulator.render.wrap import text_width
+from tests.faces.learn.test_piped import learn as run_learn
 from tests.lessons.course.test_sequences import course_dir
 from tests.wording import opening
 
@@ -32,8 +33,8 @@ def test_learn_list_groups_the_lessons_under_their_sequences(
     assert lines[:8] == [
         say("list-heading", "en", done=1, total=3), "",  # the sequences are the test's own
         "First steps (1/2)", "  The start.",
-        "  ▸  3  gamma  Demo",  # the current one: the first not done, in course order
-        "  ✓  1  alpha  Demo", "",
+        "  ▸  1  gamma  Demo",  # the current one: the first not done, in course order
+        "  ✓  2  alpha  Demo", "",  # numbered in course order, not by file (01-alpha.toml)
         "Next steps (0/1)",
     ]
     zh = listed(capsys, "--course", str(folder), "--lang", "zh")
@@ -87,7 +88,7 @@ def test_learn_says_where_it_resumes(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["learn", "--no-color", "--course", str(folder)]) == 0
     assert started == ["alpha"]
     assert capsys.readouterr().out.startswith(
-        ui_text("course.resuming", "en", number=1, title="Demo"))  # the test course's lesson 1
+        ui_text("course.resuming", "en", number=2, title="Demo"))  # alpha: 2nd in course order
 
 
 def test_with_every_lesson_done_learn_says_so_and_lists_them(
@@ -124,3 +125,29 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     error = learn.stderr.read().decode()
     learn.wait(timeout=30)
     assert "Traceback" not in error and "BrokenPipeError" not in error
+
+
+def test_learn_numbers_the_lessons_in_course_order_everywhere(tmp_path: Path) -> None:
+    """The number a learner reads is the lesson's place in the course, whatever its file is
+    called: 03-gamma.toml comes first, so completing it says lesson 1, then lesson 2 (alpha),
+    and ``learn 2`` starts alpha (issue 26: "Lesson 33 complete ... Next: lesson 2")."""
+    from simulator.faces.learn.panel import goal_panel
+    from simulator.lessons.course import Progress
+    from simulator.render.fragments import to_plain
+
+    folder = course_dir(tmp_path)  # 01-alpha, 02-beta, 03-gamma; sequences: gamma, alpha | beta
+    ran = run_learn("--course", str(folder), "gamma", stdin="EHLO c.example\n", home=tmp_path)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert say("complete", "en", number=1, title="Demo") in ran.stdout
+    assert say("next-piped", "en", number=2, title="Demo", id="alpha") in ran.stdout
+    assert "  ✓  1  gamma" in run_learn("list", "--course", str(folder), home=tmp_path).stdout
+    second = run_learn("--course", str(folder), "2", stdin="EHLO c.example\n", home=tmp_path)
+    assert say("complete", "en", number=2, title="Demo") in second.stdout
+    assert say("next-piped", "en", number=3, title="Demo", id="beta") in second.stdout
+    course = load_course(folder)
+    assert [(one.place, one.id, one.number) for one in course.lessons] == [
+        (1, "gamma", 3), (2, "alpha", 1), (3, "beta", 2)]
+    alpha = course.find("2")
+    assert alpha is not None and alpha.id == "alpha"
+    panel = to_plain(goal_panel(alpha, Progress(), "zh"))
+    assert say("lesson-heading", "zh", number=2, title="示例") in panel

