@@ -204,3 +204,18 @@ lessons 20, 24 and 26 as changed for issue 26: a transaction 不算数, raw UTF-
 def test_chinese_reads_as_written_not_translated(zh_file: Path) -> None:
     text = "\n".join(zh for _, _, zh in twins(zh_file))
     assert [words for words in MACHINE_WORDING if words in text] == []
+
+
+CJK: Final = "\u4e00-\u9fff"
+SPACED_CHINESE_VALUE: Final = re.compile(
+    rf"[{CJK}] [{CJK}@.]*[@.][{CJK}]|[{CJK}][@.][{CJK}]+ [{CJK}]")
+"""A domain or address written in Chinese set off from the Chinese around it by spaces
+(“写域名 例子.中国”, “例子.中国 就是”): a space parts Chinese from ASCII, never Chinese from
+Chinese, so a Chinese value is quoted: 域名“例子.中国”."""
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_a_chinese_value_is_quoted_not_spaced(zh_file: Path) -> None:
+    found = [(where, match.group()) for where, _, zh in twins(zh_file)
+             for match in SPACED_CHINESE_VALUE.finditer(zh)]
+    assert found == []
