@@ -193,12 +193,29 @@ def test_class_titles_are_the_standard_chinese_ones() -> None:
 
 MACHINE_WORDING: Final = ("失败退信", "客户端地址开始的", "已经为你的地址保持了",
                           "退回一封退信", "的形式退回", "据此行事", "别人家的", "说了 TLS",
-                          "读信程序", "在 RCPT TO 得到")
+                          "读信程序", "在 RCPT TO 得到",
+                          "什么都不算", "同一次写入里还跟着", "直接写的")
 """Phrasings a Chinese textbook would not use (a teacher's reading of issue 20, and of the
-lessons 19-29 added for issue 22: a bounce is not 退回 twice, a client does not 说 TLS)."""
+lessons 19-29 added for issue 22: a bounce is not 退回 twice, a client does not 说 TLS; of
+lessons 20, 24 and 26 as changed for issue 26: a transaction 不算数, raw UTF-8 is 未经编码的)."""
 
 
 @pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
 def test_chinese_reads_as_written_not_translated(zh_file: Path) -> None:
     text = "\n".join(zh for _, _, zh in twins(zh_file))
     assert [words for words in MACHINE_WORDING if words in text] == []
+
+
+CJK: Final = "\u4e00-\u9fff"
+SPACED_CHINESE_VALUE: Final = re.compile(
+    rf"[{CJK}] [{CJK}@.]*[@.][{CJK}]|[{CJK}][@.][{CJK}]+ [{CJK}]")
+"""A domain or address written in Chinese set off from the Chinese around it by spaces
+(“写域名 例子.中国”, “例子.中国 就是”): a space parts Chinese from ASCII, never Chinese from
+Chinese, so a Chinese value is quoted: 域名“例子.中国”."""
+
+
+@pytest.mark.parametrize("zh_file", FILES, ids=lambda p: str(p.relative_to(LESSONS)))
+def test_a_chinese_value_is_quoted_not_spaced(zh_file: Path) -> None:
+    found = [(where, match.group()) for where, _, zh in twins(zh_file)
+             for match in SPACED_CHINESE_VALUE.finditer(zh)]
+    assert found == []

@@ -108,7 +108,7 @@ def test_a_chinese_local_part_is_said_not_to_be_a_u_label() -> None:
            "in Unicode (a U-label, such as 例子.中国)." in shown
     chinese = piped("encoded-words", [*SUBJECTS, "MAIL FROM:<张三@example.org>"], "zh")
     assert "这个 550 针对的是 张三@example.org" in chinese
-    assert "域名用 Unicode 书写的地址（U-label，例如 例子.中国）" in chinese
+    assert "要的是：域名用 Unicode 书写的地址（U-label，例如“例子.中国”）" in chinese
 
 
 @pytest.mark.parametrize(("domain", "counts"), [

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import default_course_root, load_course
+from simulator.lessons.course.near import NearMiss
 from simulator.lessons.course.notes import near_note, reaction
+from simulator.lessons.ui import text
+from tests import ROOT
 
 COURSE = load_course(default_course_root())
 OPEN = ["EHLO client.example", "MAIL FROM:<carol@example.org>"]
@@ -47,8 +52,6 @@ def test_every_note_reads_in_chinese_too(lesson_id: str, lines: list[str]) -> No
 def test_a_class_is_described_not_named() -> None:
     lesson = COURSE.find("relay")
     assert lesson is not None
-    from simulator.lessons.course.near import NearMiss
-
     near = NearMiss("local", "address", 250, "rcpt.accepted", "x@far.example", "class:local")
     assert "one of this server's own domains" in near_note(lesson, near, "en")
     assert "本服务器自己域名下的地址" in near_note(lesson, near, "zh")
@@ -78,3 +81,31 @@ def test_no_reaction_where_the_step_has_none_for_that_reply() -> None:
     helo = replay(lesson, ["HELO client.example"]).progress
     assert reaction(lesson, "ehlo", ehlo, "en") is None
     assert "EHLO client.example" in (reaction(lesson, "ehlo", helo, "en") or "")
+
+
+CLASSES = sorted(name.removeprefix("class-") for name in
+                 tomllib.loads((ROOT / "lessons" / "ui.zh.toml").read_text("utf-8"))["near-miss"]
+                 if name.startswith("class-"))
+
+
+@pytest.mark.parametrize("kind", CLASSES)
+def test_a_class_follows_the_chinese_without_a_space(kind: str) -> None:
+    """A Chinese description filled in after Chinese words: no space between them (“不是 本服务器…”
+    is how an English template reads, not how Chinese is written); an address keeps its space."""
+    lesson = COURSE.find("relay")
+    assert lesson is not None
+    near = NearMiss("local", "address", 250, "rcpt.accepted", "x@far.example", f"class:{kind}")
+    sentence = near_note(lesson, near, "zh")
+    description = text(f"near-miss.class-{kind}", "zh")
+    assert description in sentence
+    before = sentence[sentence.index(description) - 1]
+    assert not before.isspace(), sentence
+    assert "x@far.example" in sentence
+
+
+def test_an_address_filled_in_keeps_apart_from_the_chinese() -> None:
+    sentence = note("greylisting", [*OPEN, "RCPT TO:<greylist@example.com>",
+                                    "RCPT TO:<bob@example.com>"], "zh")
+    for address in ("bob@example.com", "greylist@example.com"):
+        before = sentence[sentence.index(address) - 1]
+        assert not "\u4e00" <= before <= "\u9fff", sentence
