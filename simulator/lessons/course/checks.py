@@ -46,6 +46,10 @@ class Context:
     host: str = ""
     """The server this session talks to: the name its greeting gave (RFC 5321 §4.2), lower
     case; a lab host when ``:connect HOST`` opened the session."""
+    transaction: tuple[str, ...] = ()
+    """The parameters of the MAIL FROM that opened the transaction still open (none open: ())."""
+    in_group: bool = False
+    """The reply before this exchange found its line sent already (one write, RFC 2920)."""
 
 
 EMPTY: Final = Context()
@@ -95,6 +99,8 @@ def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) ->
         ("address", check.address is None
          or _address_is(check.address, address_of(exchange), context)),
         ("parameter", check.parameter is None or check.parameter in parameters_of(exchange)),
+        ("without", check.without is None
+         or check.without not in (*parameters_of(exchange), *context.transaction)),
         ("state", check.state_before is None or exchange.state_before is check.state_before),
         ("state", check.state_after is None or exchange.state_after is check.state_after),
         ("lines", check.min_lines is None or len(reply.lines) >= check.min_lines),
@@ -102,6 +108,8 @@ def first_failure(check: Check, exchange: Exchange, context: Context = EMPTY) ->
         ("pipelined", check.pipelined is not True or exchange.sent_ahead),
         # RFC 2920 §3.1: DATA (like EHLO, QUIT, NOOP...) ends a group; what follows waits
         ("waited", check.pipelined is not False or not exchange.sent_ahead),
+        ("group", check.in_group is not True or context.in_group),
+        ("alone", check.in_group is not False or not context.in_group),
         ("message", check.message is None or (
             exchange.message is not None
             and message_matches(check.message, exchange.message, context))),

@@ -49,7 +49,7 @@ TEXT_FIELDS: Final = ("title", "intro", "summary")
 MIN_HINTS: Final = 3
 MAX_LESSON_FILE: Final = 256 * 1024
 
-_CHECK_STR: Final = ("enhanced", "verb", "parameter", "same", "host")
+_CHECK_STR: Final = ("enhanced", "verb", "parameter", "without", "same", "host")
 _CHECK_INT: Final = ("code", "min_lines")
 _MESSAGE_STR: Final = ("header", "body_line_starts", "body_contains", "sender_domain",
                        "body_type", "header_text")
@@ -147,7 +147,7 @@ def _check(p: Problems, where: str, table: object) -> Check:
         p.add(where, "expected a table with at least one condition")
         return Check()
     known = {*_CHECK_STR, *_CHECK_INT, "key", "state_before", "state_after", "closes", "message",
-             "address", "pipelined"}
+             "address", "pipelined", "in_group"}
     p.unknown(where, table, frozenset(known))
     key = table.get("key")
     keys = (key,) if isinstance(key, str) else tuple(key) if isinstance(key, list) else ()
@@ -163,7 +163,7 @@ def _check(p: Problems, where: str, table: object) -> Check:
         if value is not None and value not in _STATES:
             p.add(f"{where}.{name}", f"expected one of {', '.join(_STATES)}")
         fields[name] = _STATES.get(value) if isinstance(value, str) else None
-    for name in ("closes", "pipelined"):
+    for name in ("closes", "pipelined", "in_group"):
         flag = table.get(name)
         if flag is not None and not isinstance(flag, bool):
             p.add(f"{where}.{name}", "expected true or false")

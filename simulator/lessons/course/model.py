@@ -113,6 +113,9 @@ class Check:
     """The first word of the client's line (``EHLO``; ``.`` for the end of the message)."""
     parameter: str | None = None
     """A MAIL FROM parameter the server parsed: ``SIZE``, ``BODY`` or ``SMTPUTF8``."""
+    without: str | None = None
+    """A MAIL FROM parameter that must not be in force: not on this MAIL FROM, nor on the one
+    that opened the transaction a RCPT TO, DATA or message belongs to (``SMTPUTF8``)."""
     state_before: State | None = None
     state_after: State | None = None
     min_lines: int | None = None
@@ -122,6 +125,10 @@ class Check:
     """True: the client sent its next line before this reply came, without waiting for it
     (RFC 2920: pipelining, the server's driver sees it as more input in the same read).
     False: the client waited for this reply before sending more (a 354 before the text)."""
+    in_group: bool | None = None
+    """True: this line came in the same write as the command before it (that command's reply
+    found it sent already: the end of a pipelined group, RFC 2920 §3.1). False: it came on its
+    own, after the reply before it."""
     host: str | None = None
     """The server that answered is this host (case-insensitive): the name its greeting gave,
     as ``:connect HOST`` plays a lab host."""

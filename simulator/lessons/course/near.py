@@ -22,8 +22,10 @@ class NearMiss:
     """Why the last reply did not count for ``goal``.
 
     ``reason`` is the failed condition: ``key``, ``code``, ``enhanced``, ``verb``, ``same``,
-    ``address``, ``parameter``, ``state``, ``lines``, ``closes``, ``pipelined``, ``waited``
-    (sent with more behind it), ``host`` (another server answered), or ``after`` (it would
+    ``address``, ``parameter``, ``without`` (a parameter in force that must not be),
+    ``state``, ``lines``, ``closes``, ``pipelined``, ``waited`` (sent with more behind it),
+    ``group`` (sent on its own, not as the end of a group), ``alone`` (the other way round),
+    ``host`` (another server answered), or ``after`` (it would
     have counted, but step ``expected`` is not met yet). ``got`` is what the learner's command
     held (its verb or address), ``expected`` what would count.
     """
@@ -99,6 +101,7 @@ def _expected(check: Check, reason: str, context: Context) -> str:
         "enhanced": check.enhanced or "",
         "verb": check.verb or "",
         "parameter": check.parameter or "",
+        "without": check.without or "",
         "host": check.host or "",
     }
     return expected.get(reason, "")

@@ -14,7 +14,7 @@ from typing import Final
 
 from simulator.protocol import Exchange, State
 
-from .addresses import scenario_named
+from .addresses import parameters_of, scenario_named
 from .checks import Context, Seen, matches, message_matches, refers_to, seen_in, verb_of
 from .model import Goal, Lesson, Scope
 from .near import NearMiss, near_miss
@@ -68,6 +68,10 @@ class Progress:
     """The last transaction's 354 came after its text had been sent (RFC 2920 §3.1: DATA
     ends a group): its message completes none of its steps (kept until the next reply after
     the message, so a face can say why its steps were undone)."""
+    transaction: tuple[str, ...] = ()
+    """The parameters of the MAIL FROM that opened the transaction still open (none: ())."""
+    ahead: bool = False
+    """The last reply found the client's next line sent already (a pipelined group)."""
 
     def is_met(self, goal_id: str) -> bool:
         return goal_id in self.met
@@ -122,7 +126,8 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
             if goal.scope is Scope.SESSION and goal.id not in met:
                 counts.pop(goal.id, None)
     host = exchange.reply.fact("host").lower() if is_greeting(exchange) else progress.host
-    context = Context(scenario_named(lesson.setup.scenario), dict(seen), host)
+    context = Context(scenario_named(lesson.setup.scenario), dict(seen), host,
+                      progress.transaction, progress.ahead)
     ticked, counted = _tick(lesson, exchange, context, met, open_, counts, seen,
                             progress.faced)
     faced = progress.faced + tuple(
@@ -138,7 +143,19 @@ def observe(lesson: Lesson, progress: Progress, exchange: Exchange) -> Progress:
                    codes=codes, ticked=tuple(ticked), undone=tuple(undone),
                    counted=tuple(counted), seen=tuple(seen.items()),
                    last_key=exchange.reply.key, near=near, answered=None, faced=faced,
-                   host=host, text_ahead=text_ahead)
+                   host=host, text_ahead=text_ahead,
+                   transaction=_transaction(exchange, progress.transaction),
+                   ahead=exchange.sent_ahead)
+
+
+def _transaction(exchange: Exchange, before: tuple[str, ...]) -> tuple[str, ...]:
+    """The MAIL FROM parameters in force after ``exchange``: those of the MAIL FROM that just
+    opened a transaction, kept while it stays open (RFC 5321 §3.3), none once it ends."""
+    if exchange.state_after not in _IN_TRANSACTION:
+        return ()
+    if exchange.state_before not in _IN_TRANSACTION:
+        return parameters_of(exchange)
+    return before
 
 
 def _undo_thrown_away(exchange: Exchange, met: list[str], open_: set[str],

@@ -270,3 +270,23 @@ def test_a_message_check_tells_bare_lf_text_from_crlf_text() -> None:
     clean = Check(message=MessageCheck(bare_lf=False))
     assert matches(clean, crlf) and not matches(clean, lf)
     assert matches(Check(message=MessageCheck()), lf) and matches(Check(message=MessageCheck()), crlf)
+
+
+def test_without_a_parameter_on_this_mail_or_the_transactions_mail() -> None:
+    check = Check(keys=("mail.accepted", "rcpt.accepted"), without="SMTPUTF8")
+    plain, utf8 = (exchanges("EHLO c.example", f"MAIL FROM:<a@example.org>{tail}")[-1]
+                   for tail in ("", " SMTPUTF8"))
+    assert matches(check, plain) and first_failure(check, utf8) == "without"
+    recipient = exchanges("EHLO c.example", "MAIL FROM:<a@example.org> SMTPUTF8",
+                          "RCPT TO:<b@example.net>")[-1]
+    assert first_failure(check, recipient, Context(transaction=("SMTPUTF8",))) == "without"
+    assert matches(check, recipient, Context(transaction=("BODY",)))
+
+
+def test_a_line_in_the_group_or_on_its_own() -> None:
+    data = exchanges("EHLO c.example", "MAIL FROM:<a@example.org>", "RCPT TO:<b@example.net>",
+                     "DATA")[-1]
+    assert matches(Check(in_group=True), data, Context(in_group=True))
+    assert first_failure(Check(in_group=True), data, Context()) == "group"
+    assert first_failure(Check(in_group=False), data, Context(in_group=True)) == "alone"
+    assert matches(Check(in_group=False), data, Context())

@@ -125,9 +125,11 @@ def vary_auth(draw: Draw, lines: list[str]) -> list[str]:
 
 def play(lesson: Lesson, lines: list[str], *, pipelined: bool) -> Replayed:
     """The lines on the learner's road; pipelined: runs of MAIL, RCPT, RSET and NOOP go to
-    the server in one write (``:pipeline`` ... ``:end``), as a pipelining client sends them."""
+    the server in one write (``:pipeline`` ... ``:end``), as a pipelining client sends them;
+    a group the lines already hold stays as it is (its end is part of the lesson: DATA last)."""
     script: list[str] = []
     batch: list[str] = []
+    grouped = False
 
     def flush() -> None:
         script.extend([":pipeline", *batch, ":end"] if len(batch) > 1 else batch)
@@ -135,7 +137,9 @@ def play(lesson: Lesson, lines: list[str], *, pipelined: bool) -> Replayed:
 
     for index, command in _commands(tuple(lines)):
         line = lines[index]
-        if pipelined and command and line.split(" ", 1)[0].upper() in PIPELINABLE:
+        if line.lower() in (":pipeline", ":end"):
+            grouped = line.lower() == ":pipeline"
+        if pipelined and not grouped and command and line.split(" ", 1)[0].upper() in PIPELINABLE:
             batch.append(line)
             continue
         flush()
