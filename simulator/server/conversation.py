@@ -137,19 +137,12 @@ class _Talk:
                     with trio.CancelScope(deadline=self.deadline.first(session)) as waiting:
                         pending = await self.until_message(waiting)
                     if waiting.cancelled_caught:
-                        if session.state is not State.CLOSED:
-                            # RFC 5321 §4.5.3.2: a server may close a session that takes too long.
-                            await say_last(self.stream, self.deadline.expired(session), publish,
-                                           self.drain)
+                        await self.timed_out()
                         return
                     if pending is None or not await self.deliver(pending):
                         return
             except trio.Cancelled:
-                if session.state is State.CLOSED:
-                    raise  # already said goodbye (221 or 421); just close
-                with trio.CancelScope(shield=True,
-                                      deadline=trio.current_time() + FAREWELL_SECONDS):
-                    await say_last(self.stream, session.shutdown(), publish, self.drain)
+                await self.shut_down()
                 raise
         except (trio.BrokenResourceError, trio.ClosedResourceError):
             pass  # the client went away; there is nobody left to answer
@@ -164,6 +157,20 @@ class _Talk:
             finally:
                 if ended is not None:
                     ended(session)
+
+    async def timed_out(self) -> None:
+        """RFC 5321 §4.5.3.2: a server may close a session that takes too long (421 4.4.2)."""
+        if self.session.state is not State.CLOSED:
+            await say_last(self.stream, self.deadline.expired(self.session), self.publish,
+                           self.drain)
+
+    async def shut_down(self) -> None:
+        """Cancelled (Ctrl-C, SIGTERM): 421 4.3.2, within FAREWELL_SECONDS, unless the session
+        already said goodbye (221 or 421)."""
+        if self.session.state is State.CLOSED:
+            return
+        with trio.CancelScope(shield=True, deadline=trio.current_time() + FAREWELL_SECONDS):
+            await say_last(self.stream, self.session.shutdown(), self.publish, self.drain)
 
     async def greet(self) -> bool:
         """Send the greeting; False when a scenario refused the connection (421, 554). (Its
