@@ -33,7 +33,7 @@ def test_relay_refusal_on_a_lab_host_does_not_offer_the_domain_it_refused(home: 
         assert says in refusal and ":dig MX" in refusal and "smtp-sim.localhost" not in refusal
         assert "realistic scenario: example.com" not in out and "在 realistic 场景中：" not in out
     # the list of domains is the console's own server's: the lab host's are its MX domains
-    en = learn("20", stdin=script(*PORT_25), home=home / "again").stdout
+    en = learn("submission-ports", stdin=script(*PORT_25), home=home / "again").stdout
     assert "built-in server takes example.com" not in en
     assert "a lab host that :connect opens takes only the domains whose MX it is" in en
 
