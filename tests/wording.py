@@ -122,6 +122,12 @@ def lesson(lesson_id: str) -> Lesson:
     return found
 
 
+def following(lesson_id: str) -> Lesson:
+    """The lesson after ``lesson_id`` in course order, as the course holds it today."""
+    order = list(course().available)
+    return order[order.index(lesson(lesson_id)) + 1]
+
+
 def heading(lesson: Lesson, lang: str = "en") -> str:
     """The lesson's heading (``Lesson 1: ...``) from its file's title."""
     return text("learn.lesson-heading", lang, number=lesson.place, title=lesson.text(lang).title)

@@ -22,23 +22,12 @@ from simulator.lessons.course import Lesson, default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.lessons.ui import text as text_of
 from tests import wording
-from tests.wording import opening, said, says, tick
+from tests.wording import following, opening, said, says, tick
+from tests.wording import lesson as lesson_of
 
 ENTER = "\r"
 CTRL_D = "\x04"
 COURSE = load_course(default_course_root())
-
-
-def lesson_of(lesson_id: str) -> Lesson:
-    lesson = COURSE.find(lesson_id)
-    assert lesson is not None
-    return lesson
-
-
-def following(lesson_id: str) -> Lesson:
-    """The lesson after ``lesson_id`` in course order, as the course holds it today."""
-    order = list(COURSE.available)
-    return order[order.index(lesson_of(lesson_id)) + 1]
 
 
 def heading(lesson_id: str, lang: str = "en") -> str:
@@ -358,7 +347,6 @@ def test_every_solution_ticks_the_same_steps_piped_and_replayed(lesson: object) 
     """``learn ID < script`` and ``lessons check`` take one road: the same steps met in the
     same order."""
     from simulator.faces.shell.course import replay
-    from simulator.lessons.course import Lesson
 
     assert isinstance(lesson, Lesson)
     numbers = {goal.id: str(n) for n, goal in enumerate(lesson.goals, 1)}

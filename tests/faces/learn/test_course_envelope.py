@@ -15,18 +15,12 @@ import pytest
 from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import ProgressStore
 from simulator.faces.shell.course import replay
-from simulator.lessons.course import Lesson, default_course_root, load_course, missing_goals
+from simulator.lessons.course import default_course_root, load_course, missing_goals
 from tests import ROOT, wording
-from tests.wording import opening, shows, tick, written
+from tests.wording import lesson, opening, shows, tick, written
 
 COURSE = load_course(default_course_root())
 OURS = ("required-headers", "envelope-vs-header", "pipelining", "spf", "dkim-and-dmarc")
-
-
-def lesson(lesson_id: str) -> Lesson:
-    found = COURSE.find(lesson_id)
-    assert found is not None, lesson_id
-    return found
 
 
 def screen(lesson_id: str, lines: list[str] | tuple[str, ...], lang: str = "en") -> str:

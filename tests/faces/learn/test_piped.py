@@ -12,27 +12,15 @@ from pathlib import Path
 import pytest
 
 from simulator.client.script import split_lines
-from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course import default_course_root, load_course
 from simulator.lessons.course.words import say
 from simulator.lessons.scenario_view import text as scenario_text
 from simulator.lessons.ui import text
 from tests import ROOT
-from tests.wording import finished, goal, heading, opening, says, tick
+from tests.wording import finished, following, goal, heading, lesson, opening, says, tick
 
 HELLO = "EHLO client.example\nQUIT\n"
 COURSE = load_course(default_course_root())
-
-
-def lesson(lesson_id: str) -> Lesson:
-    found = COURSE.find(lesson_id)
-    assert found is not None
-    return found
-
-
-def following(lesson_id: str) -> Lesson:
-    """The lesson after ``lesson_id`` in course order, as the course holds it today."""
-    order = list(COURSE.available)
-    return order[order.index(lesson(lesson_id)) + 1]
 
 
 def listed(count: int) -> str:
@@ -172,15 +160,15 @@ def test_every_runnable_solution_passes_in_piped_mode(home: Path) -> None:
     from simulator.lessons.course import default_course_root, load_course
 
     course = load_course(default_course_root())
-    for lesson in course.available:
+    for each in course.available:
         out = io.StringIO()
         store = ProgressStore()
         store.load()
-        data = "\n".join(lesson.solution.lines).encode() + b"\n"
+        data = "\n".join(each.solution.lines).encode() + b"\n"
         assert split_lines(data)
-        status = run_piped(course, lesson, lang="zh", store=store, out=out, data=data)
-        assert status == 0, (lesson.id, out.getvalue()[-400:])
-        assert finished(lesson, "zh") in out.getvalue()
+        status = run_piped(course, each, lang="zh", store=store, out=out, data=data)
+        assert status == 0, (each.id, out.getvalue()[-400:])
+        assert finished(each, "zh") in out.getvalue()
 
 
 def test_control_characters_never_reach_the_screen() -> None:
