@@ -18,6 +18,7 @@ import string
 from collections.abc import Mapping
 from unicodedata import east_asian_width
 
+from simulator.faces.shell.course import replay
 from simulator.lessons.course import Course, Lesson, default_course_root, load_course
 from simulator.lessons.load import default_library
 from simulator.lessons.templates import placeholders
@@ -120,6 +121,11 @@ def lesson(lesson_id: str) -> Lesson:
     found = course().find(lesson_id)
     assert found is not None, lesson_id
     return found
+
+
+def met(lesson_id: str, lines: list[str]) -> tuple[str, ...]:
+    """The steps of a shipped lesson that ``lines``, replayed on the lesson's one road, meet."""
+    return replay(lesson(lesson_id), lines).progress.met
 
 
 def following(lesson_id: str) -> Lesson:

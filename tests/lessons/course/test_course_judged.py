@@ -12,8 +12,9 @@ import pytest
 
 from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import ProgressStore
-from simulator.faces.shell.course import replay
-from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course import default_course_root, load_course
+from tests.wording import lesson as find
+from tests.wording import met
 
 COURSE = load_course(default_course_root())
 PLAIN = "AUTH PLAIN AHN0dWRlbnQAc2VjcmV0"
@@ -27,16 +28,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Progress (the piped runs save it) goes to a data directory of the test's own."""
     monkeypatch.setenv("SMTP_SIM_HOME", str(tmp_path / "home"))
     return tmp_path / "home"
-
-
-def find(lesson_id: str) -> Lesson:
-    lesson = COURSE.find(lesson_id)
-    assert lesson is not None
-    return lesson
-
-
-def met(lesson_id: str, lines: list[str]) -> tuple[str, ...]:
-    return replay(find(lesson_id), lines).progress.met
 
 
 def piped(lesson_id: str, lines: list[str], lang: str = "en") -> str:

@@ -9,6 +9,7 @@ import pytest
 from simulator.faces.shell.course import replay
 from simulator.lessons.course import default_course_root, load_course, missing_goals
 from simulator.lessons.course.notes import near_note, reaction
+from tests.wording import met
 
 COURSE = load_course(default_course_root())
 
@@ -20,12 +21,6 @@ RAW_THEN_ENCODED = [EHLO, "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example
                     "encoded", ".", "MAIL FROM:<alice@例子.中国>"]
 GROUP = [":pipeline", "MAIL FROM:<alice@example.org>", "RCPT TO:<bob@example.com>",
          "RCPT TO:<nobody@example.com>", "RCPT TO:<carol@example.com>"]
-
-
-def met(lesson_id: str, lines: list[str]) -> tuple[str, ...]:
-    lesson = COURSE.find(lesson_id)
-    assert lesson is not None
-    return replay(lesson, lines).progress.met
 
 
 def completes(lesson_id: str, lines: list[str]) -> bool:

@@ -12,7 +12,9 @@ import pytest
 from simulator.faces.learn.piped import run_piped
 from simulator.faces.learn.progress import ProgressStore
 from simulator.faces.shell.course import replay
-from simulator.lessons.course import Lesson, default_course_root, load_course
+from simulator.lessons.course import default_course_root, load_course
+from tests.wording import lesson as find
+from tests.wording import met
 
 COURSE = load_course(default_course_root())
 
@@ -28,16 +30,6 @@ FOUR = [*T, "RSET", *T[1:], "RSET", *T[1:], "RSET", *T[1:]]
 """Four messages started in a minute: the fourth gets 421 4.7.0 (rate_limit = 3)."""
 TICKET = ["EHLO client.example", "MAIL FROM:<alerts@bank.example>",
           "RCPT TO:<oncall@nomail.example>"]
-
-
-def find(lesson_id: str) -> Lesson:
-    lesson = COURSE.find(lesson_id)
-    assert lesson is not None
-    return lesson
-
-
-def met(lesson_id: str, lines: list[str]) -> tuple[str, ...]:
-    return replay(find(lesson_id), lines).progress.met
 
 
 def piped(lesson_id: str, lines: list[str], lang: str = "en") -> tuple[int, str]:
